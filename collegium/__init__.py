@@ -1,0 +1,130 @@
+"""Collegium: a workflow and rules engine for collective decision procedures.
+
+Procedures and rule packs are data (YAML); the engine compiles them into shared state machines,
+checks every rule on every transition, explains each refusal with the rule and the clause it comes
+from, and keeps every step in a hash-chained, tamper-evident log.
+
+Names are imported lazily, so ``import collegium`` (and the CLI's ``--help``) stays fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    "Engine": "collegium.engine.engine",
+    "Instance": "collegium.engine.engine",
+    "Outcome": "collegium.engine.engine",
+    "Availability": "collegium.engine.engine",
+    "Registry": "collegium.engine.registry",
+    "Body": "collegium.engine.governance",
+    "Member": "collegium.engine.governance",
+    "EventRecord": "collegium.engine.records",
+    "AuditReport": "collegium.engine.audit",
+    "MemoryStore": "collegium.engine.store",
+    "SqlStore": "collegium.engine.sqlstore",
+    "Clock": "collegium.engine.clock",
+    "IdFactory": "collegium.engine.clock",
+    "FixedClock": "collegium.engine.clock",
+    "ManualClock": "collegium.engine.clock",
+    "SystemClock": "collegium.engine.clock",
+    "SequentialIds": "collegium.engine.clock",
+    "RandomIds": "collegium.engine.clock",
+    "Verdict": "collegium.rules.verdict",
+    "RuleResult": "collegium.rules.verdict",
+    "RulePackSpec": "collegium.rules.model",
+    "RuleSpec": "collegium.rules.model",
+    "ProcedureSpec": "collegium.workflows.spec",
+    "Text": "collegium._i18n",
+    "CollegiumError": "collegium.errors",
+    "DefinitionError": "collegium.errors",
+    "InvalidInput": "collegium.errors",
+    "NotFound": "collegium.errors",
+    "TransitionNotAllowed": "collegium.errors",
+    "RuleViolation": "collegium.errors",
+    "ConcurrentUpdate": "collegium.errors",
+    "AuditError": "collegium.errors",
+}
+
+__all__ = [
+    "AuditError",
+    "AuditReport",
+    "Availability",
+    "Body",
+    "Clock",
+    "CollegiumError",
+    "ConcurrentUpdate",
+    "DefinitionError",
+    "Engine",
+    "EventRecord",
+    "FixedClock",
+    "IdFactory",
+    "Instance",
+    "InvalidInput",
+    "ManualClock",
+    "Member",
+    "MemoryStore",
+    "NotFound",
+    "Outcome",
+    "ProcedureSpec",
+    "RandomIds",
+    "Registry",
+    "RulePackSpec",
+    "RuleResult",
+    "RuleSpec",
+    "RuleViolation",
+    "SequentialIds",
+    "SqlStore",
+    "SystemClock",
+    "Text",
+    "TransitionNotAllowed",
+    "Verdict",
+]
+
+if TYPE_CHECKING:
+    from collegium._i18n import Text
+    from collegium.engine.audit import AuditReport
+    from collegium.engine.clock import (
+        Clock,
+        FixedClock,
+        IdFactory,
+        ManualClock,
+        RandomIds,
+        SequentialIds,
+        SystemClock,
+    )
+    from collegium.engine.engine import Availability, Engine, Instance, Outcome
+    from collegium.engine.governance import Body, Member
+    from collegium.engine.records import EventRecord
+    from collegium.engine.registry import Registry
+    from collegium.engine.sqlstore import SqlStore
+    from collegium.engine.store import MemoryStore
+    from collegium.errors import (
+        AuditError,
+        CollegiumError,
+        ConcurrentUpdate,
+        DefinitionError,
+        InvalidInput,
+        NotFound,
+        RuleViolation,
+        TransitionNotAllowed,
+    )
+    from collegium.rules.model import RulePackSpec, RuleSpec
+    from collegium.rules.verdict import RuleResult, Verdict
+    from collegium.workflows.spec import ProcedureSpec
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'collegium' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -1,0 +1,75 @@
+"""Bilingual text: every message a person reads exists in English and Chinese (zh-CN)."""
+
+from __future__ import annotations
+
+from typing import Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Lang = Literal["en", "zh-CN"]
+LANGS: Final[tuple[Lang, ...]] = ("en", "zh-CN")
+
+
+def check_lang(lang: str) -> Lang:
+    """Return ``lang`` as a :data:`Lang`, or raise :class:`~collegium.errors.InvalidInput`."""
+    from collegium.errors import InvalidInput
+
+    if lang == "en":
+        return "en"
+    if lang in ("zh-CN", "zh"):
+        return "zh-CN"
+    raise InvalidInput(f"unknown language {lang!r}; use one of: en, zh-CN")
+
+
+class Text(BaseModel):
+    """A label or title in both languages, written in YAML as ``{en: ..., zh-CN: ...}``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    en: str = Field(min_length=1)
+    zh: str = Field(alias="zh-CN", min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh-CN" else self.en
+
+
+# Message catalogue: key -> (English, Chinese). Parameters use str.format names.
+_CATALOGUE: Final[dict[str, tuple[str, str]]] = {
+    # rule explanations
+    "threshold": ("{count_label} {count} of {base} {base_label}; needs at least {needed} ({op} {ratio} of {base})",
+                  "{base_label_zh} {base} 人，{count_label_zh} {count} 人；至少须 {needed} 人（{op_zh} {ratio}）"),
+    "required.ok": ("all required facts are present", "所需事项均已具备"),
+    "required.missing": ("missing: {missing}", "缺少：{missing}"),
+    "role.ok": ("{actor} acts as {roles}", "{actor} 以{roles_zh}身份办理"),
+    "role.none": ("{actor} holds no role in {body}; allowed: {allowed}",
+                  "{actor} 在 {body} 中没有职务；允许：{allowed_zh}"),
+    "role.wrong": ("{actor} is {roles}; allowed: {allowed}", "{actor} 的职务为{roles_zh}；允许：{allowed_zh}"),
+    "covers.ok": ("all {total} covered", "全部 {total} 人均已完成"),
+    "covers.missing": ("{set_label} {done} of {total} {of_label}; still missing: {missing}",
+                       "{of_label_zh} {total} 人，{set_label_zh} {done} 人；尚缺：{missing}"),
+    "member.in": ("{value} is among {collection}", "{value} 属于{collection_zh}"),
+    "member.not_in": ("{value} is not among {collection}", "{value} 不属于{collection_zh}"),
+    "member.absent_ok": ("{value} is not yet among {collection}", "{value} 尚未列入{collection_zh}"),
+    "member.present_bad": ("{value} is already among {collection}", "{value} 已列入{collection_zh}"),
+    "period.ok": ("{span} from {start} to {end}; needs {op} {limit}",
+                  "{start} 至 {end} 相隔 {span_zh}；须{op_zh} {limit_zh}"),
+    "period.bad": ("{span} from {start} to {end}; needs {op} {limit}",
+                   "{start} 至 {end} 仅相隔 {span_zh}；须{op_zh} {limit_zh}"),
+    "period.missing": ("{fact} is not set", "{fact_zh} 尚未设定"),
+    "state.ok": ("{other} is {state}", "{other} 处于 {state}"),
+    "state.bad": ("{other} is {state}; needs one of {states}", "{other} 处于 {state}；须为 {states} 之一"),
+    "state.missing": ("no linked instance in {fact}", "{fact} 未关联任何实例"),
+    "expression.ok": ("{expr} holds", "{expr} 成立"),
+    "expression.bad": ("{expr} does not hold ({facts})", "{expr} 不成立（{facts}）"),
+    "not_applicable": ("does not apply here", "此处不适用"),
+    # engine messages
+    "transition.not_allowed": ("{trigger!r} is not allowed in state {state!r}; allowed: {allowed}",
+                               "状态 {state!r} 下不能执行 {trigger!r}；可执行：{allowed}"),
+    "refused": ("refused", "被拒绝"),
+}
+
+
+def message(key: str, lang: str, /, **params: Any) -> str:
+    """Render catalogue message ``key`` in ``lang`` with ``params``."""
+    en, zh = _CATALOGUE[key]
+    return (zh if lang == "zh-CN" else en).format(**params)

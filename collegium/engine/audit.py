@@ -1,0 +1,118 @@
+"""The tamper-evident log: each event carries the hash of the one before it in its instance's chain.
+
+An instance's chain starts from :data:`GENESIS`; each event's hash is SHA-256 over a canonical JSON
+encoding of its content and the previous hash; the instance row keeps the hash of the last event and the
+SHA-256 of its facts, so editing, deleting, inserting or reordering any event — or editing the instance
+row itself — breaks verification. Verification needs only the stored rows: it can run offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from collegium.engine.records import EventRecord, InstanceRecord
+
+GENESIS = "0" * 64
+
+
+def canonical(value: Any) -> str:
+    """Canonical JSON: sorted keys, no spaces, UTF-8 kept (hashes do not depend on formatting)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def event_hash(*, instance_id: str, seq: int, trigger: str, actor: str, source: str | None, dest: str,
+               at: str, data: Any, verdict: Any, facts_sha: str, effects: Any, prev_hash: str,
+               idempotency_key: str | None) -> str:
+    body = canonical([instance_id, seq, trigger, actor, source, dest, at, data, verdict, facts_sha, effects,
+                      idempotency_key, prev_hash])
+    return digest(body)
+
+
+def rehash(e: EventRecord) -> str:
+    return event_hash(instance_id=e.instance_id, seq=e.seq, trigger=e.trigger, actor=e.actor, source=e.source,
+                      dest=e.dest, at=e.at, data=e.data, verdict=e.verdict, facts_sha=e.facts_sha,
+                      effects=e.effects, prev_hash=e.prev_hash, idempotency_key=e.idempotency_key)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditProblem:
+    """The first thing found wrong: which instance, which event (by sequence number), and what."""
+
+    instance_id: str
+    seq: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"event {self.seq} of {self.instance_id}" if self.seq is not None else f"instance {self.instance_id}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    """Result of :func:`verify`: ``ok`` and, when not, the first problem in storage order."""
+
+    instances: int
+    events: int
+    problem: AuditProblem | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.problem
+        return {"ok": self.ok, "instances": self.instances, "events": self.events,
+                "problem": None if p is None else {"instance": p.instance_id, "seq": p.seq, "reason": p.reason}}
+
+
+def verify(instances: Iterable[InstanceRecord], events: Iterable[EventRecord]) -> AuditReport:
+    """Check every chain. ``events`` must come in storage (insertion) order."""
+    heads = {i.id: i for i in instances}
+    expected_seq: dict[str, int] = {}
+    prev: dict[str, str] = {}
+    last: dict[str, EventRecord] = {}
+    count = 0
+    problem: AuditProblem | None = None
+    for e in events:
+        count += 1
+        if problem is not None:
+            continue
+        want = expected_seq.get(e.instance_id, 1)
+        if e.instance_id not in heads:
+            problem = AuditProblem(e.instance_id, e.seq, "event belongs to no stored instance")
+        elif e.seq != want:
+            problem = AuditProblem(e.instance_id, e.seq, f"expected event {want} here: an event is missing, "
+                                                         "inserted or out of order")
+        elif e.prev_hash != prev.get(e.instance_id, GENESIS):
+            problem = AuditProblem(e.instance_id, e.seq, "does not link to the event before it")
+        elif rehash(e) != e.hash:
+            problem = AuditProblem(e.instance_id, e.seq, "content does not match its hash: the event was edited")
+        else:
+            expected_seq[e.instance_id] = want + 1
+            prev[e.instance_id] = e.hash
+            last[e.instance_id] = e
+    if problem is None:
+        for inst in heads.values():
+            tail = last.get(inst.id)
+            if tail is None:
+                problem = AuditProblem(inst.id, None, "has no events")
+            elif inst.event_count != tail.seq or inst.head_hash != tail.hash:
+                problem = AuditProblem(inst.id, tail.seq, f"instance records {inst.event_count} events but the "
+                                                          f"chain ends at {tail.seq}: events were removed or added")
+            elif inst.state != tail.dest:
+                problem = AuditProblem(inst.id, None, f"state {inst.state!r} differs from its last event "
+                                                      f"({tail.dest!r}): the instance row was edited")
+            elif digest(canonical(inst.facts)) != tail.facts_sha:
+                problem = AuditProblem(inst.id, None, "facts differ from those its last event recorded: "
+                                                      "the instance row was edited")
+            if problem is not None:
+                break
+    return AuditReport(len(heads), count, problem)

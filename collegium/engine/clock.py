@@ -1,0 +1,114 @@
+"""Time and identity, injected: engine code never reads the wall clock nor draws random ids itself.
+
+Every engine takes a :class:`Clock` and an :class:`IdFactory`. Tests and simulations use
+:class:`ManualClock` and :class:`SequentialIds`, which make a run reproducible to the byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import threading
+from typing import Protocol, runtime_checkable
+
+from collegium.errors import InvalidInput
+
+UTC = dt.UTC
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """Source of the current time; must return an aware datetime."""
+
+    def now(self) -> dt.datetime: ...
+
+
+@runtime_checkable
+class IdFactory(Protocol):
+    """Source of new instance ids; must return a unique string per call."""
+
+    def new_id(self, prefix: str) -> str: ...
+
+
+def aware(value: dt.datetime, what: str = "time") -> dt.datetime:
+    """Return ``value`` in UTC, refusing naive datetimes (a date without a time zone is ambiguous)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput(f"{what} {value.isoformat()} has no time zone; add one, e.g. +08:00 or Z")
+    return value.astimezone(UTC)
+
+
+def parse_time(text: str, what: str = "time") -> dt.datetime:
+    """Parse an ISO 8601 date-time with a time zone into UTC."""
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{what} {text!r} is not an ISO 8601 date-time (e.g. 2026-03-01T09:00+08:00)") from None
+    return aware(value, what)
+
+
+def format_time(value: dt.datetime) -> str:
+    """The canonical text form of a time: UTC, microseconds, ``Z`` suffix. Sorts as it compares."""
+    return aware(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class FixedClock:
+    """A clock that always says the same time."""
+
+    def __init__(self, at: dt.datetime) -> None:
+        self._at = aware(at)
+
+    def now(self) -> dt.datetime:
+        return self._at
+
+
+class ManualClock:
+    """A virtual clock for tests and simulation: moves only when told to."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self._now = aware(start)
+        self._lock = threading.Lock()
+
+    def now(self) -> dt.datetime:
+        return self._now
+
+    def advance(self, delta: dt.timedelta) -> dt.datetime:
+        if delta < dt.timedelta(0):
+            raise InvalidInput("the clock cannot move backwards")
+        with self._lock:
+            self._now += delta
+            return self._now
+
+    def set(self, at: dt.datetime) -> dt.datetime:
+        at = aware(at)
+        with self._lock:
+            if at < self._now:
+                raise InvalidInput(f"the clock cannot move back from {format_time(self._now)} to {format_time(at)}")
+            self._now = at
+            return at
+
+
+class SystemClock:
+    """The wall clock. Only the CLI and host applications construct it; the engine just calls ``now``."""
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(UTC)
+
+
+class SequentialIds:
+    """Deterministic ids ``<prefix>-1``, ``<prefix>-2``, …; for tests and simulations."""
+
+    def __init__(self, start: int = 1) -> None:
+        self._counter = itertools.count(start)
+        self._lock = threading.Lock()
+
+    def new_id(self, prefix: str) -> str:
+        with self._lock:
+            return f"{prefix}-{next(self._counter)}"
+
+
+class RandomIds:
+    """Collision-resistant ids (``<prefix>-`` and 20 hex digits from the OS random source)."""
+
+    def new_id(self, prefix: str) -> str:
+        return f"{prefix}-{os.urandom(10).hex()}"

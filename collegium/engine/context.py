@@ -1,0 +1,133 @@
+"""The facts one command is judged on: the instance's facts with the command's data laid over them,
+plus the facts the engine derives (actor's roles, n, present, consulted, votes …), each computed
+at most once and only if a rule asks for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from collegium.engine import governance as gov
+from collegium.engine.clock import parse_time
+from collegium.workflows.spec import FactType
+
+Directory = Callable[[str], "gov.Body | None"]
+
+
+class Context:
+    """A lazy, read-only view of the facts for one command (implements the rules' ``FactSource``)."""
+
+    __slots__ = ("_body", "_body_loaded", "_cache", "_directory", "_state_of", "actor", "body_id", "facts",
+                 "instance_id", "now", "params", "state", "trigger", "types")
+
+    def __init__(self, *, instance_id: str, state: str, trigger: str, actor: str, now: dt.datetime,
+                 facts: Mapping[str, Any], types: Mapping[str, FactType], body_id: str | None,
+                 directory: Directory, state_of: Callable[[str], str | None], params: Mapping[str, Any]) -> None:
+        self.instance_id = instance_id
+        self.state = state
+        self.trigger = trigger
+        self.actor = actor
+        self.now = now
+        self.facts = facts
+        self.types = types
+        self.body_id = body_id
+        self.params = params
+        self._directory = directory
+        self._state_of = state_of
+        self._cache: dict[str, Any] = {}
+        self._body: gov.Body | None = None
+        self._body_loaded = False
+
+    # -- FactSource -------------------------------------------------------------------------------
+    def get(self, name: str) -> Any:
+        try:
+            return self._cache[name]
+        except KeyError:
+            pass
+        derive = _DERIVED.get(name)
+        value = derive(self) if derive is not None else self.facts.get(name)
+        self._cache[name] = value
+        return value
+
+    def time(self, name: str) -> dt.datetime | None:
+        if name == "now":
+            return self.now
+        value = self.get(name)
+        if value is None or isinstance(value, dt.datetime):
+            return value
+        return parse_time(str(value), name)
+
+    def state_of(self, instance_id: str) -> str | None:
+        return self._state_of(instance_id)
+
+    # -- membership -------------------------------------------------------------------------------
+    def body(self) -> gov.Body | None:
+        if not self._body_loaded:
+            self._body = self._directory(self.body_id) if self.body_id else None
+            self._body_loaded = True
+        return self._body
+
+    def meeting(self) -> Mapping[str, Any] | None:
+        meeting = self.facts.get("meeting")
+        if meeting and meeting.get("body") == self.body_id:
+            return meeting  # type: ignore[no-any-return]
+        return None
+
+    def _roles(self) -> tuple[str, ...]:
+        meeting = self.meeting()
+        if meeting is not None:
+            seat = meeting["members"].get(self.actor)
+            return (seat[0],) if seat else ()
+        body = self.body()
+        member = body.member(self.actor) if body else None
+        return (member.role,) if member else ()
+
+    def _voting_members(self) -> list[str]:
+        meeting = self.meeting()
+        if meeting is not None:
+            return gov.voting_members(meeting)
+        body = self.body()
+        return [m.person for m in body.members if m.voting] if body else []
+
+    def _n(self) -> int:
+        meeting = self.meeting()
+        if meeting is not None:
+            return gov.should_attend(meeting, bool(self.params.get("recusal_reduces_n", True)))
+        return len(self._voting_members())
+
+    def _present(self) -> int:
+        meeting = self.meeting()
+        return len(gov.eligible_voters(meeting)) if meeting is not None else 0
+
+    def _votes(self) -> Mapping[str, str]:
+        ballot = self.facts.get("ballot") or {}
+        votes: Mapping[str, str] = ballot.get("votes") or {}
+        return votes
+
+    def _count(self, choice: str) -> int:
+        return sum(1 for c in self._votes().values() if c == choice)
+
+
+_DERIVED: dict[str, Callable[[Context], Any]] = {
+    "now": lambda c: c.now,
+    "actor": lambda c: c.actor,
+    "trigger": lambda c: c.trigger,
+    "state": lambda c: c.state,
+    "instance_id": lambda c: c.instance_id,
+    "actor_roles": lambda c: c._roles(),
+    "body_kind": lambda c: (c.meeting() or {}).get("kind") or (b.kind if (b := c.body()) else None),
+    "members": lambda c: [m.person for m in b.members] if (b := c.body()) else [],
+    "voting_members": lambda c: c._voting_members(),
+    "n": lambda c: c._n(),
+    "present": lambda c: c._present(),
+    "recused": lambda c: gov.recused(m) if (m := c.meeting()) else [],
+    "eligible_voters": lambda c: gov.eligible_voters(m) if (m := c.meeting()) else [],
+    "consulted": lambda c: list(c.facts.get("consultations") or {}),
+    "consulted_count": lambda c: len(c.facts.get("consultations") or {}),
+    "voted": lambda c: list(c._votes()),
+    "votes_cast": lambda c: len(c._votes()),
+    "agree": lambda c: c._count("agree"),
+    "oppose": lambda c: c._count("oppose"),
+    "abstain": lambda c: c._count("abstain"),
+}

@@ -1,0 +1,133 @@
+"""Data checking and the generic effects a transition applies to an instance's facts.
+
+``open_meeting`` is *staged*: the meeting it opens (frozen membership, attendance) is laid over the facts
+before the rules run, so the quorum is judged on the attendance being recorded. Every other effect is
+applied after the rules passed, so e.g. "one vote each" is judged on the votes cast before this one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from collegium.engine import governance as gov
+from collegium.engine.clock import aware, format_time, parse_time
+from collegium.engine.registry import CompiledProcedure, Plan
+from collegium.errors import InvalidInput
+from collegium.workflows.spec import (
+    CastVoteEffect,
+    ConsultEffect,
+    Effect,
+    FactType,
+    OpenMeetingEffect,
+    SpawnEffect,
+    TallyEffect,
+)
+
+#: inputs an effect cannot do without
+REQUIRED_INPUTS: dict[str, tuple[str, ...]] = {
+    "consult": ("member", "view"),
+    "open_meeting": ("attendance",),
+    "cast_vote": ("choice",),
+}
+
+
+def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | None) -> Any:
+    if kind == "string":
+        if not isinstance(value, str) or not value:
+            raise InvalidInput(f"{name} must be non-empty text, not {value!r}")
+        if values is not None and value not in values:
+            raise InvalidInput(f"{name} {value!r} is not one of: {', '.join(values)}")
+        return value
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidInput(f"{name} must be a whole number, not {value!r}")
+        return value
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise InvalidInput(f"{name} must be true or false, not {value!r}")
+        return value
+    if kind == "datetime":
+        if isinstance(value, dt.datetime):
+            return format_time(aware(value, name))
+        if isinstance(value, str):
+            return format_time(parse_time(value, name))
+        raise InvalidInput(f"{name} must be an ISO 8601 date-time with a time zone, not {value!r}")
+    if kind == "list":
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str | int) for v in value):
+            raise InvalidInput(f"{name} must be a list of text or numbers")
+        return list(value)
+    if not isinstance(value, Mapping):
+        raise InvalidInput(f"{name} must be a mapping")
+    return {str(k): v for k, v in value.items()}
+
+
+def normalize(proc: CompiledProcedure, plan: Plan, data: Mapping[str, Any], *, complete: bool = True) -> dict[str, Any]:
+    """Check a command's payload against what the trigger accepts; return it with canonical values."""
+    accepted = plan.accepted
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in accepted:
+            allowed = ", ".join(sorted(accepted)) or "none"
+            raise InvalidInput(f"{plan.trigger!r} does not take {key!r}; it takes: {allowed}")
+        if value is None:
+            continue
+        spec = proc.spec.facts.get(key)
+        kind: FactType = spec.type if spec is not None else plan.inputs[key]
+        out[key] = _coerce(key, kind, value, spec.values if spec is not None else None)
+    if complete:
+        for effect in plan.effects:
+            for key in REQUIRED_INPUTS.get(effect.kind, ()):
+                if key not in out:
+                    raise InvalidInput(f"{plan.trigger!r} needs {key!r}")
+    return out
+
+
+Directory = Callable[[str], "gov.Body | None"]
+
+
+def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: str | None,
+          directory: Directory, now: dt.datetime) -> None:
+    """Lay staged effects (a meeting being opened) over the prospective facts, in place."""
+    for effect in plan.effects:
+        if isinstance(effect, OpenMeetingEffect):
+            body = directory(body_id) if body_id else None
+            if body is None:
+                raise InvalidInput(f"no body {body_id!r} to hold the meeting")
+            facts["meeting"] = {"body": body.id, "kind": body.kind, "opened_at": format_time(now),
+                                "members": gov.snapshot(body),
+                                "attendance": gov.build_attendance(body, data["attendance"])}
+            facts["ballot"] = {"votes": {}}
+
+
+def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str, Any], *, actor: str,
+          now: dt.datetime, counts: Mapping[str, Any]) -> tuple[dict[str, Any], list[SpawnEffect]]:
+    """Apply the after-rules effects to ``facts`` in place; return a record of them and spawn requests."""
+    record: dict[str, Any] = {}
+    spawns: list[SpawnEffect] = []
+    for effect in effects:
+        if isinstance(effect, ConsultEffect):
+            view = data["view"]
+            if view not in effect.views:
+                raise InvalidInput(f"view {view!r} is not one of: {', '.join(effect.views)}")
+            entry = {"view": view, "by": actor, "at": format_time(now)}
+            if data.get("note"):
+                entry["note"] = data["note"]
+            facts["consultations"] = {**(facts.get("consultations") or {}), data["member"]: entry}
+        elif isinstance(effect, CastVoteEffect):
+            choice = data["choice"]
+            if choice not in effect.choices:
+                raise InvalidInput(f"choice {choice!r} is not one of: {', '.join(effect.choices)}")
+            ballot = dict(facts.get("ballot") or {})
+            ballot["votes"] = {**(ballot.get("votes") or {}), actor: choice}
+            facts["ballot"] = ballot
+        elif isinstance(effect, TallyEffect):
+            ballot = dict(facts.get("ballot") or {})
+            result = {**gov.tally(ballot.get("votes") or {}), **counts, "closed_at": format_time(now)}
+            ballot["result"] = result
+            facts["ballot"] = ballot
+            record["tally"] = result
+        elif isinstance(effect, SpawnEffect):
+            spawns.append(effect)
+    return record, spawns

@@ -1,0 +1,332 @@
+"""The engine facade: start instances, fire triggers, dry-run checks, history and audit.
+
+A command runs in seven steps: load the instance; build the facts it is judged on; evaluate every rule
+bound to (procedure, trigger) — all of them, not only up to the first failure; refuse with
+:class:`~collegium.errors.RuleViolation` if a blocking rule failed (nothing is written); move through the
+shared state machine; commit the new state and the hash-chained event in one version-guarded
+transaction (a conflict reloads and retries, then raises :class:`~collegium.errors.ConcurrentUpdate`);
+return an :class:`Outcome`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from collegium._i18n import message
+from collegium.engine import effects as fx
+from collegium.engine.audit import GENESIS, AuditReport, canonical, digest, event_hash, verify
+from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
+from collegium.engine.context import Context
+from collegium.engine.governance import Body
+from collegium.engine.records import EventRecord, InstanceRecord
+from collegium.engine.registry import CompiledProcedure, Plan, Registry
+from collegium.engine.store import MemoryStore, StaleVersion, Store, Write
+from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound, RuleViolation, TransitionNotAllowed
+from collegium.rules.verdict import RuleResult, Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    """A read-only view of an instance: where it stands and the facts it holds."""
+
+    id: str
+    procedure: str
+    procedure_version: int
+    pack: str
+    pack_version: str
+    state: str
+    version: int
+    facts: Mapping[str, Any]
+    parent_id: str | None
+    created_at: str
+    updated_at: str
+    event_count: int
+
+    @classmethod
+    def of(cls, r: InstanceRecord) -> Instance:
+        return cls(r.id, r.procedure, r.procedure_version, r.pack, r.pack_version, r.state, r.version, r.facts,
+                   r.parent_id, r.created_at, r.updated_at, r.event_count)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a command did: the instance after it, the event written, the verdict, children started."""
+
+    instance: Instance
+    event: EventRecord
+    verdict: Verdict
+    started: tuple[str, ...] = ()
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    """Whether ``trigger`` would pass now for an actor, and the verdict saying why (or why not)."""
+
+    trigger: str
+    allowed: bool
+    verdict: Verdict = field(repr=False)
+
+
+@dataclass(slots=True)
+class _Prepared:
+    proc: CompiledProcedure
+    plan: Plan
+    ctx: Context
+    facts: dict[str, Any]
+    data: dict[str, Any]
+    verdict: Verdict
+    branch_passed: frozenset[str]
+
+
+def _stored_verdict(verdict: Verdict) -> list[dict[str, Any]]:
+    return [{"rule": r.rule_id, "passed": r.passed, "applicable": r.applicable, "severity": r.severity,
+             "detail": r.detail, "params": dict(r.params)} for r in verdict.results]
+
+
+class Engine:
+    """The library face of Collegium. Holds no global state: everything comes in through the constructor.
+
+    ``store`` keeps instances and events; ``clock`` and ``ids`` are injected so that a run is reproducible;
+    ``registry`` holds the procedures and rule packs in force (the built-in ones by default).
+    """
+
+    def __init__(self, store: Store, *, clock: Clock, ids: IdFactory | None = None,
+                 registry: Registry | None = None, max_retries: int = 8) -> None:
+        self.store = store
+        self.clock = clock
+        self.ids = ids or RandomIds()
+        self.registry = registry or Registry.builtin()
+        self.max_retries = max_retries
+        self._saved_definitions: set[str] = set()
+
+    @classmethod
+    def open(cls, target: str = "collegium.db", *, clock: Clock, ids: IdFactory | None = None,
+             registry: Registry | None = None) -> Engine:
+        """An engine on a database: a SQLAlchemy URL, or a file path meaning a SQLite file."""
+        from collegium.engine.sqlstore import SqlStore
+
+        return cls(SqlStore(target), clock=clock, ids=ids, registry=registry)
+
+    @classmethod
+    def in_memory(cls, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None) -> Engine:
+        return cls(MemoryStore(), clock=clock, ids=ids, registry=registry)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- bodies -------------------------------------------------------------------------------
+    def define_body(self, body: Body) -> Body:
+        """Create or replace a body and its members."""
+        self.store.put_body(body)
+        return body
+
+    def body(self, body_id: str) -> Body:
+        body = self.store.body(body_id)
+        if body is None:
+            raise NotFound(f"no body {body_id!r}")
+        return body
+
+    # -- reading ------------------------------------------------------------------------------
+    def get(self, instance_id: str) -> Instance:
+        return Instance.of(self.store.load(instance_id))
+
+    def history(self, instance_id: str) -> list[EventRecord]:
+        return self.store.history(instance_id)
+
+    def instances(self, procedure: str | None = None, state: str | None = None) -> list[Instance]:
+        return [Instance.of(r) for r in self.store.instances(procedure, state)]
+
+    def verify_audit(self) -> AuditReport:
+        """Recompute every hash chain; report the first edited, missing, inserted or reordered event."""
+        return verify(self.store.iter_instances(), self.store.iter_events())
+
+    # -- commands -----------------------------------------------------------------------------
+    def start(self, procedure: str, actor: str, data: Mapping[str, Any] | None = None, *,
+              instance_id: str | None = None, version: int | None = None) -> Outcome:
+        """Start an instance of ``procedure`` (its latest version, under its pack's latest version)."""
+        proc = self.registry.compiled(procedure, version)
+        plan = proc.start_plan
+        payload = fx.normalize(proc, plan, data or {})
+        new_id = instance_id or self.ids.new_id(proc.spec.id)
+        now = self.clock.now()
+        ctx = self._context(proc, new_id, "", plan.trigger, actor, payload, now)
+        verdict = self._evaluate(plan, ctx)
+        if not verdict.passed:
+            raise RuleViolation(verdict)
+        at = format_time(now)
+        rec = InstanceRecord(new_id, proc.spec.id, proc.spec.version, proc.pack.id, proc.pack.version,
+                             proc.spec.initial, 1, payload, at, at)
+        event = self._chain(rec, None, plan.trigger, actor, at, payload, _stored_verdict(verdict), {}, None)
+        self._save_definitions(proc)
+        try:
+            self.store.commit(Write(None, None, (rec,), (event,)))
+        except StaleVersion:
+            raise InvalidInput(f"an instance {new_id!r} already exists") from None
+        return Outcome(Instance.of(rec), event, verdict)
+
+    def fire(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any] | None = None, *,
+             idempotency_key: str | None = None) -> Outcome:
+        """Fire ``trigger`` on an instance as ``actor`` with ``data``.
+
+        Raises :class:`TransitionNotAllowed`, :class:`InvalidInput` or :class:`RuleViolation` without writing
+        anything. With an ``idempotency_key`` already used on this instance, returns the first outcome again.
+        """
+        if idempotency_key is not None and not 0 < len(idempotency_key) <= 128:
+            raise InvalidInput("an idempotency key has 1 to 128 characters")
+        for _ in range(self.max_retries + 1):
+            rec = self.store.load(instance_id)
+            if idempotency_key is not None:
+                done = self.store.find_event(instance_id, idempotency_key)
+                if done is not None:
+                    return self._replay(rec, done)
+            prep = self._prepare(rec, trigger, actor, data or {}, complete=True)
+            if not prep.verdict.passed:
+                raise RuleViolation(prep.verdict)
+            dest = prep.proc.machine.move(rec.state, trigger, prep.branch_passed)
+            try:
+                return self._commit(rec, prep, dest, actor, idempotency_key)
+            except StaleVersion:
+                continue
+        raise ConcurrentUpdate(f"instance {instance_id!r} kept changing; gave up after {self.max_retries} retries")
+
+    def check(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any] | None = None) -> Verdict:
+        """Dry run: the verdict ``fire`` would reach, without firing or writing anything."""
+        rec = self.store.load(instance_id)
+        return self._prepare(rec, trigger, actor, data or {}, complete=True).verdict
+
+    def available(self, instance_id: str, actor: str) -> list[Availability]:
+        """Each trigger that leaves the current state, and whether ``actor`` could fire it now (no data)."""
+        rec = self.store.load(instance_id)
+        proc = self._proc(rec)
+        out = []
+        for trigger in proc.triggers_from(rec.state):
+            prep = self._prepare(rec, trigger, actor, {}, complete=False)
+            out.append(Availability(trigger, prep.verdict.passed, prep.verdict))
+        return out
+
+    # -- internals ----------------------------------------------------------------------------
+    def _proc(self, rec: InstanceRecord) -> CompiledProcedure:
+        return self.registry.compiled(rec.procedure, rec.procedure_version, rec.pack_version)
+
+    def _context(self, proc: CompiledProcedure, instance_id: str, state: str, trigger: str, actor: str,
+                 facts: Mapping[str, Any], now: Any) -> Context:
+        body_id = facts.get(proc.spec.body_fact)
+        return Context(instance_id=instance_id, state=state, trigger=trigger, actor=actor, now=now, facts=facts,
+                       types=proc.types, body_id=body_id, directory=self.store.body,
+                       state_of=self.store.state_of, params=proc.params)
+
+    @staticmethod
+    def _evaluate(plan: Plan, ctx: Context) -> Verdict:
+        roles = plan.roles
+        return Verdict(plan.trigger, tuple(rule.evaluate(ctx, roles) for rule in plan.rules))
+
+    def _prepare(self, rec: InstanceRecord, trigger: str, actor: str, data: Mapping[str, Any], *,
+                 complete: bool) -> _Prepared:
+        if not isinstance(actor, str) or not actor:
+            raise InvalidInput("an actor is required")
+        proc = self._proc(rec)
+        plan = proc.plan(rec.state, trigger)
+        if plan is None:
+            if trigger not in proc.spec.triggers():
+                raise InvalidInput(f"unknown trigger {trigger!r} for procedure {proc.spec.id}")
+            allowed = tuple(proc.triggers_from(rec.state))
+            raise TransitionNotAllowed(
+                message("transition.not_allowed", "en", trigger=trigger, state=rec.state,
+                        allowed=", ".join(allowed) or "none"), state=rec.state, trigger=trigger, allowed=allowed)
+        payload = fx.normalize(proc, plan, data, complete=complete)
+        facts = dict(rec.facts)
+        facts.update((k, v) for k, v in payload.items() if k in plan.data)
+        now = self.clock.now()
+        body_id = facts.get(proc.spec.body_fact)
+        if complete:
+            fx.stage(plan, facts, payload, body_id, self.store.body, now)
+        view = {**facts, **{k: v for k, v in payload.items() if k not in plan.data}}
+        ctx = self._context(proc, rec.id, rec.state, trigger, actor, view, now)
+        results = [rule.evaluate(ctx, plan.roles) for rule in plan.rules]
+        passed: set[str] = set()
+        for rule, _dest in plan.branches:
+            if rule is None:
+                continue
+            res = rule.evaluate(ctx, plan.roles)
+            results.append(RuleResult(res.rule_id, res.passed, "branch", res.title, res.citation, res.detail,
+                                      res.params, res.facts, res.applicable))
+            if res.passed:
+                passed.add(res.rule_id)
+        return _Prepared(proc, plan, ctx, facts, payload, Verdict(trigger, tuple(results)), frozenset(passed))
+
+    def _commit(self, rec: InstanceRecord, prep: _Prepared, dest: str, actor: str,
+                key: str | None) -> Outcome:
+        now = prep.ctx.now
+        ctx = prep.ctx
+        counts = {"n": ctx.get("n"), "present": ctx.get("present"), "passed": bool(prep.branch_passed)}
+        record, spawns = fx.apply(prep.plan.effects, prep.facts, prep.data, actor=actor, now=now, counts=counts)
+        at = format_time(now)
+        children: list[InstanceRecord] = []
+        child_events: list[EventRecord] = []
+        for spawn in spawns:
+            child_proc = self.registry.compiled(spawn.procedure)
+            child_facts = {k: prep.facts[k] for k in spawn.copy_facts if k in prep.facts}
+            child_facts[spawn.link] = rec.id
+            child_id = self.ids.new_id(child_proc.spec.id)
+            child = InstanceRecord(child_id, child_proc.spec.id, child_proc.spec.version, child_proc.pack.id,
+                                   child_proc.pack.version, child_proc.spec.initial, 1, child_facts, at, at,
+                                   parent_id=rec.id)
+            child_events.append(self._chain(child, None, child_proc.start_plan.trigger, actor, at, child_facts,
+                                            [], {"spawned_by": rec.id}, None))
+            children.append(child)
+            self._save_definitions(child_proc)
+        if children:
+            prep.facts["children"] = [*(prep.facts.get("children") or []), *(c.id for c in children)]
+            record["started"] = [c.id for c in children]
+        new = InstanceRecord(rec.id, rec.procedure, rec.procedure_version, rec.pack, rec.pack_version, dest,
+                             rec.version + 1, prep.facts, rec.created_at, at, rec.parent_id,
+                             rec.head_hash, rec.event_count)
+        event = self._chain(new, rec.state, prep.plan.trigger, actor, at, prep.data,
+                            _stored_verdict(prep.verdict), record, key)
+        self.store.commit(Write(new, rec.version, tuple(children), (event, *child_events)))
+        return Outcome(Instance.of(new), event, prep.verdict, tuple(c.id for c in children))
+
+    @staticmethod
+    def _chain(rec: InstanceRecord, source: str | None, trigger: str, actor: str, at: str, data: dict[str, Any],
+               verdict: list[dict[str, Any]], effects: dict[str, Any], key: str | None) -> EventRecord:
+        """Build the next event of ``rec``'s chain and advance ``rec``'s head to it."""
+        seq = rec.event_count + 1
+        prev = rec.head_hash or GENESIS
+        facts_sha = digest(canonical(rec.facts))
+        h = event_hash(instance_id=rec.id, seq=seq, trigger=trigger, actor=actor, source=source, dest=rec.state,
+                       at=at, data=data, verdict=verdict, facts_sha=facts_sha, effects=effects, prev_hash=prev,
+                       idempotency_key=key)
+        rec.head_hash = h
+        rec.event_count = seq
+        return EventRecord(rec.id, seq, trigger, actor, source, rec.state, at, data, verdict, facts_sha, prev, h,
+                           key, effects)
+
+    def _replay(self, rec: InstanceRecord, event: EventRecord) -> Outcome:
+        pack = self.registry.pack(rec.pack, rec.pack_version)
+        results = []
+        for item in event.verdict:
+            spec = pack.rule(item["rule"])
+            if spec is None:
+                continue
+            results.append(RuleResult(item["rule"], item["passed"], item["severity"], spec.title, spec.citation,
+                                      item["detail"], item["params"], {}, item["applicable"]))
+        started = tuple(event.effects.get("started", ()))
+        return Outcome(Instance.of(rec), event, Verdict(event.trigger, tuple(results)), started, replayed=True)
+
+    def _save_definitions(self, proc: CompiledProcedure) -> None:
+        for kind, key in (("procedure", proc.spec.key), ("pack", proc.pack.key)):
+            if f"{kind}:{key}" in self._saved_definitions:
+                continue
+            d = self.registry.definitions.get(f"{kind}:{key}")
+            if d is not None:
+                self.store.save_definition(kind, key, d.sha256, d.text)
+            self._saved_definitions.add(f"{kind}:{key}")

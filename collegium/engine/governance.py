@@ -1,0 +1,96 @@
+"""Generic governance primitives: bodies and membership, meetings and attendance, ballots and tallies.
+
+Nothing here belongs to one organisation: a Party standing committee, a company board and a university
+senate are all a :class:`Body` with members in roles. The records these primitives keep on an instance
+(consultations, the meeting with its frozen membership and attendance, the ballot) are plain JSON so
+they persist and hash as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from collegium._i18n import Text
+from collegium.errors import InvalidInput
+
+AttendanceStatus = Literal["present", "absent", "recused", "attendee"]
+ATTENDANCE: tuple[str, ...] = ("present", "absent", "recused", "attendee")
+
+
+class Member(BaseModel):
+    """A person's seat in a body: a role (pack vocabulary) and whether the seat votes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    person: str = Field(min_length=1, max_length=128)
+    role: str = Field(min_length=1, max_length=64)
+    voting: bool = True
+    name: str | None = None
+
+
+class Body(BaseModel):
+    """A deciding or advising body (全委会, 常委会, a board …) and its current members."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1, max_length=128)
+    kind: str = Field(min_length=1, max_length=64, description="e.g. plenary, standing, secretary_office")
+    title: Text | None = None
+    members: tuple[Member, ...] = ()
+
+    def member(self, person: str) -> Member | None:
+        for m in self.members:
+            if m.person == person:
+                return m
+        return None
+
+
+def snapshot(body: Body) -> dict[str, list[Any]]:
+    """Membership frozen when a meeting opens: person -> [role, voting]."""
+    return {m.person: [m.role, m.voting] for m in body.members}
+
+
+def build_attendance(body: Body, given: Mapping[str, Any]) -> dict[str, str]:
+    """Attendance for every member (absent unless stated) plus non-voting attendees (列席)."""
+    attendance = {m.person: "absent" for m in body.members}
+    for person, status in given.items():
+        if status not in ATTENDANCE:
+            raise InvalidInput(f"attendance of {person!r} is {status!r}; use one of: {', '.join(ATTENDANCE)}")
+        member = body.member(person)
+        if member is None and status != "attendee":
+            raise InvalidInput(f"{person!r} is not a member of {body.id!r}; only 'attendee' (列席) is allowed")
+        if member is not None and status == "attendee":
+            raise InvalidInput(f"{person!r} is a member of {body.id!r}; mark them present, absent or recused")
+        attendance[str(person)] = str(status)
+    return attendance
+
+
+def voting_members(meeting: Mapping[str, Any]) -> list[str]:
+    return [p for p, (_, voting) in meeting["members"].items() if voting]
+
+
+def recused(meeting: Mapping[str, Any]) -> list[str]:
+    att = meeting["attendance"]
+    return [p for p in voting_members(meeting) if att.get(p) == "recused"]
+
+
+def should_attend(meeting: Mapping[str, Any], recusal_reduces_n: bool) -> int:
+    """n: voting members who should attend (应到会成员); recused members leave n when the pack says so."""
+    voters = voting_members(meeting)
+    return len(voters) - (len(recused(meeting)) if recusal_reduces_n else 0)
+
+
+def eligible_voters(meeting: Mapping[str, Any]) -> list[str]:
+    """Present, voting, not recused: the only people who may vote."""
+    att = meeting["attendance"]
+    return [p for p in voting_members(meeting) if att.get(p) == "present"]
+
+
+def tally(votes: Mapping[str, str], choices: tuple[str, ...] = ("agree", "oppose", "abstain")) -> dict[str, int]:
+    counts = dict.fromkeys(choices, 0)
+    for choice in votes.values():
+        counts[choice] = counts.get(choice, 0) + 1
+    return counts

@@ -1,0 +1,45 @@
+"""Plain records the store reads and writes: one instance row, one event row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class InstanceRecord:
+    """The current state of one instance, as stored. ``version`` guards concurrent updates."""
+
+    id: str
+    procedure: str
+    procedure_version: int
+    pack: str
+    pack_version: str
+    state: str
+    version: int
+    facts: dict[str, Any]
+    created_at: str
+    updated_at: str
+    parent_id: str | None = None
+    head_hash: str = ""
+    event_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One step in an instance's history. ``hash`` covers every other field and the previous hash."""
+
+    instance_id: str
+    seq: int
+    trigger: str
+    actor: str
+    source: str | None
+    dest: str
+    at: str
+    data: dict[str, Any]
+    verdict: list[dict[str, Any]]
+    facts_sha: str
+    prev_hash: str
+    hash: str
+    idempotency_key: str | None = None
+    effects: dict[str, Any] = field(default_factory=dict)

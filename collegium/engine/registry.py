@@ -1,0 +1,239 @@
+"""Definitions in force: rule packs and procedures, parsed, checked and compiled once.
+
+A procedure is compiled against one version of its rule pack into a :class:`CompiledProcedure`: one
+shared state machine, every rule compiled once, and a plan per (state, trigger) listing the roles,
+rules, data and effects of that move. Every version stays registered, so an instance is judged by the
+pack and procedure versions it started under.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from collegium._i18n import Text
+from collegium._loader import load_model, read_text
+from collegium.errors import DefinitionError, NotFound
+from collegium.rules.evaluate import CompiledRule, compile_rules
+from collegium.rules.facts import ENGINE_FACTS, RECORD_FACTS
+from collegium.rules.model import RulePackSpec
+from collegium.workflows.check import check_procedure
+from collegium.workflows.spec import EFFECT_INPUTS, Effect, FactType, ProcedureSpec, TransitionSpec
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Everything the engine needs to run one trigger from one state."""
+
+    trigger: str
+    roles: tuple[str, ...]
+    rules: tuple[CompiledRule, ...]
+    branches: tuple[tuple[CompiledRule | None, str], ...]
+    data: frozenset[str]
+    inputs: dict[str, FactType]
+    effects: tuple[Effect, ...]
+
+    @property
+    def accepted(self) -> frozenset[str]:
+        return self.data | frozenset(self.inputs)
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A parsed definition with the text it came from (stored with instances, never compiled objects)."""
+
+    kind: str
+    key: str
+    text: str
+    sha256: str
+
+
+class CompiledProcedure:
+    """A procedure version compiled against a rule-pack version."""
+
+    def __init__(self, spec: ProcedureSpec, pack: RulePackSpec, source: str) -> None:
+        from collegium.engine.machine import CompiledMachine
+
+        check_procedure(spec, source)
+        self.spec = spec
+        self.pack = pack
+        self.params: dict[str, Any] = {k: p.value for k, p in pack.parameters.items()}
+        types: dict[str, FactType] = {k: v[0] for k, v in ENGINE_FACTS.items()}
+        types.update(RECORD_FACTS)
+        for kind_inputs in EFFECT_INPUTS.values():
+            types.update(kind_inputs)
+        types.update({k: f.type for k, f in spec.facts.items()})
+        self.types = types
+        labels: dict[str, Text | None] = {k: f.label for k, f in spec.facts.items()}
+
+        # which rules bind to which trigger: the transition's own list plus the pack's guards
+        guarded: dict[str, list[str]] = defaultdict(list)
+        triggers = set(spec.triggers())
+        for rule in pack.rules:
+            for guard in rule.guards:
+                if guard.procedure != spec.id:
+                    continue
+                for trig in guard.triggers:
+                    if trig != "*" and trig not in triggers:
+                        raise DefinitionError(f"guards unknown trigger {trig!r} of {spec.id}",
+                                              source=f"rule pack {pack.key}", where=rule.id)
+                    for name in (triggers if trig == "*" else (trig,)):
+                        if rule.id not in guarded[name]:
+                            guarded[name].append(rule.id)
+        own_ids = [r for tr in spec.transitions for r in (*tr.rules, *([tr.when] if tr.when else []))]
+        wanted = list(dict.fromkeys([r for ids in guarded.values() for r in ids] + own_ids + list(spec.start.rules)))
+        compiled = compile_rules(pack, wanted, types, labels, source)
+
+        def rules_for(trigger: str, own: tuple[str, ...]) -> tuple[CompiledRule, ...]:
+            ids = list(dict.fromkeys([*own, *guarded.get(trigger, [])]))
+            return tuple(compiled[i] for i in ids)
+
+        self.start_plan = Plan(spec.start.trigger, spec.start.roles, rules_for(spec.start.trigger, spec.start.rules),
+                               ((None, spec.initial),), frozenset(spec.start.data), {}, ())
+        groups: dict[tuple[str, str], list[TransitionSpec]] = defaultdict(list)
+        for tr in spec.transitions:
+            for src in tr.source:
+                groups[(src, tr.trigger)].append(tr)
+        self.plans: dict[tuple[str, str], Plan] = {}
+        for (state, trigger), group in groups.items():
+            first = group[0]
+            inputs: dict[str, FactType] = {}
+            for effect in first.effects:
+                inputs.update(EFFECT_INPUTS[effect.kind])
+            branch_ids = {t.when for t in group if t.when}
+            own = tuple(r for r in first.rules if r not in branch_ids)
+            self.plans[(state, trigger)] = Plan(
+                trigger, first.roles,
+                tuple(r for r in rules_for(trigger, own) if r.id not in branch_ids),
+                tuple((compiled[t.when] if t.when else None, t.dest) for t in group),
+                frozenset(first.data), inputs, first.effects)
+        self.machine = CompiledMachine(spec)
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+    def plan(self, state: str, trigger: str) -> Plan | None:
+        return self.plans.get((state, trigger))
+
+    def triggers_from(self, state: str) -> list[str]:
+        return [t for (s, t) in self.plans if s == state]
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Registry:
+    """The packs and procedures an engine knows, every version kept."""
+
+    def __init__(self) -> None:
+        self._packs: dict[str, dict[str, RulePackSpec]] = {}
+        self._procedures: dict[str, dict[int, ProcedureSpec]] = {}
+        self._compiled: dict[tuple[str, str], CompiledProcedure] = {}
+        self._sources: dict[str, str] = {}
+        self.definitions: dict[str, Definition] = {}
+
+    # -- loading ------------------------------------------------------------------------------
+    def add_pack_text(self, text: str, source: str = "<string>") -> RulePackSpec:
+        spec = load_model(RulePackSpec, text, source)
+        seen: set[str] = set()
+        for rule in spec.rules:
+            if rule.id in seen:
+                raise DefinitionError(f"duplicate rule id {rule.id!r}", source=source, where=rule.id)
+            seen.add(rule.id)
+        versions = self._packs.setdefault(spec.id, {})
+        old = versions.get(spec.version)
+        if old is not None and old != spec:
+            raise DefinitionError(f"pack {spec.key} is already loaded with different content", source=source)
+        versions[spec.version] = spec
+        self.definitions[f"pack:{spec.key}"] = Definition("pack", spec.key, text, _sha(text))
+        return spec
+
+    def add_procedure_text(self, text: str, source: str = "<string>") -> ProcedureSpec:
+        spec = load_model(ProcedureSpec, text, source)
+        check_procedure(spec, source)
+        versions = self._procedures.setdefault(spec.id, {})
+        old = versions.get(spec.version)
+        if old is not None and old != spec:
+            raise DefinitionError(f"procedure {spec.key} is already loaded with different content", source=source)
+        versions[spec.version] = spec
+        self._sources[spec.key] = source
+        self.definitions[f"procedure:{spec.key}"] = Definition("procedure", spec.key, text, _sha(text))
+        if spec.rule_pack in self._packs:
+            self.compiled(spec.id, spec.version)  # compile now: fail at load time, not mid-decision
+        return spec
+
+    def load_pack(self, path: str | Path) -> RulePackSpec:
+        return self.add_pack_text(read_text(path), str(path))
+
+    def load_procedure(self, path: str | Path) -> ProcedureSpec:
+        return self.add_procedure_text(read_text(path), str(path))
+
+    @classmethod
+    def builtin(cls) -> Registry:
+        """A registry holding the packs and procedures shipped with Collegium."""
+        reg = cls()
+        root = resources.files("collegium")
+        for entry in sorted(root.joinpath("rules").joinpath("packs").iterdir(), key=lambda p: p.name):
+            if entry.name.endswith(".yaml"):
+                reg.add_pack_text(entry.read_text(encoding="utf-8"), f"collegium/rules/packs/{entry.name}")
+        for entry in sorted(root.joinpath("workflows").iterdir(), key=lambda p: p.name):
+            if entry.name.endswith(".yaml"):
+                reg.add_procedure_text(entry.read_text(encoding="utf-8"), f"collegium/workflows/{entry.name}")
+        return reg
+
+    # -- lookup -------------------------------------------------------------------------------
+    def packs(self) -> list[RulePackSpec]:
+        return [spec for versions in self._packs.values() for spec in versions.values()]
+
+    def procedures(self) -> list[ProcedureSpec]:
+        return [spec for versions in self._procedures.values() for spec in versions.values()]
+
+    def pack(self, pack_id: str, version: str | None = None) -> RulePackSpec:
+        versions = self._packs.get(pack_id)
+        if not versions:
+            raise NotFound(f"no rule pack {pack_id!r}")
+        if version is None:
+            return list(versions.values())[-1]
+        try:
+            return versions[version]
+        except KeyError:
+            raise NotFound(f"rule pack {pack_id!r} has no version {version!r} loaded") from None
+
+    def procedure(self, procedure_id: str, version: int | None = None) -> ProcedureSpec:
+        versions = self._procedures.get(procedure_id)
+        if not versions:
+            raise NotFound(f"no procedure {procedure_id!r}")
+        if version is None:
+            return versions[max(versions)]
+        try:
+            return versions[version]
+        except KeyError:
+            raise NotFound(f"procedure {procedure_id!r} has no version {version} loaded") from None
+
+    def compiled(self, procedure_id: str, version: int | None = None,
+                 pack_version: str | None = None) -> CompiledProcedure:
+        spec = self.procedure(procedure_id, version)
+        pack = self.pack(spec.rule_pack, pack_version)
+        key = (spec.key, pack.key)
+        hit = self._compiled.get(key)
+        if hit is None:
+            hit = CompiledProcedure(spec, pack, self._sources.get(spec.key, "<string>"))
+            for effect in (e for t in spec.transitions for e in t.effects):
+                if effect.kind == "spawn" and effect.procedure not in self._procedures:
+                    raise DefinitionError(f"spawns unknown procedure {effect.procedure!r}",
+                                          source=self._sources.get(spec.key, "<string>"))
+            self._compiled[key] = hit
+        return hit
+
+    def rule(self, rule_id: str) -> tuple[RulePackSpec, Any]:
+        for pack in reversed(self.packs()):
+            rule = pack.rule(rule_id)
+            if rule is not None:
+                return pack, rule
+        raise NotFound(f"no rule {rule_id!r} in any loaded pack")

@@ -1,0 +1,94 @@
+"""Tables, in their own MetaData under a ``collegium_`` prefix so they sit beside a host's own tables.
+
+JSON is stored as text in Collegium's canonical encoding, which is what the audit hashes; times are
+canonical UTC text (``2026-03-01T01:00:00.000000Z``), which sorts as it compares on every backend.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import mysql
+
+PREFIX = "collegium_"
+VERSION_TABLE = "collegium_alembic_version"
+HEAD_REVISION = "0001"
+
+metadata = MetaData()
+
+LongText = Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
+EventId = BigInteger().with_variant(Integer(), "sqlite")
+
+instances = Table(
+    f"{PREFIX}instances", metadata,
+    Column("id", String(128), primary_key=True),
+    Column("procedure", String(64), nullable=False),
+    Column("procedure_version", Integer, nullable=False),
+    Column("pack", String(64), nullable=False),
+    Column("pack_version", String(64), nullable=False),
+    Column("state", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("facts", LongText, nullable=False),
+    Column("parent_id", String(128), nullable=True),
+    Column("head_hash", String(64), nullable=False),
+    Column("event_count", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Index(f"ix_{PREFIX}instances_procedure_state", "procedure", "state"),
+    Index(f"ix_{PREFIX}instances_parent", "parent_id"),
+)
+
+events = Table(
+    f"{PREFIX}events", metadata,
+    Column("id", EventId, primary_key=True, autoincrement=True),
+    Column("instance_id", String(128), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("trigger", String(64), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("source", String(64), nullable=True),
+    Column("dest", String(64), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("data", LongText, nullable=False),
+    Column("verdict", LongText, nullable=False),
+    Column("effects", LongText, nullable=False),
+    Column("facts_sha", String(64), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("idempotency_key", String(128), nullable=True),
+    UniqueConstraint("instance_id", "seq", name=f"uq_{PREFIX}events_chain"),
+    UniqueConstraint("instance_id", "idempotency_key", name=f"uq_{PREFIX}events_idempotency"),
+)
+
+bodies = Table(
+    f"{PREFIX}bodies", metadata,
+    Column("id", String(128), primary_key=True),
+    Column("kind", String(64), nullable=False),
+    Column("title", Text, nullable=True),
+)
+
+members = Table(
+    f"{PREFIX}members", metadata,
+    Column("body_id", String(128), primary_key=True),
+    Column("person", String(128), primary_key=True),
+    Column("role", String(64), nullable=False),
+    Column("voting", Boolean, nullable=False),
+    Column("name", String(256), nullable=True),
+)
+
+definitions = Table(
+    f"{PREFIX}definitions", metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("key", String(160), primary_key=True),
+    Column("sha256", String(64), nullable=False),
+    Column("text", LongText, nullable=False),
+)

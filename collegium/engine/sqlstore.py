@@ -1,0 +1,267 @@
+"""The persistent store: SQLAlchemy 2 Core over SQLite (default), PostgreSQL or MariaDB.
+
+One short transaction per command: a version-guarded UPDATE of the instance row plus the INSERTs of
+its events (and of any child instances). SQLite runs in WAL mode with ``synchronous=NORMAL`` and a busy
+timeout, and takes its write lock at BEGIN (``BEGIN IMMEDIATE``) so concurrent writers queue instead of
+failing. A new database is migrated to the current schema automatically (Alembic).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from collegium._i18n import Text
+from collegium.engine import schema as s
+from collegium.engine.audit import canonical
+from collegium.engine.governance import Body, Member
+from collegium.engine.records import EventRecord, InstanceRecord
+from collegium.engine.store import StaleVersion, Write
+from collegium.errors import AuditError, InvalidInput, NotFound
+
+
+def database_url(target: str) -> str:
+    """Accept a SQLAlchemy URL or a plain file path (which means a SQLite file)."""
+    if "://" in target:
+        return target
+    return f"sqlite:///{Path(target)}"
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # let SQLAlchemy's begin event below issue BEGIN
+        cur = dbapi_conn.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    url = database_url(url)
+    try:
+        if url.startswith("sqlite"):
+            memory = url in ("sqlite://", "sqlite:///:memory:")
+            engine = create_engine(url, poolclass=StaticPool if memory else None,
+                                   connect_args={"check_same_thread": False})
+            _sqlite_setup(engine)
+            return engine
+        isolation = "READ COMMITTED"
+        return create_engine(url, isolation_level=isolation, pool_pre_ping=True)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise InvalidInput(f"cannot use database {url!r}: {exc}") from None
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the current revision (a no-op when it already is)."""
+    try:
+        with engine.connect() as conn:
+            current = conn.execute(text(f"SELECT version_num FROM {s.VERSION_TABLE}")).scalar()
+        if current == s.HEAD_REVISION:
+            return
+    except SQLAlchemyError:
+        pass
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def _loads(value: str) -> Any:
+    return json.loads(value)
+
+
+def _instance(row: Any) -> InstanceRecord:
+    return InstanceRecord(id=row.id, procedure=row.procedure, procedure_version=row.procedure_version,
+                          pack=row.pack, pack_version=row.pack_version, state=row.state, version=row.version,
+                          facts=_loads(row.facts), created_at=row.created_at, updated_at=row.updated_at,
+                          parent_id=row.parent_id, head_hash=row.head_hash, event_count=row.event_count)
+
+
+def _event(row: Any) -> EventRecord:
+    return EventRecord(instance_id=row.instance_id, seq=row.seq, trigger=row.trigger, actor=row.actor,
+                       source=row.source, dest=row.dest, at=row.at, data=_loads(row.data),
+                       verdict=_loads(row.verdict), facts_sha=row.facts_sha, prev_hash=row.prev_hash,
+                       hash=row.hash, idempotency_key=row.idempotency_key, effects=_loads(row.effects))
+
+
+def _instance_values(rec: InstanceRecord) -> dict[str, Any]:
+    return {"id": rec.id, "procedure": rec.procedure, "procedure_version": rec.procedure_version,
+            "pack": rec.pack, "pack_version": rec.pack_version, "state": rec.state, "version": rec.version,
+            "facts": canonical(rec.facts), "parent_id": rec.parent_id, "head_hash": rec.head_hash,
+            "event_count": rec.event_count, "created_at": rec.created_at, "updated_at": rec.updated_at}
+
+
+def _event_values(e: EventRecord) -> dict[str, Any]:
+    return {"instance_id": e.instance_id, "seq": e.seq, "trigger": e.trigger, "actor": e.actor,
+            "source": e.source, "dest": e.dest, "at": e.at, "data": canonical(e.data),
+            "verdict": canonical(e.verdict), "effects": canonical(e.effects), "facts_sha": e.facts_sha,
+            "prev_hash": e.prev_hash, "hash": e.hash, "idempotency_key": e.idempotency_key}
+
+
+class SqlStore:
+    """Store on a SQLAlchemy engine. ``target`` is a URL or a SQLite file path."""
+
+    def __init__(self, target: str | Engine = "collegium.db", *, auto_migrate: bool = True) -> None:
+        self.engine = target if isinstance(target, Engine) else make_engine(target)
+        self._owns_engine = not isinstance(target, Engine)
+        if auto_migrate:
+            try:
+                migrate(self.engine)
+            except OperationalError as exc:
+                raise InvalidInput(f"cannot open database {self.engine.url!r}: {exc.orig}") from None
+        t = s.instances
+        self._upd = (update(t).where(t.c.id == _bind("b_id"), t.c.version == _bind("b_expected"))
+                     .values(state=_bind("state"), version=_bind("version"), facts=_bind("facts"),
+                             head_hash=_bind("head_hash"), event_count=_bind("event_count"),
+                             updated_at=_bind("updated_at")))
+
+    # -- instances ----------------------------------------------------------------------------
+    def load(self, instance_id: str) -> InstanceRecord:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.instances).where(s.instances.c.id == instance_id)).first()
+        if row is None:
+            raise NotFound(f"no instance {instance_id!r}")
+        return _instance(row)
+
+    def state_of(self, instance_id: str) -> str | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(s.instances.c.state).where(s.instances.c.id == instance_id)).scalar()
+        return None if value is None else str(value)
+
+    def find_event(self, instance_id: str, idempotency_key: str) -> EventRecord | None:
+        e = s.events
+        with self.engine.connect() as conn:
+            row = conn.execute(select(e).where(e.c.instance_id == instance_id,
+                                               e.c.idempotency_key == idempotency_key)).first()
+        return None if row is None else _event(row)
+
+    def commit(self, write: Write) -> None:
+        try:
+            with self.engine.begin() as conn:
+                if write.update is not None:
+                    rec = write.update
+                    result = conn.execute(self._upd, {
+                        "b_id": rec.id, "b_expected": write.expected_version, "state": rec.state,
+                        "version": rec.version, "facts": canonical(rec.facts), "head_hash": rec.head_hash,
+                        "event_count": rec.event_count, "updated_at": rec.updated_at})
+                    if result.rowcount != 1:
+                        raise StaleVersion(rec.id)
+                if write.create:
+                    conn.execute(insert(s.instances), [_instance_values(r) for r in write.create])
+                if write.events:
+                    conn.execute(insert(s.events), [_event_values(e) for e in write.events])
+        except IntegrityError:
+            raise StaleVersion("unique key clash") from None
+        except OperationalError as exc:
+            if _is_lock_conflict(exc):
+                raise StaleVersion("lock conflict") from None
+            raise
+
+    def history(self, instance_id: str) -> list[EventRecord]:
+        e = s.events
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(e).where(e.c.instance_id == instance_id).order_by(e.c.seq)).all()
+            found = rows or conn.execute(select(s.instances.c.id).where(s.instances.c.id == instance_id)).first()
+            if not found:
+                raise NotFound(f"no instance {instance_id!r}")
+        return [_event(r) for r in rows]
+
+    def instances(self, procedure: str | None = None, state: str | None = None,
+                  limit: int | None = None) -> list[InstanceRecord]:
+        t = s.instances
+        q = select(t).order_by(t.c.created_at, t.c.id)
+        if procedure is not None:
+            q = q.where(t.c.procedure == procedure)
+        if state is not None:
+            q = q.where(t.c.state == state)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [_instance(r) for r in conn.execute(q)]
+
+    def iter_instances(self) -> Iterator[InstanceRecord]:
+        try:
+            with self.engine.connect() as conn:
+                for row in conn.execute(select(s.instances).order_by(s.instances.c.id)):
+                    yield _instance(row)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise AuditError(f"cannot read instances: {exc}") from None
+
+    def iter_events(self) -> Iterator[EventRecord]:
+        try:
+            with self.engine.connect() as conn:
+                for row in conn.execute(select(s.events).order_by(s.events.c.id)):
+                    yield _event(row)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise AuditError(f"cannot read events: {exc}") from None
+
+    # -- bodies and definitions ---------------------------------------------------------------
+    def body(self, body_id: str) -> Body | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.bodies).where(s.bodies.c.id == body_id)).first()
+            if row is None:
+                return None
+            m = s.members
+            rows = conn.execute(select(m).where(m.c.body_id == body_id).order_by(m.c.person)).all()
+        title = Text.model_validate(json.loads(row.title)) if row.title else None
+        return Body(id=row.id, kind=row.kind, title=title,
+                    members=tuple(Member(person=r.person, role=r.role, voting=bool(r.voting), name=r.name)
+                                  for r in rows))
+
+    def put_body(self, body: Body) -> None:
+        title = canonical(body.title.model_dump(by_alias=True)) if body.title else None
+        with self.engine.begin() as conn:
+            conn.execute(s.members.delete().where(s.members.c.body_id == body.id))
+            conn.execute(s.bodies.delete().where(s.bodies.c.id == body.id))
+            conn.execute(insert(s.bodies), [{"id": body.id, "kind": body.kind, "title": title}])
+            if body.members:
+                conn.execute(insert(s.members), [{"body_id": body.id, "person": m.person, "role": m.role,
+                                                  "voting": m.voting, "name": m.name} for m in body.members])
+
+    def save_definition(self, kind: str, key: str, sha256: str, text: str) -> None:
+        d = s.definitions
+        try:
+            with self.engine.begin() as conn:
+                exists = conn.execute(select(d.c.sha256).where(d.c.kind == kind, d.c.key == key)).first()
+                if exists is None:
+                    conn.execute(insert(d), [{"kind": kind, "key": key, "sha256": sha256, "text": text}])
+        except IntegrityError:
+            pass  # saved concurrently by another writer: same key, same content
+
+    def definition(self, kind: str, key: str) -> str | None:
+        d = s.definitions
+        with self.engine.connect() as conn:
+            value = conn.execute(select(d.c.text).where(d.c.kind == kind, d.c.key == key)).scalar()
+        return None if value is None else str(value)
+
+    def close(self) -> None:
+        if self._owns_engine:
+            self.engine.dispose()
+
+
+def _bind(name: str) -> Any:
+    from sqlalchemy import bindparam
+
+    return bindparam(name)
+
+
+def _is_lock_conflict(exc: OperationalError) -> bool:
+    text_ = str(exc.orig).lower()
+    return "deadlock" in text_ or "database is locked" in text_ or "could not serialize" in text_

@@ -1,0 +1,142 @@
+"""The store boundary: what the engine needs from storage, and an in-memory implementation.
+
+:class:`~collegium.engine.sqlstore.SqlStore` (SQLite, PostgreSQL, MariaDB) is the persistent one.
+Both commit an instance update and its events atomically, guarded by the instance's version; a
+stale version raises :class:`StaleVersion`, which the engine turns into a retry.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from collegium.engine.governance import Body
+from collegium.engine.records import EventRecord, InstanceRecord
+from collegium.errors import NotFound
+
+
+class StaleVersion(Exception):
+    """Internal: the instance's version moved (or a unique key clashed) since it was loaded."""
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """One atomic commit: update an instance (if its version is still ``expected``), create others,
+    append events."""
+
+    update: InstanceRecord | None
+    expected_version: int | None
+    create: tuple[InstanceRecord, ...]
+    events: tuple[EventRecord, ...]
+
+
+class Store(Protocol):
+    """What the engine needs from storage."""
+
+    def load(self, instance_id: str) -> InstanceRecord: ...
+
+    def state_of(self, instance_id: str) -> str | None: ...
+
+    def find_event(self, instance_id: str, idempotency_key: str) -> EventRecord | None: ...
+
+    def commit(self, write: Write) -> None: ...
+
+    def history(self, instance_id: str) -> list[EventRecord]: ...
+
+    def instances(self, procedure: str | None = None, state: str | None = None,
+                  limit: int | None = None) -> list[InstanceRecord]: ...
+
+    def iter_instances(self) -> Iterator[InstanceRecord]: ...
+
+    def iter_events(self) -> Iterator[EventRecord]: ...
+
+    def body(self, body_id: str) -> Body | None: ...
+
+    def put_body(self, body: Body) -> None: ...
+
+    def save_definition(self, kind: str, key: str, sha256: str, text: str) -> None: ...
+
+    def definition(self, kind: str, key: str) -> str | None: ...
+
+    def close(self) -> None: ...
+
+
+class MemoryStore:
+    """Everything in dictionaries, guarded by one lock: for tests, simulation and benchmarks."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._instances: dict[str, InstanceRecord] = {}
+        self._events: list[EventRecord] = []
+        self._by_instance: dict[str, list[EventRecord]] = {}
+        self._keys: dict[tuple[str, str], EventRecord] = {}
+        self._bodies: dict[str, Body] = {}
+        self._definitions: dict[tuple[str, str], str] = {}
+
+    def load(self, instance_id: str) -> InstanceRecord:
+        rec = self._instances.get(instance_id)
+        if rec is None:
+            raise NotFound(f"no instance {instance_id!r}")
+        return replace(rec, facts=dict(rec.facts))
+
+    def state_of(self, instance_id: str) -> str | None:
+        rec = self._instances.get(instance_id)
+        return rec.state if rec else None
+
+    def find_event(self, instance_id: str, idempotency_key: str) -> EventRecord | None:
+        return self._keys.get((instance_id, idempotency_key))
+
+    def commit(self, write: Write) -> None:
+        with self._lock:
+            if write.update is not None:
+                current = self._instances.get(write.update.id)
+                if current is None or current.version != write.expected_version:
+                    raise StaleVersion(write.update.id)
+            for rec in write.create:
+                if rec.id in self._instances:
+                    raise StaleVersion(rec.id)
+            for e in write.events:
+                if e.idempotency_key and (e.instance_id, e.idempotency_key) in self._keys:
+                    raise StaleVersion(e.instance_id)
+            for rec in (*((write.update,) if write.update else ()), *write.create):
+                self._instances[rec.id] = rec
+            for e in write.events:
+                self._events.append(e)
+                self._by_instance.setdefault(e.instance_id, []).append(e)
+                if e.idempotency_key:
+                    self._keys[(e.instance_id, e.idempotency_key)] = e
+
+    def history(self, instance_id: str) -> list[EventRecord]:
+        if instance_id not in self._instances:
+            raise NotFound(f"no instance {instance_id!r}")
+        return list(self._by_instance.get(instance_id, ()))
+
+    def instances(self, procedure: str | None = None, state: str | None = None,
+                  limit: int | None = None) -> list[InstanceRecord]:
+        out = [r for r in self._instances.values()
+               if (procedure is None or r.procedure == procedure) and (state is None or r.state == state)]
+        return out[:limit] if limit is not None else out
+
+    def iter_instances(self) -> Iterator[InstanceRecord]:
+        return iter(list(self._instances.values()))
+
+    def iter_events(self) -> Iterator[EventRecord]:
+        return iter(list(self._events))
+
+    def body(self, body_id: str) -> Body | None:
+        return self._bodies.get(body_id)
+
+    def put_body(self, body: Body) -> None:
+        with self._lock:
+            self._bodies[body.id] = body
+
+    def save_definition(self, kind: str, key: str, sha256: str, text: str) -> None:
+        self._definitions.setdefault((kind, key), text)
+
+    def definition(self, kind: str, key: str) -> str | None:
+        return self._definitions.get((kind, key))
+
+    def close(self) -> None:
+        pass

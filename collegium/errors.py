@@ -1,0 +1,102 @@
+"""Every exception Collegium raises, under one root.
+
+::
+
+    CollegiumError
+    ├── DefinitionError         a procedure, rule pack or scenario file is invalid (load time)
+    ├── InvalidInput            a command's arguments are wrong: unknown data key, bad type, naive date
+    ├── NotFound                no such instance, procedure, rule pack, body or rule
+    ├── TransitionNotAllowed    the trigger does not leave the instance's current state
+    ├── RuleViolation           a blocking rule failed; carries the full verdict
+    ├── ConcurrentUpdate        the instance changed underneath and retries ran out
+    └── AuditError              the store cannot be read for an audit (not: the chain is broken,
+                                which is a normal :class:`~collegium.engine.audit.AuditReport`)
+
+A refused command never writes anything: each of these is raised before the store's transaction
+commits, so state, version and events stay as they were.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collegium.rules.verdict import Verdict
+
+__all__ = [
+    "AuditError",
+    "CollegiumError",
+    "ConcurrentUpdate",
+    "DefinitionError",
+    "InvalidInput",
+    "NotFound",
+    "RuleViolation",
+    "TransitionNotAllowed",
+]
+
+
+class CollegiumError(Exception):
+    """Root of every error Collegium raises on purpose."""
+
+    #: Exit code the CLI uses for this kind of error (2: bad input, 1: refused).
+    exit_code: int = 2
+
+
+class DefinitionError(CollegiumError):
+    """A definition file (procedure, rule pack) is malformed or inconsistent.
+
+    ``source`` names the file (or ``<string>``), ``line`` the 1-based line where known, and
+    ``where`` the offending element (a state, a rule id, a key path).
+    """
+
+    def __init__(self, reason: str, *, source: str = "<string>", line: int | None = None,
+                 where: str | None = None) -> None:
+        self.reason = reason
+        self.source = source
+        self.line = line
+        self.where = where
+        place = source if line is None else f"{source}:{line}"
+        detail = f"{where}: {reason}" if where else reason
+        super().__init__(f"{place}: {detail}")
+
+
+class InvalidInput(CollegiumError):
+    """The arguments of a command are wrong (unknown data key, wrong type, date without time zone)."""
+
+
+class NotFound(CollegiumError):
+    """A named thing (instance, procedure, pack, body, rule) does not exist."""
+
+
+class TransitionNotAllowed(CollegiumError):
+    """The trigger is not defined from the instance's current state."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, state: str, trigger: str, allowed: tuple[str, ...] = ()) -> None:
+        self.state = state
+        self.trigger = trigger
+        self.allowed = allowed
+        super().__init__(message)
+
+
+class RuleViolation(CollegiumError):
+    """One or more blocking rules failed. ``verdict`` lists every rule, passed and failed."""
+
+    exit_code = 1
+
+    def __init__(self, verdict: Verdict, *, lang: str = "en") -> None:
+        self.verdict = verdict
+        failures = verdict.failures
+        parts = [f"{r.rule_id}: {r.message(lang)}" for r in failures]
+        super().__init__("; ".join(parts) if parts else "refused by the rules")
+
+
+class ConcurrentUpdate(CollegiumError):
+    """The instance was changed by another writer and the bounded retries ran out."""
+
+    exit_code = 1
+
+
+class AuditError(CollegiumError):
+    """The audit log could not be read."""

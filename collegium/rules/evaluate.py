@@ -1,0 +1,361 @@
+"""Compiled rules: each rule spec becomes a small evaluator, built once and run on every command.
+
+Compilation checks every fact name a rule mentions against the facts the procedure and the engine
+provide, resolves ``$parameter`` references against the pack, and compiles ``expression`` checks with
+rule-engine under a typed context (unknown symbols fail here, at load time, not mid-decision).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import Any, Protocol
+
+from collegium._i18n import Text
+from collegium.errors import DefinitionError
+from collegium.rules.facts import fact_label
+from collegium.rules.model import (
+    CoversCheck,
+    ExpressionCheck,
+    MemberCheck,
+    PeriodCheck,
+    RequiredCheck,
+    RoleCheck,
+    RulePackSpec,
+    RuleSpec,
+    StateCheck,
+    ThresholdCheck,
+    parse_duration,
+    parse_ratio,
+)
+from collegium.rules.verdict import RuleResult
+from collegium.workflows.spec import FactType
+
+
+class FactSource(Protocol):
+    """What a rule may look at: facts by name, plus a few lookups the engine answers."""
+
+    def get(self, name: str) -> Any: ...
+
+    def time(self, name: str) -> dt.datetime | None: ...
+
+    def state_of(self, instance_id: str) -> str | None: ...
+
+    @property
+    def body_id(self) -> str | None: ...
+
+
+Outcome = tuple[bool, str, dict[str, Any], dict[str, Any]]
+CheckFn = Callable[[FactSource, tuple[str, ...]], Outcome]
+
+_OP_ZH = {">=": "不少于", ">": "超过", "<=": "不超过"}
+_OP_SIGN = {">=": "≥", ">": ">", "<=": "≤"}
+_EMPTY: tuple[Any, ...] = (None, "", (), [], {})
+
+
+class CompiledRule:
+    """A rule ready to evaluate: applicability test plus one check function."""
+
+    __slots__ = ("_check", "_unless", "_when", "citation", "id", "severity", "spec", "title")
+
+    def __init__(self, spec: RuleSpec, check: CheckFn) -> None:
+        self.spec = spec
+        self.id = spec.id
+        self.severity = spec.severity
+        self.title = spec.title
+        self.citation = spec.citation
+        self._when = tuple((k, frozenset(v)) for k, v in spec.when.items())
+        self._unless = tuple((k, frozenset(v)) for k, v in spec.unless.items())
+        self._check = check
+
+    def applies(self, ctx: FactSource) -> bool:
+        for name, values in self._when:
+            if ctx.get(name) not in values:
+                return False
+        return all(ctx.get(name) not in values for name, values in self._unless)
+
+    def evaluate(self, ctx: FactSource, allowed_roles: tuple[str, ...] = ()) -> RuleResult:
+        if not self.applies(ctx):
+            return RuleResult(self.id, True, self.severity, self.title, self.citation, "not_applicable",
+                              applicable=False)
+        passed, detail, params, facts = self._check(ctx, allowed_roles)
+        return RuleResult(self.id, passed, self.severity, self.title, self.citation, detail, params, facts)
+
+
+def _fmt_delta(delta: dt.timedelta) -> tuple[str, str]:
+    negative = delta < dt.timedelta(0)
+    total = abs(int(delta.total_seconds()))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    en = " ".join(p for p in (f"{days} d" if days else "", f"{hours} h" if hours else "",
+                              f"{minutes} min" if minutes or not (days or hours) else "") if p)
+    zh = "".join(p for p in (f"{days}天" if days else "", f"{hours}小时" if hours else "",
+                             f"{minutes}分钟" if minutes or not (days or hours) else "") if p)
+    return ("-" + en, "负" + zh) if negative else (en, zh)
+
+
+class RuleCompiler:
+    """Compiles the rules of one pack against the fact vocabulary of one procedure."""
+
+    def __init__(self, pack: RulePackSpec, facts: Mapping[str, FactType],
+                 labels: Mapping[str, Text | None], source: str) -> None:
+        self.pack = pack
+        self.facts = facts
+        self.labels = dict(labels)
+        self.source = source
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _fail(self, rule: RuleSpec, reason: str) -> DefinitionError:
+        return DefinitionError(reason, source=self.source, where=rule.id)
+
+    def _need(self, rule: RuleSpec, name: str, *types: FactType) -> None:
+        if name not in self.facts:
+            raise self._fail(rule, f"names unknown fact {name!r}")
+        if types and self.facts[name] not in types:
+            raise self._fail(rule, f"fact {name!r} is {self.facts[name]}, expected {' or '.join(types)}")
+
+    def _param(self, rule: RuleSpec, text: str) -> str:
+        if not text.startswith("$"):
+            return text
+        name = text[1:]
+        param = self.pack.parameters.get(name)
+        if param is None:
+            raise self._fail(rule, f"names unknown parameter {text!r}")
+        return str(param.value)
+
+    def _label(self, name: str) -> Text:
+        return fact_label(name, self.labels)
+
+    def _role_text(self, roles: tuple[str, ...] | list[str], lang: str) -> str:
+        labels = self.pack.roles
+        return ", ".join(labels[r].get(lang) if r in labels else r for r in roles) or "-"
+
+    # -- compile ------------------------------------------------------------------------------
+    def compile(self, rule: RuleSpec) -> CompiledRule:
+        for name in (*rule.when, *rule.unless):
+            self._need(rule, name)
+        check = rule.check
+        fn: CheckFn
+        if isinstance(check, RequiredCheck):
+            fn = self._required(rule, check)
+        elif isinstance(check, RoleCheck):
+            fn = self._role(check)
+        elif isinstance(check, ThresholdCheck):
+            fn = self._threshold(rule, check)
+        elif isinstance(check, CoversCheck):
+            fn = self._covers(rule, check)
+        elif isinstance(check, MemberCheck):
+            fn = self._member(rule, check)
+        elif isinstance(check, PeriodCheck):
+            fn = self._period(rule, check)
+        elif isinstance(check, StateCheck):
+            fn = self._state(rule, check)
+        else:
+            fn = self._expression(rule, check)
+        return CompiledRule(rule, fn)
+
+    def _required(self, rule: RuleSpec, check: RequiredCheck) -> CheckFn:
+        for name in check.facts:
+            self._need(rule, name)
+        names = check.facts
+
+        def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
+            missing = [n for n in names if ctx.get(n) in _EMPTY]
+            if missing:
+                return False, "required.missing", {"missing": ", ".join(missing)}, {"missing": missing}
+            return True, "required.ok", {}, {}
+
+        return run
+
+    def _role(self, check: RoleCheck) -> CheckFn:
+        fixed = check.roles
+        role_text = self._role_text
+
+        def run(ctx: FactSource, allowed_roles: tuple[str, ...]) -> Outcome:
+            allowed = fixed or allowed_roles
+            roles: tuple[str, ...] = ctx.get("actor_roles") or ()
+            actor = ctx.get("actor")
+            params = {"actor": actor, "roles": role_text(roles, "en"), "roles_zh": role_text(roles, "zh-CN"),
+                      "allowed": role_text(allowed, "en"), "allowed_zh": role_text(allowed, "zh-CN"),
+                      "body": ctx.body_id or "-"}
+            facts = {"actor": actor, "actor_roles": list(roles), "allowed": list(allowed)}
+            if any(r in allowed for r in roles):
+                return True, "role.ok", params, facts
+            return False, ("role.wrong" if roles else "role.none"), params, facts
+
+        return run
+
+    def _threshold(self, rule: RuleSpec, check: ThresholdCheck) -> CheckFn:
+        self._need(rule, check.count, "integer")
+        self._need(rule, check.base, "integer")
+        try:
+            ratio = parse_ratio(self._param(rule, check.ratio))
+        except ValueError as exc:
+            raise self._fail(rule, str(exc)) from None
+        num, den = ratio.numerator, ratio.denominator
+        strict = check.op == ">"
+        count_name, base_name = check.count, check.base
+        cl, bl = self._label(count_name), self._label(base_name)
+        static = {"count_label": cl.en, "count_label_zh": cl.zh, "base_label": bl.en, "base_label_zh": bl.zh,
+                  "op": _OP_SIGN[check.op], "op_zh": _OP_ZH[check.op], "ratio": str(Fraction(num, den))}
+
+        def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
+            count = int(ctx.get(count_name) or 0)
+            base = int(ctx.get(base_name) or 0)
+            # exact: the least integer c with c*den >= base*num (or > for a strict threshold)
+            needed = (base * num) // den + 1 if strict else -((-base * num) // den)
+            facts = {count_name: count, base_name: base, "needed": needed}
+            return count >= needed, "threshold", {**static, "count": count, "base": base, "needed": needed}, facts
+
+        return run
+
+    def _covers(self, rule: RuleSpec, check: CoversCheck) -> CheckFn:
+        self._need(rule, check.set, "list", "mapping")
+        self._need(rule, check.of, "list", "mapping")
+        set_name, of_name = check.set, check.of
+        sl, ol = self._label(set_name), self._label(of_name)
+        static = {"set_label": sl.en, "set_label_zh": sl.zh, "of_label": ol.en, "of_label_zh": ol.zh}
+
+        def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
+            done = ctx.get(set_name) or ()
+            required = list(ctx.get(of_name) or ())
+            missing = [x for x in required if x not in done]
+            total = len(required)
+            params = {**static, "done": total - len(missing), "total": total, "missing": ", ".join(missing)}
+            facts = {of_name: required, "missing": missing}
+            return (not missing), ("covers.missing" if missing else "covers.ok"), params, facts
+
+        return run
+
+    def _member(self, rule: RuleSpec, check: MemberCheck) -> CheckFn:
+        self._need(rule, check.value)
+        self._need(rule, check.collection, "list", "mapping")
+        value_name, coll_name, negate = check.value, check.collection, check.negate
+        label = self._label(coll_name)
+
+        def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
+            value = ctx.get(value_name)
+            inside = value is not None and value in (ctx.get(coll_name) or ())
+            params = {"value": value, "collection": label.en, "collection_zh": label.zh}
+            facts = {value_name: value}
+            if negate:
+                return (not inside), ("member.present_bad" if inside else "member.absent_ok"), params, facts
+            return inside, ("member.in" if inside else "member.not_in"), params, facts
+
+        return run
+
+    def _period(self, rule: RuleSpec, check: PeriodCheck) -> CheckFn:
+        for name in (check.start, check.end):
+            if name != "now":
+                self._need(rule, name, "datetime")
+        try:
+            limit = parse_duration(self._param(rule, check.duration))
+        except ValueError as exc:
+            raise self._fail(rule, str(exc)) from None
+        start_name, end_name, op = check.start, check.end, check.op
+        limit_en, limit_zh = _fmt_delta(limit)
+
+        def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
+            start, end = ctx.time(start_name), ctx.time(end_name)
+            if start is None or end is None:
+                missing = start_name if start is None else end_name
+                lab = self._label(missing)
+                return False, "period.missing", {"fact": lab.en, "fact_zh": lab.zh}, {}
+            span = end - start
+            ok = span >= limit if op == ">=" else span <= limit
+            span_en, span_zh = _fmt_delta(span)
+            params = {"span": span_en, "span_zh": span_zh, "start": start.isoformat(), "end": end.isoformat(),
+                      "op": _OP_SIGN[op], "op_zh": _OP_ZH[op], "limit": limit_en, "limit_zh": limit_zh}
+            facts = {start_name: start, end_name: end}
+            return ok, ("period.ok" if ok else "period.bad"), params, facts
+
+        return run
+
+    def _state(self, rule: RuleSpec, check: StateCheck) -> CheckFn:
+        self._need(rule, check.instance, "string")
+        fact, states = check.instance, check.states
+
+        def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
+            other = ctx.get(fact)
+            if not other:
+                return False, "state.missing", {"fact": fact}, {}
+            state = ctx.state_of(str(other))
+            params = {"other": other, "state": state or "-", "states": ", ".join(states)}
+            ok = state in states
+            return ok, ("state.ok" if ok else "state.bad"), params, {fact: other, "state": state}
+
+        return run
+
+    def _expression(self, rule: RuleSpec, check: ExpressionCheck) -> CheckFn:
+        import rule_engine
+
+        expr = check.expr
+        if re.search(r"\$[A-Za-z_]", expr):
+            raise self._fail(rule, "expression uses a rule-engine builtin ($...); builtins such as $now read "
+                                   "the wall clock: use the fact 'now'")
+        types = {"string": rule_engine.DataType.STRING, "integer": rule_engine.DataType.FLOAT,
+                 "boolean": rule_engine.DataType.BOOLEAN, "datetime": rule_engine.DataType.DATETIME,
+                 "list": rule_engine.DataType.ARRAY, "mapping": rule_engine.DataType.MAPPING}
+        type_map = {name: types[t] for name, t in self.facts.items()}
+
+        def resolve(thing: _Probe, name: str) -> Any:
+            return thing.lookup(name)
+
+        context = rule_engine.Context(type_resolver=rule_engine.type_resolver_from_dict(type_map),
+                                      resolver=resolve, default_timezone=dt.UTC)
+        try:
+            compiled = rule_engine.Rule(expr, context=context)
+        except rule_engine.SymbolResolutionError as exc:
+            raise self._fail(rule, f"expression names unknown fact {exc.symbol_name!r}") from None
+        except rule_engine.EngineError as exc:
+            raise self._fail(rule, f"invalid expression: {exc.message}") from None
+        fact_types = self.facts
+
+        def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
+            probe = _Probe(ctx, fact_types)
+            try:
+                ok = bool(compiled.evaluate(probe))
+            except rule_engine.EngineError:
+                ok = False
+            shown = ", ".join(f"{k}={v}" for k, v in probe.seen.items())
+            return ok, ("expression.ok" if ok else "expression.bad"), {"expr": expr, "facts": shown}, probe.seen
+
+        return run
+
+
+class _Probe:
+    """Feeds facts to rule-engine in the types it expects, and records which facts were read."""
+
+    __slots__ = ("ctx", "seen", "types")
+
+    def __init__(self, ctx: FactSource, types: Mapping[str, FactType]) -> None:
+        self.ctx = ctx
+        self.types = types
+        self.seen: dict[str, Any] = {}
+
+    def lookup(self, name: str) -> Any:
+        kind = self.types.get(name)
+        value = self.ctx.time(name) if kind == "datetime" else self.ctx.get(name)
+        self.seen[name] = value
+        if isinstance(value, list):
+            return tuple(value)
+        if kind == "integer" and value is None:
+            return 0
+        return value
+
+
+def compile_rules(pack: RulePackSpec, rule_ids: list[str], facts: Mapping[str, FactType],
+                  labels: Mapping[str, Text | None], source: str) -> dict[str, CompiledRule]:
+    """Compile the named rules of ``pack``; each rule is compiled once, whatever binds it."""
+    compiler = RuleCompiler(pack, facts, labels, source)
+    out: dict[str, CompiledRule] = {}
+    for rule_id in rule_ids:
+        spec = pack.rule(rule_id)
+        if spec is None:
+            raise DefinitionError(f"unknown rule id {rule_id!r} (not in pack {pack.key})", source=source,
+                                  where=rule_id)
+        out[rule_id] = compiler.compile(spec)
+    return out

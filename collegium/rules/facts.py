@@ -1,0 +1,60 @@
+"""Facts the engine derives for every command, whatever the procedure: the rules' vocabulary.
+
+Procedures declare their own facts (``category``, ``meeting_at`` …); these are added by the engine
+from the command, the body's membership, the meeting's attendance and the ballot. Their names are
+reserved: a procedure may not declare a fact with one of them.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from collegium._i18n import Text
+from collegium.workflows.spec import FactType
+
+
+def _t(en: str, zh: str) -> Text:
+    return Text(en=en, zh=zh)
+
+
+#: name -> (type, label)
+ENGINE_FACTS: Final[dict[str, tuple[FactType, Text]]] = {
+    "now": ("datetime", _t("now", "当前时间")),
+    "actor": ("string", _t("actor", "办理人")),
+    "actor_roles": ("list", _t("actor's roles", "办理人职务")),
+    "trigger": ("string", _t("trigger", "操作")),
+    "state": ("string", _t("state", "状态")),
+    "instance_id": ("string", _t("instance", "实例")),
+    "body_kind": ("string", _t("body kind", "机构类别")),
+    "members": ("list", _t("members of the body", "机构成员")),
+    "voting_members": ("list", _t("voting members", "有表决权的成员")),
+    "n": ("integer", _t("who should attend", "应到")),
+    "present": ("integer", _t("present", "实到")),
+    "recused": ("list", _t("recused", "回避")),
+    "eligible_voters": ("list", _t("members entitled to vote now", "可参加表决的成员")),
+    "consulted": ("list", _t("consulted", "已征求意见")),
+    "consulted_count": ("integer", _t("consulted", "已征求意见")),
+    "voted": ("list", _t("voted", "已表决")),
+    "votes_cast": ("integer", _t("votes cast", "已投票")),
+    "agree": ("integer", _t("agree", "同意")),
+    "oppose": ("integer", _t("oppose", "不同意")),
+    "abstain": ("integer", _t("abstain", "弃权")),
+}
+
+#: Facts that effects keep in an instance; set only through effects, never from a payload.
+RECORD_FACTS: Final[dict[str, FactType]] = {
+    "consultations": "mapping",
+    "meeting": "mapping",
+    "ballot": "mapping",
+    "children": "list",
+}
+
+
+def fact_label(name: str, declared: dict[str, Text | None] | None = None) -> Text:
+    if name in ENGINE_FACTS:
+        return ENGINE_FACTS[name][1]
+    if declared and declared.get(name) is not None:
+        label = declared[name]
+        assert label is not None
+        return label
+    return Text(en=name.replace("_", " "), zh=name)

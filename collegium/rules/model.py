@@ -1,0 +1,189 @@
+"""The rule model: a rule pack as data, parsed into frozen specifications.
+
+Every rule carries an id (``R-…``), a title in English and Chinese, a citation (a clause of the source
+document or a regulation article and edition), a severity, the procedure triggers it guards, when it
+applies, and one check. Structured check kinds explain themselves ("present 5 of 11 who should attend;
+needs ≥ 6"); the ``expression`` kind is evaluated by the rule-engine library, compiled once, never ``eval``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from collegium._i18n import Text
+from collegium.workflows.spec import Identifier, RuleId
+
+Scalar = str | int | bool
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Parameter(_Spec):
+    """A number or setting of the pack, with where it comes from (regulations are revised: keep the edition)."""
+
+    value: Any
+    source: str = Field(min_length=1)
+    edition: str | None = None
+    status: Literal["confirmed", "default"] = "default"
+    label: Text | None = None
+
+
+class Guard(_Spec):
+    """The triggers of one procedure that a rule guards; ``"*"`` means every trigger."""
+
+    procedure: Identifier
+    triggers: tuple[str, ...] = Field(min_length=1)
+
+
+class RequiredCheck(_Spec):
+    """Each named fact is present and not empty."""
+
+    kind: Literal["required"]
+    facts: tuple[Identifier, ...] = Field(min_length=1)
+
+
+class RoleCheck(_Spec):
+    """The actor holds one of the transition's roles (or of ``roles`` when given) in the instance's body."""
+
+    kind: Literal["role"]
+    roles: tuple[str, ...] | None = None
+
+
+class ThresholdCheck(_Spec):
+    """``count`` compared with ``ratio`` × ``base``, in exact arithmetic (no floats)."""
+
+    kind: Literal["threshold"]
+    count: Identifier
+    base: Identifier
+    op: Literal[">=", ">"]
+    ratio: str = Field(description="a fraction such as 1/2 or 2/3, or $parameter")
+
+    @field_validator("ratio")
+    @classmethod
+    def _ratio(cls, value: str) -> str:
+        if not value.startswith("$"):
+            parse_ratio(value)
+        return value
+
+
+class CoversCheck(_Spec):
+    """Every element of collection ``of`` is in collection ``set`` (e.g. every voting member consulted)."""
+
+    kind: Literal["covers"]
+    set: Identifier
+    of: Identifier
+
+
+class MemberCheck(_Spec):
+    """``value`` is (or with ``negate``, is not) an element of collection ``collection``."""
+
+    kind: Literal["member"]
+    value: Identifier
+    collection: Identifier
+    negate: bool = False
+
+
+class PeriodCheck(_Spec):
+    """The time from ``start`` to ``end`` (datetime facts, or ``now``) is at least / at most ``duration``."""
+
+    kind: Literal["period"]
+    start: Identifier
+    end: Identifier
+    op: Literal[">=", "<="]
+    duration: str = Field(description="ISO 8601 duration such as P1D or PT12H, or $parameter")
+
+
+class StateCheck(_Spec):
+    """The instance named by fact ``instance`` is in one of ``states`` (a prerequisite)."""
+
+    kind: Literal["state"]
+    instance: Identifier
+    states: tuple[str, ...] = Field(min_length=1)
+
+
+class ExpressionCheck(_Spec):
+    """A boolean expression over the facts, in rule-engine syntax (e.g. ``present >= n / 2``)."""
+
+    kind: Literal["expression"]
+    expr: str = Field(min_length=1, max_length=2000)
+
+
+Check = Annotated[
+    RequiredCheck | RoleCheck | ThresholdCheck | CoversCheck | MemberCheck | PeriodCheck | StateCheck
+    | ExpressionCheck,
+    Field(discriminator="kind"),
+]
+
+Condition = dict[Identifier, tuple[Scalar, ...]]
+
+
+class RuleSpec(_Spec):
+    """One rule of a pack."""
+
+    id: RuleId
+    title: Text
+    citation: str = Field(min_length=1)
+    severity: Literal["block", "warn"] = "block"
+    guards: tuple[Guard, ...] = ()
+    when: Condition = Field(default_factory=dict, description="applies only where each fact has one of the values")
+    unless: Condition = Field(default_factory=dict, description="does not apply where any fact has one of the values")
+    check: Check
+
+    @field_validator("when", "unless", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: (v if isinstance(v, list | tuple) else [v]) for k, v in value.items()}
+        return value
+
+
+class RulePackSpec(_Spec):
+    """A versioned rule pack, as written in ``collegium/rules/packs/*.yaml``."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    version: str = Field(min_length=1)
+    title: Text
+    description: Text | None = None
+    roles: dict[str, Text] = Field(default_factory=dict, description="labels of the roles the rules name")
+    parameters: dict[Identifier, Parameter] = Field(default_factory=dict)
+    rules: tuple[RuleSpec, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def rule(self, rule_id: str) -> RuleSpec | None:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        return None
+
+
+def parse_ratio(text: str) -> Fraction:
+    """Parse ``"2/3"`` into an exact fraction; refuse anything outside (0, 1]."""
+    try:
+        value = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"{text!r} is not a fraction such as 1/2 or 2/3") from None
+    if not 0 < value <= 1:
+        raise ValueError(f"ratio {text} must be greater than 0 and at most 1")
+    return value
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """Parse an ISO 8601 duration of days/hours/minutes/seconds, such as ``P1D`` or ``PT12H``."""
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        value = TypeAdapter(dt.timedelta).validate_python(text)
+    except ValidationError:
+        raise ValueError(f"{text!r} is not an ISO 8601 duration such as P1D or PT12H") from None
+    if value < dt.timedelta(0):
+        raise ValueError(f"duration {text} is negative")
+    return value

@@ -1,0 +1,91 @@
+"""Verdicts: what every rule said about one command, and why, in both languages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from collegium._i18n import Text, message
+
+
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    """One rule's finding on one command.
+
+    ``detail`` is a message key and ``params`` its parameters: the text is rendered on demand in the
+    language asked for (``message('zh-CN')``). ``facts`` are the facts the rule looked at.
+    """
+
+    rule_id: str
+    passed: bool
+    severity: str
+    title: Text
+    citation: str
+    detail: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    applicable: bool = True
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == "block" and self.applicable and not self.passed
+
+    def message(self, lang: str = "en") -> str:
+        return message(self.detail, lang, **self.params)
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "rule": self.rule_id,
+            "passed": self.passed,
+            "applicable": self.applicable,
+            "severity": self.severity,
+            "title": self.title.get(lang),
+            "citation": self.citation,
+            "message": self.message(lang),
+            "facts": {k: _plain(v) for k, v in self.facts.items()},
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Every rule bound to a command, passed or failed; ``passed`` is false if any blocking rule failed."""
+
+    trigger: str
+    results: tuple[RuleResult, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not any(r.blocking for r in self.results)
+
+    @property
+    def failures(self) -> tuple[RuleResult, ...]:
+        return tuple(r for r in self.results if r.blocking)
+
+    @property
+    def warnings(self) -> tuple[RuleResult, ...]:
+        return tuple(r for r in self.results if r.severity == "warn" and r.applicable and not r.passed)
+
+    def result(self, rule_id: str) -> RuleResult | None:
+        for r in self.results:
+            if r.rule_id == rule_id:
+                return r
+        return None
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "trigger": self.trigger,
+            "passed": self.passed,
+            "rules": [r.to_dict(lang) for r in self.results],
+        }

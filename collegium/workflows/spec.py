@@ -1,0 +1,161 @@
+"""Procedure definitions as data: the frozen specification a procedure YAML file is parsed into.
+
+A procedure is a state machine over a *matter* (议题) or any other governed thing. Its states carry
+labels in both languages; its transitions say who may fire them (roles), which rules guard them, which
+data they accept and which generic governance effects they apply (record a consultation, open a
+meeting, cast a vote, tally, start a child procedure). Nothing here is specific to one organisation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from collegium._i18n import Text
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+RuleId = Annotated[str, Field(pattern=r"^R-[A-Z0-9][A-Z0-9-]*$", max_length=64)]
+FactType = Literal["string", "integer", "boolean", "datetime", "list", "mapping"]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class FactSpec(_Spec):
+    """A named fact an instance may hold, with its type and (optionally) its allowed values."""
+
+    type: FactType
+    label: Text | None = None
+    values: tuple[str, ...] | None = Field(default=None, description="allowed values of a string fact")
+
+
+class TimerSpec(_Spec):
+    """A trigger fired by the engine when due: ``after`` a duration in the state, or ``at`` a datetime fact."""
+
+    trigger: Identifier
+    after: dt.timedelta | None = None
+    at: Identifier | None = Field(default=None, description="name of a datetime fact")
+
+
+class StateSpec(_Spec):
+    label: Text
+    terminal: bool = False
+    timers: tuple[TimerSpec, ...] = ()
+
+
+class ConsultEffect(_Spec):
+    """Individual deliberation (个别酝酿): record ``member``'s ``view`` in the instance."""
+
+    kind: Literal["consult"]
+    views: tuple[str, ...] = ("agree", "oppose", "reserve")
+
+
+class OpenMeetingEffect(_Spec):
+    """Open a meeting of the instance's body: freeze its membership and record ``attendance``."""
+
+    kind: Literal["open_meeting"]
+
+
+class CastVoteEffect(_Spec):
+    """Record the actor's ``choice`` in the open ballot (one vote each; no proxies)."""
+
+    kind: Literal["cast_vote"]
+    choices: tuple[str, ...] = ("agree", "oppose", "abstain")
+
+
+class TallyEffect(_Spec):
+    """Close the ballot and store its counts, quorum and threshold figures in the decision record."""
+
+    kind: Literal["tally"]
+
+
+class SpawnEffect(_Spec):
+    """Start a child instance of ``procedure``, linked back through fact ``link``, copying ``copy`` facts."""
+
+    kind: Literal["spawn"]
+    procedure: Identifier
+    link: Identifier
+    copy_facts: tuple[Identifier, ...] = Field(default=(), alias="copy")
+    actor: Literal["actor"] = "actor"
+
+
+Effect = Annotated[
+    ConsultEffect | OpenMeetingEffect | CastVoteEffect | TallyEffect | SpawnEffect,
+    Field(discriminator="kind"),
+]
+
+#: Data keys each effect kind reads from the command's payload, with their fact types.
+EFFECT_INPUTS: dict[str, dict[str, FactType]] = {
+    "consult": {"member": "string", "view": "string", "note": "string"},
+    "open_meeting": {"attendance": "mapping"},
+    "cast_vote": {"choice": "string"},
+    "tally": {},
+    "spawn": {},
+}
+
+
+def _as_tuple(value: Any) -> Any:
+    return (value,) if isinstance(value, str) else value
+
+
+class TransitionSpec(_Spec):
+    """One edge: ``trigger`` moves an instance from any of ``source`` to ``dest``.
+
+    Several transitions may share a trigger and source when all but the last carry ``when``, a rule id:
+    the first whose ``when`` rule passes is taken (e.g. a ballot closes as *adopted* when R-PASS holds,
+    else as *rejected*).
+    """
+
+    trigger: Identifier
+    source: tuple[Identifier, ...] = Field(min_length=1)
+    dest: Identifier
+    roles: tuple[str, ...] = Field(min_length=1, description="roles in the body that may fire it")
+    rules: tuple[RuleId, ...] = ()
+    when: RuleId | None = None
+    data: tuple[Identifier, ...] = Field(default=(), description="facts this trigger sets from its payload")
+    effects: tuple[Effect, ...] = ()
+    label: Text | None = None
+
+    _source_list = field_validator("source", mode="before")(_as_tuple)
+    _roles_list = field_validator("roles", mode="before")(_as_tuple)
+
+
+class StartSpec(_Spec):
+    """How an instance comes to be: the trigger name, who may start it, rules and accepted data."""
+
+    trigger: Identifier = "start"
+    roles: tuple[str, ...] = Field(min_length=1)
+    rules: tuple[RuleId, ...] = ()
+    data: tuple[Identifier, ...] = ()
+    label: Text | None = None
+
+    _roles_list = field_validator("roles", mode="before")(_as_tuple)
+
+
+class ProcedureSpec(_Spec):
+    """A whole procedure, as written in ``collegium/workflows/*.yaml``."""
+
+    id: Identifier
+    version: int = Field(ge=1)
+    title: Text
+    description: Text | None = None
+    rule_pack: str = Field(min_length=1, description="id of the rule pack that judges this procedure")
+    body_fact: Identifier = Field(default="body", description="fact naming the body whose roles apply")
+    facts: dict[Identifier, FactSpec] = Field(default_factory=dict)
+    states: dict[Identifier, StateSpec] = Field(min_length=1)
+    initial: Identifier
+    start: StartSpec
+    transitions: tuple[TransitionSpec, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def triggers(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {self.start.trigger: None}
+        for t in self.transitions:
+            seen.setdefault(t.trigger, None)
+        return tuple(seen)
