@@ -1,0 +1,114 @@
+"""Shared fixtures. Store-backed tests run on SQLite, PostgreSQL and MariaDB (one suite, parametrized).
+
+Server URLs come from COLLEGIUM_TEST_POSTGRESQL_URL and COLLEGIUM_TEST_MARIADB_URL (defaults: the local
+servers of the development machine). An unreachable server skips its tests with the reason — except
+under CI=true, where it fails them: CI must prove all three backends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from collegium import Body, Engine, ManualClock, Member, SequentialIds
+
+CST = dt.timezone(dt.timedelta(hours=8))
+START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CST)
+
+SERVER_URLS = {
+    "postgresql": os.environ.get("COLLEGIUM_TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+    "mariadb": os.environ.get("COLLEGIUM_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"),
+}
+TABLES = ("collegium_events", "collegium_instances", "collegium_members", "collegium_bodies",
+          "collegium_definitions", "collegium_alembic_version")
+
+
+def _reset_server(url: str) -> None:
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            for table in TABLES:
+                conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database on each backend."""
+    backend = request.param
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'collegium.db'}"
+    url = SERVER_URLS[backend]
+    try:
+        _reset_server(url)
+    except Exception as exc:  # any driver error means the server is not usable here
+        reason = f"{backend} at {url} is not reachable: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} (CI=true: server databases are required)")
+        pytest.skip(reason)
+    return url
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+def standing_committee(size: int = 11, body_id: str = "sc", kind: str = "standing") -> Body:
+    """secretary ``sec``, deputy ``dep``, then standing members m1, m2, …"""
+    members = [Member(person="sec", role="secretary"), Member(person="dep", role="deputy_secretary")]
+    members += [Member(person=f"m{i}", role="standing_member") for i in range(1, size - 1)]
+    return Body(id=body_id, kind=kind, members=tuple(members[:size]))
+
+
+@pytest.fixture
+def engine(clock: ManualClock) -> Iterator[Engine]:
+    eng = Engine.in_memory(clock=clock, ids=SequentialIds())
+    eng.define_body(standing_committee())
+    yield eng
+    eng.close()
+
+
+@pytest.fixture
+def sql_engine(db_url: str, clock: ManualClock) -> Iterator[Engine]:
+    eng = Engine.open(db_url, clock=clock, ids=SequentialIds())
+    eng.define_body(standing_committee())
+    yield eng
+    eng.close()
+
+
+MATTER = {"title": "County budget 2026", "category": "major", "proposer": "sec", "lead_member": "m1", "body": "sc",
+          "confidentiality": "public"}
+
+
+def propose(engine: Engine, **overrides: object) -> str:
+    return engine.start("major_decision", "sec", {**MATTER, **overrides}).instance.id
+
+
+def to_deliberation(engine: Engine, **overrides: object) -> str:
+    iid = propose(engine, **overrides)
+    engine.fire(iid, "prepare", "m1")
+    engine.fire(iid, "start_deliberation", "m1", {"preparation": "research and expert consultation done"})
+    return iid
+
+
+def consult_all(engine: Engine, iid: str, body_id: str = "sc") -> None:
+    for m in engine.body(body_id).members:
+        engine.fire(iid, "consult", "sec", {"member": m.person, "view": "agree"})
+
+
+def to_meeting(engine: Engine, clock: ManualClock, present: int = 11, **overrides: object) -> str:
+    iid = to_deliberation(engine, **overrides)
+    consult_all(engine, iid)
+    engine.fire(iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=3)).isoformat()})
+    clock.advance(dt.timedelta(days=3))
+    people = [m.person for m in engine.body("sc").members]
+    attendance = {p: ("present" if i < present else "absent") for i, p in enumerate(people)}
+    engine.fire(iid, "open_meeting", "sec", {"attendance": attendance})
+    return iid

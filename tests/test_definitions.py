@@ -1,0 +1,135 @@
+"""Definitions fail when loaded, with one line naming file, line and element — never mid-decision."""
+
+from __future__ import annotations
+
+import pytest
+
+from collegium import DefinitionError, Engine, FixedClock, Registry, SequentialIds
+from collegium.engine.machine import CompiledMachine
+from tests.conftest import START, propose, standing_committee
+
+PACK = """
+id: tiny
+version: "1"
+title: {en: Tiny, zh-CN: 小}
+rules:
+  - id: R-ROLE
+    title: {en: Role, zh-CN: 职务}
+    citation: test
+    guards: [{procedure: tiny, triggers: ["*"]}]
+    check: {kind: role}
+  - id: R-COUNT
+    title: {en: Count, zh-CN: 计数}
+    citation: test
+    check: {kind: expression, expr: "size > 1"}
+"""
+
+PROC = """
+id: tiny
+version: 1
+title: {en: Tiny, zh-CN: 小}
+rule_pack: tiny
+facts:
+  body: {type: string}
+  size: {type: integer}
+states:
+  open: {label: {en: Open, zh-CN: 开}}
+  done: {label: {en: Done, zh-CN: 完}, terminal: true}
+initial: open
+start: {roles: [chair], data: [body, size]}
+transitions:
+  - {trigger: finish, source: open, dest: done, roles: [chair], rules: [R-COUNT]}
+"""
+
+
+def load(proc: str = PROC, pack: str = PACK) -> Registry:
+    reg = Registry()
+    reg.add_pack_text(pack, "tiny-pack.yaml")
+    reg.add_procedure_text(proc, "tiny.yaml")
+    return reg
+
+
+def test_valid_definitions_load() -> None:
+    reg = load()
+    assert reg.compiled("tiny").plan("open", "finish") is not None
+
+
+BROKEN_PROCEDURES = [
+    ("syntax error", PROC.replace("initial: open", "initial: [open"), r"tiny\.yaml:\d+: YAML syntax error"),
+    ("unknown key", PROC.replace("initial: open", "initial: open\ncolour: red"), r"tiny\.yaml:\d+: unknown key 'colour'"),
+    ("duplicate key", PROC.replace("initial: open", "initial: open\ninitial: done"), r"tiny\.yaml:13: duplicate key 'initial'"),
+    ("wrong type", PROC.replace("version: 1", "version: one"), r"tiny\.yaml:3: version: Input should be a valid integer"),
+    ("unreachable state", PROC.replace("states:", "states:\n  limbo: {label: {en: L, zh-CN: L}}"),
+     r"state 'limbo': unreachable state"),
+    ("trap state", PROC.replace("states:", "states:\n  stuck: {label: {en: S, zh-CN: S}}")
+     + "  - {trigger: stall, source: open, dest: stuck, roles: [chair]}\n", r"state 'stuck': trap state"),
+    ("no terminal state", PROC.replace(", terminal: true", ""), r"no terminal state"),
+    ("unknown state", PROC.replace("dest: done", "dest: gone"), r"unknown state 'gone'"),
+    ("unknown rule id", PROC.replace("rules: [R-COUNT]", "rules: [R-NOPE]"), r"R-NOPE: unknown rule id"),
+    ("duplicate trigger", PROC + "  - {trigger: finish, source: open, dest: open, roles: [chair]}\n",
+     r"duplicate trigger 'finish'"),
+    ("no roles", PROC.replace("roles: [chair], rules", "roles: [], rules"), r"tiny\.yaml:15: transitions\.0\.roles: Tuple should have at least 1 item"),
+    ("reserved fact", PROC.replace("  size: {type: integer}", "  size: {type: integer}\n  present: {type: integer}"),
+     r"fact name 'present' is reserved"),
+    ("unsafe tag", PROC.replace("initial: open", "initial: !!python/object/apply:os.system ['true']"),
+     r"YAML syntax error"),
+    ("empty file", "", r"the file is empty"),
+    ("not a mapping", "- a\n- b\n", r"top level must be a mapping"),
+]
+
+
+@pytest.mark.parametrize(("text", "pattern"), [c[1:] for c in BROKEN_PROCEDURES], ids=[c[0] for c in BROKEN_PROCEDURES])
+def test_broken_procedure_is_refused_with_one_line(text: str, pattern: str) -> None:
+    with pytest.raises(DefinitionError, match=pattern) as caught:
+        load(proc=text)
+    assert "\n" not in str(caught.value)
+
+
+BROKEN_PACKS = [
+    ("unknown fact in expression", PACK.replace("size > 1", "sizes > 1"), r"R-COUNT: expression names unknown fact 'sizes'"),
+    ("bad expression", PACK.replace("size > 1", "size >"), r"R-COUNT: invalid expression"),
+    ("attribute access", PACK.replace("size > 1", "size.__class__ == 1"), r"R-COUNT: invalid expression"),
+    ("wall-clock builtin", PACK.replace("size > 1", "$now > $now"), r"builtin"),
+    ("duplicate rule id", PACK.replace("id: R-COUNT", "id: R-ROLE"), r"duplicate rule id 'R-ROLE'"),
+    ("unknown check kind", PACK.replace("kind: role", "kind: telepathy"), r"unknown kind 'telepathy'"),
+    ("bad rule id", PACK.replace("id: R-COUNT", "id: count"), r"does not match"),
+    ("guard names unknown trigger", PACK.replace('triggers: ["*"]', "triggers: [explode]"), r"unknown trigger 'explode'"),
+    ("bad ratio", PACK.replace('check: {kind: expression, expr: "size > 1"}',
+                               "check: {kind: threshold, count: size, base: size, op: '>', ratio: '3/2'}"),
+     r"ratio 3/2 must be"),
+    ("threshold on text", PACK.replace('check: {kind: expression, expr: "size > 1"}',
+                                       "check: {kind: threshold, count: body, base: size, op: '>', ratio: '1/2'}"),
+     r"fact 'body' is string, expected integer"),
+]
+
+
+@pytest.mark.parametrize(("text", "pattern"), [c[1:] for c in BROKEN_PACKS], ids=[c[0] for c in BROKEN_PACKS])
+def test_broken_pack_is_refused_with_one_line(text: str, pattern: str) -> None:
+    with pytest.raises(DefinitionError, match=pattern) as caught:
+        load(pack=text)
+    assert "\n" not in str(caught.value)
+
+
+def test_one_machine_per_procedure_version_not_per_instance() -> None:
+    before = CompiledMachine.built
+    engine = Engine.in_memory(clock=FixedClock(START), ids=SequentialIds())
+    engine.define_body(standing_committee())
+    built_for_builtins = CompiledMachine.built - before
+    assert built_for_builtins == len(engine.registry.procedures())
+    ids = [propose(engine) for _ in range(50)]
+    for iid in ids:
+        engine.fire(iid, "prepare", "m1")
+    assert CompiledMachine.built - before == built_for_builtins
+    machine = engine.registry.compiled("major_decision").machine._machine
+    assert machine.models == []
+
+
+def test_builtin_definitions_carry_bilingual_titles_and_citations() -> None:
+    reg = Registry.builtin()
+    for pack in reg.packs():
+        for rule in pack.rules:
+            assert rule.id.startswith("R-") and rule.citation.strip()
+            assert rule.title.en and rule.title.zh and rule.title.en != rule.title.zh
+    for proc in reg.procedures():
+        for state in proc.states.values():
+            assert state.label.en and state.label.zh

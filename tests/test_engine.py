@@ -1,0 +1,235 @@
+"""The engine facade: lifecycle, refusals that change nothing, dry runs, idempotency, versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from collegium import (
+    Engine,
+    InvalidInput,
+    ManualClock,
+    NotFound,
+    Registry,
+    RuleViolation,
+    SequentialIds,
+    TransitionNotAllowed,
+)
+from tests.conftest import consult_all, propose, standing_committee, to_deliberation, to_meeting
+
+
+def snapshot(engine: Engine, iid: str) -> tuple[str, int, int, dict[str, object]]:
+    inst = engine.get(iid)
+    return inst.state, inst.version, len(engine.history(iid)), dict(inst.facts)
+
+
+def test_whole_lifecycle_adopted_published_closed(engine: Engine, clock: ManualClock) -> None:
+    iid = to_meeting(engine, clock)
+    for person in ["dep", "m1", "m2", "m3", "m4", "m5", "m6"]:
+        engine.fire(iid, "vote", person, {"choice": "agree"})
+    engine.fire(iid, "vote", "m7", {"choice": "oppose"})
+    out = engine.fire(iid, "close_ballot", "sec")
+    assert out.instance.state == "adopted"
+    result = out.instance.facts["ballot"]["result"]
+    assert (result["agree"], result["oppose"], result["abstain"], result["n"], result["present"]) == (7, 1, 0, 11, 11)
+    assert out.verdict.result("R-PASS") is not None and out.verdict.result("R-PASS").passed  # type: ignore[union-attr]
+    engine.fire(iid, "publish", "dep", {"audience": "public"})
+    engine.fire(iid, "hand_over", "sec")
+    engine.fire(iid, "evaluate", "dep", {"evaluation": "succeeded", "finding": "targets met"})
+    assert engine.fire(iid, "close", "sec").instance.state == "closed"
+    assert engine.verify_audit().ok
+
+
+@pytest.mark.parametrize("fire_args", [
+    ("schedule", "sec", {"meeting_at": "2026-03-20T09:00+08:00"}),  # R-DELIBERATION: nobody consulted yet
+    ("schedule", "m3", {"meeting_at": "2026-03-20T09:00+08:00"}),   # R-ROLE as well
+    ("consult", "sec", {"member": "outsider", "view": "agree"}),     # R-CONSULTEE
+])
+def test_refused_fire_writes_nothing(sql_engine: Engine, fire_args: tuple[str, str, dict[str, str]]) -> None:
+    iid = to_deliberation(sql_engine)
+    before = snapshot(sql_engine, iid)
+    with pytest.raises(RuleViolation):
+        sql_engine.fire(iid, *fire_args)
+    assert snapshot(sql_engine, iid) == before
+    assert sql_engine.verify_audit().ok
+
+
+def test_bad_input_writes_nothing(sql_engine: Engine) -> None:
+    iid = to_deliberation(sql_engine)
+    before = snapshot(sql_engine, iid)
+    with pytest.raises(InvalidInput, match="does not take 'colour'"):
+        sql_engine.fire(iid, "consult", "sec", {"member": "m1", "view": "agree", "colour": "red"})
+    with pytest.raises(InvalidInput, match="no time zone"):
+        sql_engine.fire(iid, "schedule", "sec", {"meeting_at": "2026-03-20T09:00"})
+    with pytest.raises(InvalidInput, match="unknown trigger"):
+        sql_engine.fire(iid, "teleport", "sec")
+    with pytest.raises(TransitionNotAllowed, match="not allowed in state 'deliberation'"):
+        sql_engine.fire(iid, "close_ballot", "sec")
+    with pytest.raises(InvalidInput, match="view"):
+        sql_engine.fire(iid, "consult", "sec", {"member": "m1", "view": "maybe"})
+    with pytest.raises(NotFound):
+        sql_engine.fire("no-such-instance", "consult", "sec")
+    assert snapshot(sql_engine, iid) == before
+
+
+def test_every_failing_rule_is_reported_at_once(engine: Engine) -> None:
+    iid = to_deliberation(engine)
+    with pytest.raises(RuleViolation) as caught:
+        engine.fire(iid, "schedule", "m3", {"meeting_at": "2026-03-02T12:00+08:00"})
+    verdict = caught.value.verdict
+    assert [r.rule_id for r in verdict.failures] == ["R-ROLE", "R-DELIBERATION"]
+    assert [r.rule_id for r in verdict.warnings] == ["R-ADVANCE-NOTICE"]
+    deliberation = verdict.result("R-DELIBERATION")
+    assert deliberation is not None
+    assert deliberation.message("en") == "consulted 0 of 11 voting members; still missing: " + ", ".join(
+        m.person for m in engine.body("sc").members)
+    assert "尚缺" in deliberation.message("zh-CN")
+    assert deliberation.citation.startswith("source §IV.1")
+    assert deliberation.title.get("zh-CN") == "重大事项上会前须逐一征求每位成员意见"
+
+
+def test_quorum_explains_itself_in_both_languages(engine: Engine, clock: ManualClock) -> None:
+    with pytest.raises(RuleViolation) as caught:
+        to_meeting(engine, clock, present=5)
+    quorum = caught.value.verdict.result("R-QUORUM-SC")
+    assert quorum is not None and not quorum.passed
+    assert quorum.message("en") == "present 5 of 11 who should attend; needs at least 6 (≥ 1/2 of 11)"
+    assert quorum.message("zh-CN") == "应到 11 人，实到 5 人；至少须 6 人（不少于 1/2）"
+    assert quorum.facts == {"present": 5, "n": 11, "needed": 6}
+
+
+def test_check_is_a_dry_run(engine: Engine) -> None:
+    iid = to_deliberation(engine)
+    before = snapshot(engine, iid)
+    verdict = engine.check(iid, "schedule", "sec", {"meeting_at": "2026-03-20T09:00+08:00"})
+    assert not verdict.passed and verdict.failures[0].rule_id == "R-DELIBERATION"
+    consult_all(engine, iid)
+    after_consulting = snapshot(engine, iid)
+    assert engine.check(iid, "schedule", "sec", {"meeting_at": "2026-03-20T09:00+08:00"}).passed
+    assert snapshot(engine, iid) == after_consulting != before
+
+
+def test_available_lists_triggers_and_why_not(engine: Engine) -> None:
+    iid = to_deliberation(engine)
+    for_secretary = {a.trigger: a for a in engine.available(iid, "sec")}
+    assert set(for_secretary) == {"consult", "schedule", "withdraw"}
+    assert not for_secretary["schedule"].allowed
+    assert for_secretary["schedule"].verdict.failures[0].rule_id == "R-DELIBERATION"
+    assert for_secretary["withdraw"].allowed
+    for_member = {a.trigger: a.allowed for a in engine.available(iid, "m5")}
+    assert for_member == {"consult": False, "schedule": False, "withdraw": False}
+
+
+def test_votes_only_by_present_members_once(engine: Engine, clock: ManualClock) -> None:
+    iid = to_meeting(engine, clock, present=9)  # m8 and m9 absent
+    engine.fire(iid, "vote", "m1", {"choice": "agree"})
+    for actor, rule in [("m1", "R-ONE-VOTE"), ("m9", "R-VOTER"), ("outsider", "R-VOTER")]:
+        with pytest.raises(RuleViolation) as caught:
+            engine.fire(iid, "vote", actor, {"choice": "agree"})
+        assert rule in [r.rule_id for r in caught.value.verdict.failures]
+    assert engine.get(iid).facts["ballot"]["votes"] == {"m1": "agree"}
+
+
+def test_pass_is_on_members_who_should_attend_not_on_those_present(engine: Engine, clock: ManualClock) -> None:
+    iid = to_meeting(engine, clock, present=8)
+    for person, choice in [("sec", "agree"), ("dep", "agree"), ("m1", "agree"), ("m2", "agree"), ("m3", "agree"),
+                           ("m4", "oppose"), ("m5", "oppose"), ("m6", "oppose")]:
+        engine.fire(iid, "vote", person, {"choice": choice})
+    out = engine.fire(iid, "close_ballot", "sec")
+    assert out.instance.state == "rejected"
+    pass_rule = out.verdict.result("R-PASS")
+    assert pass_rule is not None and not pass_rule.passed
+    assert pass_rule.message() == "agree 5 of 11 who should attend; needs at least 6 (> 1/2 of 11)"
+
+
+def test_idempotent_fire_takes_effect_once(sql_engine: Engine) -> None:
+    iid = to_deliberation(sql_engine)
+    first = sql_engine.fire(iid, "consult", "sec", {"member": "m1", "view": "agree"}, idempotency_key="k-1")
+    again = sql_engine.fire(iid, "consult", "sec", {"member": "m1", "view": "agree"}, idempotency_key="k-1")
+    assert again.replayed and not first.replayed
+    assert again.event == first.event
+    assert [r.rule_id for r in again.verdict.results] == [r.rule_id for r in first.verdict.results]
+    assert len(sql_engine.history(iid)) == 4
+
+
+def test_failed_evaluation_opens_linked_correction(engine: Engine, clock: ManualClock) -> None:
+    iid = to_meeting(engine, clock)
+    for person in ["sec", "dep", "m1", "m2", "m3", "m4"]:
+        engine.fire(iid, "vote", person, {"choice": "agree"})
+    engine.fire(iid, "close_ballot", "sec")
+    engine.fire(iid, "publish", "sec", {"audience": "party"})
+    engine.fire(iid, "hand_over", "sec")
+    with pytest.raises(RuleViolation, match="R-EVALUATION"):
+        engine.fire(iid, "evaluate", "sec", {"evaluation": "failed"})
+    engine.fire(iid, "evaluate", "sec", {"evaluation": "failed", "finding": "targets missed by 40%"})
+    with pytest.raises(RuleViolation, match="R-CLOSE-SUCCEEDED"):
+        engine.fire(iid, "close", "sec")
+    out = engine.fire(iid, "correct", "sec")
+    assert out.instance.state == "corrected" and len(out.started) == 1
+    child = engine.get(out.started[0])
+    assert child.state == "proposed" and child.parent_id == iid and child.facts["corrects"] == iid
+    assert child.facts["title"] == "County budget 2026"
+    assert engine.verify_audit().ok
+
+
+def test_disclosure_respects_confidentiality(engine: Engine, clock: ManualClock) -> None:
+    iid = to_meeting(engine, clock, confidentiality="internal")
+    for person in ["sec", "dep", "m1", "m2", "m3", "m4"]:
+        engine.fire(iid, "vote", person, {"choice": "agree"})
+    engine.fire(iid, "close_ballot", "sec")
+    with pytest.raises(RuleViolation, match="R-DISCLOSURE"):
+        engine.fire(iid, "publish", "sec", {"audience": "public"})
+    assert engine.fire(iid, "publish", "sec", {"audience": "party"}).instance.state == "published"
+
+
+def test_instance_is_judged_by_the_pack_version_it_started_under(clock: ManualClock) -> None:
+    registry = Registry.builtin()
+    engine = Engine.in_memory(clock=clock, ids=SequentialIds(), registry=registry)
+    engine.define_body(standing_committee())
+    old = propose(engine)
+    pack = registry.pack("party-committee")
+    text = registry.definitions[f"pack:{pack.key}"].text
+    registry.add_pack_text(text.replace('version: "2026.1"', 'version: "2027.1"').replace(
+        'value: "1/2"\n    source: county', 'value: "2/3"\n    source: county'))
+    new = propose(engine)
+    assert engine.get(old).pack_version == "2026.1"
+    assert engine.get(new).pack_version == "2027.1"
+    for iid in (old, new):
+        engine.fire(iid, "prepare", "m1")
+        engine.fire(iid, "start_deliberation", "m1")
+        consult_all(engine, iid)
+        engine.fire(iid, "schedule", "sec", {"meeting_at": "2026-03-05T09:00+08:00"})
+    clock.advance(dt.timedelta(days=3))
+    attendance = {m.person: ("present" if i < 6 else "absent") for i, m in enumerate(engine.body("sc").members)}
+    assert engine.fire(old, "open_meeting", "sec", {"attendance": attendance}).instance.state == "in_meeting"
+    with pytest.raises(RuleViolation, match="R-QUORUM-SC"):
+        engine.fire(new, "open_meeting", "sec", {"attendance": attendance})
+
+
+def test_recused_members_leave_quorum_and_threshold(engine: Engine, clock: ManualClock) -> None:
+    iid = to_deliberation(engine)
+    consult_all(engine, iid)
+    engine.fire(iid, "schedule", "sec", {"meeting_at": "2026-03-05T09:00+08:00"})
+    clock.advance(dt.timedelta(days=3))
+    attendance = {m.person: "present" for m in engine.body("sc").members}
+    attendance.update({"m8": "recused", "m9": "recused", "npc-rep": "attendee"})
+    out = engine.fire(iid, "open_meeting", "sec", {"attendance": attendance})
+    quorum = out.verdict.result("R-QUORUM-SC")
+    assert quorum is not None and quorum.facts == {"present": 9, "n": 9, "needed": 5}
+    with pytest.raises(RuleViolation, match="R-VOTER"):
+        engine.fire(iid, "vote", "npc-rep", {"choice": "agree"})
+    for person in ["sec", "dep", "m1", "m2", "m3"]:
+        engine.fire(iid, "vote", person, {"choice": "agree"})
+    out = engine.fire(iid, "close_ballot", "sec")
+    assert out.instance.state == "adopted"  # 5 of 9 > 1/2 (it would fail on 11)
+
+
+def test_attendance_of_a_stranger_is_bad_input(engine: Engine, clock: ManualClock) -> None:
+    iid = to_deliberation(engine)
+    consult_all(engine, iid)
+    engine.fire(iid, "schedule", "sec", {"meeting_at": "2026-03-05T09:00+08:00"})
+    clock.advance(dt.timedelta(days=3))
+    with pytest.raises(InvalidInput, match="not a member"):
+        engine.fire(iid, "open_meeting", "sec", {"attendance": {"stranger": "present"}})
+    assert engine.get(iid).state == "scheduled"
