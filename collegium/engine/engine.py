@@ -259,7 +259,7 @@ class Engine:
             res = rule.evaluate(ctx, plan.roles)
             results.append(RuleResult(res.rule_id, res.passed, "branch", res.title, res.citation, res.detail,
                                       res.params, res.facts, res.applicable))
-            if res.passed:
+            if res.passed and res.applicable:  # a branch rule that does not apply selects nothing
                 passed.add(res.rule_id)
         return _Prepared(proc, plan, ctx, facts, payload, Verdict(trigger, tuple(results)), frozenset(passed))
 
