@@ -70,6 +70,11 @@ _CATALOGUE: Final[dict[str, tuple[str, str]]] = {
 
 
 def message(key: str, lang: str, /, **params: Any) -> str:
-    """Render catalogue message ``key`` in ``lang`` with ``params``."""
+    """Render catalogue message ``key`` in ``lang`` with ``params``.
+
+    Key ``custom`` renders a rule's own ``explain`` text, carried in params ``template_en``/``template_zh``.
+    """
+    if key == "custom":
+        return str(params["template_zh" if lang == "zh-CN" else "template_en"]).format(**params)
     en, zh = _CATALOGUE[key]
     return (zh if lang == "zh-CN" else en).format(**params)

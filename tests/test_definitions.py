@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from collegium import DefinitionError, Engine, FixedClock, Registry, SequentialIds
+from collegium import Body, DefinitionError, Engine, FixedClock, Member, Registry, SequentialIds
 from collegium.engine.machine import CompiledMachine
 from tests.conftest import START, propose, standing_committee
 
@@ -100,6 +100,10 @@ BROKEN_PACKS = [
     ("threshold on text", PACK.replace('check: {kind: expression, expr: "size > 1"}',
                                        "check: {kind: threshold, count: body, base: size, op: '>', ratio: '1/2'}"),
      r"fact 'body' is string, expected integer"),
+    ("explain names unknown fact", PACK.replace('expr: "size > 1"}', 'expr: "size > 1"}\n    explain: {en: "{sise}", zh-CN: "{size}"}'),
+     r"R-COUNT: names unknown fact 'sise'"),
+    ("explain reaches into an object", PACK.replace('expr: "size > 1"}', 'expr: "size > 1"}\n    explain: {en: "{size.real}", zh-CN: "x"}'),
+     r"must be a plain fact name"),
 ]
 
 
@@ -108,6 +112,15 @@ def test_broken_pack_is_refused_with_one_line(text: str, pattern: str) -> None:
     with pytest.raises(DefinitionError, match=pattern) as caught:
         load(pack=text)
     assert "\n" not in str(caught.value)
+
+
+def test_explain_renders_in_both_languages() -> None:
+    reg = load(pack=PACK.replace('expr: "size > 1"}', 'expr: "size > 1"}\n    explain: {en: "only {size} seats", zh-CN: "仅 {size} 席"}'))
+    engine = Engine.in_memory(clock=FixedClock(START), ids=SequentialIds(), registry=reg)
+    engine.define_body(Body(id="sc", kind="standing", members=(Member(person="c", role="chair"),)))
+    iid = engine.start("tiny", "c", {"body": "sc", "size": 1}).instance.id
+    failure = engine.check(iid, "finish", "c").failures[0]
+    assert (failure.rule_id, failure.message("en"), failure.message("zh-CN")) == ("R-COUNT", "only 1 seats", "仅 1 席")
 
 
 def test_one_machine_per_procedure_version_not_per_instance() -> None:

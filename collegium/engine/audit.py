@@ -29,17 +29,22 @@ def digest(text: str) -> str:
 
 
 def event_hash(*, instance_id: str, seq: int, trigger: str, actor: str, source: str | None, dest: str,
-               at: str, data: Any, verdict: Any, facts_sha: str, effects: Any, prev_hash: str,
+               at: str, texts: tuple[str, str, str], facts_sha: str, prev_hash: str,
                idempotency_key: str | None) -> str:
-    body = canonical([instance_id, seq, trigger, actor, source, dest, at, data, verdict, facts_sha, effects,
-                      idempotency_key, prev_hash])
-    return digest(body)
+    """SHA-256 over the event's fields; ``texts`` are the canonical JSON of its data, verdict and effects."""
+    return digest(canonical([instance_id, seq, trigger, actor, source, dest, at, *texts, facts_sha, idempotency_key,
+                             prev_hash]))
+
+
+def event_texts(data: Any, verdict: Any, effects: Any) -> tuple[str, str, str]:
+    return canonical(data), canonical(verdict), canonical(effects)
 
 
 def rehash(e: EventRecord) -> str:
+    """Recompute an event's hash from its decoded content (never from cached texts)."""
     return event_hash(instance_id=e.instance_id, seq=e.seq, trigger=e.trigger, actor=e.actor, source=e.source,
-                      dest=e.dest, at=e.at, data=e.data, verdict=e.verdict, facts_sha=e.facts_sha,
-                      effects=e.effects, prev_hash=e.prev_hash, idempotency_key=e.idempotency_key)
+                      dest=e.dest, at=e.at, texts=event_texts(e.data, e.verdict, e.effects), facts_sha=e.facts_sha,
+                      prev_hash=e.prev_hash, idempotency_key=e.idempotency_key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from collegium._i18n import message
 from collegium.engine import effects as fx
-from collegium.engine.audit import GENESIS, AuditReport, canonical, digest, event_hash, verify
+from collegium.engine.audit import GENESIS, AuditReport, canonical, digest, event_hash, event_texts, verify
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
 from collegium.engine.context import Context
 from collegium.engine.governance import Body
@@ -46,8 +47,8 @@ class Instance:
 
     @classmethod
     def of(cls, r: InstanceRecord) -> Instance:
-        return cls(r.id, r.procedure, r.procedure_version, r.pack, r.pack_version, r.state, r.version, r.facts,
-                   r.parent_id, r.created_at, r.updated_at, r.event_count)
+        return cls(r.id, r.procedure, r.procedure_version, r.pack, r.pack_version, r.state, r.version,
+                   MappingProxyType(r.facts), r.parent_id, r.created_at, r.updated_at, r.event_count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +82,9 @@ class _Prepared:
     branch_passed: frozenset[str]
 
 
-def _stored_verdict(verdict: Verdict) -> list[dict[str, Any]]:
-    return [{"rule": r.rule_id, "passed": r.passed, "applicable": r.applicable, "severity": r.severity,
-             "detail": r.detail, "params": dict(r.params)} for r in verdict.results]
+def _stored_verdict(verdict: Verdict) -> list[list[Any]]:
+    """The verdict as kept in an event: ``[rule, passed, applicable, severity, detail, params]`` per rule."""
+    return [[r.rule_id, r.passed, r.applicable, r.severity, r.detail, r.params] for r in verdict.results]
 
 
 class Engine:
@@ -297,28 +298,28 @@ class Engine:
 
     @staticmethod
     def _chain(rec: InstanceRecord, source: str | None, trigger: str, actor: str, at: str, data: dict[str, Any],
-               verdict: list[dict[str, Any]], effects: dict[str, Any], key: str | None) -> EventRecord:
+               verdict: list[list[Any]], effects: dict[str, Any], key: str | None) -> EventRecord:
         """Build the next event of ``rec``'s chain and advance ``rec``'s head to it."""
         seq = rec.event_count + 1
         prev = rec.head_hash or GENESIS
-        facts_sha = digest(canonical(rec.facts))
+        rec.facts_json = canonical(rec.facts)
+        facts_sha = digest(rec.facts_json)
+        texts = event_texts(data, verdict, effects)
         h = event_hash(instance_id=rec.id, seq=seq, trigger=trigger, actor=actor, source=source, dest=rec.state,
-                       at=at, data=data, verdict=verdict, facts_sha=facts_sha, effects=effects, prev_hash=prev,
-                       idempotency_key=key)
+                       at=at, texts=texts, facts_sha=facts_sha, prev_hash=prev, idempotency_key=key)
         rec.head_hash = h
         rec.event_count = seq
         return EventRecord(rec.id, seq, trigger, actor, source, rec.state, at, data, verdict, facts_sha, prev, h,
-                           key, effects)
+                           key, effects, texts)
 
     def _replay(self, rec: InstanceRecord, event: EventRecord) -> Outcome:
         pack = self.registry.pack(rec.pack, rec.pack_version)
         results = []
-        for item in event.verdict:
-            spec = pack.rule(item["rule"])
-            if spec is None:
-                continue
-            results.append(RuleResult(item["rule"], item["passed"], item["severity"], spec.title, spec.citation,
-                                      item["detail"], item["params"], {}, item["applicable"]))
+        for rule_id, passed, applicable, severity, detail, params in event.verdict:
+            spec = pack.rule(rule_id)
+            if spec is not None:
+                results.append(RuleResult(rule_id, passed, severity, spec.title, spec.citation, detail, params, {},
+                                          applicable))
         started = tuple(event.effects.get("started", ()))
         return Outcome(Instance.of(rec), event, Verdict(event.trigger, tuple(results)), started, replayed=True)
 

@@ -23,6 +23,8 @@ class InstanceRecord:
     parent_id: str | None = None
     head_hash: str = ""
     event_count: int = 0
+    #: the canonical JSON of ``facts`` when the engine already computed it (saves encoding it twice)
+    facts_json: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +39,11 @@ class EventRecord:
     dest: str
     at: str
     data: dict[str, Any]
-    verdict: list[dict[str, Any]]
+    verdict: list[list[Any]]
     facts_sha: str
     prev_hash: str
     hash: str
     idempotency_key: str | None = None
     effects: dict[str, Any] = field(default_factory=dict)
+    #: canonical JSON of (data, verdict, effects) when the engine already computed it
+    texts: tuple[str, str, str] | None = field(default=None, compare=False, repr=False)

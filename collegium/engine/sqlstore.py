@@ -104,14 +104,15 @@ def _event(row: Any) -> EventRecord:
 def _instance_values(rec: InstanceRecord) -> dict[str, Any]:
     return {"id": rec.id, "procedure": rec.procedure, "procedure_version": rec.procedure_version,
             "pack": rec.pack, "pack_version": rec.pack_version, "state": rec.state, "version": rec.version,
-            "facts": canonical(rec.facts), "parent_id": rec.parent_id, "head_hash": rec.head_hash,
+            "facts": rec.facts_json or canonical(rec.facts), "parent_id": rec.parent_id, "head_hash": rec.head_hash,
             "event_count": rec.event_count, "created_at": rec.created_at, "updated_at": rec.updated_at}
 
 
 def _event_values(e: EventRecord) -> dict[str, Any]:
+    data, verdict, effects = e.texts or (canonical(e.data), canonical(e.verdict), canonical(e.effects))
     return {"instance_id": e.instance_id, "seq": e.seq, "trigger": e.trigger, "actor": e.actor,
-            "source": e.source, "dest": e.dest, "at": e.at, "data": canonical(e.data),
-            "verdict": canonical(e.verdict), "effects": canonical(e.effects), "facts_sha": e.facts_sha,
+            "source": e.source, "dest": e.dest, "at": e.at, "data": data,
+            "verdict": verdict, "effects": effects, "facts_sha": e.facts_sha,
             "prev_hash": e.prev_hash, "hash": e.hash, "idempotency_key": e.idempotency_key}
 
 
@@ -159,8 +160,8 @@ class SqlStore:
                     rec = write.update
                     result = conn.execute(self._upd, {
                         "b_id": rec.id, "b_expected": write.expected_version, "state": rec.state,
-                        "version": rec.version, "facts": canonical(rec.facts), "head_hash": rec.head_hash,
-                        "event_count": rec.event_count, "updated_at": rec.updated_at})
+                        "version": rec.version, "facts": rec.facts_json or canonical(rec.facts),
+                        "head_hash": rec.head_hash, "event_count": rec.event_count, "updated_at": rec.updated_at})
                     if result.rowcount != 1:
                         raise StaleVersion(rec.id)
                 if write.create:

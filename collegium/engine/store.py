@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from collegium.engine.governance import Body
@@ -79,7 +79,7 @@ class MemoryStore:
         rec = self._instances.get(instance_id)
         if rec is None:
             raise NotFound(f"no instance {instance_id!r}")
-        return replace(rec, facts=dict(rec.facts))
+        return rec  # records are never mutated once committed: the engine builds a new one per step
 
     def state_of(self, instance_id: str) -> str | None:
         rec = self._instances.get(instance_id)

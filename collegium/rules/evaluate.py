@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any, Protocol
@@ -58,9 +59,9 @@ _EMPTY: tuple[Any, ...] = (None, "", (), [], {})
 class CompiledRule:
     """A rule ready to evaluate: applicability test plus one check function."""
 
-    __slots__ = ("_check", "_unless", "_when", "citation", "id", "severity", "spec", "title")
+    __slots__ = ("_check", "_explain", "_unless", "_when", "citation", "id", "severity", "spec", "title")
 
-    def __init__(self, spec: RuleSpec, check: CheckFn) -> None:
+    def __init__(self, spec: RuleSpec, check: CheckFn, explain: tuple[str, ...] = ()) -> None:
         self.spec = spec
         self.id = spec.id
         self.severity = spec.severity
@@ -69,6 +70,7 @@ class CompiledRule:
         self._when = tuple((k, frozenset(v)) for k, v in spec.when.items())
         self._unless = tuple((k, frozenset(v)) for k, v in spec.unless.items())
         self._check = check
+        self._explain = explain  # facts named by the rule's own failure text
 
     def applies(self, ctx: FactSource) -> bool:
         for name, values in self._when:
@@ -81,7 +83,19 @@ class CompiledRule:
             return RuleResult(self.id, True, self.severity, self.title, self.citation, "not_applicable",
                               applicable=False)
         passed, detail, params, facts = self._check(ctx, allowed_roles)
+        if not passed and self.spec.explain is not None:
+            detail = "custom"
+            params = {"template_en": self.spec.explain.en, "template_zh": self.spec.explain.zh,
+                      **{name: _display(ctx.get(name)) for name in self._explain}}
         return RuleResult(self.id, passed, self.severity, self.title, self.citation, detail, params, facts)
+
+
+def _display(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
 
 
 def _fmt_delta(delta: dt.timedelta) -> tuple[str, str]:
@@ -155,7 +169,26 @@ class RuleCompiler:
             fn = self._state(rule, check)
         else:
             fn = self._expression(rule, check)
-        return CompiledRule(rule, fn)
+        return CompiledRule(rule, fn, self._explain_fields(rule))
+
+    def _explain_fields(self, rule: RuleSpec) -> tuple[str, ...]:
+        """The facts a rule's failure text names; each must be a plain {name} of a known fact."""
+        if rule.explain is None:
+            return ()
+        names: list[str] = []
+        for text in (rule.explain.en, rule.explain.zh):
+            try:
+                parts = list(string.Formatter().parse(text))
+            except ValueError as exc:
+                raise self._fail(rule, f"explain text is malformed: {exc}") from None
+            for _, name, spec, conv in parts:
+                if name is None:
+                    continue
+                if not name.isidentifier() or spec or conv:
+                    raise self._fail(rule, f"explain placeholder {{{name}}} must be a plain fact name")
+                self._need(rule, name)
+                names.append(name)
+        return tuple(dict.fromkeys(names))
 
     def _required(self, rule: RuleSpec, check: RequiredCheck) -> CheckFn:
         for name in check.facts:

@@ -134,6 +134,8 @@ class RuleSpec(_Spec):
     when: Condition = Field(default_factory=dict, description="applies only where each fact has one of the values")
     unless: Condition = Field(default_factory=dict, description="does not apply where any fact has one of the values")
     check: Check
+    explain: Text | None = Field(default=None, description="what a refusal says, in both languages; "
+                                                           "{fact} placeholders name facts")
 
     @field_validator("when", "unless", mode="before")
     @classmethod
