@@ -102,19 +102,20 @@ def line_of(node: yaml.Node | None, path: Sequence[str | int]) -> int | None:
     return line
 
 
-def _describe(err: Any) -> tuple[list[str | int], str]:
+def _describe(err: Any) -> tuple[list[str | int], list[str | int], str]:
+    """(path named in the message, path whose line is reported, message) for one pydantic error."""
     loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
     kind = err["type"]
     if kind == "extra_forbidden":
-        return loc[:-1], f"unknown key {loc[-1]!r}" if loc else "unknown key"
+        return loc[:-1], loc, f"unknown key {loc[-1]!r}" if loc else "unknown key"
     if kind == "missing":
-        return loc[:-1], f"missing key {loc[-1]!r}" if loc else "missing key"
+        return loc[:-1], loc[:-1], f"missing key {loc[-1]!r}" if loc else "missing key"
     msg = str(err["msg"])
     if kind == "union_tag_invalid":
         msg = f"unknown kind {err.get('input', {}).get('kind')!r}" if isinstance(err.get("input"), dict) else msg
     elif kind == "string_pattern_mismatch":
         msg = f"{err.get('input')!r} does not match {err['ctx']['pattern']}"
-    return loc, msg
+    return loc, loc, msg
 
 
 def load_model(model: type[M], text: str, source: str) -> M:
@@ -126,7 +127,7 @@ def load_model(model: type[M], text: str, source: str) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        loc, msg = _describe(first)
+        loc, line_loc, msg = _describe(first)
         where = ".".join(str(p) for p in loc) or None
         extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise DefinitionError(msg + extra, source=source, line=line_of(node, loc), where=where) from None
+        raise DefinitionError(msg + extra, source=source, line=line_of(node, line_loc), where=where) from None

@@ -24,7 +24,7 @@ SERVER_URLS = {
     "postgresql": os.environ.get("COLLEGIUM_TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
     "mariadb": os.environ.get("COLLEGIUM_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"),
 }
-TABLES = ("collegium_events", "collegium_instances", "collegium_members", "collegium_bodies",
+TABLES = ("collegium_events", "collegium_instances", "collegium_timers", "collegium_members", "collegium_bodies",
           "collegium_definitions", "collegium_alembic_version")
 
 

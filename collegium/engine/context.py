@@ -14,6 +14,10 @@ from collegium.workflows.spec import FactType
 
 Directory = Callable[[str], "gov.Body | None"]
 
+#: The engine's own actor, which fires due timers; it holds the role ``system`` and nothing else.
+SYSTEM_ACTOR = "@system"
+SYSTEM_ROLE = "system"
+
 
 class Context:
     """A lazy, read-only view of the facts for one command (implements the rules' ``FactSource``)."""
@@ -75,6 +79,8 @@ class Context:
         return None
 
     def _roles(self) -> tuple[str, ...]:
+        if self.actor == SYSTEM_ACTOR:
+            return (SYSTEM_ROLE,)
         meeting = self.meeting()
         if meeting is not None:
             seat = meeting["members"].get(self.actor)

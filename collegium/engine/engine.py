@@ -10,6 +10,7 @@ return an :class:`Outcome`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -18,13 +19,20 @@ from typing import Any
 from collegium._i18n import message
 from collegium.engine import effects as fx
 from collegium.engine.audit import GENESIS, AuditReport, canonical, digest, event_hash, event_texts, verify
-from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
-from collegium.engine.context import Context
+from collegium.engine.clock import Clock, IdFactory, RandomIds, aware, format_time, parse_time
+from collegium.engine.context import SYSTEM_ACTOR, Context
 from collegium.engine.governance import Body
-from collegium.engine.records import EventRecord, InstanceRecord
+from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
 from collegium.engine.store import MemoryStore, StaleVersion, Store, Write
-from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound, RuleViolation, TransitionNotAllowed
+from collegium.errors import (
+    CollegiumError,
+    ConcurrentUpdate,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    TransitionNotAllowed,
+)
 from collegium.rules.verdict import RuleResult, Verdict
 
 
@@ -69,6 +77,16 @@ class Availability:
     trigger: str
     allowed: bool
     verdict: Verdict = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TimerRun:
+    """One due timer handled by :meth:`Engine.run_due`: the outcome, or why it did not fire."""
+
+    timer: TimerRecord
+    outcome: Outcome | None = None
+    error: CollegiumError | None = None
+    stale: bool = False
 
 
 @dataclass(slots=True)
@@ -168,8 +186,9 @@ class Engine:
                              proc.spec.initial, 1, payload, at, at)
         event = self._chain(rec, None, plan.trigger, actor, at, payload, _stored_verdict(verdict), {}, None)
         self._save_definitions(proc)
+        timers = {rec.id: self._timers_for(proc, rec, now)} if proc.spec.states[rec.state].timers else {}
         try:
-            self.store.commit(Write(None, None, (rec,), (event,)))
+            self.store.commit(Write(None, None, (rec,), (event,), timers))
         except StaleVersion:
             raise InvalidInput(f"an instance {new_id!r} already exists") from None
         return Outcome(Instance.of(rec), event, verdict)
@@ -183,13 +202,19 @@ class Engine:
         """
         if idempotency_key is not None and not 0 < len(idempotency_key) <= 128:
             raise InvalidInput("an idempotency key has 1 to 128 characters")
+        if actor == SYSTEM_ACTOR:
+            raise InvalidInput(f"{SYSTEM_ACTOR} is reserved for the engine's own timers")
+        return self._fire(instance_id, trigger, actor, data or {}, idempotency_key, None)
+
+    def _fire(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any], idempotency_key: str | None,
+              now: dt.datetime | None) -> Outcome:
         for _ in range(self.max_retries + 1):
             rec = self.store.load(instance_id)
             if idempotency_key is not None:
                 done = self.store.find_event(instance_id, idempotency_key)
                 if done is not None:
                     return self._replay(rec, done)
-            prep = self._prepare(rec, trigger, actor, data or {}, complete=True)
+            prep = self._prepare(rec, trigger, actor, data, complete=True, now=now)
             if not prep.verdict.passed:
                 raise RuleViolation(prep.verdict)
             dest = prep.proc.machine.move(rec.state, trigger, prep.branch_passed)
@@ -214,7 +239,60 @@ class Engine:
             out.append(Availability(trigger, prep.verdict.passed, prep.verdict))
         return out
 
+    def run_due(self, until: dt.datetime | None = None, *, batch: int = 500) -> list[TimerRun]:
+        """Fire every timer due by ``until`` (default: the clock's now), earliest first.
+
+        Each fires as the engine's own actor at the time it fell due, with an idempotency key naming the
+        timer, so running the sweep twice — or once a day instead of once a year — gives the same events.
+        A timer whose instance has left its state is dropped; one the rules refuse is dropped and reported.
+        """
+        limit = format_time(aware(until, "until") if until is not None else self.clock.now())
+        runs: list[TimerRun] = []
+        while True:
+            due = self.store.due_timers(limit, batch)
+            if not due:
+                return runs
+            for timer in due:
+                run = self._run_timer(timer)
+                runs.append(run)
+                if run.outcome is not None and run.outcome.event.source != run.outcome.event.dest:
+                    break  # the move may have set earlier timers than the rest of this batch: fetch again
+
+    def _run_timer(self, timer: TimerRecord) -> TimerRun:
+        try:
+            rec = self.store.load(timer.instance_id)
+        except NotFound:
+            self.store.drop_timer(timer)
+            return TimerRun(timer, stale=True)
+        if rec.state != timer.state:
+            self.store.drop_timer(timer)
+            return TimerRun(timer, stale=True)
+        # the step happens when it fell due, but never before the instance's last recorded step
+        when = max(parse_time(timer.due_at), parse_time(rec.updated_at))
+        key = f"timer:{timer.state}:{timer.trigger}:{timer.due_at}"
+        try:
+            outcome = self._fire(rec.id, timer.trigger, SYSTEM_ACTOR, {}, key, when)
+        except (RuleViolation, TransitionNotAllowed, InvalidInput) as exc:
+            self.store.drop_timer(timer)
+            return TimerRun(timer, error=exc)
+        self.store.drop_timer(timer)  # no-op when the step replaced it
+        return TimerRun(timer, outcome)
+
     # -- internals ----------------------------------------------------------------------------
+    @staticmethod
+    def _timers_for(proc: CompiledProcedure, rec: InstanceRecord, entered: dt.datetime) -> tuple[TimerRecord, ...]:
+        out = []
+        for spec in proc.spec.states[rec.state].timers:
+            if spec.after is not None:
+                due = entered + spec.after
+            else:
+                value = rec.facts.get(spec.at or "")
+                if not value:
+                    continue
+                due = parse_time(str(value), spec.at or "timer")
+            out.append(TimerRecord(rec.id, spec.trigger, rec.state, format_time(due)))
+        return tuple(out)
+
     def _proc(self, rec: InstanceRecord) -> CompiledProcedure:
         return self.registry.compiled(rec.procedure, rec.procedure_version, rec.pack_version)
 
@@ -231,7 +309,7 @@ class Engine:
         return Verdict(plan.trigger, tuple(rule.evaluate(ctx, roles) for rule in plan.rules))
 
     def _prepare(self, rec: InstanceRecord, trigger: str, actor: str, data: Mapping[str, Any], *,
-                 complete: bool) -> _Prepared:
+                 complete: bool, now: dt.datetime | None = None) -> _Prepared:
         if not isinstance(actor, str) or not actor:
             raise InvalidInput("an actor is required")
         proc = self._proc(rec)
@@ -246,7 +324,7 @@ class Engine:
         payload = fx.normalize(proc, plan, data, complete=complete)
         facts = dict(rec.facts)
         facts.update((k, v) for k, v in payload.items() if k in plan.data)
-        now = self.clock.now()
+        now = now or self.clock.now()
         body_id = facts.get(proc.spec.body_fact)
         if complete:
             fx.stage(plan, facts, payload, body_id, self.store.body, now)
@@ -293,7 +371,14 @@ class Engine:
                              rec.head_hash, rec.event_count)
         event = self._chain(new, rec.state, prep.plan.trigger, actor, at, prep.data,
                             _stored_verdict(prep.verdict), record, key)
-        self.store.commit(Write(new, rec.version, tuple(children), (event, *child_events)))
+        timers: dict[str, tuple[TimerRecord, ...]] = {}
+        if dest != rec.state:  # a timer is set when its state is entered
+            timers[rec.id] = self._timers_for(prep.proc, new, now)
+        for child in children:
+            child_proc = self.registry.compiled(child.procedure, child.procedure_version, child.pack_version)
+            if child_proc.spec.states[child.state].timers:
+                timers[child.id] = self._timers_for(child_proc, child, now)
+        self.store.commit(Write(new, rec.version, tuple(children), (event, *child_events), timers))
         return Outcome(Instance.of(new), event, prep.verdict, tuple(c.id for c in children))
 
     @staticmethod

@@ -25,7 +25,7 @@ class Member(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    person: str = Field(min_length=1, max_length=128)
+    person: str = Field(min_length=1, max_length=128, pattern=r"^[^@]", description="'@' starts engine actors")
     role: str = Field(min_length=1, max_length=64)
     voting: bool = True
     name: str | None = None

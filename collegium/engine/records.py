@@ -47,3 +47,13 @@ class EventRecord:
     effects: dict[str, Any] = field(default_factory=dict)
     #: canonical JSON of (data, verdict, effects) when the engine already computed it
     texts: tuple[str, str, str] | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TimerRecord:
+    """A trigger the engine fires by itself at ``due_at`` if the instance is still in ``state``."""
+
+    instance_id: str
+    trigger: str
+    state: str
+    due_at: str

@@ -85,6 +85,15 @@ members = Table(
     Column("name", String(256), nullable=True),
 )
 
+timers = Table(
+    f"{PREFIX}timers", metadata,
+    Column("instance_id", String(128), primary_key=True),
+    Column("trigger", String(64), primary_key=True),
+    Column("state", String(64), nullable=False),
+    Column("due_at", String(32), nullable=False),
+    Index(f"ix_{PREFIX}timers_due", "due_at"),
+)
+
 definitions = Table(
     f"{PREFIX}definitions", metadata,
     Column("kind", String(16), primary_key=True),

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text, update
+from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
@@ -21,7 +21,7 @@ from collegium._i18n import Text
 from collegium.engine import schema as s
 from collegium.engine.audit import canonical
 from collegium.engine.governance import Body, Member
-from collegium.engine.records import EventRecord, InstanceRecord
+from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.store import StaleVersion, Write
 from collegium.errors import AuditError, InvalidInput, NotFound
 
@@ -168,6 +168,11 @@ class SqlStore:
                     conn.execute(insert(s.instances), [_instance_values(r) for r in write.create])
                 if write.events:
                     conn.execute(insert(s.events), [_event_values(e) for e in write.events])
+                for instance_id, timers in write.timers.items():
+                    conn.execute(delete(s.timers).where(s.timers.c.instance_id == instance_id))
+                    if timers:
+                        conn.execute(insert(s.timers), [{"instance_id": t.instance_id, "trigger": t.trigger,
+                                                         "state": t.state, "due_at": t.due_at} for t in timers])
         except IntegrityError:
             raise StaleVersion("unique key clash") from None
         except OperationalError as exc:
@@ -212,6 +217,19 @@ class SqlStore:
                     yield _event(row)
         except (SQLAlchemyError, ValueError) as exc:
             raise AuditError(f"cannot read events: {exc}") from None
+
+    def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
+        t = s.timers
+        q = (select(t).where(t.c.due_at <= until).order_by(t.c.due_at, t.c.instance_id, t.c.trigger)
+             .limit(limit))
+        with self.engine.connect() as conn:
+            return [TimerRecord(r.instance_id, r.trigger, r.state, r.due_at) for r in conn.execute(q)]
+
+    def drop_timer(self, timer: TimerRecord) -> None:
+        t = s.timers
+        with self.engine.begin() as conn:
+            conn.execute(delete(t).where(t.c.instance_id == timer.instance_id, t.c.trigger == timer.trigger,
+                                         t.c.due_at == timer.due_at, t.c.state == timer.state))
 
     # -- bodies and definitions ---------------------------------------------------------------
     def body(self, body_id: str) -> Body | None:

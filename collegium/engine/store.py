@@ -8,12 +8,12 @@ stale version raises :class:`StaleVersion`, which the engine turns into a retry.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from collegium.engine.governance import Body
-from collegium.engine.records import EventRecord, InstanceRecord
+from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.errors import NotFound
 
 
@@ -30,6 +30,8 @@ class Write:
     expected_version: int | None
     create: tuple[InstanceRecord, ...]
     events: tuple[EventRecord, ...]
+    #: instance id -> its timers from now on (replacing any it had); instances not named keep theirs
+    timers: Mapping[str, tuple[TimerRecord, ...]] = field(default_factory=dict)
 
 
 class Store(Protocol):
@@ -51,6 +53,10 @@ class Store(Protocol):
     def iter_instances(self) -> Iterator[InstanceRecord]: ...
 
     def iter_events(self) -> Iterator[EventRecord]: ...
+
+    def due_timers(self, until: str, limit: int) -> list[TimerRecord]: ...
+
+    def drop_timer(self, timer: TimerRecord) -> None: ...
 
     def body(self, body_id: str) -> Body | None: ...
 
@@ -74,6 +80,7 @@ class MemoryStore:
         self._keys: dict[tuple[str, str], EventRecord] = {}
         self._bodies: dict[str, Body] = {}
         self._definitions: dict[tuple[str, str], str] = {}
+        self._timers: dict[tuple[str, str], TimerRecord] = {}
 
     def load(self, instance_id: str) -> InstanceRecord:
         rec = self._instances.get(instance_id)
@@ -107,6 +114,21 @@ class MemoryStore:
                 self._by_instance.setdefault(e.instance_id, []).append(e)
                 if e.idempotency_key:
                     self._keys[(e.instance_id, e.idempotency_key)] = e
+            for instance_id, timers in write.timers.items():
+                for key in [k for k in self._timers if k[0] == instance_id]:
+                    del self._timers[key]
+                for t in timers:
+                    self._timers[(t.instance_id, t.trigger)] = t
+
+    def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
+        due = sorted((t for t in self._timers.values() if t.due_at <= until),
+                     key=lambda t: (t.due_at, t.instance_id, t.trigger))
+        return due[:limit]
+
+    def drop_timer(self, timer: TimerRecord) -> None:
+        with self._lock:
+            if self._timers.get((timer.instance_id, timer.trigger)) == timer:
+                del self._timers[(timer.instance_id, timer.trigger)]
 
     def history(self, instance_id: str) -> list[EventRecord]:
         if instance_id not in self._instances:

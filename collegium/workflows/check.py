@@ -66,6 +66,9 @@ def check_procedure(spec: ProcedureSpec, source: str = "<string>") -> None:
             if (timer.trigger, name) not in groups:
                 raise fail(f"timer trigger {timer.trigger!r} does not leave state {name!r}",
                            f"states.{name}.timers")
+            if any("system" not in t.roles for t in groups[(timer.trigger, name)]):
+                raise fail(f"timer trigger {timer.trigger!r} must list role 'system' (the engine fires it)",
+                           f"states.{name}.timers")
 
     # reachability from the initial state
     reachable = {spec.initial}

@@ -1,4 +1,4 @@
-"""Initial schema: instances, hash-chained events, bodies and members, definitions.
+"""Initial schema: instances, hash-chained events, timers, bodies and members, definitions.
 
 Revision ID: 0001
 Revises:
@@ -73,6 +73,14 @@ def upgrade() -> None:
         sa.Column("name", sa.String(256), nullable=True),
     )
     op.create_table(
+        "collegium_timers",
+        sa.Column("instance_id", sa.String(128), primary_key=True),
+        sa.Column("trigger", sa.String(64), primary_key=True),
+        sa.Column("state", sa.String(64), nullable=False),
+        sa.Column("due_at", sa.String(32), nullable=False),
+    )
+    op.create_index("ix_collegium_timers_due", "collegium_timers", ["due_at"])
+    op.create_table(
         "collegium_definitions",
         sa.Column("kind", sa.String(16), primary_key=True),
         sa.Column("key", sa.String(160), primary_key=True),
@@ -82,6 +90,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("collegium_definitions", "collegium_members", "collegium_bodies", "collegium_events",
-                  "collegium_instances"):
+    for table in ("collegium_definitions", "collegium_timers", "collegium_members", "collegium_bodies",
+                  "collegium_events", "collegium_instances"):
         op.drop_table(table)

@@ -1,0 +1,178 @@
+"""Human output of the command line: rich tables and panels, every label in the language asked for.
+
+Imported only by :mod:`collegium.cli` inside its commands, so that ``collegium --help`` never loads rich.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text as RichText
+
+if TYPE_CHECKING:
+    from collegium.rules.verdict import RuleResult, Verdict
+
+# CLI words: key -> (English, Chinese).
+_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "id": ("id", "编号"),
+    "version": ("version", "版本"),
+    "title": ("title", "名称"),
+    "pack": ("rule pack", "规则包"),
+    "states": ("states", "状态"),
+    "state": ("state", "状态"),
+    "label": ("label", "名称"),
+    "terminal": ("terminal", "终止"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "trigger": ("trigger", "操作"),
+    "from": ("from", "起始状态"),
+    "to": ("to", "目标状态"),
+    "roles": ("roles", "职务"),
+    "rules": ("rules", "规则"),
+    "data": ("data", "数据"),
+    "transitions": ("transitions", "流转"),
+    "start": ("start", "发起"),
+    "severity": ("severity", "级别"),
+    "citation": ("citation", "依据"),
+    "rule": ("rule", "规则"),
+    "result": ("result", "结果"),
+    "message": ("message", "说明"),
+    "passed": ("passed", "通过"),
+    "failed": ("FAILED", "未通过"),
+    "warning": ("warning", "提示"),
+    "n/a": ("n/a", "不适用"),
+    "branch": ("branch", "分支"),
+    "guards": ("guards", "适用于"),
+    "check": ("check", "检查"),
+    "when": ("when", "适用条件"),
+    "unless": ("unless", "除外条件"),
+    "procedure": ("procedure", "程序"),
+    "facts": ("facts", "事项"),
+    "fact": ("fact", "事项"),
+    "value": ("value", "值"),
+    "available": ("available to {actor}", "{actor} 可执行的操作"),
+    "allowed": ("allowed", "可以"),
+    "refused": ("refused", "被拒绝"),
+    "seq": ("#", "序号"),
+    "at": ("at", "时间"),
+    "actor": ("actor", "操作人"),
+    "instance": ("instance", "实例"),
+    "instances": ("instances", "实例"),
+    "updated": ("updated", "更新时间"),
+    "parent": ("parent", "上级实例"),
+    "events": ("events", "事件"),
+    "members": ("members", "成员"),
+    "person": ("person", "人员"),
+    "role": ("role", "职务"),
+    "voting": ("voting", "表决权"),
+    "name": ("name", "姓名"),
+    "kind": ("kind", "类型"),
+    "body": ("body", "机构"),
+    "verdict": ("verdict", "审查结果"),
+    "would_pass": ("{trigger}: would be allowed", "{trigger}：可以执行"),
+    "would_fail": ("{trigger}: would be refused", "{trigger}：将被拒绝"),
+    "refused_by": ("refused by {count} rule(s)", "被 {count} 条规则拒绝"),
+    "moved": ("{instance}: {trigger} → {state}", "{instance}：{trigger} → {state}"),
+    "started": ("started {instances}", "已启动 {instances}"),
+    "replayed": ("(already done with this key: nothing changed)", "（该幂等键已执行过，未作更改）"),
+    "audit_ok": ("audit OK: {instances} instances, {events} events, every hash chain intact",
+                 "审计通过：{instances} 个实例、{events} 个事件，哈希链完整"),
+    "audit_bad": ("audit FAILED: {problem}", "审计未通过：{problem}"),
+    "body_defined": ("body {id} defined with {count} members", "已定义机构 {id}，成员 {count} 人"),
+    "db_ok": ("database {db} is at schema revision {rev}", "数据库 {db} 已升级至版本 {rev}"),
+    "ok": ("ok: {what}", "通过：{what}"),
+    "none": ("none", "无"),
+    "demo_title": ("Demo: a major decision of a standing committee (database {db})",
+                   "演示：常委会重大事项决策（数据库 {db}）"),
+    "demo_body": ("standing committee {id}: {count} members (secretary sec, deputy dep, m1..m9)",
+                  "常委会 {id}：{count} 名成员（书记 sec、副书记 dep、常委 m1..m9）"),
+    "demo_refusal": ("refused, as it should be:", "按规定被拒绝："),
+    "demo_ballot": ("ballot: agree {agree}, oppose {oppose}, abstain {abstain}; should attend {n}, present {present}"
+                    " → {outcome}",
+                    "表决：同意 {agree}，反对 {oppose}，弃权 {abstain}；应到会 {n} 人，实到 {present} 人 → {outcome}"),
+    "demo_child": ("correction started as {child} ({state})", "已启动纠错议题 {child}（{state}）"),
+}
+
+
+def word(key: str, lang: str, /, **params: Any) -> str:
+    en, zh = _WORDS[key]
+    return (zh if lang == "zh-CN" else en).format(**params)
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A console on the current stdout/stderr; wide when not a terminal, so nothing is cut off."""
+    file = sys.stderr if stderr else sys.stdout
+    con = Console(file=file, highlight=False, soft_wrap=False)
+    if not con.is_terminal:
+        con = Console(file=file, highlight=False, width=120, color_system=None)
+    return con
+
+
+def dump_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False, default=_default)
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", by_alias=True)
+    return str(value)
+
+
+def plain(value: Any) -> str:
+    """A fact value as one short line of text."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_default)
+
+
+def table(title: str | None, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
+    t = Table(title=title, title_justify="left", show_lines=False, show_header=any(headers))
+    for h in headers:
+        t.add_column(h, overflow="fold")
+    for row in rows:
+        t.add_row(*(c if isinstance(c, RichText) else RichText(plain(c) if c is not None else "") for c in row))
+    return t
+
+
+def panel(body: str, title: str | None = None) -> Panel:
+    return Panel(RichText(body), title=title, title_align="left", expand=False)
+
+
+def status_word(r: RuleResult, lang: str) -> RichText:
+    if not r.applicable:
+        return RichText(word("n/a", lang), style="dim")
+    if r.severity == "branch":
+        return RichText(word("branch", lang) + (" ✓" if r.passed else " ✗"), style="cyan")
+    if r.passed:
+        return RichText(word("passed", lang), style="green")
+    if r.severity == "warn":
+        return RichText(word("warning", lang), style="yellow")
+    return RichText(word("failed", lang), style="bold red")
+
+
+def verdict_table(verdict: Verdict, lang: str, title: str | None = None) -> Table:
+    return table(title, [word("rule", lang), word("result", lang), word("title", lang), word("message", lang),
+                         word("citation", lang)],
+                 ([r.rule_id, status_word(r, lang), r.title.get(lang), r.message(lang), r.citation]
+                  for r in verdict.results))
+
+
+def failure_lines(failures: Iterable[RuleResult], lang: str) -> list[str]:
+    """One line per failed rule: id, message in ``lang`` and citation."""
+    return [f"  {r.rule_id}: {r.message(lang)} ({word('citation', lang)}: {r.citation})" for r in failures]
+
+
+def facts_table(facts: Mapping[str, Any], lang: str, labels: Mapping[str, str] | None = None) -> Table:
+    labels = labels or {}
+    return table(word("facts", lang), [word("fact", lang), word("value", lang)],
+                 ([f"{k} ({labels[k]})" if k in labels and labels[k] != k else k, v] for k, v in facts.items()))
