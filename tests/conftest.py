@@ -1,8 +1,9 @@
 """Shared fixtures. Store-backed tests run on SQLite, PostgreSQL and MariaDB (one suite, parametrized).
 
 Server URLs come from COLLEGIUM_TEST_POSTGRESQL_URL and COLLEGIUM_TEST_MARIADB_URL (defaults: the local
-servers of the development machine). An unreachable server skips its tests with the reason — except
-under CI=true, where it fails them: CI must prove all three backends.
+servers of the development machine); each test session works in a private database it creates there and
+drops at the end, and every test starts from empty tables. An unreachable server skips its tests with the
+reason — except under CI=true, where it fails them: CI must prove all three backends.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ TABLES = ("collegium_events", "collegium_instances", "collegium_timers", "colleg
           "collegium_definitions", "collegium_alembic_version")
 
 
-def _reset_server(url: str) -> None:
+def _reset_tables(url: str) -> None:
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:
@@ -38,20 +39,68 @@ def _reset_server(url: str) -> None:
         engine.dispose()
 
 
+class _ServerDatabases:
+    """One private database per test session on each server, so parallel runs never share tables."""
+
+    def __init__(self) -> None:
+        self.name = f"collegium_test_{os.getpid()}"
+        self.urls: dict[str, str | Exception] = {}
+
+    def url(self, backend: str) -> str:
+        if backend not in self.urls:
+            try:
+                self.urls[backend] = self._create(backend)
+            except Exception as exc:  # any driver error means the server is not usable here
+                self.urls[backend] = exc
+        found = self.urls[backend]
+        if isinstance(found, Exception):
+            reason = (f"{backend} at {SERVER_URLS[backend]} is not reachable: "
+                      f"{found.__class__.__name__}: {str(found).splitlines()[0]}")
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"{reason} (CI=true: server databases are required)")
+            pytest.skip(reason)
+        return found
+
+    def _admin(self, backend: str) -> sa.Engine:
+        return sa.create_engine(SERVER_URLS[backend], isolation_level="AUTOCOMMIT")
+
+    def _create(self, backend: str) -> str:
+        admin = self._admin(backend)
+        try:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {self.name}"))
+                conn.execute(sa.text(f"CREATE DATABASE {self.name}"))
+        finally:
+            admin.dispose()
+        return str(sa.make_url(SERVER_URLS[backend]).set(database=self.name).render_as_string(hide_password=False))
+
+    def drop_all(self) -> None:
+        for backend, url in self.urls.items():
+            if isinstance(url, Exception):
+                continue
+            admin = self._admin(backend)
+            try:
+                with admin.connect() as conn:
+                    conn.execute(sa.text(f"DROP DATABASE IF EXISTS {self.name}"))
+            finally:
+                admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def server_databases() -> Iterator[_ServerDatabases]:
+    dbs = _ServerDatabases()
+    yield dbs
+    dbs.drop_all()
+
+
 @pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, server_databases: _ServerDatabases) -> str:
     """A fresh, empty database on each backend."""
     backend = request.param
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'collegium.db'}"
-    url = SERVER_URLS[backend]
-    try:
-        _reset_server(url)
-    except Exception as exc:  # any driver error means the server is not usable here
-        reason = f"{backend} at {url} is not reachable: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (CI=true: server databases are required)")
-        pytest.skip(reason)
+    url = server_databases.url(backend)
+    _reset_tables(url)
     return url
 
 
