@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "AuditReport": "collegium.engine.audit",
     "MemoryStore": "collegium.engine.store",
     "SqlStore": "collegium.engine.sqlstore",
+    "TimerRun": "collegium.engine.scheduler",
     "Clock": "collegium.engine.clock",
     "IdFactory": "collegium.engine.clock",
     "FixedClock": "collegium.engine.clock",
@@ -80,6 +81,7 @@ __all__ = [
     "SqlStore",
     "SystemClock",
     "Text",
+    "TimerRun",
     "TransitionNotAllowed",
     "Verdict",
 ]
@@ -100,6 +102,7 @@ if TYPE_CHECKING:
     from collegium.engine.governance import Body, Member
     from collegium.engine.records import EventRecord
     from collegium.engine.registry import Registry
+    from collegium.engine.scheduler import TimerRun
     from collegium.engine.sqlstore import SqlStore
     from collegium.engine.store import MemoryStore
     from collegium.errors import (

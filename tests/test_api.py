@@ -18,7 +18,7 @@ def test_public_names_are_pinned() -> None:
         "DefinitionError", "Engine", "EventRecord", "FixedClock", "IdFactory", "Instance", "InvalidInput",
         "ManualClock", "Member", "MemoryStore", "NotFound", "Outcome", "ProcedureSpec", "RandomIds", "Registry",
         "RulePackSpec", "RuleResult", "RuleSpec", "RuleViolation", "SequentialIds", "SqlStore", "SystemClock",
-        "Text", "TransitionNotAllowed", "Verdict",
+        "Text", "TimerRun", "TransitionNotAllowed", "Verdict",
     ]
     for name in collegium.__all__:
         assert getattr(collegium, name) is not None

@@ -19,14 +19,14 @@ from typing import Any
 from collegium._i18n import message
 from collegium.engine import effects as fx
 from collegium.engine.audit import GENESIS, AuditReport, canonical, digest, event_hash, event_texts, verify
-from collegium.engine.clock import Clock, IdFactory, RandomIds, aware, format_time, parse_time
+from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
 from collegium.engine.context import SYSTEM_ACTOR, Context
 from collegium.engine.governance import Body
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
+from collegium.engine.scheduler import TimerRun, run_due, timers_for
 from collegium.engine.store import MemoryStore, StaleVersion, Store, Write
 from collegium.errors import (
-    CollegiumError,
     ConcurrentUpdate,
     InvalidInput,
     NotFound,
@@ -77,16 +77,6 @@ class Availability:
     trigger: str
     allowed: bool
     verdict: Verdict = field(repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class TimerRun:
-    """One due timer handled by :meth:`Engine.run_due`: the outcome, or why it did not fire."""
-
-    timer: TimerRecord
-    outcome: Outcome | None = None
-    error: CollegiumError | None = None
-    stale: bool = False
 
 
 @dataclass(slots=True)
@@ -186,7 +176,7 @@ class Engine:
                              proc.spec.initial, 1, payload, at, at)
         event = self._chain(rec, None, plan.trigger, actor, at, payload, _stored_verdict(verdict), {}, None)
         self._save_definitions(proc)
-        timers = {rec.id: self._timers_for(proc, rec, now)} if proc.spec.states[rec.state].timers else {}
+        timers = {rec.id: timers_for(proc, rec, now)} if proc.spec.states[rec.state].timers else {}
         try:
             self.store.commit(Write(None, None, (rec,), (event,), timers))
         except StaleVersion:
@@ -246,53 +236,9 @@ class Engine:
         timer, so running the sweep twice — or once a day instead of once a year — gives the same events.
         A timer whose instance has left its state is dropped; one the rules refuse is dropped and reported.
         """
-        limit = format_time(aware(until, "until") if until is not None else self.clock.now())
-        runs: list[TimerRun] = []
-        while True:
-            due = self.store.due_timers(limit, batch)
-            if not due:
-                return runs
-            for timer in due:
-                run = self._run_timer(timer)
-                runs.append(run)
-                if run.outcome is not None and run.outcome.event.source != run.outcome.event.dest:
-                    break  # the move may have set earlier timers than the rest of this batch: fetch again
-
-    def _run_timer(self, timer: TimerRecord) -> TimerRun:
-        try:
-            rec = self.store.load(timer.instance_id)
-        except NotFound:
-            self.store.drop_timer(timer)
-            return TimerRun(timer, stale=True)
-        if rec.state != timer.state:
-            self.store.drop_timer(timer)
-            return TimerRun(timer, stale=True)
-        # the step happens when it fell due, but never before the instance's last recorded step
-        when = max(parse_time(timer.due_at), parse_time(rec.updated_at))
-        key = f"timer:{timer.state}:{timer.trigger}:{timer.due_at}"
-        try:
-            outcome = self._fire(rec.id, timer.trigger, SYSTEM_ACTOR, {}, key, when)
-        except (RuleViolation, TransitionNotAllowed, InvalidInput) as exc:
-            self.store.drop_timer(timer)
-            return TimerRun(timer, error=exc)
-        self.store.drop_timer(timer)  # no-op when the step replaced it
-        return TimerRun(timer, outcome)
+        return run_due(self, until, batch=batch)
 
     # -- internals ----------------------------------------------------------------------------
-    @staticmethod
-    def _timers_for(proc: CompiledProcedure, rec: InstanceRecord, entered: dt.datetime) -> tuple[TimerRecord, ...]:
-        out = []
-        for spec in proc.spec.states[rec.state].timers:
-            if spec.after is not None:
-                due = entered + spec.after
-            else:
-                value = rec.facts.get(spec.at or "")
-                if not value:
-                    continue
-                due = parse_time(str(value), spec.at or "timer")
-            out.append(TimerRecord(rec.id, spec.trigger, rec.state, format_time(due)))
-        return tuple(out)
-
     def _proc(self, rec: InstanceRecord) -> CompiledProcedure:
         return self.registry.compiled(rec.procedure, rec.procedure_version, rec.pack_version)
 
@@ -373,11 +319,11 @@ class Engine:
                             _stored_verdict(prep.verdict), record, key)
         timers: dict[str, tuple[TimerRecord, ...]] = {}
         if dest != rec.state:  # a timer is set when its state is entered
-            timers[rec.id] = self._timers_for(prep.proc, new, now)
+            timers[rec.id] = timers_for(prep.proc, new, now)
         for child in children:
             child_proc = self.registry.compiled(child.procedure, child.procedure_version, child.pack_version)
             if child_proc.spec.states[child.state].timers:
-                timers[child.id] = self._timers_for(child_proc, child, now)
+                timers[child.id] = timers_for(child_proc, child, now)
         self.store.commit(Write(new, rec.version, tuple(children), (event, *child_events), timers))
         return Outcome(Instance.of(new), event, prep.verdict, tuple(c.id for c in children))
 

@@ -1,0 +1,84 @@
+"""The scheduler: timers set when a state is entered, and the sweep that fires them when due.
+
+A timer is due ``after`` a duration in its state, or ``at`` a datetime fact read when the state is
+entered. :func:`run_due` fires due timers earliest first, each as the engine's own actor
+(:data:`~collegium.engine.context.SYSTEM_ACTOR`) at the time it fell due and with an idempotency key
+naming the timer, so the sweep is idempotent and its result does not depend on how often it runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from collegium.engine.clock import aware, format_time, parse_time
+from collegium.engine.context import SYSTEM_ACTOR
+from collegium.engine.records import InstanceRecord, TimerRecord
+from collegium.errors import CollegiumError, InvalidInput, NotFound, RuleViolation, TransitionNotAllowed
+
+if TYPE_CHECKING:
+    from collegium.engine.engine import Engine, Outcome
+    from collegium.engine.registry import CompiledProcedure
+
+
+@dataclass(frozen=True, slots=True)
+class TimerRun:
+    """One due timer handled by :func:`run_due`: the outcome, or why it did not fire."""
+
+    timer: TimerRecord
+    outcome: Outcome | None = None
+    error: CollegiumError | None = None
+    stale: bool = False
+
+
+def timers_for(proc: CompiledProcedure, rec: InstanceRecord, entered: dt.datetime) -> tuple[TimerRecord, ...]:
+    """The timers of ``rec``'s current state, entered at ``entered``."""
+    out = []
+    for spec in proc.spec.states[rec.state].timers:
+        if spec.after is not None:
+            due = entered + spec.after
+        else:
+            value = rec.facts.get(spec.at or "")
+            if not value:
+                continue
+            due = parse_time(str(value), spec.at or "timer")
+        out.append(TimerRecord(rec.id, spec.trigger, rec.state, format_time(due)))
+    return tuple(out)
+
+
+def run_due(engine: Engine, until: dt.datetime | None = None, *, batch: int = 500) -> list[TimerRun]:
+    """Fire every timer due by ``until`` (default: the engine clock's now), earliest first."""
+    limit = format_time(aware(until, "until") if until is not None else engine.clock.now())
+    runs: list[TimerRun] = []
+    while True:
+        due = engine.store.due_timers(limit, batch)
+        if not due:
+            return runs
+        for timer in due:
+            run = _run_timer(engine, timer)
+            runs.append(run)
+            if run.outcome is not None and run.outcome.event.source != run.outcome.event.dest:
+                break  # the move may have set earlier timers than the rest of this batch: fetch again
+
+
+def _run_timer(engine: Engine, timer: TimerRecord) -> TimerRun:
+    store = engine.store
+    try:
+        rec = store.load(timer.instance_id)
+    except NotFound:
+        store.drop_timer(timer)
+        return TimerRun(timer, stale=True)
+    if rec.state != timer.state:
+        store.drop_timer(timer)
+        return TimerRun(timer, stale=True)
+    # the step happens when it fell due, but never before the instance's last recorded step
+    when = max(parse_time(timer.due_at), parse_time(rec.updated_at))
+    key = f"timer:{timer.state}:{timer.trigger}:{timer.due_at}"
+    try:
+        outcome = engine._fire(rec.id, timer.trigger, SYSTEM_ACTOR, {}, key, when)
+    except (RuleViolation, TransitionNotAllowed, InvalidInput) as exc:
+        store.drop_timer(timer)
+        return TimerRun(timer, error=exc)
+    store.drop_timer(timer)  # a no-op when the step replaced it
+    return TimerRun(timer, outcome)
