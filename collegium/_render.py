@@ -1,6 +1,7 @@
 """Human output of the command line: rich tables and panels, every label in the language asked for.
 
-Imported only by :mod:`collegium.cli` inside its commands, so that ``collegium --help`` never loads rich.
+Imported only inside the commands of :mod:`collegium.cli` and its ``_cli_*`` modules, so that ``collegium --help``
+never loads rich.
 """
 
 from __future__ import annotations

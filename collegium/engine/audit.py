@@ -9,10 +9,11 @@ row itself — breaks verification. Verification needs only the stored rows: it 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from collegium.engine.records import EventRecord, InstanceRecord
 
@@ -20,8 +21,13 @@ GENESIS = "0" * 64
 
 
 def canonical(value: Any) -> str:
-    """Canonical JSON: sorted keys, no spaces, UTF-8 kept (hashes do not depend on formatting)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Canonical JSON: sorted keys, no spaces, UTF-8 kept (hashes do not depend on formatting).
+
+    Encoded with orjson: the same text as ``json.dumps(sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False)`` for the values Collegium stores (text, whole numbers, booleans, lists and
+    mappings with text keys), at about a tenth of the cost — this runs several times per step.
+    """
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
 
 
 def digest(text: str) -> str:

@@ -33,6 +33,10 @@ REQUIRED_INPUTS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Integers beyond this lose precision in JSON consumers (JavaScript) and are refused.
+MAX_INTEGER = 2**53 - 1
+
+
 def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | None) -> Any:
     if kind == "string":
         if not isinstance(value, str) or not value:
@@ -43,6 +47,8 @@ def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | Non
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidInput(f"{name} must be a whole number, not {value!r}")
+        if abs(value) > MAX_INTEGER:
+            raise InvalidInput(f"{name} {value} is out of range (at most {MAX_INTEGER} in size)")
         return value
     if kind == "boolean":
         if not isinstance(value, bool):
@@ -55,12 +61,12 @@ def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | Non
             return format_time(parse_time(value, name))
         raise InvalidInput(f"{name} must be an ISO 8601 date-time with a time zone, not {value!r}")
     if kind == "list":
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str | int) for v in value):
-            raise InvalidInput(f"{name} must be a list of text or numbers")
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise InvalidInput(f"{name} must be a list of text")
         return list(value)
-    if not isinstance(value, Mapping):
-        raise InvalidInput(f"{name} must be a mapping")
-    return {str(k): v for k, v in value.items()}
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise InvalidInput(f"{name} must be a mapping of text to text")
+    return dict(value)
 
 
 def normalize(proc: CompiledProcedure, plan: Plan, data: Mapping[str, Any], *, complete: bool = True) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from collegium.engine.governance import Body
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
 from collegium.engine.scheduler import TimerRun, run_due, timers_for
-from collegium.engine.store import MemoryStore, StaleVersion, Store, Write
+from collegium.engine.store import MemoryStore, StaleVersion, Store, Unit, Write
 from collegium.errors import (
     ConcurrentUpdate,
     InvalidInput,
@@ -167,18 +167,19 @@ class Engine:
         payload = fx.normalize(proc, plan, data or {})
         new_id = instance_id or self.ids.new_id(proc.spec.id)
         now = self.clock.now()
-        ctx = self._context(proc, new_id, "", plan.trigger, actor, payload, now)
-        verdict = self._evaluate(plan, ctx)
-        if not verdict.passed:
-            raise RuleViolation(verdict)
-        at = format_time(now)
-        rec = InstanceRecord(new_id, proc.spec.id, proc.spec.version, proc.pack.id, proc.pack.version,
-                             proc.spec.initial, 1, payload, at, at)
-        event = self._chain(rec, None, plan.trigger, actor, at, payload, _stored_verdict(verdict), {}, None)
         self._save_definitions(proc)
-        timers = {rec.id: timers_for(proc, rec, now)} if proc.spec.states[rec.state].timers else {}
         try:
-            self.store.commit(Write(None, None, (rec,), (event,), timers))
+            with self.store.unit() as unit:
+                ctx = self._context(proc, new_id, "", plan.trigger, actor, payload, now, unit)
+                verdict = self._evaluate(plan, ctx)
+                if not verdict.passed:
+                    raise RuleViolation(verdict)
+                at = format_time(now)
+                rec = InstanceRecord(new_id, proc.spec.id, proc.spec.version, proc.pack.id, proc.pack.version,
+                                     proc.spec.initial, 1, payload, at, at)
+                event = self._chain(rec, None, plan.trigger, actor, at, payload, _stored_verdict(verdict), {}, None)
+                timers = {rec.id: timers_for(proc, rec, now)} if proc.spec.states[rec.state].timers else {}
+                unit.commit(Write(None, None, (rec,), (event,), timers))
         except StaleVersion:
             raise InvalidInput(f"an instance {new_id!r} already exists") from None
         return Outcome(Instance.of(rec), event, verdict)
@@ -199,35 +200,38 @@ class Engine:
     def _fire(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any], idempotency_key: str | None,
               now: dt.datetime | None) -> Outcome:
         for _ in range(self.max_retries + 1):
-            rec = self.store.load(instance_id)
-            if idempotency_key is not None:
-                done = self.store.find_event(instance_id, idempotency_key)
-                if done is not None:
-                    return self._replay(rec, done)
-            prep = self._prepare(rec, trigger, actor, data, complete=True, now=now)
-            if not prep.verdict.passed:
-                raise RuleViolation(prep.verdict)
-            dest = prep.proc.machine.move(rec.state, trigger, prep.branch_passed)
             try:
-                return self._commit(rec, prep, dest, actor, idempotency_key)
+                with self.store.unit() as unit:
+                    rec = unit.load(instance_id)
+                    if idempotency_key is not None:
+                        done = unit.find_event(instance_id, idempotency_key)
+                        if done is not None:
+                            return self._replay(rec, done)
+                    prep = self._prepare(rec, trigger, actor, data, unit, complete=True, now=now)
+                    if not prep.verdict.passed:
+                        raise RuleViolation(prep.verdict)
+                    dest = prep.proc.machine.move(rec.state, trigger, prep.branch_passed)
+                    return self._commit(rec, prep, dest, actor, idempotency_key, unit)
             except StaleVersion:
                 continue
         raise ConcurrentUpdate(f"instance {instance_id!r} kept changing; gave up after {self.max_retries} retries")
 
     def check(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any] | None = None) -> Verdict:
         """Dry run: the verdict ``fire`` would reach, without firing or writing anything."""
-        rec = self.store.load(instance_id)
-        return self._prepare(rec, trigger, actor, data or {}, complete=True).verdict
+        with self.store.unit(write=False) as unit:
+            rec = unit.load(instance_id)
+            return self._prepare(rec, trigger, actor, data or {}, unit, complete=True).verdict
 
     def available(self, instance_id: str, actor: str) -> list[Availability]:
         """Each trigger that leaves the current state, and whether ``actor`` could fire it now (no data)."""
-        rec = self.store.load(instance_id)
-        proc = self._proc(rec)
-        out = []
-        for trigger in proc.triggers_from(rec.state):
-            prep = self._prepare(rec, trigger, actor, {}, complete=False)
-            out.append(Availability(trigger, prep.verdict.passed, prep.verdict))
-        return out
+        with self.store.unit(write=False) as unit:
+            rec = unit.load(instance_id)
+            proc = self._proc(rec)
+            out = []
+            for trigger in proc.triggers_from(rec.state):
+                prep = self._prepare(rec, trigger, actor, {}, unit, complete=False)
+                out.append(Availability(trigger, prep.verdict.passed, prep.verdict))
+            return out
 
     def run_due(self, until: dt.datetime | None = None, *, batch: int = 500) -> list[TimerRun]:
         """Fire every timer due by ``until`` (default: the clock's now), earliest first.
@@ -242,19 +246,20 @@ class Engine:
     def _proc(self, rec: InstanceRecord) -> CompiledProcedure:
         return self.registry.compiled(rec.procedure, rec.procedure_version, rec.pack_version)
 
-    def _context(self, proc: CompiledProcedure, instance_id: str, state: str, trigger: str, actor: str,
-                 facts: Mapping[str, Any], now: Any) -> Context:
+    @staticmethod
+    def _context(proc: CompiledProcedure, instance_id: str, state: str, trigger: str, actor: str,
+                 facts: Mapping[str, Any], now: dt.datetime, unit: Unit) -> Context:
         body_id = facts.get(proc.spec.body_fact)
         return Context(instance_id=instance_id, state=state, trigger=trigger, actor=actor, now=now, facts=facts,
-                       types=proc.types, body_id=body_id, directory=self.store.body,
-                       state_of=self.store.state_of, params=proc.params)
+                       types=proc.types, body_id=body_id, directory=unit.body, state_of=unit.state_of,
+                       params=proc.params)
 
     @staticmethod
     def _evaluate(plan: Plan, ctx: Context) -> Verdict:
         roles = plan.roles
         return Verdict(plan.trigger, tuple(rule.evaluate(ctx, roles) for rule in plan.rules))
 
-    def _prepare(self, rec: InstanceRecord, trigger: str, actor: str, data: Mapping[str, Any], *,
+    def _prepare(self, rec: InstanceRecord, trigger: str, actor: str, data: Mapping[str, Any], unit: Unit, *,
                  complete: bool, now: dt.datetime | None = None) -> _Prepared:
         if not isinstance(actor, str) or not actor:
             raise InvalidInput("an actor is required")
@@ -273,9 +278,9 @@ class Engine:
         now = now or self.clock.now()
         body_id = facts.get(proc.spec.body_fact)
         if complete:
-            fx.stage(plan, facts, payload, body_id, self.store.body, now)
+            fx.stage(plan, facts, payload, body_id, unit.body, now)
         view = {**facts, **{k: v for k, v in payload.items() if k not in plan.data}}
-        ctx = self._context(proc, rec.id, rec.state, trigger, actor, view, now)
+        ctx = self._context(proc, rec.id, rec.state, trigger, actor, view, now, unit)
         results = [rule.evaluate(ctx, plan.roles) for rule in plan.rules]
         passed: set[str] = set()
         for rule, _dest in plan.branches:
@@ -288,8 +293,8 @@ class Engine:
                 passed.add(res.rule_id)
         return _Prepared(proc, plan, ctx, facts, payload, Verdict(trigger, tuple(results)), frozenset(passed))
 
-    def _commit(self, rec: InstanceRecord, prep: _Prepared, dest: str, actor: str,
-                key: str | None) -> Outcome:
+    def _commit(self, rec: InstanceRecord, prep: _Prepared, dest: str, actor: str, key: str | None,
+                unit: Unit) -> Outcome:
         now = prep.ctx.now
         ctx = prep.ctx
         counts = {"n": ctx.get("n"), "present": ctx.get("present"), "passed": bool(prep.branch_passed)}
@@ -324,7 +329,7 @@ class Engine:
             child_proc = self.registry.compiled(child.procedure, child.procedure_version, child.pack_version)
             if child_proc.spec.states[child.state].timers:
                 timers[child.id] = timers_for(child_proc, child, now)
-        self.store.commit(Write(new, rec.version, tuple(children), (event, *child_events), timers))
+        unit.commit(Write(new, rec.version, tuple(children), (event, *child_events), timers))
         return Outcome(Instance.of(new), event, prep.verdict, tuple(c.id for c in children))
 
     @staticmethod

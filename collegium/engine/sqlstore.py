@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, text, update
+import orjson
+from sqlalchemy import Connection, Engine, bindparam, create_engine, delete, event, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
@@ -46,7 +48,12 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # a writing unit takes the write lock up front, so writers queue (busy_timeout) rather than
+        # deadlock on a lock upgrade; readers take none (WAL lets them run beside a writer)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+
+
+_WRITE = "collegium_write"
 
 
 def make_engine(url: str) -> Engine:
@@ -84,7 +91,7 @@ def migrate(engine: Engine) -> None:
 
 
 def _loads(value: str) -> Any:
-    return json.loads(value)
+    return orjson.loads(value)
 
 
 def _instance(row: Any) -> InstanceRecord:
@@ -116,6 +123,79 @@ def _event_values(e: EventRecord) -> dict[str, Any]:
             "prev_hash": e.prev_hash, "hash": e.hash, "idempotency_key": e.idempotency_key}
 
 
+_I, _E, _B, _M = s.instances, s.events, s.bodies, s.members
+_LOAD = select(_I).where(_I.c.id == bindparam("id"))
+_LOAD_LOCKED = _LOAD.with_for_update()
+_STATE = select(_I.c.state).where(_I.c.id == bindparam("id"))
+_FIND = select(_E).where(_E.c.instance_id == bindparam("id"), _E.c.idempotency_key == bindparam("key"))
+_BODY = select(_B).where(_B.c.id == bindparam("id"))
+_MEMBERS = select(_M).where(_M.c.body_id == bindparam("id")).order_by(_M.c.person)
+_UPDATE = (update(_I).where(_I.c.id == bindparam("b_id"), _I.c.version == bindparam("b_expected"))
+           .values(state=bindparam("state"), version=bindparam("version"), facts=bindparam("facts"),
+                   head_hash=bindparam("head_hash"), event_count=bindparam("event_count"),
+                   updated_at=bindparam("updated_at")))
+_INSERT_EVENT = insert(_E)
+_INSERT_INSTANCE = insert(_I)
+
+
+class _SqlUnit:
+    """Reads and the write of one command on one connection, in one transaction."""
+
+    def __init__(self, conn: Connection, write: bool) -> None:
+        self.conn = conn
+        self._load = _LOAD_LOCKED if write and conn.dialect.name != "sqlite" else _LOAD
+        self._bodies: dict[str, Body | None] = {}
+
+    def load(self, instance_id: str) -> InstanceRecord:
+        row = self.conn.execute(self._load, {"id": instance_id}).first()
+        if row is None:
+            raise NotFound(f"no instance {instance_id!r}")
+        return _instance(row)
+
+    def state_of(self, instance_id: str) -> str | None:
+        value = self.conn.execute(_STATE, {"id": instance_id}).scalar()
+        return None if value is None else str(value)
+
+    def find_event(self, instance_id: str, idempotency_key: str) -> EventRecord | None:
+        row = self.conn.execute(_FIND, {"id": instance_id, "key": idempotency_key}).first()
+        return None if row is None else _event(row)
+
+    def body(self, body_id: str) -> Body | None:
+        if body_id not in self._bodies:
+            self._bodies[body_id] = _read_body(self.conn, body_id)
+        return self._bodies[body_id]
+
+    def commit(self, write: Write) -> None:
+        conn = self.conn
+        if write.update is not None:
+            rec = write.update
+            result = conn.execute(_UPDATE, {
+                "b_id": rec.id, "b_expected": write.expected_version, "state": rec.state,
+                "version": rec.version, "facts": rec.facts_json or canonical(rec.facts),
+                "head_hash": rec.head_hash, "event_count": rec.event_count, "updated_at": rec.updated_at})
+            if result.rowcount != 1:
+                raise StaleVersion(rec.id)
+        for created in write.create:
+            conn.execute(_INSERT_INSTANCE, _instance_values(created))
+        for e in write.events:
+            conn.execute(_INSERT_EVENT, _event_values(e))
+        for instance_id, timers in write.timers.items():
+            conn.execute(delete(s.timers).where(s.timers.c.instance_id == instance_id))
+            if timers:
+                conn.execute(insert(s.timers), [{"instance_id": t.instance_id, "trigger": t.trigger,
+                                                 "state": t.state, "due_at": t.due_at} for t in timers])
+
+
+def _read_body(conn: Connection, body_id: str) -> Body | None:
+    row = conn.execute(_BODY, {"id": body_id}).first()
+    if row is None:
+        return None
+    rows = conn.execute(_MEMBERS, {"id": body_id}).all()
+    title = Text.model_validate(json.loads(row.title)) if row.title else None
+    return Body(id=row.id, kind=row.kind, title=title,
+                members=tuple(Member(person=r.person, role=r.role, voting=bool(r.voting), name=r.name) for r in rows))
+
+
 class SqlStore:
     """Store on a SQLAlchemy engine. ``target`` is a URL or a SQLite file path."""
 
@@ -127,58 +207,38 @@ class SqlStore:
                 migrate(self.engine)
             except OperationalError as exc:
                 raise InvalidInput(f"cannot open database {self.engine.url!r}: {exc.orig}") from None
-        t = s.instances
-        self._upd = (update(t).where(t.c.id == _bind("b_id"), t.c.version == _bind("b_expected"))
-                     .values(state=_bind("state"), version=_bind("version"), facts=_bind("facts"),
-                             head_hash=_bind("head_hash"), event_count=_bind("event_count"),
-                             updated_at=_bind("updated_at")))
-
     # -- instances ----------------------------------------------------------------------------
-    def load(self, instance_id: str) -> InstanceRecord:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(s.instances).where(s.instances.c.id == instance_id)).first()
-        if row is None:
-            raise NotFound(f"no instance {instance_id!r}")
-        return _instance(row)
-
-    def state_of(self, instance_id: str) -> str | None:
-        with self.engine.connect() as conn:
-            value = conn.execute(select(s.instances.c.state).where(s.instances.c.id == instance_id)).scalar()
-        return None if value is None else str(value)
-
-    def find_event(self, instance_id: str, idempotency_key: str) -> EventRecord | None:
-        e = s.events
-        with self.engine.connect() as conn:
-            row = conn.execute(select(e).where(e.c.instance_id == instance_id,
-                                               e.c.idempotency_key == idempotency_key)).first()
-        return None if row is None else _event(row)
-
-    def commit(self, write: Write) -> None:
+    @contextmanager
+    def unit(self, write: bool = True) -> Iterator[_SqlUnit]:
+        """One transaction on one connection; rolled back if the block raises, committed otherwise."""
         try:
-            with self.engine.begin() as conn:
-                if write.update is not None:
-                    rec = write.update
-                    result = conn.execute(self._upd, {
-                        "b_id": rec.id, "b_expected": write.expected_version, "state": rec.state,
-                        "version": rec.version, "facts": rec.facts_json or canonical(rec.facts),
-                        "head_hash": rec.head_hash, "event_count": rec.event_count, "updated_at": rec.updated_at})
-                    if result.rowcount != 1:
-                        raise StaleVersion(rec.id)
-                if write.create:
-                    conn.execute(insert(s.instances), [_instance_values(r) for r in write.create])
-                if write.events:
-                    conn.execute(insert(s.events), [_event_values(e) for e in write.events])
-                for instance_id, timers in write.timers.items():
-                    conn.execute(delete(s.timers).where(s.timers.c.instance_id == instance_id))
-                    if timers:
-                        conn.execute(insert(s.timers), [{"instance_id": t.instance_id, "trigger": t.trigger,
-                                                         "state": t.state, "due_at": t.due_at} for t in timers])
+            with self.engine.connect() as conn:
+                if write:
+                    conn.execution_options(**{_WRITE: True})
+                with conn.begin():
+                    yield _SqlUnit(conn, write)
         except IntegrityError:
             raise StaleVersion("unique key clash") from None
         except OperationalError as exc:
             if _is_lock_conflict(exc):
                 raise StaleVersion("lock conflict") from None
             raise
+
+    def load(self, instance_id: str) -> InstanceRecord:
+        with self.unit(write=False) as u:
+            return u.load(instance_id)
+
+    def state_of(self, instance_id: str) -> str | None:
+        with self.unit(write=False) as u:
+            return u.state_of(instance_id)
+
+    def find_event(self, instance_id: str, idempotency_key: str) -> EventRecord | None:
+        with self.unit(write=False) as u:
+            return u.find_event(instance_id, idempotency_key)
+
+    def commit(self, write: Write) -> None:
+        with self.unit() as u:
+            u.commit(write)
 
     def history(self, instance_id: str) -> list[EventRecord]:
         e = s.events
@@ -233,16 +293,8 @@ class SqlStore:
 
     # -- bodies and definitions ---------------------------------------------------------------
     def body(self, body_id: str) -> Body | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(s.bodies).where(s.bodies.c.id == body_id)).first()
-            if row is None:
-                return None
-            m = s.members
-            rows = conn.execute(select(m).where(m.c.body_id == body_id).order_by(m.c.person)).all()
-        title = Text.model_validate(json.loads(row.title)) if row.title else None
-        return Body(id=row.id, kind=row.kind, title=title,
-                    members=tuple(Member(person=r.person, role=r.role, voting=bool(r.voting), name=r.name)
-                                  for r in rows))
+        with self.unit(write=False) as u:
+            return u.body(body_id)
 
     def put_body(self, body: Body) -> None:
         title = canonical(body.title.model_dump(by_alias=True)) if body.title else None
@@ -273,12 +325,6 @@ class SqlStore:
     def close(self) -> None:
         if self._owns_engine:
             self.engine.dispose()
-
-
-def _bind(name: str) -> Any:
-    from sqlalchemy import bindparam
-
-    return bindparam(name)
 
 
 def _is_lock_conflict(exc: OperationalError) -> bool:

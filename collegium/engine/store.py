@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -34,8 +35,29 @@ class Write:
     timers: Mapping[str, tuple[TimerRecord, ...]] = field(default_factory=dict)
 
 
+class Unit(Protocol):
+    """One command's view of the store: reads and the write share one transaction.
+
+    A writing unit locks the instance it loads (SQLite: the database's write lock, taken at BEGIN; server
+    databases: the instance row, ``SELECT … FOR UPDATE``), so concurrent commands on one instance queue
+    instead of failing; the version check in :meth:`commit` stays as the guard.
+    """
+
+    def load(self, instance_id: str) -> InstanceRecord: ...
+
+    def body(self, body_id: str) -> Body | None: ...
+
+    def state_of(self, instance_id: str) -> str | None: ...
+
+    def find_event(self, instance_id: str, idempotency_key: str) -> EventRecord | None: ...
+
+    def commit(self, write: Write) -> None: ...
+
+
 class Store(Protocol):
     """What the engine needs from storage."""
+
+    def unit(self, write: bool = True) -> AbstractContextManager[Unit]: ...
 
     def load(self, instance_id: str) -> InstanceRecord: ...
 
@@ -73,7 +95,7 @@ class MemoryStore:
     """Everything in dictionaries, guarded by one lock: for tests, simulation and benchmarks."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._instances: dict[str, InstanceRecord] = {}
         self._events: list[EventRecord] = []
         self._by_instance: dict[str, list[EventRecord]] = {}
@@ -81,6 +103,15 @@ class MemoryStore:
         self._bodies: dict[str, Body] = {}
         self._definitions: dict[tuple[str, str], str] = {}
         self._timers: dict[tuple[str, str], TimerRecord] = {}
+
+    @contextmanager
+    def unit(self, write: bool = True) -> Iterator[MemoryStore]:
+        """Writing units run one at a time (the store's lock); reads need no isolation here."""
+        if not write:
+            yield self
+            return
+        with self._lock:
+            yield self
 
     def load(self, instance_id: str) -> InstanceRecord:
         rec = self._instances.get(instance_id)

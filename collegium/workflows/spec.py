@@ -17,6 +17,7 @@ from collegium._i18n import Text
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 RuleId = Annotated[str, Field(pattern=r"^R-[A-Z0-9][A-Z0-9-]*$", max_length=64)]
+#: list: a list of text; mapping: text keys to text values; integer: at most 2**53 - 1 in size.
 FactType = Literal["string", "integer", "boolean", "datetime", "list", "mapping"]
 
 

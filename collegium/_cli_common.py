@@ -1,0 +1,107 @@
+"""What every part of the command line shares: the global settings, the engine and registry, JSON output.
+
+Light on purpose (only click and the standard library at import time), so that ``collegium --help`` stays fast;
+the engine and the renderer are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from collegium.errors import InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from collegium.engine.clock import Clock, IdFactory
+    from collegium.engine.engine import Engine, Instance
+    from collegium.engine.registry import Registry
+
+PROG = "collegium"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The group's global options, shared with every command through ``ctx.obj``."""
+
+    lang: str = "en"
+    as_json: bool = False
+    db: str = "./collegium.db"
+    now: str | None = None
+
+
+def settings() -> Settings:
+    """The settings of the current click context (or of its nearest parent that has them)."""
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        if isinstance(ctx.obj, Settings):
+            return ctx.obj
+        ctx = ctx.parent
+    return Settings()
+
+
+def emit_json(value: Any) -> None:
+    from collegium._render import dump_json
+
+    click.echo(dump_json(value))
+
+
+def make_clock() -> Clock:
+    from collegium.engine.clock import FixedClock, SystemClock, parse_time
+
+    s = settings()
+    if s.now:
+        return FixedClock(parse_time(s.now, "--now"))
+    return SystemClock()
+
+
+def open_engine(*, create: bool = False, ids: IdFactory | None = None, clock: Clock | None = None) -> Engine:
+    from collegium.engine.clock import RandomIds
+    from collegium.engine.engine import Engine
+
+    db = settings().db
+    if not create and "://" not in db and not Path(db).exists():
+        raise NotFound(f"no database at {db!r}; give --db, or create one with '{PROG} db upgrade'")
+    return Engine.open(db, clock=clock or make_clock(), ids=ids or RandomIds())
+
+
+def builtin_registry() -> Registry:
+    from collegium.engine.registry import Registry
+
+    return Registry.builtin()
+
+
+def parse_payload(data_json: str | None, pairs: tuple[str, ...]) -> dict[str, Any]:
+    """``--data JSON`` then each ``-d key=value`` (the value parsed as JSON when it is JSON, else text)."""
+    data: dict[str, Any] = {}
+    if data_json is not None:
+        try:
+            value = json.loads(data_json)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"--data is not valid JSON: {exc.msg} (column {exc.colno})") from None
+        if not isinstance(value, dict):
+            raise InvalidInput("--data must be a JSON object, e.g. '{\"member\": \"m1\"}'")
+        data.update(value)
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise InvalidInput(f"-d expects key=value, got {pair!r}")
+        try:
+            data[key] = json.loads(raw)
+        except ValueError:
+            data[key] = raw
+    return data
+
+
+def state_label(registry: Registry, inst: Instance, lang: str, state: str | None = None) -> str:
+    state = state or inst.state
+    try:
+        spec = registry.procedure(inst.procedure, inst.procedure_version)
+    except NotFound:
+        return state
+    st = spec.states.get(state)
+    return st.label.get(lang) if st is not None else state

@@ -1,0 +1,219 @@
+"""The ``demo`` command: a whole major decision of a standing committee, with refusals, a ballot and an audit.
+
+Registered on the root group by :mod:`collegium.cli`. Heavy modules are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from collegium._cli_common import Settings, emit_json, open_engine, settings
+from collegium.errors import InvalidInput, RuleViolation
+
+if TYPE_CHECKING:
+    from collegium.engine.clock import ManualClock
+    from collegium.engine.engine import Engine, Outcome
+    from collegium.engine.governance import Member
+
+__all__ = ["demo"]
+
+_TZ = dt.timezone(dt.timedelta(hours=8))
+_MEETING = dt.datetime(2026, 3, 10, 9, 0, tzinfo=_TZ)
+
+
+@click.command()
+@click.option("--db", "demo_db", default=None, help="Database for the demo (default: the global --db).")
+@click.option("--lang", "demo_lang", type=click.Choice(["en", "zh-CN", "zh"]), default=None,
+              help="Language (default: the global --lang).")
+@click.pass_context
+def demo(ctx: click.Context, demo_db: str | None, demo_lang: str | None) -> None:
+    """Run a whole major decision of a standing committee, with refusals, a ballot and an audit."""
+    s = settings()
+    if demo_db or demo_lang:
+        lang = s.lang if demo_lang is None else ("zh-CN" if demo_lang == "zh" else demo_lang)
+        ctx.obj = s = Settings(lang=lang, as_json=s.as_json, db=demo_db or s.db, now=s.now)
+    _run_demo(s)
+
+
+def _run_demo(s: Settings) -> None:
+    from collegium._render import console
+    from collegium.engine.clock import ManualClock, SequentialIds
+
+    clock = ManualClock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=_TZ))
+    con = console()
+    say: Callable[..., None] = (lambda *_a, **_k: None) if s.as_json else con.print
+    with open_engine(create=True, clock=clock, ids=SequentialIds()) as engine:
+        run = _DemoRun(engine, clock, s, say)
+        members = run.define_body()
+        iid = run.deliberate(members)
+        run.meet_and_vote(iid, members)
+        run.follow_up(iid)
+        run.audit()
+        run.doc["instance"] = iid
+    if s.as_json:
+        emit_json(run.doc)
+
+
+class _DemoRun:
+    """One run of the demo: the engine, its virtual clock, and what has been said and recorded so far."""
+
+    def __init__(self, engine: Engine, clock: ManualClock, s: Settings, say: Callable[..., None]) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.w = s.lang
+        self.say = say
+        self.doc: dict[str, Any] = {"db": s.db, "steps": [], "refusals": []}
+        self.db = s.db
+        self.spec = engine.registry.procedure("major_decision")
+
+    # -- the steps ---------------------------------------------------------------------------------------
+    def define_body(self) -> tuple[Member, ...]:
+        """Pick free instance ids, define the standing committee ``sc`` and announce the demo."""
+        from rich.text import Text as RichText
+
+        from collegium._i18n import Text
+        from collegium._render import word
+        from collegium.engine.clock import SequentialIds
+        from collegium.engine.governance import Body, Member
+
+        engine, w = self.engine, self.w
+        existing = {i.id for i in engine.instances()}
+        n = len(existing) + 1
+        while f"major_decision-{n}" in existing or f"major_decision-{n + 1}" in existing:
+            n += 1
+        engine.ids = SequentialIds(n)
+        members = (Member(person="sec", role="secretary"), Member(person="dep", role="deputy_secretary"),
+                   *(Member(person=f"m{i}", role="standing_member") for i in range(1, 10)))
+        engine.define_body(Body(id="sc", kind="standing", title=Text(en="Standing committee", zh="常委会"),
+                                members=members))
+        self.say(RichText(word("demo_title", w, db=self.db), style="bold"))
+        self.say(RichText(word("demo_body", w, id="sc", count=len(members))))
+        return members
+
+    def deliberate(self, members: tuple[Member, ...]) -> str:
+        """Propose, prepare, consult every member (scheduling too early is refused) and schedule the meeting."""
+        clock = self.clock
+        title = "县道养护预算" if self.w == "zh-CN" else "County road maintenance budget"
+        o = self.show(self.engine.start("major_decision", "sec", {
+            "title": title, "category": "major", "proposer": "sec", "lead_member": "m1", "body": "sc",
+            "confidentiality": "public"}), "sec")
+        iid = o.instance.id
+        clock.advance(dt.timedelta(days=1))
+        self.fire(iid, "prepare", "m1")
+        clock.advance(dt.timedelta(days=1))
+        self.fire(iid, "start_deliberation", "m1", {"preparation": "field research; expert opinions"})
+        for m in members[:-1]:
+            clock.advance(dt.timedelta(hours=1))
+            self.fire(iid, "consult", "sec", {"member": m.person, "view": "agree"})
+        self.refuse(iid, "schedule", "sec", {"meeting_at": _MEETING.isoformat()})
+        clock.advance(dt.timedelta(hours=1))
+        self.fire(iid, "consult", "sec", {"member": members[-1].person, "view": "reserve"})
+        clock.set(dt.datetime(2026, 3, 5, 9, 0, tzinfo=_TZ))
+        self.fire(iid, "schedule", "sec", {"meeting_at": _MEETING.isoformat()})
+        return iid
+
+    def meet_and_vote(self, iid: str, members: tuple[Member, ...]) -> None:
+        """Open the meeting, vote (a recused member's vote is refused) and close the ballot."""
+        from rich.text import Text as RichText
+
+        from collegium._render import word
+
+        clock, w = self.clock, self.w
+        clock.set(_MEETING)
+        attendance = {m.person: "present" for m in members}
+        attendance.update({"m8": "absent", "m9": "recused"})
+        self.fire(iid, "open_meeting", "sec", {"attendance": attendance})
+        choices = {"sec": "agree", "dep": "agree", "m1": "agree", "m2": "agree", "m3": "agree", "m4": "agree",
+                   "m5": "oppose", "m6": "abstain", "m7": "agree"}
+        for person, choice in choices.items():
+            clock.advance(dt.timedelta(minutes=1))
+            self.fire(iid, "vote", person, {"choice": choice})
+        self.refuse(iid, "vote", "m9", {"choice": "agree"})
+        clock.advance(dt.timedelta(minutes=5))
+        o = self.fire(iid, "close_ballot", "sec")
+        result = dict(o.instance.facts["ballot"]["result"])
+        self.doc["ballot"] = {**result, "state": o.instance.state}
+        self.say(RichText(word("demo_ballot", w, agree=result.get("agree"), oppose=result.get("oppose"),
+                               abstain=result.get("abstain"), n=result.get("n"), present=result.get("present"),
+                               outcome=self.label(o.instance.state)),
+                          style="bold green" if result.get("passed") else "bold"))
+
+    def follow_up(self, iid: str) -> None:
+        """Publish, hand over, evaluate as failed (closing is refused) and start a correction."""
+        from rich.text import Text as RichText
+
+        from collegium._render import word
+
+        clock = self.clock
+        clock.advance(dt.timedelta(days=1))
+        self.fire(iid, "publish", "sec", {"audience": "public"})
+        clock.advance(dt.timedelta(days=1))
+        self.fire(iid, "hand_over", "sec")
+        clock.advance(dt.timedelta(days=90))
+        self.fire(iid, "evaluate", "dep", {"evaluation": "failed", "finding": "costs overran; maintenance fell behind"})
+        self.refuse(iid, "close", "sec")
+        clock.advance(dt.timedelta(days=1))
+        o = self.fire(iid, "correct", "sec")
+        child = self.engine.get(o.started[0])
+        self.doc["correction"] = {"instance": child.id, "state": child.state, "corrects": child.facts.get("corrects")}
+        self.say(RichText(word("demo_child", self.w, child=child.id, state=self.label(child.state))))
+
+    def audit(self) -> None:
+        """Verify every hash chain and say so."""
+        from rich.text import Text as RichText
+
+        from collegium._render import word
+
+        w = self.w
+        report = self.engine.verify_audit()
+        self.doc["audit"] = report.to_dict()
+        if report.ok:
+            self.say(RichText(word("audit_ok", w, instances=report.instances, events=report.events),
+                              style="bold green"))
+        else:
+            self.say(RichText(word("audit_bad", w, problem=str(report.problem)), style="bold red"))
+
+    # -- the helpers -------------------------------------------------------------------------------------
+    def label(self, state: str) -> str:
+        return f"{self.spec.states[state].label.get(self.w)} ({state})"
+
+    def fire(self, iid: str, trigger: str, actor: str, data: dict[str, Any] | None = None) -> Outcome:
+        return self.show(self.engine.fire(iid, trigger, actor, data), actor)
+
+    def show(self, o: Outcome, actor: str) -> Outcome:
+        """Record the step and print it as one line: time, actor, trigger, new state and short data."""
+        from rich.text import Text as RichText
+
+        now = self.clock.now().astimezone(_TZ)
+        self.doc["steps"].append({"at": now.isoformat(), "instance": o.instance.id, "actor": actor,
+                                  "trigger": o.event.trigger, "state": o.instance.state,
+                                  "state_label": self.spec.states[o.instance.state].label.get(self.w)})
+        note = ", ".join(f"{k}={v}" for k, v in o.event.data.items()
+                         if isinstance(v, str | int) and k not in ("title", "preparation", "finding"))
+        line = f"{now.strftime('%Y-%m-%d %H:%M')}  {actor:<4} {o.event.trigger:<19} → {self.label(o.instance.state)}"
+        self.say(RichText(f"{line:<70} {note}".rstrip() if note else line))
+        return o
+
+    def refuse(self, iid: str, trigger: str, actor: str, data: dict[str, Any] | None = None) -> None:
+        """Fire a step the rules must refuse, and print the refusal with each failed rule and its citation."""
+        from rich.text import Text as RichText
+
+        from collegium._render import word
+
+        w = self.w
+        try:
+            self.engine.fire(iid, trigger, actor, data)
+        except RuleViolation as exc:
+            at = self.clock.now().astimezone(_TZ).strftime("%Y-%m-%d %H:%M")
+            self.say(RichText(f"{at}  {actor:<4} {trigger:<19} ✗ {word('demo_refusal', w)}", style="bold red"))
+            for r in exc.verdict.failures:
+                self.doc["refusals"].append({"instance": iid, "trigger": trigger, "actor": actor, **r.to_dict(w)})
+                self.say(RichText(f"{'':18}{r.rule_id} — {r.title.get(w)}", style="red"))
+                self.say(RichText(f"{'':20}{r.message(w)}"))
+                self.say(RichText(f"{'':20}{word('citation', w)}: {r.citation}", style="dim"))
+        else:  # pragma: no cover - the demo's refusals are part of the procedure
+            raise InvalidInput(f"demo: {trigger} by {actor} was expected to be refused")
