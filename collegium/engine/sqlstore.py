@@ -8,7 +8,6 @@ failing. A new database is migrated to the current schema automatically (Alembic
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,10 +94,13 @@ def _loads(value: str) -> Any:
 
 
 def _instance(row: Any) -> InstanceRecord:
-    return InstanceRecord(id=row.id, procedure=row.procedure, procedure_version=row.procedure_version,
-                          pack=row.pack, pack_version=row.pack_version, state=row.state, version=row.version,
-                          facts=_loads(row.facts), created_at=row.created_at, updated_at=row.updated_at,
-                          parent_id=row.parent_id, head_hash=row.head_hash, event_count=row.event_count)
+    """An instance from a row in the table's column order (a SQLAlchemy Row or a DBAPI tuple)."""
+    (id_, procedure, procedure_version, pack, pack_version, state, version, facts, parent_id, head_hash,
+     event_count, created_at, updated_at) = row
+    return InstanceRecord(id=id_, procedure=procedure, procedure_version=procedure_version, pack=pack,
+                          pack_version=pack_version, state=state, version=version, facts=_loads(facts),
+                          created_at=created_at, updated_at=updated_at, parent_id=parent_id, head_hash=head_hash,
+                          event_count=event_count, facts_json=facts)
 
 
 def _event(row: Any) -> EventRecord:
@@ -128,26 +130,72 @@ _LOAD = select(_I).where(_I.c.id == bindparam("id"))
 _LOAD_LOCKED = _LOAD.with_for_update()
 _STATE = select(_I.c.state).where(_I.c.id == bindparam("id"))
 _FIND = select(_E).where(_E.c.instance_id == bindparam("id"), _E.c.idempotency_key == bindparam("key"))
-_BODY = select(_B).where(_B.c.id == bindparam("id"))
-_MEMBERS = select(_M).where(_M.c.body_id == bindparam("id")).order_by(_M.c.person)
+_BODY = (select(_B.c.id, _B.c.kind, _B.c.title, _M.c.person, _M.c.role, _M.c.voting, _M.c.name)
+         .select_from(_B.outerjoin(_M, _M.c.body_id == _B.c.id))
+         .where(_B.c.id == bindparam("id")).order_by(_M.c.person))
 _UPDATE = (update(_I).where(_I.c.id == bindparam("b_id"), _I.c.version == bindparam("b_expected"))
            .values(state=bindparam("state"), version=bindparam("version"), facts=bindparam("facts"),
                    head_hash=bindparam("head_hash"), event_count=bindparam("event_count"),
                    updated_at=bindparam("updated_at")))
-_INSERT_EVENT = insert(_E)
+_INSERT_EVENT = insert(_E).values({c.name: bindparam(c.name) for c in _E.c if c.name != "id"})
 _INSERT_INSTANCE = insert(_I)
+
+
+class _Raw:
+    """A Core statement compiled once for a dialect, run on the DBAPI cursor of the unit's connection.
+
+    The hot path of a command is four statements; SQLAlchemy's per-execution machinery costs several times
+    what the driver does for each, so these run as compiled text. Everything else goes through Core.
+    """
+
+    __slots__ = ("order", "sql")
+
+    def __init__(self, statement: Any, dialect: Any) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        self.order: tuple[str, ...] | None = tuple(compiled.positiontup) if compiled.positional else None
+
+    def args(self, params: dict[str, Any]) -> Any:
+        return params if self.order is None else tuple(params[name] for name in self.order)
+
+
+class _Statements:
+    """The hot statements of one dialect."""
+
+    def __init__(self, dialect: Any) -> None:
+        self.load = _Raw(_LOAD, dialect)
+        self.load_locked = _Raw(_LOAD_LOCKED, dialect)
+        self.body = _Raw(_BODY, dialect)
+        self.update = _Raw(_UPDATE, dialect)
+        self.insert_event = _Raw(_INSERT_EVENT, dialect)
 
 
 class _SqlUnit:
     """Reads and the write of one command on one connection, in one transaction."""
 
-    def __init__(self, conn: Connection, write: bool) -> None:
+    def __init__(self, conn: Connection, write: bool, parsed: dict[str, tuple[Any, Body]],
+                 statements: _Statements) -> None:
         self.conn = conn
-        self._load = _LOAD_LOCKED if write and conn.dialect.name != "sqlite" else _LOAD
+        self.sql = statements
+        self._load = statements.load_locked if write and conn.dialect.name != "sqlite" else statements.load
         self._bodies: dict[str, Body | None] = {}
+        self._parsed = parsed
+        self._cursor: Any = None
+
+    def _run(self, raw: _Raw, params: dict[str, Any]) -> Any:
+        if self._cursor is None:
+            connection = self.conn.connection.dbapi_connection
+            assert connection is not None
+            self._cursor = connection.cursor()
+        self._cursor.execute(raw.sql, raw.args(params))
+        return self._cursor
+
+    def close(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
 
     def load(self, instance_id: str) -> InstanceRecord:
-        row = self.conn.execute(self._load, {"id": instance_id}).first()
+        row = self._run(self._load, {"id": instance_id}).fetchone()
         if row is None:
             raise NotFound(f"no instance {instance_id!r}")
         return _instance(row)
@@ -162,14 +210,15 @@ class _SqlUnit:
 
     def body(self, body_id: str) -> Body | None:
         if body_id not in self._bodies:
-            self._bodies[body_id] = _read_body(self.conn, body_id)
+            rows = self._run(self.sql.body, {"id": body_id}).fetchall()
+            self._bodies[body_id] = _parse_body(body_id, rows, self._parsed)
         return self._bodies[body_id]
 
     def commit(self, write: Write) -> None:
         conn = self.conn
         if write.update is not None:
             rec = write.update
-            result = conn.execute(_UPDATE, {
+            result = self._run(self.sql.update, {
                 "b_id": rec.id, "b_expected": write.expected_version, "state": rec.state,
                 "version": rec.version, "facts": rec.facts_json or canonical(rec.facts),
                 "head_hash": rec.head_hash, "event_count": rec.event_count, "updated_at": rec.updated_at})
@@ -178,7 +227,7 @@ class _SqlUnit:
         for created in write.create:
             conn.execute(_INSERT_INSTANCE, _instance_values(created))
         for e in write.events:
-            conn.execute(_INSERT_EVENT, _event_values(e))
+            self._run(self.sql.insert_event, _event_values(e))
         for instance_id, timers in write.timers.items():
             conn.execute(delete(s.timers).where(s.timers.c.instance_id == instance_id))
             if timers:
@@ -186,14 +235,23 @@ class _SqlUnit:
                                                  "state": t.state, "due_at": t.due_at} for t in timers])
 
 
-def _read_body(conn: Connection, body_id: str) -> Body | None:
-    row = conn.execute(_BODY, {"id": body_id}).first()
-    if row is None:
+def _parse_body(body_id: str, rows: list[Any], parsed: dict[str, tuple[Any, Body]]) -> Body | None:
+    """A body from its joined rows ``(id, kind, title, person, role, voting, name)``. The rows are read every
+    time (so changes by other processes show at once); the parsed :class:`Body` is reused while they are the
+    same. Rows were validated when written, so they are not validated again."""
+    if not rows:
         return None
-    rows = conn.execute(_MEMBERS, {"id": body_id}).all()
-    title = Text.model_validate(json.loads(row.title)) if row.title else None
-    return Body(id=row.id, kind=row.kind, title=title,
-                members=tuple(Member(person=r.person, role=r.role, voting=bool(r.voting), name=r.name) for r in rows))
+    key = tuple(tuple(r) for r in rows)
+    hit = parsed.get(body_id)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    _, kind, title_json, *_rest = rows[0]
+    title = Text.model_validate(orjson.loads(title_json)) if title_json else None
+    members = tuple(Member.model_construct(person=person, role=role, voting=bool(voting), name=name)
+                    for _, _, _, person, role, voting, name in rows if person is not None)
+    body = Body.model_construct(id=body_id, kind=kind, title=title, members=members)
+    parsed[body_id] = (key, body)
+    return body
 
 
 class SqlStore:
@@ -202,6 +260,8 @@ class SqlStore:
     def __init__(self, target: str | Engine = "collegium.db", *, auto_migrate: bool = True) -> None:
         self.engine = target if isinstance(target, Engine) else make_engine(target)
         self._owns_engine = not isinstance(target, Engine)
+        self._parsed_bodies: dict[str, tuple[Any, Body]] = {}
+        self._statements = _Statements(self.engine.dialect)
         if auto_migrate:
             try:
                 migrate(self.engine)
@@ -216,7 +276,11 @@ class SqlStore:
                 if write:
                     conn.execution_options(**{_WRITE: True})
                 with conn.begin():
-                    yield _SqlUnit(conn, write)
+                    unit = _SqlUnit(conn, write, self._parsed_bodies, self._statements)
+                    try:
+                        yield unit
+                    finally:
+                        unit.close()
         except IntegrityError:
             raise StaleVersion("unique key clash") from None
         except OperationalError as exc:

@@ -1,0 +1,102 @@
+"""``python -m benchmarks [--quick] [--out PATH] [--only abcd] [--profile a|b]``: run, print, save."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.bench_core import FULL, QUICK, Figure, Settings, meta, run
+
+HEADERS = ("figure", "Collegium", "anchor/floor", "ratio", "target", "met?")
+
+
+def _num(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.0f} {unit}" if value >= 100 else f"{value:,.1f} {unit}"
+
+
+def rows(figures: list[Figure]) -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = []
+    for f in figures:
+        unit = f.unit.split("/")[0]
+        target = f"ratio ≤ {f.target:g}" if f.target_on == "ratio" else f"≤ {f.target:,.0f} {unit}"
+        met = "n/a" if f.met is None else ("yes" if f.met else "NO")
+        anchor = _num(f.anchor, unit) if f.anchor is not None else "-"
+        ratio = "-" if f.ratio is None else f"{f.ratio:.2f}×"
+        collegium = f"error: {f.error}" if f.error else _num(f.collegium, f.unit)
+        out.append((f"({f.key}) {f.name}", collegium, f"{anchor} ({f.anchor_name})", ratio, target, met))
+    return out
+
+
+def table(figures: list[Figure]) -> str:
+    body = rows(figures)
+    widths = [max(len(r[i]) for r in (HEADERS, *body)) for i in range(len(HEADERS))]
+    line = "  ".join("-" * w for w in widths)
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    return "\n".join([fmt.format(*HEADERS), line, *(fmt.format(*r) for r in body)])
+
+
+def profile(key: str, settings: Settings, top: int) -> None:
+    """cProfile the Collegium side of figure (a) or (b): the repetitions' fires, set-up excluded."""
+    import cProfile
+    import pstats
+    import tempfile
+
+    from benchmarks import bench_core as bc
+
+    prof = cProfile.Profile()
+    if key == "a":
+        bench = bc.InMemoryFire(settings.memory_instances)
+        bench.collegium()
+        prof.runcall(lambda: [bench.collegium() for _ in range(settings.reps)])
+    elif key == "b":
+        with tempfile.TemporaryDirectory(prefix="collegium-bench-") as tmp:
+            sql = bc.PersistedFire(Path(tmp), settings.sql_instances)
+            try:
+                sql.collegium()
+                prof.runcall(lambda: [sql.collegium() for _ in range(settings.reps)])
+            finally:
+                sql.close()
+    else:
+        raise SystemExit(f"--profile takes a or b, not {key!r}")
+    stats = pstats.Stats(prof, stream=sys.stdout).strip_dirs()
+    print(f"\n== cProfile of figure ({key}), Collegium side (includes untimed set-up fires) ==")
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer iterations (well under a minute)")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results.json"), help="where to save JSON")
+    parser.add_argument("--only", default="abcd", help="which figures to run, e.g. 'ab' (default: abcd)")
+    parser.add_argument("--profile", metavar="FIGURE", help="cProfile figure a or b instead of benchmarking")
+    parser.add_argument("--top", type=int, default=25, help="rows of profile output (with --profile)")
+    args = parser.parse_args(argv)
+    settings = QUICK if args.quick else FULL
+    if args.profile:
+        profile(args.profile, settings, args.top)
+        return 0
+    if set(args.only) - set("abcd"):
+        parser.error("--only takes letters from 'abcd'")
+    started = time.perf_counter()
+    print(f"Collegium benchmarks ({settings.mode} mode) …", file=sys.stderr)
+    figures = run(settings, args.only, progress=lambda msg: print(f"  {msg}", file=sys.stderr))
+    print(table(figures))
+    for f in figures:
+        if f.notes:
+            print(f"  ({f.key}) {f.notes}")
+    elapsed = time.perf_counter() - started
+    doc = {"meta": {**meta(settings), "elapsed_s": round(elapsed, 1)}, "figures": [f.to_dict() for f in figures]}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"saved {args.out} ({elapsed:.1f} s)")
+    return 1 if any(f.error for f in figures) else 0  # unmet targets are reported, not failures
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
