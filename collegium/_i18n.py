@@ -51,6 +51,8 @@ _CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "member.not_in": ("{value} is not among {collection}", "{value} 不属于{collection_zh}"),
     "member.absent_ok": ("{value} is not yet among {collection}", "{value} 尚未列入{collection_zh}"),
     "member.present_bad": ("{value} is already among {collection}", "{value} 已列入{collection_zh}"),
+    "one_of.ok": ("{fact} is {value}", "{fact_zh}为 {value}"),
+    "one_of.bad": ("{fact} is {value}; needs one of {values}", "{fact_zh}为 {value}；须为 {values} 之一"),
     "period.ok": ("{span} from {start} to {end}; needs {op} {limit}",
                   "{start} 至 {end} 相隔 {span_zh}；须{op_zh} {limit_zh}"),
     "period.bad": ("{span} from {start} to {end}; needs {op} {limit}",

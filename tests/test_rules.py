@@ -89,6 +89,11 @@ def test_applicability_and_explanations() -> None:
     now = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
     short = notice.evaluate(Facts(now=now, meeting_at=now + dt.timedelta(hours=20)))
     assert not short.passed and "20 h" in short.message() and "20小时" in short.message("zh-CN")
+    forum = rule({"kind": "one_of", "fact": "category", "values": ["major", "personnel"]})
+    assert forum.evaluate(Facts(category="major")).passed
+    refused = forum.evaluate(Facts(category="routine"))
+    assert not refused.passed and refused.message() == "category is routine; needs one of major, personnel"
+    assert refused.message("zh-CN") == "category为 routine；须为 major, personnel 之一"
     prerequisite = rule({"kind": "state", "instance": "other", "states": ["adopted"]})
     assert prerequisite.evaluate(Facts(other="other-1")).passed
     assert not prerequisite.evaluate(Facts(other="other-2")).passed

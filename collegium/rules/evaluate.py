@@ -21,6 +21,7 @@ from collegium.rules.model import (
     CoversCheck,
     ExpressionCheck,
     MemberCheck,
+    OneOfCheck,
     PeriodCheck,
     RequiredCheck,
     RoleCheck,
@@ -120,6 +121,7 @@ class RuleCompiler:
         self.facts = facts
         self.labels = dict(labels)
         self.source = source
+        self._role_texts: dict[tuple[tuple[str, ...], str], str] = {}
 
     # -- helpers ------------------------------------------------------------------------------
     def _fail(self, rule: RuleSpec, reason: str) -> DefinitionError:
@@ -143,9 +145,14 @@ class RuleCompiler:
     def _label(self, name: str) -> Text:
         return fact_label(name, self.labels)
 
-    def _role_text(self, roles: tuple[str, ...] | list[str], lang: str) -> str:
-        labels = self.pack.roles
-        return ", ".join(labels[r].get(lang) if r in labels else r for r in roles) or "-"
+    def _role_text(self, roles: tuple[str, ...], lang: str) -> str:
+        key = (roles, lang)
+        text = self._role_texts.get(key)
+        if text is None:
+            labels = self.pack.roles
+            text = ", ".join(labels[r].get(lang) if r in labels else r for r in roles) or "-"
+            self._role_texts[key] = text
+        return text
 
     # -- compile ------------------------------------------------------------------------------
     def compile(self, rule: RuleSpec) -> CompiledRule:
@@ -163,6 +170,8 @@ class RuleCompiler:
             fn = self._covers(rule, check)
         elif isinstance(check, MemberCheck):
             fn = self._member(rule, check)
+        elif isinstance(check, OneOfCheck):
+            fn = self._one_of(rule, check)
         elif isinstance(check, PeriodCheck):
             fn = self._period(rule, check)
         elif isinstance(check, StateCheck):
@@ -209,7 +218,7 @@ class RuleCompiler:
 
         def run(ctx: FactSource, allowed_roles: tuple[str, ...]) -> Outcome:
             allowed = fixed or allowed_roles
-            roles: tuple[str, ...] = ctx.get("actor_roles") or ()
+            roles: tuple[str, ...] = tuple(ctx.get("actor_roles") or ())
             actor = ctx.get("actor")
             params = {"actor": actor, "roles": role_text(roles, "en"), "roles_zh": role_text(roles, "zh-CN"),
                       "allowed": role_text(allowed, "en"), "allowed_zh": role_text(allowed, "zh-CN"),
@@ -277,6 +286,21 @@ class RuleCompiler:
             if negate:
                 return (not inside), ("member.present_bad" if inside else "member.absent_ok"), params, facts
             return inside, ("member.in" if inside else "member.not_in"), params, facts
+
+        return run
+
+    def _one_of(self, rule: RuleSpec, check: OneOfCheck) -> CheckFn:
+        self._need(rule, check.fact)
+        name, allowed = check.fact, frozenset(check.values)
+        label = self._label(name)
+        shown = ", ".join(str(v) for v in check.values)
+
+        def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
+            value = ctx.get(name)
+            params = {"fact": label.en, "fact_zh": label.zh, "value": "-" if value is None else value,
+                      "values": shown}
+            ok = value in allowed
+            return ok, ("one_of.ok" if ok else "one_of.bad"), params, {name: value}
 
         return run
 

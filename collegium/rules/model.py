@@ -89,6 +89,14 @@ class MemberCheck(_Spec):
     negate: bool = False
 
 
+class OneOfCheck(_Spec):
+    """Fact ``fact`` has one of ``values`` (e.g. the deciding body is a standing committee or a plenary)."""
+
+    kind: Literal["one_of"]
+    fact: Identifier
+    values: tuple[Scalar, ...] = Field(min_length=1)
+
+
 class PeriodCheck(_Spec):
     """The time from ``start`` to ``end`` (datetime facts, or ``now``) is at least / at most ``duration``."""
 
@@ -115,7 +123,7 @@ class ExpressionCheck(_Spec):
 
 
 Check = Annotated[
-    RequiredCheck | RoleCheck | ThresholdCheck | CoversCheck | MemberCheck | PeriodCheck | StateCheck
+    RequiredCheck | RoleCheck | ThresholdCheck | CoversCheck | MemberCheck | OneOfCheck | PeriodCheck | StateCheck
     | ExpressionCheck,
     Field(discriminator="kind"),
 ]
