@@ -100,7 +100,7 @@ def _instance(row: Any) -> InstanceRecord:
     return InstanceRecord(id=id_, procedure=procedure, procedure_version=procedure_version, pack=pack,
                           pack_version=pack_version, state=state, version=version, facts=_loads(facts),
                           created_at=created_at, updated_at=updated_at, parent_id=parent_id, head_hash=head_hash,
-                          event_count=event_count, facts_json=facts)
+                          event_count=event_count)
 
 
 def _event(row: Any) -> EventRecord:
