@@ -8,7 +8,6 @@ rule-engine under a typed context (unknown symbols fail here, at load time, not 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import string
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -16,6 +15,7 @@ from typing import Any, Protocol
 
 from collegium._i18n import Text
 from collegium.errors import DefinitionError
+from collegium.rules.expression import compile_expression
 from collegium.rules.facts import fact_label
 from collegium.rules.model import (
     CoversCheck,
@@ -347,61 +347,18 @@ class RuleCompiler:
         return run
 
     def _expression(self, rule: RuleSpec, check: ExpressionCheck) -> CheckFn:
-        import rule_engine
-
-        expr = check.expr
-        if re.search(r"\$[A-Za-z_]", expr):
-            raise self._fail(rule, "expression uses a rule-engine builtin ($...); builtins such as $now read "
-                                   "the wall clock: use the fact 'now'")
-        types = {"string": rule_engine.DataType.STRING, "integer": rule_engine.DataType.FLOAT,
-                 "boolean": rule_engine.DataType.BOOLEAN, "datetime": rule_engine.DataType.DATETIME,
-                 "list": rule_engine.DataType.ARRAY, "mapping": rule_engine.DataType.MAPPING}
-        type_map = {name: types[t] for name, t in self.facts.items()}
-
-        def resolve(thing: _Probe, name: str) -> Any:
-            return thing.lookup(name)
-
-        context = rule_engine.Context(type_resolver=rule_engine.type_resolver_from_dict(type_map),
-                                      resolver=resolve, default_timezone=dt.UTC)
         try:
-            compiled = rule_engine.Rule(expr, context=context)
-        except rule_engine.SymbolResolutionError as exc:
-            raise self._fail(rule, f"expression names unknown fact {exc.symbol_name!r}") from None
-        except rule_engine.EngineError as exc:
-            raise self._fail(rule, f"invalid expression: {exc.message}") from None
-        fact_types = self.facts
+            evaluate = compile_expression(check.expr, self.facts)
+        except ValueError as exc:
+            raise self._fail(rule, str(exc)) from None
+        expr = check.expr
 
         def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
-            probe = _Probe(ctx, fact_types)
-            try:
-                ok = bool(compiled.evaluate(probe))
-            except rule_engine.EngineError:
-                ok = False
-            shown = ", ".join(f"{k}={v}" for k, v in probe.seen.items())
-            return ok, ("expression.ok" if ok else "expression.bad"), {"expr": expr, "facts": shown}, probe.seen
+            ok, seen = evaluate(ctx)
+            shown = ", ".join(f"{k}={v}" for k, v in seen.items())
+            return ok, ("expression.ok" if ok else "expression.bad"), {"expr": expr, "facts": shown}, seen
 
         return run
-
-
-class _Probe:
-    """Feeds facts to rule-engine in the types it expects, and records which facts were read."""
-
-    __slots__ = ("ctx", "seen", "types")
-
-    def __init__(self, ctx: FactSource, types: Mapping[str, FactType]) -> None:
-        self.ctx = ctx
-        self.types = types
-        self.seen: dict[str, Any] = {}
-
-    def lookup(self, name: str) -> Any:
-        kind = self.types.get(name)
-        value = self.ctx.time(name) if kind == "datetime" else self.ctx.get(name)
-        self.seen[name] = value
-        if isinstance(value, list):
-            return tuple(value)
-        if kind == "integer" and value is None:
-            return 0
-        return value
 
 
 def compile_rules(pack: RulePackSpec, rule_ids: list[str], facts: Mapping[str, FactType],
