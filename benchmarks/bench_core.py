@@ -124,6 +124,15 @@ def _timed(fn: Callable[[], int]) -> float:
     return elapsed / n
 
 
+def _lifecycle(engine: Engine, clock: ManualClock, count: int) -> float:
+    """Per-fire time of ``count`` instances driven from deliberation to adoption (Collegium's side of a and b)."""
+    ids = sc.start_in_deliberation(engine, count)
+    steps = sc.plans(clock.now(), count)
+    per = _timed(lambda: sc.run_engine(engine, clock, ids, steps))
+    assert all(engine.get(i).state == "adopted" for i in ids)
+    return per
+
+
 # -- (a) in-memory fire vs bare transitions ------------------------------------------------------
 class InMemoryFire:
     """Collegium on a MemoryStore, and the bare-``transitions`` floor, on the same measured steps."""
@@ -135,11 +144,7 @@ class InMemoryFire:
         self.bare = BareP1(self.bare_clock)
 
     def collegium(self) -> float:
-        ids = sc.start_in_deliberation(self.engine, self.count)
-        steps = sc.plans(self.clock.now(), self.count)
-        per = _timed(lambda: sc.run_engine(self.engine, self.clock, ids, steps))
-        assert all(self.engine.get(i).state == "adopted" for i in ids)
-        return per
+        return _lifecycle(self.engine, self.clock, self.count)
 
     def floor(self) -> float:
         models = self.bare.add(self.count)
@@ -260,11 +265,7 @@ class PersistedFire:
         self.row_bytes = statistics.mean(len(p.facts) + sum(len(str(v)) for v in p.event) for p in payloads)
 
     def collegium(self) -> float:
-        ids = sc.start_in_deliberation(self.engine, self.count)
-        steps = sc.plans(self.clock.now(), self.count)
-        per = _timed(lambda: sc.run_engine(self.engine, self.clock, ids, steps))
-        assert all(self.engine.get(i).state == "adopted" for i in ids)
-        return per
+        return _lifecycle(self.engine, self.clock, self.count)
 
     def floor(self) -> float:
         instances = self.raw.add(self.count)
