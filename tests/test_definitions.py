@@ -41,6 +41,12 @@ transitions:
   - {trigger: finish, source: open, dest: done, roles: [chair], rules: [R-COUNT]}
 """
 
+#: PROC with a timer: ``lapse`` fires at the datetime fact ``due``.
+TIMED = (PROC.replace("  size: {type: integer}", "  size: {type: integer}\n  due: {type: datetime}")
+         .replace("  open: {label: {en: Open, zh-CN: 开}}",
+                  "  open: {label: {en: Open, zh-CN: 开}, timers: [{trigger: lapse, at: due}]}")
+         + "  - {trigger: lapse, source: open, dest: done, roles: [system]}\n")
+
 
 def load(proc: str = PROC, pack: str = PACK) -> Registry:
     reg = Registry()
@@ -52,6 +58,14 @@ def load(proc: str = PROC, pack: str = PACK) -> Registry:
 def test_valid_definitions_load() -> None:
     reg = load()
     assert reg.compiled("tiny").plan("open", "finish") is not None
+
+
+def test_valid_timer_and_branches_load() -> None:
+    branched = TIMED.replace("rules: [R-COUNT]", "rules: [R-COUNT], when: R-COUNT") + (
+        "  - {trigger: finish, source: open, dest: done, roles: [chair], rules: [R-COUNT], when: R-ROLE}\n"
+        "  - {trigger: finish, source: open, dest: open, roles: [chair], rules: [R-COUNT]}\n")
+    reg = load(branched)
+    assert reg.compiled("tiny").plan("open", "lapse") is not None
 
 
 BROKEN_PROCEDURES = [
@@ -75,6 +89,24 @@ BROKEN_PROCEDURES = [
      r"YAML syntax error"),
     ("empty file", "", r"the file is empty"),
     ("not a mapping", "- a\n- b\n", r"top level must be a mapping"),
+    ("lone branch with when", PROC.replace("rules: [R-COUNT]", "rules: [R-COUNT], when: R-COUNT"),
+     r"^tiny\.yaml: state 'open': trigger 'finish' from 'open' needs a last branch without 'when'$"),
+    ("every branch with when", PROC.replace("rules: [R-COUNT]", "rules: [R-COUNT], when: R-COUNT")
+     + "  - {trigger: finish, source: open, dest: open, roles: [chair], rules: [R-COUNT], when: R-ROLE}\n",
+     r"^tiny\.yaml: state 'open': trigger 'finish' from 'open' needs a last branch without 'when'$"),
+    ("fallback before a branch", PROC
+     + "  - {trigger: finish, source: open, dest: open, roles: [chair], rules: [R-COUNT], when: R-ROLE}\n",
+     r"^tiny\.yaml: state 'open': trigger 'finish' from 'open' needs a last branch without 'when'$"),
+    ("branches differ", PROC.replace("rules: [R-COUNT]", "rules: [R-COUNT], when: R-COUNT")
+     + "  - {trigger: finish, source: open, dest: open, roles: [chair]}\n",
+     r"^tiny\.yaml: state 'open': branches of 'finish' must share roles, rules, data and effects$"),
+    ("timer at a fact that is not a datetime", TIMED.replace("at: due", "at: size"),
+     r"^tiny\.yaml: states\.open\.timers: timer fact 'size' is integer, expected datetime$"),
+    ("timer at an undeclared fact", TIMED.replace("at: due", "at: when_due"),
+     r"^tiny\.yaml: states\.open\.timers: timer names undeclared fact 'when_due'$"),
+    ("two timers share a trigger", TIMED.replace("timers: [{trigger: lapse, at: due}]",
+                                                 "timers: [{trigger: lapse, after: P1D}, {trigger: lapse, at: due}]"),
+     r"^tiny\.yaml: states\.open\.timers: two timers share trigger 'lapse'$"),
 ]
 
 

@@ -233,3 +233,32 @@ def test_attendance_of_a_stranger_is_bad_input(engine: Engine, clock: ManualCloc
     with pytest.raises(InvalidInput, match="not a member"):
         engine.fire(iid, "open_meeting", "sec", {"attendance": {"stranger": "present"}})
     assert engine.get(iid).state == "scheduled"
+
+
+def test_frozen_membership_governs_the_meeting_only(engine: Engine, clock: ManualClock) -> None:
+    iid = to_meeting(engine, clock)
+    changed = standing_committee()
+    members = tuple(m.model_copy(update={"person": "newsec"}) if m.person == "sec" else m for m in changed.members)
+    engine.define_body(changed.model_copy(update={"members": members}))
+    # still in the meeting: the membership frozen at its opening governs, so the old secretary closes it
+    assert not engine.check(iid, "close_ballot", "newsec").passed
+    for person in ["sec", "dep", "m1", "m2", "m3", "m4"]:
+        engine.fire(iid, "vote", person, {"choice": "agree"})
+    engine.fire(iid, "close_ballot", "sec")
+    # after the meeting, the body as it is now governs
+    assert engine.check(iid, "publish", "newsec", {"audience": "public"}).passed
+    assert not engine.check(iid, "publish", "sec", {"audience": "public"}).passed
+
+
+def test_deferred_matter_is_deliberated_with_the_current_members(engine: Engine, clock: ManualClock) -> None:
+    iid = to_meeting(engine, clock)
+    engine.fire(iid, "defer", "sec")
+    engine.fire(iid, "resume", "sec")
+    grown = standing_committee(12)
+    engine.define_body(grown)
+    with pytest.raises(RuleViolation) as caught:
+        engine.fire(iid, "schedule", "sec", {"meeting_at": "2026-04-01T09:00+08:00"})
+    deliberation = caught.value.verdict.result("R-DELIBERATION")
+    assert deliberation is not None and deliberation.facts["missing"] == ["m10"]
+    engine.fire(iid, "consult", "sec", {"member": "m10", "view": "agree"})
+    assert engine.fire(iid, "schedule", "sec", {"meeting_at": "2026-04-01T09:00+08:00"}).instance.state == "scheduled"

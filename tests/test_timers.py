@@ -36,7 +36,9 @@ states:
   reminded:
     label: {en: Reminded, zh-CN: 已提醒}
     timers: [{trigger: lapse, at: deadline}]
-  lapsed: {label: {en: Lapsed, zh-CN: 已逾期}, terminal: true}
+  paused: {label: {en: Paused, zh-CN: 暂停}}
+  lapsed: {label: {en: Lapsed, zh-CN: 已逾期}}
+  closed: {label: {en: Closed, zh-CN: 已关闭}, terminal: true}
   done: {label: {en: Done, zh-CN: 已办结}, terminal: true}
 initial: open
 start: {roles: [chair], data: [body, deadline]}
@@ -44,6 +46,9 @@ transitions:
   - {trigger: remind, source: open, dest: reminded, roles: [system]}
   - {trigger: lapse, source: [open, reminded], dest: lapsed, roles: [system]}
   - {trigger: finish, source: [open, reminded], dest: done, roles: [chair]}
+  - {trigger: pause, source: [open, reminded], dest: paused, roles: [chair]}
+  - {trigger: reopen, source: [paused, lapsed], dest: open, roles: [chair]}
+  - {trigger: shut, source: [paused, lapsed], dest: closed, roles: [chair]}
 """
 
 T0 = dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC)
@@ -77,6 +82,11 @@ def engines(timer_engine: Engine) -> Iterator[tuple[Engine, Engine]]:
     once.close()
 
 
+def clock_of(engine: Engine) -> ManualClock:
+    assert isinstance(engine.clock, ManualClock)
+    return engine.clock
+
+
 def history(engine: Engine, iid: str) -> list[tuple[str, str, str, str]]:
     return [(e.trigger, e.actor, e.dest, e.at) for e in engine.history(iid)]
 
@@ -89,9 +99,11 @@ def test_daily_sweeps_and_one_sweep_give_the_same_history(engines: tuple[Engine,
     day = T0
     for _ in range(40):
         day += dt.timedelta(days=1)
-        daily.run_due(day)
+        clock_of(daily).set(day)
+        daily.run_due()
         daily.run_due(day)  # a second sweep at the same time changes nothing
-    runs = once.run_due(T0 + dt.timedelta(days=40))
+    clock_of(once).set(T0 + dt.timedelta(days=40))
+    runs = once.run_due()
     assert [(r.timer.instance_id, r.timer.trigger) for r in runs if r.outcome] == [
         ("n-2", "lapse"), ("n-1", "remind"), ("n-1", "lapse")]
     for iid in ("n-1", "n-2"):
@@ -102,7 +114,8 @@ def test_daily_sweeps_and_one_sweep_give_the_same_history(engines: tuple[Engine,
         ("lapse", "@system", "lapsed", "2026-01-20T09:00:00.000000Z"),
     ]
     assert [e.trigger for e in once.history("n-2")] == ["start", "lapse"]  # the reminder was no longer due
-    assert once.run_due(T0 + dt.timedelta(days=400)) == []
+    clock_of(once).set(T0 + dt.timedelta(days=400))
+    assert once.run_due() == []
     assert daily.verify_audit().ok and once.verify_audit().ok
 
 
@@ -110,7 +123,8 @@ def test_leaving_the_state_cancels_its_timers(timer_engine: Engine) -> None:
     engine = timer_engine
     engine.start("notice", "chair", {"body": "b", "deadline": "2026-01-20T09:00Z"}, instance_id="n-1")
     engine.fire("n-1", "finish", "chair")
-    assert engine.run_due(T0 + dt.timedelta(days=60)) == []
+    clock_of(engine).set(T0 + dt.timedelta(days=60))
+    assert engine.run_due() == []
     assert [e.trigger for e in engine.history("n-1")] == ["start", "finish"]
 
 
@@ -128,3 +142,40 @@ def test_a_timer_trigger_must_be_open_to_the_system_role() -> None:
     registry.add_pack_text(PACK)
     with pytest.raises(DefinitionError, match="must list role 'system'"):
         registry.add_procedure_text(PROC.replace("dest: reminded, roles: [system]", "dest: reminded, roles: [chair]"))
+
+
+def test_sweeping_ahead_of_the_clock_is_refused() -> None:
+    engine = make(None)
+    with pytest.raises(InvalidInput, match="the clock says"):
+        engine.run_due(T0 + dt.timedelta(days=1))
+
+
+def test_a_state_entered_again_gets_its_timers_again(timer_engine: Engine) -> None:
+    engine = timer_engine
+    engine.start("notice", "chair", {"body": "b", "deadline": "2026-01-20T09:00Z"}, instance_id="n-1")
+    clock_of(engine).set(T0 + dt.timedelta(days=30))
+    engine.run_due()
+    assert engine.get("n-1").state == "lapsed"
+    engine.fire("n-1", "reopen", "chair")
+    assert engine.get("n-1").state == "open"
+    clock_of(engine).set(T0 + dt.timedelta(days=60))
+    runs = engine.run_due()
+    # the deadline had passed when it was reopened: it fires first, at the reopening, and leaving the state
+    # cancels the reminder
+    assert [(r.timer.trigger, r.outcome is not None and not r.outcome.replayed) for r in runs] == [("lapse", True)]
+    history = engine.history("n-1")
+    assert [e.trigger for e in history] == ["start", "remind", "lapse", "reopen", "lapse"]
+    assert history[-1].at == history[-2].at == "2026-01-31T09:00:00.000000Z"
+
+
+def test_a_timer_of_a_state_left_and_reentered_is_void(timer_engine: Engine) -> None:
+    engine = timer_engine
+    engine.start("notice", "chair", {"body": "b", "deadline": "2026-03-01T09:00Z"}, instance_id="n-1")
+    first = engine.store.due_timers("9999", 10)
+    clock_of(engine).set(T0 + dt.timedelta(days=1))
+    engine.fire("n-1", "pause", "chair")
+    engine.fire("n-1", "reopen", "chair")
+    from collegium.engine.scheduler import _run_timer
+    stale = _run_timer(engine, next(t for t in first if t.trigger == "remind"))  # the sweep read it before
+    assert stale.stale and stale.outcome is None
+    assert [e.trigger for e in engine.history("n-1")] == ["start", "pause", "reopen"]

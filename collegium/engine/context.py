@@ -22,12 +22,13 @@ SYSTEM_ROLE = "system"
 class Context:
     """A lazy, read-only view of the facts for one command (implements the rules' ``FactSource``)."""
 
-    __slots__ = ("_body", "_body_loaded", "_cache", "_directory", "_state_of", "actor", "body_id", "facts",
-                 "instance_id", "now", "params", "state", "trigger", "types")
+    __slots__ = ("_body", "_body_loaded", "_cache", "_directory", "_staged", "_state_of", "actor", "body_id",
+                 "facts", "instance_id", "now", "params", "state", "trigger", "types")
 
     def __init__(self, *, instance_id: str, state: str, trigger: str, actor: str, now: dt.datetime,
                  facts: Mapping[str, Any], types: Mapping[str, FactType], body_id: str | None,
-                 directory: Directory, state_of: Callable[[str], str | None], params: Mapping[str, Any]) -> None:
+                 directory: Directory, state_of: Callable[[str], str | None], params: Mapping[str, Any],
+                 staged_meeting: bool = False) -> None:
         self.instance_id = instance_id
         self.state = state
         self.trigger = trigger
@@ -42,6 +43,7 @@ class Context:
         self._cache: dict[str, Any] = {}
         self._body: gov.Body | None = None
         self._body_loaded = False
+        self._staged = staged_meeting
 
     # -- FactSource -------------------------------------------------------------------------------
     def get(self, name: str) -> Any:
@@ -73,10 +75,12 @@ class Context:
         return self._body
 
     def meeting(self) -> Mapping[str, Any] | None:
-        meeting = self.facts.get("meeting")
-        if meeting and meeting.get("body") == self.body_id:
-            return meeting  # type: ignore[no-any-return]
-        return None
+        """The meeting whose frozen membership and attendance govern this command, if any: the one being
+        opened by it, or the one held in the instance's current state. Outside it, the live body governs."""
+        meeting: Mapping[str, Any] | None = self.facts.get("meeting")
+        if not meeting or meeting.get("body") != self.body_id:
+            return None
+        return meeting if self._staged or meeting.get("state") == self.state else None
 
     def _roles(self) -> tuple[str, ...]:
         if self.actor == SYSTEM_ACTOR:

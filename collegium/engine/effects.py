@@ -94,17 +94,21 @@ Directory = Callable[[str], "gov.Body | None"]
 
 
 def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: str | None,
-          directory: Directory, now: dt.datetime) -> None:
-    """Lay staged effects (a meeting being opened) over the prospective facts, in place."""
+          directory: Directory, now: dt.datetime) -> bool:
+    """Lay staged effects (a meeting being opened) over the prospective facts, in place; True if any."""
+    staged = False
     for effect in plan.effects:
         if isinstance(effect, OpenMeetingEffect):
             body = directory(body_id) if body_id else None
             if body is None:
                 raise InvalidInput(f"no body {body_id!r} to hold the meeting")
+            # the frozen membership governs the state the meeting is held in, and nothing after it
             facts["meeting"] = {"body": body.id, "kind": body.kind, "opened_at": format_time(now),
-                                "members": gov.snapshot(body),
+                                "state": plan.branches[-1][1], "members": gov.snapshot(body),
                                 "attendance": gov.build_attendance(body, data["attendance"])}
             facts["ballot"] = {"votes": {}}
+            staged = True
+    return staged
 
 
 def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str, Any], *, actor: str,

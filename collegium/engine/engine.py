@@ -24,7 +24,7 @@ from collegium.engine.context import SYSTEM_ACTOR, Context
 from collegium.engine.governance import Body
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
-from collegium.engine.scheduler import TimerRun, run_due, timers_for
+from collegium.engine.scheduler import TimerRun, run_due, timers_for, when_due
 from collegium.engine.store import MemoryStore, StaleVersion, Store, Unit, Write
 from collegium.errors import (
     ConcurrentUpdate,
@@ -88,6 +88,7 @@ class _Prepared:
     data: dict[str, Any]
     verdict: Verdict
     branch_passed: frozenset[str]
+    definitions: tuple[tuple[str, str, str, str], ...] = ()
 
 
 def _stored_verdict(verdict: Verdict) -> list[list[Any]]:
@@ -167,7 +168,6 @@ class Engine:
         payload = fx.normalize(proc, plan, data or {})
         new_id = instance_id or self.ids.new_id(proc.spec.id)
         now = self.clock.now()
-        self._save_definitions(proc)
         try:
             with self.store.unit() as unit:
                 ctx = self._context(proc, new_id, "", plan.trigger, actor, payload, now, unit)
@@ -179,9 +179,10 @@ class Engine:
                                      proc.spec.initial, 1, payload, at, at)
                 event = self._chain(rec, None, plan.trigger, actor, at, payload, _stored_verdict(verdict), {}, None)
                 timers = {rec.id: timers_for(proc, rec, now)} if proc.spec.states[rec.state].timers else {}
-                unit.commit(Write(None, None, (rec,), (event,), timers))
+                unit.commit(Write(None, None, (rec,), (event,), timers, self._definitions_of(proc)))
         except StaleVersion:
             raise InvalidInput(f"an instance {new_id!r} already exists") from None
+        self._saved_definitions.update(f"{kind}:{key}" for kind, key, _, _ in self._definitions_of(proc))
         return Outcome(Instance.of(rec), event, verdict)
 
     def fire(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any] | None = None, *,
@@ -195,14 +196,18 @@ class Engine:
             raise InvalidInput("an idempotency key has 1 to 128 characters")
         if actor == SYSTEM_ACTOR:
             raise InvalidInput(f"{SYSTEM_ACTOR} is reserved for the engine's own timers")
+        if idempotency_key is not None and idempotency_key.startswith("timer:"):
+            raise InvalidInput("idempotency keys starting with 'timer:' are reserved for the engine's timers")
         return self._fire(instance_id, trigger, actor, data or {}, idempotency_key, None)
 
     def _fire(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any], idempotency_key: str | None,
-              now: dt.datetime | None) -> Outcome:
+              now: dt.datetime | None, *, timer: TimerRecord | None = None) -> Outcome:
         for _ in range(self.max_retries + 1):
             try:
                 with self.store.unit() as unit:
                     rec = unit.load(instance_id)
+                    if timer is not None:
+                        now = when_due(timer, rec)  # under the lock: the state must still be the timer's
                     if idempotency_key is not None:
                         done = unit.find_event(instance_id, idempotency_key)
                         if done is not None:
@@ -211,9 +216,12 @@ class Engine:
                     if not prep.verdict.passed:
                         raise RuleViolation(prep.verdict)
                     dest = prep.proc.machine.move(rec.state, trigger, prep.branch_passed)
-                    return self._commit(rec, prep, dest, actor, idempotency_key, unit)
+                    outcome = self._commit(rec, prep, dest, actor, idempotency_key, unit)
             except StaleVersion:
                 continue
+            # only once the transaction has committed are the definition texts known to be stored
+            self._saved_definitions.update(f"{kind}:{key}" for kind, key, _, _ in prep.definitions)
+            return outcome
         raise ConcurrentUpdate(f"instance {instance_id!r} kept changing; gave up after {self.max_retries} retries")
 
     def check(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any] | None = None) -> Verdict:
@@ -248,11 +256,11 @@ class Engine:
 
     @staticmethod
     def _context(proc: CompiledProcedure, instance_id: str, state: str, trigger: str, actor: str,
-                 facts: Mapping[str, Any], now: dt.datetime, unit: Unit) -> Context:
+                 facts: Mapping[str, Any], now: dt.datetime, unit: Unit, staged: bool = False) -> Context:
         body_id = facts.get(proc.spec.body_fact)
         return Context(instance_id=instance_id, state=state, trigger=trigger, actor=actor, now=now, facts=facts,
                        types=proc.types, body_id=body_id, directory=unit.body, state_of=unit.state_of,
-                       params=proc.params)
+                       params=proc.params, staged_meeting=staged)
 
     @staticmethod
     def _evaluate(plan: Plan, ctx: Context) -> Verdict:
@@ -277,10 +285,9 @@ class Engine:
         facts.update((k, v) for k, v in payload.items() if k in plan.data)
         now = now or self.clock.now()
         body_id = facts.get(proc.spec.body_fact)
-        if complete:
-            fx.stage(plan, facts, payload, body_id, unit.body, now)
+        staged = complete and fx.stage(plan, facts, payload, body_id, unit.body, now)
         view = {**facts, **{k: v for k, v in payload.items() if k not in plan.data}}
-        ctx = self._context(proc, rec.id, rec.state, trigger, actor, view, now, unit)
+        ctx = self._context(proc, rec.id, rec.state, trigger, actor, view, now, unit, staged)
         results = [rule.evaluate(ctx, plan.roles) for rule in plan.rules]
         passed: set[str] = set()
         for rule, _dest in plan.branches:
@@ -302,6 +309,7 @@ class Engine:
         at = format_time(now)
         children: list[InstanceRecord] = []
         child_events: list[EventRecord] = []
+        definitions: tuple[tuple[str, str, str, str], ...] = ()
         for spawn in spawns:
             child_proc = self.registry.compiled(spawn.procedure)
             child_facts = {k: prep.facts[k] for k in spawn.copy_facts if k in prep.facts}
@@ -313,7 +321,7 @@ class Engine:
             child_events.append(self._chain(child, None, child_proc.start_plan.trigger, actor, at, child_facts,
                                             [], {"spawned_by": rec.id}, None))
             children.append(child)
-            self._save_definitions(child_proc)
+            definitions += self._definitions_of(child_proc)
         if children:
             prep.facts["children"] = [*(prep.facts.get("children") or []), *(c.id for c in children)]
             record["started"] = [c.id for c in children]
@@ -329,7 +337,8 @@ class Engine:
             child_proc = self.registry.compiled(child.procedure, child.procedure_version, child.pack_version)
             if child_proc.spec.states[child.state].timers:
                 timers[child.id] = timers_for(child_proc, child, now)
-        unit.commit(Write(new, rec.version, tuple(children), (event, *child_events), timers))
+        unit.commit(Write(new, rec.version, tuple(children), (event, *child_events), timers, definitions))
+        prep.definitions = definitions
         return Outcome(Instance.of(new), event, prep.verdict, tuple(c.id for c in children))
 
     @staticmethod
@@ -359,11 +368,11 @@ class Engine:
         started = tuple(event.effects.get("started", ()))
         return Outcome(Instance.of(rec), event, Verdict(event.trigger, tuple(results)), started, replayed=True)
 
-    def _save_definitions(self, proc: CompiledProcedure) -> None:
+    def _definitions_of(self, proc: CompiledProcedure) -> tuple[tuple[str, str, str, str], ...]:
+        """The texts of a procedure and its pack, for the first instance this engine starts under them."""
+        out = []
         for kind, key in (("procedure", proc.spec.key), ("pack", proc.pack.key)):
-            if f"{kind}:{key}" in self._saved_definitions:
-                continue
             d = self.registry.definitions.get(f"{kind}:{key}")
-            if d is not None:
-                self.store.save_definition(kind, key, d.sha256, d.text)
-            self._saved_definitions.add(f"{kind}:{key}")
+            if d is not None and f"{kind}:{key}" not in self._saved_definitions:
+                out.append((kind, key, d.sha256, d.text))
+        return tuple(out)

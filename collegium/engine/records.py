@@ -51,9 +51,11 @@ class EventRecord:
 
 @dataclass(frozen=True, slots=True)
 class TimerRecord:
-    """A trigger the engine fires by itself at ``due_at`` if the instance is still in ``state``."""
+    """A trigger the engine fires by itself at ``due_at`` if the instance is still in ``state``, entered by its
+    event ``entered_seq`` (leaving and re-entering the state sets new timers and voids these)."""
 
     instance_id: str
     trigger: str
     state: str
     due_at: str
+    entered_seq: int

@@ -43,16 +43,19 @@ def timers_for(proc: CompiledProcedure, rec: InstanceRecord, entered: dt.datetim
             if not value:
                 continue
             due = parse_time(str(value), spec.at or "timer")
-        out.append(TimerRecord(rec.id, spec.trigger, rec.state, format_time(due)))
+        out.append(TimerRecord(rec.id, spec.trigger, rec.state, format_time(due), rec.event_count))
     return tuple(out)
 
 
 def run_due(engine: Engine, until: dt.datetime | None = None, *, batch: int = 500) -> list[TimerRun]:
-    """Fire every timer due by ``until`` (default: the engine clock's now), earliest first."""
-    limit = format_time(aware(until, "until") if until is not None else engine.clock.now())
+    """Fire every timer due by ``until`` (default, and at the latest: the engine clock's now), earliest first."""
+    now = engine.clock.now()
+    limit = aware(until, "until") if until is not None else now
+    if limit > now:
+        raise InvalidInput(f"cannot run timers due by {format_time(limit)}: the clock says {format_time(now)}")
     runs: list[TimerRun] = []
     while True:
-        due = engine.store.due_timers(limit, batch)
+        due = engine.store.due_timers(format_time(limit), batch)
         if not due:
             return runs
         for timer in due:
@@ -62,23 +65,34 @@ def run_due(engine: Engine, until: dt.datetime | None = None, *, batch: int = 50
                 break  # the move may have set earlier timers than the rest of this batch: fetch again
 
 
+class TimerStale(Exception):
+    """Internal: the instance left the state that set the timer (checked under the instance's lock)."""
+
+
+def timer_key(timer: TimerRecord) -> str:
+    """The idempotency key a timer fires with: one per entry into its state."""
+    return f"timer:{timer.state}:{timer.trigger}:{timer.entered_seq}"
+
+
 def _run_timer(engine: Engine, timer: TimerRecord) -> TimerRun:
-    store = engine.store
     try:
-        rec = store.load(timer.instance_id)
-    except NotFound:
-        store.drop_timer(timer)
+        outcome = engine._fire(timer.instance_id, timer.trigger, SYSTEM_ACTOR, {}, timer_key(timer), None,
+                               timer=timer)
+    except (NotFound, TimerStale):
+        engine.store.drop_timer(timer)
         return TimerRun(timer, stale=True)
-    if rec.state != timer.state:
-        store.drop_timer(timer)
-        return TimerRun(timer, stale=True)
-    # the step happens when it fell due, but never before the instance's last recorded step
-    when = max(parse_time(timer.due_at), parse_time(rec.updated_at))
-    key = f"timer:{timer.state}:{timer.trigger}:{timer.due_at}"
-    try:
-        outcome = engine._fire(rec.id, timer.trigger, SYSTEM_ACTOR, {}, key, when)
     except (RuleViolation, TransitionNotAllowed, InvalidInput) as exc:
-        store.drop_timer(timer)
+        engine.store.drop_timer(timer)
         return TimerRun(timer, error=exc)
-    store.drop_timer(timer)  # a no-op when the step replaced it
+    engine.store.drop_timer(timer)  # a no-op when the step replaced it
     return TimerRun(timer, outcome)
+
+
+def when_due(timer: TimerRecord, rec: InstanceRecord) -> dt.datetime:
+    """The time a timer's step is recorded at: when it fell due, but never before the instance's last step.
+
+    Raises :class:`TimerStale` when the instance is no longer in the entry of the state that set the timer.
+    """
+    if rec.state != timer.state or rec.event_count != timer.entered_seq:
+        raise TimerStale(timer.instance_id)
+    return max(parse_time(timer.due_at), parse_time(rec.updated_at))

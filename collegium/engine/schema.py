@@ -91,6 +91,7 @@ timers = Table(
     Column("trigger", String(64), primary_key=True),
     Column("state", String(64), nullable=False),
     Column("due_at", String(32), nullable=False),
+    Column("entered_seq", Integer, nullable=False),
     Index(f"ix_{PREFIX}timers_due", "due_at"),
 )
 

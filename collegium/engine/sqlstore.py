@@ -228,11 +228,16 @@ class _SqlUnit:
             conn.execute(_INSERT_INSTANCE, _instance_values(created))
         for e in write.events:
             self._run(self.sql.insert_event, _event_values(e))
+        d = s.definitions
+        for kind, key, sha256, text_ in write.definitions:
+            if conn.execute(select(d.c.sha256).where(d.c.kind == kind, d.c.key == key)).first() is None:
+                conn.execute(insert(d), [{"kind": kind, "key": key, "sha256": sha256, "text": text_}])
         for instance_id, timers in write.timers.items():
             conn.execute(delete(s.timers).where(s.timers.c.instance_id == instance_id))
             if timers:
                 conn.execute(insert(s.timers), [{"instance_id": t.instance_id, "trigger": t.trigger,
-                                                 "state": t.state, "due_at": t.due_at} for t in timers])
+                                                 "state": t.state, "due_at": t.due_at,
+                                                 "entered_seq": t.entered_seq} for t in timers])
 
 
 def _parse_body(body_id: str, rows: list[Any], parsed: dict[str, tuple[Any, Body]]) -> Body | None:
@@ -347,13 +352,13 @@ class SqlStore:
         q = (select(t).where(t.c.due_at <= until).order_by(t.c.due_at, t.c.instance_id, t.c.trigger)
              .limit(limit))
         with self.engine.connect() as conn:
-            return [TimerRecord(r.instance_id, r.trigger, r.state, r.due_at) for r in conn.execute(q)]
+            return [TimerRecord(r.instance_id, r.trigger, r.state, r.due_at, r.entered_seq) for r in conn.execute(q)]
 
     def drop_timer(self, timer: TimerRecord) -> None:
         t = s.timers
         with self.engine.begin() as conn:
             conn.execute(delete(t).where(t.c.instance_id == timer.instance_id, t.c.trigger == timer.trigger,
-                                         t.c.due_at == timer.due_at, t.c.state == timer.state))
+                                         t.c.entered_seq == timer.entered_seq))
 
     # -- bodies and definitions ---------------------------------------------------------------
     def body(self, body_id: str) -> Body | None:
@@ -369,16 +374,6 @@ class SqlStore:
             if body.members:
                 conn.execute(insert(s.members), [{"body_id": body.id, "person": m.person, "role": m.role,
                                                   "voting": m.voting, "name": m.name} for m in body.members])
-
-    def save_definition(self, kind: str, key: str, sha256: str, text: str) -> None:
-        d = s.definitions
-        try:
-            with self.engine.begin() as conn:
-                exists = conn.execute(select(d.c.sha256).where(d.c.kind == kind, d.c.key == key)).first()
-                if exists is None:
-                    conn.execute(insert(d), [{"kind": kind, "key": key, "sha256": sha256, "text": text}])
-        except IntegrityError:
-            pass  # saved concurrently by another writer: same key, same content
 
     def definition(self, kind: str, key: str) -> str | None:
         d = s.definitions

@@ -33,6 +33,8 @@ class Write:
     events: tuple[EventRecord, ...]
     #: instance id -> its timers from now on (replacing any it had); instances not named keep theirs
     timers: Mapping[str, tuple[TimerRecord, ...]] = field(default_factory=dict)
+    #: definition texts the new instances were started under, as (kind, key, sha256, text); kept if absent
+    definitions: tuple[tuple[str, str, str, str], ...] = ()
 
 
 class Unit(Protocol):
@@ -83,8 +85,6 @@ class Store(Protocol):
     def body(self, body_id: str) -> Body | None: ...
 
     def put_body(self, body: Body) -> None: ...
-
-    def save_definition(self, kind: str, key: str, sha256: str, text: str) -> None: ...
 
     def definition(self, kind: str, key: str) -> str | None: ...
 
@@ -145,6 +145,8 @@ class MemoryStore:
                 self._by_instance.setdefault(e.instance_id, []).append(e)
                 if e.idempotency_key:
                     self._keys[(e.instance_id, e.idempotency_key)] = e
+            for kind, key_, _sha, text in write.definitions:
+                self._definitions.setdefault((kind, key_), text)
             for instance_id, timers in write.timers.items():
                 for key in [k for k in self._timers if k[0] == instance_id]:
                     del self._timers[key]
@@ -184,9 +186,6 @@ class MemoryStore:
     def put_body(self, body: Body) -> None:
         with self._lock:
             self._bodies[body.id] = body
-
-    def save_definition(self, kind: str, key: str, sha256: str, text: str) -> None:
-        self._definitions.setdefault((kind, key), text)
 
     def definition(self, kind: str, key: str) -> str | None:
         return self._definitions.get((kind, key))

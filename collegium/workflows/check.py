@@ -6,99 +6,152 @@ from collections import defaultdict
 
 from collegium.errors import DefinitionError
 from collegium.rules.facts import ENGINE_FACTS, RECORD_FACTS
-from collegium.workflows.spec import ProcedureSpec, TransitionSpec
+from collegium.workflows.spec import ProcedureSpec, TimerSpec, TransitionSpec
+
+#: state -> the states its transitions lead to
+Graph = dict[str, set[str]]
+#: (trigger, source state) -> its transitions (branches), in file order
+Groups = dict[tuple[str, str], list[TransitionSpec]]
+
+
+class _Defect(Exception):
+    """One defect found by a helper; :func:`check_procedure` turns it into a :class:`DefinitionError`."""
+
+    def __init__(self, reason: str, where: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.where = where
 
 
 def check_procedure(spec: ProcedureSpec, source: str = "<string>") -> None:
     """Raise :class:`DefinitionError` for the first structural defect found in ``spec``."""
+    try:
+        _check_facts(spec)
+        outgoing, groups = _check_transitions(spec)
+        for (trigger, state), group in groups.items():
+            _check_branches(trigger, state, group)
+        _check_timers(spec, groups)
+        _check_reachable(spec, outgoing)
+        _check_can_finish(spec, outgoing)
+    except _Defect as defect:
+        raise DefinitionError(defect.reason, source=source, where=defect.where) from None
 
-    def fail(reason: str, where: str) -> DefinitionError:
-        return DefinitionError(reason, source=source, where=where)
 
-    states = spec.states
-    if spec.initial not in states:
-        raise fail(f"initial state {spec.initial!r} is not among the states", "initial")
+def _check_facts(spec: ProcedureSpec) -> None:
+    """The initial state exists; facts are not reserved; start data and the body fact are declared."""
+    if spec.initial not in spec.states:
+        raise _Defect(f"initial state {spec.initial!r} is not among the states", "initial")
     for name in spec.facts:
         if name in ENGINE_FACTS or name in RECORD_FACTS:
-            raise fail(f"fact name {name!r} is reserved by the engine", f"facts.{name}")
+            raise _Defect(f"fact name {name!r} is reserved by the engine", f"facts.{name}")
     for name in spec.start.data:
         if name not in spec.facts:
-            raise fail(f"data names undeclared fact {name!r}", "start.data")
+            raise _Defect(f"data names undeclared fact {name!r}", "start.data")
     if spec.body_fact not in spec.facts:
-        raise fail(f"body_fact {spec.body_fact!r} is not a declared fact", "body_fact")
+        raise _Defect(f"body_fact {spec.body_fact!r} is not a declared fact", "body_fact")
 
-    outgoing: dict[str, set[str]] = defaultdict(set)
-    groups: dict[tuple[str, str], list[TransitionSpec]] = defaultdict(list)
+
+def _check_transitions(spec: ProcedureSpec) -> tuple[Graph, Groups]:
+    """Check each transition on its own; return the state graph and the (trigger, source) groups."""
+    outgoing: Graph = defaultdict(set)
+    groups: Groups = defaultdict(list)
     for i, t in enumerate(spec.transitions):
         where = f"transitions[{i}] ({t.trigger})"
         for s in (*t.source, t.dest):
-            if s not in states:
-                raise fail(f"unknown state {s!r}", where)
+            if s not in spec.states:
+                raise _Defect(f"unknown state {s!r}", where)
         if t.trigger == spec.start.trigger:
-            raise fail(f"trigger {t.trigger!r} is the start trigger", where)
+            raise _Defect(f"trigger {t.trigger!r} is the start trigger", where)
         for name in t.data:
             if name not in spec.facts:
-                raise fail(f"data names undeclared fact {name!r}", where)
+                raise _Defect(f"data names undeclared fact {name!r}", where)
         for s in t.source:
-            if states[s].terminal:
-                raise fail(f"terminal state {s!r} has an outgoing transition", where)
+            if spec.states[s].terminal:
+                raise _Defect(f"terminal state {s!r} has an outgoing transition", where)
             outgoing[s].add(t.dest)
             groups[(t.trigger, s)].append(t)
+    return outgoing, groups
 
-    for (trigger, s), group in groups.items():
-        where = f"state {s!r}"
-        if len(group) > 1:
-            fallbacks = [t for t in group if t.when is None]
-            if len(fallbacks) > 1 or (fallbacks and group[-1].when is not None):
-                raise fail(f"duplicate trigger {trigger!r}: branches need 'when' on all but the last", where)
-            first = group[0]
-            for other in group[1:]:
-                if (other.roles, other.rules, other.data, other.effects) != (first.roles, first.rules,
-                                                                             first.data, first.effects):
-                    raise fail(f"branches of {trigger!r} must share roles, rules, data and effects", where)
 
-    for name, state in states.items():
+def _check_branches(trigger: str, state: str, group: list[TransitionSpec]) -> None:
+    """The branches of ``trigger`` from ``state``: ``when`` on all but the last, which is the fallback.
+
+    The fallback guarantees that a command always has a destination; the branches differ only in
+    ``when`` and ``dest`` (they share roles, rules, data and effects).
+    """
+    where = f"state {state!r}"
+    if group[-1].when is not None:
+        raise _Defect(f"trigger {trigger!r} from {state!r} needs a last branch without 'when'", where)
+    if any(t.when is None for t in group[:-1]):
+        raise _Defect(f"duplicate trigger {trigger!r}: branches need 'when' on all but the last", where)
+    first = group[0]
+    shared = (first.roles, first.rules, first.data, first.effects)
+    for other in group[1:]:
+        if (other.roles, other.rules, other.data, other.effects) != shared:
+            raise _Defect(f"branches of {trigger!r} must share roles, rules, data and effects", where)
+
+
+def _check_timers(spec: ProcedureSpec, groups: Groups) -> None:
+    """Each state's timers are well formed and have distinct triggers (one timer per trigger)."""
+    for name, state in spec.states.items():
+        where = f"states.{name}.timers"
+        seen: set[str] = set()
         for timer in state.timers:
-            if (timer.after is None) == (timer.at is None):
-                raise fail("a timer needs exactly one of 'after' or 'at'", f"states.{name}.timers")
-            if timer.at is not None and spec.facts.get(timer.at, None) is None:
-                raise fail(f"timer names undeclared fact {timer.at!r}", f"states.{name}.timers")
-            if (timer.trigger, name) not in groups:
-                raise fail(f"timer trigger {timer.trigger!r} does not leave state {name!r}",
-                           f"states.{name}.timers")
-            if any("system" not in t.roles for t in groups[(timer.trigger, name)]):
-                raise fail(f"timer trigger {timer.trigger!r} must list role 'system' (the engine fires it)",
-                           f"states.{name}.timers")
+            if timer.trigger in seen:
+                raise _Defect(f"two timers share trigger {timer.trigger!r}", where)
+            seen.add(timer.trigger)
+            _check_timer(spec, name, timer, groups)
 
-    # reachability from the initial state
-    reachable = {spec.initial}
-    frontier = [spec.initial]
+
+def _check_timer(spec: ProcedureSpec, name: str, timer: TimerSpec, groups: Groups) -> None:
+    """One timer of state ``name``: ``after`` or a datetime fact ``at``; its trigger leaves the state as 'system'."""
+    where = f"states.{name}.timers"
+    if (timer.after is None) == (timer.at is None):
+        raise _Defect("a timer needs exactly one of 'after' or 'at'", where)
+    if timer.at is not None:
+        fact = spec.facts.get(timer.at)
+        if fact is None:
+            raise _Defect(f"timer names undeclared fact {timer.at!r}", where)
+        if fact.type != "datetime":
+            raise _Defect(f"timer fact {timer.at!r} is {fact.type}, expected datetime", where)
+    if (timer.trigger, name) not in groups:
+        raise _Defect(f"timer trigger {timer.trigger!r} does not leave state {name!r}", where)
+    if any("system" not in t.roles for t in groups[(timer.trigger, name)]):
+        raise _Defect(f"timer trigger {timer.trigger!r} must list role 'system' (the engine fires it)", where)
+
+
+def _closure(start: set[str], edges: Graph) -> set[str]:
+    """Every state reachable from ``start`` along ``edges`` (``start`` included)."""
+    seen = set(start)
+    frontier = list(start)
     while frontier:
-        for nxt in outgoing[frontier.pop()]:
-            if nxt not in reachable:
-                reachable.add(nxt)
+        for nxt in edges.get(frontier.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
                 frontier.append(nxt)
-    for name in states:
-        if name not in reachable:
-            raise fail("unreachable state: no transition leads to it from the initial state", f"state {name!r}")
-    terminals = {n for n, s in states.items() if s.terminal}
-    if not terminals:
-        raise fail("no terminal state: an instance could never finish", "states")
+    return seen
 
-    # every state must be able to finish: walk backwards from the terminal states
-    incoming: dict[str, set[str]] = defaultdict(set)
+
+def _check_reachable(spec: ProcedureSpec, outgoing: Graph) -> None:
+    """Every state can be reached from the initial state."""
+    reachable = _closure({spec.initial}, outgoing)
+    for name in spec.states:
+        if name not in reachable:
+            raise _Defect("unreachable state: no transition leads to it from the initial state", f"state {name!r}")
+
+
+def _check_can_finish(spec: ProcedureSpec, outgoing: Graph) -> None:
+    """There is a terminal state, and every state can reach one (walking backwards from the terminals)."""
+    terminals = {n for n, s in spec.states.items() if s.terminal}
+    if not terminals:
+        raise _Defect("no terminal state: an instance could never finish", "states")
+    incoming: Graph = defaultdict(set)
     for src, dests in outgoing.items():
         for d in dests:
             incoming[d].add(src)
-    can_finish = set(terminals)
-    frontier = list(terminals)
-    while frontier:
-        for prev in incoming[frontier.pop()]:
-            if prev not in can_finish:
-                can_finish.add(prev)
-                frontier.append(prev)
-    for name in states:
+    can_finish = _closure(terminals, incoming)
+    for name in spec.states:
         if name not in can_finish:
-            reason = ("trap state: not terminal and no transition leaves it" if not outgoing[name]
+            reason = ("trap state: not terminal and no transition leaves it" if not outgoing.get(name)
                       else "trap state: no terminal state can be reached from it")
-            raise fail(reason, f"state {name!r}")
+            raise _Defect(reason, f"state {name!r}")

@@ -78,6 +78,7 @@ def upgrade() -> None:
         sa.Column("trigger", sa.String(64), primary_key=True),
         sa.Column("state", sa.String(64), nullable=False),
         sa.Column("due_at", sa.String(32), nullable=False),
+        sa.Column("entered_seq", sa.Integer, nullable=False),
     )
     op.create_index("ix_collegium_timers_due", "collegium_timers", ["due_at"])
     op.create_table(
