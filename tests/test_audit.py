@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from collegium import Engine
-from collegium.engine.schema import events
+from collegium.engine.schema import events, instances
 from collegium.engine.sqlstore import SqlStore
 from tests.conftest import to_deliberation
 
@@ -63,6 +63,13 @@ def edit_facts(conn: sa.Connection, iid: str) -> None:
                  {"f": '{"title":"something else"}', "i": iid})
 
 
+def column_edit(column: str, value: object) -> Tamper:
+    def edit(conn: sa.Connection, iid: str) -> None:
+        conn.execute(sa.update(instances).where(instances.c.id == iid).values({column: value}))
+    edit.__name__ = f"edit_{column}"
+    return edit
+
+
 CASES: list[tuple[Tamper, int | None, str]] = [
     (edit_payload, 4, "edited"),
     (edit_actor, 4, "edited"),
@@ -72,6 +79,12 @@ CASES: list[tuple[Tamper, int | None, str]] = [
     (insert_row, 7, "does not link to the event before it"),
     (edit_state, None, "instance row was edited"),
     (edit_facts, None, "instance row was edited"),
+    (column_edit("pack_version", "2099.1"), 1, "instance's identity was edited"),
+    (column_edit("procedure_version", 7), 1, "instance's identity was edited"),
+    (column_edit("parent_id", "someone-else"), 1, "instance's identity was edited"),
+    (column_edit("created_at", "2020-01-01T00:00:00.000000Z"), 1, "instance's identity was edited"),
+    (column_edit("version", 99), None, "version or last-update time differs"),
+    (column_edit("updated_at", "2030-01-01T00:00:00.000000Z"), None, "version or last-update time differs"),
 ]
 
 

@@ -60,9 +60,18 @@ def test_valid_definitions_load() -> None:
     assert reg.compiled("tiny").plan("open", "finish") is not None
 
 
+def test_a_trigger_without_a_role_rule_is_refused() -> None:
+    # the role rule used as a branch condition no longer blocks, so the trigger would be open to anyone
+    branched = PROC.replace("rules: [R-COUNT]", "rules: [R-COUNT], when: R-ROLE") + (
+        "  - {trigger: finish, source: open, dest: open, roles: [chair], rules: [R-COUNT]}\n")
+    with pytest.raises(DefinitionError, match="trigger 'finish' is guarded by no rule of kind 'role'"):
+        load(branched)
+    with pytest.raises(DefinitionError, match="trigger 'start' is guarded by no rule of kind 'role'"):
+        load(pack=PACK.replace('triggers: ["*"]', "triggers: [finish]"))
+
+
 def test_valid_timer_and_branches_load() -> None:
     branched = TIMED.replace("rules: [R-COUNT]", "rules: [R-COUNT], when: R-COUNT") + (
-        "  - {trigger: finish, source: open, dest: done, roles: [chair], rules: [R-COUNT], when: R-ROLE}\n"
         "  - {trigger: finish, source: open, dest: open, roles: [chair], rules: [R-COUNT]}\n")
     reg = load(branched)
     assert reg.compiled("tiny").plan("open", "lapse") is not None

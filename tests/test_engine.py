@@ -262,3 +262,32 @@ def test_deferred_matter_is_deliberated_with_the_current_members(engine: Engine,
     assert deliberation is not None and deliberation.facts["missing"] == ["m10"]
     engine.fire(iid, "consult", "sec", {"member": "m10", "view": "agree"})
     assert engine.fire(iid, "schedule", "sec", {"meeting_at": "2026-04-01T09:00+08:00"}).instance.state == "scheduled"
+
+
+def test_the_latest_pack_version_is_the_highest_not_the_last_loaded() -> None:
+    registry = Registry.builtin()
+    text = registry.definitions[f"pack:{registry.pack('party-committee').key}"].text
+    for version in ("2026.10", "2026.9", "2025.12"):
+        registry.add_pack_text(text.replace('version: "2026.1"', f'version: "{version}"'))
+    assert registry.pack("party-committee").version == "2026.10"
+    assert registry.compiled("major_decision").pack.version == "2026.10"
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda e, i: e.fire(i, "consult", "sec", [("member", "m1")]), "data must be a mapping"),
+    (lambda e, i: e.fire(i, ["consult"], "sec"), "trigger must be non-empty text"),
+    (lambda e, i: e.fire(i, "consult", ""), "an actor"),
+    (lambda e, i: e.fire(i, "consult", "@system", {"member": "m1", "view": "agree"}), "reserved"),
+    (lambda e, i: e.fire(i, "consult", "sec", {"member": "m1", "view": "agree"}, idempotency_key="timer:x"),
+     "reserved for the engine's timers"),
+    (lambda e, i: e.check(i, "consult", "sec", "member=m1"), "data must be a mapping"),
+    (lambda e, i: e.start("major_decision", "@system", {}), "reserved"),
+    (lambda e, i: e.start("major_decision", "sec", ["title"]), "data must be a mapping"),
+    (lambda e, i: e.available(123, "sec"), "instance must be non-empty text"),
+])
+def test_wrong_argument_types_are_bad_input(engine: Engine, call: object, message: str) -> None:
+    iid = to_deliberation(engine)
+    before = snapshot(engine, iid)
+    with pytest.raises(InvalidInput, match=message):
+        call(engine, iid)  # type: ignore[operator]
+    assert snapshot(engine, iid) == before

@@ -1,9 +1,15 @@
 """The tamper-evident log: each event carries the hash of the one before it in its instance's chain.
 
 An instance's chain starts from :data:`GENESIS`; each event's hash is SHA-256 over a canonical JSON
-encoding of its content and the previous hash; the instance row keeps the hash of the last event and the
-SHA-256 of its facts, so editing, deleting, inserting or reordering any event — or editing the instance
-row itself — breaks verification. Verification needs only the stored rows: it can run offline.
+encoding of its content, the instance's identity (procedure and pack with their versions, parent, creation
+time) and the previous hash; the instance row keeps the hash of the last event, and each event the SHA-256
+of the facts it left. Editing, deleting, inserting or reordering any event — or editing any column of the
+instance row — breaks verification, which needs only the stored rows and can run offline.
+
+What a hash chain alone cannot show: an instance removed together with all its events, or a chain
+rewritten from start to end by someone who recomputes every hash (the hashes carry no secret key).
+Anchoring the head hashes outside the database — printing them in the minutes, or publishing them —
+closes both.
 """
 
 from __future__ import annotations
@@ -34,23 +40,28 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def identity(inst: InstanceRecord) -> list[Any]:
+    """The columns of an instance that never change: part of every event's hash."""
+    return [inst.procedure, inst.procedure_version, inst.pack, inst.pack_version, inst.parent_id, inst.created_at]
+
+
 def event_hash(*, instance_id: str, seq: int, trigger: str, actor: str, source: str | None, dest: str,
                at: str, texts: tuple[str, str, str], facts_sha: str, prev_hash: str,
-               idempotency_key: str | None) -> str:
+               idempotency_key: str | None, ident: list[Any]) -> str:
     """SHA-256 over the event's fields; ``texts`` are the canonical JSON of its data, verdict and effects."""
     return digest(canonical([instance_id, seq, trigger, actor, source, dest, at, *texts, facts_sha, idempotency_key,
-                             prev_hash]))
+                             ident, prev_hash]))
 
 
 def event_texts(data: Any, verdict: Any, effects: Any) -> tuple[str, str, str]:
     return canonical(data), canonical(verdict), canonical(effects)
 
 
-def rehash(e: EventRecord) -> str:
-    """Recompute an event's hash from its decoded content (never from cached texts)."""
+def rehash(e: EventRecord, inst: InstanceRecord) -> str:
+    """Recompute an event's hash from its decoded content (never from cached texts) and its instance row."""
     return event_hash(instance_id=e.instance_id, seq=e.seq, trigger=e.trigger, actor=e.actor, source=e.source,
                       dest=e.dest, at=e.at, texts=event_texts(e.data, e.verdict, e.effects), facts_sha=e.facts_sha,
-                      prev_hash=e.prev_hash, idempotency_key=e.idempotency_key)
+                      prev_hash=e.prev_hash, idempotency_key=e.idempotency_key, ident=identity(inst))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +115,9 @@ def verify(instances: Iterable[InstanceRecord], events: Iterable[EventRecord]) -
                                                          "inserted or out of order")
         elif e.prev_hash != prev.get(e.instance_id, GENESIS):
             problem = AuditProblem(e.instance_id, e.seq, "does not link to the event before it")
-        elif rehash(e) != e.hash:
-            problem = AuditProblem(e.instance_id, e.seq, "content does not match its hash: the event was edited")
+        elif rehash(e, heads[e.instance_id]) != e.hash:
+            problem = AuditProblem(e.instance_id, e.seq, "content does not match its hash: the event or its "
+                                                         "instance's identity was edited")
         else:
             expected_seq[e.instance_id] = want + 1
             prev[e.instance_id] = e.hash
@@ -118,6 +130,9 @@ def verify(instances: Iterable[InstanceRecord], events: Iterable[EventRecord]) -
             elif inst.event_count != tail.seq or inst.head_hash != tail.hash:
                 problem = AuditProblem(inst.id, tail.seq, f"instance records {inst.event_count} events but the "
                                                           f"chain ends at {tail.seq}: events were removed or added")
+            elif inst.version != tail.seq or inst.updated_at != tail.at:
+                problem = AuditProblem(inst.id, None, "version or last-update time differs from its chain: "
+                                                      "the instance row was edited")
             elif inst.state != tail.dest:
                 problem = AuditProblem(inst.id, None, f"state {inst.state!r} differs from its last event "
                                                       f"({tail.dest!r}): the instance row was edited")

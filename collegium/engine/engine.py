@@ -18,7 +18,7 @@ from typing import Any
 
 from collegium._i18n import message
 from collegium.engine import effects as fx
-from collegium.engine.audit import GENESIS, AuditReport, canonical, digest, event_hash, event_texts, verify
+from collegium.engine.audit import GENESIS, AuditReport, canonical, digest, event_hash, event_texts, identity, verify
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
 from collegium.engine.context import SYSTEM_ACTOR, Context
 from collegium.engine.governance import Body
@@ -96,6 +96,22 @@ def _stored_verdict(verdict: Verdict) -> list[list[Any]]:
     return [[r.rule_id, r.passed, r.applicable, r.severity, r.detail, r.params] for r in verdict.results]
 
 
+def _checked(actor: object, data: object, **names: object) -> Mapping[str, Any]:
+    """Refuse arguments of the wrong type at the API boundary with :class:`InvalidInput`, not a TypeError."""
+    if not isinstance(actor, str) or not actor.strip():
+        raise InvalidInput("an actor (a person's id) is required")
+    if actor == SYSTEM_ACTOR:
+        raise InvalidInput(f"{SYSTEM_ACTOR} is reserved for the engine's own timers")
+    for what, value in names.items():
+        if not isinstance(value, str) or not value:
+            raise InvalidInput(f"{what} must be non-empty text, not {value!r}")
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping) or not all(isinstance(k, str) for k in data):
+        raise InvalidInput(f"data must be a mapping of names to values, not {type(data).__name__}")
+    return data
+
+
 class Engine:
     """The library face of Collegium. Holds no global state: everything comes in through the constructor.
 
@@ -163,9 +179,10 @@ class Engine:
     def start(self, procedure: str, actor: str, data: Mapping[str, Any] | None = None, *,
               instance_id: str | None = None, version: int | None = None) -> Outcome:
         """Start an instance of ``procedure`` (its latest version, under its pack's latest version)."""
+        data = _checked(actor, data, procedure=procedure, **({"instance_id": instance_id} if instance_id else {}))
         proc = self.registry.compiled(procedure, version)
         plan = proc.start_plan
-        payload = fx.normalize(proc, plan, data or {})
+        payload = fx.normalize(proc, plan, data)
         new_id = instance_id or self.ids.new_id(proc.spec.id)
         now = self.clock.now()
         try:
@@ -192,13 +209,12 @@ class Engine:
         Raises :class:`TransitionNotAllowed`, :class:`InvalidInput` or :class:`RuleViolation` without writing
         anything. With an ``idempotency_key`` already used on this instance, returns the first outcome again.
         """
-        if idempotency_key is not None and not 0 < len(idempotency_key) <= 128:
-            raise InvalidInput("an idempotency key has 1 to 128 characters")
-        if actor == SYSTEM_ACTOR:
-            raise InvalidInput(f"{SYSTEM_ACTOR} is reserved for the engine's own timers")
+        data = _checked(actor, data, instance=instance_id, trigger=trigger)
+        if idempotency_key is not None and not (isinstance(idempotency_key, str) and 0 < len(idempotency_key) <= 128):
+            raise InvalidInput("an idempotency key is text of 1 to 128 characters")
         if idempotency_key is not None and idempotency_key.startswith("timer:"):
             raise InvalidInput("idempotency keys starting with 'timer:' are reserved for the engine's timers")
-        return self._fire(instance_id, trigger, actor, data or {}, idempotency_key, None)
+        return self._fire(instance_id, trigger, actor, data, idempotency_key, None)
 
     def _fire(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any], idempotency_key: str | None,
               now: dt.datetime | None, *, timer: TimerRecord | None = None) -> Outcome:
@@ -226,12 +242,14 @@ class Engine:
 
     def check(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any] | None = None) -> Verdict:
         """Dry run: the verdict ``fire`` would reach, without firing or writing anything."""
+        data = _checked(actor, data, instance=instance_id, trigger=trigger)
         with self.store.unit(write=False) as unit:
             rec = unit.load(instance_id)
-            return self._prepare(rec, trigger, actor, data or {}, unit, complete=True).verdict
+            return self._prepare(rec, trigger, actor, data, unit, complete=True).verdict
 
     def available(self, instance_id: str, actor: str) -> list[Availability]:
         """Each trigger that leaves the current state, and whether ``actor`` could fire it now (no data)."""
+        _checked(actor, None, instance=instance_id)
         with self.store.unit(write=False) as unit:
             rec = unit.load(instance_id)
             proc = self._proc(rec)
@@ -269,8 +287,6 @@ class Engine:
 
     def _prepare(self, rec: InstanceRecord, trigger: str, actor: str, data: Mapping[str, Any], unit: Unit, *,
                  complete: bool, now: dt.datetime | None = None) -> _Prepared:
-        if not isinstance(actor, str) or not actor:
-            raise InvalidInput("an actor is required")
         proc = self._proc(rec)
         plan = proc.plan(rec.state, trigger)
         if plan is None:
@@ -351,7 +367,8 @@ class Engine:
         facts_sha = digest(rec.facts_json)
         texts = event_texts(data, verdict, effects)
         h = event_hash(instance_id=rec.id, seq=seq, trigger=trigger, actor=actor, source=source, dest=rec.state,
-                       at=at, texts=texts, facts_sha=facts_sha, prev_hash=prev, idempotency_key=key)
+                       at=at, texts=texts, facts_sha=facts_sha, prev_hash=prev, idempotency_key=key,
+                       ident=identity(rec))
         rec.head_hash = h
         rec.event_count = seq
         return EventRecord(rec.id, seq, trigger, actor, source, rec.state, at, data, verdict, facts_sha, prev, h,

@@ -9,6 +9,7 @@ pack and procedure versions it started under.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
@@ -111,6 +112,12 @@ class CompiledProcedure:
                 tuple(r for r in rules_for(trigger, own) if r.id not in branch_ids),
                 tuple((compiled[t.when] if t.when else None, t.dest) for t in group),
                 frozenset(first.data), inputs, first.effects)
+        for plan in (self.start_plan, *self.plans.values()):
+            if not any(rule.spec.check.kind == "role" for rule in plan.rules):
+                raise DefinitionError(
+                    f"trigger {plan.trigger!r} is guarded by no rule of kind 'role', so anyone could fire it; "
+                    f"add one to pack {pack.key} (e.g. guards: [{{procedure: {spec.id}, triggers: ['*']}}])",
+                    source=source)
         self.machine = CompiledMachine(spec)
 
     @property
@@ -122,6 +129,11 @@ class CompiledProcedure:
 
     def triggers_from(self, state: str) -> list[str]:
         return [t for (s, t) in self.plans if s == state]
+
+
+def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key of a pack version: numeric parts compare as numbers ("2026.10" after "2026.9")."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.findall(r"\d+|[^\d.\-_]+", version))
 
 
 def _sha(text: str) -> str:
@@ -199,7 +211,7 @@ class Registry:
         if not versions:
             raise NotFound(f"no rule pack {pack_id!r}")
         if version is None:
-            return list(versions.values())[-1]
+            return versions[max(versions, key=version_order)]
         try:
             return versions[version]
         except KeyError:
