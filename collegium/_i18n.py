@@ -64,6 +64,7 @@ _CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "expression.ok": ("{expr} holds", "{expr} 成立"),
     "expression.bad": ("{expr} does not hold ({facts})", "{expr} 不成立（{facts}）"),
     "not_applicable": ("does not apply here", "此处不适用"),
+    "needs_data": ("judged when the command gives {facts}", "待本操作提供 {facts} 后判断"),
     # engine messages
     "transition.not_allowed": ("{trigger!r} is not allowed in state {state!r}; allowed: {allowed}",
                                "状态 {state!r} 下不能执行 {trigger!r}；可执行：{allowed}"),

@@ -291,3 +291,47 @@ def test_wrong_argument_types_are_bad_input(engine: Engine, call: object, messag
     with pytest.raises(InvalidInput, match=message):
         call(engine, iid)  # type: ignore[operator]
     assert snapshot(engine, iid) == before
+
+
+def test_an_idempotency_key_belongs_to_one_command(engine: Engine, clock: ManualClock) -> None:
+    iid = to_meeting(engine, clock)
+    engine.fire(iid, "vote", "m1", {"choice": "agree"}, idempotency_key="k")
+    assert engine.fire(iid, "vote", "m1", {"choice": "agree"}, idempotency_key="k").replayed
+    for trigger, actor, data in [("close_ballot", "sec", {}), ("vote", "m2", {"choice": "agree"}),
+                                 ("vote", "m1", {"choice": "oppose"})]:
+        with pytest.raises(InvalidInput, match="already used"):
+            engine.fire(iid, trigger, actor, data, idempotency_key="k")
+    assert engine.get(iid).facts["ballot"]["votes"] == {"m1": "agree"}
+
+
+def test_dry_run_refuses_what_fire_refuses(engine: Engine, clock: ManualClock) -> None:
+    iid = to_meeting(engine, clock)
+    with pytest.raises(InvalidInput, match="choice 'maybe' is not one of: agree, oppose, abstain"):
+        engine.check(iid, "vote", "m1", {"choice": "maybe"})
+    with pytest.raises(InvalidInput, match="choice 'maybe'"):
+        engine.fire(iid, "vote", "m1", {"choice": "maybe"})
+
+
+def test_available_waits_for_data_it_does_not_have(engine: Engine, clock: ManualClock) -> None:
+    iid = to_deliberation(engine)
+    consult = {a.trigger: a for a in engine.available(iid, "sec")}["consult"]
+    assert consult.allowed
+    pending = consult.verdict.result("R-CONSULTEE")
+    assert pending is not None and not pending.applicable and pending.detail == "needs_data"
+    assert pending.message() == "judged when the command gives member"
+    consult_all(engine, iid)
+    engine.fire(iid, "schedule", "sec", {"meeting_at": "2026-03-05T09:00+08:00"})
+    early = {a.trigger: a for a in engine.available(iid, "sec")}["open_meeting"]
+    assert not early.allowed and early.verdict.failures[0].message() == (
+        "the meeting is set for 2026-03-05T01:00:00+00:00; it cannot open earlier")
+    clock.advance(dt.timedelta(days=3))
+    opening = {a.trigger: a for a in engine.available(iid, "sec")}["open_meeting"]
+    assert opening.allowed and opening.verdict.result("R-QUORUM-SC").detail == "needs_data"  # type: ignore[union-attr]
+
+
+def test_callers_get_copies_not_the_stored_facts(engine: Engine, clock: ManualClock) -> None:
+    iid = to_meeting(engine, clock)
+    view = engine.get(iid)
+    view.facts["meeting"]["attendance"]["m1"] = "absent"
+    assert engine.get(iid).facts["meeting"]["attendance"]["m1"] == "present"
+    assert engine.verify_audit().ok

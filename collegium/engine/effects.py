@@ -72,6 +72,7 @@ def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | Non
 def normalize(proc: CompiledProcedure, plan: Plan, data: Mapping[str, Any], *, complete: bool = True) -> dict[str, Any]:
     """Check a command's payload against what the trigger accepts; return it with canonical values."""
     accepted = plan.accepted
+    choices = _input_values(plan.effects)
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key not in accepted:
@@ -81,12 +82,23 @@ def normalize(proc: CompiledProcedure, plan: Plan, data: Mapping[str, Any], *, c
             continue
         spec = proc.spec.facts.get(key)
         kind: FactType = spec.type if spec is not None else plan.inputs[key]
-        out[key] = _coerce(key, kind, value, spec.values if spec is not None else None)
+        out[key] = _coerce(key, kind, value, spec.values if spec is not None else choices.get(key))
     if complete:
         for effect in plan.effects:
             for key in REQUIRED_INPUTS.get(effect.kind, ()):
                 if key not in out:
                     raise InvalidInput(f"{plan.trigger!r} needs {key!r}")
+    return out
+
+
+def _input_values(effects: tuple[Effect, ...]) -> dict[str, tuple[str, ...]]:
+    """The values an effect's text inputs may take (a consultation's view, a vote's choice)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for effect in effects:
+        if isinstance(effect, ConsultEffect):
+            out["view"] = effect.views
+        elif isinstance(effect, CastVoteEffect):
+            out["choice"] = effect.choices
     return out
 
 
@@ -118,19 +130,13 @@ def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str,
     spawns: list[SpawnEffect] = []
     for effect in effects:
         if isinstance(effect, ConsultEffect):
-            view = data["view"]
-            if view not in effect.views:
-                raise InvalidInput(f"view {view!r} is not one of: {', '.join(effect.views)}")
-            entry = {"view": view, "by": actor, "at": format_time(now)}
+            entry = {"view": data["view"], "by": actor, "at": format_time(now)}
             if data.get("note"):
                 entry["note"] = data["note"]
             facts["consultations"] = {**(facts.get("consultations") or {}), data["member"]: entry}
         elif isinstance(effect, CastVoteEffect):
-            choice = data["choice"]
-            if choice not in effect.choices:
-                raise InvalidInput(f"choice {choice!r} is not one of: {', '.join(effect.choices)}")
             ballot = dict(facts.get("ballot") or {})
-            ballot["votes"] = {**(ballot.get("votes") or {}), actor: choice}
+            ballot["votes"] = {**(ballot.get("votes") or {}), actor: data["choice"]}
             facts["ballot"] = ballot
         elif isinstance(effect, TallyEffect):
             ballot = dict(facts.get("ballot") or {})

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+import orjson
+
 from collegium._i18n import message
 from collegium.engine import effects as fx
 from collegium.engine.audit import GENESIS, AuditReport, canonical, digest, event_hash, event_texts, identity, verify
@@ -55,8 +57,10 @@ class Instance:
 
     @classmethod
     def of(cls, r: InstanceRecord) -> Instance:
+        """A view with its own copy of the facts, so no caller can change what a store holds."""
+        facts = orjson.loads(r.facts_json if r.facts_json is not None else canonical(r.facts))
         return cls(r.id, r.procedure, r.procedure_version, r.pack, r.pack_version, r.state, r.version,
-                   MappingProxyType(r.facts), r.parent_id, r.created_at, r.updated_at, r.event_count)
+                   MappingProxyType(facts), r.parent_id, r.created_at, r.updated_at, r.event_count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +74,14 @@ class Outcome:
     replayed: bool = False
 
 
+#: Facts derived from a meeting's attendance: not known before the command that opens the meeting.
+MEETING_FACTS = frozenset({"n", "present", "recused", "eligible_voters"})
+
+
 @dataclass(frozen=True, slots=True)
 class Availability:
-    """Whether ``trigger`` would pass now for an actor, and the verdict saying why (or why not)."""
+    """Whether ``trigger`` could be fired now by an actor: ``allowed`` when no rule that can be judged without
+    the command's data refuses it; the verdict marks the rules that wait for the data (``needs_data``)."""
 
     trigger: str
     allowed: bool
@@ -198,7 +207,9 @@ class Engine:
                 timers = {rec.id: timers_for(proc, rec, now)} if proc.spec.states[rec.state].timers else {}
                 unit.commit(Write(None, None, (rec,), (event,), timers, self._definitions_of(proc)))
         except StaleVersion:
-            raise InvalidInput(f"an instance {new_id!r} already exists") from None
+            if self.store.state_of(new_id) is not None:
+                raise InvalidInput(f"an instance {new_id!r} already exists") from None
+            raise ConcurrentUpdate(f"could not start {new_id!r}: the database was busy") from None
         self._saved_definitions.update(f"{kind}:{key}" for kind, key, _, _ in self._definitions_of(proc))
         return Outcome(Instance.of(rec), event, verdict)
 
@@ -227,11 +238,16 @@ class Engine:
                     if idempotency_key is not None:
                         done = unit.find_event(instance_id, idempotency_key)
                         if done is not None:
+                            self._same_command(rec, done, trigger, actor, data)
                             return self._replay(rec, done)
                     prep = self._prepare(rec, trigger, actor, data, unit, complete=True, now=now)
                     if not prep.verdict.passed:
                         raise RuleViolation(prep.verdict)
-                    dest = prep.proc.machine.move(rec.state, trigger, prep.branch_passed)
+                    try:
+                        dest = prep.proc.machine.move(rec.state, trigger, prep.branch_passed)
+                    except LookupError:  # no branch taken: load-time checks require a fallback, so defensive
+                        raise TransitionNotAllowed(f"{trigger!r} found no branch to take from {rec.state!r}",
+                                                   state=rec.state, trigger=trigger) from None
                     outcome = self._commit(rec, prep, dest, actor, idempotency_key, unit)
             except StaleVersion:
                 continue
@@ -304,7 +320,12 @@ class Engine:
         staged = complete and fx.stage(plan, facts, payload, body_id, unit.body, now)
         view = {**facts, **{k: v for k, v in payload.items() if k not in plan.data}}
         ctx = self._context(proc, rec.id, rec.state, trigger, actor, view, now, unit, staged)
-        results = [rule.evaluate(ctx, plan.roles) for rule in plan.rules]
+        if complete:
+            results = [rule.evaluate(ctx, plan.roles) for rule in plan.rules]
+        else:  # a dry run without data: rules that read what the data would give wait for it
+            missing = plan.accepted | (MEETING_FACTS if plan.stages_meeting else frozenset())
+            results = [rule.pending(rule.reads & missing) if rule.reads & missing else rule.evaluate(ctx, plan.roles)
+                       for rule in plan.rules]
         passed: set[str] = set()
         for rule, _dest in plan.branches:
             if rule is None:
@@ -373,6 +394,20 @@ class Engine:
         rec.event_count = seq
         return EventRecord(rec.id, seq, trigger, actor, source, rec.state, at, data, verdict, facts_sha, prev, h,
                            key, effects, texts)
+
+    def _same_command(self, rec: InstanceRecord, event: EventRecord, trigger: str, actor: str,
+                      data: Mapping[str, Any]) -> None:
+        """A reused idempotency key must come with the command it was first used for."""
+        same = event.trigger == trigger and event.actor == actor
+        plan = self._proc(rec).plan(event.source or "", trigger) if same else None
+        if plan is not None:
+            try:
+                same = fx.normalize(self._proc(rec), plan, data, complete=False) == event.data
+            except InvalidInput:
+                same = False
+        if not same:
+            raise InvalidInput(f"idempotency key {event.idempotency_key!r} was already used on {rec.id!r} for "
+                               f"another command ({event.trigger} by {event.actor})")
 
     def _replay(self, rec: InstanceRecord, event: EventRecord) -> Outcome:
         pack = self.registry.pack(rec.pack, rec.pack_version)

@@ -42,6 +42,10 @@ class Plan:
     def accepted(self) -> frozenset[str]:
         return self.data | frozenset(self.inputs)
 
+    @property
+    def stages_meeting(self) -> bool:
+        return any(effect.kind == "open_meeting" for effect in self.effects)
+
 
 @dataclass(frozen=True, slots=True)
 class Definition:

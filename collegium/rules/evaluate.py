@@ -8,6 +8,7 @@ rule-engine under a typed context (unknown symbols fail here, at load time, not 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -60,9 +61,10 @@ _EMPTY: tuple[Any, ...] = (None, "", (), [], {})
 class CompiledRule:
     """A rule ready to evaluate: applicability test plus one check function."""
 
-    __slots__ = ("_check", "_explain", "_unless", "_when", "citation", "id", "severity", "spec", "title")
+    __slots__ = ("_check", "_explain", "_unless", "_when", "citation", "id", "reads", "severity", "spec", "title")
 
-    def __init__(self, spec: RuleSpec, check: CheckFn, explain: tuple[str, ...] = ()) -> None:
+    def __init__(self, spec: RuleSpec, check: CheckFn, explain: tuple[tuple[str, bool], ...] = (),
+                 reads: frozenset[str] = frozenset()) -> None:
         self.spec = spec
         self.id = spec.id
         self.severity = spec.severity
@@ -72,12 +74,19 @@ class CompiledRule:
         self._unless = tuple((k, frozenset(v)) for k, v in spec.unless.items())
         self._check = check
         self._explain = explain  # facts named by the rule's own failure text
+        self.reads = reads  # every fact the rule looks at
 
     def applies(self, ctx: FactSource) -> bool:
         for name, values in self._when:
             if ctx.get(name) not in values:
                 return False
         return all(ctx.get(name) not in values for name, values in self._unless)
+
+    def pending(self, missing: frozenset[str]) -> RuleResult:
+        """The result of a rule that cannot be judged yet: it reads facts the command's data would supply."""
+        names = ", ".join(sorted(missing))
+        return RuleResult(self.id, True, self.severity, self.title, self.citation, "needs_data", {"facts": names},
+                          applicable=False)
 
     def evaluate(self, ctx: FactSource, allowed_roles: tuple[str, ...] = ()) -> RuleResult:
         if not self.applies(ctx):
@@ -87,7 +96,8 @@ class CompiledRule:
         if not passed and self.spec.explain is not None:
             detail = "custom"
             params = {"template_en": self.spec.explain.en, "template_zh": self.spec.explain.zh,
-                      **{name: _display(ctx.get(name)) for name in self._explain}}
+                      **{name: _display(ctx.time(name) if is_time else ctx.get(name))
+                         for name, is_time in self._explain}}
         return RuleResult(self.id, passed, self.severity, self.title, self.citation, detail, params, facts)
 
 
@@ -157,7 +167,7 @@ class RuleCompiler:
     # -- compile ------------------------------------------------------------------------------
     def compile(self, rule: RuleSpec) -> CompiledRule:
         for name in (*rule.when, *rule.unless):
-            self._need(rule, name)
+            self._need(rule, name, "string", "integer", "boolean")
         check = rule.check
         fn: CheckFn
         if isinstance(check, RequiredCheck):
@@ -178,10 +188,26 @@ class RuleCompiler:
             fn = self._state(rule, check)
         else:
             fn = self._expression(rule, check)
-        return CompiledRule(rule, fn, self._explain_fields(rule))
+        return CompiledRule(rule, fn, self._explain_fields(rule), self._reads(rule))
 
-    def _explain_fields(self, rule: RuleSpec) -> tuple[str, ...]:
-        """The facts a rule's failure text names; each must be a plain {name} of a known fact."""
+    def _reads(self, rule: RuleSpec) -> frozenset[str]:
+        """The facts a rule looks at (for a dry run without data: which rules must wait for it)."""
+        check = rule.check
+        names: set[str] = {*rule.when, *rule.unless}
+        if isinstance(check, ExpressionCheck):
+            names.update(n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", check.expr) if n in self.facts)
+        elif isinstance(check, RoleCheck):
+            names.update(("actor", "actor_roles"))
+        else:
+            for field in ("facts", "count", "base", "set", "of", "value", "collection", "fact", "start", "end",
+                          "instance"):
+                value = getattr(check, field, None)
+                names.update(value if isinstance(value, tuple) else (value,) if isinstance(value, str) else ())
+        names.discard("now")
+        return frozenset(names)
+
+    def _explain_fields(self, rule: RuleSpec) -> tuple[tuple[str, bool], ...]:
+        """The facts a rule's failure text names, each with whether it is a time; plain {name}s of known facts."""
         if rule.explain is None:
             return ()
         names: list[str] = []
@@ -197,7 +223,7 @@ class RuleCompiler:
                     raise self._fail(rule, f"explain placeholder {{{name}}} must be a plain fact name")
                 self._need(rule, name)
                 names.append(name)
-        return tuple(dict.fromkeys(names))
+        return tuple((name, self.facts[name] == "datetime") for name in dict.fromkeys(names))
 
     def _required(self, rule: RuleSpec, check: RequiredCheck) -> CheckFn:
         for name in check.facts:
@@ -290,7 +316,7 @@ class RuleCompiler:
         return run
 
     def _one_of(self, rule: RuleSpec, check: OneOfCheck) -> CheckFn:
-        self._need(rule, check.fact)
+        self._need(rule, check.fact, "string", "integer", "boolean")
         name, allowed = check.fact, frozenset(check.values)
         label = self._label(name)
         shown = ", ".join(str(v) for v in check.values)
