@@ -187,3 +187,13 @@ def test_builtin_definitions_carry_bilingual_titles_and_citations() -> None:
     for proc in reg.procedures():
         for state in proc.states.values():
             assert state.label.en and state.label.zh
+
+
+def test_engine_parameters_have_their_types() -> None:
+    reg = Registry.builtin()
+    text = reg.definitions[f"pack:{reg.pack('party-committee').key}"].text
+    broken = text.replace("  recusal_reduces_n:\n    value: true", '  recusal_reduces_n:\n    value: "false"')
+    assert broken != text
+    reg.add_pack_text(broken.replace('version: "2026.1"', 'version: "2026.2"'))
+    with pytest.raises(DefinitionError, match="parameter 'recusal_reduces_n' must be bool"):
+        reg.compiled("major_decision")

@@ -197,7 +197,7 @@ def test_instance_is_judged_by_the_pack_version_it_started_under(clock: ManualCl
     assert engine.get(new).pack_version == "2027.1"
     for iid in (old, new):
         engine.fire(iid, "prepare", "m1")
-        engine.fire(iid, "start_deliberation", "m1")
+        engine.fire(iid, "start_deliberation", "m1", {"preparation": "done"})
         consult_all(engine, iid)
         engine.fire(iid, "schedule", "sec", {"meeting_at": "2026-03-05T09:00+08:00"})
     clock.advance(dt.timedelta(days=3))
@@ -335,3 +335,37 @@ def test_callers_get_copies_not_the_stored_facts(engine: Engine, clock: ManualCl
     view.facts["meeting"]["attendance"]["m1"] = "absent"
     assert engine.get(iid).facts["meeting"]["attendance"]["m1"] == "present"
     assert engine.verify_audit().ok
+
+
+def test_deliberation_needs_recorded_preparation_and_scheduling_a_time(engine: Engine) -> None:
+    iid = propose(engine)
+    engine.fire(iid, "prepare", "m1")
+    with pytest.raises(RuleViolation, match="R-PREPARED"):
+        engine.fire(iid, "start_deliberation", "m1")
+    engine.fire(iid, "start_deliberation", "m1", {"preparation": "research, expert opinions, NPC and CPPCC views"})
+    consult_all(engine, iid)
+    with pytest.raises(RuleViolation, match="R-MEETING-TIME"):
+        engine.fire(iid, "schedule", "sec")
+
+
+def test_a_correction_is_judged_by_its_own_start_rules_and_only_a_correction_links(engine: Engine,
+                                                                                   clock: ManualClock) -> None:
+    with pytest.raises(InvalidInput, match="does not take 'corrects'"):
+        propose(engine, corrects="major_decision-99")
+    iid = to_meeting(engine, clock)
+    for person in ["sec", "dep", "m1", "m2", "m3", "m4"]:
+        engine.fire(iid, "vote", person, {"choice": "agree"})
+    engine.fire(iid, "close_ballot", "sec")
+    engine.fire(iid, "publish", "sec", {"audience": "public"})
+    engine.fire(iid, "hand_over", "sec")
+    engine.fire(iid, "evaluate", "sec", {"evaluation": "failed", "finding": "missed"})
+    # the lead member has left the body since: the correction cannot be proposed with them as lead
+    engine.define_body(standing_committee().model_copy(update={"members": standing_committee().members[:-9]}))
+    before = snapshot(engine, iid)
+    with pytest.raises(RuleViolation, match="R-LEAD-MEMBER"):
+        engine.fire(iid, "correct", "sec")
+    assert snapshot(engine, iid) == before and len(engine.instances()) == 1
+    engine.define_body(standing_committee())
+    child = engine.fire(iid, "correct", "sec").started[0]
+    assert [r[0] for r in engine.history(child)[0].verdict] == ["R-ROLE", "R-PROPOSAL", "R-LEAD-MEMBER",
+                                                                "R-PLENARY-MATTER"]

@@ -12,7 +12,7 @@ from collegium.engine import governance as gov
 from collegium.engine.clock import parse_time
 from collegium.workflows.spec import FactType
 
-Directory = Callable[[str], "gov.Body | None"]
+Directory = gov.Directory
 
 #: The engine's own actor, which fires due timers; it holds the role ``system`` and nothing else.
 SYSTEM_ACTOR = "@system"

@@ -8,7 +8,7 @@ applied after the rules passed, so e.g. "one vote each" is judged on the votes c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from collegium.engine import governance as gov
@@ -102,7 +102,7 @@ def _input_values(effects: tuple[Effect, ...]) -> dict[str, tuple[str, ...]]:
     return out
 
 
-Directory = Callable[[str], "gov.Body | None"]
+Directory = gov.Directory
 
 
 def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: str | None,

@@ -147,9 +147,11 @@ class Engine:
 
     @classmethod
     def in_memory(cls, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None) -> Engine:
+        """An engine on a :class:`~collegium.engine.store.MemoryStore`: for tests, simulations, benchmarks."""
         return cls(MemoryStore(), clock=clock, ids=ids, registry=registry)
 
     def close(self) -> None:
+        """Release the store's connections (an engine is also a context manager)."""
         self.store.close()
 
     def __enter__(self) -> Engine:
@@ -165,6 +167,7 @@ class Engine:
         return body
 
     def body(self, body_id: str) -> Body:
+        """The body ``body_id`` with its current members; :class:`NotFound` if there is none."""
         body = self.store.body(body_id)
         if body is None:
             raise NotFound(f"no body {body_id!r}")
@@ -172,12 +175,15 @@ class Engine:
 
     # -- reading ------------------------------------------------------------------------------
     def get(self, instance_id: str) -> Instance:
+        """The instance as it stands now; :class:`NotFound` if there is none."""
         return Instance.of(self.store.load(instance_id))
 
     def history(self, instance_id: str) -> list[EventRecord]:
+        """Every event of an instance, oldest first: who did what, when, with which data and verdict."""
         return self.store.history(instance_id)
 
     def instances(self, procedure: str | None = None, state: str | None = None) -> list[Instance]:
+        """Instances, oldest first, optionally of one procedure and/or in one state."""
         return [Instance.of(r) for r in self.store.instances(procedure, state)]
 
     def verify_audit(self) -> AuditReport:
@@ -352,11 +358,16 @@ class Engine:
             child_facts = {k: prep.facts[k] for k in spawn.copy_facts if k in prep.facts}
             child_facts[spawn.link] = rec.id
             child_id = self.ids.new_id(child_proc.spec.id)
+            child_ctx = self._context(child_proc, child_id, "", child_proc.start_plan.trigger, actor, child_facts,
+                                      now, unit)
+            child_verdict = self._evaluate(child_proc.start_plan, child_ctx)
+            if not child_verdict.passed:  # the child is judged as if proposed by the actor: nothing is written
+                raise RuleViolation(child_verdict)
             child = InstanceRecord(child_id, child_proc.spec.id, child_proc.spec.version, child_proc.pack.id,
                                    child_proc.pack.version, child_proc.spec.initial, 1, child_facts, at, at,
                                    parent_id=rec.id)
             child_events.append(self._chain(child, None, child_proc.start_plan.trigger, actor, at, child_facts,
-                                            [], {"spawned_by": rec.id}, None))
+                                            _stored_verdict(child_verdict), {"spawned_by": rec.id}, None))
             children.append(child)
             definitions += self._definitions_of(child_proc)
         if children:

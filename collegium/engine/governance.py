@@ -8,7 +8,7 @@ they persist and hash as they are.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -48,6 +48,10 @@ class Body(BaseModel):
         return None
 
 
+#: Looks a body up by id (the store's, or a host's directory of people).
+Directory = Callable[[str], "Body | None"]
+
+
 def snapshot(body: Body) -> dict[str, list[Any]]:
     """Membership frozen when a meeting opens: person -> [role, voting]."""
     return {m.person: [m.role, m.voting] for m in body.members}
@@ -69,10 +73,12 @@ def build_attendance(body: Body, given: Mapping[str, Any]) -> dict[str, str]:
 
 
 def voting_members(meeting: Mapping[str, Any]) -> list[str]:
+    """The voting seats of a meeting's frozen membership."""
     return [p for p, (_, voting) in meeting["members"].items() if voting]
 
 
 def recused(meeting: Mapping[str, Any]) -> list[str]:
+    """Voting members who left the matter (回避): they neither vote nor count as present."""
     att = meeting["attendance"]
     return [p for p in voting_members(meeting) if att.get(p) == "recused"]
 
@@ -90,6 +96,7 @@ def eligible_voters(meeting: Mapping[str, Any]) -> list[str]:
 
 
 def tally(votes: Mapping[str, str], choices: tuple[str, ...] = ("agree", "oppose", "abstain")) -> dict[str, int]:
+    """Votes per choice, every choice present (zero when nobody chose it)."""
     counts = dict.fromkeys(choices, 0)
     for choice in votes.values():
         counts[choice] = counts.get(choice, 0) + 1

@@ -58,13 +58,6 @@ class CompiledMachine:
         self.procedure = spec.key
         CompiledMachine.built += 1
 
-    def can_fire(self, state: str, trigger: str) -> bool:
-        event = self._machine.events.get(trigger)
-        return event is not None and state in event.transitions
-
-    def triggers_from(self, state: str) -> list[str]:
-        return [name for name, event in self._machine.events.items() if state in event.transitions]
-
     def move(self, state: str, trigger: str, passed: frozenset[str]) -> str:
         """Return the state that ``trigger`` leads to from ``state`` given the rules that passed."""
         cursor = _Cursor(state)

@@ -25,6 +25,11 @@ from collegium.rules.model import RulePackSpec
 from collegium.workflows.check import check_procedure
 from collegium.workflows.spec import EFFECT_INPUTS, Effect, FactType, ProcedureSpec, TransitionSpec
 
+#: Pack parameters the engine itself reads, with their types (every other parameter is for rules: $name).
+ENGINE_PARAMETERS: dict[str, type] = {
+    "recusal_reduces_n": bool,  # recused members leave n, the members who should attend (default true)
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
@@ -67,6 +72,10 @@ class CompiledProcedure:
         self.spec = spec
         self.pack = pack
         self.params: dict[str, Any] = {k: p.value for k, p in pack.parameters.items()}
+        for name, kind in ENGINE_PARAMETERS.items():
+            if name in self.params and not isinstance(self.params[name], kind):
+                raise DefinitionError(f"parameter {name!r} must be {kind.__name__}, not {self.params[name]!r}",
+                                      source=f"rule pack {pack.key}", where=f"parameters.{name}")
         types: dict[str, FactType] = {k: v[0] for k, v in ENGINE_FACTS.items()}
         types.update(RECORD_FACTS)
         for kind_inputs in EFFECT_INPUTS.values():

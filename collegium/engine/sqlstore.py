@@ -301,14 +301,6 @@ class SqlStore:
         with self.unit(write=False) as u:
             return u.state_of(instance_id)
 
-    def find_event(self, instance_id: str, idempotency_key: str) -> EventRecord | None:
-        with self.unit(write=False) as u:
-            return u.find_event(instance_id, idempotency_key)
-
-    def commit(self, write: Write) -> None:
-        with self.unit() as u:
-            u.commit(write)
-
     def history(self, instance_id: str) -> list[EventRecord]:
         e = s.events
         with self.engine.connect() as conn:

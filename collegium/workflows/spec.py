@@ -74,13 +74,15 @@ class TallyEffect(_Spec):
 
 
 class SpawnEffect(_Spec):
-    """Start a child instance of ``procedure``, linked back through fact ``link``, copying ``copy`` facts."""
+    """Start a child instance of ``procedure``, linked back through fact ``link``, copying ``copy`` facts.
+
+    The child is proposed by the same actor and judged by its procedure's start rules; if they refuse, the
+    whole step is refused."""
 
     kind: Literal["spawn"]
     procedure: Identifier
     link: Identifier
     copy_facts: tuple[Identifier, ...] = Field(default=(), alias="copy")
-    actor: Literal["actor"] = "actor"
 
 
 Effect = Annotated[
