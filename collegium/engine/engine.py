@@ -65,7 +65,11 @@ class Instance:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What a command did: the instance after it, the event written, the verdict, children started."""
+    """What a command did: the instance after it, the event written, the verdict, children started.
+
+    ``replayed`` is true when an idempotency key repeated an earlier command: the event, verdict and children
+    are the first call's, and ``instance`` is the instance as it stands now.
+    """
 
     instance: Instance
     event: EventRecord
