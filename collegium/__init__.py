@@ -19,6 +19,7 @@ _EXPORTS: dict[str, str] = {
     "Instance": "collegium.engine.engine",
     "Outcome": "collegium.engine.engine",
     "Availability": "collegium.engine.engine",
+    "Ballot": "collegium.engine.engine",
     "Registry": "collegium.engine.registry",
     "Body": "collegium.engine.governance",
     "Member": "collegium.engine.governance",
@@ -54,6 +55,7 @@ __all__ = [
     "AuditError",
     "AuditReport",
     "Availability",
+    "Ballot",
     "Body",
     "Clock",
     "CollegiumError",
@@ -98,7 +100,7 @@ if TYPE_CHECKING:
         SequentialIds,
         SystemClock,
     )
-    from collegium.engine.engine import Availability, Engine, Instance, Outcome
+    from collegium.engine.engine import Availability, Ballot, Engine, Instance, Outcome
     from collegium.engine.governance import Body, Member
     from collegium.engine.records import EventRecord
     from collegium.engine.registry import Registry

@@ -14,7 +14,7 @@ PACKAGE = Path(collegium.__file__).parent
 
 def test_public_names_are_pinned() -> None:
     assert collegium.__all__ == [
-        "AuditError", "AuditReport", "Availability", "Body", "Clock", "CollegiumError", "ConcurrentUpdate",
+        "AuditError", "AuditReport", "Availability", "Ballot", "Body", "Clock", "CollegiumError", "ConcurrentUpdate",
         "DefinitionError", "Engine", "EventRecord", "FixedClock", "IdFactory", "Instance", "InvalidInput",
         "ManualClock", "Member", "MemoryStore", "NotFound", "Outcome", "ProcedureSpec", "RandomIds", "Registry",
         "RulePackSpec", "RuleResult", "RuleSpec", "RuleViolation", "SequentialIds", "SqlStore", "SystemClock",

@@ -39,7 +39,7 @@ def test_parallel_votes_are_each_counted_once(db_url: str) -> None:
         t.join()
     assert errors == []
     inst = setup.get(iid)
-    assert inst.facts["ballot"]["votes"] == dict.fromkeys(voters, "agree")
+    assert setup.ballot(iid).choices == dict.fromkeys(voters, "agree")
     votes = [e for e in setup.history(iid) if e.trigger == "vote"]
     assert sorted(e.actor for e in votes) == sorted(voters)
     assert [e.seq for e in setup.history(iid)] == list(range(1, inst.event_count + 1))

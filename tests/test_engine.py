@@ -128,7 +128,7 @@ def test_votes_only_by_present_members_once(engine: Engine, clock: ManualClock) 
         with pytest.raises(RuleViolation) as caught:
             engine.fire(iid, "vote", actor, {"choice": "agree"})
         assert rule in [r.rule_id for r in caught.value.verdict.failures]
-    assert engine.get(iid).facts["ballot"]["votes"] == {"m1": "agree"}
+    assert engine.ballot(iid).choices == {"m1": "agree"}
 
 
 def test_pass_is_on_members_who_should_attend_not_on_those_present(engine: Engine, clock: ManualClock) -> None:
@@ -301,7 +301,7 @@ def test_an_idempotency_key_belongs_to_one_command(engine: Engine, clock: Manual
                                  ("vote", "m1", {"choice": "oppose"})]:
         with pytest.raises(InvalidInput, match="already used"):
             engine.fire(iid, trigger, actor, data, idempotency_key="k")
-    assert engine.get(iid).facts["ballot"]["votes"] == {"m1": "agree"}
+    assert engine.ballot(iid).choices == {"m1": "agree"}
 
 
 def test_dry_run_refuses_what_fire_refuses(engine: Engine, clock: ManualClock) -> None:

@@ -6,13 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from collegium.engine import governance as gov
 from collegium.engine.clock import parse_time
 from collegium.workflows.spec import FactType
 
 Directory = gov.Directory
+
+class BallotReader(Protocol):
+    """Reads a ballot's votes from the store (the unit of work the command runs in)."""
+
+    def voters(self, ballot_id: str, secret: bool) -> list[str]: ...
+
+    def counts(self, ballot_id: str, secret: bool) -> dict[str, int]: ...
+
 
 #: The engine's own actor, which fires due timers; it holds the role ``system`` and nothing else.
 SYSTEM_ACTOR = "@system"
@@ -22,13 +30,13 @@ SYSTEM_ROLE = "system"
 class Context:
     """A lazy, read-only view of the facts for one command (implements the rules' ``FactSource``)."""
 
-    __slots__ = ("_body", "_body_loaded", "_cache", "_directory", "_staged", "_state_of", "actor", "body_id",
-                 "facts", "instance_id", "now", "params", "state", "trigger", "types")
+    __slots__ = ("_ballots", "_body", "_body_loaded", "_cache", "_counts", "_directory", "_staged", "_state_of",
+                 "actor", "body_id", "facts", "instance_id", "now", "params", "state", "trigger", "types")
 
     def __init__(self, *, instance_id: str, state: str, trigger: str, actor: str, now: dt.datetime,
                  facts: Mapping[str, Any], types: Mapping[str, FactType], body_id: str | None,
                  directory: Directory, state_of: Callable[[str], str | None], params: Mapping[str, Any],
-                 staged_meeting: bool = False) -> None:
+                 ballots: BallotReader | None = None, staged_meeting: bool = False) -> None:
         self.instance_id = instance_id
         self.state = state
         self.trigger = trigger
@@ -44,6 +52,8 @@ class Context:
         self._body: gov.Body | None = None
         self._body_loaded = False
         self._staged = staged_meeting
+        self._ballots = ballots
+        self._counts: dict[str, int] | None = None
 
     # -- FactSource -------------------------------------------------------------------------------
     def get(self, name: str) -> Any:
@@ -110,13 +120,26 @@ class Context:
         meeting = self.meeting()
         return len(gov.eligible_voters(meeting)) if meeting is not None else 0
 
-    def _votes(self) -> Mapping[str, str]:
-        ballot = self.facts.get("ballot") or {}
-        votes: Mapping[str, str] = ballot.get("votes") or {}
-        return votes
+    def _ballot(self) -> Mapping[str, Any] | None:
+        ballot: Mapping[str, Any] | None = self.facts.get("ballot")
+        return ballot if ballot and "id" in ballot and self._ballots is not None else None
+
+    def _voted(self) -> list[str]:
+        ballot = self._ballot()
+        if ballot is None or self._ballots is None:
+            return []
+        return self._ballots.voters(ballot["id"], bool(ballot.get("secret")))
+
+    def vote_counts(self) -> dict[str, int]:
+        """Votes per choice in the open ballot, as stored (a secret ballot keeps only these totals)."""
+        if self._counts is None:
+            ballot = self._ballot()
+            self._counts = ({} if ballot is None or self._ballots is None
+                            else self._ballots.counts(ballot["id"], bool(ballot.get("secret"))))
+        return self._counts
 
     def _count(self, choice: str) -> int:
-        return sum(1 for c in self._votes().values() if c == choice)
+        return self.vote_counts().get(choice, 0)
 
 
 _DERIVED: dict[str, Callable[[Context], Any]] = {
@@ -135,8 +158,8 @@ _DERIVED: dict[str, Callable[[Context], Any]] = {
     "eligible_voters": lambda c: gov.eligible_voters(m) if (m := c.meeting()) else [],
     "consulted": lambda c: list(c.facts.get("consultations") or {}),
     "consulted_count": lambda c: len(c.facts.get("consultations") or {}),
-    "voted": lambda c: list(c._votes()),
-    "votes_cast": lambda c: len(c._votes()),
+    "voted": lambda c: c._voted(),
+    "votes_cast": lambda c: sum(c.vote_counts().values()),
     "agree": lambda c: c._count("agree"),
     "oppose": lambda c: c._count("oppose"),
     "abstain": lambda c: c._count("abstain"),

@@ -8,11 +8,12 @@ applied after the rules passed, so e.g. "one vote each" is judged on the votes c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from collegium.engine import governance as gov
 from collegium.engine.clock import aware, format_time, parse_time
+from collegium.engine.records import VoteRecord
 from collegium.engine.registry import CompiledProcedure, Plan
 from collegium.errors import InvalidInput
 from collegium.workflows.spec import (
@@ -99,6 +100,8 @@ def _input_values(effects: tuple[Effect, ...]) -> dict[str, tuple[str, ...]]:
             out["view"] = effect.views
         elif isinstance(effect, CastVoteEffect):
             out["choice"] = effect.choices
+        elif isinstance(effect, OpenMeetingEffect):
+            out["method"] = effect.methods
     return out
 
 
@@ -106,7 +109,7 @@ Directory = gov.Directory
 
 
 def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: str | None,
-          directory: Directory, now: dt.datetime) -> bool:
+          directory: Directory, now: dt.datetime, ballot_id: str, options: tuple[str, ...] = ()) -> bool:
     """Lay staged effects (a meeting being opened) over the prospective facts, in place; True if any."""
     staged = False
     for effect in plan.effects:
@@ -118,16 +121,23 @@ def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: s
             facts["meeting"] = {"body": body.id, "kind": body.kind, "opened_at": format_time(now),
                                 "state": plan.branches[-1][1], "members": gov.snapshot(body),
                                 "attendance": gov.build_attendance(body, data["attendance"])}
-            facts["ballot"] = {"votes": {}}
+            method = data.get("method") or effect.default_method
+            facts["ballot"] = {"id": ballot_id, "method": method, "secret": method == "secret",
+                               "options": list(options)}
             staged = True
     return staged
 
 
 def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str, Any], *, actor: str,
-          now: dt.datetime, counts: Mapping[str, Any]) -> tuple[dict[str, Any], list[SpawnEffect]]:
-    """Apply the after-rules effects to ``facts`` in place; return a record of them and spawn requests."""
+          now: dt.datetime, result: Callable[[], dict[str, Any]],
+          ) -> tuple[dict[str, Any], list[SpawnEffect], list[VoteRecord]]:
+    """Apply the after-rules effects to ``facts`` in place; return a record of them, spawn requests and votes.
+
+    ``result`` computes a closing ballot's result (counts, n, present, threshold, dissent) when one is tallied.
+    """
     record: dict[str, Any] = {}
     spawns: list[SpawnEffect] = []
+    votes: list[VoteRecord] = []
     for effect in effects:
         if isinstance(effect, ConsultEffect):
             entry = {"view": data["view"], "by": actor, "at": format_time(now)}
@@ -135,15 +145,14 @@ def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str,
                 entry["note"] = data["note"]
             facts["consultations"] = {**(facts.get("consultations") or {}), data["member"]: entry}
         elif isinstance(effect, CastVoteEffect):
-            ballot = dict(facts.get("ballot") or {})
-            ballot["votes"] = {**(ballot.get("votes") or {}), actor: data["choice"]}
-            facts["ballot"] = ballot
+            ballot = facts.get("ballot") or {}
+            if "id" not in ballot:
+                raise InvalidInput("no ballot is open: a vote needs a meeting opened first")
+            votes.append(VoteRecord(ballot["id"], actor, data["choice"], bool(ballot.get("secret"))))
         elif isinstance(effect, TallyEffect):
-            ballot = dict(facts.get("ballot") or {})
-            result = {**gov.tally(ballot.get("votes") or {}), **counts, "closed_at": format_time(now)}
-            ballot["result"] = result
-            facts["ballot"] = ballot
-            record["tally"] = result
+            tallied = {**result(), "closed_at": format_time(now)}
+            facts["ballot"] = {**(facts.get("ballot") or {}), "result": tallied}
+            record["tally"] = tallied
         elif isinstance(effect, SpawnEffect):
             spawns.append(effect)
-    return record, spawns
+    return record, spawns, votes

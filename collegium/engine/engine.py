@@ -78,6 +78,20 @@ class Outcome:
     replayed: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """The current (or last) ballot of an instance, as stored. A secret ballot shows who took part and the
+    totals; which member chose what is not stored, so ``choices`` is empty for it."""
+
+    id: str
+    method: str
+    secret: bool
+    voters: tuple[str, ...]
+    counts: Mapping[str, int]
+    choices: Mapping[str, str]
+    result: Mapping[str, Any] | None
+
+
 #: Facts derived from a meeting's attendance: not known before the command that opens the meeting.
 MEETING_FACTS = frozenset({"n", "present", "recused", "eligible_voters"})
 
@@ -189,6 +203,19 @@ class Engine:
     def instances(self, procedure: str | None = None, state: str | None = None) -> list[Instance]:
         """Instances, oldest first, optionally of one procedure and/or in one state."""
         return [Instance.of(r) for r in self.store.instances(procedure, state)]
+
+    def ballot(self, instance_id: str) -> Ballot:
+        """The instance's ballot (the one opened with its last meeting); :class:`NotFound` if it has none."""
+        with self.store.unit(write=False) as unit:
+            rec = unit.load(instance_id)
+            ballot = rec.facts.get("ballot") or {}
+            if "id" not in ballot:
+                raise NotFound(f"instance {instance_id!r} has no ballot")
+            secret = bool(ballot.get("secret"))
+            counts = {**dict.fromkeys(ballot.get("options") or (), 0), **unit.counts(ballot["id"], secret)}
+            return Ballot(ballot["id"], str(ballot.get("method")), secret, tuple(unit.voters(ballot["id"], secret)),
+                          MappingProxyType(counts), MappingProxyType({} if secret else unit.choices(ballot["id"])),
+                          MappingProxyType(dict(ballot["result"])) if "result" in ballot else None)
 
     def verify_audit(self) -> AuditReport:
         """Recompute every hash chain; report the first edited, missing, inserted or reordered event."""
@@ -304,7 +331,7 @@ class Engine:
         body_id = facts.get(proc.spec.body_fact)
         return Context(instance_id=instance_id, state=state, trigger=trigger, actor=actor, now=now, facts=facts,
                        types=proc.types, body_id=body_id, directory=unit.body, state_of=unit.state_of,
-                       params=proc.params, staged_meeting=staged)
+                       params=proc.params, ballots=unit, staged_meeting=staged)
 
     @staticmethod
     def _evaluate(plan: Plan, ctx: Context) -> Verdict:
@@ -327,7 +354,8 @@ class Engine:
         facts.update((k, v) for k, v in payload.items() if k in plan.data)
         now = now or self.clock.now()
         body_id = facts.get(proc.spec.body_fact)
-        staged = complete and fx.stage(plan, facts, payload, body_id, unit.body, now)
+        staged = complete and fx.stage(plan, facts, payload, body_id, unit.body, now,
+                                       ballot_id=f"{rec.id}/{rec.event_count + 1}", options=proc.vote_options)
         view = {**facts, **{k: v for k, v in payload.items() if k not in plan.data}}
         ctx = self._context(proc, rec.id, rec.state, trigger, actor, view, now, unit, staged)
         if complete:
@@ -350,9 +378,12 @@ class Engine:
     def _commit(self, rec: InstanceRecord, prep: _Prepared, dest: str, actor: str, key: str | None,
                 unit: Unit) -> Outcome:
         now = prep.ctx.now
-        ctx = prep.ctx
-        counts = {"n": ctx.get("n"), "present": ctx.get("present"), "passed": bool(prep.branch_passed)}
-        record, spawns = fx.apply(prep.plan.effects, prep.facts, prep.data, actor=actor, now=now, counts=counts)
+        record, spawns, votes = fx.apply(prep.plan.effects, prep.facts, prep.data, actor=actor, now=now,
+                                         result=lambda: self._ballot_result(prep, unit))
+        data = prep.data
+        if any(v.secret for v in votes):  # a secret vote's event records that the actor voted, never the choice
+            data = {k: v for k, v in data.items() if k != "choice"}
+            record["secret_vote"] = True
         at = format_time(now)
         children: list[InstanceRecord] = []
         child_events: list[EventRecord] = []
@@ -380,7 +411,7 @@ class Engine:
         new = InstanceRecord(rec.id, rec.procedure, rec.procedure_version, rec.pack, rec.pack_version, dest,
                              rec.version + 1, prep.facts, rec.created_at, at, rec.parent_id,
                              rec.head_hash, rec.event_count)
-        event = self._chain(new, rec.state, prep.plan.trigger, actor, at, prep.data,
+        event = self._chain(new, rec.state, prep.plan.trigger, actor, at, data,
                             _stored_verdict(prep.verdict), record, key)
         timers: dict[str, tuple[TimerRecord, ...]] = {}
         if dest != rec.state:  # a timer is set when its state is entered
@@ -389,7 +420,8 @@ class Engine:
             child_proc = self.registry.compiled(child.procedure, child.procedure_version, child.pack_version)
             if child_proc.spec.states[child.state].timers:
                 timers[child.id] = timers_for(child_proc, child, now)
-        unit.commit(Write(new, rec.version, tuple(children), (event, *child_events), timers, definitions))
+        unit.commit(Write(new, rec.version, tuple(children), (event, *child_events), timers, definitions,
+                          tuple(votes)))
         prep.definitions = definitions
         return Outcome(Instance.of(new), event, prep.verdict, tuple(c.id for c in children))
 
@@ -410,6 +442,22 @@ class Engine:
         return EventRecord(rec.id, seq, trigger, actor, source, rec.state, at, data, verdict, facts_sha, prev, h,
                            key, effects, texts)
 
+    @staticmethod
+    def _ballot_result(prep: _Prepared, unit: Unit) -> dict[str, Any]:
+        """The decision record of a closing ballot: counts, n, present, the pass rule's figures, dissent."""
+        ctx = prep.ctx
+        ballot = prep.facts.get("ballot") or {}
+        counts = {**dict.fromkeys(ballot.get("options") or (), 0), **ctx.vote_counts()}
+        result: dict[str, Any] = {**counts, "n": ctx.get("n"), "present": ctx.get("present"),
+                                  "method": ballot.get("method"), "passed": bool(prep.branch_passed)}
+        for rule, _dest in prep.plan.branches:
+            judged = prep.verdict.result(rule.id) if rule is not None else None
+            if judged is not None and "needed" in judged.facts:
+                result["needed"] = judged.facts["needed"]
+        if "id" in ballot and not ballot.get("secret"):  # a named ballot keeps who dissented (R-DISSENT)
+            result["dissent"] = sorted(v for v, c in unit.choices(ballot["id"]).items() if c in ("oppose", "disagree"))
+        return result
+
     def _same_command(self, rec: InstanceRecord, event: EventRecord, trigger: str, actor: str,
                       data: Mapping[str, Any]) -> None:
         """A reused idempotency key must come with the command it was first used for."""
@@ -417,9 +465,12 @@ class Engine:
         plan = self._proc(rec).plan(event.source or "", trigger) if same else None
         if plan is not None:
             try:
-                same = fx.normalize(self._proc(rec), plan, data, complete=False) == event.data
+                asked = fx.normalize(self._proc(rec), plan, data, complete=False)
             except InvalidInput:
-                same = False
+                asked = None
+            if asked is not None and event.effects.get("secret_vote"):
+                asked.pop("choice", None)  # the stored event never held it
+            same = asked == event.data
         if not same:
             raise InvalidInput(f"idempotency key {event.idempotency_key!r} was already used on {rec.id!r} for "
                                f"another command ({event.trigger} by {event.actor})")

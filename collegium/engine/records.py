@@ -59,3 +59,13 @@ class TimerRecord:
     state: str
     due_at: str
     entered_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class VoteRecord:
+    """One vote to store. For a secret ballot the store keeps ``voter`` and ``choice`` apart."""
+
+    ballot_id: str
+    voter: str
+    choice: str
+    secret: bool

@@ -137,6 +137,15 @@ class CompiledProcedure:
     def key(self) -> str:
         return self.spec.key
 
+    @property
+    def vote_options(self) -> tuple[str, ...]:
+        """The choices of the procedure's vote (its first ``cast_vote`` effect)."""
+        for t in self.spec.transitions:
+            for effect in t.effects:
+                if effect.kind == "cast_vote":
+                    return effect.choices
+        return ()
+
     def plan(self, state: str, trigger: str) -> Plan | None:
         return self.plans.get((state, trigger))
 

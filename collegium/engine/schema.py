@@ -22,7 +22,7 @@ from sqlalchemy.dialects import mysql
 
 PREFIX = "collegium_"
 VERSION_TABLE = "collegium_alembic_version"
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 metadata = MetaData()
 
@@ -93,6 +93,28 @@ timers = Table(
     Column("due_at", String(32), nullable=False),
     Column("entered_seq", Integer, nullable=False),
     Index(f"ix_{PREFIX}timers_due", "due_at"),
+)
+
+# Ballots. A named (open) ballot keeps each voter's choice; a secret ballot keeps who took part in one table
+# and only running totals per choice in another: no column, key, order or time joins a voter to a choice.
+votes = Table(
+    f"{PREFIX}votes", metadata,
+    Column("ballot_id", String(160), primary_key=True),
+    Column("voter", String(128), primary_key=True),
+    Column("choice", String(32), nullable=False),
+)
+
+ballot_voters = Table(
+    f"{PREFIX}ballot_voters", metadata,
+    Column("ballot_id", String(160), primary_key=True),
+    Column("voter", String(128), primary_key=True),
+)
+
+ballot_counts = Table(
+    f"{PREFIX}ballot_counts", metadata,
+    Column("ballot_id", String(160), primary_key=True),
+    Column("choice", String(32), primary_key=True),
+    Column("count", Integer, nullable=False),
 )
 
 definitions = Table(

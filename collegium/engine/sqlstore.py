@@ -14,7 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, bindparam, create_engine, delete, event, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
@@ -22,7 +34,7 @@ from collegium._i18n import Text
 from collegium.engine import schema as s
 from collegium.engine.audit import canonical
 from collegium.engine.governance import Body, Member
-from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
+from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
 from collegium.engine.store import StaleVersion, Write
 from collegium.errors import AuditError, InvalidInput, NotFound
 
@@ -42,6 +54,7 @@ def _sqlite_setup(engine: Engine) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA secure_delete=FAST")  # overwritten cells (a secret ballot's old totals) are zeroed
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
@@ -139,6 +152,9 @@ _UPDATE = (update(_I).where(_I.c.id == bindparam("b_id"), _I.c.version == bindpa
                    updated_at=bindparam("updated_at")))
 _INSERT_EVENT = insert(_E).values({c.name: bindparam(c.name) for c in _E.c if c.name != "id"})
 _INSERT_INSTANCE = insert(_I)
+_INSERT_VOTE = insert(s.votes).values(ballot_id=bindparam("ballot_id"), voter=bindparam("voter"),
+                                      choice=bindparam("choice"))
+_VOTERS = select(s.votes.c.voter).where(s.votes.c.ballot_id == bindparam("ballot_id")).order_by(s.votes.c.voter)
 
 
 class _Raw:
@@ -168,6 +184,8 @@ class _Statements:
         self.body = _Raw(_BODY, dialect)
         self.update = _Raw(_UPDATE, dialect)
         self.insert_event = _Raw(_INSERT_EVENT, dialect)
+        self.insert_vote = _Raw(_INSERT_VOTE, dialect)
+        self.voters = _Raw(_VOTERS, dialect)
 
 
 class _SqlUnit:
@@ -214,6 +232,38 @@ class _SqlUnit:
             self._bodies[body_id] = _parse_body(body_id, rows, self._parsed)
         return self._bodies[body_id]
 
+    def _cast(self, vote: VoteRecord) -> None:
+        conn = self.conn
+        if not vote.secret:
+            self._run(self.sql.insert_vote, {"ballot_id": vote.ballot_id, "voter": vote.voter, "choice": vote.choice})
+            return
+        # who took part, and a running total per choice: nothing in either row says who chose what
+        conn.execute(insert(s.ballot_voters), {"ballot_id": vote.ballot_id, "voter": vote.voter})
+        c = s.ballot_counts
+        where = (c.c.ballot_id == vote.ballot_id) & (c.c.choice == vote.choice)
+        if conn.execute(update(c).where(where).values(count=c.c.count + 1)).rowcount == 0:
+            conn.execute(insert(c), {"ballot_id": vote.ballot_id, "choice": vote.choice, "count": 1})
+
+    def voters(self, ballot_id: str, secret: bool) -> list[str]:
+        if not secret:
+            return [str(row[0]) for row in self._run(self.sql.voters, {"ballot_id": ballot_id}).fetchall()]
+        t = s.ballot_voters
+        q = select(t.c.voter).where(t.c.ballot_id == ballot_id).order_by(t.c.voter)
+        return [str(v) for v in self.conn.execute(q).scalars()]
+
+    def counts(self, ballot_id: str, secret: bool) -> dict[str, int]:
+        if secret:
+            c = s.ballot_counts
+            rows = self.conn.execute(select(c.c.choice, c.c.count).where(c.c.ballot_id == ballot_id))
+        else:
+            v = s.votes
+            rows = self.conn.execute(select(v.c.choice, func.count()).where(v.c.ballot_id == ballot_id)
+                                     .group_by(v.c.choice))
+        return {str(choice): int(n) for choice, n in rows}
+
+    def choices(self, ballot_id: str) -> dict[str, str]:
+        return {str(voter): str(choice) for voter, choice in self.conn.execute(_choices_query(ballot_id))}
+
     def commit(self, write: Write) -> None:
         conn = self.conn
         if write.update is not None:
@@ -228,6 +278,8 @@ class _SqlUnit:
             conn.execute(_INSERT_INSTANCE, _instance_values(created))
         for e in write.events:
             self._run(self.sql.insert_event, _event_values(e))
+        for vote in write.votes:
+            self._cast(vote)
         d = s.definitions
         for kind, key, sha256, text_ in write.definitions:
             if conn.execute(select(d.c.sha256).where(d.c.kind == kind, d.c.key == key)).first() is None:
@@ -238,6 +290,10 @@ class _SqlUnit:
                 conn.execute(insert(s.timers), [{"instance_id": t.instance_id, "trigger": t.trigger,
                                                  "state": t.state, "due_at": t.due_at,
                                                  "entered_seq": t.entered_seq} for t in timers])
+
+
+def _choices_query(ballot_id: str) -> Any:
+    return select(s.votes.c.voter, s.votes.c.choice).where(s.votes.c.ballot_id == ballot_id)
 
 
 def _parse_body(body_id: str, rows: list[Any], parsed: dict[str, tuple[Any, Body]]) -> Body | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from collegium.engine.governance import Body
-from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
+from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
 from collegium.errors import NotFound
 
 
@@ -35,6 +35,8 @@ class Write:
     timers: Mapping[str, tuple[TimerRecord, ...]] = field(default_factory=dict)
     #: definition texts the new instances were started under, as (kind, key, sha256, text); kept if absent
     definitions: tuple[tuple[str, str, str, str], ...] = ()
+    #: votes cast by this step
+    votes: tuple[VoteRecord, ...] = ()
 
 
 class Unit(Protocol):
@@ -54,6 +56,12 @@ class Unit(Protocol):
     def find_event(self, instance_id: str, idempotency_key: str) -> EventRecord | None: ...
 
     def commit(self, write: Write) -> None: ...
+
+    def voters(self, ballot_id: str, secret: bool) -> list[str]: ...
+
+    def counts(self, ballot_id: str, secret: bool) -> dict[str, int]: ...
+
+    def choices(self, ballot_id: str) -> dict[str, str]: ...
 
 
 class Store(Protocol):
@@ -99,6 +107,9 @@ class MemoryStore:
         self._bodies: dict[str, Body] = {}
         self._definitions: dict[tuple[str, str], str] = {}
         self._timers: dict[tuple[str, str], TimerRecord] = {}
+        self._votes: dict[str, dict[str, str]] = {}  # named: ballot -> voter -> choice
+        self._voters: dict[str, set[str]] = {}  # secret: ballot -> who took part
+        self._counts: dict[str, dict[str, int]] = {}  # secret: ballot -> choice -> total
 
     @contextmanager
     def unit(self, write: bool = True) -> Iterator[MemoryStore]:
@@ -134,6 +145,9 @@ class MemoryStore:
             for e in write.events:
                 if e.idempotency_key and (e.instance_id, e.idempotency_key) in self._keys:
                     raise StaleVersion(e.instance_id)
+            for v in write.votes:
+                if v.voter in (self._voters.get(v.ballot_id, set()) if v.secret else self._votes.get(v.ballot_id, {})):
+                    raise StaleVersion(v.ballot_id)
             for rec in (*((write.update,) if write.update else ()), *write.create):
                 self._instances[rec.id] = rec
             for e in write.events:
@@ -141,6 +155,13 @@ class MemoryStore:
                 self._by_instance.setdefault(e.instance_id, []).append(e)
                 if e.idempotency_key:
                     self._keys[(e.instance_id, e.idempotency_key)] = e
+            for v in write.votes:
+                if v.secret:
+                    self._voters.setdefault(v.ballot_id, set()).add(v.voter)
+                    totals = self._counts.setdefault(v.ballot_id, {})
+                    totals[v.choice] = totals.get(v.choice, 0) + 1
+                else:
+                    self._votes.setdefault(v.ballot_id, {})[v.voter] = v.choice
             for kind, key_, _sha, text in write.definitions:
                 self._definitions.setdefault((kind, key_), text)
             for instance_id, timers in write.timers.items():
@@ -148,6 +169,20 @@ class MemoryStore:
                     del self._timers[key]
                 for t in timers:
                     self._timers[(t.instance_id, t.trigger)] = t
+
+    def voters(self, ballot_id: str, secret: bool) -> list[str]:
+        return sorted(self._voters.get(ballot_id, ()) if secret else self._votes.get(ballot_id, {}))
+
+    def counts(self, ballot_id: str, secret: bool) -> dict[str, int]:
+        if secret:
+            return dict(self._counts.get(ballot_id, {}))
+        totals: dict[str, int] = {}
+        for choice in self._votes.get(ballot_id, {}).values():
+            totals[choice] = totals.get(choice, 0) + 1
+        return totals
+
+    def choices(self, ballot_id: str) -> dict[str, str]:
+        return dict(self._votes.get(ballot_id, {}))
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
         due = sorted((t for t in self._timers.values() if t.due_at <= until),

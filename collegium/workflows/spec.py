@@ -54,10 +54,17 @@ class ConsultEffect(_Spec):
     views: tuple[str, ...] = ("agree", "oppose", "reserve")
 
 
+VoteMethod = Literal["oral", "show_of_hands", "named", "secret", "roll_call"]
+VOTE_METHODS: tuple[VoteMethod, ...] = ("oral", "show_of_hands", "named", "secret", "roll_call")
+
+
 class OpenMeetingEffect(_Spec):
-    """Open a meeting of the instance's body: freeze its membership and record ``attendance``."""
+    """Open a meeting of the instance's body: freeze its membership, record ``attendance``, and open a ballot
+    by ``method`` (a secret ballot keeps who voted apart from what was chosen)."""
 
     kind: Literal["open_meeting"]
+    methods: tuple[VoteMethod, ...] = VOTE_METHODS
+    default_method: VoteMethod = "named"
 
 
 class CastVoteEffect(_Spec):
@@ -93,7 +100,7 @@ Effect = Annotated[
 #: Data keys each effect kind reads from the command's payload, with their fact types.
 EFFECT_INPUTS: dict[str, dict[str, FactType]] = {
     "consult": {"member": "string", "view": "string", "note": "string"},
-    "open_meeting": {"attendance": "mapping"},
+    "open_meeting": {"attendance": "mapping", "method": "string"},
     "cast_vote": {"choice": "string"},
     "tally": {},
     "spawn": {},

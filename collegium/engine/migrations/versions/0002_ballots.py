@@ -1,0 +1,40 @@
+"""Ballots: named votes, and secret-ballot participation kept apart from running totals.
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "collegium_votes",
+        sa.Column("ballot_id", sa.String(160), primary_key=True),
+        sa.Column("voter", sa.String(128), primary_key=True),
+        sa.Column("choice", sa.String(32), nullable=False),
+    )
+    op.create_table(
+        "collegium_ballot_voters",
+        sa.Column("ballot_id", sa.String(160), primary_key=True),
+        sa.Column("voter", sa.String(128), primary_key=True),
+    )
+    op.create_table(
+        "collegium_ballot_counts",
+        sa.Column("ballot_id", sa.String(160), primary_key=True),
+        sa.Column("choice", sa.String(32), primary_key=True),
+        sa.Column("count", sa.Integer, nullable=False),
+    )
+
+
+def downgrade() -> None:
+    for table in ("collegium_ballot_counts", "collegium_ballot_voters", "collegium_votes"):
+        op.drop_table(table)

@@ -1,0 +1,92 @@
+"""Ballots: named ballots keep each choice and the dissent; secret ballots cannot be traced to a voter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from collegium import Engine, InvalidInput, ManualClock, RuleViolation, SequentialIds
+from tests.conftest import START, consult_all, standing_committee, to_deliberation
+
+CHOICES = {"sec": "agree", "dep": "agree", "m1": "oppose", "m2": "agree", "m3": "abstain", "m4": "agree",
+           "m5": "oppose", "m6": "agree", "m7": "agree", "m8": "agree", "m9": "abstain"}
+
+
+def meeting(engine: Engine, clock: ManualClock, method: str | None) -> str:
+    iid = to_deliberation(engine)
+    consult_all(engine, iid)
+    engine.fire(iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=2)).isoformat()})
+    clock.advance(dt.timedelta(days=2))
+    data: dict[str, object] = {"attendance": dict.fromkeys(CHOICES, "present")}
+    if method is not None:
+        data["method"] = method
+    engine.fire(iid, "open_meeting", "sec", data)
+    for person, choice in CHOICES.items():
+        engine.fire(iid, "vote", person, {"choice": choice})
+    return iid
+
+
+def test_a_named_ballot_keeps_each_choice_and_the_dissent(engine: Engine, clock: ManualClock) -> None:
+    iid = meeting(engine, clock, None)
+    out = engine.fire(iid, "close_ballot", "sec")
+    ballot = engine.ballot(iid)
+    assert (ballot.method, ballot.secret) == ("named", False)
+    assert ballot.choices == CHOICES
+    assert dict(ballot.counts) == {"agree": 7, "oppose": 2, "abstain": 2}
+    result = out.instance.facts["ballot"]["result"]
+    assert {k: result[k] for k in ("agree", "oppose", "abstain", "n", "present", "needed", "method", "passed")} == {
+        "agree": 7, "oppose": 2, "abstain": 2, "n": 11, "present": 11, "needed": 6, "method": "named", "passed": True}
+    assert result["dissent"] == ["m1", "m5"]  # R-DISSENT: recorded dissent stays with the decision
+    assert [e.data for e in engine.history(iid) if e.trigger == "vote"][2] == {"choice": "oppose"}
+
+
+def test_a_secret_ballot_cannot_be_traced_from_the_database_file(tmp_path: Path) -> None:
+    path = tmp_path / "secret.db"
+    clock = ManualClock(START)
+    engine = Engine.open(str(path), clock=clock, ids=SequentialIds())
+    engine.define_body(standing_committee())
+    iid = meeting(engine, clock, "secret")
+    with pytest.raises(RuleViolation, match="R-ONE-VOTE"):
+        engine.fire(iid, "vote", "m1", {"choice": "agree"})
+    out = engine.fire(iid, "close_ballot", "sec")
+    assert out.instance.state == "adopted"
+    ballot = engine.ballot(iid)
+    assert ballot.secret and ballot.choices == {} and ballot.voters == tuple(sorted(CHOICES))
+    assert "dissent" not in out.instance.facts["ballot"]["result"]
+    engine.close()
+
+    # Now only the file: what could anyone holding it learn?
+    db = sqlite3.connect(path)
+    words = {"agree", "oppose", "abstain"}
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        columns = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
+        for row in db.execute(f"SELECT * FROM {table}"):
+            cells = dict(zip(columns, row, strict=True))
+            text = " ".join(str(v) for v in row)
+            if table == "collegium_events" and cells["trigger"] == "vote":
+                # a vote's event says that its actor voted, and nothing about the choice
+                assert not any(w in text for w in words), text
+                assert cells["data"] == "{}"
+            if table == "collegium_votes":
+                pytest.fail(f"a secret ballot wrote a named vote: {row}")
+    participation = db.execute("SELECT * FROM collegium_ballot_voters").fetchall()
+    assert sorted(v for _, v in participation) == sorted(CHOICES)
+    assert [r[1] for r in db.execute("PRAGMA table_info(collegium_ballot_voters)")] == ["ballot_id", "voter"]
+    totals = dict(db.execute("SELECT choice, count FROM collegium_ballot_counts").fetchall())
+    assert totals == {"agree": 7, "oppose": 2, "abstain": 2}
+    assert [r[1] for r in db.execute("PRAGMA table_info(collegium_ballot_counts)")] == ["ballot_id", "choice", "count"]
+    db.close()
+
+
+def test_the_vote_method_is_checked(engine: Engine, clock: ManualClock) -> None:
+    iid = to_deliberation(engine)
+    consult_all(engine, iid)
+    engine.fire(iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=2)).isoformat()})
+    clock.advance(dt.timedelta(days=2))
+    with pytest.raises(InvalidInput, match="method 'telepathy' is not one of: oral, show_of_hands, named, secret"):
+        engine.fire(iid, "open_meeting", "sec", {"attendance": dict.fromkeys(CHOICES, "present"),
+                                                 "method": "telepathy"})
