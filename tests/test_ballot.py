@@ -90,3 +90,54 @@ def test_the_vote_method_is_checked(engine: Engine, clock: ManualClock) -> None:
     with pytest.raises(InvalidInput, match="method 'telepathy' is not one of: oral, show_of_hands, named, secret"):
         engine.fire(iid, "open_meeting", "sec", {"attendance": dict.fromkeys(CHOICES, "present"),
                                                  "method": "telepathy"})
+
+
+def open_meeting(engine: Engine, clock: ManualClock, **matter: object) -> str:
+    iid = to_deliberation(engine, **matter)
+    consult_all(engine, iid)
+    engine.fire(iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=2)).isoformat()})
+    clock.advance(dt.timedelta(days=2))
+    attendance = dict.fromkeys(CHOICES, "present") | {"m9": "recused"}
+    engine.fire(iid, "open_meeting", "sec", {"attendance": attendance})
+    return iid
+
+
+def test_a_personnel_ballot_is_agree_disagree_defer(engine: Engine, clock: ManualClock) -> None:
+    iid = open_meeting(engine, clock, category="personnel")
+    with pytest.raises(InvalidInput, match="not one of this ballot's options: agree, disagree, defer"):
+        engine.fire(iid, "vote", "m1", {"choice": "oppose"})
+    for person, choice in [("dep", "agree"), ("m1", "disagree"), ("m2", "defer"), ("m3", "agree"), ("m4", "agree"),
+                           ("m5", "agree"), ("m6", "agree"), ("sec", "agree")]:
+        engine.fire(iid, "vote", person, {"choice": choice})
+    result = engine.fire(iid, "close_ballot", "sec").instance.facts["ballot"]["result"]
+    assert {k: result[k] for k in ("agree", "disagree", "defer", "n", "present", "needed")} == {
+        "agree": 6, "disagree": 1, "defer": 1, "n": 10, "present": 10, "needed": 6}
+    assert result["dissent"] == ["m1"]
+
+
+def test_the_secretary_states_a_view_last(engine: Engine, clock: ManualClock) -> None:
+    iid = open_meeting(engine, clock)
+    with pytest.raises(RuleViolation) as caught:
+        engine.fire(iid, "state_view", "sec", {"view": "agree"})
+    last = caught.value.verdict.result("R-CHAIR-LAST")
+    assert last is not None and not last.passed and "末位表态" in last.title.get("zh-CN")
+    assert last.facts["missing"] == ["dep", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8"]  # m9 is recused
+    for person in last.facts["missing"]:
+        engine.fire(iid, "state_view", person, {"view": "agree"})
+    with pytest.raises(RuleViolation, match="R-VOTER"):
+        engine.fire(iid, "state_view", "m9", {"view": "oppose"})
+    engine.fire(iid, "state_view", "sec", {"view": "agree"})
+    assert set(engine.get(iid).facts["meeting"]["views"]) == {"sec", "dep", "m1", "m2", "m3", "m4", "m5", "m6",
+                                                              "m7", "m8"}
+
+
+def test_a_vote_is_deferred_for_a_stated_reason_but_not_in_an_emergency(engine: Engine, clock: ManualClock) -> None:
+    iid = open_meeting(engine, clock)
+    with pytest.raises(RuleViolation, match="R-DEFER"):
+        engine.fire(iid, "defer", "sec")
+    assert engine.fire(iid, "defer", "sec", {"defer_reason": "facts_unclear"}).instance.state == "deferred"
+    urgent = open_meeting(engine, clock, emergency=True)
+    with pytest.raises(RuleViolation) as caught:
+        engine.fire(urgent, "defer", "sec", {"defer_reason": "views_diverge"})
+    assert [r.rule_id for r in caught.value.verdict.failures] == ["R-EMERGENCY"]
+    assert caught.value.verdict.failures[0].message("zh-CN") == "该事项为紧急事项，应在本次会议作出决定，不暂缓表决"

@@ -252,7 +252,7 @@ def test_frozen_membership_governs_the_meeting_only(engine: Engine, clock: Manua
 
 def test_deferred_matter_is_deliberated_with_the_current_members(engine: Engine, clock: ManualClock) -> None:
     iid = to_meeting(engine, clock)
-    engine.fire(iid, "defer", "sec")
+    engine.fire(iid, "defer", "sec", {"defer_reason": "views_diverge"})
     engine.fire(iid, "resume", "sec")
     grown = standing_committee(12)
     engine.define_body(grown)
@@ -306,7 +306,7 @@ def test_an_idempotency_key_belongs_to_one_command(engine: Engine, clock: Manual
 
 def test_dry_run_refuses_what_fire_refuses(engine: Engine, clock: ManualClock) -> None:
     iid = to_meeting(engine, clock)
-    with pytest.raises(InvalidInput, match="choice 'maybe' is not one of: agree, oppose, abstain"):
+    with pytest.raises(InvalidInput, match="choice 'maybe' is not one of this ballot's options: agree, oppose, abstain"):
         engine.check(iid, "vote", "m1", {"choice": "maybe"})
     with pytest.raises(InvalidInput, match="choice 'maybe'"):
         engine.fire(iid, "vote", "m1", {"choice": "maybe"})

@@ -23,6 +23,7 @@ from collegium.workflows.spec import (
     FactType,
     OpenMeetingEffect,
     SpawnEffect,
+    StateViewEffect,
     TallyEffect,
 )
 
@@ -31,6 +32,7 @@ REQUIRED_INPUTS: dict[str, tuple[str, ...]] = {
     "consult": ("member", "view"),
     "open_meeting": ("attendance",),
     "cast_vote": ("choice",),
+    "state_view": ("view",),
 }
 
 
@@ -96,16 +98,26 @@ def _input_values(effects: tuple[Effect, ...]) -> dict[str, tuple[str, ...]]:
     """The values an effect's text inputs may take (a consultation's view, a vote's choice)."""
     out: dict[str, tuple[str, ...]] = {}
     for effect in effects:
-        if isinstance(effect, ConsultEffect):
+        if isinstance(effect, ConsultEffect | StateViewEffect):
             out["view"] = effect.views
-        elif isinstance(effect, CastVoteEffect):
-            out["choice"] = effect.choices
         elif isinstance(effect, OpenMeetingEffect):
             out["method"] = effect.methods
     return out
 
 
 Directory = gov.Directory
+
+
+def check_choice(plan: Plan, facts: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+    """A vote's choice must be one of the open ballot's options (a personnel ballot has its own)."""
+    if not any(isinstance(effect, CastVoteEffect) for effect in plan.effects):
+        return
+    ballot = facts.get("ballot") or {}
+    if "id" not in ballot:
+        raise InvalidInput("no ballot is open: a vote needs a meeting opened first")
+    options = ballot.get("options") or ()
+    if "choice" in data and options and data["choice"] not in options:
+        raise InvalidInput(f"choice {data['choice']!r} is not one of this ballot's options: {', '.join(options)}")
 
 
 def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: str | None,
@@ -122,6 +134,8 @@ def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: s
                                 "state": plan.branches[-1][1], "members": gov.snapshot(body),
                                 "attendance": gov.build_attendance(body, data["attendance"])}
             method = data.get("method") or effect.default_method
+            if effect.options is not None:
+                options = effect.options.values.get(str(facts.get(effect.options.fact)), options)
             facts["ballot"] = {"id": ballot_id, "method": method, "secret": method == "secret",
                                "options": list(options)}
             staged = True
@@ -144,10 +158,12 @@ def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str,
             if data.get("note"):
                 entry["note"] = data["note"]
             facts["consultations"] = {**(facts.get("consultations") or {}), data["member"]: entry}
+        elif isinstance(effect, StateViewEffect):
+            meeting = dict(facts.get("meeting") or {})
+            meeting["views"] = {**(meeting.get("views") or {}), actor: {"view": data["view"], "at": format_time(now)}}
+            facts["meeting"] = meeting
         elif isinstance(effect, CastVoteEffect):
             ballot = facts.get("ballot") or {}
-            if "id" not in ballot:
-                raise InvalidInput("no ballot is open: a vote needs a meeting opened first")
             votes.append(VoteRecord(ballot["id"], actor, data["choice"], bool(ballot.get("secret"))))
         elif isinstance(effect, TallyEffect):
             tallied = {**result(), "closed_at": format_time(now)}

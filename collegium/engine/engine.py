@@ -356,6 +356,8 @@ class Engine:
         body_id = facts.get(proc.spec.body_fact)
         staged = complete and fx.stage(plan, facts, payload, body_id, unit.body, now,
                                        ballot_id=f"{rec.id}/{rec.event_count + 1}", options=proc.vote_options)
+        if complete:
+            fx.check_choice(plan, facts, payload)
         view = {**facts, **{k: v for k, v in payload.items() if k not in plan.data}}
         ctx = self._context(proc, rec.id, rec.state, trigger, actor, view, now, unit, staged)
         if complete:

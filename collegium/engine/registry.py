@@ -139,7 +139,7 @@ class CompiledProcedure:
 
     @property
     def vote_options(self) -> tuple[str, ...]:
-        """The choices of the procedure's vote (its first ``cast_vote`` effect)."""
+        """The default choices of the procedure's vote (its first ``cast_vote`` effect)."""
         for t in self.spec.transitions:
             for effect in t.effects:
                 if effect.kind == "cast_vote":

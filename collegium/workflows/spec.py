@@ -58,6 +58,13 @@ VoteMethod = Literal["oral", "show_of_hands", "named", "secret", "roll_call"]
 VOTE_METHODS: tuple[VoteMethod, ...] = ("oral", "show_of_hands", "named", "secret", "roll_call")
 
 
+class BallotOptions(_Spec):
+    """Ballot options that depend on a fact, e.g. personnel matters vote agree / disagree / defer."""
+
+    fact: Identifier
+    values: dict[str, tuple[str, ...]]
+
+
 class OpenMeetingEffect(_Spec):
     """Open a meeting of the instance's body: freeze its membership, record ``attendance``, and open a ballot
     by ``method`` (a secret ballot keeps who voted apart from what was chosen)."""
@@ -65,10 +72,19 @@ class OpenMeetingEffect(_Spec):
     kind: Literal["open_meeting"]
     methods: tuple[VoteMethod, ...] = VOTE_METHODS
     default_method: VoteMethod = "named"
+    options: BallotOptions | None = Field(default=None, description="options by fact; else the vote's choices")
+
+
+class StateViewEffect(_Spec):
+    """At a meeting, record the view the actor states before the ballot (each member states a view)."""
+
+    kind: Literal["state_view"]
+    views: tuple[str, ...] = ("agree", "oppose", "reserve")
 
 
 class CastVoteEffect(_Spec):
-    """Record the actor's ``choice`` in the open ballot (one vote each; no proxies)."""
+    """Record the actor's ``choice`` in the open ballot (one vote each; no proxies). ``choices`` are the default
+    options; a ballot opened with options of its own (see :class:`BallotOptions`) accepts those instead."""
 
     kind: Literal["cast_vote"]
     choices: tuple[str, ...] = ("agree", "oppose", "abstain")
@@ -93,7 +109,7 @@ class SpawnEffect(_Spec):
 
 
 Effect = Annotated[
-    ConsultEffect | OpenMeetingEffect | CastVoteEffect | TallyEffect | SpawnEffect,
+    ConsultEffect | OpenMeetingEffect | StateViewEffect | CastVoteEffect | TallyEffect | SpawnEffect,
     Field(discriminator="kind"),
 ]
 
@@ -101,6 +117,7 @@ Effect = Annotated[
 EFFECT_INPUTS: dict[str, dict[str, FactType]] = {
     "consult": {"member": "string", "view": "string", "note": "string"},
     "open_meeting": {"attendance": "mapping", "method": "string"},
+    "state_view": {"view": "string"},
     "cast_vote": {"choice": "string"},
     "tally": {},
     "spawn": {},
