@@ -141,3 +141,37 @@ def test_a_vote_is_deferred_for_a_stated_reason_but_not_in_an_emergency(engine: 
         engine.fire(urgent, "defer", "sec", {"defer_reason": "views_diverge"})
     assert [r.rule_id for r in caught.value.verdict.failures] == ["R-EMERGENCY"]
     assert caught.value.verdict.failures[0].message("zh-CN") == "该事项为紧急事项，应在本次会议作出决定，不暂缓表决"
+
+
+def test_a_personnel_list_is_voted_candidate_by_candidate(engine: Engine, clock: ManualClock) -> None:
+    iid = open_meeting(engine, clock, category="personnel", candidates=["Zhang", "Li", "Wang"])
+    with pytest.raises(RuleViolation) as caught:
+        engine.fire(iid, "vote", "m1", {"choice": "agree"})
+    assert [r.rule_id for r in caught.value.verdict.failures] == ["R-ITEMWISE"]
+    assert caught.value.verdict.failures[0].message() == "this list is voted item by item: name one of Zhang, Li, Wang"
+    with pytest.raises(RuleViolation, match="R-ITEMWISE"):
+        engine.fire(iid, "vote", "m1", {"choice": "agree", "item": "Zhao"})
+    voters = ["dep", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "sec"]
+    for i, person in enumerate(voters):
+        engine.fire(iid, "vote", person, {"choice": "agree", "item": "Zhang"})
+        engine.fire(iid, "vote", person, {"choice": "agree" if i < 5 else "disagree", "item": "Li"})  # 5 of 10
+        engine.fire(iid, "vote", person, {"choice": "agree" if i < 8 else "defer", "item": "Wang"})
+    with pytest.raises(RuleViolation, match="R-ONE-VOTE"):
+        engine.fire(iid, "vote", "m1", {"choice": "disagree", "item": "Zhang"})
+    out = engine.fire(iid, "close_ballot", "sec")
+    assert out.instance.state == "adopted"  # at least one candidate passed
+    items = out.instance.facts["ballot"]["result"]["items"]
+    assert {name: (r["agree"], r["needed"], r["passed"]) for name, r in items.items()} == {
+        "Zhang": (10, 6, True), "Li": (5, 6, False), "Wang": (8, 6, True)}
+    assert items["Li"]["dissent"] == ["m5", "m6", "m7", "m8", "sec"]
+    assert [(r.facts["item"], r.passed) for r in out.verdict.results if r.rule_id == "R-PASS"] == [
+        ("Zhang", True), ("Li", False), ("Wang", True)]
+    ballot = engine.ballot(iid)
+    assert dict(ballot.items["Li"]) == {"agree": 5, "disagree": 5, "defer": 0}
+    assert len(ballot.voters) == 10
+
+
+def test_a_single_ballot_takes_no_item(engine: Engine, clock: ManualClock) -> None:
+    iid = open_meeting(engine, clock)
+    with pytest.raises(InvalidInput, match="not voted item by item"):
+        engine.fire(iid, "vote", "m1", {"choice": "agree", "item": "Zhang"})

@@ -97,3 +97,10 @@ def test_applicability_and_explanations() -> None:
     prerequisite = rule({"kind": "state", "instance": "other", "states": ["adopted"]})
     assert prerequisite.evaluate(Facts(other="other-1")).passed
     assert not prerequisite.evaluate(Facts(other="other-2")).passed
+
+
+def test_every_engine_fact_is_derived_by_the_engine() -> None:
+    from collegium.engine.context import _DERIVED
+    from collegium.rules.facts import ENGINE_FACTS
+
+    assert set(ENGINE_FACTS) == set(_DERIVED)

@@ -128,14 +128,15 @@ class Context:
         ballot = self._ballot()
         if ballot is None or self._ballots is None:
             return []
-        return self._ballots.voters(ballot["id"], bool(ballot.get("secret")))
+        return self._ballots.voters(gov.ballot_key(ballot, self.facts.get("item")), bool(ballot.get("secret")))
 
     def vote_counts(self) -> dict[str, int]:
-        """Votes per choice in the open ballot, as stored (a secret ballot keeps only these totals)."""
+        """Votes per choice in the open ballot (or, voted item by item, on the command's ``item``), as stored."""
         if self._counts is None:
             ballot = self._ballot()
             self._counts = ({} if ballot is None or self._ballots is None
-                            else self._ballots.counts(ballot["id"], bool(ballot.get("secret"))))
+                            else self._ballots.counts(gov.ballot_key(ballot, self.facts.get("item")),
+                                                      bool(ballot.get("secret"))))
         return self._counts
 
     def _count(self, choice: str) -> int:
@@ -152,6 +153,8 @@ _DERIVED: dict[str, Callable[[Context], Any]] = {
     "actor_role": lambda c: (c._roles() or (None,))[0],
     "eligible_others": lambda c: [p for p in gov.eligible_voters(m) if p != c.actor] if (m := c.meeting()) else [],
     "stated": lambda c: list(m.get("views") or {}) if (m := c.meeting()) else [],
+    "ballot_items": lambda c: list((c.facts.get("ballot") or {}).get("items") or ()),
+    "itemwise": lambda c: bool((c.facts.get("ballot") or {}).get("items")),
     "body_kind": lambda c: (c.meeting() or {}).get("kind") or (b.kind if (b := c.body()) else None),
     "members": lambda c: [m.person for m in b.members] if (b := c.body()) else [],
     "voting_members": lambda c: c._voting_members(),

@@ -118,6 +118,8 @@ def check_choice(plan: Plan, facts: Mapping[str, Any], data: Mapping[str, Any]) 
     options = ballot.get("options") or ()
     if "choice" in data and options and data["choice"] not in options:
         raise InvalidInput(f"choice {data['choice']!r} is not one of this ballot's options: {', '.join(options)}")
+    if "item" in data and not ballot.get("items"):
+        raise InvalidInput("this ballot is not voted item by item: a vote names no item")
 
 
 def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: str | None,
@@ -138,6 +140,9 @@ def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: s
                 options = effect.options.values.get(str(facts.get(effect.options.fact)), options)
             facts["ballot"] = {"id": ballot_id, "method": method, "secret": method == "secret",
                                "options": list(options)}
+            items = facts.get(effect.items) if effect.items else None
+            if items:
+                facts["ballot"]["items"] = list(items)
             staged = True
     return staged
 
@@ -164,7 +169,8 @@ def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str,
             facts["meeting"] = meeting
         elif isinstance(effect, CastVoteEffect):
             ballot = facts.get("ballot") or {}
-            votes.append(VoteRecord(ballot["id"], actor, data["choice"], bool(ballot.get("secret"))))
+            votes.append(VoteRecord(gov.ballot_key(ballot, data.get("item")), actor, data["choice"],
+                                    bool(ballot.get("secret"))))
         elif isinstance(effect, TallyEffect):
             tallied = {**result(), "closed_at": format_time(now)}
             facts["ballot"] = {**(facts.get("ballot") or {}), "result": tallied}

@@ -20,6 +20,7 @@ import orjson
 
 from collegium._i18n import message
 from collegium.engine import effects as fx
+from collegium.engine import governance as gov
 from collegium.engine.audit import GENESIS, AuditReport, canonical, digest, event_hash, event_texts, identity, verify
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
 from collegium.engine.context import SYSTEM_ACTOR, Context
@@ -90,6 +91,8 @@ class Ballot:
     counts: Mapping[str, int]
     choices: Mapping[str, str]
     result: Mapping[str, Any] | None
+    #: a list voted item by item: each item's counts (``counts`` and ``choices`` are then empty)
+    items: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
 
 #: Facts derived from a meeting's attendance: not known before the command that opens the meeting.
@@ -212,10 +215,18 @@ class Engine:
             if "id" not in ballot:
                 raise NotFound(f"instance {instance_id!r} has no ballot")
             secret = bool(ballot.get("secret"))
-            counts = {**dict.fromkeys(ballot.get("options") or (), 0), **unit.counts(ballot["id"], secret)}
+            zero = dict.fromkeys(ballot.get("options") or (), 0)
+            result = MappingProxyType(dict(ballot["result"])) if "result" in ballot else None
+            if ballot.get("items"):
+                items = {i: MappingProxyType({**zero, **unit.counts(gov.ballot_key(ballot, i), secret)})
+                         for i in ballot["items"]}
+                voters = sorted({v for i in ballot["items"] for v in unit.voters(gov.ballot_key(ballot, i), secret)})
+                return Ballot(ballot["id"], str(ballot.get("method")), secret, tuple(voters), MappingProxyType({}),
+                              MappingProxyType({}), result, MappingProxyType(items))
+            counts = {**zero, **unit.counts(ballot["id"], secret)}
             return Ballot(ballot["id"], str(ballot.get("method")), secret, tuple(unit.voters(ballot["id"], secret)),
                           MappingProxyType(counts), MappingProxyType({} if secret else unit.choices(ballot["id"])),
-                          MappingProxyType(dict(ballot["result"])) if "result" in ballot else None)
+                          result)
 
     def verify_audit(self) -> AuditReport:
         """Recompute every hash chain; report the first edited, missing, inserted or reordered event."""
@@ -367,14 +378,20 @@ class Engine:
             results = [rule.pending(rule.reads & missing) if rule.reads & missing else rule.evaluate(ctx, plan.roles)
                        for rule in plan.rules]
         passed: set[str] = set()
+        items = (facts.get("ballot") or {}).get("items") if plan.tallies else None
         for rule, _dest in plan.branches:
             if rule is None:
                 continue
-            res = rule.evaluate(ctx, plan.roles)
-            results.append(RuleResult(res.rule_id, res.passed, "branch", res.title, res.citation, res.detail,
-                                      res.params, res.facts, res.applicable))
-            if res.passed and res.applicable:  # a branch rule that does not apply selects nothing
-                passed.add(res.rule_id)
+            # a list voted item by item is judged item by item; the branch is taken if any item passes
+            scopes = [(item, self._context(proc, rec.id, rec.state, trigger, actor, {**view, "item": item}, now,
+                                           unit, staged)) for item in items] if items else [(None, ctx)]
+            for item, scope in scopes:
+                res = rule.evaluate(scope, plan.roles)
+                seen = {**res.facts, "item": item} if item is not None else res.facts
+                results.append(RuleResult(res.rule_id, res.passed, "branch", res.title, res.citation, res.detail,
+                                          res.params, seen, res.applicable))
+                if res.passed and res.applicable:  # a branch rule that does not apply selects nothing
+                    passed.add(res.rule_id)
         return _Prepared(proc, plan, ctx, facts, payload, Verdict(trigger, tuple(results)), frozenset(passed))
 
     def _commit(self, rec: InstanceRecord, prep: _Prepared, dest: str, actor: str, key: str | None,
@@ -449,15 +466,27 @@ class Engine:
         """The decision record of a closing ballot: counts, n, present, the pass rule's figures, dissent."""
         ctx = prep.ctx
         ballot = prep.facts.get("ballot") or {}
-        counts = {**dict.fromkeys(ballot.get("options") or (), 0), **ctx.vote_counts()}
-        result: dict[str, Any] = {**counts, "n": ctx.get("n"), "present": ctx.get("present"),
-                                  "method": ballot.get("method"), "passed": bool(prep.branch_passed)}
-        for rule, _dest in prep.plan.branches:
-            judged = prep.verdict.result(rule.id) if rule is not None else None
-            if judged is not None and "needed" in judged.facts:
-                result["needed"] = judged.facts["needed"]
-        if "id" in ballot and not ballot.get("secret"):  # a named ballot keeps who dissented (R-DISSENT)
-            result["dissent"] = sorted(v for v, c in unit.choices(ballot["id"]).items() if c in ("oppose", "disagree"))
+        options = ballot.get("options") or ()
+        secret = bool(ballot.get("secret"))
+        result: dict[str, Any] = {"n": ctx.get("n"), "present": ctx.get("present"), "method": ballot.get("method"),
+                                  "passed": bool(prep.branch_passed)}
+
+        def one(item: str | None) -> dict[str, Any]:
+            key = gov.ballot_key(ballot, item)
+            tally: dict[str, Any] = {**dict.fromkeys(options, 0), **unit.counts(key, secret)}
+            for judged in prep.verdict.results:
+                if judged.severity == "branch" and judged.facts.get("item") == item and "needed" in judged.facts:
+                    tally["needed"] = judged.facts["needed"]
+                    if item is not None:
+                        tally["passed"] = judged.passed
+            if not secret:  # a named ballot keeps who dissented (R-DISSENT)
+                tally["dissent"] = sorted(v for v, c in unit.choices(key).items() if c in ("oppose", "disagree"))
+            return tally
+
+        if ballot.get("items"):
+            result["items"] = {item: one(item) for item in ballot["items"]}
+        else:
+            result.update(one(None))
         return result
 
     def _same_command(self, rec: InstanceRecord, event: EventRecord, trigger: str, actor: str,

@@ -101,3 +101,8 @@ def tally(votes: Mapping[str, str], choices: tuple[str, ...] = ("agree", "oppose
     for choice in votes.values():
         counts[choice] = counts.get(choice, 0) + 1
     return counts
+
+
+def ballot_key(ballot: Mapping[str, Any], item: str | None) -> str:
+    """Where a ballot's votes are stored: per item when a list is voted item by item (逐个表决)."""
+    return f"{ballot['id']}#{item}" if item and ballot.get("items") else str(ballot["id"])

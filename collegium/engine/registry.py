@@ -48,6 +48,10 @@ class Plan:
         return self.data | frozenset(self.inputs)
 
     @property
+    def tallies(self) -> bool:
+        return any(effect.kind == "tally" for effect in self.effects)
+
+    @property
     def stages_meeting(self) -> bool:
         return any(effect.kind == "open_meeting" for effect in self.effects)
 

@@ -35,6 +35,8 @@ ENGINE_FACTS: Final[dict[str, tuple[FactType, Text]]] = {
     "eligible_voters": ("list", _t("members entitled to vote now", "可参加表决的成员")),
     "eligible_others": ("list", _t("other members entitled to vote", "其他可参加表决的成员")),
     "stated": ("list", _t("stated a view", "已表态")),
+    "ballot_items": ("list", _t("items of the ballot", "表决事项")),
+    "itemwise": ("boolean", _t("voted item by item", "逐个表决")),
     "consulted": ("list", _t("consulted", "已征求意见")),
     "consulted_count": ("integer", _t("consulted", "已征求意见")),
     "voted": ("list", _t("voted", "已表决")),

@@ -73,6 +73,7 @@ class OpenMeetingEffect(_Spec):
     methods: tuple[VoteMethod, ...] = VOTE_METHODS
     default_method: VoteMethod = "named"
     options: BallotOptions | None = Field(default=None, description="options by fact; else the vote's choices")
+    items: Identifier | None = Field(default=None, description="a list fact: each element is voted on separately")
 
 
 class StateViewEffect(_Spec):
@@ -118,7 +119,7 @@ EFFECT_INPUTS: dict[str, dict[str, FactType]] = {
     "consult": {"member": "string", "view": "string", "note": "string"},
     "open_meeting": {"attendance": "mapping", "method": "string"},
     "state_view": {"view": "string"},
-    "cast_vote": {"choice": "string"},
+    "cast_vote": {"choice": "string", "item": "string"},
     "tally": {},
     "spawn": {},
 }
