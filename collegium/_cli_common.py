@@ -17,7 +17,7 @@ from collegium.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from collegium.engine.clock import Clock, IdFactory
-    from collegium.engine.engine import Engine, Instance
+    from collegium.engine.engine import Engine, Instance, Outcome
     from collegium.engine.registry import Registry
 
 PROG = "collegium"
@@ -105,3 +105,37 @@ def state_label(registry: Registry, inst: Instance, lang: str, state: str | None
         return state
     st = spec.states.get(state)
     return st.label.get(lang) if st is not None else state
+
+
+def outcome_doc(registry: Registry, o: Outcome, lang: str) -> dict[str, Any]:
+    """The JSON document of a step that was taken (start, fire, a meeting or ballot command)."""
+    return {"ok": True, "instance": o.instance.id, "procedure": o.instance.procedure,
+            "trigger": o.event.trigger, "actor": o.event.actor, "at": o.event.at, "source": o.event.source,
+            "state": o.instance.state, "state_label": state_label(registry, o.instance, lang),
+            "version": o.instance.version, "event": o.event.seq, "replayed": o.replayed,
+            "started": list(o.started), "verdict": o.verdict.to_dict(lang)}
+
+
+def show_outcome(registry: Registry, o: Outcome) -> None:
+    """Print a step that was taken: its JSON document, or the move, any warnings and children started."""
+    from rich.text import Text as RichText
+
+    from collegium._render import console, failure_lines, word
+
+    s = settings()
+    if s.as_json:
+        emit_json(outcome_doc(registry, o, s.lang))
+        return
+    con = console()
+    label = state_label(registry, o.instance, s.lang)
+    con.print(RichText(word("moved", s.lang, instance=o.instance.id, trigger=o.event.trigger,
+                            state=f"{label} ({o.instance.state})")))
+    if o.replayed:
+        con.print(RichText(word("replayed", s.lang), style="yellow"))
+    warnings = o.verdict.warnings
+    if warnings:
+        con.print(RichText(word("warning", s.lang) + ":", style="yellow"))
+        for line in failure_lines(warnings, s.lang):
+            con.print(RichText(line, style="yellow"))
+    if o.started:
+        con.print(RichText(word("started", s.lang, instances=", ".join(o.started))))

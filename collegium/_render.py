@@ -96,7 +96,37 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "demo_refusal": ("refused, as it should be:", "按规定被拒绝："),
     "demo_ballot": ("ballot: agree {agree}, oppose {oppose}, abstain {abstain}; should attend {n}, present {present}"
                     " → {outcome}",
-                    "表决：同意 {agree}，反对 {oppose}，弃权 {abstain}；应到会 {n} 人，实到 {present} 人 → {outcome}"),
+                    "表决：同意 {agree}，不同意 {oppose}，弃权 {abstain}；应到 {n} 人，实到 {present} 人 → {outcome}"),
+    # ballots and their results
+    "option.agree": ("agree", "同意"),
+    "option.oppose": ("oppose", "不同意"),
+    "option.disagree": ("disagree", "不同意"),
+    "option.abstain": ("abstain", "弃权"),
+    "method": ("method", "表决方式"),
+    "method.oral": ("oral", "口头"),
+    "method.show_of_hands": ("show of hands", "举手"),
+    "method.named": ("named", "记名"),
+    "method.secret": ("secret", "无记名"),
+    "method.roll_call": ("roll call", "唱票"),
+    "ballot": ("ballot {id}", "表决 {id}"),
+    "ballot_result": ("ballot result", "表决结果"),
+    "ballot_open": ("open", "进行中"),
+    "ballot_closed": ("closed at {at}", "已于 {at} 结束"),
+    "ballot_passed": ("passed", "通过"),
+    "ballot_failed": ("not passed", "未通过"),
+    "n": ("should attend (n)", "应到"),
+    "present": ("present", "实到"),
+    "people": ("{count}", "{count} 人"),
+    "quorum": ("quorum: present needed", "法定到会人数"),
+    "needed": ("threshold: agree votes needed", "通过所需同意票数"),
+    "votes": ("votes", "票数"),
+    "option": ("option", "选项"),
+    "choice": ("choice", "选择"),
+    "voter": ("voter", "投票人"),
+    "voted": ("voted", "已投票"),
+    "dissent": ("dissent recorded", "不同意者"),
+    "choices_hidden": ("secret ballot: who chose what is not recorded", "无记名投票：不记录每人的选择"),
+    "rule_verdicts": ("rule verdicts at the close (event #{seq})", "结束表决时的规则审查（第 {seq} 号事件）"),
     "demo_child": ("correction started as {child} ({state})", "已启动纠错议题 {child}（{state}）"),
 }
 
@@ -104,6 +134,11 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
 def word(key: str, lang: str, /, **params: Any) -> str:
     en, zh = _WORDS[key]
     return (zh if lang == "zh-CN" else en).format(**params)
+
+
+def word_or(key: str, lang: str, fallback: str) -> str:
+    """The word ``key`` in ``lang``, or ``fallback`` when there is no such word (an option a pack defines)."""
+    return word(key, lang) if key in _WORDS else fallback
 
 
 def console(*, stderr: bool = False) -> Console:

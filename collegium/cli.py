@@ -19,14 +19,22 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from collegium import __version__
-from collegium._cli_common import PROG, Settings, emit_json, open_engine, parse_payload, settings, state_label
+from collegium._cli_ballot import history_ballots, meeting, print_result, status_ballot, vote
+from collegium._cli_common import (
+    PROG,
+    Settings,
+    emit_json,
+    open_engine,
+    parse_payload,
+    settings,
+    show_outcome,
+    state_label,
+)
 from collegium._cli_definitions import body, procedures, rules, schema
 from collegium._cli_demo import demo
 from collegium.errors import CollegiumError, NotFound, RuleViolation, TransitionNotAllowed
 
 if TYPE_CHECKING:
-    from collegium.engine.engine import Outcome
-    from collegium.engine.registry import Registry
     from collegium.workflows.spec import ProcedureSpec
 
 __all__ = ["cli", "main"]
@@ -106,39 +114,6 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
 
 
-# -- outcomes of start and fire ---------------------------------------------------------------------------
-def _outcome_doc(registry: Registry, o: Outcome, lang: str) -> dict[str, Any]:
-    return {"ok": True, "instance": o.instance.id, "procedure": o.instance.procedure,
-            "trigger": o.event.trigger, "actor": o.event.actor, "at": o.event.at, "source": o.event.source,
-            "state": o.instance.state, "state_label": state_label(registry, o.instance, lang),
-            "version": o.instance.version, "event": o.event.seq, "replayed": o.replayed,
-            "started": list(o.started), "verdict": o.verdict.to_dict(lang)}
-
-
-def _show_outcome(registry: Registry, o: Outcome) -> None:
-    from rich.text import Text as RichText
-
-    from collegium._render import console, failure_lines, word
-
-    s = settings()
-    if s.as_json:
-        emit_json(_outcome_doc(registry, o, s.lang))
-        return
-    con = console()
-    label = state_label(registry, o.instance, s.lang)
-    con.print(RichText(word("moved", s.lang, instance=o.instance.id, trigger=o.event.trigger,
-                            state=f"{label} ({o.instance.state})")))
-    if o.replayed:
-        con.print(RichText(word("replayed", s.lang), style="yellow"))
-    warnings = o.verdict.warnings
-    if warnings:
-        con.print(RichText(word("warning", s.lang) + ":", style="yellow"))
-        for line in failure_lines(warnings, s.lang):
-            con.print(RichText(line, style="yellow"))
-    if o.started:
-        con.print(RichText(word("started", s.lang, instances=", ".join(o.started))))
-
-
 # -- the group -----------------------------------------------------------------------------------------
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--lang", type=click.Choice(["en", "zh-CN", "zh"]), default="en", show_default=True,
@@ -165,6 +140,8 @@ cli.add_command(rules)
 cli.add_command(schema)
 cli.add_command(body)
 cli.add_command(demo)
+cli.add_command(meeting)
+cli.add_command(vote)
 
 
 # -- commands on instances -------------------------------------------------------------------------------
@@ -185,7 +162,7 @@ def start(procedure: str, actor: str, data_json: str | None, pairs: tuple[str, .
     data = parse_payload(data_json, pairs)
     with open_engine(create=True) as engine:
         o = engine.start(procedure, actor, data, instance_id=instance_id)
-        _show_outcome(engine.registry, o)
+        show_outcome(engine.registry, o)
 
 
 @cli.command()
@@ -199,7 +176,7 @@ def fire(instance: str, trigger: str, actor: str, data_json: str | None, pairs: 
     data = parse_payload(data_json, pairs)
     with open_engine() as engine:
         o = engine.fire(instance, trigger, actor, data, idempotency_key=idempotency_key)
-        _show_outcome(engine.registry, o)
+        show_outcome(engine.registry, o)
 
 
 @cli.command()
@@ -242,6 +219,7 @@ def status(instance: str, actor: str | None) -> None:
         inst = engine.get(instance)
         avail = engine.available(instance, actor) if actor else None
         reg = engine.registry
+        ballot = status_ballot(engine, inst, w)
     label = state_label(reg, inst, w)
     try:
         spec: ProcedureSpec | None = reg.procedure(inst.procedure, inst.procedure_version)
@@ -257,6 +235,8 @@ def status(instance: str, actor: str | None) -> None:
         if avail is not None:
             doc["available"] = [{"trigger": a.trigger, "allowed": a.allowed,
                                  "failures": [r.to_dict(w) for r in a.verdict.failures]} for a in avail]
+        if ballot is not None:
+            doc["ballot"] = ballot
         emit_json(doc)
         return
     con = console()
@@ -267,6 +247,8 @@ def status(instance: str, actor: str | None) -> None:
         head += f"\n{word('parent', w)}: {inst.parent_id}"
     con.print(panel(head, title=inst.id))
     con.print(facts_table(inst.facts, w, labels))
+    if ballot is not None:
+        print_result(con, ballot, w)
     if avail is not None and not avail:
         con.print(f"{word('available', w, actor=actor)}: {word('none', w)}", markup=False)
     elif avail is not None:
@@ -291,15 +273,19 @@ def history(instance: str) -> None:
         events = engine.history(instance)
         inst = engine.get(instance)
         reg = engine.registry
+    ballots = history_ballots(reg, inst, events, w)
     if s.as_json:
-        emit_json([asdict(e) for e in events])
+        emit_json([{**asdict(e), "ballot": ballots[e.seq]} if e.seq in ballots else asdict(e) for e in events])
         return
-    console().print(table(f"{word('instance', w)} {instance}",
-                          [word("seq", w), word("at", w), word("actor", w), word("trigger", w), word("from", w),
-                           word("to", w), word("data", w)],
-                          ([e.seq, e.at, e.actor, e.trigger, e.source or "",
-                            f"{state_label(reg, inst, w, e.dest)} ({e.dest})", plain(e.data) if e.data else ""]
-                           for e in events)))
+    con = console()
+    con.print(table(f"{word('instance', w)} {instance}",
+                    [word("seq", w), word("at", w), word("actor", w), word("trigger", w), word("from", w),
+                     word("to", w), word("data", w)],
+                    ([e.seq, e.at, e.actor, e.trigger, e.source or "",
+                      f"{state_label(reg, inst, w, e.dest)} ({e.dest})", plain(e.data) if e.data else ""]
+                     for e in events)))
+    for doc in ballots.values():
+        print_result(con, doc, w)
 
 
 @cli.command("instances")

@@ -1,0 +1,321 @@
+"""Meetings and ballots on the command line: ``meeting open|close``, ``vote cast|close|tally``, and the ballot
+result that ``status`` and ``history`` show.
+
+Every command fires a trigger of the instance's procedure (``open_meeting``, ``vote``, ``close_ballot``) through
+the engine, so each is judged by the same rules as ``collegium fire``. There is no ``meeting attend``: the engine
+records attendance only when the meeting opens (``meeting open --present/--absent/--recused/--attendee``) and
+has no trigger that changes it afterwards.
+
+Registered on the root group by :mod:`collegium.cli`. Heavy modules are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from collegium._cli_common import emit_json, open_engine, outcome_doc, settings, show_outcome
+from collegium.errors import InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from collegium.engine.engine import Engine, Instance, Outcome
+    from collegium.engine.records import EventRecord
+    from collegium.engine.registry import Registry
+    from collegium.rules.verdict import RuleResult
+
+__all__ = ["history_ballots", "meeting", "print_result", "status_ballot", "vote"]
+
+#: keys of a ballot result that are not a count of votes for an option
+_RESULT_KEYS = frozenset({"n", "present", "needed", "method", "passed", "closed_at", "dissent"})
+#: what a vote's CHOICE may also be written as
+_CHOICE_ALIASES = {"同意": "agree", "不同意": "oppose", "反对": "oppose", "弃权": "abstain"}
+_ATTENDANCE = ("present", "absent", "recused", "attendee")
+
+
+# -- result documents ---------------------------------------------------------------------------------------
+def _method_label(method: Any, lang: str) -> str:
+    from collegium._render import word_or
+
+    return word_or(f"method.{method}", lang, str(method))
+
+
+def _counts(result: Mapping[str, Any], options: Iterable[str] = ()) -> dict[str, int]:
+    """Votes per option, in the ballot's order of options, then any other option found in ``result``."""
+    names = [o for o in options if o in result]
+    names += [k for k, v in result.items() if k not in _RESULT_KEYS and k not in names
+              and isinstance(v, int) and not isinstance(v, bool)]
+    return {k: int(result[k]) for k in names}
+
+
+def _rule_results(registry: Registry, inst: Instance, stored: Iterable[Any]) -> list[RuleResult]:
+    """Rule results from the stored form of an event's verdict, with titles and citations from the rule pack."""
+    from collegium._i18n import Text
+    from collegium.rules.verdict import RuleResult
+
+    try:
+        pack = registry.pack(inst.pack, inst.pack_version)
+    except NotFound:
+        pack = None
+    out = []
+    for rule_id, passed, applicable, severity, detail, params in stored:
+        spec = pack.rule(rule_id) if pack is not None else None
+        title = spec.title if spec is not None else Text.model_validate({"en": rule_id, "zh-CN": rule_id})
+        out.append(RuleResult(rule_id, bool(passed), str(severity), title, spec.citation if spec else "",
+                              str(detail), dict(params or {}), {}, bool(applicable)))
+    return out
+
+
+def _figure(r: RuleResult) -> dict[str, Any]:
+    return {"rule": r.rule_id, "needed": r.params.get("needed"), "op": r.params.get("op"),
+            "ratio": r.params.get("ratio"), "passed": r.passed}
+
+
+def result_doc(registry: Registry, inst: Instance, result: Mapping[str, Any], verdict: Iterable[Any],
+               seq: int | None, lang: str) -> dict[str, Any]:
+    """A closed ballot's result: counts per option, n, present, the quorum and pass figures, the outcome, the
+    method, the dissent (named ballots) and the verdict of every rule judged at the close."""
+    from collegium._render import word
+
+    ballot = inst.facts.get("ballot") or {}
+    counts = _counts(result, ballot.get("options") or ())
+    rules = _rule_results(registry, inst, verdict)
+    thresholds = [r for r in rules if r.detail == "threshold" and r.applicable]
+    quorum = next((r for r in thresholds if r.severity != "branch" and r.params.get("count") == result.get("present")
+                   and r.params.get("base") == result.get("n")), None)
+    passing = next((r for r in thresholds if r.severity == "branch"), None)
+    method = result.get("method")
+    doc: dict[str, Any] = {
+        "event": seq, "closed_at": result.get("closed_at"), "method": method,
+        "method_label": _method_label(method, lang), "secret": method == "secret", "counts": counts,
+        "count_labels": {k: _option_label(k, lang) for k in counts}, "n": result.get("n"),
+        "present": result.get("present"), "quorum": _figure(quorum) if quorum else None,
+        "needed": result.get("needed"), "threshold": _figure(passing) if passing else None,
+        "passed": bool(result.get("passed")),
+        "outcome_label": word("ballot_passed" if result.get("passed") else "ballot_failed", lang)}
+    if "dissent" in result:
+        doc["dissent"] = list(result["dissent"])
+    doc["verdict"] = [r.to_dict(lang) for r in rules]
+    return doc
+
+
+def _option_label(option: str, lang: str) -> str:
+    from collegium._render import word_or
+
+    return word_or(f"option.{option}", lang, option)
+
+
+def status_ballot(engine: Engine, inst: Instance, lang: str) -> dict[str, Any] | None:
+    """The result of the instance's current ballot, when it has been closed (``None`` otherwise)."""
+    result = (inst.facts.get("ballot") or {}).get("result")
+    if not isinstance(result, Mapping):
+        return None
+    docs = history_ballots(engine.registry, inst, engine.history(inst.id), lang)
+    if docs:
+        return docs[max(docs)]
+    return result_doc(engine.registry, inst, result, (), None, lang)
+
+
+def history_ballots(registry: Registry, inst: Instance, events: Iterable[EventRecord],
+                    lang: str) -> dict[int, dict[str, Any]]:
+    """The ballot result of every event that closed a ballot, by event number."""
+    return {e.seq: result_doc(registry, inst, e.effects["tally"], e.verdict, e.seq, lang)
+            for e in events if isinstance(e.effects.get("tally"), Mapping)}
+
+
+# -- printing -----------------------------------------------------------------------------------------------
+def _sep(lang: str) -> tuple[str, str]:
+    return ("，", "：") if lang == "zh-CN" else (", ", ": ")
+
+
+def _counts_line(counts: Mapping[str, int], lang: str) -> str:
+    comma, _ = _sep(lang)
+    return comma.join(f"{_option_label(k, lang)} {v}" for k, v in counts.items())
+
+
+def print_result(con: Console, doc: Mapping[str, Any], lang: str) -> None:
+    """Print a ballot result (see :func:`result_doc`): a panel of figures, then the rule verdicts."""
+    from collegium._render import panel, table, word
+
+    comma, colon = _sep(lang)
+
+    def people(count: Any) -> str:
+        return word("people", lang, count=count)
+
+    lines = [f"{word('ballot_result', lang)}{colon}{doc['outcome_label']}",
+             f"{word('method', lang)}{colon}{doc['method_label']}",
+             _counts_line(doc["counts"], lang),
+             f"{word('n', lang)}{colon}{people(doc['n'])}{comma}{word('present', lang)}{colon}{people(doc['present'])}"]
+    for key, figure, value in (("quorum", doc.get("quorum"), (doc.get("quorum") or {}).get("needed")),
+                               ("needed", doc.get("threshold"), doc.get("needed"))):
+        if value is not None:
+            how = (f"（{figure['rule']}，{figure['op']} {figure['ratio']}）" if lang == "zh-CN"
+                   else f" ({figure['rule']}, {figure['op']} {figure['ratio']})") if figure else ""
+            lines.append(f"{word(key, lang)}{colon}{value}{how}")
+    if doc.get("dissent") is not None:
+        lines.append(f"{word('dissent', lang)}{colon}{', '.join(doc['dissent']) or word('none', lang)}")
+    if doc.get("secret"):
+        lines.append(word("choices_hidden", lang))
+    title = word("ballot_closed", lang, at=doc["closed_at"]) if doc.get("closed_at") else None
+    con.print(panel("\n".join(lines), title=title))
+    if doc.get("verdict"):
+        rows = ([r["rule"], _status(r, lang), r["title"], r["message"], r["citation"]] for r in doc["verdict"])
+        con.print(table(word("rule_verdicts", lang, seq=doc.get("event") or "?"),
+                        [word("rule", lang), word("result", lang), word("title", lang), word("message", lang),
+                         word("citation", lang)], rows))
+
+
+def _status(r: Mapping[str, Any], lang: str) -> Any:
+    """The result word of a rule in a result document, as the verdict tables of the CLI show it."""
+    from collegium._i18n import Text
+    from collegium._render import status_word
+    from collegium.rules.verdict import RuleResult
+
+    blank = Text.model_validate({"en": "-", "zh-CN": "-"})
+    return status_word(RuleResult(r["rule"], r["passed"], r["severity"], blank, "", "", {}, {}, r["applicable"]),
+                       lang)
+
+
+# -- meeting ------------------------------------------------------------------------------------------------
+def _actor_option(f: Any) -> Any:
+    return click.option("--as", "actor", required=True, metavar="ACTOR", help="Who acts (a person id).")(f)
+
+
+def _key_option(f: Any) -> Any:
+    return click.option("--key", "idempotency_key", default=None,
+                        help="Idempotency key: a repeat with it changes nothing.")(f)
+
+
+def _attendance(lists: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """``{person: status}`` from the repeatable (and comma-separated) ``--present``/``--absent``/… options."""
+    attendance: dict[str, str] = {}
+    for status in _ATTENDANCE:
+        for given in lists[status]:
+            for person in (p.strip() for p in given.split(",")):
+                if not person:
+                    continue
+                if attendance.get(person, status) != status:
+                    raise InvalidInput(f"{person!r} is given as both {attendance[person]} and {status}")
+                attendance[person] = status
+    return attendance
+
+
+@click.group()
+def meeting() -> None:
+    """Open and close a matter's meeting (attendance is recorded when it opens)."""
+
+
+@meeting.command("open")
+@click.argument("instance")
+@_actor_option
+@click.option("--present", multiple=True, metavar="PERSON", help="A member present (repeat, or comma-separate).")
+@click.option("--absent", multiple=True, metavar="PERSON", help="A member absent (members not named are absent).")
+@click.option("--recused", multiple=True, metavar="PERSON", help="A member who recuses themself (回避).")
+@click.option("--attendee", multiple=True, metavar="PERSON", help="A non-member attending without a vote (列席).")
+@click.option("--method", default=None, metavar="METHOD",
+              help="How the ballot is taken: oral, show_of_hands, named, secret or roll_call, as the procedure "
+                   "allows (default: the procedure's, usually named).")
+@_key_option
+def meeting_open(instance: str, actor: str, present: tuple[str, ...], absent: tuple[str, ...],
+                 recused: tuple[str, ...], attendee: tuple[str, ...], method: str | None,
+                 idempotency_key: str | None) -> None:
+    """Open the meeting on INSTANCE with its attendance and ballot method (trigger open_meeting)."""
+    data: dict[str, Any] = {"attendance": _attendance({"present": present, "absent": absent, "recused": recused,
+                                                       "attendee": attendee})}
+    if method is not None:
+        data["method"] = method
+    with open_engine() as engine:
+        show_outcome(engine.registry, engine.fire(instance, "open_meeting", actor, data,
+                                                  idempotency_key=idempotency_key))
+
+
+def _close(instance: str, actor: str, idempotency_key: str | None) -> None:
+    from collegium._render import console
+
+    s = settings()
+    with open_engine() as engine:
+        o: Outcome = engine.fire(instance, "close_ballot", actor, idempotency_key=idempotency_key)
+        result = (o.instance.facts.get("ballot") or {}).get("result") or {}
+        doc = result_doc(engine.registry, o.instance, result, o.event.verdict, o.event.seq, s.lang)
+        if s.as_json:
+            emit_json({**outcome_doc(engine.registry, o, s.lang), "ballot": doc})
+            return
+        show_outcome(engine.registry, o)
+    print_result(console(), doc, s.lang)
+
+
+@meeting.command("close")
+@click.argument("instance")
+@_actor_option
+@_key_option
+def meeting_close(instance: str, actor: str, idempotency_key: str | None) -> None:
+    """Close the meeting's ballot on INSTANCE and tally it (trigger close_ballot)."""
+    _close(instance, actor, idempotency_key)
+
+
+# -- vote -----------------------------------------------------------------------------------------------
+@click.group()
+def vote() -> None:
+    """Cast votes, close the ballot and show the tally."""
+
+
+@vote.command("cast")
+@click.argument("instance")
+@click.argument("choice")
+@click.option("--as", "actor", required=True, metavar="VOTER", help="Who votes (a person id).")
+@_key_option
+def vote_cast(instance: str, choice: str, actor: str, idempotency_key: str | None) -> None:
+    """Cast VOTER's vote on INSTANCE: CHOICE is agree, oppose or abstain (同意, 不同意, 弃权)."""
+    with open_engine() as engine:
+        o = engine.fire(instance, "vote", actor, {"choice": _CHOICE_ALIASES.get(choice, choice)},
+                        idempotency_key=idempotency_key)
+        show_outcome(engine.registry, o)
+
+
+@vote.command("close")
+@click.argument("instance")
+@_actor_option
+@_key_option
+def vote_close(instance: str, actor: str, idempotency_key: str | None) -> None:
+    """Close the ballot on INSTANCE and tally it (trigger close_ballot; the same as `meeting close`)."""
+    _close(instance, actor, idempotency_key)
+
+
+@vote.command("tally")
+@click.argument("instance")
+def vote_tally(instance: str) -> None:
+    """Show the ballot of INSTANCE: method, who voted, votes per option, and the result once closed."""
+    from collegium._render import console, panel, table, word
+
+    s = settings()
+    w = s.lang
+    with open_engine() as engine:
+        b = engine.ballot(instance)
+        inst = engine.get(instance)
+        result = status_ballot(engine, inst, w) if b.result is not None else None
+    doc: dict[str, Any] = {
+        "instance": instance, "ballot": b.id, "method": b.method, "method_label": _method_label(b.method, w),
+        "secret": b.secret, "closed": b.result is not None, "voted": len(b.voters), "voters": list(b.voters),
+        "counts": dict(b.counts), "count_labels": {k: _option_label(k, w) for k in b.counts},
+        "choices_recorded": not b.secret, "choices": dict(b.choices), "result": result}
+    if s.as_json:
+        emit_json(doc)
+        return
+    con = console()
+    comma, colon = _sep(w)
+    state = word("ballot_closed", w, at=b.result.get("closed_at")) if b.result is not None else word("ballot_open", w)
+    con.print(panel(f"{word('method', w)}{colon}{doc['method_label']} ({b.method}){comma}{state}\n"
+                    f"{word('voted', w)}{colon}{word('people', w, count=len(b.voters))}"
+                    f" ({', '.join(b.voters) or word('none', w)})", title=word("ballot", w, id=b.id)))
+    con.print(table(None, [word("option", w), word("votes", w)],
+                    ([f"{_option_label(k, w)} ({k})", v] for k, v in b.counts.items())))
+    if b.secret:
+        con.print(word("choices_hidden", w), markup=False)
+    elif b.choices:
+        con.print(table(None, [word("voter", w), word("choice", w)],
+                        ([v, f"{_option_label(c, w)} ({c})"] for v, c in b.choices.items())))
+    if result is not None:
+        print_result(con, result, w)
