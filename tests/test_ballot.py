@@ -40,6 +40,7 @@ def test_a_named_ballot_keeps_each_choice_and_the_dissent(engine: Engine, clock:
     assert {k: result[k] for k in ("agree", "oppose", "abstain", "n", "present", "needed", "method", "passed")} == {
         "agree": 7, "oppose": 2, "abstain": 2, "n": 11, "present": 11, "needed": 6, "method": "named", "passed": True}
     assert result["dissent"] == ["m1", "m5"]  # R-DISSENT: recorded dissent stays with the decision
+    assert result["quorum"] == {"rule": "R-QUORUM-SC", "needed": 6}
     assert [e.data for e in engine.history(iid) if e.trigger == "vote"][2] == {"choice": "oppose"}
 
 
@@ -113,6 +114,7 @@ def test_a_personnel_ballot_is_agree_disagree_defer(engine: Engine, clock: Manua
     assert {k: result[k] for k in ("agree", "disagree", "defer", "n", "present", "needed")} == {
         "agree": 6, "disagree": 1, "defer": 1, "n": 10, "present": 10, "needed": 6}
     assert result["dissent"] == ["m1"]
+    assert result["quorum"] == {"rule": "R-QUORUM-CADRE", "needed": 7}  # two thirds of 10
 
 
 def test_the_secretary_states_a_view_last(engine: Engine, clock: ManualClock) -> None:

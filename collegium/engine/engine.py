@@ -470,6 +470,9 @@ class Engine:
         secret = bool(ballot.get("secret"))
         result: dict[str, Any] = {"n": ctx.get("n"), "present": ctx.get("present"), "method": ballot.get("method"),
                                   "passed": bool(prep.branch_passed)}
+        for judged in prep.verdict.results:  # the quorum rule that applied, with its figure
+            if judged.severity != "branch" and judged.applicable and {"present", "n", "needed"} <= set(judged.facts):
+                result["quorum"] = {"rule": judged.rule_id, "needed": judged.facts["needed"]}
 
         def one(item: str | None) -> dict[str, Any]:
             key = gov.ballot_key(ballot, item)
