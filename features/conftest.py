@@ -6,6 +6,9 @@ it checks are read in the feature's own language (``World.lang``, set from the f
 
 Each scenario gets its own in-memory engine with a manual clock and sequential ids: the real engine, the
 built-in ``major_decision`` procedure and the ``party-committee`` rule pack, no mocks.
+
+The P2 (ballot) steps live in ``features/steps_p2.py`` and are imported at the end of this file, so that
+pytest-bdd finds them here.
 """
 
 from __future__ import annotations
@@ -19,7 +22,19 @@ from typing import Any
 import pytest
 from pytest_bdd import parsers, step, then
 
-from collegium import Body, Engine, ManualClock, Member, Outcome, RuleResult, RuleViolation, SequentialIds
+from collegium import (
+    Body,
+    CollegiumError,
+    Engine,
+    ManualClock,
+    Member,
+    NotFound,
+    Outcome,
+    RuleResult,
+    RuleViolation,
+    SequentialIds,
+)
+from features.steps_p2 import METHODS
 
 CST = dt.timezone(dt.timedelta(hours=8))
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CST)
@@ -48,7 +63,7 @@ AUDIENCES = {"public": "public", "社会": "public", "party": "party", "党内":
              "committee": "committee", "委员会内部": "committee"}
 EVALUATIONS = {"succeeded": "succeeded", "合格": "succeeded", "failed": "failed", "不合格": "failed"}
 RESULTS = {"passed": True, "通过": True, "failed": False, "未通过": False}
-ALL = {"all", "全体"}
+ALL = {"all", "all other", "全体", "其余"}
 
 KIND_RE = "|".join(re.escape(k) for k in sorted(BODY_KINDS, key=len, reverse=True))
 CATEGORY_RE = "|".join(re.escape(k) for k in sorted(CATEGORIES, key=len, reverse=True))
@@ -64,9 +79,11 @@ class World:
     matter: str | None = None
     outcome: Outcome | None = None
     refusal: RuleViolation | None = None
+    error: CollegiumError | None = None
     failure: RuleResult | None = None
     before: tuple[Any, ...] | None = None
     invited: list[str] = field(default_factory=list)
+    recused: list[str] = field(default_factory=list)
 
     # -- reading --------------------------------------------------------------------------------
     def facts(self) -> dict[str, Any]:
@@ -76,27 +93,55 @@ class World:
     def body(self) -> Body:
         return self.engine.body(self.facts()["body"])
 
+    def state_id(self, state: str) -> str:
+        """A state of the matter's procedure, named by its id or its English or Chinese label."""
+        inst = self.engine.get(self.matter or "")
+        spec = self.engine.registry.procedure(inst.procedure)
+        wanted = [sid for sid, s in spec.states.items() if state in (sid, s.label.en, s.label.zh)]
+        assert wanted, f"{state!r} names no state of {inst.procedure}"
+        return wanted[0]
+
+    def voters_present(self) -> list[str]:
+        """Present, non-recused voting members in the body's order, the secretary last (末位表态)."""
+        meeting = self.facts()["meeting"]
+        seats, attendance = meeting["members"], meeting["attendance"]
+        present = [m.person for m in self.body().members
+                   if attendance.get(m.person) == "present" and seats[m.person][1]]
+        return sorted(present, key=lambda p: seats[p][0] == "secretary")
+
     def snapshot(self) -> tuple[Any, ...]:
-        """Everything a refused command must leave as it was."""
+        """Everything a refused command must leave as it was (with the ballot: who voted and the totals)."""
         instances = len(self.engine.instances())
         if self.matter is None:
             return (instances,)
         inst = self.engine.get(self.matter)
-        return instances, inst.state, inst.version, inst.event_count, len(self.engine.history(self.matter))
+        try:
+            ballot = self.engine.ballot(self.matter)
+        except NotFound:
+            votes: tuple[Any, ...] = ()
+        else:
+            votes = ballot.voters, dict(ballot.counts), dict(ballot.choices)
+        return instances, inst.state, inst.version, inst.event_count, len(self.engine.history(self.matter)), votes
 
     # -- acting ---------------------------------------------------------------------------------
     def act(self, attempt: bool, command: Any) -> None:
-        """Run ``command``; with ``attempt`` a refusal is recorded for the Then steps, otherwise it fails."""
+        """Run ``command``; with ``attempt`` a refusal is recorded for the Then steps, otherwise it fails.
+
+        Any error the engine raises on purpose counts as a refusal (``error``); a rule's refusal is also
+        kept as ``refusal``, with the verdict the "refused by rule" steps read.
+        """
         self.before = self.snapshot()
         self.refusal = None
+        self.error = None
         self.failure = None
         if not attempt:
             self.outcome = command()
             return
         try:
             self.outcome = command()
-        except RuleViolation as exc:
-            self.refusal = exc
+        except CollegiumError as exc:
+            self.error = exc
+            self.refusal = exc if isinstance(exc, RuleViolation) else None
         else:
             pytest.fail(f"expected a refusal, but the step went through to {self.outcome.instance.state!r}")
 
@@ -152,12 +197,15 @@ def add_members(world: World, first: str, last: str, body: str) -> None:
 # Commands (usable as Given or When). "tries to …" / "试图…" expects a refusal and records it.
 # ---------------------------------------------------------------------------------------------
 @step(parsers.re(rf'{q("actor")} (?:(?P<attempt>tries to) propose|proposes) an? (?P<category>{CATEGORY_RE}) matter '
-                 rf'{q("title")} to {q("body")} with lead member {q("lead")}'))
+                 rf'{q("title")} to {q("body")} with lead member {q("lead")}(?P<emergency>, marked an emergency)?'))
 @step(parsers.re(rf'{q("actor")}(?P<attempt>试图)?向{q("body")}提出(?P<category>{CATEGORY_RE})议题{q("title")}，'
-                 rf'分管常委为{q("lead")}'))
-def propose(world: World, actor: str, attempt: str | None, category: str, title: str, body: str, lead: str) -> None:
+                 rf'分管常委为{q("lead")}(?P<emergency>，列为紧急事项)?'))
+def propose(world: World, actor: str, attempt: str | None, category: str, title: str, body: str, lead: str,
+            emergency: str | None) -> None:
     data = {"title": title, "category": CATEGORIES[category], "proposer": actor, "lead_member": lead,
             "body": body, "confidentiality": "public"}
+    if emergency:
+        data["emergency"] = True
     world.act(bool(attempt), lambda: world.engine.start(PROCEDURE, actor, data))
     if world.outcome is not None and world.refusal is None:
         world.matter = world.outcome.instance.id
@@ -196,25 +244,26 @@ def invite(world: World, person: str) -> None:
     world.invited.append(person)
 
 
-@step(parsers.re(rf'{q("actor")} (?:(?P<attempt>tries to) open|opens) the meeting '
-                 r'with (?P<present>all|\d+) members present'))
-@step(parsers.re(rf'{q("actor")}(?P<attempt>试图)?召开会议，(?P<present>全体|\d+ 名)成员到会'))
-def open_meeting(world: World, actor: str, attempt: str | None, present: str) -> None:
-    voters = [m.person for m in world.body().members if m.voting]
+@step(parsers.re(rf'{q("actor")} (?:(?P<attempt>tries to) open|opens) the meeting'
+                 r'(?: for an? (?P<method>named|secret) ballot)? with (?P<present>all(?: other)?|\d+) members present'))
+@step(parsers.re(rf'{q("actor")}(?P<attempt>试图)?召开会议(?:并采用(?P<method>记名投票|无记名投票))?，'
+                 r'(?P<present>全体|其余|\d+ 名)成员到会'))
+def open_meeting(world: World, actor: str, attempt: str | None, method: str | None, present: str) -> None:
+    """The first ``present`` voting members attend, the rest are absent; recused members are marked so."""
+    voters = [m.person for m in world.body().members if m.voting and m.person not in world.recused]
     count = len(voters) if present in ALL else int(re.sub(r"\D", "", present))
     attendance = {p: ("present" if i < count else "absent") for i, p in enumerate(voters)}
-    attendance |= dict.fromkeys(world.invited, "attendee")
-    world.fire("open_meeting", actor, {"attendance": attendance}, attempt=bool(attempt))
+    attendance |= dict.fromkeys(world.recused, "recused") | dict.fromkeys(world.invited, "attendee")
+    data: dict[str, Any] = {"attendance": attendance}
+    if method is not None:
+        data["method"] = METHODS[method]
+    world.fire("open_meeting", actor, data, attempt=bool(attempt))
 
 
 @step(parsers.re(r"the members present vote: (?P<agree>\d+) agree, (?P<oppose>\d+) oppose, (?P<abstain>\d+) abstain"))
 @step(parsers.re(r"到会成员投票：同意 (?P<agree>\d+) 票，不同意 (?P<oppose>\d+) 票，弃权 (?P<abstain>\d+) 票"))
 def vote(world: World, agree: str, oppose: str, abstain: str) -> None:
-    meeting = world.facts()["meeting"]
-    members = meeting["members"]
-    present = [p for p, status in meeting["attendance"].items() if status == "present" and members[p][1]]
-    # The chair states a view last (末位表态): the secretary votes after everyone else.
-    present.sort(key=lambda p: members[p][0] == "secretary")
+    present = world.voters_present()  # the secretary votes after everyone else
     choices = ["agree"] * int(agree) + ["oppose"] * int(oppose) + ["abstain"] * int(abstain)
     assert len(choices) <= len(present), f"{len(choices)} votes but only {len(present)} voters present"
     for person, choice in zip(present, choices, strict=False):
@@ -257,17 +306,14 @@ def close(world: World, actor: str) -> None:
 @then(parsers.re(rf'the matter is (?:still )?{q("state")}'))
 @then(parsers.re(rf'议题状态(?:仍)?为{q("state")}'))
 def matter_state(world: World, state: str) -> None:
-    inst = world.engine.get(world.matter or "")
-    spec = world.engine.registry.procedure(inst.procedure)
-    wanted = [sid for sid, s in spec.states.items() if state in (sid, s.label.en, s.label.zh)]
-    assert wanted, f"{state!r} names no state of {inst.procedure}"
-    assert inst.state == wanted[0], f"the matter is {inst.state!r}, expected {wanted[0]!r}"
+    inst, wanted = world.engine.get(world.matter or ""), world.state_id(state)
+    assert inst.state == wanted, f"the matter is {inst.state!r}, expected {wanted!r}"
 
 
 @then(parsers.re(rf'the step is refused by rule {q("rule")}'))
 @then(parsers.re(rf'该操作被规则{q("rule")}拒绝'))
 def refused_by(world: World, rule: str) -> None:
-    assert world.refusal is not None, "the step was not refused"
+    assert world.refusal is not None, f"the step was not refused by a rule (error: {world.error!r})"
     failures = {f.rule_id: f for f in world.refusal.verdict.failures}
     assert rule in failures, f"refused by {sorted(failures)}, not by {rule}"
     world.failure = failures[rule]
@@ -292,7 +338,7 @@ def refusal_title(world: World, text: str, citation: str) -> None:
 @then(parsers.re("the refused step changed nothing"))
 @then(parsers.re("被拒绝的操作未改变任何记录"))
 def nothing_changed(world: World) -> None:
-    assert world.refusal is not None, "the step was not refused"
+    assert world.error is not None, "the step was not refused"
     assert world.before is not None
     assert world.snapshot() == world.before, f"{world.snapshot()} != {world.before} (instances, state, version, …)"
 
@@ -326,3 +372,6 @@ def audit(world: World, count: str) -> None:
     assert len(world.engine.history(world.matter or "")) == int(count)
     report = world.engine.verify_audit()
     assert report.problem is None, report
+
+
+from features.steps_p2 import *  # noqa: E402, F403  (P2 ballot steps; pytest-bdd looks for steps here)

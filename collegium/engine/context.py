@@ -5,7 +5,7 @@ at most once and only if a rule asks for it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, Protocol
 
 from collegium.engine import governance as gov
@@ -20,6 +20,33 @@ class BallotReader(Protocol):
     def voters(self, ballot_id: str, secret: bool) -> list[str]: ...
 
     def counts(self, ballot_id: str, secret: bool) -> dict[str, int]: ...
+
+    def has_voted(self, ballot_id: str, voter: str, secret: bool) -> bool: ...
+
+
+class _Voted(Collection[str]):
+    """Who has voted in a ballot: ``x in voted`` asks the store about one member (no list of thousands is
+    read for "one vote each"); iterating reads the list."""
+
+    __slots__ = ("_ballot", "_list", "_reader", "_secret")
+
+    def __init__(self, reader: BallotReader, ballot_id: str, secret: bool) -> None:
+        self._reader, self._ballot, self._secret = reader, ballot_id, secret
+        self._list: list[str] | None = None
+
+    def _all(self) -> list[str]:
+        if self._list is None:
+            self._list = self._reader.voters(self._ballot, self._secret)
+        return self._list
+
+    def __contains__(self, voter: object) -> bool:
+        return isinstance(voter, str) and self._reader.has_voted(self._ballot, voter, self._secret)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 #: The engine's own actor, which fires due timers; it holds the role ``system`` and nothing else.
@@ -124,11 +151,11 @@ class Context:
         ballot: Mapping[str, Any] | None = self.facts.get("ballot")
         return ballot if ballot and "id" in ballot and self._ballots is not None else None
 
-    def _voted(self) -> list[str]:
+    def _voted(self) -> Collection[str]:
         ballot = self._ballot()
         if ballot is None or self._ballots is None:
             return []
-        return self._ballots.voters(gov.ballot_key(ballot, self.facts.get("item")), bool(ballot.get("secret")))
+        return _Voted(self._ballots, gov.ballot_key(ballot, self.facts.get("item")), bool(ballot.get("secret")))
 
     def vote_counts(self) -> dict[str, int]:
         """Votes per choice in the open ballot (or, voted item by item, on the command's ``item``), as stored."""

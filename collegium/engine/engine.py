@@ -11,7 +11,7 @@ return an :class:`Outcome`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -39,6 +39,33 @@ from collegium.errors import (
 from collegium.rules.verdict import RuleResult, Verdict
 
 
+class _Facts(Mapping[str, Any]):
+    """Read-only facts decoded from their canonical JSON on first use (an outcome's caller may never look)."""
+
+    __slots__ = ("_data", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._data: dict[str, Any] | None = None
+
+    def _load(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = orjson.loads(self._text)
+        return self._data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __repr__(self) -> str:
+        return repr(self._load())
+
+
 @dataclass(frozen=True, slots=True)
 class Instance:
     """A read-only view of an instance: where it stands and the facts it holds."""
@@ -58,10 +85,10 @@ class Instance:
 
     @classmethod
     def of(cls, r: InstanceRecord) -> Instance:
-        """A view with its own copy of the facts, so no caller can change what a store holds."""
-        facts = orjson.loads(r.facts_json if r.facts_json is not None else canonical(r.facts))
+        """A view with its own copy of the facts (decoded when first read), so no caller can change a store."""
+        facts = _Facts(r.facts_json if r.facts_json is not None else canonical(r.facts))
         return cls(r.id, r.procedure, r.procedure_version, r.pack, r.pack_version, r.state, r.version,
-                   MappingProxyType(facts), r.parent_id, r.created_at, r.updated_at, r.event_count)
+                   facts, r.parent_id, r.created_at, r.updated_at, r.event_count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,7 +510,7 @@ class Engine:
                     if item is not None:
                         tally["passed"] = judged.passed
             if not secret:  # a named ballot keeps who dissented (R-DISSENT)
-                tally["dissent"] = sorted(v for v, c in unit.choices(key).items() if c in ("oppose", "disagree"))
+                tally["dissent"] = unit.voters_choosing(key, ("oppose", "disagree"))
             return tally
 
         if ballot.get("items"):

@@ -59,14 +59,15 @@ def snapshot(body: Body) -> dict[str, list[Any]]:
 
 def build_attendance(body: Body, given: Mapping[str, Any]) -> dict[str, str]:
     """Attendance for every member (absent unless stated) plus non-voting attendees (列席)."""
+    seats = {m.person for m in body.members}
     attendance = {m.person: "absent" for m in body.members}
     for person, status in given.items():
         if status not in ATTENDANCE:
             raise InvalidInput(f"attendance of {person!r} is {status!r}; use one of: {', '.join(ATTENDANCE)}")
-        member = body.member(person)
-        if member is None and status != "attendee":
+        member = person in seats
+        if not member and status != "attendee":
             raise InvalidInput(f"{person!r} is not a member of {body.id!r}; only 'attendee' (列席) is allowed")
-        if member is not None and status == "attendee":
+        if member and status == "attendee":
             raise InvalidInput(f"{person!r} is a member of {body.id!r}; mark them present, absent or recused")
         attendance[str(person)] = str(status)
     return attendance

@@ -155,6 +155,9 @@ _INSERT_INSTANCE = insert(_I)
 _INSERT_VOTE = insert(s.votes).values(ballot_id=bindparam("ballot_id"), voter=bindparam("voter"),
                                       choice=bindparam("choice"))
 _VOTERS = select(s.votes.c.voter).where(s.votes.c.ballot_id == bindparam("ballot_id")).order_by(s.votes.c.voter)
+_VOTED = select(s.votes.c.voter).where(s.votes.c.ballot_id == bindparam("ballot_id"),
+                                       s.votes.c.voter == bindparam("voter"))
+_CHOICES = select(s.votes.c.voter, s.votes.c.choice).where(s.votes.c.ballot_id == bindparam("ballot_id"))
 
 
 class _Raw:
@@ -186,6 +189,8 @@ class _Statements:
         self.insert_event = _Raw(_INSERT_EVENT, dialect)
         self.insert_vote = _Raw(_INSERT_VOTE, dialect)
         self.voters = _Raw(_VOTERS, dialect)
+        self.voted = _Raw(_VOTED, dialect)
+        self.choices = _Raw(_CHOICES, dialect)
 
 
 class _SqlUnit:
@@ -262,7 +267,20 @@ class _SqlUnit:
         return {str(choice): int(n) for choice, n in rows}
 
     def choices(self, ballot_id: str) -> dict[str, str]:
-        return {str(voter): str(choice) for voter, choice in self.conn.execute(_choices_query(ballot_id))}
+        rows = self._run(self.sql.choices, {"ballot_id": ballot_id}).fetchall()
+        return {str(voter): str(choice) for voter, choice in rows}
+
+    def has_voted(self, ballot_id: str, voter: str, secret: bool) -> bool:
+        if not secret:
+            return self._run(self.sql.voted, {"ballot_id": ballot_id, "voter": voter}).fetchone() is not None
+        t = s.ballot_voters
+        return self.conn.execute(select(t.c.voter).where(t.c.ballot_id == ballot_id, t.c.voter == voter)).first() \
+            is not None
+
+    def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:
+        v = s.votes
+        q = select(v.c.voter).where(v.c.ballot_id == ballot_id, v.c.choice.in_(choices)).order_by(v.c.voter)
+        return [str(x) for x in self.conn.execute(q).scalars()]
 
     def commit(self, write: Write) -> None:
         conn = self.conn
@@ -290,10 +308,6 @@ class _SqlUnit:
                 conn.execute(insert(s.timers), [{"instance_id": t.instance_id, "trigger": t.trigger,
                                                  "state": t.state, "due_at": t.due_at,
                                                  "entered_seq": t.entered_seq} for t in timers])
-
-
-def _choices_query(ballot_id: str) -> Any:
-    return select(s.votes.c.voter, s.votes.c.choice).where(s.votes.c.ballot_id == ballot_id)
 
 
 def _parse_body(body_id: str, rows: list[Any], parsed: dict[str, tuple[Any, Body]]) -> Body | None:

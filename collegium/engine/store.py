@@ -63,6 +63,10 @@ class Unit(Protocol):
 
     def choices(self, ballot_id: str) -> dict[str, str]: ...
 
+    def has_voted(self, ballot_id: str, voter: str, secret: bool) -> bool: ...
+
+    def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]: ...
+
 
 class Store(Protocol):
     """What the engine needs from storage."""
@@ -183,6 +187,12 @@ class MemoryStore:
 
     def choices(self, ballot_id: str) -> dict[str, str]:
         return dict(self._votes.get(ballot_id, {}))
+
+    def has_voted(self, ballot_id: str, voter: str, secret: bool) -> bool:
+        return voter in (self._voters.get(ballot_id, ()) if secret else self._votes.get(ballot_id, {}))
+
+    def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:
+        return sorted(v for v, c in self._votes.get(ballot_id, {}).items() if c in choices)
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
         due = sorted((t for t in self._timers.values() if t.due_at <= until),

@@ -306,7 +306,8 @@ class RuleCompiler:
 
         def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
             value = ctx.get(value_name)
-            inside = value is not None and value in (ctx.get(coll_name) or ())
+            collection = ctx.get(coll_name)  # may answer `in` without being read whole (who has voted)
+            inside = value is not None and collection is not None and value in collection
             params = {"value": value, "collection": label.en, "collection_zh": label.zh}
             facts = {value_name: value}
             if negate:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from collegium.workflows.spec import FactType
@@ -70,7 +70,7 @@ class _Probe:
         kind = self.types.get(name)
         value = self.ctx.time(name) if kind == "datetime" else self.ctx.get(name)
         self.seen[name] = value
-        if isinstance(value, list):
+        if isinstance(value, Collection) and not isinstance(value, str | Mapping | tuple):
             return tuple(value)
         if kind == "integer" and value is None:
             return 0
