@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--quick] [--out PATH] [--only abcd] [--profile a|b]``: run, print, save."""
+"""``python -m benchmarks [--quick] [--out PATH] [--only abcde] [--profile a|b|e1|e3]``: run, print, save."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.bench_core import FULL, QUICK, Figure, Settings, meta, run
+from benchmarks import bench_ballot
+from benchmarks.bench_core import FIGURES, FULL, QUICK, Figure, Settings, meta, run
+
+FIGURES["e"] = bench_ballot.figure_e  # ballots of a 3,000-member body and a 100,000-vote tally
 
 HEADERS = ("figure", "Collegium", "anchor/floor", "ratio", "target", "met?")
 
@@ -41,7 +44,8 @@ def table(figures: list[Figure]) -> str:
 
 
 def profile(key: str, settings: Settings, top: int) -> None:
-    """cProfile the Collegium side of figure (a) or (b): the repetitions' fires, set-up excluded."""
+    """cProfile the Collegium side of figure (a) or (b) (the repetitions' fires, set-up excluded), or of (e1)
+    (casting votes) or (e3) (engine.ballot on 100,000 votes)."""
     import cProfile
     import pstats
     import tempfile
@@ -61,10 +65,19 @@ def profile(key: str, settings: Settings, top: int) -> None:
                 prof.runcall(lambda: [sql.collegium() for _ in range(settings.reps)])
             finally:
                 sql.close()
+    elif key in ("e", "e1", "e3"):
+        key = "e1" if key == "e" else key
+        with tempfile.TemporaryDirectory(prefix="collegium-bench-") as tmp:
+            call, close = bench_ballot.profiled(key, bench_ballot.settings_for(settings), Path(tmp))
+            try:
+                prof.runcall(call)
+            finally:
+                close()
     else:
-        raise SystemExit(f"--profile takes a or b, not {key!r}")
+        raise SystemExit(f"--profile takes a, b, e1 or e3, not {key!r}")
     stats = pstats.Stats(prof, stream=sys.stdout).strip_dirs()
-    print(f"\n== cProfile of figure ({key}), Collegium side (includes untimed set-up fires) ==")
+    setup = "" if key in ("e1", "e3") else " (includes untimed set-up fires)"
+    print(f"\n== cProfile of figure ({key}), Collegium side{setup} ==")
     stats.sort_stats("tottime").print_stats(top)
     stats.sort_stats("cumulative").print_stats(top)
 
@@ -73,16 +86,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer iterations (well under a minute)")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results.json"), help="where to save JSON")
-    parser.add_argument("--only", default="abcd", help="which figures to run, e.g. 'ab' (default: abcd)")
-    parser.add_argument("--profile", metavar="FIGURE", help="cProfile figure a or b instead of benchmarking")
+    parser.add_argument("--only", default="abcde", help="which figures to run, e.g. 'ab' (default: abcde)")
+    parser.add_argument("--profile", metavar="FIGURE", help="cProfile figure a, b, e1 or e3 instead of benchmarking")
     parser.add_argument("--top", type=int, default=25, help="rows of profile output (with --profile)")
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
     if args.profile:
         profile(args.profile, settings, args.top)
         return 0
-    if set(args.only) - set("abcd"):
-        parser.error("--only takes letters from 'abcd'")
+    if set(args.only) - set(FIGURES):
+        parser.error(f"--only takes letters from {''.join(FIGURES)!r}")
     started = time.perf_counter()
     print(f"Collegium benchmarks ({settings.mode} mode) …", file=sys.stderr)
     figures = run(settings, args.only, progress=lambda msg: print(f"  {msg}", file=sys.stderr))

@@ -340,7 +340,8 @@ def loaded_from_sqlite(facts: dict[str, Any], count: int, reps: int, root: Path)
     store = SqlStore(str(root / f"memory-{len(facts)}.db"))
     records = list(_records(facts, count))
     for i in range(0, count, 1000):
-        store.commit(Write(update=None, expected_version=None, create=tuple(records[i:i + 1000]), events=()))
+        with store.unit() as unit:
+            unit.commit(Write(update=None, expected_version=None, create=tuple(records[i:i + 1000]), events=()))
     del records
     engine = Engine(store, clock=ManualClock(sc.START), ids=SequentialIds())
     engine.instances(state="nowhere")  # compile and cache the query outside the measurement
