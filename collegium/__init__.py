@@ -19,7 +19,7 @@ _EXPORTS: dict[str, str] = {
     "Instance": "collegium.engine.engine",
     "Outcome": "collegium.engine.engine",
     "Availability": "collegium.engine.engine",
-    "Ballot": "collegium.engine.engine",
+    "Ballot": "collegium.engine.ballots",
     "Registry": "collegium.engine.registry",
     "Body": "collegium.engine.governance",
     "Member": "collegium.engine.governance",
@@ -91,6 +91,7 @@ __all__ = [
 if TYPE_CHECKING:
     from collegium._i18n import Text
     from collegium.engine.audit import AuditReport
+    from collegium.engine.ballots import Ballot
     from collegium.engine.clock import (
         Clock,
         FixedClock,
@@ -100,7 +101,7 @@ if TYPE_CHECKING:
         SequentialIds,
         SystemClock,
     )
-    from collegium.engine.engine import Availability, Ballot, Engine, Instance, Outcome
+    from collegium.engine.engine import Availability, Engine, Instance, Outcome
     from collegium.engine.governance import Body, Member
     from collegium.engine.records import EventRecord
     from collegium.engine.registry import Registry

@@ -40,7 +40,7 @@ def test_a_named_ballot_keeps_each_choice_and_the_dissent(engine: Engine, clock:
     assert {k: result[k] for k in ("agree", "oppose", "abstain", "n", "present", "needed", "method", "passed")} == {
         "agree": 7, "oppose": 2, "abstain": 2, "n": 11, "present": 11, "needed": 6, "method": "named", "passed": True}
     assert result["dissent"] == ["m1", "m5"]  # R-DISSENT: recorded dissent stays with the decision
-    assert result["quorum"] == {"rule": "R-QUORUM-SC", "needed": 6}
+    assert result["quorum"] == [{"rule": "R-QUORUM-SC", "needed": 6}]
     assert [e.data for e in engine.history(iid) if e.trigger == "vote"][2] == {"choice": "oppose"}
 
 
@@ -114,7 +114,7 @@ def test_a_personnel_ballot_is_agree_disagree_defer(engine: Engine, clock: Manua
     assert {k: result[k] for k in ("agree", "disagree", "defer", "n", "present", "needed")} == {
         "agree": 6, "disagree": 1, "defer": 1, "n": 10, "present": 10, "needed": 6}
     assert result["dissent"] == ["m1"]
-    assert result["quorum"] == {"rule": "R-QUORUM-CADRE", "needed": 7}  # two thirds of 10
+    assert result["quorum"] == [{"rule": "R-QUORUM-CADRE", "needed": 7}]  # two thirds of 10
 
 
 def test_the_secretary_states_a_view_last(engine: Engine, clock: ManualClock) -> None:
@@ -129,6 +129,8 @@ def test_the_secretary_states_a_view_last(engine: Engine, clock: ManualClock) ->
     with pytest.raises(RuleViolation, match="R-VOTER"):
         engine.fire(iid, "state_view", "m9", {"view": "oppose"})
     engine.fire(iid, "state_view", "sec", {"view": "agree"})
+    with pytest.raises(RuleViolation, match="R-ONE-VIEW"):
+        engine.fire(iid, "state_view", "m1", {"view": "oppose"})  # nobody speaks after the secretary
     assert set(engine.get(iid).facts["meeting"]["views"]) == {"sec", "dep", "m1", "m2", "m3", "m4", "m5", "m6",
                                                               "m7", "m8"}
 
@@ -177,3 +179,53 @@ def test_a_single_ballot_takes_no_item(engine: Engine, clock: ManualClock) -> No
     iid = open_meeting(engine, clock)
     with pytest.raises(InvalidInput, match="not voted item by item"):
         engine.fire(iid, "vote", "m1", {"choice": "agree", "item": "Zhang"})
+
+
+def test_an_open_secret_ballot_shows_who_voted_but_no_totals(engine: Engine, clock: ManualClock) -> None:
+    iid = to_deliberation(engine)
+    consult_all(engine, iid)
+    engine.fire(iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=2)).isoformat()})
+    clock.advance(dt.timedelta(days=2))
+    engine.fire(iid, "open_meeting", "sec", {"attendance": dict.fromkeys(CHOICES, "present"), "method": "secret"})
+    for person in ("dep", "m1"):
+        engine.fire(iid, "vote", person, {"choice": CHOICES[person]})
+        open_ballot = engine.ballot(iid)
+        assert dict(open_ballot.counts) == {} and not open_ballot.closed  # totals beside who-voted-when would tell
+    assert engine.ballot(iid).voters == ("dep", "m1")
+    for person, choice in CHOICES.items():
+        if person not in ("dep", "m1"):
+            engine.fire(iid, "vote", person, {"choice": choice})
+    engine.fire(iid, "close_ballot", "sec")
+    assert dict(engine.ballot(iid).counts) == {"agree": 7, "oppose": 2, "abstain": 2}
+
+
+def test_secret_totals_are_not_ordered_by_first_use_and_the_log_is_truncated(tmp_path: Path) -> None:
+    path = tmp_path / "secret.db"
+    clock = ManualClock(START)
+    engine = Engine.open(str(path), clock=clock, ids=SequentialIds())
+    engine.define_body(standing_committee())
+    iid = meeting(engine, clock, "secret")  # dep votes agree first, m1 oppose, m3 abstain
+    wal = tmp_path / "secret.db-wal"
+    assert wal.stat().st_size > 0  # while the ballot is open, the log holds each vote's transaction
+    engine.fire(iid, "close_ballot", "sec")
+    assert wal.stat().st_size == 0  # the closing step truncated it, with the engine still open
+    db = sqlite3.connect(path)
+    for table in ("collegium_ballot_counts", "collegium_ballot_voters"):
+        with pytest.raises(sqlite3.OperationalError, match="no such column: rowid"):
+            db.execute(f"SELECT rowid FROM {table}")
+    # the totals were created together at the opening, in option order, not in the order voters first chose them
+    assert [c for (c,) in db.execute("SELECT choice FROM collegium_ballot_counts")] == sorted(["agree", "oppose",
+                                                                                              "abstain"])
+    db.close()
+    engine.close()
+
+
+def test_candidates_are_unique_bounded_names(engine: Engine) -> None:
+    from tests.conftest import propose
+
+    with pytest.raises(InvalidInput, match="names an entry twice"):
+        propose(engine, category="personnel", candidates=["Zhang", "Zhang"])
+    with pytest.raises(InvalidInput, match="1 to 64 characters"):
+        propose(engine, category="personnel", candidates=["", "Li"])
+    with pytest.raises(InvalidInput, match="1 to 64 characters"):
+        propose(engine, category="personnel", candidates=["C" * 65])

@@ -64,8 +64,10 @@ def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | Non
             return format_time(parse_time(value, name))
         raise InvalidInput(f"{name} must be an ISO 8601 date-time with a time zone, not {value!r}")
     if kind == "list":
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise InvalidInput(f"{name} must be a list of text")
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) and 0 < len(v) <= 64 for v in value):
+            raise InvalidInput(f"{name} must be a list of texts of 1 to 64 characters")
+        if len(set(value)) != len(value):
+            raise InvalidInput(f"{name} names an entry twice")
         return list(value)
     if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         raise InvalidInput(f"{name} must be a mapping of text to text")

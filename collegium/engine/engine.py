@@ -13,15 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import orjson
 
 from collegium._i18n import message
+from collegium.engine import ballots
 from collegium.engine import effects as fx
-from collegium.engine import governance as gov
 from collegium.engine.audit import GENESIS, AuditReport, canonical, digest, event_hash, event_texts, identity, verify
+from collegium.engine.ballots import Ballot
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
 from collegium.engine.context import SYSTEM_ACTOR, Context
 from collegium.engine.governance import Body
@@ -96,7 +96,8 @@ class Outcome:
     """What a command did: the instance after it, the event written, the verdict, children started.
 
     ``replayed`` is true when an idempotency key repeated an earlier command: the event, verdict and children
-    are the first call's, and ``instance`` is the instance as it stands now.
+    are the first call's, and ``instance`` is the instance as it stands now. A repeated *secret* vote is checked
+    for its trigger and actor only: its choice was never stored, so it cannot be compared, and the first counts.
     """
 
     instance: Instance
@@ -104,22 +105,6 @@ class Outcome:
     verdict: Verdict
     started: tuple[str, ...] = ()
     replayed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Ballot:
-    """The current (or last) ballot of an instance, as stored. A secret ballot shows who took part and the
-    totals; which member chose what is not stored, so ``choices`` is empty for it."""
-
-    id: str
-    method: str
-    secret: bool
-    voters: tuple[str, ...]
-    counts: Mapping[str, int]
-    choices: Mapping[str, str]
-    result: Mapping[str, Any] | None
-    #: a list voted item by item: each item's counts (``counts`` and ``choices`` are then empty)
-    items: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
 
 #: Facts derived from a meeting's attendance: not known before the command that opens the meeting.
@@ -235,25 +220,12 @@ class Engine:
         return [Instance.of(r) for r in self.store.instances(procedure, state)]
 
     def ballot(self, instance_id: str) -> Ballot:
-        """The instance's ballot (the one opened with its last meeting); :class:`NotFound` if it has none."""
+        """The instance's ballot (the one opened with its last meeting); :class:`NotFound` if it has none.
+
+        While a secret ballot is open its totals are not shown: with the public record of who voted when,
+        totals read between votes would tell each choice."""
         with self.store.unit(write=False) as unit:
-            rec = unit.load(instance_id)
-            ballot = rec.facts.get("ballot") or {}
-            if "id" not in ballot:
-                raise NotFound(f"instance {instance_id!r} has no ballot")
-            secret = bool(ballot.get("secret"))
-            zero = dict.fromkeys(ballot.get("options") or (), 0)
-            result = MappingProxyType(dict(ballot["result"])) if "result" in ballot else None
-            if ballot.get("items"):
-                items = {i: MappingProxyType({**zero, **unit.counts(gov.ballot_key(ballot, i), secret)})
-                         for i in ballot["items"]}
-                voters = sorted({v for i in ballot["items"] for v in unit.voters(gov.ballot_key(ballot, i), secret)})
-                return Ballot(ballot["id"], str(ballot.get("method")), secret, tuple(voters), MappingProxyType({}),
-                              MappingProxyType({}), result, MappingProxyType(items))
-            counts = {**zero, **unit.counts(ballot["id"], secret)}
-            return Ballot(ballot["id"], str(ballot.get("method")), secret, tuple(unit.voters(ballot["id"], secret)),
-                          MappingProxyType(counts), MappingProxyType({} if secret else unit.choices(ballot["id"])),
-                          result)
+            return ballots.view(unit.load(instance_id), unit)
 
     def verify_audit(self) -> AuditReport:
         """Recompute every hash chain; report the first edited, missing, inserted or reordered event."""
@@ -425,7 +397,8 @@ class Engine:
                 unit: Unit) -> Outcome:
         now = prep.ctx.now
         record, spawns, votes = fx.apply(prep.plan.effects, prep.facts, prep.data, actor=actor, now=now,
-                                         result=lambda: self._ballot_result(prep, unit))
+                                         result=lambda: ballots.result(prep.ctx, prep.proc, prep.verdict,
+                                                                       bool(prep.branch_passed), unit))
         data = prep.data
         if any(v.secret for v in votes):  # a secret vote's event records that the actor voted, never the choice
             data = {k: v for k, v in data.items() if k != "choice"}
@@ -466,8 +439,13 @@ class Engine:
             child_proc = self.registry.compiled(child.procedure, child.procedure_version, child.pack_version)
             if child_proc.spec.states[child.state].timers:
                 timers[child.id] = timers_for(child_proc, child, now)
+        ballot = prep.facts.get("ballot") or {}
+        secret = bool(ballot.get("secret")) and "id" in ballot
+        opened = tuple((key, tuple(ballot.get("options") or ())) for key in ballots.keys(ballot)) \
+            if secret and prep.plan.stages_meeting else ()
+        closed = tuple(ballots.keys(ballot)) if secret and prep.plan.tallies else ()
         unit.commit(Write(new, rec.version, tuple(children), (event, *child_events), timers, definitions,
-                          tuple(votes)))
+                          tuple(votes), opened, closed))
         prep.definitions = definitions
         return Outcome(Instance.of(new), event, prep.verdict, tuple(c.id for c in children))
 
@@ -487,37 +465,6 @@ class Engine:
         rec.event_count = seq
         return EventRecord(rec.id, seq, trigger, actor, source, rec.state, at, data, verdict, facts_sha, prev, h,
                            key, effects, texts)
-
-    @staticmethod
-    def _ballot_result(prep: _Prepared, unit: Unit) -> dict[str, Any]:
-        """The decision record of a closing ballot: counts, n, present, the pass rule's figures, dissent."""
-        ctx = prep.ctx
-        ballot = prep.facts.get("ballot") or {}
-        options = ballot.get("options") or ()
-        secret = bool(ballot.get("secret"))
-        result: dict[str, Any] = {"n": ctx.get("n"), "present": ctx.get("present"), "method": ballot.get("method"),
-                                  "passed": bool(prep.branch_passed)}
-        for judged in prep.verdict.results:  # the quorum rule that applied, with its figure
-            if judged.severity != "branch" and judged.applicable and {"present", "n", "needed"} <= set(judged.facts):
-                result["quorum"] = {"rule": judged.rule_id, "needed": judged.facts["needed"]}
-
-        def one(item: str | None) -> dict[str, Any]:
-            key = gov.ballot_key(ballot, item)
-            tally: dict[str, Any] = {**dict.fromkeys(options, 0), **unit.counts(key, secret)}
-            for judged in prep.verdict.results:
-                if judged.severity == "branch" and judged.facts.get("item") == item and "needed" in judged.facts:
-                    tally["needed"] = judged.facts["needed"]
-                    if item is not None:
-                        tally["passed"] = judged.passed
-            if not secret:  # a named ballot keeps who dissented (R-DISSENT)
-                tally["dissent"] = unit.voters_choosing(key, ("oppose", "disagree"))
-            return tally
-
-        if ballot.get("items"):
-            result["items"] = {item: one(item) for item in ballot["items"]}
-        else:
-            result.update(one(None))
-        return result
 
     def _same_command(self, rec: InstanceRecord, event: EventRecord, trigger: str, actor: str,
                       data: Mapping[str, Any]) -> None:

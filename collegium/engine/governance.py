@@ -96,14 +96,6 @@ def eligible_voters(meeting: Mapping[str, Any]) -> list[str]:
     return [p for p in voting_members(meeting) if att.get(p) == "present"]
 
 
-def tally(votes: Mapping[str, str], choices: tuple[str, ...] = ("agree", "oppose", "abstain")) -> dict[str, int]:
-    """Votes per choice, every choice present (zero when nobody chose it)."""
-    counts = dict.fromkeys(choices, 0)
-    for choice in votes.values():
-        counts[choice] = counts.get(choice, 0) + 1
-    return counts
-
-
 def ballot_key(ballot: Mapping[str, Any], item: str | None) -> str:
     """Where a ballot's votes are stored: per item when a list is voted item by item (逐个表决)."""
     return f"{ballot['id']}#{item}" if item and ballot.get("items") else str(ballot["id"])

@@ -23,7 +23,14 @@ from collegium.rules.evaluate import CompiledRule, compile_rules
 from collegium.rules.facts import ENGINE_FACTS, RECORD_FACTS
 from collegium.rules.model import RulePackSpec
 from collegium.workflows.check import check_procedure
-from collegium.workflows.spec import EFFECT_INPUTS, Effect, FactType, ProcedureSpec, TransitionSpec
+from collegium.workflows.spec import (
+    EFFECT_INPUTS,
+    CastVoteEffect,
+    Effect,
+    FactType,
+    ProcedureSpec,
+    TransitionSpec,
+)
 
 #: Pack parameters the engine itself reads, with their types (every other parameter is for rules: $name).
 ENGINE_PARAMETERS: dict[str, type] = {
@@ -144,11 +151,21 @@ class CompiledProcedure:
     @property
     def vote_options(self) -> tuple[str, ...]:
         """The default choices of the procedure's vote (its first ``cast_vote`` effect)."""
+        effect = self._vote_effect()
+        return effect.choices if effect is not None else ()
+
+    @property
+    def dissent_options(self) -> tuple[str, ...]:
+        """The choices that record dissent on a named ballot (R-DISSENT)."""
+        effect = self._vote_effect()
+        return effect.dissent if effect is not None else ()
+
+    def _vote_effect(self) -> CastVoteEffect | None:
         for t in self.spec.transitions:
             for effect in t.effects:
-                if effect.kind == "cast_vote":
-                    return effect.choices
-        return ()
+                if isinstance(effect, CastVoteEffect):
+                    return effect
+        return None
 
     def plan(self, state: str, trigger: str) -> Plan | None:
         return self.plans.get((state, trigger))

@@ -99,28 +99,31 @@ timers = Table(
 # and only running totals per choice in another: no column, key, order or time joins a voter to a choice.
 votes = Table(
     f"{PREFIX}votes", metadata,
-    Column("ballot_id", String(160), primary_key=True),
+    Column("ballot_id", String(255), primary_key=True),
     Column("voter", String(128), primary_key=True),
     Column("choice", String(32), nullable=False),
+    sqlite_with_rowid=False,
 )
 
 ballot_voters = Table(
     f"{PREFIX}ballot_voters", metadata,
-    Column("ballot_id", String(160), primary_key=True),
+    Column("ballot_id", String(255), primary_key=True),
     Column("voter", String(128), primary_key=True),
+    sqlite_with_rowid=False,  # no rowid: row order says nothing about who voted when
 )
 
 ballot_counts = Table(
     f"{PREFIX}ballot_counts", metadata,
-    Column("ballot_id", String(160), primary_key=True),
+    Column("ballot_id", String(255), primary_key=True),
     Column("choice", String(32), primary_key=True),
     Column("count", Integer, nullable=False),
+    sqlite_with_rowid=False,  # rows exist from the ballot's opening, so none is inserted by a vote
 )
 
 definitions = Table(
     f"{PREFIX}definitions", metadata,
     Column("kind", String(16), primary_key=True),
-    Column("key", String(160), primary_key=True),
+    Column("key", String(255), primary_key=True),
     Column("sha256", String(64), nullable=False),
     Column("text", LongText, nullable=False),
 )

@@ -27,7 +27,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from collegium._i18n import Text
@@ -204,6 +204,7 @@ class _SqlUnit:
         self._bodies: dict[str, Body | None] = {}
         self._parsed = parsed
         self._cursor: Any = None
+        self.closed_secret = False
 
     def _run(self, raw: _Raw, params: dict[str, Any]) -> Any:
         if self._cursor is None:
@@ -296,8 +297,16 @@ class _SqlUnit:
             conn.execute(_INSERT_INSTANCE, _instance_values(created))
         for e in write.events:
             self._run(self.sql.insert_event, _event_values(e))
+        c = s.ballot_counts
+        for key, options in write.secret_opened:
+            if options:
+                conn.execute(insert(c), [{"ballot_id": key, "choice": o, "count": 0} for o in options])
         for vote in write.votes:
             self._cast(vote)
+        for key in write.secret_closed:
+            # written again at the close: on PostgreSQL no total keeps the transaction id of the last vote
+            conn.execute(update(c).where(c.c.ballot_id == key).values(count=c.c.count))
+            self.closed_secret = True
         d = s.definitions
         for kind, key, sha256, text_ in write.definitions:
             if conn.execute(select(d.c.sha256).where(d.c.kind == kind, d.c.key == key)).first() is None:
@@ -337,6 +346,9 @@ class SqlStore:
         self._owns_engine = not isinstance(target, Engine)
         self._parsed_bodies: dict[str, tuple[Any, Body]] = {}
         self._statements = _Statements(self.engine.dialect)
+        self._dbapi: Any = self.engine.dialect.dbapi
+        self._dbapi_errors: tuple[type[BaseException], ...] = (
+            (self._dbapi.IntegrityError, self._dbapi.DataError, self._dbapi.OperationalError) if self._dbapi else ())
         if auto_migrate:
             try:
                 migrate(self.engine)
@@ -356,10 +368,26 @@ class SqlStore:
                         yield unit
                     finally:
                         unit.close()
+                if unit.closed_secret and conn.dialect.name == "sqlite":
+                    # committed: drop the write-ahead log, whose frames would show each vote's change of totals
+                    # (best effort: a reader still holding an old snapshot keeps it until it finishes)
+                    dbapi = conn.connection.dbapi_connection
+                    if dbapi is not None:
+                        dbapi.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except IntegrityError:
             raise StaleVersion("unique key clash") from None
+        except DataError as exc:
+            raise InvalidInput(f"a value does not fit the database: {str(exc.orig).splitlines()[0]}") from None
         except OperationalError as exc:
             if _is_lock_conflict(exc):
+                raise StaleVersion("lock conflict") from None
+            raise
+        except self._dbapi_errors as exc:  # the hot statements run on the DBAPI cursor: its errors are unwrapped
+            if isinstance(exc, self._dbapi.IntegrityError):
+                raise StaleVersion("unique key clash") from None
+            if isinstance(exc, self._dbapi.DataError):
+                raise InvalidInput(f"a value does not fit the database: {str(exc).splitlines()[0]}") from None
+            if isinstance(exc, self._dbapi.OperationalError) and _is_lock_text(str(exc)):
                 raise StaleVersion("lock conflict") from None
             raise
 
@@ -449,5 +477,9 @@ class SqlStore:
 
 
 def _is_lock_conflict(exc: OperationalError) -> bool:
-    text_ = str(exc.orig).lower()
+    return _is_lock_text(str(exc.orig))
+
+
+def _is_lock_text(message: str) -> bool:
+    text_ = message.lower()
     return "deadlock" in text_ or "database is locked" in text_ or "could not serialize" in text_

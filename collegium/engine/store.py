@@ -37,6 +37,10 @@ class Write:
     definitions: tuple[tuple[str, str, str, str], ...] = ()
     #: votes cast by this step
     votes: tuple[VoteRecord, ...] = ()
+    #: secret ballots this step opens, as (ballot key, options): their totals start at zero, as rows
+    secret_opened: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: secret ballots this step closes: their totals are written again in this transaction
+    secret_closed: tuple[str, ...] = ()
 
 
 class Unit(Protocol):
@@ -159,6 +163,8 @@ class MemoryStore:
                 self._by_instance.setdefault(e.instance_id, []).append(e)
                 if e.idempotency_key:
                     self._keys[(e.instance_id, e.idempotency_key)] = e
+            for ballot_key, options in write.secret_opened:
+                self._counts[ballot_key] = dict.fromkeys(options, 0)
             for v in write.votes:
                 if v.secret:
                     self._voters.setdefault(v.ballot_id, set()).add(v.voter)

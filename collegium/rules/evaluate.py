@@ -288,7 +288,8 @@ class RuleCompiler:
         static = {"set_label": sl.en, "set_label_zh": sl.zh, "of_label": ol.en, "of_label_zh": ol.zh}
 
         def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
-            done = ctx.get(set_name) or ()
+            done = ctx.get(set_name)
+            done = () if done is None else done
             required = list(ctx.get(of_name) or ())
             missing = [x for x in required if x not in done]
             total = len(required)

@@ -69,9 +69,9 @@ class _Probe:
     def lookup(self, name: str) -> Any:
         kind = self.types.get(name)
         value = self.ctx.time(name) if kind == "datetime" else self.ctx.get(name)
-        self.seen[name] = value
         if isinstance(value, Collection) and not isinstance(value, str | Mapping | tuple):
-            return tuple(value)
+            value = tuple(value)  # a lazy collection (who has voted) is read here, and kept as plain data
+        self.seen[name] = value
         if kind == "integer" and value is None:
             return 0
         return value

@@ -18,20 +18,23 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "collegium_votes",
-        sa.Column("ballot_id", sa.String(160), primary_key=True),
+        sa.Column("ballot_id", sa.String(255), primary_key=True),
         sa.Column("voter", sa.String(128), primary_key=True),
         sa.Column("choice", sa.String(32), nullable=False),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "collegium_ballot_voters",
-        sa.Column("ballot_id", sa.String(160), primary_key=True),
+        sa.Column("ballot_id", sa.String(255), primary_key=True),
         sa.Column("voter", sa.String(128), primary_key=True),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "collegium_ballot_counts",
-        sa.Column("ballot_id", sa.String(160), primary_key=True),
+        sa.Column("ballot_id", sa.String(255), primary_key=True),
         sa.Column("choice", sa.String(32), primary_key=True),
         sa.Column("count", sa.Integer, nullable=False),
+        sqlite_with_rowid=False,
     )
 
 

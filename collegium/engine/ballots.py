@@ -1,0 +1,102 @@
+"""Ballots: what a ballot shows while it runs, and the result recorded in the decision when it closes.
+
+A named ballot keeps each voter's choice; a secret ballot keeps who took part and a running total per option,
+rows that exist from the ballot's opening so that no row is added by a vote. While a secret ballot is open its
+totals are not shown (totals read between votes, beside the public record of who voted when, would tell each
+choice); its closing step rewrites the totals, and on SQLite the write-ahead log is then truncated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from collegium.engine import governance as gov
+from collegium.engine.context import Context
+from collegium.engine.records import InstanceRecord
+from collegium.engine.registry import CompiledProcedure
+from collegium.engine.store import Unit
+from collegium.errors import NotFound
+from collegium.rules.verdict import Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """The current (or last) ballot of an instance, as stored. A secret ballot shows who took part and, once
+    closed, the totals; which member chose what is not stored, so ``choices`` is empty for it."""
+
+    id: str
+    method: str
+    secret: bool
+    voters: tuple[str, ...]
+    counts: Mapping[str, int]
+    choices: Mapping[str, str]
+    result: Mapping[str, Any] | None
+    #: a list voted item by item: each item's counts (``counts`` and ``choices`` are then empty)
+    items: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+    @property
+    def closed(self) -> bool:
+        return self.result is not None
+
+
+def keys(ballot: Mapping[str, Any]) -> list[str]:
+    """Where a ballot's votes are stored: one key, or one per item of a list."""
+    return [gov.ballot_key(ballot, item) for item in ballot.get("items") or [None]]
+
+
+def view(rec: InstanceRecord, unit: Unit) -> Ballot:
+    ballot = rec.facts.get("ballot") or {}
+    if "id" not in ballot:
+        raise NotFound(f"instance {rec.id!r} has no ballot")
+    secret = bool(ballot.get("secret"))
+    result = MappingProxyType(dict(ballot["result"])) if "result" in ballot else None
+    hidden = secret and result is None
+    zero = dict.fromkeys(ballot.get("options") or (), 0)
+
+    def counts(key: str) -> Mapping[str, int]:
+        return MappingProxyType({} if hidden else {**zero, **unit.counts(key, secret)})
+
+    if ballot.get("items"):
+        items = {item: counts(gov.ballot_key(ballot, item)) for item in ballot["items"]}
+        voters = sorted({v for key in keys(ballot) for v in unit.voters(key, secret)})
+        return Ballot(ballot["id"], str(ballot.get("method")), secret, tuple(voters), MappingProxyType({}),
+                      MappingProxyType({}), result, MappingProxyType(items))
+    return Ballot(ballot["id"], str(ballot.get("method")), secret, tuple(unit.voters(ballot["id"], secret)),
+                  counts(ballot["id"]), MappingProxyType({} if secret else unit.choices(ballot["id"])), result)
+
+
+def result(ctx: Context, proc: CompiledProcedure, verdict: Verdict, passed: bool, unit: Unit) -> dict[str, Any]:
+    """The decision record of a closing ballot: counts, n, present, the quorum and pass figures, dissent."""
+    ballot = ctx.facts.get("ballot") or {}
+    if "id" not in ballot:
+        return {"n": ctx.get("n"), "present": ctx.get("present"), "passed": passed}
+    options = ballot.get("options") or ()
+    secret = bool(ballot.get("secret"))
+    dissent = proc.dissent_options
+    record: dict[str, Any] = {"n": ctx.get("n"), "present": ctx.get("present"), "method": ballot.get("method"),
+                              "passed": passed}
+    quorum = [{"rule": judged.rule_id, "needed": judged.facts["needed"]} for judged in verdict.results
+              if judged.severity != "branch" and judged.applicable and {"present", "n", "needed"} <= set(judged.facts)]
+    if quorum:
+        record["quorum"] = quorum
+
+    def one(item: str | None) -> dict[str, Any]:
+        key = gov.ballot_key(ballot, item)
+        tally: dict[str, Any] = {**dict.fromkeys(options, 0), **unit.counts(key, secret)}
+        for judged in verdict.results:
+            if judged.severity == "branch" and judged.facts.get("item") == item and "needed" in judged.facts:
+                tally["needed"] = judged.facts["needed"]
+                if item is not None:
+                    tally["passed"] = judged.passed
+        if not secret:  # a named ballot keeps who dissented (R-DISSENT)
+            tally["dissent"] = unit.voters_choosing(key, tuple(dissent))
+        return tally
+
+    if ballot.get("items"):
+        record["items"] = {item: one(item) for item in ballot["items"]}
+    else:
+        record.update(one(None))
+    return record
