@@ -30,10 +30,16 @@ if TYPE_CHECKING:
 __all__ = ["history_ballots", "meeting", "print_result", "status_ballot", "vote"]
 
 #: keys of a ballot result that are not a count of votes for an option
-_RESULT_KEYS = frozenset({"n", "present", "needed", "method", "passed", "closed_at", "dissent"})
-#: what a vote's CHOICE may also be written as
-_CHOICE_ALIASES = {"同意": "agree", "不同意": "oppose", "反对": "oppose", "弃权": "abstain"}
+_RESULT_KEYS = frozenset({"n", "present", "needed", "method", "passed", "closed_at", "dissent", "quorum", "items"})
 _ATTENDANCE = ("present", "absent", "recused", "attendee")
+
+
+def choice_value(choice: str, options: Iterable[str]) -> str:
+    """A vote's CHOICE as the ballot's option: a Chinese word is mapped by the open ballot's options (不同意 is
+    ``disagree`` on a personnel ballot, ``oppose`` on the others); anything else is passed on as given."""
+    aliases = {"同意": "agree", "不同意": "disagree" if "disagree" in options else "oppose", "反对": "oppose",
+               "缓议": "defer", "弃权": "abstain"}
+    return aliases.get(choice.strip(), choice)
 
 
 # -- result documents ---------------------------------------------------------------------------------------
@@ -41,6 +47,12 @@ def _method_label(method: Any, lang: str) -> str:
     from collegium._render import word_or
 
     return word_or(f"method.{method}", lang, str(method))
+
+
+def _option_label(option: str, lang: str) -> str:
+    from collegium._render import word_or
+
+    return word_or(f"option.{option}", lang, option)
 
 
 def _counts(result: Mapping[str, Any], options: Iterable[str] = ()) -> dict[str, int]:
@@ -69,43 +81,75 @@ def _rule_results(registry: Registry, inst: Instance, stored: Iterable[Any]) -> 
     return out
 
 
-def _figure(r: RuleResult) -> dict[str, Any]:
-    return {"rule": r.rule_id, "needed": r.params.get("needed"), "op": r.params.get("op"),
-            "ratio": r.params.get("ratio"), "passed": r.passed}
+def _figure(r: RuleResult | None, rule: Any = None, needed: Any = None, passed: Any = None) -> dict[str, Any]:
+    params = r.params if r is not None else {}
+    return {"rule": r.rule_id if r is not None else rule, "needed": params.get("needed") if needed is None else needed,
+            "op": params.get("op"), "ratio": params.get("ratio"),
+            "passed": (r.passed if r is not None else None) if passed is None else bool(passed)}
+
+
+def _quorum(result: Mapping[str, Any], thresholds: list[RuleResult]) -> list[dict[str, Any]]:
+    """The quorum figures of a result: ``result["quorum"]`` (one rule's dict, or a list of them), each with the
+    operator and ratio of its rule; inferred from the verdict only for a result that does not say."""
+    stated = result.get("quorum")
+    if stated is None:
+        return [_figure(r) for r in thresholds if r.severity != "branch" and r.params.get("count") ==
+                result.get("present") and r.params.get("base") == result.get("n")][:1]
+    figures = []
+    for q in [stated] if isinstance(stated, Mapping) else stated or ():
+        if not isinstance(q, Mapping):
+            continue
+        rule = next((r for r in thresholds if r.severity != "branch" and r.rule_id == q.get("rule")), None)
+        figures.append(_figure(rule, q.get("rule"), q.get("needed")))
+    return figures
 
 
 def result_doc(registry: Registry, inst: Instance, result: Mapping[str, Any], verdict: Iterable[Any],
                seq: int | None, lang: str) -> dict[str, Any]:
     """A closed ballot's result: counts per option, n, present, the quorum and pass figures, the outcome, the
-    method, the dissent (named ballots) and the verdict of every rule judged at the close."""
+    method, the dissent (named ballots), each item of a list voted item by item, and the verdict of every rule
+    judged at the close."""
     from collegium._render import word
 
     ballot = inst.facts.get("ballot") or {}
-    counts = _counts(result, ballot.get("options") or ())
+    options = ballot.get("options") or ()
     rules = _rule_results(registry, inst, verdict)
     thresholds = [r for r in rules if r.detail == "threshold" and r.applicable]
-    quorum = next((r for r in thresholds if r.severity != "branch" and r.params.get("count") == result.get("present")
-                   and r.params.get("base") == result.get("n")), None)
-    passing = next((r for r in thresholds if r.severity == "branch"), None)
+    passing = [r for r in thresholds if r.severity == "branch"]
     method = result.get("method")
+
+    def outcome(passed: Any) -> str:
+        return word("ballot_passed" if passed else "ballot_failed", lang)
+
+    counts = _counts(result, options)
     doc: dict[str, Any] = {
         "event": seq, "closed_at": result.get("closed_at"), "method": method,
         "method_label": _method_label(method, lang), "secret": method == "secret", "counts": counts,
         "count_labels": {k: _option_label(k, lang) for k in counts}, "n": result.get("n"),
-        "present": result.get("present"), "quorum": _figure(quorum) if quorum else None,
-        "needed": result.get("needed"), "threshold": _figure(passing) if passing else None,
-        "passed": bool(result.get("passed")),
-        "outcome_label": word("ballot_passed" if result.get("passed") else "ballot_failed", lang)}
+        "present": result.get("present"), "quorum": _quorum(result, thresholds), "needed": result.get("needed"),
+        "threshold": _figure(passing[0]) if passing and "items" not in result else None,
+        "passed": bool(result.get("passed")), "outcome_label": outcome(result.get("passed"))}
     if "dissent" in result:
         doc["dissent"] = list(result["dissent"])
+    items = result.get("items")
+    if isinstance(items, Mapping):
+        doc["items"] = {}
+        order = [str(i) for i in ballot.get("items") or ()]  # the pass rule is judged in the ballot's order
+        order = order if sorted(order) == sorted(map(str, items)) else [str(i) for i in items]
+        for i, item in enumerate(order):
+            tally = items.get(item) or {}
+            rule = passing[i] if len(passing) == len(items) else passing[0] if passing else None
+            item_counts = _counts(tally, options)
+            one: dict[str, Any] = {
+                "counts": item_counts, "count_labels": {k: _option_label(k, lang) for k in item_counts},
+                "needed": tally.get("needed"), "threshold": _figure(rule, needed=tally.get("needed"),
+                                                                    passed=tally.get("passed")) if rule else None,
+                "passed": bool(tally.get("passed")), "outcome_label": outcome(tally.get("passed"))}
+            if "dissent" in tally:
+                one["dissent"] = list(tally["dissent"])
+            doc["items"][item] = one
     doc["verdict"] = [r.to_dict(lang) for r in rules]
     return doc
-
-
-def _option_label(option: str, lang: str) -> str:
-    from collegium._render import word_or
-
-    return word_or(f"option.{option}", lang, option)
 
 
 def status_ballot(engine: Engine, inst: Instance, lang: str) -> dict[str, Any] | None:
@@ -127,56 +171,35 @@ def history_ballots(registry: Registry, inst: Instance, events: Iterable[EventRe
 
 
 # -- printing -----------------------------------------------------------------------------------------------
-def _sep(lang: str) -> tuple[str, str]:
-    return ("，", "：") if lang == "zh-CN" else (", ", ": ")
-
-
-def _counts_line(counts: Mapping[str, int], lang: str) -> str:
-    comma, _ = _sep(lang)
-    return comma.join(f"{_option_label(k, lang)} {v}" for k, v in counts.items())
-
-
 def print_result(con: Console, doc: Mapping[str, Any], lang: str) -> None:
     """Print a ballot result (see :func:`result_doc`): a panel of figures, then the rule verdicts."""
-    from collegium._render import panel, table, word
+    from collegium._render import counts_line, figure_line, item_line, panel, rule_table, seps, word
 
-    comma, colon = _sep(lang)
+    comma, colon = seps(lang)
 
     def people(count: Any) -> str:
         return word("people", lang, count=count)
 
     lines = [f"{word('ballot_result', lang)}{colon}{doc['outcome_label']}",
-             f"{word('method', lang)}{colon}{doc['method_label']}",
-             _counts_line(doc["counts"], lang),
-             f"{word('n', lang)}{colon}{people(doc['n'])}{comma}{word('present', lang)}{colon}{people(doc['present'])}"]
-    for key, figure, value in (("quorum", doc.get("quorum"), (doc.get("quorum") or {}).get("needed")),
-                               ("needed", doc.get("threshold"), doc.get("needed"))):
-        if value is not None:
-            how = (f"（{figure['rule']}，{figure['op']} {figure['ratio']}）" if lang == "zh-CN"
-                   else f" ({figure['rule']}, {figure['op']} {figure['ratio']})") if figure else ""
-            lines.append(f"{word(key, lang)}{colon}{value}{how}")
+             f"{word('method', lang)}{colon}{doc['method_label']}"]
+    if doc["counts"]:
+        lines.append(counts_line(doc["counts"], lang))
+    lines.append(f"{word('n', lang)}{colon}{people(doc['n'])}{comma}{word('present', lang)}{colon}"
+                 f"{people(doc['present'])}")
+    quorum = doc.get("quorum") or []
+    for figure in [quorum] if isinstance(quorum, Mapping) else quorum:
+        lines.append(figure_line("quorum", figure, figure.get("needed"), lang))
+    if doc.get("needed") is not None:
+        lines.append(figure_line("needed", doc.get("threshold"), doc["needed"], lang))
     if doc.get("dissent") is not None:
         lines.append(f"{word('dissent', lang)}{colon}{', '.join(doc['dissent']) or word('none', lang)}")
+    lines += [item_line(item, one, lang) for item, one in (doc.get("items") or {}).items()]
     if doc.get("secret"):
         lines.append(word("choices_hidden", lang))
     title = word("ballot_closed", lang, at=doc["closed_at"]) if doc.get("closed_at") else None
     con.print(panel("\n".join(lines), title=title))
     if doc.get("verdict"):
-        rows = ([r["rule"], _status(r, lang), r["title"], r["message"], r["citation"]] for r in doc["verdict"])
-        con.print(table(word("rule_verdicts", lang, seq=doc.get("event") or "?"),
-                        [word("rule", lang), word("result", lang), word("title", lang), word("message", lang),
-                         word("citation", lang)], rows))
-
-
-def _status(r: Mapping[str, Any], lang: str) -> Any:
-    """The result word of a rule in a result document, as the verdict tables of the CLI show it."""
-    from collegium._i18n import Text
-    from collegium._render import status_word
-    from collegium.rules.verdict import RuleResult
-
-    blank = Text.model_validate({"en": "-", "zh-CN": "-"})
-    return status_word(RuleResult(r["rule"], r["passed"], r["severity"], blank, "", "", {}, {}, r["applicable"]),
-                       lang)
+        con.print(rule_table(word("rule_verdicts", lang, seq=doc.get("event") or "?"), doc["verdict"], lang))
 
 
 # -- meeting ------------------------------------------------------------------------------------------------
@@ -266,13 +289,31 @@ def vote() -> None:
 @click.argument("instance")
 @click.argument("choice")
 @click.option("--as", "actor", required=True, metavar="VOTER", help="Who votes (a person id).")
+@click.option("--item", default=None, metavar="NAME",
+              help="The item voted on, when a list (e.g. candidates) is voted item by item.")
 @_key_option
-def vote_cast(instance: str, choice: str, actor: str, idempotency_key: str | None) -> None:
-    """Cast VOTER's vote on INSTANCE: CHOICE is agree, oppose or abstain (同意, 不同意, 弃权)."""
+def vote_cast(instance: str, choice: str, actor: str, item: str | None, idempotency_key: str | None) -> None:
+    """Cast VOTER's vote on INSTANCE: CHOICE is one of the ballot's options, agree, oppose or abstain (同意, 反对,
+    弃权), or on a personnel ballot agree, disagree or defer (同意, 不同意, 缓议)."""
+    from rich.text import Text as RichText
+
+    from collegium._render import console, word
+
+    s = settings()
     with open_engine() as engine:
-        o = engine.fire(instance, "vote", actor, {"choice": _CHOICE_ALIASES.get(choice, choice)},
-                        idempotency_key=idempotency_key)
+        ballot = engine.get(instance).facts.get("ballot") or {}
+        data: dict[str, Any] = {"choice": choice_value(choice, ballot.get("options") or ())}
+        if item is not None:
+            data["item"] = item
+        o = engine.fire(instance, "vote", actor, data, idempotency_key=idempotency_key)
+        # a secret vote's event never holds the choice: a repeat cannot be checked against the first
+        warn = word("secret_replay", s.lang) if o.replayed and o.event.effects.get("secret_vote") else None
+        if s.as_json:
+            emit_json({**outcome_doc(engine.registry, o, s.lang), **({"warning": warn} if warn else {})})
+            return
         show_outcome(engine.registry, o)
+    if warn:
+        console().print(RichText(warn, style="yellow"), soft_wrap=True)
 
 
 @vote.command("close")
@@ -287,8 +328,9 @@ def vote_close(instance: str, actor: str, idempotency_key: str | None) -> None:
 @vote.command("tally")
 @click.argument("instance")
 def vote_tally(instance: str) -> None:
-    """Show the ballot of INSTANCE: method, who voted, votes per option, and the result once closed."""
-    from collegium._render import console, panel, table, word
+    """Show the ballot of INSTANCE: method, who voted, votes per option (a secret ballot's only once closed),
+    and the result once closed."""
+    from collegium._render import console, panel, seps, table, word
 
     s = settings()
     w = s.lang
@@ -296,22 +338,37 @@ def vote_tally(instance: str) -> None:
         b = engine.ballot(instance)
         inst = engine.get(instance)
         result = status_ballot(engine, inst, w) if b.result is not None else None
+    closed = b.result is not None
+    hidden = b.secret and not closed  # a secret ballot's totals are shown at the close, not while it runs
+    items = {} if hidden else {i: dict(c) for i, c in (getattr(b, "items", None) or {}).items()}
+    counts = {} if hidden else dict(b.counts)
+    labels = {k: _option_label(k, w) for c in [counts, *items.values()] for k in c}
     doc: dict[str, Any] = {
         "instance": instance, "ballot": b.id, "method": b.method, "method_label": _method_label(b.method, w),
-        "secret": b.secret, "closed": b.result is not None, "voted": len(b.voters), "voters": list(b.voters),
-        "counts": dict(b.counts), "count_labels": {k: _option_label(k, w) for k in b.counts},
-        "choices_recorded": not b.secret, "choices": dict(b.choices), "result": result}
+        "secret": b.secret, "closed": closed, "voted": len(b.voters), "voters": list(b.voters),
+        "totals_hidden": hidden, "counts": counts, "count_labels": labels, "choices_recorded": not b.secret,
+        "choices": dict(b.choices), "result": result}
+    if items or getattr(b, "items", None):
+        doc["items"] = items
     if s.as_json:
         emit_json(doc)
         return
     con = console()
-    comma, colon = _sep(w)
-    state = word("ballot_closed", w, at=b.result.get("closed_at")) if b.result is not None else word("ballot_open", w)
+    comma, colon = seps(w)
+    state = word("ballot_closed", w, at=(b.result or {}).get("closed_at")) if closed else word("ballot_open", w)
+    who = "" if hidden else f" ({', '.join(b.voters) or word('none', w)})"
     con.print(panel(f"{word('method', w)}{colon}{doc['method_label']} ({b.method}){comma}{state}\n"
-                    f"{word('voted', w)}{colon}{word('people', w, count=len(b.voters))}"
-                    f" ({', '.join(b.voters) or word('none', w)})", title=word("ballot", w, id=b.id)))
-    con.print(table(None, [word("option", w), word("votes", w)],
-                    ([f"{_option_label(k, w)} ({k})", v] for k, v in b.counts.items())))
+                    f"{word('voted', w)}{colon}{word('people', w, count=len(b.voters))}{who}",
+                    title=word("ballot", w, id=b.id)))
+    if hidden:
+        con.print(word("totals_at_close", w), markup=False)
+    elif items:
+        options = list(dict.fromkeys(k for c in items.values() for k in c))
+        con.print(table(None, [word("item_head", w), *(f"{labels[k]} ({k})" for k in options)],
+                        ([i, *(c.get(k, 0) for k in options)] for i, c in items.items())))
+    else:
+        con.print(table(None, [word("option", w), word("votes", w)],
+                        ([f"{labels[k]} ({k})", v] for k, v in counts.items())))
     if b.secret:
         con.print(word("choices_hidden", w), markup=False)
     elif b.choices:

@@ -102,6 +102,7 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "option.oppose": ("oppose", "不同意"),
     "option.disagree": ("disagree", "不同意"),
     "option.abstain": ("abstain", "弃权"),
+    "option.defer": ("defer", "缓议"),
     "method": ("method", "表决方式"),
     "method.oral": ("oral", "口头"),
     "method.show_of_hands": ("show of hands", "举手"),
@@ -125,6 +126,13 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "voter": ("voter", "投票人"),
     "voted": ("voted", "已投票"),
     "dissent": ("dissent recorded", "不同意者"),
+    "item": ("item {item}", "事项 {item}"),
+    "item_head": ("item", "表决事项"),
+    "totals_at_close": ("secret ballot: the totals are shown when the ballot is closed",
+                        "无记名投票：票数在表决结束时公布"),
+    "secret_replay": ("warning: a secret vote's choice is not recorded, so this repeat cannot be checked against "
+                      "the first one (the first vote counts)",
+                      "提示：无记名投票不记录所选内容，无法核对本次重复提交的选择是否与首次一致（以首次投票为准）"),
     "choices_hidden": ("secret ballot: who chose what is not recorded", "无记名投票：不记录每人的选择"),
     "rule_verdicts": ("rule verdicts at the close (event #{seq})", "结束表决时的规则审查（第 {seq} 号事件）"),
     "demo_child": ("correction started as {child} ({state})", "已启动纠错议题 {child}（{state}）"),
@@ -185,15 +193,27 @@ def panel(body: str, title: str | None = None) -> Panel:
 
 
 def status_word(r: RuleResult, lang: str) -> RichText:
-    if not r.applicable:
+    return _status(r.passed, r.severity, r.applicable, lang)
+
+
+def _status(passed: bool, severity: str, applicable: bool, lang: str) -> RichText:
+    if not applicable:
         return RichText(word("n/a", lang), style="dim")
-    if r.severity == "branch":
-        return RichText(word("branch", lang) + (" ✓" if r.passed else " ✗"), style="cyan")
-    if r.passed:
+    if severity == "branch":
+        return RichText(word("branch", lang) + (" ✓" if passed else " ✗"), style="cyan")
+    if passed:
         return RichText(word("passed", lang), style="green")
-    if r.severity == "warn":
+    if severity == "warn":
         return RichText(word("warning", lang), style="yellow")
     return RichText(word("failed", lang), style="bold red")
+
+
+def rule_table(title: str | None, results: Iterable[Mapping[str, Any]], lang: str) -> Table:
+    """A verdict table from rule results in their document form (``RuleResult.to_dict``)."""
+    return table(title, [word("rule", lang), word("result", lang), word("title", lang), word("message", lang),
+                         word("citation", lang)],
+                 ([r["rule"], _status(r["passed"], r["severity"], r["applicable"], lang), r["title"], r["message"],
+                   r["citation"]] for r in results))
 
 
 def verdict_table(verdict: Verdict, lang: str, title: str | None = None) -> Table:
@@ -212,3 +232,42 @@ def facts_table(facts: Mapping[str, Any], lang: str, labels: Mapping[str, str] |
     labels = labels or {}
     return table(word("facts", lang), [word("fact", lang), word("value", lang)],
                  ([f"{k} ({labels[k]})" if k in labels and labels[k] != k else k, v] for k, v in facts.items()))
+
+
+# -- ballot results --------------------------------------------------------------------------------------------
+def seps(lang: str) -> tuple[str, str]:
+    """The comma and colon of ``lang``."""
+    return ("，", "：") if lang == "zh-CN" else (", ", ": ")
+
+
+def counts_line(counts: Mapping[str, int], lang: str) -> str:
+    """``agree 3, oppose 1, abstain 0`` (``同意 3，不同意 1，弃权 0``)."""
+    comma, _ = seps(lang)
+    return comma.join(f"{word_or(f'option.{k}', lang, k)} {v}" for k, v in counts.items())
+
+
+def figure_line(key: str, figure: Mapping[str, Any] | None, value: Any, lang: str) -> str:
+    """``quorum: present needed: 3 (R-QUORUM-SC, >= 2/3)``: a figure with the rule that set it."""
+    _, colon = seps(lang)
+    how = ""
+    if figure and figure.get("op"):
+        how = (f"（{figure['rule']}，{figure['op']} {figure['ratio']}）" if lang == "zh-CN"
+               else f" ({figure['rule']}, {figure['op']} {figure['ratio']})")
+    elif figure and figure.get("rule"):
+        how = f"（{figure['rule']}）" if lang == "zh-CN" else f" ({figure['rule']})"
+    return f"{word(key, lang)}{colon}{value}{how}"
+
+
+def item_line(item: str, one: Mapping[str, Any], lang: str) -> str:
+    """One item of a list voted item by item, in two lines: its outcome and counts, then its threshold (and
+    dissent): ``item Zhang: passed (agree 3, disagree 1, defer 0)``."""
+    _, colon = seps(lang)
+    counts = counts_line(one["counts"], lang) or word("none", lang)
+    head = f"{word('item', lang, item=item)}{colon}{one['outcome_label']}" + (
+        f"（{counts}）" if lang == "zh-CN" else f" ({counts})")
+    parts = []
+    if one.get("needed") is not None:
+        parts.append(figure_line("needed", one.get("threshold"), one["needed"], lang))
+    if one.get("dissent") is not None:
+        parts.append(f"{word('dissent', lang)}{colon}{', '.join(one['dissent']) or word('none', lang)}")
+    return head + ("\n  " + ("；" if lang == "zh-CN" else "; ").join(parts) if parts else "")

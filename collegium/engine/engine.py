@@ -11,20 +11,19 @@ return an :class:`Outcome`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from collegium._i18n import message
-from collegium.engine import ballots
+from collegium.engine import ballots, replay
 from collegium.engine import effects as fx
 from collegium.engine.audit import GENESIS, AuditReport, canonical, digest, event_hash, event_texts, identity, verify
 from collegium.engine.ballots import Ballot
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
 from collegium.engine.context import SYSTEM_ACTOR, Context
 from collegium.engine.governance import Body
+from collegium.engine.outcomes import Availability, Instance, Outcome
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
 from collegium.engine.scheduler import TimerRun, run_due, timers_for, when_due
@@ -38,87 +37,11 @@ from collegium.errors import (
 )
 from collegium.rules.verdict import RuleResult, Verdict
 
-
-class _Facts(Mapping[str, Any]):
-    """Read-only facts decoded from their canonical JSON on first use (an outcome's caller may never look)."""
-
-    __slots__ = ("_data", "_text")
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._data: dict[str, Any] | None = None
-
-    def _load(self) -> dict[str, Any]:
-        if self._data is None:
-            self._data = orjson.loads(self._text)
-        return self._data
-
-    def __getitem__(self, key: str) -> Any:
-        return self._load()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._load())
-
-    def __len__(self) -> int:
-        return len(self._load())
-
-    def __repr__(self) -> str:
-        return repr(self._load())
-
-
-@dataclass(frozen=True, slots=True)
-class Instance:
-    """A read-only view of an instance: where it stands and the facts it holds."""
-
-    id: str
-    procedure: str
-    procedure_version: int
-    pack: str
-    pack_version: str
-    state: str
-    version: int
-    facts: Mapping[str, Any]
-    parent_id: str | None
-    created_at: str
-    updated_at: str
-    event_count: int
-
-    @classmethod
-    def of(cls, r: InstanceRecord) -> Instance:
-        """A view with its own copy of the facts (decoded when first read), so no caller can change a store."""
-        facts = _Facts(r.facts_json if r.facts_json is not None else canonical(r.facts))
-        return cls(r.id, r.procedure, r.procedure_version, r.pack, r.pack_version, r.state, r.version,
-                   facts, r.parent_id, r.created_at, r.updated_at, r.event_count)
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What a command did: the instance after it, the event written, the verdict, children started.
-
-    ``replayed`` is true when an idempotency key repeated an earlier command: the event, verdict and children
-    are the first call's, and ``instance`` is the instance as it stands now. A repeated *secret* vote is checked
-    for its trigger and actor only: its choice was never stored, so it cannot be compared, and the first counts.
-    """
-
-    instance: Instance
-    event: EventRecord
-    verdict: Verdict
-    started: tuple[str, ...] = ()
-    replayed: bool = False
+__all__ = ["Availability", "Ballot", "Engine", "Instance", "Outcome"]
 
 
 #: Facts derived from a meeting's attendance: not known before the command that opens the meeting.
 MEETING_FACTS = frozenset({"n", "present", "recused", "eligible_voters"})
-
-
-@dataclass(frozen=True, slots=True)
-class Availability:
-    """Whether ``trigger`` could be fired now by an actor: ``allowed`` when no rule that can be judged without
-    the command's data refuses it; the verdict marks the rules that wait for the data (``needs_data``)."""
-
-    trigger: str
-    allowed: bool
-    verdict: Verdict = field(repr=False)
 
 
 @dataclass(slots=True)
@@ -285,8 +208,8 @@ class Engine:
                     if idempotency_key is not None:
                         done = unit.find_event(instance_id, idempotency_key)
                         if done is not None:
-                            self._same_command(rec, done, trigger, actor, data)
-                            return self._replay(rec, done)
+                            replay.same_command(self._proc(rec), rec, done, trigger, actor, data)
+                            return replay.outcome(self.registry.pack(rec.pack, rec.pack_version), rec, done)
                     prep = self._prepare(rec, trigger, actor, data, unit, complete=True, now=now)
                     if not prep.verdict.passed:
                         raise RuleViolation(prep.verdict)
@@ -465,34 +388,6 @@ class Engine:
         rec.event_count = seq
         return EventRecord(rec.id, seq, trigger, actor, source, rec.state, at, data, verdict, facts_sha, prev, h,
                            key, effects, texts)
-
-    def _same_command(self, rec: InstanceRecord, event: EventRecord, trigger: str, actor: str,
-                      data: Mapping[str, Any]) -> None:
-        """A reused idempotency key must come with the command it was first used for."""
-        same = event.trigger == trigger and event.actor == actor
-        plan = self._proc(rec).plan(event.source or "", trigger) if same else None
-        if plan is not None:
-            try:
-                asked = fx.normalize(self._proc(rec), plan, data, complete=False)
-            except InvalidInput:
-                asked = None
-            if asked is not None and event.effects.get("secret_vote"):
-                asked.pop("choice", None)  # the stored event never held it
-            same = asked == event.data
-        if not same:
-            raise InvalidInput(f"idempotency key {event.idempotency_key!r} was already used on {rec.id!r} for "
-                               f"another command ({event.trigger} by {event.actor})")
-
-    def _replay(self, rec: InstanceRecord, event: EventRecord) -> Outcome:
-        pack = self.registry.pack(rec.pack, rec.pack_version)
-        results = []
-        for rule_id, passed, applicable, severity, detail, params in event.verdict:
-            spec = pack.rule(rule_id)
-            if spec is not None:
-                results.append(RuleResult(rule_id, passed, severity, spec.title, spec.citation, detail, params, {},
-                                          applicable))
-        started = tuple(event.effects.get("started", ()))
-        return Outcome(Instance.of(rec), event, Verdict(event.trigger, tuple(results)), started, replayed=True)
 
     def _definitions_of(self, proc: CompiledProcedure) -> tuple[tuple[str, str, str, str], ...]:
         """The texts of a procedure and its pack, for the first instance this engine starts under them."""

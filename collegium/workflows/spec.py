@@ -58,11 +58,14 @@ VoteMethod = Literal["oral", "show_of_hands", "named", "secret", "roll_call"]
 VOTE_METHODS: tuple[VoteMethod, ...] = ("oral", "show_of_hands", "named", "secret", "roll_call")
 
 
+Option = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
+
+
 class BallotOptions(_Spec):
     """Ballot options that depend on a fact, e.g. personnel matters vote agree / disagree / defer."""
 
     fact: Identifier
-    values: dict[str, tuple[str, ...]]
+    values: dict[str, tuple[Option, ...]]
 
 
 class OpenMeetingEffect(_Spec):
@@ -88,7 +91,9 @@ class CastVoteEffect(_Spec):
     options; a ballot opened with options of its own (see :class:`BallotOptions`) accepts those instead."""
 
     kind: Literal["cast_vote"]
-    choices: tuple[str, ...] = ("agree", "oppose", "abstain")
+    choices: tuple[Option, ...] = ("agree", "oppose", "abstain")
+    #: choices that record dissent on a named ballot (R-DISSENT)
+    dissent: tuple[Option, ...] = ("oppose", "disagree")
 
 
 class TallyEffect(_Spec):

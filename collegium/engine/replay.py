@@ -1,0 +1,46 @@
+"""Idempotency: a command repeated with the key it was first sent with takes effect once and answers again."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from collegium.engine import effects as fx
+from collegium.engine.outcomes import Instance, Outcome
+from collegium.engine.records import EventRecord, InstanceRecord
+from collegium.engine.registry import CompiledProcedure
+from collegium.errors import InvalidInput
+from collegium.rules.model import RulePackSpec
+from collegium.rules.verdict import RuleResult, Verdict
+
+
+def same_command(proc: CompiledProcedure, rec: InstanceRecord, event: EventRecord, trigger: str, actor: str,
+                 data: Mapping[str, Any]) -> None:
+    """A reused idempotency key must come with the command it was first used for, or it is bad input.
+
+    A secret vote's choice was never stored, so for it only the trigger and the actor can be compared."""
+    same = event.trigger == trigger and event.actor == actor
+    plan = proc.plan(event.source or "", trigger) if same else None
+    if plan is not None:
+        try:
+            asked: dict[str, Any] | None = fx.normalize(proc, plan, data, complete=False)
+        except InvalidInput:
+            asked = None
+        if asked is not None and event.effects.get("secret_vote"):
+            asked.pop("choice", None)
+        same = asked == event.data
+    if not same:
+        raise InvalidInput(f"idempotency key {event.idempotency_key!r} was already used on {rec.id!r} for "
+                           f"another command ({event.trigger} by {event.actor})")
+
+
+def outcome(pack: RulePackSpec, rec: InstanceRecord, event: EventRecord) -> Outcome:
+    """The first call's outcome, rebuilt from its stored event (``instance`` is as it stands now)."""
+    results = []
+    for rule_id, passed, applicable, severity, detail, params in event.verdict:
+        spec = pack.rule(rule_id)
+        if spec is not None:
+            results.append(RuleResult(rule_id, passed, severity, spec.title, spec.citation, detail, params, {},
+                                      applicable))
+    started = tuple(event.effects.get("started", ()))
+    return Outcome(Instance.of(rec), event, Verdict(event.trigger, tuple(results)), started, replayed=True)

@@ -1,0 +1,257 @@
+"""One command's unit of work on a SQL database: its reads and its write on one connection and transaction.
+
+The statements every command runs (load, body, update, event insert, a named vote, who voted) are compiled
+once per dialect from their Core definitions and run on the connection's DBAPI cursor, inside SQLAlchemy's
+transaction; everything else goes through SQLAlchemy Core.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+
+from collegium._i18n import Text
+from collegium.engine import schema as s
+from collegium.engine.audit import canonical
+from collegium.engine.governance import Body, Member
+from collegium.engine.records import EventRecord, InstanceRecord, VoteRecord
+from collegium.engine.store import StaleVersion, Write
+from collegium.errors import NotFound
+
+
+def _loads(value: str) -> Any:
+    return orjson.loads(value)
+
+
+def instance_row(row: Any) -> InstanceRecord:
+    """An instance from a row in the table's column order (a SQLAlchemy Row or a DBAPI tuple)."""
+    (id_, procedure, procedure_version, pack, pack_version, state, version, facts, parent_id, head_hash,
+     event_count, created_at, updated_at) = row
+    return InstanceRecord(id=id_, procedure=procedure, procedure_version=procedure_version, pack=pack,
+                          pack_version=pack_version, state=state, version=version, facts=_loads(facts),
+                          created_at=created_at, updated_at=updated_at, parent_id=parent_id, head_hash=head_hash,
+                          event_count=event_count)
+
+
+def event_row(row: Any) -> EventRecord:
+    return EventRecord(instance_id=row.instance_id, seq=row.seq, trigger=row.trigger, actor=row.actor,
+                       source=row.source, dest=row.dest, at=row.at, data=_loads(row.data),
+                       verdict=_loads(row.verdict), facts_sha=row.facts_sha, prev_hash=row.prev_hash,
+                       hash=row.hash, idempotency_key=row.idempotency_key, effects=_loads(row.effects))
+
+
+def instance_values(rec: InstanceRecord) -> dict[str, Any]:
+    return {"id": rec.id, "procedure": rec.procedure, "procedure_version": rec.procedure_version,
+            "pack": rec.pack, "pack_version": rec.pack_version, "state": rec.state, "version": rec.version,
+            "facts": rec.facts_json or canonical(rec.facts), "parent_id": rec.parent_id, "head_hash": rec.head_hash,
+            "event_count": rec.event_count, "created_at": rec.created_at, "updated_at": rec.updated_at}
+
+
+def event_values(e: EventRecord) -> dict[str, Any]:
+    data, verdict, effects = e.texts or (canonical(e.data), canonical(e.verdict), canonical(e.effects))
+    return {"instance_id": e.instance_id, "seq": e.seq, "trigger": e.trigger, "actor": e.actor,
+            "source": e.source, "dest": e.dest, "at": e.at, "data": data,
+            "verdict": verdict, "effects": effects, "facts_sha": e.facts_sha,
+            "prev_hash": e.prev_hash, "hash": e.hash, "idempotency_key": e.idempotency_key}
+
+
+_I, _E, _B, _M = s.instances, s.events, s.bodies, s.members
+_LOAD = select(_I).where(_I.c.id == bindparam("id"))
+_LOAD_LOCKED = _LOAD.with_for_update()
+_STATE = select(_I.c.state).where(_I.c.id == bindparam("id"))
+_FIND = select(_E).where(_E.c.instance_id == bindparam("id"), _E.c.idempotency_key == bindparam("key"))
+_BODY = (select(_B.c.id, _B.c.kind, _B.c.title, _M.c.person, _M.c.role, _M.c.voting, _M.c.name)
+         .select_from(_B.outerjoin(_M, _M.c.body_id == _B.c.id))
+         .where(_B.c.id == bindparam("id")).order_by(_M.c.person))
+_UPDATE = (update(_I).where(_I.c.id == bindparam("b_id"), _I.c.version == bindparam("b_expected"))
+           .values(state=bindparam("state"), version=bindparam("version"), facts=bindparam("facts"),
+                   head_hash=bindparam("head_hash"), event_count=bindparam("event_count"),
+                   updated_at=bindparam("updated_at")))
+_INSERT_EVENT = insert(_E).values({c.name: bindparam(c.name) for c in _E.c if c.name != "id"})
+_INSERT_INSTANCE = insert(_I)
+_INSERT_VOTE = insert(s.votes).values(ballot_id=bindparam("ballot_id"), voter=bindparam("voter"),
+                                      choice=bindparam("choice"))
+_VOTERS = select(s.votes.c.voter).where(s.votes.c.ballot_id == bindparam("ballot_id")).order_by(s.votes.c.voter)
+_VOTED = select(s.votes.c.voter).where(s.votes.c.ballot_id == bindparam("ballot_id"),
+                                       s.votes.c.voter == bindparam("voter"))
+_CHOICES = select(s.votes.c.voter, s.votes.c.choice).where(s.votes.c.ballot_id == bindparam("ballot_id"))
+
+
+class _Raw:
+    """A Core statement compiled once for a dialect, run on the DBAPI cursor of the unit's connection.
+
+    The hot path of a command is four statements; SQLAlchemy's per-execution machinery costs several times
+    what the driver does for each, so these run as compiled text. Everything else goes through Core.
+    """
+
+    __slots__ = ("order", "sql")
+
+    def __init__(self, statement: Any, dialect: Any) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        self.order: tuple[str, ...] | None = tuple(compiled.positiontup) if compiled.positional else None
+
+    def args(self, params: dict[str, Any]) -> Any:
+        return params if self.order is None else tuple(params[name] for name in self.order)
+
+
+class Statements:
+    """The hot statements of one dialect."""
+
+    def __init__(self, dialect: Any) -> None:
+        self.load = _Raw(_LOAD, dialect)
+        self.load_locked = _Raw(_LOAD_LOCKED, dialect)
+        self.body = _Raw(_BODY, dialect)
+        self.update = _Raw(_UPDATE, dialect)
+        self.insert_event = _Raw(_INSERT_EVENT, dialect)
+        self.insert_vote = _Raw(_INSERT_VOTE, dialect)
+        self.voters = _Raw(_VOTERS, dialect)
+        self.voted = _Raw(_VOTED, dialect)
+        self.choices = _Raw(_CHOICES, dialect)
+
+
+class SqlUnit:
+    """Reads and the write of one command on one connection, in one transaction."""
+
+    def __init__(self, conn: Connection, write: bool, parsed: dict[str, tuple[Any, Body]],
+                 statements: Statements) -> None:
+        self.conn = conn
+        self.sql = statements
+        self._load = statements.load_locked if write and conn.dialect.name != "sqlite" else statements.load
+        self._bodies: dict[str, Body | None] = {}
+        self._parsed = parsed
+        self._cursor: Any = None
+        self.closed_secret = False
+
+    def _run(self, raw: _Raw, params: dict[str, Any]) -> Any:
+        if self._cursor is None:
+            connection = self.conn.connection.dbapi_connection
+            assert connection is not None
+            self._cursor = connection.cursor()
+        self._cursor.execute(raw.sql, raw.args(params))
+        return self._cursor
+
+    def close(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
+
+    def load(self, instance_id: str) -> InstanceRecord:
+        row = self._run(self._load, {"id": instance_id}).fetchone()
+        if row is None:
+            raise NotFound(f"no instance {instance_id!r}")
+        return instance_row(row)
+
+    def state_of(self, instance_id: str) -> str | None:
+        value = self.conn.execute(_STATE, {"id": instance_id}).scalar()
+        return None if value is None else str(value)
+
+    def find_event(self, instance_id: str, idempotency_key: str) -> EventRecord | None:
+        row = self.conn.execute(_FIND, {"id": instance_id, "key": idempotency_key}).first()
+        return None if row is None else event_row(row)
+
+    def body(self, body_id: str) -> Body | None:
+        if body_id not in self._bodies:
+            rows = self._run(self.sql.body, {"id": body_id}).fetchall()
+            self._bodies[body_id] = _parse_body(body_id, rows, self._parsed)
+        return self._bodies[body_id]
+
+    def _cast(self, vote: VoteRecord) -> None:
+        conn = self.conn
+        if not vote.secret:
+            self._run(self.sql.insert_vote, {"ballot_id": vote.ballot_id, "voter": vote.voter, "choice": vote.choice})
+            return
+        # who took part, and a running total per choice: nothing in either row says who chose what
+        conn.execute(insert(s.ballot_voters), {"ballot_id": vote.ballot_id, "voter": vote.voter})
+        c = s.ballot_counts
+        where = (c.c.ballot_id == vote.ballot_id) & (c.c.choice == vote.choice)
+        if conn.execute(update(c).where(where).values(count=c.c.count + 1)).rowcount == 0:
+            conn.execute(insert(c), {"ballot_id": vote.ballot_id, "choice": vote.choice, "count": 1})
+
+    def voters(self, ballot_id: str, secret: bool) -> list[str]:
+        if not secret:
+            return [str(row[0]) for row in self._run(self.sql.voters, {"ballot_id": ballot_id}).fetchall()]
+        t = s.ballot_voters
+        q = select(t.c.voter).where(t.c.ballot_id == ballot_id).order_by(t.c.voter)
+        return [str(v) for v in self.conn.execute(q).scalars()]
+
+    def counts(self, ballot_id: str, secret: bool) -> dict[str, int]:
+        if secret:
+            c = s.ballot_counts
+            rows = self.conn.execute(select(c.c.choice, c.c.count).where(c.c.ballot_id == ballot_id))
+        else:
+            v = s.votes
+            rows = self.conn.execute(select(v.c.choice, func.count()).where(v.c.ballot_id == ballot_id)
+                                     .group_by(v.c.choice))
+        return {str(choice): int(n) for choice, n in rows}
+
+    def choices(self, ballot_id: str) -> dict[str, str]:
+        rows = self._run(self.sql.choices, {"ballot_id": ballot_id}).fetchall()
+        return {str(voter): str(choice) for voter, choice in rows}
+
+    def has_voted(self, ballot_id: str, voter: str, secret: bool) -> bool:
+        if not secret:
+            return self._run(self.sql.voted, {"ballot_id": ballot_id, "voter": voter}).fetchone() is not None
+        t = s.ballot_voters
+        return self.conn.execute(select(t.c.voter).where(t.c.ballot_id == ballot_id, t.c.voter == voter)).first() \
+            is not None
+
+    def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:
+        v = s.votes
+        q = select(v.c.voter).where(v.c.ballot_id == ballot_id, v.c.choice.in_(choices)).order_by(v.c.voter)
+        return [str(x) for x in self.conn.execute(q).scalars()]
+
+    def commit(self, write: Write) -> None:
+        conn = self.conn
+        if write.update is not None:
+            rec = write.update
+            result = self._run(self.sql.update, {
+                "b_id": rec.id, "b_expected": write.expected_version, "state": rec.state,
+                "version": rec.version, "facts": rec.facts_json or canonical(rec.facts),
+                "head_hash": rec.head_hash, "event_count": rec.event_count, "updated_at": rec.updated_at})
+            if result.rowcount != 1:
+                raise StaleVersion(rec.id)
+        for created in write.create:
+            conn.execute(_INSERT_INSTANCE, instance_values(created))
+        for e in write.events:
+            self._run(self.sql.insert_event, event_values(e))
+        c = s.ballot_counts
+        for key, options in write.secret_opened:
+            if options:
+                conn.execute(insert(c), [{"ballot_id": key, "choice": o, "count": 0} for o in options])
+        for vote in write.votes:
+            self._cast(vote)
+        for key in write.secret_closed:
+            # written again at the close: on PostgreSQL no total keeps the transaction id of the last vote
+            conn.execute(update(c).where(c.c.ballot_id == key).values(count=c.c.count))
+            self.closed_secret = True
+        d = s.definitions
+        for kind, key, sha256, text_ in write.definitions:
+            if conn.execute(select(d.c.sha256).where(d.c.kind == kind, d.c.key == key)).first() is None:
+                conn.execute(insert(d), [{"kind": kind, "key": key, "sha256": sha256, "text": text_}])
+        for instance_id, timers in write.timers.items():
+            conn.execute(delete(s.timers).where(s.timers.c.instance_id == instance_id))
+            if timers:
+                conn.execute(insert(s.timers), [{"instance_id": t.instance_id, "trigger": t.trigger,
+                                                 "state": t.state, "due_at": t.due_at,
+                                                 "entered_seq": t.entered_seq} for t in timers])
+
+
+def _parse_body(body_id: str, rows: list[Any], parsed: dict[str, tuple[Any, Body]]) -> Body | None:
+    """A body from its joined rows ``(id, kind, title, person, role, voting, name)``. The rows are read every
+    time (so changes by other processes show at once); the parsed :class:`Body` is reused while they are the
+    same. Rows were validated when written, so they are not validated again."""
+    if not rows:
+        return None
+    key = tuple(tuple(r) for r in rows)
+    hit = parsed.get(body_id)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    _, kind, title_json, *_rest = rows[0]
+    title = Text.model_validate(orjson.loads(title_json)) if title_json else None
+    members = tuple(Member.model_construct(person=person, role=role, voting=bool(voting), name=name)
+                    for _, _, _, person, role, voting, name in rows if person is not None)
+    body = Body.model_construct(id=body_id, kind=kind, title=title, members=members)
+    parsed[body_id] = (key, body)
+    return body
