@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -81,3 +82,17 @@ def message(key: str, lang: str, /, **params: Any) -> str:
         return str(params["template_zh" if lang == "zh-CN" else "template_en"]).format(**params)
     en, zh = _CATALOGUE[key]
     return (zh if lang == "zh-CN" else en).format(**params)
+
+
+def format_duration(delta: dt.timedelta) -> tuple[str, str]:
+    """A duration in words, English and Chinese: ``('1 d 2 h', '1天2小时')``."""
+    negative = delta < dt.timedelta(0)
+    total = abs(int(delta.total_seconds()))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    en = " ".join(p for p in (f"{days} d" if days else "", f"{hours} h" if hours else "",
+                              f"{minutes} min" if minutes or not (days or hours) else "") if p)
+    zh = "".join(p for p in (f"{days}天" if days else "", f"{hours}小时" if hours else "",
+                             f"{minutes}分钟" if minutes or not (days or hours) else "") if p)
+    return ("-" + en, "负" + zh) if negative else (en, zh)

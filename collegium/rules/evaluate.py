@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any, Protocol
 
-from collegium._i18n import Text
+from collegium._i18n import Text, format_duration
 from collegium.errors import DefinitionError
 from collegium.rules.expression import compile_expression
 from collegium.rules.facts import fact_label
@@ -107,19 +107,6 @@ def _display(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.isoformat()
     return value if isinstance(value, str | int | float | bool) or value is None else str(value)
-
-
-def _fmt_delta(delta: dt.timedelta) -> tuple[str, str]:
-    negative = delta < dt.timedelta(0)
-    total = abs(int(delta.total_seconds()))
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    en = " ".join(p for p in (f"{days} d" if days else "", f"{hours} h" if hours else "",
-                              f"{minutes} min" if minutes or not (days or hours) else "") if p)
-    zh = "".join(p for p in (f"{days}天" if days else "", f"{hours}小时" if hours else "",
-                             f"{minutes}分钟" if minutes or not (days or hours) else "") if p)
-    return ("-" + en, "负" + zh) if negative else (en, zh)
 
 
 class RuleCompiler:
@@ -341,7 +328,7 @@ class RuleCompiler:
         except ValueError as exc:
             raise self._fail(rule, str(exc)) from None
         start_name, end_name, op = check.start, check.end, check.op
-        limit_en, limit_zh = _fmt_delta(limit)
+        limit_en, limit_zh = format_duration(limit)
 
         def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
             start, end = ctx.time(start_name), ctx.time(end_name)
@@ -351,7 +338,7 @@ class RuleCompiler:
                 return False, "period.missing", {"fact": lab.en, "fact_zh": lab.zh}, {}
             span = end - start
             ok = span >= limit if op == ">=" else span <= limit
-            span_en, span_zh = _fmt_delta(span)
+            span_en, span_zh = format_duration(span)
             params = {"span": span_en, "span_zh": span_zh, "start": start.isoformat(), "end": end.isoformat(),
                       "op": _OP_SIGN[op], "op_zh": _OP_ZH[op], "limit": limit_en, "limit_zh": limit_zh}
             facts = {start_name: start, end_name: end}
