@@ -10,20 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from collegium.cli import cli
+from tests.test_cli import BODY_YAML, PROPOSAL
 
-BODY_YAML = """\
-id: sc
-kind: standing
-title: {en: Standing committee, zh-CN: 常委会}
-members:
-  - {person: sec, role: secretary}
-  - {person: dep, role: deputy_secretary}
-  - {person: m1, role: standing_member}
-  - {person: m2, role: standing_member}
-  - {person: m3, role: standing_member}
-"""
-PROPOSAL = ["-d", "title=Road budget", "-d", "category=major", "-d", "proposer=sec", "-d", "lead_member=m1",
-            "-d", "body=sc", "-d", "confidentiality=public"]
 PERSONNEL = ["-d", "title=Appointments", "-d", "category=personnel", "-d", "proposer=sec", "-d", "lead_member=m1",
              "-d", "body=sc", "-d", "confidentiality=public"]
 BEFORE = ["--now", "2026-03-02T09:00+08:00"]
