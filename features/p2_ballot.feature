@@ -173,3 +173,23 @@ Feature: P2 — ballot voting at the standing committee
     And the ballot result is recorded as passed, 6 agree votes needed, by secret ballot
     And the ballot shows the 11 members who voted and no member's choice
     And none of the 11 vote events records a choice
+
+  Scenario Outline: A rejected matter is reopened only if more than half of those who should attend agree
+    Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"
+    And "m1" prepares the matter and starts individual deliberation
+    And "sec" consults every voting member
+    And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
+    And the meeting time has come
+    And "sec" opens the meeting with all members present
+    And the members present vote: 5 agree, 0 oppose, 6 abstain
+    And "sec" closes the ballot
+    When "sec" puts a motion to reconsider to a meeting with all members present
+    And the members present vote: <agree> agree, 0 oppose, <abstain> abstain
+    And "sec" closes the vote on reconsideration
+    Then the matter is "<state>"
+    And rule "R-RECONSIDER" <result> saying "agree <agree> of 11 who should attend; needs at least 6 (> 1/2 of 11)"
+
+    Examples:
+      | agree | abstain | state        | result |
+      | 6     | 5       | deliberation | passed |
+      | 5     | 6       | rejected     | failed |

@@ -115,6 +115,23 @@ def defer(world: World, actor: str, attempt: str | None, reason: str | None) -> 
 # ---------------------------------------------------------------------------------------------
 # Outcomes
 # ---------------------------------------------------------------------------------------------
+@step(parsers.re(rf'{q("actor")} (?:(?P<attempt>tries to) put|puts) a motion to reconsider to a meeting with '
+                 r'(?P<present>all|\d+) members present'))
+@step(parsers.re(rf'{q("actor")}(?P<attempt>试图)?提请复议，(?P<present>全体|\d+ 名)成员到会'))
+def move_reconsideration(world: World, actor: str, attempt: str | None, present: str) -> None:
+    """复议: the motion to reopen a rejected matter is voted at a meeting of its own."""
+    voters = [m.person for m in world.body().members if m.voting]
+    count = len(voters) if present in ("all", "全体") else int(re.sub(r"\D", "", present))
+    attendance = {p: ("present" if i < count else "absent") for i, p in enumerate(voters)}
+    world.fire("move_reconsideration", actor, {"attendance": attendance}, attempt=bool(attempt))
+
+
+@step(parsers.re(rf'{q("actor")} closes the vote on reconsideration'))
+@step(parsers.re(rf'{q("actor")}结束复议表决'))
+def close_reconsideration(world: World, actor: str) -> None:
+    world.fire("close_reconsideration", actor)
+
+
 @then(parsers.re(rf'the step is refused as invalid input naming {q("text")}'))
 @then(parsers.re(rf'该操作因输入无效被拒绝，提示中列出{q("text")}'))
 def refused_as_input(world: World, text: str) -> None:

@@ -229,3 +229,35 @@ def test_candidates_are_unique_bounded_names(engine: Engine) -> None:
         propose(engine, category="personnel", candidates=["", "Li"])
     with pytest.raises(InvalidInput, match="1 to 64 characters"):
         propose(engine, category="personnel", candidates=["C" * 65])
+
+
+def rejected_matter(engine: Engine, clock: ManualClock) -> str:
+    iid = open_meeting(engine, clock)  # m9 recused: n = 10
+    for person in ("dep", "m1", "m2", "m3", "m4"):
+        engine.fire(iid, "vote", person, {"choice": "agree"})
+    assert engine.fire(iid, "close_ballot", "sec").instance.state == "rejected"  # 5 of 10 is not more than half
+    return iid
+
+
+@pytest.mark.parametrize(("agree", "state"), [(6, "deliberation"), (5, "rejected")])
+def test_a_rejected_matter_is_reopened_only_by_a_majority_of_those_who_should_attend(
+        engine: Engine, clock: ManualClock, agree: int, state: str) -> None:
+    iid = rejected_matter(engine, clock)
+    engine.fire(iid, "move_reconsideration", "sec", {"attendance": dict.fromkeys(CHOICES, "present")})
+    for i, person in enumerate(CHOICES):
+        engine.fire(iid, "vote", person, {"choice": "agree" if i < agree else "abstain"})
+    out = engine.fire(iid, "close_reconsideration", "sec")
+    assert out.instance.state == state
+    motion = out.verdict.result("R-RECONSIDER")
+    assert motion is not None and motion.facts == {"agree": agree, "n": 11, "needed": 6}
+    assert "复议" in motion.title.get("zh-CN")
+    if state == "rejected":
+        assert engine.fire(iid, "archive", "sec").instance.state == "archived"
+
+
+def test_a_motion_to_reconsider_needs_a_quorate_meeting(engine: Engine, clock: ManualClock) -> None:
+    iid = rejected_matter(engine, clock)
+    attendance = {p: ("present" if i < 4 else "absent") for i, p in enumerate(CHOICES)}
+    with pytest.raises(RuleViolation, match="R-QUORUM-SC"):
+        engine.fire(iid, "move_reconsideration", "sec", {"attendance": attendance})
+    assert engine.get(iid).state == "rejected"
