@@ -193,3 +193,38 @@ Feature: P2 — ballot voting at the standing committee
       | agree | abstain | state        | result |
       | 6     | 5       | deliberation | passed |
       | 5     | 6       | rejected     | failed |
+
+  Scenario: A list of candidates is voted one by one, each with its own result
+    Given "sec" proposes to "sc" the appointment of "Zhang", "Li" and "Wang" with lead member "m1"
+    And "m1" prepares the matter and starts individual deliberation
+    And "sec" consults every voting member
+    And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
+    And the meeting time has come
+    And "sec" opens the meeting with all members present
+    When "m1" tries to vote "agree"
+    Then the step is refused by rule "R-ITEMWISE"
+    And the refusal says "this list is voted item by item: name one of Zhang, Li, Wang"
+    And the refused step changed nothing
+    When the members present vote on "Zhang": 9 agree, 1 disagree, 1 defer
+    And the members present vote on "Li": 5 agree, 6 disagree, 0 defer
+    And the members present vote on "Wang": 6 agree, 4 disagree, 1 defer
+    And "sec" closes the ballot
+    Then the matter is "adopted"
+    And the result for "Zhang" is passed with 9 agree of 6 needed
+    And the result for "Li" is failed with 5 agree of 6 needed
+    And the result for "Wang" is passed with 6 agree of 6 needed
+
+  Scenario: The plenary committee needs two thirds of its members present
+    Given a plenary committee "pc" with secretary "sec", deputy secretary "dep" and standing members "m1" to "m9"
+    And members "w1" to "w4" also sit on "pc"
+    And "sec" proposes an especially major matter "Five-year plan" to "pc" with lead member "m1"
+    And "m1" prepares the matter and starts individual deliberation
+    And "sec" consults every voting member
+    And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
+    And the meeting time has come
+    When "sec" tries to open the meeting with 9 members present
+    Then the step is refused by rule "R-QUORUM-PLENARY"
+    And the refusal says "present 9 of 15 who should attend; needs at least 10 (≥ 2/3 of 15)"
+    And the refused step changed nothing
+    When "sec" opens the meeting with 10 members present
+    Then rule "R-QUORUM-PLENARY" passed saying "present 10 of 15 who should attend; needs at least 10 (≥ 2/3 of 15)"

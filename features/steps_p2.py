@@ -89,6 +89,36 @@ def vote_personnel(world: World, agree: str, disagree: str, defer: str) -> None:
         world.fire("vote", person, {"choice": chosen})
 
 
+@step(parsers.re(rf'{q("actor")} proposes to {q("body")} the appointment of {NAMES} with lead member {q("lead")}'))
+@step(parsers.re(rf'{q("actor")}向{q("body")}提出任免议题，候选人为{NAMES}，分管常委为{q("lead")}'))
+def propose_candidates(world: World, actor: str, body: str, people: str, lead: str) -> None:
+    """A personnel matter with a list of candidates: each is voted on separately (逐个表决)."""
+    data = {"title": "appointments", "category": "personnel", "proposer": actor, "lead_member": lead,
+            "body": body, "confidentiality": "internal", "candidates": names(people)}
+    world.matter = world.engine.start("major_decision", actor, data).instance.id
+
+
+@step(parsers.re(rf"the members present vote on {q('item')}: (?P<agree>\d+) agree, (?P<disagree>\d+) disagree, "
+                 r"(?P<defer>\d+) defer"))
+@step(parsers.re(rf"到会成员对{q('item')}投票：同意 (?P<agree>\d+) 票，不同意 (?P<disagree>\d+) 票，"
+                 r"缓议 (?P<defer>\d+) 票"))
+def vote_item(world: World, item: str, agree: str, disagree: str, defer: str) -> None:
+    present = world.voters_present()
+    choices = ["agree"] * int(agree) + ["disagree"] * int(disagree) + ["defer"] * int(defer)
+    assert len(choices) <= len(present), f"{len(choices)} votes but only {len(present)} voters present"
+    for person, chosen in zip(present, choices, strict=False):
+        world.fire("vote", person, {"choice": chosen, "item": item})
+
+
+@then(parsers.re(rf"the result for {q('item')} is (?P<result>passed|failed) with (?P<agree>\d+) agree of "
+                 r"(?P<needed>\d+) needed"))
+@then(parsers.re(rf"{q('item')}的表决结果为(?P<result>未通过|通过)，同意 (?P<agree>\d+) 票，至少须 (?P<needed>\d+) 票"))
+def item_result(world: World, item: str, result: str, agree: str, needed: str) -> None:
+    recorded = (world.facts().get("ballot") or {}).get("result") or {}
+    got = recorded["items"][item]
+    assert (got["passed"], got["agree"], got["needed"]) == (result in ("passed", "通过"), int(agree), int(needed))
+
+
 @step(parsers.re(rf'{q("person")} (?:(?P<attempt>tries to) state|states) the view {q("word")}'))
 @step(parsers.re(rf'{q("person")}(?P<attempt>试图)?表态{q("word")}'))
 def state_view(world: World, person: str, attempt: str | None, word: str) -> None:
