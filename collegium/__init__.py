@@ -20,6 +20,7 @@ _EXPORTS: dict[str, str] = {
     "Outcome": "collegium.engine.engine",
     "Availability": "collegium.engine.engine",
     "Ballot": "collegium.engine.ballots",
+    "Meeting": "collegium.engine.ballots",
     "Registry": "collegium.engine.registry",
     "Body": "collegium.engine.governance",
     "Member": "collegium.engine.governance",
@@ -68,6 +69,7 @@ __all__ = [
     "Instance",
     "InvalidInput",
     "ManualClock",
+    "Meeting",
     "Member",
     "MemoryStore",
     "NotFound",
@@ -91,7 +93,7 @@ __all__ = [
 if TYPE_CHECKING:
     from collegium._i18n import Text
     from collegium.engine.audit import AuditReport
-    from collegium.engine.ballots import Ballot
+    from collegium.engine.ballots import Ballot, Meeting
     from collegium.engine.clock import (
         Clock,
         FixedClock,

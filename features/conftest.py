@@ -103,11 +103,10 @@ class World:
 
     def voters_present(self) -> list[str]:
         """Present, non-recused voting members in the body's order, the secretary last (末位表态)."""
-        meeting = self.facts()["meeting"]
-        seats, attendance = meeting["members"], meeting["attendance"]
+        seats = self.engine.meeting(self.matter or "").seats
         present = [m.person for m in self.body().members
-                   if attendance.get(m.person) == "present" and seats[m.person][1]]
-        return sorted(present, key=lambda p: seats[p][0] == "secretary")
+                   if m.person in seats and seats[m.person].attendance == "present" and seats[m.person].voting]
+        return sorted(present, key=lambda p: seats[p].role == "secretary")
 
     def snapshot(self) -> tuple[Any, ...]:
         """Everything a refused command must leave as it was (with the ballot: who voted and the totals)."""

@@ -128,9 +128,9 @@ def state_view(world: World, person: str, attempt: str | None, word: str) -> Non
 @step(parsers.re(rf'every member present but the secretary(?: and {q("skip")})? states the view {q("word")}'))
 @step(parsers.re(rf'除书记(?:和{q("skip")})?以外的到会成员逐一表态{q("word")}'))
 def state_views(world: World, skip: str | None, word: str) -> None:
-    seats = world.facts()["meeting"]["members"]
+    seats = world.engine.meeting(world.matter or "").seats
     for person in world.voters_present():
-        if seats[person][0] != "secretary" and person != skip:
+        if seats[person].role != "secretary" and person != skip:
             world.fire("state_view", person, {"view": choice(world, word)})
 
 
@@ -237,10 +237,11 @@ def vote_events(world: World, count: str) -> None:
 @then(parsers.re(r"the views of (?P<count>\d+) members are recorded, the secretary's last"))
 @then(parsers.re(r"会议记录了 (?P<count>\d+) 名成员的表态，书记最后表态"))
 def views_recorded(world: World, count: str) -> None:
-    meeting = world.facts()["meeting"]
-    views = list(meeting.get("views") or {})
-    assert len(views) == int(count), views
-    assert meeting["members"][views[-1]][0] == "secretary", f"the last view is {views[-1]}'s"
+    seats = world.engine.meeting(world.matter or "").seats
+    stated = [person for person, seat in seats.items() if seat.view is not None]
+    assert len(stated) == int(count), stated
+    last = [e.actor for e in world.engine.history(world.matter or "") if e.trigger == "state_view"][-1]
+    assert seats[last].role == "secretary", f"the last view is {last}'s"
 
 
 # The step fixtures pytest-bdd injected above: what ``conftest.py`` imports.

@@ -26,7 +26,7 @@ SERVER_URLS = {
     "mariadb": os.environ.get("COLLEGIUM_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"),
 }
 TABLES = ("collegium_events", "collegium_instances", "collegium_timers", "collegium_members", "collegium_bodies",
-          "collegium_definitions", "collegium_votes", "collegium_ballot_voters", "collegium_ballot_counts",
+          "collegium_definitions", "collegium_seats", "collegium_votes", "collegium_ballot_voters", "collegium_ballot_counts",
           "collegium_alembic_version")
 
 

@@ -16,7 +16,7 @@ def test_public_names_are_pinned() -> None:
     assert collegium.__all__ == [
         "AuditError", "AuditReport", "Availability", "Ballot", "Body", "Clock", "CollegiumError", "ConcurrentUpdate",
         "DefinitionError", "Engine", "EventRecord", "FixedClock", "IdFactory", "Instance", "InvalidInput",
-        "ManualClock", "Member", "MemoryStore", "NotFound", "Outcome", "ProcedureSpec", "RandomIds", "Registry",
+        "ManualClock", "Meeting", "Member", "MemoryStore", "NotFound", "Outcome", "ProcedureSpec", "RandomIds", "Registry",
         "RulePackSpec", "RuleResult", "RuleSpec", "RuleViolation", "SequentialIds", "SqlStore", "SystemClock",
         "Text", "TimerRun", "TransitionNotAllowed", "Verdict",
     ]

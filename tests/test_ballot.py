@@ -131,7 +131,7 @@ def test_the_secretary_states_a_view_last(engine: Engine, clock: ManualClock) ->
     engine.fire(iid, "state_view", "sec", {"view": "agree"})
     with pytest.raises(RuleViolation, match="R-ONE-VIEW"):
         engine.fire(iid, "state_view", "m1", {"view": "oppose"})  # nobody speaks after the secretary
-    assert set(engine.get(iid).facts["meeting"]["views"]) == {"sec", "dep", "m1", "m2", "m3", "m4", "m5", "m6",
+    assert {p for p, seat in engine.meeting(iid).seats.items() if seat.view} == {"sec", "dep", "m1", "m2", "m3", "m4", "m5", "m6",
                                                               "m7", "m8"}
 
 
@@ -261,3 +261,20 @@ def test_a_motion_to_reconsider_needs_a_quorate_meeting(engine: Engine, clock: M
     with pytest.raises(RuleViolation, match="R-QUORUM-SC"):
         engine.fire(iid, "move_reconsideration", "sec", {"attendance": attendance})
     assert engine.get(iid).state == "rejected"
+
+
+def test_the_meeting_record_keeps_seats_attendance_and_views_out_of_the_facts(engine: Engine,
+                                                                              clock: ManualClock) -> None:
+    iid = open_meeting(engine, clock)  # everyone present but m9, recused
+    facts = engine.get(iid).facts
+    assert set(facts["meeting"]) == {"id", "body", "kind", "opened_at", "state", "attendees"}  # no membership copy
+    engine.fire(iid, "state_view", "m1", {"view": "reserve"})
+    meeting = engine.meeting(iid)
+    assert (meeting.body, meeting.kind, meeting.id) == ("sc", "standing", facts["ballot"]["id"])
+    assert list(meeting.seats) == [m.person for m in engine.body("sc").members]  # in the body's order
+    assert (meeting.seats["m9"].attendance, meeting.seats["m1"].view, meeting.seats["sec"].role) == (
+        "recused", "reserve", "secretary")
+    # membership changes after the opening do not move the meeting's seats (the frozen snapshot)
+    engine.define_body(standing_committee(5))
+    assert len(engine.meeting(iid).seats) == 11
+    assert engine.check(iid, "vote", "m8", {"choice": "agree"}).passed

@@ -332,8 +332,8 @@ def test_available_waits_for_data_it_does_not_have(engine: Engine, clock: Manual
 def test_callers_get_copies_not_the_stored_facts(engine: Engine, clock: ManualClock) -> None:
     iid = to_meeting(engine, clock)
     view = engine.get(iid)
-    view.facts["meeting"]["attendance"]["m1"] = "absent"
-    assert engine.get(iid).facts["meeting"]["attendance"]["m1"] == "present"
+    view.facts["consultations"]["m1"]["view"] = "oppose"
+    assert engine.get(iid).facts["consultations"]["m1"]["view"] == "agree"
     assert engine.verify_audit().ok
 
 

@@ -42,6 +42,38 @@ class Ballot:
         return self.result is not None
 
 
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """A member's seat at a meeting: role, whether it votes, attendance, and the view stated (if any)."""
+
+    role: str
+    voting: bool
+    attendance: str
+    view: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """The last meeting opened for an instance: its body, when it opened, the membership frozen then with each
+    member's attendance and stated view, and non-voting attendees (列席)."""
+
+    id: str
+    body: str
+    kind: str
+    opened_at: str
+    seats: Mapping[str, Seat]
+    attendees: tuple[str, ...]
+
+
+def meeting_view(rec: InstanceRecord, unit: Unit) -> Meeting:
+    meeting = rec.facts.get("meeting") or {}
+    if "id" not in meeting:
+        raise NotFound(f"instance {rec.id!r} has no meeting")
+    seats = {person: Seat(*seat) for person, seat in unit.seats(meeting["id"]).items()}
+    return Meeting(meeting["id"], meeting["body"], meeting["kind"], meeting["opened_at"], MappingProxyType(seats),
+                   tuple(meeting.get("attendees") or ()))
+
+
 def keys(ballot: Mapping[str, Any]) -> list[str]:
     """Where a ballot's votes are stored: one key, or one per item of a list."""
     return [gov.ballot_key(ballot, item) for item in ballot.get("items") or [None]]

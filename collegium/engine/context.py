@@ -10,12 +10,19 @@ from typing import Any, Protocol
 
 from collegium.engine import governance as gov
 from collegium.engine.clock import parse_time
+from collegium.engine.store import Seat, seat_counts
 from collegium.workflows.spec import FactType
 
 Directory = gov.Directory
 
-class BallotReader(Protocol):
-    """Reads a ballot's votes from the store (the unit of work the command runs in)."""
+class StoreReader(Protocol):
+    """Reads votes and seats from the store (the unit of work the command runs in)."""
+
+    def seat(self, meeting_id: str, person: str) -> Seat | None: ...
+
+    def seats(self, meeting_id: str) -> dict[str, Seat]: ...
+
+    def seat_counts(self, meeting_id: str) -> tuple[int, int, int]: ...
 
     def voters(self, ballot_id: str, secret: bool) -> list[str]: ...
 
@@ -30,7 +37,7 @@ class _Voted(Collection[str]):
 
     __slots__ = ("_ballot", "_list", "_reader", "_secret")
 
-    def __init__(self, reader: BallotReader, ballot_id: str, secret: bool) -> None:
+    def __init__(self, reader: StoreReader, ballot_id: str, secret: bool) -> None:
         self._reader, self._ballot, self._secret = reader, ballot_id, secret
         self._list: list[str] | None = None
 
@@ -49,6 +56,32 @@ class _Voted(Collection[str]):
         return len(self._all())
 
 
+class _Seated(Collection[str]):
+    """Voting members of the governing meeting with an attendance (or who stated a view): ``x in`` asks about one
+    seat; iterating reads them all, in the body's order."""
+
+    __slots__ = ("_attendance", "_ctx", "_stated")
+
+    def __init__(self, ctx: Context, attendance: str | None, stated: bool) -> None:
+        self._ctx, self._attendance, self._stated = ctx, attendance, stated
+
+    def _fits(self, seat: Seat | None) -> bool:
+        if seat is None or not seat[1]:
+            return False
+        if self._stated:
+            return seat[3] is not None
+        return seat[2] == self._attendance
+
+    def __contains__(self, person: object) -> bool:
+        return isinstance(person, str) and self._fits(self._ctx.seat(person))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([p for p, seat in self._ctx.seats().items() if self._fits(seat)])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 #: The engine's own actor, which fires due timers; it holds the role ``system`` and nothing else.
 SYSTEM_ACTOR = "@system"
 SYSTEM_ROLE = "system"
@@ -57,13 +90,14 @@ SYSTEM_ROLE = "system"
 class Context:
     """A lazy, read-only view of the facts for one command (implements the rules' ``FactSource``)."""
 
-    __slots__ = ("_ballots", "_body", "_body_loaded", "_cache", "_counts", "_directory", "_staged", "_state_of",
-                 "actor", "body_id", "facts", "instance_id", "now", "params", "state", "trigger", "types")
+    __slots__ = ("_ballots", "_body", "_body_loaded", "_cache", "_counts", "_directory", "_seat_counts", "_seats",
+                 "_staged", "_state_of", "actor", "body_id", "facts", "instance_id", "now", "params", "state",
+                 "trigger", "types")
 
     def __init__(self, *, instance_id: str, state: str, trigger: str, actor: str, now: dt.datetime,
                  facts: Mapping[str, Any], types: Mapping[str, FactType], body_id: str | None,
                  directory: Directory, state_of: Callable[[str], str | None], params: Mapping[str, Any],
-                 ballots: BallotReader | None = None, staged_meeting: bool = False) -> None:
+                 ballots: StoreReader | None = None, staged_seats: Mapping[str, Seat] | None = None) -> None:
         self.instance_id = instance_id
         self.state = state
         self.trigger = trigger
@@ -78,7 +112,9 @@ class Context:
         self._cache: dict[str, Any] = {}
         self._body: gov.Body | None = None
         self._body_loaded = False
-        self._staged = staged_meeting
+        self._staged = staged_seats  # the seats of a meeting this command opens (not stored yet)
+        self._seats: Mapping[str, Seat] | None = None
+        self._seat_counts: tuple[int, int, int] | None = None
         self._ballots = ballots
         self._counts: dict[str, int] | None = None
 
@@ -117,35 +153,75 @@ class Context:
         meeting: Mapping[str, Any] | None = self.facts.get("meeting")
         if not meeting or meeting.get("body") != self.body_id:
             return None
-        return meeting if self._staged or meeting.get("state") == self.state else None
+        return meeting if self._staged is not None or meeting.get("state") == self.state else None
+
+    # -- the meeting's seats: from the meeting being opened, or from the store ----------------------
+    def seat(self, person: str) -> Seat | None:
+        """One member's seat at the governing meeting (a point query: no list of thousands is read)."""
+        if self._staged is not None:
+            return self._staged.get(person)
+        if self._seats is not None:
+            return self._seats.get(person)
+        meeting = self.meeting()
+        if meeting is None or self._ballots is None:
+            return None
+        key = f"seat:{person}"  # asked by several rules (roles, who may vote): one query per command
+        if key not in self._cache:
+            self._cache[key] = self._ballots.seat(meeting["id"], person)
+        seat: Seat | None = self._cache[key]
+        return seat
+
+    def seats(self) -> Mapping[str, Seat]:
+        if self._seats is None:
+            meeting = self.meeting()
+            if self._staged is not None:
+                self._seats = self._staged
+            elif meeting is None or self._ballots is None:
+                self._seats = {}
+            else:
+                self._seats = self._ballots.seats(meeting["id"])
+        return self._seats
+
+    def _counts_of_seats(self) -> tuple[int, int, int]:
+        if self._seat_counts is None:
+            meeting = self.meeting()
+            if self._staged is not None:
+                self._seat_counts = seat_counts(self._staged.values())
+            elif meeting is None or self._ballots is None:
+                self._seat_counts = (0, 0, 0)
+            else:
+                self._seat_counts = self._ballots.seat_counts(meeting["id"])
+        return self._seat_counts
 
     def _roles(self) -> tuple[str, ...]:
         if self.actor == SYSTEM_ACTOR:
             return (SYSTEM_ROLE,)
-        meeting = self.meeting()
-        if meeting is not None:
-            seat = meeting["members"].get(self.actor)
+        if self.meeting() is not None:
+            seat = self.seat(self.actor)
             return (seat[0],) if seat else ()
         body = self.body()
         member = body.member(self.actor) if body else None
         return (member.role,) if member else ()
 
     def _voting_members(self) -> list[str]:
-        meeting = self.meeting()
-        if meeting is not None:
-            return gov.voting_members(meeting)
+        if self.meeting() is not None:
+            return [p for p, seat in self.seats().items() if seat[1]]
         body = self.body()
         return [m.person for m in body.members if m.voting] if body else []
 
     def _n(self) -> int:
-        meeting = self.meeting()
-        if meeting is not None:
-            return gov.should_attend(meeting, bool(self.params.get("recusal_reduces_n", True)))
+        if self.meeting() is not None:
+            voting, recused, _present = self._counts_of_seats()
+            return voting - (recused if self.params.get("recusal_reduces_n", True) else 0)
         return len(self._voting_members())
 
     def _present(self) -> int:
-        meeting = self.meeting()
-        return len(gov.eligible_voters(meeting)) if meeting is not None else 0
+        return self._counts_of_seats()[2] if self.meeting() is not None else 0
+
+    def _seated(self, attendance: str | None, stated: bool = False) -> Collection[str]:
+        if self.meeting() is None:
+            return []
+        return _Seated(self, attendance, stated)
 
     def _ballot(self) -> Mapping[str, Any] | None:
         ballot: Mapping[str, Any] | None = self.facts.get("ballot")
@@ -178,8 +254,8 @@ _DERIVED: dict[str, Callable[[Context], Any]] = {
     "instance_id": lambda c: c.instance_id,
     "actor_roles": lambda c: c._roles(),
     "actor_role": lambda c: (c._roles() or (None,))[0],
-    "eligible_others": lambda c: [p for p in gov.eligible_voters(m) if p != c.actor] if (m := c.meeting()) else [],
-    "stated": lambda c: list(m.get("views") or {}) if (m := c.meeting()) else [],
+    "eligible_others": lambda c: [p for p in c._seated("present") if p != c.actor],
+    "stated": lambda c: c._seated(None, stated=True),
     "ballot_items": lambda c: list((c.facts.get("ballot") or {}).get("items") or ()),
     "itemwise": lambda c: bool((c.facts.get("ballot") or {}).get("items")),
     "body_kind": lambda c: (c.meeting() or {}).get("kind") or (b.kind if (b := c.body()) else None),
@@ -187,8 +263,8 @@ _DERIVED: dict[str, Callable[[Context], Any]] = {
     "voting_members": lambda c: c._voting_members(),
     "n": lambda c: c._n(),
     "present": lambda c: c._present(),
-    "recused": lambda c: gov.recused(m) if (m := c.meeting()) else [],
-    "eligible_voters": lambda c: gov.eligible_voters(m) if (m := c.meeting()) else [],
+    "recused": lambda c: list(c._seated("recused")),
+    "eligible_voters": lambda c: c._seated("present"),
     "consulted": lambda c: list(c.facts.get("consultations") or {}),
     "consulted_count": lambda c: len(c.facts.get("consultations") or {}),
     "voted": lambda c: c._voted(),

@@ -13,8 +13,10 @@ from typing import Any
 
 from collegium.engine import governance as gov
 from collegium.engine.clock import aware, format_time, parse_time
+from collegium.engine.context import SYSTEM_ACTOR
 from collegium.engine.records import VoteRecord
 from collegium.engine.registry import CompiledProcedure, Plan
+from collegium.engine.store import Seat
 from collegium.errors import InvalidInput
 from collegium.workflows.spec import (
     CastVoteEffect,
@@ -74,6 +76,22 @@ def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | Non
     return dict(value)
 
 
+def check_arguments(actor: object, data: object, **names: object) -> Mapping[str, Any]:
+    """Refuse arguments of the wrong type at the API boundary with :class:`InvalidInput`, not a TypeError."""
+    if not isinstance(actor, str) or not actor.strip():
+        raise InvalidInput("an actor (a person's id) is required")
+    if actor == SYSTEM_ACTOR:
+        raise InvalidInput(f"{SYSTEM_ACTOR} is reserved for the engine's own timers")
+    for what, value in names.items():
+        if not isinstance(value, str) or not value:
+            raise InvalidInput(f"{what} must be non-empty text, not {value!r}")
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping) or not all(isinstance(k, str) for k in data):
+        raise InvalidInput(f"data must be a mapping of names to values, not {type(data).__name__}")
+    return data
+
+
 def normalize(proc: CompiledProcedure, plan: Plan, data: Mapping[str, Any], *, complete: bool = True) -> dict[str, Any]:
     """Check a command's payload against what the trigger accepts; return it with canonical values."""
     accepted = plan.accepted
@@ -125,40 +143,47 @@ def check_choice(plan: Plan, facts: Mapping[str, Any], data: Mapping[str, Any]) 
 
 
 def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: str | None,
-          directory: Directory, now: dt.datetime, ballot_id: str, options: tuple[str, ...] = ()) -> bool:
-    """Lay staged effects (a meeting being opened) over the prospective facts, in place; True if any."""
-    staged = False
+          directory: Directory, now: dt.datetime, meeting_id: str,
+          options: tuple[str, ...] = ()) -> dict[str, Seat] | None:
+    """Lay a meeting being opened over the prospective facts, in place, and return its seats (frozen membership
+    with attendance), which the rules of this command judge and the step stores; None when nothing is staged."""
+    seats: dict[str, Seat] | None = None
     for effect in plan.effects:
         if isinstance(effect, OpenMeetingEffect):
             body = directory(body_id) if body_id else None
             if body is None:
                 raise InvalidInput(f"no body {body_id!r} to hold the meeting")
+            attendance = gov.build_attendance(body, data["attendance"])
+            roles = {m.person: (m.role, m.voting) for m in body.members}
+            seats = {person: (roles[person][0], roles[person][1], status, None)
+                     for person, status in attendance.items() if person in roles}
             # the frozen membership governs the state the meeting is held in, and nothing after it
-            facts["meeting"] = {"body": body.id, "kind": body.kind, "opened_at": format_time(now),
-                                "state": plan.branches[-1][1], "members": gov.snapshot(body),
-                                "attendance": gov.build_attendance(body, data["attendance"])}
+            facts["meeting"] = {"id": meeting_id, "body": body.id, "kind": body.kind, "opened_at": format_time(now),
+                                "state": plan.branches[-1][1],
+                                "attendees": sorted(p for p, status in attendance.items() if status == "attendee")}
             method = data.get("method") or effect.default_method
             if effect.options is not None:
                 options = effect.options.values.get(str(facts.get(effect.options.fact)), options)
-            facts["ballot"] = {"id": ballot_id, "method": method, "secret": method == "secret",
+            facts["ballot"] = {"id": meeting_id, "method": method, "secret": method == "secret",
                                "options": list(options)}
             items = facts.get(effect.items) if effect.items else None
             if items:
                 facts["ballot"]["items"] = list(items)
-            staged = True
-    return staged
+    return seats
 
 
 def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str, Any], *, actor: str,
           now: dt.datetime, result: Callable[[], dict[str, Any]],
-          ) -> tuple[dict[str, Any], list[SpawnEffect], list[VoteRecord]]:
-    """Apply the after-rules effects to ``facts`` in place; return a record of them, spawn requests and votes.
+          ) -> tuple[dict[str, Any], list[SpawnEffect], list[VoteRecord], list[tuple[str, str, str, str]]]:
+    """Apply the after-rules effects to ``facts`` in place; return a record of them, spawn requests, votes and
+    views stated at the meeting (meeting, person, view, time).
 
     ``result`` computes a closing ballot's result (counts, n, present, threshold, dissent) when one is tallied.
     """
     record: dict[str, Any] = {}
     spawns: list[SpawnEffect] = []
     votes: list[VoteRecord] = []
+    views: list[tuple[str, str, str, str]] = []
     for effect in effects:
         if isinstance(effect, ConsultEffect):
             entry = {"view": data["view"], "by": actor, "at": format_time(now)}
@@ -166,9 +191,7 @@ def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str,
                 entry["note"] = data["note"]
             facts["consultations"] = {**(facts.get("consultations") or {}), data["member"]: entry}
         elif isinstance(effect, StateViewEffect):
-            meeting = dict(facts.get("meeting") or {})
-            meeting["views"] = {**(meeting.get("views") or {}), actor: {"view": data["view"], "at": format_time(now)}}
-            facts["meeting"] = meeting
+            views.append((str((facts.get("meeting") or {})["id"]), actor, data["view"], format_time(now)))
         elif isinstance(effect, CastVoteEffect):
             ballot = facts.get("ballot") or {}
             votes.append(VoteRecord(gov.ballot_key(ballot, data.get("item")), actor, data["choice"],
@@ -179,4 +202,4 @@ def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str,
             record["tally"] = tallied
         elif isinstance(effect, SpawnEffect):
             spawns.append(effect)
-    return record, spawns, votes
+    return record, spawns, votes, views

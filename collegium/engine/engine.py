@@ -19,15 +19,15 @@ from collegium._i18n import message
 from collegium.engine import ballots, replay
 from collegium.engine import effects as fx
 from collegium.engine.audit import GENESIS, AuditReport, canonical, digest, event_hash, event_texts, identity, verify
-from collegium.engine.ballots import Ballot
+from collegium.engine.ballots import Ballot, Meeting
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
-from collegium.engine.context import SYSTEM_ACTOR, Context
+from collegium.engine.context import Context
 from collegium.engine.governance import Body
 from collegium.engine.outcomes import Availability, Instance, Outcome
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
 from collegium.engine.scheduler import TimerRun, run_due, timers_for, when_due
-from collegium.engine.store import MemoryStore, StaleVersion, Store, Unit, Write
+from collegium.engine.store import MemoryStore, Seat, StaleVersion, Store, Unit, Write
 from collegium.errors import (
     ConcurrentUpdate,
     InvalidInput,
@@ -37,7 +37,7 @@ from collegium.errors import (
 )
 from collegium.rules.verdict import RuleResult, Verdict
 
-__all__ = ["Availability", "Ballot", "Engine", "Instance", "Outcome"]
+__all__ = ["Availability", "Ballot", "Engine", "Instance", "Meeting", "Outcome"]
 
 
 #: Facts derived from a meeting's attendance: not known before the command that opens the meeting.
@@ -54,27 +54,12 @@ class _Prepared:
     verdict: Verdict
     branch_passed: frozenset[str]
     definitions: tuple[tuple[str, str, str, str], ...] = ()
+    seats: Mapping[str, Seat] | None = None  # of a meeting this step opens
 
 
 def _stored_verdict(verdict: Verdict) -> list[list[Any]]:
     """The verdict as kept in an event: ``[rule, passed, applicable, severity, detail, params]`` per rule."""
     return [[r.rule_id, r.passed, r.applicable, r.severity, r.detail, r.params] for r in verdict.results]
-
-
-def _checked(actor: object, data: object, **names: object) -> Mapping[str, Any]:
-    """Refuse arguments of the wrong type at the API boundary with :class:`InvalidInput`, not a TypeError."""
-    if not isinstance(actor, str) or not actor.strip():
-        raise InvalidInput("an actor (a person's id) is required")
-    if actor == SYSTEM_ACTOR:
-        raise InvalidInput(f"{SYSTEM_ACTOR} is reserved for the engine's own timers")
-    for what, value in names.items():
-        if not isinstance(value, str) or not value:
-            raise InvalidInput(f"{what} must be non-empty text, not {value!r}")
-    if data is None:
-        return {}
-    if not isinstance(data, Mapping) or not all(isinstance(k, str) for k in data):
-        raise InvalidInput(f"data must be a mapping of names to values, not {type(data).__name__}")
-    return data
 
 
 class Engine:
@@ -150,6 +135,11 @@ class Engine:
         with self.store.unit(write=False) as unit:
             return ballots.view(unit.load(instance_id), unit)
 
+    def meeting(self, instance_id: str) -> Meeting:
+        """The instance's last meeting: frozen membership, attendance, stated views; :class:`NotFound` if none."""
+        with self.store.unit(write=False) as unit:
+            return ballots.meeting_view(unit.load(instance_id), unit)
+
     def verify_audit(self) -> AuditReport:
         """Recompute every hash chain; report the first edited, missing, inserted or reordered event."""
         return verify(self.store.iter_instances(), self.store.iter_events())
@@ -158,7 +148,8 @@ class Engine:
     def start(self, procedure: str, actor: str, data: Mapping[str, Any] | None = None, *,
               instance_id: str | None = None, version: int | None = None) -> Outcome:
         """Start an instance of ``procedure`` (its latest version, under its pack's latest version)."""
-        data = _checked(actor, data, procedure=procedure, **({"instance_id": instance_id} if instance_id else {}))
+        named = {"procedure": procedure, **({"instance_id": instance_id} if instance_id else {})}
+        data = fx.check_arguments(actor, data, **named)
         proc = self.registry.compiled(procedure, version)
         plan = proc.start_plan
         payload = fx.normalize(proc, plan, data)
@@ -190,7 +181,7 @@ class Engine:
         Raises :class:`TransitionNotAllowed`, :class:`InvalidInput` or :class:`RuleViolation` without writing
         anything. With an ``idempotency_key`` already used on this instance, returns the first outcome again.
         """
-        data = _checked(actor, data, instance=instance_id, trigger=trigger)
+        data = fx.check_arguments(actor, data, instance=instance_id, trigger=trigger)
         if idempotency_key is not None and not (isinstance(idempotency_key, str) and 0 < len(idempotency_key) <= 128):
             raise InvalidInput("an idempotency key is text of 1 to 128 characters")
         if idempotency_key is not None and idempotency_key.startswith("timer:"):
@@ -228,14 +219,14 @@ class Engine:
 
     def check(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any] | None = None) -> Verdict:
         """Dry run: the verdict ``fire`` would reach, without firing or writing anything."""
-        data = _checked(actor, data, instance=instance_id, trigger=trigger)
+        data = fx.check_arguments(actor, data, instance=instance_id, trigger=trigger)
         with self.store.unit(write=False) as unit:
             rec = unit.load(instance_id)
             return self._prepare(rec, trigger, actor, data, unit, complete=True).verdict
 
     def available(self, instance_id: str, actor: str) -> list[Availability]:
         """Each trigger that leaves the current state, and whether ``actor`` could fire it now (no data)."""
-        _checked(actor, None, instance=instance_id)
+        fx.check_arguments(actor, None, instance=instance_id)
         with self.store.unit(write=False) as unit:
             rec = unit.load(instance_id)
             proc = self._proc(rec)
@@ -260,11 +251,12 @@ class Engine:
 
     @staticmethod
     def _context(proc: CompiledProcedure, instance_id: str, state: str, trigger: str, actor: str,
-                 facts: Mapping[str, Any], now: dt.datetime, unit: Unit, staged: bool = False) -> Context:
+                 facts: Mapping[str, Any], now: dt.datetime, unit: Unit,
+                 staged: Mapping[str, Seat] | None = None) -> Context:
         body_id = facts.get(proc.spec.body_fact)
         return Context(instance_id=instance_id, state=state, trigger=trigger, actor=actor, now=now, facts=facts,
                        types=proc.types, body_id=body_id, directory=unit.body, state_of=unit.state_of,
-                       params=proc.params, ballots=unit, staged_meeting=staged)
+                       params=proc.params, ballots=unit, staged_seats=staged)
 
     @staticmethod
     def _evaluate(plan: Plan, ctx: Context) -> Verdict:
@@ -287,8 +279,8 @@ class Engine:
         facts.update((k, v) for k, v in payload.items() if k in plan.data)
         now = now or self.clock.now()
         body_id = facts.get(proc.spec.body_fact)
-        staged = complete and fx.stage(plan, facts, payload, body_id, unit.body, now,
-                                       ballot_id=f"{rec.id}/{rec.event_count + 1}", options=proc.vote_options)
+        staged = fx.stage(plan, facts, payload, body_id, unit.body, now, meeting_id=f"{rec.id}/{rec.event_count + 1}",
+                          options=proc.vote_options) if complete else None
         if complete:
             fx.check_choice(plan, facts, payload)
         view = {**facts, **{k: v for k, v in payload.items() if k not in plan.data}}
@@ -314,12 +306,13 @@ class Engine:
                                           res.params, seen, res.applicable))
                 if res.passed and res.applicable:  # a branch rule that does not apply selects nothing
                     passed.add(res.rule_id)
-        return _Prepared(proc, plan, ctx, facts, payload, Verdict(trigger, tuple(results)), frozenset(passed))
+        return _Prepared(proc, plan, ctx, facts, payload, Verdict(trigger, tuple(results)), frozenset(passed),
+                         seats=staged)
 
     def _commit(self, rec: InstanceRecord, prep: _Prepared, dest: str, actor: str, key: str | None,
                 unit: Unit) -> Outcome:
         now = prep.ctx.now
-        record, spawns, votes = fx.apply(prep.plan.effects, prep.facts, prep.data, actor=actor, now=now,
+        record, spawns, votes, views = fx.apply(prep.plan.effects, prep.facts, prep.data, actor=actor, now=now,
                                          result=lambda: ballots.result(prep.ctx, prep.proc, prep.verdict,
                                                                        bool(prep.branch_passed), unit))
         data = prep.data
@@ -367,8 +360,11 @@ class Engine:
         opened = tuple((key, tuple(ballot.get("options") or ())) for key in ballots.keys(ballot)) \
             if secret and prep.plan.stages_meeting else ()
         closed = tuple(ballots.keys(ballot)) if secret and prep.plan.tallies else ()
+        meeting_id = (prep.facts.get("meeting") or {}).get("id", "")
+        seats = tuple((meeting_id, person, role, voting, attendance)
+                      for person, (role, voting, attendance, _view) in (prep.seats or {}).items())
         unit.commit(Write(new, rec.version, tuple(children), (event, *child_events), timers, definitions,
-                          tuple(votes), opened, closed))
+                          tuple(votes), opened, closed, seats, tuple(views)))
         prep.definitions = definitions
         return Outcome(Instance.of(new), event, prep.verdict, tuple(c.id for c in children))
 

@@ -52,11 +52,6 @@ class Body(BaseModel):
 Directory = Callable[[str], "Body | None"]
 
 
-def snapshot(body: Body) -> dict[str, list[Any]]:
-    """Membership frozen when a meeting opens: person -> [role, voting]."""
-    return {m.person: [m.role, m.voting] for m in body.members}
-
-
 def build_attendance(body: Body, given: Mapping[str, Any]) -> dict[str, str]:
     """Attendance for every member (absent unless stated) plus non-voting attendees (列席)."""
     seats = {m.person for m in body.members}
@@ -71,29 +66,6 @@ def build_attendance(body: Body, given: Mapping[str, Any]) -> dict[str, str]:
             raise InvalidInput(f"{person!r} is a member of {body.id!r}; mark them present, absent or recused")
         attendance[str(person)] = str(status)
     return attendance
-
-
-def voting_members(meeting: Mapping[str, Any]) -> list[str]:
-    """The voting seats of a meeting's frozen membership."""
-    return [p for p, (_, voting) in meeting["members"].items() if voting]
-
-
-def recused(meeting: Mapping[str, Any]) -> list[str]:
-    """Voting members who left the matter (回避): they neither vote nor count as present."""
-    att = meeting["attendance"]
-    return [p for p in voting_members(meeting) if att.get(p) == "recused"]
-
-
-def should_attend(meeting: Mapping[str, Any], recusal_reduces_n: bool) -> int:
-    """n: voting members who should attend (应到会成员); recused members leave n when the pack says so."""
-    voters = voting_members(meeting)
-    return len(voters) - (len(recused(meeting)) if recusal_reduces_n else 0)
-
-
-def eligible_voters(meeting: Mapping[str, Any]) -> list[str]:
-    """Present, voting, not recused: the only people who may vote."""
-    att = meeting["attendance"]
-    return [p for p in voting_members(meeting) if att.get(p) == "present"]
 
 
 def ballot_key(ballot: Mapping[str, Any], item: str | None) -> str:

@@ -95,6 +95,19 @@ timers = Table(
     Index(f"ix_{PREFIX}timers_due", "due_at"),
 )
 
+# Meetings: the membership frozen when a meeting opens, with attendance and the view each member stated.
+seats = Table(
+    f"{PREFIX}seats", metadata,
+    Column("meeting_id", String(255), primary_key=True),
+    Column("person", String(128), primary_key=True),
+    Column("seat_no", Integer, nullable=False),
+    Column("role", String(64), nullable=False),
+    Column("voting", Boolean, nullable=False),
+    Column("attendance", String(16), nullable=False),
+    Column("view", String(32), nullable=True),
+    Column("view_at", String(32), nullable=True),
+)
+
 # Ballots. A named (open) ballot keeps each voter's choice; a secret ballot keeps who took part in one table
 # and only running totals per choice in another: no column, key, order or time joins a voter to a choice.
 votes = Table(

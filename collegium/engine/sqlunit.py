@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, update
 
 from collegium._i18n import Text
 from collegium.engine import schema as s
 from collegium.engine.audit import canonical
 from collegium.engine.governance import Body, Member
 from collegium.engine.records import EventRecord, InstanceRecord, VoteRecord
-from collegium.engine.store import StaleVersion, Write
+from collegium.engine.store import Seat, StaleVersion, Write
 from collegium.errors import NotFound
 
 
@@ -76,6 +76,8 @@ _INSERT_VOTE = insert(s.votes).values(ballot_id=bindparam("ballot_id"), voter=bi
 _VOTERS = select(s.votes.c.voter).where(s.votes.c.ballot_id == bindparam("ballot_id")).order_by(s.votes.c.voter)
 _VOTED = select(s.votes.c.voter).where(s.votes.c.ballot_id == bindparam("ballot_id"),
                                        s.votes.c.voter == bindparam("voter"))
+_SEAT = select(s.seats.c.role, s.seats.c.voting, s.seats.c.attendance, s.seats.c.view).where(
+    s.seats.c.meeting_id == bindparam("meeting_id"), s.seats.c.person == bindparam("person"))
 _CHOICES = select(s.votes.c.voter, s.votes.c.choice).where(s.votes.c.ballot_id == bindparam("ballot_id"))
 
 
@@ -110,6 +112,7 @@ class Statements:
         self.voters = _Raw(_VOTERS, dialect)
         self.voted = _Raw(_VOTED, dialect)
         self.choices = _Raw(_CHOICES, dialect)
+        self.seat = _Raw(_SEAT, dialect)
 
 
 class SqlUnit:
@@ -197,6 +200,24 @@ class SqlUnit:
         return self.conn.execute(select(t.c.voter).where(t.c.ballot_id == ballot_id, t.c.voter == voter)).first() \
             is not None
 
+    def seat(self, meeting_id: str, person: str) -> Seat | None:
+        row = self._run(self.sql.seat, {"meeting_id": meeting_id, "person": person}).fetchone()
+        return None if row is None else (str(row[0]), bool(row[1]), str(row[2]), row[3])
+
+    def seats(self, meeting_id: str) -> dict[str, Seat]:
+        t = s.seats
+        q = (select(t.c.person, t.c.role, t.c.voting, t.c.attendance, t.c.view).where(t.c.meeting_id == meeting_id)
+             .order_by(t.c.seat_no))
+        return {str(p): (str(r), bool(v), str(a), w) for p, r, v, a, w in self.conn.execute(q)}
+
+    def seat_counts(self, meeting_id: str) -> tuple[int, int, int]:
+        t = s.seats
+        q = select(func.count(), func.sum(case((t.c.attendance == "recused", 1), else_=0)),
+                   func.sum(case((t.c.attendance == "present", 1), else_=0))).where(
+            t.c.meeting_id == meeting_id, t.c.voting.is_(True))
+        voting, recused, present = self.conn.execute(q).one()
+        return int(voting or 0), int(recused or 0), int(present or 0)
+
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:
         v = s.votes
         q = select(v.c.voter).where(v.c.ballot_id == ballot_id, v.c.choice.in_(choices)).order_by(v.c.voter)
@@ -216,6 +237,13 @@ class SqlUnit:
             conn.execute(_INSERT_INSTANCE, instance_values(created))
         for e in write.events:
             self._run(self.sql.insert_event, event_values(e))
+        if write.seats:
+            conn.execute(insert(s.seats), [{"meeting_id": m, "person": p, "seat_no": i, "role": r, "voting": v,
+                                            "attendance": a} for i, (m, p, r, v, a) in enumerate(write.seats)])
+        t = s.seats
+        for meeting_id, person, view, at in write.views:
+            conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
+                         .values(view=view, view_at=at))
         c = s.ballot_counts
         for key, options in write.secret_opened:
             if options:

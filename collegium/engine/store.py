@@ -8,7 +8,7 @@ stale version raises :class:`StaleVersion`, which the engine turns into a retry.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -16,6 +16,9 @@ from typing import Protocol
 from collegium.engine.governance import Body
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
 from collegium.errors import NotFound
+
+#: A member's seat at a meeting: (role, voting, attendance, stated view or None).
+Seat = tuple[str, bool, str, str | None]
 
 
 class StaleVersion(Exception):
@@ -41,6 +44,16 @@ class Write:
     secret_opened: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: secret ballots this step closes: their totals are written again in this transaction
     secret_closed: tuple[str, ...] = ()
+    #: seats of a meeting this step opens, in the body's order: (meeting, person, role, voting, attendance)
+    seats: tuple[tuple[str, str, str, bool, str], ...] = ()
+    #: views stated at a meeting: (meeting, person, view, at)
+    views: tuple[tuple[str, str, str, str], ...] = ()
+
+
+def seat_counts(seats: Iterable[Seat]) -> tuple[int, int, int]:
+    """(voting seats, recused voting seats, present voting seats) of a meeting."""
+    voting = [s for s in seats if s[1]]
+    return len(voting), sum(1 for s in voting if s[2] == "recused"), sum(1 for s in voting if s[2] == "present")
 
 
 class Unit(Protocol):
@@ -68,6 +81,12 @@ class Unit(Protocol):
     def choices(self, ballot_id: str) -> dict[str, str]: ...
 
     def has_voted(self, ballot_id: str, voter: str, secret: bool) -> bool: ...
+
+    def seat(self, meeting_id: str, person: str) -> Seat | None: ...
+
+    def seats(self, meeting_id: str) -> dict[str, Seat]: ...
+
+    def seat_counts(self, meeting_id: str) -> tuple[int, int, int]: ...
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]: ...
 
@@ -118,6 +137,7 @@ class MemoryStore:
         self._votes: dict[str, dict[str, str]] = {}  # named: ballot -> voter -> choice
         self._voters: dict[str, set[str]] = {}  # secret: ballot -> who took part
         self._counts: dict[str, dict[str, int]] = {}  # secret: ballot -> choice -> total
+        self._seats: dict[str, dict[str, Seat]] = {}  # meeting -> person -> seat
 
     @contextmanager
     def unit(self, write: bool = True) -> Iterator[MemoryStore]:
@@ -163,6 +183,11 @@ class MemoryStore:
                 self._by_instance.setdefault(e.instance_id, []).append(e)
                 if e.idempotency_key:
                     self._keys[(e.instance_id, e.idempotency_key)] = e
+            for meeting_id, person, role, voting, attendance in write.seats:
+                self._seats.setdefault(meeting_id, {})[person] = (role, voting, attendance, None)
+            for meeting_id, person, view, _at in write.views:
+                role, voting, attendance, _ = self._seats[meeting_id][person]
+                self._seats[meeting_id][person] = (role, voting, attendance, view)
             for ballot_key, options in write.secret_opened:
                 self._counts[ballot_key] = dict.fromkeys(options, 0)
             for v in write.votes:
@@ -196,6 +221,15 @@ class MemoryStore:
 
     def has_voted(self, ballot_id: str, voter: str, secret: bool) -> bool:
         return voter in (self._voters.get(ballot_id, ()) if secret else self._votes.get(ballot_id, {}))
+
+    def seat(self, meeting_id: str, person: str) -> Seat | None:
+        return self._seats.get(meeting_id, {}).get(person)
+
+    def seats(self, meeting_id: str) -> dict[str, Seat]:
+        return dict(self._seats.get(meeting_id, {}))
+
+    def seat_counts(self, meeting_id: str) -> tuple[int, int, int]:
+        return seat_counts(self._seats.get(meeting_id, {}).values())
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:
         return sorted(v for v, c in self._votes.get(ballot_id, {}).items() if c in choices)

@@ -1,4 +1,4 @@
-"""Ballots: named votes, and secret-ballot participation kept apart from running totals.
+"""Meetings and ballots: frozen seats with attendance and views; named votes; secret participation and totals.
 
 Revision ID: 0002
 Revises: 0001
@@ -16,6 +16,17 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "collegium_seats",
+        sa.Column("meeting_id", sa.String(255), primary_key=True),
+        sa.Column("person", sa.String(128), primary_key=True),
+        sa.Column("seat_no", sa.Integer, nullable=False),
+        sa.Column("role", sa.String(64), nullable=False),
+        sa.Column("voting", sa.Boolean, nullable=False),
+        sa.Column("attendance", sa.String(16), nullable=False),
+        sa.Column("view", sa.String(32), nullable=True),
+        sa.Column("view_at", sa.String(32), nullable=True),
+    )
     op.create_table(
         "collegium_votes",
         sa.Column("ballot_id", sa.String(255), primary_key=True),
@@ -39,5 +50,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("collegium_ballot_counts", "collegium_ballot_voters", "collegium_votes"):
+    for table in ("collegium_ballot_counts", "collegium_ballot_voters", "collegium_votes", "collegium_seats"):
         op.drop_table(table)
