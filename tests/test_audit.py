@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 import sqlalchemy as sa
 
-from collegium import Engine
-from collegium.engine.schema import events, instances
+from collegium import Engine, ManualClock
+from collegium.engine.schema import events, instances, seats
 from collegium.engine.sqlstore import SqlStore
 from tests.conftest import to_deliberation
 
@@ -110,3 +110,28 @@ def test_untouched_store_verifies(sql_engine: Engine) -> None:
     to_deliberation(sql_engine)
     report = sql_engine.verify_audit()
     assert report.ok and report.instances == 1 and report.events == 3
+
+
+@pytest.mark.parametrize(("column", "value", "reason"), [
+    ("attendance", "present", "seats table was edited"),   # an absent member made present
+    ("role", "secretary", "seats table was edited"),       # a member made secretary
+    ("view", "oppose", "views stated at meeting"),         # a stated view changed
+])
+def test_edited_meeting_seats_are_detected(sql_engine: Engine, clock: ManualClock, column: str, value: str,
+                                           reason: str) -> None:
+    from tests.conftest import to_meeting
+
+    iid = to_meeting(sql_engine, clock, present=10)  # the last member, m9, is absent
+    sql_engine.fire(iid, "state_view", "m1", {"view": "agree"})
+    meeting = sql_engine.meeting(iid)
+    assert list(meeting.seats) == [m.person for m in sql_engine.body("sc").members]  # the body's order, any store
+    assert sql_engine.verify_audit().ok
+    person = {"attendance": "m9", "role": "m1", "view": "m1"}[column]
+    store = sql_engine.store
+    assert isinstance(store, SqlStore)
+    with store.engine.begin() as conn:
+        conn.execute(sa.update(seats).where(seats.c.meeting_id == meeting.id, seats.c.person == person)
+                     .values({column: value}))
+    report = sql_engine.verify_audit()
+    assert not report.ok and report.problem is not None
+    assert report.problem.instance_id == iid and reason in report.problem.reason

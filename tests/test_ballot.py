@@ -267,7 +267,7 @@ def test_the_meeting_record_keeps_seats_attendance_and_views_out_of_the_facts(en
                                                                               clock: ManualClock) -> None:
     iid = open_meeting(engine, clock)  # everyone present but m9, recused
     facts = engine.get(iid).facts
-    assert set(facts["meeting"]) == {"id", "body", "kind", "opened_at", "state", "attendees"}  # no membership copy
+    assert set(facts["meeting"]) == {"id", "body", "kind", "opened_at", "state", "attendees", "seats_sha"}  # no copy
     engine.fire(iid, "state_view", "m1", {"view": "reserve"})
     meeting = engine.meeting(iid)
     assert (meeting.body, meeting.kind, meeting.id) == ("sc", "standing", facts["ballot"]["id"])

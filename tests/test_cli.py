@@ -217,7 +217,7 @@ def test_body_define_and_show(tmp_path: Path) -> None:
     r = run("--db", tmp_path / "c.db", "body", "define", path)
     assert r.exit_code == 0 and "5 members" in r.output
     r = run("--json", "--db", tmp_path / "c.db", "body", "show", "sc")
-    assert [m["person"] for m in json.loads(r.stdout)["members"]] == ["dep", "m1", "m2", "m3", "sec"]
+    assert [m["person"] for m in json.loads(r.stdout)["members"]] == ["sec", "dep", "m1", "m2", "m3"]  # as defined
 
 
 def test_body_define_invalid(tmp_path: Path) -> None:

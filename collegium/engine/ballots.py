@@ -14,10 +14,11 @@ from types import MappingProxyType
 from typing import Any
 
 from collegium.engine import governance as gov
+from collegium.engine.audit import AuditProblem
 from collegium.engine.context import Context
 from collegium.engine.records import InstanceRecord
 from collegium.engine.registry import CompiledProcedure
-from collegium.engine.store import Unit
+from collegium.engine.store import Store, Unit
 from collegium.errors import NotFound
 from collegium.rules.verdict import Verdict
 
@@ -72,6 +73,33 @@ def meeting_view(rec: InstanceRecord, unit: Unit) -> Meeting:
     seats = {person: Seat(*seat) for person, seat in unit.seats(meeting["id"]).items()}
     return Meeting(meeting["id"], meeting["body"], meeting["kind"], meeting["opened_at"], MappingProxyType(seats),
                    tuple(meeting.get("attendees") or ()))
+
+
+def check_seats(store: Store) -> AuditProblem | None:
+    """The first meeting whose stored seats differ from the digest its hashed facts recorded when it opened, or
+    whose stated views differ from the views its events recorded."""
+    from collegium.engine.effects import seats_digest
+
+    with store.unit(write=False) as unit:
+        for rec in store.iter_instances():
+            meeting = rec.facts.get("meeting") or {}
+            if "seats_sha" not in meeting:
+                continue
+            seats = unit.seats(meeting["id"])
+            if seats_digest(seats) != meeting["seats_sha"]:
+                return AuditProblem(rec.id, None, f"the seats of meeting {meeting['id']} differ from those recorded "
+                                                  "when it opened: the seats table was edited")
+            views = {p: seat[3] for p, seat in seats.items() if seat[3] is not None}
+            if views != _views_since_opening(store, rec, meeting):
+                return AuditProblem(rec.id, None, f"the views stated at meeting {meeting['id']} differ from its events")
+    return None
+
+
+def _views_since_opening(store: Store, rec: InstanceRecord, meeting: Mapping[str, Any]) -> dict[str, str]:
+    """Views stated at a meeting, from the events after the step that opened it (its seq is in the meeting id)."""
+    opened_seq = int(str(meeting["id"]).rsplit("/", 1)[1])
+    return {e.actor: str(e.data.get("view")) for e in store.history(rec.id)
+            if e.trigger == "state_view" and e.seq > opened_seq}
 
 
 def keys(ballot: Mapping[str, Any]) -> list[str]:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from collegium.engine import governance as gov
+from collegium.engine.audit import canonical, digest
 from collegium.engine.clock import aware, format_time, parse_time
 from collegium.engine.context import SYSTEM_ACTOR
 from collegium.engine.records import VoteRecord
@@ -142,6 +143,12 @@ def check_choice(plan: Plan, facts: Mapping[str, Any], data: Mapping[str, Any]) 
         raise InvalidInput("this ballot is not voted item by item: a vote names no item")
 
 
+def seats_digest(seats: Mapping[str, Seat]) -> str:
+    """SHA-256 of a meeting's frozen seats (person, role, vote, attendance), kept in the hashed facts so the audit
+    notices an edited seat; stated views are checked against their events."""
+    return digest(canonical([[p, s[0], s[1], s[2]] for p, s in sorted(seats.items())]))
+
+
 def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: str | None,
           directory: Directory, now: dt.datetime, meeting_id: str,
           options: tuple[str, ...] = ()) -> dict[str, Seat] | None:
@@ -160,7 +167,8 @@ def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: s
             # the frozen membership governs the state the meeting is held in, and nothing after it
             facts["meeting"] = {"id": meeting_id, "body": body.id, "kind": body.kind, "opened_at": format_time(now),
                                 "state": plan.branches[-1][1],
-                                "attendees": sorted(p for p, status in attendance.items() if status == "attendee")}
+                                "attendees": sorted(p for p, status in attendance.items() if status == "attendee"),
+                                "seats_sha": seats_digest(seats)}
             method = data.get("method") or effect.default_method
             if effect.options is not None:
                 options = effect.options.values.get(str(facts.get(effect.options.fact)), options)

@@ -141,8 +141,13 @@ class Engine:
             return ballots.meeting_view(unit.load(instance_id), unit)
 
     def verify_audit(self) -> AuditReport:
-        """Recompute every hash chain; report the first edited, missing, inserted or reordered event."""
-        return verify(self.store.iter_instances(), self.store.iter_events())
+        """Recompute every hash chain; report the first edited, missing, inserted or reordered event, and any
+        meeting whose stored seats or stated views differ from what its hashed record says."""
+        report = verify(self.store.iter_instances(), self.store.iter_events())
+        if not report.ok:
+            return report
+        problem = ballots.check_seats(self.store)
+        return report if problem is None else AuditReport(report.instances, report.events, problem)
 
     # -- commands -----------------------------------------------------------------------------
     def start(self, procedure: str, actor: str, data: Mapping[str, Any] | None = None, *,
@@ -360,6 +365,9 @@ class Engine:
         opened = tuple((key, tuple(ballot.get("options") or ())) for key in ballots.keys(ballot)) \
             if secret and prep.plan.stages_meeting else ()
         closed = tuple(ballots.keys(ballot)) if secret and prep.plan.tallies else ()
+        for _meeting, person, _view, _at in views:
+            if prep.ctx.seat(person) is None:
+                raise InvalidInput(f"{person!r} has no seat at this meeting: only its members state views")
         meeting_id = (prep.facts.get("meeting") or {}).get("id", "")
         seats = tuple((meeting_id, person, role, voting, attendance)
                       for person, (role, voting, attendance, _view) in (prep.seats or {}).items())

@@ -80,6 +80,7 @@ members = Table(
     f"{PREFIX}members", metadata,
     Column("body_id", String(128), primary_key=True),
     Column("person", String(128), primary_key=True),
+    Column("position", Integer, nullable=False),
     Column("role", String(64), nullable=False),
     Column("voting", Boolean, nullable=False),
     Column("name", String(256), nullable=True),

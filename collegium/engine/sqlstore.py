@@ -222,8 +222,9 @@ class SqlStore:
             conn.execute(s.bodies.delete().where(s.bodies.c.id == body.id))
             conn.execute(insert(s.bodies), [{"id": body.id, "kind": body.kind, "title": title}])
             if body.members:
-                conn.execute(insert(s.members), [{"body_id": body.id, "person": m.person, "role": m.role,
-                                                  "voting": m.voting, "name": m.name} for m in body.members])
+                conn.execute(insert(s.members), [{"body_id": body.id, "person": m.person, "position": i, "role": m.role,
+                                                  "voting": m.voting, "name": m.name}
+                                                 for i, m in enumerate(body.members)])
 
     def definition(self, kind: str, key: str) -> str | None:
         d = s.definitions

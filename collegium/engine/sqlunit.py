@@ -64,7 +64,7 @@ _STATE = select(_I.c.state).where(_I.c.id == bindparam("id"))
 _FIND = select(_E).where(_E.c.instance_id == bindparam("id"), _E.c.idempotency_key == bindparam("key"))
 _BODY = (select(_B.c.id, _B.c.kind, _B.c.title, _M.c.person, _M.c.role, _M.c.voting, _M.c.name)
          .select_from(_B.outerjoin(_M, _M.c.body_id == _B.c.id))
-         .where(_B.c.id == bindparam("id")).order_by(_M.c.person))
+         .where(_B.c.id == bindparam("id")).order_by(_M.c.position))
 _UPDATE = (update(_I).where(_I.c.id == bindparam("b_id"), _I.c.version == bindparam("b_expected"))
            .values(state=bindparam("state"), version=bindparam("version"), facts=bindparam("facts"),
                    head_hash=bindparam("head_hash"), event_count=bindparam("event_count"),

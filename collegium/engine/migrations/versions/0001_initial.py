@@ -68,6 +68,7 @@ def upgrade() -> None:
         "collegium_members",
         sa.Column("body_id", sa.String(128), primary_key=True),
         sa.Column("person", sa.String(128), primary_key=True),
+        sa.Column("position", sa.Integer, nullable=False),
         sa.Column("role", sa.String(64), nullable=False),
         sa.Column("voting", sa.Boolean, nullable=False),
         sa.Column("name", sa.String(256), nullable=True),
