@@ -57,11 +57,6 @@ class _Prepared:
     seats: Mapping[str, Seat] | None = None  # of a meeting this step opens
 
 
-def _stored_verdict(verdict: Verdict) -> list[list[Any]]:
-    """The verdict as kept in an event: ``[rule, passed, applicable, severity, detail, params]`` per rule."""
-    return [[r.rule_id, r.passed, r.applicable, r.severity, r.detail, r.params] for r in verdict.results]
-
-
 class Engine:
     """The library face of Collegium. Holds no global state: everything comes in through the constructor.
 
@@ -169,7 +164,8 @@ class Engine:
                 at = format_time(now)
                 rec = InstanceRecord(new_id, proc.spec.id, proc.spec.version, proc.pack.id, proc.pack.version,
                                      proc.spec.initial, 1, payload, at, at)
-                event = self._chain(rec, None, plan.trigger, actor, at, payload, _stored_verdict(verdict), {}, None)
+                stored = replay.stored_verdict(verdict)
+                event = self._chain(rec, None, plan.trigger, actor, at, payload, stored, {}, None)
                 timers = {rec.id: timers_for(proc, rec, now)} if proc.spec.states[rec.state].timers else {}
                 unit.commit(Write(None, None, (rec,), (event,), timers, self._definitions_of(proc)))
         except StaleVersion:
@@ -342,7 +338,7 @@ class Engine:
                                    child_proc.pack.version, child_proc.spec.initial, 1, child_facts, at, at,
                                    parent_id=rec.id)
             child_events.append(self._chain(child, None, child_proc.start_plan.trigger, actor, at, child_facts,
-                                            _stored_verdict(child_verdict), {"spawned_by": rec.id}, None))
+                                            replay.stored_verdict(child_verdict), {"spawned_by": rec.id}, None))
             children.append(child)
             definitions += self._definitions_of(child_proc)
         if children:
@@ -352,7 +348,7 @@ class Engine:
                              rec.version + 1, prep.facts, rec.created_at, at, rec.parent_id,
                              rec.head_hash, rec.event_count)
         event = self._chain(new, rec.state, prep.plan.trigger, actor, at, data,
-                            _stored_verdict(prep.verdict), record, key)
+                            replay.stored_verdict(prep.verdict), record, key)
         timers: dict[str, tuple[TimerRecord, ...]] = {}
         if dest != rec.state:  # a timer is set when its state is entered
             timers[rec.id] = timers_for(prep.proc, new, now)

@@ -14,6 +14,11 @@ from collegium.rules.model import RulePackSpec
 from collegium.rules.verdict import RuleResult, Verdict
 
 
+def stored_verdict(verdict: Verdict) -> list[list[Any]]:
+    """The verdict as kept in an event: ``[rule, passed, applicable, severity, detail, params]`` per rule."""
+    return [[r.rule_id, r.passed, r.applicable, r.severity, r.detail, r.params] for r in verdict.results]
+
+
 def same_command(proc: CompiledProcedure, rec: InstanceRecord, event: EventRecord, trigger: str, actor: str,
                  data: Mapping[str, Any]) -> None:
     """A reused idempotency key must come with the command it was first used for, or it is bad input.
