@@ -185,8 +185,8 @@ class Context:
     def _counts_of_seats(self) -> tuple[int, int, int]:
         if self._seat_counts is None:
             meeting = self.meeting()
-            if self._staged is not None:
-                self._seat_counts = seat_counts(self._staged.values())
+            if self._staged is not None or self._seats is not None:  # already in memory: count them
+                self._seat_counts = seat_counts(self.seats().values())
             elif meeting is None or self._ballots is None:
                 self._seat_counts = (0, 0, 0)
             else:

@@ -155,6 +155,7 @@ class Engine:
         payload = fx.normalize(proc, plan, data)
         new_id = instance_id or self.ids.new_id(proc.spec.id)
         now = self.clock.now()
+        definitions = self._definitions_of(proc)
         try:
             with self.store.unit() as unit:
                 ctx = self._context(proc, new_id, "", plan.trigger, actor, payload, now, unit)
@@ -167,12 +168,12 @@ class Engine:
                 stored = replay.stored_verdict(verdict)
                 event = self._chain(rec, None, plan.trigger, actor, at, payload, stored, {}, None)
                 timers = {rec.id: timers_for(proc, rec, now)} if proc.spec.states[rec.state].timers else {}
-                unit.commit(Write(None, None, (rec,), (event,), timers, self._definitions_of(proc)))
+                unit.commit(Write(None, None, (rec,), (event,), timers, definitions))
         except StaleVersion:
             if self.store.state_of(new_id) is not None:
                 raise InvalidInput(f"an instance {new_id!r} already exists") from None
             raise ConcurrentUpdate(f"could not start {new_id!r}: the database was busy") from None
-        self._saved_definitions.update(f"{kind}:{key}" for kind, key, _, _ in self._definitions_of(proc))
+        self._saved_definitions.update(f"{kind}:{key}" for kind, key, _, _ in definitions)
         return Outcome(Instance.of(rec), event, verdict)
 
     def fire(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any] | None = None, *,
@@ -287,7 +288,7 @@ class Engine:
         view = {**facts, **{k: v for k, v in payload.items() if k not in plan.data}}
         ctx = self._context(proc, rec.id, rec.state, trigger, actor, view, now, unit, staged)
         if complete:
-            results = [rule.evaluate(ctx, plan.roles) for rule in plan.rules]
+            results = list(self._evaluate(plan, ctx).results)
         else:  # a dry run without data: rules that read what the data would give wait for it
             missing = plan.accepted | (MEETING_FACTS if plan.stages_meeting else frozenset())
             results = [rule.pending(rule.reads & missing) if rule.reads & missing else rule.evaluate(ctx, plan.roles)
