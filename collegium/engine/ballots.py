@@ -56,7 +56,8 @@ class Seat:
 @dataclass(frozen=True, slots=True)
 class Meeting:
     """The last meeting opened for an instance: its body, when it opened, the membership frozen then with each
-    member's attendance and stated view, and non-voting attendees (列席)."""
+    member's attendance and stated view, and non-voting attendees (列席). For a sitting (a ``meeting`` instance),
+    attendance as it stands now; for a matter taken up at a sitting, as it was when the matter was taken up."""
 
     id: str
     body: str
@@ -64,6 +65,10 @@ class Meeting:
     opened_at: str
     seats: Mapping[str, Seat]
     attendees: tuple[str, ...]
+    #: the sitting (a ``meeting`` instance with an agenda) the matter was taken up at; None for its own meeting
+    sitting: str | None = None
+    #: reasons for absence given at the meeting (缺席理由)
+    reasons: Mapping[str, str] = field(default_factory=dict)
 
 
 def meeting_view(rec: InstanceRecord, unit: Unit) -> Meeting:
@@ -72,7 +77,8 @@ def meeting_view(rec: InstanceRecord, unit: Unit) -> Meeting:
         raise NotFound(f"instance {rec.id!r} has no meeting")
     seats = {person: Seat(*seat) for person, seat in unit.seats(meeting["id"]).items()}
     return Meeting(meeting["id"], meeting["body"], meeting["kind"], meeting["opened_at"], MappingProxyType(seats),
-                   tuple(meeting.get("attendees") or ()))
+                   tuple(meeting.get("attendees") or ()), meeting.get("sitting_id"),
+                   MappingProxyType(dict(meeting.get("reasons") or {})))
 
 
 def check_seats(store: Store) -> AuditProblem | None:

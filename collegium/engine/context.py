@@ -265,6 +265,7 @@ _DERIVED: dict[str, Callable[[Context], Any]] = {
     "present": lambda c: c._present(),
     "recused": lambda c: list(c._seated("recused")),
     "eligible_voters": lambda c: c._seated("present"),
+    "on_agenda": lambda c: bool((c.facts.get("meeting") or {}).get("on_agenda", True)),
     "consulted": lambda c: list(c.facts.get("consultations") or {}),
     "consulted_count": lambda c: len(c.facts.get("consultations") or {}),
     "voted": lambda c: c._voted(),

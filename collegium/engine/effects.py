@@ -1,7 +1,8 @@
 """Data checking and the generic effects a transition applies to an instance's facts.
 
-``open_meeting`` is *staged*: the meeting it opens (frozen membership, attendance) is laid over the facts
-before the rules run, so the quorum is judged on the attendance being recorded. Every other effect is
+Meetings are *staged*: the meeting a step opens (``open_meeting``, ``convene``: frozen membership, attendance)
+or the attendance it changes (``attend``) is laid over the facts before the rules run, so the quorum is judged
+on the attendance being recorded. Every other effect is
 applied after the rules passed, so e.g. "one vote each" is judged on the votes cast before this one.
 """
 
@@ -9,19 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from collegium.engine import governance as gov
 from collegium.engine.audit import canonical, digest
 from collegium.engine.clock import aware, format_time, parse_time
 from collegium.engine.context import SYSTEM_ACTOR
-from collegium.engine.records import VoteRecord
+from collegium.engine.records import InstanceRecord, VoteRecord
 from collegium.engine.registry import CompiledProcedure, Plan
 from collegium.engine.store import Seat
-from collegium.errors import InvalidInput
+from collegium.errors import InvalidInput, NotFound
 from collegium.workflows.spec import (
+    ATTEND_STATUSES,
+    AttendEffect,
     CastVoteEffect,
     ConsultEffect,
+    ConveneEffect,
     Effect,
     FactType,
     OpenMeetingEffect,
@@ -33,7 +37,8 @@ from collegium.workflows.spec import (
 #: inputs an effect cannot do without
 REQUIRED_INPUTS: dict[str, tuple[str, ...]] = {
     "consult": ("member", "view"),
-    "open_meeting": ("attendance",),
+    "convene": ("attendance",),
+    "attend": ("member", "status"),
     "cast_vote": ("choice",),
     "state_view": ("view",),
 }
@@ -123,6 +128,8 @@ def _input_values(effects: tuple[Effect, ...]) -> dict[str, tuple[str, ...]]:
             out["view"] = effect.views
         elif isinstance(effect, OpenMeetingEffect):
             out["method"] = effect.methods
+        elif isinstance(effect, AttendEffect):
+            out["status"] = ATTEND_STATUSES
     return out
 
 
@@ -149,26 +156,131 @@ def seats_digest(seats: Mapping[str, Seat]) -> str:
     return digest(canonical([[p, s[0], s[1], s[2]] for p, s in sorted(seats.items())]))
 
 
+class SittingReader(Protocol):
+    """What staging reads from the unit of work: the sitting a matter is taken up at, and its seats."""
+
+    def load(self, instance_id: str) -> InstanceRecord: ...
+
+    def seats(self, meeting_id: str) -> dict[str, Seat]: ...
+
+
+def _reasons(given: Mapping[str, str], attendance: Mapping[str, str]) -> dict[str, str]:
+    """Reasons for absence (缺席理由), only for members recorded absent."""
+    for person in given:
+        if attendance.get(person) != "absent":
+            raise InvalidInput(f"a reason is given for {person!r}, who is not recorded absent")
+    return dict(sorted(given.items()))
+
+
+def _freeze(body: gov.Body, data: Mapping[str, Any], meeting_id: str, state: str, now: dt.datetime,
+            ) -> tuple[dict[str, Any], dict[str, Seat]]:
+    """A meeting of ``body`` opening now: its record and seats (the membership frozen, with attendance)."""
+    attendance = gov.build_attendance(body, data["attendance"])
+    roles = {m.person: (m.role, m.voting) for m in body.members}
+    seats: dict[str, Seat] = {person: (roles[person][0], roles[person][1], status, None)
+                              for person, status in attendance.items() if person in roles}
+    record: dict[str, Any] = {
+        "id": meeting_id, "body": body.id, "kind": body.kind, "opened_at": format_time(now), "state": state,
+        "attendees": sorted(p for p, status in attendance.items() if status == "attendee"),
+        "seats_sha": seats_digest(seats)}
+    if data.get("reasons"):
+        record["reasons"] = _reasons(data["reasons"], attendance)
+    return record, seats
+
+
+def _take_up(reader: SittingReader, sitting_id: str, matter_id: str, body_id: str | None,
+             recused: list[str], meeting_id: str, state: str, now: dt.datetime,
+             ) -> tuple[dict[str, Any], dict[str, Seat]]:
+    """A matter taken up at a sitting in session: the sitting's seats, with this matter's recusals."""
+    try:
+        rec = reader.load(sitting_id)
+    except NotFound:
+        raise InvalidInput(f"no meeting {sitting_id!r}") from None
+    sitting = rec.facts.get("meeting") or {}
+    if not sitting.get("sitting") and "agenda" not in rec.facts:
+        raise InvalidInput(f"{sitting_id!r} is not a meeting convened with an agenda")
+    if not sitting.get("sitting") or sitting.get("state") != rec.state:
+        raise InvalidInput(f"meeting {sitting_id!r} is not in session (it is {rec.state})")
+    if sitting["body"] != body_id:
+        raise InvalidInput(f"meeting {sitting_id!r} is a meeting of {sitting['body']!r}; "
+                           f"this matter is for {body_id!r}")
+    seats: dict[str, Seat] = {p: (role, voting, attendance, None) for p, (role, voting, attendance, _view)
+                              in reader.seats(str(sitting["id"])).items()}
+    for person in recused:
+        if person not in seats:
+            raise InvalidInput(f"{person!r} has no seat at meeting {sitting_id!r}: only its members recuse")
+        seats[person] = (seats[person][0], seats[person][1], "recused", None)
+    record: dict[str, Any] = {
+        "id": meeting_id, "sitting_id": sitting_id, "body": sitting["body"], "kind": sitting["kind"],
+        "opened_at": format_time(now), "state": state, "attendees": list(sitting.get("attendees") or ()),
+        "seats_sha": seats_digest(seats), "on_agenda": matter_id in (rec.facts.get("agenda") or ())}
+    if sitting.get("reasons"):
+        record["reasons"] = {p: r for p, r in sitting["reasons"].items() if p in seats and seats[p][2] == "absent"}
+    return record, seats
+
+
+def _attend(reader: SittingReader, meeting: dict[str, Any], data: Mapping[str, Any]) -> dict[str, Seat]:
+    """One arrival, departure or non-voting attendee at the sitting in session, laid over its record."""
+    person, status = str(data["member"]), str(data["status"])
+    seats = reader.seats(str(meeting["id"]))
+    attendees = set(meeting.get("attendees") or ())
+    reasons = dict(meeting.get("reasons") or {})
+    if person in seats:
+        if status == "attendee":
+            raise InvalidInput(f"{person!r} is a member; mark them present or absent")
+        seats[person] = (seats[person][0], seats[person][1], status, seats[person][3])
+    elif status != "attendee":
+        raise InvalidInput(f"{person!r} has no seat at this meeting; only 'attendee' (列席) is allowed")
+    else:
+        attendees.add(person)
+    reasons.pop(person, None)
+    if data.get("reason"):
+        if status != "absent":
+            raise InvalidInput("a reason is given only for a member who leaves (absent)")
+        reasons[person] = str(data["reason"])
+    meeting.update(attendees=sorted(attendees), seats_sha=seats_digest(seats))
+    if reasons:
+        meeting["reasons"] = dict(sorted(reasons.items()))
+    else:
+        meeting.pop("reasons", None)
+    return seats
+
+
 def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: str | None,
-          directory: Directory, now: dt.datetime, meeting_id: str,
+          directory: Directory, now: dt.datetime, meeting_id: str, reader: SittingReader, instance_id: str,
           options: tuple[str, ...] = ()) -> dict[str, Seat] | None:
-    """Lay a meeting being opened over the prospective facts, in place, and return its seats (frozen membership
-    with attendance), which the rules of this command judge and the step stores; None when nothing is staged."""
+    """Lay a meeting being opened (or a sitting's changed attendance) over the prospective facts, in place, and
+    return its seats (frozen membership with attendance), which the rules of this command judge and the step
+    stores; None when nothing is staged."""
     seats: dict[str, Seat] | None = None
+    state = plan.branches[-1][1]
     for effect in plan.effects:
-        if isinstance(effect, OpenMeetingEffect):
-            body = directory(body_id) if body_id else None
-            if body is None:
-                raise InvalidInput(f"no body {body_id!r} to hold the meeting")
-            attendance = gov.build_attendance(body, data["attendance"])
-            roles = {m.person: (m.role, m.voting) for m in body.members}
-            seats = {person: (roles[person][0], roles[person][1], status, None)
-                     for person, status in attendance.items() if person in roles}
+        if isinstance(effect, AttendEffect):
+            meeting = dict(facts.get("meeting") or {})
+            seats = _attend(reader, meeting, data)
+            facts["meeting"] = meeting
+        elif isinstance(effect, OpenMeetingEffect | ConveneEffect):
+            if "sitting" in data:
+                if "attendance" in data or "reasons" in data or isinstance(effect, ConveneEffect):
+                    raise InvalidInput("a matter taken up at a sitting has that sitting's attendance; "
+                                       "give either 'sitting' or 'attendance'")
+                record, seats = _take_up(reader, str(data["sitting"]), instance_id, body_id,
+                                         list(data.get("recused") or ()), meeting_id, state, now)
+            else:
+                if "recused" in data:
+                    raise InvalidInput("'recused' goes with 'sitting'; at a meeting of its own, mark recusals in "
+                                       "'attendance'")
+                if "attendance" not in data:
+                    raise InvalidInput(f"{plan.trigger!r} needs 'attendance' or 'sitting'")
+                body = directory(body_id) if body_id else None
+                if body is None:
+                    raise InvalidInput(f"no body {body_id!r} to hold the meeting")
+                record, seats = _freeze(body, data, meeting_id, state, now)
             # the frozen membership governs the state the meeting is held in, and nothing after it
-            facts["meeting"] = {"id": meeting_id, "body": body.id, "kind": body.kind, "opened_at": format_time(now),
-                                "state": plan.branches[-1][1],
-                                "attendees": sorted(p for p, status in attendance.items() if status == "attendee"),
-                                "seats_sha": seats_digest(seats)}
+            facts["meeting"] = record
+            if isinstance(effect, ConveneEffect):
+                record["sitting"] = True
+                continue
             method = data.get("method") or effect.default_method
             if effect.options is not None:
                 options = effect.options.values.get(str(facts.get(effect.options.fact)), options)
@@ -178,6 +290,17 @@ def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: s
             if items:
                 facts["ballot"]["items"] = list(items)
     return seats
+
+
+def seat_writes(plan: Plan, data: Mapping[str, Any], facts: Mapping[str, Any], staged: Mapping[str, Seat] | None,
+                ) -> tuple[tuple[tuple[str, str, str, bool, str], ...], tuple[tuple[str, str, str], ...]]:
+    """What a step writes to the seats table: the rows of a meeting it opens, or the one attendance it changed."""
+    meeting_id = str((facts.get("meeting") or {}).get("id", ""))
+    if plan.attends:
+        member = str(data["member"])
+        return (), (((meeting_id, member, staged[member][2]),) if staged and member in staged else ())
+    return tuple((meeting_id, person, role, voting, attendance)
+                 for person, (role, voting, attendance, _view) in (staged or {}).items()), ()
 
 
 def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str, Any], *, actor: str,

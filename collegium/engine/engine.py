@@ -281,8 +281,8 @@ class Engine:
         facts.update((k, v) for k, v in payload.items() if k in plan.data)
         now = now or self.clock.now()
         body_id = facts.get(proc.spec.body_fact)
-        staged = fx.stage(plan, facts, payload, body_id, unit.body, now, meeting_id=f"{rec.id}/{rec.event_count + 1}",
-                          options=proc.vote_options) if complete else None
+        staged = fx.stage(plan, facts, payload, body_id, unit.body, now, f"{rec.id}/{rec.event_count + 1}", unit,
+                          rec.id, proc.vote_options) if complete else None
         if complete:
             fx.check_choice(plan, facts, payload)
         view = {**facts, **{k: v for k, v in payload.items() if k not in plan.data}}
@@ -365,11 +365,9 @@ class Engine:
         for _meeting, person, _view, _at in views:
             if prep.ctx.seat(person) is None:
                 raise InvalidInput(f"{person!r} has no seat at this meeting: only its members state views")
-        meeting_id = (prep.facts.get("meeting") or {}).get("id", "")
-        seats = tuple((meeting_id, person, role, voting, attendance)
-                      for person, (role, voting, attendance, _view) in (prep.seats or {}).items())
+        seats, attendance = fx.seat_writes(prep.plan, prep.data, prep.facts, prep.seats)
         unit.commit(Write(new, rec.version, tuple(children), (event, *child_events), timers, definitions,
-                          tuple(votes), opened, closed, seats, tuple(views)))
+                          tuple(votes), opened, closed, seats, tuple(views), attendance))
         prep.definitions = definitions
         return Outcome(Instance.of(new), event, prep.verdict, tuple(c.id for c in children))
 

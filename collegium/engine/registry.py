@@ -59,8 +59,12 @@ class Plan:
         return any(effect.kind == "tally" for effect in self.effects)
 
     @property
+    def attends(self) -> bool:
+        return any(effect.kind == "attend" for effect in self.effects)
+
+    @property
     def stages_meeting(self) -> bool:
-        return any(effect.kind == "open_meeting" for effect in self.effects)
+        return any(effect.kind in ("open_meeting", "convene") for effect in self.effects)
 
 
 @dataclass(frozen=True, slots=True)

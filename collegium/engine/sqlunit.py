@@ -244,6 +244,9 @@ class SqlUnit:
         for meeting_id, person, view, at in write.views:
             conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
                          .values(view=view, view_at=at))
+        for meeting_id, person, attendance in write.attendance:
+            conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
+                         .values(attendance=attendance))
         c = s.ballot_counts
         for key, options in write.secret_opened:
             if options:

@@ -48,6 +48,8 @@ class Write:
     seats: tuple[tuple[str, str, str, bool, str], ...] = ()
     #: views stated at a meeting: (meeting, person, view, at)
     views: tuple[tuple[str, str, str, str], ...] = ()
+    #: attendance changed at a sitting in session: (meeting, person, attendance)
+    attendance: tuple[tuple[str, str, str], ...] = ()
 
 
 def seat_counts(seats: Iterable[Seat]) -> tuple[int, int, int]:
@@ -188,6 +190,9 @@ class MemoryStore:
             for meeting_id, person, view, _at in write.views:
                 role, voting, attendance, _ = self._seats[meeting_id][person]
                 self._seats[meeting_id][person] = (role, voting, attendance, view)
+            for meeting_id, person, present in write.attendance:
+                role, voting, _, stated = self._seats[meeting_id][person]
+                self._seats[meeting_id][person] = (role, voting, present, stated)
             for ballot_key, options in write.secret_opened:
                 self._counts[ballot_key] = dict.fromkeys(options, 0)
             for v in write.votes:

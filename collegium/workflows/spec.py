@@ -69,14 +69,35 @@ class BallotOptions(_Spec):
 
 
 class OpenMeetingEffect(_Spec):
-    """Open a meeting of the instance's body: freeze its membership, record ``attendance``, and open a ballot
-    by ``method`` (a secret ballot keeps who voted apart from what was chosen)."""
+    """Take the matter up at a meeting and open its ballot by ``method`` (a secret ballot keeps who voted apart
+    from what was chosen). Either the matter has a meeting of its own — the body's membership frozen now, with
+    ``attendance`` — or it is taken up at a sitting in session (``sitting``, see :class:`ConveneEffect`): the
+    sitting's frozen membership and attendance, with this matter's ``recused`` members."""
 
     kind: Literal["open_meeting"]
     methods: tuple[VoteMethod, ...] = VOTE_METHODS
     default_method: VoteMethod = "named"
     options: BallotOptions | None = Field(default=None, description="options by fact; else the vote's choices")
     items: Identifier | None = Field(default=None, description="a list fact: each element is voted on separately")
+
+
+class ConveneEffect(_Spec):
+    """Open a sitting of the instance's body (a meeting with an agenda): freeze its membership and record
+    ``attendance``. No ballot is opened: each matter on the agenda is taken up at the sitting (``open_meeting``
+    with ``sitting``) and has its own recusals, quorum and ballot."""
+
+    kind: Literal["convene"]
+
+
+ATTEND_STATUSES: tuple[str, ...] = ("present", "absent", "attendee")
+
+
+class AttendEffect(_Spec):
+    """Change one person's attendance at the sitting in session: a member arrives (``present``) or leaves
+    (``absent``, with a ``reason``), or a non-member joins without a vote (``attendee``, 列席). Matters taken up
+    after the change see it; a matter already taken up keeps the attendance it was taken up with."""
+
+    kind: Literal["attend"]
 
 
 class StateViewEffect(_Spec):
@@ -115,14 +136,19 @@ class SpawnEffect(_Spec):
 
 
 Effect = Annotated[
-    ConsultEffect | OpenMeetingEffect | StateViewEffect | CastVoteEffect | TallyEffect | SpawnEffect,
+    ConsultEffect | OpenMeetingEffect | ConveneEffect | AttendEffect | StateViewEffect | CastVoteEffect | TallyEffect
+    | SpawnEffect,
     Field(discriminator="kind"),
 ]
 
 #: Data keys each effect kind reads from the command's payload, with their fact types.
 EFFECT_INPUTS: dict[str, dict[str, FactType]] = {
     "consult": {"member": "string", "view": "string", "note": "string"},
-    "open_meeting": {"attendance": "mapping", "method": "string"},
+    # either ``attendance`` (the matter's own meeting) or ``sitting`` (a meeting in session, with ``recused``)
+    "open_meeting": {"attendance": "mapping", "method": "string", "reasons": "mapping", "sitting": "string",
+                     "recused": "list"},
+    "convene": {"attendance": "mapping", "reasons": "mapping"},
+    "attend": {"member": "string", "status": "string", "reason": "string"},
     "state_view": {"view": "string"},
     "cast_vote": {"choice": "string", "item": "string"},
     "tally": {},
