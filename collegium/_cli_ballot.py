@@ -1,10 +1,8 @@
-"""Meetings and ballots on the command line: ``meeting open|close``, ``vote cast|close|tally``, and the ballot
-result that ``status`` and ``history`` show.
+"""Ballots on the command line: ``vote cast|close|tally``, and the ballot result that ``status`` and ``history``
+show (the meeting commands are in :mod:`collegium._cli_meeting`).
 
-Every command fires a trigger of the instance's procedure (``open_meeting``, ``vote``, ``close_ballot``) through
-the engine, so each is judged by the same rules as ``collegium fire``. There is no ``meeting attend``: the engine
-records attendance only when the meeting opens (``meeting open --present/--absent/--recused/--attendee``) and
-has no trigger that changes it afterwards.
+Every command fires a trigger of the instance's procedure (``vote``, ``close_ballot``) through the engine, so
+each is judged by the same rules as ``collegium fire``.
 
 Registered on the root group by :mod:`collegium.cli`. Heavy modules are imported inside the functions.
 """
@@ -27,11 +25,11 @@ if TYPE_CHECKING:
     from collegium.engine.registry import Registry
     from collegium.rules.verdict import RuleResult
 
-__all__ = ["history_ballots", "meeting", "print_result", "status_ballot", "vote"]
+__all__ = ["actor_option", "close_ballot", "history_ballots", "key_option", "print_result", "status_ballot",
+           "trigger_with", "vote"]
 
 #: keys of a ballot result that are not a count of votes for an option
 _RESULT_KEYS = frozenset({"n", "present", "needed", "method", "passed", "closed_at", "dissent", "quorum", "items"})
-_ATTENDANCE = ("present", "absent", "recused", "attendee")
 
 
 def choice_value(choice: str, options: Iterable[str]) -> str:
@@ -202,65 +200,35 @@ def print_result(con: Console, doc: Mapping[str, Any], lang: str) -> None:
         con.print(rule_table(word("rule_verdicts", lang, seq=doc.get("event") or "?"), doc["verdict"], lang))
 
 
-# -- meeting ------------------------------------------------------------------------------------------------
-def _actor_option(f: Any) -> Any:
+# -- options shared with the meeting commands ------------------------------------------------------------------
+def actor_option(f: Any) -> Any:
     return click.option("--as", "actor", required=True, metavar="ACTOR", help="Who acts (a person id).")(f)
 
 
-def _key_option(f: Any) -> Any:
+def key_option(f: Any) -> Any:
     return click.option("--key", "idempotency_key", default=None,
                         help="Idempotency key: a repeat with it changes nothing.")(f)
 
 
-def _attendance(lists: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
-    """``{person: status}`` from the repeatable (and comma-separated) ``--present``/``--absent``/… options."""
-    attendance: dict[str, str] = {}
-    for status in _ATTENDANCE:
-        for given in lists[status]:
-            for person in (p.strip() for p in given.split(",")):
-                if not person:
-                    continue
-                if attendance.get(person, status) != status:
-                    raise InvalidInput(f"{person!r} is given as both {attendance[person]} and {status}")
-                attendance[person] = status
-    return attendance
+def trigger_with(engine: Engine, instance: str, kinds: tuple[str, ...]) -> str:
+    """The trigger leaving INSTANCE's current state whose step applies an effect of one of ``kinds`` (e.g. the
+    one that tallies: ``close_ballot``, or ``close_reconsideration`` while a motion to reconsider is voted)."""
+    inst = engine.get(instance)
+    proc = engine.registry.compiled(inst.procedure, inst.procedure_version, inst.pack_version)
+    for trigger in proc.triggers_from(inst.state):
+        plan = proc.plan(inst.state, trigger)
+        if plan is not None and any(effect.kind in kinds for effect in plan.effects):
+            return trigger
+    raise InvalidInput(f"{instance} ({inst.procedure}, {inst.state}) has no step that does this now")
 
 
-@click.group()
-def meeting() -> None:
-    """Open and close a matter's meeting (attendance is recorded when it opens)."""
-
-
-@meeting.command("open")
-@click.argument("instance")
-@_actor_option
-@click.option("--present", multiple=True, metavar="PERSON", help="A member present (repeat, or comma-separate).")
-@click.option("--absent", multiple=True, metavar="PERSON", help="A member absent (members not named are absent).")
-@click.option("--recused", multiple=True, metavar="PERSON", help="A member who recuses themself (回避).")
-@click.option("--attendee", multiple=True, metavar="PERSON", help="A non-member attending without a vote (列席).")
-@click.option("--method", default=None, metavar="METHOD",
-              help="How the ballot is taken: oral, show_of_hands, named, secret or roll_call, as the procedure "
-                   "allows (default: the procedure's, usually named).")
-@_key_option
-def meeting_open(instance: str, actor: str, present: tuple[str, ...], absent: tuple[str, ...],
-                 recused: tuple[str, ...], attendee: tuple[str, ...], method: str | None,
-                 idempotency_key: str | None) -> None:
-    """Open the meeting on INSTANCE with its attendance and ballot method (trigger open_meeting)."""
-    data: dict[str, Any] = {"attendance": _attendance({"present": present, "absent": absent, "recused": recused,
-                                                       "attendee": attendee})}
-    if method is not None:
-        data["method"] = method
-    with open_engine() as engine:
-        show_outcome(engine.registry, engine.fire(instance, "open_meeting", actor, data,
-                                                  idempotency_key=idempotency_key))
-
-
-def _close(instance: str, actor: str, idempotency_key: str | None) -> None:
+def close_ballot(instance: str, actor: str, idempotency_key: str | None) -> None:
     from collegium._render import console
 
     s = settings()
     with open_engine() as engine:
-        o: Outcome = engine.fire(instance, "close_ballot", actor, idempotency_key=idempotency_key)
+        trigger = trigger_with(engine, instance, ("tally",))
+        o: Outcome = engine.fire(instance, trigger, actor, idempotency_key=idempotency_key)
         result = (o.instance.facts.get("ballot") or {}).get("result") or {}
         doc = result_doc(engine.registry, o.instance, result, o.event.verdict, o.event.seq, s.lang)
         if s.as_json:
@@ -268,15 +236,6 @@ def _close(instance: str, actor: str, idempotency_key: str | None) -> None:
             return
         show_outcome(engine.registry, o)
     print_result(console(), doc, s.lang)
-
-
-@meeting.command("close")
-@click.argument("instance")
-@_actor_option
-@_key_option
-def meeting_close(instance: str, actor: str, idempotency_key: str | None) -> None:
-    """Close the meeting's ballot on INSTANCE and tally it (trigger close_ballot)."""
-    _close(instance, actor, idempotency_key)
 
 
 # -- vote -----------------------------------------------------------------------------------------------
@@ -291,7 +250,7 @@ def vote() -> None:
 @click.option("--as", "actor", required=True, metavar="VOTER", help="Who votes (a person id).")
 @click.option("--item", default=None, metavar="NAME",
               help="The item voted on, when a list (e.g. candidates) is voted item by item.")
-@_key_option
+@key_option
 def vote_cast(instance: str, choice: str, actor: str, item: str | None, idempotency_key: str | None) -> None:
     """Cast VOTER's vote on INSTANCE: CHOICE is one of the ballot's options, agree, oppose or abstain (同意, 反对,
     弃权), or on a personnel ballot agree, disagree or defer (同意, 不同意, 缓议)."""
@@ -318,11 +277,11 @@ def vote_cast(instance: str, choice: str, actor: str, item: str | None, idempote
 
 @vote.command("close")
 @click.argument("instance")
-@_actor_option
-@_key_option
+@actor_option
+@key_option
 def vote_close(instance: str, actor: str, idempotency_key: str | None) -> None:
     """Close the ballot on INSTANCE and tally it (trigger close_ballot; the same as `meeting close`)."""
-    _close(instance, actor, idempotency_key)
+    close_ballot(instance, actor, idempotency_key)
 
 
 @vote.command("tally")

@@ -135,6 +135,18 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
                       "提示：无记名投票不记录所选内容，无法核对本次重复提交的选择是否与首次一致（以首次投票为准）"),
     "choices_hidden": ("secret ballot: who chose what is not recorded", "无记名投票：不记录每人的选择"),
     "rule_verdicts": ("rule verdicts at the close (event #{seq})", "结束表决时的规则审查（第 {seq} 号事件）"),
+    # meetings
+    "meeting": ("meeting {id} of {body}, opened {at}", "{body} 会议 {id}，{at} 开会"),
+    "taken_up_at": ("taken up at {sitting}", "在会议 {sitting} 上审议"),
+    "agenda": ("agenda", "议程"),
+    "attendance": ("attendance", "出席情况"),
+    "view": ("view stated", "表态"),
+    "reason": ("reason", "理由"),
+    "attendees": ("non-voting attendees (列席)", "列席人员"),
+    "attendance.present": ("present", "出席"),
+    "attendance.absent": ("absent", "缺席"),
+    "attendance.recused": ("recused", "回避"),
+    "attendance.attendee": ("attending without a vote", "列席"),
     "demo_child": ("correction started as {child} ({state})", "已启动纠错议题 {child}（{state}）"),
 }
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from collegium import __version__
-from collegium._cli_ballot import history_ballots, meeting, print_result, status_ballot, vote
+from collegium._cli_ballot import history_ballots, print_result, status_ballot, vote
 from collegium._cli_common import (
     PROG,
     Settings,
@@ -32,6 +32,7 @@ from collegium._cli_common import (
 )
 from collegium._cli_definitions import body, procedures, rules, schema
 from collegium._cli_demo import demo
+from collegium._cli_meeting import meeting
 from collegium.errors import CollegiumError, NotFound, RuleViolation, TransitionNotAllowed
 
 if TYPE_CHECKING:
