@@ -304,7 +304,7 @@ def vote_tally(instance: str) -> None:
     labels = {k: _option_label(k, w) for c in [counts, *items.values()] for k in c}
     doc: dict[str, Any] = {
         "instance": instance, "ballot": b.id, "method": b.method, "method_label": _method_label(b.method, w),
-        "secret": b.secret, "closed": closed, "voted": len(b.voters), "voters": list(b.voters),
+        "secret": b.secret, "closed": closed, "lapsed": b.lapsed, "voted": len(b.voters), "voters": list(b.voters),
         "totals_hidden": hidden, "counts": counts, "count_labels": labels, "choices_recorded": not b.secret,
         "choices": dict(b.choices), "result": result}
     if items or getattr(b, "items", None):
@@ -314,7 +314,8 @@ def vote_tally(instance: str) -> None:
         return
     con = console()
     comma, colon = seps(w)
-    state = word("ballot_closed", w, at=(b.result or {}).get("closed_at")) if closed else word("ballot_open", w)
+    state = (word("ballot_closed", w, at=(b.result or {}).get("closed_at")) if closed
+             else word("ballot_lapsed", w) if b.lapsed else word("ballot_open", w))
     who = "" if hidden else f" ({', '.join(b.voters) or word('none', w)})"
     con.print(panel(f"{word('method', w)}{colon}{doc['method_label']} ({b.method}){comma}{state}\n"
                     f"{word('voted', w)}{colon}{word('people', w, count=len(b.voters))}{who}",

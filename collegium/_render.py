@@ -113,6 +113,7 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "ballot_result": ("ballot result", "表决结果"),
     "ballot_open": ("open", "进行中"),
     "ballot_closed": ("closed at {at}", "已于 {at} 结束"),
+    "ballot_lapsed": ("lapsed: the vote was deferred before a tally", "已中止：表决在计票前暂缓"),
     "ballot_passed": ("passed", "通过"),
     "ballot_failed": ("not passed", "未通过"),
     "n": ("should attend (n)", "应到"),

@@ -139,7 +139,11 @@ def test_a_vote_is_deferred_for_a_stated_reason_but_not_in_an_emergency(engine: 
     iid = open_meeting(engine, clock)
     with pytest.raises(RuleViolation, match="R-DEFER"):
         engine.fire(iid, "defer", "sec")
+    engine.fire(iid, "vote", "m1", {"choice": "agree"})
+    assert engine.ballot(iid).open
     assert engine.fire(iid, "defer", "sec", {"defer_reason": "facts_unclear"}).instance.state == "deferred"
+    lapsed = engine.ballot(iid)  # the vote begun at the meeting ends without a tally: no longer open
+    assert lapsed.lapsed and not lapsed.open and not lapsed.closed and lapsed.voters == ("m1",)
     urgent = open_meeting(engine, clock, emergency=True)
     with pytest.raises(RuleViolation) as caught:
         engine.fire(urgent, "defer", "sec", {"defer_reason": "views_diverge"})

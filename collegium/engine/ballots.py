@@ -37,10 +37,17 @@ class Ballot:
     result: Mapping[str, Any] | None
     #: a list voted item by item: each item's counts (``counts`` and ``choices`` are then empty)
     items: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    #: the matter left the meeting without a tally (the vote was deferred): no result and no more votes
+    lapsed: bool = False
 
     @property
     def closed(self) -> bool:
         return self.result is not None
+
+    @property
+    def open(self) -> bool:
+        """Votes may still be cast: neither tallied nor lapsed."""
+        return self.result is None and not self.lapsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +132,15 @@ def view(rec: InstanceRecord, unit: Unit) -> Ballot:
     def counts(key: str) -> Mapping[str, int]:
         return MappingProxyType({} if hidden else {**zero, **unit.counts(key, secret)})
 
+    lapsed = result is None and (rec.facts.get("meeting") or {}).get("state") != rec.state
     if ballot.get("items"):
         items = {item: counts(gov.ballot_key(ballot, item)) for item in ballot["items"]}
         voters = sorted({v for key in keys(ballot) for v in unit.voters(key, secret)})
         return Ballot(ballot["id"], str(ballot.get("method")), secret, tuple(voters), MappingProxyType({}),
-                      MappingProxyType({}), result, MappingProxyType(items))
+                      MappingProxyType({}), result, MappingProxyType(items), lapsed)
     return Ballot(ballot["id"], str(ballot.get("method")), secret, tuple(unit.voters(ballot["id"], secret)),
-                  counts(ballot["id"]), MappingProxyType({} if secret else unit.choices(ballot["id"])), result)
+                  counts(ballot["id"]), MappingProxyType({} if secret else unit.choices(ballot["id"])), result,
+                  lapsed=lapsed)
 
 
 def result(ctx: Context, proc: CompiledProcedure, verdict: Verdict, passed: bool, unit: Unit) -> dict[str, Any]:
