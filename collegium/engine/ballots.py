@@ -8,7 +8,7 @@ choice); its closing step rewrites the totals, and on SQLite the write-ahead log
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 from collegium.engine import governance as gov
 from collegium.engine.audit import AuditProblem
 from collegium.engine.context import Context
-from collegium.engine.records import InstanceRecord
+from collegium.engine.records import EventRecord, InstanceRecord
 from collegium.engine.registry import CompiledProcedure
 from collegium.engine.store import Store, Unit
 from collegium.errors import NotFound
@@ -88,9 +88,24 @@ def meeting_view(rec: InstanceRecord, unit: Unit) -> Meeting:
                    MappingProxyType(dict(meeting.get("reasons") or {})))
 
 
-def check_seats(store: Store) -> AuditProblem | None:
+class StatedViews:
+    """Passes a stream of events through while noting the views stated at meetings, so that the audit checks the
+    seats' views against the events it has already read for the chains, without reading any history again."""
+
+    def __init__(self, events: Iterable[EventRecord]) -> None:
+        self._events = events
+        self.by_instance: dict[str, list[tuple[int, str, str]]] = {}
+
+    def __iter__(self) -> Iterator[EventRecord]:
+        for e in self._events:
+            if e.trigger == "state_view":
+                self.by_instance.setdefault(e.instance_id, []).append((e.seq, e.actor, str(e.data.get("view"))))
+            yield e
+
+
+def check_seats(store: Store, stated: StatedViews) -> AuditProblem | None:
     """The first meeting whose stored seats differ from the digest its hashed facts recorded when it opened, or
-    whose stated views differ from the views its events recorded."""
+    whose stated views differ from the views its events recorded (``stated``, noted while the chains were read)."""
     from collegium.engine.effects import seats_digest
 
     with store.unit(write=False) as unit:
@@ -103,16 +118,11 @@ def check_seats(store: Store) -> AuditProblem | None:
                 return AuditProblem(rec.id, None, f"the seats of meeting {meeting['id']} differ from those recorded "
                                                   "when it opened: the seats table was edited")
             views = {p: seat[3] for p, seat in seats.items() if seat[3] is not None}
-            if views != _views_since_opening(store, rec, meeting):
+            opened_seq = int(str(meeting["id"]).rsplit("/", 1)[1])  # the step that opened it
+            events = {actor: view for seq, actor, view in stated.by_instance.get(rec.id, ()) if seq > opened_seq}
+            if views != events:
                 return AuditProblem(rec.id, None, f"the views stated at meeting {meeting['id']} differ from its events")
     return None
-
-
-def _views_since_opening(store: Store, rec: InstanceRecord, meeting: Mapping[str, Any]) -> dict[str, str]:
-    """Views stated at a meeting, from the events after the step that opened it (its seq is in the meeting id)."""
-    opened_seq = int(str(meeting["id"]).rsplit("/", 1)[1])
-    return {e.actor: str(e.data.get("view")) for e in store.history(rec.id)
-            if e.trigger == "state_view" and e.seq > opened_seq}
 
 
 def keys(ballot: Mapping[str, Any]) -> list[str]:

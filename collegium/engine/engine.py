@@ -138,10 +138,11 @@ class Engine:
     def verify_audit(self) -> AuditReport:
         """Recompute every hash chain; report the first edited, missing, inserted or reordered event, and any
         meeting whose stored seats or stated views differ from what its hashed record says."""
-        report = verify(self.store.iter_instances(), self.store.iter_events())
+        stated = ballots.StatedViews(self.store.iter_events())
+        report = verify(self.store.iter_instances(), stated)
         if not report.ok:
             return report
-        problem = ballots.check_seats(self.store)
+        problem = ballots.check_seats(self.store, stated)
         return report if problem is None else AuditReport(report.instances, report.events, problem)
 
     # -- commands -----------------------------------------------------------------------------
