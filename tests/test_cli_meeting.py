@@ -50,3 +50,17 @@ def test_a_matter_not_on_the_agenda_is_refused_with_its_rule(tmp_path: Path) -> 
     r = run("--db", db, "--lang", "zh-CN", *MEETING, "meeting", "open", "md", "--as", "sec", "--sitting", "mt")
     assert "临时动议" in r.stderr
     assert json.loads(ok("--db", db, "--json", "status", "md").stdout)["state"] == "scheduled"
+
+
+def test_vote_close_closes_a_vote_on_reconsideration(tmp_path: Path) -> None:
+    db = scheduled(tmp_path, PROPOSAL)
+    ok("--db", db, *MEETING, "meeting", "open", "md", "--as", "sec", "--present", "sec,dep,m1,m2,m3")
+    for voter in ("sec", "dep"):
+        ok("--db", db, *MEETING, "vote", "cast", "md", "agree", "--as", voter)
+    ok("--db", db, *MEETING, "vote", "close", "md", "--as", "sec")  # 2 of 5: rejected
+    ok("--db", db, *MEETING, "fire", "md", "move_reconsideration", "--as", "sec",
+       "-d", "attendance={\"sec\": \"present\", \"dep\": \"present\", \"m1\": \"present\"}")
+    for voter in ("sec", "dep", "m1"):
+        ok("--db", db, *MEETING, "vote", "cast", "md", "agree", "--as", voter)
+    doc = json.loads(ok("--db", db, "--json", *MEETING, "vote", "close", "md", "--as", "sec").stdout)
+    assert (doc["trigger"], doc["state"]) == ("close_reconsideration", "deliberation")
