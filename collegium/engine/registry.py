@@ -217,8 +217,8 @@ class Registry:
         if isinstance(data, dict) and data.get("kind") == "fragment":
             raise DefinitionError("a procedure fragment, not a procedure: load it with load_fragment",
                                   source=source, line=line_of(node, ["kind"]), where="kind")
-        spec = expand(validate_model(ProcedureSpec, data, node, source), self._find_fragment, source, node)
-        check_procedure(spec, source)
+        spec, written = expand(validate_model(ProcedureSpec, data, node, source), self._find_fragment, source, node)
+        check_procedure(spec, source, written)
         versions = self._procedures.setdefault(spec.id, {})
         old = versions.get(spec.version)
         if old is not None and old != spec:

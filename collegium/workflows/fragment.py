@@ -172,10 +172,12 @@ def _roles(values: Sequence[str], bound: dict[str, Binding]) -> tuple[str, ...]:
 
 
 def expand(spec: ProcedureSpec, find: Callable[[str, int], FragmentSpec | None], source: str,
-           node: yaml.Node | None = None) -> ProcedureSpec:
-    """``spec`` with its ``include`` fragments expanded (``find(id, version)`` looks a fragment up)."""
+           node: yaml.Node | None = None) -> tuple[ProcedureSpec, tuple[str, ...]]:
+    """``spec`` with its ``include`` fragments expanded (``find(id, version)`` looks a fragment up), and where
+    each of its transitions is written, for messages (``transitions[3] (vote)``, ``include[0] (ballot@1 …)``)."""
+    written = [f"transitions[{i}] ({t.trigger})" for i, t in enumerate(spec.transitions)]
     if not spec.include:
-        return spec
+        return spec, tuple(written)
 
     def fail(reason: str, path: ElementPath) -> NoReturn:
         where = f"include[{path[1]}]" + "".join(f".{p}" for p in path[2:])
@@ -208,7 +210,7 @@ def expand(spec: ProcedureSpec, find: Callable[[str, int], FragmentSpec | None],
             mine = facts.setdefault(name, fact)
             if mine.type != fact.type:
                 fail(f"fact {name!r} is {mine.type} here but {fact.type} in fragment {frag.key}", at)
-        for ft in frag.transitions:
+        for j, ft in enumerate(frag.transitions):
             new = TransitionSpec(
                 trigger=ft.trigger, source=_plain(ft.source, bound), dest=str(_subst(ft.dest, bound)),
                 roles=_roles(ft.roles, bound), rules=_plain(ft.rules, bound),
@@ -220,7 +222,9 @@ def expand(spec: ProcedureSpec, find: Callable[[str, int], FragmentSpec | None],
                     fail(f"trigger {new.trigger!r} from state {s!r} is defined both in {other} "
                          f"and in fragment {frag.key}", at)
             transitions.append(new)
-    return spec.model_copy(update={"facts": facts, "states": states, "transitions": tuple(transitions)})
+            written.append(f"include[{i}] ({frag.key} transitions[{j}], {ft.trigger})")
+    update = {"facts": facts, "states": states, "transitions": tuple(transitions)}
+    return spec.model_copy(update=update), tuple(written)
 
 
 __all__ = ["FragmentSpec", "FragmentTransitionSpec", "ParameterSpec", "check_fragment", "expand"]
