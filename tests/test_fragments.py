@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,23 @@ def test_broken_fragment_is_refused_with_one_line(text: str, pattern: str) -> No
     with pytest.raises(DefinitionError, match=pattern) as caught:
         _load(WITH_READING, text)
     assert "\n" not in str(caught.value)
+
+
+# -- command line ---------------------------------------------------------------------------------------------------
+BALLOT = HERE.parent / "collegium" / "workflows" / "ballot.yaml"
+
+
+def test_cli_checks_a_fragment_against_the_procedures_that_include_it(tmp_path: Path) -> None:
+    from tests.test_cli import assert_one_error_line, run
+
+    r = run("procedures", "check", BALLOT)
+    assert r.exit_code == 0 and r.output.startswith("ok: fragment ballot@1, 7 parameters, 5 transitions")
+    broken = tmp_path / "ballot.yaml"  # a revised text under the same version breaks major_decision's include
+    broken.write_text(BALLOT.read_text(encoding="utf-8").replace("  pass_rule: {kind: rule", "  quorum_rule: {kind: rule")
+                      .replace("when: $pass_rule", "when: $quorum_rule"), encoding="utf-8")
+    r = run("procedures", "check", broken)
+    assert r.exit_code == 2
+    assert_one_error_line(r, "built-in procedure major_decision:", "include[0].bind.pass_rule",
+                          "fragment ballot@1 has no parameter 'pass_rule'")
+    r = run("--json", "procedures", "show", "major_decision")
+    assert r.exit_code == 0 and json.loads(r.stdout)["include"][0]["bind"]["pass_rule"] == "R-PASS"
