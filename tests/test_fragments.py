@@ -271,3 +271,19 @@ def test_cli_checks_a_fragment_against_the_procedures_that_include_it(tmp_path: 
                           "fragment ballot@1 has no parameter 'pass_rule'")
     r = run("--json", "procedures", "show", "major_decision")
     assert r.exit_code == 0 and json.loads(r.stdout)["include"][0]["bind"]["pass_rule"] == "R-PASS"
+
+
+def test_sqlite_keeps_the_fragment_text_beside_the_procedure(tmp_path: Path) -> None:
+    registry = Registry()
+    registry.add_pack_text(CLUB_PACK, "club.rules.yaml")
+    registry.add_procedure_text(MOTION, "motion.yaml")
+    engine = Engine.open(str(tmp_path / "club.db"), clock=ManualClock(dt.datetime(2026, 6, 1, tzinfo=dt.UTC)),
+                         ids=SequentialIds(), registry=registry)
+    try:
+        engine.define_body(Body(id="club", kind="club", members=(Member(person="p", role="president"),)))
+        engine.start("motion", "p", {"title": "T", "club": "club"})
+        for d in registry.texts_of(registry.compiled("motion")):
+            assert engine.store.definition(d.kind, d.key) == d.text
+        assert engine.store.definition("fragment", "ballot@1") == BALLOT.read_text(encoding="utf-8")
+    finally:
+        engine.close()
