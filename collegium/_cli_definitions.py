@@ -83,6 +83,7 @@ def procedures_show(procedure_id: str) -> None:
         emit_json({"id": spec.id, "version": spec.version, "title": spec.title.get(w),
                     "description": spec.description.get(w) if spec.description else None,
                     "rule_pack": spec.rule_pack, "initial": spec.initial,
+                    "include": [inc.model_dump() for inc in spec.include],
                     "states": [{"id": k, "label": v.label.get(w), "terminal": v.terminal}
                                for k, v in spec.states.items()],
                     "start": {"trigger": spec.start.trigger, "roles": list(spec.start.roles),
@@ -93,6 +94,8 @@ def procedures_show(procedure_id: str) -> None:
     head = f"{spec.title.get(w)}\n{word('pack', w)}: {spec.rule_pack}"
     if spec.description:
         head += "\n" + spec.description.get(w)
+    if spec.include:
+        head += f"\n{word('includes', w)}: " + ", ".join(f"{inc.fragment}@{inc.version}" for inc in spec.include)
     con.print(panel(head, title=f"{spec.id}@{spec.version}"))
     con.print(table(word("states", w), [word("id", w), word("label", w), word("terminal", w)],
                     ([k + (" *" if k == spec.initial else ""), v.label.get(w),
@@ -119,10 +122,12 @@ def _builtin_texts() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]
 @procedures.command("check")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def procedures_check(file: Path) -> None:
-    """Check a procedure or rule-pack YAML file (a rule pack has a top-level `rules` key).
+    """Check a procedure, procedure-fragment or rule-pack YAML file (a rule pack has a top-level `rules` key,
+    a fragment says `kind: fragment`).
 
-    The file is checked together with the built-in definitions: a procedure against its rule pack, a
-    rule pack against the built-in procedures it judges. Prints "ok", or the first problem (exit 2).
+    The file is checked together with the built-in definitions: a procedure against its rule pack (and the
+    built-in fragments it includes), a rule pack or a fragment against the built-in procedures that use it.
+    Prints "ok", or the first problem (exit 2).
     """
     import yaml
 
@@ -130,19 +135,19 @@ def procedures_check(file: Path) -> None:
     from collegium.engine.registry import Registry
 
     s = settings()
-    is_pack = False
+    kind = "procedure"
     doc_id: object = None
     try:
         doc = yaml.safe_load(file.read_text(encoding="utf-8"))
     except (yaml.YAMLError, OSError, UnicodeDecodeError):
         doc = None  # the loader below reports it with file and line
     if isinstance(doc, dict):
-        is_pack = "rules" in doc
+        kind = "rule_pack" if "rules" in doc else "fragment" if doc.get("kind") == "fragment" else kind
         doc_id = doc.get("id")
     packs, procs = _builtin_texts()
     reg = Registry()
     what: str
-    if is_pack:
+    if kind == "rule_pack":
         for pid, text in packs:
             if pid != doc_id:
                 reg.add_pack_text(text, f"built-in pack {pid}")
@@ -152,6 +157,13 @@ def procedures_check(file: Path) -> None:
             if pack_id == spec.id:
                 reg.compiled(pid)
         what = f"rule pack {spec.key}, {len(spec.rules)} rules"
+    elif kind == "fragment":
+        for _pid, text in packs:
+            reg.add_pack_text(text)
+        frag = reg.load_fragment(file)
+        for pid, _pack_id, text in procs:  # those including it expand with this text
+            reg.add_procedure_text(text, f"built-in procedure {pid}")
+        what = f"fragment {frag.key}, {len(frag.parameters)} parameters, {len(frag.transitions)} transitions"
     else:
         for _pid, text in packs:
             reg.add_pack_text(text)
@@ -162,8 +174,7 @@ def procedures_check(file: Path) -> None:
         reg.compiled(proc.id, proc.version)
         what = f"procedure {proc.key}, {len(proc.states)} states, {len(proc.transitions)} transitions"
     if s.as_json:
-        emit_json({"ok": True, "file": str(file), "kind": "rule_pack" if is_pack else "procedure",
-                    "summary": what})
+        emit_json({"ok": True, "file": str(file), "kind": kind, "summary": what})
     else:
         click.echo(word("ok", s.lang, what=what))
 
@@ -234,13 +245,17 @@ def rules_show(rule_id: str) -> None:
 
 # -- schema ----------------------------------------------------------------------------------------------
 @click.command()
-@click.argument("kind", type=click.Choice(["procedure", "rules"]))
+@click.argument("kind", type=click.Choice(["procedure", "fragment", "rules"]))
 def schema(kind: str) -> None:
-    """Print the JSON Schema of procedure files or of rule-pack files."""
+    """Print the JSON Schema of procedure files, procedure-fragment files or rule-pack files."""
     if kind == "procedure":
         from collegium.workflows.spec import ProcedureSpec
 
         value = ProcedureSpec.model_json_schema(by_alias=True)
+    elif kind == "fragment":
+        from collegium.workflows.fragment import FragmentSpec
+
+        value = FragmentSpec.model_json_schema(by_alias=True)
     else:
         from collegium.rules.model import RulePackSpec
 

@@ -121,6 +121,11 @@ def _describe(err: Any) -> tuple[list[str | int], list[str | int], str]:
 def load_model(model: type[M], text: str, source: str) -> M:
     """Parse YAML ``text`` and validate it as ``model``; the first error names file, line and path."""
     data, node = parse_yaml(text, source)
+    return validate_model(model, data, node, source)
+
+
+def validate_model(model: type[M], data: Any, node: yaml.Node | None, source: str) -> M:
+    """Validate data parsed by :func:`parse_yaml` as ``model``; the first error names file, line and path."""
     if not isinstance(data, dict):
         raise DefinitionError("the top level must be a mapping of keys", source=source, line=1)
     try:

@@ -25,6 +25,7 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "version": ("version", "版本"),
     "title": ("title", "名称"),
     "pack": ("rule pack", "规则包"),
+    "includes": ("includes", "引用程序片段"),
     "states": ("states", "状态"),
     "state": ("state", "状态"),
     "label": ("label", "名称"),

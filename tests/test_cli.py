@@ -204,7 +204,7 @@ def test_procedures_and_rules_reference() -> None:
 
 
 def test_schema_is_json() -> None:
-    for kind, key in (("procedure", "transitions"), ("rules", "rules")):
+    for kind, key in (("procedure", "transitions"), ("procedure", "include"), ("fragment", "parameters"), ("rules", "rules")):
         r = run("schema", kind)
         assert r.exit_code == 0
         assert key in json.loads(r.stdout)["properties"]

@@ -390,10 +390,6 @@ class Engine:
                            key, effects, texts)
 
     def _definitions_of(self, proc: CompiledProcedure) -> tuple[tuple[str, str, str, str], ...]:
-        """The texts of a procedure and its pack, for the first instance this engine starts under them."""
-        out = []
-        for kind, key in (("procedure", proc.spec.key), ("pack", proc.pack.key)):
-            d = self.registry.definitions.get(f"{kind}:{key}")
-            if d is not None and f"{kind}:{key}" not in self._saved_definitions:
-                out.append((kind, key, d.sha256, d.text))
-        return tuple(out)
+        """The texts of a procedure, its pack and its fragments, for the first instance started under them."""
+        return tuple((d.kind, d.key, d.sha256, d.text) for d in self.registry.texts_of(proc)
+                     if f"{d.kind}:{d.key}" not in self._saved_definitions)

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from collegium._i18n import Text
-from collegium._loader import load_model, read_text
+from collegium._loader import line_of, load_model, parse_yaml, read_text, validate_model
 from collegium.errors import DefinitionError, NotFound
 from collegium.rules.evaluate import CompiledRule, compile_rules
 from collegium.rules.facts import ENGINE_FACTS, RECORD_FACTS
 from collegium.rules.model import RulePackSpec
 from collegium.workflows.check import check_procedure
+from collegium.workflows.fragment import FragmentSpec, check_fragment, expand
 from collegium.workflows.spec import (
     EFFECT_INPUTS,
     CastVoteEffect,
@@ -193,6 +194,7 @@ class Registry:
     def __init__(self) -> None:
         self._packs: dict[str, dict[str, RulePackSpec]] = {}
         self._procedures: dict[str, dict[int, ProcedureSpec]] = {}
+        self._fragments: dict[str, dict[int, FragmentSpec]] = {}
         self._compiled: dict[tuple[str, str], CompiledProcedure] = {}
         self._sources: dict[str, str] = {}
         self.definitions: dict[str, Definition] = {}
@@ -214,8 +216,13 @@ class Registry:
         return spec
 
     def add_procedure_text(self, text: str, source: str = "<string>") -> ProcedureSpec:
-        spec = load_model(ProcedureSpec, text, source)
-        check_procedure(spec, source)
+        """Load a procedure; the fragments it includes must be loaded, or be built in (loaded on first use)."""
+        data, node = parse_yaml(text, source)
+        if isinstance(data, dict) and data.get("kind") == "fragment":
+            raise DefinitionError("a procedure fragment, not a procedure: load it with load_fragment",
+                                  source=source, line=line_of(node, ["kind"]), where="kind")
+        spec, written = expand(validate_model(ProcedureSpec, data, node, source), self._find_fragment, source, node)
+        check_procedure(spec, source, written)
         versions = self._procedures.setdefault(spec.id, {})
         old = versions.get(spec.version)
         if old is not None and old != spec:
@@ -227,15 +234,49 @@ class Registry:
             self.compiled(spec.id, spec.version)  # compile now: fail at load time, not mid-decision
         return spec
 
+    def add_fragment_text(self, text: str, source: str = "<string>") -> FragmentSpec:
+        """Load a procedure fragment (``kind: fragment``), for procedures loaded after it to include."""
+        data, node = parse_yaml(text, source)
+        spec = validate_model(FragmentSpec, data, node, source)
+        check_fragment(spec, source, node)
+        versions = self._fragments.setdefault(spec.id, {})
+        old = versions.get(spec.version)
+        if old is not None and old != spec:
+            raise DefinitionError(f"fragment {spec.key} is already loaded with different content", source=source)
+        versions[spec.version] = spec
+        self.definitions[f"fragment:{spec.key}"] = Definition("fragment", spec.key, text, _sha(text))
+        return spec
+
+    def add_workflow_text(self, text: str, source: str = "<string>") -> ProcedureSpec | FragmentSpec:
+        """Load a procedure or, if it says ``kind: fragment``, a fragment."""
+        data, _node = parse_yaml(text, source)
+        if isinstance(data, dict) and data.get("kind") == "fragment":
+            return self.add_fragment_text(text, source)
+        return self.add_procedure_text(text, source)
+
     def load_pack(self, path: str | Path) -> RulePackSpec:
         return self.add_pack_text(read_text(path), str(path))
 
     def load_procedure(self, path: str | Path) -> ProcedureSpec:
         return self.add_procedure_text(read_text(path), str(path))
 
+    def load_fragment(self, path: str | Path) -> FragmentSpec:
+        return self.add_fragment_text(read_text(path), str(path))
+
+    def _find_fragment(self, fragment_id: str, version: int) -> FragmentSpec | None:
+        """A loaded fragment, else the built-in one of that id (file ``workflows/ID.yaml``), loaded now."""
+        hit = self._fragments.get(fragment_id, {}).get(version)
+        entry = resources.files("collegium").joinpath("workflows").joinpath(f"{fragment_id}.yaml")
+        if hit is None and entry.is_file():
+            text, source = entry.read_text(encoding="utf-8"), f"collegium/workflows/{fragment_id}.yaml"
+            data, _node = parse_yaml(text, source)
+            if isinstance(data, dict) and data.get("kind") == "fragment" and data.get("version") == version:
+                hit = self.add_fragment_text(text, source)
+        return hit
+
     @classmethod
     def builtin(cls) -> Registry:
-        """A registry holding the packs and procedures shipped with Collegium."""
+        """A registry holding the packs, fragments and procedures shipped with Collegium."""
         reg = cls()
         root = resources.files("collegium")
         for entry in sorted(root.joinpath("rules").joinpath("packs").iterdir(), key=lambda p: p.name):
@@ -243,7 +284,7 @@ class Registry:
                 reg.add_pack_text(entry.read_text(encoding="utf-8"), f"collegium/rules/packs/{entry.name}")
         for entry in sorted(root.joinpath("workflows").iterdir(), key=lambda p: p.name):
             if entry.name.endswith(".yaml"):
-                reg.add_procedure_text(entry.read_text(encoding="utf-8"), f"collegium/workflows/{entry.name}")
+                reg.add_workflow_text(entry.read_text(encoding="utf-8"), f"collegium/workflows/{entry.name}")
         return reg
 
     # -- lookup -------------------------------------------------------------------------------
@@ -252,6 +293,15 @@ class Registry:
 
     def procedures(self) -> list[ProcedureSpec]:
         return [spec for versions in self._procedures.values() for spec in versions.values()]
+
+    def fragments(self) -> list[FragmentSpec]:
+        return [spec for versions in self._fragments.values() for spec in versions.values()]
+
+    def texts_of(self, proc: CompiledProcedure) -> tuple[Definition, ...]:
+        """The texts an instance of ``proc`` runs under: the procedure's, its pack's and its fragments'."""
+        keys = [f"procedure:{proc.spec.key}", f"pack:{proc.pack.key}",
+                *(f"fragment:{inc.fragment}@{inc.version}" for inc in proc.spec.include)]
+        return tuple(self.definitions[k] for k in keys if k in self.definitions)
 
     def pack(self, pack_id: str, version: str | None = None) -> RulePackSpec:
         versions = self._packs.get(pack_id)

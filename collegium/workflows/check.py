@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from collegium.errors import DefinitionError
 from collegium.rules.facts import ENGINE_FACTS, RECORD_FACTS
@@ -23,11 +24,12 @@ class _Defect(Exception):
         self.where = where
 
 
-def check_procedure(spec: ProcedureSpec, source: str = "<string>") -> None:
-    """Raise :class:`DefinitionError` for the first structural defect found in ``spec``."""
+def check_procedure(spec: ProcedureSpec, source: str = "<string>", written: Sequence[str] = ()) -> None:
+    """Raise :class:`DefinitionError` for the first structural defect found in ``spec``; ``written`` names
+    where each transition is written (an included fragment's are not in the procedure's file)."""
     try:
         _check_facts(spec)
-        outgoing, groups = _check_transitions(spec)
+        outgoing, groups = _check_transitions(spec, written)
         for (trigger, state), group in groups.items():
             _check_branches(trigger, state, group)
         _check_timers(spec, groups)
@@ -51,12 +53,12 @@ def _check_facts(spec: ProcedureSpec) -> None:
         raise _Defect(f"body_fact {spec.body_fact!r} is not a declared fact", "body_fact")
 
 
-def _check_transitions(spec: ProcedureSpec) -> tuple[Graph, Groups]:
+def _check_transitions(spec: ProcedureSpec, written: Sequence[str]) -> tuple[Graph, Groups]:
     """Check each transition on its own; return the state graph and the (trigger, source) groups."""
     outgoing: Graph = defaultdict(set)
     groups: Groups = defaultdict(list)
     for i, t in enumerate(spec.transitions):
-        where = f"transitions[{i}] ({t.trigger})"
+        where = written[i] if i < len(written) else f"transitions[{i}] ({t.trigger})"
         for s in (*t.source, t.dest):
             if s not in spec.states:
                 raise _Defect(f"unknown state {s!r}", where)

@@ -194,8 +194,23 @@ class StartSpec(_Spec):
     _roles_list = field_validator("roles", mode="before")(_as_tuple)
 
 
+class IncludeSpec(_Spec):
+    """Include a procedure fragment (e.g. the built-in ``ballot``), binding its parameters to this procedure.
+
+    ``bind`` maps each parameter of the fragment to a state of this procedure (kind ``state``), a list of
+    roles (``roles``) or a rule id (``rule``). The fragment's version is pinned, so a procedure version
+    always means the same steps."""
+
+    fragment: Identifier
+    version: int = Field(ge=1)
+    bind: dict[Identifier, str | tuple[str, ...]] = Field(default_factory=dict)
+
+
 class ProcedureSpec(_Spec):
-    """A whole procedure, as written in ``collegium/workflows/*.yaml``."""
+    """A whole procedure, as written in ``collegium/workflows/*.yaml``.
+
+    Once loaded by the registry, the transitions of its ``include`` fragments are part of ``transitions``
+    (after the procedure's own), and states and facts the fragments declare are added where missing."""
 
     id: Identifier
     version: int = Field(ge=1)
@@ -208,6 +223,7 @@ class ProcedureSpec(_Spec):
     initial: Identifier
     start: StartSpec
     transitions: tuple[TransitionSpec, ...] = ()
+    include: tuple[IncludeSpec, ...] = ()
 
     @property
     def key(self) -> str:
