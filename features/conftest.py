@@ -84,6 +84,8 @@ class World:
     before: tuple[Any, ...] | None = None
     invited: list[str] = field(default_factory=list)
     recused: list[str] = field(default_factory=list)
+    matters: dict[str, str] = field(default_factory=dict)  # title -> id of the matters a meeting takes up
+    sitting: str | None = None  # the meeting (with an agenda) convened in this scenario
 
     # -- reading --------------------------------------------------------------------------------
     def facts(self) -> dict[str, Any]:
@@ -373,4 +375,5 @@ def audit(world: World, count: str) -> None:
     assert report.problem is None, report
 
 
+from features.steps_meeting import *  # noqa: E402, F403  (meetings with an agenda)
 from features.steps_p2 import *  # noqa: E402, F403  (P2 ballot steps; pytest-bdd looks for steps here)
