@@ -68,7 +68,6 @@ class _DemoRun:
         self.say = say
         self.doc: dict[str, Any] = {"db": s.db, "steps": [], "refusals": []}
         self.db = s.db
-        self.spec = engine.registry.procedure("major_decision")
 
     # -- the steps ---------------------------------------------------------------------------------------
     def define_body(self) -> tuple[Member, ...]:
@@ -143,7 +142,8 @@ class _DemoRun:
                           style="bold green" if result.get("passed") else "bold"))
 
     def follow_up(self, iid: str) -> None:
-        """Publish, hand over, evaluate as failed (closing is refused) and start a correction."""
+        """Publish, hand over, assign a task with a measurable target (execution without one is refused), report
+        progress, evaluate as failed (closing is refused) and start a correction."""
         from rich.text import Text as RichText
 
         from collegium._render import word
@@ -153,7 +153,17 @@ class _DemoRun:
         self.fire(iid, "publish", "sec", {"audience": "public"})
         clock.advance(dt.timedelta(days=1))
         self.fire(iid, "hand_over", "sec")
+        self.refuse(iid, "start_execution", "sec")  # no task with a lead member yet
+        task_title = "养护 120 公里县道" if self.w == "zh-CN" else "Maintain 120 km of county roads"
+        task = self.fire(iid, "assign", "sec", {"title": task_title, "lead_member": "m1",
+                                                "departments": ["transport bureau"],
+                                                "deadline": "2026-12-31T18:00:00+08:00"}).started[0]
+        self.fire(task, "set_target", "m1", {"metric": "roads", "unit": "km", "baseline": 0, "target": 120,
+                                             "target_kind": "business"})
+        self.fire(task, "start_work", "m1")
+        self.fire(iid, "start_execution", "sec")
         clock.advance(dt.timedelta(days=90))
+        self.fire(task, "report", "m1", {"metric": "roads", "value": 35})
         self.fire(iid, "evaluate", "dep", {"evaluation": "failed", "finding": "costs overran; maintenance fell behind"})
         self.refuse(iid, "close", "sec")
         clock.advance(dt.timedelta(days=1))
@@ -178,8 +188,9 @@ class _DemoRun:
             self.say(RichText(word("audit_bad", w, problem=str(report.problem)), style="bold red"))
 
     # -- the helpers -------------------------------------------------------------------------------------
-    def label(self, state: str) -> str:
-        return f"{self.spec.states[state].label.get(self.w)} ({state})"
+    def label(self, state: str, procedure: str = "major_decision") -> str:
+        spec = self.engine.registry.procedure(procedure)
+        return f"{spec.states[state].label.get(self.w)} ({state})"
 
     def fire(self, iid: str, trigger: str, actor: str, data: dict[str, Any] | None = None) -> Outcome:
         return self.show(self.engine.fire(iid, trigger, actor, data), actor)
@@ -191,10 +202,12 @@ class _DemoRun:
         now = self.clock.now().astimezone(_TZ)
         self.doc["steps"].append({"at": now.isoformat(), "instance": o.instance.id, "actor": actor,
                                   "trigger": o.event.trigger, "state": o.instance.state,
-                                  "state_label": self.spec.states[o.instance.state].label.get(self.w)})
+                                  "state_label": self.engine.registry.procedure(o.instance.procedure)
+                                  .states[o.instance.state].label.get(self.w)})
         note = ", ".join(f"{k}={v}" for k, v in o.event.data.items()
                          if isinstance(v, str | int) and k not in ("title", "preparation", "finding"))
-        line = f"{now.strftime('%Y-%m-%d %H:%M')}  {actor:<4} {o.event.trigger:<19} → {self.label(o.instance.state)}"
+        state = self.label(o.instance.state, o.instance.procedure)
+        line = f"{now.strftime('%Y-%m-%d %H:%M')}  {actor:<4} {o.event.trigger:<19} → {state}"
         self.say(RichText(f"{line:<70} {note}".rstrip() if note else line))
         return o
 

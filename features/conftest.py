@@ -283,6 +283,21 @@ def publish(world: World, actor: str, audience: str) -> None:
     world.fire("publish", actor, {"audience": AUDIENCES[audience]})
 
 
+@step(parsers.re(rf'{q("actor")} assigns the task {q("title")} to lead member {q("lead")} with {q("department")} '
+                 rf'by {q("deadline")}'))
+@step(parsers.re(rf'{q("actor")}分解任务{q("title")}，牵头常委为{q("lead")}，责任部门为{q("department")}，'
+                 rf'完成时限为{q("deadline")}'))
+def assign_task(world: World, actor: str, title: str, lead: str, department: str, deadline: str) -> None:
+    world.fire("assign", actor, {"title": title, "lead_member": lead, "departments": [department],
+                                 "deadline": deadline})
+
+
+@step(parsers.re(rf'{q("actor")} starts carrying out the decision'))
+@step(parsers.re(rf'{q("actor")}组织实施决策'))
+def start_execution(world: World, actor: str) -> None:
+    world.fire("start_execution", actor)
+
+
 @step(parsers.re(rf'{q("actor")} hands the decision over for responsibility assignment'))
 @step(parsers.re(rf'{q("actor")}将决策移交责任分解'))
 def hand_over(world: World, actor: str) -> None:

@@ -25,10 +25,12 @@ Feature: P1 — individual deliberation, then meeting decision
     And rule "R-PASS" passed saying "agree 7 of 11 who should attend; needs at least 6 (> 1/2 of 11)"
     When "sec" publishes the decision to the public
     And "sec" hands the decision over for responsibility assignment
+    And "sec" assigns the task "Resurface the county road" to lead member "m1" with "transport bureau" by "2026-12-31T18:00+08:00"
+    And "sec" starts carrying out the decision
     And "sec" evaluates the decision as succeeded: "targets met on time"
     And "sec" closes the matter
     Then the matter is "closed"
-    And the history holds 32 events and the audit chain is intact
+    And the history holds 34 events and the audit chain is intact
 
   Scenario: A major matter cannot be scheduled before every voting member was consulted
     Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"

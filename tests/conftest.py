@@ -167,3 +167,13 @@ def to_meeting(engine: Engine, clock: ManualClock, present: int = 11, **override
     attendance = {p: ("present" if i < present else "absent") for i, p in enumerate(people)}
     engine.fire(iid, "open_meeting", "sec", {"attendance": attendance})
     return iid
+
+
+def carry_out(engine: Engine, iid: str) -> str:
+    """Hand a published decision over, assign it one task (lead m1) and start carrying it out; the task's id."""
+    engine.fire(iid, "hand_over", "sec")
+    task = engine.fire(iid, "assign", "sec", {"title": "Resurface the county road", "lead_member": "m1",
+                                              "departments": ["transport bureau"],
+                                              "deadline": "2026-12-31T18:00+08:00"}).started[0]
+    engine.fire(iid, "start_execution", "sec")
+    return task

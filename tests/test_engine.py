@@ -16,7 +16,7 @@ from collegium import (
     SequentialIds,
     TransitionNotAllowed,
 )
-from tests.conftest import consult_all, propose, standing_committee, to_deliberation, to_meeting
+from tests.conftest import carry_out, consult_all, propose, standing_committee, to_deliberation, to_meeting
 
 
 def snapshot(engine: Engine, iid: str) -> tuple[str, int, int, dict[str, object]]:
@@ -35,7 +35,7 @@ def test_whole_lifecycle_adopted_published_closed(engine: Engine, clock: ManualC
     assert (result["agree"], result["oppose"], result["abstain"], result["n"], result["present"]) == (7, 1, 0, 11, 11)
     assert out.verdict.result("R-PASS") is not None and out.verdict.result("R-PASS").passed  # type: ignore[union-attr]
     engine.fire(iid, "publish", "dep", {"audience": "public"})
-    engine.fire(iid, "hand_over", "sec")
+    carry_out(engine, iid)
     engine.fire(iid, "evaluate", "dep", {"evaluation": "succeeded", "finding": "targets met"})
     assert engine.fire(iid, "close", "sec").instance.state == "closed"
     assert engine.verify_audit().ok
@@ -159,7 +159,7 @@ def test_failed_evaluation_opens_linked_correction(engine: Engine, clock: Manual
         engine.fire(iid, "vote", person, {"choice": "agree"})
     engine.fire(iid, "close_ballot", "sec")
     engine.fire(iid, "publish", "sec", {"audience": "party"})
-    engine.fire(iid, "hand_over", "sec")
+    carry_out(engine, iid)
     with pytest.raises(RuleViolation, match="R-EVALUATION"):
         engine.fire(iid, "evaluate", "sec", {"evaluation": "failed"})
     engine.fire(iid, "evaluate", "sec", {"evaluation": "failed", "finding": "targets missed by 40%"})
@@ -357,14 +357,14 @@ def test_a_correction_is_judged_by_its_own_start_rules_and_only_a_correction_lin
         engine.fire(iid, "vote", person, {"choice": "agree"})
     engine.fire(iid, "close_ballot", "sec")
     engine.fire(iid, "publish", "sec", {"audience": "public"})
-    engine.fire(iid, "hand_over", "sec")
+    carry_out(engine, iid)
     engine.fire(iid, "evaluate", "sec", {"evaluation": "failed", "finding": "missed"})
     # the lead member has left the body since: the correction cannot be proposed with them as lead
     engine.define_body(standing_committee().model_copy(update={"members": standing_committee().members[:-9]}))
     before = snapshot(engine, iid)
     with pytest.raises(RuleViolation, match="R-LEAD-MEMBER"):
         engine.fire(iid, "correct", "sec")
-    assert snapshot(engine, iid) == before and len(engine.instances()) == 1
+    assert snapshot(engine, iid) == before and len(engine.instances("major_decision")) == 1
     engine.define_body(standing_committee())
     child = engine.fire(iid, "correct", "sec").started[0]
     assert [r[0] for r in engine.history(child)[0].verdict] == ["R-ROLE", "R-PROPOSAL", "R-LEAD-MEMBER",

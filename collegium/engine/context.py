@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, Protocol
 
 from collegium.engine import governance as gov
+from collegium.engine import targets
 from collegium.engine.clock import parse_time
 from collegium.engine.store import Seat, seat_counts
 from collegium.workflows.spec import FactType
@@ -273,4 +274,7 @@ _DERIVED: dict[str, Callable[[Context], Any]] = {
     "agree": lambda c: c._count("agree"),
     "oppose": lambda c: c._count("oppose"),
     "abstain": lambda c: c._count("abstain"),
+    "targets_count": lambda c: len(c.facts.get("targets") or {}),
+    "progress": lambda c: targets.progress(c.facts.get("targets") or {}),
+    "targets_met": lambda c: targets.met(c.facts.get("targets") or {}),
 }

@@ -19,16 +19,21 @@ from collegium.engine.context import SYSTEM_ACTOR
 from collegium.engine.records import InstanceRecord, VoteRecord
 from collegium.engine.registry import CompiledProcedure, Plan
 from collegium.engine.store import Seat
+from collegium.engine.targets import canonical_number
 from collegium.errors import InvalidInput, NotFound
 from collegium.workflows.spec import (
     ATTEND_STATUSES,
+    TARGET_KINDS,
     AttendEffect,
     CastVoteEffect,
     ConsultEffect,
     ConveneEffect,
     Effect,
     FactType,
+    LogEffect,
     OpenMeetingEffect,
+    ReportProgressEffect,
+    SetTargetEffect,
     SpawnEffect,
     StateViewEffect,
     TallyEffect,
@@ -39,6 +44,8 @@ REQUIRED_INPUTS: dict[str, tuple[str, ...]] = {
     "consult": ("member", "view"),
     "convene": ("attendance",),
     "attend": ("member", "status"),
+    "set_target": ("metric", "unit", "baseline", "target", "target_kind"),
+    "report_progress": ("metric", "value"),
     "cast_vote": ("choice",),
     "state_view": ("view",),
 }
@@ -61,6 +68,8 @@ def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | Non
         if abs(value) > MAX_INTEGER:
             raise InvalidInput(f"{name} {value} is out of range (at most {MAX_INTEGER} in size)")
         return value
+    if kind == "number":
+        return canonical_number(name, value)
     if kind == "boolean":
         if not isinstance(value, bool):
             raise InvalidInput(f"{name} must be true or false, not {value!r}")
@@ -130,6 +139,8 @@ def _input_values(effects: tuple[Effect, ...]) -> dict[str, tuple[str, ...]]:
             out["method"] = effect.methods
         elif isinstance(effect, AttendEffect):
             out["status"] = ATTEND_STATUSES
+        elif isinstance(effect, SetTargetEffect):
+            out["target_kind"] = TARGET_KINDS
     return out
 
 
@@ -137,7 +148,15 @@ Directory = gov.Directory
 
 
 def check_choice(plan: Plan, facts: Mapping[str, Any], data: Mapping[str, Any]) -> None:
-    """A vote's choice must be one of the open ballot's options (a personnel ballot has its own)."""
+    """A vote's choice must be one of the open ballot's options (a personnel ballot has its own); progress is
+    reported on a target the instance has, and a target is not replaced once progress was reported on it."""
+    targets = facts.get("targets") or {}
+    for effect in plan.effects:
+        if isinstance(effect, ReportProgressEffect) and data.get("metric") not in targets:
+            raise InvalidInput(f"no target {data.get('metric')!r} to report on; targets: "
+                               f"{', '.join(sorted(targets)) or 'none'}")
+        if isinstance(effect, SetTargetEffect) and "measured" in (targets.get(data.get("metric")) or {}):
+            raise InvalidInput(f"target {data.get('metric')!r} already has progress reported; it is not replaced")
     if not any(isinstance(effect, CastVoteEffect) for effect in plan.effects):
         return
     ballot = facts.get("ballot") or {}
@@ -333,4 +352,19 @@ def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str,
             record["tally"] = tallied
         elif isinstance(effect, SpawnEffect):
             spawns.append(effect)
+        elif isinstance(effect, SetTargetEffect):
+            target = {"unit": data["unit"], "baseline": data["baseline"], "target": data["target"],
+                      "kind": data["target_kind"]}
+            facts["targets"] = {**(facts.get("targets") or {}), data["metric"]: target}
+        elif isinstance(effect, ReportProgressEffect):
+            targets = dict(facts.get("targets") or {})
+            targets[data["metric"]] = {**targets[data["metric"]], "measured": data["value"],
+                                       "reported_at": format_time(now), "reported_by": actor}
+            facts["targets"] = targets
+        elif isinstance(effect, LogEffect):
+            entry = {"by": actor, "at": format_time(now), **{k: data[k] for k in ("note", "members", "held_at")
+                                                           if k in data}}
+            log = dict(facts.get("log") or {})
+            log[effect.log] = [*(log.get(effect.log) or []), entry]
+            facts["log"] = log
     return record, spawns, votes, views

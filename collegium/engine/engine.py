@@ -198,7 +198,8 @@ class Engine:
                 with self.store.unit() as unit:
                     rec = unit.load(instance_id)
                     if timer is not None:
-                        now = when_due(timer, rec)  # under the lock: the state must still be the timer's
+                        # under the lock: the instance must still be in the entry that set the timer
+                        now = when_due(timer, rec, unit.timer_entered(rec.id, timer.trigger))
                     if idempotency_key is not None:
                         done = unit.find_event(instance_id, idempotency_key)
                         if done is not None:
@@ -329,6 +330,7 @@ class Engine:
         for spawn in spawns:
             child_proc = self.registry.compiled(spawn.procedure)
             child_facts = {k: prep.facts[k] for k in spawn.copy_facts if k in prep.facts}
+            child_facts.update((k, prep.data[k]) for k in spawn.data if k in prep.data)
             child_facts[spawn.link] = rec.id
             child_id = self.ids.new_id(child_proc.spec.id)
             child_ctx = self._context(child_proc, child_id, "", child_proc.start_plan.trigger, actor, child_facts,

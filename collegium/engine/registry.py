@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -81,7 +82,8 @@ class Definition:
 class CompiledProcedure:
     """A procedure version compiled against a rule-pack version."""
 
-    def __init__(self, spec: ProcedureSpec, pack: RulePackSpec, source: str) -> None:
+    def __init__(self, spec: ProcedureSpec, pack: RulePackSpec, source: str,
+                 child_facts: Mapping[str, Mapping[str, FactType]] | None = None) -> None:
         from collegium.engine.machine import CompiledMachine
 
         check_procedure(spec, source)
@@ -96,6 +98,8 @@ class CompiledProcedure:
         types.update(RECORD_FACTS)
         for kind_inputs in EFFECT_INPUTS.values():
             types.update(kind_inputs)
+        handed = _handed_to_children(spec, child_facts or {}, source)
+        types.update({k: t for by_effect in handed.values() for k, t in by_effect.items()})
         types.update({k: f.type for k, f in spec.facts.items()})
         self.types = types
         labels: dict[str, Text | None] = {k: f.label for k, f in spec.facts.items()}
@@ -134,6 +138,7 @@ class CompiledProcedure:
             inputs: dict[str, FactType] = {}
             for effect in first.effects:
                 inputs.update(EFFECT_INPUTS[effect.kind])
+                inputs.update(handed.get(id(effect), {}))
             branch_ids = {t.when for t in group if t.when}
             own = tuple(r for r in first.rules if r not in branch_ids)
             self.plans[(state, trigger)] = Plan(
@@ -177,6 +182,23 @@ class CompiledProcedure:
 
     def triggers_from(self, state: str) -> list[str]:
         return [t for (s, t) in self.plans if s == state]
+
+
+def _handed_to_children(spec: ProcedureSpec, child_facts: Mapping[str, Mapping[str, FactType]],
+                        source: str) -> dict[int, dict[str, FactType]]:
+    """Per spawn effect (by identity): the payload keys it hands to its child, typed by the child's facts."""
+    out: dict[int, dict[str, FactType]] = {}
+    for tr in spec.transitions:
+        for effect in tr.effects:
+            if effect.kind != "spawn" or not effect.data:
+                continue
+            declared = child_facts.get(effect.procedure, {})
+            for key in effect.data:
+                if key not in declared:
+                    raise DefinitionError(f"hands {key!r} to {effect.procedure}, which declares no such fact",
+                                          source=source, where=f"transition {tr.trigger}")
+            out[id(effect)] = {key: declared[key] for key in effect.data}
+    return out
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -332,11 +354,15 @@ class Registry:
         key = (spec.key, pack.key)
         hit = self._compiled.get(key)
         if hit is None:
-            hit = CompiledProcedure(spec, pack, self._sources.get(spec.key, "<string>"))
+            children: dict[str, Mapping[str, FactType]] = {}
             for effect in (e for t in spec.transitions for e in t.effects):
-                if effect.kind == "spawn" and effect.procedure not in self._procedures:
-                    raise DefinitionError(f"spawns unknown procedure {effect.procedure!r}",
-                                          source=self._sources.get(spec.key, "<string>"))
+                if effect.kind == "spawn":
+                    if effect.procedure not in self._procedures:
+                        raise DefinitionError(f"spawns unknown procedure {effect.procedure!r}",
+                                              source=self._sources.get(spec.key, "<string>"))
+                    child = self.procedure(effect.procedure)
+                    children[child.id] = {k: f.type for k, f in child.facts.items()}
+            hit = CompiledProcedure(spec, pack, self._sources.get(spec.key, "<string>"), children)
             self._compiled[key] = hit
         return hit
 

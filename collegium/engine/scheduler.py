@@ -88,11 +88,14 @@ def _run_timer(engine: Engine, timer: TimerRecord) -> TimerRun:
     return TimerRun(timer, outcome)
 
 
-def when_due(timer: TimerRecord, rec: InstanceRecord) -> dt.datetime:
+def when_due(timer: TimerRecord, rec: InstanceRecord, entered: int | None) -> dt.datetime:
     """The time a timer's step is recorded at: when it fell due, but never before the instance's last step.
 
-    Raises :class:`TimerStale` when the instance is no longer in the entry of the state that set the timer.
+    ``entered`` is the entry the instance's stored timer of this trigger belongs to, read under the instance's
+    lock. Raises :class:`TimerStale` when the instance is no longer in the entry of the state that set the timer
+    (it left the state, or left and came back, which replaced the timer); steps that stay in the state (a progress
+    report) do not make it stale.
     """
-    if rec.state != timer.state or rec.event_count != timer.entered_seq:
+    if rec.state != timer.state or entered != timer.entered_seq:
         raise TimerStale(timer.instance_id)
     return max(parse_time(timer.due_at), parse_time(rec.updated_at))

@@ -223,6 +223,12 @@ class SqlUnit:
         q = select(v.c.voter).where(v.c.ballot_id == ballot_id, v.c.choice.in_(choices)).order_by(v.c.voter)
         return [str(x) for x in self.conn.execute(q).scalars()]
 
+    def timer_entered(self, instance_id: str, trigger: str) -> int | None:
+        t = s.timers
+        value = self.conn.execute(select(t.c.entered_seq).where(t.c.instance_id == instance_id,
+                                                                t.c.trigger == trigger)).scalar()
+        return None if value is None else int(value)
+
     def commit(self, write: Write) -> None:
         conn = self.conn
         if write.update is not None:

@@ -92,6 +92,8 @@ class Unit(Protocol):
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]: ...
 
+    def timer_entered(self, instance_id: str, trigger: str) -> int | None: ...
+
 
 class Store(Protocol):
     """What the engine needs from storage."""
@@ -238,6 +240,10 @@ class MemoryStore:
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:
         return sorted(v for v, c in self._votes.get(ballot_id, {}).items() if c in choices)
+
+    def timer_entered(self, instance_id: str, trigger: str) -> int | None:
+        timer = self._timers.get((instance_id, trigger))
+        return None if timer is None else timer.entered_seq
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
         due = sorted((t for t in self._timers.values() if t.due_at <= until),

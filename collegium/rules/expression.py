@@ -9,6 +9,7 @@ Nothing is ever passed to ``eval``.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ def compile_expression(expr: str, facts: Mapping[str, FactType]) -> Evaluate:
         raise ValueError("expression uses a rule-engine builtin ($...); builtins such as $now read the wall "
                          "clock: use the fact 'now'")
     types = {"string": rule_engine.DataType.STRING, "integer": rule_engine.DataType.FLOAT,
+             "number": rule_engine.DataType.FLOAT,
              "boolean": rule_engine.DataType.BOOLEAN, "datetime": rule_engine.DataType.DATETIME,
              "list": rule_engine.DataType.ARRAY, "mapping": rule_engine.DataType.MAPPING}
     type_map = {name: types[t] for name, t in facts.items()}
@@ -74,4 +76,6 @@ class _Probe:
         self.seen[name] = value
         if kind == "integer" and value is None:
             return 0
+        if kind == "number" and value is not None:
+            return decimal.Decimal(str(value))  # exact: kept as decimal text
         return value

@@ -45,6 +45,9 @@ ENGINE_FACTS: Final[dict[str, tuple[FactType, Text]]] = {
     "agree": ("integer", _t("agree", "同意")),
     "oppose": ("integer", _t("oppose", "不同意")),
     "abstain": ("integer", _t("abstain", "弃权")),
+    "targets_count": ("integer", _t("measurable targets", "量化目标数")),
+    "progress": ("integer", _t("progress (% of the way to the targets)", "目标完成进度（%）")),
+    "targets_met": ("boolean", _t("every target reached", "目标全部完成")),
 }
 
 #: Facts that effects keep in an instance; set only through effects, never from a payload.
@@ -53,6 +56,8 @@ RECORD_FACTS: Final[dict[str, FactType]] = {
     "meeting": "mapping",
     "ballot": "mapping",
     "children": "list",
+    "targets": "mapping",
+    "log": "mapping",
 }
 
 

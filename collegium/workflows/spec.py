@@ -17,8 +17,9 @@ from collegium._i18n import Text
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 RuleId = Annotated[str, Field(pattern=r"^R-[A-Z0-9][A-Z0-9-]*$", max_length=64)]
-#: list: a list of text; mapping: text keys to text values; integer: at most 2**53 - 1 in size.
-FactType = Literal["string", "integer", "boolean", "datetime", "list", "mapping"]
+#: list: a list of text; mapping: text keys to text values; integer: at most 2**53 - 1 in size; number: an exact
+#: decimal (kept as canonical text such as "6.5", so it hashes the same everywhere and compares exactly).
+FactType = Literal["string", "integer", "number", "boolean", "datetime", "list", "mapping"]
 
 
 class _Spec(BaseModel):
@@ -133,11 +134,39 @@ class SpawnEffect(_Spec):
     procedure: Identifier
     link: Identifier
     copy_facts: tuple[Identifier, ...] = Field(default=(), alias="copy")
+    #: keys of the command's payload handed to the child as its facts (typed by the child procedure)
+    data: tuple[Identifier, ...] = ()
+
+
+TARGET_KINDS: tuple[str, ...] = ("business", "public")
+
+
+class SetTargetEffect(_Spec):
+    """Set a measurable target of the instance (细化、量化、硬化): ``metric`` with its ``unit``, ``baseline`` and
+    ``target`` value, typed ``target_kind`` (business 业务目标 / public 公共目标). Setting a metric again replaces it
+    while no progress was reported on it."""
+
+    kind: Literal["set_target"]
+
+
+class ReportProgressEffect(_Spec):
+    """Report the measured ``value`` of a target's ``metric``. Progress is derived from the targets (the engine fact
+    ``progress``), never typed in."""
+
+    kind: Literal["report_progress"]
+
+
+class LogEffect(_Spec):
+    """Append an entry (who, when, ``note``, ``members``, ``held_at``) to the instance's log ``log``: e.g. the
+    special promotion meetings held on a task (专题推进会), or coordination between members (协调)."""
+
+    kind: Literal["log"]
+    log: Identifier
 
 
 Effect = Annotated[
     ConsultEffect | OpenMeetingEffect | ConveneEffect | AttendEffect | StateViewEffect | CastVoteEffect | TallyEffect
-    | SpawnEffect,
+    | SpawnEffect | SetTargetEffect | ReportProgressEffect | LogEffect,
     Field(discriminator="kind"),
 ]
 
@@ -152,7 +181,11 @@ EFFECT_INPUTS: dict[str, dict[str, FactType]] = {
     "state_view": {"view": "string"},
     "cast_vote": {"choice": "string", "item": "string"},
     "tally": {},
-    "spawn": {},
+    "spawn": {},  # and the keys a spawn hands to its child, typed by the child procedure
+    "set_target": {"metric": "string", "unit": "string", "baseline": "number", "target": "number",
+                   "target_kind": "string"},
+    "report_progress": {"metric": "string", "value": "number", "note": "string"},
+    "log": {"note": "string", "members": "list", "held_at": "datetime"},
 }
 
 
