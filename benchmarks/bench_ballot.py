@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks import pragmas
 from benchmarks import scenario as sc
 from benchmarks.bench_core import Figure, Settings, _timed, alternate, temp_dir
 from collegium.engine.clock import ManualClock, SequentialIds, format_time
@@ -65,14 +66,6 @@ MATTER: dict[str, Any] = {"title": "Five-year plan", "category": "important", "p
                           "lead_member": "v000001", "body": "congress", "confidentiality": "public"}
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA busy_timeout=30000")
-    return conn
-
-
 def _bulk(conn: sqlite3.Connection, rows: list[tuple[str, str, str]]) -> None:
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany(_INSERT_VOTE, rows)
@@ -89,7 +82,7 @@ class Congress:
         self.body = self.engine.define_body(congress(voters))
         self.people = [m.person for m in self.body.members]
         self.attendance = dict.fromkeys(self.people, "present")
-        self.raw = _connect(self.path)  # for untimed prefills and the (e2)/(e3) floor
+        self.raw = pragmas.connect(self.path)  # for untimed prefills and the (e2)/(e3) floor
 
     def open_ballot(self) -> tuple[str, str]:
         """A new ``major_decision`` taken to ``in_meeting`` with everyone present; (instance id, ballot id)."""
@@ -120,9 +113,10 @@ class Casting:
     def __init__(self, root: Path, bs: BallotSettings) -> None:
         self.bs = bs
         self.congress = Congress(root, bs.voters)
-        self.floor_conn = _connect(root / "floor.db")
+        self.floor_conn = pragmas.connect(root / "floor.db")
         for ddl in self.congress.schema():
             self.floor_conn.execute(ddl)
+        pragmas.check_same(self.congress.engine, self.floor_conn)
         self.offsets = iter(bs.prefills())  # floor and Collegium each walk the same offsets
         self.floor_offsets = iter(bs.prefills())
         self.serial = 0
@@ -231,7 +225,8 @@ def figure_e(s: Settings) -> list[Figure]:
                 statistics.median(ys) * 1e6, "raw sqlite3 1-row INSERT txn", 3.0, "ratio",
                 [x * 1e6 for x in xs], [y * 1e6 for y in ys],
                 f"plenary body of {bs.voters:,}, all present; {how}; median of {bs.cast_reps}; floor: same "
-                f"collegium_votes DDL, BEGIN IMMEDIATE/INSERT/COMMIT per vote (WAL, synchronous=NORMAL)"))
+                f"collegium_votes DDL, BEGIN IMMEDIATE/INSERT/COMMIT per vote "
+                f"(the engine's pragmas: WAL, synchronous=NORMAL, secure_delete=FAST)"))
 
             # (e2): the last (e1) ballot holds one vote per member
             engine, raw = bench.congress.engine, bench.congress.raw
