@@ -24,7 +24,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from collegium.engine import schema as s
@@ -147,6 +147,18 @@ class SqlStore:
         if translated is None:
             raise exc
         raise translated from None
+
+    def _reraise_wrapped(self, exc: Exception) -> NoReturn:
+        """As :meth:`_reraise`, for the connect, begin and commit a SQLite unit runs on the DBAPI connection: a
+        DBAPI error there comes wrapped as SQLAlchemy, which used to run them, wraps it."""
+        if self._dbapi is not None and isinstance(exc, self._dbapi.Error):
+            wrapped = DBAPIError.instance(None, None, exc, self._dbapi.Error, dialect=self.engine.dialect)
+            if isinstance(wrapped, Exception):
+                translated = self._translate(wrapped)
+                if translated is None:
+                    raise wrapped from exc
+                raise translated from None
+        self._reraise(exc)
 
     def _translate(self, exc: BaseException) -> Exception | None:
         """The store's error for a database error (a retry, or bad input); None to let it through as it is."""
@@ -280,7 +292,7 @@ class _SqliteUnit:
                 pooled.close()
                 raise
         except Exception as exc:
-            store._reraise(exc)
+            store._reraise_wrapped(exc)
         return self._unit
 
     def __exit__(self, _type: type[BaseException] | None, exc: BaseException | None, _tb: object) -> None:
@@ -310,7 +322,7 @@ class _SqliteUnit:
                 else:
                     self._pooled.close()
         except Exception as failed:
-            self._store._reraise(failed)
+            self._store._reraise_wrapped(failed)
         translated = None if exc is None else self._store._translate(exc)
         if translated is not None:  # a database error raised in the block, as the store reports it
             raise translated from None
