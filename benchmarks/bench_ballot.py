@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks import pragmas
 from benchmarks import scenario as sc
 from benchmarks.bench_core import Figure, Settings, _timed, alternate, temp_dir
 from collegium.engine.clock import ManualClock, SequentialIds, format_time
@@ -65,17 +66,9 @@ MATTER: dict[str, Any] = {"title": "Five-year plan", "category": "important", "p
                           "lead_member": "v000001", "body": "congress", "confidentiality": "public"}
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA busy_timeout=30000")
-    return conn
-
-
-def _bulk(conn: sqlite3.Connection, rows: list[tuple[str, str, str]]) -> None:
+def _bulk(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], sql: str = _INSERT_VOTE) -> None:
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany(_INSERT_VOTE, rows)
+    conn.executemany(sql, rows)
     conn.execute("COMMIT")
 
 
@@ -89,7 +82,7 @@ class Congress:
         self.body = self.engine.define_body(congress(voters))
         self.people = [m.person for m in self.body.members]
         self.attendance = dict.fromkeys(self.people, "present")
-        self.raw = _connect(self.path)  # for untimed prefills and the (e2)/(e3) floor
+        self.raw = pragmas.connect(self.path)  # for untimed prefills and the (e2)/(e3) floor
 
     def open_ballot(self) -> tuple[str, str]:
         """A new ``major_decision`` taken to ``in_meeting`` with everyone present; (instance id, ballot id)."""
@@ -120,9 +113,10 @@ class Casting:
     def __init__(self, root: Path, bs: BallotSettings) -> None:
         self.bs = bs
         self.congress = Congress(root, bs.voters)
-        self.floor_conn = _connect(root / "floor.db")
+        self.floor_conn = pragmas.connect(root / "floor.db")
         for ddl in self.congress.schema():
             self.floor_conn.execute(ddl)
+        pragmas.check_same(self.congress.engine, self.floor_conn)
         self.offsets = iter(bs.prefills())  # floor and Collegium each walk the same offsets
         self.floor_offsets = iter(bs.prefills())
         self.serial = 0
@@ -178,6 +172,76 @@ class Casting:
         self.congress.close()
 
 
+class VoteStatements:
+    """(e1s), informational: the SQL one vote runs in Collegium, replayed on plain ``sqlite3`` with no engine,
+    i.e. what a vote would cost if the Python side cost nothing.
+
+    Another file in the same dir with the same tables and indexes (instances, events, seats, votes) and pragmas,
+    the seats of a real (e1) meeting and, per vote, the statements ``engine.fire`` runs: ``BEGIN IMMEDIATE``;
+    load the instance; the voter's seat; has the voter voted; the version-guarded ``UPDATE`` of the instance;
+    the ``INSERT`` of the event; the ``INSERT`` of the vote; ``COMMIT``. The instance and event rows are the
+    texts Collegium wrote for the warm-up votes (cycled), so row sizes match."""
+
+    def __init__(self, root: Path, congress: Congress, iid: str) -> None:
+        src = congress.raw
+        self.conn = pragmas.connect(root / "statements.db")
+        for (ddl,) in src.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name IN ('collegium_instances', 'collegium_events', "
+                "'collegium_seats', 'collegium_votes') AND sql IS NOT NULL ORDER BY type DESC").fetchall():
+            self.conn.execute(ddl)
+        pragmas.check_same(congress.engine, self.conn)
+        self.instance = src.execute("SELECT * FROM collegium_instances WHERE id = ?", (iid,)).fetchone()
+        self.events = src.execute(
+            "SELECT trigger, actor, source, dest, at, data, verdict, effects, facts_sha, prev_hash, hash, "
+            "idempotency_key FROM collegium_events WHERE instance_id = ? AND trigger = 'vote' ORDER BY seq",
+            (iid,)).fetchall()
+        seats = src.execute("SELECT * FROM collegium_seats WHERE meeting_id = "
+                            "(SELECT meeting_id FROM collegium_seats WHERE meeting_id LIKE ? LIMIT 1)",
+                            (f"{iid}/%",)).fetchall()
+        self.meeting = seats[0][0]
+        _bulk(self.conn, seats, "INSERT INTO collegium_seats VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        self.people = congress.people
+        self.serial = 0
+
+    def run(self, offset: int, cast: int) -> float:
+        self.serial += 1
+        iid, bid = f"statements-{self.serial}", f"statements-{self.serial}/5"
+        row = self.instance
+        version, seq = row[6], row[10]
+        _bulk(self.conn, [(iid, *row[1:])], "INSERT INTO collegium_instances VALUES "
+                                              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        if offset:
+            _bulk(self.conn, [(bid, self.people[i], CHOICES[i % 4]) for i in range(offset)])
+        timed = [(self.people[i], CHOICES[i % 4]) for i in range(offset, min(offset + cast, len(self.people)))]
+        events, state, facts, meeting, execute = self.events, row[5], row[7], self.meeting, self.conn.execute
+
+        def votes() -> int:
+            for n, (person, choice) in enumerate(timed):
+                ev = events[n % len(events)]
+                execute("BEGIN IMMEDIATE")
+                execute(_LOAD, (iid,)).fetchone()
+                execute(_SEAT, (meeting, person)).fetchone()
+                execute(_VOTED, (bid, person)).fetchone()
+                if execute(_UPDATE, (state, version + n + 1, facts, ev[10], seq + n + 1, ev[4], iid,
+                                     version + n)).rowcount != 1:
+                    raise AssertionError("statement replay lost its version guard")
+                execute(_EVENT, (iid, seq + n + 1, *ev))
+                execute(_INSERT_VOTE, (bid, person, choice))
+                execute("COMMIT")
+            return len(timed)
+
+        return _timed(votes)
+
+
+_LOAD = "SELECT * FROM collegium_instances WHERE id = ?"
+_SEAT = "SELECT role, voting, attendance, view FROM collegium_seats WHERE meeting_id = ? AND person = ?"
+_VOTED = "SELECT voter FROM collegium_votes WHERE ballot_id = ? AND voter = ?"
+_UPDATE = ("UPDATE collegium_instances SET state = ?, version = ?, facts = ?, head_hash = ?, event_count = ?, "
+           "updated_at = ? WHERE id = ? AND version = ?")
+_EVENT = ("INSERT INTO collegium_events (instance_id, seq, trigger, actor, source, dest, at, data, verdict, effects, "
+          "facts_sha, prev_hash, hash, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
 # -- (e2)/(e3) tally ------------------------------------------------------------------------------
 def _tally_pair(engine: Engine, raw: sqlite3.Connection, iid: str, bid: str, expect: int, loops: int,
                 reps: int) -> tuple[tuple[list[float], list[float]], tuple[list[float], list[float]]]:
@@ -221,6 +285,9 @@ def figure_e(s: Settings) -> list[Figure]:
             warm = bs.voters - min(bs.cast, 50)
             bench.collegium(offset=warm)
             bench.floor(offset=warm)
+            assert bench.last is not None
+            statements = VoteStatements(root, bench.congress, bench.last[0])  # rows of the warm-up votes
+            statements.run(warm, bs.cast)
             xs, ys = alternate(bs.cast_reps, bench.collegium, bench.floor)
             prefilled = bs.prefills()
             how = (f"a fresh ballot per repetition, all {bs.cast:,} votes cast by fire" if not any(prefilled) else
@@ -231,7 +298,20 @@ def figure_e(s: Settings) -> list[Figure]:
                 statistics.median(ys) * 1e6, "raw sqlite3 1-row INSERT txn", 3.0, "ratio",
                 [x * 1e6 for x in xs], [y * 1e6 for y in ys],
                 f"plenary body of {bs.voters:,}, all present; {how}; median of {bs.cast_reps}; floor: same "
-                f"collegium_votes DDL, BEGIN IMMEDIATE/INSERT/COMMIT per vote (WAL, synchronous=NORMAL)"))
+                f"collegium_votes DDL, BEGIN IMMEDIATE/INSERT/COMMIT per vote "
+                f"(the engine's pragmas: WAL, synchronous=NORMAL, secure_delete=FAST)"))
+
+            # (e1s), informational: the same statements without the engine, against the same floor
+            offsets, floor_offsets = iter(bs.prefills()), iter(bs.prefills())
+            ss, fs = alternate(bs.cast_reps, lambda: statements.run(next(offsets), bs.cast),
+                               lambda: bench.floor(offset=next(floor_offsets)))
+            figures.append(Figure(
+                "e1s", "  the vote's SQL alone, raw sqlite3", "µs/vote", statistics.median(ss) * 1e6,
+                statistics.median(fs) * 1e6, "raw sqlite3 1-row INSERT txn", 3.0, "ratio",
+                [x * 1e6 for x in ss], [y * 1e6 for y in fs],
+                "informational: the statements one vote runs in Collegium (begin, load, seat, voted?, update, "
+                "event, vote, commit) with Collegium's row texts, no engine: the floor of (e1) on this schema"))
+            statements.conn.close()
 
             # (e2): the last (e1) ballot holds one vote per member
             engine, raw = bench.congress.engine, bench.congress.raw

@@ -24,6 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from benchmarks import pragmas
 from benchmarks import scenario as sc
 from benchmarks.bare import BareP1
 from collegium.engine.audit import canonical
@@ -190,10 +191,7 @@ class RawFloor:
     transaction (``BEGIN IMMEDIATE`` … ``COMMIT``), row contents copied from a real Collegium run."""
 
     def __init__(self, path: Path, schema: list[str], start: InstanceRecord, payloads: list[RowPayload]) -> None:
-        self.conn = sqlite3.connect(path, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA busy_timeout=30000")
+        self.conn = pragmas.connect(path)
         for ddl in schema:
             self.conn.execute(ddl)
         self.start = start
@@ -262,6 +260,7 @@ class PersistedFire:
                 "AND sql IS NOT NULL ORDER BY type DESC")]
         conn.close()
         self.raw = RawFloor(root / "floor.db", schema, start, payloads)
+        pragmas.check_same(self.engine, self.raw.conn)
         self.row_bytes = statistics.mean(len(p.facts) + sum(len(str(v)) for v in p.event) for p in payloads)
 
     def collegium(self) -> float:

@@ -49,8 +49,9 @@ def event_hash(*, instance_id: str, seq: int, trigger: str, actor: str, source: 
                at: str, texts: tuple[str, str, str], facts_sha: str, prev_hash: str,
                idempotency_key: str | None, ident: list[Any]) -> str:
     """SHA-256 over the event's fields; ``texts`` are the canonical JSON of its data, verdict and effects."""
-    return digest(canonical([instance_id, seq, trigger, actor, source, dest, at, *texts, facts_sha, idempotency_key,
-                             ident, prev_hash]))
+    # the UTF-8 bytes of canonical(...), hashed without decoding them to text and encoding them again
+    return hashlib.sha256(orjson.dumps([instance_id, seq, trigger, actor, source, dest, at, *texts, facts_sha,
+                                        idempotency_key, ident, prev_hash], option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def event_texts(data: Any, verdict: Any, effects: Any) -> tuple[str, str, str]:

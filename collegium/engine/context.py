@@ -83,6 +83,8 @@ class _Seated(Collection[str]):
         return sum(1 for _ in self)
 
 
+_UNSET: Any = object()  # not derived yet (None is a value)
+
 #: The engine's own actor, which fires due timers; it holds the role ``system`` and nothing else.
 SYSTEM_ACTOR = "@system"
 SYSTEM_ROLE = "system"
@@ -91,8 +93,8 @@ SYSTEM_ROLE = "system"
 class Context:
     """A lazy, read-only view of the facts for one command (implements the rules' ``FactSource``)."""
 
-    __slots__ = ("_ballots", "_body", "_body_loaded", "_cache", "_counts", "_directory", "_seat_counts", "_seats",
-                 "_staged", "_state_of", "actor", "body_id", "facts", "instance_id", "now", "params", "state",
+    __slots__ = ("_ballots", "_body", "_body_loaded", "_cache", "_counts", "_directory", "_meeting", "_seat_counts",
+                 "_seats", "_staged", "_state_of", "actor", "body_id", "facts", "instance_id", "now", "params", "state",
                  "trigger", "types")
 
     def __init__(self, *, instance_id: str, state: str, trigger: str, actor: str, now: dt.datetime,
@@ -118,13 +120,13 @@ class Context:
         self._seat_counts: tuple[int, int, int] | None = None
         self._ballots = ballots
         self._counts: dict[str, int] | None = None
+        self._meeting: Mapping[str, Any] | None = _UNSET
 
     # -- FactSource -------------------------------------------------------------------------------
     def get(self, name: str) -> Any:
-        try:
-            return self._cache[name]
-        except KeyError:
-            pass
+        value = self._cache.get(name, _UNSET)
+        if value is not _UNSET:
+            return value
         derive = _DERIVED.get(name)
         value = derive(self) if derive is not None else self.facts.get(name)
         self._cache[name] = value
@@ -151,10 +153,14 @@ class Context:
     def meeting(self) -> Mapping[str, Any] | None:
         """The meeting whose frozen membership and attendance govern this command, if any: the one being
         opened by it, or the one held in the instance's current state. Outside it, the live body governs."""
-        meeting: Mapping[str, Any] | None = self.facts.get("meeting")
-        if not meeting or meeting.get("body") != self.body_id:
-            return None
-        return meeting if self._staged is not None or meeting.get("state") == self.state else None
+        meeting: Mapping[str, Any] | None = self._meeting
+        if meeting is _UNSET:
+            meeting = self.facts.get("meeting")
+            if not meeting or meeting.get("body") != self.body_id or (
+                    self._staged is None and meeting.get("state") != self.state):
+                meeting = None
+            self._meeting = meeting  # the facts of a command do not change while it is judged
+        return meeting
 
     # -- the meeting's seats: from the meeting being opened, or from the store ----------------------
     def seat(self, person: str) -> Seat | None:

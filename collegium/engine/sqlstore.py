@@ -9,9 +9,10 @@ failing. A new database is migrated to the current schema automatically (Alembic
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import (
     Connection,
@@ -23,7 +24,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from collegium.engine import schema as s
@@ -45,7 +46,7 @@ def database_url(target: str) -> str:
 def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None  # let SQLAlchemy's begin event below issue BEGIN
+        dbapi_conn.isolation_level = None  # transactions begin explicitly: in a store unit, or by the listener below
         cur = dbapi_conn.cursor()
         if engine.url.database not in (None, "", ":memory:"):
             cur.execute("PRAGMA journal_mode=WAL")
@@ -57,8 +58,11 @@ def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         # a writing unit takes the write lock up front, so writers queue (busy_timeout) rather than
-        # deadlock on a lock upgrade; readers take none (WAL lets them run beside a writer)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+        # deadlock on a lock upgrade; readers take none (WAL lets them run beside a writer).
+        # A store unit has begun already (see SqlStore._sqlite_unit): then the statement joins its transaction.
+        dbapi_conn = conn.connection.dbapi_connection
+        if dbapi_conn is not None and not dbapi_conn.in_transaction:
+            dbapi_conn.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
 
 _WRITE = "collegium_write"
@@ -106,6 +110,7 @@ class SqlStore:
         self._owns_engine = not isinstance(target, Engine)
         self._parsed_bodies: dict[str, tuple[Any, Body]] = {}
         self._statements = Statements(self.engine.dialect)
+        self._sqlite = self.engine.dialect.name == "sqlite"
         self._dbapi: Any = self.engine.dialect.dbapi
         self._dbapi_errors: tuple[type[BaseException], ...] = (
             (self._dbapi.IntegrityError, self._dbapi.DataError, self._dbapi.OperationalError) if self._dbapi else ())
@@ -114,42 +119,63 @@ class SqlStore:
                 migrate(self.engine)
             except OperationalError as exc:
                 raise InvalidInput(f"cannot open database {self.engine.url!r}: {exc.orig}") from None
+
     # -- instances ----------------------------------------------------------------------------
-    @contextmanager
-    def unit(self, write: bool = True) -> Iterator[SqlUnit]:
+    def unit(self, write: bool = True) -> AbstractContextManager[SqlUnit]:
         """One transaction on one connection; rolled back if the block raises, committed otherwise."""
+        return _SqliteUnit(self, write) if self._sqlite else self._server_unit(write)
+
+    @contextmanager
+    def _server_unit(self, write: bool) -> Iterator[SqlUnit]:
         try:
             with self.engine.connect() as conn:
                 if write:
                     conn.execution_options(**{_WRITE: True})
                 with conn.begin():
-                    unit = SqlUnit(conn, write, self._parsed_bodies, self._statements)
+                    unit = SqlUnit(conn.connection.dbapi_connection, lambda: conn, write, self._parsed_bodies,
+                                   self._statements, lock_rows=True, conn=conn)
                     try:
                         yield unit
                     finally:
                         unit.close()
-                if unit.closed_secret and conn.dialect.name == "sqlite":
-                    # committed: drop the write-ahead log, whose frames would show each vote's change of totals
-                    # (best effort: a reader still holding an old snapshot keeps it until it finishes)
-                    dbapi = conn.connection.dbapi_connection
-                    if dbapi is not None:
-                        dbapi.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except IntegrityError:
-            raise StaleVersion("unique key clash") from None
-        except DataError as exc:
-            raise InvalidInput(f"a value does not fit the database: {str(exc.orig).splitlines()[0]}") from None
-        except OperationalError as exc:
-            if _is_lock_conflict(exc):
-                raise StaleVersion("lock conflict") from None
-            raise
-        except self._dbapi_errors as exc:  # the hot statements run on the DBAPI cursor: its errors are unwrapped
+        except Exception as exc:
+            self._reraise(exc)
+
+    def _reraise(self, exc: Exception) -> NoReturn:
+        """Raise a database error as the store reports it (a retry, or bad input), any other error as it is."""
+        translated = self._translate(exc)
+        if translated is None:
+            raise exc
+        raise translated from None
+
+    def _reraise_wrapped(self, exc: Exception) -> NoReturn:
+        """As :meth:`_reraise`, for the connect, begin and commit a SQLite unit runs on the DBAPI connection: a
+        DBAPI error there comes wrapped as SQLAlchemy, which used to run them, wraps it."""
+        if self._dbapi is not None and isinstance(exc, self._dbapi.Error):
+            wrapped = DBAPIError.instance(None, None, exc, self._dbapi.Error, dialect=self.engine.dialect)
+            if isinstance(wrapped, Exception):
+                translated = self._translate(wrapped)
+                if translated is None:
+                    raise wrapped from exc
+                raise translated from None
+        self._reraise(exc)
+
+    def _translate(self, exc: BaseException) -> Exception | None:
+        """The store's error for a database error (a retry, or bad input); None to let it through as it is."""
+        if isinstance(exc, IntegrityError):
+            return StaleVersion("unique key clash")
+        if isinstance(exc, DataError):
+            return InvalidInput(f"a value does not fit the database: {str(exc.orig).splitlines()[0]}")
+        if isinstance(exc, OperationalError):
+            return StaleVersion("lock conflict") if _is_lock_conflict(exc) else None
+        if isinstance(exc, self._dbapi_errors):  # the hot statements run on the DBAPI cursor: errors come unwrapped
             if isinstance(exc, self._dbapi.IntegrityError):
-                raise StaleVersion("unique key clash") from None
+                return StaleVersion("unique key clash")
             if isinstance(exc, self._dbapi.DataError):
-                raise InvalidInput(f"a value does not fit the database: {str(exc).splitlines()[0]}") from None
+                return InvalidInput(f"a value does not fit the database: {str(exc).splitlines()[0]}")
             if isinstance(exc, self._dbapi.OperationalError) and _is_lock_text(str(exc)):
-                raise StaleVersion("lock conflict") from None
-            raise
+                return StaleVersion("lock conflict")
+        return None
 
     def load(self, instance_id: str) -> InstanceRecord:
         with self.unit(write=False) as u:
@@ -235,6 +261,71 @@ class SqlStore:
     def close(self) -> None:
         if self._owns_engine:
             self.engine.dispose()
+
+
+class _SqliteUnit:
+    """A SQLite unit runs on the pooled DBAPI connection and begins and ends its transaction there: SQLAlchemy's
+    connection, begin and commit cost several times SQLite's own work for a short command. A Core statement
+    makes a SQLAlchemy connection on the same DBAPI connection, which joins the open transaction (the begin
+    listener sees it open); SQLAlchemy's commit or rollback then ends it."""
+
+    __slots__ = ("_dbapi_conn", "_pooled", "_store", "_unit", "_write")
+
+    def __init__(self, store: SqlStore, write: bool) -> None:
+        self._store = store
+        self._write = write
+        self._dbapi_conn: Any = None
+
+    def __enter__(self) -> SqlUnit:
+        store = self._store
+        try:
+            self._pooled = pooled = store.engine.raw_connection()
+            dbapi_conn: Any = pooled.dbapi_connection
+            self._dbapi_conn = dbapi_conn
+            self._unit = SqlUnit(dbapi_conn, partial(Connection, store.engine, pooled), self._write,
+                                 store._parsed_bodies, store._statements, lock_rows=False)
+            try:
+                # a writing unit takes the write lock up front, so writers queue (busy_timeout) rather than
+                # deadlock on a lock upgrade; readers take none (WAL lets them run beside a writer)
+                dbapi_conn.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
+            except BaseException:
+                pooled.close()
+                raise
+        except Exception as exc:
+            store._reraise_wrapped(exc)
+        return self._unit
+
+    def __exit__(self, _type: type[BaseException] | None, exc: BaseException | None, _tb: object) -> None:
+        unit, dbapi_conn = self._unit, self._dbapi_conn
+        try:
+            try:
+                unit.close()
+                joined = unit.joined
+                if exc is not None:
+                    if joined is not None and joined.in_transaction():
+                        joined.rollback()
+                    if dbapi_conn.in_transaction:
+                        dbapi_conn.rollback()
+                else:
+                    if joined is not None and joined.in_transaction():
+                        joined.commit()  # SQLAlchemy joined the transaction for a Core statement: it ends it
+                    else:
+                        dbapi_conn.commit()
+                    if unit.closed_secret:
+                        # committed: drop the write-ahead log, whose frames would show each vote's change of
+                        # totals (best effort: a reader still holding an old snapshot keeps it until it finishes)
+                        dbapi_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                joined = unit.joined
+                if joined is not None:
+                    joined.close()  # it holds the pooled connection and gives it back
+                else:
+                    self._pooled.close()
+        except Exception as failed:
+            self._store._reraise_wrapped(failed)
+        translated = None if exc is None else self._store._translate(exc)
+        if translated is not None:  # a database error raised in the block, as the store reports it
+            raise translated from None
 
 
 def _is_lock_conflict(exc: OperationalError) -> bool:

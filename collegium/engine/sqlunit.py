@@ -7,6 +7,8 @@ transaction; everything else goes through SQLAlchemy Core.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -29,10 +31,8 @@ def instance_row(row: Any) -> InstanceRecord:
     """An instance from a row in the table's column order (a SQLAlchemy Row or a DBAPI tuple)."""
     (id_, procedure, procedure_version, pack, pack_version, state, version, facts, parent_id, head_hash,
      event_count, created_at, updated_at) = row
-    return InstanceRecord(id=id_, procedure=procedure, procedure_version=procedure_version, pack=pack,
-                          pack_version=pack_version, state=state, version=version, facts=_loads(facts),
-                          created_at=created_at, updated_at=updated_at, parent_id=parent_id, head_hash=head_hash,
-                          event_count=event_count)
+    return InstanceRecord(id_, procedure, procedure_version, pack, pack_version, state, version, orjson.loads(facts),
+                          created_at, updated_at, parent_id, head_hash, event_count)
 
 
 def event_row(row: Any) -> EventRecord:
@@ -88,15 +88,19 @@ class _Raw:
     what the driver does for each, so these run as compiled text. Everything else goes through Core.
     """
 
-    __slots__ = ("order", "sql")
+    __slots__ = ("_pick", "order", "sql")
 
     def __init__(self, statement: Any, dialect: Any) -> None:
         compiled = statement.compile(dialect=dialect)
         self.sql = str(compiled)
         self.order: tuple[str, ...] | None = tuple(compiled.positiontup) if compiled.positional else None
+        pick = itemgetter(*self.order) if self.order else None
+        # itemgetter of one name returns the value itself, not a 1-tuple
+        self._pick: Callable[[dict[str, Any]], Any] | None = (
+            pick if pick is None or len(self.order or ()) > 1 else (lambda params: (pick(params),)))
 
     def args(self, params: dict[str, Any]) -> Any:
-        return params if self.order is None else tuple(params[name] for name in self.order)
+        return params if self._pick is None else self._pick(params)
 
 
 class Statements:
@@ -116,23 +120,39 @@ class Statements:
 
 
 class SqlUnit:
-    """Reads and the write of one command on one connection, in one transaction."""
+    """Reads and the write of one command on one connection, in one transaction.
 
-    def __init__(self, conn: Connection, write: bool, parsed: dict[str, tuple[Any, Body]],
-                 statements: Statements) -> None:
-        self.conn = conn
+    The hot statements run on ``dbapi_conn``; a SQLAlchemy :class:`Connection` on the same connection and
+    transaction is made by ``connect`` when a Core statement first needs one (a vote needs none), or given."""
+
+    def __init__(self, dbapi_conn: Any, connect: Callable[[], Connection], write: bool,
+                 parsed: dict[str, tuple[Any, Body]], statements: Statements, *, lock_rows: bool,
+                 conn: Connection | None = None) -> None:
+        self._dbapi = dbapi_conn
+        self._connect = connect
+        self._conn = conn
         self.sql = statements
-        self._load = statements.load_locked if write and conn.dialect.name != "sqlite" else statements.load
+        self._load = statements.load_locked if write and lock_rows else statements.load
         self._bodies: dict[str, Body | None] = {}
         self._parsed = parsed
         self._cursor: Any = None
         self.closed_secret = False
 
+    @property
+    def conn(self) -> Connection:
+        """The SQLAlchemy connection of this unit, made on first use."""
+        if self._conn is None:
+            self._conn = self._connect()
+        return self._conn
+
+    @property
+    def joined(self) -> Connection | None:
+        """The SQLAlchemy connection if one was made (it then owns the pooled connection)."""
+        return self._conn
+
     def _run(self, raw: _Raw, params: dict[str, Any]) -> Any:
         if self._cursor is None:
-            connection = self.conn.connection.dbapi_connection
-            assert connection is not None
-            self._cursor = connection.cursor()
+            self._cursor = self._dbapi.cursor()
         self._cursor.execute(raw.sql, raw.args(params))
         return self._cursor
 
@@ -161,10 +181,10 @@ class SqlUnit:
         return self._bodies[body_id]
 
     def _cast(self, vote: VoteRecord) -> None:
-        conn = self.conn
         if not vote.secret:
             self._run(self.sql.insert_vote, {"ballot_id": vote.ballot_id, "voter": vote.voter, "choice": vote.choice})
             return
+        conn = self.conn
         # who took part, and a running total per choice: nothing in either row says who chose what
         conn.execute(insert(s.ballot_voters), {"ballot_id": vote.ballot_id, "voter": vote.voter})
         c = s.ballot_counts
@@ -230,7 +250,6 @@ class SqlUnit:
         return None if value is None else int(value)
 
     def commit(self, write: Write) -> None:
-        conn = self.conn
         if write.update is not None:
             rec = write.update
             result = self._run(self.sql.update, {
@@ -240,15 +259,15 @@ class SqlUnit:
             if result.rowcount != 1:
                 raise StaleVersion(rec.id)
         for created in write.create:
-            conn.execute(_INSERT_INSTANCE, instance_values(created))
+            self.conn.execute(_INSERT_INSTANCE, instance_values(created))
         for e in write.events:
             self._run(self.sql.insert_event, event_values(e))
         if write.seats:
-            conn.execute(insert(s.seats), [{"meeting_id": m, "person": p, "seat_no": i, "role": r, "voting": v,
+            self.conn.execute(insert(s.seats), [{"meeting_id": m, "person": p, "seat_no": i, "role": r, "voting": v,
                                             "attendance": a} for i, (m, p, r, v, a) in enumerate(write.seats)])
         t = s.seats
         for meeting_id, person, view, at in write.views:
-            conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
+            self.conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
                          .values(view=view, view_at=at))
         for meeting_id, person, attendance in write.attendance:
             conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
@@ -256,21 +275,21 @@ class SqlUnit:
         c = s.ballot_counts
         for key, options in write.secret_opened:
             if options:
-                conn.execute(insert(c), [{"ballot_id": key, "choice": o, "count": 0} for o in options])
+                self.conn.execute(insert(c), [{"ballot_id": key, "choice": o, "count": 0} for o in options])
         for vote in write.votes:
             self._cast(vote)
         for key in write.secret_closed:
             # written again at the close: on PostgreSQL no total keeps the transaction id of the last vote
-            conn.execute(update(c).where(c.c.ballot_id == key).values(count=c.c.count))
+            self.conn.execute(update(c).where(c.c.ballot_id == key).values(count=c.c.count))
             self.closed_secret = True
         d = s.definitions
         for kind, key, sha256, text_ in write.definitions:
-            if conn.execute(select(d.c.sha256).where(d.c.kind == kind, d.c.key == key)).first() is None:
-                conn.execute(insert(d), [{"kind": kind, "key": key, "sha256": sha256, "text": text_}])
+            if self.conn.execute(select(d.c.sha256).where(d.c.kind == kind, d.c.key == key)).first() is None:
+                self.conn.execute(insert(d), [{"kind": kind, "key": key, "sha256": sha256, "text": text_}])
         for instance_id, timers in write.timers.items():
-            conn.execute(delete(s.timers).where(s.timers.c.instance_id == instance_id))
+            self.conn.execute(delete(s.timers).where(s.timers.c.instance_id == instance_id))
             if timers:
-                conn.execute(insert(s.timers), [{"instance_id": t.instance_id, "trigger": t.trigger,
+                self.conn.execute(insert(s.timers), [{"instance_id": t.instance_id, "trigger": t.trigger,
                                                  "state": t.state, "due_at": t.due_at,
                                                  "entered_seq": t.entered_seq} for t in timers])
 

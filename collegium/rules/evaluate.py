@@ -61,7 +61,8 @@ _EMPTY: tuple[Any, ...] = (None, "", (), [], {})
 class CompiledRule:
     """A rule ready to evaluate: applicability test plus one check function."""
 
-    __slots__ = ("_check", "_explain", "_unless", "_when", "citation", "id", "reads", "severity", "spec", "title")
+    __slots__ = ("_check", "_explain", "_not_applicable", "_unless", "_when", "citation", "id", "reads", "severity",
+                 "spec", "title")
 
     def __init__(self, spec: RuleSpec, check: CheckFn, explain: tuple[tuple[str, bool], ...] = (),
                  reads: frozenset[str] = frozenset()) -> None:
@@ -75,12 +76,15 @@ class CompiledRule:
         self._check = check
         self._explain = explain  # facts named by the rule's own failure text
         self.reads = reads  # every fact the rule looks at
+        # the same on every command it does not apply to; results are read-only, so one serves them all
+        self._not_applicable = RuleResult(self.id, True, self.severity, self.title, self.citation, "not_applicable",
+                                          applicable=False)
 
     def applies(self, ctx: FactSource) -> bool:
         for name, values in self._when:
             if ctx.get(name) not in values:
                 return False
-        return all(ctx.get(name) not in values for name, values in self._unless)
+        return not self._unless or all(ctx.get(name) not in values for name, values in self._unless)
 
     def pending(self, missing: frozenset[str]) -> RuleResult:
         """The result of a rule that cannot be judged yet: it reads facts the command's data would supply."""
@@ -89,9 +93,8 @@ class CompiledRule:
                           applicable=False)
 
     def evaluate(self, ctx: FactSource, allowed_roles: tuple[str, ...] = ()) -> RuleResult:
-        if not self.applies(ctx):
-            return RuleResult(self.id, True, self.severity, self.title, self.citation, "not_applicable",
-                              applicable=False)
+        if (self._when or self._unless) and not self.applies(ctx):
+            return self._not_applicable
         passed, detail, params, facts = self._check(ctx, allowed_roles)
         if not passed and self.spec.explain is not None:
             detail = "custom"
@@ -228,14 +231,18 @@ class RuleCompiler:
     def _role(self, check: RoleCheck) -> CheckFn:
         fixed = check.roles
         role_text = self._role_text
+        texts: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, str, str, str]] = {}
 
         def run(ctx: FactSource, allowed_roles: tuple[str, ...]) -> Outcome:
             allowed = fixed or allowed_roles
             roles: tuple[str, ...] = tuple(ctx.get("actor_roles") or ())
             actor = ctx.get("actor")
-            params = {"actor": actor, "roles": role_text(roles, "en"), "roles_zh": role_text(roles, "zh-CN"),
-                      "allowed": role_text(allowed, "en"), "allowed_zh": role_text(allowed, "zh-CN"),
-                      "body": ctx.body_id or "-"}
+            shown = texts.get((roles, allowed))
+            if shown is None:
+                shown = texts[(roles, allowed)] = (role_text(roles, "en"), role_text(roles, "zh-CN"),
+                                                   role_text(allowed, "en"), role_text(allowed, "zh-CN"))
+            params = {"actor": actor, "roles": shown[0], "roles_zh": shown[1], "allowed": shown[2],
+                      "allowed_zh": shown[3], "body": ctx.body_id or "-"}
             facts = {"actor": actor, "actor_roles": list(roles), "allowed": list(allowed)}
             if any(r in allowed for r in roles):
                 return True, "role.ok", params, facts
