@@ -264,14 +264,14 @@ class SqlUnit:
             self._run(self.sql.insert_event, event_values(e))
         if write.seats:
             self.conn.execute(insert(s.seats), [{"meeting_id": m, "person": p, "seat_no": i, "role": r, "voting": v,
-                                            "attendance": a} for i, (m, p, r, v, a) in enumerate(write.seats)])
+                                                 "attendance": a} for i, (m, p, r, v, a) in enumerate(write.seats)])
         t = s.seats
         for meeting_id, person, view, at in write.views:
             self.conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
-                         .values(view=view, view_at=at))
+                              .values(view=view, view_at=at))
         for meeting_id, person, attendance in write.attendance:
-            conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
-                         .values(attendance=attendance))
+            self.conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
+                              .values(attendance=attendance))
         c = s.ballot_counts
         for key, options in write.secret_opened:
             if options:
