@@ -56,10 +56,17 @@ class CompiledMachine:
                                 transitions=transitions, auto_transitions=False, send_event=True,
                                 ignore_invalid_triggers=False)
         self.procedure = spec.key
+        # a move depends only on (state, trigger, branch rules that passed) and the Machine has no side
+        # effects, so each is worked out by transitions once and then read from here (a vote is a self-loop)
+        self._moves: dict[tuple[str, str, frozenset[str]], str] = {}
         CompiledMachine.built += 1
 
     def move(self, state: str, trigger: str, passed: frozenset[str]) -> str:
         """Return the state that ``trigger`` leads to from ``state`` given the rules that passed."""
+        key = (state, trigger, passed)
+        hit = self._moves.get(key)
+        if hit is not None:
+            return hit
         cursor = _Cursor(state)
         try:
             moved = self._machine.events[trigger].trigger(cursor, passed=passed)
@@ -67,4 +74,5 @@ class CompiledMachine:
             moved = False
         if not moved:
             raise LookupError(f"{trigger!r} does not leave {state!r}")
+        self._moves[key] = cursor.state
         return cursor.state
