@@ -102,7 +102,7 @@ def test_demo_adopts_a_decision_and_audits_ok(tmp_path: Path) -> None:
     # a second run on the same database uses fresh instance ids
     again = run("--db", tmp_path / "demo.db", "demo")
     assert again.exit_code == 0, again.stderr
-    assert "audit OK: 6 instances" in again.output  # each run: a decision, its task and its correction
+    assert "audit OK: 8 instances" in again.output  # each run: a decision, its task, its correction and case
 
 
 def test_demo_json_and_chinese(tmp_path: Path) -> None:

@@ -166,10 +166,14 @@ def test_failed_evaluation_opens_linked_correction(engine: Engine, clock: Manual
     with pytest.raises(RuleViolation, match="R-CLOSE-SUCCEEDED"):
         engine.fire(iid, "close", "sec")
     out = engine.fire(iid, "correct", "sec")
-    assert out.instance.state == "corrected" and len(out.started) == 1
+    assert out.instance.state == "corrected" and len(out.started) == 2
     child = engine.get(out.started[0])
     assert child.state == "proposed" and child.parent_id == iid and child.facts["corrects"] == iid
     assert child.facts["title"] == "County budget 2026"
+    case = engine.get(out.started[1])  # and the failed decision's accountability case (P4)
+    assert (case.procedure, case.state, case.parent_id) == ("accountability", "inquiry", iid)
+    assert {k: case.facts.get(k) for k in ("finding_kind", "decision", "lead_member", "dissent")} == {
+        "finding_kind": "failed_decision", "decision": iid, "lead_member": "m1", "dissent": []}
     assert engine.verify_audit().ok
 
 

@@ -32,7 +32,8 @@ def _shape(proc: CompiledProcedure) -> dict[str, object]:
 def test_major_decision_with_the_fragment_compiles_as_the_former_inline_procedure() -> None:
     inline = Registry()
     inline.load_pack(BUILTIN_PACK)
-    inline.load_procedure(HERE.parent / "collegium" / "workflows" / "assignment.yaml")  # the tasks it spawns
+    for spawned in ("accountability", "assignment"):  # the children it starts
+        inline.load_procedure(HERE.parent / "collegium" / "workflows" / f"{spawned}.yaml")
     inline.load_procedure(HERE / "data" / "major_decision_inline.yaml")
     builtin = Registry.builtin()
     new, old = builtin.compiled("major_decision"), inline.compiled("major_decision")

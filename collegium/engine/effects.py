@@ -311,6 +311,22 @@ def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: s
     return seats
 
 
+def child_facts(spawn: SpawnEffect, parent_id: str, facts: Mapping[str, Any],
+                data: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts a spawned child starts with: copied facts and paths, payload keys handed over, constants, the link."""
+    out = {k: facts[k] for k in spawn.copy_facts if k in facts}
+    for name, path in spawn.copy_from.items():
+        value: Any = facts
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        if value is not None:
+            out[name] = value
+    out.update((k, data[k]) for k in spawn.data if k in data)
+    out.update(spawn.set_facts)
+    out[spawn.link] = parent_id
+    return out
+
+
 def seat_writes(plan: Plan, data: Mapping[str, Any], facts: Mapping[str, Any], staged: Mapping[str, Seat] | None,
                 ) -> tuple[tuple[tuple[str, str, str, bool, str], ...], tuple[tuple[str, str, str], ...]]:
     """What a step writes to the seats table: the rows of a meeting it opens, or the one attendance it changed."""

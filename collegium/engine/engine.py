@@ -316,7 +316,7 @@ class Engine:
     def _commit(self, rec: InstanceRecord, prep: _Prepared, dest: str, actor: str, key: str | None,
                 unit: Unit) -> Outcome:
         now = prep.ctx.now
-        record, spawns, votes, views = fx.apply(prep.plan.effects, prep.facts, prep.data, actor=actor, now=now,
+        record, spawns, votes, views = fx.apply(prep.plan.effects_to(dest), prep.facts, prep.data, actor=actor, now=now,
                                          result=lambda: ballots.result(prep.ctx, prep.proc, prep.verdict,
                                                                        bool(prep.branch_passed), unit))
         data = prep.data
@@ -329,9 +329,7 @@ class Engine:
         definitions: tuple[tuple[str, str, str, str], ...] = ()
         for spawn in spawns:
             child_proc = self.registry.compiled(spawn.procedure)
-            child_facts = {k: prep.facts[k] for k in spawn.copy_facts if k in prep.facts}
-            child_facts.update((k, prep.data[k]) for k in spawn.data if k in prep.data)
-            child_facts[spawn.link] = rec.id
+            child_facts = fx.child_facts(spawn, rec.id, prep.facts, prep.data)
             child_id = self.ids.new_id(child_proc.spec.id)
             child_ctx = self._context(child_proc, child_id, "", child_proc.start_plan.trigger, actor, child_facts,
                                       now, unit)

@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,12 @@ class Plan:
     data: frozenset[str]
     inputs: dict[str, FactType]
     effects: tuple[Effect, ...]
+    #: a branch's own effects where they differ from ``effects`` (a branch may start children of its own)
+    branch_effects: Mapping[str, tuple[Effect, ...]] = field(default_factory=dict)
+
+    def effects_to(self, dest: str) -> tuple[Effect, ...]:
+        """The effects applied when the step goes to ``dest``."""
+        return self.branch_effects.get(dest, self.effects)
 
     @property
     def accepted(self) -> frozenset[str]:
@@ -136,16 +142,17 @@ class CompiledProcedure:
         for (state, trigger), group in groups.items():
             first = group[0]
             inputs: dict[str, FactType] = {}
-            for effect in first.effects:
+            for effect in (e for t in group for e in t.effects):
                 inputs.update(EFFECT_INPUTS[effect.kind])
                 inputs.update(handed.get(id(effect), {}))
+            own_effects = {t.dest: t.effects for t in group if t.effects != first.effects}
             branch_ids = {t.when for t in group if t.when}
             own = tuple(r for r in first.rules if r not in branch_ids)
             self.plans[(state, trigger)] = Plan(
                 trigger, first.roles,
                 tuple(r for r in rules_for(trigger, own) if r.id not in branch_ids),
                 tuple((compiled[t.when] if t.when else None, t.dest) for t in group),
-                frozenset(first.data), inputs, first.effects)
+                frozenset(first.data), inputs, first.effects, own_effects)
         for plan in (self.start_plan, *self.plans.values()):
             if not any(rule.spec.check.kind == "role" for rule in plan.rules):
                 raise DefinitionError(
@@ -190,9 +197,13 @@ def _handed_to_children(spec: ProcedureSpec, child_facts: Mapping[str, Mapping[s
     out: dict[int, dict[str, FactType]] = {}
     for tr in spec.transitions:
         for effect in tr.effects:
-            if effect.kind != "spawn" or not effect.data:
+            if effect.kind != "spawn" or not child_facts:
                 continue
             declared = child_facts.get(effect.procedure, {})
+            for key in (*effect.set_facts, *effect.copy_from, effect.link):
+                if key not in declared:
+                    raise DefinitionError(f"sets {key!r} on {effect.procedure}, which declares no such fact",
+                                          source=source, where=f"transition {tr.trigger}")
             for key in effect.data:
                 if key not in declared:
                     raise DefinitionError(f"hands {key!r} to {effect.procedure}, which declares no such fact",

@@ -76,6 +76,8 @@ class _Probe:
         self.seen[name] = value
         if kind == "integer" and value is None:
             return 0
+        if kind == "list" and value is None:
+            return ()  # a list not given is empty: `measures.length` reads 0
         if kind == "number" and value is not None:
             return decimal.Decimal(str(value))  # exact: kept as decimal text
         return value

@@ -79,7 +79,7 @@ def _check_branches(trigger: str, state: str, group: list[TransitionSpec]) -> No
     """The branches of ``trigger`` from ``state``: ``when`` on all but the last, which is the fallback.
 
     The fallback guarantees that a command always has a destination; the branches differ only in
-    ``when`` and ``dest`` (they share roles, rules, data and effects).
+    ``when``, ``dest`` and the children they start (they share roles, rules, data and other effects).
     """
     where = f"state {state!r}"
     if group[-1].when is not None:
@@ -87,10 +87,15 @@ def _check_branches(trigger: str, state: str, group: list[TransitionSpec]) -> No
     if any(t.when is None for t in group[:-1]):
         raise _Defect(f"duplicate trigger {trigger!r}: branches need 'when' on all but the last", where)
     first = group[0]
-    shared = (first.roles, first.rules, first.data, first.effects)
+
+    def common(t: TransitionSpec) -> tuple[object, ...]:  # a branch may add spawns of its own, nothing else
+        return (t.roles, t.rules, t.data, tuple(e for e in t.effects if e.kind != "spawn"))
+
+    shared = common(first)
     for other in group[1:]:
-        if (other.roles, other.rules, other.data, other.effects) != shared:
-            raise _Defect(f"branches of {trigger!r} must share roles, rules, data and effects", where)
+        if common(other) != shared:
+            raise _Defect(f"branches of {trigger!r} must share roles, rules, data and effects (a branch may add "
+                          "spawn effects of its own)", where)
 
 
 def _check_timers(spec: ProcedureSpec, groups: Groups) -> None:

@@ -136,6 +136,11 @@ class SpawnEffect(_Spec):
     copy_facts: tuple[Identifier, ...] = Field(default=(), alias="copy")
     #: keys of the command's payload handed to the child as its facts (typed by the child procedure)
     data: tuple[Identifier, ...] = ()
+    #: facts the child starts with whatever the parent holds, e.g. ``{finding_kind: overdue_task}``
+    set_facts: dict[Identifier, str] = Field(default_factory=dict, alias="set")
+    #: child facts read from a dotted path in the parent's facts, e.g. ``{dissent: ballot.result.dissent}``
+    copy_from: dict[Identifier, Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")]] = Field(
+        default_factory=dict)
 
 
 TARGET_KINDS: tuple[str, ...] = ("business", "public")
