@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from collegium import Body, Engine, ManualClock, Member, SequentialIds
+from collegium.engine import schema
 
 CST = dt.timezone(dt.timedelta(hours=8))
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CST)
@@ -25,9 +26,8 @@ SERVER_URLS = {
     "postgresql": os.environ.get("COLLEGIUM_TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
     "mariadb": os.environ.get("COLLEGIUM_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"),
 }
-TABLES = ("collegium_events", "collegium_instances", "collegium_timers", "collegium_members", "collegium_bodies",
-          "collegium_definitions", "collegium_seats", "collegium_votes", "collegium_ballot_voters", "collegium_ballot_counts",
-          "collegium_alembic_version")
+#: every table Collegium creates (from its schema, so a new table is never left behind between tests)
+TABLES = (*(t.name for t in reversed(schema.metadata.sorted_tables)), schema.VERSION_TABLE)
 
 
 def _reset_tables(url: str) -> None:

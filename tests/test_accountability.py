@@ -14,7 +14,7 @@ from tests.conftest import START, standing_committee, to_meeting
 CST = dt.timezone(dt.timedelta(hours=8))
 
 
-def decision_with_tasks(engine: Engine, clock: ManualClock, deadlines: list[str]) -> list[str]:
+def decision_with_tasks(engine: Engine, clock: ManualClock, deadlines: list[str], *, start: bool = True) -> list[str]:
     """A decision adopted 7 to 4 (m5..m8 oppose, recorded as dissent) with one started task per deadline."""
     iid = to_meeting(engine, clock)
     for person in ["sec", "dep", "m1", "m2", "m3", "m4", "m9", "m5", "m6", "m7", "m8"]:
@@ -30,7 +30,8 @@ def decision_with_tasks(engine: Engine, clock: ManualClock, deadlines: list[str]
                                                "target_kind": "business"})
         engine.fire(tid, "start_work", "m2")
         tasks.append(tid)
-    engine.fire(iid, "start_execution", "sec")
+    if start:
+        engine.fire(iid, "start_execution", "sec")
     return tasks
 
 
@@ -115,3 +116,33 @@ def test_an_inquiry_may_find_no_responsibility(engine: Engine, clock: ManualCloc
     clock.set(dt.datetime(2026, 7, 1, 9, tzinfo=CST))
     [cid] = engine.run_due()[0].outcome.started  # type: ignore[union-attr]
     assert engine.fire(cid, "dismiss", "sec", {"finding": "flood: force majeure"}).instance.state == "dismissed"
+
+
+def test_queries_select_overdue_tasks_targets_and_open_cases_through_the_index(engine: Engine,
+                                                                               clock: ManualClock) -> None:
+    from collegium.engine import queries
+
+    tasks = decision_with_tasks(engine, clock, ["2026-06-30T18:00+08:00", "2026-09-30T18:00+08:00"], start=False)
+    decision = engine.get(tasks[0]).facts["decision"]
+    engine.fire(tasks[1], "report", "m2", {"metric": "roads", "value": 10})
+    other = engine.fire(decision, "assign", "sec", {"title": "schools", "lead_member": "m3",
+                                                   "departments": ["education bureau", "transport bureau"],
+                                                   "deadline": "2026-08-31T18:00+08:00"}).started[0]
+    assert [i.id for i in engine.find("assignment", lead_member="m2")] == tasks
+    assert [i.id for i in engine.find("assignment", departments="education bureau")] == [other]
+    assert engine.find("assignment", ("completed",)) == []
+    clock.set(dt.datetime(2026, 9, 1, 9, tzinfo=CST))  # past two deadlines; the sweep has not run yet
+    by_member = queries.overdue_tasks(engine)
+    assert {m: [i.id for i in found] for m, found in by_member.items()} == {"m2": [tasks[0]], "m3": [other]}
+    by_department = queries.overdue_tasks(engine, by="departments")
+    assert {d: [i.id for i in found] for d, found in by_department.items()} == {
+        "education bureau": [other], "transport bureau": [tasks[0], other]}
+    engine.run_due()
+    assert {m: [i.id for i in found] for m, found in queries.overdue_tasks(engine).items()} == {
+        "m2": [tasks[0]], "m3": [other]}  # the same after the sweep, now by state
+    targets = queries.member_targets(engine, "m2")
+    assert [(t.task, t.metric, t.measured, t.percent) for t in targets["business"]] == [
+        (tasks[0], "roads", None, 0), (tasks[1], "roads", "10", 25)]
+    assert targets["public"] == []
+    assert [c.facts["task"] for c in queries.open_cases(engine)] == [tasks[0], other]
+    assert [c.facts["task"] for c in queries.open_cases(engine, "m3")] == [other]

@@ -138,6 +138,12 @@ def test_a_progress_report_keeps_the_deadline_review_on_every_backend(sql_engine
                                                "target_kind": "business"})
     sql_engine.fire(tid, "start_work", "m2")
     sql_engine.fire(tid, "report", "m2", {"metric": "roads", "value": "12.5"})  # stays in progress
+    # the facts index answers on every backend (times compare as their canonical text)
+    assert [i.id for i in sql_engine.find("assignment", ("in_progress",), lead_member="m2",
+                                          departments="transport bureau")] == [tid]
+    assert sql_engine.find("assignment", lead_member="m3") == []
+    assert [i.id for i in sql_engine.find("assignment", before=("deadline", "2026-06-30T10:00:00.000001Z"))] == [tid]
+    assert sql_engine.find("assignment", before=("deadline", "2026-06-30T10:00:00.000000Z")) == []
     clock.advance(dt.timedelta(days=200))
     assert [(r.timer.trigger, r.outcome.instance.state) for r in sql_engine.run_due() if r.outcome] == [
         ("review", "overdue")]

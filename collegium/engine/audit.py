@@ -143,3 +143,20 @@ def verify(instances: Iterable[InstanceRecord], events: Iterable[EventRecord]) -
             if problem is not None:
                 break
     return AuditReport(len(heads), count, problem)
+
+
+def chain(rec: InstanceRecord, source: str | None, trigger: str, actor: str, at: str, data: dict[str, Any],
+          verdict: list[list[Any]], effects: dict[str, Any], key: str | None) -> EventRecord:
+    """Build the next event of ``rec``'s chain and advance ``rec``'s head to it."""
+    seq = rec.event_count + 1
+    prev = rec.head_hash or GENESIS
+    rec.facts_json = canonical(rec.facts)
+    facts_sha = digest(rec.facts_json)
+    texts = event_texts(data, verdict, effects)
+    h = event_hash(instance_id=rec.id, seq=seq, trigger=trigger, actor=actor, source=source, dest=rec.state,
+                   at=at, texts=texts, facts_sha=facts_sha, prev_hash=prev, idempotency_key=key,
+                   ident=identity(rec))
+    rec.head_hash = h
+    rec.event_count = seq
+    return EventRecord(rec.id, seq, trigger, actor, source, rec.state, at, data, verdict, facts_sha, prev, h,
+                       key, effects, texts)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from collegium._i18n import message
-from collegium.engine import ballots, replay
+from collegium.engine import ballots, indexing, replay
 from collegium.engine import effects as fx
-from collegium.engine.audit import GENESIS, AuditReport, canonical, digest, event_hash, event_texts, identity, verify
+from collegium.engine.audit import AuditReport, chain, verify
 from collegium.engine.ballots import Ballot, Meeting
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
 from collegium.engine.context import Context
@@ -122,6 +122,12 @@ class Engine:
         """Instances, oldest first, optionally of one procedure and/or in one state."""
         return [Instance.of(r) for r in self.store.instances(procedure, state)]
 
+    def find(self, procedure: str, states: tuple[str, ...] | None = None, *, before: tuple[str, str] | None = None,
+             **equals: str) -> list[Instance]:
+        """Instances of ``procedure`` (in ``states``) by the facts it indexes, e.g. ``find("assignment",
+        lead_member="m2")``; ``before=("deadline", time)`` selects values below (times: earlier than) ``time``."""
+        return [Instance.of(r) for r in self.store.find(procedure, states, equals, before)]
+
     def ballot(self, instance_id: str) -> Ballot:
         """The instance's ballot (the one opened with its last meeting); :class:`NotFound` if it has none.
 
@@ -167,9 +173,10 @@ class Engine:
                 rec = InstanceRecord(new_id, proc.spec.id, proc.spec.version, proc.pack.id, proc.pack.version,
                                      proc.spec.initial, 1, payload, at, at)
                 stored = replay.stored_verdict(verdict)
-                event = self._chain(rec, None, plan.trigger, actor, at, payload, stored, {}, None)
+                event = chain(rec, None, plan.trigger, actor, at, payload, stored, {}, None)
                 timers = {rec.id: timers_for(proc, rec, now)} if proc.spec.states[rec.state].timers else {}
-                unit.commit(Write(None, None, (rec,), (event,), timers, definitions))
+                unit.commit(Write(None, None, (rec,), (event,), timers, definitions,
+                                  index=indexing.changed(self.registry, None, (rec,))))
         except StaleVersion:
             if self.store.state_of(new_id) is not None:
                 raise InvalidInput(f"an instance {new_id!r} already exists") from None
@@ -339,7 +346,7 @@ class Engine:
             child = InstanceRecord(child_id, child_proc.spec.id, child_proc.spec.version, child_proc.pack.id,
                                    child_proc.pack.version, child_proc.spec.initial, 1, child_facts, at, at,
                                    parent_id=rec.id)
-            child_events.append(self._chain(child, None, child_proc.start_plan.trigger, actor, at, child_facts,
+            child_events.append(chain(child, None, child_proc.start_plan.trigger, actor, at, child_facts,
                                             replay.stored_verdict(child_verdict), {"spawned_by": rec.id}, None))
             children.append(child)
             definitions += self._definitions_of(child_proc)
@@ -349,7 +356,7 @@ class Engine:
         new = InstanceRecord(rec.id, rec.procedure, rec.procedure_version, rec.pack, rec.pack_version, dest,
                              rec.version + 1, prep.facts, rec.created_at, at, rec.parent_id,
                              rec.head_hash, rec.event_count)
-        event = self._chain(new, rec.state, prep.plan.trigger, actor, at, data,
+        event = chain(new, rec.state, prep.plan.trigger, actor, at, data,
                             replay.stored_verdict(prep.verdict), record, key)
         timers: dict[str, tuple[TimerRecord, ...]] = {}
         if dest != rec.state:  # a timer is set when its state is entered
@@ -368,26 +375,10 @@ class Engine:
                 raise InvalidInput(f"{person!r} has no seat at this meeting: only its members state views")
         seats, attendance = fx.seat_writes(prep.plan, prep.data, prep.facts, prep.seats)
         unit.commit(Write(new, rec.version, tuple(children), (event, *child_events), timers, definitions,
-                          tuple(votes), opened, closed, seats, tuple(views), attendance))
+                          tuple(votes), opened, closed, seats, tuple(views), attendance,
+                          indexing.changed(self.registry, rec, (new, *children))))
         prep.definitions = definitions
         return Outcome(Instance.of(new), event, prep.verdict, tuple(c.id for c in children))
-
-    @staticmethod
-    def _chain(rec: InstanceRecord, source: str | None, trigger: str, actor: str, at: str, data: dict[str, Any],
-               verdict: list[list[Any]], effects: dict[str, Any], key: str | None) -> EventRecord:
-        """Build the next event of ``rec``'s chain and advance ``rec``'s head to it."""
-        seq = rec.event_count + 1
-        prev = rec.head_hash or GENESIS
-        rec.facts_json = canonical(rec.facts)
-        facts_sha = digest(rec.facts_json)
-        texts = event_texts(data, verdict, effects)
-        h = event_hash(instance_id=rec.id, seq=seq, trigger=trigger, actor=actor, source=source, dest=rec.state,
-                       at=at, texts=texts, facts_sha=facts_sha, prev_hash=prev, idempotency_key=key,
-                       ident=identity(rec))
-        rec.head_hash = h
-        rec.event_count = seq
-        return EventRecord(rec.id, seq, trigger, actor, source, rec.state, at, data, verdict, facts_sha, prev, h,
-                           key, effects, texts)
 
     def _definitions_of(self, proc: CompiledProcedure) -> tuple[tuple[str, str, str, str], ...]:
         """The texts of a procedure, its pack and its fragments, for the first instance started under them."""

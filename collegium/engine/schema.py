@@ -22,7 +22,7 @@ from sqlalchemy.dialects import mysql
 
 PREFIX = "collegium_"
 VERSION_TABLE = "collegium_alembic_version"
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 metadata = MetaData()
 
@@ -132,6 +132,16 @@ ballot_counts = Table(
     Column("choice", String(32), primary_key=True),
     Column("count", Integer, nullable=False),
     sqlite_with_rowid=False,  # rows exist from the ballot's opening, so none is inserted by a vote
+)
+
+# The facts a procedure declares under ``index``, one row per value (a list fact: one per element), for queries.
+facts_index = Table(
+    f"{PREFIX}facts_index", metadata,
+    Column("instance_id", String(128), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("value", String(255), primary_key=True),
+    Column("procedure", String(64), nullable=False),
+    Index(f"ix_{PREFIX}facts_index_lookup", "procedure", "name", "value"),
 )
 
 definitions = Table(

@@ -8,7 +8,7 @@ failing. A new database is migrated to the current schema automatically (Alembic
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from pathlib import Path
@@ -206,6 +206,21 @@ class SqlStore:
             q = q.limit(limit)
         with self.engine.connect() as conn:
             return [instance_row(r) for r in conn.execute(q)]
+
+    def find(self, procedure: str, states: tuple[str, ...] | None = None, equals: Mapping[str, str] | None = None,
+             before: tuple[str, str] | None = None) -> list[InstanceRecord]:
+        t, fi = s.instances, s.facts_index
+        q = select(t).where(t.c.procedure == procedure)
+        if states is not None:
+            q = q.where(t.c.state.in_(states))
+        for name, value in (equals or {}).items():
+            q = q.where(select(fi.c.instance_id).where(fi.c.procedure == procedure, fi.c.name == name,
+                                                      fi.c.value == value, fi.c.instance_id == t.c.id).exists())
+        if before is not None:
+            q = q.where(select(fi.c.instance_id).where(fi.c.procedure == procedure, fi.c.name == before[0],
+                                                      fi.c.value < before[1], fi.c.instance_id == t.c.id).exists())
+        with self.engine.connect() as conn:
+            return [instance_row(r) for r in conn.execute(q.order_by(t.c.created_at, t.c.id))]
 
     def iter_instances(self) -> Iterator[InstanceRecord]:
         try:

@@ -272,6 +272,12 @@ class SqlUnit:
         for meeting_id, person, attendance in write.attendance:
             self.conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
                               .values(attendance=attendance))
+        fi = s.facts_index
+        for instance_id, (procedure, rows) in write.index.items():
+            self.conn.execute(delete(fi).where(fi.c.instance_id == instance_id))
+            if rows:
+                self.conn.execute(insert(fi), [{"instance_id": instance_id, "name": n, "value": v,
+                                                "procedure": procedure} for n, v in rows])
         c = s.ballot_counts
         for key, options in write.secret_opened:
             if options:

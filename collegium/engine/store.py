@@ -50,6 +50,8 @@ class Write:
     views: tuple[tuple[str, str, str, str], ...] = ()
     #: attendance changed at a sitting in session: (meeting, person, attendance)
     attendance: tuple[tuple[str, str, str], ...] = ()
+    #: instance id -> (procedure, its facts-index rows (name, value)) from now on, replacing any it had
+    index: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
 
 
 def seat_counts(seats: Iterable[Seat]) -> tuple[int, int, int]:
@@ -109,6 +111,12 @@ class Store(Protocol):
     def instances(self, procedure: str | None = None, state: str | None = None,
                   limit: int | None = None) -> list[InstanceRecord]: ...
 
+    def find(self, procedure: str, states: tuple[str, ...] | None = None, equals: Mapping[str, str] | None = None,
+             before: tuple[str, str] | None = None) -> list[InstanceRecord]:
+        """Instances of ``procedure`` (in ``states``) whose indexed facts have each of ``equals`` and, with
+        ``before = (name, value)``, a value of ``name`` below ``value`` (times: earlier), oldest first."""
+        ...
+
     def iter_instances(self) -> Iterator[InstanceRecord]: ...
 
     def iter_events(self) -> Iterator[EventRecord]: ...
@@ -138,6 +146,7 @@ class MemoryStore:
         self._bodies: dict[str, Body] = {}
         self._definitions: dict[tuple[str, str], str] = {}
         self._timers: dict[tuple[str, str], TimerRecord] = {}
+        self._index: dict[str, tuple[str, frozenset[tuple[str, str]]]] = {}
         self._votes: dict[str, dict[str, str]] = {}  # named: ballot -> voter -> choice
         self._voters: dict[str, set[str]] = {}  # secret: ballot -> who took part
         self._counts: dict[str, dict[str, int]] = {}  # secret: ballot -> choice -> total
@@ -195,6 +204,8 @@ class MemoryStore:
             for meeting_id, person, present in write.attendance:
                 role, voting, _, stated = self._seats[meeting_id][person]
                 self._seats[meeting_id][person] = (role, voting, present, stated)
+            for instance_id, (procedure, rows) in write.index.items():
+                self._index[instance_id] = (procedure, frozenset(rows))
             for ballot_key, options in write.secret_opened:
                 self._counts[ballot_key] = dict.fromkeys(options, 0)
             for v in write.votes:
@@ -265,6 +276,20 @@ class MemoryStore:
         out = [r for r in self._instances.values()
                if (procedure is None or r.procedure == procedure) and (state is None or r.state == state)]
         return out[:limit] if limit is not None else out
+
+    def find(self, procedure: str, states: tuple[str, ...] | None = None, equals: Mapping[str, str] | None = None,
+             before: tuple[str, str] | None = None) -> list[InstanceRecord]:
+        out = []
+        for iid, (proc, rows) in list(self._index.items()):
+            rec = self._instances[iid]
+            if proc != procedure or (states is not None and rec.state not in states):
+                continue
+            if equals and not all((k, v) in rows for k, v in equals.items()):
+                continue
+            if before is not None and not any(k == before[0] and v < before[1] for k, v in rows):
+                continue
+            out.append(rec)
+        return sorted(out, key=lambda r: (r.created_at, r.id))
 
     def iter_instances(self) -> Iterator[InstanceRecord]:
         return iter(list(self._instances.values()))

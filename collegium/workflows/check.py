@@ -51,6 +51,10 @@ def _check_facts(spec: ProcedureSpec) -> None:
             raise _Defect(f"data names undeclared fact {name!r}", "start.data")
     if spec.body_fact not in spec.facts:
         raise _Defect(f"body_fact {spec.body_fact!r} is not a declared fact", "body_fact")
+    for name in spec.index:
+        fact = spec.facts.get(name)
+        if fact is None or fact.type not in ("string", "list", "datetime"):
+            raise _Defect(f"index names {name!r}, which is not a declared text, list or date-time fact", "index")
 
 
 def _check_transitions(spec: ProcedureSpec, written: Sequence[str]) -> tuple[Graph, Groups]:

@@ -261,6 +261,8 @@ class ProcedureSpec(_Spec):
     initial: Identifier
     start: StartSpec
     transitions: tuple[TransitionSpec, ...] = ()
+    #: facts kept in the facts index for queries (a text, list or date-time fact: lead member, departments, deadline)
+    index: tuple[Identifier, ...] = ()
     include: tuple[IncludeSpec, ...] = ()
 
     @property

@@ -1,0 +1,79 @@
+"""Questions a secretary's office asks (督查), answered through the facts index and the (procedure, state) index,
+so that they read the instances they return and not the 100,000 others: overdue tasks by member or department, a
+member's business and public targets with progress, open accountability cases. Time comes from the engine's clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from collegium.engine import targets as tg
+from collegium.engine.clock import format_time
+from collegium.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from collegium.engine.engine import Engine
+    from collegium.engine.outcomes import Instance
+
+TASKS = "assignment"
+CASES = "accountability"
+#: task states in which work is still due: a task past its deadline in one of them is overdue even before the
+#: engine's sweep has reviewed it
+OPEN_TASK_STATES = ("drafting", "in_progress")
+
+
+def overdue_tasks(engine: Engine, by: Literal["lead_member", "departments"] = "lead_member",
+                  at: dt.datetime | None = None) -> dict[str, list[Instance]]:
+    """Tasks overdue at ``at`` (default: now), grouped by lead member or by responsible department: those the
+    sweep found overdue, and open ones whose deadline has passed. A task with two departments is under both."""
+    if by not in ("lead_member", "departments"):
+        raise InvalidInput(f"overdue tasks are grouped by lead_member or departments, not {by!r}")
+    now = format_time(at or engine.clock.now())
+    found = {i.id: i for i in engine.find(TASKS, ("overdue",))}
+    found.update((i.id, i) for i in engine.find(TASKS, OPEN_TASK_STATES, before=("deadline", now)))
+    groups: dict[str, list[Instance]] = {}
+    for inst in sorted(found.values(), key=lambda i: (str(i.facts.get("deadline")), i.id)):
+        value = inst.facts.get(by)
+        for key in value if isinstance(value, list) else [value]:
+            groups.setdefault(str(key), []).append(inst)
+    return dict(sorted(groups.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class TargetView:
+    """One measurable target of a member's task, with how far it has come (a whole percent, derived)."""
+
+    task: str
+    title: str
+    state: str
+    deadline: str
+    metric: str
+    kind: str
+    unit: str
+    baseline: str
+    target: str
+    measured: str | None
+    percent: int
+
+
+def member_targets(engine: Engine, member: str) -> dict[str, list[TargetView]]:
+    """A member's targets by kind (business 业务目标, public 公共目标), over the tasks they lead."""
+    out: dict[str, list[TargetView]] = {kind: [] for kind in ("business", "public")}
+    for inst in engine.find(TASKS, lead_member=member):
+        for metric, t in sorted((inst.facts.get("targets") or {}).items()):
+            view = TargetView(inst.id, str(inst.facts.get("title")), inst.state, str(inst.facts.get("deadline")),
+                              metric, str(t["kind"]), str(t["unit"]), str(t["baseline"]), str(t["target"]),
+                              t.get("measured"), int(tg.share(t) * 100))
+            out.setdefault(view.kind, []).append(view)
+    return out
+
+
+def open_cases(engine: Engine, member: str | None = None) -> list[Instance]:
+    """Accountability cases not yet closed or dismissed (of one member, if given), oldest first."""
+    spec = engine.registry.procedure(CASES)
+    states = tuple(name for name, state in spec.states.items() if not state.terminal)
+    if member is None:
+        return engine.find(CASES, states)
+    return engine.find(CASES, states, lead_member=member)
