@@ -292,10 +292,10 @@ def assign_task(world: World, actor: str, title: str, lead: str, department: str
                                  "deadline": deadline})
 
 
-@step(parsers.re(rf'{q("actor")} starts carrying out the decision'))
-@step(parsers.re(rf'{q("actor")}组织实施决策'))
-def start_execution(world: World, actor: str) -> None:
-    world.fire("start_execution", actor)
+@step(parsers.re(rf'{q("actor")} (?:(?P<attempt>tries to) start|starts) carrying out the decision'))
+@step(parsers.re(rf'{q("actor")}(?P<attempt>试图)?组织实施决策'))
+def start_execution(world: World, actor: str, attempt: str | None) -> None:
+    world.fire("start_execution", actor, attempt=bool(attempt))
 
 
 @step(parsers.re(rf'{q("actor")} hands the decision over for responsibility assignment'))
@@ -392,3 +392,4 @@ def audit(world: World, count: str) -> None:
 
 from features.steps_meeting import *  # noqa: E402, F403  (meetings with an agenda)
 from features.steps_p2 import *  # noqa: E402, F403  (P2 ballot steps; pytest-bdd looks for steps here)
+from features.steps_tasks import *  # noqa: E402, F403  (P3 tasks, P4 supervision and accountability)
