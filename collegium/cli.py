@@ -20,6 +20,7 @@ import click
 
 from collegium import __version__
 from collegium._cli_ballot import history_ballots, print_result, status_ballot, vote
+from collegium._cli_commitments import commitments
 from collegium._cli_common import (
     PROG,
     Settings,
@@ -143,6 +144,7 @@ cli.add_command(body)
 cli.add_command(demo)
 cli.add_command(meeting)
 cli.add_command(vote)
+cli.add_command(commitments)
 
 
 # -- commands on instances -------------------------------------------------------------------------------
