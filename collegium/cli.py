@@ -20,6 +20,7 @@ import click
 
 from collegium import __version__
 from collegium._cli_ballot import history_ballots, print_result, status_ballot, vote
+from collegium._cli_commitments import commitments
 from collegium._cli_common import (
     PROG,
     Settings,
@@ -147,6 +148,7 @@ cli.add_command(vote)
 cli.add_command(supervise)
 cli.add_command(tasks)
 cli.add_command(cases)
+cli.add_command(commitments)
 
 
 # -- commands on instances -------------------------------------------------------------------------------

@@ -1,0 +1,102 @@
+"""Annual public commitments (年初承诺、年终兑现、向群众公示, source §V.2): a body's commitments of one year, each with
+where it stands and its outcome — what the year-end publication to the public shows.
+
+A read-only query over the instances of the ``commitment`` procedure: no wall clock (an instance's outcome is its
+state, which the engine's own year-end review sets at the due date), no global state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from collegium._i18n import Text
+from collegium.engine import targets
+from collegium.errors import InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from collegium.engine.engine import Engine, Instance
+
+__all__ = ["OUTCOMES", "Commitment", "commitments"]
+
+PROCEDURE: Final = "commitment"
+
+#: The outcome each state of the ``commitment`` procedure stands for, and whether it was published.
+_BY_STATE: Final[dict[str, tuple[str, bool]]] = {
+    "drafted": ("not_promised", False),
+    "lapsed": ("not_promised", False),
+    "withdrawn": ("withdrawn", False),
+    "promised": ("in_progress", False),
+    "delivered": ("delivered", False),
+    "undelivered": ("undelivered", False),
+    "published_delivered": ("delivered", True),
+    "published_undelivered": ("undelivered", True),
+}
+
+#: Outcomes in both languages.
+OUTCOMES: Final[dict[str, Text]] = {
+    "not_promised": Text(en="not promised", zh="未承诺"),
+    "withdrawn": Text(en="withdrawn", zh="已撤回"),
+    "in_progress": Text(en="in progress", zh="推进中"),
+    "delivered": Text(en="delivered", zh="已兑现"),
+    "undelivered": Text(en="not delivered", zh="未兑现"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    """One commitment of a year: where it stands, its outcome, and the accountability cases it opened."""
+
+    id: str
+    title: str
+    lead_member: str | None
+    year: int
+    state: str
+    state_label: Text
+    outcome: str
+    published: bool
+    result: str | None
+    progress: int | None  # % of the way to its targets; None without targets
+    promise_by: str | None
+    due: str | None
+    cases: tuple[str, ...]
+
+    def outcome_label(self, lang: str) -> str:
+        label = OUTCOMES.get(self.outcome)
+        return label.get(lang) if label is not None else self.outcome
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "lead_member": self.lead_member, "year": self.year,
+                "state": self.state, "state_label": self.state_label.get(lang), "outcome": self.outcome,
+                "outcome_label": self.outcome_label(lang), "published": self.published, "result": self.result,
+                "progress": self.progress, "promise_by": self.promise_by, "due": self.due,
+                "cases": list(self.cases)}
+
+
+def commitments(engine: Engine, body: str, year: int) -> list[Commitment]:
+    """The commitments ``body`` made for ``year``, oldest first; :class:`NotFound` for an unknown body."""
+    if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999:
+        raise InvalidInput(f"year must be a year such as 2026, not {year!r}")
+    engine.body(body)  # NotFound for a body that is not defined
+    return [_view(engine, inst) for inst in engine.instances(PROCEDURE)
+            if inst.facts.get("body") == body and inst.facts.get("year") == year]
+
+
+def _view(engine: Engine, inst: Instance) -> Commitment:
+    facts: Mapping[str, Any] = inst.facts
+    outcome, published = _BY_STATE.get(inst.state, (inst.state, False))
+    goals = facts.get("targets") or {}
+    return Commitment(
+        id=inst.id, title=str(facts.get("title") or ""), lead_member=facts.get("lead_member"), year=int(facts["year"]),
+        state=inst.state, state_label=_state_label(engine, inst), outcome=outcome, published=published,
+        result=facts.get("result"), progress=targets.progress(goals) if goals else None,
+        promise_by=facts.get("promise_by"), due=facts.get("due"), cases=tuple(facts.get("children") or ()))
+
+
+def _state_label(engine: Engine, inst: Instance) -> Text:
+    try:
+        state = engine.registry.procedure(inst.procedure, inst.procedure_version).states.get(inst.state)
+    except NotFound:
+        state = None
+    return state.label if state is not None else Text(en=inst.state, zh=inst.state)
