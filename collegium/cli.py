@@ -33,6 +33,7 @@ from collegium._cli_common import (
 from collegium._cli_definitions import body, procedures, rules, schema
 from collegium._cli_demo import demo
 from collegium._cli_meeting import meeting
+from collegium._cli_reports import reports
 from collegium.errors import CollegiumError, NotFound, RuleViolation, TransitionNotAllowed
 
 if TYPE_CHECKING:
@@ -143,6 +144,7 @@ cli.add_command(body)
 cli.add_command(demo)
 cli.add_command(meeting)
 cli.add_command(vote)
+cli.add_command(reports)
 
 
 # -- commands on instances -------------------------------------------------------------------------------
