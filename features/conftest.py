@@ -392,3 +392,4 @@ def audit(world: World, count: str) -> None:
 
 from features.steps_meeting import *  # noqa: E402, F403  (meetings with an agenda)
 from features.steps_p2 import *  # noqa: E402, F403  (P2 ballot steps; pytest-bdd looks for steps here)
+from features.steps_reports import *  # noqa: E402, F403  (P5 periodic reports)
