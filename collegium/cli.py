@@ -35,6 +35,7 @@ from collegium._cli_definitions import body, procedures, rules, schema
 from collegium._cli_demo import demo
 from collegium._cli_meeting import meeting
 from collegium._cli_supervise import cases, supervise, tasks
+from collegium._cli_reports import reports
 from collegium.errors import CollegiumError, NotFound, RuleViolation, TransitionNotAllowed
 
 if TYPE_CHECKING:
@@ -149,6 +150,7 @@ cli.add_command(supervise)
 cli.add_command(tasks)
 cli.add_command(cases)
 cli.add_command(commitments)
+cli.add_command(reports)
 
 
 # -- commands on instances -------------------------------------------------------------------------------

@@ -1,0 +1,79 @@
+"""Periodic work reports on the command line: ``reports schedule``.
+
+``collegium reports schedule --body sc --year 2026 --as sec [--plenary pc]`` starts the year's reporting obligations
+of a standing body (:func:`collegium.engine.calendar.schedule_reports`) and prints each: started now, already
+started (scheduling is idempotent), or left because its deadline had passed. Each start is judged by the pack's rules
+like ``collegium start``; a refusal is one line on stderr and a non-zero exit.
+
+Registered on the root group by :mod:`collegium.cli`. Heavy modules are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from collegium._cli_common import emit_json, open_engine, settings
+
+if TYPE_CHECKING:
+    from collegium.engine.calendar import Scheduled
+
+__all__ = ["reports"]
+
+#: what was done with each obligation, English and Chinese
+_STATUS = {
+    "scheduled": ("scheduled", "已安排"),
+    "existing": ("already scheduled", "此前已安排"),
+    "past": ("deadline passed, not scheduled", "时限已过，未安排"),
+}
+_SUMMARY = ("{scheduled} scheduled, {existing} already scheduled, {past} past their deadline",
+            "新安排 {scheduled} 项，此前已安排 {existing} 项，时限已过 {past} 项")
+_LINE = ("{status}: {id} — {kind} {period}, {reporter} to {body}, due {due}",
+         "{status}：{id} — {reporter} 向 {body} {kind}（{period}），时限 {due}")
+
+
+def _zh(lang: str) -> int:
+    return 1 if lang == "zh-CN" else 0
+
+
+def _doc(done: Scheduled, lang: str) -> dict[str, Any]:
+    from collegium.engine.calendar import KINDS
+
+    ob = done.obligation
+    return {"id": ob.id, "status": done.status, "status_label": _STATUS[done.status][_zh(lang)],
+            "reporter": ob.reporter, "reporter_kind": ob.reporter_kind, "body": ob.body, "kind": ob.kind,
+            "kind_label": KINDS[ob.kind][0].get(lang), "period": ob.period, "due": ob.due.isoformat(),
+            "state": done.instance.state if done.instance is not None else None}
+
+
+@click.group()
+def reports() -> None:
+    """Periodic work reports (报告工作制度): schedule a standing body's reporting obligations for a year."""
+
+
+@reports.command("schedule")
+@click.option("--body", "body_id", required=True, metavar="BODY", help="The standing committee whose members report.")
+@click.option("--year", required=True, type=click.IntRange(1, 9998), help="The calendar year to schedule.")
+@click.option("--as", "actor", required=True, metavar="ACTOR", help="Who schedules (the secretary or a deputy).")
+@click.option("--plenary", default=None, metavar="BODY",
+              help="The plenary committee the standing committee reports to (omit: no report of the committee).")
+def reports_schedule(body_id: str, year: int, actor: str, plenary: str | None) -> None:
+    """Start the YEAR's reports of BODY: half-year work reports of its members (and of the committee to the
+    plenary), a democratic life meeting and a duty-and-integrity report of each member. Running it again
+    schedules nothing twice."""
+    from collegium.engine.calendar import schedule_reports
+
+    s = settings()
+    with open_engine() as engine:
+        done = schedule_reports(engine, body_id, year, actor=actor, plenary=plenary)
+    docs = [_doc(d, s.lang) for d in done]
+    counts = {status: sum(1 for d in done if d.status == status) for status in _STATUS}
+    if s.as_json:
+        emit_json({"ok": True, "body": body_id, "year": year, "plenary": plenary, "counts": counts,
+                   "reports": docs})
+        return
+    zh = _zh(s.lang)
+    for doc in docs:
+        click.echo(_LINE[zh].format(**{**doc, "status": doc["status_label"], "kind": doc["kind_label"]}))
+    click.echo(_SUMMARY[zh].format(**counts))
