@@ -34,8 +34,8 @@ from collegium._cli_common import (
 from collegium._cli_definitions import body, procedures, rules, schema
 from collegium._cli_demo import demo
 from collegium._cli_meeting import meeting
-from collegium._cli_supervise import cases, supervise, tasks
 from collegium._cli_reports import reports
+from collegium._cli_supervise import cases, supervise, tasks
 from collegium.errors import CollegiumError, NotFound, RuleViolation, TransitionNotAllowed
 
 if TYPE_CHECKING:

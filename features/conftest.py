@@ -393,5 +393,5 @@ def audit(world: World, count: str) -> None:
 from features.steps_commitments import *  # noqa: E402, F403  (P6 annual public commitments)
 from features.steps_meeting import *  # noqa: E402, F403  (meetings with an agenda)
 from features.steps_p2 import *  # noqa: E402, F403  (P2 ballot steps; pytest-bdd looks for steps here)
-from features.steps_tasks import *  # noqa: E402, F403  (P3 tasks, P4 supervision and accountability)
 from features.steps_reports import *  # noqa: E402, F403  (P5 periodic reports)
+from features.steps_tasks import *  # noqa: E402, F403  (P3 tasks, P4 supervision and accountability)
