@@ -58,15 +58,16 @@ def _as_of(value: str, tz: str) -> dt.datetime:
               help="Sweep up to this moment: a date-time with a zone, or a date (the end of that day in --tz).")
 @click.option("--tz", default="Z", show_default=True, help="Zone of a plain --as-of date, e.g. +08:00.")
 def supervise(as_of: str, tz: str) -> None:
-    """Run supervision up to --as-of: fire every due timer (deadline reviews, lapses) in time order, as the
-    engine's own actor; a finding opens one accountability case, and running it again opens none."""
+    """Run supervision up to --as-of (not later than now, see --now): fire every due timer (deadline reviews,
+    lapses) in time order, as the engine's own actor; a finding opens one accountability case, and running it
+    again opens none."""
     from collegium._render import console, table
-    from collegium.engine.clock import FixedClock, format_time
+    from collegium.engine.clock import format_time
 
     s = settings()
     until = _as_of(as_of, tz)
-    with open_engine(clock=FixedClock(until)) as engine:
-        runs = engine.run_due()
+    with open_engine() as engine:  # the clock (--now, or the system's) bounds it: nothing fires before it is due
+        runs = engine.run_due(until)
         rows: list[dict[str, Any]] = [{
             "due": r.timer.due_at, "instance": r.timer.instance_id, "trigger": r.timer.trigger,
             "state": r.outcome.instance.state if r.outcome else None,

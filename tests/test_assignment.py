@@ -114,7 +114,12 @@ def test_the_engine_reviews_a_task_at_its_deadline_once(engine: Engine, clock: M
     assert engine.run_due() == []  # a second sweep changes nothing
     review = engine.history(missed_id)[-1]
     assert (review.actor, review.at) == ("@system", "2026-06-30T10:00:00.000000Z")
-    engine.fire(missed_id, "report", "m2", {"metric": "roads", "value": 40})  # late, back in progress
+    engine.fire(missed_id, "report", "m2", {"metric": "roads", "value": 39.8})  # late progress: still overdue
+    assert engine.get(missed_id).state == "overdue"
+    clock.advance(dt.timedelta(days=30))
+    assert engine.run_due() == []  # and reviewed once: no second case
+    assert len(engine.find("accountability", task=missed_id)) == 1
+    engine.fire(missed_id, "report", "m2", {"metric": "roads", "value": 40})
     assert engine.fire(missed_id, "complete", "m2").instance.state == "completed"
     assert engine.fire(idle_id, "close_missed", "sec").instance.state == "missed"
     assert engine.verify_audit().ok

@@ -12,10 +12,14 @@ def test_supervision_finds_the_overdue_task_once_and_answers_the_office(tmp_path
     db = tmp_path / "c.db"
     ok("--db", db, "--now", "2026-03-01T09:00+08:00", "demo")  # leaves a task of 120 km in progress, 35 done
     assert json.loads(ok("--db", db, "--json", "--now", "2026-12-31T12:00+08:00", "tasks", "overdue").stdout) == {}
-    swept = json.loads(ok("--db", db, "--json", "supervise", "--as-of", "2027-01-01", "--tz", "+08:00").stdout)
+    later = ("--now", "2027-01-02T09:00+08:00")
+    r = run("--db", db, "--now", "2026-12-31T09:00+08:00", "supervise", "--as-of", "2027-01-01", "--tz", "+08:00")
+    assert r.exit_code == 2  # not a moment that has not come yet
+    one_error_line(r, "cannot run timers due by")
+    swept = json.loads(ok("--db", db, "--json", *later, "supervise", "--as-of", "2027-01-01", "--tz", "+08:00").stdout)
     [fired] = swept["fired"]
     assert (fired["trigger"], fired["state"], len(fired["opened"])) == ("review", "overdue", 1)
-    again = json.loads(ok("--db", db, "--json", "supervise", "--as-of", "2027-01-01", "--tz", "+08:00").stdout)
+    again = json.loads(ok("--db", db, "--json", *later, "supervise", "--as-of", "2027-01-01", "--tz", "+08:00").stdout)
     assert again["fired"] == []  # nothing more: one case per finding
     overdue = json.loads(ok("--db", db, "--json", "tasks", "overdue").stdout)
     assert list(overdue) == ["m1"] and overdue["m1"][0]["state"] == "overdue"
@@ -33,7 +37,7 @@ def test_supervision_finds_the_overdue_task_once_and_answers_the_office(tmp_path
 def test_a_wrong_date_is_one_line_and_changes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     ok("--db", db, "--now", "2026-03-01T09:00+08:00", "demo")
-    r = run("--db", db, "supervise", "--as-of", "2027-02-30")
+    r = run("--db", db, "--now", "2027-03-02T09:00+08:00", "supervise", "--as-of", "2027-02-30")
     assert r.exit_code == 2
     one_error_line(r, "--as-of")
     r = run("--db", db, "supervise", "--as-of", "2027-01-01", "--tz", "Beijing")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from collegium import Engine, ManualClock, RuleViolation, SequentialIds
+from collegium import Engine, ManualClock, RuleViolation, SequentialIds, TransitionNotAllowed, Verdict
 from collegium.cli import cli
 from collegium.engine.commitments import commitments
 from tests.conftest import START, standing_committee
@@ -65,20 +65,23 @@ def test_a_commitment_is_selected_for_its_year_with_an_early_promise_date(engine
     assert engine.start("commitment", "sec", utc_next_day).instance.facts["due"] == "2027-01-01T04:00:00.000000Z"
 
 
+def failed_rules(verdict: Verdict) -> list[str]:
+    return [r.rule_id for r in verdict.failures]
+
+
 def test_a_commitment_promised_late_is_refused_and_lapses_at_its_promise_date(engine: Engine,
                                                                               clock: ManualClock) -> None:
     late = engine.start("commitment", "sec", WATER).instance.id
     withdrawn = engine.start("commitment", "sec", {**WATER, "title": "withdrawn"}).instance.id
     assert engine.fire(withdrawn, "withdraw", "sec").instance.state == "withdrawn"
     clock.set(dt.datetime(2026, 4, 1, 9, 0, tzinfo=CST))
-    with pytest.raises(RuleViolation) as refused:
+    judged = engine.check(late, "promise", "sec")  # a dry run fires no timer: the rule says why
+    assert [r.rule_id for r in judged.failures] == ["R-ANNUAL-COMMITMENT"]
+    assert "has passed" in judged.failures[0].message("en") and "年初公开承诺" in judged.failures[0].message("zh-CN")
+    # what fell due happens first, whether the sweep has run or not: the commitment lapsed at its promise date
+    with pytest.raises(TransitionNotAllowed, match="lapsed"):
         engine.fire(late, "promise", "sec")
-    assert failed(refused) == ["R-ANNUAL-COMMITMENT"]
-    failure = refused.value.verdict.failures[0]
-    assert "has passed" in failure.message("en") and "年初公开承诺" in failure.message("zh-CN")
-    assert engine.get(late).state == "drafted" and engine.get(late).event_count == 1
-    [run] = engine.run_due()
-    assert (run.timer.trigger, run.outcome and run.outcome.instance.state) == ("lapse", "lapsed")
+    assert engine.get(late).state == "lapsed" and engine.run_due() == []
     assert engine.history(late)[-1].at == "2026-03-31T10:00:00.000000Z"  # when the promise date passed
     assert [(c.title, c.outcome, c.published) for c in commitments(engine, "sc", 2026)] == [
         ("Tap water for 12 villages", "not_promised", False), ("withdrawn", "withdrawn", False)]
@@ -118,10 +121,11 @@ def test_delivery_without_targets_states_its_result_before_the_due_date(engine: 
     clock.set(dt.datetime(2026, 12, 31, 17, 0, tzinfo=CST))
     assert engine.fire(on_time, "deliver", "m2", {"result": "done"}).instance.state == "delivered"
     clock.set(dt.datetime(2026, 12, 31, 18, 1, tzinfo=CST))  # past due, before the sweep ran
-    with pytest.raises(RuleViolation) as refused:
+    assert failed_rules(engine.check(late, "deliver", "m2", {"result": "done, a little late"})) == [
+        "R-COMMITMENT-DELIVERED"]
+    with pytest.raises(TransitionNotAllowed):  # the year-end review fell due first: undelivered
         engine.fire(late, "deliver", "m2", {"result": "done, a little late"})
-    assert failed(refused) == ["R-COMMITMENT-DELIVERED"]
-    assert [r.outcome.instance.state for r in engine.run_due() if r.outcome] == ["undelivered"]
+    assert engine.get(late).state == "undelivered" and engine.run_due() == []
 
 
 def test_targets_reached_at_the_due_date_count_as_delivered(engine: Engine, clock: ManualClock) -> None:

@@ -175,7 +175,7 @@ def test_a_timer_of_a_state_left_and_reentered_is_void(timer_engine: Engine) -> 
     clock_of(engine).set(T0 + dt.timedelta(days=1))
     engine.fire("n-1", "pause", "chair")
     engine.fire("n-1", "reopen", "chair")
-    from collegium.engine.scheduler import _run_timer
-    stale = _run_timer(engine, next(t for t in first if t.trigger == "remind"))  # the sweep read it before
+    from collegium.engine.scheduler import fire_timer
+    stale = fire_timer(engine, next(t for t in first if t.trigger == "remind"))  # the sweep read it before
     assert stale.stale and stale.outcome is None
     assert [e.trigger for e in engine.history("n-1")] == ["start", "pause", "reopen"]

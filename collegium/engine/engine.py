@@ -26,7 +26,7 @@ from collegium.engine.governance import Body
 from collegium.engine.outcomes import Availability, Instance, Outcome
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
-from collegium.engine.scheduler import TimerRun, run_due, timers_for, when_due
+from collegium.engine.scheduler import TimerRun, TimersDue, fire_timer, run_due, timers_for, when_due
 from collegium.engine.store import MemoryStore, Seat, StaleVersion, Store, Unit, Write
 from collegium.errors import (
     ConcurrentUpdate,
@@ -212,6 +212,11 @@ class Engine:
                         if done is not None:
                             replay.same_command(self._proc(rec), rec, done, trigger, actor, data)
                             return replay.outcome(self.registry.pack(rec.pack, rec.pack_version), rec, done)
+                    if timer is None and self._proc(rec).spec.states[rec.state].timers:
+                        # what fell due happens first, so a command sees the same instance whenever the sweep ran
+                        due = unit.due_timers_of(rec.id, format_time(now or self.clock.now()))
+                        if due:
+                            raise TimersDue(due)
                     prep = self._prepare(rec, trigger, actor, data, unit, complete=True, now=now)
                     if not prep.verdict.passed:
                         raise RuleViolation(prep.verdict)
@@ -222,6 +227,10 @@ class Engine:
                                                    state=rec.state, trigger=trigger) from None
                     outcome = self._commit(rec, prep, dest, actor, idempotency_key, unit)
             except StaleVersion:
+                continue
+            except TimersDue as pending:
+                for due_timer in pending.timers:
+                    fire_timer(self, due_timer)
                 continue
             # only once the transaction has committed are the definition texts known to be stored
             self._saved_definitions.update(f"{kind}:{key}" for kind, key, _, _ in prep.definitions)

@@ -59,7 +59,7 @@ def run_due(engine: Engine, until: dt.datetime | None = None, *, batch: int = 50
         if not due:
             return runs
         for timer in due:
-            run = _run_timer(engine, timer)
+            run = fire_timer(engine, timer)
             runs.append(run)
             if run.outcome is not None and run.outcome.event.source != run.outcome.event.dest:
                 break  # the move may have set earlier timers than the rest of this batch: fetch again
@@ -74,7 +74,15 @@ def timer_key(timer: TimerRecord) -> str:
     return f"timer:{timer.state}:{timer.trigger}:{timer.entered_seq}"
 
 
-def _run_timer(engine: Engine, timer: TimerRecord) -> TimerRun:
+class TimersDue(Exception):
+    """Internal: a command found timers of its instance that fell due; they fire first, then it runs again."""
+
+    def __init__(self, timers: list[TimerRecord]) -> None:
+        super().__init__(f"{len(timers)} timers due")
+        self.timers = timers
+
+
+def fire_timer(engine: Engine, timer: TimerRecord) -> TimerRun:
     try:
         outcome = engine._fire(timer.instance_id, timer.trigger, SYSTEM_ACTOR, {}, timer_key(timer), None,
                                timer=timer)

@@ -18,7 +18,7 @@ from collegium._i18n import Text
 from collegium.engine import schema as s
 from collegium.engine.audit import canonical
 from collegium.engine.governance import Body, Member
-from collegium.engine.records import EventRecord, InstanceRecord, VoteRecord
+from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
 from collegium.engine.store import Seat, StaleVersion, Write
 from collegium.errors import NotFound
 
@@ -248,6 +248,11 @@ class SqlUnit:
         value = self.conn.execute(select(t.c.entered_seq).where(t.c.instance_id == instance_id,
                                                                 t.c.trigger == trigger)).scalar()
         return None if value is None else int(value)
+
+    def due_timers_of(self, instance_id: str, until: str) -> list[TimerRecord]:
+        t = s.timers
+        q = select(t).where(t.c.instance_id == instance_id, t.c.due_at <= until).order_by(t.c.due_at, t.c.trigger)
+        return [TimerRecord(r.instance_id, r.trigger, r.state, r.due_at, r.entered_seq) for r in self.conn.execute(q)]
 
     def commit(self, write: Write) -> None:
         if write.update is not None:

@@ -96,6 +96,8 @@ class Unit(Protocol):
 
     def timer_entered(self, instance_id: str, trigger: str) -> int | None: ...
 
+    def due_timers_of(self, instance_id: str, until: str) -> list[TimerRecord]: ...
+
 
 class Store(Protocol):
     """What the engine needs from storage."""
@@ -255,6 +257,10 @@ class MemoryStore:
     def timer_entered(self, instance_id: str, trigger: str) -> int | None:
         timer = self._timers.get((instance_id, trigger))
         return None if timer is None else timer.entered_seq
+
+    def due_timers_of(self, instance_id: str, until: str) -> list[TimerRecord]:
+        return sorted((t for t in self._timers.values() if t.instance_id == instance_id and t.due_at <= until),
+                      key=lambda t: (t.due_at, t.trigger))
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
         due = sorted((t for t in self._timers.values() if t.due_at <= until),
