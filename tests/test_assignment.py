@@ -153,3 +153,13 @@ def test_a_progress_report_keeps_the_deadline_review_on_every_backend(sql_engine
     assert [(r.timer.trigger, r.outcome.instance.state) for r in sql_engine.run_due() if r.outcome] == [
         ("review", "overdue")]
     assert sql_engine.run_due() == [] and sql_engine.verify_audit().ok
+
+
+def test_the_facts_index_compares_exactly_on_every_backend(sql_engine: Engine, clock: ManualClock) -> None:
+    decision = adopted(sql_engine, clock)
+    tid = task(sql_engine, decision, departments=["Finance", "finance", "finance "])
+    assert [i.id for i in sql_engine.find("assignment", departments="finance")] == [tid]
+    assert sql_engine.find("assignment", lead_member="M2") == [] and sql_engine.find("assignment",
+                                                                                     lead_member="m2 ") == []
+    with pytest.raises(InvalidInput, match="assignment indexes decision, lead_member, departments, deadline"):
+        sql_engine.find("assignment", title="Build 40 km of rural roads")

@@ -35,6 +35,8 @@ def aware(value: dt.datetime, what: str = "time") -> dt.datetime:
     """Return ``value`` in UTC, refusing naive datetimes (a date without a time zone is ambiguous)."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInput(f"{what} {value.isoformat()} has no time zone; add one, e.g. +08:00 or Z")
+    if not 1000 <= value.year <= 9998:  # four-digit years keep the text form sorting as time does
+        raise InvalidInput(f"{what} {value.isoformat()} is out of range (years 1000 to 9998)")
     return value.astimezone(UTC)
 
 

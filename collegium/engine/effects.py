@@ -157,6 +157,8 @@ def check_choice(plan: Plan, facts: Mapping[str, Any], data: Mapping[str, Any]) 
                                f"{', '.join(sorted(targets)) or 'none'}")
         if isinstance(effect, SetTargetEffect) and "measured" in (targets.get(data.get("metric")) or {}):
             raise InvalidInput(f"target {data.get('metric')!r} already has progress reported; it is not replaced")
+        if isinstance(effect, SetTargetEffect) and "target" in data and data.get("target") == data.get("baseline"):
+            raise InvalidInput("a target value equal to its baseline measures no progress; give the value to reach")
     if not any(isinstance(effect, CastVoteEffect) for effect in plan.effects):
         return
     ballot = facts.get("ballot") or {}

@@ -126,6 +126,9 @@ class Engine:
              **equals: str) -> list[Instance]:
         """Instances of ``procedure`` (in ``states``) by the facts it indexes, e.g. ``find("assignment",
         lead_member="m2")``; ``before=("deadline", time)`` selects values below (times: earlier than) ``time``."""
+        unknown = sorted(set(equals) - set(indexed := self.registry.procedure(procedure).index))
+        if unknown or (before is not None and before[0] not in indexed):
+            raise InvalidInput(f"{procedure} indexes {', '.join(indexed) or 'no facts'}; not {unknown or before}")
         return [Instance.of(r) for r in self.store.find(procedure, states, equals, before)]
 
     def ballot(self, instance_id: str) -> Ballot:

@@ -32,7 +32,8 @@ def overdue_tasks(engine: Engine, by: Literal["lead_member", "departments"] = "l
         raise InvalidInput(f"overdue tasks are grouped by lead_member or departments, not {by!r}")
     now = format_time(at or engine.clock.now())
     found = {i.id: i for i in engine.find(TASKS, ("overdue",))}
-    found.update((i.id, i) for i in engine.find(TASKS, OPEN_TASK_STATES, before=("deadline", now)))
+    found.update((i.id, i) for i in engine.find(TASKS, OPEN_TASK_STATES, before=("deadline", now))
+                 if not tg.met(i.facts.get("targets") or {}))  # reached in time: its review will complete it
     groups: dict[str, list[Instance]] = {}
     for inst in sorted(found.values(), key=lambda i: (str(i.facts.get("deadline")), i.id)):
         value = inst.facts.get(by)

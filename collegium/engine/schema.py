@@ -28,6 +28,8 @@ metadata = MetaData()
 
 LongText = Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
 EventId = BigInteger().with_variant(Integer(), "sqlite")
+#: compared exactly on every backend (MariaDB's default collation ignores case, and a PAD SPACE one trailing spaces)
+IndexValue = String(255).with_variant(mysql.VARCHAR(255, collation="utf8mb4_nopad_bin"), "mysql", "mariadb")
 
 instances = Table(
     f"{PREFIX}instances", metadata,
@@ -139,7 +141,7 @@ facts_index = Table(
     f"{PREFIX}facts_index", metadata,
     Column("instance_id", String(128), primary_key=True),
     Column("name", String(64), primary_key=True),
-    Column("value", String(255), primary_key=True),
+    Column("value", IndexValue, primary_key=True),
     Column("procedure", String(64), nullable=False),
     Index(f"ix_{PREFIX}facts_index_lookup", "procedure", "name", "value"),
 )

@@ -286,10 +286,10 @@ class MemoryStore:
     def find(self, procedure: str, states: tuple[str, ...] | None = None, equals: Mapping[str, str] | None = None,
              before: tuple[str, str] | None = None) -> list[InstanceRecord]:
         out = []
-        for iid, (proc, rows) in list(self._index.items()):
-            rec = self._instances[iid]
-            if proc != procedure or (states is not None and rec.state not in states):
+        for rec in list(self._instances.values()):
+            if rec.procedure != procedure or (states is not None and rec.state not in states):
                 continue
+            rows = self._index.get(rec.id, ("", frozenset()))[1]
             if equals and not all((k, v) in rows for k, v in equals.items()):
                 continue
             if before is not None and not any(k == before[0] and v < before[1] for k, v in rows):

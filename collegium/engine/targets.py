@@ -19,23 +19,37 @@ from collegium.errors import InvalidInput
 MAX_DIGITS = 30
 
 
+#: Largest power of ten a value may have (before or after the point).
+MAX_EXPONENT = 28
+
+_EXACT = decimal.Context(prec=MAX_DIGITS + 2, traps=[decimal.Overflow, decimal.InvalidOperation])
+
+
 def canonical_number(name: str, value: Any) -> str:
-    """``value`` as canonical decimal text; :class:`InvalidInput` for anything that is not a finite number."""
-    if isinstance(value, bool):
-        raise InvalidInput(f"{name} must be a number, not {value!r}")
+    """``value`` as canonical decimal text; :class:`InvalidInput` for anything that is not a finite number of at
+    most :data:`MAX_DIGITS` digits (nothing is rounded: a value that does not fit is refused)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_DIGITS:
+        value = "a number of more digits"  # str() of a huge int is itself refused by Python
+    bad = InvalidInput(f"{name} must be a decimal number such as 12 or 6.5 (at most {MAX_DIGITS} digits), "
+                       f"not {str(value)[:40]!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float | str | decimal.Decimal):
+        raise bad
+    if isinstance(value, str) and len(value) > 2 * MAX_DIGITS:
+        raise bad
     try:
-        number = decimal.Decimal(str(value)) if isinstance(value, int | float | str | decimal.Decimal) else None
-    except decimal.InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise InvalidInput(f"{name} must be a decimal number such as 12 or 6.5, not {value!r}")
-    text = format(number.normalize(), "f")
+        number = decimal.Decimal(str(value))
+    except (ArithmeticError, ValueError):
+        raise bad from None
+    if not number.is_finite():
+        raise bad
+    sign, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)
+    if len(digits) > MAX_DIGITS or not -MAX_EXPONENT <= exponent + len(digits) - 1 <= MAX_EXPONENT:
+        raise bad
+    text = format(number.normalize(_EXACT), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    text = "0" if text in ("-0", "") else text
-    if len(text) > MAX_DIGITS:
-        raise InvalidInput(f"{name} {value!r} has too many digits (at most {MAX_DIGITS})")
-    return text
+    return "0" if text in ("-0", "") else text
 
 
 def share(target: Mapping[str, Any]) -> Fraction:
