@@ -245,11 +245,8 @@ class SqlStore:
             raise AuditError(f"cannot read events: {exc}") from None
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
-        t = s.timers
-        q = (select(t).where(t.c.due_at <= until).order_by(t.c.due_at, t.c.instance_id, t.c.trigger)
-             .limit(limit))
-        with self.engine.connect() as conn:
-            return [TimerRecord(r.instance_id, r.trigger, r.state, r.due_at, r.entered_seq) for r in conn.execute(q)]
+        with self.unit(write=False) as u:  # the compiled statement on the DBAPI cursor: a day's sweep reads many
+            return u.due_timers(until, limit)
 
     def drop_timer(self, timer: TimerRecord) -> None:
         t = s.timers
