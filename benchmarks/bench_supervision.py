@@ -21,6 +21,7 @@ import shutil
 import sqlite3
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -482,13 +483,15 @@ def figure_f(s: Settings) -> list[Figure]:
             if not report.ok:
                 raise AssertionError(f"the populated database fails the audit: {report.problem}")
             audited.append(f"{report.instances:,} instances, {report.events:,} events")
-        shutil.copyfile(big.path, root / "floor.db")  # (f1)'s floor starts from the same rows
+        shutil.copyfile(big.path, root / "floor.db")  # (f1)'s floors start from the same rows
+        shutil.copyfile(small.path, root / "floor-small.db")
         setup = (f"set-up {time.perf_counter() - t:.0f} s (untimed): every row made by Engine.fire in memory and "
                  f"copied (check_copy: identical to Engine.open's own rows), verify_audit ok on "
                  f"{audited[0]} and {audited[1]}")
         sweeper = Sweeper(big)
         floor = ReviewStatements(root / "floor.db", big.days, sweeper.engine)
         little = Sweeper(small)
+        floor_small = ReviewStatements(root / "floor-small.db", small.days, little.engine)
         try:
             figures.append(figure_f2(ss, sweeper.engine, big))
 
@@ -506,32 +509,51 @@ def figure_f(s: Settings) -> list[Figure]:
                 f"floor: a copy of the database, per day one SELECT of the due timers, per task the statements of a "
                 f"review step with Collegium's row texts (see README). {setup}"))
 
-            # (f1k): K scaling on the big database
-            sweeper.sweep(ss.k_low)
-            sweeper.sweep(ss.k_high)
-            ls, hs = alternate(ss.scale_reps, lambda: sweeper.sweep(ss.k_low), lambda: sweeper.sweep(ss.k_high))
+            # (f1k): K scaling on the big database; each sweep followed by the floor's sweep of the same day, so
+            # the notes can say how the floor scales
+            floors: dict[tuple[str, int], list[float]] = {}
+
+            def paired(engine_side: Sweeper, floor_side: ReviewStatements, k: int, name: str) -> Callable[[], float]:
+                def run() -> float:
+                    per = engine_side.sweep(k)
+                    floors.setdefault((name, k), []).append(floor_side.sweep(k))
+                    return per
+                return run
+
+            paired(sweeper, floor, ss.k_low, "big")()
+            paired(sweeper, floor, ss.k_high, "big")()
+            floors.clear()
+            ls, hs = alternate(ss.scale_reps, paired(sweeper, floor, ss.k_low, "big"),
+                               paired(sweeper, floor, ss.k_high, "big"))
             low_total, high_total = statistics.median(ls) * ss.k_low, statistics.median(hs) * ss.k_high
+            floor_k = statistics.median(floors[("big", ss.k_high)]) / statistics.median(floors[("big", ss.k_low)])
             figures.append(Figure(
                 "f1k", f"  sweep, K={ss.k_high} vs K={ss.k_low} due", "µs/due task", statistics.median(hs) * 1e6,
                 statistics.median(ls) * 1e6, f"K={ss.k_low}", 1.5, "ratio", _us(hs), _us(ls),
                 f"per due task at K={ss.k_high} over per due task at K={ss.k_low} ({ss.tasks:,} open): ≈1 when the "
                 f"sweep's time grows linearly with the due tasks; whole sweeps {high_total * 1e3:.1f} ms vs "
                 f"{low_total * 1e3:.1f} ms = {high_total / low_total:.2f}× for {ss.k_high / ss.k_low:.0f}× the "
-                f"tasks; median of {ss.scale_reps}"))
+                f"tasks; the floor's own ratio {floor_k:.2f}; median of {ss.scale_reps}"))
 
             # (f1n): the same K on a database a tenth the size
-            little.sweep(ss.k)
-            sweeper.sweep(ss.k)
-            ss_, bs_ = alternate(ss.scale_reps, lambda: little.sweep(ss.k), lambda: sweeper.sweep(ss.k))
+            floor_small.rows = floor.rows
+            paired(little, floor_small, ss.k, "small")()
+            paired(sweeper, floor, ss.k, "big")()
+            floors.clear()
+            ss_, bs_ = alternate(ss.scale_reps, paired(little, floor_small, ss.k, "small"),
+                                 paired(sweeper, floor, ss.k, "big"))
+            fb, fs = statistics.median(floors[("big", ss.k)]), statistics.median(floors[("small", ss.k)])
             figures.append(Figure(
                 "f1n", f"  sweep, {ss.tasks:,} vs {ss.small_tasks:,} open", "µs/due task",
                 statistics.median(bs_) * 1e6, statistics.median(ss_) * 1e6, f"{ss.small_tasks:,} open tasks", 1.5,
                 "ratio", _us(bs_), _us(ss_),
                 f"per due task, K={ss.k}, on the {ss.tasks:,}-task database over the {ss.small_tasks:,}-task one "
-                f"({ss.small_cases:,} cases): ≈1 when the sweep does not grow with the open tasks; median of "
-                f"{ss.scale_reps}, alternating"))
+                f"({ss.small_cases:,} cases): ≈1 when the sweep does not grow with the open tasks; the floor's own "
+                f"ratio {fb / fs:.2f} ({fb * 1e6:,.0f} vs {fs * 1e6:,.0f} µs: SQLite's B-trees and page cache on a "
+                f"database ten times the size); median of {ss.scale_reps}, alternating"))
         finally:
             little.close()
+            floor_small.close()
             floor.close()
             sweeper.close()
     order = ("f1", "f1t", "f1k", "f1n", "f2")
