@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--quick] [--out PATH] [--only abcde] [--profile a|b|e1|e3]``: run, print, save."""
+"""``python -m benchmarks [--quick] [--out PATH] [--only abcdef] [--profile a|b|e1|e3]``: run, print, save."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import bench_ballot
+from benchmarks import bench_ballot, bench_supervision
 from benchmarks.bench_core import FIGURES, FULL, QUICK, Figure, Settings, meta, run
 
 FIGURES["e"] = bench_ballot.figure_e  # ballots of a 3,000-member body and a 100,000-vote tally
+FIGURES["f"] = bench_supervision.figure_f  # supervision: 100,000 open tasks, 10,000 open cases
 
 HEADERS = ("figure", "Collegium", "anchor/floor", "ratio", "target", "met?")
 
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer iterations (well under a minute)")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results.json"), help="where to save JSON")
-    parser.add_argument("--only", default="abcde", help="which figures to run, e.g. 'ab' (default: abcde)")
+    parser.add_argument("--only", default="".join(FIGURES), help="which figures to run, e.g. 'ab' (default: all)")
     parser.add_argument("--profile", metavar="FIGURE", help="cProfile figure a, b, e1 or e3 instead of benchmarking")
     parser.add_argument("--top", type=int, default=25, help="rows of profile output (with --profile)")
     args = parser.parse_args(argv)

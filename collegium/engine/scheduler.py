@@ -54,15 +54,20 @@ def run_due(engine: Engine, until: dt.datetime | None = None, *, batch: int = 50
     if limit > now:
         raise InvalidInput(f"cannot run timers due by {format_time(limit)}: the clock says {format_time(now)}")
     runs: list[TimerRun] = []
+    size = batch
     while True:
-        due = engine.store.due_timers(format_time(limit), batch)
+        due = engine.store.due_timers(format_time(limit), size)
         if not due:
             return runs
+        size = batch
         for timer in due:
             run = fire_timer(engine, timer)
             runs.append(run)
             if run.outcome is not None and run.outcome.event.source != run.outcome.event.dest:
-                break  # the move may have set earlier timers than the rest of this batch: fetch again
+                # the move may have set earlier timers than the rest of this batch: fetch again, only the earliest
+                # (fetching the whole batch again after every move read K²/2 rows for a sweep of K moves)
+                size = 1
+                break
 
 
 class TimerStale(Exception):
@@ -92,7 +97,9 @@ def fire_timer(engine: Engine, timer: TimerRecord) -> TimerRun:
     except (RuleViolation, TransitionNotAllowed, InvalidInput) as exc:
         engine.store.drop_timer(timer)
         return TimerRun(timer, error=exc)
-    engine.store.drop_timer(timer)  # a no-op when the step replaced it
+    if outcome.event.source == outcome.event.dest:
+        engine.store.drop_timer(timer)
+    # else the step left the state, and its transaction replaced the instance's timers: nothing to drop
     return TimerRun(timer, outcome)
 
 

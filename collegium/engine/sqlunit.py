@@ -62,6 +62,11 @@ _LOAD = select(_I).where(_I.c.id == bindparam("id"))
 _LOAD_LOCKED = _LOAD.with_for_update()
 _STATE = select(_I.c.state).where(_I.c.id == bindparam("id"))
 _FIND = select(_E).where(_E.c.instance_id == bindparam("id"), _E.c.idempotency_key == bindparam("key"))
+_T = s.timers
+_ENTERED = select(_T.c.entered_seq).where(_T.c.instance_id == bindparam("id"), _T.c.trigger == bindparam("trigger"))
+_DUE = (select(_T.c.instance_id, _T.c.trigger, _T.c.state, _T.c.due_at, _T.c.entered_seq)
+        .where(_T.c.due_at <= bindparam("until")).order_by(_T.c.due_at, _T.c.instance_id, _T.c.trigger)
+        .limit(bindparam("limit")).offset(bindparam("offset")))  # SQLite renders an OFFSET with any LIMIT
 _BODY = (select(_B.c.id, _B.c.kind, _B.c.title, _M.c.person, _M.c.role, _M.c.voting, _M.c.name)
          .select_from(_B.outerjoin(_M, _M.c.body_id == _B.c.id))
          .where(_B.c.id == bindparam("id")).order_by(_M.c.position))
@@ -117,6 +122,10 @@ class Statements:
         self.voted = _Raw(_VOTED, dialect)
         self.choices = _Raw(_CHOICES, dialect)
         self.seat = _Raw(_SEAT, dialect)
+        # a timer's step: find the due timers, check the timer's entry and whether its key was used
+        self.due = _Raw(_DUE, dialect)
+        self.entered = _Raw(_ENTERED, dialect)
+        self.find = _Raw(_FIND, dialect)
 
 
 class SqlUnit:
@@ -171,8 +180,13 @@ class SqlUnit:
         return None if value is None else str(value)
 
     def find_event(self, instance_id: str, idempotency_key: str) -> EventRecord | None:
-        row = self.conn.execute(_FIND, {"id": instance_id, "key": idempotency_key}).first()
-        return None if row is None else event_row(row)
+        row = self._run(self.sql.find, {"id": instance_id, "key": idempotency_key}).fetchone()
+        if row is None:
+            return None
+        (_id, iid, seq, trigger, actor, source, dest, at, data, verdict, effects, facts_sha, prev_hash, hash_,
+         key) = row
+        return EventRecord(iid, seq, trigger, actor, source, dest, at, _loads(data), _loads(verdict), facts_sha,
+                           prev_hash, hash_, key, _loads(effects))
 
     def body(self, body_id: str) -> Body | None:
         if body_id not in self._bodies:
@@ -244,10 +258,12 @@ class SqlUnit:
         return [str(x) for x in self.conn.execute(q).scalars()]
 
     def timer_entered(self, instance_id: str, trigger: str) -> int | None:
-        t = s.timers
-        value = self.conn.execute(select(t.c.entered_seq).where(t.c.instance_id == instance_id,
-                                                                t.c.trigger == trigger)).scalar()
-        return None if value is None else int(value)
+        row = self._run(self.sql.entered, {"id": instance_id, "trigger": trigger}).fetchone()
+        return None if row is None else int(row[0])
+
+    def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
+        rows = self._run(self.sql.due, {"until": until, "limit": limit, "offset": 0}).fetchall()
+        return [TimerRecord(iid, trigger, state, due_at, int(seq)) for iid, trigger, state, due_at, seq in rows]
 
     def due_timers_of(self, instance_id: str, until: str) -> list[TimerRecord]:
         t = s.timers
