@@ -42,7 +42,7 @@ def canonical_number(name: str, value: Any) -> str:
         raise bad from None
     if not number.is_finite():
         raise bad
-    sign, digits, exponent = number.as_tuple()
+    _sign, digits, exponent = number.as_tuple()
     assert isinstance(exponent, int)
     if len(digits) > MAX_DIGITS or not -MAX_EXPONENT <= exponent + len(digits) - 1 <= MAX_EXPONENT:
         raise bad
