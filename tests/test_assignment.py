@@ -163,3 +163,19 @@ def test_the_facts_index_compares_exactly_on_every_backend(sql_engine: Engine, c
                                                                                      lead_member="m2 ") == []
     with pytest.raises(InvalidInput, match="assignment indexes decision, lead_member, departments, deadline"):
         sql_engine.find("assignment", title="Build 40 km of rural roads")
+
+
+def test_a_task_belongs_to_a_decision_being_assigned(engine: Engine, clock: ManualClock) -> None:
+    with pytest.raises(RuleViolation) as refused:  # started directly, for a decision that does not exist
+        engine.start("assignment", "sec", {**TASK, "decision": "no-such-decision", "body": "sc"})
+    assert failed(refused) == ["R-TASK-DECISION"]
+    decision = adopted(engine, clock)
+    engine.start("assignment", "sec", {**TASK, "decision": decision, "body": "sc"})
+    task(engine, decision)
+    engine.fire(decision, "start_execution", "sec")
+    with pytest.raises(RuleViolation) as refused:  # no more tasks once it is carried out
+        engine.start("assignment", "sec", {**TASK, "decision": decision, "body": "sc"})
+    assert failed(refused) == ["R-TASK-DECISION"]
+    with pytest.raises(InvalidInput, match="does not take 'dissent'"):  # dissent comes from the vote's record only
+        engine.start("accountability", "sec", {"finding_kind": "failed_decision", "decision": decision,
+                                               "lead_member": "m2", "body": "sc", "dissent": ["m2"]})

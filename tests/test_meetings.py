@@ -202,3 +202,18 @@ def test_an_edited_attendance_at_a_sitting_is_found_by_the_audit(engine: Engine,
     seats[meeting_id]["m3"] = (role, voting, "present", view)
     report = engine.verify_audit()
     assert report.problem is not None and "seats" in report.problem.reason
+
+
+def test_no_vote_at_a_meeting_that_has_adjourned(engine: Engine, clock: ManualClock) -> None:
+    a = scheduled(engine, clock)
+    mid = sitting(engine, clock, [a])
+    engine.fire(a, "open_meeting", "sec", {"sitting": mid})
+    engine.fire(a, "vote", "sec", {"choice": "agree"})
+    engine.fire(mid, "adjourn", "sec")
+    with pytest.raises(RuleViolation) as refused:
+        engine.fire(a, "vote", "dep", {"choice": "agree"})
+    assert [r.rule_id for r in refused.value.verdict.failures] == ["R-SITTING-IN-SESSION"]
+    assert "no longer in session (adjourned)" in refused.value.verdict.failures[0].message("en")
+    assert failed(engine.check(a, "close_ballot", "sec")) == {"R-SITTING-IN-SESSION"}
+    engine.fire(a, "defer", "sec", {"defer_reason": "views_diverge"})  # what remains: defer it to a later meeting
+    assert engine.ballot(a).lapsed

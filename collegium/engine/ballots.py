@@ -182,6 +182,8 @@ def result(ctx: Context, proc: CompiledProcedure, verdict: Verdict, passed: bool
 
     if ballot.get("items"):
         record["items"] = {item: one(item) for item in ballot["items"]}
+        if not secret:  # who dissented on any item stays with the decision too (R-DISSENT)
+            record["dissent"] = sorted({p for tally in record["items"].values() for p in tally["dissent"]})
     else:
         record.update(one(None))
     return record

@@ -272,6 +272,8 @@ _DERIVED: dict[str, Callable[[Context], Any]] = {
     "present": lambda c: c._present(),
     "recused": lambda c: list(c._seated("recused")),
     "eligible_voters": lambda c: c._seated("present"),
+    "sitting_state": lambda c: (c.state_of(str(sid)) if (sid := (c.facts.get("meeting") or {}).get("sitting_id"))
+                                else None),
     "on_agenda": lambda c: bool((c.facts.get("meeting") or {}).get("on_agenda", True)),
     "consulted": lambda c: list(c.facts.get("consultations") or {}),
     "consulted_count": lambda c: len(c.facts.get("consultations") or {}),

@@ -37,6 +37,7 @@ ENGINE_FACTS: Final[dict[str, tuple[FactType, Text]]] = {
     "stated": ("list", _t("stated a view", "已表态")),
     "ballot_items": ("list", _t("items of the ballot", "表决事项")),
     "itemwise": ("boolean", _t("voted item by item", "逐个表决")),
+    "sitting_state": ("string", _t("state of the meeting the matter was taken up at", "审议该议题的会议的状态")),
     "on_agenda": ("boolean", _t("on the agenda of the meeting", "已列入会议议程")),
     "consulted": ("list", _t("consulted", "已征求意见")),
     "consulted_count": ("integer", _t("consulted", "已征求意见")),
