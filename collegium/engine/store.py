@@ -279,8 +279,9 @@ class MemoryStore:
 
     def instances(self, procedure: str | None = None, state: str | None = None,
                   limit: int | None = None) -> list[InstanceRecord]:
-        out = [r for r in self._instances.values()
-               if (procedure is None or r.procedure == procedure) and (state is None or r.state == state)]
+        out = sorted((r for r in self._instances.values()
+                      if (procedure is None or r.procedure == procedure) and (state is None or r.state == state)),
+                     key=lambda r: (r.created_at, r.id))  # oldest first, as SqlStore orders them
         return out[:limit] if limit is not None else out
 
     def find(self, procedure: str, states: tuple[str, ...] | None = None, equals: Mapping[str, str] | None = None,
