@@ -77,3 +77,32 @@ def reports_schedule(body_id: str, year: int, actor: str, plenary: str | None) -
     for doc in docs:
         click.echo(_LINE[zh].format(**{**doc, "status": doc["status_label"], "kind": doc["kind_label"]}))
     click.echo(_SUMMARY[zh].format(**counts))
+
+
+_DUE = ("{id} — {reporter} to {body}, {kind} {period}, due {due}",
+        "{id} — {reporter} 向 {body} 报告（{kind}，{period}），时限 {due}")
+_NONE_DUE = ("no report due in the next {days} days", "未来 {days} 天内没有到期的报告")
+
+
+@reports.command("due")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(0, 3660),
+              help="How many days ahead to look.")
+@click.option("--body", "body_id", default=None, metavar="BODY", help="Only reports heard by this body.")
+def reports_due(days: int, body_id: str | None) -> None:
+    """Reports still to be submitted whose deadline falls in the next DAYS days, soonest first."""
+    import datetime as dt
+
+    from collegium.engine import queries
+
+    s = settings()
+    with open_engine() as engine:
+        found = queries.reports_due(engine, dt.timedelta(days=days), body_id)
+    docs = [{"id": r.id, "reporter": r.facts.get("reporter"), "body": r.facts.get("body"),
+             "kind": r.facts.get("kind"), "period": r.facts.get("period"), "due": r.facts.get("due")} for r in found]
+    if s.as_json:
+        emit_json(docs)
+        return
+    for d in docs:
+        click.echo(_DUE[_zh(s.lang)].format(**d))
+    if not docs:
+        click.echo(_NONE_DUE[_zh(s.lang)].format(days=days))

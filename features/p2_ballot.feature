@@ -152,7 +152,7 @@ Feature: P2 — ballot voting at the standing committee
     Examples:
       | who                          | voter    | rule       | says                                               |
       | a non-member                 | outsider | R-VOTER    | outsider is not among members entitled to vote now |
-      | a recused member             | m9       | R-VOTER    | m9 is not among members entitled to vote now       |
+      | a recused member             | m9       | R-RECUSAL  | m9 is recused from this matter                     |
       | a non-voting attendee (列席) | npc      | R-VOTER    | npc is not among members entitled to vote now      |
       | a member who has voted       | m1       | R-ONE-VOTE | m1 is already among voted                          |
 

@@ -220,3 +220,21 @@ def test_the_command_line_schedules_once_in_both_languages(tmp_path: Path) -> No
     r = run("--db", db, *now, "reports", "schedule", "--body", "pc", "--year", "2027", "--as", "sec")
     assert r.exit_code == 2
     assert one_error_line(r) == "collegium: error: 'pc' is a plenary body; reports are scheduled for a standing committee"
+
+
+def test_reports_due_in_the_next_days_in_the_api_and_on_the_command_line(tmp_path: Path) -> None:
+    from tests.test_cli import BODY_YAML
+
+    db = tmp_path / "r.db"
+    (tmp_path / "sc.yaml").write_text(BODY_YAML, encoding="utf-8")
+    ok("--db", db, "body", "define", tmp_path / "sc.yaml")
+    ok("--db", db, "--now", "2026-03-02T09:00+08:00", "reports", "schedule", "--body", "sc", "--year", "2026",
+       "--as", "sec")
+    june = ["--now", "2026-06-05T09:00+08:00"]  # the half-year reports fall due on 30 June, the year's in December
+    due = json.loads(ok("--db", db, "--json", *june, "reports", "due").stdout)
+    assert {(d["reporter"], d["period"]) for d in due} == {(m, "2026-H1") for m in ("dep", "m1", "m2", "m3")}
+    assert all(d["due"] == "2026-06-30T10:00:00.000000Z" for d in due)
+    assert json.loads(ok("--db", db, "--json", *june, "reports", "due", "--days", "10").stdout) == []
+    assert "未来 10 天内没有到期的报告" in ok("--db", db, "--lang", "zh-CN", *june, "reports", "due", "--days", "10").stdout
+    year_end = json.loads(ok("--db", db, "--json", "--now", "2026-12-10T09:00+08:00", "reports", "due").stdout)
+    assert {d["period"] for d in year_end} == {"2026-H2", "2026"}  # half-year, democratic life, duty and integrity

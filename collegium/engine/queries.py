@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 TASKS = "assignment"
 CASES = "accountability"
+REPORTS = "report"
 #: task states in which work is still due: a task past its deadline in one of them is overdue even before the
 #: engine's sweep has reviewed it
 OPEN_TASK_STATES = ("drafting", "in_progress")
@@ -78,3 +79,16 @@ def open_cases(engine: Engine, member: str | None = None) -> list[Instance]:
     if member is None:
         return engine.find(CASES, states)
     return engine.find(CASES, states, lead_member=member)
+
+
+def reports_due(engine: Engine, within: dt.timedelta = dt.timedelta(days=30), body: str | None = None,
+                at: dt.datetime | None = None) -> list[Instance]:
+    """Reports still to be submitted whose deadline falls in the next ``within`` (default 30 days) from ``at``
+    (default: now), soonest first; of one body's hearing, if given."""
+    if within < dt.timedelta(0):
+        raise InvalidInput("the window of reports due must not be negative")
+    start = at or engine.clock.now()
+    now, until = format_time(start), format_time(start + within)
+    found = engine.find(REPORTS, ("due",), before=("due", until), **({"body": body} if body else {}))
+    return sorted((i for i in found if str(i.facts.get("due")) >= now),
+                  key=lambda i: (str(i.facts.get("due")), i.id))
