@@ -283,13 +283,14 @@ def publish(world: World, actor: str, audience: str) -> None:
     world.fire("publish", actor, {"audience": AUDIENCES[audience]})
 
 
-@step(parsers.re(rf'{q("actor")} assigns the task {q("title")} to lead member {q("lead")} with {q("department")} '
-                 rf'by {q("deadline")}'))
-@step(parsers.re(rf'{q("actor")}分解任务{q("title")}，牵头常委为{q("lead")}，责任部门为{q("department")}，'
+@step(parsers.re(rf'{q("actor")} (?:(?P<attempt>tries to) assign|assigns) the task {q("title")} to lead member '
+                 rf'{q("lead")} with {q("department")} by {q("deadline")}'))
+@step(parsers.re(rf'{q("actor")}(?P<attempt>试图)?分解任务{q("title")}，牵头常委为{q("lead")}，责任部门为{q("department")}，'
                  rf'完成时限为{q("deadline")}'))
-def assign_task(world: World, actor: str, title: str, lead: str, department: str, deadline: str) -> None:
+def assign_task(world: World, actor: str, attempt: str | None, title: str, lead: str, department: str,
+                deadline: str) -> None:
     world.fire("assign", actor, {"title": title, "lead_member": lead, "departments": [department],
-                                 "deadline": deadline})
+                                 "deadline": deadline}, attempt=bool(attempt))
 
 
 @step(parsers.re(rf'{q("actor")} (?:(?P<attempt>tries to) start|starts) carrying out the decision'))

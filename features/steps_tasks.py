@@ -50,15 +50,6 @@ def assign_without_lead(world: World, actor: str, title: str) -> None:
                                  "deadline": "2026-12-31T18:00+08:00"}, attempt=True)
 
 
-@step(parsers.re(rf'{q("actor")} tries to assign the task {q("title")} to lead member {q("lead")} with '
-                 rf'{q("department")} by {q("deadline")}'))
-@step(parsers.re(rf'{q("actor")}试图分解任务{q("title")}，牵头常委为{q("lead")}，责任部门为{q("department")}，'
-                 rf'完成时限为{q("deadline")}'))
-def try_assign(world: World, actor: str, title: str, lead: str, department: str, deadline: str) -> None:
-    world.fire("assign", actor, {"title": title, "lead_member": lead, "departments": [department],
-                                 "deadline": deadline}, attempt=True)
-
-
 @step(parsers.re(rf'{q("actor")} sets the (?P<kind>business|public) target {q("metric")} of {q("title")} '
                  rf'from (?P<base>[\d.]+) to (?P<goal>[\d.]+) {q("unit")}'))
 @step(parsers.re(rf'{q("actor")}为任务{q("title")}设定(?P<kind>业务|公共)目标{q("metric")}：由 (?P<base>[\d.]+) '
