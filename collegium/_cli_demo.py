@@ -143,7 +143,7 @@ class _DemoRun:
 
     def follow_up(self, iid: str) -> None:
         """Publish, hand over, assign a task with a measurable target (execution without one is refused), report
-        progress, evaluate as failed (closing is refused) and start a correction."""
+        progress, and evaluate as failed (a finding is required), which starts a correction and a case."""
         from rich.text import Text as RichText
 
         from collegium._render import word
@@ -164,10 +164,10 @@ class _DemoRun:
         self.fire(iid, "start_execution", "sec")
         clock.advance(dt.timedelta(days=90))
         self.fire(task, "report", "m1", {"metric": "roads", "value": 35})
-        self.fire(iid, "evaluate", "dep", {"evaluation": "failed", "finding": "costs overran; maintenance fell behind"})
-        self.refuse(iid, "close", "sec")
-        clock.advance(dt.timedelta(days=1))
-        o = self.fire(iid, "correct", "sec")
+        self.refuse(iid, "evaluate", "dep", {"evaluation": "failed"})  # a failed evaluation states its finding
+        # evaluated as failed: corrected through a new matter, and the failure's accountability case opened
+        o = self.fire(iid, "evaluate", "dep", {"evaluation": "failed",
+                                               "finding": "costs overran; maintenance fell behind"})
         child = self.engine.get(o.started[0])
         self.doc["correction"] = {"instance": child.id, "state": child.state, "corrects": child.facts.get("corrects")}
         self.say(RichText(word("demo_child", self.w, child=child.id, state=self.label(child.state))))

@@ -5,7 +5,7 @@ Feature: P3 and P4 — responsibility assignment, supervision and accountability
   Supervision (督查, §IV.5) is the engine's own sweep of due deadlines: a task whose targets are missed at its
   deadline opens one accountability case (问责), however often the sweep runs; the case goes from inquiry to a
   finding, measures of the forms the Accountability Regulation lists, and rectification before it is closed.
-  A decision evaluated as failed is corrected through a new matter and opens its own case.
+  A decision evaluated as failed is thereby corrected through a new matter and opens its own case.
 
   Background:
     Given a standing committee "sc" with secretary "sec", deputy secretary "dep" and standing members "m1" to "m9"
@@ -73,7 +73,6 @@ Feature: P3 and P4 — responsibility assignment, supervision and accountability
     Given "sec" assigns the task "Build 40 km of roads" to lead member "m2" with "transport bureau" by "2026-12-31T18:00+08:00"
     And "sec" starts carrying out the decision
     When "sec" evaluates the decision as failed: "costs doubled; half the roads unusable"
-    And "sec" corrects the decision through a new matter
     Then the matter is "corrected"
     And a correction matter linked to the decision is "proposed"
     And 1 accountability case is open, for the decision, showing the dissent of "m9" and "sec"

@@ -148,12 +148,6 @@ def case_state(world: World, state: str) -> None:
     assert state in (case.state, spec.states[case.state].label.en, spec.states[case.state].label.zh), case.state
 
 
-@step(parsers.re(rf'{q("actor")} corrects the decision through a new matter'))
-@step(parsers.re(rf'{q("actor")}通过新议题对决策纠错'))
-def correct(world: World, actor: str) -> None:
-    world.fire("correct", actor)
-
-
 @then(parsers.re(rf'a correction matter linked to the decision is {q("state")}'))
 @then(parsers.re(rf'与原决策关联的纠错议题状态为{q("state")}'))
 def correction(world: World, state: str) -> None:

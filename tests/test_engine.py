@@ -162,11 +162,10 @@ def test_failed_evaluation_opens_linked_correction(engine: Engine, clock: Manual
     carry_out(engine, iid)
     with pytest.raises(RuleViolation, match="R-EVALUATION"):
         engine.fire(iid, "evaluate", "sec", {"evaluation": "failed"})
-    engine.fire(iid, "evaluate", "sec", {"evaluation": "failed", "finding": "targets missed by 40%"})
-    with pytest.raises(RuleViolation, match="R-CLOSE-SUCCEEDED"):
-        engine.fire(iid, "close", "sec")
-    out = engine.fire(iid, "correct", "sec")
+    # evaluated as failed: corrected through a new matter and its case opened, in the same step
+    out = engine.fire(iid, "evaluate", "sec", {"evaluation": "failed", "finding": "targets missed by 40%"})
     assert out.instance.state == "corrected" and len(out.started) == 2
+    assert [r.rule_id for r in out.verdict.results if r.severity == "branch"] == ["R-CORRECT-FAILED"]
     child = engine.get(out.started[0])
     assert child.state == "proposed" and child.parent_id == iid and child.facts["corrects"] == iid
     assert child.facts["title"] == "County budget 2026"
@@ -362,14 +361,14 @@ def test_a_correction_is_judged_by_its_own_start_rules_and_only_a_correction_lin
     engine.fire(iid, "close_ballot", "sec")
     engine.fire(iid, "publish", "sec", {"audience": "public"})
     carry_out(engine, iid)
-    engine.fire(iid, "evaluate", "sec", {"evaluation": "failed", "finding": "missed"})
+    failed = {"evaluation": "failed", "finding": "missed"}
     # the lead member has left the body since: the correction cannot be proposed with them as lead
     engine.define_body(standing_committee().model_copy(update={"members": standing_committee().members[:-9]}))
     before = snapshot(engine, iid)
     with pytest.raises(RuleViolation, match="R-LEAD-MEMBER"):
-        engine.fire(iid, "correct", "sec")
+        engine.fire(iid, "evaluate", "sec", failed)
     assert snapshot(engine, iid) == before and len(engine.instances("major_decision")) == 1
     engine.define_body(standing_committee())
-    child = engine.fire(iid, "correct", "sec").started[0]
+    child = engine.fire(iid, "evaluate", "sec", failed).started[0]
     assert [r[0] for r in engine.history(child)[0].verdict] == ["R-ROLE", "R-PROPOSAL", "R-LEAD-MEMBER",
                                                                 "R-PLENARY-MATTER"]

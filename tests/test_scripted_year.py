@@ -215,11 +215,9 @@ def year_script() -> list[Step]:
     @on(12, 15, 15)
     def _park_failed(e: Engine, ids: dict[str, str]) -> None:
         e.fire(ids["t_farmers"], "complete", "m7")
-        e.fire(ids["park"], "evaluate", "sec", {"evaluation": "failed", "finding": "6 of 10 firms; wrong site"})
-
-    @on(12, 16)
-    def _correct(e: Engine, ids: dict[str, str]) -> None:
-        ids["correction"], ids["k_park"] = e.fire(ids["park"], "correct", "sec").started
+        # evaluated as failed: its correction and its case start in the same step
+        ids["correction"], ids["k_park"] = e.fire(ids["park"], "evaluate", "sec", {
+            "evaluation": "failed", "finding": "6 of 10 firms; wrong site"}).started
 
     @on(12, 20)
     def _hear_h2(e: Engine, ids: dict[str, str]) -> None:
