@@ -130,7 +130,8 @@ Feature: P2 — ballot voting at the standing committee
     And the members present vote: 7 agree, 2 oppose, 2 abstain
     And "sec" closes the ballot
     When "m1" tries to vote "oppose"
-    Then the step is refused because "vote" is not allowed in state "adopted"
+    Then the step is refused by rule "R-BALLOT-CLOSED"
+    And the refusal says "no vote is cast after the close"
     And the refused step changed nothing
     And the ballot counts 7 agree, 2 oppose, 2 abstain; 11 present of 11 who should attend
 
