@@ -245,10 +245,14 @@ def rules_show(rule_id: str) -> None:
 
 # -- schema ----------------------------------------------------------------------------------------------
 @click.command()
-@click.argument("kind", type=click.Choice(["procedure", "fragment", "rules"]))
+@click.argument("kind", type=click.Choice(["procedure", "fragment", "rules", "scenario"]))
 def schema(kind: str) -> None:
-    """Print the JSON Schema of procedure files, procedure-fragment files or rule-pack files."""
-    if kind == "procedure":
+    """Print the JSON Schema of procedure files, procedure-fragment files, rule-pack files or scenario files."""
+    if kind == "scenario":
+        from collegium.scenario import ScenarioSpec
+
+        value = ScenarioSpec.model_json_schema(by_alias=True)
+    elif kind == "procedure":
         from collegium.workflows.spec import ProcedureSpec
 
         value = ProcedureSpec.model_json_schema(by_alias=True)

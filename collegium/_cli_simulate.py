@@ -1,0 +1,108 @@
+"""``collegium simulate FILE``: run a scenario file on a virtual clock and print its timeline (or ``--json``).
+
+Exit 0 when every expectation holds, 1 at the first that does not (named, with file and line), 2 when the file
+is invalid. Nothing is written outside what ``--db`` names: by default the run is in memory.
+
+Registered on the root group by :mod:`collegium.cli`. Heavy modules are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from collegium._cli_common import emit_json, settings
+
+if TYPE_CHECKING:
+    from collegium.engine.engine import Engine
+    from collegium.scenario import StepReport
+
+__all__ = ["simulate"]
+
+_WORDS = {
+    "title": ("Scenario: {title}", "情景：{title}"),
+    "refused": ("refused, as expected:", "按预期被拒绝："),
+    "timers": ("timers fired: {what}", "到期事项：{what}"),
+    "expect": ("expectation holds", "预期成立"),
+    "summary": ("{steps} steps, {refused} refused as expected; instances: {instances}; audit {audit}",
+                "共 {steps} 步，按预期被拒绝 {refused} 步；{instances} 个实例；审计{audit}"),
+    "ok": ("ok", "通过"), "broken": ("BROKEN", "未通过"),
+}
+
+
+def _w(key: str, lang: str, **params: Any) -> str:
+    en, zh = _WORDS[key]
+    return (zh if lang == "zh-CN" else en).format(**params)
+
+
+def _label(engine: Engine, instance: str | None, state: str | None, lang: str) -> str:
+    if not instance or not state:
+        return state or ""
+    spec = engine.registry.procedure(engine.get(instance).procedure)
+    found = spec.states.get(state)
+    return f"{found.label.get(lang)} ({state})" if found else state
+
+
+def _line(engine: Engine, r: StepReport, lang: str, zone: dt.tzinfo | None) -> str:
+    from collegium.engine.clock import parse_time
+
+    when = parse_time(r.at).astimezone(zone).strftime("%Y-%m-%d %H:%M")  # in the scenario's own time zone
+    head = f"{when}  {r.actor or '':<6} {r.trigger or r.action:<20}"
+    if r.action == "advance":
+        what = ", ".join(f"{t['instance']} {t['timer']} → {t['state']}" for t in r.rules) or "-"
+        return f"{when}  {_w('timers', lang, what=what)}"
+    if r.action == "expect":
+        return f"{head}  ✓ {_w('expect', lang)}: {r.instance}"
+    if r.outcome == "refused":
+        rules = "; ".join(f"{x['rule']} {x['title']} — {x['message']} [{x['citation']}]" for x in r.rules)
+        return f"{head}  ✗ {_w('refused', lang)} {rules}"
+    return f"{head}  → {_label(engine, r.instance, r.state, lang)}" + (
+        f"  (+ {', '.join(r.started)})" if r.started else "")
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def simulate(file: Path) -> None:
+    """Run the scenario FILE on a virtual clock (in memory unless --db names a database) and print its timeline;
+    exit 1 at the first expectation that does not hold, 2 when the file is invalid."""
+    from dataclasses import asdict
+
+    from rich.progress import Progress
+
+    from collegium._loader import read_text
+    from collegium.scenario import Scenario, run
+
+    s = settings()
+    scn = Scenario.load(read_text(file), str(file))
+    root = click.get_current_context().find_root()
+    given = root.get_parameter_source("db") not in (None, click.core.ParameterSource.DEFAULT)
+    engine = _engine(scn) if given else None  # in memory unless --db (or COLLEGIUM_DB) names a database
+    with Progress(transient=True, disable=s.as_json or len(scn.spec.steps) < 200) as bar:
+        task = bar.add_task(scn.spec.scenario, total=len(scn.spec.steps))
+        engine, reports = run(scn, engine, on_step=lambda _n: bar.advance(task), lang=s.lang)
+    audit = engine.verify_audit()
+    if s.as_json:
+        instances = {i.id: {"procedure": i.procedure, "state": i.state,
+                            "history": [[e.seq, e.at, e.actor, e.trigger, e.dest] for e in engine.history(i.id)],
+                            "ballot": (i.facts.get("ballot") or {}).get("result")}
+                     for i in engine.instances()}
+        emit_json({"scenario": scn.spec.scenario, "ok": True, "steps": [asdict(r) for r in reports],
+                   "instances": instances, "audit": audit.to_dict()})
+        return
+    w = s.lang
+    zone = dt.datetime.fromisoformat(scn.spec.start).tzinfo
+    click.echo(_w("title", w, title=scn.spec.scenario))
+    for r in reports:
+        click.echo(_line(engine, r, w, zone))
+    click.echo(_w("summary", w, steps=len(scn.spec.steps), refused=sum(r.outcome == "refused" for r in reports),
+                  instances=len(engine.instances()), audit=_w("ok" if audit.ok else "broken", w)))
+
+
+def _engine(scn: Any) -> Engine:
+    from collegium.engine.clock import ManualClock, SequentialIds, parse_time
+    from collegium.engine.engine import Engine
+
+    return Engine.open(settings().db, clock=ManualClock(parse_time(scn.spec.start, "start")), ids=SequentialIds())

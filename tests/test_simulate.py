@@ -1,0 +1,87 @@
+"""`collegium simulate FILE`: scenario files run on a virtual clock; the exit code says whether every expectation
+held (0), one did not (1) or the file is invalid (2); the same file gives the same JSON every time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.test_cli_ballot import ok, one_error_line, run
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "scenarios" / "p2_recusal.yaml"
+
+SMALL = """\
+scenario: a small matter
+start: 2026-03-02T09:00+08:00
+bodies:
+  - id: sc
+    kind: standing
+    members: [{person: sec, role: secretary}, {person: m1, role: standing_member}]
+steps:
+  - start: major_decision
+    as: sec
+    id: x
+    data: {title: Roads, category: routine, proposer: sec, lead_member: m1, body: sc, confidentiality: public}
+  - {fire: prepare, instance: x, as: m1}
+  - expect: {instance: x, state: STATE}
+"""
+
+
+def test_the_example_runs_the_same_every_time_in_both_languages() -> None:
+    first = ok("--json", "simulate", EXAMPLE).stdout
+    assert first == ok("--json", "simulate", EXAMPLE).stdout  # no wall clock, no random ids
+    doc = json.loads(first)
+    assert doc["ok"] and doc["audit"]["ok"]
+    [budget] = doc["instances"].values()
+    assert budget["state"] == "adopted" and budget["ballot"]["n"] == 9
+    assert [s["rules"][0]["rule"] for s in doc["steps"] if s["outcome"] == "refused"] == ["R-DELIBERATION",
+                                                                                          "R-RECUSAL"]
+    text = ok("simulate", EXAMPLE).stdout
+    assert "refused, as expected: R-RECUSAL" in text and "2026-03-10 09:00" in text  # in the scenario's zone
+    assert "按预期被拒绝" in ok("--lang", "zh-CN", "simulate", EXAMPLE).stdout
+    zh = json.loads(ok("--json", "simulate", EXAMPLE.with_name("p2_recusal.zh-CN.yaml")).stdout)  # names in Chinese
+    assert [i["ballot"]["agree"] for i in zh["instances"].values()] == [6] and zh["audit"]["ok"]
+
+
+def test_a_broken_expectation_exits_1_naming_the_step(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(SMALL.replace("STATE", "adopted"), encoding="utf-8")
+    r = run("simulate", path)
+    assert r.exit_code == 1
+    one_error_line(r, f"{path}:13: step 3: x: state is preparation, expected adopted")
+    path.write_text(SMALL.replace("STATE", "preparation"), encoding="utf-8")
+    ok("simulate", path)
+
+
+def test_an_unexpected_refusal_or_a_step_that_went_through_exits_1(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(SMALL.replace("as: m1}", "as: outsider}").replace("STATE", "preparation"), encoding="utf-8")
+    one_error_line(run("simulate", path), "step 2 (prepare as outsider) was refused by R-ROLE")
+    path.write_text(SMALL.replace("as: m1}", "as: m1, refused: R-ROLE}").replace("STATE", "preparation"),
+                    encoding="utf-8")
+    r = run("simulate", path)
+    assert r.exit_code == 1
+    one_error_line(r, "step 2 (prepare as m1) went through to preparation; it should be refused by R-ROLE")
+
+
+def test_an_invalid_file_exits_2_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(SMALL.replace("  - {fire: prepare", "  - {advance: P1D, fire: prepare"), encoding="utf-8")
+    r = run("simulate", path)
+    assert r.exit_code == 2
+    one_error_line(r, f"{path}:12", "exactly one of start, fire, vote, advance, expect")
+    path.write_text(SMALL.replace("fire: prepare", "fire: prepar").replace("STATE", "x"), encoding="utf-8")
+    r = run("simulate", path)
+    assert r.exit_code == 2
+    one_error_line(r, f"{path}:12: step 2", "unknown trigger 'prepar'")
+    path.write_text(SMALL.replace("start: 2026-03-02T09:00+08:00", "start: 2026-03-02"), encoding="utf-8")
+    assert run("simulate", path).exit_code == 2
+    assert run("simulate", tmp_path / "missing.yaml").exit_code == 2
+
+
+def test_a_scenario_can_write_to_a_database(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    ok("--db", db, "simulate", EXAMPLE)
+    assert json.loads(ok("--db", db, "--json", "instances").stdout)[0]["state"] == "adopted"
+    schema = json.loads(ok("schema", "scenario").stdout)
+    assert {"scenario", "start", "bodies", "steps"} <= set(schema["properties"])
