@@ -1,4 +1,5 @@
-"""``collegium simulate FILE``: run a scenario file on a virtual clock and print its timeline (or ``--json``).
+"""``collegium simulate FILE``: run a scenario file on a virtual clock and print its timeline (or ``--json``);
+``collegium diagram``: draw a procedure.
 
 Exit 0 when every expectation holds, 1 at the first that does not (named, with file and line), 2 when the file
 is invalid. Nothing is written outside what ``--db`` names: by default the run is in memory.
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from collegium.engine.engine import Engine
     from collegium.scenario import StepReport
 
-__all__ = ["simulate"]
+__all__ = ["diagram", "simulate"]
 
 _WORDS = {
     "title": ("Scenario: {title}", "情景：{title}"),
@@ -106,3 +107,31 @@ def _engine(scn: Any) -> Engine:
     from collegium.engine.engine import Engine
 
     return Engine.open(settings().db, clock=ManualClock(parse_time(scn.spec.start, "start")), ids=SequentialIds())
+
+
+@click.command()
+@click.argument("procedure", required=False)
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid", show_default=True)
+@click.option("--version", "version", type=int, default=None, help="A version of the procedure (default: latest).")
+@click.option("--instance", default=None, metavar="ID",
+              help="Draw the procedure of instance ID (in --db) with its current state highlighted.")
+def diagram(procedure: str | None, fmt: str, version: int | None, instance: str | None) -> None:
+    """Draw PROCEDURE's states and transitions (labels in --lang; rule ids on the edges they guard or choose):
+    Mermaid or DOT text, or SVG through Graphviz when it is installed."""
+    from collegium import diagram as dg
+    from collegium._cli_common import builtin_registry, open_engine
+    from collegium.errors import InvalidInput
+
+    s = settings()
+    current = None
+    if instance is not None:
+        with open_engine() as engine:
+            inst = engine.get(instance)
+            proc = engine.registry.compiled(inst.procedure, inst.procedure_version, inst.pack_version)
+            current = inst.state
+    elif procedure is not None:
+        proc = builtin_registry().compiled(procedure, version)
+    else:
+        raise InvalidInput("name a PROCEDURE, or an --instance")
+    render = {"mermaid": dg.mermaid, "dot": dg.dot, "svg": dg.svg}[fmt]
+    click.echo(render(proc, "zh-CN" if s.lang.startswith("zh") else "en", current), nl=False)
