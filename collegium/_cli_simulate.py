@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from collegium.engine.engine import Engine
     from collegium.scenario import StepReport
 
-__all__ = ["diagram", "simulate"]
+__all__ = ["diagram", "docs", "simulate"]
 
 _WORDS = {
     "title": ("Scenario: {title}", "情景：{title}"),
@@ -135,3 +135,25 @@ def diagram(procedure: str | None, fmt: str, version: int | None, instance: str 
         raise InvalidInput("name a PROCEDURE, or an --instance")
     render = {"mermaid": dg.mermaid, "dot": dg.dot, "svg": dg.svg}[fmt]
     click.echo(render(proc, "zh-CN" if s.lang.startswith("zh") else "en", current), nl=False)
+
+
+@click.command()
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("docs/handbook"),
+              show_default=True, help="Directory of the handbook.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the handbook there is not current.")
+def docs(out: Path, check: bool) -> None:
+    """Generate the procedure handbook (one Markdown page per procedure, in English and Chinese) from the built-in
+    procedures and rule packs; with --check, say whether the committed one is current."""
+    from collegium import handbook
+    from collegium._cli_common import builtin_registry
+
+    registry = builtin_registry()
+    if check:
+        differ = handbook.stale(registry, out)
+        if differ:
+            raise handbook.HandbookStale(f"the handbook in {out} is not current ({', '.join(differ)}); "
+                                         f"run: collegium docs --out {out}")
+        click.echo(f"{out}: current")
+        return
+    for name in handbook.write(registry, out):
+        click.echo(str(out / name))

@@ -35,7 +35,7 @@ from collegium._cli_definitions import body, procedures, rules, schema
 from collegium._cli_demo import demo
 from collegium._cli_meeting import meeting
 from collegium._cli_reports import reports
-from collegium._cli_simulate import diagram, simulate
+from collegium._cli_simulate import diagram, docs, simulate
 from collegium._cli_supervise import cases, supervise, tasks
 from collegium.errors import CollegiumError, NotFound, RuleViolation, TransitionNotAllowed
 
@@ -150,6 +150,7 @@ cli.add_command(vote)
 cli.add_command(supervise)
 cli.add_command(simulate)
 cli.add_command(diagram)
+cli.add_command(docs)
 cli.add_command(tasks)
 cli.add_command(cases)
 cli.add_command(commitments)
