@@ -222,7 +222,8 @@ def check(ctx: click.Context, instance: str, trigger: str, actor: str, data_json
 @cli.command()
 @click.argument("instance")
 @click.option("--as", "actor", default=None, metavar="ACTOR", help="Also list the triggers ACTOR could fire now.")
-def status(instance: str, actor: str | None) -> None:
+@click.option("--diagram", is_flag=True, help="Print the procedure as a Mermaid diagram, the current state marked.")
+def status(instance: str, actor: str | None, diagram: bool) -> None:
     """Show where INSTANCE stands: its state, its facts and (with --as) what can be done next."""
     from collegium._render import console, facts_table, panel, table, word
 
@@ -230,6 +231,12 @@ def status(instance: str, actor: str | None) -> None:
     w = s.lang
     with open_engine() as engine:
         inst = engine.get(instance)
+        if diagram:
+            from collegium.diagram import mermaid
+
+            proc = engine.registry.compiled(inst.procedure, inst.procedure_version, inst.pack_version)
+            click.echo(mermaid(proc, "zh-CN" if w.startswith("zh") else "en", inst.state), nl=False)
+            return
         avail = engine.available(instance, actor) if actor else None
         reg = engine.registry
         ballot = status_ballot(engine, inst, w)

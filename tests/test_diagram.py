@@ -61,6 +61,7 @@ def test_the_command_line_draws_and_highlights_an_instance(tmp_path: object) -> 
     ok("--db", db, "--now", "2026-03-01T09:00+08:00", "demo")
     drawn = ok("--db", db, "diagram", "--instance", "major_decision-1").stdout
     assert "class corrected current" in drawn
+    assert ok("--db", db, "status", "major_decision-1", "--diagram").stdout == drawn
     one_error_line(run("diagram", "nope"), "no procedure 'nope'")
     if shutil.which("dot") is None:
         r = run("diagram", "meeting", "--format", "svg")
