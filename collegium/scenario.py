@@ -48,7 +48,8 @@ class Step(BaseModel):
     instance: str | None = Field(default=None, description="the instance a fire or vote acts on (YAML reads a key "
                                                            "'on' as true, so it is not called that)")
     actor: str | list[str] | None = Field(default=None, alias="as", description="who acts (votes: several)")
-    id: str | None = Field(default=None, description="the id the started instance gets")
+    id: str | None = Field(default=None, description="a name for the instance this step starts: the procedure "
+                                                      "started, else the first child a fire or advance starts")
     data: dict[str, Any] = Field(default_factory=dict)
     item: str | None = Field(default=None, description="the item of a list voted item by item")
     refused: str | None = Field(default=None, description="this step must be refused by this rule id")
@@ -153,7 +154,10 @@ def _step(engine: Engine, clock: ManualClock, step: Step, n: int, line: int | No
           where: str, lang: str) -> list[StepReport]:
     at = format_time(clock.now())
     if step.advance is not None:
-        return [_advance(engine, clock, step.advance, n, line)]
+        report = _advance(engine, clock, step.advance, n, line)
+        if step.id and report.started:
+            aliases[step.id] = report.started[0]
+        return [report]
     if step.expect is not None:
         _check(engine, step.expect, aliases, where, n)
         return [StepReport(n, line, at, "expect", instance=aliases.get(step.expect.instance, step.expect.instance))]
@@ -191,6 +195,8 @@ def _step(engine: Engine, clock: ManualClock, step: Step, n: int, line: int | No
                                         f"{o.instance.state}; it should be refused by {step.refused}")
             report.instance, report.trigger, report.state = o.instance.id, o.event.trigger, o.instance.state
             report.started = list(o.started)
+            if step.id and step.start is None and o.started:
+                aliases[step.id] = o.started[0]
             report.rules = [r.to_dict(lang) for r in o.verdict.warnings]
         out.append(report)
     return out

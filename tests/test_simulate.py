@@ -85,3 +85,12 @@ def test_a_scenario_can_write_to_a_database(tmp_path: Path) -> None:
     assert json.loads(ok("--db", db, "--json", "instances").stdout)[0]["state"] == "adopted"
     schema = json.loads(ok("schema", "scenario").stdout)
     assert {"scenario", "start", "bodies", "steps"} <= set(schema["properties"])
+
+
+def test_every_example_scenario_holds_and_runs_the_same_twice() -> None:
+    examples = sorted(EXAMPLE.parent.glob("*.yaml"))
+    assert len(examples) >= 4 and all(p.with_name(p.name.replace(".yaml", ".zh-CN.yaml")).exists()
+                                      for p in examples if ".zh-CN." not in p.name)
+    for path in examples:
+        first = ok("--json", "simulate", path).stdout
+        assert json.loads(first)["audit"]["ok"] and ok("--json", "simulate", path).stdout == first
