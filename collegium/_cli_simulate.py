@@ -65,19 +65,39 @@ def _line(engine: Engine, r: StepReport, lang: str, zone: dt.tzinfo | None) -> s
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def simulate(file: Path) -> None:
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--generate", is_flag=True, help="Run a generated workload instead of FILE (see --seed …).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the generated workload.")
+@click.option("--bodies", type=click.IntRange(1, 50), default=2, show_default=True)
+@click.option("--matters", type=click.IntRange(1, 50), default=2, show_default=True, help="Matters a month per body.")
+@click.option("--months", type=click.IntRange(1, 36), default=3, show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --generate: also write the generated scenario file here.")
+def simulate(file: Path | None, generate: bool, seed: int, bodies: int, matters: int, months: int,
+             out: Path | None) -> None:
     """Run the scenario FILE on a virtual clock (in memory unless --db names a database) and print its timeline;
-    exit 1 at the first expectation that does not hold, 2 when the file is invalid."""
+    exit 1 at the first expectation that does not hold, 2 when the file is invalid. With --generate, run a
+    seeded workload (the same seed, the same run)."""
     from dataclasses import asdict
 
     from rich.progress import Progress
 
     from collegium._loader import read_text
+    from collegium.errors import InvalidInput
     from collegium.scenario import Scenario, run
 
     s = settings()
-    scn = Scenario.load(read_text(file), str(file))
+    if generate:
+        from collegium.generate import scenario_text
+
+        text = scenario_text(seed, bodies=bodies, matters=matters, months=months)
+        if out is not None:
+            out.write_text(text, encoding="utf-8")
+        scn = Scenario.load(text, str(out) if out is not None else f"<generated, seed {seed}>")
+    elif file is None:
+        raise InvalidInput("give a scenario FILE, or --generate")
+    else:
+        scn = Scenario.load(read_text(file), str(file))
     root = click.get_current_context().find_root()
     given = root.get_parameter_source("db") not in (None, click.core.ParameterSource.DEFAULT)
     engine = _engine(scn) if given else None  # in memory unless --db (or COLLEGIUM_DB) names a database
@@ -97,7 +117,8 @@ def simulate(file: Path) -> None:
     zone = dt.datetime.fromisoformat(scn.spec.start).tzinfo
     click.echo(_w("title", w, title=scn.spec.scenario))
     for r in reports:
-        click.echo(_line(engine, r, w, zone))
+        if r.action != "advance" or r.rules:  # a move of the clock that fired nothing is not a line
+            click.echo(_line(engine, r, w, zone))
     click.echo(_w("summary", w, steps=len(scn.spec.steps), refused=sum(r.outcome == "refused" for r in reports),
                   instances=len(engine.instances()), audit=_w("ok" if audit.ok else "broken", w)))
 

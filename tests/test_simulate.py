@@ -94,3 +94,19 @@ def test_every_example_scenario_holds_and_runs_the_same_twice() -> None:
     for path in examples:
         first = ok("--json", "simulate", path).stdout
         assert json.loads(first)["audit"]["ok"] and ok("--json", "simulate", path).stdout == first
+
+
+def test_a_generated_workload_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
+    args = ("--json", "simulate", "--generate", "--seed", "7", "--bodies", "2", "--matters", "2", "--months", "6")
+    first = ok(*args).stdout
+    assert ok(*args).stdout == first  # byte for byte
+    doc = json.loads(first)
+    procedures = {i["procedure"] for i in doc["instances"].values()}
+    assert {"major_decision", "assignment"} <= procedures and doc["audit"]["ok"]
+    assert json.loads(ok(*args[:3], "--seed", "8", *args[5:]).stdout) != doc  # another seed, another workload
+    out = tmp_path / "generated.yaml"
+    ok("simulate", "--generate", "--seed", "7", "--out", out)
+    assert out.read_text(encoding="utf-8").startswith("scenario: 'generated workload (seed 7")
+    assert json.loads(ok("--json", "simulate", out).stdout)["steps"] == json.loads(
+        ok("--json", "simulate", "--generate", "--seed", "7").stdout)["steps"]
+    one_error_line(run("simulate"), "give a scenario FILE, or --generate")
