@@ -23,20 +23,11 @@ if TYPE_CHECKING:
 
 __all__ = ["diagram", "docs", "simulate"]
 
-_WORDS = {
-    "title": ("Scenario: {title}", "情景：{title}"),
-    "refused": ("refused, as expected:", "按预期被拒绝："),
-    "timers": ("timers fired: {what}", "到期事项：{what}"),
-    "expect": ("expectation holds", "预期成立"),
-    "summary": ("{steps} steps, {refused} refused as expected; instances: {instances}; audit {audit}",
-                "共 {steps} 步，按预期被拒绝 {refused} 步；{instances} 个实例；审计{audit}"),
-    "ok": ("ok", "通过"), "broken": ("BROKEN", "未通过"),
-}
-
 
 def _w(key: str, lang: str, **params: Any) -> str:
-    en, zh = _WORDS[key]
-    return (zh if lang == "zh-CN" else en).format(**params)
+    from collegium._render import word
+
+    return word(f"simulate.{key}", lang, **params)
 
 
 def _label(engine: Engine, instance: str | None, state: str | None, lang: str) -> str:

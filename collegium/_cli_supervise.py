@@ -21,21 +21,11 @@ if TYPE_CHECKING:
 
 __all__ = ["cases", "supervise", "tasks"]
 
-_WORDS = {
-    "swept": ("swept timers due by {until}: {count} fired", "已处理截至 {until} 到期的事项：共 {count} 项"),
-    "due": ("due", "到期时间"), "instance": ("instance", "事项"), "trigger": ("step", "操作"),
-    "result": ("result", "结果"), "opened": ("cases opened", "启动问责"), "refused": ("refused", "被规则拒绝"),
-    "lead": ("lead member", "牵头常委"), "department": ("department", "责任部门"), "task": ("task", "任务"),
-    "deadline": ("deadline", "完成时限"), "state": ("state", "状态"), "metric": ("target", "指标"),
-    "kind.business": ("business targets", "业务目标"), "kind.public": ("public targets", "公共目标"),
-    "progress": ("progress", "进度"), "case": ("case", "问责案件"), "finding": ("finding", "督查发现"),
-    "member": ("member", "责任人"), "none": ("none", "无"),
-}
-
 
 def _w(key: str, lang: str, **params: Any) -> str:
-    en, zh = _WORDS[key]
-    return (zh if lang == "zh-CN" else en).format(**params)
+    from collegium._render import word
+
+    return word(f"supervise.{key}", lang, **params)
 
 
 def _as_of(value: str, tz: str) -> dt.datetime:
