@@ -29,6 +29,9 @@ _EXPORTS: dict[str, str] = {
     "MemoryStore": "collegium.engine.store",
     "SqlStore": "collegium.engine.sqlstore",
     "TimerRun": "collegium.engine.scheduler",
+    "rejudge": "collegium.engine.rejudge",
+    "Rejudged": "collegium.engine.rejudge",
+    "ReplayReport": "collegium.engine.rejudge",
     "Clock": "collegium.engine.clock",
     "IdFactory": "collegium.engine.clock",
     "FixedClock": "collegium.engine.clock",
@@ -77,6 +80,8 @@ __all__ = [
     "ProcedureSpec",
     "RandomIds",
     "Registry",
+    "Rejudged",
+    "ReplayReport",
     "RulePackSpec",
     "RuleResult",
     "RuleSpec",
@@ -88,6 +93,7 @@ __all__ = [
     "TimerRun",
     "TransitionNotAllowed",
     "Verdict",
+    "rejudge",
 ]
 
 if TYPE_CHECKING:
@@ -107,6 +113,7 @@ if TYPE_CHECKING:
     from collegium.engine.governance import Body, Member
     from collegium.engine.records import EventRecord
     from collegium.engine.registry import Registry
+    from collegium.engine.rejudge import Rejudged, ReplayReport, rejudge
     from collegium.engine.scheduler import TimerRun
     from collegium.engine.sqlstore import SqlStore
     from collegium.engine.store import MemoryStore

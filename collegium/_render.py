@@ -172,6 +172,16 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "supervise.member": ("member", "责任人"),
     "supervise.none": ("none", "无"),
     # simulate (collegium/_cli_simulate.py)
+    # replay (collegium/_cli_replay.py)
+    "replay.title": ("{source}: judged under {pack} (recorded under {recorded}); instances {instances}, steps {steps}",
+                     "{source}：按 {pack} 重新审查（原按 {recorded} 执行）：{instances} 个实例，{steps} 个步骤"),
+    "replay.refused": ("would have been refused:", "按新规则将被拒绝："),
+    "replay.rerouted": ("would have ended in {state}:", "按新规则将转入 {state}："),
+    "replay.warns": ("would have been warned:", "按新规则将收到提醒："),
+    "replay.diverged": ("could not be replayed:", "无法重放："),
+    "replay.summary": ("{refused} steps would have been refused, {rerouted} would have ended elsewhere; "
+                       "{diverged} instances could not be replayed",
+                       "将被拒绝的步骤 {refused} 个，将转入其他状态的步骤 {rerouted} 个；无法重放的实例 {diverged} 个"),
     "simulate.title": ("Scenario: {title}", "情景：{title}"),
     "simulate.refused": ("refused, as expected:", "按预期被拒绝："),
     "simulate.timers": ("timers fired: {what}", "到期事项：{what}"),

@@ -34,6 +34,7 @@ from collegium._cli_common import (
 from collegium._cli_definitions import body, procedures, rules, schema
 from collegium._cli_demo import demo
 from collegium._cli_meeting import meeting
+from collegium._cli_replay import replay
 from collegium._cli_reports import reports
 from collegium._cli_simulate import diagram, docs, simulate
 from collegium._cli_supervise import cases, supervise, tasks
@@ -149,6 +150,7 @@ cli.add_command(meeting)
 cli.add_command(vote)
 cli.add_command(supervise)
 cli.add_command(simulate)
+cli.add_command(replay)
 cli.add_command(diagram)
 cli.add_command(docs)
 cli.add_command(tasks)

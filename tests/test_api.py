@@ -17,8 +17,8 @@ def test_public_names_are_pinned() -> None:
         "AuditError", "AuditReport", "Availability", "Ballot", "Body", "Clock", "CollegiumError", "ConcurrentUpdate",
         "DefinitionError", "Engine", "EventRecord", "FixedClock", "IdFactory", "Instance", "InvalidInput",
         "ManualClock", "Meeting", "Member", "MemoryStore", "NotFound", "Outcome", "ProcedureSpec", "RandomIds", "Registry",
-        "RulePackSpec", "RuleResult", "RuleSpec", "RuleViolation", "SequentialIds", "SqlStore", "SystemClock",
-        "Text", "TimerRun", "TransitionNotAllowed", "Verdict",
+        "Rejudged", "ReplayReport", "RulePackSpec", "RuleResult", "RuleSpec", "RuleViolation", "SequentialIds", "SqlStore", "SystemClock",
+        "Text", "TimerRun", "TransitionNotAllowed", "Verdict", "rejudge",
     ]
     for name in collegium.__all__:
         assert getattr(collegium, name) is not None

@@ -156,11 +156,12 @@ class Engine:
 
     # -- commands -----------------------------------------------------------------------------
     def start(self, procedure: str, actor: str, data: Mapping[str, Any] | None = None, *,
-              instance_id: str | None = None, version: int | None = None) -> Outcome:
-        """Start an instance of ``procedure`` (its latest version, under its pack's latest version)."""
+              instance_id: str | None = None, version: int | None = None,
+              pack_version: str | None = None) -> Outcome:
+        """Start an instance of ``procedure`` (its latest version, under its pack's latest version, unless named)."""
         named = {"procedure": procedure, **({"instance_id": instance_id} if instance_id else {})}
         data = fx.check_arguments(actor, data, **named)
-        proc = self.registry.compiled(procedure, version)
+        proc = self.registry.compiled(procedure, version, pack_version)
         plan = proc.start_plan
         payload = fx.normalize(proc, plan, data)
         new_id = instance_id or self.ids.new_id(proc.spec.id)

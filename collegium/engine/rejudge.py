@@ -1,0 +1,329 @@
+"""Re-judge a recorded history under another rule pack: "what would last year's decisions look like under the new
+rules?"
+
+The history is run again, event by event in the order it was committed, on an in-memory shadow store and under the
+definitions it was recorded with. Every shadow event must hash to the recorded one (the hash covers the step, its
+data, the verdict, the effects, the resulting facts and the whole chain before it), so what is judged is the
+history itself, not an approximation of it. Before each step is applied again, the other pack judges it in the
+world as it stood at that moment: the instance's facts, the body, the meeting's seats, the votes cast so far, the
+states of other instances. A step whose blocking rules fail under that pack is one it would have refused; a step
+whose branch rules now choose another destination would have ended elsewhere.
+
+Two limits, reported rather than hidden: bodies are read as they stand now (a body whose members changed since a
+meeting opened makes that instance's replay diverge, and it is named), and a secret ballot's choices are dealt back
+to its voters from the stored counts (the counts, and so every result, are exact; who chose what was never kept).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from collegium.engine import governance as gov
+from collegium.engine.clock import parse_time
+from collegium.engine.context import SYSTEM_ACTOR
+from collegium.engine.engine import Engine
+from collegium.engine.governance import Body
+from collegium.engine.records import EventRecord, InstanceRecord
+from collegium.engine.registry import CompiledProcedure, Registry
+from collegium.engine.scheduler import fire_timer, timer_key
+from collegium.engine.store import MemoryStore, Store
+from collegium.errors import CollegiumError, NotFound
+from collegium.rules.model import RulePackSpec
+from collegium.rules.verdict import RuleResult, Verdict
+
+__all__ = ["Rejudged", "ReplayReport", "rejudge"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rejudged:
+    """One recorded step that the other pack judges differently: refused, or ending in another state."""
+
+    instance_id: str
+    procedure: str
+    seq: int
+    at: str
+    actor: str
+    trigger: str
+    source: str | None
+    dest: str
+    verdict: Verdict
+    #: where the other pack's branch rules would have taken the step, when that is not where it went
+    would_go: str | None = None
+    #: the branch rules whose answer differs from the recorded one (why it would have gone elsewhere)
+    turned: tuple[RuleResult, ...] = ()
+
+    @property
+    def refused(self) -> bool:
+        return not self.verdict.passed
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {"instance": self.instance_id, "procedure": self.procedure, "seq": self.seq, "at": self.at,
+                "actor": self.actor, "trigger": self.trigger, "from": self.source, "to": self.dest,
+                "refused": self.refused, "would_go": self.would_go,
+                "rules": [r.to_dict(lang) for r in self.verdict.failures],
+                "branch_rules": [r.to_dict(lang) for r in self.turned],
+                "warnings": [r.to_dict(lang) for r in self.verdict.warnings]}
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayReport:
+    """The outcome of :func:`rejudge`: the steps judged differently, and any instance the replay could not follow."""
+
+    pack: str
+    recorded: tuple[str, ...]
+    instances: int
+    steps: int
+    changed: tuple[Rejudged, ...]
+    #: instance id -> why its replay stopped reproducing the record (its later steps are not judged)
+    diverged: dict[str, str] = field(default_factory=dict)
+    #: instances under other packs than the one re-judged: replayed, not judged
+    other_packs: int = 0
+
+    @property
+    def refused(self) -> tuple[Rejudged, ...]:
+        return tuple(c for c in self.changed if c.refused)
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {"pack": self.pack, "recorded": list(self.recorded), "instances": self.instances, "steps": self.steps,
+                "refused": len(self.refused), "rerouted": sum(not c.refused for c in self.changed),
+                "changed": [c.to_dict(lang) for c in self.changed], "diverged": self.diverged,
+                "other_packs": self.other_packs}
+
+
+class _Shadow(MemoryStore):
+    """The replay's store: reads bodies through to the recorded store."""
+
+    def __init__(self, origin: Store) -> None:
+        super().__init__()
+        self._origin = origin
+
+    def body(self, body_id: str) -> Body | None:
+        return self._bodies.get(body_id) or self._origin.body(body_id)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.at = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+    def now(self) -> dt.datetime:
+        return self.at
+
+
+class _Ids:
+    """Hands out the ids the recorded run gave the children a step started."""
+
+    def __init__(self) -> None:
+        self.queue: deque[str] = deque()
+
+    def new_id(self, prefix: str) -> str:
+        if not self.queue:
+            raise NotFound(f"the record names no id for a new {prefix}")
+        return self.queue.popleft()
+
+
+class _Judge(Engine):
+    """Judges under the other pack whatever pack version an instance was recorded under."""
+
+    def _proc(self, rec: InstanceRecord) -> CompiledProcedure:
+        return self.registry.compiled(rec.procedure, rec.procedure_version)
+
+
+def _recording_registry(store: Store, base: Registry, records: list[InstanceRecord]) -> Registry:
+    """``base`` plus the definition texts the store kept for instances recorded under versions ``base`` lacks."""
+    for rec in records:
+        try:
+            base.compiled(rec.procedure, rec.procedure_version, rec.pack_version)
+            continue
+        except NotFound:
+            pass
+        for kind, key in (("pack", f"{rec.pack}@{rec.pack_version}"),
+                          ("procedure", f"{rec.procedure}@{rec.procedure_version}")):
+            text = store.definition(kind, key)
+            if text is None:
+                raise NotFound(f"the store keeps no text of {kind} {key}, which {rec.id} was recorded under")
+            for fragment_kind, fragment_key in _fragments_of(store, text if kind == "procedure" else ""):
+                stored = store.definition(fragment_kind, fragment_key)
+                if stored is not None:
+                    base.add_fragment_text(stored, f"<stored {fragment_key}>")
+            (base.add_pack_text if kind == "pack" else base.add_procedure_text)(text, f"<stored {key}>")
+    return base
+
+
+def _fragments_of(store: Store, procedure_text: str) -> Iterator[tuple[str, str]]:
+    from collegium._loader import parse_yaml
+
+    if not procedure_text:
+        return
+    data, _node = parse_yaml(procedure_text, "<stored>")
+    for inc in (data.get("include") or []) if isinstance(data, dict) else []:
+        if isinstance(inc, dict):
+            yield "fragment", f"{inc.get('fragment')}@{inc.get('version')}"
+
+
+def _judge_registry(recording: Registry, other: RulePackSpec, other_text: str) -> Registry:
+    """The recorded fragments and procedures, with ``other`` the only version of its pack (and the other packs)."""
+    judge = Registry()
+    for kind in ("fragment", "procedure", "pack"):  # packs last: procedures compile on first use, not on loading
+        for key, d in sorted(recording.definitions.items()):
+            if d.kind != kind or (kind == "pack" and key.split(":", 1)[1].split("@")[0] == other.id):
+                continue
+            if kind == "procedure":
+                judge.add_procedure_text(d.text, f"<recorded {d.key}>")
+            elif kind == "fragment":
+                judge.add_fragment_text(d.text, f"<recorded {d.key}>")
+            else:
+                judge.add_pack_text(d.text, f"<recorded {d.key}>")
+    judge.add_pack_text(other_text, f"<pack {other.key}>")
+    return judge
+
+
+def rejudge(store: Store, pack_text: str, *, registry: Registry | None = None, source: str = "<pack>") -> ReplayReport:
+    """Run ``store``'s history again and judge each step of the instances recorded under the pack ``pack_text``
+    replaces (the pack of the same id) under that pack. ``registry`` holds what the history was recorded under
+    (default: the built-in definitions, plus the texts the store kept). Raises
+    :class:`~collegium.errors.DefinitionError` when the pack does not load or the procedures do not compile with it.
+    """
+    other = Registry().add_pack_text(pack_text, source)
+    records = list(store.iter_instances())
+    recording = _recording_registry(store, registry or Registry.builtin(), records)
+    judge_registry = _judge_registry(recording, other, pack_text)
+    for spec in judge_registry.procedures():  # a procedure that names a rule the pack lacks fails here, up front
+        if spec.rule_pack == other.id:
+            judge_registry.compiled(spec.id, spec.version)
+    shadow, clock, ids = _Shadow(store), _Clock(), _Ids()
+    replayer = Engine(shadow, clock=clock, ids=ids, registry=recording, max_retries=0)
+    judge = _Judge(shadow, clock=clock, ids=ids, registry=judge_registry)
+    by_id = {r.id: r for r in records}
+    pools = _secret_choices(store)
+    changed: list[Rejudged] = []
+    diverged: dict[str, str] = {}
+    steps = 0
+    for event in store.iter_events():
+        rec = by_id.get(event.instance_id)
+        if rec is None or event.instance_id in diverged:
+            continue
+        if rec.parent_id in diverged:
+            diverged[rec.id] = f"its parent {rec.parent_id} diverged"
+            continue
+        clock.at = parse_time(event.at)
+        judged = rec.pack == other.id
+        try:
+            data = _data_of(event, shadow, pools)
+            found = _judge(judge, event, rec, data) if judged else None
+            problem = _apply(replayer, shadow, ids, event, rec, data)
+        except (CollegiumError, LookupError, ValueError) as exc:
+            problem = f"step {event.seq} ({event.trigger}) could not be replayed: {exc}"
+        if problem is not None:  # the world it was judged in is not the recorded one: the judgement is void
+            diverged[rec.id] = problem
+        elif judged:
+            steps += 1
+            if found is not None:
+                changed.append(found)
+    return ReplayReport(other.key, tuple(sorted({f"{r.pack}@{r.pack_version}" for r in records if r.pack == other.id})),
+                        sum(r.pack == other.id for r in records), steps, tuple(changed), diverged,
+                        sum(r.pack != other.id for r in records))
+
+
+def _secret_choices(store: Store) -> dict[str, list[str]]:
+    """Each secret ballot's stored choices, to deal back to its votes (whose events do not name them)."""
+    pools: dict[str, list[str]] = {}
+    with store.unit(write=False) as unit:
+        for rec in store.iter_instances():
+            ballot = rec.facts.get("ballot") or {}
+            if ballot.get("secret") and "id" in ballot:
+                for item in ballot.get("items") or [None]:
+                    key = gov.ballot_key(ballot, item)
+                    counts = unit.counts(key, True)
+                    pools[key] = [c for c in sorted(counts) for _ in range(counts[c])]
+    return pools
+
+
+def _data_of(event: EventRecord, shadow: MemoryStore, pools: dict[str, list[str]]) -> dict[str, Any]:
+    data = dict(event.data)
+    if event.effects.get("secret_vote"):
+        ballot = shadow.load(event.instance_id).facts.get("ballot") or {}
+        pool = pools.get(gov.ballot_key(ballot, data.get("item")))
+        if not pool:
+            raise NotFound("the store holds fewer secret votes than the history records")
+        data["choice"] = pool.pop()
+    return data
+
+
+def _judge(judge: _Judge, event: EventRecord, rec: InstanceRecord, data: dict[str, Any]) -> Rejudged | None:
+    now = parse_time(event.at)
+    with judge.store.unit(write=False) as unit:
+        if event.seq == 1:
+            proc = judge.registry.compiled(rec.procedure, rec.procedure_version)
+            plan = proc.start_plan
+            ctx = judge._context(proc, rec.id, "", plan.trigger, event.actor, data, now, unit)
+            verdict, dest = judge._evaluate(plan, ctx), event.dest
+        else:
+            before = unit.load(rec.id)
+            prep = judge._prepare(before, event.trigger, event.actor, data, unit, complete=True, now=now)
+            verdict = prep.verdict
+            try:
+                dest = prep.proc.machine.move(before.state, event.trigger, prep.branch_passed)
+            except LookupError:
+                dest = event.dest
+    if verdict.passed and dest == event.dest and not verdict.warnings:
+        return None
+    if verdict.passed and dest == event.dest and all(_warned(event, w.rule_id) for w in verdict.warnings):
+        return None  # the same warnings as when it happened: nothing new to say
+    was = {key: passed for key, passed, _row in _branches(event.verdict)}
+    turned = [row for key, passed, row in _branches(verdict.results) if was.get(key) != passed] \
+        if dest != event.dest else []
+    return Rejudged(rec.id, rec.procedure, event.seq, event.at, event.actor, event.trigger, event.source, event.dest,
+                    verdict, None if dest == event.dest else dest, tuple(turned))
+
+
+def _branches(rows: Any) -> list[tuple[tuple[str, int], bool, Any]]:
+    """Branch results keyed by (rule, n-th time judged): a list voted item by item judges a rule once per item."""
+    seen: dict[str, int] = {}
+    out = []
+    for row in rows:
+        rule_id, passed, severity = (row.rule_id, row.passed, row.severity) if isinstance(row, RuleResult) \
+            else (row[0], row[1], row[3])
+        if severity == "branch":
+            seen[rule_id] = seen.get(rule_id, -1) + 1
+            out.append(((rule_id, seen[rule_id]), passed, row))
+    return out
+
+
+def _warned(event: EventRecord, rule_id: str) -> bool:
+    return any(row[0] == rule_id and not row[1] for row in event.verdict)
+
+
+def _apply(replayer: Engine, shadow: MemoryStore, ids: _Ids, event: EventRecord, rec: InstanceRecord,
+           data: dict[str, Any]) -> str | None:
+    """Apply the recorded step again under the recorded definitions; say how the result differs, if it does."""
+    if event.effects.get("spawned_by"):
+        pass  # the parent's step started it, with the id the record gives
+    elif event.seq == 1:
+        replayer.start(rec.procedure, event.actor, data, instance_id=rec.id, version=rec.procedure_version,
+                       pack_version=rec.pack_version)
+    else:
+        ids.queue.extend(event.effects.get("started") or ())
+        if event.actor == SYSTEM_ACTOR and (event.idempotency_key or "").startswith("timer:"):
+            due = [t for t in shadow.due_timers_of(rec.id, event.at) if timer_key(t) == event.idempotency_key]
+            if not due:
+                return f"step {event.seq} ({event.trigger}) is a timer the replay did not set"
+            run = fire_timer(replayer, due[0])
+            if run.outcome is None:
+                return f"step {event.seq} ({event.trigger}): the timer did not fire again ({run.error or 'stale'})"
+        else:
+            replayer._fire(rec.id, event.trigger, event.actor, data, event.idempotency_key, parse_time(event.at))
+        ids.queue.clear()
+    history = shadow.history(rec.id)
+    again = history[event.seq - 1] if len(history) >= event.seq else None
+    if again is None:
+        return f"step {event.seq} ({event.trigger}) wrote no event when replayed"
+    if again.hash != event.hash:
+        what = [name for name in ("dest", "data", "verdict", "effects", "facts_sha", "at", "prev_hash")
+                if getattr(again, name) != getattr(event, name)]
+        return f"step {event.seq} ({event.trigger}) replayed differently: {', '.join(what) or 'hash'}"
+    return None
+

@@ -1,0 +1,134 @@
+"""Re-judging a recorded history under another rule pack (`collegium replay --rules PACK`): the history is run again
+event by event and must hash to the record; each step is judged under the other pack in the world as it stood."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from collegium import DefinitionError, Engine, ManualClock
+from collegium.engine.rejudge import rejudge
+from tests.conftest import standing_committee, to_deliberation, to_meeting
+from tests.test_ballot import CHOICES, meeting
+from tests.test_cli_ballot import ok, one_error_line, run
+
+ROOT = Path(__file__).parent.parent
+PACK = (ROOT / "collegium" / "rules" / "packs" / "party-committee.yaml").read_text(encoding="utf-8")
+EXAMPLES = sorted((ROOT / "examples" / "scenarios").glob("*.yaml"))
+
+
+def pack_with(version: str = "2026.9", **params: str) -> str:
+    """The built-in pack under another version, with some parameters changed."""
+    text = PACK.replace('version: "2026.1"', f'version: "{version}"', 1)
+    for name, value in params.items():
+        text, n = re.subn(rf"(\n  {name}:\n\s+value: )\S+", rf'\g<1>"{value}"', text, count=1)
+        assert n == 1, name
+    return text
+
+
+def close(engine: Engine, iid: str, choices: dict[str, str]) -> None:
+    for person, choice in choices.items():
+        engine.fire(iid, "vote", person, {"choice": choice})
+    engine.fire(iid, "close_ballot", "sec")
+
+
+def test_replaying_every_example_under_its_own_pack_reproduces_every_event() -> None:
+    from collegium.scenario import Scenario
+    from collegium.scenario import run as run_scenario
+
+    assert EXAMPLES
+    for path in EXAMPLES:
+        engine, _ = run_scenario(Scenario.load(path.read_text(encoding="utf-8"), str(path)))
+        report = rejudge(engine.store, PACK)
+        events = sum(len(engine.history(i.id)) for i in engine.instances())
+        assert report.diverged == {} and report.changed == (), path
+        assert report.steps == events and report.recorded == ("party-committee@2026.1",)
+
+
+def test_a_higher_quorum_would_have_refused_the_meeting_that_opened_with_fewer_present(
+        engine: Engine, clock: ManualClock) -> None:
+    iid = to_meeting(engine, clock, present=7)  # 7 of 11: enough for one half, not for two thirds
+    close(engine, iid, {p: "agree" for p in ("sec", "dep", "m1", "m2", "m3", "m4", "m5")})
+    assert engine.get(iid).state == "adopted"
+    report = rejudge(engine.store, pack_with(quorum_standing="2/3"))
+    assert report.pack == "party-committee@2026.9" and report.diverged == {}
+    refused = {c.trigger: c for c in report.refused}
+    assert set(refused) == {"open_meeting", "close_ballot"}
+    [rule] = refused["open_meeting"].verdict.failures
+    assert rule.rule_id == "R-QUORUM-SC" and rule.params["needed"] == 8 and rule.params["count"] == 7
+    assert "Art. 27" in rule.citation  # the clause comes with the refusal
+    assert refused["open_meeting"].seq == next(e.seq for e in engine.history(iid) if e.trigger == "open_meeting")
+
+
+def test_a_stricter_pass_ratio_would_have_sent_the_adopted_decision_to_rejected(
+        engine: Engine, clock: ManualClock) -> None:
+    iid = meeting(engine, clock, None)  # 7 of 11 agree
+    engine.fire(iid, "close_ballot", "sec")
+    [changed] = rejudge(engine.store, pack_with(pass_ratio="3/4")).changed
+    assert not changed.refused and (changed.trigger, changed.dest, changed.would_go) == ("close_ballot", "adopted",
+                                                                                           "rejected")
+    assert [r.rule_id for r in changed.turned] == ["R-PASS"] and not changed.turned[0].passed
+
+
+def test_a_secret_ballot_replays_exactly_from_its_stored_counts(sql_engine: Engine, clock: ManualClock) -> None:
+    iid = meeting(sql_engine, clock, "secret")
+    sql_engine.fire(iid, "close_ballot", "sec")
+    same = rejudge(sql_engine.store, PACK)
+    assert same.diverged == {} and same.changed == ()
+    assert same.steps == len(sql_engine.history(iid)) > len(CHOICES)
+    [changed] = rejudge(sql_engine.store, pack_with(pass_ratio="3/4")).changed
+    assert changed.would_go == "rejected"
+
+
+def test_an_instance_whose_body_changed_since_is_reported_not_judged_on_a_different_world(
+        engine: Engine, clock: ManualClock) -> None:
+    iid = to_meeting(engine, clock)
+    engine.define_body(standing_committee(size=9))  # two members left after the meeting opened
+    report = rejudge(engine.store, PACK)
+    assert list(report.diverged) == [iid] and report.changed == ()
+    assert "(consult) could not be replayed: R-CONSULTEE: m8 is not among voting members" in report.diverged[iid]
+
+
+def test_a_pack_that_lacks_a_rule_the_procedures_name_is_refused_before_any_replay(engine: Engine) -> None:
+    to_deliberation(engine)
+    broken = re.sub(r"\n  - id: R-BALLOT-CLOSED\n(    .*\n|\n)*?(?=  - id:)", "\n", pack_with())
+    assert "R-BALLOT-CLOSED" not in broken.split("rules:", 1)[1]
+    with pytest.raises(DefinitionError, match="R-BALLOT-CLOSED"):
+        rejudge(engine.store, broken)
+
+
+def test_the_cli_replays_scenarios_and_stores_with_exit_codes_and_the_same_json(tmp_path: Path,
+                                                                                  clock: ManualClock) -> None:
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(pack_with(pass_ratio="9/10"), encoding="utf-8")
+    same = tmp_path / "same.yaml"
+    same.write_text(PACK, encoding="utf-8")
+    examples = [p for p in EXAMPLES if ".zh-CN." not in p.name]
+    assert ok("replay", "--rules", same, *examples).stdout.rstrip().endswith(
+        "0 steps would have been refused, 0 would have ended elsewhere; 0 instances could not be replayed")
+    r = run("replay", "--rules", strict, *examples)
+    assert r.exit_code == 1 and "↪ would have ended in Rejected (rejected): R-PASS" in r.stdout
+    first = run("--json", "replay", "--rules", strict, *examples).stdout
+    assert first == run("--json", "replay", "--rules", strict, *examples).stdout
+    assert json.loads(first)["rerouted"] >= 1
+    zh = run("--lang", "zh-CN", "replay", "--rules", strict, *examples).stdout
+    assert "↪ 按新规则将转入 未通过 (rejected)： R-PASS 同意票超过应到会成员半数为通过" in zh
+    # a store: what `simulate --db` recorded in a SQLite file
+    db = tmp_path / "history.db"
+    engine = Engine.open(str(db), clock=clock)
+    engine.define_body(standing_committee())
+    iid = meeting(engine, clock, None)
+    engine.fire(iid, "close_ballot", "sec")
+    engine.clock = ManualClock(clock.now() + dt.timedelta(days=1))
+    engine.close()
+    r = run("--db", db, "replay", "--rules", strict)
+    assert r.exit_code == 1 and f"{iid} #" in r.stdout and "close_ballot" in r.stdout
+    # bad input: one line, exit 2
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: party-committee\nversion: [\n", encoding="utf-8")
+    one_error_line(r := run("replay", "--rules", bad, examples[0]), "bad.yaml")
+    assert r.exit_code == 2
