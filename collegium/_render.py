@@ -82,7 +82,7 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "refused_by": ("refused by {count} rule(s)", "被 {count} 条规则拒绝"),
     "moved": ("{instance}: {trigger} → {state}", "{instance}：{trigger} → {state}"),
     "started": ("started {instances}", "已启动 {instances}"),
-    "replayed": ("(already done with this key: nothing changed)", "（该幂等键已执行过，未作更改）"),
+    "replayed": ("(already done: this is the first outcome again, nothing changed)", "（此前已执行，返回首次结果，未作更改）"),
     "audit_ok": ("audit OK: {instances} instances, {events} events, every hash chain intact",
                  "审计通过：{instances} 个实例、{events} 个事件，哈希链完整"),
     "audit_bad": ("audit FAILED: {problem}", "审计未通过：{problem}"),

@@ -353,9 +353,14 @@ def test_start_with_a_random_id_and_list(db: Path) -> None:
     assert new_id.startswith("major_decision-") and len(new_id) > len("major_decision-") + 10
     listed = json.loads(run("--json", "--db", db, "instances").stdout)
     assert {i["id"] for i in listed} == {"md", new_id}
+    # the same start again is a retried request: the first outcome, nothing written; another start on md is refused
+    events = len(json.loads(run("--json", "--db", db, "history", "md").stdout))
     r = run("--db", db, *NOW, "start", "major_decision", "--as", "sec", "--id", "md", *PROPOSAL)
+    assert r.exit_code == 0 and "already done" in r.stdout
+    r = run("--db", db, *NOW, "start", "major_decision", "--as", "sec", "--id", "md", *PROPOSAL, "-d", "title=Other")
     assert r.exit_code == 2
     assert_one_error_line(r, "already exists")
+    assert len(json.loads(run("--json", "--db", db, "history", "md").stdout)) == events == 3
 
 
 # -- audit and database ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from collegium import (
     SequentialIds,
     TransitionNotAllowed,
 )
-from tests.conftest import carry_out, consult_all, propose, standing_committee, to_deliberation, to_meeting
+from tests.conftest import MATTER, carry_out, consult_all, propose, standing_committee, to_deliberation, to_meeting
 
 
 def snapshot(engine: Engine, iid: str) -> tuple[str, int, int, dict[str, object]]:
@@ -151,6 +151,17 @@ def test_idempotent_fire_takes_effect_once(sql_engine: Engine) -> None:
     assert again.event == first.event
     assert [r.rule_id for r in again.verdict.results] == [r.rule_id for r in first.verdict.results]
     assert len(sql_engine.history(iid)) == 4
+
+
+def test_a_retried_start_takes_effect_once_and_another_start_on_its_id_is_refused(sql_engine: Engine) -> None:
+    first = sql_engine.start("major_decision", "sec", MATTER, instance_id="budget")
+    again = sql_engine.start("major_decision", "sec", dict(MATTER), instance_id="budget")
+    assert again.replayed and not first.replayed and again.event == first.event
+    for other in ({**MATTER, "title": "Another matter"}, MATTER):
+        actor = "dep" if other is MATTER else "sec"
+        with pytest.raises(InvalidInput, match="an instance 'budget' already exists"):
+            sql_engine.start("major_decision", actor, other, instance_id="budget")
+    assert len(sql_engine.history("budget")) == 1 and len(sql_engine.instances()) == 1
 
 
 def test_failed_evaluation_opens_linked_correction(engine: Engine, clock: ManualClock) -> None:

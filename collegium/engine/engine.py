@@ -156,9 +156,9 @@ class Engine:
 
     # -- commands -----------------------------------------------------------------------------
     def start(self, procedure: str, actor: str, data: Mapping[str, Any] | None = None, *,
-              instance_id: str | None = None, version: int | None = None,
-              pack_version: str | None = None) -> Outcome:
-        """Start an instance of ``procedure`` (its latest version, under its pack's latest version, unless named)."""
+              instance_id: str | None = None, version: int | None = None, pack_version: str | None = None) -> Outcome:
+        """Start an instance of ``procedure`` (latest version, under its pack's latest, unless named). A retried start
+        (same ``instance_id``, same command) returns the first outcome; another on that id is :class:`InvalidInput`."""
         named = {"procedure": procedure, **({"instance_id": instance_id} if instance_id else {})}
         data = fx.check_arguments(actor, data, **named)
         proc = self.registry.compiled(procedure, version, pack_version)
@@ -182,8 +182,8 @@ class Engine:
                 unit.commit(Write(None, None, (rec,), (event,), timers, definitions,
                                   index=indexing.changed(self.registry, None, (rec,))))
         except StaleVersion:
-            if self.store.state_of(new_id) is not None:
-                raise InvalidInput(f"an instance {new_id!r} already exists") from None
+            if self.store.state_of(new_id) is not None:  # a retried start answers again; another one is refused
+                return replay.started_again(self.store, self.registry, new_id, plan.trigger, actor, payload)
             raise ConcurrentUpdate(f"could not start {new_id!r}: the database was busy") from None
         self._saved_definitions.update(f"{kind}:{key}" for kind, key, _, _ in definitions)
         return Outcome(Instance.of(rec), event, verdict)

@@ -8,7 +8,8 @@ from typing import Any
 from collegium.engine import effects as fx
 from collegium.engine.outcomes import Instance, Outcome
 from collegium.engine.records import EventRecord, InstanceRecord
-from collegium.engine.registry import CompiledProcedure
+from collegium.engine.registry import CompiledProcedure, Registry
+from collegium.engine.store import Store
 from collegium.errors import InvalidInput
 from collegium.rules.model import RulePackSpec
 from collegium.rules.verdict import RuleResult, Verdict
@@ -49,3 +50,13 @@ def outcome(pack: RulePackSpec, rec: InstanceRecord, event: EventRecord) -> Outc
                                       applicable))
     started = tuple(event.effects.get("started", ()))
     return Outcome(Instance.of(rec), event, Verdict(event.trigger, tuple(results)), started, replayed=True)
+
+
+def started_again(store: Store, registry: Registry, instance_id: str, trigger: str, actor: str,
+                  payload: Mapping[str, Any]) -> Outcome:
+    """A start whose instance id is taken: the first outcome if it was this very command, else bad input."""
+    rec = store.load(instance_id)
+    first = store.history(instance_id)[0]
+    if (first.trigger, first.actor, first.data, first.effects.get("spawned_by")) != (trigger, actor, payload, None):
+        raise InvalidInput(f"an instance {instance_id!r} already exists")
+    return outcome(registry.pack(rec.pack, rec.pack_version), rec, first)
