@@ -8,11 +8,12 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import bench_ballot, bench_supervision
+from benchmarks import bench_ballot, bench_pg, bench_supervision
 from benchmarks.bench_core import FIGURES, FULL, QUICK, Figure, Settings, meta, run
 
 FIGURES["e"] = bench_ballot.figure_e  # ballots of a 3,000-member body and a 100,000-vote tally
 FIGURES["f"] = bench_supervision.figure_f  # supervision: 100,000 open tasks, 10,000 open cases
+FIGURES["g"] = bench_pg.figure_g  # persisted fire on PostgreSQL with 1, 2 and 4 worker processes
 
 HEADERS = ("figure", "Collegium", "anchor/floor", "ratio", "target", "met?")
 
