@@ -278,7 +278,7 @@ def test_a_secret_list_hides_totals_and_warns_on_a_repeated_key(personnel: Path)
     ok("--db", db, *MEETING, "vote", "cast", "md", "同意", "--item", "Zhang", "--as", "sec", "--key", "k1")
     # the event of a secret vote holds no choice: a repeat with another choice cannot be told apart
     again = ok("--db", db, *MEETING, "vote", "cast", "md", "不同意", "--item", "Zhang", "--as", "sec", "--key", "k1")
-    assert "already done with this key" in again.output
+    assert "already done: this is the first outcome again" in again.output
     assert "cannot be checked against the first one (the first vote counts)" in again.output
     doc = json.loads(ok("--db", db, *MEETING, "vote", "cast", "md", "同意", "--item", "Zhang", "--as", "sec",
                         "--key", "k1", "--json").stdout)
