@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.test_cli_ballot import ok, one_error_line, run
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "scenarios" / "p2_recusal.yaml"
+EXAMPLE = Path(__file__).parent.parent / "examples" / "scenarios" / "p2_ballot.yaml"
 
 SMALL = """\
 scenario: a small matter
@@ -39,7 +39,7 @@ def test_the_example_runs_the_same_every_time_in_both_languages() -> None:
     text = ok("simulate", EXAMPLE).stdout
     assert "refused, as expected: R-RECUSAL" in text and "2026-03-10 09:00" in text  # in the scenario's zone
     assert "按预期被拒绝" in ok("--lang", "zh-CN", "simulate", EXAMPLE).stdout
-    zh = json.loads(ok("--json", "simulate", EXAMPLE.with_name("p2_recusal.zh-CN.yaml")).stdout)  # names in Chinese
+    zh = json.loads(ok("--json", "simulate", EXAMPLE.with_name("p2_ballot.zh-CN.yaml")).stdout)  # names in Chinese
     assert [i["ballot"]["agree"] for i in zh["instances"].values()] == [6] and zh["audit"]["ok"]
 
 
