@@ -8,7 +8,8 @@ from pathlib import Path
 
 from tests.test_cli_ballot import ok, one_error_line, run
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "scenarios" / "p2_ballot.yaml"
+SCENARIOS = Path(__file__).parent.parent / "examples" / "scenarios"
+EXAMPLE = SCENARIOS / "p1_major_decision.yaml"  # the README's first command runs it
 
 SMALL = """\
 scenario: a small matter
@@ -33,14 +34,26 @@ def test_the_example_runs_the_same_every_time_in_both_languages() -> None:
     doc = json.loads(first)
     assert doc["ok"] and doc["audit"]["ok"]
     [budget] = doc["instances"].values()
-    assert budget["state"] == "adopted" and budget["ballot"]["n"] == 9
+    assert budget["state"] == "assigned" and budget["ballot"]["n"] == 7 and budget["ballot"]["present"] == 6
     assert [s["rules"][0]["rule"] for s in doc["steps"] if s["outcome"] == "refused"] == ["R-DELIBERATION",
-                                                                                          "R-RECUSAL"]
+                                                                                          "R-CHAIR-LAST"]
     text = ok("simulate", EXAMPLE).stdout
-    assert "refused, as expected: R-RECUSAL" in text and "2026-03-10 09:00" in text  # in the scenario's zone
+    assert "refused, as expected: R-DELIBERATION" in text and "2026-03-10 09:00" in text  # in the scenario's zone
     assert "按预期被拒绝" in ok("--lang", "zh-CN", "simulate", EXAMPLE).stdout
-    zh = json.loads(ok("--json", "simulate", EXAMPLE.with_name("p2_ballot.zh-CN.yaml")).stdout)  # names in Chinese
-    assert [i["ballot"]["agree"] for i in zh["instances"].values()] == [6] and zh["audit"]["ok"]
+    zh = json.loads(ok("--json", "simulate", EXAMPLE.with_name("p1_major_decision.zh-CN.yaml")).stdout)
+    assert [i["ballot"]["agree"] for i in zh["instances"].values()] == [5] and zh["audit"]["ok"]  # names in Chinese
+
+
+def test_the_ballot_example_is_secret_item_by_item_without_the_recused_member() -> None:
+    for name, items in (("p2_ballot.yaml", ["Li Na", "Zhang Wei"]), ("p2_ballot.zh-CN.yaml", ["张伟", "李娜"])):
+        doc = json.loads(ok("--json", "simulate", SCENARIOS / name).stdout)
+        [matter] = doc["instances"].values()
+        result = matter["ballot"]
+        assert result["method"] == "secret" and (result["n"], result["present"]) == (10, 9)
+        assert sorted(result["items"]) == sorted(items)
+        assert [i["passed"] for i in result["items"].values()].count(True) == 1
+        assert [s["rules"][0]["rule"] for s in doc["steps"] if s["outcome"] == "refused"] == [
+            "R-QUORUM-CADRE", "R-ITEMWISE", "R-RECUSAL"]
 
 
 def test_a_broken_expectation_exits_1_naming_the_step(tmp_path: Path) -> None:
@@ -82,7 +95,7 @@ def test_an_invalid_file_exits_2_with_file_and_line(tmp_path: Path) -> None:
 def test_a_scenario_can_write_to_a_database(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     ok("--db", db, "simulate", EXAMPLE)
-    assert json.loads(ok("--db", db, "--json", "instances").stdout)[0]["state"] == "adopted"
+    assert json.loads(ok("--db", db, "--json", "instances").stdout)[0]["state"] == "assigned"
     schema = json.loads(ok("schema", "scenario").stdout)
     assert {"scenario", "start", "bodies", "steps"} <= set(schema["properties"])
 
