@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from tests.test_cli_ballot import ok, one_error_line, run
 
@@ -100,13 +101,26 @@ def test_a_scenario_can_write_to_a_database(tmp_path: Path) -> None:
     assert {"scenario", "start", "bodies", "steps"} <= set(schema["properties"])
 
 
-def test_every_example_scenario_holds_and_runs_the_same_twice() -> None:
-    examples = sorted(EXAMPLE.parent.glob("*.yaml"))
-    assert len(examples) >= 4 and all(p.with_name(p.name.replace(".yaml", ".zh-CN.yaml")).exists()
-                                      for p in examples if ".zh-CN." not in p.name)
-    for path in examples:
-        first = ok("--json", "simulate", path).stdout
-        assert json.loads(first)["audit"]["ok"] and ok("--json", "simulate", path).stdout == first
+def test_there_is_one_example_for_each_procedure_in_english_and_in_chinese() -> None:
+    names = sorted(p.name for p in SCENARIOS.glob("*.yaml"))
+    english = [n for n in names if not n.endswith(".zh-CN.yaml")]
+    assert [n.split("_")[0] for n in english] == ["p1", "p2", "p3", "p4", "p5", "p6"]  # exactly one each
+    assert names == sorted([*english, *(n.replace(".yaml", ".zh-CN.yaml") for n in english)])  # and its twin
+
+
+def test_every_example_scenario_holds_runs_the_same_twice_and_its_twin_takes_the_same_steps() -> None:
+    def shape(doc: dict[str, Any]) -> list[tuple[Any, ...]]:
+        return [(s["action"], s["trigger"], s["state"], s["outcome"], [r.get("rule") for r in s["rules"]])
+                for s in doc["steps"]]
+
+    for path in sorted(p for p in SCENARIOS.glob("*.yaml") if not p.name.endswith(".zh-CN.yaml")):
+        docs = []
+        for each in (path, path.with_name(path.name.replace(".yaml", ".zh-CN.yaml"))):
+            first = ok("--json", "simulate", each).stdout
+            assert ok("--json", "simulate", each).stdout == first, each  # byte for byte
+            docs.append(json.loads(first))
+            assert docs[-1]["audit"]["ok"]
+        assert shape(docs[0]) == shape(docs[1]), path.name
 
 
 def test_a_generated_workload_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
