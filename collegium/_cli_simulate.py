@@ -2,7 +2,8 @@
 ``collegium diagram``: draw a procedure.
 
 Exit 0 when every expectation holds, 1 at the first that does not (named, with file and line), 2 when the file
-is invalid. Nothing is written outside what ``--db`` names: by default the run is in memory.
+is invalid. Nothing is written outside what ``--db`` names: by default the run is in memory; a database that
+already holds instances is refused (exit 2) before anything is written.
 
 Registered on the root group by :mod:`collegium.cli`. Heavy modules are imported inside the functions.
 """
@@ -115,10 +116,21 @@ def simulate(file: Path | None, generate: bool, seed: int, bodies: int, matters:
 
 
 def _engine(scn: Any) -> Engine:
+    """An engine on --db for the scenario; refused (exit 2, nothing written) when that database already holds
+    instances: the scenario's clock starts again at its start, its ids would collide with a run before, and the
+    timers of what is there would fire among its steps."""
     from collegium.engine.clock import ManualClock, SequentialIds, parse_time
     from collegium.engine.engine import Engine
+    from collegium.errors import InvalidInput
 
-    return Engine.open(settings().db, clock=ManualClock(parse_time(scn.spec.start, "start")), ids=SequentialIds())
+    s = settings()
+    engine = Engine.open(s.db, clock=ManualClock(parse_time(scn.spec.start, "start")), ids=SequentialIds())
+    first = next(engine.store.iter_instances(), None)  # one row read; the generator is dropped and closed here
+    if first is not None:
+        engine.close()
+        db = _w("the_db", s.lang) if "://" in s.db else s.db  # a URL may carry a password: not repeated
+        raise InvalidInput(_w("db_used", s.lang, db=db, first=first.id))
+    return engine
 
 
 @click.command()

@@ -191,6 +191,12 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
                          "共 {steps} 步，按预期被拒绝 {refused} 步；{instances} 个实例；审计{audit}"),
     "simulate.ok": ("ok", "通过"),
     "simulate.broken": ("BROKEN", "未通过"),
+    "simulate.db_used": ("{db} already holds instances ({first} among them): a scenario runs on its own virtual "
+                         "clock from its start, so it needs a database of its own; give --db a new file, or leave "
+                         "--db out to run in memory",
+                         "{db} 中已有实例（包括 {first}）：情景从其起始时间起按自己的虚拟时钟运行，须使用单独的数据库；"
+                         "请用 --db 指定一个新文件，或不加 --db 在内存中运行"),
+    "simulate.the_db": ("the database", "该数据库"),
 }
 
 

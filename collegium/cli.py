@@ -77,7 +77,8 @@ def _report(exc: CollegiumError) -> None:
 
 
 def _hoist_global_options(args: list[str]) -> list[str]:
-    """Move ``--json``, ``--lang X`` and ``--lang=X`` found after the command name to the front."""
+    """Move ``--json``, ``--lang X``, ``--db X`` (and ``--lang=X``, ``--db=X``) found after the command name to the
+    front."""
     front: list[str] = []
     rest: list[str] = []
     i = 0
@@ -89,10 +90,10 @@ def _hoist_global_options(args: list[str]) -> list[str]:
             break
         if seen_command and arg == "--json":
             front.append(arg)
-        elif seen_command and arg == "--lang" and i + 1 < len(args):
+        elif seen_command and arg in ("--lang", "--db") and i + 1 < len(args):
             front.extend((arg, args[i + 1]))
             i += 1
-        elif seen_command and arg.startswith("--lang="):
+        elif seen_command and arg.startswith(("--lang=", "--db=")):
             front.append(arg)
         else:
             if not arg.startswith("-") and not (rest and rest[-1] in _VALUED_GLOBALS):
@@ -109,7 +110,7 @@ class _Group(click.Group):
     """The root group: turns every :class:`CollegiumError` into its message and exit code."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Accept ``--json`` and ``--lang`` after the command too (``collegium history X --json``)."""
+        """Accept ``--json``, ``--lang`` and ``--db`` after the command too (``collegium history X --json``)."""
         return super().parse_args(ctx, _hoist_global_options(args))
 
     def invoke(self, ctx: click.Context) -> Any:

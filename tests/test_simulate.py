@@ -93,10 +93,23 @@ def test_an_invalid_file_exits_2_with_file_and_line(tmp_path: Path) -> None:
     assert run("simulate", tmp_path / "missing.yaml").exit_code == 2
 
 
-def test_a_scenario_can_write_to_a_database(tmp_path: Path) -> None:
+def test_a_scenario_can_write_to_a_database_of_its_own(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
-    ok("--db", db, "simulate", EXAMPLE)
-    assert json.loads(ok("--db", db, "--json", "instances").stdout)[0]["state"] == "assigned"
+    ok("simulate", EXAMPLE, "--db", db)  # as the README's first command has it: --db after the command
+    [budget] = json.loads(ok("--db", db, "--json", "instances").stdout)
+    assert budget["state"] == "assigned"
+    events = ok("--db", db, "--json", "history", "budget").stdout
+    # a second run into it is refused before anything is written: its clock and ids would start again
+    again = run("simulate", EXAMPLE, "--db", db)
+    assert again.exit_code == 2
+    one_error_line(again, f"{db} already holds instances (budget among them)", "give --db a new file")
+    one_error_line(run("--lang", "zh-CN", "--db", db, "simulate", EXAMPLE), "中已有实例（包括 budget）")
+    assert ok("--db", db, "--json", "history", "budget").stdout == events
+    assert len(json.loads(ok("--db", db, "--json", "instances").stdout)) == 1
+    ok("--db", db, "audit", "verify")
+    ok("--db", tmp_path / "other.db", "simulate", SCENARIOS / "p5_reports.yaml")  # a new file: fine
+    ok("--db", tmp_path / "empty.db", "db", "upgrade")
+    ok("--db", tmp_path / "empty.db", "simulate", SCENARIOS / "p6_commitments.yaml")  # an empty database: fine
     schema = json.loads(ok("schema", "scenario").stdout)
     assert {"scenario", "start", "bodies", "steps"} <= set(schema["properties"])
 
