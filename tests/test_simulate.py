@@ -4,12 +4,14 @@ held (0), one did not (1) or the file is invalid (2); the same file gives the sa
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
 from tests.test_cli_ballot import ok, one_error_line, run
 
-SCENARIOS = Path(__file__).parent.parent / "examples" / "scenarios"
+ROOT = Path(__file__).parent.parent
+SCENARIOS = ROOT / "examples" / "scenarios"
 EXAMPLE = SCENARIOS / "p1_major_decision.yaml"  # the README's first command runs it
 
 SMALL = """\
@@ -43,6 +45,17 @@ def test_the_example_runs_the_same_every_time_in_both_languages() -> None:
     assert "按预期被拒绝" in ok("--lang", "zh-CN", "simulate", EXAMPLE).stdout
     zh = json.loads(ok("--json", "simulate", EXAMPLE.with_name("p1_major_decision.zh-CN.yaml")).stdout)
     assert [i["ballot"]["agree"] for i in zh["instances"].values()] == [5] and zh["audit"]["ok"]  # names in Chinese
+
+
+def test_the_readmes_first_command_runs_the_p1_example_into_a_sqlite_file(tmp_path: Path) -> None:
+    first = (ROOT / "README.md").read_text(encoding="utf-8").split("```sh\n", 1)[1].splitlines()[0]
+    install, _, command = first.partition(" && .venv/bin/collegium ")
+    assert install == "python3 -m venv .venv && .venv/bin/pip install ."
+    args = shlex.split(command)
+    assert args == ["simulate", "examples/scenarios/p1_major_decision.yaml", "--db", "collegium-demo.db"]
+    r = ok(args[0], ROOT / args[1], args[2], tmp_path / args[3])
+    assert "27 steps, 2 refused as expected; instances: 1; audit ok" in r.stdout
+    assert (tmp_path / args[3]).read_bytes().startswith(b"SQLite format 3")
 
 
 def test_the_ballot_example_is_secret_item_by_item_without_the_recused_member() -> None:
