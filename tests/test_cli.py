@@ -395,8 +395,6 @@ def test_global_options_after_the_command(db: Path) -> None:
     assert "个别酝酿" in r.output
     r = run("--db", db, "history", "md", "--lang=zh-CN")
     assert "调研准备" in r.output
-    assert json.loads(run("status", "md", "--db", str(db), "--json").stdout)["state"] == "deliberation"
-    assert json.loads(run("status", "md", f"--db={db}", "--json").stdout)["state"] == "deliberation"
 
 
 def test_the_console_script_exits_with_one_line(tmp_path: Path) -> None:

@@ -109,7 +109,7 @@ def test_an_invalid_file_exits_2_with_file_and_line(tmp_path: Path) -> None:
 def test_a_scenario_can_write_to_a_database_of_its_own(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     ok("simulate", EXAMPLE, "--db", db)  # as the README's first command has it: --db after the command
-    [budget] = json.loads(ok("--db", db, "--json", "instances").stdout)
+    [budget] = json.loads(ok("instances", f"--db={db}", "--json").stdout)  # --db=X after a command too
     assert budget["state"] == "assigned"
     events = ok("--db", db, "--json", "history", "budget").stdout
     # a second run into it is refused before anything is written: its clock and ids would start again
