@@ -180,8 +180,8 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "replay.rerouted": ("would have ended in {state}:", "按新规则将转入 {state}："),
     "replay.warns": ("would have been warned:", "按新规则将收到提醒："),
     "replay.diverged": ("could not be replayed:", "无法重放："),
-    "replay.summary": ("{refused} steps would have been refused, {rerouted} would have ended elsewhere; "
-                       "{diverged} instances could not be replayed",
+    "replay.summary": ("steps that would have been refused: {refused}; that would have ended elsewhere: {rerouted}; "
+                       "instances that could not be replayed: {diverged}",
                        "将被拒绝的步骤 {refused} 个，将转入其他状态的步骤 {rerouted} 个；无法重放的实例 {diverged} 个"),
     "simulate.title": ("Scenario: {title}", "情景：{title}"),
     "simulate.refused": ("refused, as expected:", "按预期被拒绝："),

@@ -49,6 +49,22 @@ def test_replaying_every_example_under_its_own_pack_reproduces_every_event() -> 
         assert report.steps == events and report.recorded == ("party-committee@2026.1",)
 
 
+def test_over_the_examples_a_pack_raising_the_plenary_quorum_reports_the_plenary_sessions_it_would_refuse() -> None:
+    from collegium.scenario import Scenario
+    from collegium.scenario import run as run_scenario
+
+    refused = []
+    for path in EXAMPLES:
+        engine, _ = run_scenario(Scenario.load(path.read_text(encoding="utf-8"), str(path)))
+        report = rejudge(engine.store, pack_with(quorum_plenary="3/4"))
+        assert report.diverged == {} and all(c.refused for c in report.changed), path
+        refused += [(path.name, c.procedure, c.trigger, [(r.rule_id, r.params["count"], r.params["needed"])
+                                                         for r in c.verdict.failures]) for c in report.changed]
+    # the P5 example's plenary session opened with 11 of 15 present: two thirds (10) then, three quarters (12) now
+    assert refused == [(name, "meeting", "open", [("R-QUORUM-PLENARY", 11, 12)])
+                       for name in ("p5_reports.yaml", "p5_reports.zh-CN.yaml")]
+
+
 def test_a_higher_quorum_would_have_refused_the_meeting_that_opened_with_fewer_present(
         engine: Engine, clock: ManualClock) -> None:
     iid = to_meeting(engine, clock, present=7)  # 7 of 11: enough for one half, not for two thirds
@@ -108,8 +124,14 @@ def test_the_cli_replays_scenarios_and_stores_with_exit_codes_and_the_same_json(
     same = tmp_path / "same.yaml"
     same.write_text(PACK, encoding="utf-8")
     examples = [p for p in EXAMPLES if ".zh-CN." not in p.name]
+    plenary = tmp_path / "plenary.yaml"
+    plenary.write_text(pack_with(quorum_plenary="3/4"), encoding="utf-8")
+    r = run("replay", "--rules", plenary, *examples)
+    assert r.exit_code == 1 and "plenum #2 open" in r.stdout and "✗ would have been refused: R-QUORUM-PLENARY" in r.stdout
+    assert r.stdout.rstrip().endswith("steps that would have been refused: 1; that would have ended elsewhere: 0; "
+                                      "instances that could not be replayed: 0")
     assert ok("replay", "--rules", same, *examples).stdout.rstrip().endswith(
-        "0 steps would have been refused, 0 would have ended elsewhere; 0 instances could not be replayed")
+        "refused: 0; that would have ended elsewhere: 0; instances that could not be replayed: 0")
     r = run("replay", "--rules", strict, *examples)
     assert r.exit_code == 1 and "↪ would have ended in Rejected (rejected): R-PASS" in r.stdout
     first = run("--json", "replay", "--rules", strict, *examples).stdout
