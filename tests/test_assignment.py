@@ -59,6 +59,23 @@ def test_a_decision_is_carried_out_only_once_it_has_a_task_with_a_lead_member(
     assert engine.fire(decision, "start_execution", "sec").instance.state == "executing"
 
 
+def test_the_dry_run_judges_the_task_a_step_would_start_as_fire_does(engine: Engine, clock: ManualClock) -> None:
+    """Found by the stateful test: ``check`` passed an assignment whose task ``fire`` then refused (its deadline had
+    passed), so the dry run said yes to a step that was refused. It now judges the children too, drawing no id."""
+    decision = adopted(engine, clock)
+    for bad, rule in (({"deadline": "2026-01-01T00:00+08:00"}, "R-TASK-DEADLINE"),
+                      ({"lead_member": "someone-else"}, "R-TASK-LEAD")):
+        verdict = engine.check(decision, "assign", "sec", {**TASK, **bad})
+        with pytest.raises(RuleViolation) as refused:
+            engine.fire(decision, "assign", "sec", {**TASK, **bad})
+        assert not verdict.passed and [r.rule_id for r in verdict.failures] == failed(refused) == [rule]
+    drawn = int(engine.ids.new_id("probe").rsplit("-", 1)[1])
+    events = len(engine.history(decision))
+    assert engine.check(decision, "assign", "sec", TASK).passed
+    assert len(engine.history(decision)) == events  # a dry run writes nothing and draws no id:
+    assert task(engine, decision) == f"assignment-{drawn + 1}"
+
+
 def test_targets_are_measurable_and_progress_derives_from_them(engine: Engine, clock: ManualClock) -> None:
     tid = task(engine, adopted(engine, clock))
     with pytest.raises(RuleViolation) as refused:

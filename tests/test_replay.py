@@ -12,7 +12,7 @@ import pytest
 
 from collegium import DefinitionError, Engine, ManualClock
 from collegium.engine.rejudge import rejudge
-from tests.conftest import standing_committee, to_deliberation, to_meeting
+from tests.conftest import consult_all, standing_committee, to_deliberation, to_meeting
 from tests.test_ballot import CHOICES, meeting
 from tests.test_cli_ballot import ok, one_error_line, run
 
@@ -98,6 +98,25 @@ def test_a_secret_ballot_replays_exactly_from_its_stored_counts(sql_engine: Engi
     assert same.steps == len(sql_engine.history(iid)) > len(CHOICES)
     [changed] = rejudge(sql_engine.store, pack_with(pass_ratio="3/4")).changed
     assert changed.would_go == "rejected"
+
+
+def test_every_secret_ballot_of_a_matter_replays_not_only_its_last(sql_engine: Engine, clock: ManualClock) -> None:
+    """Found by the stateful test: a matter rejected by secret ballot, then voted again on reconsideration (a second
+    secret ballot), could not be replayed: only its last ballot's stored counts were dealt back to the votes."""
+    iid = to_deliberation(sql_engine)
+    consult_all(sql_engine, iid)
+    sql_engine.fire(iid, "schedule", "sec", {"meeting_at": clock.now().isoformat()})
+    everyone = dict.fromkeys(CHOICES, "present")
+    sql_engine.fire(iid, "open_meeting", "sec", {"attendance": everyone, "method": "secret"})
+    for person in ("sec", "dep", "m1"):  # three agree of eleven
+        sql_engine.fire(iid, "vote", person, {"choice": "agree"})
+    assert sql_engine.fire(iid, "close_ballot", "sec").instance.state == "rejected"
+    sql_engine.fire(iid, "move_reconsideration", "sec", {"attendance": everyone, "method": "secret"})
+    for person in ("sec", "dep", "m1", "m2"):
+        sql_engine.fire(iid, "vote", person, {"choice": "oppose"})
+    assert sql_engine.fire(iid, "close_reconsideration", "sec").instance.state == "rejected"
+    report = rejudge(sql_engine.store, PACK)
+    assert report.diverged == {} and report.changed == ()
 
 
 def test_an_instance_whose_body_changed_since_is_reported_not_judged_on_a_different_world(

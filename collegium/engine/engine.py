@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from collegium._i18n import message
-from collegium.engine import ballots, indexing, replay
+from collegium.engine import ballots, children, indexing, replay
 from collegium.engine import effects as fx
 from collegium.engine.audit import AuditReport, chain, verify
 from collegium.engine.ballots import Ballot, Meeting
@@ -246,7 +246,9 @@ class Engine:
         data = fx.check_arguments(actor, data, instance=instance_id, trigger=trigger)
         with self.store.unit(write=False) as unit:
             rec = unit.load(instance_id)
-            return self._prepare(rec, trigger, actor, data, unit, complete=True).verdict
+            prep = self._prepare(rec, trigger, actor, data, unit, complete=True)
+            # fire judges the children the step starts too, and is refused if one is: so is the dry run
+            return (children.dry_run(self, rec, prep, actor, unit) if prep.verdict.passed else None) or prep.verdict
 
     def available(self, instance_id: str, actor: str) -> list[Availability]:
         """Each trigger that leaves the current state, and whether ``actor`` could fire it now (no data)."""
@@ -336,24 +338,18 @@ class Engine:
     def _commit(self, rec: InstanceRecord, prep: _Prepared, dest: str, actor: str, key: str | None,
                 unit: Unit) -> Outcome:
         now = prep.ctx.now
-        record, spawns, votes, views = fx.apply(prep.plan.effects_to(dest), prep.facts, prep.data, actor=actor, now=now,
-                                         result=lambda: ballots.result(prep.ctx, prep.proc, prep.verdict,
-                                                                       bool(prep.branch_passed), unit))
+        record, spawns, votes, views = children.apply(prep, dest, prep.facts, actor, unit)
         data = prep.data
         if any(v.secret for v in votes):  # a secret vote's event records that the actor voted, never the choice
             data = {k: v for k, v in data.items() if k != "choice"}
             record["secret_vote"] = True
         at = format_time(now)
-        children: list[InstanceRecord] = []
+        started: list[InstanceRecord] = []
         child_events: list[EventRecord] = []
         definitions: tuple[tuple[str, str, str, str], ...] = ()
         for spawn in spawns:
-            child_proc = self.registry.compiled(spawn.procedure)
-            child_facts = fx.child_facts(spawn, rec.id, prep.facts, prep.data)
-            child_id = self.ids.new_id(child_proc.spec.id)
-            child_ctx = self._context(child_proc, child_id, "", child_proc.start_plan.trigger, actor, child_facts,
-                                      now, unit)
-            child_verdict = self._evaluate(child_proc.start_plan, child_ctx)
+            child_proc, child_id, child_facts, child_verdict = children.judge(self, spawn, rec.id, prep.facts, prep,
+                                                                              actor, self.ids.new_id, unit)
             if not child_verdict.passed:  # the child is judged as if proposed by the actor: nothing is written
                 raise RuleViolation(child_verdict)
             child = InstanceRecord(child_id, child_proc.spec.id, child_proc.spec.version, child_proc.pack.id,
@@ -361,11 +357,11 @@ class Engine:
                                    parent_id=rec.id)
             child_events.append(chain(child, None, child_proc.start_plan.trigger, actor, at, child_facts,
                                             replay.stored_verdict(child_verdict), {"spawned_by": rec.id}, None))
-            children.append(child)
+            started.append(child)
             definitions += self._definitions_of(child_proc)
-        if children:
-            prep.facts["children"] = [*(prep.facts.get("children") or []), *(c.id for c in children)]
-            record["started"] = [c.id for c in children]
+        if started:
+            prep.facts["children"] = [*(prep.facts.get("children") or []), *(c.id for c in started)]
+            record["started"] = [c.id for c in started]
         new = InstanceRecord(rec.id, rec.procedure, rec.procedure_version, rec.pack, rec.pack_version, dest,
                              rec.version + 1, prep.facts, rec.created_at, at, rec.parent_id,
                              rec.head_hash, rec.event_count)
@@ -374,7 +370,7 @@ class Engine:
         timers: dict[str, tuple[TimerRecord, ...]] = {}
         if dest != rec.state:  # a timer is set when its state is entered
             timers[rec.id] = timers_for(prep.proc, new, now)
-        for child in children:
+        for child in started:
             child_proc = self.registry.compiled(child.procedure, child.procedure_version, child.pack_version)
             if child_proc.spec.states[child.state].timers:
                 timers[child.id] = timers_for(child_proc, child, now)
@@ -387,11 +383,11 @@ class Engine:
             if prep.ctx.seat(person) is None:
                 raise InvalidInput(f"{person!r} has no seat at this meeting: only its members state views")
         seats, attendance = fx.seat_writes(prep.plan, prep.data, prep.facts, prep.seats)
-        unit.commit(Write(new, rec.version, tuple(children), (event, *child_events), timers, definitions,
+        unit.commit(Write(new, rec.version, tuple(started), (event, *child_events), timers, definitions,
                           tuple(votes), opened, closed, seats, tuple(views), attendance,
-                          indexing.changed(self.registry, rec, (new, *children))))
+                          indexing.changed(self.registry, rec, (new, *started))))
         prep.definitions = definitions
-        return Outcome(Instance.of(new), event, prep.verdict, tuple(c.id for c in children))
+        return Outcome(Instance.of(new), event, prep.verdict, tuple(c.id for c in started))
 
     def _definitions_of(self, proc: CompiledProcedure) -> tuple[tuple[str, str, str, str], ...]:
         """The texts of a procedure, its pack and its fragments, for the first instance started under them."""

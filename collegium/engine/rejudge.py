@@ -198,7 +198,7 @@ def rejudge(store: Store, pack_text: str, *, registry: Registry | None = None, s
     replayer = Engine(shadow, clock=clock, ids=ids, registry=recording, max_retries=0)
     judge = _Judge(shadow, clock=clock, ids=ids, registry=judge_registry)
     by_id = {r.id: r for r in records}
-    pools = _secret_choices(store)
+    pools = _SecretChoices(store)
     changed: list[Rejudged] = []
     diverged: dict[str, str] = {}
     steps = 0
@@ -228,25 +228,28 @@ def rejudge(store: Store, pack_text: str, *, registry: Registry | None = None, s
                         sum(r.pack != other.id for r in records))
 
 
-def _secret_choices(store: Store) -> dict[str, list[str]]:
-    """Each secret ballot's stored choices, to deal back to its votes (whose events do not name them)."""
-    pools: dict[str, list[str]] = {}
-    with store.unit(write=False) as unit:
-        for rec in store.iter_instances():
-            ballot = rec.facts.get("ballot") or {}
-            if ballot.get("secret") and "id" in ballot:
-                for item in ballot.get("items") or [None]:
-                    key = gov.ballot_key(ballot, item)
-                    counts = unit.counts(key, True)
-                    pools[key] = [c for c in sorted(counts) for _ in range(counts[c])]
-    return pools
+class _SecretChoices:
+    """Each secret ballot's stored choices, to deal back to its votes (whose events do not name them). Every ballot a
+    matter held counts — the one it was rejected by and its reconsideration's, not only the last — so each pool is
+    read from the store's totals when the replay first reaches a vote of that ballot."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._pools: dict[str, list[str]] = {}
+
+    def pool(self, key: str) -> list[str]:
+        if key not in self._pools:
+            with self._store.unit(write=False) as unit:
+                counts = unit.counts(key, True)
+            self._pools[key] = [c for c in sorted(counts) for _ in range(counts[c])]
+        return self._pools[key]
 
 
-def _data_of(event: EventRecord, shadow: MemoryStore, pools: dict[str, list[str]]) -> dict[str, Any]:
+def _data_of(event: EventRecord, shadow: MemoryStore, pools: _SecretChoices) -> dict[str, Any]:
     data = dict(event.data)
     if event.effects.get("secret_vote"):
         ballot = shadow.load(event.instance_id).facts.get("ballot") or {}
-        pool = pools.get(gov.ballot_key(ballot, data.get("item")))
+        pool = pools.pool(gov.ballot_key(ballot, data.get("item")))
         if not pool:
             raise NotFound("the store holds fewer secret votes than the history records")
         data["choice"] = pool.pop()

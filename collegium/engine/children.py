@@ -1,0 +1,48 @@
+"""The children a step starts (a task of a decision, a case opened by a finding): each is judged by its own start
+rules as if the step's actor proposed it, and the step is refused if one is — by ``fire``, and so by ``check``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from collegium.engine import ballots
+from collegium.engine import effects as fx
+from collegium.engine.records import InstanceRecord, VoteRecord
+from collegium.engine.registry import CompiledProcedure
+from collegium.engine.store import Unit
+from collegium.rules.verdict import Verdict
+from collegium.workflows.spec import SpawnEffect
+
+if TYPE_CHECKING:
+    from collegium.engine.engine import Engine, _Prepared
+
+Applied = tuple[dict[str, Any], list[SpawnEffect], list[VoteRecord], list[tuple[str, str, str, str]]]
+
+
+def apply(prep: _Prepared, dest: str, facts: dict[str, Any], actor: str, unit: Unit) -> Applied:
+    """The step's effects on ``facts`` (in place): its record, the children to start, votes and views stated."""
+    return fx.apply(prep.plan.effects_to(dest), facts, prep.data, actor=actor, now=prep.ctx.now,
+                    result=lambda: ballots.result(prep.ctx, prep.proc, prep.verdict, bool(prep.branch_passed), unit))
+
+
+def judge(engine: Engine, spawn: SpawnEffect, parent_id: str, facts: Mapping[str, Any], prep: _Prepared, actor: str,
+          new_id: Callable[[str], str], unit: Unit) -> tuple[CompiledProcedure, str, dict[str, Any], Verdict]:
+    """A child of the step: its procedure, id, facts, and the verdict of its start rules with ``actor`` proposing."""
+    proc = engine.registry.compiled(spawn.procedure)
+    child_id = new_id(proc.spec.id)
+    child_facts = fx.child_facts(spawn, parent_id, facts, prep.data)
+    ctx = engine._context(proc, child_id, "", proc.start_plan.trigger, actor, child_facts, prep.ctx.now, unit)
+    return proc, child_id, child_facts, engine._evaluate(proc.start_plan, ctx)
+
+
+def dry_run(engine: Engine, rec: InstanceRecord, prep: _Prepared, actor: str, unit: Unit) -> Verdict | None:
+    """The verdict of the first child the step would start that its rules refuse (None if none is), computed on a
+    copy of the facts and with no id drawn, so the dry run writes and consumes nothing."""
+    dest = prep.proc.machine.move(rec.state, prep.plan.trigger, prep.branch_passed)
+    facts = dict(prep.facts)
+    for spawn in apply(prep, dest, facts, actor, unit)[1]:
+        verdict = judge(engine, spawn, rec.id, facts, prep, actor, lambda prefix: f"{prefix}-(dry run)", unit)[3]
+        if not verdict.passed:
+            return verdict
+    return None
