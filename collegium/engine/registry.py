@@ -320,6 +320,19 @@ class Registry:
                 reg.add_workflow_text(entry.read_text(encoding="utf-8"), f"collegium/workflows/{entry.name}")
         return reg
 
+    def with_pack(self, text: str, source: str = "<string>") -> Registry:
+        """This registry's procedures, fragments and other packs, with the pack ``text`` the only version of its id
+        (to judge a history under another pack). Only that pack is parsed; procedures compile on first use."""
+        out = Registry()
+        out._procedures, out._fragments = {k: dict(v) for k, v in self._procedures.items()}, dict(self._fragments)
+        out._sources, out.definitions = dict(self._sources), {k: d for k, d in self.definitions.items()
+                                                              if d.kind != "pack"}
+        spec = out.add_pack_text(text, source)
+        out._packs.update({k: dict(v) for k, v in self._packs.items() if k != spec.id})
+        out.definitions.update({k: d for k, d in self.definitions.items()
+                                if d.kind == "pack" and not k.startswith(f"pack:{spec.id}@")})
+        return out
+
     # -- lookup -------------------------------------------------------------------------------
     def packs(self) -> list[RulePackSpec]:
         return [spec for versions in self._packs.values() for spec in versions.values()]

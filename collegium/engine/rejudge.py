@@ -32,7 +32,6 @@ from collegium.engine.registry import CompiledProcedure, Registry
 from collegium.engine.scheduler import fire_timer, timer_key
 from collegium.engine.store import MemoryStore, Store
 from collegium.errors import CollegiumError, NotFound
-from collegium.rules.model import RulePackSpec
 from collegium.rules.verdict import RuleResult, Verdict
 
 __all__ = ["Rejudged", "ReplayReport", "rejudge"]
@@ -164,33 +163,16 @@ def _fragments_of(store: Store, procedure_text: str) -> Iterator[tuple[str, str]
             yield "fragment", f"{inc.get('fragment')}@{inc.get('version')}"
 
 
-def _judge_registry(recording: Registry, other: RulePackSpec, other_text: str) -> Registry:
-    """The recorded fragments and procedures, with ``other`` the only version of its pack (and the other packs)."""
-    judge = Registry()
-    for kind in ("fragment", "procedure", "pack"):  # packs last: procedures compile on first use, not on loading
-        for key, d in sorted(recording.definitions.items()):
-            if d.kind != kind or (kind == "pack" and key.split(":", 1)[1].split("@")[0] == other.id):
-                continue
-            if kind == "procedure":
-                judge.add_procedure_text(d.text, f"<recorded {d.key}>")
-            elif kind == "fragment":
-                judge.add_fragment_text(d.text, f"<recorded {d.key}>")
-            else:
-                judge.add_pack_text(d.text, f"<recorded {d.key}>")
-    judge.add_pack_text(other_text, f"<pack {other.key}>")
-    return judge
-
-
 def rejudge(store: Store, pack_text: str, *, registry: Registry | None = None, source: str = "<pack>") -> ReplayReport:
     """Run ``store``'s history again and judge each step of the instances recorded under the pack ``pack_text``
     replaces (the pack of the same id) under that pack. ``registry`` holds what the history was recorded under
-    (default: the built-in definitions, plus the texts the store kept). Raises
+    (default: the built-in definitions); the texts the store kept for versions it lacks are added to it. Raises
     :class:`~collegium.errors.DefinitionError` when the pack does not load or the procedures do not compile with it.
     """
     other = Registry().add_pack_text(pack_text, source)
     records = list(store.iter_instances())
     recording = _recording_registry(store, registry or Registry.builtin(), records)
-    judge_registry = _judge_registry(recording, other, pack_text)
+    judge_registry = recording.with_pack(pack_text, source)
     for spec in judge_registry.procedures():  # a procedure that names a rule the pack lacks fails here, up front
         if spec.rule_pack == other.id:
             judge_registry.compiled(spec.id, spec.version)
