@@ -30,6 +30,7 @@ from collegium._cli_common import (
     settings,
     show_outcome,
     state_label,
+    usage_in_one_line,
 )
 from collegium._cli_definitions import body, procedures, rules, schema
 from collegium._cli_demo import demo
@@ -112,9 +113,15 @@ class _Group(click.Group):
         """Accept ``--json`` and ``--lang`` after the command too (``collegium history X --json``)."""
         return super().parse_args(ctx, _hoist_global_options(args))
 
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        with usage_in_one_line():  # a bad global option: one line, as every error
+            return super().make_context(info_name, args, parent, **extra)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with usage_in_one_line():
+                return super().invoke(ctx)
         except CollegiumError as exc:
             _report(exc)
             ctx.exit(exc.exit_code)
