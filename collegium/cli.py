@@ -182,7 +182,7 @@ def start(procedure: str, actor: str, data_json: str | None, pairs: tuple[str, .
           instance_id: str | None) -> None:
     """Start an instance of PROCEDURE."""
     data = parse_payload(data_json, pairs)
-    with open_engine(create=True) as engine:
+    with open_engine() as engine:  # not created here: a start needs a body, which 'body define' creates the db for
         o = engine.start(procedure, actor, data, instance_id=instance_id)
         show_outcome(engine.registry, o)
 
