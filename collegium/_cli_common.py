@@ -44,7 +44,7 @@ class UsageLine(click.ClickException):
     def __init__(self, exc: click.UsageError) -> None:
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
         text = " ".join(exc.format_message().split())
-        super().__init__((text if len(text) <= 300 else text[:300] + "…") + hint)  # a value may be very long
+        super().__init__((text if len(text) <= 300 else f"{text[:150]}…{text[-100:]}") + hint)  # a value may be long
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"{PROG}: error: {self.format_message()}", err=True)
