@@ -263,13 +263,8 @@ class Registry:
         versions[spec.version] = spec
         self._sources[spec.key] = source
         self.definitions[f"procedure:{spec.key}"] = Definition("procedure", spec.key, text, _sha(text))
-        try:
-            if spec.rule_pack in self._packs:
-                self.compiled(spec.id, spec.version)  # compile now: fail at load time, not mid-decision
-        except DefinitionError:
-            if old is None:  # a procedure that does not compile is not left registered
-                del versions[spec.version], self._sources[spec.key], self.definitions[f"procedure:{spec.key}"]
-            raise
+        if spec.rule_pack in self._packs:
+            self.compiled(spec.id, spec.version)  # compile now: fail at load time, not mid-decision
         return spec
 
     def add_fragment_text(self, text: str, source: str = "<string>") -> FragmentSpec:
