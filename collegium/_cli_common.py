@@ -7,9 +7,11 @@ the engine and the renderer are imported inside the functions.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -31,6 +33,32 @@ class Settings:
     as_json: bool = False
     db: str = "./collegium.db"
     now: str | None = None
+
+
+class UsageLine(click.ClickException):
+    """A usage error (unknown option, value out of range, missing argument) told in one line on stderr,
+    ``collegium: error: …``, like every other error, instead of click's usage block. Exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, exc: click.UsageError) -> None:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        text = " ".join(exc.format_message().split())
+        super().__init__((text if len(text) <= 300 else f"{text[:150]}…{text[-100:]}") + hint)  # a value may be long
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"{PROG}: error: {self.format_message()}", err=True)
+
+
+@contextmanager
+def usage_in_one_line() -> Iterator[None]:
+    """Turn click's usage and parameter errors raised in the block into :class:`UsageLine`."""
+    try:
+        yield
+    except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a group given no command shows its help
+            raise
+        raise UsageLine(exc) from None
 
 
 def settings() -> Settings:
@@ -82,6 +110,10 @@ def parse_payload(data_json: str | None, pairs: tuple[str, ...]) -> dict[str, An
             value = json.loads(data_json)
         except json.JSONDecodeError as exc:
             raise InvalidInput(f"--data is not valid JSON: {exc.msg} (column {exc.colno})") from None
+        except RecursionError:
+            raise InvalidInput("--data nests too deeply") from None
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            raise InvalidInput(f"--data has a value that cannot be read: {exc}") from None
         if not isinstance(value, dict):
             raise InvalidInput("--data must be a JSON object, e.g. '{\"member\": \"m1\"}'")
         data.update(value)

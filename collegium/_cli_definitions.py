@@ -129,18 +129,14 @@ def procedures_check(file: Path) -> None:
     built-in fragments it includes), a rule pack or a fragment against the built-in procedures that use it.
     Prints "ok", or the first problem (exit 2).
     """
-    import yaml
-
+    from collegium._loader import parse_yaml, read_text
     from collegium._render import word
     from collegium.engine.registry import Registry
 
     s = settings()
     kind = "procedure"
     doc_id: object = None
-    try:
-        doc = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, OSError, UnicodeDecodeError):
-        doc = None  # the loader below reports it with file and line
+    doc, _node = parse_yaml(read_text(file), str(file))  # bounded: size, nesting, aliases; errors name the line
     if isinstance(doc, dict):
         kind = "rule_pack" if "rules" in doc else "fragment" if doc.get("kind") == "fragment" else kind
         doc_id = doc.get("id")
@@ -277,24 +273,14 @@ def body() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def body_define(file: Path) -> None:
     """Create or replace a body from a YAML file: {id, kind, title?, members: [{person, role, voting?, name?}]}."""
-    import yaml
     from pydantic import ValidationError
 
+    from collegium._loader import parse_yaml, read_text
     from collegium._render import word
     from collegium.engine.governance import Body
 
     s = settings()
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidInput(f"{file}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{file}: cannot read: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise InvalidInput(f"{file}{where}: YAML syntax error: {problem}") from None
+    data, _node = parse_yaml(read_text(file), str(file))  # bounded as definitions are; errors name the line
     if not isinstance(data, dict):
         raise InvalidInput(f"{file}: the top level must be a mapping with id, kind and members")
     try:

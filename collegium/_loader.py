@@ -3,6 +3,12 @@
 Only YAML's safe subset is accepted (no arbitrary tags). Duplicate keys, which PyYAML would silently
 overwrite, are refused. Every failure is a :class:`~collegium.errors.DefinitionError` naming the file,
 the line, and the key path of the offending element.
+
+Reading is bounded, whatever the input: a file is read up to :data:`MAX_DEFINITION_BYTES` and refused
+beyond; nesting deeper than :data:`MAX_NESTING` and documents of more than :data:`MAX_NODES` nodes are
+refused while they are parsed (PyYAML composes lazily, so parsing stops there). An alias counts as every
+node it repeats, so a "billion laughs" document of nested aliases is refused after a few lines instead
+of expanding, and an alias inside the node it names (a cycle) is refused.
 """
 
 from __future__ import annotations
@@ -20,52 +26,130 @@ M = TypeVar("M", bound=BaseModel)
 
 #: Definition files larger than this are refused before parsing (a rule pack is a few kilobytes).
 MAX_DEFINITION_BYTES = 2_000_000
+#: Deepest nesting of mappings and lists (the built-in definitions nest 8 deep).
+MAX_NESTING = 64
+#: Most nodes (scalars, lists, mappings) a document may hold, an alias counting as all it repeats (the
+#: built-in rule pack has about 2,300; a generated scenario about 400 per matter a month).
+MAX_NODES = 100_000
 
 
 def read_text(path: str | Path) -> str:
+    """The text of a definition or scenario file, read up to the size limit (a device or pipe cannot make it
+    read for ever)."""
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_DEFINITION_BYTES:
-            raise DefinitionError(f"file is {size} bytes; definitions are limited to {MAX_DEFINITION_BYTES}",
+        with p.open("rb") as stream:
+            data = stream.read(MAX_DEFINITION_BYTES + 1)
+        if len(data) > MAX_DEFINITION_BYTES:
+            raise DefinitionError(f"file is larger than {MAX_DEFINITION_BYTES} bytes, the limit for definitions",
                                   source=str(p))
-        return p.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except FileNotFoundError:
         raise DefinitionError("no such file", source=str(p)) from None
     except UnicodeDecodeError:
         raise DefinitionError("not UTF-8 text", source=str(p)) from None
     except IsADirectoryError:
         raise DefinitionError("is a directory, not a file", source=str(p)) from None
+    except OSError as exc:
+        raise DefinitionError(f"cannot read: {exc.strerror or exc}", source=str(p)) from None
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, counting nodes and nesting as it composes (aliases counted as expanded)."""
+
+    def __init__(self, text: str, source: str) -> None:
+        super().__init__(text)
+        self.source = source
+        self.depth = 0
+        self.nodes = 0
+        self.open_anchors: list[str] = []
+        self.sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (nodes, height), for nodes an alias names
+
+    def _refuse(self, reason: str, mark: Any) -> DefinitionError:
+        return DefinitionError(reason, source=self.source, line=mark.line + 1 if mark is not None else None)
+
+    def _add(self, nodes: int, height: int, mark: Any) -> None:
+        self.nodes += nodes
+        if self.nodes > MAX_NODES:
+            raise self._refuse(f"too many YAML nodes (more than {MAX_NODES}, aliases counted as expanded)", mark)
+        if self.depth + height > MAX_NESTING:
+            raise self._refuse(f"YAML nesting is too deep (more than {MAX_NESTING} levels)", mark)
+
+    def _measure(self, node: yaml.Node) -> tuple[int, int]:
+        """(nodes, height) of ``node`` with every alias inside it expanded; each distinct node measured once."""
+        hit = self.sizes.get(id(node))
+        if hit is not None:
+            return hit
+        kids: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            kids = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            kids = list(node.value)
+        measured = [self._measure(k) for k in kids]
+        size = (1 + sum(m[0] for m in measured), 1 + max((m[1] for m in measured), default=0))
+        self.sizes[id(node)] = size
+        return size
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in self.open_anchors:
+                raise self._refuse(f"alias *{event.anchor} is inside the node it names (a cycle)", event.start_mark)
+            target = self.anchors.get(event.anchor)
+            if target is not None:
+                nodes, height = self._measure(target)
+                self._add(nodes, height, event.start_mark)
+            return super().compose_node(parent, index)
+        anchor = getattr(event, "anchor", None)
+        self.depth += 1
+        if anchor is not None:
+            self.open_anchors.append(anchor)
+        try:
+            self._add(1, 0, event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+            if anchor is not None:
+                self.open_anchors.pop()
 
 
 def parse_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
     """Return the document's data and its node tree (for line numbers)."""
     if len(text) > MAX_DEFINITION_BYTES:
         raise DefinitionError(f"text is {len(text)} characters; limit {MAX_DEFINITION_BYTES}", source=source)
-    loader = yaml.SafeLoader(text)
+    loader: _BoundedLoader | None = None
     try:
+        loader = _BoundedLoader(text, source)  # the reader refuses control characters here already
         node = loader.get_single_node()
         if node is None:
             raise DefinitionError("the file is empty", source=source)
-        _check_duplicate_keys(node, source)
+        _check_duplicate_keys(node, source, set())
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise DefinitionError(f"YAML syntax error: {problem}", source=source, line=line) from None
+    except yaml.reader.ReaderError as exc:
+        what = f"character #x{exc.character:04x}" if isinstance(exc.character, int) else f"byte {exc.character!r}"
+        raise DefinitionError(f"YAML syntax error: unacceptable {what} at position {exc.position}",
+                              source=source) from None
     except yaml.YAMLError as exc:
-        raise DefinitionError(f"YAML error: {exc}", source=source) from None
+        raise DefinitionError("YAML error: " + " ".join(str(exc).split()), source=source) from None
+    except (ValueError, OverflowError) as exc:  # a value the safe constructor cannot build: a date 2026-02-30 …
+        raise DefinitionError("YAML value cannot be read: " + " ".join(str(exc).split()), source=source) from None
     except RecursionError:
         raise DefinitionError("YAML nesting is too deep", source=source) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, node
 
 
-def _check_duplicate_keys(node: yaml.Node, source: str, depth: int = 0) -> None:
-    if depth > 200:
-        raise DefinitionError("YAML nesting is too deep", source=source, line=node.start_mark.line + 1)
+def _check_duplicate_keys(node: yaml.Node, source: str, seen_nodes: set[int], depth: int = 0) -> None:
+    if depth > MAX_NESTING or id(node) in seen_nodes:  # a node an alias repeats is checked once
+        return
+    seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:
@@ -74,10 +158,10 @@ def _check_duplicate_keys(node: yaml.Node, source: str, depth: int = 0) -> None:
                     raise DefinitionError(f"duplicate key {key.value!r}", source=source,
                                           line=key.start_mark.line + 1)
                 seen.add(key.value)
-            _check_duplicate_keys(value, source, depth + 1)
+            _check_duplicate_keys(value, source, seen_nodes, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _check_duplicate_keys(item, source, depth + 1)
+            _check_duplicate_keys(item, source, seen_nodes, depth + 1)
 
 
 def line_of(node: yaml.Node | None, path: Sequence[str | int]) -> int | None:

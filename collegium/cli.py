@@ -30,6 +30,7 @@ from collegium._cli_common import (
     settings,
     show_outcome,
     state_label,
+    usage_in_one_line,
 )
 from collegium._cli_definitions import body, procedures, rules, schema
 from collegium._cli_demo import demo
@@ -113,9 +114,15 @@ class _Group(click.Group):
         """Accept ``--json``, ``--lang`` and ``--db`` after the command too (``collegium history X --json``)."""
         return super().parse_args(ctx, _hoist_global_options(args))
 
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        with usage_in_one_line():  # a bad global option: one line, as every error
+            return super().make_context(info_name, args, parent, **extra)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with usage_in_one_line():
+                return super().invoke(ctx)
         except CollegiumError as exc:
             _report(exc)
             ctx.exit(exc.exit_code)
@@ -176,7 +183,7 @@ def start(procedure: str, actor: str, data_json: str | None, pairs: tuple[str, .
           instance_id: str | None) -> None:
     """Start an instance of PROCEDURE."""
     data = parse_payload(data_json, pairs)
-    with open_engine(create=True) as engine:
+    with open_engine() as engine:  # not created here: a start needs a body, which 'body define' creates the db for
         o = engine.start(procedure, actor, data, instance_id=instance_id)
         show_outcome(engine.registry, o)
 

@@ -16,7 +16,13 @@ from typing import Any
 
 import yaml
 
+from collegium.errors import InvalidInput
+
 CST = dt.timezone(dt.timedelta(hours=8))
+#: Most matters a generated workload holds (bodies × matters a month × months): about 400 YAML nodes each, so the
+#: scenario stays within what a scenario file may hold (``collegium._loader.MAX_NODES``), and is refused before it
+#: is generated, not after hundreds of megabytes.
+MAX_MATTERS = 150
 DEPARTMENTS = ("transport bureau", "finance bureau", "education bureau", "health commission", "agriculture bureau")
 
 
@@ -84,6 +90,9 @@ def _matter(rng: Random, body: dict[str, Any], name: str, day: dt.datetime) -> l
 def scenario(seed: int, bodies: int = 2, matters: int = 2, months: int = 3,
              start: dt.datetime = dt.datetime(2026, 1, 5, 9, tzinfo=CST)) -> dict[str, Any]:
     """A scenario document (as :mod:`collegium.scenario` reads it) for ``seed``."""
+    if bodies * matters * months > MAX_MATTERS:
+        raise InvalidInput(f"a generated workload holds at most {MAX_MATTERS} matters (bodies × matters × months); "
+                           f"{bodies} × {matters} × {months} is {bodies * matters * months}")
     rng = Random(seed)
     specs = [_body(rng, k) for k in range(1, bodies + 1)]
     timed: list[tuple[dt.datetime, int, dict[str, Any]]] = []

@@ -208,6 +208,8 @@ def _advance(engine: Engine, clock: ManualClock, text: str, n: int, line: int | 
         target = now + _duration(text)
     except ValueError:
         target = parse_time(text, "advance")
+    except OverflowError:  # a duration of thousands of years: past the last date there is
+        raise InvalidInput(f"advance {text!r} goes past the year 9998") from None
     if target < now:
         raise InvalidInput(f"advance to {text!r} goes back in time (the clock says {format_time(now)})")
     clock.set(target)

@@ -13,9 +13,12 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from collegium.engine import governance as gov
+from collegium.engine.arguments import check_arguments as check_arguments
+from collegium.engine.arguments import check_text
+from collegium.engine.arguments import is_id as is_id
+from collegium.engine.arguments import lookup_values as lookup_values
 from collegium.engine.audit import canonical, digest
 from collegium.engine.clock import aware, format_time, parse_time
-from collegium.engine.context import SYSTEM_ACTOR
 from collegium.engine.records import InstanceRecord, VoteRecord
 from collegium.engine.registry import CompiledProcedure, Plan
 from collegium.engine.store import Seat
@@ -59,6 +62,7 @@ def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | Non
     if kind == "string":
         if not isinstance(value, str) or not value:
             raise InvalidInput(f"{name} must be non-empty text, not {value!r}")
+        check_text(name, value)
         if values is not None and value not in values:
             raise InvalidInput(f"{name} {value!r} is not one of: {', '.join(values)}")
         return value
@@ -85,26 +89,12 @@ def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | Non
             raise InvalidInput(f"{name} must be a list of texts of 1 to 64 characters")
         if len(set(value)) != len(value):
             raise InvalidInput(f"{name} names an entry twice")
+        check_text(name, *value)
         return list(value)
     if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         raise InvalidInput(f"{name} must be a mapping of text to text")
+    check_text(name, *value, *value.values())
     return dict(value)
-
-
-def check_arguments(actor: object, data: object, **names: object) -> Mapping[str, Any]:
-    """Refuse arguments of the wrong type at the API boundary with :class:`InvalidInput`, not a TypeError."""
-    if not isinstance(actor, str) or not actor.strip():
-        raise InvalidInput("an actor (a person's id) is required")
-    if actor == SYSTEM_ACTOR:
-        raise InvalidInput(f"{SYSTEM_ACTOR} is reserved for the engine's own timers")
-    for what, value in names.items():
-        if not isinstance(value, str) or not value:
-            raise InvalidInput(f"{what} must be non-empty text, not {value!r}")
-    if data is None:
-        return {}
-    if not isinstance(data, Mapping) or not all(isinstance(k, str) for k in data):
-        raise InvalidInput(f"data must be a mapping of names to values, not {type(data).__name__}")
-    return data
 
 
 def normalize(proc: CompiledProcedure, plan: Plan, data: Mapping[str, Any], *, complete: bool = True) -> dict[str, Any]:

@@ -126,7 +126,7 @@ class Engine:
              **equals: str) -> list[Instance]:
         """Instances of ``procedure`` (in ``states``) by the facts it indexes, e.g. ``find("assignment",
         lead_member="m2")``; ``before=("deadline", time)`` selects values below (times: earlier than) ``time``."""
-        unknown = sorted(set(equals) - set(indexed := self.registry.procedure(procedure).index))
+        unknown = sorted(set(fx.lookup_values(equals)) - set(indexed := self.registry.procedure(procedure).index))
         if unknown or (before is not None and before[0] not in indexed):
             raise InvalidInput(f"{procedure} indexes {', '.join(indexed) or 'no facts'}; not {unknown or before}")
         return [Instance.of(r) for r in self.store.find(procedure, states, equals, before)]
@@ -196,8 +196,8 @@ class Engine:
         anything. With an ``idempotency_key`` already used on this instance, returns the first outcome again.
         """
         data = fx.check_arguments(actor, data, instance=instance_id, trigger=trigger)
-        if idempotency_key is not None and not (isinstance(idempotency_key, str) and 0 < len(idempotency_key) <= 128):
-            raise InvalidInput("an idempotency key is text of 1 to 128 characters")
+        if idempotency_key is not None and not fx.is_id(idempotency_key):
+            raise InvalidInput("an idempotency key is printable text of 1 to 128 characters")
         if idempotency_key is not None and idempotency_key.startswith("timer:"):
             raise InvalidInput("idempotency keys starting with 'timer:' are reserved for the engine's timers")
         return self._fire(instance_id, trigger, actor, data, idempotency_key, None)

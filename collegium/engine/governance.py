@@ -11,13 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from collegium._i18n import Text
 from collegium.errors import InvalidInput
 
 AttendanceStatus = Literal["present", "absent", "recused", "attendee"]
 ATTENDANCE: tuple[str, ...] = ("present", "absent", "recused", "attendee")
+
+
+def _printable(value: str | None) -> str | None:
+    """Ids and names are printable text: no control characters (PostgreSQL cannot even store a NUL)."""
+    if value is not None and not value.isprintable():
+        raise ValueError("must be printable text, without control characters")
+    return value
 
 
 class Member(BaseModel):
@@ -28,7 +35,9 @@ class Member(BaseModel):
     person: str = Field(min_length=1, max_length=128, pattern=r"^[^@]", description="'@' starts engine actors")
     role: str = Field(min_length=1, max_length=64)
     voting: bool = True
-    name: str | None = None
+    name: str | None = Field(default=None, max_length=256)
+
+    _printable = field_validator("person", "role", "name")(_printable)
 
 
 class Body(BaseModel):
@@ -40,6 +49,8 @@ class Body(BaseModel):
     kind: str = Field(min_length=1, max_length=64, description="e.g. plenary, standing, secretary_office")
     title: Text | None = None
     members: tuple[Member, ...] = ()
+
+    _printable = field_validator("id", "kind")(_printable)
 
     def member(self, person: str) -> Member | None:
         for m in self.members:

@@ -162,6 +162,8 @@ class SqlStore:
 
     def _translate(self, exc: BaseException) -> Exception | None:
         """The store's error for a database error (a retry, or bad input); None to let it through as it is."""
+        if isinstance(exc, UnicodeEncodeError):  # a lone surrogate in an id looked up: the driver cannot send it
+            return InvalidInput(f"text that is not valid Unicode cannot be looked up: {exc.object!r:.80}")
         if isinstance(exc, IntegrityError):
             return StaleVersion("unique key clash")
         if isinstance(exc, DataError):
@@ -187,12 +189,22 @@ class SqlStore:
 
     def history(self, instance_id: str) -> list[EventRecord]:
         e = s.events
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(select(e).where(e.c.instance_id == instance_id).order_by(e.c.seq)).all()
             found = rows or conn.execute(select(s.instances.c.id).where(s.instances.c.id == instance_id)).first()
             if not found:
                 raise NotFound(f"no instance {instance_id!r}")
         return [event_row(r) for r in rows]
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection for a query, its errors reported as the store's (a NUL or lone surrogate looked up: bad
+        input, not a driver's error)."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except Exception as exc:
+            self._reraise(exc)
 
     def instances(self, procedure: str | None = None, state: str | None = None,
                   limit: int | None = None) -> list[InstanceRecord]:
@@ -204,7 +216,7 @@ class SqlStore:
             q = q.where(t.c.state == state)
         if limit is not None:
             q = q.limit(limit)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [instance_row(r) for r in conn.execute(q)]
 
     def find(self, procedure: str, states: tuple[str, ...] | None = None, equals: Mapping[str, str] | None = None,
@@ -225,7 +237,7 @@ class SqlStore:
             below = select(fi.c.instance_id).distinct().where(fi.c.procedure == procedure, fi.c.name == before[0],
                                                               fi.c.value < before[1]).subquery()
             q = q.join(below, below.c.instance_id == t.c.id)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [instance_row(r) for r in conn.execute(q.order_by(t.c.created_at, t.c.id))]
 
     def iter_instances(self) -> Iterator[InstanceRecord]:

@@ -4,12 +4,20 @@ An expression is compiled once, under a typed context built from the facts the p
 unknown fact or a type error fails when the pack is loaded. rule-engine's builtins (``$now``, ``$today`` …)
 are refused: they read the wall clock, and time must come from the injected clock (the fact ``now``).
 Nothing is ever passed to ``eval``.
+
+Evaluation is bounded: rule-engine has no loops, calls or attribute access beyond its typed attributes, so the
+cost of an expression is its size, except where it multiplies. Refused when the pack is loaded, therefore:
+nesting deeper than :data:`MAX_DEPTH` (evaluation recurses), a comprehension inside another (their lengths
+multiply), a regular expression that is not a literal, and a literal one that can backtrack exponentially
+(a repetition of a repetition or of an alternation, a back-reference). Arithmetic is on decimals of bounded
+precision (a huge exponent overflows at once, and the rule fails).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import importlib
 import re
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
@@ -20,6 +28,10 @@ if TYPE_CHECKING:
     from collegium.rules.evaluate import FactSource
 
 Evaluate = Callable[["FactSource"], tuple[bool, dict[str, Any]]]
+
+#: Deepest nesting of an expression's syntax tree (evaluation recurses once per level).
+MAX_DEPTH = 40
+_REGEX_OPERATORS = ("eq_fzm", "eq_fzs", "ne_fzm", "ne_fzs")  # =~ =~~ !~ !~~
 
 
 def compile_expression(expr: str, facts: Mapping[str, FactType]) -> Evaluate:
@@ -46,6 +58,9 @@ def compile_expression(expr: str, facts: Mapping[str, FactType]) -> Evaluate:
         raise ValueError(f"expression names unknown fact {exc.symbol_name!r}") from None
     except rule_engine.EngineError as exc:
         raise ValueError(f"invalid expression: {exc.message}") from None
+    except RecursionError:
+        raise ValueError(f"expression nests too deeply (more than {MAX_DEPTH} levels)") from None
+    _check_cost(compiled.statement.expression, rule_engine.ast.ExpressionBase)
 
     def evaluate(ctx: FactSource) -> tuple[bool, dict[str, Any]]:
         probe = _Probe(ctx, facts)
@@ -56,6 +71,80 @@ def compile_expression(expr: str, facts: Mapping[str, FactType]) -> Evaluate:
         return ok, probe.seen
 
     return evaluate
+
+
+def _children(node: Any, base: type) -> list[Any]:
+    """The sub-expressions of a rule-engine syntax node (its attributes, and inside lists, tuples and mappings)."""
+    names = set(getattr(node, "__dict__", {}))
+    for cls in type(node).__mro__:
+        names.update(getattr(cls, "__slots__", ()))
+    out: list[Any] = []
+    stack = [getattr(node, name, None) for name in sorted(names - {"context", "parent"})]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, base):
+            out.append(value)
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend((*value.keys(), *value.values()))
+    return out
+
+
+def _check_cost(node: Any, base: type, depth: int = 0, in_comprehension: bool = False) -> None:
+    """Refuse what could make one evaluation run for a very long time (see the module's docstring)."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"expression nests too deeply (more than {MAX_DEPTH} levels)")
+    kind = type(node).__name__
+    if kind == "ComprehensionExpression":
+        if in_comprehension:
+            raise ValueError("a comprehension inside another is refused: their lengths multiply")
+        in_comprehension = True
+    if kind == "FuzzyComparisonExpression" and getattr(node, "type", None) in _REGEX_OPERATORS:
+        pattern = getattr(getattr(node, "right", None), "value", None)
+        if type(getattr(node, "right", None)).__name__ != "StringExpression" or not isinstance(pattern, str):
+            raise ValueError("a regular expression must be written as literal text, not taken from a fact")
+        problem = _regex_problem(pattern)
+        if problem:
+            raise ValueError(f"regular expression {pattern!r} {problem}: it could take exponential time")
+    for child in _children(node, base):
+        _check_cost(child, base, depth + 1, in_comprehension)
+
+
+def _regex_problem(pattern: str) -> str | None:
+    """Why matching ``pattern`` could backtrack exponentially, or None: a repetition (more than once) of a
+    repetition or of an alternation, or a back-reference."""
+    parser: Any = importlib.import_module("re._parser")
+    try:
+        tree = parser.parse(pattern)
+    except re.error as exc:
+        return f"is invalid ({exc})"
+
+    def walk(items: Any, repeated: bool) -> str | None:
+        for op, arg in items:
+            name, found = str(op), None
+            if name in ("GROUPREF", "GROUPREF_EXISTS"):
+                return "uses a back-reference"
+            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                many = arg[1] > 1
+                if many and repeated:
+                    return "repeats a repetition"
+                found = walk(arg[2], repeated or many)
+            elif name == "BRANCH":
+                if repeated:
+                    return "repeats an alternation"
+                found = next((w for w in (walk(alt, repeated) for alt in arg[1]) if w), None)
+            elif name == "SUBPATTERN":
+                found = walk(arg[3], repeated)
+            elif name in ("ASSERT", "ASSERT_NOT"):
+                found = walk(arg[1], repeated)
+            elif name == "ATOMIC_GROUP":
+                found = walk(arg, repeated)
+            if found:
+                return found
+        return None
+
+    return walk(tree, False)
 
 
 class _Probe:

@@ -156,8 +156,8 @@ class RuleSpec(_Spec):
 class RulePackSpec(_Spec):
     """A versioned rule pack, as written in ``collegium/rules/packs/*.yaml``."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
-    version: str = Field(min_length=1)
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)
+    version: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")
     title: Text
     description: Text | None = None
     roles: dict[str, Text] = Field(default_factory=dict, description="labels of the roles the rules name")

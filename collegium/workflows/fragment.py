@@ -75,7 +75,7 @@ class FragmentSpec(_Spec):
     its transitions take as data; the including procedure may declare them itself, with the same type."""
 
     id: Identifier
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1)
     kind: Literal["fragment"]
     title: Text
     description: Text | None = None

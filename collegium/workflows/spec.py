@@ -240,7 +240,7 @@ class IncludeSpec(_Spec):
     always means the same steps."""
 
     fragment: Identifier
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1)
     bind: dict[Identifier, str | tuple[str, ...]] = Field(default_factory=dict)
 
 
@@ -251,7 +251,7 @@ class ProcedureSpec(_Spec):
     (after the procedure's own), and states and facts the fragments declare are added where missing."""
 
     id: Identifier
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1, description="a whole number (the store keeps a 32-bit integer)")
     title: Text
     description: Text | None = None
     rule_pack: str = Field(min_length=1, description="id of the rule pack that judges this procedure")

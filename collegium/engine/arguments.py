@@ -1,0 +1,58 @@
+"""A command's arguments checked at the API boundary, before anything is read or written.
+
+Wrong types, ids no store could hold (longer than the id columns, control characters, which PostgreSQL refuses,
+or text that is not valid Unicode: a lone surrogate, as a command line gives for bytes that are not UTF-8) are
+refused with :class:`~collegium.errors.InvalidInput` rather than as a driver's or encoder's error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from collegium.engine.context import SYSTEM_ACTOR
+from collegium.errors import InvalidInput
+
+#: Longest id (an instance, an actor, an idempotency key): the store's id columns hold 128 characters.
+MAX_ID = 128
+
+
+def is_id(value: object) -> bool:
+    """``value`` is printable text of 1 to :data:`MAX_ID` characters (no control character, no lone surrogate)."""
+    return isinstance(value, str) and 0 < len(value) <= MAX_ID and value.isprintable()
+
+
+def check_arguments(actor: object, data: object, **names: object) -> Mapping[str, Any]:
+    """Refuse arguments of the wrong type at the API boundary with :class:`InvalidInput`, not a TypeError."""
+    if not isinstance(actor, str) or not actor.strip():
+        raise InvalidInput("an actor (a person's id) is required")
+    if actor == SYSTEM_ACTOR:
+        raise InvalidInput(f"{SYSTEM_ACTOR} is reserved for the engine's own timers")
+    for what, value in {"actor": actor, **names}.items():
+        if not isinstance(value, str) or not value:
+            raise InvalidInput(f"{what} must be non-empty text, not {value!r}")
+        if not is_id(value):
+            raise InvalidInput(f"{what} must be printable text of at most {MAX_ID} characters, not {value!r:.80}")
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping) or not all(isinstance(k, str) for k in data):
+        raise InvalidInput(f"data must be a mapping of names to values, not {type(data).__name__}")
+    return data
+
+
+def check_text(name: str, *texts: str) -> None:
+    """Each of ``texts`` is valid Unicode (can be encoded as UTF-8, as it is stored)."""
+    for text in texts:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInput(f"{name} is not valid Unicode text (a lone surrogate at {text!r:.60})") from None
+
+
+def lookup_values(equals: Mapping[str, object]) -> Mapping[str, str]:
+    """The values a query selects by (``Engine.find``): text, as the facts index holds."""
+    for name, value in equals.items():
+        if not isinstance(value, str):
+            raise InvalidInput(f"{name} must be text to select by, not {value!r:.80}")
+        check_text(name, value)
+    return equals  # type: ignore[return-value]
