@@ -57,6 +57,7 @@ def test_bad_procedure_is_a_definition_error(path: Path) -> None:
     message = one_line(str(caught.value))
     assert message.startswith(source), message  # the file, then the line where it is known
     matches(expectation(path), message)
+    assert reg.procedures() == []
 
 
 @pytest.mark.parametrize("path", corpus("pack"), ids=_name)
