@@ -379,15 +379,6 @@ def test_audit_verify_detects_tampering(db: Path) -> None:
     assert doc["ok"] is False and doc["problem"]["seq"] == 2 and doc["problem"]["instance"] == "md"
 
 
-def test_db_upgrade_creates_the_database(tmp_path: Path) -> None:
-    path = tmp_path / "new.db"
-    r = run("--db", path, "db", "upgrade")
-    assert r.exit_code == 0 and path.exists()
-    r = run("--db", path, "db", "upgrade")
-    assert r.exit_code == 0
-    assert run("--db", path, "audit", "verify").exit_code == 0
-
-
 def test_global_options_after_the_command(db: Path) -> None:
     r = run("--db", db, "status", "md", "--json")
     assert json.loads(r.stdout)["state"] == "deliberation"
@@ -395,13 +386,3 @@ def test_global_options_after_the_command(db: Path) -> None:
     assert "个别酝酿" in r.output
     r = run("--db", db, "history", "md", "--lang=zh-CN")
     assert "调研准备" in r.output
-
-
-def test_the_console_script_exits_with_one_line(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("id: [x\n", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "collegium.cli", "procedures", "check", str(bad)],
-                         capture_output=True, text=True, check=False)
-    assert out.returncode == 2
-    assert out.stderr.count("\n") == 1 and out.stderr.startswith("collegium: error: ")
-    assert "Traceback" not in out.stderr
