@@ -42,6 +42,7 @@ class Body(BaseModel):
     members: tuple[Member, ...] = ()
 
     def member(self, person: str) -> Member | None:
+        """The seat of ``person`` in this body, or ``None`` if they have none."""
         for m in self.members:
             if m.person == person:
                 return m
