@@ -35,7 +35,9 @@ def full_path(obj: griffe.Object, name: str) -> str:
 
 
 def rewrite(obj: griffe.Object, text: str) -> str:
-    """``text`` with every reST role replaced by a Markdown cross-reference (``~`` shows the last part only)."""
+    """``text`` with every reST role replaced by a Markdown cross-reference (``~`` shows the last part only), and
+    reST literal blocks (a paragraph ending in ``::``, then an indented block) as Markdown code blocks, in which a
+    role is shown as plain text."""
 
     def link(match: re.Match[str]) -> str:
         titled, target, short, name = match.groups()
@@ -44,7 +46,24 @@ def rewrite(obj: griffe.Object, text: str) -> str:
         shown = name.rsplit(".", 1)[-1] if short else name
         return f"[`{shown}`][{full_path(obj, name)}]"
 
-    return ROLE.sub(link, text)
+    def plain(match: re.Match[str]) -> str:
+        titled, _target, short, name = match.groups()
+        return str(titled or (name.rsplit(".", 1)[-1] if short else name))
+
+    out: list[str] = []
+    literal = False
+    for line in text.split("\n"):
+        if literal and line.strip() and not line.startswith((" ", "\t")):
+            literal = False  # the indented block ended
+        if literal:
+            out.append(ROLE.sub(plain, line))
+            continue
+        if line.rstrip().endswith("::"):  # "text::" shows as "text:", a lone "::" not at all
+            literal = True
+            line = line.rstrip()[:-2].rstrip()
+            line = f"{line}:" if line else ""
+        out.append(ROLE.sub(link, line))
+    return "\n".join(out)
 
 
 def doc_comment(attr: griffe.Object) -> str | None:
