@@ -31,6 +31,7 @@ class Text(BaseModel):
     zh: str = Field(alias="zh-CN", min_length=1)
 
     def get(self, lang: str) -> str:
+        """The text in ``lang``: Chinese for ``zh-CN``, else English."""
         return self.zh if lang == "zh-CN" else self.en
 
 

@@ -80,7 +80,8 @@ class AuditProblem:
 
 @dataclass(frozen=True, slots=True)
 class AuditReport:
-    """Result of :func:`verify`: ``ok`` and, when not, the first problem in storage order."""
+    """Result of :meth:`Engine.verify_audit <collegium.engine.engine.Engine.verify_audit>`: ``ok`` and, when not, the
+    first problem in storage order."""
 
     instances: int
     events: int
@@ -88,9 +89,11 @@ class AuditReport:
 
     @property
     def ok(self) -> bool:
+        """Whether every chain and every meeting record checked out."""
         return self.problem is None
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON data."""
         p = self.problem
         return {"ok": self.ok, "instances": self.instances, "events": self.events,
                 "problem": None if p is None else {"instance": p.instance_id, "seq": p.seq, "reason": p.reason}}

@@ -42,6 +42,7 @@ class Ballot:
 
     @property
     def closed(self) -> bool:
+        """Whether the ballot was tallied: its result is recorded."""
         return self.result is not None
 
     @property

@@ -21,14 +21,16 @@ UTC = dt.UTC
 class Clock(Protocol):
     """Source of the current time; must return an aware datetime."""
 
-    def now(self) -> dt.datetime: ...
+    def now(self) -> dt.datetime:
+        """The current time, with its time zone."""
 
 
 @runtime_checkable
 class IdFactory(Protocol):
     """Source of new instance ids; must return a unique string per call."""
 
-    def new_id(self, prefix: str) -> str: ...
+    def new_id(self, prefix: str) -> str:
+        """A new id, starting with ``prefix`` (the procedure's id), never returned before."""
 
 
 def aware(value: dt.datetime, what: str = "time") -> dt.datetime:
@@ -61,6 +63,7 @@ class FixedClock:
         self._at = aware(at)
 
     def now(self) -> dt.datetime:
+        """The fixed time."""
         return self._at
 
 
@@ -72,9 +75,11 @@ class ManualClock:
         self._lock = threading.Lock()
 
     def now(self) -> dt.datetime:
+        """The time the clock was last set or advanced to."""
         return self._now
 
     def advance(self, delta: dt.timedelta) -> dt.datetime:
+        """Move the clock forward by ``delta`` and return the new time; :class:`InvalidInput` if negative."""
         if delta < dt.timedelta(0):
             raise InvalidInput("the clock cannot move backwards")
         with self._lock:
@@ -82,6 +87,7 @@ class ManualClock:
             return self._now
 
     def set(self, at: dt.datetime) -> dt.datetime:
+        """Move the clock to ``at`` (aware) and return it; :class:`InvalidInput` if that is in its past."""
         at = aware(at)
         with self._lock:
             if at < self._now:
@@ -94,6 +100,7 @@ class SystemClock:
     """The wall clock. Only the CLI and host applications construct it; the engine just calls ``now``."""
 
     def now(self) -> dt.datetime:
+        """The wall-clock time, in UTC."""
         return dt.datetime.now(UTC)
 
 
@@ -105,6 +112,7 @@ class SequentialIds:
         self._lock = threading.Lock()
 
     def new_id(self, prefix: str) -> str:
+        """``prefix``, a dash and the next number."""
         with self._lock:
             return f"{prefix}-{next(self._counter)}"
 
@@ -113,4 +121,5 @@ class RandomIds:
     """Collision-resistant ids (``<prefix>-`` and 20 hex digits from the OS random source)."""
 
     def new_id(self, prefix: str) -> str:
+        """``prefix``, a dash and 20 random hex digits."""
         return f"{prefix}-{os.urandom(10).hex()}"

@@ -63,10 +63,12 @@ class Commitment:
     cases: tuple[str, ...]
 
     def outcome_label(self, lang: str) -> str:
+        """The outcome in ``lang`` (``en`` or ``zh-CN``): delivered, not delivered, in progress …"""
         label = OUTCOMES.get(self.outcome)
         return label.get(lang) if label is not None else self.outcome
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The commitment as plain JSON data (an entry of ``collegium commitments list --json``), labels in ``lang``."""
         return {"id": self.id, "title": self.title, "lead_member": self.lead_member, "year": self.year,
                 "state": self.state, "state_label": self.state_label.get(lang), "outcome": self.outcome,
                 "outcome_label": self.outcome_label(lang), "published": self.published, "result": self.result,

@@ -53,6 +53,7 @@ class Body(BaseModel):
     _printable = field_validator("id", "kind")(_printable)
 
     def member(self, person: str) -> Member | None:
+        """The seat of ``person`` in this body, or ``None`` if they have none."""
         for m in self.members:
             if m.person == person:
                 return m

@@ -51,6 +51,7 @@ class Registry:
 
     # -- loading ------------------------------------------------------------------------------
     def add_pack_text(self, text: str, source: str = "<string>") -> RulePackSpec:
+        """Load a rule pack from its YAML text; :class:`DefinitionError` naming ``source`` and the line if invalid."""
         spec = load_model(RulePackSpec, text, source)
         seen: set[str] = set()
         for rule in spec.rules:
@@ -110,12 +111,15 @@ class Registry:
         return self.add_procedure_text(text, source)
 
     def load_pack(self, path: str | Path) -> RulePackSpec:
+        """Load a rule pack file (see :meth:`add_pack_text`)."""
         return self.add_pack_text(read_text(path), str(path))
 
     def load_procedure(self, path: str | Path) -> ProcedureSpec:
+        """Load a procedure file (see :meth:`add_procedure_text`)."""
         return self.add_procedure_text(read_text(path), str(path))
 
     def load_fragment(self, path: str | Path) -> FragmentSpec:
+        """Load a procedure fragment file (see :meth:`add_fragment_text`)."""
         return self.add_fragment_text(read_text(path), str(path))
 
     def _find_fragment(self, fragment_id: str, version: int) -> FragmentSpec | None:
@@ -157,12 +161,15 @@ class Registry:
 
     # -- lookup -------------------------------------------------------------------------------
     def packs(self) -> list[RulePackSpec]:
+        """Every loaded rule pack, every version."""
         return [spec for versions in self._packs.values() for spec in versions.values()]
 
     def procedures(self) -> list[ProcedureSpec]:
+        """Every loaded procedure, every version."""
         return [spec for versions in self._procedures.values() for spec in versions.values()]
 
     def fragments(self) -> list[FragmentSpec]:
+        """Every loaded procedure fragment, every version."""
         return [spec for versions in self._fragments.values() for spec in versions.values()]
 
     def texts_of(self, proc: CompiledProcedure) -> tuple[Definition, ...]:
@@ -172,6 +179,7 @@ class Registry:
         return tuple(self.definitions[k] for k in keys if k in self.definitions)
 
     def pack(self, pack_id: str, version: str | None = None) -> RulePackSpec:
+        """The rule pack ``pack_id`` (its latest version unless one is named); :class:`NotFound` if it is not loaded."""
         versions = self._packs.get(pack_id)
         if not versions:
             raise NotFound(f"no rule pack {pack_id!r}")
@@ -183,6 +191,7 @@ class Registry:
             raise NotFound(f"rule pack {pack_id!r} has no version {version!r} loaded") from None
 
     def procedure(self, procedure_id: str, version: int | None = None) -> ProcedureSpec:
+        """The procedure ``procedure_id`` (its latest version unless one is named); :class:`NotFound` if not loaded."""
         versions = self._procedures.get(procedure_id)
         if not versions:
             raise NotFound(f"no procedure {procedure_id!r}")
@@ -195,6 +204,7 @@ class Registry:
 
     def compiled(self, procedure_id: str, version: int | None = None,
                  pack_version: str | None = None) -> CompiledProcedure:
+        """The procedure compiled against a version of its pack (latest unless named), once, then kept."""
         spec = self.procedure(procedure_id, version)
         pack = self.pack(spec.rule_pack, pack_version)
         key = (spec.key, pack.key)
@@ -213,6 +223,7 @@ class Registry:
         return hit
 
     def rule(self, rule_id: str) -> tuple[RulePackSpec, Any]:
+        """The pack and rule of the id ``rule_id``, from the latest pack that has it; :class:`NotFound` if none."""
         for pack in reversed(self.packs()):
             rule = pack.rule(rule_id)
             if rule is not None:

@@ -57,9 +57,11 @@ class Rejudged:
 
     @property
     def refused(self) -> bool:
+        """Whether the other pack refuses the step (else it sends it to another state)."""
         return not self.verdict.passed
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The step as plain JSON data, its texts in ``lang``."""
         return {"instance": self.instance_id, "procedure": self.procedure, "seq": self.seq, "at": self.at,
                 "actor": self.actor, "trigger": self.trigger, "from": self.source, "to": self.dest,
                 "refused": self.refused, "would_go": self.would_go,
@@ -84,9 +86,11 @@ class ReplayReport:
 
     @property
     def refused(self) -> tuple[Rejudged, ...]:
+        """The steps the other pack refuses."""
         return tuple(c for c in self.changed if c.refused)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The report as plain JSON data (a history of ``collegium replay --json``), texts in ``lang``."""
         return {"pack": self.pack, "recorded": list(self.recorded), "instances": self.instances, "steps": self.steps,
                 "refused": len(self.refused), "rerouted": sum(not c.refused for c in self.changed),
                 "changed": [c.to_dict(lang) for c in self.changed], "diverged": self.diverged,

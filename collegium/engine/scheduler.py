@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class TimerRun:
-    """One due timer handled by :func:`run_due`: the outcome, or why it did not fire."""
+    """One due timer handled by :meth:`Engine.run_due`: the outcome, or why it did not fire."""
 
     timer: TimerRecord
     outcome: Outcome | None = None

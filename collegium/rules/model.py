@@ -166,9 +166,11 @@ class RulePackSpec(_Spec):
 
     @property
     def key(self) -> str:
+        """``id@version``, as instances and the stored definitions name it."""
         return f"{self.id}@{self.version}"
 
     def rule(self, rule_id: str) -> RuleSpec | None:
+        """The rule ``rule_id`` of this pack, or ``None``."""
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule

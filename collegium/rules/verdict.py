@@ -29,12 +29,15 @@ class RuleResult:
 
     @property
     def blocking(self) -> bool:
+        """Whether this finding refuses the command: a ``block`` rule that applies and failed."""
         return self.severity == "block" and self.applicable and not self.passed
 
     def message(self, lang: str = "en") -> str:
+        """What the rule found, in ``lang`` (``en`` or ``zh-CN``), with its figures."""
         return message(self.detail, lang, **self.params)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The finding as plain JSON data, its texts in ``lang``."""
         return {
             "rule": self.rule_id,
             "passed": self.passed,
@@ -67,23 +70,28 @@ class Verdict:
 
     @property
     def passed(self) -> bool:
+        """Whether the command may go ahead: no blocking rule failed (warnings do not count)."""
         return not any(r.blocking for r in self.results)
 
     @property
     def failures(self) -> tuple[RuleResult, ...]:
+        """The findings that refuse the command: every one, not only the first."""
         return tuple(r for r in self.results if r.blocking)
 
     @property
     def warnings(self) -> tuple[RuleResult, ...]:
+        """The ``warn`` rules that apply and failed: reported, not refusing."""
         return tuple(r for r in self.results if r.severity == "warn" and r.applicable and not r.passed)
 
     def result(self, rule_id: str) -> RuleResult | None:
+        """The finding of rule ``rule_id``, or ``None`` if it was not judged."""
         for r in self.results:
             if r.rule_id == rule_id:
                 return r
         return None
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The verdict as plain JSON data, its texts in ``lang``."""
         return {
             "trigger": self.trigger,
             "passed": self.passed,

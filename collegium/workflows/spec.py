@@ -267,9 +267,11 @@ class ProcedureSpec(_Spec):
 
     @property
     def key(self) -> str:
+        """``id@version``, as instances and the stored definitions name it."""
         return f"{self.id}@{self.version}"
 
     def triggers(self) -> tuple[str, ...]:
+        """Every trigger of the procedure, the start's first, each once."""
         seen: dict[str, None] = {self.start.trigger: None}
         for t in self.transitions:
             seen.setdefault(t.trigger, None)
