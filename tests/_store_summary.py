@@ -3,7 +3,8 @@
 A test belongs to the store suite when it is parametrized, directly or through a fixture such as ``sql_engine``,
 by the ``db_url`` fixture of ``tests/conftest.py``; its backend is that parameter (sqlite, postgresql, mariadb).
 Each test is counted once, by its outcome: failed if its call failed, error if its setup or teardown did,
-skipped (e.g. a server not reachable outside CI), or passed. The hooks are imported by ``tests/conftest.py``.
+skipped (e.g. a server not reachable outside CI), or passed. A store test may add a line of figures (sizes,
+times) with ``record_property("figures", text)``. The hooks are imported by ``tests/conftest.py``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ LABELS = {"passed": "passed", "failed": "failed", "error": "errors", "skipped": 
 
 _backend_of: dict[str, str] = {}
 _outcome_of: dict[str, str] = {}
+_figures: list[str] = []  # what store tests recorded as ``record_property("figures", ...)``: sizes and times
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -31,6 +33,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.nodeid not in _backend_of:
         return
+    if report.when == "call":
+        _figures.extend(f"{report.nodeid.split('::')[-1]}: {value}" for name, value in report.user_properties
+                        if name == "figures")
     before = _outcome_of.get(report.nodeid)
     if report.failed:
         outcome = "failed" if report.when == "call" else "error"
@@ -63,5 +68,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if not lines:
         return
     terminalreporter.write_sep("=", "store suite by backend")
-    for line in lines:
+    for line in lines + _figures:
         terminalreporter.write_line(line)
