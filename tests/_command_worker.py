@@ -165,10 +165,20 @@ def _decimal(tenths: int) -> str:
 
 # -- the worker process ---------------------------------------------------------------------------
 class _Killed:
-    """Where this life of the worker kills itself: the first step from command ``at`` on reaching ``phase``."""
+    """Where this life of the worker kills itself: the first step from the armed command on that reaches
+    ``phase``; ``log`` and ``i`` name the journal and the command, which the death is noted against."""
 
     phase: str | None = None
     armed = False
+    log: Any = None
+    i = -1
+
+
+def _die(phase: str) -> None:
+    if _Killed.armed and _Killed.phase == phase:
+        _Killed.log.write(json.dumps({"i": _Killed.i, "killed": phase}) + "\n")
+        _Killed.log.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _arm(phase: str | None) -> None:
@@ -179,26 +189,26 @@ def _arm(phase: str | None) -> None:
 
         def _run(self: Any, raw: Any, params: dict[str, Any]) -> Any:
             out = run(self, raw, params)
-            if _Killed.armed and _Killed.phase == "update" and raw is self.sql.update:
-                os.kill(os.getpid(), signal.SIGKILL)  # the instance row is updated; its event is not inserted
+            if raw is self.sql.update:
+                _die("update")  # the instance row is updated; its event is not inserted
             return out
 
         def _commit(self: Any, write: Any) -> None:
             commit(self, write)
-            if _Killed.armed and _Killed.phase == "commit":
-                os.kill(os.getpid(), signal.SIGKILL)  # every statement run, the transaction not committed
+            _die("commit")  # every statement of the step run, the transaction not committed
 
         unit._run, unit.commit = _run, _commit  # type: ignore[method-assign]
 
 
 def work(url: str, at: str, commands: list[Command], journal: str, barrier: Any = None, done: Any = None,
-         kill: tuple[int, str] | None = None) -> None:
+         kill: tuple[int, str] | None = None, stop: Any = None) -> None:
     """Send ``commands`` from where the journal says this worker stopped; answers go to the journal.
 
-    ``kill = (k, phase)``: die at the ``k``-th command of this life (counting from 1), or at the first one after
-    it that reaches ``phase`` (``update``, ``commit`` or ``answered``: after the commit, before the journal).
-    ``done`` (a shared integer) counts the answered commands; ``barrier`` releases the workers together."""
-    answered, sent = read_journal(Path(journal))
+    ``kill = (k, phase)``: die at the first step from the ``k``-th command of this life on (counting from 1) that
+    reaches ``phase``: ``update``, ``commit``, or ``answered`` (took effect; killed before the journal has it).
+    ``done`` (a shared integer) counts the answered commands; ``barrier`` releases the workers together; once
+    ``stop`` (an event) is set, the worker sends no new command (it still resends the one it was killed in)."""
+    answered, sent, _killed = read_journal(Path(journal))
     start = len(answered)
     _arm(kill[1] if kill else None)
     engine = Engine.open(url, clock=ManualClock(dt.datetime.fromisoformat(at)), ids=SequentialIds(),
@@ -206,14 +216,17 @@ def work(url: str, at: str, commands: list[Command], journal: str, barrier: Any 
     if barrier is not None:
         barrier.wait(timeout=120)
     with Path(journal).open("a", encoding="utf-8") as log:
+        _Killed.log = log
         for i in range(start, len(commands)):
-            if kill is not None and i - start + 1 >= kill[0]:
-                _Killed.armed = True
+            if stop is not None and stop.is_set() and i not in sent:  # one it may have been killed in goes again
+                break
+            _Killed.i = i
+            _Killed.armed = kill is not None and i - start + 1 >= kill[0]
             log.write(json.dumps({"i": i}) + "\n")
             log.flush()  # in the kernel: a SIGKILL does not lose it
             entry = {"i": i, "key": commands[i].key, "resent": i in sent, **_send(engine, commands[i])}
-            if _Killed.armed and _Killed.phase == "answered" and entry["result"] == "ok":
-                os.kill(os.getpid(), signal.SIGKILL)
+            if entry["result"] == "ok":
+                _die("answered")
             log.write(json.dumps(entry) + "\n")
             log.flush()
             if done is not None:
@@ -222,12 +235,14 @@ def work(url: str, at: str, commands: list[Command], journal: str, barrier: Any 
     engine.close()
 
 
-def read_journal(path: Path) -> tuple[list[dict[str, Any]], set[int]]:
-    """The answers in a journal, in command order, and the commands sent but not answered (killed meanwhile)."""
+def read_journal(path: Path) -> tuple[list[dict[str, Any]], set[int], dict[int, str]]:
+    """The answers in a journal, in command order; the commands sent but not answered then (the worker was
+    killed meanwhile); and the commands during which the worker killed itself, with the point."""
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
     answered = [line for line in lines if "result" in line]
     assert [a["i"] for a in answered] == list(range(len(answered))), f"{path}: commands answered out of order"
-    return answered, {line["i"] for line in lines if "result" not in line} - {a["i"] for a in answered}
+    killed = {line["i"]: line["killed"] for line in lines if "killed" in line}
+    return answered, {line["i"] for line in lines if len(line) == 1} - {a["i"] for a in answered}, killed
 
 
 def _send(engine: Engine, c: Command) -> dict[str, Any]:
