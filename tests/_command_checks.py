@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from collegium import Engine
+from collegium.engine.context import SYSTEM_ACTOR
 from collegium.engine.rejudge import rejudge
 from tests._command_worker import Command, World
 
@@ -51,18 +52,30 @@ def check_store(engine: Engine, world: World, shares: list[list[Command]], answe
         assert took.get(a["key"]) == (a["iid"], a["seq"]), a
     written: dict[str, tuple[str, int]] = {}
     events = 0
+    engine_steps: list[Any] = []  # the late task's review and the case it opened
     for inst in engine.instances():
         history = engine.history(inst.id)
         assert [e.seq for e in history] == list(range(1, inst.event_count + 1)), inst.id
         assert len({e.prev_hash for e in history}) == len(history), f"{inst.id}: two events claim one predecessor"
-        for e in history[before.get(inst.id, 0):]:
-            assert inst.id in before, f"no command starts an instance, yet {inst.id} was started"
+        events += len(history)
+        if inst.id not in before:
+            assert (inst.procedure, inst.parent_id, len(history)) == ("accountability", world.late, 1), inst
+            engine_steps.append(history[0])
+            continue
+        for e in history[before[inst.id]:]:
+            if e.actor == SYSTEM_ACTOR:
+                engine_steps.append(e)
+                continue
             assert e.idempotency_key is not None and e.idempotency_key not in written, e
             c = commands[e.idempotency_key]
             assert (e.instance_id, e.trigger, e.actor, e.data) == (c.iid, c.trigger, c.actor, c.data), e
             written[e.idempotency_key] = (e.instance_id, e.seq)
-        events += len(history)
-        _check_effects(engine, world, inst.id, history[before.get(inst.id, 0):])
+        _check_effects(engine, world, inst.id, history[before[inst.id]:])
+    # the late task was reviewed once, by the first command on it whichever worker sent it, and opened one case
+    review, case = sorted(engine_steps, key=lambda e: e.trigger != "review")
+    assert (review.instance_id, review.trigger, review.dest, review.effects["started"]) == (
+        world.late, "review", "overdue", [case.instance_id]), review
+    assert engine.get(world.late).state == "overdue"
     lost = sorted(set(took) - set(written))
     assert lost == [], f"commands answered ok whose events are missing: {lost[:10]}"
     unanswered = sorted(set(written) - set(took))
@@ -79,6 +92,9 @@ def check_store(engine: Engine, world: World, shares: list[list[Command]], answe
 def _check_effects(engine: Engine, world: World, iid: str, events: list[Any]) -> None:
     """Each effect once: the task logs hold one entry per step that logs, a ballot one vote per vote event."""
     facts = engine.get(iid).facts
+    if iid == world.late:
+        reports = [e for e in events if e.trigger == "report"]
+        assert facts["targets"]["roads"].get("measured") == (reports[-1].data["value"] if reports else None)
     if iid in world.tasks:
         logs = facts.get("log") or {}
         for trigger, log in (("promote", "promotion_meetings"), ("coordinate", "coordination")):

@@ -29,9 +29,11 @@ from typing import Any, NamedTuple
 from collegium import ConcurrentUpdate, Engine, ManualClock, RuleViolation, SequentialIds
 from collegium.engine import sqlunit
 from tests._vote_worker import BUILTIN
-from tests.conftest import START, consult_all, standing_committee, to_deliberation
+from tests.conftest import CST, START, consult_all, standing_committee, to_deliberation
 
 MEETING = START + dt.timedelta(days=3)
+#: the workers' clock: an hour after the meetings opened, half an hour after the late task's deadline
+WORK_AT = (MEETING + dt.timedelta(hours=1)).isoformat()
 PRELOAD = ["tests._vote_worker", "tests._command_worker", "collegium.engine.engine", "collegium.engine.sqlstore",
            "collegium.rules.expression", "rule_engine", "psycopg", "pymysql",
            "sqlalchemy.dialects.postgresql.psycopg", "sqlalchemy.dialects.mysql.pymysql"]
@@ -59,6 +61,8 @@ class World:
     tasks: dict[str, str]  # task -> its lead member
     consulting: list[str]
     ballots: list[str]
+    late: str  # a task whose deadline passes before the workers start: the first command on it fires its review
+    late_lead: str
 
 
 def build_world(engine: Engine, clock: ManualClock, *, size: int, tasks: int, consulting: int,
@@ -83,16 +87,19 @@ def build_world(engine: Engine, clock: ManualClock, *, size: int, tasks: int, co
     for trigger, data in (("close_ballot", {}), ("publish", {"audience": "public"}), ("hand_over", {})):
         engine.fire(decision, trigger, "sec", data)
     leads: dict[str, str] = {}
-    for n in range(tasks):
+    for n in range(tasks + 1):  # the last is late
         lead = f"m{n + 1}"
+        deadline = MEETING + dt.timedelta(minutes=30) if n == tasks else dt.datetime(2026, 12, 31, 18, tzinfo=CST)
         task = engine.fire(decision, "assign", "sec", {"title": f"task {n}", "lead_member": lead,
                                                       "departments": ["transport bureau"],
-                                                      "deadline": "2026-12-31T18:00+08:00"}).started[0]
+                                                      "deadline": deadline.isoformat()}).started[0]
         for metric, target in TARGETS.items():
             engine.fire(task, "set_target", lead, {"metric": metric, **target})
         engine.fire(task, "start_work", lead)
         leads[task] = lead
-    return World(voters, leads, in_deliberation, scheduled[1:])
+    late = task
+    return World(voters, {t: lead for t, lead in leads.items() if t != late}, in_deliberation, scheduled[1:], late,
+                 leads[late])
 
 
 def plan(world: World, seed: int, workers: int, per_worker: int) -> list[list[Command]]:
@@ -136,6 +143,9 @@ def _worker(rng: random.Random, shares: list[list[Command]], per_worker: int, no
 
 def _command(rng: random.Random, world: World, members: list[str], key: str) -> Command:
     roll = rng.random()
+    if roll < 0.05:  # progress on the late task: reported while overdue (its review fires before the first one)
+        return Command(key, world.late, "report", world.late_lead, {"metric": "roads", "value": _decimal(key_n(key))},
+                       "ok")
     task = rng.choice(sorted(world.tasks))
     lead = world.tasks[task]
     if roll < 0.30:
@@ -156,6 +166,10 @@ def _command(rng: random.Random, world: World, members: list[str], key: str) -> 
     if roll < 0.95:
         return Command(key, matter, "consult", rng.choice(members), view, "R-ROLE")
     return Command(key, matter, "consult", "sec", {**view, "member": "outsider"}, "R-CONSULTEE")
+
+
+def key_n(key: str) -> int:
+    return int(key.rsplit("-", 1)[1])
 
 
 def _decimal(tenths: int) -> str:
@@ -200,7 +214,7 @@ def _arm(phase: str | None) -> None:
         unit._run, unit.commit = _run, _commit  # type: ignore[method-assign]
 
 
-def work(url: str, at: str, commands: list[Command], journal: str, barrier: Any = None, done: Any = None,
+def work(url: str, commands: list[Command], journal: str, barrier: Any = None, done: Any = None,
          kill: tuple[int, str] | None = None, stop: Any = None) -> None:
     """Send ``commands`` from where the journal says this worker stopped; answers go to the journal.
 
@@ -211,7 +225,7 @@ def work(url: str, at: str, commands: list[Command], journal: str, barrier: Any 
     answered, sent, _killed = read_journal(Path(journal))
     start = len(answered)
     _arm(kill[1] if kill else None)
-    engine = Engine.open(url, clock=ManualClock(dt.datetime.fromisoformat(at)), ids=SequentialIds(),
+    engine = Engine.open(url, clock=ManualClock(dt.datetime.fromisoformat(WORK_AT)), ids=SequentialIds(),
                          registry=BUILTIN)
     if barrier is not None:
         barrier.wait(timeout=120)

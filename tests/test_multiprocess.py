@@ -19,7 +19,7 @@ from typing import Any
 
 from collegium import Engine, ManualClock, SequentialIds
 from tests._command_checks import check_answers, check_store
-from tests._command_worker import MEETING, PRELOAD, build_world, plan, read_journal, work
+from tests._command_worker import PRELOAD, build_world, plan, read_journal, work
 from tests.conftest import START
 
 WORKERS = 8
@@ -33,7 +33,7 @@ def run_processes(url: str, shares: list[list[object]], tmp_path: Path) -> list[
     ctx.set_forkserver_preload(PRELOAD)
     barrier = ctx.Barrier(len(shares))
     journals = [tmp_path / f"worker-{w}.jsonl" for w in range(len(shares))]
-    procs = [ctx.Process(target=work, args=(url, MEETING.isoformat(), share, str(journal), barrier),
+    procs = [ctx.Process(target=work, args=(url, share, str(journal), barrier),
                          name=f"worker-{w}") for w, (share, journal) in enumerate(zip(shares, journals, strict=True))]
     for p in procs:
         p.start()

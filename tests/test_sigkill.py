@@ -24,7 +24,7 @@ from typing import Any
 
 from collegium import Engine, ManualClock, SequentialIds
 from tests._command_checks import check_answers, check_store
-from tests._command_worker import MEETING, PRELOAD, Command, build_world, plan, read_journal, work
+from tests._command_worker import PRELOAD, Command, build_world, plan, read_journal, work
 from tests.conftest import START
 
 WORKERS = 4
@@ -66,7 +66,7 @@ class Supervisor:
         internal = (life[1], life[0]) if life is not None and life[0] != "external" else None
         if life is not None and life[0] == "external":
             self.external[w] = (self.done[w].value + life[1], life[2], 0.0)
-        p = self.ctx.Process(target=work, args=(self.url, MEETING.isoformat(), self.shares[w], str(self.journals[w]),
+        p = self.ctx.Process(target=work, args=(self.url, self.shares[w], str(self.journals[w]),
                                                 None, self.done[w], internal, self.stop), name=f"worker-{w}")
         p.start()
         self.procs[w] = p
