@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from collegium import ConcurrentUpdate, Engine, ManualClock, MemoryStore, RuleViolation, SequentialIds
+from collegium.engine.sqlstore import SqlStore, make_engine
 from collegium.engine.store import StaleVersion, Write
-from tests.conftest import START, standing_committee, to_meeting
+from tests.conftest import START, standing_committee, to_deliberation, to_meeting
 
 
 def test_parallel_votes_are_each_counted_once(db_url: str) -> None:
@@ -64,3 +67,46 @@ def test_exhausted_retries_surface_as_concurrent_update() -> None:
     with pytest.raises(ConcurrentUpdate, match="gave up after 3 retries"):
         engine.fire(iid, "prepare", "m1")
     assert len(engine.history(iid)) == 1
+
+
+#: a lock wait that ends this session's statement after a fraction of a second (MariaDB counts whole seconds)
+SHORT_LOCK_WAIT = {"sqlite": "PRAGMA busy_timeout = 200", "postgresql": "SET lock_timeout = 200",
+                   "mysql": "SET SESSION innodb_lock_wait_timeout = 1"}
+
+
+def test_a_lock_held_too_long_is_retried_then_surfaces_as_concurrent_update(db_url: str) -> None:
+    """Another session holds the instance's lock past the database's lock wait (a stuck or partitioned client):
+    the command is retried, then refused with ConcurrentUpdate — not a driver's error — and writes nothing."""
+    setup = Engine.open(db_url, clock=ManualClock(START), ids=SequentialIds())
+    setup.define_body(standing_committee())
+    iid = to_deliberation(setup)
+    db = make_engine(db_url)
+    short = SHORT_LOCK_WAIT[db.dialect.name]
+
+    @sa.event.listens_for(db, "connect")
+    def _short_lock_wait(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute(short)
+        cur.close()
+        dbapi_conn.commit()
+
+    engine = Engine(SqlStore(db), clock=ManualClock(START), ids=SequentialIds(), max_retries=2)
+    holder = sa.create_engine(db_url)
+    try:
+        with holder.connect() as conn:
+            if db.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # the database's write lock
+            else:
+                conn.begin()
+                conn.execute(sa.text("SELECT id FROM collegium_instances WHERE id = :id FOR UPDATE"), {"id": iid})
+            with pytest.raises(ConcurrentUpdate):
+                engine.fire(iid, "consult", "sec", {"member": "m1", "view": "agree"})
+            conn.rollback()
+        assert len(setup.history(iid)) == 3 and "consultations" not in setup.get(iid).facts
+        engine.fire(iid, "consult", "sec", {"member": "m1", "view": "agree"})  # once the lock is free, it goes
+        assert setup.verify_audit().ok
+    finally:
+        holder.dispose()
+        engine.close()
+        db.dispose()
+        setup.close()

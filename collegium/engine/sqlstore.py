@@ -350,6 +350,12 @@ def _is_lock_conflict(exc: OperationalError) -> bool:
     return _is_lock_text(str(exc.orig))
 
 
+#: a lost race, retried: a deadlock (PostgreSQL 40P01, MariaDB 1213), SQLite's busy timeout, a serialization failure
+#: (PostgreSQL 40001), and a lock waited for past the session's limit (PostgreSQL lock_timeout, 55P03; MariaDB
+#: innodb_lock_wait_timeout, 1205), e.g. behind a client that died holding it: not a driver error but a conflict
+_LOCK_TEXTS = ("deadlock", "database is locked", "could not serialize", "lock timeout", "lock wait timeout")
+
+
 def _is_lock_text(message: str) -> bool:
     text_ = message.lower()
-    return "deadlock" in text_ or "database is locked" in text_ or "could not serialize" in text_
+    return any(t in text_ for t in _LOCK_TEXTS)
