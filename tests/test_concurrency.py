@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from collegium import ConcurrentUpdate, Engine, ManualClock, MemoryStore, RuleViolation, SequentialIds
 from collegium.engine.sqlstore import SqlStore, make_engine
 from collegium.engine.store import StaleVersion, Write
-from tests.conftest import START, standing_committee, to_deliberation, to_meeting
+from tests.conftest import START, propose, standing_committee, to_deliberation, to_meeting
 
 
 def test_parallel_votes_are_each_counted_once(db_url: str) -> None:
@@ -110,3 +110,33 @@ def test_a_lock_held_too_long_is_retried_then_surfaces_as_concurrent_update(db_u
         engine.close()
         db.dispose()
         setup.close()
+
+
+def test_workers_starting_their_first_instances_at_once_all_succeed(db_url: str) -> None:
+    """On a new database every worker's first start also stores the definition texts it runs under; when several
+    do so at once, all but one find the row inserted under them (a unique key clash): that is a lost race, retried,
+    not a start refused."""
+    workers = 6
+    barrier = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def start(w: int) -> None:
+        engine = Engine.open(db_url, clock=ManualClock(START))  # random ids: each worker's own
+        try:
+            barrier.wait(timeout=60)
+            propose(engine, title=f"matter {w}")
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            engine.close()
+
+    with Engine.open(db_url, clock=ManualClock(START), ids=SequentialIds()) as setup:
+        setup.define_body(standing_committee())
+        threads = [threading.Thread(target=start, args=(w,)) for w in range(workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert errors == []
+        assert len(setup.instances("major_decision")) == workers
+        assert setup.verify_audit().ok
