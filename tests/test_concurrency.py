@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from collegium import ConcurrentUpdate, Engine, ManualClock, MemoryStore, RuleViolation, SequentialIds
+from collegium import ConcurrentUpdate, Engine, InvalidInput, ManualClock, MemoryStore, RuleViolation, SequentialIds
 from collegium.engine.sqlstore import SqlStore, make_engine
 from collegium.engine.store import StaleVersion, Write
 from tests.conftest import START, propose, standing_committee, to_deliberation, to_meeting
@@ -140,3 +140,35 @@ def test_workers_starting_their_first_instances_at_once_all_succeed(db_url: str)
         assert errors == []
         assert len(setup.instances("major_decision")) == workers
         assert setup.verify_audit().ok
+
+
+def test_workers_defining_the_same_body_at_once_all_succeed(db_url: str) -> None:
+    """Every worker of a deployment may define its bodies when it starts (as the README's example does): replacing
+    one body from several processes at once must neither fail nor mix two memberships."""
+    workers = 6
+    barrier = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def define(w: int) -> None:
+        engine = Engine.open(db_url, clock=ManualClock(START))
+        try:
+            barrier.wait(timeout=60)
+            for _ in range(5):
+                engine.define_body(standing_committee(11 + w % 2))  # two memberships, replacing each other
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            engine.close()
+
+    with Engine.open(db_url, clock=ManualClock(START), ids=SequentialIds()) as setup:
+        threads = [threading.Thread(target=define, args=(w,)) for w in range(workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert errors == []
+        assert setup.body("sc").members in (standing_committee(11).members, standing_committee(12).members)
+        twice = standing_committee(11)
+        with pytest.raises(InvalidInput, match="lists a person twice"):  # a clash no retry would resolve
+            setup.define_body(twice.model_copy(update={"members": (*twice.members, twice.members[-1])}))
+        assert setup.body("sc").members in (standing_committee(11).members, standing_committee(12).members)
