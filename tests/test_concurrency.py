@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ import sqlalchemy as sa
 from collegium import ConcurrentUpdate, Engine, InvalidInput, ManualClock, MemoryStore, RuleViolation, SequentialIds
 from collegium.engine.sqlstore import SqlStore, make_engine
 from collegium.engine.store import StaleVersion, Write
+from tests._command_worker import PRELOAD
 from tests.conftest import START, propose, standing_committee, to_deliberation, to_meeting
 
 
@@ -172,3 +175,35 @@ def test_workers_defining_the_same_body_at_once_all_succeed(db_url: str) -> None
         with pytest.raises(InvalidInput, match="lists a person twice"):  # a clash no retry would resolve
             setup.define_body(twice.model_copy(update={"members": (*twice.members, twice.members[-1])}))
         assert setup.body("sc").members in (standing_committee(11).members, standing_committee(12).members)
+
+
+def _open_new_database(url: str, barrier: Any, out: str) -> None:
+    """A worker process opening the database when the others do (tests below)."""
+    try:
+        barrier.wait(timeout=60)
+        Engine.open(url, clock=ManualClock(START)).close()
+        result = "ok"
+    except Exception as exc:
+        result = f"{type(exc).__name__}: {exc}"
+    Path(out).write_text(result, encoding="utf-8")
+
+
+def test_worker_processes_opening_a_new_database_at_once_migrate_it_once(db_url: str, tmp_path: Path) -> None:
+    """Every worker of a new deployment opens the (empty) database when it starts, so all migrate it at once: one
+    migrates it, the others wait and find it current — no 'table already exists', no 'database is locked'."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    barrier = ctx.Barrier(6)
+    outs = [tmp_path / f"open-{w}.txt" for w in range(6)]
+    procs = [ctx.Process(target=_open_new_database, args=(db_url, barrier, str(out))) for out in outs]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        if p.is_alive():
+            p.kill()
+            p.join()
+    assert [out.read_text(encoding="utf-8") if out.exists() else "no answer" for out in outs] == ["ok"] * 6
+    with Engine.open(db_url, clock=ManualClock(START)) as engine:
+        engine.define_body(standing_committee())
+        assert engine.verify_audit().ok

@@ -22,7 +22,6 @@ from sqlalchemy import (
     event,
     insert,
     select,
-    text,
     update,
 )
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
@@ -31,6 +30,7 @@ from sqlalchemy.pool import StaticPool
 from collegium.engine import schema as s
 from collegium.engine.audit import canonical
 from collegium.engine.governance import Body
+from collegium.engine.migration import migrate
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.sqlunit import SqlUnit, Statements, event_row, instance_row
 from collegium.engine.store import StaleVersion
@@ -83,25 +83,6 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, isolation_level=isolation, pool_pre_ping=True)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise InvalidInput(f"cannot use database {url!r}: {exc}") from None
-
-
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the current revision (a no-op when it already is)."""
-    try:
-        with engine.connect() as conn:
-            current = conn.execute(text(f"SELECT version_num FROM {s.VERSION_TABLE}")).scalar()
-        if current == s.HEAD_REVISION:
-            return
-    except SQLAlchemyError:
-        pass
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
 
 
 class SqlStore:
