@@ -2,9 +2,11 @@
 (tests/test_multiprocess.py) and the SIGKILL test (tests/test_sigkill.py).
 
 The world: one committee; tasks of an adopted decision in progress (progress reports by their lead member,
-special promotion meetings, coordination), matters in individual deliberation (consultations) and matters in an
-open meeting (votes). Every command carries an idempotency key of its own; a few are sent twice in a row, and
-some votes are sent by two workers at once (the same command, or the same voter's vote as another command).
+special promotion meetings, coordination), one more task whose deadline has passed when the workers start (the
+first command on it, from whichever worker, fires its review, which opens a case), matters in individual
+deliberation (consultations) and matters in an open meeting (votes). Every command carries an idempotency key of
+its own; a few are sent twice by their worker, and some votes are sent by two workers at once (the same command,
+or the same voter's vote as another command).
 
 A worker keeps a journal (JSON lines): ``{"i": n}`` before it sends command ``n``, and the answer once it has
 one. Started again after a SIGKILL, it reads its journal and resends, with the same key, the command it may
@@ -39,6 +41,7 @@ PRELOAD = ["tests._vote_worker", "tests._command_worker", "collegium.engine.engi
            "sqlalchemy.dialects.postgresql.psycopg", "sqlalchemy.dialects.mysql.pymysql"]
 TARGETS = {"roads": {"unit": "km", "baseline": 0, "target": 40, "target_kind": "business"},
            "complaints": {"unit": "per month", "baseline": 120, "target": 60, "target_kind": "public"}}
+OPTIONS = ("agree", "oppose", "abstain")
 #: a ConcurrentUpdate (the engine's retries ran out) is answered by sending the command again, this many times
 CLIENT_RETRIES = 20
 
@@ -133,8 +136,6 @@ def plan(world: World, seed: int, workers: int, per_worker: int) -> list[list[Co
     return shares
 
 
-OPTIONS = ("agree", "oppose", "abstain")
-
 
 def _worker(rng: random.Random, shares: list[list[Command]], per_worker: int, not_: int | None = None) -> Any:
     free = [w for w, s in enumerate(shares) if len(s) < per_worker and w != not_]
@@ -144,7 +145,7 @@ def _worker(rng: random.Random, shares: list[list[Command]], per_worker: int, no
 def _command(rng: random.Random, world: World, members: list[str], key: str) -> Command:
     roll = rng.random()
     if roll < 0.05:  # progress on the late task: reported while overdue (its review fires before the first one)
-        return Command(key, world.late, "report", world.late_lead, {"metric": "roads", "value": _decimal(key_n(key))},
+        return Command(key, world.late, "report", world.late_lead, {"metric": "roads", "value": _decimal(_key_number(key))},
                        "ok")
     task = rng.choice(sorted(world.tasks))
     lead = world.tasks[task]
@@ -168,7 +169,7 @@ def _command(rng: random.Random, world: World, members: list[str], key: str) -> 
     return Command(key, matter, "consult", "sec", {**view, "member": "outsider"}, "R-CONSULTEE")
 
 
-def key_n(key: str) -> int:
+def _key_number(key: str) -> int:
     return int(key.rsplit("-", 1)[1])
 
 
