@@ -31,9 +31,11 @@ from typing import Any, NamedTuple
 from collegium import ConcurrentUpdate, Engine, ManualClock, RuleViolation, SequentialIds
 from collegium.engine import sqlunit
 from tests._vote_worker import BUILTIN
-from tests.conftest import CST, START, consult_all, standing_committee, to_deliberation
 
-MEETING = START + dt.timedelta(days=3)
+CST = dt.timezone(dt.timedelta(hours=8))
+#: when the meetings open: tests.conftest.START + 3 days (that module, which imports pytest, is imported only by the
+#: test's own process, not by each worker process started after a kill)
+MEETING = dt.datetime(2026, 3, 5, 9, 0, tzinfo=CST)
 #: the workers' clock: an hour after the meetings opened, half an hour after the late task's deadline
 WORK_AT = (MEETING + dt.timedelta(hours=1)).isoformat()
 PRELOAD = ["tests._vote_worker", "tests._command_worker", "collegium.engine.engine", "collegium.engine.sqlstore",
@@ -72,6 +74,9 @@ def build_world(engine: Engine, clock: ManualClock, *, size: int, tasks: int, co
                 ballots: int) -> World:
     """A committee of ``size``; ``tasks`` tasks in progress, ``consulting`` matters in deliberation, ``ballots``
     matters in an open meeting with every member present. Leaves the clock at the meeting's time."""
+    from tests.conftest import START, consult_all, standing_committee, to_deliberation
+
+    assert START + dt.timedelta(days=3) == MEETING
     engine.define_body(standing_committee(size))
     voters = [m.person for m in engine.body("sc").members]
     in_deliberation = [to_deliberation(engine) for _ in range(consulting)]
