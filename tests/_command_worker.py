@@ -226,8 +226,9 @@ def work(url: str, commands: list[Command], journal: str, barrier: Any = None, d
 
     ``kill = (k, phase)``: die at the first step from the ``k``-th command of this life on (counting from 1) that
     reaches ``phase``: ``update``, ``commit``, or ``answered`` (took effect; killed before the journal has it).
-    ``done`` (a shared integer) counts the answered commands; ``barrier`` releases the workers together; once
-    ``stop`` (an event) is set, the worker sends no new command (it still resends the one it was killed in)."""
+    ``done`` (a shared integer, written only by this worker) counts the answered commands; ``barrier`` releases
+    the workers together; once ``stop`` (a shared flag) is set, the worker sends no new command (it still resends
+    the one it was killed in). Both are lock-free: a worker killed holding a lock would hang whoever waits for it."""
     answered, sent, _killed = read_journal(Path(journal))
     start = len(answered)
     _arm(kill[1] if kill else None)
@@ -238,7 +239,7 @@ def work(url: str, commands: list[Command], journal: str, barrier: Any = None, d
     with Path(journal).open("a", encoding="utf-8") as log:
         _Killed.log = log
         for i in range(start, len(commands)):
-            if stop is not None and stop.is_set() and i not in sent:  # one it may have been killed in goes again
+            if stop is not None and stop.value and i not in sent:  # one it may have been killed in goes again
                 break
             _Killed.i = i
             _Killed.armed = kill is not None and i - start + 1 >= kill[0]
@@ -250,8 +251,7 @@ def work(url: str, commands: list[Command], journal: str, barrier: Any = None, d
             log.write(json.dumps(entry) + "\n")
             log.flush()
             if done is not None:
-                with done.get_lock():
-                    done.value += 1
+                done.value += 1  # no lock: one killed holding it would hang every process that waits for it
     engine.close()
 
 

@@ -56,8 +56,9 @@ class Supervisor:
         self.ctx.set_forkserver_preload(PRELOAD)
         self.url, self.shares = url, shares
         self.journals = [tmp_path / f"worker-{w}.jsonl" for w in range(len(shares))]
-        self.done = [self.ctx.Value("i", 0) for _ in shares]
-        self.stop = self.ctx.Event()
+        # shared memory without locks (see work()): each counter is written by its worker only, the flag by the test
+        self.done = [self.ctx.RawValue("i", 0) for _ in shares]
+        self.stop = self.ctx.RawValue("b", 0)
         self.procs: dict[int, Any] = {}
         self.external: dict[int, tuple[int, float, float]] = {}  # worker -> (answered count, delay, due time)
         self.kills: Counter[str] = Counter()
@@ -78,11 +79,13 @@ class Supervisor:
         deadline = time.monotonic() + TIMEOUT
         try:
             while self.procs:
-                assert time.monotonic() < deadline, f"workers still running after {TIMEOUT} s"
+                assert time.monotonic() < deadline, (
+                    f"workers {sorted(self.procs)} still running after {TIMEOUT} s, having answered "
+                    f"{[d.value for d in self.done]} commands; kills done {dict(self.kills)}, to do {self.pending}")
                 for w in list(self.procs):
                     self._watch(w)
                 if not any(self.pending.values()):
-                    self.stop.set()
+                    self.stop.value = 1
                 time.sleep(0.002)
         finally:
             for p in self.procs.values():
