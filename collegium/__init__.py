@@ -24,6 +24,7 @@ _EXPORTS: dict[str, str] = {
     "Registry": "collegium.engine.registry",
     "Body": "collegium.engine.governance",
     "Member": "collegium.engine.governance",
+    "Directory": "collegium.engine.governance",
     "EventRecord": "collegium.engine.records",
     "AuditReport": "collegium.engine.audit",
     "MemoryStore": "collegium.engine.store",
@@ -65,6 +66,7 @@ __all__ = [
     "CollegiumError",
     "ConcurrentUpdate",
     "DefinitionError",
+    "Directory",
     "Engine",
     "EventRecord",
     "FixedClock",
@@ -110,7 +112,7 @@ if TYPE_CHECKING:
         SystemClock,
     )
     from collegium.engine.engine import Availability, Engine, Instance, Outcome
-    from collegium.engine.governance import Body, Member
+    from collegium.engine.governance import Body, Directory, Member
     from collegium.engine.records import EventRecord
     from collegium.engine.registry import Registry
     from collegium.engine.rejudge import Rejudged, ReplayReport, rejudge
