@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from collegium._i18n import message
-from collegium.engine import ballots, children, indexing, replay
+from collegium.engine import ballots, children, indexing, replay, starting
 from collegium.engine import effects as fx
 from collegium.engine.audit import AuditReport, chain
 from collegium.engine.ballots import Ballot, Meeting
@@ -167,24 +167,15 @@ class Engine:
         new_id = instance_id or self.ids.new_id(proc.spec.id)
         now = self.clock.now()
         definitions = self._definitions_of(proc)
-        try:
-            with self.store.unit() as unit:
-                ctx = self._context(proc, new_id, "", plan.trigger, actor, payload, now, unit)
-                verdict = self._evaluate(plan, ctx)
-                if not verdict.passed:
-                    raise RuleViolation(verdict)
-                at = format_time(now)
-                rec = InstanceRecord(new_id, proc.spec.id, proc.spec.version, proc.pack.id, proc.pack.version,
-                                     proc.spec.initial, 1, payload, at, at)
-                stored = replay.stored_verdict(verdict)
-                event = chain(rec, None, plan.trigger, actor, at, payload, stored, {}, None)
-                timers = {rec.id: timers_for(proc, rec, now)} if proc.spec.states[rec.state].timers else {}
-                unit.commit(Write(None, None, (rec,), (event,), timers, definitions,
-                                  index=indexing.changed(self.registry, None, (rec,))))
-        except StaleVersion:
-            if self.store.state_of(new_id) is not None:  # a retried start answers again; another one is refused
-                return replay.started_again(self.store, self.registry, new_id, plan.trigger, actor, payload)
-            raise ConcurrentUpdate(f"could not start {new_id!r}: the database was busy") from None
+        for _ in range(self.max_retries + 1):
+            try:
+                rec, event, verdict = starting.write(self, proc, new_id, actor, payload, now, definitions)
+                break
+            except StaleVersion:  # an id taken meanwhile, or a deadlock or lock timeout: look, then try again
+                if self.store.state_of(new_id) is not None:  # a retried start answers again; another one is refused
+                    return replay.started_again(self.store, self.registry, new_id, plan.trigger, actor, payload)
+        else:
+            raise ConcurrentUpdate(f"could not start {new_id!r}: the database stayed busy")
         self._saved_definitions.update(f"{kind}:{key}" for kind, key, _, _ in definitions)
         return Outcome(Instance.of(rec), event, verdict)
 
