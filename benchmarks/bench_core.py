@@ -186,6 +186,24 @@ _INSERT = ("INSERT INTO collegium_events (instance_id, seq, \"trigger\", actor, 
            "effects, facts_sha, prev_hash, hash, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
+def record_rows(engine: Engine, clock: ManualClock) -> tuple[InstanceRecord, list[RowPayload]]:
+    """One instance taken (untimed) through the measured steps: its row in deliberation, and the rows each step
+    wrote, for a raw floor to replay."""
+    (iid,) = sc.start_in_deliberation(engine, 1)
+    start = engine.store.load(iid)
+    payloads = []
+    for step in sc.measured_steps(clock.now()):
+        if step.advance is not None:
+            clock.advance(step.advance)
+        o = engine.fire(iid, step.trigger, step.actor, step.data)
+        e = o.event
+        payloads.append(RowPayload(o.instance.state, canonical(dict(o.instance.facts)), e.hash, e.at,
+                                   (e.trigger, e.actor, e.source, e.dest, e.at, canonical(e.data),
+                                    canonical(e.verdict), canonical(e.effects), e.facts_sha, e.prev_hash,
+                                    e.hash, e.idempotency_key)))
+    return start, payloads
+
+
 class RawFloor:
     """Plain ``sqlite3``: same tables and indexes as Collegium's, same pragmas, one UPDATE + one INSERT per
     transaction (``BEGIN IMMEDIATE`` … ``COMMIT``), row contents copied from a real Collegium run."""
@@ -242,18 +260,7 @@ class PersistedFire:
         self.engine = Engine.open(str(root / "collegium.db"), clock=self.clock, ids=SequentialIds())
         self.engine.define_body(sc.BODY)
         # one untimed run records the rows the floor replays, and the schema it copies
-        (iid,) = sc.start_in_deliberation(self.engine, 1)
-        start = self.engine.store.load(iid)
-        payloads = []
-        for step in sc.measured_steps(self.clock.now()):
-            if step.advance is not None:
-                self.clock.advance(step.advance)
-            o = self.engine.fire(iid, step.trigger, step.actor, step.data)
-            e = o.event
-            payloads.append(RowPayload(o.instance.state, canonical(dict(o.instance.facts)), e.hash, e.at,
-                                       (e.trigger, e.actor, e.source, e.dest, e.at, canonical(e.data),
-                                        canonical(e.verdict), canonical(e.effects), e.facts_sha, e.prev_hash,
-                                        e.hash, e.idempotency_key)))
+        start, payloads = record_rows(self.engine, self.clock)
         with sqlite3.connect(root / "collegium.db") as conn:
             schema = [row[0] for row in conn.execute(
                 "SELECT sql FROM sqlite_master WHERE tbl_name IN ('collegium_instances', 'collegium_events') "

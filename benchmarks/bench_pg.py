@@ -26,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from benchmarks import scenario as sc
-from benchmarks.bench_core import Figure, Settings, alternate
+from benchmarks.bench_core import Figure, Settings, alternate, record_rows
 from collegium.engine.audit import canonical
 from collegium.engine.clock import ManualClock, SequentialIds
 from collegium.engine.engine import Engine
@@ -115,20 +115,11 @@ class PgThroughput:
 
     def _record(self) -> Rows:
         """One untimed instance through the measured steps: the rows the floor replays."""
-        (iid,) = sc.start_in_deliberation(self.engine, 1)
-        r = self.engine.store.load(iid)
+        r, payloads = record_rows(self.engine, self.clock)
         start = (r.procedure, r.procedure_version, r.pack, r.pack_version, r.state, r.version, canonical(r.facts),
                  r.parent_id, r.head_hash, r.event_count, r.created_at, r.updated_at)
-        steps = []
-        for step in sc.measured_steps(self.clock.now()):
-            if step.advance is not None:
-                self.clock.advance(step.advance)
-            o = self.engine.fire(iid, step.trigger, step.actor, step.data)
-            e = o.event
-            steps.append(((o.instance.state, canonical(dict(o.instance.facts)), e.hash, e.at),
-                          (e.trigger, e.actor, e.source, e.dest, e.at, canonical(e.data), canonical(e.verdict),
-                           canonical(e.effects), e.facts_sha, e.prev_hash, e.hash, e.idempotency_key)))
-        return Rows(start, r.version, r.event_count, tuple(steps))
+        return Rows(start, r.version, r.event_count,
+                    tuple(((p.state, p.facts, p.head_hash, p.updated_at), p.event) for p in payloads))
 
     def _pool(self, side: str) -> tuple[list[Any], list[Any], Any]:
         if side not in self.pools:

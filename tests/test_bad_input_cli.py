@@ -21,20 +21,8 @@ from collegium import CollegiumError, Engine, InvalidInput, ManualClock, NotFoun
 from collegium.engine import schema
 from tests._bad_input import bounded, error_line, run
 from tests.conftest import MATTER
+from tests.test_cli import BODY_YAML, NOW, PROPOSAL
 
-BODY_YAML = """\
-id: sc
-kind: standing
-members:
-  - {person: sec, role: secretary}
-  - {person: dep, role: deputy_secretary}
-  - {person: m1, role: standing_member}
-  - {person: m2, role: standing_member}
-  - {person: m3, role: standing_member}
-"""
-PROPOSAL = ["-d", "title=Road budget", "-d", "category=major", "-d", "proposer=sec", "-d", "lead_member=m1",
-            "-d", "body=sc", "-d", "confidentiality=public"]
-NOW = ["--now", "2026-03-02T09:00+08:00"]
 CONSULT = [*NOW, "fire", "md", "consult", "--as", "sec"]
 TABLES = [t.name for t in schema.metadata.sorted_tables]
 

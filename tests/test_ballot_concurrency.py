@@ -39,6 +39,7 @@ import pytest
 import sqlalchemy as sa
 
 from collegium import Engine, ManualClock, SequentialIds
+from tests._processes import run_all
 from tests._vote_worker import Task, cast_in_process, cast_in_thread
 from tests.conftest import START, consult_all, standing_committee, to_deliberation
 
@@ -129,19 +130,7 @@ def run_workers(url: str, plan: list[list[Task]], how: str, tmp_path: Path) -> l
     outs = [tmp_path / f"worker-{w}.json" for w in range(WORKERS)]
     procs = [ctx.Process(target=cast_in_process, args=(url, at, tasks, pbarrier, str(out)), name=f"voter-{w}")
              for w, (tasks, out) in enumerate(zip(plan, outs, strict=True))]
-    for p in procs:
-        p.start()
-    try:
-        for p in procs:
-            p.join(JOIN_TIMEOUT)
-    finally:
-        hung = [p.name for p in procs if p.is_alive()]
-        for p in procs:
-            if p.is_alive():
-                p.kill()
-                p.join()
-            p.close()
-    assert hung == [], f"worker processes hung: {hung}"
+    run_all(procs, JOIN_TIMEOUT)
     return [json.loads(out.read_text(encoding="utf-8")) for out in outs]
 
 

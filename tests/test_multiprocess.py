@@ -21,6 +21,7 @@ from typing import Any
 from collegium import Engine, ManualClock, SequentialIds
 from tests._command_checks import check_answers, check_store
 from tests._command_worker import PRELOAD, build_world, plan, read_journal, work
+from tests._processes import run_all
 from tests.conftest import START
 
 WORKERS = 8
@@ -36,22 +37,7 @@ def run_processes(url: str, shares: list[list[object]], tmp_path: Path) -> list[
     journals = [tmp_path / f"worker-{w}.jsonl" for w in range(len(shares))]
     procs = [ctx.Process(target=work, args=(url, share, str(journal), barrier),
                          name=f"worker-{w}") for w, (share, journal) in enumerate(zip(shares, journals, strict=True))]
-    for p in procs:
-        p.start()
-    try:
-        deadline = time.monotonic() + JOIN_TIMEOUT
-        for p in procs:
-            p.join(max(0.0, deadline - time.monotonic()))
-    finally:
-        hung = [p.name for p in procs if p.is_alive()]
-        for p in procs:
-            if p.is_alive():
-                p.kill()
-                p.join()
-        exits = [p.exitcode for p in procs]
-        for p in procs:
-            p.close()
-    assert hung == [], f"worker processes hung: {hung}"
+    exits = run_all(procs, JOIN_TIMEOUT)
     assert exits == [0] * len(procs), exits
     return journals
 
