@@ -78,12 +78,13 @@ def _report(exc: CollegiumError) -> None:
 
 
 def _hoist_global_options(args: list[str]) -> list[str]:
-    """Move ``--json``, ``--lang X``, ``--db X`` (and ``--lang=X``, ``--db=X``) found after the command name to the
-    front."""
+    """Move ``--json``, ``--lang X``, ``--db X`` (and ``--lang=X``, ``--db=X``) found after the command name to just
+    before it, so that, as anywhere else, the later of two occurrences wins."""
     front: list[str] = []
     rest: list[str] = []
     i = 0
     seen_command = False
+    command_at = 0
     while i < len(args):
         arg = args[i]
         if arg == "--":
@@ -97,11 +98,11 @@ def _hoist_global_options(args: list[str]) -> list[str]:
         elif seen_command and arg.startswith(("--lang=", "--db=")):
             front.append(arg)
         else:
-            if not arg.startswith("-") and not (rest and rest[-1] in _VALUED_GLOBALS):
-                seen_command = True
+            if not seen_command and not arg.startswith("-") and not (rest and rest[-1] in _VALUED_GLOBALS):
+                seen_command, command_at = True, len(rest)
             rest.append(arg)
         i += 1
-    return front + rest
+    return rest[:command_at] + front + rest[command_at:]
 
 
 _VALUED_GLOBALS = frozenset({"--lang", "--db", "--now"})

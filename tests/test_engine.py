@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from collegium import (
+    Body,
     Engine,
     InvalidInput,
     ManualClock,
@@ -162,6 +163,18 @@ def test_a_retried_start_takes_effect_once_and_another_start_on_its_id_is_refuse
         with pytest.raises(InvalidInput, match="an instance 'budget' already exists"):
             sql_engine.start("major_decision", actor, other, instance_id="budget")
     assert len(sql_engine.history("budget")) == 1 and len(sql_engine.instances()) == 1
+    # a retry is answered, not judged again: it holds even once the rules would refuse the start (sec has left)
+    sql_engine.define_body(Body(id="sc", kind="standing",
+                                members=tuple(m for m in standing_committee().members if m.person != "sec")))
+    assert sql_engine.start("major_decision", "sec", MATTER, instance_id="budget").event == first.event
+
+
+def test_a_generated_id_already_taken_is_never_a_retry(engine: Engine, clock: ManualClock) -> None:
+    first = engine.start("major_decision", "sec", MATTER)
+    other = Engine(engine.store, clock=clock, ids=SequentialIds())  # a second engine drawing the same ids
+    with pytest.raises(InvalidInput, match="already exists"):
+        other.start("major_decision", "sec", MATTER)
+    assert [i.id for i in engine.instances()] == [first.instance.id]
 
 
 def test_failed_evaluation_opens_linked_correction(engine: Engine, clock: ManualClock) -> None:

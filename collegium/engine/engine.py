@@ -167,13 +167,16 @@ class Engine:
         new_id = instance_id or self.ids.new_id(proc.spec.id)
         now = self.clock.now()
         definitions = self._definitions_of(proc)
-        for _ in range(self.max_retries + 1):
+        for attempt in range(self.max_retries + 1):
+            # a start on a taken id is a retried request (answered again, not judged again) or bad input
+            if (instance_id is not None or attempt > 0) and self.store.state_of(new_id) is not None:
+                return replay.started_again(self.store, self.registry, proc, new_id, instance_id is not None, actor,
+                                            payload)
             try:
                 rec, event, verdict = starting.write(self, proc, new_id, actor, payload, now, definitions)
                 break
             except StaleVersion:  # an id taken meanwhile, or a deadlock or lock timeout: look, then try again
-                if self.store.state_of(new_id) is not None:  # a retried start answers again; another one is refused
-                    return replay.started_again(self.store, self.registry, new_id, plan.trigger, actor, payload)
+                continue
         else:
             raise ConcurrentUpdate(f"could not start {new_id!r}: the database stayed busy")
         self._saved_definitions.update(f"{kind}:{key}" for kind, key, _, _ in definitions)

@@ -52,11 +52,15 @@ def outcome(pack: RulePackSpec, rec: InstanceRecord, event: EventRecord) -> Outc
     return Outcome(Instance.of(rec), event, Verdict(event.trigger, tuple(results)), started, replayed=True)
 
 
-def started_again(store: Store, registry: Registry, instance_id: str, trigger: str, actor: str,
-                  payload: Mapping[str, Any]) -> Outcome:
-    """A start whose instance id is taken: the first outcome if it was this very command, else bad input."""
+def started_again(store: Store, registry: Registry, proc: CompiledProcedure, instance_id: str, named: bool,
+                  actor: str, payload: Mapping[str, Any]) -> Outcome:
+    """A start whose instance id is taken: the first outcome if the caller named the id and it was this very command
+    (procedure and version, trigger, actor, data), else bad input. A generated id is never a retry."""
     rec = store.load(instance_id)
     first = store.history(instance_id)[0]
-    if (first.trigger, first.actor, first.data, first.effects.get("spawned_by")) != (trigger, actor, payload, None):
+    same = named and (rec.procedure, rec.procedure_version) == (proc.spec.id, proc.spec.version) and (
+        first.trigger, first.actor, first.data, first.effects.get("spawned_by")) == (
+        proc.start_plan.trigger, actor, payload, None)
+    if not same:
         raise InvalidInput(f"an instance {instance_id!r} already exists")
     return outcome(registry.pack(rec.pack, rec.pack_version), rec, first)
