@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from collegium.engine import governance as gov
-from collegium.engine.audit import AuditProblem
+from collegium.engine.audit import AuditProblem, AuditReport, verify
 from collegium.engine.context import Context
 from collegium.engine.records import EventRecord, InstanceRecord
 from collegium.engine.registry import CompiledProcedure
@@ -188,3 +188,13 @@ def result(ctx: Context, proc: CompiledProcedure, verdict: Verdict, passed: bool
     else:
         record.update(one(None))
     return record
+
+
+def verify_store(store: Store) -> AuditReport:
+    """Every hash chain recomputed, then every meeting's stored seats and stated views against its hashed record."""
+    stated = StatedViews(store.iter_events())
+    report = verify(store.iter_instances(), stated)
+    if not report.ok:
+        return report
+    problem = check_seats(store, stated)
+    return report if problem is None else AuditReport(report.instances, report.events, problem)

@@ -1,33 +1,32 @@
 """The engine facade: start instances, fire triggers, dry-run checks, history and audit.
 
-A command runs in seven steps: load the instance; build the facts it is judged on; evaluate every rule
-bound to (procedure, trigger) — all of them, not only up to the first failure; refuse with
-:class:`~collegium.errors.RuleViolation` if a blocking rule failed (nothing is written); move through the
-shared state machine; commit the new state and the hash-chained event in one version-guarded
-transaction (a conflict reloads and retries, then raises :class:`~collegium.errors.ConcurrentUpdate`);
-return an :class:`Outcome`.
+A command: load the instance; build the facts it is judged on; evaluate every rule bound to (procedure, trigger),
+all of them; refuse with :class:`~collegium.errors.RuleViolation` if a blocking rule failed (nothing is written);
+move through the state machine; commit the new state and the hash-chained event in one version-guarded transaction
+(a conflict reloads and retries, then raises :class:`~collegium.errors.ConcurrentUpdate`); return an :class:`Outcome`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collegium._i18n import message
 from collegium.engine import ballots, children, indexing, replay
 from collegium.engine import effects as fx
-from collegium.engine.audit import AuditReport, chain, verify
+from collegium.engine.audit import AuditReport, chain
 from collegium.engine.ballots import Ballot, Meeting
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
 from collegium.engine.context import Context
 from collegium.engine.governance import Body
+from collegium.engine.outbox import Outbox, Subscriber
 from collegium.engine.outcomes import Availability, Instance, Outcome
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
 from collegium.engine.scheduler import TimerRun, TimersDue, fire_timer, run_due, timers_for, when_due
-from collegium.engine.store import MemoryStore, Seat, StaleVersion, Store, Unit, Write
+from collegium.engine.store import MemoryStore, Seat, StaleVersion, Store, Unit, Unremembered, Write
 from collegium.errors import (
     ConcurrentUpdate,
     InvalidInput,
@@ -36,6 +35,9 @@ from collegium.errors import (
     TransitionNotAllowed,
 )
 from collegium.rules.verdict import RuleResult, Verdict
+
+if TYPE_CHECKING:
+    from collegium.engine.hosted import StoreTarget
 
 __all__ = ["Availability", "Ballot", "Engine", "Instance", "Meeting", "Outcome"]
 
@@ -71,15 +73,17 @@ class Engine:
         self.ids = ids or RandomIds()
         self.registry = registry or Registry.builtin()
         self.max_retries = max_retries
-        self._saved_definitions: set[str] = set()
+        self._saved_definitions: set[str] = Unremembered() if getattr(store, "hosted", False) else set()
+        self.outbox = Outbox(store)  #: every committed event, until acknowledged (:class:`Outbox`)
 
     @classmethod
-    def open(cls, target: str = "collegium.db", *, clock: Clock, ids: IdFactory | None = None,
-             registry: Registry | None = None) -> Engine:
-        """An engine on a database: a SQLAlchemy URL, or a file path meaning a SQLite file."""
+    def open(cls, target: StoreTarget = "collegium.db", *, clock: Clock, ids: IdFactory | None = None,
+             registry: Registry | None = None, auto_migrate: bool = True) -> Engine:
+        """An engine on a database: a SQLAlchemy URL, a file path meaning a SQLite file, or the host's SQLAlchemy
+        ``Engine``, ``Connection`` or ``Session`` (:class:`~collegium.engine.sqlstore.SqlStore` says what each does)."""
         from collegium.engine.sqlstore import SqlStore
 
-        return cls(SqlStore(target), clock=clock, ids=ids, registry=registry)
+        return cls(SqlStore(target, auto_migrate=auto_migrate), clock=clock, ids=ids, registry=registry)
 
     @classmethod
     def in_memory(cls, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None) -> Engine:
@@ -95,6 +99,10 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback(event)`` after each event's transaction commits (see :mod:`~collegium.engine.outbox`)."""
+        return self.store.subscribe(callback)
 
     # -- bodies -------------------------------------------------------------------------------
     def define_body(self, body: Body) -> Body:
@@ -147,12 +155,7 @@ class Engine:
     def verify_audit(self) -> AuditReport:
         """Recompute every hash chain; report the first edited, missing, inserted or reordered event, and any
         meeting whose stored seats or stated views differ from what its hashed record says."""
-        stated = ballots.StatedViews(self.store.iter_events())
-        report = verify(self.store.iter_instances(), stated)
-        if not report.ok:
-            return report
-        problem = ballots.check_seats(self.store, stated)
-        return report if problem is None else AuditReport(report.instances, report.events, problem)
+        return ballots.verify_store(self.store)
 
     # -- commands -----------------------------------------------------------------------------
     def start(self, procedure: str, actor: str, data: Mapping[str, Any] | None = None, *,
