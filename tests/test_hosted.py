@@ -4,6 +4,7 @@ the decision step commit or roll back together, on every backend."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -166,3 +167,61 @@ def test_a_retry_under_repeatable_read_cannot_see_the_other_commit(host_engine: 
         conn.rollback()
         engine.close()
     assert _state(db_url, clock)[:2] == (1, 2)
+
+
+HOST_ENV = '''
+from alembic import context
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
+
+with create_engine(context.config.get_main_option("sqlalchemy.url"), poolclass=NullPool).connect() as conn:
+    context.configure(connection=conn, version_table="host_alembic_version")
+    with context.begin_transaction():
+        context.run_migrations()
+'''
+
+HOST_REVISION = '''
+import sqlalchemy as sa
+from alembic import op
+
+from collegium.engine import hosted
+
+revision = "h1"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table("host_letters", sa.Column("id", sa.Integer, primary_key=True))
+    hosted.upgrade(op.get_bind())  # Collegium's tables, as a step of the host's migration
+    op.create_table("host_tasks", sa.Column("id", sa.Integer, primary_key=True))  # the host's op still works
+'''
+
+
+def test_collegium_migrates_as_a_step_of_the_host_migration(db_url: str, clock: ManualClock, tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    (tmp_path / "versions").mkdir()
+    (tmp_path / "env.py").write_text(HOST_ENV, encoding="utf-8")
+    (tmp_path / "versions" / "h1.py").write_text(HOST_REVISION, encoding="utf-8")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(tmp_path))
+    cfg.set_main_option("sqlalchemy.url", db_url.replace("%", "%%"))
+    command.upgrade(cfg, "head")
+    host = sa.create_engine(db_url)
+    try:
+        names = set(sa.inspect(host).get_table_names())
+        with host.connect() as conn:
+            with Engine.open(conn, clock=clock, ids=SequentialIds()) as engine:  # current: opens without migrating
+                engine.define_body(standing_committee())
+                propose(engine)
+                conn.commit()
+            for table in ("host_letters", "host_tasks", "host_alembic_version"):
+                conn.execute(sa.text(f"DROP TABLE {table}"))
+            conn.commit()
+    finally:
+        host.dispose()
+    assert {"host_letters", "host_tasks", "collegium_outbox", "collegium_alembic_version"} <= names
+    assert _state(db_url, clock)[:2] == (1, 1)

@@ -101,7 +101,7 @@ class Engine:
         self.close()
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
-        """Call ``callback(event)`` after each event's transaction commits (see :mod:`~collegium.engine.outbox`)."""
+        """Call ``callback(event)`` after each event's commit, never inside it (errors are logged); returns the undo."""
         return self.store.subscribe(callback)
 
     # -- bodies -------------------------------------------------------------------------------

@@ -130,9 +130,9 @@ def upgrade(connection: Connection) -> None:
     cfg.attributes["connection"] = connection  # in a transaction: Alembic runs in it and does not commit
     # Alembic installs its proxies (``op``, ``context``) for the run and clears them after: a host's migration that
     # calls this from its own step gets its own back
-    saved = {mod: mod.__dict__.get("_proxy") for mod in (alembic.op, alembic.context)}
+    saved = [proxy for proxy in (alembic.op.__dict__.get("_proxy"), alembic.context.__dict__.get("_proxy")) if proxy]
     try:
         command.upgrade(cfg, "head")
     finally:
-        for mod, proxy in saved.items():
-            mod.__dict__["_proxy"] = proxy
+        for proxy in saved:
+            proxy._install_proxy()

@@ -112,7 +112,7 @@ class SqlStore:
     """Store on a SQL database. ``target`` is a URL or a SQLite file path (the store makes its engine), the host's
     SQLAlchemy ``Engine`` (the store uses its pool, each command in a transaction of its own), or the host's
     ``Connection`` or ORM ``Session``: then every command runs in the host's current transaction, in a SAVEPOINT of
-    its own, and the host commits or rolls back (:mod:`collegium.engine.hosted`).
+    its own, and the host commits or rolls back (the embedding guide says more).
 
     ``auto_migrate``: bring a new or older database to the current schema when opened. On the host's connection
     or session the store never migrates (that would commit the host's transaction on MariaDB): it checks the
