@@ -24,6 +24,7 @@ _EXPORTS: dict[str, str] = {
     "Registry": "collegium.engine.registry",
     "Body": "collegium.engine.governance",
     "Member": "collegium.engine.governance",
+    "Directory": "collegium.engine.governance",
     "EventRecord": "collegium.engine.records",
     "Outbox": "collegium.engine.outbox",
     "OutboxEntry": "collegium.engine.outbox",
@@ -67,6 +68,7 @@ __all__ = [
     "CollegiumError",
     "ConcurrentUpdate",
     "DefinitionError",
+    "Directory",
     "Engine",
     "EventRecord",
     "FixedClock",
@@ -114,7 +116,7 @@ if TYPE_CHECKING:
         SystemClock,
     )
     from collegium.engine.engine import Availability, Engine, Instance, Outcome
-    from collegium.engine.governance import Body, Member
+    from collegium.engine.governance import Body, Directory, Member
     from collegium.engine.outbox import Outbox, OutboxEntry
     from collegium.engine.records import EventRecord
     from collegium.engine.registry import Registry

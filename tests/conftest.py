@@ -18,6 +18,11 @@ import sqlalchemy as sa
 
 from collegium import Body, Engine, ManualClock, Member, SequentialIds
 from collegium.engine import schema
+from tests._store_summary import (  # noqa: F401  (hooks: the store suite's count per backend at the end of a run)
+    pytest_collection_modifyitems,
+    pytest_runtest_logreport,
+    pytest_terminal_summary,
+)
 
 CST = dt.timezone(dt.timedelta(hours=8))
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CST)

@@ -190,8 +190,8 @@ def result(ctx: Context, proc: CompiledProcedure, verdict: Verdict, passed: bool
     return record
 
 
-def verify_store(store: Store) -> AuditReport:
-    """Every hash chain recomputed, then every meeting's stored seats and stated views against its hashed record."""
+def audit(store: Store) -> AuditReport:
+    """Every hash chain recomputed; then every meeting's stored seats and stated views against its hashed record."""
     stated = StatedViews(store.iter_events())
     report = verify(store.iter_instances(), stated)
     if not report.ok:

@@ -14,7 +14,7 @@ from collegium.engine.clock import parse_time
 from collegium.engine.store import Seat, seat_counts
 from collegium.workflows.spec import FactType
 
-Directory = gov.Directory
+Directory = gov.BodyLookup
 
 class StoreReader(Protocol):
     """Reads votes and seats from the store (the unit of work the command runs in)."""

@@ -134,7 +134,7 @@ def _input_values(effects: tuple[Effect, ...]) -> dict[str, tuple[str, ...]]:
     return out
 
 
-Directory = gov.Directory
+Directory = gov.BodyLookup
 
 
 def check_choice(plan: Plan, facts: Mapping[str, Any], data: Mapping[str, Any]) -> None:

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from collegium._i18n import message
-from collegium.engine import ballots, children, indexing, replay
+from collegium.engine import ballots, children, indexing, replay, starting
 from collegium.engine import effects as fx
 from collegium.engine.audit import AuditReport, chain
 from collegium.engine.ballots import Ballot, Meeting
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
 from collegium.engine.context import Context
-from collegium.engine.governance import Body
+from collegium.engine.governance import Body, BodyLookup, Directory
 from collegium.engine.outbox import Outbox, Subscriber
 from collegium.engine.outcomes import Availability, Instance, Outcome
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
@@ -63,12 +63,14 @@ class Engine:
     """The library face of Collegium. Holds no global state: everything comes in through the constructor.
 
     ``store`` keeps instances and events; ``clock`` and ``ids`` are injected so that a run is reproducible;
-    ``registry`` holds the procedures and rule packs in force (the built-in ones by default).
+    ``registry`` holds the procedures and rule packs in force (the built-in ones by default); ``directory``, when
+    the host keeps its people, answers who is in a body as of a command's time (else the store's bodies do).
     """
 
-    def __init__(self, store: Store, *, clock: Clock, ids: IdFactory | None = None,
-                 registry: Registry | None = None, max_retries: int = 8) -> None:
+    def __init__(self, store: Store, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None,
+                 max_retries: int = 8, directory: Directory | None = None) -> None:
         self.store = store
+        self.directory = directory
         self.clock = clock
         self.ids = ids or RandomIds()
         self.registry = registry or Registry.builtin()
@@ -78,17 +80,19 @@ class Engine:
 
     @classmethod
     def open(cls, target: StoreTarget = "collegium.db", *, clock: Clock, ids: IdFactory | None = None,
-             registry: Registry | None = None, auto_migrate: bool = True) -> Engine:
+             registry: Registry | None = None, directory: Directory | None = None, auto_migrate: bool = True) -> Engine:
         """An engine on a database: a SQLAlchemy URL, a file path meaning a SQLite file, or the host's SQLAlchemy
         ``Engine``, ``Connection`` or ``Session`` (:class:`~collegium.engine.sqlstore.SqlStore` says what each does)."""
         from collegium.engine.sqlstore import SqlStore
 
-        return cls(SqlStore(target, auto_migrate=auto_migrate), clock=clock, ids=ids, registry=registry)
+        return cls(SqlStore(target, auto_migrate=auto_migrate), clock=clock, ids=ids, registry=registry,
+                   directory=directory)
 
     @classmethod
-    def in_memory(cls, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None) -> Engine:
+    def in_memory(cls, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None,
+                  directory: Directory | None = None) -> Engine:
         """An engine on a :class:`~collegium.engine.store.MemoryStore`: for tests, simulations, benchmarks."""
-        return cls(MemoryStore(), clock=clock, ids=ids, registry=registry)
+        return cls(MemoryStore(), clock=clock, ids=ids, registry=registry, directory=directory)
 
     def close(self) -> None:
         """Release the store's connections (an engine is also a context manager)."""
@@ -106,13 +110,15 @@ class Engine:
 
     # -- bodies -------------------------------------------------------------------------------
     def define_body(self, body: Body) -> Body:
-        """Create or replace a body and its members."""
+        """Create or replace a body and its members (not with a host's directory: the host keeps them)."""
+        if self.directory is not None:
+            raise InvalidInput(f"bodies come from the host's directory here; {body.id!r} is not defined in Collegium")
         self.store.put_body(body)
         return body
 
     def body(self, body_id: str) -> Body:
         """The body ``body_id`` with its current members; :class:`NotFound` if there is none."""
-        body = self.store.body(body_id)
+        body = self.store.body(body_id) if self.directory is None else self.directory.body(body_id, self.clock.now())
         if body is None:
             raise NotFound(f"no body {body_id!r}")
         return body
@@ -155,7 +161,7 @@ class Engine:
     def verify_audit(self) -> AuditReport:
         """Recompute every hash chain; report the first edited, missing, inserted or reordered event, and any
         meeting whose stored seats or stated views differ from what its hashed record says."""
-        return ballots.verify_store(self.store)
+        return ballots.audit(self.store)
 
     # -- commands -----------------------------------------------------------------------------
     def start(self, procedure: str, actor: str, data: Mapping[str, Any] | None = None, *,
@@ -170,24 +176,15 @@ class Engine:
         new_id = instance_id or self.ids.new_id(proc.spec.id)
         now = self.clock.now()
         definitions = self._definitions_of(proc)
-        try:
-            with self.store.unit() as unit:
-                ctx = self._context(proc, new_id, "", plan.trigger, actor, payload, now, unit)
-                verdict = self._evaluate(plan, ctx)
-                if not verdict.passed:
-                    raise RuleViolation(verdict)
-                at = format_time(now)
-                rec = InstanceRecord(new_id, proc.spec.id, proc.spec.version, proc.pack.id, proc.pack.version,
-                                     proc.spec.initial, 1, payload, at, at)
-                stored = replay.stored_verdict(verdict)
-                event = chain(rec, None, plan.trigger, actor, at, payload, stored, {}, None)
-                timers = {rec.id: timers_for(proc, rec, now)} if proc.spec.states[rec.state].timers else {}
-                unit.commit(Write(None, None, (rec,), (event,), timers, definitions,
-                                  index=indexing.changed(self.registry, None, (rec,))))
-        except StaleVersion:
-            if self.store.state_of(new_id) is not None:  # a retried start answers again; another one is refused
-                return replay.started_again(self.store, self.registry, new_id, plan.trigger, actor, payload)
-            raise ConcurrentUpdate(f"could not start {new_id!r}: the database was busy") from None
+        for _ in range(self.max_retries + 1):
+            try:
+                rec, event, verdict = starting.write(self, proc, new_id, actor, payload, now, definitions)
+                break
+            except StaleVersion:  # an id taken meanwhile, or a deadlock or lock timeout: look, then try again
+                if self.store.state_of(new_id) is not None:  # a retried start answers again; another one is refused
+                    return replay.started_again(self.store, self.registry, new_id, plan.trigger, actor, payload)
+        else:
+            raise ConcurrentUpdate(f"could not start {new_id!r}: the database stayed busy")
         self._saved_definitions.update(f"{kind}:{key}" for kind, key, _, _ in definitions)
         return Outcome(Instance.of(rec), event, verdict)
 
@@ -278,14 +275,17 @@ class Engine:
     def _proc(self, rec: InstanceRecord) -> CompiledProcedure:
         return self.registry.compiled(rec.procedure, rec.procedure_version, rec.pack_version)
 
-    @staticmethod
-    def _context(proc: CompiledProcedure, instance_id: str, state: str, trigger: str, actor: str,
+    def _context(self, proc: CompiledProcedure, instance_id: str, state: str, trigger: str, actor: str,
                  facts: Mapping[str, Any], now: dt.datetime, unit: Unit,
                  staged: Mapping[str, Seat] | None = None) -> Context:
-        body_id = facts.get(proc.spec.body_fact)
         return Context(instance_id=instance_id, state=state, trigger=trigger, actor=actor, now=now, facts=facts,
-                       types=proc.types, body_id=body_id, directory=unit.body, state_of=unit.state_of,
-                       params=proc.params, ballots=unit, staged_seats=staged)
+                       types=proc.types, body_id=facts.get(proc.spec.body_fact), directory=self._bodies(unit, now),
+                       state_of=unit.state_of, params=proc.params, ballots=unit, staged_seats=staged)
+
+    def _bodies(self, unit: Unit, now: dt.datetime) -> BodyLookup:
+        """How this command looks bodies up: in the store, or in the host's directory as of ``now``."""
+        directory = self.directory
+        return unit.body if directory is None else (lambda body_id: directory.body(body_id, now))
 
     @staticmethod
     def _evaluate(plan: Plan, ctx: Context) -> Verdict:
@@ -308,8 +308,8 @@ class Engine:
         facts.update((k, v) for k, v in payload.items() if k in plan.data)
         now = now or self.clock.now()
         body_id = facts.get(proc.spec.body_fact)
-        staged = fx.stage(plan, facts, payload, body_id, unit.body, now, f"{rec.id}/{rec.event_count + 1}", unit,
-                          rec.id, proc.vote_options) if complete else None
+        staged = fx.stage(plan, facts, payload, body_id, self._bodies(unit, now), now,
+                          f"{rec.id}/{rec.event_count + 1}", unit, rec.id, proc.vote_options) if complete else None
         if complete:
             fx.check_choice(plan, facts, payload)
         view = {**facts, **{k: v for k, v in payload.items() if k not in plan.data}}

@@ -8,8 +8,9 @@ they persist and hash as they are.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -60,8 +61,19 @@ class Body(BaseModel):
         return None
 
 
-#: Looks a body up by id (the store's, or a host's directory of people).
-Directory = Callable[[str], "Body | None"]
+#: Looks a body up by id, for one command (the store's bodies, or the host's directory as of the command's time).
+BodyLookup = Callable[[str], "Body | None"]
+
+
+class Directory(Protocol):
+    """The host's directory of people, when bodies and members live in the host rather than in Collegium's tables.
+
+    ``body`` answers who is in ``body_id`` and with which role **as of** ``at`` — the time of the command being
+    judged — or ``None`` when there is no such body then. The engine asks it whenever a rule reads the body; a
+    meeting still freezes the membership it opened with (its seats are stored), so a later change in the host
+    does not change a sitting that has begun."""
+
+    def body(self, body_id: str, at: dt.datetime) -> Body | None: ...  # pragma: no cover - a protocol
 
 
 def build_attendance(body: Body, given: Mapping[str, Any]) -> dict[str, str]:

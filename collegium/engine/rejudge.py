@@ -26,7 +26,7 @@ from collegium.engine import governance as gov
 from collegium.engine.clock import parse_time
 from collegium.engine.context import SYSTEM_ACTOR
 from collegium.engine.engine import Engine
-from collegium.engine.governance import Body
+from collegium.engine.governance import Body, Directory
 from collegium.engine.records import EventRecord, InstanceRecord
 from collegium.engine.registry import CompiledProcedure, Registry
 from collegium.engine.scheduler import fire_timer, timer_key
@@ -167,10 +167,12 @@ def _fragments_of(store: Store, procedure_text: str) -> Iterator[tuple[str, str]
             yield "fragment", f"{inc.get('fragment')}@{inc.get('version')}"
 
 
-def rejudge(store: Store, pack_text: str, *, registry: Registry | None = None, source: str = "<pack>") -> ReplayReport:
+def rejudge(store: Store, pack_text: str, *, registry: Registry | None = None, source: str = "<pack>",
+            directory: Directory | None = None) -> ReplayReport:
     """Run ``store``'s history again and judge each step of the instances recorded under the pack ``pack_text``
     replaces (the pack of the same id) under that pack. ``registry`` holds what the history was recorded under
-    (default: the built-in definitions); the texts the store kept for versions it lacks are added to it. Raises
+    (default: the built-in definitions); the texts the store kept for versions it lacks are added to it. With the
+    host's ``directory`` the bodies are read as of each step's time (else as the store holds them now). Raises
     :class:`~collegium.errors.DefinitionError` when the pack does not load or the procedures do not compile with it.
     """
     other = Registry().add_pack_text(pack_text, source)
@@ -181,8 +183,8 @@ def rejudge(store: Store, pack_text: str, *, registry: Registry | None = None, s
         if spec.rule_pack == other.id:
             judge_registry.compiled(spec.id, spec.version)
     shadow, clock, ids = _Shadow(store), _Clock(), _Ids()
-    replayer = Engine(shadow, clock=clock, ids=ids, registry=recording, max_retries=0)
-    judge = _Judge(shadow, clock=clock, ids=ids, registry=judge_registry)
+    replayer = Engine(shadow, clock=clock, ids=ids, registry=recording, max_retries=0, directory=directory)
+    judge = _Judge(shadow, clock=clock, ids=ids, registry=judge_registry, directory=directory)
     by_id = {r.id: r for r in records}
     pools = _SecretChoices(store)
     changed: list[Rejudged] = []

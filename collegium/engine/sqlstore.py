@@ -24,7 +24,7 @@ from sqlalchemy import (
     event,
     insert,
     select,
-    text,
+    update,
 )
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -34,12 +34,13 @@ from collegium.engine import schema as s
 from collegium.engine.audit import canonical
 from collegium.engine.governance import Body
 from collegium.engine.hosted import Host, StoreTarget, check_current
+from collegium.engine.migration import migrate
 from collegium.engine.outbox import OutboxEntry, Subscriber, Subscribers
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.sqliteunit import SqliteUnit
 from collegium.engine.sqlunit import SqlUnit, Statements, event_row, instance_row
 from collegium.engine.store import StaleVersion
-from collegium.errors import AuditError, InvalidInput, NotFound
+from collegium.errors import AuditError, ConcurrentUpdate, InvalidInput, NotFound
 
 
 def database_url(target: str) -> str:
@@ -72,6 +73,7 @@ def _sqlite_setup(engine: Engine) -> None:
 
 
 _WRITE = "collegium_write"
+_BODY_RETRIES = 8
 
 
 def make_engine(url: str) -> Engine:
@@ -87,25 +89,6 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, isolation_level=isolation, pool_pre_ping=True)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise InvalidInput(f"cannot use database {url!r}: {exc}") from None
-
-
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the current revision (a no-op when it already is)."""
-    try:
-        with engine.connect() as conn:
-            current = conn.execute(text(f"SELECT version_num FROM {s.VERSION_TABLE}")).scalar()
-        if current == s.HEAD_REVISION:
-            return
-    except SQLAlchemyError:
-        pass
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
 
 
 class SqlStore:
@@ -342,14 +325,27 @@ class SqlStore:
 
     def put_body(self, body: Body) -> None:
         title = canonical(body.title.model_dump(by_alias=True)) if body.title else None
-        with self._begin() as conn:
-            conn.execute(s.members.delete().where(s.members.c.body_id == body.id))
-            conn.execute(s.bodies.delete().where(s.bodies.c.id == body.id))
-            conn.execute(insert(s.bodies), [{"id": body.id, "kind": body.kind, "title": title}])
-            if body.members:
-                conn.execute(insert(s.members), [{"body_id": body.id, "person": m.person, "position": i, "role": m.role,
-                                                  "voting": m.voting, "name": m.name}
-                                                 for i, m in enumerate(body.members)])
+        b, m = s.bodies, s.members
+        if len({p.person for p in body.members}) != len(body.members):  # else a key clash, taken for a race below
+            raise InvalidInput(f"body {body.id!r} lists a person twice")
+        for _ in range(_BODY_RETRIES):
+            try:
+                with self._begin() as conn:
+                    # the body's row is updated in place, never deleted: its row lock queues the processes that
+                    # replace one body at once (each worker may define its bodies when it starts)
+                    if conn.execute(update(b).where(b.c.id == body.id).values(kind=body.kind, title=title)
+                                    ).rowcount == 0:
+                        conn.execute(insert(b), [{"id": body.id, "kind": body.kind, "title": title}])
+                    conn.execute(m.delete().where(m.c.body_id == body.id))
+                    if body.members:
+                        conn.execute(insert(m), [{"body_id": body.id, "person": p.person, "position": i,
+                                                  "role": p.role, "voting": p.voting, "name": p.name}
+                                                 for i, p in enumerate(body.members)])
+                return
+            except (IntegrityError, OperationalError) as exc:  # created by another process meanwhile, or a deadlock
+                if not isinstance(self._translate(exc), StaleVersion):
+                    self._reraise(exc)
+        raise ConcurrentUpdate(f"body {body.id!r} kept changing; gave up after {_BODY_RETRIES} attempts")
 
     def definition(self, kind: str, key: str) -> str | None:
         d = s.definitions
@@ -368,6 +364,12 @@ def _is_lock_conflict(exc: OperationalError) -> bool:
     return _is_lock_text(str(exc.orig))
 
 
+#: a lost race, retried: a deadlock (PostgreSQL 40P01, MariaDB 1213), SQLite's busy timeout, a serialization failure
+#: (PostgreSQL 40001), and a lock waited for past the session's limit (PostgreSQL lock_timeout, 55P03; MariaDB
+#: innodb_lock_wait_timeout, 1205), e.g. behind a client that died holding it: not a driver error but a conflict
+_LOCK_TEXTS = ("deadlock", "database is locked", "could not serialize", "lock timeout", "lock wait timeout")
+
+
 def _is_lock_text(message: str) -> bool:
     text_ = message.lower()
-    return "deadlock" in text_ or "database is locked" in text_ or "could not serialize" in text_
+    return any(t in text_ for t in _LOCK_TEXTS)

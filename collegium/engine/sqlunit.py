@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, update
+from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from collegium._i18n import Text
 from collegium.engine import schema as s
@@ -318,13 +319,25 @@ class SqlUnit:
         d = s.definitions
         for kind, key, sha256, text_ in write.definitions:
             if self.conn.execute(select(d.c.sha256).where(d.c.kind == kind, d.c.key == key)).first() is None:
-                self.conn.execute(insert(d), [{"kind": kind, "key": key, "sha256": sha256, "text": text_}])
+                # another process's first step may store the same text at the same moment: its row stands
+                self.conn.execute(_insert_absent(self.conn.dialect.name),
+                                  [{"kind": kind, "key": key, "sha256": sha256, "text": text_}])
         for instance_id, timers in write.timers.items():
             self.conn.execute(delete(s.timers).where(s.timers.c.instance_id == instance_id))
             if timers:
                 self.conn.execute(insert(s.timers), [{"instance_id": t.instance_id, "trigger": t.trigger,
                                                  "state": t.state, "due_at": t.due_at,
                                                  "entered_seq": t.entered_seq} for t in timers])
+
+
+def _insert_absent(dialect: str) -> Any:
+    """An INSERT of a definition text that leaves the row of the same key, if there is one, as it is."""
+    d = s.definitions
+    if dialect == "postgresql":
+        return postgresql.insert(d).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(d).on_conflict_do_nothing()
+    return mysql.insert(d).on_duplicate_key_update(sha256=d.c.sha256)  # MariaDB: a no-op update of the row found
 
 
 def _parse_body(body_id: str, rows: list[Any], parsed: dict[str, tuple[Any, Body]]) -> Body | None:

@@ -1,0 +1,39 @@
+"""The write of a start: judge the start rules and store the new instance with its first event, in one unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from collegium.engine import indexing, replay
+from collegium.engine.audit import chain
+from collegium.engine.clock import format_time
+from collegium.engine.records import EventRecord, InstanceRecord
+from collegium.engine.scheduler import timers_for
+from collegium.engine.store import Write
+from collegium.errors import RuleViolation
+from collegium.rules.verdict import Verdict
+
+if TYPE_CHECKING:
+    from collegium.engine.engine import Engine
+    from collegium.engine.registry import CompiledProcedure
+
+
+def write(engine: Engine, proc: CompiledProcedure, new_id: str, actor: str, payload: Mapping[str, Any],
+          now: dt.datetime, definitions: tuple[tuple[str, str, str, str], ...]
+          ) -> tuple[InstanceRecord, EventRecord, Verdict]:
+    """Judge and store one start; raises :class:`RuleViolation` (nothing written) or the store's StaleVersion."""
+    plan = proc.start_plan
+    with engine.store.unit() as unit:
+        verdict = engine._evaluate(plan, engine._context(proc, new_id, "", plan.trigger, actor, payload, now, unit))
+        if not verdict.passed:
+            raise RuleViolation(verdict)
+        at = format_time(now)
+        rec = InstanceRecord(new_id, proc.spec.id, proc.spec.version, proc.pack.id, proc.pack.version,
+                             proc.spec.initial, 1, dict(payload), at, at)
+        event = chain(rec, None, plan.trigger, actor, at, dict(payload), replay.stored_verdict(verdict), {}, None)
+        timers = {rec.id: timers_for(proc, rec, now)} if proc.spec.states[rec.state].timers else {}
+        unit.commit(Write(None, None, (rec,), (event,), timers, definitions,
+                          index=indexing.changed(engine.registry, None, (rec,))))
+    return rec, event, verdict
