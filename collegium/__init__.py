@@ -26,6 +26,8 @@ _EXPORTS: dict[str, str] = {
     "Member": "collegium.engine.governance",
     "Directory": "collegium.engine.governance",
     "EventRecord": "collegium.engine.records",
+    "Outbox": "collegium.engine.outbox",
+    "OutboxEntry": "collegium.engine.outbox",
     "AuditReport": "collegium.engine.audit",
     "MemoryStore": "collegium.engine.store",
     "SqlStore": "collegium.engine.sqlstore",
@@ -78,6 +80,8 @@ __all__ = [
     "Member",
     "MemoryStore",
     "NotFound",
+    "Outbox",
+    "OutboxEntry",
     "Outcome",
     "ProcedureSpec",
     "RandomIds",
@@ -113,6 +117,7 @@ if TYPE_CHECKING:
     )
     from collegium.engine.engine import Availability, Engine, Instance, Outcome
     from collegium.engine.governance import Body, Directory, Member
+    from collegium.engine.outbox import Outbox, OutboxEntry
     from collegium.engine.records import EventRecord
     from collegium.engine.registry import Registry
     from collegium.engine.rejudge import Rejudged, ReplayReport, rejudge

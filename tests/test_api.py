@@ -16,7 +16,8 @@ def test_public_names_are_pinned() -> None:
     assert collegium.__all__ == [
         "AuditError", "AuditReport", "Availability", "Ballot", "Body", "Clock", "CollegiumError", "ConcurrentUpdate",
         "DefinitionError", "Directory", "Engine", "EventRecord", "FixedClock", "IdFactory", "Instance", "InvalidInput",
-        "ManualClock", "Meeting", "Member", "MemoryStore", "NotFound", "Outcome", "ProcedureSpec", "RandomIds", "Registry",
+        "ManualClock", "Meeting", "Member", "MemoryStore", "NotFound", "Outbox", "OutboxEntry", "Outcome", "ProcedureSpec",
+        "RandomIds", "Registry",
         "Rejudged", "ReplayReport", "RulePackSpec", "RuleResult", "RuleSpec", "RuleViolation", "SequentialIds", "SqlStore", "SystemClock",
         "Text", "TimerRun", "TransitionNotAllowed", "Verdict", "rejudge",
     ]

@@ -87,6 +87,8 @@ def test_the_embedding_guide_runs(tmp_path: Path) -> None:
     out = _python(EXAMPLES / "embedding.py", tmp_path)
     assert "422 {'refused': [{'rule': 'R-DELIBERATION'" in out
     assert "lapse missing ('accountability-3',)" in out and "inquiry missing_report" in out
+    # the host's session commits the proposal (its subscriber runs after), then rolls back a step; the outbox
+    assert "committed: major_decision-4 propose\nmajor_decision-4 proposed\noutbox: 8 events delivered" in out
 
 
 def test_the_first_scenario_runs_as_getting_started_shows() -> None:

@@ -1,19 +1,17 @@
 """The engine facade: start instances, fire triggers, dry-run checks, history and audit.
 
-A command runs in seven steps: load the instance; build the facts it is judged on; evaluate every rule
-bound to (procedure, trigger) — all of them, not only up to the first failure; refuse with
-:class:`~collegium.errors.RuleViolation` if a blocking rule failed (nothing is written); move through the
-shared state machine; commit the new state and the hash-chained event in one version-guarded
-transaction (a conflict reloads and retries, then raises :class:`~collegium.errors.ConcurrentUpdate`);
-return an :class:`Outcome`.
+A command: load the instance; build the facts it is judged on; evaluate every rule bound to (procedure, trigger),
+all of them; refuse with :class:`~collegium.errors.RuleViolation` if a blocking rule failed (nothing is written);
+move through the state machine; commit the new state and the hash-chained event in one version-guarded transaction
+(a conflict reloads and retries, then raises :class:`~collegium.errors.ConcurrentUpdate`); return an :class:`Outcome`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collegium._i18n import message
 from collegium.engine import ballots, children, indexing, replay, starting
@@ -23,11 +21,12 @@ from collegium.engine.ballots import Ballot, Meeting
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
 from collegium.engine.context import Context
 from collegium.engine.governance import Body, BodyLookup, Directory
+from collegium.engine.outbox import Outbox, Subscriber
 from collegium.engine.outcomes import Availability, Instance, Outcome
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
 from collegium.engine.scheduler import TimerRun, TimersDue, fire_timer, run_due, timers_for, when_due
-from collegium.engine.store import MemoryStore, Seat, StaleVersion, Store, Unit, Write
+from collegium.engine.store import MemoryStore, Seat, StaleVersion, Store, Unit, Unremembered, Write
 from collegium.errors import (
     ConcurrentUpdate,
     InvalidInput,
@@ -36,6 +35,9 @@ from collegium.errors import (
     TransitionNotAllowed,
 )
 from collegium.rules.verdict import RuleResult, Verdict
+
+if TYPE_CHECKING:
+    from collegium.engine.hosted import StoreTarget
 
 __all__ = ["Availability", "Ballot", "Engine", "Instance", "Meeting", "Outcome"]
 
@@ -73,15 +75,18 @@ class Engine:
         self.ids = ids or RandomIds()
         self.registry = registry or Registry.builtin()
         self.max_retries = max_retries
-        self._saved_definitions: set[str] = set()
+        self._saved_definitions: set[str] = Unremembered() if getattr(store, "hosted", False) else set()
+        self.outbox = Outbox(store)  #: every committed event, until acknowledged (:class:`Outbox`)
 
     @classmethod
-    def open(cls, target: str = "collegium.db", *, clock: Clock, ids: IdFactory | None = None,
-             registry: Registry | None = None, directory: Directory | None = None) -> Engine:
-        """An engine on a database: a SQLAlchemy URL, or a file path meaning a SQLite file."""
+    def open(cls, target: StoreTarget = "collegium.db", *, clock: Clock, ids: IdFactory | None = None,
+             registry: Registry | None = None, directory: Directory | None = None, auto_migrate: bool = True) -> Engine:
+        """An engine on a database: a SQLAlchemy URL, a file path meaning a SQLite file, or the host's SQLAlchemy
+        ``Engine``, ``Connection`` or ``Session`` (:class:`~collegium.engine.sqlstore.SqlStore` says what each does)."""
         from collegium.engine.sqlstore import SqlStore
 
-        return cls(SqlStore(target), clock=clock, ids=ids, registry=registry, directory=directory)
+        return cls(SqlStore(target, auto_migrate=auto_migrate), clock=clock, ids=ids, registry=registry,
+                   directory=directory)
 
     @classmethod
     def in_memory(cls, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None,
@@ -98,6 +103,10 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback(event)`` after each event's commit, never inside it (errors are logged); returns the undo."""
+        return self.store.subscribe(callback)
 
     # -- bodies -------------------------------------------------------------------------------
     def define_body(self, body: Body) -> Body:

@@ -22,7 +22,7 @@ from sqlalchemy.dialects import mysql
 
 PREFIX = "collegium_"
 VERSION_TABLE = "collegium_alembic_version"
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 metadata = MetaData()
 
@@ -152,4 +152,13 @@ definitions = Table(
     Column("key", String(255), primary_key=True),
     Column("sha256", String(64), nullable=False),
     Column("text", LongText, nullable=False),
+)
+
+# The transactional outbox: one row per committed event, written in the event's transaction, deleted when the host
+# acknowledges it. ``id`` is assigned at insert and orders delivery (see collegium.engine.outbox on commit order).
+outbox = Table(
+    f"{PREFIX}outbox", metadata,
+    Column("id", EventId, primary_key=True, autoincrement=True),
+    Column("instance_id", String(128), nullable=False),
+    Column("seq", Integer, nullable=False),
 )

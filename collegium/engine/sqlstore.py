@@ -4,13 +4,15 @@ One short transaction per command: a version-guarded UPDATE of the instance row 
 its events (and of any child instances). SQLite runs in WAL mode with ``synchronous=NORMAL`` and a busy
 timeout, and takes its write lock at BEGIN (``BEGIN IMMEDIATE``) so concurrent writers queue instead of
 failing. A new database is migrated to the current schema automatically (Alembic).
+
+On the host's ``Connection`` or ``Session`` the store runs in the host's transaction instead
+(:mod:`collegium.engine.hosted`): a SAVEPOINT per command, and no commit of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -25,13 +27,17 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from collegium.engine import schema as s
 from collegium.engine.audit import canonical
 from collegium.engine.governance import Body
+from collegium.engine.hosted import Host, StoreTarget, check_current
 from collegium.engine.migration import migrate
+from collegium.engine.outbox import OutboxEntry, Subscriber, Subscribers
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
+from collegium.engine.sqliteunit import SqliteUnit
 from collegium.engine.sqlunit import SqlUnit, Statements, event_row, instance_row
 from collegium.engine.store import StaleVersion
 from collegium.errors import AuditError, ConcurrentUpdate, InvalidInput, NotFound
@@ -86,18 +92,34 @@ def make_engine(url: str) -> Engine:
 
 
 class SqlStore:
-    """Store on a SQLAlchemy engine. ``target`` is a URL or a SQLite file path."""
+    """Store on a SQL database. ``target`` is a URL or a SQLite file path (the store makes its engine), the host's
+    SQLAlchemy ``Engine`` (the store uses its pool, each command in a transaction of its own), or the host's
+    ``Connection`` or ORM ``Session``: then every command runs in the host's current transaction, in a SAVEPOINT of
+    its own, and the host commits or rolls back (the embedding guide says more).
 
-    def __init__(self, target: str | Engine = "collegium.db", *, auto_migrate: bool = True) -> None:
-        self.engine = target if isinstance(target, Engine) else make_engine(target)
-        self._owns_engine = not isinstance(target, Engine)
+    ``auto_migrate``: bring a new or older database to the current schema when opened. On the host's connection
+    or session the store never migrates (that would commit the host's transaction on MariaDB): it checks the
+    revision and refuses an older schema (see :func:`collegium.engine.hosted.upgrade`); ``False`` skips the check.
+    """
+
+    def __init__(self, target: StoreTarget = "collegium.db", *, auto_migrate: bool = True) -> None:
+        self._subscribers = Subscribers()
+        self._host = Host(target, self._subscribers) if isinstance(target, (Connection, Session)) else None
+        if self._host is not None:
+            self.engine = self._host.engine
+        else:
+            self.engine = target if isinstance(target, Engine) else make_engine(str(target))
+        self._owns_engine = isinstance(target, str)
+        self.hosted = self._host is not None  #: in the host's transaction: the host commits
         self._parsed_bodies: dict[str, tuple[Any, Body]] = {}
         self._statements = Statements(self.engine.dialect)
         self._sqlite = self.engine.dialect.name == "sqlite"
         self._dbapi: Any = self.engine.dialect.dbapi
         self._dbapi_errors: tuple[type[BaseException], ...] = (
             (self._dbapi.IntegrityError, self._dbapi.DataError, self._dbapi.OperationalError) if self._dbapi else ())
-        if auto_migrate:
+        if auto_migrate and self._host is not None:
+            check_current(self._host.connection(write=False))
+        elif auto_migrate:
             try:
                 migrate(self.engine)
             except OperationalError as exc:
@@ -105,8 +127,25 @@ class SqlStore:
 
     # -- instances ----------------------------------------------------------------------------
     def unit(self, write: bool = True) -> AbstractContextManager[SqlUnit]:
-        """One transaction on one connection; rolled back if the block raises, committed otherwise."""
-        return _SqliteUnit(self, write) if self._sqlite else self._server_unit(write)
+        """One transaction on one connection; rolled back if the block raises, committed otherwise (on the host's
+        connection: a savepoint, released or rolled back)."""
+        if self._host is not None:
+            return self._hosted_unit(self._host, write)
+        return SqliteUnit(self, write) if self._sqlite else self._server_unit(write)
+
+    @contextmanager
+    def _hosted_unit(self, host: Host, write: bool) -> Iterator[SqlUnit]:
+        try:
+            with host.savepoint(write) as conn:
+                unit = SqlUnit(conn.connection.dbapi_connection, lambda: conn, write, self._parsed_bodies,
+                               self._statements, lock_rows=not self._sqlite, conn=conn)
+                try:
+                    yield unit
+                finally:
+                    unit.close()
+            host.written(unit.written)
+        except Exception as exc:
+            self._reraise(exc)
 
     @contextmanager
     def _server_unit(self, write: bool) -> Iterator[SqlUnit]:
@@ -121,6 +160,36 @@ class SqlStore:
                         yield unit
                     finally:
                         unit.close()
+                self._subscribers.notify(unit.written)  # committed
+        except Exception as exc:
+            self._reraise(exc)
+
+    def _connect(self) -> AbstractContextManager[Connection]:
+        """A connection to read on: the host's (in a savepoint), or one from the pool."""
+        return self._host.savepoint(write=False) if self._host is not None else self.engine.connect()
+
+    def _begin(self) -> AbstractContextManager[Connection]:
+        """A connection in a transaction committed at the end of the block (the host's: a savepoint)."""
+        return self._host.savepoint(write=True) if self._host is not None else self.engine.begin()
+
+    # -- outbox and subscribers ---------------------------------------------------------------
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback(event)`` for each event after its transaction commits; returns the unsubscribe."""
+        return self._subscribers.add(callback)
+
+    def outbox_pending(self, limit: int, after: int | None) -> list[OutboxEntry]:
+        o, e = s.outbox, s.events
+        q = (select(o.c.id.label("outbox_id"), e).join(e, (e.c.instance_id == o.c.instance_id) & (e.c.seq == o.c.seq))
+             .order_by(o.c.id).limit(limit))
+        if after is not None:
+            q = q.where(o.c.id > after)
+        with self._reading() as conn:
+            return [OutboxEntry(int(row.outbox_id), event_row(row)) for row in conn.execute(q)]
+
+    def outbox_ack(self, ids: Sequence[int]) -> int:
+        try:
+            with self._begin() as conn:
+                return int(conn.execute(delete(s.outbox).where(s.outbox.c.id.in_(ids))).rowcount)
         except Exception as exc:
             self._reraise(exc)
 
@@ -184,7 +253,7 @@ class SqlStore:
         """A connection for a query, its errors reported as the store's (a NUL or lone surrogate looked up: bad
         input, not a driver's error)."""
         try:
-            with self.engine.connect() as conn:
+            with self._connect() as conn:
                 yield conn
         except Exception as exc:
             self._reraise(exc)
@@ -225,7 +294,7 @@ class SqlStore:
 
     def iter_instances(self) -> Iterator[InstanceRecord]:
         try:
-            with self.engine.connect() as conn:
+            with self._connect() as conn:
                 for row in conn.execute(select(s.instances).order_by(s.instances.c.id)):
                     yield instance_row(row)
         except (SQLAlchemyError, ValueError) as exc:
@@ -233,7 +302,7 @@ class SqlStore:
 
     def iter_events(self) -> Iterator[EventRecord]:
         try:
-            with self.engine.connect() as conn:
+            with self._connect() as conn:
                 for row in conn.execute(select(s.events).order_by(s.events.c.id)):
                     yield event_row(row)
         except (SQLAlchemyError, ValueError) as exc:
@@ -245,7 +314,7 @@ class SqlStore:
 
     def drop_timer(self, timer: TimerRecord) -> None:
         t = s.timers
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(delete(t).where(t.c.instance_id == timer.instance_id, t.c.trigger == timer.trigger,
                                          t.c.entered_seq == timer.entered_seq))
 
@@ -261,7 +330,7 @@ class SqlStore:
             raise InvalidInput(f"body {body.id!r} lists a person twice")
         for _ in range(_BODY_RETRIES):
             try:
-                with self.engine.begin() as conn:
+                with self._begin() as conn:
                     # the body's row is updated in place, never deleted: its row lock queues the processes that
                     # replace one body at once (each worker may define its bodies when it starts)
                     if conn.execute(update(b).where(b.c.id == body.id).values(kind=body.kind, title=title)
@@ -280,78 +349,15 @@ class SqlStore:
 
     def definition(self, kind: str, key: str) -> str | None:
         d = s.definitions
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             value = conn.execute(select(d.c.text).where(d.c.kind == kind, d.c.key == key)).scalar()
         return None if value is None else str(value)
 
     def close(self) -> None:
+        if self._host is not None:
+            self._host.close()
         if self._owns_engine:
             self.engine.dispose()
-
-
-class _SqliteUnit:
-    """A SQLite unit runs on the pooled DBAPI connection and begins and ends its transaction there: SQLAlchemy's
-    connection, begin and commit cost several times SQLite's own work for a short command. A Core statement
-    makes a SQLAlchemy connection on the same DBAPI connection, which joins the open transaction (the begin
-    listener sees it open); SQLAlchemy's commit or rollback then ends it."""
-
-    __slots__ = ("_dbapi_conn", "_pooled", "_store", "_unit", "_write")
-
-    def __init__(self, store: SqlStore, write: bool) -> None:
-        self._store = store
-        self._write = write
-        self._dbapi_conn: Any = None
-
-    def __enter__(self) -> SqlUnit:
-        store = self._store
-        try:
-            self._pooled = pooled = store.engine.raw_connection()
-            dbapi_conn: Any = pooled.dbapi_connection
-            self._dbapi_conn = dbapi_conn
-            self._unit = SqlUnit(dbapi_conn, partial(Connection, store.engine, pooled), self._write,
-                                 store._parsed_bodies, store._statements, lock_rows=False)
-            try:
-                # a writing unit takes the write lock up front, so writers queue (busy_timeout) rather than
-                # deadlock on a lock upgrade; readers take none (WAL lets them run beside a writer)
-                dbapi_conn.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
-            except BaseException:
-                pooled.close()
-                raise
-        except Exception as exc:
-            store._reraise_wrapped(exc)
-        return self._unit
-
-    def __exit__(self, _type: type[BaseException] | None, exc: BaseException | None, _tb: object) -> None:
-        unit, dbapi_conn = self._unit, self._dbapi_conn
-        try:
-            try:
-                unit.close()
-                joined = unit.joined
-                if exc is not None:
-                    if joined is not None and joined.in_transaction():
-                        joined.rollback()
-                    if dbapi_conn.in_transaction:
-                        dbapi_conn.rollback()
-                else:
-                    if joined is not None and joined.in_transaction():
-                        joined.commit()  # SQLAlchemy joined the transaction for a Core statement: it ends it
-                    else:
-                        dbapi_conn.commit()
-                    if unit.closed_secret:
-                        # committed: drop the write-ahead log, whose frames would show each vote's change of
-                        # totals (best effort: a reader still holding an old snapshot keeps it until it finishes)
-                        dbapi_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                joined = unit.joined
-                if joined is not None:
-                    joined.close()  # it holds the pooled connection and gives it back
-                else:
-                    self._pooled.close()
-        except Exception as failed:
-            self._store._reraise_wrapped(failed)
-        translated = None if exc is None else self._store._translate(exc)
-        if translated is not None:  # a database error raised in the block, as the store reports it
-            raise translated from None
 
 
 def _is_lock_conflict(exc: OperationalError) -> bool:

@@ -77,6 +77,7 @@ _UPDATE = (update(_I).where(_I.c.id == bindparam("b_id"), _I.c.version == bindpa
                    updated_at=bindparam("updated_at")))
 _INSERT_EVENT = insert(_E).values({c.name: bindparam(c.name) for c in _E.c if c.name != "id"})
 _INSERT_INSTANCE = insert(_I)
+_INSERT_OUTBOX = insert(s.outbox).values(instance_id=bindparam("instance_id"), seq=bindparam("seq"))
 _INSERT_VOTE = insert(s.votes).values(ballot_id=bindparam("ballot_id"), voter=bindparam("voter"),
                                       choice=bindparam("choice"))
 _VOTERS = select(s.votes.c.voter).where(s.votes.c.ballot_id == bindparam("ballot_id")).order_by(s.votes.c.voter)
@@ -118,6 +119,7 @@ class Statements:
         self.body = _Raw(_BODY, dialect)
         self.update = _Raw(_UPDATE, dialect)
         self.insert_event = _Raw(_INSERT_EVENT, dialect)
+        self.insert_outbox = _Raw(_INSERT_OUTBOX, dialect)
         self.insert_vote = _Raw(_INSERT_VOTE, dialect)
         self.voters = _Raw(_VOTERS, dialect)
         self.voted = _Raw(_VOTED, dialect)
@@ -147,6 +149,8 @@ class SqlUnit:
         self._parsed = parsed
         self._cursor: Any = None
         self.closed_secret = False
+        #: the events this unit wrote: the store hands them to its subscribers once the transaction commits
+        self.written: list[EventRecord] = []
 
     @property
     def conn(self) -> Connection:
@@ -284,6 +288,8 @@ class SqlUnit:
             self.conn.execute(_INSERT_INSTANCE, instance_values(created))
         for e in write.events:
             self._run(self.sql.insert_event, event_values(e))
+            self._run(self.sql.insert_outbox, {"instance_id": e.instance_id, "seq": e.seq})  # the same transaction
+        self.written.extend(write.events)
         if write.seats:
             self.conn.execute(insert(s.seats), [{"meeting_id": m, "person": p, "seat_no": i, "role": r, "voting": v,
                                                  "attendance": a} for i, (m, p, r, v, a) in enumerate(write.seats)])

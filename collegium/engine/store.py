@@ -8,12 +8,13 @@ stale version raises :class:`StaleVersion`, which the engine turns into a retry.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from collegium.engine.governance import Body
+from collegium.engine.outbox import OutboxEntry, Subscriber, Subscribers
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
 from collegium.errors import NotFound
 
@@ -23,6 +24,14 @@ Seat = tuple[str, bool, str, str | None]
 
 class StaleVersion(Exception):
     """Internal: the instance's version moved (or a unique key clashed) since it was loaded."""
+
+
+class Unremembered(set[str]):
+    """The engine's memory of definition texts already stored, for a store in the host's transaction: the host may
+    yet roll it back, so nothing is remembered and each first step writes its texts (if absent)."""
+
+    def update(self, *_others: Iterable[str]) -> None:
+        pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +142,12 @@ class Store(Protocol):
 
     def definition(self, kind: str, key: str) -> str | None: ...
 
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]: ...
+
+    def outbox_pending(self, limit: int, after: int | None) -> list[OutboxEntry]: ...
+
+    def outbox_ack(self, ids: Sequence[int]) -> int: ...
+
     def close(self) -> None: ...
 
 
@@ -153,6 +168,10 @@ class MemoryStore:
         self._voters: dict[str, set[str]] = {}  # secret: ballot -> who took part
         self._counts: dict[str, dict[str, int]] = {}  # secret: ballot -> choice -> total
         self._seats: dict[str, dict[str, Seat]] = {}  # meeting -> person -> seat
+        self._outbox: dict[int, EventRecord] = {}  # pending entries by number (dicts keep insertion order)
+        self._outbox_next = 1
+        self._written: list[EventRecord] = []  # committed by the unit under way, for the subscribers
+        self._subscribers = Subscribers()
 
     @contextmanager
     def unit(self, write: bool = True) -> Iterator[MemoryStore]:
@@ -160,8 +179,15 @@ class MemoryStore:
         if not write:
             yield self
             return
-        with self._lock:
-            yield self
+        written: list[EventRecord] = []
+        try:
+            with self._lock:
+                try:
+                    yield self
+                finally:
+                    written, self._written = self._written, []
+        finally:  # what was committed (even if the block then raised) goes to the subscribers, after the lock
+            self._subscribers.notify(written)
 
     def load(self, instance_id: str) -> InstanceRecord:
         rec = self._instances.get(instance_id)
@@ -194,6 +220,9 @@ class MemoryStore:
             for rec in (*((write.update,) if write.update else ()), *write.create):
                 self._instances[rec.id] = rec
             for e in write.events:
+                self._outbox[self._outbox_next] = e
+                self._outbox_next += 1
+                self._written.append(e)
                 self._events.append(e)
                 self._by_instance.setdefault(e.instance_id, []).append(e)
                 if e.idempotency_key:
@@ -313,6 +342,17 @@ class MemoryStore:
 
     def definition(self, kind: str, key: str) -> str | None:
         return self._definitions.get((kind, key))
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        return self._subscribers.add(callback)
+
+    def outbox_pending(self, limit: int, after: int | None) -> list[OutboxEntry]:
+        with self._lock:
+            return [OutboxEntry(i, e) for i, e in self._outbox.items() if after is None or i > after][:limit]
+
+    def outbox_ack(self, ids: Sequence[int]) -> int:
+        with self._lock:
+            return sum(self._outbox.pop(i, None) is not None for i in ids)
 
     def close(self) -> None:
         pass

@@ -112,4 +112,36 @@ for step in replayed.changed:
     print(step.instance_id, step.seq, step.trigger, [r.rule_id for r in step.verdict.failures], step.would_go)
 # --8<-- [end:rejudge]
 
+# --8<-- [start:host]
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+app_db = sa.create_engine(f"sqlite:///{path}")  # the host's own engine (here on the same file)
+letters = sa.Table("app_letters", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                   sa.Column("subject", sa.String(200), nullable=False))
+letters.metadata.create_all(app_db)
+
+with Session(app_db) as session:
+    hosted = Engine.open(session, clock=clock, ids=engine.ids)  # Collegium's writes join the session's transaction
+    hosted.subscribe(lambda event: print("committed:", event.instance_id, event.trigger))
+    session.execute(sa.insert(letters).values(subject="Request: new school building"))
+    filed = hosted.start("major_decision", "sec", {
+        "title": "New school building", "category": "major", "proposer": "sec", "lead_member": "m1",
+        "body": "sc", "confidentiality": "public"}).instance.id
+    session.commit()  # the letter and the proposal, together; then the subscriber runs
+    hosted.fire(filed, "prepare", "m1")
+    session.rollback()  # the host's request failed: the step is gone with it
+    print(filed, hosted.get(filed).state)
+    hosted.close()
+# --8<-- [end:host]
+
+# --8<-- [start:outbox]
+sent: set[tuple[str, int]] = set()
+while entries := engine.outbox.pending(limit=50):  # oldest first; what is not acknowledged comes again
+    for entry in entries:  # a host sends its notification here, keyed by the event: a resend is recognised
+        sent.add((entry.event.instance_id, entry.event.seq))
+    engine.outbox.ack(entries)
+print("outbox:", len(sent), "events delivered")
+# --8<-- [end:outbox]
+
 engine.close()
