@@ -3,7 +3,7 @@
 
 Exit 0 when every expectation holds, 1 at the first that does not (named, with file and line), 2 when the file
 is invalid. Nothing is written outside what ``--db`` names: by default the run is in memory; a database that
-already holds instances is refused (exit 2) before anything is written.
+already holds instances is refused (exit 2) before any instance is written.
 
 Registered on the root group by :mod:`collegium.cli`. Heavy modules are imported inside the functions.
 """

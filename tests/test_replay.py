@@ -173,3 +173,19 @@ def test_the_cli_replays_scenarios_and_stores_with_exit_codes_and_the_same_json(
     bad.write_text("id: party-committee\nversion: [\n", encoding="utf-8")
     one_error_line(r := run("replay", "--rules", bad, examples[0]), "bad.yaml")
     assert r.exit_code == 2
+
+
+def test_versions_only_the_store_keeps_are_read_from_it_without_changing_the_callers_registry(
+        clock: ManualClock) -> None:
+    from collegium import Registry
+
+    recording = Registry.builtin()
+    recording.add_pack_text(pack_with(version="2026.5"))  # the history ran under a pack the caller no longer has
+    engine = Engine.in_memory(clock=clock, registry=recording)
+    engine.define_body(standing_committee())
+    iid = to_deliberation(engine)
+    assert engine.get(iid).pack_version == "2026.5"
+    caller = Registry.builtin()
+    report = rejudge(engine.store, PACK, registry=caller)
+    assert report.recorded == ("party-committee@2026.5",) and report.diverged == {} and report.changed == ()
+    assert [p.version for p in caller.packs()] == ["2026.1"]  # the stored text went into a copy

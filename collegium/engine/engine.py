@@ -177,10 +177,8 @@ class Engine:
         now = self.clock.now()
         definitions = self._definitions_of(proc)
         for attempt in range(self.max_retries + 1):
-            # a start on a taken id is a retried request (answered again, not judged again) or bad input
-            if (instance_id is not None or attempt > 0) and self.store.state_of(new_id) is not None:
-                return replay.started_again(self.store, self.registry, proc, new_id, instance_id is not None, actor,
-                                            payload)
+            if (instance_id is not None or attempt > 0) and self.store.state_of(new_id) is not None:  # taken
+                return replay.started_again(self, proc, new_id, instance_id is not None, actor, payload)
             try:
                 rec, event, verdict = starting.write(self, proc, new_id, actor, payload, now, definitions)
                 break

@@ -71,7 +71,8 @@ class Directory(Protocol):
     ``body`` answers who is in ``body_id`` and with which role **as of** ``at`` — the time of the command being
     judged — or ``None`` when there is no such body then. The engine asks it whenever a rule reads the body; a
     meeting still freezes the membership it opened with (its seats are stored), so a later change in the host
-    does not change a sitting that has begun."""
+    does not change a sitting that has begun. It is called inside the command's transaction, while the instance's
+    row is locked: a slow lookup holds that lock longer, so answer from memory or a fast local read."""
 
     def body(self, body_id: str, at: dt.datetime) -> Body | None: ...  # pragma: no cover - a protocol
 

@@ -146,18 +146,23 @@ class Registry:
                 reg.add_workflow_text(entry.read_text(encoding="utf-8"), f"collegium/workflows/{entry.name}")
         return reg
 
-    def with_pack(self, text: str, source: str = "<string>") -> Registry:
-        """This registry's procedures, fragments and other packs, with the pack ``text`` the only version of its id
-        (to judge a history under another pack). Only that pack is parsed; procedures compile on first use."""
+    def copy(self) -> Registry:
+        """A registry holding the same definitions, to which more can be added without changing this one."""
         out = Registry()
-        out._procedures, out._fragments = {k: dict(v) for k, v in self._procedures.items()}, dict(self._fragments)
-        out._sources, out.definitions = dict(self._sources), {k: d for k, d in self.definitions.items()
-                                                              if d.kind != "pack"}
-        spec = out.add_pack_text(text, source)
-        out._packs.update({k: dict(v) for k, v in self._packs.items() if k != spec.id})
-        out.definitions.update({k: d for k, d in self.definitions.items()
-                                if d.kind == "pack" and not k.startswith(f"pack:{spec.id}@")})
+        out._procedures = {k: dict(v) for k, v in self._procedures.items()}
+        out._fragments = {k: dict(v) for k, v in self._fragments.items()}
+        out._packs = {k: dict(v) for k, v in self._packs.items()}
+        out._sources, out.definitions = dict(self._sources), dict(self.definitions)
         return out
+
+    def with_pack(self, text: str, source: str = "<string>") -> tuple[Registry, RulePackSpec]:
+        """A copy where the pack ``text`` is the only version of its id (to judge a history under another pack), and
+        that pack. Only that pack is parsed; procedures compile on first use."""
+        out, spec = self.copy(), Registry().add_pack_text(text, source)
+        out._packs[spec.id] = {spec.version: spec}
+        out.definitions = {k: d for k, d in out.definitions.items() if not k.startswith(f"pack:{spec.id}@")}
+        out.definitions[f"pack:{spec.key}"] = Definition("pack", spec.key, text, _sha(text))
+        return out, spec
 
     # -- lookup -------------------------------------------------------------------------------
     def packs(self) -> list[RulePackSpec]:

@@ -1,17 +1,21 @@
 """Re-judge a recorded history under another rule pack: "what would last year's decisions look like under the new
 rules?"
 
-The history is run again, event by event in the order it was committed, on an in-memory shadow store and under the
-definitions it was recorded with. Every shadow event must hash to the recorded one (the hash covers the step, its
-data, the verdict, the effects, the resulting facts and the whole chain before it), so what is judged is the
-history itself, not an approximation of it. Before each step is applied again, the other pack judges it in the
-world as it stood at that moment: the instance's facts, the body, the meeting's seats, the votes cast so far, the
-states of other instances. A step whose blocking rules fail under that pack is one it would have refused; a step
-whose branch rules now choose another destination would have ended elsewhere.
+The history is run again, event by event in the order the store keeps them, on an in-memory shadow store and under
+the definitions it was recorded with. Every shadow event must hash to the recorded one (the hash covers the step,
+its data, the verdict, the effects, the resulting facts and the whole chain before it), so what is judged is the
+history itself, not an approximation of it. (The stored order is the commit order, except that on PostgreSQL or
+MariaDB two writers on different instances committing at the same moment may be stored the other way round; where
+that changes what a step saw, the instance shows as not replayable.) Before each step is applied again, the other
+pack judges it in the world as it stood at that moment: the instance's facts, the body, the meeting's seats, the
+votes cast so far, the states of other instances. A step whose blocking rules fail under that pack is one it would
+have refused; a step whose branch rules now choose another destination would have ended elsewhere.
 
-Two limits, reported rather than hidden: bodies are read as they stand now (a body whose members changed since a
-meeting opened makes that instance's replay diverge, and it is named), and a secret ballot's choices are dealt back
-to its voters from the stored counts (the counts, and so every result, are exact; who chose what was never kept).
+Two limits, reported rather than hidden: without the host's directory, bodies are read as they stand now (a body
+whose members changed since a meeting opened makes that instance's replay diverge, and it is named; with a
+:class:`~collegium.engine.governance.Directory` they are read as of each step's time), and a secret ballot's
+choices are dealt back to its voters from the stored counts (the counts, and so every result, are exact; who chose
+what was never kept).
 """
 
 from __future__ import annotations
@@ -105,7 +109,12 @@ class _Shadow(MemoryStore):
         self._origin = origin
 
     def body(self, body_id: str) -> Body | None:
-        return self._bodies.get(body_id) or self._origin.body(body_id)
+        if body_id not in self._bodies:  # read once: the recorded store's bodies do not change during a replay
+            found = self._origin.body(body_id)
+            if found is None:
+                return None
+            self._bodies[body_id] = found
+        return self._bodies[body_id]
 
 
 class _Clock:
@@ -136,24 +145,28 @@ class _Judge(Engine):
 
 
 def _recording_registry(store: Store, base: Registry, records: list[InstanceRecord]) -> Registry:
-    """``base`` plus the definition texts the store kept for instances recorded under versions ``base`` lacks."""
+    """``base``, or a copy of it plus the texts the store kept of the versions ``base`` lacks that ``records`` were
+    recorded under (a version ``base`` has is taken as it is there)."""
+    out = base
     for rec in records:
         try:
-            base.compiled(rec.procedure, rec.procedure_version, rec.pack_version)
+            out.compiled(rec.procedure, rec.procedure_version, rec.pack_version)
             continue
         except NotFound:
-            pass
+            out = base.copy() if out is base else out
         for kind, key in (("pack", f"{rec.pack}@{rec.pack_version}"),
                           ("procedure", f"{rec.procedure}@{rec.procedure_version}")):
+            if f"{kind}:{key}" in out.definitions:
+                continue
             text = store.definition(kind, key)
             if text is None:
                 raise NotFound(f"the store keeps no text of {kind} {key}, which {rec.id} was recorded under")
             for fragment_kind, fragment_key in _fragments_of(store, text if kind == "procedure" else ""):
                 stored = store.definition(fragment_kind, fragment_key)
-                if stored is not None:
-                    base.add_fragment_text(stored, f"<stored {fragment_key}>")
-            (base.add_pack_text if kind == "pack" else base.add_procedure_text)(text, f"<stored {key}>")
-    return base
+                if stored is not None and f"fragment:{fragment_key}" not in out.definitions:
+                    out.add_fragment_text(stored, f"<stored {fragment_key}>")
+            (out.add_pack_text if kind == "pack" else out.add_procedure_text)(text, f"<stored {key}>")
+    return out
 
 
 def _fragments_of(store: Store, procedure_text: str) -> Iterator[tuple[str, str]]:
@@ -175,10 +188,9 @@ def rejudge(store: Store, pack_text: str, *, registry: Registry | None = None, s
     host's ``directory`` the bodies are read as of each step's time (else as the store holds them now). Raises
     :class:`~collegium.errors.DefinitionError` when the pack does not load or the procedures do not compile with it.
     """
-    other = Registry().add_pack_text(pack_text, source)
     records = list(store.iter_instances())
     recording = _recording_registry(store, registry or Registry.builtin(), records)
-    judge_registry = recording.with_pack(pack_text, source)
+    judge_registry, other = recording.with_pack(pack_text, source)
     for spec in judge_registry.procedures():  # a procedure that names a rule the pack lacks fails here, up front
         if spec.rule_pack == other.id:
             judge_registry.compiled(spec.id, spec.version)
@@ -199,12 +211,15 @@ def rejudge(store: Store, pack_text: str, *, registry: Registry | None = None, s
             continue
         clock.at = parse_time(event.at)
         judged = rec.pack == other.id
+        doing = "replayed"
         try:
             data = _data_of(event, shadow, pools)
+            doing = "judged under the other pack"
             found = _judge(judge, event, rec, data) if judged else None
+            doing = "replayed"
             problem = _apply(replayer, shadow, ids, event, rec, data)
         except (CollegiumError, LookupError, ValueError) as exc:
-            problem = f"step {event.seq} ({event.trigger}) could not be replayed: {exc}"
+            problem = f"step {event.seq} ({event.trigger}) could not be {doing}: {exc}"
         if problem is not None:  # the world it was judged in is not the recorded one: the judgement is void
             diverged[rec.id] = problem
         elif judged:

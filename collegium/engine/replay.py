@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collegium.engine import effects as fx
 from collegium.engine.outcomes import Instance, Outcome
 from collegium.engine.records import EventRecord, InstanceRecord
-from collegium.engine.registry import CompiledProcedure, Registry
-from collegium.engine.store import Store
+from collegium.engine.registry import CompiledProcedure
 from collegium.errors import InvalidInput
 from collegium.rules.model import RulePackSpec
 from collegium.rules.verdict import RuleResult, Verdict
+
+if TYPE_CHECKING:
+    from collegium.engine.engine import Engine
 
 
 def stored_verdict(verdict: Verdict) -> list[list[Any]]:
@@ -52,15 +54,16 @@ def outcome(pack: RulePackSpec, rec: InstanceRecord, event: EventRecord) -> Outc
     return Outcome(Instance.of(rec), event, Verdict(event.trigger, tuple(results)), started, replayed=True)
 
 
-def started_again(store: Store, registry: Registry, proc: CompiledProcedure, instance_id: str, named: bool,
-                  actor: str, payload: Mapping[str, Any]) -> Outcome:
+def started_again(engine: Engine, proc: CompiledProcedure, instance_id: str, named: bool, actor: str,
+                  payload: Mapping[str, Any]) -> Outcome:
     """A start whose instance id is taken: the first outcome if the caller named the id and it was this very command
-    (procedure and version, trigger, actor, data), else bad input. A generated id is never a retry."""
-    rec = store.load(instance_id)
-    first = store.history(instance_id)[0]
+    (procedure and version, trigger, actor, data) — a retried request, answered and not judged again — else bad
+    input. A generated id is never a retry."""
+    rec = engine.store.load(instance_id)
+    first = engine.store.history(instance_id)[0]
     same = named and (rec.procedure, rec.procedure_version) == (proc.spec.id, proc.spec.version) and (
         first.trigger, first.actor, first.data, first.effects.get("spawned_by")) == (
         proc.start_plan.trigger, actor, payload, None)
     if not same:
         raise InvalidInput(f"an instance {instance_id!r} already exists")
-    return outcome(registry.pack(rec.pack, rec.pack_version), rec, first)
+    return outcome(engine.registry.pack(rec.pack, rec.pack_version), rec, first)
