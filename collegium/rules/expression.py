@@ -112,23 +112,30 @@ def _check_cost(node: Any, base: type, depth: int = 0, in_comprehension: bool = 
 
 
 def _regex_problem(pattern: str) -> str | None:
-    """Why matching ``pattern`` could backtrack exponentially, or None: a repetition (more than once) of a
-    repetition or of an alternation, or a back-reference."""
+    """Why matching ``pattern`` could take exponential (or high polynomial) time, or None: a repetition (more than
+    once) of anything of varying length or of an alternation, more than two open-ended repetitions, or a
+    back-reference."""
     parser: Any = importlib.import_module("re._parser")
     try:
         tree = parser.parse(pattern)
     except re.error as exc:
         return f"is invalid ({exc})"
 
+    open_ended = 0
+
     def walk(items: Any, repeated: bool) -> str | None:
+        nonlocal open_ended
         for op, arg in items:
             name, found = str(op), None
             if name in ("GROUPREF", "GROUPREF_EXISTS"):
                 return "uses a back-reference"
             if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-                many = arg[1] > 1
-                if many and repeated:
+                many, varying = arg[1] > 1, arg[0] != arg[1]
+                if varying and repeated:  # even an optional '?' inside a repeated group: (\w\w?)+ backtracks
                     return "repeats a repetition"
+                open_ended += many and varying
+                if open_ended > 2:  # .*.*.* against n characters tries n³ splits
+                    return "has more than two open-ended repetitions"
                 found = walk(arg[2], repeated or many)
             elif name == "BRANCH":
                 if repeated:
