@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from collegium import Engine, EventRecord, ManualClock, RuleViolation, SequentialIds
+from collegium import Engine, EventRecord, InvalidInput, ManualClock, RuleViolation, SequentialIds
 from collegium.engine.outbox import OutboxEntry
 from tests.conftest import consult_all, propose, standing_committee, to_deliberation
 
@@ -70,8 +70,9 @@ def test_the_outbox_of_a_memory_store_and_after(engine: Engine) -> None:
     assert [e.id for e in engine.outbox.pending(3, after=entries[1].id)] == [e.id for e in entries[2:5]]
     assert engine.outbox.ack([entries[0], entries[1].id]) == 2
     assert engine.outbox.pending(1)[0] == entries[2]
-    with pytest.raises(ValueError):
-        engine.outbox.pending(0)
+    for bad in (0, -1, True, "3"):
+        with pytest.raises(InvalidInput, match="limit of at least 1"):
+            engine.outbox.pending(bad)  # type: ignore[arg-type]
 
 
 def test_an_event_rolled_back_by_the_host_is_never_in_the_outbox(db_url: str, clock: ManualClock) -> None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from collegium.engine.records import EventRecord
+from collegium.errors import InvalidInput
 
 log = logging.getLogger("collegium")
 
@@ -59,8 +60,8 @@ class Outbox:
 
     def pending(self, limit: int = 100, *, after: int | None = None) -> list[OutboxEntry]:
         """Up to ``limit`` entries not yet acknowledged, oldest first (``after``: only those numbered above it)."""
-        if limit < 1:
-            raise ValueError("limit must be at least 1")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise InvalidInput(f"an outbox read takes a limit of at least 1, not {limit!r}")
         return self._store.outbox_pending(limit, after)
 
     def ack(self, ids: Iterable[int | OutboxEntry]) -> int:
