@@ -148,3 +148,17 @@ def test_subscribers_on_the_host_session_wait_for_its_commit(db_url: str, clock:
             engine.close()
     finally:
         host.dispose()
+
+
+def test_an_acknowledged_id_is_never_given_again_so_a_repeated_ack_loses_nothing(db_url: str,
+                                                                                  clock: ManualClock) -> None:
+    with Engine.open(db_url, clock=clock, ids=SequentialIds()) as engine:
+        engine.define_body(standing_committee())
+        iid = propose(engine)
+        [first] = engine.outbox.pending(10)
+        assert engine.outbox.ack([first]) == 1  # the newest entry acknowledged: the table is empty now
+        engine.fire(iid, "prepare", "m1")
+        [second] = engine.outbox.pending(10)
+        assert second.id != first.id and (second.event.instance_id, second.event.seq) == (iid, 2)
+        assert engine.outbox.ack([first]) == 0  # a retried acknowledgement of the first touches nothing else
+        assert engine.outbox.pending(10) == [second]

@@ -161,4 +161,5 @@ outbox = Table(
     Column("id", EventId, primary_key=True, autoincrement=True),
     Column("instance_id", String(128), nullable=False),
     Column("seq", Integer, nullable=False),
+    sqlite_autoincrement=True,  # ids are never reused: a repeated acknowledgement must not hit a newer entry
 )

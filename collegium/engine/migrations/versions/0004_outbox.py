@@ -23,6 +23,9 @@ def upgrade() -> None:
         # the same type (and on MariaDB the same default collation) as collegium_events.instance_id, which it joins
         sa.Column("instance_id", sa.String(128), nullable=False),
         sa.Column("seq", sa.Integer, nullable=False),
+        # SQLite would otherwise give the next entry the id of an acknowledged (deleted) newest one, and a repeated
+        # acknowledgement would then delete an entry never delivered: ids are never reused
+        sqlite_autoincrement=True,
     )
 
 
