@@ -35,6 +35,7 @@ from collegium import (
     Instance,
     InvalidInput,
     NotFound,
+    Registry,
     RuleViolation,
     SystemClock,
     TransitionNotAllowed,
@@ -72,6 +73,7 @@ class Host:
     def __init__(self, url: str, clock: Clock, ids: IdFactory | None, directory: HostDirectory) -> None:
         self.db = sa.create_engine(url)
         self.clock, self.ids, self.directory = clock, ids, directory
+        self.registry = Registry.builtin()  # parsed and compiled once, shared by every request's engine
         with self.db.begin() as conn:  # the host's deployment step: its tables and Collegium's, in one transaction
             hosted.upgrade(conn)
             metadata.create_all(conn)
@@ -80,7 +82,8 @@ class Host:
     def transaction(self) -> Iterator[tuple[Session, Engine]]:
         """A host session and an engine on it; committed if the block succeeds, rolled back if it raises."""
         with Session(self.db) as session:
-            engine = Engine.open(session, clock=self.clock, ids=self.ids, directory=self.directory)
+            engine = Engine.open(session, clock=self.clock, ids=self.ids, directory=self.directory,
+                                 registry=self.registry)
             try:
                 yield session, engine
                 session.commit()  # the host commits: its row and the decision step together
