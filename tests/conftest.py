@@ -182,3 +182,15 @@ def carry_out(engine: Engine, iid: str) -> str:
                                               "deadline": "2026-12-31T18:00+08:00"}).started[0]
     engine.fire(iid, "start_execution", "sec")
     return task
+
+
+def sweep_to(engine: Engine, clock: ManualClock, end: dt.datetime, *, daily: bool) -> None:
+    """Move the clock to ``end`` running the timer sweep once a day on the way, or only once at ``end``: the two
+    must give the same history."""
+    if daily:
+        while clock.now() < end:
+            clock.advance(dt.timedelta(days=1))
+            engine.run_due()
+    else:
+        clock.set(end)
+        engine.run_due()

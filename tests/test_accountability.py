@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from collegium import Engine, ManualClock, RuleViolation, SequentialIds
-from tests.conftest import START, standing_committee, to_meeting
+from tests.conftest import START, standing_committee, sweep_to, to_meeting
 
 CST = dt.timezone(dt.timedelta(hours=8))
 
@@ -49,13 +49,7 @@ def test_a_missed_deadline_opens_one_case_whether_the_sweep_runs_once_or_daily()
         tasks = decision_with_tasks(engine, clock, deadlines)
         engine.fire(tasks[1], "report", "m2", {"metric": "roads", "value": 40})  # reached before its deadline
         end = dt.datetime(2026, 12, 31, 23, 0, tzinfo=CST)
-        if daily:
-            while clock.now() < end:
-                clock.advance(dt.timedelta(days=1))
-                engine.run_due()
-        else:
-            clock.set(end)
-            engine.run_due()
+        sweep_to(engine, clock, end, daily=daily)
         engine.run_due()  # a second sweep opens nothing more
         assert [task for task, _kind, _state in cases(engine)] == [tasks[0], tasks[2]]
         outcomes.append((cases(engine), [engine.get(t).state for t in tasks],

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from collegium import Engine, ManualClock, RuleViolation, SequentialIds, TransitionNotAllowed, Verdict
 from collegium.cli import cli
 from collegium.engine.commitments import commitments
-from tests.conftest import START, standing_committee
+from tests.conftest import START, standing_committee, sweep_to
 
 CST = dt.timezone(dt.timedelta(hours=8))
 WATER = {"body": "sc", "year": 2026, "title": "Tap water for 12 villages", "lead_member": "m2",
@@ -150,13 +150,7 @@ def test_an_undelivered_commitment_opens_one_case_and_is_published_as_undelivere
     missed = promised(engine)
     kept = promised(engine, title="Two new clinics", lead_member="m3")
     engine.fire(kept, "deliver", "m3", {"result": "two clinics open"})
-    if daily:
-        while clock.now() < YEAR_END:
-            clock.advance(dt.timedelta(days=1))
-            engine.run_due()
-    else:
-        clock.set(YEAR_END)
-        engine.run_due()
+    sweep_to(engine, clock, YEAR_END, daily=daily)
     assert engine.run_due() == []  # a second sweep opens nothing more
     assert engine.get(missed).state == "undelivered"
     review = engine.history(missed)[-1]

@@ -21,7 +21,7 @@ from collegium import (
     TransitionNotAllowed,
 )
 from collegium.engine.calendar import obligations, periods, schedule_reports
-from tests.conftest import CST, standing_committee
+from tests.conftest import CST, standing_committee, sweep_to
 from tests.test_cli_ballot import ok, one_error_line, run
 
 JAN = dt.datetime(2026, 1, 5, 9, 0, tzinfo=CST)
@@ -159,13 +159,7 @@ def test_a_missing_report_opens_one_case_whether_the_sweep_runs_daily_or_once() 
             engine.fire(rid(person), "submit", person, {"summary": "half year done"})
         engine.fire(rid("sc", body="pc"), "submit", "sec", {"summary": "the committee's half year"})
         end = dt.datetime(2026, 9, 1, 9, tzinfo=CST)
-        if daily:
-            while clock.now() < end:
-                clock.advance(dt.timedelta(days=1))
-                engine.run_due()
-        else:
-            clock.set(end)
-            engine.run_due()
+        sweep_to(engine, clock, end, daily=daily)
         assert engine.run_due() == []  # a second sweep opens nothing more
         assert cases(engine) == [(rid("m9"), "missing_report", "m9", "inquiry")]
         [case] = engine.instances("accountability")
