@@ -16,6 +16,8 @@ __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     "Engine": "collegium.engine.engine",
+    "AsyncEngine": "collegium.engine.aio",
+    "AsyncOutbox": "collegium.engine.aio",
     "Instance": "collegium.engine.engine",
     "Outcome": "collegium.engine.engine",
     "Availability": "collegium.engine.engine",
@@ -59,6 +61,8 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "AsyncEngine",
+    "AsyncOutbox",
     "AuditError",
     "AuditReport",
     "Availability",
@@ -104,6 +108,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from collegium._i18n import Text
+    from collegium.engine.aio import AsyncEngine, AsyncOutbox
     from collegium.engine.audit import AuditReport
     from collegium.engine.ballots import Ballot, Meeting
     from collegium.engine.clock import (

@@ -59,7 +59,7 @@ def supervise(as_of: str, tz: str) -> None:
     with open_engine() as engine:  # the clock (--now, or the system's) bounds it: nothing fires before it is due
         runs = engine.run_due(until)
         rows: list[dict[str, Any]] = [{
-            "due": r.timer.due_at, "instance": r.timer.instance_id, "trigger": r.timer.trigger,
+            "due": r.timer.due_at, "instance": r.timer.instance_id, "trigger": r.timer.name,
             "state": r.outcome.instance.state if r.outcome else None,
             "opened": list(r.outcome.started) if r.outcome else [],
             "refused": str(r.error) if r.error else None, "stale": r.stale} for r in runs]

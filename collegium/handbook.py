@@ -5,10 +5,12 @@ with its title and citation — so what people read is what the engine runs.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from collegium import diagram
 from collegium._i18n import Text
+from collegium.engine.clock import iso_duration
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
 from collegium.errors import CollegiumError
 
@@ -17,6 +19,7 @@ LANGS = ("en", "zh-CN")
 _W = {
     "states": ("States", "状态"), "steps": ("Steps", "操作"), "rules": ("Rules", "规则"),
     "state": ("state", "状态"), "label": ("label", "名称"), "end": ("end", "终结"), "timers": ("timers", "定时"),
+    "remind": ("reminders {leads} before", "提前 {leads} 提醒"),
     "step": ("step", "操作"), "from": ("from", "从"), "to": ("to", "到"), "who": ("who may", "可办理的职务"),
     "guarded": ("rules", "规则"), "rule": ("rule", "规则"), "title": ("title", "标题"),
     "citation": ("citation", "依据"), "severity": ("severity", "性质"), "yes": ("yes", "是"),
@@ -48,7 +51,7 @@ def page(proc: CompiledProcedure, lang: str) -> str:
             f"| {_w('state', lang)} | {_w('label', lang)} | {_w('end', lang)} | {_w('timers', lang)} |",
             "|---|---|---|---|"]
     for sid, st in spec.states.items():
-        timers = ", ".join(f"{t.trigger} ({t.after or t.at})" for t in st.timers)
+        timers = ", ".join(f"{t.trigger} ({t.after or t.at}{_reminders(t.remind, lang)})" for t in st.timers)
         out.append(f"| `{sid}` | {_cell(st.label.get(lang))} | {_w('yes', lang) if st.terminal else ''} | {timers} |")
     out += ["", f"## {_w('steps', lang)}", "",
             f"| {_w('step', lang)} | {_w('from', lang)} | {_w('to', lang)} | {_w('who', lang)} | "
@@ -114,3 +117,9 @@ def write(registry: Registry, directory: Path) -> list[str]:
     for name, text in written.items():
         (directory / name).write_text(text, encoding="utf-8")
     return sorted(written)
+
+
+def _reminders(leads: tuple[dt.timedelta, ...], lang: str) -> str:
+    if not leads:
+        return ""
+    return "; " + _w("remind", lang).format(leads=", ".join(iso_duration(lead) for lead in leads))

@@ -216,7 +216,7 @@ def _advance(engine: Engine, clock: ManualClock, text: str, n: int, line: int | 
     runs = engine.run_due(target)
     report = StepReport(n, line, format_time(target), "advance")
     report.started = [c for r in runs if r.outcome for c in r.outcome.started]
-    report.rules = [{"timer": r.timer.trigger, "instance": r.timer.instance_id,
+    report.rules = [{"timer": r.timer.name, "instance": r.timer.instance_id,
                      "state": r.outcome.instance.state if r.outcome else None} for r in runs]
     return report
 

@@ -4,7 +4,8 @@ Every step is one Python function carrying two decorators: an English pattern an
 Both patterns name the same groups, so the function cannot tell which language called it; only the messages
 it checks are read in the feature's own language (``World.lang``, set from the feature's ``# language:``).
 
-Each scenario gets its own in-memory engine with a manual clock and sequential ids: the real engine, the
+Each scenario gets its own engine with a manual clock and sequential ids, once through the sync API (in memory)
+and once through the async API (a SQLite file, aiosqlite): the real engine, the
 built-in ``major_decision`` procedure and the ``party-committee`` rule pack, no mocks.
 
 The P2 (ballot) steps live in ``features/steps_p2.py`` and are imported at the end of this file, so that
@@ -17,6 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,11 +32,13 @@ from collegium import (
     Member,
     NotFound,
     Outcome,
+    Registry,
     RuleResult,
     RuleViolation,
     SequentialIds,
 )
 from features.steps_p2 import METHODS
+from tests._async_bridge import APIS, Blocking
 
 CST = dt.timezone(dt.timedelta(hours=8))
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CST)
@@ -152,10 +156,26 @@ class World:
         self.act(attempt, lambda: self.engine.fire(matter, trigger, actor, data))
 
 
+@pytest.fixture(autouse=True, params=APIS)
+def api(request: pytest.FixtureRequest) -> str:
+    """Every scenario runs through both faces of the library: the sync ``Engine`` (in memory) and the
+    ``AsyncEngine`` (on a SQLite file through aiosqlite)."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    """The built-in procedures and pack, compiled once and shared by every scenario's engine, as a host shares
+    them (nothing a scenario does changes a registry)."""
+    return Registry.builtin()
+
+
 @pytest.fixture
-def world() -> Iterator[World]:
+def world(api: str, registry: Registry, tmp_path: Path) -> Iterator[World]:
     clock = ManualClock(START)
-    engine = Engine.in_memory(clock=clock, ids=SequentialIds())
+    engine: Any = (Engine.in_memory(clock=clock, ids=SequentialIds(), registry=registry) if api == "sync"
+                   else Blocking.open(str(tmp_path / "collegium.db"), clock=clock, ids=SequentialIds(),
+                                      registry=registry))
     try:
         yield World(engine=engine, clock=clock)
     finally:

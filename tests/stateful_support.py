@@ -18,7 +18,9 @@ from typing import Any
 from hypothesis import strategies as st
 
 from collegium import Body, Engine, EventRecord, Member
+from collegium.engine.clock import iso_duration
 from collegium.engine.context import SYSTEM_ACTOR
+from collegium.engine.scheduler import REMIND
 
 SECRETARY, DEPUTY = "sec", "dep"
 VOTING = (SECRETARY, DEPUTY, "m1", "m2")
@@ -219,6 +221,11 @@ def lawful(engine: Engine, event: EventRecord) -> None:
     assert blocking_failures(event) == [], (event.instance_id, event.seq, event.trigger, blocking_failures(event))
     rec = engine.store.load(event.instance_id)
     proc = engine.registry.compiled(rec.procedure, rec.procedure_version, rec.pack_version)
+    if event.trigger == REMIND:  # a reminder: the engine's, in a state whose timer declares that lead time
+        assert event.actor == SYSTEM_ACTOR and event.source == event.dest and event.verdict == [], event
+        [timer] = [t for t in proc.spec.states[event.dest].timers if t.trigger == event.data["timer"]]
+        assert event.data["lead"] in [iso_duration(lead) for lead in timer.remind], event
+        return
     if event.source is None:
         assert event.seq == 1 and event.dest == proc.spec.initial
         plan = proc.start_plan

@@ -63,7 +63,8 @@ def test_a_missed_deadline_opens_one_case_whether_the_sweep_runs_once_or_daily()
 def test_a_case_runs_from_inquiry_to_closure_and_shows_the_recorded_dissent(engine: Engine, clock: ManualClock) -> None:
     [tid] = decision_with_tasks(engine, clock, ["2026-06-30T18:00+08:00"])
     clock.set(dt.datetime(2026, 7, 1, 9, tzinfo=CST))
-    [run] = engine.run_due()
+    *reminders, run = engine.run_due()
+    assert [r.timer.name for r in reminders] == ["review -P7D", "review -P1D"]  # a week and a day ahead
     assert run.outcome is not None and run.outcome.instance.state == "overdue"
     [cid] = run.outcome.started
     case = engine.get(cid)
@@ -95,7 +96,7 @@ def test_a_case_runs_from_inquiry_to_closure_and_shows_the_recorded_dissent(engi
 def test_measures_without_an_adjustment_have_no_one_month_deadline(engine: Engine, clock: ManualClock) -> None:
     [tid] = decision_with_tasks(engine, clock, ["2026-06-30T18:00+08:00"])
     clock.set(dt.datetime(2026, 7, 1, 9, tzinfo=CST))
-    [cid] = engine.run_due()[0].outcome.started  # type: ignore[union-attr]
+    [cid] = engine.run_due()[-1].outcome.started  # type: ignore[union-attr]  (after the task's two reminders)
     engine.fire(cid, "find", "dep", {"finding": "late reporting"})
     engine.fire(cid, "decide_measures", "sec", {"personal_measures": ["notice"]})
     clock.advance(dt.timedelta(days=40))
@@ -108,7 +109,7 @@ def test_measures_without_an_adjustment_have_no_one_month_deadline(engine: Engin
 def test_an_inquiry_may_find_no_responsibility(engine: Engine, clock: ManualClock) -> None:
     decision_with_tasks(engine, clock, ["2026-06-30T18:00+08:00"])
     clock.set(dt.datetime(2026, 7, 1, 9, tzinfo=CST))
-    [cid] = engine.run_due()[0].outcome.started  # type: ignore[union-attr]
+    [cid] = engine.run_due()[-1].outcome.started  # type: ignore[union-attr]  (after the task's two reminders)
     assert engine.fire(cid, "dismiss", "sec", {"finding": "flood: force majeure"}).instance.state == "dismissed"
 
 

@@ -14,7 +14,7 @@ PACKAGE = Path(collegium.__file__).parent
 
 def test_public_names_are_pinned() -> None:
     assert collegium.__all__ == [
-        "AuditError", "AuditReport", "Availability", "Ballot", "Body", "Clock", "CollegiumError", "ConcurrentUpdate",
+        "AsyncEngine", "AsyncOutbox", "AuditError", "AuditReport", "Availability", "Ballot", "Body", "Clock", "CollegiumError", "ConcurrentUpdate",
         "DefinitionError", "Directory", "Engine", "EventRecord", "FixedClock", "IdFactory", "Instance", "InvalidInput",
         "ManualClock", "Meeting", "Member", "MemoryStore", "NotFound", "Outbox", "OutboxEntry", "Outcome", "ProcedureSpec",
         "RandomIds", "Registry",

@@ -122,7 +122,10 @@ def test_the_engine_reviews_a_task_at_its_deadline_once(engine: Engine, clock: M
     engine.fire(met_id, "report", "m2", {"metric": "roads", "value": 40})
     engine.fire(missed_id, "report", "m2", {"metric": "roads", "value": 39.5})
     clock.set(dt.datetime(2026, 6, 30, 17, 59, tzinfo=dt.timezone(dt.timedelta(hours=8))))
-    assert engine.run_due() == []
+    # a minute before the deadline: only each task's reminders, a week and a day ahead, have fallen due
+    assert sorted((r.timer.instance_id, r.timer.name, r.outcome.instance.state) for r in engine.run_due()
+                  if r.outcome) == sorted((tid, f"review -{lead}", "in_progress" if tid != idle_id else "drafting")
+                                          for tid in (met_id, missed_id, idle_id) for lead in ("P7D", "P1D"))
     clock.advance(dt.timedelta(days=200))
     runs = engine.run_due()
     assert sorted((r.timer.instance_id, r.timer.trigger) for r in runs if r.outcome) == sorted(
@@ -167,8 +170,8 @@ def test_a_progress_report_keeps_the_deadline_review_on_every_backend(sql_engine
     assert [i.id for i in sql_engine.find("assignment", before=("deadline", "2026-06-30T10:00:00.000001Z"))] == [tid]
     assert sql_engine.find("assignment", before=("deadline", "2026-06-30T10:00:00.000000Z")) == []
     clock.advance(dt.timedelta(days=200))
-    assert [(r.timer.trigger, r.outcome.instance.state) for r in sql_engine.run_due() if r.outcome] == [
-        ("review", "overdue")]
+    assert [(r.timer.name, r.outcome.instance.state) for r in sql_engine.run_due() if r.outcome] == [
+        ("review -P7D", "in_progress"), ("review -P1D", "in_progress"), ("review", "overdue")]
     assert sql_engine.run_due() == [] and sql_engine.verify_audit().ok
 
 

@@ -17,7 +17,9 @@ def test_supervision_finds_the_overdue_task_once_and_answers_the_office(tmp_path
     assert r.exit_code == 2  # not a moment that has not come yet
     one_error_line(r, "cannot run timers due by")
     swept = json.loads(ok("--db", db, "--json", *later, "supervise", "--as-of", "2027-01-01", "--tz", "+08:00").stdout)
-    [fired] = swept["fired"]
+    *reminders, fired = swept["fired"]  # the task's lead was reminded a week and a day before the deadline
+    assert [(r["trigger"], r["state"]) for r in reminders] == [("review -P7D", "in_progress"),
+                                                               ("review -P1D", "in_progress")]
     assert (fired["trigger"], fired["state"], len(fired["opened"])) == ("review", "overdue", 1)
     again = json.loads(ok("--db", db, "--json", *later, "supervise", "--as-of", "2027-01-01", "--tz", "+08:00").stdout)
     assert again["fired"] == []  # nothing more: one case per finding

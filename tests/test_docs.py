@@ -120,3 +120,11 @@ def test_the_site_builds_with_no_warning(tmp_path: Path) -> None:
         assert (site / "format" / f"schema-{kind}" / "index.html").is_file()
         assert (site / "format" / f"{kind}.schema.json").is_file()
     assert (site / "handbook" / "index.html").is_file() and (site / "handbook" / "meeting.zh-CN" / "index.html").is_file()
+
+
+def test_the_async_section_runs(tmp_path: Path) -> None:
+    lines = _python(EXAMPLES / "async_host.py", tmp_path).splitlines()
+    pushed = [line for line in lines if line.startswith("pushed consult")]
+    assert sorted(pushed) == [f"pushed consult {p}" for p in ("m1", "m2", "m3", "m4", "sec")]
+    assert lines[:2] == ["pushed prepare ", "pushed start_deliberation "]
+    assert lines[-2:] == ["deliberation 8 events", "after the host's rollback: ['major_decision-1']"]

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from collegium.engine import schema as s
 from collegium.engine.outbox import Subscribers
 from collegium.engine.records import EventRecord
+from collegium.engine.sqliteunit import in_transaction
 from collegium.errors import InvalidInput
 
 #: What a store runs on: a URL or SQLite path (its own engine), the host's ``Engine`` (its pool, Collegium's own
@@ -63,7 +64,7 @@ class Host:
             # pysqlite begins a transaction of its own only before a write: a SAVEPOINT outside one would be the
             # transaction, and its RELEASE a commit. Begin it here (a writer takes the write lock at once)
             dbapi_conn: Any = conn.connection.dbapi_connection
-            if dbapi_conn is not None and not dbapi_conn.in_transaction:
+            if dbapi_conn is not None and not in_transaction(dbapi_conn):
                 dbapi_conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         return conn
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,17 @@ class TimerRecord:
     state: str
     due_at: str
     entered_seq: int
+    #: 0 for the timer itself; else this is a reminder of the timer ``trigger``, due this many seconds before it
+    lead: int = 0
+
+    @property
+    def name(self) -> str:
+        """``review`` for a timer, ``review -P7D`` for its reminder seven days ahead."""
+        if not self.lead:
+            return self.trigger
+        from collegium.engine.clock import iso_duration
+
+        return f"{self.trigger} -{iso_duration(dt.timedelta(seconds=self.lead))}"
 
 
 @dataclass(frozen=True, slots=True)

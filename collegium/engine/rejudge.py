@@ -33,7 +33,7 @@ from collegium.engine.engine import Engine
 from collegium.engine.governance import Body, Directory
 from collegium.engine.records import EventRecord, InstanceRecord
 from collegium.engine.registry import CompiledProcedure, Registry
-from collegium.engine.scheduler import fire_timer, timer_key
+from collegium.engine.scheduler import REMIND, fire_timer, timer_key
 from collegium.engine.store import MemoryStore, Store
 from collegium.errors import CollegiumError, NotFound
 from collegium.rules.verdict import RuleResult, Verdict
@@ -210,7 +210,7 @@ def rejudge(store: Store, pack_text: str, *, registry: Registry | None = None, s
             diverged[rec.id] = f"its parent {rec.parent_id} diverged"
             continue
         clock.at = parse_time(event.at)
-        judged = rec.pack == other.id
+        judged = rec.pack == other.id and event.trigger != REMIND  # a reminder decides nothing: nothing to judge
         doing = "replayed"
         try:
             data = _data_of(event, shadow, pools)

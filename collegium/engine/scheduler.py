@@ -12,10 +12,21 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from collegium.engine.clock import aware, format_time, parse_time
+from collegium.engine import replay
+from collegium.engine.audit import chain
+from collegium.engine.clock import aware, format_time, iso_duration, parse_time
 from collegium.engine.context import SYSTEM_ACTOR
 from collegium.engine.records import InstanceRecord, TimerRecord
-from collegium.errors import CollegiumError, InvalidInput, NotFound, RuleViolation, TransitionNotAllowed
+from collegium.engine.store import StaleVersion, Write
+from collegium.errors import (
+    CollegiumError,
+    ConcurrentUpdate,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    TransitionNotAllowed,
+)
+from collegium.rules.verdict import Verdict
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine, Outcome
@@ -44,6 +55,10 @@ def timers_for(proc: CompiledProcedure, rec: InstanceRecord, entered: dt.datetim
                 continue
             due = parse_time(str(value), spec.at or "timer")
         out.append(TimerRecord(rec.id, spec.trigger, rec.state, format_time(due), rec.event_count))
+        for lead in spec.remind:  # a reminder already past when the state is entered is not sent
+            if due - lead >= entered:
+                out.append(TimerRecord(rec.id, spec.trigger, rec.state, format_time(due - lead), rec.event_count,
+                                       int(lead.total_seconds())))
     return tuple(out)
 
 
@@ -75,8 +90,9 @@ class TimerStale(Exception):
 
 
 def timer_key(timer: TimerRecord) -> str:
-    """The idempotency key a timer fires with: one per entry into its state."""
-    return f"timer:{timer.state}:{timer.trigger}:{timer.entered_seq}"
+    """The idempotency key a timer fires with: one per entry into its state (and per lead time, for a reminder)."""
+    key = f"timer:{timer.state}:{timer.trigger}:{timer.entered_seq}"
+    return f"{key}:{timer.lead}" if timer.lead else key
 
 
 class TimersDue(Exception):
@@ -89,8 +105,8 @@ class TimersDue(Exception):
 
 def fire_timer(engine: Engine, timer: TimerRecord) -> TimerRun:
     try:
-        outcome = engine._fire(timer.instance_id, timer.trigger, SYSTEM_ACTOR, {}, timer_key(timer), None,
-                               timer=timer)
+        outcome = remind(engine, timer) if timer.lead else engine._fire(
+            timer.instance_id, timer.trigger, SYSTEM_ACTOR, {}, timer_key(timer), None, timer=timer)
     except (NotFound, TimerStale):
         engine.store.drop_timer(timer)
         return TimerRun(timer, stale=True)
@@ -114,3 +130,38 @@ def when_due(timer: TimerRecord, rec: InstanceRecord, entered: int | None) -> dt
     if rec.state != timer.state or entered != timer.entered_seq:
         raise TimerStale(timer.instance_id)
     return max(parse_time(timer.due_at), parse_time(rec.updated_at))
+
+
+#: The trigger of a reminder's event: the engine's own, never a procedure's (those are lower-case identifiers).
+REMIND = "@remind"
+
+
+def remind(engine: Engine, timer: TimerRecord) -> Outcome:
+    """Record a reminder: an event of its own in the instance's history (and so in the outbox), in the same state
+    and with the same facts, saying which timer falls due when (``timer``, ``due_at``) and how far ahead (``lead``,
+    an ISO 8601 duration). No rule judges it: it decides nothing."""
+    from collegium.engine.outcomes import Instance, Outcome
+
+    key = timer_key(timer)
+    for _ in range(engine.max_retries + 1):
+        try:
+            with engine.store.unit() as unit:
+                rec = unit.load(timer.instance_id)
+                now = when_due(timer, rec, unit.timer_entered(rec.id, timer.trigger, timer.lead))
+                done = unit.find_event(rec.id, key)
+                if done is not None:
+                    return replay.outcome(engine.registry.pack(rec.pack, rec.pack_version), rec, done)
+                at = format_time(now)
+                new = InstanceRecord(rec.id, rec.procedure, rec.procedure_version, rec.pack, rec.pack_version,
+                                     rec.state, rec.version + 1, rec.facts, rec.created_at, at, rec.parent_id,
+                                     rec.head_hash, rec.event_count)
+                lead = dt.timedelta(seconds=timer.lead)
+                data = {"timer": timer.trigger, "due_at": format_time(parse_time(timer.due_at) + lead),
+                        "lead": iso_duration(lead)}
+                event = chain(new, rec.state, REMIND, SYSTEM_ACTOR, at, data, [], {}, key)
+                unit.commit(Write(new, rec.version, (), (event,)))
+            return Outcome(Instance.of(new), event, Verdict(REMIND, ()))
+        except StaleVersion:
+            continue
+    raise ConcurrentUpdate(f"instance {timer.instance_id!r} kept changing; gave up after {engine.max_retries} retries")
+

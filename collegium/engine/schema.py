@@ -22,7 +22,7 @@ from sqlalchemy.dialects import mysql
 
 PREFIX = "collegium_"
 VERSION_TABLE = "collegium_alembic_version"
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 metadata = MetaData()
 
@@ -92,6 +92,8 @@ timers = Table(
     f"{PREFIX}timers", metadata,
     Column("instance_id", String(128), primary_key=True),
     Column("trigger", String(64), primary_key=True),
+    #: 0: the timer; else a reminder, this many seconds before the timer falls due
+    Column("lead_seconds", Integer, primary_key=True, autoincrement=False),
     Column("state", String(64), nullable=False),
     Column("due_at", String(32), nullable=False),
     Column("entered_seq", Integer, nullable=False),
@@ -149,7 +151,7 @@ facts_index = Table(
 definitions = Table(
     f"{PREFIX}definitions", metadata,
     Column("kind", String(16), primary_key=True),
-    Column("key", String(255), primary_key=True),
+    Column("key", String(160), primary_key=True),
     Column("sha256", String(64), nullable=False),
     Column("text", LongText, nullable=False),
 )

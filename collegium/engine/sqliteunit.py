@@ -13,6 +13,12 @@ if TYPE_CHECKING:
     from collegium.engine.sqlstore import SqlStore
 
 
+def in_transaction(dbapi_conn: Any) -> bool:
+    """Whether a SQLite DBAPI connection has a transaction open: ``sqlite3``'s own, or the one under an async
+    driver's adapted connection (aiosqlite's, which SQLAlchemy's adapter does not pass on)."""
+    return bool(getattr(dbapi_conn, "driver_connection", dbapi_conn).in_transaction)
+
+
 class SqliteUnit:
     """A SQLite unit runs on the pooled DBAPI connection and begins and ends its transaction there: SQLAlchemy's
     connection, begin and commit cost several times SQLite's own work for a short command. A Core statement
@@ -55,7 +61,7 @@ class SqliteUnit:
                 if exc is not None:
                     if joined is not None and joined.in_transaction():
                         joined.rollback()
-                    if dbapi_conn.in_transaction:
+                    if in_transaction(dbapi_conn):
                         dbapi_conn.rollback()
                 else:
                     if joined is not None and joined.in_transaction():

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, cast, overload
 
 from sqlalchemy import (
     Connection,
@@ -32,15 +32,19 @@ from sqlalchemy.pool import StaticPool
 
 from collegium.engine import schema as s
 from collegium.engine.audit import canonical
+from collegium.engine.dberrors import Never, by_state, is_lock_conflict, is_lock_text
 from collegium.engine.governance import Body
 from collegium.engine.hosted import Host, StoreTarget, check_current
 from collegium.engine.migration import migrate
 from collegium.engine.outbox import OutboxEntry, Subscriber, Subscribers
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
-from collegium.engine.sqliteunit import SqliteUnit
+from collegium.engine.sqliteunit import SqliteUnit, in_transaction
 from collegium.engine.sqlunit import SqlUnit, Statements, event_row, instance_row
 from collegium.engine.store import StaleVersion
 from collegium.errors import AuditError, ConcurrentUpdate, InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 def database_url(target: str) -> str:
@@ -68,7 +72,7 @@ def _sqlite_setup(engine: Engine) -> None:
         # deadlock on a lock upgrade; readers take none (WAL lets them run beside a writer).
         # A store unit has begun already (see SqlStore._sqlite_unit): then the statement joins its transaction.
         dbapi_conn = conn.connection.dbapi_connection
-        if dbapi_conn is not None and not dbapi_conn.in_transaction:
+        if dbapi_conn is not None and not in_transaction(dbapi_conn):
             dbapi_conn.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
 
@@ -76,17 +80,25 @@ _WRITE = "collegium_write"
 _BODY_RETRIES = 8
 
 
-def make_engine(url: str) -> Engine:
+@overload
+def make_engine(url: str) -> Engine: ...
+@overload
+def make_engine(url: str, *, run_async: Literal[True]) -> AsyncEngine: ...
+def make_engine(url: str, *, run_async: bool = False) -> Engine | AsyncEngine:
+    """The SQLAlchemy engine a store opens for ``url``, set up for Collegium (SQLite: WAL, locks taken at begin;
+    servers: READ COMMITTED); ``run_async``: SQLAlchemy's async engine (an async driver's URL)."""
     url = database_url(url)
+    create: Callable[..., Any] = create_engine
+    if run_async:
+        from sqlalchemy.ext.asyncio import create_async_engine as create
     try:
         if url.startswith("sqlite"):
-            memory = url in ("sqlite://", "sqlite:///:memory:")
-            engine = create_engine(url, poolclass=StaticPool if memory else None,
-                                   connect_args={"check_same_thread": False})
-            _sqlite_setup(engine)
-            return engine
+            memory = url.partition("://")[2] in ("", "/:memory:")
+            engine = create(url, poolclass=StaticPool if memory else None, connect_args={"check_same_thread": False})
+            _sqlite_setup(engine.sync_engine if run_async else engine)
+            return cast("Engine | AsyncEngine", engine)
         isolation = "READ COMMITTED"
-        return create_engine(url, isolation_level=isolation, pool_pre_ping=True)
+        return cast("Engine | AsyncEngine", create(url, isolation_level=isolation, pool_pre_ping=True))
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise InvalidInput(f"cannot use database {url!r}: {exc}") from None
 
@@ -115,8 +127,10 @@ class SqlStore:
         self._statements = Statements(self.engine.dialect)
         self._sqlite = self.engine.dialect.name == "sqlite"
         self._dbapi: Any = self.engine.dialect.dbapi
-        self._dbapi_errors: tuple[type[BaseException], ...] = (
-            (self._dbapi.IntegrityError, self._dbapi.DataError, self._dbapi.OperationalError) if self._dbapi else ())
+        # an async driver's adapted DBAPI may lack a class (aiosqlite has no DataError): then nothing is one
+        self._dbapi_errors: tuple[type[BaseException], ...] = tuple(
+            getattr(self._dbapi, name, Never) for name in ("IntegrityError", "DataError", "OperationalError")
+        ) if self._dbapi else ()
         if auto_migrate and self._host is not None:
             check_current(self._host.connection(write=False))
         elif auto_migrate:
@@ -160,9 +174,9 @@ class SqlStore:
                         yield unit
                     finally:
                         unit.close()
-                self._subscribers.notify(unit.written)  # committed
         except Exception as exc:
             self._reraise(exc)
+        self._subscribers.notify(unit.written)  # committed, and the connection is back in the pool
 
     def _connect(self) -> AbstractContextManager[Connection]:
         """A connection to read on: the host's (in a savepoint), or one from the pool."""
@@ -221,14 +235,21 @@ class SqlStore:
         if isinstance(exc, DataError):
             return InvalidInput(f"a value does not fit the database: {str(exc.orig).splitlines()[0]}")
         if isinstance(exc, OperationalError):
-            return StaleVersion("lock conflict") if _is_lock_conflict(exc) else None
+            return StaleVersion("lock conflict") if is_lock_conflict(exc) else None
+        if isinstance(exc, DBAPIError):  # asyncpg's errors come as the generic Error: judged by SQLSTATE and text
+            found = by_state(exc.orig) if exc.orig is not None else None
+            if found is not None:
+                return found
         if isinstance(exc, self._dbapi_errors):  # the hot statements run on the DBAPI cursor: errors come unwrapped
-            if isinstance(exc, self._dbapi.IntegrityError):
+            integrity, data, operational = self._dbapi_errors
+            if isinstance(exc, integrity):
                 return StaleVersion("unique key clash")
-            if isinstance(exc, self._dbapi.DataError):
+            if isinstance(exc, data):
                 return InvalidInput(f"a value does not fit the database: {str(exc).splitlines()[0]}")
-            if isinstance(exc, self._dbapi.OperationalError) and _is_lock_text(str(exc)):
+            if isinstance(exc, operational) and is_lock_text(str(exc)):
                 return StaleVersion("lock conflict")
+        if self._dbapi is not None and isinstance(exc, self._dbapi.Error):
+            return by_state(exc)  # asyncpg's, unwrapped
         return None
 
     def load(self, instance_id: str) -> InstanceRecord:
@@ -316,7 +337,7 @@ class SqlStore:
         t = s.timers
         with self._begin() as conn:
             conn.execute(delete(t).where(t.c.instance_id == timer.instance_id, t.c.trigger == timer.trigger,
-                                         t.c.entered_seq == timer.entered_seq))
+                                         t.c.lead_seconds == timer.lead, t.c.entered_seq == timer.entered_seq))
 
     # -- bodies and definitions ---------------------------------------------------------------
     def body(self, body_id: str) -> Body | None:
@@ -358,18 +379,3 @@ class SqlStore:
             self._host.close()
         if self._owns_engine:
             self.engine.dispose()
-
-
-def _is_lock_conflict(exc: OperationalError) -> bool:
-    return _is_lock_text(str(exc.orig))
-
-
-#: a lost race, retried: a deadlock (PostgreSQL 40P01, MariaDB 1213), SQLite's busy timeout, a serialization failure
-#: (PostgreSQL 40001), and a lock waited for past the session's limit (PostgreSQL lock_timeout, 55P03; MariaDB
-#: innodb_lock_wait_timeout, 1205), e.g. behind a client that died holding it: not a driver error but a conflict
-_LOCK_TEXTS = ("deadlock", "database is locked", "could not serialize", "lock timeout", "lock wait timeout")
-
-
-def _is_lock_text(message: str) -> bool:
-    text_ = message.lower()
-    return any(t in text_ for t in _LOCK_TEXTS)

@@ -64,9 +64,11 @@ _LOAD_LOCKED = _LOAD.with_for_update()
 _STATE = select(_I.c.state).where(_I.c.id == bindparam("id"))
 _FIND = select(_E).where(_E.c.instance_id == bindparam("id"), _E.c.idempotency_key == bindparam("key"))
 _T = s.timers
-_ENTERED = select(_T.c.entered_seq).where(_T.c.instance_id == bindparam("id"), _T.c.trigger == bindparam("trigger"))
-_DUE = (select(_T.c.instance_id, _T.c.trigger, _T.c.state, _T.c.due_at, _T.c.entered_seq)
-        .where(_T.c.due_at <= bindparam("until")).order_by(_T.c.due_at, _T.c.instance_id, _T.c.trigger)
+_ENTERED = select(_T.c.entered_seq).where(_T.c.instance_id == bindparam("id"), _T.c.trigger == bindparam("trigger"),
+                                          _T.c.lead_seconds == bindparam("lead"))
+_DUE = (select(_T.c.instance_id, _T.c.trigger, _T.c.state, _T.c.due_at, _T.c.entered_seq, _T.c.lead_seconds)
+        .where(_T.c.due_at <= bindparam("until"))
+        .order_by(_T.c.due_at, _T.c.instance_id, _T.c.trigger, _T.c.lead_seconds)
         .limit(bindparam("limit")).offset(bindparam("offset")))  # SQLite renders an OFFSET with any LIMIT
 _BODY = (select(_B.c.id, _B.c.kind, _B.c.title, _M.c.person, _M.c.role, _M.c.voting, _M.c.name)
          .select_from(_B.outerjoin(_M, _M.c.body_id == _B.c.id))
@@ -262,18 +264,21 @@ class SqlUnit:
         q = select(v.c.voter).where(v.c.ballot_id == ballot_id, v.c.choice.in_(choices)).order_by(v.c.voter)
         return [str(x) for x in self.conn.execute(q).scalars()]
 
-    def timer_entered(self, instance_id: str, trigger: str) -> int | None:
-        row = self._run(self.sql.entered, {"id": instance_id, "trigger": trigger}).fetchone()
+    def timer_entered(self, instance_id: str, trigger: str, lead: int = 0) -> int | None:
+        row = self._run(self.sql.entered, {"id": instance_id, "trigger": trigger, "lead": lead}).fetchone()
         return None if row is None else int(row[0])
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
         rows = self._run(self.sql.due, {"until": until, "limit": limit, "offset": 0}).fetchall()
-        return [TimerRecord(iid, trigger, state, due_at, int(seq)) for iid, trigger, state, due_at, seq in rows]
+        return [TimerRecord(iid, trigger, state, due_at, int(seq), int(lead))
+                for iid, trigger, state, due_at, seq, lead in rows]
 
     def due_timers_of(self, instance_id: str, until: str) -> list[TimerRecord]:
         t = s.timers
-        q = select(t).where(t.c.instance_id == instance_id, t.c.due_at <= until).order_by(t.c.due_at, t.c.trigger)
-        return [TimerRecord(r.instance_id, r.trigger, r.state, r.due_at, r.entered_seq) for r in self.conn.execute(q)]
+        q = (select(t).where(t.c.instance_id == instance_id, t.c.due_at <= until)
+             .order_by(t.c.due_at, t.c.trigger, t.c.lead_seconds))
+        return [TimerRecord(r.instance_id, r.trigger, r.state, r.due_at, r.entered_seq, r.lead_seconds)
+                for r in self.conn.execute(q)]
 
     def commit(self, write: Write) -> None:
         if write.update is not None:
@@ -327,7 +332,8 @@ class SqlUnit:
             if timers:
                 self.conn.execute(insert(s.timers), [{"instance_id": t.instance_id, "trigger": t.trigger,
                                                  "state": t.state, "due_at": t.due_at,
-                                                 "entered_seq": t.entered_seq} for t in timers])
+                                                 "entered_seq": t.entered_seq, "lead_seconds": t.lead}
+                                                for t in timers])
 
 
 def _insert_absent(dialect: str) -> Any:

@@ -103,7 +103,7 @@ class Unit(Protocol):
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]: ...
 
-    def timer_entered(self, instance_id: str, trigger: str) -> int | None: ...
+    def timer_entered(self, instance_id: str, trigger: str, lead: int = 0) -> int | None: ...
 
     def due_timers_of(self, instance_id: str, until: str) -> list[TimerRecord]: ...
 
@@ -162,7 +162,7 @@ class MemoryStore:
         self._keys: dict[tuple[str, str], EventRecord] = {}
         self._bodies: dict[str, Body] = {}
         self._definitions: dict[tuple[str, str], str] = {}
-        self._timers: dict[tuple[str, str], TimerRecord] = {}
+        self._timers: dict[tuple[str, str, int], TimerRecord] = {}
         self._index: dict[str, tuple[str, frozenset[tuple[str, str]]]] = {}
         self._votes: dict[str, dict[str, str]] = {}  # named: ballot -> voter -> choice
         self._voters: dict[str, set[str]] = {}  # secret: ballot -> who took part
@@ -252,7 +252,7 @@ class MemoryStore:
                 for key in [k for k in self._timers if k[0] == instance_id]:
                     del self._timers[key]
                 for t in timers:
-                    self._timers[(t.instance_id, t.trigger)] = t
+                    self._timers[(t.instance_id, t.trigger, t.lead)] = t
 
     def voters(self, ballot_id: str, secret: bool) -> list[str]:
         return sorted(self._voters.get(ballot_id, ()) if secret else self._votes.get(ballot_id, {}))
@@ -283,23 +283,24 @@ class MemoryStore:
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:
         return sorted(v for v, c in self._votes.get(ballot_id, {}).items() if c in choices)
 
-    def timer_entered(self, instance_id: str, trigger: str) -> int | None:
-        timer = self._timers.get((instance_id, trigger))
+    def timer_entered(self, instance_id: str, trigger: str, lead: int = 0) -> int | None:
+        timer = self._timers.get((instance_id, trigger, lead))
         return None if timer is None else timer.entered_seq
 
     def due_timers_of(self, instance_id: str, until: str) -> list[TimerRecord]:
         return sorted((t for t in self._timers.values() if t.instance_id == instance_id and t.due_at <= until),
-                      key=lambda t: (t.due_at, t.trigger))
+                      key=lambda t: (t.due_at, t.trigger, t.lead))
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
         due = sorted((t for t in self._timers.values() if t.due_at <= until),
-                     key=lambda t: (t.due_at, t.instance_id, t.trigger))
+                     key=lambda t: (t.due_at, t.instance_id, t.trigger, t.lead))
         return due[:limit]
 
     def drop_timer(self, timer: TimerRecord) -> None:
         with self._lock:
-            if self._timers.get((timer.instance_id, timer.trigger)) == timer:
-                del self._timers[(timer.instance_id, timer.trigger)]
+            key = (timer.instance_id, timer.trigger, timer.lead)
+            if self._timers.get(key) == timer:
+                del self._timers[key]
 
     def history(self, instance_id: str) -> list[EventRecord]:
         if instance_id not in self._instances:

@@ -119,6 +119,16 @@ def _check_timer(spec: ProcedureSpec, name: str, timer: TimerSpec, groups: Group
     where = f"states.{name}.timers"
     if (timer.after is None) == (timer.at is None):
         raise _Defect("a timer needs exactly one of 'after' or 'at'", where)
+    # the idempotency key a timer fires with (timer:STATE:TRIGGER:ENTRY[:LEAD]) must fit its column, 128 characters
+    lead = max((f":{int(lead.total_seconds())}" for lead in timer.remind), key=len, default="")
+    if len(f"timer:{name}:{timer.trigger}:{2**31}{lead}") > 128:
+        raise _Defect(f"state {name!r} and timer {timer.trigger!r} are too long together for a timer's key: "
+                      "shorten either", where)
+    leads = [lead.total_seconds() for lead in timer.remind]
+    if any(lead < 60 or lead != int(lead) for lead in leads) or len(set(leads)) != len(leads):
+        raise _Defect("reminder lead times are distinct whole seconds, a minute or more", where)
+    if timer.after is not None and any(lead >= timer.after.total_seconds() for lead in leads):
+        raise _Defect("a reminder of an 'after' timer is due after its state is entered: lead < after", where)
     if timer.at is not None:
         fact = spec.facts.get(timer.at)
         if fact is None:

@@ -40,6 +40,10 @@ class TimerSpec(_Spec):
     trigger: Identifier
     after: dt.timedelta | None = None
     at: Identifier | None = Field(default=None, description="name of a datetime fact")
+    remind: tuple[dt.timedelta, ...] = Field(
+        default=(), max_length=8,
+        description="lead times (ISO 8601 durations such as P7D): a reminder event this long before the timer "
+                    "falls due, while the instance is still in the state")
 
 
 class StateSpec(_Spec):
