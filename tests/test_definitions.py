@@ -198,3 +198,21 @@ def test_engine_parameters_have_their_types() -> None:
     reg.add_pack_text(broken.replace('version: "2026.1"', 'version: "2026.2"'))
     with pytest.raises(DefinitionError, match="parameter 'recusal_reduces_n' must be bool"):
         reg.compiled("major_decision")
+
+
+def test_the_built_in_files_read_the_same_through_libyaml_as_through_the_bounded_loader() -> None:
+    """Registry.builtin parses the files shipped with Collegium with libyaml (the CLI's start-up): the same data
+    and the same lines as the bounded loader that text from elsewhere goes through."""
+    from importlib import resources
+
+    from collegium._loader import line_of, parse_yaml
+
+    root = resources.files("collegium")
+    files = [*root.joinpath("rules", "packs").iterdir(), *root.joinpath("workflows").iterdir()]
+    texts = [f.read_text(encoding="utf-8") for f in files if f.name.endswith(".yaml")]
+    assert len(texts) >= 9
+    for text in texts:
+        (fast, fast_node), (bounded, bounded_node) = parse_yaml(text, "x", trusted=True), parse_yaml(text, "x")
+        assert fast == bounded
+        for key in fast:
+            assert line_of(fast_node, [key]) == line_of(bounded_node, [key]) is not None

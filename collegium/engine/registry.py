@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from collegium._loader import line_of, load_model, parse_yaml, read_text, validate_model
+from collegium._loader import line_of, parse_yaml, read_text, validate_model
 from collegium.engine.compiled import ENGINE_PARAMETERS, CompiledProcedure, Definition, Plan
 from collegium.errors import DefinitionError, NotFound
 from collegium.rules.model import RulePackSpec
@@ -48,11 +48,15 @@ class Registry:
         self._compiled: dict[tuple[str, str], CompiledProcedure] = {}
         self._sources: dict[str, str] = {}
         self.definitions: dict[str, Definition] = {}
+        self._trusted = False  # loading the files shipped with Collegium (see builtin)
+
+    def _parse(self, text: str, source: str) -> tuple[Any, Any]:
+        return parse_yaml(text, source, trusted=self._trusted)
 
     # -- loading ------------------------------------------------------------------------------
     def add_pack_text(self, text: str, source: str = "<string>") -> RulePackSpec:
         """Load a rule pack from its YAML text; :class:`DefinitionError` naming ``source`` and the line if invalid."""
-        spec = load_model(RulePackSpec, text, source)
+        spec = validate_model(RulePackSpec, *self._parse(text, source), source)
         seen: set[str] = set()
         for rule in spec.rules:
             if rule.id in seen:
@@ -68,7 +72,9 @@ class Registry:
 
     def add_procedure_text(self, text: str, source: str = "<string>") -> ProcedureSpec:
         """Load a procedure; the fragments it includes must be loaded, or be built in (loaded on first use)."""
-        data, node = parse_yaml(text, source)
+        return self._add_procedure(text, source, *self._parse(text, source))
+
+    def _add_procedure(self, text: str, source: str, data: Any, node: Any) -> ProcedureSpec:
         if isinstance(data, dict) and data.get("kind") == "fragment":
             raise DefinitionError("a procedure fragment, not a procedure: load it with load_fragment",
                                   source=source, line=line_of(node, ["kind"]), where="kind")
@@ -92,7 +98,9 @@ class Registry:
 
     def add_fragment_text(self, text: str, source: str = "<string>") -> FragmentSpec:
         """Load a procedure fragment (``kind: fragment``), for procedures loaded after it to include."""
-        data, node = parse_yaml(text, source)
+        return self._add_fragment(text, source, *self._parse(text, source))
+
+    def _add_fragment(self, text: str, source: str, data: Any, node: Any) -> FragmentSpec:
         spec = validate_model(FragmentSpec, data, node, source)
         check_fragment(spec, source, node)
         versions = self._fragments.setdefault(spec.id, {})
@@ -105,10 +113,10 @@ class Registry:
 
     def add_workflow_text(self, text: str, source: str = "<string>") -> ProcedureSpec | FragmentSpec:
         """Load a procedure or, if it says ``kind: fragment``, a fragment."""
-        data, _node = parse_yaml(text, source)
+        data, node = self._parse(text, source)  # parsed once, for either
         if isinstance(data, dict) and data.get("kind") == "fragment":
-            return self.add_fragment_text(text, source)
-        return self.add_procedure_text(text, source)
+            return self._add_fragment(text, source, data, node)
+        return self._add_procedure(text, source, data, node)
 
     def load_pack(self, path: str | Path) -> RulePackSpec:
         """Load a rule pack file (see :meth:`add_pack_text`)."""
@@ -128,9 +136,9 @@ class Registry:
         entry = resources.files("collegium").joinpath("workflows").joinpath(f"{fragment_id}.yaml")
         if hit is None and entry.is_file():
             text, source = entry.read_text(encoding="utf-8"), f"collegium/workflows/{fragment_id}.yaml"
-            data, _node = parse_yaml(text, source)
+            data, node = parse_yaml(text, source, trusted=True)  # a file shipped with Collegium
             if isinstance(data, dict) and data.get("kind") == "fragment" and data.get("version") == version:
-                hit = self.add_fragment_text(text, source)
+                hit = self._add_fragment(text, source, data, node)
         return hit
 
     @classmethod
@@ -138,12 +146,16 @@ class Registry:
         """A registry holding the packs, fragments and procedures shipped with Collegium."""
         reg = cls()
         root = resources.files("collegium")
-        for entry in sorted(root.joinpath("rules").joinpath("packs").iterdir(), key=lambda p: p.name):
-            if entry.name.endswith(".yaml"):
-                reg.add_pack_text(entry.read_text(encoding="utf-8"), f"collegium/rules/packs/{entry.name}")
-        for entry in sorted(root.joinpath("workflows").iterdir(), key=lambda p: p.name):
-            if entry.name.endswith(".yaml"):
-                reg.add_workflow_text(entry.read_text(encoding="utf-8"), f"collegium/workflows/{entry.name}")
+        reg._trusted = True  # the files shipped with Collegium: libyaml's parser, not the bounded one user text gets
+        try:
+            for entry in sorted(root.joinpath("rules").joinpath("packs").iterdir(), key=lambda p: p.name):
+                if entry.name.endswith(".yaml"):
+                    reg.add_pack_text(entry.read_text(encoding="utf-8"), f"collegium/rules/packs/{entry.name}")
+            for entry in sorted(root.joinpath("workflows").iterdir(), key=lambda p: p.name):
+                if entry.name.endswith(".yaml"):
+                    reg.add_workflow_text(entry.read_text(encoding="utf-8"), f"collegium/workflows/{entry.name}")
+        finally:
+            reg._trusted = False
         return reg
 
     def copy(self) -> Registry:
