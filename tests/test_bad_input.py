@@ -30,6 +30,7 @@ from tests._bad_input import (
     corpus,
     error_line,
     expectation,
+    machine_bound,
     matches,
     one_line,
     run,
@@ -213,7 +214,7 @@ def _load(kind: str, path: Path) -> None:
 def test_huge_deep_or_cyclic_input_is_refused_in_bounded_time(name: str, tmp_path: Path) -> None:
     path = _write(tmp_path, name)
     kind, _, pattern = GENERATED[name]
-    with bounded(memory=False), pytest.raises(DefinitionError) as caught:  # memory: in its own process, below
+    with bounded(memory=False, limit=machine_bound()), pytest.raises(DefinitionError) as caught:  # memory: below
         _load(kind, path)
     matches(pattern, one_line(str(caught.value)))
 
