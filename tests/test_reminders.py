@@ -9,12 +9,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from collegium import Body, DefinitionError, Engine, EventRecord, ManualClock, Member, Registry, SequentialIds
+from collegium import DefinitionError, Engine, EventRecord, ManualClock, Registry, SequentialIds
 from collegium.engine.clock import iso_duration
 from collegium.engine.rejudge import rejudge
 from tests.conftest import START, standing_committee
 from tests.test_assignment import TASK, adopted
 from tests.test_timers import PACK as NOTICE_PACK
+from tests.test_timers import T0
+from tests.test_timers import make as make_engine
 
 PACK = NOTICE_PACK.replace("procedure: notice", "procedure: filing")
 
@@ -42,18 +44,10 @@ transitions:
   - {trigger: finish, source: [open, lapsed, chased], dest: done, roles: [chair]}
 """
 
-T0 = dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC)
 
 
 def make(url: str | None, proc: str = PROC) -> Engine:
-    registry = Registry()
-    registry.add_pack_text(PACK)
-    registry.add_procedure_text(proc)
-    clock = ManualClock(T0)
-    engine = (Engine.in_memory(clock=clock, ids=SequentialIds(), registry=registry) if url is None
-              else Engine.open(url, clock=clock, ids=SequentialIds(), registry=registry))
-    engine.define_body(Body(id="b", kind="board", members=(Member(person="chair", role="chair"),)))
-    return engine
+    return make_engine(url, PACK, proc)
 
 
 @pytest.fixture

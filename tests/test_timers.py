@@ -54,10 +54,11 @@ transitions:
 T0 = dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC)
 
 
-def make(url: str | None) -> Engine:
+def make(url: str | None, pack: str = PACK, proc: str = PROC) -> Engine:
+    """An engine (in memory, or on ``url``) with the pack and procedure given and a one-member board ``b``."""
     registry = Registry()
-    registry.add_pack_text(PACK)
-    registry.add_procedure_text(PROC)
+    registry.add_pack_text(pack)
+    registry.add_procedure_text(proc)
     clock = ManualClock(T0)
     if url is None:
         engine = Engine.in_memory(clock=clock, ids=SequentialIds(), registry=registry)
