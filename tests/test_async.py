@@ -36,7 +36,7 @@ from collegium import (
 )
 from collegium.engine.aio import async_url
 from collegium.engine.clock import parse_time
-from collegium.engine.sqlstore import make_engine
+from collegium.engine.sqlengine import make_engine
 from collegium.scenario import Scenario, run
 from tests._async_bridge import APIS, Blocking, async_db_url
 from tests.conftest import MATTER, START, _reset_tables, standing_committee
@@ -111,7 +111,8 @@ def test_the_faces_have_the_same_methods_with_the_same_arguments() -> None:
         face_params = list(inspect.signature(face).parameters.values())
         assert [(p.name, p.kind, p.default) for p in face_params] == [
             (p.name, p.kind, p.default) for p in sync_params], name
-        assert inspect.iscoroutinefunction(face) == (name not in ("subscribe",)), name
+        assert inspect.iscoroutinefunction(face) == (name not in ("subscribe", "scan")), name
+    assert inspect.isasyncgenfunction(AsyncEngine.scan)  # ``async for``: one awaited read per page
     for name in ("pending", "ack"):
         assert inspect.signature(getattr(AsyncOutbox, name)) .parameters.keys() == inspect.signature(
             getattr(Outbox, name)).parameters.keys()

@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 from collegium import Engine, ManualClock, SequentialIds
 from collegium.engine import schema
 from collegium.engine.migration import migrate
-from collegium.engine.sqlstore import make_engine
+from collegium.engine.sqlengine import make_engine
 from tests.conftest import START
 
 SCRIPTS = Path(schema.__file__).parent / "migrations"

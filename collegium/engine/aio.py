@@ -19,8 +19,9 @@ import asyncio
 import datetime as dt
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from functools import partial
+from itertools import islice
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from collegium.engine.clock import Clock, IdFactory
@@ -66,7 +67,7 @@ def async_url(target: str) -> str:
     """The URL an async engine opens for ``target``: a SQLite file path or a sync driver's URL becomes its async
     driver's (``sqlite:///x.db`` -> ``sqlite+aiosqlite:///x.db``, ``postgresql://…`` -> asyncpg, ``mysql://…`` ->
     aiomysql); an async driver's URL is kept."""
-    from collegium.engine.sqlstore import database_url
+    from collegium.engine.sqlengine import database_url
 
     url = database_url(target)
     scheme, sep, rest = url.partition("://")
@@ -130,7 +131,8 @@ class AsyncEngine:
             raise InvalidInput(f"the async engine needs SQLAlchemy's asyncio extra: {exc}") from None
         from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
-        from collegium.engine.sqlstore import SqlStore, make_engine
+        from collegium.engine.sqlengine import make_engine
+        from collegium.engine.sqlstore import SqlStore
 
         owned: SaAsyncEngine | None = None
         sync_target: Any
@@ -275,6 +277,14 @@ class AsyncEngine:
         """Instances, oldest first, optionally of one procedure and/or in one state."""
         return await self._run(self.sync.instances, procedure, state)
 
+    async def scan(self, procedure: str | None = None, state: str | None = None, *,
+                   batch: int = 1000) -> AsyncIterator[Instance]:
+        """Instances streamed, ``batch`` per short read (see ``Engine.scan``): ``async for i in engine.scan()``."""
+        pages = self.sync.scan(procedure, state, batch=batch)  # reads nothing until asked
+        while page := await self._run(_take, pages, batch):
+            for instance in page:
+                yield instance
+
     async def find(self, procedure: str, states: tuple[str, ...] | None = None, *,
                    before: tuple[str, str] | None = None, **equals: str) -> list[Instance]:
         """Instances of ``procedure`` (in ``states``) by the facts it indexes (see ``Engine.find``)."""
@@ -318,3 +328,8 @@ class AsyncEngine:
     async def run_due(self, until: dt.datetime | None = None, *, batch: int = 500) -> list[TimerRun]:
         """Fire every timer due by ``until`` (default: the clock's now), earliest first (see ``Engine.run_due``)."""
         return await self._run(self.sync.run_due, until, batch=batch)
+
+
+def _take(items: Iterator[Instance], count: int) -> list[Instance]:
+    """The next ``count`` items at most: one page of a scan (the store reads a page when its first item is asked)."""
+    return list(islice(items, count))

@@ -9,7 +9,7 @@ move through the state machine; commit the new state and the hash-chained event 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,13 +27,7 @@ from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
 from collegium.engine.scheduler import TimerRun, TimersDue, fire_timer, run_due, timers_for, when_due
 from collegium.engine.store import MemoryStore, Seat, StaleVersion, Store, Unit, Unremembered, Write
-from collegium.errors import (
-    ConcurrentUpdate,
-    InvalidInput,
-    NotFound,
-    RuleViolation,
-    TransitionNotAllowed,
-)
+from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound, RuleViolation, TransitionNotAllowed
 from collegium.rules.verdict import RuleResult, Verdict
 
 if TYPE_CHECKING:
@@ -85,8 +79,8 @@ class Engine:
         ``Engine``, ``Connection`` or ``Session`` (:class:`~collegium.engine.sqlstore.SqlStore` says what each does)."""
         from collegium.engine.sqlstore import SqlStore
 
-        return cls(SqlStore(target, auto_migrate=auto_migrate), clock=clock, ids=ids, registry=registry,
-                   directory=directory)
+        store = SqlStore(target, auto_migrate=auto_migrate)
+        return cls(store, clock=clock, ids=ids, registry=registry, directory=directory)
 
     @classmethod
     def in_memory(cls, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None,
@@ -135,6 +129,12 @@ class Engine:
     def instances(self, procedure: str | None = None, state: str | None = None) -> list[Instance]:
         """Instances, oldest first, optionally of one procedure and/or in one state."""
         return [Instance.of(r) for r in self.store.instances(procedure, state)]
+
+    def scan(self, procedure: str | None = None, state: str | None = None, *, batch: int = 1000) -> Iterator[Instance]:
+        """Instances streamed, ``batch`` per short read, in flat memory; by id (filtered: per procedure and state)."""
+        if batch < 1:
+            raise InvalidInput(f"batch must be at least 1, not {batch}")
+        return (Instance.of(r) for r in self.store.scan(procedure, state, batch))
 
     def find(self, procedure: str, states: tuple[str, ...] | None = None, *, before: tuple[str, str] | None = None,
              **equals: str) -> list[Instance]:

@@ -36,7 +36,7 @@ def migrate(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config
 
-    from collegium.engine.sqlstore import _WRITE
+    from collegium.engine.sqlengine import WRITE as _WRITE
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))

@@ -22,7 +22,7 @@ from sqlalchemy.dialects import mysql
 
 PREFIX = "collegium_"
 VERSION_TABLE = "collegium_alembic_version"
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 metadata = MetaData()
 
@@ -46,7 +46,7 @@ instances = Table(
     Column("event_count", Integer, nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
-    Index(f"ix_{PREFIX}instances_procedure_state", "procedure", "state"),
+    Index(f"ix_{PREFIX}instances_procedure_state_id", "procedure", "state", "id"),  # Engine.scan pages it
     Index(f"ix_{PREFIX}instances_parent", "parent_id"),
 )
 

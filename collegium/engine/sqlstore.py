@@ -13,22 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NoReturn, cast, overload
+from typing import Any, NoReturn
 
 from sqlalchemy import (
     Connection,
     Engine,
-    create_engine,
     delete,
-    event,
     insert,
     select,
     update,
 )
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import StaticPool
 
 from collegium.engine import schema as s
 from collegium.engine.audit import canonical
@@ -38,69 +34,14 @@ from collegium.engine.hosted import Host, StoreTarget, check_current
 from collegium.engine.migration import migrate
 from collegium.engine.outbox import OutboxEntry, Subscriber, Subscribers
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
-from collegium.engine.sqliteunit import SqliteUnit, in_transaction
+from collegium.engine.sqlengine import WRITE as _WRITE
+from collegium.engine.sqlengine import make_engine
+from collegium.engine.sqliteunit import SqliteUnit
 from collegium.engine.sqlunit import SqlUnit, Statements, event_row, instance_row
 from collegium.engine.store import StaleVersion
 from collegium.errors import AuditError, ConcurrentUpdate, InvalidInput, NotFound
 
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine
-
-
-def database_url(target: str) -> str:
-    """Accept a SQLAlchemy URL or a plain file path (which means a SQLite file)."""
-    if "://" in target:
-        return target
-    return f"sqlite:///{Path(target)}"
-
-
-def _sqlite_setup(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None  # transactions begin explicitly: in a store unit, or by the listener below
-        cur = dbapi_conn.cursor()
-        if engine.url.database not in (None, "", ":memory:"):
-            cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA secure_delete=FAST")  # overwritten cells (a secret ballot's old totals) are zeroed
-        cur.execute("PRAGMA busy_timeout=30000")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        # a writing unit takes the write lock up front, so writers queue (busy_timeout) rather than
-        # deadlock on a lock upgrade; readers take none (WAL lets them run beside a writer).
-        # A store unit has begun already (see SqlStore._sqlite_unit): then the statement joins its transaction.
-        dbapi_conn = conn.connection.dbapi_connection
-        if dbapi_conn is not None and not in_transaction(dbapi_conn):
-            dbapi_conn.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
-
-
-_WRITE = "collegium_write"
 _BODY_RETRIES = 8
-
-
-@overload
-def make_engine(url: str) -> Engine: ...
-@overload
-def make_engine(url: str, *, run_async: Literal[True]) -> AsyncEngine: ...
-def make_engine(url: str, *, run_async: bool = False) -> Engine | AsyncEngine:
-    """The SQLAlchemy engine a store opens for ``url``, set up for Collegium (SQLite: WAL, locks taken at begin;
-    servers: READ COMMITTED); ``run_async``: SQLAlchemy's async engine (an async driver's URL)."""
-    url = database_url(url)
-    create: Callable[..., Any] = create_engine
-    if run_async:
-        from sqlalchemy.ext.asyncio import create_async_engine as create
-    try:
-        if url.startswith("sqlite"):
-            memory = url.partition("://")[2] in ("", "/:memory:")
-            engine = create(url, poolclass=StaticPool if memory else None, connect_args={"check_same_thread": False})
-            _sqlite_setup(engine.sync_engine if run_async else engine)
-            return cast("Engine | AsyncEngine", engine)
-        isolation = "READ COMMITTED"
-        return cast("Engine | AsyncEngine", create(url, isolation_level=isolation, pool_pre_ping=True))
-    except (SQLAlchemyError, ImportError, ValueError) as exc:
-        raise InvalidInput(f"cannot use database {url!r}: {exc}") from None
 
 
 class SqlStore:
@@ -312,6 +253,32 @@ class SqlStore:
             q = q.join(below, below.c.instance_id == t.c.id)
         with self._reading() as conn:
             return [instance_row(r) for r in conn.execute(q.order_by(t.c.created_at, t.c.id))]
+
+    def scan(self, procedure: str | None = None, state: str | None = None,
+             batch: int = 1000) -> Iterator[InstanceRecord]:
+        # keyset pages, each its own short read (no connection or lock held between pages) and an index range read
+        # whatever the table's size: by primary key, or by (procedure, state, id) one group at a time
+        t = s.instances
+        if procedure is None and state is None:
+            yield from self._pages(select(t), batch)
+            return
+        groups = select(t.c.procedure, t.c.state).distinct().order_by(t.c.procedure, t.c.state)
+        groups = groups.where(t.c.procedure == procedure) if procedure is not None else groups
+        with self._reading() as conn:
+            found = [tuple(g) for g in conn.execute(groups if state is None else groups.where(t.c.state == state))]
+        for p, st in found:
+            yield from self._pages(select(t).where(t.c.procedure == p, t.c.state == st), batch)
+
+    def _pages(self, q: Any, batch: int) -> Iterator[InstanceRecord]:
+        t = s.instances
+        q, after = q.order_by(t.c.id).limit(batch), None
+        while True:
+            with self._reading() as conn:
+                page = [instance_row(r) for r in conn.execute(q if after is None else q.where(t.c.id > after))]
+            yield from page
+            if len(page) < batch:
+                return
+            after = page[-1].id
 
     def iter_instances(self) -> Iterator[InstanceRecord]:
         try:

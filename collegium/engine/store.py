@@ -128,6 +128,11 @@ class Store(Protocol):
         ``before = (name, value)``, a value of ``name`` below ``value`` (times: earlier), oldest first."""
         ...
 
+    def scan(self, procedure: str | None = None, state: str | None = None,
+             batch: int = 1000) -> Iterator[InstanceRecord]:
+        """Instances in id order, read ``batch`` at a time, each batch a short read of its own."""
+        ...
+
     def iter_instances(self) -> Iterator[InstanceRecord]: ...
 
     def iter_events(self) -> Iterator[EventRecord]: ...
@@ -327,6 +332,15 @@ class MemoryStore:
                 continue
             out.append(rec)
         return sorted(out, key=lambda r: (r.created_at, r.id))
+
+    def scan(self, procedure: str | None = None, state: str | None = None,
+             batch: int = 1000) -> Iterator[InstanceRecord]:
+        with self._lock:  # the records are immutable: a sorted list of references is the snapshot
+            out = sorted((r for r in self._instances.values()
+                          if (procedure is None or r.procedure == procedure) and (state is None or r.state == state)),
+                         key=(lambda r: r.id) if procedure is None and state is None else (
+                             lambda r: (r.procedure, r.state, r.id)))  # the order SqlStore pages in
+        return iter(out)
 
     def iter_instances(self) -> Iterator[InstanceRecord]:
         return iter(list(self._instances.values()))
