@@ -275,10 +275,12 @@ class SqlStore:
         while True:
             with self._reading() as conn:
                 page = [instance_row(r) for r in conn.execute(q if after is None else q.where(t.c.id > after))]
-            yield from page
             if len(page) < batch:
+                yield from page
                 return
             after = page[-1].id
+            yield from page
+            page = []  # let this page go before the next one is read: one page in memory at a time
 
     def iter_instances(self) -> Iterator[InstanceRecord]:
         try:
