@@ -88,6 +88,14 @@ _VOTED = select(s.votes.c.voter).where(s.votes.c.ballot_id == bindparam("ballot_
 _SEAT = select(s.seats.c.role, s.seats.c.voting, s.seats.c.attendance, s.seats.c.view).where(
     s.seats.c.meeting_id == bindparam("meeting_id"), s.seats.c.person == bindparam("person"))
 _CHOICES = select(s.votes.c.voter, s.votes.c.choice).where(s.votes.c.ballot_id == bindparam("ballot_id"))
+_S = s.seats
+_SEAT_COUNTS = select(func.count(), func.sum(case((_S.c.attendance == "recused", 1), else_=0)),
+                      func.sum(case((_S.c.attendance == "present", 1), else_=0))).where(
+    _S.c.meeting_id == bindparam("meeting_id"), _S.c.voting.is_(True))
+_COUNTS = (select(s.votes.c.choice, func.count()).where(s.votes.c.ballot_id == bindparam("ballot_id"))
+           .group_by(s.votes.c.choice))
+_SEATS = (select(s.seats.c.person, s.seats.c.role, s.seats.c.voting, s.seats.c.attendance, s.seats.c.view)
+          .where(s.seats.c.meeting_id == bindparam("meeting_id")).order_by(s.seats.c.seat_no))
 
 
 class _Raw:
@@ -97,11 +105,13 @@ class _Raw:
     what the driver does for each, so these run as compiled text. Everything else goes through Core.
     """
 
-    __slots__ = ("_pick", "order", "sql")
+    __slots__ = ("_defaults", "_pick", "order", "sql")
 
     def __init__(self, statement: Any, dialect: Any) -> None:
         compiled = statement.compile(dialect=dialect)
         self.sql = str(compiled)
+        # the statement's own literals (a CASE's values) are bound parameters too: their values come with it
+        self._defaults = {k: v for k, v in compiled.params.items() if v is not None}
         self.order: tuple[str, ...] | None = tuple(compiled.positiontup) if compiled.positional else None
         pick = itemgetter(*self.order) if self.order else None
         # itemgetter of one name returns the value itself, not a 1-tuple
@@ -109,6 +119,8 @@ class _Raw:
             pick if pick is None or len(self.order or ()) > 1 else (lambda params: (pick(params),)))
 
     def args(self, params: dict[str, Any]) -> Any:
+        if self._defaults:
+            params = {**self._defaults, **params}
         return params if self._pick is None else self._pick(params)
 
 
@@ -127,6 +139,9 @@ class Statements:
         self.voted = _Raw(_VOTED, dialect)
         self.choices = _Raw(_CHOICES, dialect)
         self.seat = _Raw(_SEAT, dialect)
+        self.seats = _Raw(_SEATS, dialect)
+        self.seat_counts = _Raw(_SEAT_COUNTS, dialect)
+        self.counts = _Raw(_COUNTS, dialect)
         # a timer's step: find the due timers, check the timer's entry and whether its key was used
         self.due = _Raw(_DUE, dialect)
         self.entered = _Raw(_ENTERED, dialect)
@@ -225,9 +240,7 @@ class SqlUnit:
             c = s.ballot_counts
             rows = self.conn.execute(select(c.c.choice, c.c.count).where(c.c.ballot_id == ballot_id))
         else:
-            v = s.votes
-            rows = self.conn.execute(select(v.c.choice, func.count()).where(v.c.ballot_id == ballot_id)
-                                     .group_by(v.c.choice))
+            rows = self._run(self.sql.counts, {"ballot_id": ballot_id}).fetchall()
         return {str(choice): int(n) for choice, n in rows}
 
     def choices(self, ballot_id: str) -> dict[str, str]:
@@ -246,17 +259,11 @@ class SqlUnit:
         return None if row is None else (str(row[0]), bool(row[1]), str(row[2]), row[3])
 
     def seats(self, meeting_id: str) -> dict[str, Seat]:
-        t = s.seats
-        q = (select(t.c.person, t.c.role, t.c.voting, t.c.attendance, t.c.view).where(t.c.meeting_id == meeting_id)
-             .order_by(t.c.seat_no))
-        return {str(p): (str(r), bool(v), str(a), w) for p, r, v, a, w in self.conn.execute(q)}
+        rows = self._run(self.sql.seats, {"meeting_id": meeting_id}).fetchall()
+        return {str(p): (str(r), bool(v), str(a), w) for p, r, v, a, w in rows}
 
     def seat_counts(self, meeting_id: str) -> tuple[int, int, int]:
-        t = s.seats
-        q = select(func.count(), func.sum(case((t.c.attendance == "recused", 1), else_=0)),
-                   func.sum(case((t.c.attendance == "present", 1), else_=0))).where(
-            t.c.meeting_id == meeting_id, t.c.voting.is_(True))
-        voting, recused, present = self.conn.execute(q).one()
+        voting, recused, present = self._run(self.sql.seat_counts, {"meeting_id": meeting_id}).fetchone()
         return int(voting or 0), int(recused or 0), int(present or 0)
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:
