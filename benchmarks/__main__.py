@@ -8,12 +8,16 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import bench_ballot, bench_pg, bench_supervision
+from benchmarks import bench_ballot, bench_lifecycle, bench_pg, bench_scale, bench_supervision
 from benchmarks.bench_core import FIGURES, FULL, QUICK, Figure, Settings, meta, run
 
 FIGURES["e"] = bench_ballot.figure_e  # ballots of a 3,000-member body and a 100,000-vote tally
 FIGURES["f"] = bench_supervision.figure_f  # supervision: 100,000 open tasks, 10,000 open cases
 FIGURES["g"] = bench_pg.figure_g  # persisted fire on PostgreSQL with 1, 2 and 4 worker processes
+FIGURES["h"] = bench_scale.figure_h  # flat fire latency and streaming memory from 1,000 to 1,000,000 instances
+FIGURES["i"] = bench_lifecycle.figure_i  # the whole P1 lifecycle in memory against SpiffWorkflow
+FIGURES["j"] = bench_lifecycle.figure_j  # the whole P1 lifecycle persisted on SQLite
+FIGURES["k"] = bench_lifecycle.figure_k  # an instance snapshot against SpiffWorkflow's serializer
 
 HEADERS = ("figure", "Collegium", "anchor/floor", "ratio", "target", "met?")
 
@@ -31,7 +35,7 @@ def rows(figures: list[Figure]) -> list[tuple[str, ...]]:
         target = f"ratio ≤ {f.target:g}" if f.target_on == "ratio" else f"≤ {f.target:,.0f} {unit}"
         met = "n/a" if f.met is None else ("yes" if f.met else "NO")
         anchor = _num(f.anchor, unit) if f.anchor is not None else "-"
-        ratio = "-" if f.ratio is None else f"{f.ratio:.2f}×"
+        ratio = "-" if f.ratio is None else f"{f.ratio:.3g}×"
         collegium = f"error: {f.error}" if f.error else _num(f.collegium, f.unit)
         out.append((f"({f.key}) {f.name}", collegium, f"{anchor} ({f.anchor_name})", ratio, target, met))
     return out
@@ -91,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="".join(FIGURES), help="which figures to run, e.g. 'ab' (default: all)")
     parser.add_argument("--profile", metavar="FIGURE", help="cProfile figure a, b, e1 or e3 instead of benchmarking")
     parser.add_argument("--top", type=int, default=25, help="rows of profile output (with --profile)")
+    parser.add_argument("--plot", type=Path, default=Path("benchmarks/scaling.png"), help="where to draw the curves")
+    parser.add_argument("--no-plot", action="store_true", help="do not draw the scaling curves")
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
     if args.profile:
@@ -110,6 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"saved {args.out} ({elapsed:.1f} s)")
+    if not args.no_plot and "h" in args.only:
+        try:
+            from benchmarks.plot import draw
+
+            png = draw(doc, args.plot)
+            print(f"saved {png}" if png else "no scaling curve to plot")
+        except ImportError:
+            print("no plot: matplotlib is not installed (pip install -e '.[bench]')")
     return 1 if any(f.error for f in figures) else 0  # unmet targets are reported, not failures
 
 

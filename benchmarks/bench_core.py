@@ -46,12 +46,13 @@ class Settings:
     loaded_instances: int  # (c): instances held in memory
     memory_reps: int
     cli_reps: int
+    scale_sizes: tuple[int, ...]  # (h): stored instances at each point of the curve; the first is the baseline
 
 
 QUICK = Settings("quick", reps=5, memory_instances=16, sql_instances=8, loaded_instances=10_000, memory_reps=3,
-                 cli_reps=5)
+                 cli_reps=5, scale_sizes=(1_000, 10_000, 50_000))
 FULL = Settings("full", reps=11, memory_instances=200, sql_instances=80, loaded_instances=10_000, memory_reps=5,
-                cli_reps=7)
+                cli_reps=7, scale_sizes=(1_000, 10_000, 100_000, 1_000_000))
 
 
 @dataclass(slots=True)
@@ -70,6 +71,7 @@ class Figure:
     anchor_samples: list[float] = field(default_factory=list)
     notes: str = ""
     error: str | None = None
+    curve: list[dict[str, Any]] = field(default_factory=list)  # points of a scaling curve, for the plot
 
     @property
     def ratio(self) -> float | None:
@@ -86,7 +88,8 @@ class Figure:
         return {"key": self.key, "name": self.name, "unit": self.unit, "collegium": self.collegium,
                 "anchor": self.anchor, "anchor_name": self.anchor_name, "ratio": self.ratio,
                 "target": self.target, "target_on": self.target_on, "met": self.met, "samples": self.samples,
-                "anchor_samples": self.anchor_samples, "notes": self.notes, "error": self.error}
+                "anchor_samples": self.anchor_samples, "notes": self.notes, "error": self.error,
+                "curve": self.curve}
 
 
 @contextmanager
@@ -166,6 +169,43 @@ def figure_a(s: Settings) -> Figure:
                   [x * 1e6 for x in xs], [y * 1e6 for y in ys],
                   f"{s.memory_instances} instances × {sc.STEPS_PER_INSTANCE} fires per repetition, "
                   f"median of {s.reps}")
+
+
+class PsmFire:
+    """Collegium on a MemoryStore, and python-statemachine (the ``bench`` extra) with the bare floor's guards."""
+
+    def __init__(self, count: int) -> None:
+        from benchmarks.anchor_psm import PsmP1
+
+        self.count = count
+        self.engine, self.clock = sc.memory_engine()
+        self.psm_clock = ManualClock(sc.START)
+        self.psm = PsmP1(self.psm_clock)
+
+    def collegium(self) -> float:
+        return _lifecycle(self.engine, self.clock, self.count)
+
+    def anchor(self) -> float:
+        machines = self.psm.add(self.count)
+        steps = sc.plans(self.psm_clock.now(), self.count)
+        per = _timed(lambda: self.psm.run(machines, steps))  # asserts every machine ends in 'adopted'
+        self.psm.remove(machines)
+        return per
+
+
+def figure_a2(s: Settings) -> Figure:
+    try:
+        bench = PsmFire(s.memory_instances)
+    except ImportError as exc:
+        raise RuntimeError(f"python-statemachine is not installed ({exc}): pip install -e '.[bench]'") from None
+    bench.collegium()
+    bench.anchor()
+    xs, ys = alternate(s.reps, bench.collegium, bench.anchor)
+    return Figure("a2", "in-memory fire, P1 rules, vs python-statemachine", "µs/fire", statistics.median(xs) * 1e6,
+                  statistics.median(ys) * 1e6, "python-statemachine, same guards", 1.0, "ratio",
+                  [x * 1e6 for x in xs], [y * 1e6 for y in ys],
+                  f"one StateMachine per instance, guards as in (a)'s floor; {s.memory_instances} instances × "
+                  f"{sc.STEPS_PER_INSTANCE} fires per repetition, median of {s.reps}")
 
 
 # -- (b) persisted fire vs raw sqlite3 -------------------------------------------------------------
@@ -442,7 +482,7 @@ def figure_d(s: Settings) -> list[Figure]:
 
 
 FIGURES: dict[str, Callable[[Settings], Figure | list[Figure]]] = {
-    "a": figure_a,
+    "a": lambda s: [figure_a(s), figure_a2(s)],
     "b": figure_b,
     "c": figure_c,
     "d": figure_d,
