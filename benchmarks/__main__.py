@@ -32,7 +32,8 @@ def rows(figures: list[Figure]) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = []
     for f in figures:
         unit = f.unit.split("/")[0]
-        target = f"ratio ≤ {f.target:g}" if f.target_on == "ratio" else f"≤ {f.target:,.0f} {unit}"
+        target = {"ratio": f"ratio ≤ {f.target:g}", "info": "(informational)"}.get(
+            f.target_on, f"≤ {f.target:,.0f} {unit}" if f.target >= 10 else f"≤ {f.target:.2f} {unit}")
         met = "n/a" if f.met is None else ("yes" if f.met else "NO")
         anchor = _num(f.anchor, unit) if f.anchor is not None else "-"
         ratio = "-" if f.ratio is None else f"{f.ratio:.3g}×"

@@ -307,7 +307,7 @@ def figure_e(s: Settings) -> list[Figure]:
                                lambda: bench.floor(offset=next(floor_offsets)))
             figures.append(Figure(
                 "e1s", "  the vote's SQL alone, raw sqlite3", "µs/vote", statistics.median(ss) * 1e6,
-                statistics.median(fs) * 1e6, "raw sqlite3 1-row INSERT txn", 3.0, "ratio",
+                statistics.median(fs) * 1e6, "raw sqlite3 1-row INSERT txn", 3.0, "info",
                 [x * 1e6 for x in ss], [y * 1e6 for y in fs],
                 "informational: the statements one vote runs in Collegium (begin, load, seat, voted?, update, "
                 "event, vote, commit) with Collegium's row texts, no engine: the floor of (e1) on this schema"))
@@ -345,8 +345,9 @@ def _tally_figures(key: str, what: str, full: tuple[list[float], list[float]], q
                                                                                [y * k for y in query[1]])
     return [
         Figure(key, f"tally {what}: engine.ballot()", f"{unit}/tally", statistics.median(xs),
-               statistics.median(ys), "raw sqlite3 GROUP BY", 2.0, "ratio", xs, ys,
-               f"{source}; engine.ballot() = load the instance + counts + voters + choices; median of {reps} "
+               statistics.median(ys), "raw sqlite3 GROUP BY", 2.0, "info", xs, ys,
+               f"informational (the tally is the counts query below); {source};"
+               f" engine.ballot() = load the instance + counts + voters + choices; median of {reps} "
                f"samples of {loops} calls, alternating with the raw GROUP BY on the same database rows"),
         Figure(f"{key}q", f"tally {what}: counts query only", f"{unit}/tally", statistics.median(qs),
                statistics.median(zs), "raw sqlite3 GROUP BY", 2.0, "ratio", qs, zs,
