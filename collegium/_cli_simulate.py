@@ -72,8 +72,6 @@ def simulate(file: Path | None, generate: bool, seed: int, bodies: int, matters:
     seeded workload (the same seed, the same run)."""
     from dataclasses import asdict
 
-    from rich.progress import Progress
-
     from collegium._loader import read_text
     from collegium.errors import InvalidInput
     from collegium.scenario import Scenario, run
@@ -93,9 +91,14 @@ def simulate(file: Path | None, generate: bool, seed: int, bodies: int, matters:
     root = click.get_current_context().find_root()
     given = root.get_parameter_source("db") not in (None, click.core.ParameterSource.DEFAULT)
     engine = _engine(scn) if given else None  # in memory unless --db (or COLLEGIUM_DB) names a database
-    with Progress(transient=True, disable=s.as_json or len(scn.spec.steps) < 200) as bar:
-        task = bar.add_task(scn.spec.scenario, total=len(scn.spec.steps))
-        engine, reports = run(scn, engine, on_step=lambda _n: bar.advance(task), lang=s.lang)
+    if s.as_json or len(scn.spec.steps) < 200:  # no progress bar: rich's is not even imported
+        engine, reports = run(scn, engine, lang=s.lang)
+    else:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task(scn.spec.scenario, total=len(scn.spec.steps))
+            engine, reports = run(scn, engine, on_step=lambda _n: bar.advance(task), lang=s.lang)
     audit = engine.verify_audit()
     if s.as_json:
         instances = {i.id: {"procedure": i.procedure, "state": i.state,

@@ -11,12 +11,12 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from rich.console import Console
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text as RichText
+if TYPE_CHECKING:  # rich is imported where it is used: `collegium simulate` needs only the words
+    from rich.console import Console
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text as RichText
 
-if TYPE_CHECKING:
     from collegium.rules.verdict import RuleResult, Verdict
 
 # CLI words: key -> (English, Chinese).
@@ -212,6 +212,8 @@ def word_or(key: str, lang: str, fallback: str) -> str:
 
 def console(*, stderr: bool = False) -> Console:
     """A console on the current stdout/stderr; wide when not a terminal, so nothing is cut off."""
+    from rich.console import Console
+
     file = sys.stderr if stderr else sys.stdout
     con = Console(file=file, highlight=False, soft_wrap=False)
     if not con.is_terminal:
@@ -241,6 +243,9 @@ def plain(value: Any) -> str:
 
 
 def table(title: str | None, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
+    from rich.table import Table
+    from rich.text import Text as RichText
+
     t = Table(title=title, title_justify="left", show_lines=False, show_header=any(headers))
     for h in headers:
         t.add_column(h, overflow="fold")
@@ -250,6 +255,9 @@ def table(title: str | None, headers: Sequence[str], rows: Iterable[Sequence[Any
 
 
 def panel(body: str, title: str | None = None) -> Panel:
+    from rich.panel import Panel
+    from rich.text import Text as RichText
+
     return Panel(RichText(body), title=title, title_align="left", expand=False)
 
 
@@ -258,6 +266,8 @@ def status_word(r: RuleResult, lang: str) -> RichText:
 
 
 def _status(passed: bool, severity: str, applicable: bool, lang: str) -> RichText:
+    from rich.text import Text as RichText
+
     if not applicable:
         return RichText(word("n/a", lang), style="dim")
     if severity == "branch":

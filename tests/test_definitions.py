@@ -216,3 +216,62 @@ def test_the_built_in_files_read_the_same_through_libyaml_as_through_the_bounded
         assert fast == bounded
         for key in fast:
             assert line_of(fast_node, [key]) == line_of(bounded_node, [key]) is not None
+
+
+def _shipped_as_user_files() -> Registry:
+    """The files shipped with Collegium, loaded as anyone's: every rule compiled (and checked) as they load."""
+    from importlib import resources
+
+    reg = Registry()
+    root = resources.files("collegium")
+    for entry in sorted(root.joinpath("rules", "packs").iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yaml"):
+            reg.add_pack_text(entry.read_text(encoding="utf-8"), entry.name)
+    for entry in sorted(root.joinpath("workflows").iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yaml"):
+            reg.add_workflow_text(entry.read_text(encoding="utf-8"), entry.name)
+    return reg
+
+
+def test_the_shipped_expressions_compile_and_judge_as_when_compiled_at_load() -> None:
+    """Registry.builtin compiles its expressions when first evaluated (rule-engine builds its parser when first
+    imported, a third of a second): loaded as anyone's files, each compiles at load; and every example scenario
+    takes the same steps to the same event hashes either way."""
+    from pathlib import Path
+
+    from collegium.engine.clock import ManualClock, parse_time
+    from collegium.scenario import Scenario, run
+
+    eager, builtin = _shipped_as_user_files(), Registry.builtin()
+    assert [p.key for p in eager.procedures()] == [p.key for p in builtin.procedures()]
+    for path in sorted((Path(__file__).parents[1] / "examples" / "scenarios").glob("*.yaml")):
+        results = []
+        for reg in (eager, builtin):
+            scn = Scenario.load(path.read_text(encoding="utf-8"), path.name)
+            clock = ManualClock(parse_time(scn.spec.start, "start"))
+            engine, reports = run(scn, Engine.in_memory(clock=clock, ids=SequentialIds(), registry=reg))
+            results.append((reports, [(e.instance_id, e.seq, e.hash) for i in engine.instances()
+                                      for e in engine.history(i.id)]))
+        assert results[0] == results[1], path.name
+
+
+def test_a_procedure_of_ones_own_on_the_shipped_pack_has_its_expressions_checked_at_load() -> None:
+    """Only what is all shipped with Collegium compiles its expressions late: a procedure loaded next to the built-in
+    ones, judged by the built-in pack, is refused at load for a fact an expression names that it does not declare."""
+    proc = PROC.replace("id: tiny", "id: mine").replace("rule_pack: tiny", "rule_pack: party-committee")
+    proc = proc.replace("rules: [R-COUNT]", "rules: [R-ROLE, R-ACCT-EXEC-DUE]")
+    reg = Registry.builtin()
+    with pytest.raises(DefinitionError, match="R-ACCT-EXEC-DUE: expression names unknown fact 'personal_measures'"):
+        reg.add_procedure_text(proc, "mine.yaml")
+    assert "mine" not in [p.id for p in reg.procedures()]
+
+
+def test_a_new_engine_on_the_built_in_definitions_does_not_load_rule_engine() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom collegium import Engine, FixedClock\nimport datetime as dt\n"
+            "Engine.in_memory(clock=FixedClock(dt.datetime(2026, 1, 1, tzinfo=dt.UTC)))\n"
+            "print('rule_engine' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

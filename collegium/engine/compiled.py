@@ -78,7 +78,8 @@ class CompiledProcedure:
     """A procedure version compiled against a rule-pack version."""
 
     def __init__(self, spec: ProcedureSpec, pack: RulePackSpec, source: str,
-                 child_facts: Mapping[str, Mapping[str, FactType]] | None = None) -> None:
+                 child_facts: Mapping[str, Mapping[str, FactType]] | None = None, deferred: bool = False) -> None:
+        """``deferred``: all of it shipped with Collegium; its expressions compile when first evaluated."""
         from collegium.engine.machine import CompiledMachine
 
         check_procedure(spec, source)
@@ -115,7 +116,7 @@ class CompiledProcedure:
                             guarded[name].append(rule.id)
         own_ids = [r for tr in spec.transitions for r in (*tr.rules, *([tr.when] if tr.when else []))]
         wanted = list(dict.fromkeys([r for ids in guarded.values() for r in ids] + own_ids + list(spec.start.rules)))
-        compiled = compile_rules(pack, wanted, types, labels, source)
+        compiled = compile_rules(pack, wanted, types, labels, source, deferred)
 
         def rules_for(trigger: str, own: tuple[str, ...]) -> tuple[CompiledRule, ...]:
             ids = list(dict.fromkeys([*own, *guarded.get(trigger, [])]))

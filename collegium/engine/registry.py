@@ -49,6 +49,7 @@ class Registry:
         self._sources: dict[str, str] = {}
         self.definitions: dict[str, Definition] = {}
         self._trusted = False  # loading the files shipped with Collegium (see builtin)
+        self._shipped: dict[int, Any] = {}  # id -> spec of each pack and procedure loaded from those files
 
     def _parse(self, text: str, source: str) -> tuple[Any, Any]:
         return parse_yaml(text, source, trusted=self._trusted)
@@ -67,6 +68,8 @@ class Registry:
         if old is not None and old != spec:
             raise DefinitionError(f"pack {spec.key} is already loaded with different content", source=source)
         versions[spec.version] = spec
+        if self._trusted:
+            self._shipped[id(spec)] = spec
         self.definitions[f"pack:{spec.key}"] = Definition("pack", spec.key, text, _sha(text))
         return spec
 
@@ -85,6 +88,8 @@ class Registry:
         if old is not None and old != spec:
             raise DefinitionError(f"procedure {spec.key} is already loaded with different content", source=source)
         versions[spec.version] = spec
+        if self._trusted:
+            self._shipped[id(spec)] = spec
         self._sources[spec.key] = source
         self.definitions[f"procedure:{spec.key}"] = Definition("procedure", spec.key, text, _sha(text))
         try:
@@ -164,7 +169,7 @@ class Registry:
         out._procedures = {k: dict(v) for k, v in self._procedures.items()}
         out._fragments = {k: dict(v) for k, v in self._fragments.items()}
         out._packs = {k: dict(v) for k, v in self._packs.items()}
-        out._sources, out.definitions = dict(self._sources), dict(self.definitions)
+        out._sources, out.definitions, out._shipped = dict(self._sources), dict(self.definitions), dict(self._shipped)
         return out
 
     def with_pack(self, text: str, source: str = "<string>") -> tuple[Registry, RulePackSpec]:
@@ -228,14 +233,17 @@ class Registry:
         hit = self._compiled.get(key)
         if hit is None:
             children: dict[str, Mapping[str, FactType]] = {}
+            used: list[Any] = [spec, pack]  # all shipped with Collegium: expressions compile on first evaluation
             for effect in (e for t in spec.transitions for e in t.effects):
                 if effect.kind == "spawn":
                     if effect.procedure not in self._procedures:
                         raise DefinitionError(f"spawns unknown procedure {effect.procedure!r}",
                                               source=self._sources.get(spec.key, "<string>"))
                     child = self.procedure(effect.procedure)
+                    used.append(child)
                     children[child.id] = {k: f.type for k, f in child.facts.items()}
-            hit = CompiledProcedure(spec, pack, self._sources.get(spec.key, "<string>"), children)
+            hit = CompiledProcedure(spec, pack, self._sources.get(spec.key, "<string>"), children,
+                                    deferred=all(self._shipped.get(id(s)) is s for s in used))
             self._compiled[key] = hit
         return hit
 

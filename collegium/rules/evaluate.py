@@ -1,8 +1,8 @@
 """Compiled rules: each rule spec becomes a small evaluator, built once and run on every command.
 
-Compilation checks every fact name a rule mentions against the facts the procedure and the engine
-provide, resolves ``$parameter`` references against the pack, and compiles ``expression`` checks with
-rule-engine under a typed context (unknown symbols fail here, at load time, not mid-decision).
+Compilation checks every fact name a rule mentions against the facts the procedure and the engine provide,
+resolves ``$parameter`` references against the pack, and compiles ``expression`` checks with rule-engine under a
+typed context (unknown symbols fail here, at load time, not mid-decision; ``deferred``: see compile_expression).
 """
 
 from __future__ import annotations
@@ -116,8 +116,8 @@ class RuleCompiler:
     """Compiles the rules of one pack against the fact vocabulary of one procedure."""
 
     def __init__(self, pack: RulePackSpec, facts: Mapping[str, FactType],
-                 labels: Mapping[str, Text | None], source: str) -> None:
-        self.pack = pack
+                 labels: Mapping[str, Text | None], source: str, deferred: bool = False) -> None:
+        self.pack, self.deferred = pack, deferred
         self.facts = facts
         self.labels = dict(labels)
         self.source = source
@@ -370,7 +370,8 @@ class RuleCompiler:
 
     def _expression(self, rule: RuleSpec, check: ExpressionCheck) -> CheckFn:
         try:
-            evaluate = compile_expression(check.expr, self.facts)
+            evaluate = compile_expression(check.expr, self.facts,
+                                          (lambda reason: self._fail(rule, reason)) if self.deferred else None)
         except ValueError as exc:
             raise self._fail(rule, str(exc)) from None
         expr = check.expr
@@ -384,9 +385,9 @@ class RuleCompiler:
 
 
 def compile_rules(pack: RulePackSpec, rule_ids: list[str], facts: Mapping[str, FactType],
-                  labels: Mapping[str, Text | None], source: str) -> dict[str, CompiledRule]:
+                  labels: Mapping[str, Text | None], source: str, deferred: bool = False) -> dict[str, CompiledRule]:
     """Compile the named rules of ``pack``; each rule is compiled once, whatever binds it."""
-    compiler = RuleCompiler(pack, facts, labels, source)
+    compiler = RuleCompiler(pack, facts, labels, source, deferred)
     out: dict[str, CompiledRule] = {}
     for rule_id in rule_ids:
         spec = pack.rule(rule_id)

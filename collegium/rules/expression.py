@@ -1,7 +1,8 @@
 """The ``expression`` rule kind: the only module that touches rule-engine.
 
 An expression is compiled once, under a typed context built from the facts the procedure declares, so an
-unknown fact or a type error fails when the pack is loaded. rule-engine's builtins (``$now``, ``$today`` …)
+unknown fact or a type error fails when the pack is loaded (the definitions shipped with Collegium are compiled
+when first evaluated: a test compiles all of them at load). rule-engine's builtins (``$now``, ``$today`` …)
 are refused: they read the wall clock, and time must come from the injected clock (the fact ``now``).
 Nothing is ever passed to ``eval``.
 
@@ -34,8 +35,15 @@ MAX_DEPTH = 40
 _REGEX_OPERATORS = ("eq_fzm", "eq_fzs", "ne_fzm", "ne_fzs")  # =~ =~~ !~ !~~
 
 
-def compile_expression(expr: str, facts: Mapping[str, FactType]) -> Evaluate:
-    """Compile ``expr``; the result evaluates it and reports which facts it read. Raises ``ValueError``."""
+def compile_expression(expr: str, facts: Mapping[str, FactType],
+                       deferred: Callable[[str], Exception] | None = None) -> Evaluate:
+    """Compile ``expr``; the result evaluates it and reports which facts it read. Raises ``ValueError``.
+
+    With ``deferred`` (for definitions shipped with Collegium, which a test compiles in full), ``expr`` is compiled
+    when first evaluated instead, so rule-engine and its parser are loaded only by a command that needs them; a
+    failure then raises ``deferred(reason)``."""
+    if deferred is not None:
+        return _Deferred(expr, facts, deferred)
     import rule_engine
 
     if re.search(r"\$[A-Za-z_]", expr):
@@ -152,6 +160,25 @@ def _regex_problem(pattern: str) -> str | None:
         return None
 
     return walk(tree, False)
+
+
+class _Deferred:
+    """An expression compiled on its first evaluation (see :func:`compile_expression`)."""
+
+    __slots__ = ("compiled", "expr", "facts", "fail")
+
+    def __init__(self, expr: str, facts: Mapping[str, FactType], fail: Callable[[str], Exception]) -> None:
+        self.expr, self.facts, self.fail = expr, facts, fail
+        self.compiled: Evaluate | None = None
+
+    def __call__(self, ctx: FactSource) -> tuple[bool, dict[str, Any]]:
+        compiled = self.compiled
+        if compiled is None:  # two threads may both compile it: the same result, one kept
+            try:
+                compiled = self.compiled = compile_expression(self.expr, self.facts)
+            except ValueError as exc:
+                raise self.fail(str(exc)) from None
+        return compiled(ctx)
 
 
 class _Probe:
