@@ -32,6 +32,7 @@ from benchmarks.bench_core import Figure, Settings, _timed, alternate, temp_dir
 from collegium.engine import indexing, queries
 from collegium.engine.clock import ManualClock, SequentialIds, format_time
 from collegium.engine.engine import Engine
+from collegium.engine.scheduler import REMIND
 from collegium.engine.sqlunit import event_values, instance_values
 from collegium.engine.store import MemoryStore
 
@@ -69,10 +70,13 @@ QUICK = SupervisionSettings(tasks=10_000, cases=1_000, small_tasks=1_000, small_
                             k=100, k_low=50, k_high=200, reps=5, scale_reps=3, past=0.02, query_loops=3)
 FULL = SupervisionSettings(tasks=100_000, cases=10_000, small_tasks=10_000, small_cases=1_000, per_decision=1_000,
                            k=100, k_low=50, k_high=200, reps=11, scale_reps=5, past=0.02, query_loops=1)
+#: the suite's check that (f) runs (tests/test_benchmarks.py): every step of the figure, at a toy size
+TINY = SupervisionSettings(tasks=300, cases=30, small_tasks=100, small_cases=10, per_decision=100,
+                           k=10, k_low=5, k_high=20, reps=1, scale_reps=1, past=0.05, query_loops=1)
 
 
 def settings_for(s: Settings) -> SupervisionSettings:
-    return QUICK if s.mode == "quick" else FULL
+    return {"quick": QUICK, "full": FULL}.get(s.mode, TINY)
 
 
 # -- the population ----------------------------------------------------------------------------------
@@ -83,6 +87,22 @@ class TaskPlan:
     departments: tuple[str, ...]
     deadline: str
     missed: bool  # deadline before T0: reviewed (overdue, a case opened), then closed as missed
+
+
+def reminders_by_day(plans: list[TaskPlan], leads: tuple[dt.timedelta, ...], days: int) -> list[int]:
+    """Reminders due on each sweep day: the open tasks' reminders (``leads`` before the deadline) that fall after
+    T0 (those before are sent by the sweep at T0 that reviews the missed tasks). Deadlines lie strictly inside a
+    day and the leads are whole days, so no reminder falls on a day's boundary."""
+    out = [0] * days
+    for p in plans:
+        if p.missed:
+            continue
+        deadline = dt.datetime.fromisoformat(p.deadline.replace("Z", "+00:00"))
+        for lead in leads:
+            day = (deadline - lead - T0) // DAY
+            if 0 <= day < days:
+                out[day] += 1
+    return out
 
 
 def sweep_days(ss: SupervisionSettings, big: bool) -> list[int]:
@@ -128,7 +148,8 @@ def run_chunk(engine: Engine, clock: ManualClock, plans: list[TaskPlan]) -> None
     proposal to adoption in a meeting), published and handed over; each task is assigned, gets its measurable
     target and is started by its lead member; the decision goes into execution. At T0 the sweep reviews the
     tasks whose deadline passed (each goes ``overdue`` and opens its accountability case) and the secretary
-    closes them as missed; the cases stay open (``inquiry``)."""
+    closes them as missed; the cases stay open (``inquiry``). The same sweep sends the reminders due by T0: those
+    of the missed tasks, and those of the tasks due within a week."""
     clock.set(sc.START)
     (iid,) = sc.start_in_deliberation(engine, 1)
     sc.run_engine(engine, clock, [iid], [sc.measured_steps(clock.now())])
@@ -143,10 +164,13 @@ def run_chunk(engine: Engine, clock: ManualClock, plans: list[TaskPlan]) -> None
     fire(iid, "start_execution", "sec")
     clock.set(T0)
     runs = engine.run_due()
-    if len(runs) != sum(p.missed for p in plans):
-        raise AssertionError(f"{len(runs)} tasks reviewed at T0, {sum(p.missed for p in plans)} planned as missed")
+    reviews = [run for run in runs if run.timer.lead == 0]
+    if len(reviews) != sum(p.missed for p in plans):
+        raise AssertionError(f"{len(reviews)} tasks reviewed at T0, {sum(p.missed for p in plans)} planned as missed")
     for run in runs:
-        assert run.outcome is not None and run.outcome.instance.state == "overdue" and len(run.outcome.started) == 1
+        assert run.outcome is not None and (run.timer.lead or run.outcome.instance.state == "overdue"), run
+    for run in reviews:
+        assert run.outcome is not None and len(run.outcome.started) == 1
         fire(run.timer.instance_id, "close_missed", "sec")
 
 
@@ -169,7 +193,8 @@ def copy_rows(store: MemoryStore, engine: Engine, conn: sqlite3.Connection) -> i
 
     What the SQL store would have written, table by table: instances and events (the store's records, encoded by
     the SQL store's own ``instance_values``/``event_values``), timers, the facts index (``indexing``, as a commit
-    writes it), and the decisions' meeting seats and named votes (read from the memory store's dictionaries)."""
+    writes it), the decisions' meeting seats and named votes, and the outbox's pending entries (read from the
+    memory store's dictionaries)."""
     records = list(store.iter_instances())
     timers = store.due_timers("9999", 1 << 62)
     index = [(iid, name, value, proc) for iid, (proc, rows) in indexing.changed(engine.registry, None, records).items()
@@ -183,16 +208,19 @@ def copy_rows(store: MemoryStore, engine: Engine, conn: sqlite3.Connection) -> i
                      [instance_values(r) for r in records])
     events = [event_values(e) for e in store.iter_events()]
     conn.executemany(_insert("collegium_events", _COLUMNS["collegium_events"], True), events)
-    conn.executemany("INSERT INTO collegium_timers (instance_id, \"trigger\", state, due_at, entered_seq) "
-                     "VALUES (?, ?, ?, ?, ?)", [(t.instance_id, t.trigger, t.state, t.due_at, t.entered_seq)
-                                                for t in timers])
+    conn.executemany("INSERT INTO collegium_timers (instance_id, \"trigger\", lead_seconds, state, due_at, "
+                     "entered_seq) VALUES (?, ?, ?, ?, ?, ?)",
+                     [(t.instance_id, t.trigger, t.lead, t.state, t.due_at, t.entered_seq) for t in timers])
     conn.executemany("INSERT INTO collegium_facts_index (instance_id, name, value, procedure) VALUES (?, ?, ?, ?)",
                      index)
     conn.executemany("INSERT INTO collegium_seats (meeting_id, person, seat_no, role, voting, attendance, view, "
                      "view_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", seats)
     conn.executemany("INSERT INTO collegium_votes (ballot_id, voter, choice) VALUES (?, ?, ?)", votes)
+    # the outbox's pending entries, in commit order (the table numbers them as the engine's commits would)
+    outbox = [(e.instance_id, e.seq) for e in store._outbox.values()]
+    conn.executemany("INSERT INTO collegium_outbox (instance_id, seq) VALUES (?, ?)", outbox)
     conn.execute("COMMIT")
-    return len(records) + len(events) + len(timers) + len(index) + len(seats) + len(votes)
+    return len(records) + len(events) + len(timers) + len(index) + len(seats) + len(votes) + len(outbox)
 
 
 def definitions(engine: Engine) -> list[tuple[str, str, str, str]]:
@@ -209,7 +237,8 @@ class Populated:
     path: Path
     ids: SequentialIds
     plans: list[TaskPlan]
-    days: list[int]
+    days: list[int]  # reviews due on each sweep day
+    reminders: list[int]  # reminders due on each sweep day
     seconds: float
 
 
@@ -222,6 +251,8 @@ def build(path: Path, tasks: int, cases: int, days: list[int], per_decision: int
         sql.define_body(sc.BODY)
         texts = definitions(sql)
         registry = sql.registry  # compiled once, shared by the chunks' engines
+        leads = tuple(lead for timer in registry.procedure("assignment").states["in_progress"].timers
+                      if timer.trigger == "review" for lead in timer.remind)
     conn = pragmas.connect(path)
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -237,7 +268,7 @@ def build(path: Path, tasks: int, cases: int, days: list[int], per_decision: int
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
-    return Populated(path, ids, plans, days, time.perf_counter() - t)
+    return Populated(path, ids, plans, days, reminders_by_day(plans, leads, len(days)), time.perf_counter() - t)
 
 
 def table_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -269,17 +300,20 @@ def check_copy(root: Path) -> None:
 # -- (f1) the sweep -----------------------------------------------------------------------------------
 class Sweeper:
     """Collegium's side of (f1): ``engine.run_due(until)`` over the next day of the populated database (the clock
-    set to the day's end), each day's K due tasks reviewed (``overdue``, one case opened each)."""
+    set to the day's end), each day's K due tasks reviewed (``overdue``, one case opened each) and the reminders
+    due that day sent (an event each, the task stays ``in_progress``)."""
 
     def __init__(self, db: Populated) -> None:
         self.clock = ManualClock(T0)
         self.engine = Engine.open(str(db.path), clock=self.clock, ids=db.ids)
-        self.days = db.days
+        self.days, self.reminders = db.days, db.reminders
         self.day = 0
-        self.last: list[tuple[str, str]] = []  # (task, case) of the latest sweep
+        self.last: list[tuple[str, str]] = []  # (task, case) of the latest sweep's reviews
+        self.reminded: list[str] = []  # the tasks reminded by the latest sweep
 
     def sweep(self, k: int | None = None) -> float:
-        """Seconds per due item of the next day's sweep (which must have ``k`` due, when given)."""
+        """Seconds per due timer (review or reminder) of the next day's sweep (which must have ``k`` reviews due,
+        when given)."""
         day, self.day = self.day, self.day + 1
         if k is not None and self.days[day] != k:
             raise AssertionError(f"day {day} has {self.days[day]} tasks due, not {k}")
@@ -287,23 +321,30 @@ class Sweeper:
         self.clock.set(until)
         runs: list[Any] = []
         per = _timed(lambda: len(runs.extend(self.engine.run_due(until)) or runs))
-        if len(runs) != self.days[day]:
-            raise AssertionError(f"the sweep of day {day} fired {len(runs)} timers, {self.days[day]} were due")
-        self.last = []
+        reviews = [run for run in runs if run.timer.lead == 0]
+        if (len(reviews), len(runs) - len(reviews)) != (self.days[day], self.reminders[day]):
+            raise AssertionError(f"the sweep of day {day} fired {len(reviews)} reviews and {len(runs) - len(reviews)} "
+                                 f"reminders; {self.days[day]} and {self.reminders[day]} were due")
+        self.last, self.reminded = [], []
         for run in runs:
             out = run.outcome
-            assert out is not None and out.instance.state == "overdue" and len(out.started) == 1, run
-            self.last.append((out.instance.id, out.started[0]))
+            if run.timer.lead:
+                assert out is not None and out.instance.state == "in_progress" and out.event.trigger == REMIND, run
+                self.reminded.append(out.instance.id)
+            else:
+                assert out is not None and out.instance.state == "overdue" and len(out.started) == 1, run
+                self.last.append((out.instance.id, out.started[0]))
         return per
 
     def close(self) -> None:
         self.engine.close()
 
 
-_DUE = ("SELECT instance_id, \"trigger\", state, due_at, entered_seq FROM collegium_timers WHERE due_at <= ? "
-        "ORDER BY due_at, instance_id, \"trigger\" LIMIT ?")
+_DUE = ("SELECT instance_id, \"trigger\", state, due_at, entered_seq, lead_seconds FROM collegium_timers "
+        "WHERE due_at <= ? ORDER BY due_at, instance_id, \"trigger\", lead_seconds LIMIT ?")
 _LOAD = "SELECT * FROM collegium_instances WHERE id = ?"
-_ENTERED = "SELECT entered_seq FROM collegium_timers WHERE instance_id = ? AND \"trigger\" = ?"
+_ENTERED = ("SELECT entered_seq FROM collegium_timers WHERE instance_id = ? AND \"trigger\" = ? "
+            "AND lead_seconds = ?")
 _KEYED = "SELECT * FROM collegium_events WHERE instance_id = ? AND idempotency_key = ?"
 _BODY = ("SELECT b.id, b.kind, b.title, m.person, m.role, m.voting, m.name FROM collegium_bodies b "
          "LEFT OUTER JOIN collegium_members m ON m.body_id = b.id WHERE b.id = ? ORDER BY m.position")
@@ -313,6 +354,9 @@ _EVENT = _insert("collegium_events", _COLUMNS["collegium_events"])
 _INSTANCE = _insert("collegium_instances", _COLUMNS["collegium_instances"])
 _INDEX = "INSERT INTO collegium_facts_index (instance_id, name, value, procedure) VALUES (?, ?, ?, ?)"
 _DROP = "DELETE FROM collegium_timers WHERE instance_id = ?"
+_DROP_ONE = ("DELETE FROM collegium_timers WHERE instance_id = ? AND \"trigger\" = ? AND lead_seconds = ? "
+             "AND entered_seq = ?")
+_EVENT_COLUMNS = "\"trigger\", actor, source, dest, at, data, verdict, effects, facts_sha, prev_hash, hash"
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,18 +371,39 @@ class ReviewRows:
     case_index: tuple[tuple[str, str, str], ...]  # name, value, procedure
 
 
+@dataclass(frozen=True, slots=True)
+class ReminderRows:
+    """The rows one reminder wrote in Collegium, as text: the task's new row and its event."""
+
+    task: tuple[Any, ...]  # state, facts, head_hash, updated_at
+    task_event: tuple[Any, ...]  # trigger … hash (no instance, seq or key)
+
+
+def _latest(conn: sqlite3.Connection, task: str) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    return (conn.execute("SELECT state, facts, head_hash, updated_at FROM collegium_instances WHERE id = ?",
+                         (task,)).fetchone(),
+            conn.execute(f"SELECT {_EVENT_COLUMNS} FROM collegium_events WHERE instance_id = ? ORDER BY seq DESC "
+                         f"LIMIT 1", (task,)).fetchone())
+
+
+def reminder_rows(path: Path, tasks: list[str]) -> list[ReminderRows]:
+    """What Collegium wrote for the reminders of ``tasks`` (each task's latest step), read back from its database."""
+    conn = sqlite3.connect(path)
+    try:
+        return [ReminderRows(*_latest(conn, task)) for task in tasks]
+    finally:
+        conn.close()
+
+
 def review_rows(path: Path, done: list[tuple[str, str]]) -> list[ReviewRows]:
     """What Collegium wrote for the reviews of ``done`` (task, case), read back from its database."""
     conn = sqlite3.connect(path)
     out = []
     try:
-        ev = "\"trigger\", actor, source, dest, at, data, verdict, effects, facts_sha, prev_hash, hash"
+        ev = _EVENT_COLUMNS
         for task, case in done:
             out.append(ReviewRows(
-                conn.execute("SELECT state, facts, head_hash, updated_at FROM collegium_instances WHERE id = ?",
-                             (task,)).fetchone(),
-                conn.execute(f"SELECT {ev} FROM collegium_events WHERE instance_id = ? ORDER BY seq DESC LIMIT 1",
-                             (task,)).fetchone(),
+                *_latest(conn, task),
                 conn.execute("SELECT procedure, procedure_version, pack, pack_version, state, version, facts, "
                              "head_hash, event_count, created_at, updated_at FROM collegium_instances WHERE id = ?",
                              (case,)).fetchone(),
@@ -353,17 +418,20 @@ def review_rows(path: Path, done: list[tuple[str, str]]) -> list[ReviewRows]:
 
 class ReviewStatements:
     """(f1)'s floor: a copy of the populated database, plain ``sqlite3`` with the engine's pragmas, and per day
-    one ``SELECT`` of the due timers, then per due task the statements a review step needs, with Collegium's
-    row texts (from its warm-up sweep, cycled): ``BEGIN IMMEDIATE``; load the task; its timer's entry; was the
-    timer's key used; the body; the version-guarded ``UPDATE`` of the task; ``INSERT`` its event; ``INSERT`` the
-    case and its event and its three index rows; ``DELETE`` the task's timer; ``COMMIT``."""
+    the ``SELECT`` of the due timers (500 at a time, as the engine pages them), then per due timer the statements
+    its step needs, with Collegium's row texts (from its warm-up sweep, cycled). A review: ``BEGIN IMMEDIATE``;
+    load the task; its timer's entry; was the timer's key used; the body; the version-guarded ``UPDATE`` of the
+    task; ``INSERT`` its event; ``INSERT`` the case and its event and its three index rows; ``DELETE`` the task's
+    timers; ``COMMIT``. A reminder: the same up to the body, then the ``UPDATE`` and its event; ``COMMIT``; then
+    ``DELETE`` the reminder's timer row."""
 
-    def __init__(self, path: Path, days: list[int], engine: Engine) -> None:
+    def __init__(self, path: Path, db: Populated, engine: Engine) -> None:
         self.conn = pragmas.connect(path)
         pragmas.check_same(engine, self.conn)
-        self.days = days
+        self.days, self.reminders = db.days, db.reminders
         self.day = 0
         self.rows: list[ReviewRows] = []
+        self.reminder_rows: list[ReminderRows] = []
         self.serial = 0
 
     def sweep(self, k: int | None = None) -> float:
@@ -371,35 +439,58 @@ class ReviewStatements:
         if k is not None and self.days[day] != k:
             raise AssertionError(f"day {day} has {self.days[day]} tasks due, not {k}")
         until = format_time(T0 + (day + 1) * DAY)
-        execute, rows, serial = self.conn.execute, self.rows, self.serial
+        execute, rows, reminded = self.conn.execute, self.rows, self.reminder_rows
+        serial = self.serial
         self.serial += self.days[day]
 
+        def step(tid: str, trigger: str, state: str, entered_seq: int, lead: int) -> tuple[int, int]:
+            execute("BEGIN IMMEDIATE")
+            task = execute(_LOAD, (tid,)).fetchone()
+            version, seq = task[6], task[10]
+            if execute(_ENTERED, (tid, trigger, lead)).fetchone()[0] != entered_seq:
+                raise AssertionError("the floor's timer moved")
+            key = f"timer:{state}:{trigger}:{entered_seq}" + (f":{lead}" if lead else "")
+            if execute(_KEYED, (tid, key)).fetchone() is not None:
+                raise AssertionError("the floor's timer fired twice")
+            execute(_BODY, ("sc",)).fetchall()
+            return version, seq
+
         def run() -> int:
-            due = execute(_DUE, (until, 500)).fetchall()
-            for n, (tid, trigger, state, _due_at, entered_seq) in enumerate(due):
-                r = rows[n % len(rows)]
-                case = f"floor-case-{serial + n}"
-                execute("BEGIN IMMEDIATE")
-                task = execute(_LOAD, (tid,)).fetchone()
-                version, seq = task[6], task[10]
-                if execute(_ENTERED, (tid, trigger)).fetchone()[0] != entered_seq:
-                    raise AssertionError("the floor's timer moved")
-                key = f"timer:{state}:{trigger}:{entered_seq}"
-                if execute(_KEYED, (tid, key)).fetchone() is not None:
-                    raise AssertionError("the floor's timer fired twice")
-                execute(_BODY, ("sc",)).fetchall()
-                new_state, facts, head, at = r.task
-                if execute(_UPDATE, (new_state, version + 1, facts, head, seq + 1, at, tid, version)).rowcount != 1:
-                    raise AssertionError("the floor lost its version guard")
-                execute(_EVENT, (tid, seq + 1, *r.task_event, key))
-                execute(_INSTANCE, (case, *r.case[:7], tid, *r.case[7:]))
-                execute(_EVENT, (case, 1, *r.case_event))
-                self.conn.executemany(_INDEX, [(case, name, value, proc) for name, value, proc in r.case_index])
-                execute(_DROP, (tid,))
-                execute("COMMIT")
-            if len(due) != self.days[day]:
-                raise AssertionError(f"the floor found {len(due)} timers due on day {day}, {self.days[day]} planned")
-            return len(due)
+            done = reviews = 0
+            while True:
+                due = execute(_DUE, (until, 500)).fetchall()
+                for tid, trigger, state, _due_at, entered_seq, lead in due:
+                    if lead:
+                        m = reminded[(done - reviews) % len(reminded)]
+                        version, seq = step(tid, trigger, state, entered_seq, lead)
+                        _, facts, head, at = m.task
+                        if execute(_UPDATE, (state, version + 1, facts, head, seq + 1, at, tid, version)).rowcount != 1:
+                            raise AssertionError("the floor lost its version guard")
+                        execute(_EVENT, (tid, seq + 1, *m.task_event, f"timer:{state}:{trigger}:{entered_seq}:{lead}"))
+                        execute("COMMIT")
+                        execute(_DROP_ONE, (tid, trigger, lead, entered_seq))
+                    else:
+                        r = rows[reviews % len(rows)]
+                        case = f"floor-case-{serial + reviews}"
+                        version, seq = step(tid, trigger, state, entered_seq, lead)
+                        new_state, facts, head, at = r.task
+                        if execute(_UPDATE, (new_state, version + 1, facts, head, seq + 1, at, tid,
+                                             version)).rowcount != 1:
+                            raise AssertionError("the floor lost its version guard")
+                        execute(_EVENT, (tid, seq + 1, *r.task_event, f"timer:{state}:{trigger}:{entered_seq}"))
+                        execute(_INSTANCE, (case, *r.case[:7], tid, *r.case[7:]))
+                        execute(_EVENT, (case, 1, *r.case_event))
+                        self.conn.executemany(_INDEX, [(case, name, value, proc) for name, value, proc in r.case_index])
+                        execute(_DROP, (tid,))
+                        execute("COMMIT")
+                        reviews += 1
+                    done += 1
+                if len(due) < 500:
+                    break
+            if (reviews, done - reviews) != (self.days[day], self.reminders[day]):
+                raise AssertionError(f"the floor found {reviews} reviews and {done - reviews} reminders due on day "
+                                     f"{day}, {self.days[day]} and {self.reminders[day]} planned")
+            return done
 
         return _timed(run)
 
@@ -489,25 +580,31 @@ def figure_f(s: Settings) -> list[Figure]:
                  f"copied (check_copy: identical to Engine.open's own rows), verify_audit ok on "
                  f"{audited[0]} and {audited[1]}")
         sweeper = Sweeper(big)
-        floor = ReviewStatements(root / "floor.db", big.days, sweeper.engine)
+        floor = ReviewStatements(root / "floor.db", big, sweeper.engine)
         little = Sweeper(small)
-        floor_small = ReviewStatements(root / "floor-small.db", small.days, little.engine)
+        floor_small = ReviewStatements(root / "floor-small.db", small, little.engine)
         try:
             figures.append(figure_f2(ss, sweeper.engine, big))
 
             # (f1): warm-up day on both sides; the floor replays the rows of Collegium's warm-up sweep
             sweeper.sweep(ss.k)
             floor.rows = review_rows(big.path, sweeper.last)
+            floor.reminder_rows = reminder_rows(big.path, sweeper.reminded)
+            if not floor.reminder_rows:
+                raise AssertionError("the warm-up day sent no reminders: the floor has no reminder rows to replay")
             floor.sweep(ss.k)
             figures.append(_selection(ss, sweeper, floor))
+            first = sweeper.day
             xs, ys = alternate(ss.reps, lambda: sweeper.sweep(ss.k), lambda: floor.sweep(ss.k))
+            sent = big.reminders[first:sweeper.day]
             figures.append(Figure(
-                "f1", f"sweep a day, {ss.k} due of {ss.tasks:,} open", "µs/due task", statistics.median(xs) * 1e6,
-                statistics.median(ys) * 1e6, "raw sqlite3, the review's SQL", 3.0, "ratio", _us(xs), _us(ys),
+                "f1", f"sweep a day, {ss.k} due of {ss.tasks:,} open", "µs/due timer", statistics.median(xs) * 1e6,
+                statistics.median(ys) * 1e6, "raw sqlite3, the sweep's SQL", 3.0, "ratio", _us(xs), _us(ys),
                 f"engine.run_due(until) over one day in which {ss.k} of {ss.tasks:,} in_progress tasks fall due "
-                f"({ss.cases:,} open cases); each review goes overdue and opens a case; median of {ss.reps} days; "
-                f"floor: a copy of the database, per day one SELECT of the due timers, per task the statements of a "
-                f"review step with Collegium's row texts (see README). {setup}"))
+                f"({ss.cases:,} open cases) and {min(sent)}–{max(sent)} reminders (P7D, P1D before other tasks' "
+                f"deadlines); each review goes overdue and opens a case, each reminder is an event; per due timer; "
+                f"median of {ss.reps} days; floor: a copy of the database, per day the SELECT of the due timers, per "
+                f"timer the statements of its step with Collegium's row texts (see README). {setup}"))
 
             # (f1k): K scaling on the big database; each sweep followed by the floor's sweep of the same day, so
             # the notes can say how the floor scales
@@ -525,18 +622,16 @@ def figure_f(s: Settings) -> list[Figure]:
             floors.clear()
             ls, hs = alternate(ss.scale_reps, paired(sweeper, floor, ss.k_low, "big"),
                                paired(sweeper, floor, ss.k_high, "big"))
-            low_total, high_total = statistics.median(ls) * ss.k_low, statistics.median(hs) * ss.k_high
             floor_k = statistics.median(floors[("big", ss.k_high)]) / statistics.median(floors[("big", ss.k_low)])
             figures.append(Figure(
-                "f1k", f"  sweep, K={ss.k_high} vs K={ss.k_low} due", "µs/due task", statistics.median(hs) * 1e6,
+                "f1k", f"  sweep, K={ss.k_high} vs K={ss.k_low} due", "µs/due timer", statistics.median(hs) * 1e6,
                 statistics.median(ls) * 1e6, f"K={ss.k_low}", 1.5, "ratio", _us(hs), _us(ls),
-                f"per due task at K={ss.k_high} over per due task at K={ss.k_low} ({ss.tasks:,} open): ≈1 when the "
-                f"sweep's time grows linearly with the due tasks; whole sweeps {high_total * 1e3:.1f} ms vs "
-                f"{low_total * 1e3:.1f} ms = {high_total / low_total:.2f}× for {ss.k_high / ss.k_low:.0f}× the "
-                f"tasks; the floor's own ratio {floor_k:.2f}; median of {ss.scale_reps}"))
+                f"per due timer on days of K={ss.k_high} over days of K={ss.k_low} reviews ({ss.tasks:,} open; "
+                f"with the reminders due those days): ≈1 when the sweep's time grows linearly with the due timers; "
+                f"the floor's own ratio {floor_k:.2f}; median of {ss.scale_reps}"))
 
             # (f1n): the same K on a database a tenth the size
-            floor_small.rows = floor.rows
+            floor_small.rows, floor_small.reminder_rows = floor.rows, floor.reminder_rows
             paired(little, floor_small, ss.k, "small")()
             paired(sweeper, floor, ss.k, "big")()
             floors.clear()
@@ -544,10 +639,10 @@ def figure_f(s: Settings) -> list[Figure]:
                                  paired(sweeper, floor, ss.k, "big"))
             fb, fs = statistics.median(floors[("big", ss.k)]), statistics.median(floors[("small", ss.k)])
             figures.append(Figure(
-                "f1n", f"  sweep, {ss.tasks:,} vs {ss.small_tasks:,} open", "µs/due task",
+                "f1n", f"  sweep, {ss.tasks:,} vs {ss.small_tasks:,} open", "µs/due timer",
                 statistics.median(bs_) * 1e6, statistics.median(ss_) * 1e6, f"{ss.small_tasks:,} open tasks", 1.5,
                 "ratio", _us(bs_), _us(ss_),
-                f"per due task, K={ss.k}, on the {ss.tasks:,}-task database over the {ss.small_tasks:,}-task one "
+                f"per due timer, K={ss.k}, on the {ss.tasks:,}-task database over the {ss.small_tasks:,}-task one "
                 f"({ss.small_cases:,} cases): ≈1 when the sweep does not grow with the open tasks; the floor's own "
                 f"ratio {fb / fs:.2f} ({fb * 1e6:,.0f} vs {fs * 1e6:,.0f} µs: SQLite's B-trees and page cache on a "
                 f"database ten times the size); median of {ss.scale_reps}, alternating"))
@@ -565,10 +660,12 @@ def _selection(ss: SupervisionSettings, sweeper: Sweeper, floor: ReviewStatement
     until = format_time(T0 + (sweeper.day + 1) * DAY)
     store = sweeper.engine.store
     loops = 20
-    ours = [(r.instance_id, r.trigger, r.state, r.due_at, r.entered_seq) for r in store.due_timers(until, 500)]
+    ours = [(r.instance_id, r.trigger, r.state, r.due_at, r.entered_seq, r.lead)
+            for r in store.due_timers(until, 500)]
     conn = pragmas.connect(Path(str(sweeper.engine.store.engine.url.database)))  # type: ignore[attr-defined]
     try:
-        if ours != [tuple(r) for r in conn.execute(_DUE, (until, 500))] or len(ours) != sweeper.days[sweeper.day]:
+        due = sweeper.days[sweeper.day] + sweeper.reminders[sweeper.day]
+        if ours != [tuple(r) for r in conn.execute(_DUE, (until, 500))] or len(ours) != min(500, due):
             raise AssertionError("the due timers Collegium selects differ from the bare SELECT's")
 
         def collegium() -> int:
