@@ -282,3 +282,31 @@ def test_the_meeting_record_keeps_seats_attendance_and_views_out_of_the_facts(en
     engine.define_body(standing_committee(5))
     assert len(engine.meeting(iid).seats) == 11
     assert engine.check(iid, "vote", "m8", {"choice": "agree"}).passed
+
+
+def test_a_vote_asks_about_its_voter_without_reading_every_seat(engine: Engine, clock: ManualClock,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A vote's rules (R-VOTER, R-RECUSAL …) ask about one seat each: in a body of thousands a vote must not read
+    the whole frozen membership (R-RECUSAL once listed every recused seat, ~4.7 ms a vote with 3,000 seats)."""
+    from collegium.engine.context import Context
+
+    whole = []
+    original = Context.seats
+
+    def spy(self: Context) -> object:
+        whole.append(self.trigger)
+        return original(self)
+
+    iid = to_deliberation(engine)
+    consult_all(engine, iid)
+    engine.fire(iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=2)).isoformat()})
+    clock.advance(dt.timedelta(days=2))
+    attendance = dict.fromkeys(CHOICES, "present") | {"m9": "recused"}
+    engine.fire(iid, "open_meeting", "sec", {"attendance": attendance})
+    monkeypatch.setattr(Context, "seats", spy)
+    for person, choice in CHOICES.items():
+        if person != "m9":
+            engine.fire(iid, "vote", person, {"choice": choice})
+    with pytest.raises(RuleViolation, match="R-RECUSAL"):
+        engine.fire(iid, "vote", "m9", {"choice": "agree"})
+    assert whole == []

@@ -270,7 +270,7 @@ _DERIVED: dict[str, Callable[[Context], Any]] = {
     "voting_members": lambda c: c._voting_members(),
     "n": lambda c: c._n(),
     "present": lambda c: c._present(),
-    "recused": lambda c: list(c._seated("recused")),
+    "recused": lambda c: c._seated("recused"),
     "eligible_voters": lambda c: c._seated("present"),
     "sitting_state": lambda c: (c.state_of(str(sid)) if (sid := (c.facts.get("meeting") or {}).get("sitting_id"))
                                 else None),
