@@ -50,8 +50,8 @@ class Settings:
     scale_sizes: tuple[int, ...]  # (h): stored instances at each point of the curve; the first is the baseline
 
 
-QUICK = Settings("quick", reps=5, memory_instances=16, sql_instances=8, loaded_instances=10_000, memory_reps=3,
-                 cli_reps=5, scale_sizes=(1_000, 10_000, 50_000))
+QUICK = Settings("quick", reps=5, memory_instances=16, sql_instances=8, loaded_instances=5_000, memory_reps=3,
+                 cli_reps=5, scale_sizes=(1_000, 10_000, 30_000))
 FULL = Settings("full", reps=11, memory_instances=200, sql_instances=80, loaded_instances=10_000, memory_reps=5,
                 cli_reps=7, scale_sizes=(1_000, 10_000, 100_000, 1_000_000))
 
