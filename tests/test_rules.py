@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Iterator
 from fractions import Fraction
 from typing import Any
 
@@ -104,3 +105,29 @@ def test_every_engine_fact_is_derived_by_the_engine() -> None:
     from collegium.rules.facts import ENGINE_FACTS
 
     assert set(ENGINE_FACTS) == set(_DERIVED)
+
+
+class Lazy(Collection[str]):
+    """Like the engine's seated members: asked one at a time, read whole only when iterated."""
+
+    def __init__(self, *people: str) -> None:
+        self.people = people
+
+    def __contains__(self, person: object) -> bool:
+        return person in self.people
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.people)
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+
+def test_a_lazy_collection_is_empty_by_its_size_and_explained_as_a_list() -> None:
+    required = rule({"kind": "required", "facts": ["consulted"]})
+    assert not required.evaluate(Facts(consulted=Lazy())).passed
+    assert required.evaluate(Facts(consulted=Lazy("m1"))).passed
+    explained = rule({"kind": "member", "value": "actor", "collection": "consulted"},
+                     explain={"en": "consulted: {consulted}", "zh-CN": "已征求意见：{consulted}"})
+    result = explained.evaluate(Facts(actor="m3", consulted=Lazy("m1", "m2")))
+    assert not result.passed and result.params["consulted"] == "m1, m2"

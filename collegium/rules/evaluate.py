@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from fractions import Fraction
 from typing import Any, Protocol
 
@@ -55,7 +55,11 @@ CheckFn = Callable[[FactSource, tuple[str, ...]], Outcome]
 
 _OP_ZH = {">=": "不少于", ">": "超过", "<=": "不超过"}
 _OP_SIGN = {">=": "≥", ">": ">", "<=": "≤"}
-_EMPTY: tuple[Any, ...] = (None, "", (), [], {})
+
+
+def _empty(value: Any) -> bool:
+    """Not given: ``None``, or an empty text, list or mapping (a lazy collection of seats counts by its size)."""
+    return value is None or (isinstance(value, Collection) and len(value) == 0)
 
 
 class CompiledRule:
@@ -105,7 +109,7 @@ class CompiledRule:
 
 
 def _display(value: Any) -> Any:
-    if isinstance(value, list | tuple):
+    if isinstance(value, Collection) and not isinstance(value, str | Mapping):  # a list, or who is seated (lazy)
         return ", ".join(str(v) for v in value)
     if isinstance(value, dt.datetime):
         return value.isoformat()
@@ -221,7 +225,7 @@ class RuleCompiler:
         names = check.facts
 
         def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
-            missing = [n for n in names if ctx.get(n) in _EMPTY]
+            missing = [n for n in names if _empty(ctx.get(n))]
             if missing:
                 return False, "required.missing", {"missing": ", ".join(missing)}, {"missing": missing}
             return True, "required.ok", {}, {}
