@@ -57,11 +57,6 @@ _OP_ZH = {">=": "不少于", ">": "超过", "<=": "不超过"}
 _OP_SIGN = {">=": "≥", ">": ">", "<=": "≤"}
 
 
-def _empty(value: Any) -> bool:
-    """Not given: ``None``, or an empty text, list or mapping (a lazy collection of seats counts by its size)."""
-    return value is None or (isinstance(value, Collection) and len(value) == 0)
-
-
 class CompiledRule:
     """A rule ready to evaluate: applicability test plus one check function."""
 
@@ -225,7 +220,8 @@ class RuleCompiler:
         names = check.facts
 
         def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
-            missing = [n for n in names if _empty(ctx.get(n))]
+            # not given: None, or an empty text, list or mapping (a lazy collection of seats by its size)
+            missing = [n for n in names if (v := ctx.get(n)) is None or (isinstance(v, Collection) and not len(v))]
             if missing:
                 return False, "required.missing", {"missing": ", ".join(missing)}, {"missing": missing}
             return True, "required.ok", {}, {}
