@@ -1,5 +1,5 @@
 """Figures (f): supervision at scale. A standing committee's SQLite database holding 100,000 open tasks and
-10,000 open accountability cases (quick mode: 3,000 and 300); (f1) one supervision sweep over a day in which
+10,000 open accountability cases (quick mode: 2,000 and 200); (f1) one supervision sweep over a day in which
 K tasks fall due, (f2) the "overdue by member" query, each against raw ``sqlite3`` in the same run.
 
 Same method as the other figures: Collegium and its floor alternate in one process, set-up is untimed, the
@@ -66,7 +66,7 @@ class SupervisionSettings:
     query_loops: int  # (f2) calls per sample
 
 
-QUICK = SupervisionSettings(tasks=3_000, cases=300, small_tasks=300, small_cases=30, per_decision=1_000,
+QUICK = SupervisionSettings(tasks=2_000, cases=200, small_tasks=200, small_cases=20, per_decision=1_000,
                             k=30, k_low=15, k_high=60, reps=5, scale_reps=3, past=0.02, query_loops=3)
 FULL = SupervisionSettings(tasks=100_000, cases=10_000, small_tasks=10_000, small_cases=1_000, per_decision=1_000,
                            k=100, k_low=50, k_high=200, reps=11, scale_reps=5, past=0.02, query_loops=1)
