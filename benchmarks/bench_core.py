@@ -515,6 +515,7 @@ def run(s: Settings, only: str = "abcd", progress: Callable[[str], None] | None 
     figures: list[Figure] = []
     for key in only:
         t = time.perf_counter()
+        gc.collect()  # each figure starts from a collected heap (the samples collect the young generations only)
         try:
             result = FIGURES[key](s)
         except Exception as exc:  # report the other figures anyway
