@@ -30,7 +30,7 @@ from benchmarks import pragmas
 from benchmarks import scenario as sc
 from benchmarks.bench_core import Figure, Settings, _timed, alternate, temp_dir
 from collegium.engine import indexing, queries
-from collegium.engine.clock import ManualClock, SequentialIds, format_time
+from collegium.engine.clock import ManualClock, SequentialIds, format_time, parse_time
 from collegium.engine.engine import Engine
 from collegium.engine.scheduler import REMIND
 from collegium.engine.sqlunit import event_values, instance_values
@@ -105,7 +105,7 @@ def reminders_by_day(plans: list[TaskPlan], leads: tuple[dt.timedelta, ...], day
     for p in plans:
         if p.missed:
             continue
-        deadline = dt.datetime.fromisoformat(p.deadline.replace("Z", "+00:00"))
+        deadline = parse_time(p.deadline)
         for lead in leads:
             day = (deadline - lead - T0) // DAY
             if not 0 <= day < review_day(days):
@@ -252,8 +252,8 @@ class Populated:
     path: Path
     ids: SequentialIds
     plans: list[TaskPlan]
-    days: list[int]  # reviews due on each sweep day
-    reminders: list[int]  # reminders due on each sweep day
+    days: list[int]  # reviews due on each day of reviews
+    reminders: list[int]  # reminders due on the day before each day of reviews
     seconds: float
 
 
@@ -476,11 +476,10 @@ class ReviewStatements:
             raise AssertionError("the floor's timer fired twice")
         return task[6], task[10]  # version, event_count
 
-    def _review(self, tid: str, trigger: str, state: str, entered_seq: int) -> None:
+    def _review(self, tid: str, trigger: str, entered_seq: int, key: str) -> None:
         execute, r = self.conn.execute, self.rows[self.serial % len(self.rows)]
         case = f"floor-case-{self.serial}"
         self.serial += 1
-        key = f"timer:{state}:{trigger}:{entered_seq}"
         version, seq = self._begin(tid, trigger, entered_seq, key, 0)
         execute(_BODY, ("sc",)).fetchall()
         new_state, facts, head, at = r.task
@@ -495,10 +494,9 @@ class ReviewStatements:
         execute(_DROP, (tid,))
         execute("COMMIT")
 
-    def _remind(self, tid: str, trigger: str, state: str, entered_seq: int, lead: int) -> None:
+    def _remind(self, tid: str, trigger: str, state: str, entered_seq: int, lead: int, key: str) -> None:
         execute, m = self.conn.execute, self.reminder_rows[self.reminded % len(self.reminder_rows)]
         self.reminded += 1
-        key = f"timer:{state}:{trigger}:{entered_seq}:{lead}"
         version, seq = self._begin(tid, trigger, entered_seq, key, lead)
         _, facts, head, at = m.task
         if execute(_UPDATE, (state, version + 1, facts, head, seq + 1, at, tid, version)).rowcount != 1:
@@ -520,10 +518,11 @@ class ReviewStatements:
                     if bool(lead) != reminders:
                         raise AssertionError(f"the floor found a {'review' if not lead else 'reminder'} due on day "
                                              f"{day}")
+                    key = f"timer:{state}:{trigger}:{entered_seq}" + (f":{lead}" if lead else "")  # as timer_key
                     if lead:
-                        self._remind(tid, trigger, state, entered_seq, lead)
+                        self._remind(tid, trigger, state, entered_seq, lead, key)
                     else:
-                        self._review(tid, trigger, state, entered_seq)
+                        self._review(tid, trigger, entered_seq, key)
                     done += 1
                 if len(due) < 500:
                     break
@@ -574,7 +573,7 @@ def figure_f2(ss: SupervisionSettings, engine: Engine, db: Populated) -> Figure:
     open_deadlines = sorted(p.deadline for p in db.plans if not p.missed)
     past = round(ss.past * len(open_deadlines))
     at_text = open_deadlines[past]
-    at = dt.datetime.fromisoformat(at_text.replace("Z", "+00:00"))
+    at = parse_time(at_text)
     conn = pragmas.connect(db.path)
     try:
         ours = queries.overdue_tasks(engine, at=at)  # warm-up, and the check that both select the same tasks
