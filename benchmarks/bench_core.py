@@ -31,9 +31,10 @@ from benchmarks.bare import BareP1
 from collegium.engine.audit import canonical
 from collegium.engine.clock import ManualClock, SequentialIds
 from collegium.engine.engine import Engine
+from collegium.engine.memstore import MemoryStore
 from collegium.engine.records import InstanceRecord
 from collegium.engine.sqlstore import SqlStore
-from collegium.engine.store import MemoryStore, Write
+from collegium.engine.store import Write
 
 
 @dataclass(frozen=True, slots=True)

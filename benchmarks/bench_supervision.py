@@ -32,9 +32,10 @@ from benchmarks.bench_core import Figure, Settings, _timed, alternate, temp_dir
 from collegium.engine import indexing, queries
 from collegium.engine.clock import ManualClock, SequentialIds, format_time, parse_time
 from collegium.engine.engine import Engine
+from collegium.engine.memstore import MemoryStore
+from collegium.engine.records import EVENT_FORMAT
 from collegium.engine.scheduler import REMIND
 from collegium.engine.sqlunit import event_values, instance_values
-from collegium.engine.store import MemoryStore
 
 DAY = dt.timedelta(days=1)
 #: the "now" of the populated database: four months after the decisions were taken (sc.START + a few days)
@@ -193,7 +194,7 @@ _COLUMNS = {
     "collegium_instances": ("id", "procedure", "procedure_version", "pack", "pack_version", "state", "version",
                             "facts", "parent_id", "head_hash", "event_count", "created_at", "updated_at"),
     "collegium_events": ("instance_id", "seq", "trigger", "actor", "source", "dest", "at", "data", "verdict",
-                         "effects", "facts_sha", "prev_hash", "hash", "idempotency_key"),
+                         "effects", "facts_sha", "prev_hash", "hash", "idempotency_key", "format_version"),
 }
 
 
@@ -262,7 +263,7 @@ def build(path: Path, tasks: int, cases: int, days: list[int], per_decision: int
     t = time.perf_counter()
     plans = population(tasks, cases, days)
     ids = SequentialIds()
-    with Engine.open(str(path), clock=ManualClock(T0), ids=ids) as sql:
+    with Engine.open(str(path), clock=ManualClock(sc.START), ids=ids) as sql:  # as check_copy defines it
         sql.define_body(sc.BODY)
         texts = definitions(sql)
         registry = sql.registry  # compiled once, shared by the chunks' engines
@@ -486,9 +487,9 @@ class ReviewStatements:
         if execute(_UPDATE, (new_state, version + 1, facts, head, seq + 1, at, tid, version)).rowcount != 1:
             raise AssertionError("the floor lost its version guard")
         execute(_INSTANCE, (case, *r.case[:7], tid, *r.case[7:]))
-        execute(_EVENT, (tid, seq + 1, *r.task_event, key))
+        execute(_EVENT, (tid, seq + 1, *r.task_event, key, EVENT_FORMAT))
         execute(_OUTBOX, (tid, seq + 1))
-        execute(_EVENT, (case, 1, *r.case_event))
+        execute(_EVENT, (case, 1, *r.case_event, EVENT_FORMAT))
         execute(_OUTBOX, (case, 1))
         self.conn.executemany(_INDEX, [(case, name, value, proc) for name, value, proc in r.case_index])
         execute(_DROP, (tid,))
@@ -501,7 +502,7 @@ class ReviewStatements:
         _, facts, head, at = m.task
         if execute(_UPDATE, (state, version + 1, facts, head, seq + 1, at, tid, version)).rowcount != 1:
             raise AssertionError("the floor lost its version guard")
-        execute(_EVENT, (tid, seq + 1, *m.task_event, key))
+        execute(_EVENT, (tid, seq + 1, *m.task_event, key, EVENT_FORMAT))
         execute(_OUTBOX, (tid, seq + 1))
         execute("COMMIT")
         execute(_DROP_ONE, (tid, trigger, lead, entered_seq))

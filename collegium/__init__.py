@@ -31,7 +31,7 @@ _EXPORTS: dict[str, str] = {
     "Outbox": "collegium.engine.outbox",
     "OutboxEntry": "collegium.engine.outbox",
     "AuditReport": "collegium.engine.audit",
-    "MemoryStore": "collegium.engine.store",
+    "MemoryStore": "collegium.engine.memstore",
     "SqlStore": "collegium.engine.sqlstore",
     "TimerRun": "collegium.engine.scheduler",
     "rejudge": "collegium.engine.rejudge",
@@ -122,13 +122,13 @@ if TYPE_CHECKING:
     )
     from collegium.engine.engine import Availability, Engine, Instance, Outcome
     from collegium.engine.governance import Body, Directory, Member
+    from collegium.engine.memstore import MemoryStore
     from collegium.engine.outbox import Outbox, OutboxEntry
     from collegium.engine.records import EventRecord
     from collegium.engine.registry import Registry
     from collegium.engine.rejudge import Rejudged, ReplayReport, rejudge
     from collegium.engine.scheduler import TimerRun
     from collegium.engine.sqlstore import SqlStore
-    from collegium.engine.store import MemoryStore
     from collegium.errors import (
         AuditError,
         CollegiumError,

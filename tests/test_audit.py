@@ -113,8 +113,8 @@ def test_untouched_store_verifies(sql_engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(("column", "value", "reason"), [
-    ("attendance", "present", "seats table was edited"),   # an absent member made present
-    ("role", "secretary", "seats table was edited"),       # a member made secretary
+    ("attendance", "present", "differ from those recorded when it opened"),  # an absent member made present
+    ("role", "secretary", "differ from those recorded when it opened"),      # a member made secretary
     ("view", "oppose", "views stated at meeting"),         # a stated view changed
 ])
 def test_edited_meeting_seats_are_detected(sql_engine: Engine, clock: ManualClock, column: str, value: str,
@@ -135,3 +135,5 @@ def test_edited_meeting_seats_are_detected(sql_engine: Engine, clock: ManualCloc
     report = sql_engine.verify_audit()
     assert not report.ok and report.problem is not None
     assert report.problem.instance_id == iid and reason in report.problem.reason
+    assert report.problem.table == "collegium_seats" and report.problem.row == f"meeting_id={meeting.id!r}"
+    assert report.problem.table == "collegium_seats" and report.problem.row == f"meeting_id={meeting.id!r}"

@@ -166,7 +166,7 @@ class AsyncEngine:
     @classmethod
     def in_memory(cls, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None,
                   directory: Directory | None = None) -> AsyncEngine:
-        """An async engine on a :class:`~collegium.engine.store.MemoryStore` (tests and simulations)."""
+        """An async engine on a :class:`~collegium.engine.memstore.MemoryStore` (tests and simulations)."""
         return cls(Engine.in_memory(clock=clock, ids=ids, registry=registry, directory=directory))
 
     async def close(self) -> None:

@@ -21,9 +21,13 @@ from typing import Any
 
 import orjson
 
-from collegium.engine.records import EventRecord, InstanceRecord
+from collegium.engine.records import EVENT_FORMAT, EventRecord, InstanceRecord
 
 GENESIS = "0" * 64
+#: the first element of an event's hash input from format 2 on
+EVENT_TAG = "collegium.event"
+#: the event formats this code verifies
+FORMATS = (1, 2)
 
 
 def canonical(value: Any) -> str:
@@ -45,13 +49,19 @@ def identity(inst: InstanceRecord) -> list[Any]:
     return [inst.procedure, inst.procedure_version, inst.pack, inst.pack_version, inst.parent_id, inst.created_at]
 
 
-def event_hash(*, instance_id: str, seq: int, trigger: str, actor: str, source: str | None, dest: str,
-               at: str, texts: tuple[str, str, str], facts_sha: str, prev_hash: str,
+def event_hash(*, format_version: int, instance_id: str, seq: int, trigger: str, actor: str, source: str | None,
+               dest: str, at: str, texts: tuple[str, str, str], facts_sha: str, prev_hash: str,
                idempotency_key: str | None, ident: list[Any]) -> str:
-    """SHA-256 over the event's fields; ``texts`` are the canonical JSON of its data, verdict and effects."""
+    """SHA-256 over the event's fields, laid out as its ``format_version`` says; ``texts`` are the canonical JSON of its
+    data, verdict and effects. Raises ValueError for a format this code does not know."""
+    fields = [instance_id, seq, trigger, actor, source, dest, at, *texts, facts_sha, idempotency_key, ident,
+              prev_hash]
+    if format_version == 2:  # the format leads the input, under a tag no other hashed record of Collegium's uses
+        fields = [EVENT_TAG, format_version, *fields]
+    elif format_version != 1:  # format 1: events written before formats were recorded
+        raise ValueError(f"unknown event format {format_version!r}")
     # the UTF-8 bytes of canonical(...), hashed without decoding them to text and encoding them again
-    return hashlib.sha256(orjson.dumps([instance_id, seq, trigger, actor, source, dest, at, *texts, facts_sha,
-                                        idempotency_key, ident, prev_hash], option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return hashlib.sha256(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def event_texts(data: Any, verdict: Any, effects: Any) -> tuple[str, str, str]:
@@ -60,22 +70,42 @@ def event_texts(data: Any, verdict: Any, effects: Any) -> tuple[str, str, str]:
 
 def rehash(e: EventRecord, inst: InstanceRecord) -> str:
     """Recompute an event's hash from its decoded content (never from cached texts) and its instance row."""
-    return event_hash(instance_id=e.instance_id, seq=e.seq, trigger=e.trigger, actor=e.actor, source=e.source,
+    return event_hash(format_version=e.format_version, instance_id=e.instance_id, seq=e.seq,
+                      trigger=e.trigger, actor=e.actor, source=e.source,
                       dest=e.dest, at=e.at, texts=event_texts(e.data, e.verdict, e.effects), facts_sha=e.facts_sha,
                       prev_hash=e.prev_hash, idempotency_key=e.idempotency_key, ident=identity(inst))
 
 
 @dataclass(frozen=True, slots=True)
 class AuditProblem:
-    """The first thing found wrong: which instance, which event (by sequence number), and what."""
+    """The first thing found wrong: in which chain (an instance's, or with ``body_id`` a body's), at which event
+    (by sequence number) if one, and what; when stored rows differ from what the chain recorded, ``table`` and
+    ``row`` name them."""
 
-    instance_id: str
+    instance_id: str | None
     seq: int | None
     reason: str
+    body_id: str | None = None
+    table: str | None = None
+    #: the differing row's key, as ``column=value`` pairs
+    row: str | None = None
 
     def __str__(self) -> str:
-        where = f"event {self.seq} of {self.instance_id}" if self.seq is not None else f"instance {self.instance_id}"
-        return f"{where}: {self.reason}"
+        if self.body_id is not None:
+            chain = f"body {self.body_id}"
+            where = chain if self.seq is None else f"body event {self.seq} of {chain}"
+        else:
+            chain = f"instance {self.instance_id}"
+            where = chain if self.seq is None else f"event {self.seq} of {self.instance_id}"
+        found = f"{where}: {self.reason}"
+        if self.table is not None:
+            found += f" (table {self.table}" + (f", row {self.row})" if self.row else ")")
+        return found
+
+    def to_dict(self) -> dict[str, Any]:
+        """The problem as plain JSON data."""
+        return {"instance": self.instance_id, "body": self.body_id, "seq": self.seq, "reason": self.reason,
+                "table": self.table, "row": self.row}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +126,7 @@ class AuditReport:
         """The report as plain JSON data."""
         p = self.problem
         return {"ok": self.ok, "instances": self.instances, "events": self.events,
-                "problem": None if p is None else {"instance": p.instance_id, "seq": p.seq, "reason": p.reason}}
+                "problem": None if p is None else p.to_dict()}
 
 
 def verify(instances: Iterable[InstanceRecord], events: Iterable[EventRecord]) -> AuditReport:
@@ -119,6 +149,9 @@ def verify(instances: Iterable[InstanceRecord], events: Iterable[EventRecord]) -
                                                          "inserted or out of order")
         elif e.prev_hash != prev.get(e.instance_id, GENESIS):
             problem = AuditProblem(e.instance_id, e.seq, "does not link to the event before it")
+        elif e.format_version not in FORMATS:
+            problem = AuditProblem(e.instance_id, e.seq, f"written in format {e.format_version}, which this version of "
+                                                         "Collegium does not know")
         elif rehash(e, heads[e.instance_id]) != e.hash:
             problem = AuditProblem(e.instance_id, e.seq, "content does not match its hash: the event or its "
                                                          "instance's identity was edited")
@@ -156,10 +189,11 @@ def chain(rec: InstanceRecord, source: str | None, trigger: str, actor: str, at:
     rec.facts_json = canonical(rec.facts)
     facts_sha = digest(rec.facts_json)
     texts = event_texts(data, verdict, effects)
-    h = event_hash(instance_id=rec.id, seq=seq, trigger=trigger, actor=actor, source=source, dest=rec.state,
+    h = event_hash(format_version=EVENT_FORMAT, instance_id=rec.id, seq=seq, trigger=trigger, actor=actor,
+                   source=source, dest=rec.state,
                    at=at, texts=texts, facts_sha=facts_sha, prev_hash=prev, idempotency_key=key,
                    ident=identity(rec))
     rec.head_hash = h
     rec.event_count = seq
     return EventRecord(rec.id, seq, trigger, actor, source, rec.state, at, data, verdict, facts_sha, prev, h,
-                       key, effects, texts)
+                       key, effects, texts, EVENT_FORMAT)

@@ -8,17 +8,16 @@ choice); its closing step rewrites the totals, and on SQLite the write-ahead log
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from collegium.engine import governance as gov
-from collegium.engine.audit import AuditProblem, AuditReport, verify
 from collegium.engine.context import Context
-from collegium.engine.records import EventRecord, InstanceRecord
+from collegium.engine.records import InstanceRecord
 from collegium.engine.registry import CompiledProcedure
-from collegium.engine.store import Store, Unit
+from collegium.engine.store import Unit
 from collegium.errors import NotFound
 from collegium.rules.verdict import Verdict
 
@@ -89,43 +88,6 @@ def meeting_view(rec: InstanceRecord, unit: Unit) -> Meeting:
                    MappingProxyType(dict(meeting.get("reasons") or {})))
 
 
-class StatedViews:
-    """Passes a stream of events through while noting the views stated at meetings, so that the audit checks the
-    seats' views against the events it has already read for the chains, without reading any history again."""
-
-    def __init__(self, events: Iterable[EventRecord]) -> None:
-        self._events = events
-        self.by_instance: dict[str, list[tuple[int, str, str]]] = {}
-
-    def __iter__(self) -> Iterator[EventRecord]:
-        for e in self._events:
-            if e.trigger == "state_view":
-                self.by_instance.setdefault(e.instance_id, []).append((e.seq, e.actor, str(e.data.get("view"))))
-            yield e
-
-
-def check_seats(store: Store, stated: StatedViews) -> AuditProblem | None:
-    """The first meeting whose stored seats differ from the digest its hashed facts recorded when it opened, or
-    whose stated views differ from the views its events recorded (``stated``, noted while the chains were read)."""
-    from collegium.engine.effects import seats_digest
-
-    with store.unit(write=False) as unit:
-        for rec in store.iter_instances():
-            meeting = rec.facts.get("meeting") or {}
-            if "seats_sha" not in meeting:
-                continue
-            seats = unit.seats(meeting["id"])
-            if seats_digest(seats) != meeting["seats_sha"]:
-                return AuditProblem(rec.id, None, f"the seats of meeting {meeting['id']} differ from those recorded "
-                                                  "when it opened: the seats table was edited")
-            views = {p: seat[3] for p, seat in seats.items() if seat[3] is not None}
-            opened_seq = int(str(meeting["id"]).rsplit("/", 1)[1])  # the step that opened it
-            events = {actor: view for seq, actor, view in stated.by_instance.get(rec.id, ()) if seq > opened_seq}
-            if views != events:
-                return AuditProblem(rec.id, None, f"the views stated at meeting {meeting['id']} differ from its events")
-    return None
-
-
 def keys(ballot: Mapping[str, Any]) -> list[str]:
     """Where a ballot's votes are stored: one key, or one per item of a list."""
     return [gov.ballot_key(ballot, item) for item in ballot.get("items") or [None]]
@@ -188,13 +150,3 @@ def result(ctx: Context, proc: CompiledProcedure, verdict: Verdict, passed: bool
     else:
         record.update(one(None))
     return record
-
-
-def audit(store: Store) -> AuditReport:
-    """Every hash chain recomputed; then every meeting's stored seats and stated views against its hashed record."""
-    stated = StatedViews(store.iter_events())
-    report = verify(store.iter_instances(), stated)
-    if not report.ok:
-        return report
-    problem = check_seats(store, stated)
-    return report if problem is None else AuditReport(report.instances, report.events, problem)

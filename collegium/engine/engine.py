@@ -14,19 +14,28 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from collegium._i18n import message
-from collegium.engine import ballots, children, indexing, replay, starting
+from collegium.engine import ballots, children, crosscheck, indexing, replay, starting
 from collegium.engine import effects as fx
 from collegium.engine.audit import AuditReport, chain
 from collegium.engine.ballots import Ballot, Meeting
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
 from collegium.engine.context import Context
 from collegium.engine.governance import Body, BodyLookup, Directory
+from collegium.engine.memstore import MemoryStore
 from collegium.engine.outbox import Outbox, Subscriber
 from collegium.engine.outcomes import Availability, Instance, Outcome
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
-from collegium.engine.scheduler import TimerRun, TimersDue, fire_timer, run_due, timers_for, when_due
-from collegium.engine.store import MemoryStore, Seat, StaleVersion, Store, Unit, Unremembered, Write
+from collegium.engine.scheduler import (
+    TimerRun,
+    TimersDue,
+    fire_timer,
+    run_due,
+    timers_for,
+    timers_record,
+    when_due,
+)
+from collegium.engine.store import Seat, StaleVersion, Store, Unit, Unremembered, Write
 from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound, RuleViolation, TransitionNotAllowed
 from collegium.rules.verdict import RuleResult, Verdict
 
@@ -85,7 +94,7 @@ class Engine:
     @classmethod
     def in_memory(cls, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None,
                   directory: Directory | None = None) -> Engine:
-        """An engine on a :class:`~collegium.engine.store.MemoryStore`: for tests, simulations, benchmarks."""
+        """An engine on a :class:`~collegium.engine.memstore.MemoryStore`: for tests, simulations, benchmarks."""
         return cls(MemoryStore(), clock=clock, ids=ids, registry=registry, directory=directory)
 
     def close(self) -> None:
@@ -107,7 +116,7 @@ class Engine:
         """Create or replace a body and its members (not with a host's directory: the host keeps them)."""
         if self.directory is not None:
             raise InvalidInput(f"bodies come from the host's directory here; {body.id!r} is not defined in Collegium")
-        self.store.put_body(body)
+        self.store.put_body(body, format_time(self.clock.now()))
         return body
 
     def body(self, body_id: str) -> Body:
@@ -159,9 +168,10 @@ class Engine:
             return ballots.meeting_view(unit.load(instance_id), unit)
 
     def verify_audit(self) -> AuditReport:
-        """Recompute every hash chain; report the first edited, missing, inserted or reordered event, and any
-        meeting whose stored seats or stated views differ from what its hashed record says."""
-        return ballots.audit(self.store)
+        """Recompute every hash chain; report the first edited, missing, inserted or reordered event, then the
+        first stored row that decides an outcome (votes, who voted, timers, definition texts, bodies and members,
+        seats and views) and differs from what the chains recorded (``collegium.engine.crosscheck``)."""
+        return crosscheck.audit(self.store)
 
     # -- commands -----------------------------------------------------------------------------
     def start(self, procedure: str, actor: str, data: Mapping[str, Any] | None = None, *,
@@ -344,6 +354,8 @@ class Engine:
         now = prep.ctx.now
         record, spawns, votes, views = children.apply(prep, dest, prep.facts, actor, unit)
         data = prep.data
+        for vote in votes:  # where the vote is stored, so that the audit checks the ballot's rows against it
+            record["ballot"] = vote.ballot_id
         if any(v.secret for v in votes):  # a secret vote's event records that the actor voted, never the choice
             data = {k: v for k, v in data.items() if k != "choice"}
             record["secret_vote"] = True
@@ -351,6 +363,7 @@ class Engine:
         started: list[InstanceRecord] = []
         child_events: list[EventRecord] = []
         definitions: tuple[tuple[str, str, str, str], ...] = ()
+        timers: dict[str, tuple[TimerRecord, ...]] = {}
         for spawn in spawns:
             child_proc, child_id, child_facts, child_verdict = children.judge(self, spawn, rec.id, prep.facts, prep,
                                                                               actor, self.ids.new_id, unit)
@@ -359,8 +372,13 @@ class Engine:
             child = InstanceRecord(child_id, child_proc.spec.id, child_proc.spec.version, child_proc.pack.id,
                                    child_proc.pack.version, child_proc.spec.initial, 1, child_facts, at, at,
                                    parent_id=rec.id)
+            child_timers = timers_for(child_proc, child, now, 1)
+            if child_timers:
+                timers[child.id] = child_timers
             child_events.append(chain(child, None, child_proc.start_plan.trigger, actor, at, child_facts,
-                                            replay.stored_verdict(child_verdict), {"spawned_by": rec.id}, None))
+                                      replay.stored_verdict(child_verdict),
+                                      starting.start_record(self, child_proc, child_timers, spawned_by=rec.id),
+                                      None))
             started.append(child)
             definitions += self._definitions_of(child_proc)
         if started:
@@ -369,15 +387,12 @@ class Engine:
         new = InstanceRecord(rec.id, rec.procedure, rec.procedure_version, rec.pack, rec.pack_version, dest,
                              rec.version + 1, prep.facts, rec.created_at, at, rec.parent_id,
                              rec.head_hash, rec.event_count)
+        if dest != rec.state:  # a timer is set when its state is entered (and those of the state left go)
+            timers[rec.id] = timers_for(prep.proc, new, now, rec.event_count + 1)
+            if timers[rec.id]:
+                record["timers"] = timers_record(timers[rec.id])
         event = chain(new, rec.state, prep.plan.trigger, actor, at, data,
-                            replay.stored_verdict(prep.verdict), record, key)
-        timers: dict[str, tuple[TimerRecord, ...]] = {}
-        if dest != rec.state:  # a timer is set when its state is entered
-            timers[rec.id] = timers_for(prep.proc, new, now)
-        for child in started:
-            child_proc = self.registry.compiled(child.procedure, child.procedure_version, child.pack_version)
-            if child_proc.spec.states[child.state].timers:
-                timers[child.id] = timers_for(child_proc, child, now)
+                      replay.stored_verdict(prep.verdict), record, key)
         ballot = prep.facts.get("ballot") or {}
         secret = bool(ballot.get("secret")) and "id" in ballot
         opened = tuple((key, tuple(ballot.get("options") or ())) for key in ballots.keys(ballot)) \

@@ -28,6 +28,12 @@ class InstanceRecord:
     facts_json: str | None = field(default=None, compare=False, repr=False)
 
 
+#: The format of the events written now: how an event's hash input is laid out and how its verdict and effects
+#: record are encoded. Every event stores its format, so a change to either is a new format and the events written
+#: under an older one still verify (:func:`collegium.engine.audit.event_hash` knows each).
+EVENT_FORMAT = 2
+
+
 @dataclass(frozen=True, slots=True)
 class EventRecord:
     """One step in an instance's history. ``hash`` covers every other field and the previous hash."""
@@ -48,6 +54,8 @@ class EventRecord:
     effects: dict[str, Any] = field(default_factory=dict)
     #: canonical JSON of (data, verdict, effects) when the engine already computed it
     texts: tuple[str, str, str] | None = field(default=None, compare=False, repr=False)
+    #: the format the event was written in (``EVENT_FORMAT`` of this module when written now)
+    format_version: int = EVENT_FORMAT
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,10 +31,11 @@ from collegium.engine.clock import parse_time
 from collegium.engine.context import SYSTEM_ACTOR
 from collegium.engine.engine import Engine
 from collegium.engine.governance import Body, Directory
+from collegium.engine.memstore import MemoryStore
 from collegium.engine.records import EventRecord, InstanceRecord
 from collegium.engine.registry import CompiledProcedure, Registry
-from collegium.engine.scheduler import REMIND, fire_timer, timer_key
-from collegium.engine.store import MemoryStore, Store
+from collegium.engine.scheduler import REFUSED, REMIND, fire_timer, timer_key
+from collegium.engine.store import Store
 from collegium.errors import CollegiumError, NotFound
 from collegium.rules.verdict import RuleResult, Verdict
 
@@ -210,7 +211,8 @@ def rejudge(store: Store, pack_text: str, *, registry: Registry | None = None, s
             diverged[rec.id] = f"its parent {rec.parent_id} diverged"
             continue
         clock.at = parse_time(event.at)
-        judged = rec.pack == other.id and event.trigger != REMIND  # a reminder decides nothing: nothing to judge
+        # a reminder, or the record of a refused timer, decides nothing: nothing to judge
+        judged = rec.pack == other.id and event.trigger not in (REMIND, REFUSED)
         doing = "replayed"
         try:
             data = _data_of(event, shadow, pools)
@@ -318,7 +320,7 @@ def _apply(replayer: Engine, shadow: MemoryStore, ids: _Ids, event: EventRecord,
             if not due:
                 return f"step {event.seq} ({event.trigger}) is a timer the replay did not set"
             run = fire_timer(replayer, due[0])
-            if run.outcome is None:
+            if run.outcome is None and not (event.trigger == REFUSED and run.error is not None):
                 return f"step {event.seq} ({event.trigger}): the timer did not fire again ({run.error or 'stale'})"
         else:
             replayer._fire(rec.id, event.trigger, event.actor, data, event.idempotency_key, parse_time(event.at))

@@ -9,8 +9,9 @@ naming the timer, so the sweep is idempotent and its result does not depend on h
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import suppress
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from collegium.engine import replay
 from collegium.engine.audit import chain
@@ -43,8 +44,9 @@ class TimerRun:
     stale: bool = False
 
 
-def timers_for(proc: CompiledProcedure, rec: InstanceRecord, entered: dt.datetime) -> tuple[TimerRecord, ...]:
-    """The timers of ``rec``'s current state, entered at ``entered``."""
+def timers_for(proc: CompiledProcedure, rec: InstanceRecord, entered: dt.datetime,
+               seq: int) -> tuple[TimerRecord, ...]:
+    """The timers of ``rec``'s current state, entered at ``entered`` by its event ``seq``."""
     out = []
     for spec in proc.spec.states[rec.state].timers:
         if spec.after is not None:
@@ -54,12 +56,18 @@ def timers_for(proc: CompiledProcedure, rec: InstanceRecord, entered: dt.datetim
             if not value:
                 continue
             due = parse_time(str(value), spec.at or "timer")
-        out.append(TimerRecord(rec.id, spec.trigger, rec.state, format_time(due), rec.event_count))
+        out.append(TimerRecord(rec.id, spec.trigger, rec.state, format_time(due), seq))
         for lead in spec.remind:  # a reminder already past when the state is entered is not sent
             if due - lead >= entered:
-                out.append(TimerRecord(rec.id, spec.trigger, rec.state, format_time(due - lead), rec.event_count,
+                out.append(TimerRecord(rec.id, spec.trigger, rec.state, format_time(due - lead), seq,
                                        int(lead.total_seconds())))
     return tuple(out)
+
+
+def timers_record(timers: tuple[TimerRecord, ...]) -> list[list[Any]]:
+    """The timers a step sets, as its event's effects record keeps them: ``[trigger, lead, due_at]`` each (the
+    state is the event's destination, the entry its sequence number), so the audit derives the timer rows."""
+    return [[t.trigger, t.lead, t.due_at] for t in timers]
 
 
 def run_due(engine: Engine, until: dt.datetime | None = None, *, batch: int = 500) -> list[TimerRun]:
@@ -111,6 +119,8 @@ def fire_timer(engine: Engine, timer: TimerRecord) -> TimerRun:
         engine.store.drop_timer(timer)
         return TimerRun(timer, stale=True)
     except (RuleViolation, TransitionNotAllowed, InvalidInput) as exc:
+        with suppress(NotFound, TimerStale):  # it left the state meanwhile: nothing to record
+            refused(engine, timer, exc)
         engine.store.drop_timer(timer)
         return TimerRun(timer, error=exc)
     if outcome.event.source == outcome.event.dest:
@@ -136,10 +146,33 @@ def when_due(timer: TimerRecord, rec: InstanceRecord, entered: int | None) -> dt
 REMIND = "@remind"
 
 
+#: The trigger of the event that records a timer the rules refused: the timer is then dropped.
+REFUSED = "@refused"
+
+
 def remind(engine: Engine, timer: TimerRecord) -> Outcome:
     """Record a reminder: an event of its own in the instance's history (and so in the outbox), in the same state
     and with the same facts, saying which timer falls due when (``timer``, ``due_at``) and how far ahead (``lead``,
     an ISO 8601 duration). No rule judges it: it decides nothing."""
+    lead = dt.timedelta(seconds=timer.lead)
+    return _note(engine, timer, REMIND, {"timer": timer.trigger,
+                                         "due_at": format_time(parse_time(timer.due_at) + lead),
+                                         "lead": iso_duration(lead)}, [])
+
+
+def refused(engine: Engine, timer: TimerRecord, error: RuleViolation | TransitionNotAllowed | InvalidInput,
+            ) -> Outcome:
+    """Record that a timer fell due and was refused (by the rules, its verdict kept; or as not allowed), in the same
+    state and with the same facts, before the timer is dropped: the history says why its deadline did nothing, and
+    the audit tells a refused timer from a deleted one."""
+    verdict = replay.stored_verdict(error.verdict) if isinstance(error, RuleViolation) else []
+    return _note(engine, timer, REFUSED, {"timer": timer.trigger, "due_at": timer.due_at,
+                                          "error": type(error).__name__}, verdict)
+
+
+def _note(engine: Engine, timer: TimerRecord, trigger: str, data: dict[str, Any],
+          verdict: list[list[Any]]) -> Outcome:
+    """An event of the engine's about ``timer`` (keyed by it), leaving the instance's state and facts as they are."""
     from collegium.engine.outcomes import Instance, Outcome
 
     key = timer_key(timer)
@@ -155,13 +188,9 @@ def remind(engine: Engine, timer: TimerRecord) -> Outcome:
                 new = InstanceRecord(rec.id, rec.procedure, rec.procedure_version, rec.pack, rec.pack_version,
                                      rec.state, rec.version + 1, rec.facts, rec.created_at, at, rec.parent_id,
                                      rec.head_hash, rec.event_count)
-                lead = dt.timedelta(seconds=timer.lead)
-                data = {"timer": timer.trigger, "due_at": format_time(parse_time(timer.due_at) + lead),
-                        "lead": iso_duration(lead)}
-                event = chain(new, rec.state, REMIND, SYSTEM_ACTOR, at, data, [], {}, key)
+                event = chain(new, rec.state, trigger, SYSTEM_ACTOR, at, data, verdict, {}, key)
                 unit.commit(Write(new, rec.version, (), (event,)))
-            return Outcome(Instance.of(new), event, Verdict(REMIND, ()))
+            return Outcome(Instance.of(new), event, Verdict(trigger, ()))
         except StaleVersion:
             continue
     raise ConcurrentUpdate(f"instance {timer.instance_id!r} kept changing; gave up after {engine.max_retries} retries")
-

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -22,7 +23,7 @@ from sqlalchemy.dialects import mysql
 
 PREFIX = "collegium_"
 VERSION_TABLE = "collegium_alembic_version"
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 
 metadata = MetaData()
 
@@ -67,6 +68,8 @@ events = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     Column("idempotency_key", String(128), nullable=True),
+    #: collegium.engine.records.EVENT_FORMAT when written; 1 for events written before formats were recorded
+    Column("format_version", SmallInteger, nullable=False, server_default="1"),
     UniqueConstraint("instance_id", "seq", name=f"uq_{PREFIX}events_chain"),
     UniqueConstraint("instance_id", "idempotency_key", name=f"uq_{PREFIX}events_idempotency"),
 )
@@ -86,6 +89,19 @@ members = Table(
     Column("role", String(64), nullable=False),
     Column("voting", Boolean, nullable=False),
     Column("name", String(256), nullable=True),
+)
+
+# The hash chain of each body's definitions (collegium.engine.bodychain): the rows above must equal the last one.
+body_events = Table(
+    f"{PREFIX}body_events", metadata,
+    Column("body_id", String(128), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    #: None for the definition a database held when its bodies were first chained (revision 0007)
+    Column("at", String(32), nullable=True),
+    Column("definition", LongText, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("format_version", SmallInteger, nullable=False),
 )
 
 timers = Table(

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import asdict
 from typing import Any, NoReturn
 
+import orjson
 from sqlalchemy import (
     Connection,
     Engine,
@@ -28,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from collegium.engine import schema as s
 from collegium.engine.audit import canonical
+from collegium.engine.bodychain import BodyEvent, definition_text, next_event, rows_definition
 from collegium.engine.dberrors import Never, by_state, is_lock_conflict, is_lock_text
 from collegium.engine.governance import Body
 from collegium.engine.hosted import Host, StoreTarget, check_current
@@ -38,7 +41,7 @@ from collegium.engine.sqlengine import WRITE as _WRITE
 from collegium.engine.sqlengine import make_engine
 from collegium.engine.sqliteunit import SqliteUnit
 from collegium.engine.sqlunit import SqlUnit, Statements, event_row, instance_row
-from collegium.engine.store import StaleVersion
+from collegium.engine.store import AUDITED, StaleVersion
 from collegium.errors import AuditError, ConcurrentUpdate, InvalidInput, NotFound
 
 _BODY_RETRIES = 8
@@ -298,6 +301,16 @@ class SqlStore:
         except (SQLAlchemyError, ValueError) as exc:
             raise AuditError(f"cannot read events: {exc}") from None
 
+    def audit_rows(self, table: str) -> Iterator[tuple[Any, ...]]:
+        t = s.metadata.tables[f"{s.PREFIX}{table}"]
+        q = select(*(t.c[name] for name in AUDITED[table])).order_by(*t.primary_key.columns)
+        try:
+            with self._connect() as conn:
+                for row in conn.execute(q):
+                    yield tuple(row)
+        except SQLAlchemyError as exc:
+            raise AuditError(f"cannot read {t.name}: {exc}") from None
+
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
         with self.unit(write=False) as u:  # the compiled statement on the DBAPI cursor: a day's sweep reads many
             return u.due_timers(until, limit)
@@ -313,11 +326,12 @@ class SqlStore:
         with self.unit(write=False) as u:
             return u.body(body_id)
 
-    def put_body(self, body: Body) -> None:
+    def put_body(self, body: Body, at: str | None) -> None:
         title = canonical(body.title.model_dump(by_alias=True)) if body.title else None
-        b, m = s.bodies, s.members
+        b, m, be = s.bodies, s.members, s.body_events
         if len({p.person for p in body.members}) != len(body.members):  # else a key clash, taken for a race below
             raise InvalidInput(f"body {body.id!r} lists a person twice")
+        definition = definition_text(body)
         for _ in range(_BODY_RETRIES):
             try:
                 with self._begin() as conn:
@@ -331,11 +345,39 @@ class SqlStore:
                         conn.execute(insert(m), [{"body_id": body.id, "person": p.person, "position": i,
                                                   "role": p.role, "voting": p.voting, "name": p.name}
                                                  for i, p in enumerate(body.members)])
+                    last = conn.execute(select(be).where(be.c.body_id == body.id).order_by(be.c.seq.desc())
+                                        .limit(1)).first()
+                    event = next_event(None if last is None else _body_event(last), body.id, definition, at)
+                    if event is not None:
+                        conn.execute(insert(be), [asdict(event)])
                 return
             except (IntegrityError, OperationalError) as exc:  # created by another process meanwhile, or a deadlock
                 if not isinstance(self._translate(exc), StaleVersion):
                     self._reraise(exc)
         raise ConcurrentUpdate(f"body {body.id!r} kept changing; gave up after {_BODY_RETRIES} attempts")
+
+    def body_events(self) -> Iterator[BodyEvent]:
+        be = s.body_events
+        try:
+            with self._connect() as conn:
+                for row in conn.execute(select(be).order_by(be.c.body_id, be.c.seq)):
+                    yield _body_event(row)
+        except SQLAlchemyError as exc:
+            raise AuditError(f"cannot read body events: {exc}") from None
+
+    def body_definitions(self) -> Iterator[tuple[str, str]]:
+        b, m = s.bodies, s.members
+        try:
+            with self._connect() as conn:
+                seats: dict[str, list[Any]] = {}
+                for row in conn.execute(select(m.c.body_id, m.c.person, m.c.role, m.c.voting, m.c.name)
+                                        .order_by(m.c.body_id, m.c.position)):
+                    seats.setdefault(row[0], []).append(tuple(row[1:]))
+                for body_id, kind, title in conn.execute(select(b.c.id, b.c.kind, b.c.title).order_by(b.c.id)):
+                    yield body_id, rows_definition(body_id, kind, orjson.loads(title) if title else None,
+                                                   seats.get(body_id, ()))
+        except (SQLAlchemyError, ValueError) as exc:
+            raise AuditError(f"cannot read bodies: {exc}") from None
 
     def definition(self, kind: str, key: str) -> str | None:
         d = s.definitions
@@ -348,3 +390,8 @@ class SqlStore:
             self._host.close()
         if self._owns_engine:
             self.engine.dispose()
+
+
+def _body_event(row: Any) -> BodyEvent:
+    return BodyEvent(body_id=row.body_id, seq=row.seq, at=row.at, definition=row.definition,
+                     prev_hash=row.prev_hash, hash=row.hash, format_version=row.format_version)

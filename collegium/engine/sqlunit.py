@@ -40,7 +40,8 @@ def event_row(row: Any) -> EventRecord:
     return EventRecord(instance_id=row.instance_id, seq=row.seq, trigger=row.trigger, actor=row.actor,
                        source=row.source, dest=row.dest, at=row.at, data=_loads(row.data),
                        verdict=_loads(row.verdict), facts_sha=row.facts_sha, prev_hash=row.prev_hash,
-                       hash=row.hash, idempotency_key=row.idempotency_key, effects=_loads(row.effects))
+                       hash=row.hash, idempotency_key=row.idempotency_key, effects=_loads(row.effects),
+                       format_version=row.format_version)
 
 
 def instance_values(rec: InstanceRecord) -> dict[str, Any]:
@@ -55,7 +56,8 @@ def event_values(e: EventRecord) -> dict[str, Any]:
     return {"instance_id": e.instance_id, "seq": e.seq, "trigger": e.trigger, "actor": e.actor,
             "source": e.source, "dest": e.dest, "at": e.at, "data": data,
             "verdict": verdict, "effects": effects, "facts_sha": e.facts_sha,
-            "prev_hash": e.prev_hash, "hash": e.hash, "idempotency_key": e.idempotency_key}
+            "prev_hash": e.prev_hash, "hash": e.hash, "idempotency_key": e.idempotency_key,
+            "format_version": e.format_version}
 
 
 _I, _E, _B, _M = s.instances, s.events, s.bodies, s.members
@@ -206,9 +208,9 @@ class SqlUnit:
         if row is None:
             return None
         (_id, iid, seq, trigger, actor, source, dest, at, data, verdict, effects, facts_sha, prev_hash, hash_,
-         key) = row
+         key, format_version) = row
         return EventRecord(iid, seq, trigger, actor, source, dest, at, _loads(data), _loads(verdict), facts_sha,
-                           prev_hash, hash_, key, _loads(effects))
+                           prev_hash, hash_, key, _loads(effects), format_version=format_version)
 
     def body(self, body_id: str) -> Body | None:
         if body_id not in self._bodies:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from collegium.engine import indexing, replay
 from collegium.engine.audit import chain
 from collegium.engine.clock import format_time
-from collegium.engine.records import EventRecord, InstanceRecord
-from collegium.engine.scheduler import timers_for
+from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
+from collegium.engine.scheduler import timers_for, timers_record
 from collegium.engine.store import Write
 from collegium.errors import RuleViolation
 from collegium.rules.verdict import Verdict
@@ -32,8 +32,22 @@ def write(engine: Engine, proc: CompiledProcedure, new_id: str, actor: str, payl
         at = format_time(now)
         rec = InstanceRecord(new_id, proc.spec.id, proc.spec.version, proc.pack.id, proc.pack.version,
                              proc.spec.initial, 1, dict(payload), at, at)
-        event = chain(rec, None, plan.trigger, actor, at, dict(payload), replay.stored_verdict(verdict), {}, None)
-        timers = {rec.id: timers_for(proc, rec, now)} if proc.spec.states[rec.state].timers else {}
+        set_timers = timers_for(proc, rec, now, 1)
+        record = start_record(engine, proc, set_timers)
+        event = chain(rec, None, plan.trigger, actor, at, dict(payload), replay.stored_verdict(verdict), record,
+                      None)
+        timers = {rec.id: set_timers} if set_timers else {}
         unit.commit(Write(None, None, (rec,), (event,), timers, definitions,
                           index=indexing.changed(engine.registry, None, (rec,))))
     return rec, event, verdict
+
+
+def start_record(engine: Engine, proc: CompiledProcedure, timers: tuple[TimerRecord, ...],
+                 **more: Any) -> dict[str, Any]:
+    """The effects record of an instance's first event: the definition texts it is judged under (kind, key and
+    SHA-256 of each, so the audit checks the stored texts against its chain), the timers it sets, and ``more``."""
+    record: dict[str, Any] = {**more, "definitions": [[d.kind, d.key, d.sha256]
+                                                      for d in engine.registry.texts_of(proc)]}
+    if timers:
+        record["timers"] = timers_record(timers)
+    return record
