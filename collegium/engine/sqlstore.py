@@ -27,9 +27,11 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlalchemy.orm import Session
 
 from collegium.engine import schema as s
+from collegium.engine import sqlheads
 from collegium.engine.audit import canonical
 from collegium.engine.dberrors import Never, by_state, is_lock_conflict, is_lock_text
 from collegium.engine.governance import Body
+from collegium.engine.heads import ChainHead, StoredHead
 from collegium.engine.hosted import Host, StoreTarget, check_current
 from collegium.engine.migration import migrate
 from collegium.engine.outbox import OutboxEntry, Subscriber, Subscribers
@@ -297,6 +299,20 @@ class SqlStore:
                     yield event_row(row)
         except (SQLAlchemyError, ValueError) as exc:
             raise AuditError(f"cannot read events: {exc}") from None
+
+    def chain_heads(self) -> Iterator[ChainHead]:
+        try:
+            with self._connect() as conn:
+                yield from sqlheads.chain_heads(conn)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise AuditError(f"cannot read the chains' heads: {exc}") from None
+
+    def stored_heads(self, heads: Sequence[ChainHead]) -> list[StoredHead]:
+        try:
+            with self._connect() as conn:
+                return sqlheads.stored_heads(conn, heads)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise AuditError(f"cannot look up the chains' heads: {exc}") from None
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
         with self.unit(write=False) as u:  # the compiled statement on the DBAPI cursor: a day's sweep reads many

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from collegium.engine.governance import Body
+from collegium.engine.heads import ChainHead, StoredHead
 from collegium.engine.outbox import OutboxEntry, Subscriber, Subscribers
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
 from collegium.errors import NotFound
@@ -136,6 +137,14 @@ class Store(Protocol):
     def iter_instances(self) -> Iterator[InstanceRecord]: ...
 
     def iter_events(self) -> Iterator[EventRecord]: ...
+
+    def chain_heads(self) -> Iterator[ChainHead]:
+        """Every hash chain's head as its row records it, in the order of :mod:`collegium.engine.heads`."""
+        ...
+
+    def stored_heads(self, heads: Sequence[ChainHead]) -> list[StoredHead]:
+        """What the store holds where each of ``heads`` was (a few hundred at a time), in their order."""
+        ...
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]: ...
 
@@ -347,6 +356,22 @@ class MemoryStore:
 
     def iter_events(self) -> Iterator[EventRecord]:
         return iter(list(self._events))
+
+    def chain_heads(self) -> Iterator[ChainHead]:
+        with self._lock:
+            rows = sorted(self._instances.values(), key=lambda r: r.id)
+        return (ChainHead(kind="instance", chain_id=r.id, seq=r.event_count, hash=r.head_hash) for r in rows)
+
+    def stored_heads(self, heads: Sequence[ChainHead]) -> list[StoredHead]:
+        out = []
+        for head in heads:
+            rec = self._instances.get(head.chain_id) if head.kind == "instance" else None
+            chain = self._by_instance.get(head.chain_id, []) if head.kind == "instance" else []
+            event = next((e for e in reversed(chain) if e.seq == head.seq), None)
+            out.append(StoredHead(head=head, chain_exists=rec is not None,
+                                  recorded=None if rec is None else rec.event_count,
+                                  hash=None if event is None else event.hash))
+        return out
 
     def body(self, body_id: str) -> Body | None:
         return self._bodies.get(body_id)
