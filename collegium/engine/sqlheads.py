@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Column, ColumnElement, Connection, LargeBinary, Table, cast, select, tuple_
+from sqlalchemy import Column, ColumnElement, Connection, LargeBinary, Table, cast, select
 
 from collegium.engine import schema as s
 from collegium.engine.heads import KINDS, ChainHead, StoredHead
@@ -74,11 +74,16 @@ def stored_heads(conn: Connection, heads: Sequence[ChainHead]) -> list[StoredHea
     for kind in sorted({h.kind for h in heads}):
         t = CHAINS[kind]
         mine = [h for h in heads if h.kind == kind]
+        ids = {h.chain_id for h in mine}
         # compared again here, exactly: a case-insensitive collation may return a row of another id
-        chains = select(t.row_id, t.length).where(t.row_id.in_({h.chain_id for h in mine}))
+        chains = select(t.row_id, t.length).where(t.row_id.in_(ids))
         rows.update(((kind, chain_id), length) for chain_id, length in conn.execute(chains))
-        points = select(t.event_chain, t.seq, t.hash).where(tuple_(t.event_chain, t.seq).in_(
-            [(h.chain_id, h.seq) for h in mine]))
-        hashes.update(((kind, chain_id, seq), h) for chain_id, seq, h in conn.execute(points))
+        # ids IN (…) AND seqs IN (…), then the pairs picked out here: each side is an index range on
+        # every backend, where SQLite scans the whole table for (id, seq) IN (VALUES …)
+        wanted = {(h.chain_id, h.seq) for h in mine}
+        points = select(t.event_chain, t.seq, t.hash).where(t.event_chain.in_(ids),
+                                                            t.seq.in_({h.seq for h in mine}))
+        hashes.update(((kind, chain_id, seq), digest) for chain_id, seq, digest in conn.execute(points)
+                      if (chain_id, seq) in wanted)
     return [StoredHead(head=h, chain_exists=h.key in rows, recorded=rows.get(h.key),
                        hash=hashes.get((*h.key, h.seq))) for h in heads]
