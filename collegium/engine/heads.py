@@ -5,6 +5,10 @@ Every hash chain has a kind and an id: ``("instance", id)`` is an instance's cha
 Heads are ordered by kind, then id, both compared by code point (the order of their UTF-8 bytes):
 the stores yield them and a checkpoint lists them in that order, so its Merkle root does not
 depend on the database's collation.
+
+A new kind of chain (a body's, say) is a name in :data:`KINDS` (kept sorted), an entry in
+``collegium.engine.sqlheads.CHAINS`` and its branch in ``MemoryStore.chain_heads`` and
+``stored_heads``; checkpoints, their file and their checks need nothing more.
 """
 
 from __future__ import annotations
