@@ -144,7 +144,8 @@ def verify(engine: Engine, against: CheckpointSource,
         with _reading(against) as (src, name):
             signed = manifest.read(src, name, trusted, copy)
         copy.seek(0)
-        changed, problems = 0, list[CheckpointProblem]()
+        changed = 0
+        problems: list[CheckpointProblem] = []
         listed = manifest.heads(copy)
         while batch := list(itertools.islice(listed, _BATCH)):
             for found in engine.store.stored_heads(batch):
