@@ -31,6 +31,11 @@ _EXPORTS: dict[str, str] = {
     "Outbox": "collegium.engine.outbox",
     "OutboxEntry": "collegium.engine.outbox",
     "AuditReport": "collegium.engine.audit",
+    "Checkpoint": "collegium.engine.manifest",
+    "CheckpointProblem": "collegium.engine.checkpoint",
+    "CheckpointReport": "collegium.engine.checkpoint",
+    "SigningKey": "collegium.engine.keys",
+    "PublicKey": "collegium.engine.keys",
     "MemoryStore": "collegium.engine.memstore",
     "SqlStore": "collegium.engine.sqlstore",
     "TimerRun": "collegium.engine.scheduler",
@@ -58,16 +63,21 @@ _EXPORTS: dict[str, str] = {
     "RuleViolation": "collegium.errors",
     "ConcurrentUpdate": "collegium.errors",
     "AuditError": "collegium.errors",
+    "AuditFailed": "collegium.errors",
 }
 
 __all__ = [
     "AsyncEngine",
     "AsyncOutbox",
     "AuditError",
+    "AuditFailed",
     "AuditReport",
     "Availability",
     "Ballot",
     "Body",
+    "Checkpoint",
+    "CheckpointProblem",
+    "CheckpointReport",
     "Clock",
     "CollegiumError",
     "ConcurrentUpdate",
@@ -88,6 +98,7 @@ __all__ = [
     "OutboxEntry",
     "Outcome",
     "ProcedureSpec",
+    "PublicKey",
     "RandomIds",
     "Registry",
     "Rejudged",
@@ -97,6 +108,7 @@ __all__ = [
     "RuleSpec",
     "RuleViolation",
     "SequentialIds",
+    "SigningKey",
     "SqlStore",
     "SystemClock",
     "Text",
@@ -111,6 +123,7 @@ if TYPE_CHECKING:
     from collegium.engine.aio import AsyncEngine, AsyncOutbox
     from collegium.engine.audit import AuditReport
     from collegium.engine.ballots import Ballot, Meeting
+    from collegium.engine.checkpoint import CheckpointProblem, CheckpointReport
     from collegium.engine.clock import (
         Clock,
         FixedClock,
@@ -122,6 +135,8 @@ if TYPE_CHECKING:
     )
     from collegium.engine.engine import Availability, Engine, Instance, Outcome
     from collegium.engine.governance import Body, Directory, Member
+    from collegium.engine.keys import PublicKey, SigningKey
+    from collegium.engine.manifest import Checkpoint
     from collegium.engine.memstore import MemoryStore
     from collegium.engine.outbox import Outbox, OutboxEntry
     from collegium.engine.records import EventRecord
@@ -131,6 +146,7 @@ if TYPE_CHECKING:
     from collegium.engine.sqlstore import SqlStore
     from collegium.errors import (
         AuditError,
+        AuditFailed,
         CollegiumError,
         ConcurrentUpdate,
         DefinitionError,

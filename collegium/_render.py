@@ -87,6 +87,21 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "audit_ok": ("audit OK: {instances} instances, {events} events, every hash chain intact",
                  "审计通过：{instances} 个实例、{events} 个事件，哈希链完整"),
     "audit_bad": ("audit FAILED: {problem}", "审计未通过：{problem}"),
+    "key_written": ("signing key written to {key}, readable by its owner only: keep it off the "
+                    "database host; public key in {pub}: {hex}",
+                    "签名私钥已写入 {key}（仅所有者可读，请勿存放在数据库主机上）；"
+                    "公钥在 {pub}：{hex}"),
+    "checkpoint_written": ("checkpoint written to {out}: {chains} hash chain(s) at {at}, Merkle "
+                           "root {root}, signed by {key}",
+                           "检查点已写入 {out}：{at} 时的 {chains} 条哈希链，默克尔根 {root}，"
+                           "签名公钥 {key}"),
+    "checkpoint_ok": ("checkpoint of {at} holds: the {chains} hash chain(s) it signed are intact "
+                      "(root {root})",
+                      "{at} 的检查点核验通过：其签署的 {chains} 条哈希链均完好（默克尔根 {root}）"),
+    "checkpoint_bad": ("checkpoint of {at} FAILED: {changed} of the {chains} hash chain(s) it "
+                       "signed changed",
+                       "{at} 的检查点核验未通过：其签署的 {chains} 条哈希链中有 {changed} 条被改动"),
+    "checkpoint_more": ("  … and {count} more", "  ……另有 {count} 条"),
     "body_defined": ("body {id} defined with {count} members", "已定义机构 {id}，成员 {count} 人"),
     "db_ok": ("database {db} is at schema revision {rev}", "数据库 {db} 已升级至版本 {rev}"),
     "ok": ("ok: {what}", "通过：{what}"),

@@ -20,6 +20,7 @@ import click
 
 from collegium import __version__
 from collegium._cli_ballot import history_ballots, print_result, status_ballot, vote
+from collegium._cli_checkpoint import checkpoint, keygen, verify_against
 from collegium._cli_commitments import commitments
 from collegium._cli_common import (
     PROG,
@@ -348,11 +349,20 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option("--against", metavar="FILE", default=None,
+              help="Also check a signed checkpoint: every chain it lists must still hold its head.")
+@click.option("--public-key", metavar="FILE.pub", default=None,
+              help="The public key the checkpoint must be signed by (with --against).")
 @click.pass_context
-def audit_verify(ctx: click.Context) -> None:
+def audit_verify(ctx: click.Context, against: str | None, public_key: str | None) -> None:
     """Recompute every hash chain; exit 1 and name the first bad event if the log was altered."""
     from collegium._render import word
 
+    if (against is None) != (public_key is None):
+        raise click.UsageError("--against and --public-key go together")
+    if against is not None and public_key is not None:
+        verify_against(ctx, against, public_key)
+        return
     s = settings()
     with open_engine() as engine:
         report = engine.verify_audit()
@@ -366,6 +376,10 @@ def audit_verify(ctx: click.Context) -> None:
         if s.as_json:
             click.echo(f"{PROG}: error: audit failed: {report.problem}", err=True)
         ctx.exit(1)
+
+
+audit.add_command(keygen)
+audit.add_command(checkpoint)
 
 
 @cli.group()

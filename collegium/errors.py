@@ -9,8 +9,10 @@
     ├── TransitionNotAllowed    the trigger does not leave the instance's current state
     ├── RuleViolation           a blocking rule failed; carries the full verdict
     ├── ConcurrentUpdate        the instance changed underneath and retries ran out
-    └── AuditError              the store cannot be read for an audit (not: the chain is broken,
-                                which is a normal :class:`~collegium.engine.audit.AuditReport`)
+    ├── AuditError              the store cannot be read for an audit (not: the chain is broken,
+    │                           which is a normal :class:`~collegium.engine.audit.AuditReport`)
+    └── AuditFailed             the audit fails, so what needs an intact store was refused
+                                (signing a checkpoint); carries the report
 
 A refused command never writes anything: each of these is raised before the store's transaction
 commits, so state, version and events stay as they were.
@@ -21,10 +23,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collegium.engine.audit import AuditReport
     from collegium.rules.verdict import Verdict
 
 __all__ = [
     "AuditError",
+    "AuditFailed",
     "CollegiumError",
     "ConcurrentUpdate",
     "DefinitionError",
@@ -100,3 +104,14 @@ class ConcurrentUpdate(CollegiumError):
 
 class AuditError(CollegiumError):
     """The audit log could not be read."""
+
+
+class AuditFailed(CollegiumError):
+    """The audit found the store altered, so a step that needs an intact store was refused
+    (signing a checkpoint). ``report`` is the :class:`~collegium.engine.audit.AuditReport`."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, report: AuditReport) -> None:
+        self.report = report
+        super().__init__(message)

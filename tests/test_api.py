@@ -14,11 +14,13 @@ PACKAGE = Path(collegium.__file__).parent
 
 def test_public_names_are_pinned() -> None:
     assert collegium.__all__ == [
-        "AsyncEngine", "AsyncOutbox", "AuditError", "AuditReport", "Availability", "Ballot", "Body", "Clock", "CollegiumError", "ConcurrentUpdate",
+        "AsyncEngine", "AsyncOutbox", "AuditError", "AuditFailed", "AuditReport", "Availability", "Ballot", "Body",
+        "Checkpoint", "CheckpointProblem", "CheckpointReport", "Clock", "CollegiumError", "ConcurrentUpdate",
         "DefinitionError", "Directory", "Engine", "EventRecord", "FixedClock", "IdFactory", "Instance", "InvalidInput",
         "ManualClock", "Meeting", "Member", "MemoryStore", "NotFound", "Outbox", "OutboxEntry", "Outcome", "ProcedureSpec",
-        "RandomIds", "Registry",
-        "Rejudged", "ReplayReport", "RulePackSpec", "RuleResult", "RuleSpec", "RuleViolation", "SequentialIds", "SqlStore", "SystemClock",
+        "PublicKey", "RandomIds", "Registry",
+        "Rejudged", "ReplayReport", "RulePackSpec", "RuleResult", "RuleSpec", "RuleViolation", "SequentialIds",
+        "SigningKey", "SqlStore", "SystemClock",
         "Text", "TimerRun", "TransitionNotAllowed", "Verdict", "rejudge",
     ]
     for name in collegium.__all__:
@@ -26,7 +28,7 @@ def test_public_names_are_pinned() -> None:
 
 
 def test_every_error_has_one_root() -> None:
-    for name in ("AuditError", "ConcurrentUpdate", "DefinitionError", "InvalidInput", "NotFound", "RuleViolation",
+    for name in ("AuditError", "AuditFailed", "ConcurrentUpdate", "DefinitionError", "InvalidInput", "NotFound", "RuleViolation",
                  "TransitionNotAllowed"):
         assert issubclass(getattr(collegium, name), collegium.CollegiumError)
 

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
     from collegium.engine.audit import AuditReport
     from collegium.engine.ballots import Ballot, Meeting
+    from collegium.engine.checkpoint import CheckpointReport, CheckpointSource, CheckpointTarget
+    from collegium.engine.keys import PublicKey, SigningKey
+    from collegium.engine.manifest import Checkpoint
     from collegium.engine.registry import Registry
     from collegium.engine.scheduler import TimerRun
     from collegium.rules.verdict import Verdict
@@ -301,6 +304,15 @@ class AsyncEngine:
     async def verify_audit(self) -> AuditReport:
         """Recompute every hash chain and meeting record; the first problem found, if any."""
         return await self._run(self.sync.verify_audit)
+
+    async def checkpoint(self, key: SigningKey | bytes, out: CheckpointTarget) -> Checkpoint:
+        """Verify the audit, then write a signed checkpoint of every chain's head to ``out``."""
+        return await self._run(self.sync.checkpoint, key, out)
+
+    async def verify_checkpoint(self, against: CheckpointSource,
+                                public_key: PublicKey | bytes) -> CheckpointReport:
+        """Check every head a signed checkpoint lists against the store, then verify the audit."""
+        return await self._run(self.sync.verify_checkpoint, against, public_key)
 
     # -- commands -----------------------------------------------------------------------------
     async def start(self, procedure: str, actor: str, data: Mapping[str, Any] | None = None, *,

@@ -6,10 +6,15 @@ time) and the previous hash; the instance row keeps the hash of the last event, 
 of the facts it left. Editing, deleting, inserting or reordering any event — or editing any column of the
 instance row — breaks verification, which needs only the stored rows and can run offline.
 
-What a hash chain alone cannot show: an instance removed together with all its events, or a chain
-rewritten from start to end by someone who recomputes every hash (the hashes carry no secret key).
-Anchoring the head hashes outside the database — printing them in the minutes, or publishing them —
-closes both.
+What a hash chain alone cannot show, since its hashes carry no secret: an instance's last events
+deleted with its row reset to the new last event (no hash needs recomputing), an instance removed
+together with all its events, or a chain rewritten or extended by someone who recomputes the hashes.
+A signed checkpoint (:mod:`collegium.engine.checkpoint`: every chain's head, signed with a key kept
+off the database) shows each of these for what was written before it, naming the chain and event.
+What neither shows: a change to what was written after the last checkpoint; a checkpoint replaced
+together with its key, where the verifier does not pin the public key; a store rewritten by whoever
+holds the signing key, or rewritten consistently before the checkpoint that signs it (a rewrite
+between two checkpoints shows against the earlier one only). docs/architecture.md has the table.
 """
 
 from __future__ import annotations

@@ -26,6 +26,17 @@ BODY_TAG = "collegium.body"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class StoredBody:
+    """A body as its rows hold it: the :func:`definition_text` of its row and members, and the length and last
+    hash of its chain that its row records."""
+
+    body_id: str
+    definition: str
+    event_count: int
+    head_hash: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BodyEvent:
     """One definition of a body in its chain. ``at`` is None for the definition a database held when its bodies
     were first chained (schema revision 0007), whose time nobody recorded."""
@@ -73,9 +84,9 @@ def next_event(last: BodyEvent | None, body_id: str, definition: str, at: str | 
     return BodyEvent(body_id=body_id, seq=seq, at=at, definition=definition, prev_hash=prev, hash=h)
 
 
-def verify_bodies(events: Iterable[BodyEvent], stored: Mapping[str, str]) -> AuditProblem | None:
-    """The first problem in the body chains (``events`` by body, then seq) or between each chain's last definition
-    and the body as stored (``stored``: body id -> :func:`definition_text` of its rows)."""
+def verify_bodies(events: Iterable[BodyEvent], stored: Iterable[StoredBody]) -> AuditProblem | None:
+    """The first problem in the body chains (``events`` by body, then seq) or between each chain's last event and
+    the body as stored: its definition, and the length and head of the chain its row records."""
     last: dict[str, BodyEvent] = {}
     for e in events:
         before = last.get(e.body_id)
@@ -92,13 +103,20 @@ def verify_bodies(events: Iterable[BodyEvent], stored: Mapping[str, str]) -> Aud
         if again != e.hash:
             return _problem(e, "content does not match its hash: the body event was edited")
         last[e.body_id] = e
-    for body_id, text in stored.items():
-        if body_id not in last:
+    seen = set()
+    for body in stored:
+        body_id, tail = body.body_id, last.get(body.body_id)
+        seen.add(body_id)
+        if tail is None:
             return AuditProblem(None, None, "has no recorded definition: it was added outside Collegium",
                                 body_id=body_id, table="collegium_bodies", row=f"id={body_id!r}")
-        if last[body_id].definition != text:
-            return _difference(body_id, last[body_id].definition, text)
-    for body_id in sorted(last.keys() - stored.keys()):
+        if (body.event_count, body.head_hash) != (tail.seq, tail.hash):
+            return AuditProblem(None, tail.seq, f"its row records {body.event_count} definitions but the chain "
+                                f"ends at {tail.seq}: events were removed or added", body_id=body_id,
+                                table="collegium_bodies", row=f"id={body_id!r}")
+        if tail.definition != body.definition:
+            return _difference(body_id, tail.definition, body.definition)
+    for body_id in sorted(last.keys() - seen):
         return AuditProblem(None, None, "was defined but its row is gone", body_id=body_id,
                             table="collegium_bodies", row=f"id={body_id!r}")
     return None

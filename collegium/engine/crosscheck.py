@@ -123,7 +123,7 @@ def audit(store: Store) -> AuditReport:
         if problem is None:
             problem = check(store, recorded)
     if problem is None:
-        problem = verify_bodies(store.body_events(), dict(store.body_definitions()))
+        problem = verify_bodies(store.body_events(), store.stored_bodies())
     return report if problem is None else AuditReport(report.instances, report.events, problem)
 
 

@@ -40,7 +40,10 @@ from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound, RuleViola
 from collegium.rules.verdict import RuleResult, Verdict
 
 if TYPE_CHECKING:
+    from collegium.engine.checkpoint import CheckpointReport, CheckpointSource, CheckpointTarget
     from collegium.engine.hosted import StoreTarget
+    from collegium.engine.keys import PublicKey, SigningKey
+    from collegium.engine.manifest import Checkpoint
 
 __all__ = ["Availability", "Ballot", "Engine", "Instance", "Meeting", "Outcome"]
 
@@ -172,6 +175,23 @@ class Engine:
         first stored row that decides an outcome (votes, who voted, timers, definition texts, bodies and members,
         seats and views) and differs from what the chains recorded (``collegium.engine.crosscheck``)."""
         return crosscheck.audit(self.store)
+
+    def checkpoint(self, key: SigningKey | bytes, out: CheckpointTarget) -> Checkpoint:
+        """Verify the audit, then write to ``out`` (a new file's path, or a binary stream) every
+        chain's head, signed with ``key``: a checkpoint (:mod:`collegium.engine.checkpoint`).
+        :class:`AuditFailed` if the audit fails."""
+        from collegium.engine import checkpoint
+
+        return checkpoint.take(self, key, out)
+
+    def verify_checkpoint(self, against: CheckpointSource,
+                          public_key: PublicKey | bytes) -> CheckpointReport:
+        """Check that every chain still holds the head the checkpoint ``against`` lists (signed by
+        the trusted ``public_key``), then verify the audit. :class:`InvalidInput` if the
+        checkpoint is not intact."""
+        from collegium.engine import checkpoint
+
+        return checkpoint.verify(self, against, public_key)
 
     # -- commands -----------------------------------------------------------------------------
     def start(self, procedure: str, actor: str, data: Mapping[str, Any] | None = None, *,

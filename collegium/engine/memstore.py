@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from collegium.engine.bodychain import BodyEvent, definition_text, next_event
+from collegium.engine.bodychain import BodyEvent, StoredBody, definition_text, next_event
 from collegium.engine.governance import Body
+from collegium.engine.heads import ChainHead, StoredHead
 from collegium.engine.outbox import OutboxEntry, Subscriber, Subscribers
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.store import Seat, StaleVersion, Write, seat_counts
@@ -225,6 +226,31 @@ class MemoryStore:
     def iter_events(self) -> Iterator[EventRecord]:
         return iter(list(self._events))
 
+    def chain_heads(self) -> Iterator[ChainHead]:
+        with self._lock:
+            bodies = sorted((body_id, chain[-1]) for body_id, chain in self._body_events.items()
+                            if body_id in self._bodies)
+            rows = sorted(self._instances.values(), key=lambda r: r.id)
+        return iter([*(ChainHead(kind="body", chain_id=body_id, seq=e.seq, hash=e.hash) for body_id, e in bodies),
+                     *(ChainHead(kind="instance", chain_id=r.id, seq=r.event_count, hash=r.head_hash)
+                       for r in rows)])
+
+    def stored_heads(self, heads: Sequence[ChainHead]) -> list[StoredHead]:
+        out = []
+        for head in heads:
+            hashes: dict[int, str]
+            if head.kind == "instance":
+                rec = self._instances.get(head.chain_id)
+                recorded = None if rec is None else rec.event_count
+                hashes = {e.seq: e.hash for e in self._by_instance.get(head.chain_id, [])}
+            else:
+                chain = self._body_events.get(head.chain_id, []) if head.chain_id in self._bodies else []
+                recorded = chain[-1].seq if chain else None
+                hashes = {e.seq: e.hash for e in chain}
+            out.append(StoredHead(head=head, chain_exists=recorded is not None, recorded=recorded,
+                                  hash=hashes.get(head.seq)))
+        return out
+
     def body(self, body_id: str) -> Body | None:
         return self._bodies.get(body_id)
 
@@ -239,8 +265,11 @@ class MemoryStore:
     def body_events(self) -> Iterator[BodyEvent]:
         return iter([e for body_id in sorted(self._body_events) for e in self._body_events[body_id]])
 
-    def body_definitions(self) -> Iterator[tuple[str, str]]:
-        return iter([(body_id, definition_text(body)) for body_id, body in sorted(self._bodies.items())])
+    def stored_bodies(self) -> Iterator[StoredBody]:
+        return iter([StoredBody(body_id=body_id, definition=definition_text(body),
+                                event_count=self._body_events[body_id][-1].seq,
+                                head_hash=self._body_events[body_id][-1].hash)
+                     for body_id, body in sorted(self._bodies.items())])
 
     def definition(self, kind: str, key: str) -> str | None:
         found = self._definitions.get((kind, key))

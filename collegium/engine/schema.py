@@ -79,6 +79,9 @@ bodies = Table(
     Column("id", String(128), primary_key=True),
     Column("kind", String(64), nullable=False),
     Column("title", Text, nullable=True),
+    #: the length and last hash of the body's chain of definitions (collegium_body_events)
+    Column("event_count", Integer, nullable=False, server_default="0"),
+    Column("head_hash", String(64), nullable=False, server_default=""),
 )
 
 members = Table(

@@ -29,10 +29,12 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlalchemy.orm import Session
 
 from collegium.engine import schema as s
+from collegium.engine import sqlheads
 from collegium.engine.audit import canonical
-from collegium.engine.bodychain import BodyEvent, definition_text, next_event, rows_definition
+from collegium.engine.bodychain import BodyEvent, StoredBody, definition_text, next_event, rows_definition
 from collegium.engine.dberrors import Never, by_state, is_lock_conflict, is_lock_text
 from collegium.engine.governance import Body
+from collegium.engine.heads import ChainHead, StoredHead
 from collegium.engine.hosted import Host, StoreTarget, check_current
 from collegium.engine.migration import migrate
 from collegium.engine.outbox import OutboxEntry, Subscriber, Subscribers
@@ -301,6 +303,20 @@ class SqlStore:
         except (SQLAlchemyError, ValueError) as exc:
             raise AuditError(f"cannot read events: {exc}") from None
 
+    def chain_heads(self) -> Iterator[ChainHead]:
+        try:
+            with self._connect() as conn:
+                yield from sqlheads.chain_heads(conn)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise AuditError(f"cannot read the chains' heads: {exc}") from None
+
+    def stored_heads(self, heads: Sequence[ChainHead]) -> list[StoredHead]:
+        try:
+            with self._connect() as conn:
+                return sqlheads.stored_heads(conn, heads)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise AuditError(f"cannot look up the chains' heads: {exc}") from None
+
     def audit_rows(self, table: str) -> Iterator[tuple[Any, ...]]:
         t = s.metadata.tables[f"{s.PREFIX}{table}"]
         q = select(*(t.c[name] for name in AUDITED[table])).order_by(*t.primary_key.columns)
@@ -337,19 +353,27 @@ class SqlStore:
                 with self._begin() as conn:
                     # the body's row is updated in place, never deleted: its row lock queues the processes that
                     # replace one body at once (each worker may define its bodies when it starts)
-                    if conn.execute(update(b).where(b.c.id == body.id).values(kind=body.kind, title=title)
-                                    ).rowcount == 0:
-                        conn.execute(insert(b), [{"id": body.id, "kind": body.kind, "title": title}])
+                    updated = conn.execute(update(b).where(b.c.id == body.id).values(kind=body.kind, title=title)
+                                           ).rowcount
+                    last = conn.execute(select(be).where(be.c.body_id == body.id).order_by(be.c.seq.desc())
+                                        .limit(1)).first()
+                    before = None if last is None else _body_event(last)
+                    event = next_event(before, body.id, definition, at)
+                    head = event or before
+                    assert head is not None  # a body without events gets its first one
+                    if updated == 0:
+                        conn.execute(insert(b), [{"id": body.id, "kind": body.kind, "title": title,
+                                                  "event_count": head.seq, "head_hash": head.hash}])
+                    elif event is not None:
+                        conn.execute(update(b).where(b.c.id == body.id).values(event_count=event.seq,
+                                                                               head_hash=event.hash))
+                    if event is not None:
+                        conn.execute(insert(be), [asdict(event)])
                     conn.execute(m.delete().where(m.c.body_id == body.id))
                     if body.members:
                         conn.execute(insert(m), [{"body_id": body.id, "person": p.person, "position": i,
                                                   "role": p.role, "voting": p.voting, "name": p.name}
                                                  for i, p in enumerate(body.members)])
-                    last = conn.execute(select(be).where(be.c.body_id == body.id).order_by(be.c.seq.desc())
-                                        .limit(1)).first()
-                    event = next_event(None if last is None else _body_event(last), body.id, definition, at)
-                    if event is not None:
-                        conn.execute(insert(be), [asdict(event)])
                 return
             except (IntegrityError, OperationalError) as exc:  # created by another process meanwhile, or a deadlock
                 if not isinstance(self._translate(exc), StaleVersion):
@@ -365,7 +389,7 @@ class SqlStore:
         except SQLAlchemyError as exc:
             raise AuditError(f"cannot read body events: {exc}") from None
 
-    def body_definitions(self) -> Iterator[tuple[str, str]]:
+    def stored_bodies(self) -> Iterator[StoredBody]:
         b, m = s.bodies, s.members
         try:
             with self._connect() as conn:
@@ -373,9 +397,11 @@ class SqlStore:
                 for row in conn.execute(select(m.c.body_id, m.c.person, m.c.role, m.c.voting, m.c.name)
                                         .order_by(m.c.body_id, m.c.position)):
                     seats.setdefault(row[0], []).append(tuple(row[1:]))
-                for body_id, kind, title in conn.execute(select(b.c.id, b.c.kind, b.c.title).order_by(b.c.id)):
-                    yield body_id, rows_definition(body_id, kind, orjson.loads(title) if title else None,
-                                                   seats.get(body_id, ()))
+                for body_id, kind, title, count, head in conn.execute(
+                        select(b.c.id, b.c.kind, b.c.title, b.c.event_count, b.c.head_hash).order_by(b.c.id)):
+                    definition = rows_definition(body_id, kind, orjson.loads(title) if title else None,
+                                                 seats.get(body_id, ()))
+                    yield StoredBody(body_id=body_id, definition=definition, event_count=count, head_hash=head)
         except (SQLAlchemyError, ValueError) as exc:
             raise AuditError(f"cannot read bodies: {exc}") from None
 

@@ -13,8 +13,9 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from collegium.engine.bodychain import BodyEvent
+from collegium.engine.bodychain import BodyEvent, StoredBody
 from collegium.engine.governance import Body
+from collegium.engine.heads import ChainHead, StoredHead
 from collegium.engine.outbox import OutboxEntry, Subscriber
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
 
@@ -146,6 +147,14 @@ class Store(Protocol):
 
     def iter_events(self) -> Iterator[EventRecord]: ...
 
+    def chain_heads(self) -> Iterator[ChainHead]:
+        """Every hash chain's head as its row records it, in the order of :mod:`collegium.engine.heads`."""
+        ...
+
+    def stored_heads(self, heads: Sequence[ChainHead]) -> list[StoredHead]:
+        """What the store holds where each of ``heads`` was (a few hundred at a time), in their order."""
+        ...
+
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]: ...
 
     def audit_rows(self, table: str) -> Iterator[tuple[Any, ...]]:
@@ -165,8 +174,8 @@ class Store(Protocol):
         """Every body's chain, by body id then sequence number."""
         ...
 
-    def body_definitions(self) -> Iterator[tuple[str, str]]:
-        """(body id, the canonical definition text of its stored rows), by body id."""
+    def stored_bodies(self) -> Iterator[StoredBody]:
+        """Each body as its rows hold it, by body id."""
         ...
 
     def definition(self, kind: str, key: str) -> str | None: ...

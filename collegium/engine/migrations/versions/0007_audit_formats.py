@@ -1,8 +1,8 @@
 """Events carry their format version, and bodies get hash chains of their own.
 
 Every event stored before this revision was written in format 1 (the column's default). Each body already stored
-gets the first event of its chain: its definition as the rows hold it now, with no time (nobody recorded when it
-was defined), so that from here on every change of a body is chained.
+gets the first event of its chain — its definition as the rows hold it now, with no time (nobody recorded when it
+was defined) — and its row the chain's length and head, so that from here on every change of a body is chained.
 
 Revision ID: 0007
 Revises: 0006
@@ -58,11 +58,19 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
         sa.Column("format_version", sa.SmallInteger, nullable=False),
     )
+    op.add_column("collegium_bodies", sa.Column("event_count", sa.Integer, nullable=False, server_default="0"))
+    op.add_column("collegium_bodies", sa.Column("head_hash", sa.String(64), nullable=False, server_default=""))
     first = _first_events(op.get_bind())
     if first:
         op.bulk_insert(table, first)
+    bodies = sa.table("collegium_bodies", sa.column("id"), sa.column("event_count"), sa.column("head_hash"))
+    for event in first:
+        op.execute(sa.update(bodies).where(bodies.c.id == event["body_id"])
+                   .values(event_count=1, head_hash=event["hash"]))
 
 
 def downgrade() -> None:
+    op.drop_column("collegium_bodies", "head_hash")
+    op.drop_column("collegium_bodies", "event_count")
     op.drop_table("collegium_body_events")
     op.drop_column("collegium_events", "format_version")
