@@ -23,7 +23,7 @@ from sqlalchemy.dialects import mysql
 
 PREFIX = "collegium_"
 VERSION_TABLE = "collegium_alembic_version"
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 
 metadata = MetaData()
 

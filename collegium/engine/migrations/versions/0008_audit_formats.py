@@ -4,8 +4,8 @@ Every event stored before this revision was written in format 1 (the column's de
 gets the first event of its chain — its definition as the rows hold it now, with no time (nobody recorded when it
 was defined) — and its row the chain's length and head, so that from here on every change of a body is chained.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from sqlalchemy.dialects import mysql
 from collegium.engine.audit import GENESIS
 from collegium.engine.bodychain import body_hash, rows_definition
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
