@@ -3,6 +3,7 @@
 Wrong types, ids no store could hold (longer than the id columns, control characters, which PostgreSQL refuses,
 or text that is not valid Unicode: a lone surrogate, as a command line gives for bytes that are not UTF-8) are
 refused with :class:`~collegium.errors.InvalidInput` rather than as a driver's or encoder's error.
+A message shows a value by :func:`~collegium._brief.brief`, bounded whatever was passed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from collegium._brief import brief
 from collegium.engine.context import SYSTEM_ACTOR
 from collegium.errors import InvalidInput
 
@@ -30,9 +32,10 @@ def check_arguments(actor: object, data: object, **names: object) -> Mapping[str
         raise InvalidInput(f"{SYSTEM_ACTOR} is reserved for the engine's own timers")
     for what, value in {"actor": actor, **names}.items():
         if not isinstance(value, str) or not value:
-            raise InvalidInput(f"{what} must be non-empty text, not {value!r}")
+            raise InvalidInput(f"{what} must be non-empty text, not {brief(value)}")
         if not is_id(value):
-            raise InvalidInput(f"{what} must be printable text of at most {MAX_ID} characters, not {value!r:.80}")
+            raise InvalidInput(f"{what} must be printable text of at most {MAX_ID} characters, "
+                               f"not {brief(value)}")
     if data is None:
         return {}
     if not isinstance(data, Mapping) or not all(isinstance(k, str) for k in data):
@@ -46,13 +49,14 @@ def check_text(name: str, *texts: str) -> None:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            raise InvalidInput(f"{name} is not valid Unicode text (a lone surrogate at {text!r:.60})") from None
+            raise InvalidInput(f"{name} is not valid Unicode text "
+                               f"(a lone surrogate at {brief(text, 60)})") from None
 
 
 def lookup_values(equals: Mapping[str, object]) -> Mapping[str, str]:
     """The values a query selects by (``Engine.find``): text, as the facts index holds."""
     for name, value in equals.items():
         if not isinstance(value, str):
-            raise InvalidInput(f"{name} must be text to select by, not {value!r:.80}")
+            raise InvalidInput(f"{name} must be text to select by, not {brief(value)}")
         check_text(name, value)
     return equals  # type: ignore[return-value]

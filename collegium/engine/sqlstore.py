@@ -23,9 +23,17 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DatabaseError,
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session
 
+from collegium._brief import brief
 from collegium.engine import schema as s
 from collegium.engine.audit import canonical
 from collegium.engine.dberrors import Never, by_state, is_lock_conflict, is_lock_text
@@ -72,13 +80,18 @@ class SqlStore:
         self._dbapi_errors: tuple[type[BaseException], ...] = tuple(
             getattr(self._dbapi, name, Never) for name in ("IntegrityError", "DataError", "OperationalError")
         ) if self._dbapi else ()
+        try:
+            self._open(auto_migrate)
+        except DatabaseError as exc:  # a server that refuses, or a file that is no SQLite database
+            reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+            raise InvalidInput(f"cannot open database {self.engine.url!r}: {reason}") from None
+
+    def _open(self, auto_migrate: bool) -> None:
+        """Check or migrate the schema as the store opens."""
         if auto_migrate and self._host is not None:
             check_current(self._host.connection(write=False))
         elif auto_migrate:
-            try:
-                migrate(self.engine)
-            except OperationalError as exc:
-                raise InvalidInput(f"cannot open database {self.engine.url!r}: {exc.orig}") from None
+            migrate(self.engine)
 
     # -- instances ----------------------------------------------------------------------------
     def unit(self, write: bool = True) -> AbstractContextManager[SqlUnit]:
@@ -170,7 +183,8 @@ class SqlStore:
     def _translate(self, exc: BaseException) -> Exception | None:
         """The store's error for a database error (a retry, or bad input); None to let it through as it is."""
         if isinstance(exc, UnicodeEncodeError):  # a lone surrogate in an id looked up: the driver cannot send it
-            return InvalidInput(f"text that is not valid Unicode cannot be looked up: {exc.object!r:.80}")
+            return InvalidInput("text that is not valid Unicode cannot be looked up: "
+                                f"{brief(exc.object)}")
         if isinstance(exc, IntegrityError):
             return StaleVersion("unique key clash")
         if isinstance(exc, DataError):
