@@ -15,8 +15,8 @@ from typing import Any, Protocol
 from collegium._brief import brief
 from collegium.engine import governance as gov
 from collegium.engine.arguments import check_arguments as check_arguments
+from collegium.engine.arguments import check_idempotency_key as check_idempotency_key
 from collegium.engine.arguments import check_text
-from collegium.engine.arguments import is_id as is_id
 from collegium.engine.arguments import lookup_values as lookup_values
 from collegium.engine.audit import canonical, digest
 from collegium.engine.clock import aware, format_time, parse_time

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from collegium._brief import brief, validation_line
 from collegium._i18n import Text
+from collegium.engine.reserved import ENGINE_MARK, is_engine_actor, is_reserved_role
 from collegium.errors import InvalidInput
 
 AttendanceStatus = Literal["present", "absent", "recused", "attendee"]
@@ -48,14 +49,33 @@ class _Record(BaseModel):
 
 
 class Member(_Record):
-    """A person's seat in a body: a role (pack vocabulary) and whether the seat votes."""
+    """A person's seat in a body: a role (pack vocabulary) and whether the seat votes.
 
-    person: str = Field(min_length=1, max_length=128, pattern=r"^[^@]", description="'@' starts engine actors")
+    ``person`` is compared exactly (``m3``, ``M3``, ``m3 `` and ``ｍ3`` are four people) and may
+    not start with ``@`` in any form (the engine's actors do); ``role`` may not be one the engine
+    keeps for itself (``system``, in any case or width: ``collegium.engine.reserved``)."""
+
+    person: str = Field(min_length=1, max_length=128, description="'@' starts engine actors")
     role: str = Field(min_length=1, max_length=64)
     voting: bool = True
     name: str | None = Field(default=None, max_length=256)
 
     _printable = field_validator("person", "role", "name")(_printable)
+
+    @field_validator("person")
+    @classmethod
+    def _not_engine(cls, person: str) -> str:
+        if is_engine_actor(person):
+            raise ValueError(f"{ENGINE_MARK!r} (in any form) starts the engine's own actors, "
+                             "not a person's id")
+        return person
+
+    @field_validator("role")
+    @classmethod
+    def _not_reserved(cls, role: str) -> str:
+        if is_reserved_role(role):
+            raise ValueError(f"the role {role!r} is reserved for the engine (its timers act in it)")
+        return role
 
 
 class Body(_Record):
