@@ -39,6 +39,7 @@ from collegium.engine.audit import canonical
 from collegium.engine.dberrors import Never, by_state, is_lock_conflict, is_lock_text
 from collegium.engine.governance import Body
 from collegium.engine.hosted import Host, StoreTarget, check_current
+from collegium.engine.mariadb import MARIADB, check_columns, check_session
 from collegium.engine.migration import migrate
 from collegium.engine.outbox import OutboxEntry, Subscriber, Subscribers
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
@@ -61,6 +62,9 @@ class SqlStore:
     ``auto_migrate``: bring a new or older database to the current schema when opened. On the host's connection
     or session the store never migrates (that would commit the host's transaction on MariaDB): it checks the
     revision and refuses an older schema (see :func:`collegium.engine.hosted.upgrade`); ``False`` skips the check.
+
+    On MariaDB a store refuses to open, on its own connection or on the host's, under settings that
+    would let two ids compare as one or change a value silently (``collegium.engine.mariadb``).
     """
 
     def __init__(self, target: StoreTarget = "collegium.db", *, auto_migrate: bool = True) -> None:
@@ -87,11 +91,20 @@ class SqlStore:
             raise InvalidInput(f"cannot open database {self.engine.url!r}: {reason}") from None
 
     def _open(self, auto_migrate: bool) -> None:
-        """Check or migrate the schema as the store opens."""
+        """Check and migrate as the store opens. MariaDB's settings are checked here once, not per
+        command: the session's before anything is written (the pool's connections share the
+        server's and the URL's settings), the columns' once migrated."""
+        mariadb = self.engine.dialect.name in MARIADB
+        if mariadb:
+            with self._connect() as conn:
+                check_session(conn)
         if auto_migrate and self._host is not None:
             check_current(self._host.connection(write=False))
         elif auto_migrate:
             migrate(self.engine)
+        if mariadb:
+            with self._connect() as conn:
+                check_columns(conn)
 
     # -- instances ----------------------------------------------------------------------------
     def unit(self, write: bool = True) -> AbstractContextManager[SqlUnit]:
