@@ -275,6 +275,7 @@ def body_define(file: Path) -> None:
     """Create or replace a body from a YAML file: {id, kind, title?, members: [{person, role, voting?, name?}]}."""
     from pydantic import ValidationError
 
+    from collegium._brief import validation_line
     from collegium._loader import parse_yaml, read_text
     from collegium._render import word
     from collegium.engine.governance import Body
@@ -286,10 +287,7 @@ def body_define(file: Path) -> None:
     try:
         new = Body.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise InvalidInput(f"{file}: {loc}: {first['msg']}{more}") from None
+        raise InvalidInput(f"{file}: {validation_line(exc)}") from None
     with open_engine(create=True) as engine:
         engine.define_body(new)
     if s.as_json:

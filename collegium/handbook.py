@@ -12,7 +12,7 @@ from collegium import diagram
 from collegium._i18n import Text
 from collegium.engine.clock import iso_duration
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
-from collegium.errors import CollegiumError
+from collegium.errors import CollegiumError, InvalidInput
 
 LANGS = ("en", "zh-CN")
 
@@ -109,13 +109,19 @@ def stale(registry: Registry, directory: Path) -> list[str]:
 
 
 def write(registry: Registry, directory: Path) -> list[str]:
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write the handbook's pages to ``directory`` (made if missing; pages no longer generated
+    are removed); their names. :class:`InvalidInput` if the directory cannot be made or written."""
     written = pages(registry)
-    for old in directory.glob("*.md"):
-        if old.name not in written:
-            old.unlink()
-    for name, text in written.items():
-        (directory / name).write_text(text, encoding="utf-8")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for old in directory.glob("*.md"):
+            if old.name not in written:
+                old.unlink()
+        for name, text in written.items():
+            (directory / name).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InvalidInput(f"cannot write the handbook to {directory}: {reason}") from None
     return sorted(written)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from collegium._brief import brief
 from collegium._loader import line_of, parse_yaml, validate_model
 from collegium.engine.clock import ManualClock, SequentialIds, format_time, parse_time
 from collegium.engine.engine import Engine
@@ -240,10 +241,10 @@ def _check(engine: Engine, exp: Expectation, aliases: dict[str, str], where: str
         problems.append(f"state is {inst.state}, expected {exp.state}")
     for key, want in exp.facts.items():
         if inst.facts.get(key) != want:
-            problems.append(f"fact {key} is {inst.facts.get(key)!r}, expected {want!r}")
+            problems.append(f"fact {key} is {brief(inst.facts.get(key))}, expected {brief(want)}")
     result = (inst.facts.get("ballot") or {}).get("result") or {}
     for key, want in exp.ballot.items():
         if result.get(key) != want:
-            problems.append(f"ballot {key} is {result.get(key)!r}, expected {want!r}")
+            problems.append(f"ballot {key} is {brief(result.get(key))}, expected {brief(want)}")
     if problems:
         raise ExpectationFailed(f"{where}: step {n + 1}: {exp.instance}: " + "; ".join(problems))

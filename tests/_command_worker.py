@@ -231,6 +231,7 @@ def work(url: str, commands: list[Command], journal: str, barrier: Any = None, d
     the one it was killed in). Both are lock-free: a worker killed holding a lock would hang whoever waits for it."""
     answered, sent, _killed = read_journal(Path(journal))
     start = len(answered)
+    drop_torn_tail(Path(journal))  # so that the next line starts a line of its own
     _arm(kill[1] if kill else None)
     engine = Engine.open(url, clock=ManualClock(dt.datetime.fromisoformat(WORK_AT)), ids=SequentialIds(),
                          registry=BUILTIN)
@@ -255,10 +256,28 @@ def work(url: str, commands: list[Command], journal: str, barrier: Any = None, d
     engine.close()
 
 
+def journal_lines(path: Path) -> list[str]:
+    """The complete lines of a journal. Its last line may be torn (a SIGKILL while the worker wrote
+    it): without its newline, it is left out; a line torn anywhere else is an error, as it should
+    never be."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    lines = text.splitlines()
+    if lines and not text.endswith("\n"):
+        lines.pop()  # the command it was recording counts as unsent, or as sent and unanswered
+    return lines
+
+
+def drop_torn_tail(path: Path) -> None:
+    """Cut a journal's torn last line off (one truncate: a SIGKILL leaves it whole or cut)."""
+    data = path.read_bytes() if path.exists() else b""
+    if data and not data.endswith(b"\n"):
+        os.truncate(path, data.rfind(b"\n") + 1)
+
+
 def read_journal(path: Path) -> tuple[list[dict[str, Any]], set[int], dict[int, str]]:
     """The answers in a journal, in command order; the commands sent but not answered then (the worker was
     killed meanwhile); and the commands during which the worker killed itself, with the point."""
-    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    lines = [json.loads(line) for line in journal_lines(path)]
     answered = [line for line in lines if "result" in line]
     assert [a["i"] for a in answered] == list(range(len(answered))), f"{path}: commands answered out of order"
     killed = {line["i"]: line["killed"] for line in lines if "killed" in line}

@@ -1,5 +1,6 @@
 """Schema migrations: the migrated schema is the one the code declares, on every backend, and an upgrade keeps what
-was pending (revision 0005 rebuilds the timers table, whose key gained the reminder's lead time)."""
+was pending (revision 0005 rebuilds the timers table, whose key gained the reminder's lead time; revision
+0007 converts MariaDB's tables to exact text)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 
-from collegium import Engine, ManualClock, SequentialIds
+from collegium import Body, Engine, ManualClock, Member, SequentialIds
 from collegium.engine import schema
 from collegium.engine.migration import migrate
 from collegium.engine.sqlengine import make_engine
@@ -72,3 +73,57 @@ def test_upgrading_to_reminders_keeps_the_pending_timers_and_going_back_drops_on
         engine.dispose()
     with Engine.open(db_url, clock=ManualClock(START), ids=SequentialIds()) as reopened:  # current: no migration
         assert reopened.store.due_timers("9999", 10)[0].instance_id == "task-1"
+
+
+
+def _collations(conn: sa.Connection) -> dict[str, set[str]]:
+    """MariaDB: the collations of Collegium's text columns, and of its tables (the default of a
+    column added later), each with where it is."""
+    mine = ("TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'collegium\\_%' "
+            "AND TABLE_NAME <> :version")
+    version = {"version": schema.VERSION_TABLE}
+    columns = conn.execute(sa.text(
+        "SELECT TABLE_NAME, COLUMN_NAME, COLLATION_NAME FROM information_schema.COLUMNS "
+        f"WHERE {mine} AND COLLATION_NAME IS NOT NULL"), version)
+    tables = conn.execute(sa.text(
+        f"SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES WHERE {mine}"), version)
+    out: dict[str, set[str]] = {}
+    for *where, collation in [*columns, *tables]:
+        out.setdefault(collation, set()).add(".".join(where))
+    return out
+
+
+def test_upgrading_to_exact_text_keeps_the_rows_then_tells_lookalike_ids_apart(db_url: str) -> None:
+    engine = make_engine(db_url)
+    mariadb = engine.dialect.name in ("mysql", "mariadb")
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_alembic(conn), "0006")
+            conn.execute(sa.text("INSERT INTO collegium_bodies (id, kind) VALUES ('sc', 'standing')"))
+            conn.execute(sa.text("INSERT INTO collegium_members "
+                                 "VALUES ('sc', 'm3', 0, 'standing_member', :v, NULL)"), {"v": True})
+        with engine.begin() as conn:
+            command.upgrade(_alembic(conn), "head")
+        if mariadb:
+            with engine.connect() as conn:
+                exact = _collations(conn)
+            assert list(exact) == [schema.EXACT_COLLATION], exact
+            assert len(exact[schema.EXACT_COLLATION]) > 50  # every text column and table
+            with engine.begin() as conn:  # and back: the database's default, but the indexed values
+                command.downgrade(_alembic(conn), "0006")
+            with engine.connect() as conn:
+                back = _collations(conn)
+                default = conn.execute(sa.text("SELECT @@collation_database")).scalar()
+            assert back.pop(schema.EXACT_COLLATION) == {"collegium_facts_index.value"}
+            assert list(back) == [default]
+            with engine.begin() as conn:
+                command.upgrade(_alembic(conn), "head")
+    finally:
+        engine.dispose()
+    with Engine.open(db_url, clock=ManualClock(START), ids=SequentialIds()) as reopened:
+        assert [m.person for m in reopened.body("sc").members] == ["m3"]
+        members = tuple(Member(person=p, role="standing_member") for p in ("m3", "M3", "m3 "))
+        reopened.define_body(Body(id="sc", kind="standing", members=members))
+        reopened.define_body(Body(id="SC", kind="plenary"))
+        assert [m.person for m in reopened.body("sc").members] == ["m3", "M3", "m3 "]
+        assert (reopened.body("sc").kind, reopened.body("SC").kind) == ("standing", "plenary")

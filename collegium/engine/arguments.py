@@ -2,7 +2,9 @@
 
 Wrong types, ids no store could hold (longer than the id columns, control characters, which PostgreSQL refuses,
 or text that is not valid Unicode: a lone surrogate, as a command line gives for bytes that are not UTF-8) are
-refused with :class:`~collegium.errors.InvalidInput` rather than as a driver's or encoder's error.
+refused with :class:`~collegium.errors.InvalidInput` rather than as a driver's or encoder's error;
+so are the engine's reserved actors and idempotency keys (:mod:`collegium.engine.reserved`). A
+message shows a value by :func:`~collegium._brief.brief`, bounded whatever was passed.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from collegium.engine.context import SYSTEM_ACTOR
+from collegium._brief import brief
+from collegium.engine.reserved import ENGINE_MARK, SYSTEM_ACTOR, is_engine_actor, is_timer_key
 from collegium.errors import InvalidInput
 
 #: Longest id (an instance, an actor, an idempotency key): the store's id columns hold 128 characters.
@@ -26,18 +29,29 @@ def check_arguments(actor: object, data: object, **names: object) -> Mapping[str
     """Refuse arguments of the wrong type at the API boundary with :class:`InvalidInput`, not a TypeError."""
     if not isinstance(actor, str) or not actor.strip():
         raise InvalidInput("an actor (a person's id) is required")
-    if actor == SYSTEM_ACTOR:
-        raise InvalidInput(f"{SYSTEM_ACTOR} is reserved for the engine's own timers")
+    if is_engine_actor(actor):  # also '＠system', '﹫x': what a person takes for the engine's
+        raise InvalidInput(f"actors starting with {ENGINE_MARK!r} (in any form) are reserved for "
+                           f"the engine, e.g. {SYSTEM_ACTOR} for its timers")
     for what, value in {"actor": actor, **names}.items():
         if not isinstance(value, str) or not value:
-            raise InvalidInput(f"{what} must be non-empty text, not {value!r}")
+            raise InvalidInput(f"{what} must be non-empty text, not {brief(value)}")
         if not is_id(value):
-            raise InvalidInput(f"{what} must be printable text of at most {MAX_ID} characters, not {value!r:.80}")
+            raise InvalidInput(f"{what} must be printable text of at most {MAX_ID} characters, "
+                               f"not {brief(value)}")
     if data is None:
         return {}
     if not isinstance(data, Mapping) or not all(isinstance(k, str) for k in data):
         raise InvalidInput(f"data must be a mapping of names to values, not {type(data).__name__}")
     return data
+
+
+def check_idempotency_key(key: object) -> None:
+    """``key`` is an id, and not a key of the engine's timers (``timer:``, in any case or width)."""
+    if not is_id(key):
+        raise InvalidInput(f"an idempotency key is printable text of 1 to {MAX_ID} characters")
+    if is_timer_key(str(key)):
+        raise InvalidInput("idempotency keys starting with 'timer:' (in any case or width) are "
+                           "reserved for the engine's timers")
 
 
 def check_text(name: str, *texts: str) -> None:
@@ -46,13 +60,14 @@ def check_text(name: str, *texts: str) -> None:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            raise InvalidInput(f"{name} is not valid Unicode text (a lone surrogate at {text!r:.60})") from None
+            raise InvalidInput(f"{name} is not valid Unicode text "
+                               f"(a lone surrogate at {brief(text, 60)})") from None
 
 
 def lookup_values(equals: Mapping[str, object]) -> Mapping[str, str]:
     """The values a query selects by (``Engine.find``): text, as the facts index holds."""
     for name, value in equals.items():
         if not isinstance(value, str):
-            raise InvalidInput(f"{name} must be text to select by, not {value!r:.80}")
+            raise InvalidInput(f"{name} must be text to select by, not {brief(value)}")
         check_text(name, value)
     return equals  # type: ignore[return-value]

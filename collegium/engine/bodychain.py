@@ -39,7 +39,7 @@ class StoredBody:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BodyEvent:
     """One definition of a body in its chain. ``at`` is None for the definition a database held when its bodies
-    were first chained (schema revision 0007), whose time nobody recorded."""
+    were first chained (schema revision 0008), whose time nobody recorded."""
 
     body_id: str
     seq: int

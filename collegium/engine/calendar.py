@@ -26,6 +26,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from collegium._brief import brief
 from collegium._i18n import Text
 from collegium.engine.outcomes import Instance
 from collegium.errors import InvalidInput, NotFound
@@ -89,9 +90,10 @@ class Scheduled:
 def periods(year: int, months: int, due_time: dt.time) -> list[tuple[str, dt.datetime]]:
     """The periods of ``year`` in runs of ``months`` months, each with its deadline (last day, at ``due_time``)."""
     if isinstance(months, bool) or not isinstance(months, int) or months < 1 or 12 % months:
-        raise InvalidInput(f"a report interval is a whole number of months dividing 12, not {months!r}")
+        raise InvalidInput("a report interval is a whole number of months dividing 12, "
+                           f"not {brief(months)}")
     if not 1 <= year <= 9998:
-        raise InvalidInput(f"year {year} is out of range")
+        raise InvalidInput(f"year {brief(year)} is out of range")
     out = []
     for i in range(12 // months):
         last = (i + 1) * months
@@ -115,14 +117,16 @@ def _due_time(value: object) -> dt.time:
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
-        raise InvalidInput(f"report_due_time {value!r} is not a time of day with its UTC offset, e.g. 18:00+08:00")
+        raise InvalidInput(f"report_due_time {brief(value)} is not a time of day with its UTC "
+                           "offset, e.g. 18:00+08:00")
     return parsed
 
 
 def _standing(engine: Engine, body_id: str) -> Body:
     body = engine.body(body_id)
     if body.kind != "standing":
-        raise InvalidInput(f"{body_id!r} is a {body.kind} body; reports are scheduled for a standing committee")
+        raise InvalidInput(f"{brief(body_id)} is a {body.kind} body; reports are scheduled for a "
+                           "standing committee")
     return body
 
 
@@ -142,11 +146,11 @@ def obligations(engine: Engine, body_id: str, year: int, *, plenary: str | None 
     if plenary is not None:
         heard = engine.body(plenary)
         if heard.kind != "plenary":
-            raise InvalidInput(f"{plenary!r} is a {heard.kind} body, not a plenary committee")
+            raise InvalidInput(f"{brief(plenary)} is a {heard.kind} body, not a plenary committee")
         chair = _secretary(body)
         if chair is None or _secretary(heard) != chair:
             raise InvalidInput(f"the standing committee's report is delivered by its secretary ({chair or 'none'}), "
-                               f"who must also be the secretary of {plenary!r}")
+                               f"who must also be the secretary of {brief(plenary)}")
     out: list[Obligation] = []
     for kind, (_label, parameter) in KINDS.items():
         months = params.get(parameter, DEFAULT_MONTHS[kind])

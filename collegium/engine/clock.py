@@ -12,6 +12,7 @@ import os
 import threading
 from typing import Protocol, runtime_checkable
 
+from collegium._brief import brief
 from collegium.errors import InvalidInput
 
 UTC = dt.UTC
@@ -47,7 +48,8 @@ def parse_time(text: str, what: str = "time") -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"{what} {text!r} is not an ISO 8601 date-time (e.g. 2026-03-01T09:00+08:00)") from None
+        raise InvalidInput(f"{what} {brief(text)} is not an ISO 8601 date-time "
+                           "(e.g. 2026-03-01T09:00+08:00)") from None
     return aware(value, what)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from collegium._brief import brief
 from collegium._i18n import Text
 from collegium.engine import targets
 from collegium.errors import InvalidInput, NotFound
@@ -79,7 +80,7 @@ class Commitment:
 def commitments(engine: Engine, body: str, year: int) -> list[Commitment]:
     """The commitments ``body`` made for ``year``, oldest first; :class:`NotFound` for an unknown body."""
     if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999:
-        raise InvalidInput(f"year must be a year such as 2026, not {year!r}")
+        raise InvalidInput(f"year must be a year such as 2026, not {brief(year)}")
     engine.body(body)  # NotFound for a body that is not defined
     return [_view(engine, inst) for inst in engine.instances(PROCEDURE)
             if inst.facts.get("body") == body and inst.facts.get("year") == year]

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from collegium.engine import governance as gov
 from collegium.engine import targets
 from collegium.engine.clock import parse_time
+from collegium.engine.reserved import RESERVED_ROLES, SYSTEM_ACTOR, SYSTEM_ROLE
 from collegium.engine.store import Seat, seat_counts
 from collegium.workflows.spec import FactType
 
@@ -85,9 +86,6 @@ class _Seated(Collection[str]):
 
 _UNSET: Any = object()  # not derived yet (None is a value)
 
-#: The engine's own actor, which fires due timers; it holds the role ``system`` and nothing else.
-SYSTEM_ACTOR = "@system"
-SYSTEM_ROLE = "system"
 
 
 class Context:
@@ -205,10 +203,13 @@ class Context:
             return (SYSTEM_ROLE,)
         if self.meeting() is not None:
             seat = self.seat(self.actor)
-            return (seat[0],) if seat else ()
-        body = self.body()
-        member = body.member(self.actor) if body else None
-        return (member.role,) if member else ()
+            role = seat[0] if seat else None
+        else:
+            body = self.body()
+            member = body.member(self.actor) if body else None
+            role = member.role if member else None
+        # a member stored with a reserved role (before it was reserved) does not hold it
+        return (role,) if role is not None and role not in RESERVED_ROLES else ()
 
     def _voting_members(self) -> list[str]:
         if self.meeting() is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import OperationalError
 
+from collegium._brief import brief
 from collegium.engine.store import StaleVersion
 from collegium.errors import InvalidInput
 
@@ -42,7 +43,8 @@ def by_state(error: BaseException) -> Exception | None:
         if cause is None:
             break
         if isinstance(cause, UnicodeEncodeError):
-            return InvalidInput(f"text that is not valid Unicode cannot be looked up: {cause.object!r:.80}")
+            return InvalidInput("text that is not valid Unicode cannot be looked up: "
+                                f"{brief(cause.object)}")
         cause = cause.__cause__ or cause.__context__
     if state.startswith("22") or "invalid input for query argument" in message:
         return InvalidInput(f"a value does not fit the database: {message.splitlines()[0]}")

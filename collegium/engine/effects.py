@@ -12,10 +12,11 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from collegium._brief import brief
 from collegium.engine import governance as gov
 from collegium.engine.arguments import check_arguments as check_arguments
+from collegium.engine.arguments import check_idempotency_key as check_idempotency_key
 from collegium.engine.arguments import check_text
-from collegium.engine.arguments import is_id as is_id
 from collegium.engine.arguments import lookup_values as lookup_values
 from collegium.engine.audit import canonical, digest
 from collegium.engine.clock import aware, format_time, parse_time
@@ -61,29 +62,31 @@ MAX_INTEGER = 2**53 - 1
 def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | None) -> Any:
     if kind == "string":
         if not isinstance(value, str) or not value:
-            raise InvalidInput(f"{name} must be non-empty text, not {value!r}")
+            raise InvalidInput(f"{name} must be non-empty text, not {brief(value)}")
         check_text(name, value)
         if values is not None and value not in values:
-            raise InvalidInput(f"{name} {value!r} is not one of: {', '.join(values)}")
+            raise InvalidInput(f"{name} {brief(value)} is not one of: {', '.join(values)}")
         return value
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidInput(f"{name} must be a whole number, not {value!r}")
+            raise InvalidInput(f"{name} must be a whole number, not {brief(value)}")
         if abs(value) > MAX_INTEGER:
-            raise InvalidInput(f"{name} {value} is out of range (at most {MAX_INTEGER} in size)")
+            raise InvalidInput(f"{name} {brief(value)} is out of range "
+                               f"(at most {MAX_INTEGER} in size)")
         return value
     if kind == "number":
         return canonical_number(name, value)
     if kind == "boolean":
         if not isinstance(value, bool):
-            raise InvalidInput(f"{name} must be true or false, not {value!r}")
+            raise InvalidInput(f"{name} must be true or false, not {brief(value)}")
         return value
     if kind == "datetime":
         if isinstance(value, dt.datetime):
             return format_time(aware(value, name))
         if isinstance(value, str):
             return format_time(parse_time(value, name))
-        raise InvalidInput(f"{name} must be an ISO 8601 date-time with a time zone, not {value!r}")
+        raise InvalidInput(f"{name} must be an ISO 8601 date-time with a time zone, "
+                           f"not {brief(value)}")
     if kind == "list":
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) and 0 < len(v) <= 64 for v in value):
             raise InvalidInput(f"{name} must be a list of texts of 1 to 64 characters")
@@ -105,7 +108,7 @@ def normalize(proc: CompiledProcedure, plan: Plan, data: Mapping[str, Any], *, c
     for key, value in data.items():
         if key not in accepted:
             allowed = ", ".join(sorted(accepted)) or "none"
-            raise InvalidInput(f"{plan.trigger!r} does not take {key!r}; it takes: {allowed}")
+            raise InvalidInput(f"{plan.trigger!r} does not take {brief(key)}; it takes: {allowed}")
         if value is None:
             continue
         spec = proc.spec.facts.get(key)
@@ -143,10 +146,11 @@ def check_choice(plan: Plan, facts: Mapping[str, Any], data: Mapping[str, Any]) 
     targets = facts.get("targets") or {}
     for effect in plan.effects:
         if isinstance(effect, ReportProgressEffect) and data.get("metric") not in targets:
-            raise InvalidInput(f"no target {data.get('metric')!r} to report on; targets: "
+            raise InvalidInput(f"no target {brief(data.get('metric'))} to report on; targets: "
                                f"{', '.join(sorted(targets)) or 'none'}")
         if isinstance(effect, SetTargetEffect) and "measured" in (targets.get(data.get("metric")) or {}):
-            raise InvalidInput(f"target {data.get('metric')!r} already has progress reported; it is not replaced")
+            raise InvalidInput(f"target {brief(data.get('metric'))} already has progress "
+                               "reported; it is not replaced")
         if isinstance(effect, SetTargetEffect) and "target" in data and data.get("target") == data.get("baseline"):
             raise InvalidInput("a target value equal to its baseline measures no progress; give the value to reach")
     if not any(isinstance(effect, CastVoteEffect) for effect in plan.effects):
@@ -156,7 +160,8 @@ def check_choice(plan: Plan, facts: Mapping[str, Any], data: Mapping[str, Any]) 
         raise InvalidInput("no ballot is open: a vote needs a meeting opened first")
     options = ballot.get("options") or ()
     if "choice" in data and options and data["choice"] not in options:
-        raise InvalidInput(f"choice {data['choice']!r} is not one of this ballot's options: {', '.join(options)}")
+        raise InvalidInput(f"choice {brief(data['choice'])} is not one of this ballot's options: "
+                           f"{', '.join(options)}")
     if "item" in data and not ballot.get("items"):
         raise InvalidInput("this ballot is not voted item by item: a vote names no item")
 
@@ -179,7 +184,7 @@ def _reasons(given: Mapping[str, str], attendance: Mapping[str, str]) -> dict[st
     """Reasons for absence (缺席理由), only for members recorded absent."""
     for person in given:
         if attendance.get(person) != "absent":
-            raise InvalidInput(f"a reason is given for {person!r}, who is not recorded absent")
+            raise InvalidInput(f"a reason is given for {brief(person)}, who is not recorded absent")
     return dict(sorted(given.items()))
 
 
@@ -206,20 +211,21 @@ def _take_up(reader: SittingReader, sitting_id: str, matter_id: str, body_id: st
     try:
         rec = reader.load(sitting_id)
     except NotFound:
-        raise InvalidInput(f"no meeting {sitting_id!r}") from None
+        raise InvalidInput(f"no meeting {brief(sitting_id)}") from None
     sitting = rec.facts.get("meeting") or {}
     if not sitting.get("sitting") and "agenda" not in rec.facts:
-        raise InvalidInput(f"{sitting_id!r} is not a meeting convened with an agenda")
+        raise InvalidInput(f"{brief(sitting_id)} is not a meeting convened with an agenda")
     if not sitting.get("sitting") or sitting.get("state") != rec.state:
-        raise InvalidInput(f"meeting {sitting_id!r} is not in session (it is {rec.state})")
+        raise InvalidInput(f"meeting {brief(sitting_id)} is not in session (it is {rec.state})")
     if sitting["body"] != body_id:
-        raise InvalidInput(f"meeting {sitting_id!r} is a meeting of {sitting['body']!r}; "
-                           f"this matter is for {body_id!r}")
+        raise InvalidInput(f"meeting {brief(sitting_id)} is a meeting of {sitting['body']!r}; "
+                           f"this matter is for {brief(body_id)}")
     seats: dict[str, Seat] = {p: (role, voting, attendance, None) for p, (role, voting, attendance, _view)
                               in reader.seats(str(sitting["id"])).items()}
     for person in recused:
         if person not in seats:
-            raise InvalidInput(f"{person!r} has no seat at meeting {sitting_id!r}: only its members recuse")
+            raise InvalidInput(f"{brief(person)} has no seat at meeting {brief(sitting_id)}: "
+                               "only its members recuse")
         seats[person] = (seats[person][0], seats[person][1], "recused", None)
     record: dict[str, Any] = {
         "id": meeting_id, "sitting_id": sitting_id, "body": sitting["body"], "kind": sitting["kind"],
@@ -238,10 +244,11 @@ def _attend(reader: SittingReader, meeting: dict[str, Any], data: Mapping[str, A
     reasons = dict(meeting.get("reasons") or {})
     if person in seats:
         if status == "attendee":
-            raise InvalidInput(f"{person!r} is a member; mark them present or absent")
+            raise InvalidInput(f"{brief(person)} is a member; mark them present or absent")
         seats[person] = (seats[person][0], seats[person][1], status, seats[person][3])
     elif status != "attendee":
-        raise InvalidInput(f"{person!r} has no seat at this meeting; only 'attendee' (列席) is allowed")
+        raise InvalidInput(f"{brief(person)} has no seat at this meeting; "
+                           "only 'attendee' (列席) is allowed")
     else:
         attendees.add(person)
     reasons.pop(person, None)
@@ -285,7 +292,7 @@ def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: s
                     raise InvalidInput(f"{plan.trigger!r} needs 'attendance' or 'sitting'")
                 body = directory(body_id) if body_id else None
                 if body is None:
-                    raise InvalidInput(f"no body {body_id!r} to hold the meeting")
+                    raise InvalidInput(f"no body {brief(body_id)} to hold the meeting")
                 record, seats = _freeze(body, data, meeting_id, state, now)
             # the frozen membership governs the state the meeting is held in, and nothing after it
             facts["meeting"] = record

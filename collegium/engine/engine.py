@@ -227,10 +227,8 @@ class Engine:
         anything. With an ``idempotency_key`` already used on this instance, returns the first outcome again.
         """
         data = fx.check_arguments(actor, data, instance=instance_id, trigger=trigger)
-        if idempotency_key is not None and not fx.is_id(idempotency_key):
-            raise InvalidInput("an idempotency key is printable text of 1 to 128 characters")
-        if idempotency_key is not None and idempotency_key.startswith("timer:"):
-            raise InvalidInput("idempotency keys starting with 'timer:' are reserved for the engine's timers")
+        if idempotency_key is not None:
+            fx.check_idempotency_key(idempotency_key)
         return self._fire(instance_id, trigger, actor, data, idempotency_key, None)
 
     def _fire(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any], idempotency_key: str | None,

@@ -12,9 +12,11 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from collegium._brief import brief, validation_line
 from collegium._i18n import Text
+from collegium.engine.reserved import ENGINE_MARK, is_engine_actor, is_reserved_role
 from collegium.errors import InvalidInput
 
 AttendanceStatus = Literal["present", "absent", "recused", "attendee"]
@@ -28,23 +30,56 @@ def _printable(value: str | None) -> str | None:
     return value
 
 
-class Member(BaseModel):
-    """A person's seat in a body: a role (pack vocabulary) and whether the seat votes."""
+class _Record(BaseModel):
+    """A record built in Python (``Body(...)``, ``Member(...)``): a bad field is
+    :class:`InvalidInput`, in one line. ``model_validate`` keeps pydantic's ``ValidationError``,
+    which the file loaders turn into errors that name the file and line."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    person: str = Field(min_length=1, max_length=128, pattern=r"^[^@]", description="'@' starts engine actors")
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise InvalidInput(f"{type(self).__name__} {validation_line(exc)}") from None
+
+    # pydantic calls a model's own __init__ also to validate it nested or by model_validate, unless
+    # the __init__ says it is the base one (as RootModel's does): this one serves Python calls only
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+
+class Member(_Record):
+    """A person's seat in a body: a role (pack vocabulary) and whether the seat votes.
+
+    ``person`` is compared exactly (``m3``, ``M3``, ``m3 `` and ``ｍ3`` are four people) and may
+    not start with ``@`` in any form (the engine's actors do); ``role`` may not be one the engine
+    keeps for itself (``system``, in any case or width: ``collegium.engine.reserved``)."""
+
+    person: str = Field(min_length=1, max_length=128, description="'@' starts engine actors")
     role: str = Field(min_length=1, max_length=64)
     voting: bool = True
     name: str | None = Field(default=None, max_length=256)
 
     _printable = field_validator("person", "role", "name")(_printable)
 
+    @field_validator("person")
+    @classmethod
+    def _not_engine(cls, person: str) -> str:
+        if is_engine_actor(person):
+            raise ValueError(f"{ENGINE_MARK!r} (in any form) starts the engine's own actors, "
+                             "not a person's id")
+        return person
 
-class Body(BaseModel):
+    @field_validator("role")
+    @classmethod
+    def _not_reserved(cls, role: str) -> str:
+        if is_reserved_role(role):
+            raise ValueError(f"the role {role!r} is reserved for the engine (its timers act in it)")
+        return role
+
+
+class Body(_Record):
     """A deciding or advising body (全委会, 常委会, a board …) and its current members."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(min_length=1, max_length=128)
     kind: str = Field(min_length=1, max_length=64, description="e.g. plenary, standing, secretary_office")
@@ -83,12 +118,15 @@ def build_attendance(body: Body, given: Mapping[str, Any]) -> dict[str, str]:
     attendance = {m.person: "absent" for m in body.members}
     for person, status in given.items():
         if status not in ATTENDANCE:
-            raise InvalidInput(f"attendance of {person!r} is {status!r}; use one of: {', '.join(ATTENDANCE)}")
+            raise InvalidInput(f"attendance of {brief(person)} is {brief(status)}; "
+                               f"use one of: {', '.join(ATTENDANCE)}")
         member = person in seats
         if not member and status != "attendee":
-            raise InvalidInput(f"{person!r} is not a member of {body.id!r}; only 'attendee' (列席) is allowed")
+            raise InvalidInput(f"{brief(person)} is not a member of {body.id!r}; "
+                               "only 'attendee' (列席) is allowed")
         if member and status == "attendee":
-            raise InvalidInput(f"{person!r} is a member of {body.id!r}; mark them present, absent or recused")
+            raise InvalidInput(f"{brief(person)} is a member of {body.id!r}; "
+                               "mark them present, absent or recused")
         attendance[str(person)] = str(status)
     return attendance
 

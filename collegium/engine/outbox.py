@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from collegium._brief import brief
 from collegium.engine.records import EventRecord
 from collegium.errors import InvalidInput
 
@@ -61,7 +62,7 @@ class Outbox:
     def pending(self, limit: int = 100, *, after: int | None = None) -> list[OutboxEntry]:
         """Up to ``limit`` entries not yet acknowledged, oldest first (``after``: only those numbered above it)."""
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise InvalidInput(f"an outbox read takes a limit of at least 1, not {limit!r}")
+            raise InvalidInput(f"an outbox read takes a limit of at least 1, not {brief(limit)}")
         return self._store.outbox_pending(limit, after)
 
     def ack(self, ids: Iterable[int | OutboxEntry]) -> int:

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from collegium._brief import brief
 from collegium.engine import targets as tg
 from collegium.engine.clock import format_time
 from collegium.errors import InvalidInput
@@ -30,7 +31,8 @@ def overdue_tasks(engine: Engine, by: Literal["lead_member", "departments"] = "l
     """Tasks overdue at ``at`` (default: now), grouped by lead member or by responsible department: those the
     sweep found overdue, and open ones whose deadline has passed. A task with two departments is under both."""
     if by not in ("lead_member", "departments"):
-        raise InvalidInput(f"overdue tasks are grouped by lead_member or departments, not {by!r}")
+        raise InvalidInput("overdue tasks are grouped by lead_member or departments, "
+                           f"not {brief(by)}")
     now = format_time(at or engine.clock.now())
     found = {i.id: i for i in engine.find(TASKS, ("overdue",))}
     found.update((i.id, i) for i in engine.find(TASKS, OPEN_TASK_STATES, before=("deadline", now))

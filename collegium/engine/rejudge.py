@@ -28,12 +28,12 @@ from typing import Any
 
 from collegium.engine import governance as gov
 from collegium.engine.clock import parse_time
-from collegium.engine.context import SYSTEM_ACTOR
 from collegium.engine.engine import Engine
 from collegium.engine.governance import Body, Directory
 from collegium.engine.memstore import MemoryStore
 from collegium.engine.records import EventRecord, InstanceRecord
 from collegium.engine.registry import CompiledProcedure, Registry
+from collegium.engine.reserved import SYSTEM_ACTOR, TIMER_KEY_PREFIX
 from collegium.engine.scheduler import REFUSED, REMIND, fire_timer, timer_key
 from collegium.engine.store import Store
 from collegium.errors import CollegiumError, NotFound
@@ -315,7 +315,8 @@ def _apply(replayer: Engine, shadow: MemoryStore, ids: _Ids, event: EventRecord,
                        pack_version=rec.pack_version)
     else:
         ids.queue.extend(event.effects.get("started") or ())
-        if event.actor == SYSTEM_ACTOR and (event.idempotency_key or "").startswith("timer:"):
+        key = event.idempotency_key or ""
+        if event.actor == SYSTEM_ACTOR and key.startswith(TIMER_KEY_PREFIX):
             due = [t for t in shadow.due_timers_of(rec.id, event.at) if timer_key(t) == event.idempotency_key]
             if not due:
                 return f"step {event.seq} ({event.trigger}) is a timer the replay did not set"

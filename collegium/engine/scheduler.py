@@ -2,8 +2,9 @@
 
 A timer is due ``after`` a duration in its state, or ``at`` a datetime fact read when the state is
 entered. :func:`run_due` fires due timers earliest first, each as the engine's own actor
-(:data:`~collegium.engine.context.SYSTEM_ACTOR`) at the time it fell due and with an idempotency key
-naming the timer, so the sweep is idempotent and its result does not depend on how often it runs.
+(:data:`~collegium.engine.reserved.SYSTEM_ACTOR`) at the time it fell due and with an idempotency
+key naming the timer, so the sweep is idempotent and its result does not depend on how often it
+runs.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from collegium.engine import replay
 from collegium.engine.audit import chain
 from collegium.engine.clock import aware, format_time, iso_duration, parse_time
-from collegium.engine.context import SYSTEM_ACTOR
 from collegium.engine.records import InstanceRecord, TimerRecord
+from collegium.engine.reserved import SYSTEM_ACTOR, TIMER_KEY_PREFIX
 from collegium.engine.store import StaleVersion, Write
 from collegium.errors import (
     CollegiumError,
@@ -99,7 +100,7 @@ class TimerStale(Exception):
 
 def timer_key(timer: TimerRecord) -> str:
     """The idempotency key a timer fires with: one per entry into its state (and per lead time, for a reminder)."""
-    key = f"timer:{timer.state}:{timer.trigger}:{timer.entered_seq}"
+    key = f"{TIMER_KEY_PREFIX}{timer.state}:{timer.trigger}:{timer.entered_seq}"
     return f"{key}:{timer.lead}" if timer.lead else key
 
 

@@ -2,9 +2,12 @@
 
 JSON is stored as text in Collegium's canonical encoding, which is what the audit hashes; times are
 canonical UTC text (``2026-03-01T01:00:00.000000Z``), which sorts as it compares on every backend.
+Text compares byte for byte on every backend (on MariaDB by the tables' :data:`EXACT_COLLATION`).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -29,8 +32,14 @@ metadata = MetaData()
 
 LongText = Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
 EventId = BigInteger().with_variant(Integer(), "sqlite")
-#: compared exactly on every backend (MariaDB's default collation ignores case, and a PAD SPACE one trailing spaces)
-IndexValue = String(255).with_variant(mysql.VARCHAR(255, collation="utf8mb4_nopad_bin"), "mysql", "mariadb")
+#: MariaDB: every table is utf8mb4 with the binary no-pad collation, so every text column (ids,
+#: keys, roles, people, states, triggers, choices, indexed values) compares byte for byte, as
+#: SQLite and PostgreSQL compare text. The server's default collation ignores case, and a PAD
+#: SPACE one trailing spaces: 'm3', 'M3' and 'm3 ' would be one member. A migration that creates
+#: a table gives it these options (a store refuses to open on a column without them).
+EXACT_COLLATION = "utf8mb4_nopad_bin"
+EXACT_TEXT: dict[str, Any] = {"mysql_charset": "utf8mb4", "mysql_collate": EXACT_COLLATION,
+                              "mariadb_charset": "utf8mb4", "mariadb_collate": EXACT_COLLATION}
 
 instances = Table(
     f"{PREFIX}instances", metadata,
@@ -49,6 +58,7 @@ instances = Table(
     Column("updated_at", String(32), nullable=False),
     Index(f"ix_{PREFIX}instances_procedure_state_id", "procedure", "state", "id"),  # Engine.scan pages it
     Index(f"ix_{PREFIX}instances_parent", "parent_id"),
+    **EXACT_TEXT,
 )
 
 events = Table(
@@ -72,6 +82,7 @@ events = Table(
     Column("format_version", SmallInteger, nullable=False, server_default="1"),
     UniqueConstraint("instance_id", "seq", name=f"uq_{PREFIX}events_chain"),
     UniqueConstraint("instance_id", "idempotency_key", name=f"uq_{PREFIX}events_idempotency"),
+    **EXACT_TEXT,
 )
 
 bodies = Table(
@@ -82,6 +93,7 @@ bodies = Table(
     #: the length and last hash of the body's chain of definitions (collegium_body_events)
     Column("event_count", Integer, nullable=False, server_default="0"),
     Column("head_hash", String(64), nullable=False, server_default=""),
+    **EXACT_TEXT,
 )
 
 members = Table(
@@ -92,6 +104,7 @@ members = Table(
     Column("role", String(64), nullable=False),
     Column("voting", Boolean, nullable=False),
     Column("name", String(256), nullable=True),
+    **EXACT_TEXT,
 )
 
 # The hash chain of each body's definitions (collegium.engine.bodychain): the rows above must equal the last one.
@@ -99,12 +112,13 @@ body_events = Table(
     f"{PREFIX}body_events", metadata,
     Column("body_id", String(128), primary_key=True),
     Column("seq", Integer, primary_key=True, autoincrement=False),
-    #: None for the definition a database held when its bodies were first chained (revision 0007)
+    #: None for the definition a database held when its bodies were first chained (revision 0008)
     Column("at", String(32), nullable=True),
     Column("definition", LongText, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     Column("format_version", SmallInteger, nullable=False),
+    **EXACT_TEXT,
 )
 
 timers = Table(
@@ -117,6 +131,7 @@ timers = Table(
     Column("due_at", String(32), nullable=False),
     Column("entered_seq", Integer, nullable=False),
     Index(f"ix_{PREFIX}timers_due", "due_at"),
+    **EXACT_TEXT,
 )
 
 # Meetings: the membership frozen when a meeting opens, with attendance and the view each member stated.
@@ -130,6 +145,7 @@ seats = Table(
     Column("attendance", String(16), nullable=False),
     Column("view", String(32), nullable=True),
     Column("view_at", String(32), nullable=True),
+    **EXACT_TEXT,
 )
 
 # Ballots. A named (open) ballot keeps each voter's choice; a secret ballot keeps who took part in one table
@@ -140,6 +156,7 @@ votes = Table(
     Column("voter", String(128), primary_key=True),
     Column("choice", String(32), nullable=False),
     sqlite_with_rowid=False,
+    **EXACT_TEXT,
 )
 
 ballot_voters = Table(
@@ -147,6 +164,7 @@ ballot_voters = Table(
     Column("ballot_id", String(255), primary_key=True),
     Column("voter", String(128), primary_key=True),
     sqlite_with_rowid=False,  # no rowid: row order says nothing about who voted when
+    **EXACT_TEXT,
 )
 
 ballot_counts = Table(
@@ -155,6 +173,7 @@ ballot_counts = Table(
     Column("choice", String(32), primary_key=True),
     Column("count", Integer, nullable=False),
     sqlite_with_rowid=False,  # rows exist from the ballot's opening, so none is inserted by a vote
+    **EXACT_TEXT,
 )
 
 # The facts a procedure declares under ``index``, one row per value (a list fact: one per element), for queries.
@@ -162,9 +181,10 @@ facts_index = Table(
     f"{PREFIX}facts_index", metadata,
     Column("instance_id", String(128), primary_key=True),
     Column("name", String(64), primary_key=True),
-    Column("value", IndexValue, primary_key=True),
+    Column("value", String(255), primary_key=True),
     Column("procedure", String(64), nullable=False),
     Index(f"ix_{PREFIX}facts_index_lookup", "procedure", "name", "value"),
+    **EXACT_TEXT,
 )
 
 definitions = Table(
@@ -173,6 +193,7 @@ definitions = Table(
     Column("key", String(160), primary_key=True),
     Column("sha256", String(64), nullable=False),
     Column("text", LongText, nullable=False),
+    **EXACT_TEXT,
 )
 
 # The transactional outbox: one row per committed event, written in the event's transaction, deleted when the host
@@ -183,4 +204,5 @@ outbox = Table(
     Column("instance_id", String(128), nullable=False),
     Column("seq", Integer, nullable=False),
     sqlite_autoincrement=True,  # ids are never reused: a repeated acknowledgement must not hit a newer entry
+    **EXACT_TEXT,
 )

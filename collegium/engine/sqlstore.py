@@ -25,9 +25,17 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DatabaseError,
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session
 
+from collegium._brief import brief
 from collegium.engine import schema as s
 from collegium.engine import sqlheads
 from collegium.engine.audit import canonical
@@ -36,6 +44,7 @@ from collegium.engine.dberrors import Never, by_state, is_lock_conflict, is_lock
 from collegium.engine.governance import Body
 from collegium.engine.heads import ChainHead, StoredHead
 from collegium.engine.hosted import Host, StoreTarget, check_current
+from collegium.engine.mariadb import MARIADB, check_columns, check_session
 from collegium.engine.migration import migrate
 from collegium.engine.outbox import OutboxEntry, Subscriber, Subscribers
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
@@ -58,6 +67,9 @@ class SqlStore:
     ``auto_migrate``: bring a new or older database to the current schema when opened. On the host's connection
     or session the store never migrates (that would commit the host's transaction on MariaDB): it checks the
     revision and refuses an older schema (see :func:`collegium.engine.hosted.upgrade`); ``False`` skips the check.
+
+    On MariaDB a store refuses to open, on its own connection or on the host's, under settings that
+    would let two ids compare as one or change a value silently (``collegium.engine.mariadb``).
     """
 
     def __init__(self, target: StoreTarget = "collegium.db", *, auto_migrate: bool = True) -> None:
@@ -77,13 +89,27 @@ class SqlStore:
         self._dbapi_errors: tuple[type[BaseException], ...] = tuple(
             getattr(self._dbapi, name, Never) for name in ("IntegrityError", "DataError", "OperationalError")
         ) if self._dbapi else ()
+        try:
+            self._open(auto_migrate)
+        except DatabaseError as exc:  # a server that refuses, or a file that is no SQLite database
+            reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+            raise InvalidInput(f"cannot open database {self.engine.url!r}: {reason}") from None
+
+    def _open(self, auto_migrate: bool) -> None:
+        """Check and migrate as the store opens. MariaDB's settings are checked here once, not per
+        command: the session's before anything is written (the pool's connections share the
+        server's and the URL's settings), the columns' once migrated."""
+        mariadb = self.engine.dialect.name in MARIADB
+        if mariadb:
+            with self._connect() as conn:
+                check_session(conn)
         if auto_migrate and self._host is not None:
             check_current(self._host.connection(write=False))
         elif auto_migrate:
-            try:
-                migrate(self.engine)
-            except OperationalError as exc:
-                raise InvalidInput(f"cannot open database {self.engine.url!r}: {exc.orig}") from None
+            migrate(self.engine)
+        if mariadb:
+            with self._connect() as conn:
+                check_columns(conn)
 
     # -- instances ----------------------------------------------------------------------------
     def unit(self, write: bool = True) -> AbstractContextManager[SqlUnit]:
@@ -175,7 +201,8 @@ class SqlStore:
     def _translate(self, exc: BaseException) -> Exception | None:
         """The store's error for a database error (a retry, or bad input); None to let it through as it is."""
         if isinstance(exc, UnicodeEncodeError):  # a lone surrogate in an id looked up: the driver cannot send it
-            return InvalidInput(f"text that is not valid Unicode cannot be looked up: {exc.object!r:.80}")
+            return InvalidInput("text that is not valid Unicode cannot be looked up: "
+                                f"{brief(exc.object)}")
         if isinstance(exc, IntegrityError):
             return StaleVersion("unique key clash")
         if isinstance(exc, DataError):

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+from collegium._brief import brief
 from collegium.errors import InvalidInput
 
 #: Longest decimal text accepted (digits, sign and point).
@@ -28,10 +29,8 @@ _EXACT = decimal.Context(prec=MAX_DIGITS + 2, traps=[decimal.Overflow, decimal.I
 def canonical_number(name: str, value: Any) -> str:
     """``value`` as canonical decimal text; :class:`InvalidInput` for anything that is not a finite number of at
     most :data:`MAX_DIGITS` digits (nothing is rounded: a value that does not fit is refused)."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_DIGITS:
-        value = "a number of more digits"  # str() of a huge int is itself refused by Python
     bad = InvalidInput(f"{name} must be a decimal number such as 12 or 6.5 (at most {MAX_DIGITS} digits), "
-                       f"not {str(value)[:40]!r}")
+                       f"not {brief(value, 40)}")
     if isinstance(value, bool) or not isinstance(value, int | float | str | decimal.Decimal):
         raise bad
     if isinstance(value, str) and len(value) > 2 * MAX_DIGITS:

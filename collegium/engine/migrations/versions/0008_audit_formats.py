@@ -57,6 +57,9 @@ def upgrade() -> None:
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
         sa.Column("format_version", sa.SmallInteger, nullable=False),
+        # exact text, as revision 0007 made every other table on MariaDB
+        mysql_charset="utf8mb4", mysql_collate="utf8mb4_nopad_bin",
+        mariadb_charset="utf8mb4", mariadb_collate="utf8mb4_nopad_bin",
     )
     op.add_column("collegium_bodies", sa.Column("event_count", sa.Integer, nullable=False, server_default="0"))
     op.add_column("collegium_bodies", sa.Column("head_hash", sa.String(64), nullable=False, server_default=""))
