@@ -36,6 +36,7 @@ _EXPORTS: dict[str, str] = {
     "CheckpointReport": "collegium.engine.checkpoint",
     "SigningKey": "collegium.engine.keys",
     "PublicKey": "collegium.engine.keys",
+    "TellerKey": "collegium.engine.sealing",
     "MemoryStore": "collegium.engine.memstore",
     "SqlStore": "collegium.engine.sqlstore",
     "TimerRun": "collegium.engine.scheduler",
@@ -111,6 +112,7 @@ __all__ = [
     "SigningKey",
     "SqlStore",
     "SystemClock",
+    "TellerKey",
     "Text",
     "TimerRun",
     "TransitionNotAllowed",
@@ -143,6 +145,7 @@ if TYPE_CHECKING:
     from collegium.engine.registry import Registry
     from collegium.engine.rejudge import Rejudged, ReplayReport, rejudge
     from collegium.engine.scheduler import TimerRun
+    from collegium.engine.sealing import TellerKey
     from collegium.engine.sqlstore import SqlStore
     from collegium.errors import (
         AuditError,

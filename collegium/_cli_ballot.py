@@ -29,7 +29,8 @@ __all__ = ["actor_option", "close_ballot", "history_ballots", "key_option", "pri
            "trigger_with", "vote"]
 
 #: keys of a ballot result that are not a count of votes for an option
-_RESULT_KEYS = frozenset({"n", "present", "needed", "method", "passed", "closed_at", "dissent", "quorum", "items"})
+_RESULT_KEYS = frozenset({"n", "present", "needed", "method", "passed", "closed_at", "dissent", "quorum", "items",
+                          "returned"})
 
 
 def choice_value(choice: str, options: Iterable[str]) -> str:
@@ -246,14 +247,15 @@ def vote() -> None:
 
 @vote.command("cast")
 @click.argument("instance")
-@click.argument("choice")
+@click.argument("choice", required=False)
 @click.option("--as", "actor", required=True, metavar="VOTER", help="Who votes (a person id).")
 @click.option("--item", default=None, metavar="NAME",
               help="The item voted on, when a list (e.g. candidates) is voted item by item.")
 @key_option
-def vote_cast(instance: str, choice: str, actor: str, item: str | None, idempotency_key: str | None) -> None:
+def vote_cast(instance: str, choice: str | None, actor: str, item: str | None, idempotency_key: str | None) -> None:
     """Cast VOTER's vote on INSTANCE: CHOICE is one of the ballot's options, agree, oppose or abstain (同意, 反对,
-    弃权), or on a personnel ballot agree, disagree or defer (同意, 不同意, 缓议)."""
+    弃权), or on a personnel ballot agree, disagree or defer (同意, 不同意, 缓议). On a paper secret ballot give no
+    CHOICE: the vote records that VOTER returned a ballot paper, which the tellers count (``vote count``)."""
     from rich.text import Text as RichText
 
     from collegium._render import console, word
@@ -261,7 +263,7 @@ def vote_cast(instance: str, choice: str, actor: str, item: str | None, idempote
     s = settings()
     with open_engine() as engine:
         ballot = engine.get(instance).facts.get("ballot") or {}
-        data: dict[str, Any] = {"choice": choice_value(choice, ballot.get("options") or ())}
+        data: dict[str, Any] = {} if choice is None else {"choice": choice_value(choice, ballot.get("options") or ())}
         if item is not None:
             data["item"] = item
         o = engine.fire(instance, "vote", actor, data, idempotency_key=idempotency_key)
@@ -306,7 +308,7 @@ def vote_tally(instance: str) -> None:
         "instance": instance, "ballot": b.id, "method": b.method, "method_label": _method_label(b.method, w),
         "secret": b.secret, "closed": closed, "lapsed": b.lapsed, "voted": len(b.voters), "voters": list(b.voters),
         "totals_hidden": hidden, "counts": counts, "count_labels": labels, "choices_recorded": not b.secret,
-        "choices": dict(b.choices), "result": result}
+        "choices": dict(b.choices), "result": result, "tellers": list(b.tellers), "counted": b.counted}
     if items or getattr(b, "items", None):
         doc["items"] = items
     if s.as_json:
@@ -317,8 +319,10 @@ def vote_tally(instance: str) -> None:
     state = (word("ballot_closed", w, at=(b.result or {}).get("closed_at")) if closed
              else word("ballot_lapsed", w) if b.lapsed else word("ballot_open", w))
     who = "" if hidden else f" ({', '.join(b.voters) or word('none', w)})"
+    tellers = ("\n" + word("tellers", w, tellers=", ".join(b.tellers),
+                             counted=word("counted" if b.counted else "not_counted", w))) if b.tellers else ""
     con.print(panel(f"{word('method', w)}{colon}{doc['method_label']} ({b.method}){comma}{state}\n"
-                    f"{word('voted', w)}{colon}{word('people', w, count=len(b.voters))}{who}",
+                    f"{word('voted', w)}{colon}{word('people', w, count=len(b.voters))}{who}{tellers}",
                     title=word("ballot", w, id=b.id)))
     if hidden:
         con.print(word("totals_at_close", w), markup=False)

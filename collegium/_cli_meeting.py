@@ -94,12 +94,18 @@ def meeting_convene(actor: str, body: str, meeting_at: str, agenda: tuple[str, .
 @click.option("--attendee", multiple=True, metavar="PERSON", help="A non-member attending without a vote (列席).")
 @click.option("--reason", multiple=True, metavar="PERSON=TEXT", help="Why an absent member is absent.")
 @click.option("--method", default=None, metavar="METHOD",
-              help="How the ballot is taken: oral, show_of_hands, named, secret or roll_call, as the procedure "
-                   "allows (default: the procedure's, usually named).")
+              help="How the ballot is taken: oral, show_of_hands, named, secret (paper ballots counted by "
+                   "tellers), secret_electronic or roll_call, as the procedure allows (default: the procedure's, "
+                   "usually named).")
+@click.option("--teller", multiple=True, metavar="PERSON",
+              help="A teller (监票人、计票人) of a secret ballot, present at the meeting (repeat, or comma-separate).")
+@click.option("--ballot-key", default=None, metavar="KEY",
+              help="The tellers' public key of an electronic secret ballot (made by `vote key`).")
 @key_option
 def meeting_open(instance: str, actor: str, sitting: str | None, present: tuple[str, ...],
                  absent: tuple[str, ...], recused: tuple[str, ...], attendee: tuple[str, ...],
-                 reason: tuple[str, ...], method: str | None, idempotency_key: str | None) -> None:
+                 reason: tuple[str, ...], method: str | None, teller: tuple[str, ...], ballot_key: str | None,
+                 idempotency_key: str | None) -> None:
     """Open INSTANCE's meeting: a convened meeting with its attendance, or a matter — at a meeting of its own
     with its attendance and ballot method, or taken up at a meeting in session with --sitting."""
     data: dict[str, Any] = {}
@@ -117,6 +123,10 @@ def meeting_open(instance: str, actor: str, sitting: str | None, present: tuple[
             data["reasons"] = _reasons(reason)
     if method is not None:
         data["method"] = method
+    if teller:
+        data["tellers"] = _people(teller)
+    if ballot_key is not None:
+        data["ballot_key"] = ballot_key
     with open_engine() as engine:
         trigger = trigger_with(engine, instance, ("open_meeting", "convene"))
         show_outcome(engine.registry, engine.fire(instance, trigger, actor, data, idempotency_key=idempotency_key))

@@ -33,6 +33,7 @@ from collegium._cli_common import (
     state_label,
     usage_in_one_line,
 )
+from collegium._cli_count import vote_count, vote_key
 from collegium._cli_definitions import body, procedures, rules, schema
 from collegium._cli_demo import demo
 from collegium._cli_meeting import meeting
@@ -157,6 +158,8 @@ cli.add_command(schema)
 cli.add_command(body)
 cli.add_command(demo)
 cli.add_command(meeting)
+vote.add_command(vote_count)
+vote.add_command(vote_key)
 cli.add_command(vote)
 cli.add_command(supervise)
 cli.add_command(simulate)

@@ -88,6 +88,9 @@ class World:
     before: tuple[Any, ...] | None = None
     invited: list[str] = field(default_factory=list)
     recused: list[str] = field(default_factory=list)
+    tellers: list[str] = field(default_factory=list)  # of the secret ballot opened next
+    #: the SQLite file of the async API's engine (None: the sync engine keeps everything in memory)
+    db_path: Path | None = None
     matters: dict[str, str] = field(default_factory=dict)  # title -> id of the matters a meeting takes up
     sitting: str | None = None  # the meeting (with an agenda) convened in this scenario
 
@@ -177,7 +180,7 @@ def world(api: str, registry: Registry, tmp_path: Path) -> Iterator[World]:
                    else Blocking.open(str(tmp_path / "collegium.db"), clock=clock, ids=SequentialIds(),
                                       registry=registry))
     try:
-        yield World(engine=engine, clock=clock)
+        yield World(engine=engine, clock=clock, db_path=None if api == "sync" else tmp_path / "collegium.db")
     finally:
         engine.close()
 
@@ -278,6 +281,8 @@ def open_meeting(world: World, actor: str, attempt: str | None, method: str | No
     data: dict[str, Any] = {"attendance": attendance}
     if method is not None:
         data["method"] = METHODS[method]
+    if world.tellers:
+        data["tellers"] = world.tellers
     world.fire("open_meeting", actor, data, attempt=bool(attempt))
 
 
@@ -291,10 +296,10 @@ def vote(world: World, agree: str, oppose: str, abstain: str) -> None:
         world.fire("vote", person, {"choice": choice})
 
 
-@step(parsers.re(rf'{q("actor")} closes the ballot'))
-@step(parsers.re(rf'{q("actor")}结束表决并计票'))
-def close_ballot(world: World, actor: str) -> None:
-    world.fire("close_ballot", actor)
+@step(parsers.re(rf'{q("actor")} (?P<attempt>tries to close|closes) the ballot'))
+@step(parsers.re(rf'{q("actor")}(?P<attempt>试图)?结束表决(?:并计票|并宣布结果)'))
+def close_ballot(world: World, actor: str, attempt: str | None) -> None:
+    world.fire("close_ballot", actor, attempt=attempt in ("tries to close", "试图"))
 
 
 @step(parsers.re(rf'{q("actor")} publishes the decision to the (?P<audience>public|party|committee)'))
@@ -412,6 +417,7 @@ def audit(world: World, count: str) -> None:
 
 
 from features.steps_commitments import *  # noqa: E402, F403  (P6 annual public commitments)
+from features.steps_integrity import *  # noqa: E402, F403  (changes behind the engine, and the audit)
 from features.steps_meeting import *  # noqa: E402, F403  (meetings with an agenda)
 from features.steps_p2 import *  # noqa: E402, F403  (P2 ballot steps; pytest-bdd looks for steps here)
 from features.steps_reports import *  # noqa: E402, F403  (P5 periodic reports)

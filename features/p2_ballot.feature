@@ -3,8 +3,8 @@ Feature: P2 — ballot voting at the standing committee
   Ballot voting (常委会票决制, source §IV.1). Only voting members who are present and not recused vote, one
   vote each, and nobody votes after the ballot closes; the secretary states a view last. Quorum and passing
   are counted on the members who should attend, and recused members leave that number. A personnel matter
-  needs two thirds present and is voted agree / disagree / defer. A secret ballot records who voted and the
-  totals, but not who chose what.
+  needs two thirds present and is voted agree / disagree / defer. A secret ballot records who returned a ballot
+  and the totals its tellers counted, but not who chose what.
 
   Background:
     Given a standing committee "sc" with secretary "sec", deputy secretary "dep" and standing members "m1" to "m9"
@@ -157,21 +157,30 @@ Feature: P2 — ballot voting at the standing committee
       | a non-voting attendee (列席) | npc      | R-VOTER    | npc is not among members entitled to vote now      |
       | a member who has voted       | m1       | R-ONE-VOTE | m1 is already among voted                          |
 
-  Scenario: A secret ballot counts the votes but keeps nobody's choice
+  Scenario: A secret ballot is counted by its tellers and keeps nobody's choice
     Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"
     And "m1" prepares the matter and starts individual deliberation
     And "sec" consults every voting member
     And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
     And the meeting time has come
+    And "m8" and "m9" are the tellers
     And "sec" opens the meeting for a secret ballot with all members present
-    When the members present vote: 7 agree, 3 oppose, 1 abstain
-    And "m1" tries to vote "agree"
+    When the members present each return a ballot paper
+    And "m1" tries to return a second ballot paper
     Then the step is refused by rule "R-ONE-VOTE"
     And the refused step changed nothing
-    When "sec" closes the ballot
+    When "sec" tries to close the ballot
+    Then the step is refused as invalid input naming "count_ballots comes before close_ballot"
+    And the refused step changed nothing
+    When "m9" tries to count the ballots: 7 agree, 2 oppose, 1 abstain
+    Then the step is refused as invalid input naming "add up to 10 ballots; 11 were returned"
+    And the refused step changed nothing
+    When "m9" counts the ballots: 7 agree, 2 oppose, 1 abstain, 1 invalid
+    And "sec" closes the ballot
     Then the matter is "adopted"
-    And the ballot counts 7 agree, 3 oppose, 1 abstain; 11 present of 11 who should attend
+    And the ballot counts 7 agree, 2 oppose, 1 abstain; 11 present of 11 who should attend
     And the ballot result is recorded as passed, 6 agree votes needed, by secret ballot
+    And 11 ballot papers were returned, 1 of them invalid
     And the ballot shows the 11 members who voted and no member's choice
     And none of the 11 vote events records a choice
 

@@ -244,5 +244,47 @@ def views_recorded(world: World, count: str) -> None:
     assert seats[last].role == "secretary", f"the last view is {last}'s"
 
 
+# -- a secret ballot counted by its tellers (监票人、计票人) ----------------------------------------------------
+COUNTED = {"agree": "agree", "同意": "agree", "oppose": "oppose", "不同意": "oppose", "abstain": "abstain",
+           "弃权": "abstain", "blank": "blank", "空白票": "blank", "invalid": "invalid", "废票": "invalid"}
+
+
+@step(parsers.re(rf"{NAMES} (?:are|is) the tellers"))
+@step(parsers.re(rf"由{NAMES}担任监票人、计票人"))
+def tellers(world: World, people: str) -> None:
+    world.tellers = names(people)
+
+
+@step(parsers.re(r"the members present each return a ballot paper"))
+@step(parsers.re(r"到会成员每人交回一张选票"))
+def return_papers(world: World) -> None:
+    for person in world.voters_present():
+        world.fire("vote", person, {})
+
+
+@step(parsers.re(rf'{q("actor")} tries to return a second ballot paper'))
+@step(parsers.re(rf'{q("actor")}试图再交回一张选票'))
+def second_paper(world: World, actor: str) -> None:
+    world.fire("vote", actor, {}, attempt=True)
+
+
+@step(parsers.re(rf'{q("actor")} (?P<attempt>tries to count|counts) the ballots: (?P<counts>.+)'))
+@step(parsers.re(rf'{q("actor")}(?P<attempt>试图)?清点选票：(?P<counts>.+)'))
+def count_papers(world: World, actor: str, attempt: str | None, counts: str) -> None:
+    """``7 agree, 2 oppose, 1 invalid`` / ``同意 7 票，不同意 2 票，废票 1 张``: what the tellers count."""
+    chinese = re.findall(r"(\w+) (\d+) [票张]", counts)
+    pairs = chinese or [(w, n) for n, w in re.findall(r"(\d+) (\w+)", counts)]
+    given = {COUNTED[w]: int(n) for w, n in pairs}
+    world.fire("count_ballots", actor, {"counts": given}, attempt=attempt in ("tries to count", "试图"))
+
+
+@then(parsers.re(r"(?P<returned>\d+) ballot papers were returned, (?P<invalid>\d+) of them invalid"))
+@then(parsers.re(r"收回选票 (?P<returned>\d+) 张，其中废票 (?P<invalid>\d+) 张"))
+def papers_returned(world: World, returned: str, invalid: str) -> None:
+    result = world.facts()["ballot"]["result"]
+    assert (result["returned"], result["invalid"]) == (int(returned), int(invalid)), result
+    assert list(ballot(world).tellers) == world.tellers and ballot(world).counted
+
+
 # The step fixtures pytest-bdd injected above: what ``conftest.py`` imports.
 __all__ = [name for name in globals() if name.startswith("pytestbdd_")]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from collegium import Body, Engine, ManualClock, Member, SequentialIds
+from collegium import Body, Engine, ManualClock, Member, SequentialIds, TellerKey
 from collegium.engine import schema
 from tests._store_summary import (  # noqa: F401  (hooks: the store suite's count per backend at the end of a run)
     pytest_collection_modifyitems,
@@ -172,6 +172,24 @@ def to_meeting(engine: Engine, clock: ManualClock, present: int = 11, **override
     attendance = {p: ("present" if i < present else "absent") for i, p in enumerate(people)}
     engine.fire(iid, "open_meeting", "sec", {"attendance": attendance})
     return iid
+
+
+#: the tellers' key pair of the tests' electronic secret ballots (fixed, so that runs repeat)
+TELLERS_KEY = TellerKey.from_secret("ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRSQ")
+
+
+def secret_ballot(method: str = "secret_electronic", tellers: tuple[str, ...] = ("m8", "m9")) -> dict[str, object]:
+    """What ``open_meeting`` takes for a secret ballot by ``method``, counted by ``tellers``."""
+    data: dict[str, object] = {"method": method, "tellers": list(tellers)}
+    if method == "secret_electronic":
+        data["ballot_key"] = TELLERS_KEY.public
+    return data
+
+
+def count(engine: Engine, iid: str, counts: dict[str, object] | None = None, teller: str = "m8") -> None:
+    """The tellers count the instance's secret ballot: with ``counts`` (paper ballots), else with their secret."""
+    engine.fire(iid, "count_ballots", teller, {"counts": counts} if counts is not None
+                else {"teller_secret": TELLERS_KEY.secret})
 
 
 def carry_out(engine: Engine, iid: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from collegium import Body, Engine, EventRecord, Member
+from collegium import Body, Engine, EventRecord, Member, TellerKey
 from collegium.engine.clock import iso_duration
 from collegium.engine.context import SYSTEM_ACTOR
 from collegium.engine.scheduler import REMIND
@@ -32,6 +32,8 @@ BODY = Body(id="sc", kind="standing", members=(
     Member(person="m1", role="standing_member"), Member(person="m2", role="standing_member"),
     Member(person=NON_VOTING, role="member", voting=False)))
 ROLES = {m.person: m.role for m in BODY.members}
+#: the tellers' key pair of every electronic secret ballot the runs hold
+TELLERS_KEY = TellerKey.from_secret("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH-IIII-JJJJ-KKKK-LLLL-MMMM")
 CATEGORIES = ("major", "major", "routine", "important", "personnel", "especially_major")
 ATTENDANCE = ("present", "present", "present", "absent", "recused")
 JUNK = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.text(max_size=4),
@@ -40,11 +42,11 @@ JUNK = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.text
 #: every key any trigger takes, and one none takes
 KEYS = ("title", "category", "proposer", "lead_member", "body", "confidentiality", "emergency", "candidates",
         "preparation", "member", "view", "note", "meeting_at", "attendance", "method", "reasons", "recused",
-        "sitting", "choice", "item", "defer_reason", "audience", "deadline", "departments", "evaluation", "finding",
+        "sitting", "choice", "item", "tellers", "ballot_key", "counts", "teller_secret", "defer_reason", "audience", "deadline", "departments", "evaluation", "finding",
         "metric", "unit", "baseline", "target", "target_kind", "value", "org_measures", "personal_measures",
         "rectification", "held_at", "members", "colour")
 TRIGGERS = ("prepare", "start_deliberation", "consult", "schedule", "open_meeting", "state_view", "vote",
-            "close_ballot", "defer", "resume", "withdraw", "move_reconsideration", "close_reconsideration", "archive",
+            "count_ballots", "close_ballot", "defer", "resume", "withdraw", "move_reconsideration", "close_reconsideration", "archive",
             "publish", "hand_over", "assign", "start_execution", "evaluate", "close", "set_target", "start_work",
             "report", "promote", "coordinate", "complete", "review", "close_missed", "question", "find", "dismiss",
             "decide_measures", "execute", "lapse", "propose", "fly", "")
@@ -81,6 +83,12 @@ class Sitting:
     secret: bool
     votes: dict[str, dict[str, str]] = field(default_factory=dict)  # ballot key -> voter -> choice
     views: list[str] = field(default_factory=list)
+    #: a secret ballot's counting (tellers: paper ballots; sealed: electronic), its tellers, and whether counted
+    counting: str | None = None
+    tellers: tuple[str, ...] = ()
+    counted: bool = False
+    #: what each member marks on the paper ballot they are about to return: (ballot key, voter) -> choice
+    marks: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def key(self, item: Any) -> str:
         return f"{self.ballot}#{item}" if self.items and item else self.ballot
@@ -98,6 +106,12 @@ class Sitting:
 
     def quorate(self, personnel: bool) -> bool:
         return 3 * self.present >= 2 * self.n if personnel else 2 * self.present >= self.n
+
+    def counts(self) -> dict[str, Any]:
+        """What the tellers of a paper ballot count: the marks on the ballots returned, per item for a list."""
+        def one(key: str) -> dict[str, int]:
+            return dict(Counter(self.votes.get(key, {}).values()))
+        return {item: one(self.key(item)) for item in self.items} if self.items else one(self.ballot)
 
     def passes(self) -> bool:
         keys = [self.key(i) for i in self.items] or [self.ballot]
@@ -170,9 +184,18 @@ def next_step(engine: Engine, iid: str, model: Matter, draw: Draw) -> tuple[str,
         for item in (sitting.items or (None,)) if sitting else ():
             left = [p for p in VOTING if sitting and sitting.eligible(p)
                     and p not in sitting.votes.get(sitting.key(item), {})]
-            if left and draw(st.integers(0, 8)):
-                data = {"choice": draw(st.sampled_from(choices(engine, iid)))}
+            if sitting and left and draw(st.integers(0, 8)):
+                choice = draw(st.sampled_from(choices(engine, iid)))
+                data = {"choice": choice}
+                if sitting.counting == "tellers":  # the choice is marked on the paper, not given
+                    sitting.marks[(sitting.key(item), left[0])] = choice
+                    data = {}
                 return "vote", left[0], {**data, "item": item} if item else data
+        if sitting and sitting.counting and not sitting.counted and draw(st.integers(0, 5)):
+            teller = sitting.tellers[0] if sitting.tellers and draw(st.integers(0, 5)) else SECRETARY
+            if sitting.counting == "sealed":
+                return "count_ballots", teller, {"teller_secret": TELLERS_KEY.secret}
+            return "count_ballots", teller, {"counts": sitting.counts()}
         return ("close_ballot" if state == "in_meeting" else "close_reconsideration"), SECRETARY, {}
     if state == "rejected":
         return ("move_reconsideration", SECRETARY, meeting_data(draw)) if draw(st.booleans()) \
@@ -199,9 +222,14 @@ def meeting_data(draw: Draw) -> dict[str, Any]:
     if draw(st.integers(0, 5)) == 0:  # a guest sits in (列席), or is wrongly marked a member
         attendance[STRANGER] = draw(st.sampled_from(("attendee", "present")))
     data: dict[str, Any] = {"attendance": attendance}
-    method = draw(st.sampled_from((None, "named", "secret", "show_of_hands")))
+    method = draw(st.sampled_from((None, "named", "secret", "secret_electronic", "show_of_hands")))
     if method is not None:
         data["method"] = method
+    if method in ("secret", "secret_electronic"):  # a teller present, mostly; or one who is not
+        present = [p for p, status in attendance.items() if status == "present"] or [NON_VOTING]
+        data["tellers"] = [draw(st.sampled_from(present)) if draw(st.integers(0, 6)) else STRANGER]
+        if method == "secret_electronic":
+            data["ballot_key"] = TELLERS_KEY.public
     return data
 
 
@@ -235,8 +263,11 @@ def lawful(engine: Engine, event: EventRecord) -> None:
         found = proc.plan(event.source, event.trigger)
         assert found is not None
         plan = found
+    tellers = (rec.facts.get("ballot") or {}).get("tellers") or ()
     if event.actor == SYSTEM_ACTOR:
         assert "system" in plan.roles, event
+    elif event.trigger == "count_ballots":  # the tellers named when the ballot opened, for this ballot only
+        assert "teller" in plan.roles and event.actor in tellers, (event.actor, tellers)
     else:
         assert ROLES.get(event.actor) in plan.roles, (event.actor, event.trigger, plan.roles)
 
@@ -252,10 +283,10 @@ def ballot_agrees(engine: Engine, iid: str, sitting: Sitting, totals: Callable[[
     counted: Mapping[str, Mapping[str, int]] = ballot.items if sitting.items else {sitting.ballot: ballot.counts}
     for key, counts in counted.items():
         want = Counter(sitting.votes.get(sitting.key(key) if sitting.items else key, {}).values())
+        stored = totals(sitting.key(key) if sitting.items else key, True)
         if sitting.secret and not ballot.closed:
-            assert dict(counts) == {}  # totals of an open secret ballot are not shown; the store keeps them right
-            assert {c: k for c, k in totals(sitting.key(key) if sitting.items else key, True).items() if k} == \
-                dict(want)
+            assert dict(counts) == {}  # totals of an open secret ballot are not shown: none exist before the count
+            assert {c: k for c, k in stored.items() if k} == (dict(want) if sitting.counted else {})
         else:
             assert {c: k for c, k in counts.items() if k} == dict(want), (iid, key, counts, want)
             assert sum(counts.values()) <= sitting.present

@@ -20,7 +20,7 @@ def test_public_names_are_pinned() -> None:
         "ManualClock", "Meeting", "Member", "MemoryStore", "NotFound", "Outbox", "OutboxEntry", "Outcome", "ProcedureSpec",
         "PublicKey", "RandomIds", "Registry",
         "Rejudged", "ReplayReport", "RulePackSpec", "RuleResult", "RuleSpec", "RuleViolation", "SequentialIds",
-        "SigningKey", "SqlStore", "SystemClock",
+        "SigningKey", "SqlStore", "SystemClock", "TellerKey",
         "Text", "TimerRun", "TransitionNotAllowed", "Verdict", "rejudge",
     ]
     for name in collegium.__all__:

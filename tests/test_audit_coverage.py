@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +14,15 @@ import sqlalchemy as sa
 from collegium import Body, Engine, ManualClock, Member, RuleViolation, rejudge
 from collegium.engine import schema
 from collegium.engine.sqlstore import SqlStore
-from tests.conftest import carry_out, consult_all, to_deliberation, to_meeting
+from tests.conftest import (
+    TELLERS_KEY,
+    carry_out,
+    consult_all,
+    count,
+    secret_ballot,
+    to_deliberation,
+    to_meeting,
+)
 from tests.test_timers import PACK, make
 
 Edit = Callable[[sa.Connection], None]
@@ -27,13 +36,15 @@ def tamper(engine: Engine, edit: Edit) -> None:
 
 
 def meeting(engine: Engine, clock: ManualClock, method: str) -> str:
-    """A matter at a meeting of its own with every member present, its ballot opened by ``method``."""
+    """A matter at a meeting of its own with every member present, its ballot opened by ``method`` (a secret one
+    counted by m8 and m9)."""
     iid = to_deliberation(engine)
     consult_all(engine, iid)
     engine.fire(iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=3)).isoformat()})
     clock.advance(dt.timedelta(days=3))
     attendance = dict.fromkeys((m.person for m in engine.body("sc").members), "present")
-    engine.fire(iid, "open_meeting", "sec", {"attendance": attendance, "method": method})
+    secret = secret_ballot(method) if method.startswith("secret") else {"method": method}
+    engine.fire(iid, "open_meeting", "sec", {"attendance": attendance, **secret})
     return iid
 
 
@@ -90,14 +101,81 @@ def test_a_deleted_vote_row_is_detected(sql_engine: Engine, clock: ManualClock) 
     assert problem.seq == sql_engine.history(iid)[-1].seq
 
 
-def test_a_deleted_secret_participation_is_detected(sql_engine: Engine, clock: ManualClock) -> None:
-    iid = meeting(sql_engine, clock, "secret")
-    sql_engine.fire(iid, "vote", "m3", {"choice": "agree"})
+@pytest.mark.parametrize("method", ["secret", "secret_electronic"])
+def test_a_deleted_secret_participation_is_detected(sql_engine: Engine, clock: ManualClock, method: str) -> None:
+    iid = meeting(sql_engine, clock, method)
+    sql_engine.fire(iid, "vote", "m3", {} if method == "secret" else {"choice": "agree"})
     voters = schema.ballot_voters
     tamper(sql_engine, lambda conn: conn.execute(sa.delete(voters).where(voters.c.voter == "m3")))
     problem = sql_engine.verify_audit().problem
     assert problem is not None and problem.table == "collegium_ballot_voters"
     assert "'m3'" in (problem.row or "") and "deleted" in problem.reason
+
+
+def secret_decided(engine: Engine, clock: ManualClock, method: str) -> str:
+    """A matter whose secret ballot every member returned (m1 and m2 against), counted by its tellers."""
+    iid = meeting(engine, clock, method)
+    for member in engine.body("sc").members:
+        choice = "oppose" if member.person in ("m1", "m2") else "agree"
+        engine.fire(iid, "vote", member.person, {} if method == "secret" else {"choice": choice})
+    count(engine, iid, {"agree": 9, "oppose": 2} if method == "secret" else None)
+    return iid
+
+
+@pytest.mark.parametrize("method", ["secret", "secret_electronic"])
+@pytest.mark.parametrize("edit", ["changed", "deleted"])
+def test_edited_secret_totals_are_detected(sql_engine: Engine, clock: ManualClock, method: str,
+                                           edit: str) -> None:
+    iid = secret_decided(sql_engine, clock, method)
+    counted = next(e for e in sql_engine.history(iid) if e.trigger == "count_ballots")
+    assert sql_engine.verify_audit().ok
+    c = schema.ballot_counts
+    agree = (c.c.ballot_id == sql_engine.ballot(iid).id) & (c.c.choice == "agree")
+    tamper(sql_engine, lambda conn: conn.execute(sa.update(c).where(agree).values(count=3) if edit == "changed"
+                                                 else sa.delete(c).where(agree)))
+    out = sql_engine.fire(iid, "close_ballot", "sec")  # the result now follows the edited rows ...
+    assert out.instance.state == "rejected"
+    problem = sql_engine.verify_audit().problem  # ... and the audit names them against the tellers' count
+    assert problem is not None and problem.table == "collegium_ballot_counts"
+    assert (problem.instance_id, problem.seq) == (iid, counted.seq) and "'agree': 9" in problem.reason
+
+
+@pytest.mark.parametrize("edit", ["replaced", "deleted", "added"])
+def test_edited_sealed_choices_are_detected_and_not_counted(sql_engine: Engine, clock: ManualClock,
+                                                            edit: str) -> None:
+    from collegium import AuditError
+    from collegium.engine.sealing import SodiumSealer
+
+    iid = meeting(sql_engine, clock, "secret_electronic")
+    for person in ("m1", "m2", "m3"):
+        sql_engine.fire(iid, "vote", person, {"choice": "oppose"})
+    ballot = sql_engine.ballot(iid).id
+    t = schema.sealed_votes
+    forged = SodiumSealer().seal(TELLERS_KEY.public, "agree")  # the key is public: anyone can seal a choice
+
+    def edit_rows(conn: sa.Connection) -> None:
+        first = conn.execute(sa.select(t.c.sealed).where(t.c.ballot_id == ballot)).scalars().first()
+        if edit in ("replaced", "deleted"):
+            conn.execute(sa.delete(t).where(t.c.sealed == first))
+        if edit in ("replaced", "added"):
+            conn.execute(sa.insert(t).values(ballot_id=ballot, sealed=forged))
+
+    tamper(sql_engine, edit_rows)
+    problem = sql_engine.verify_audit().problem
+    assert problem is not None and problem.table == "collegium_sealed_votes"
+    assert problem.row == f"ballot_id={ballot!r}" and "added, removed or replaced" in problem.reason
+    with pytest.raises(AuditError, match="the store was changed; it is not counted"):
+        count(sql_engine, iid)
+    assert not sql_engine.ballot(iid).counted
+
+
+def test_sealed_choices_left_after_the_count_are_detected(sql_engine: Engine, clock: ManualClock) -> None:
+    iid = secret_decided(sql_engine, clock, "secret_electronic")
+    tamper(sql_engine, lambda conn: conn.execute(sa.insert(schema.sealed_votes).values(
+        ballot_id=sql_engine.ballot(iid).id, sealed="a" * 108)))
+    problem = sql_engine.verify_audit().problem
+    assert problem is not None and problem.table == "collegium_sealed_votes"
+    assert "remain after the ballot was counted" in problem.reason
 
 
 @pytest.mark.parametrize("edit", ["later", "deleted"])
@@ -199,3 +277,32 @@ def test_a_refused_timer_is_recorded_so_its_missing_row_is_not_taken_for_tamperi
     replayed = rejudge(engine.store, REFUSING, registry=engine.registry)  # the refusal replays as recorded
     assert replayed.diverged == {} and replayed.changed == () and replayed.steps == 1
     engine.close()
+
+
+def test_rows_added_behind_the_engine_are_detected(sql_engine: Engine, clock: ManualClock) -> None:
+    """A vote, a returned ballot, totals, a timer, a body: each row the engine did not write is named."""
+    iid = meeting(sql_engine, clock, "secret_electronic")
+    ballot = sql_engine.ballot(iid).id
+    assert sql_engine.verify_audit().ok
+    added: list[tuple[sa.Table, dict[str, Any], str]] = [
+        (schema.votes, {"ballot_id": ballot, "voter": "m4", "choice": "agree"}, "a vote no event recorded"),
+        (schema.ballot_voters, {"ballot_id": ballot, "voter": "m4"}, "a secret ballot returned that no vote"),
+        (schema.ballot_counts, {"ballot_id": ballot, "choice": "agree", "count": 9}, "totals that no count"),
+        (schema.timers, {"instance_id": iid, "trigger": "review", "lead_seconds": 0, "state": "in_meeting",
+                         "due_at": "2026-12-31T10:00:00.000000Z", "entered_seq": 1}, "a timer no step set"),
+        (schema.bodies, {"id": "shadow", "kind": "standing"}, "has no recorded definition"),
+    ]
+    for table, row, reason in added:
+        tamper(sql_engine, lambda conn, t=table, r=row: conn.execute(sa.insert(t).values(**r)))
+        problem = sql_engine.verify_audit().problem
+        assert problem is not None and problem.table == table.name and reason in problem.reason, problem
+        tamper(sql_engine, lambda conn, t=table, r=row: conn.execute(
+            sa.delete(t).where(*(t.c[k] == v for k, v in r.items()))))
+        assert sql_engine.verify_audit().ok
+
+
+def test_a_member_removed_behind_the_engine_is_detected(sql_engine: Engine) -> None:
+    m = schema.members
+    tamper(sql_engine, lambda conn: conn.execute(sa.delete(m).where(m.c.person == "m9")))
+    problem = sql_engine.verify_audit().problem
+    assert problem is not None and problem.row == "body_id='sc', person='m9'" and "removed" in problem.reason

@@ -9,24 +9,30 @@ from pathlib import Path
 import pytest
 
 from collegium import Engine, InvalidInput, ManualClock, RuleViolation, SequentialIds
-from tests.conftest import START, consult_all, standing_committee, to_deliberation
+from tests.conftest import START, consult_all, count, secret_ballot, standing_committee, to_deliberation
 
 CHOICES = {"sec": "agree", "dep": "agree", "m1": "oppose", "m2": "agree", "m3": "abstain", "m4": "agree",
            "m5": "oppose", "m6": "agree", "m7": "agree", "m8": "agree", "m9": "abstain"}
 
 
 def meeting(engine: Engine, clock: ManualClock, method: str | None) -> str:
+    """Every member votes as CHOICES says (on paper, by method ``secret``: the tellers m8 and m9 count the
+    papers later); the ballot is not yet counted or closed."""
     iid = to_deliberation(engine)
     consult_all(engine, iid)
     engine.fire(iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=2)).isoformat()})
     clock.advance(dt.timedelta(days=2))
     data: dict[str, object] = {"attendance": dict.fromkeys(CHOICES, "present")}
     if method is not None:
-        data["method"] = method
+        data.update(secret_ballot(method) if method.startswith("secret") else {"method": method})
     engine.fire(iid, "open_meeting", "sec", data)
     for person, choice in CHOICES.items():
-        engine.fire(iid, "vote", person, {"choice": choice})
+        engine.fire(iid, "vote", person, {} if method == "secret" else {"choice": choice})
     return iid
+
+
+#: what the tellers of a paper ballot count when every member voted as CHOICES says
+PAPER = {"agree": 7, "oppose": 2, "abstain": 2}
 
 
 def test_a_named_ballot_keeps_each_choice_and_the_dissent(engine: Engine, clock: ManualClock) -> None:
@@ -44,19 +50,23 @@ def test_a_named_ballot_keeps_each_choice_and_the_dissent(engine: Engine, clock:
     assert [e.data for e in engine.history(iid) if e.trigger == "vote"][2] == {"choice": "oppose"}
 
 
-def test_a_secret_ballot_cannot_be_traced_from_the_database_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("method", ["secret", "secret_electronic"])
+def test_a_secret_ballot_cannot_be_traced_from_the_database_file(tmp_path: Path, method: str) -> None:
     path = tmp_path / "secret.db"
     clock = ManualClock(START)
     engine = Engine.open(str(path), clock=clock, ids=SequentialIds())
     engine.define_body(standing_committee())
-    iid = meeting(engine, clock, "secret")
+    iid = meeting(engine, clock, method)
     with pytest.raises(RuleViolation, match="R-ONE-VOTE"):
-        engine.fire(iid, "vote", "m1", {"choice": "agree"})
+        engine.fire(iid, "vote", "m1", {} if method == "secret" else {"choice": "agree"})
+    count(engine, iid, PAPER if method == "secret" else None)
     out = engine.fire(iid, "close_ballot", "sec")
     assert out.instance.state == "adopted"
     ballot = engine.ballot(iid)
     assert ballot.secret and ballot.choices == {} and ballot.voters == tuple(sorted(CHOICES))
+    assert ballot.tellers == ("m8", "m9") and ballot.counted
     assert "dissent" not in out.instance.facts["ballot"]["result"]
+    assert out.instance.facts["ballot"]["result"]["returned"] == 11
     engine.close()
 
     # Now only the file: what could anyone holding it learn?
@@ -72,13 +82,13 @@ def test_a_secret_ballot_cannot_be_traced_from_the_database_file(tmp_path: Path)
                 # a vote's event says that its actor voted, and nothing about the choice
                 assert not any(w in text for w in words), text
                 assert cells["data"] == "{}"
-            if table == "collegium_votes":
-                pytest.fail(f"a secret ballot wrote a named vote: {row}")
+            if table in ("collegium_votes", "collegium_sealed_votes"):
+                pytest.fail(f"a closed secret ballot left a row in {table}: {row}")
     participation = db.execute("SELECT * FROM collegium_ballot_voters").fetchall()
     assert sorted(v for _, v in participation) == sorted(CHOICES)
     assert [r[1] for r in db.execute("PRAGMA table_info(collegium_ballot_voters)")] == ["ballot_id", "voter"]
-    totals = dict(db.execute("SELECT choice, count FROM collegium_ballot_counts").fetchall())
-    assert totals == {"agree": 7, "oppose": 2, "abstain": 2}
+    totals = {c: n for c, n in db.execute("SELECT choice, count FROM collegium_ballot_counts") if n}
+    assert totals == PAPER
     assert [r[1] for r in db.execute("PRAGMA table_info(collegium_ballot_counts)")] == ["ballot_id", "choice", "count"]
     db.close()
 
@@ -88,7 +98,8 @@ def test_the_vote_method_is_checked(engine: Engine, clock: ManualClock) -> None:
     consult_all(engine, iid)
     engine.fire(iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=2)).isoformat()})
     clock.advance(dt.timedelta(days=2))
-    with pytest.raises(InvalidInput, match="method 'telepathy' is not one of: oral, show_of_hands, named, secret"):
+    with pytest.raises(InvalidInput, match="method 'telepathy' is not one of: oral, show_of_hands, named, secret, "
+                                           "secret_electronic, roll_call"):
         engine.fire(iid, "open_meeting", "sec", {"attendance": dict.fromkeys(CHOICES, "present"),
                                                  "method": "telepathy"})
 
@@ -185,41 +196,56 @@ def test_a_single_ballot_takes_no_item(engine: Engine, clock: ManualClock) -> No
         engine.fire(iid, "vote", "m1", {"choice": "agree", "item": "Zhang"})
 
 
-def test_an_open_secret_ballot_shows_who_voted_but_no_totals(engine: Engine, clock: ManualClock) -> None:
+@pytest.mark.parametrize("method", ["secret", "secret_electronic"])
+def test_an_open_secret_ballot_shows_who_voted_but_no_totals(engine: Engine, clock: ManualClock,
+                                                             method: str) -> None:
     iid = to_deliberation(engine)
     consult_all(engine, iid)
     engine.fire(iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=2)).isoformat()})
     clock.advance(dt.timedelta(days=2))
-    engine.fire(iid, "open_meeting", "sec", {"attendance": dict.fromkeys(CHOICES, "present"), "method": "secret"})
+    engine.fire(iid, "open_meeting", "sec", {"attendance": dict.fromkeys(CHOICES, "present"),
+                                             **secret_ballot(method)})
+
+    def vote(person: str) -> None:
+        engine.fire(iid, "vote", person, {} if method == "secret" else {"choice": CHOICES[person]})
+
     for person in ("dep", "m1"):
-        engine.fire(iid, "vote", person, {"choice": CHOICES[person]})
+        vote(person)
         open_ballot = engine.ballot(iid)
         assert dict(open_ballot.counts) == {} and not open_ballot.closed  # totals beside who-voted-when would tell
     assert engine.ballot(iid).voters == ("dep", "m1")
-    for person, choice in CHOICES.items():
+    for person in CHOICES:
         if person not in ("dep", "m1"):
-            engine.fire(iid, "vote", person, {"choice": choice})
+            vote(person)
+    with pytest.raises(InvalidInput, match="count_ballots comes before close_ballot"):
+        engine.fire(iid, "close_ballot", "sec")
+    count(engine, iid, PAPER if method == "secret" else None)
+    assert dict(engine.ballot(iid).counts) == {}  # counted, and shown at the close
+    with pytest.raises(InvalidInput, match="the tellers have counted this ballot: no more votes"):
+        vote("m1")
     engine.fire(iid, "close_ballot", "sec")
-    assert dict(engine.ballot(iid).counts) == {"agree": 7, "oppose": 2, "abstain": 2}
+    assert {c: n for c, n in engine.ballot(iid).counts.items() if n} == PAPER
 
 
-def test_secret_totals_are_not_ordered_by_first_use_and_the_log_is_truncated(tmp_path: Path) -> None:
+@pytest.mark.parametrize("method", ["secret", "secret_electronic"])
+def test_the_totals_are_written_once_by_the_count_and_the_log_is_truncated(tmp_path: Path, method: str) -> None:
     path = tmp_path / "secret.db"
     clock = ManualClock(START)
     engine = Engine.open(str(path), clock=clock, ids=SequentialIds())
     engine.define_body(standing_committee())
-    iid = meeting(engine, clock, "secret")  # dep votes agree first, m1 oppose, m3 abstain
+    iid = meeting(engine, clock, method)
     wal = tmp_path / "secret.db-wal"
     assert wal.stat().st_size > 0  # while the ballot is open, the log holds each vote's transaction
-    engine.fire(iid, "close_ballot", "sec")
-    assert wal.stat().st_size == 0  # the closing step truncated it, with the engine still open
     db = sqlite3.connect(path)
-    for table in ("collegium_ballot_counts", "collegium_ballot_voters"):
+    assert db.execute("SELECT count(*) FROM collegium_ballot_counts").fetchone() == (0,)  # no vote wrote a total
+    sealed = db.execute("SELECT count(*) FROM collegium_sealed_votes").fetchone()[0]
+    assert sealed == (len(CHOICES) if method == "secret_electronic" else 0)
+    count(engine, iid, PAPER if method == "secret" else None)
+    assert wal.stat().st_size == 0  # the counting step truncated it, with the engine still open
+    assert db.execute("SELECT count(*) FROM collegium_sealed_votes").fetchone() == (0,)
+    for table in ("collegium_ballot_counts", "collegium_ballot_voters", "collegium_sealed_votes"):
         with pytest.raises(sqlite3.OperationalError, match="no such column: rowid"):
             db.execute(f"SELECT rowid FROM {table}")
-    # the totals were created together at the opening, in option order, not in the order voters first chose them
-    assert [c for (c,) in db.execute("SELECT choice FROM collegium_ballot_counts")] == sorted(["agree", "oppose",
-                                                                                              "abstain"])
     db.close()
     engine.close()
 

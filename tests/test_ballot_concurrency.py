@@ -14,8 +14,8 @@ to the same ballot at the same moment. On top of the plain votes:
 
 Afterwards every ballot must hold exactly the intended voters and choices, its counts must match, its
 history must hold exactly one ``vote`` event per voter with gapless seq numbers, and the audit chain must
-verify; a few ballots are closed and their tallies checked. A secret-ballot variant (processes) checks the
-participation list and the running totals instead of the choices.
+verify; a few ballots are closed and their tallies checked. An electronic secret-ballot variant (processes) checks
+the participation list instead of the choices, then has the tellers count every ballot and checks the totals.
 
 Sizes: the named-ballot test runs the full case on every backend, threads and processes: 8 workers x 200
 ballots of an 11-member committee (2,200 votes plus retries, duplicates and contested votes: 2,998 requests).
@@ -41,7 +41,7 @@ import sqlalchemy as sa
 from collegium import Engine, ManualClock, SequentialIds
 from tests._processes import run_all
 from tests._vote_worker import Task, cast_in_process, cast_in_thread
-from tests.conftest import START, consult_all, standing_committee, to_deliberation
+from tests.conftest import START, consult_all, count, secret_ballot, standing_committee, to_deliberation
 
 WORKERS = 8
 BALLOTS = 200
@@ -68,7 +68,7 @@ def open_ballots(engine: Engine, clock: ManualClock, count: int, method: str | N
     clock.set(MEETING)
     data: dict[str, object] = {"attendance": dict.fromkeys(voters_of(engine), "present")}
     if method is not None:
-        data["method"] = method
+        data.update(secret_ballot(method, tellers=("sec",)) if method.startswith("secret") else {"method": method})
     return {iid: engine.fire(iid, "open_meeting", "sec", data).instance.event_count for iid in scheduled}
 
 
@@ -164,7 +164,7 @@ def check_store(engine: Engine, expected: dict[str, dict[str, str]], opened: dic
                 cast: dict[tuple[str, str], int], *, secret: bool) -> None:
     for iid, want in expected.items():
         ballot = engine.ballot(iid)
-        assert (ballot.method, ballot.secret) == (("secret", True) if secret else ("named", False))
+        assert (ballot.method, ballot.secret) == (("secret_electronic", True) if secret else ("named", False))
         assert ballot.voters == tuple(sorted(want)), iid
         assert dict(ballot.choices) == ({} if secret else want), iid
         # an open secret ballot shows no totals (they are checked when it closes, in check_tally)
@@ -184,10 +184,12 @@ def check_store(engine: Engine, expected: dict[str, dict[str, str]], opened: dic
     assert report.ok, report
 
 
-def check_tally(engine: Engine, expected: dict[str, dict[str, str]], count: int) -> None:
-    """Closing a few of the ballots tallies exactly the votes cast."""
-    for iid in list(expected)[:count]:
+def check_tally(engine: Engine, expected: dict[str, dict[str, str]], ballots: int, secret: bool) -> None:
+    """Closing a few of the ballots (a secret one counted by its teller first) tallies exactly the votes cast."""
+    for iid in list(expected)[:ballots]:
         counts = Counter(expected[iid].values())
+        if secret:
+            count(engine, iid, teller="sec")
         out = engine.fire(iid, "close_ballot", "sec")
         result = out.instance.facts["ballot"]["result"]
         assert {o: result[o] for o in OPTIONS} == {o: counts[o] for o in OPTIONS}
@@ -210,9 +212,10 @@ def run_ballots(db_url: str, how: str, tmp_path: Path, method: str | None, size:
         plan, expected = plan_votes(list(opened), voters)
         reports = run_workers(db_url, plan, how, tmp_path)
         cast = check_answers(plan, reports, expected)
-        check_store(setup, expected, opened, cast, secret=method == "secret")
-        # a secret ballot's totals are shown only once closed: close every one and check them all
-        check_tally(setup, expected, len(expected) if method == "secret" else 3)
+        secret = method == "secret_electronic"
+        check_store(setup, expected, opened, cast, secret=secret)
+        # a secret ballot's totals exist once counted and are shown once closed: count and close every one
+        check_tally(setup, expected, len(expected) if secret else 3, secret)
     finally:
         setup.close()
 
@@ -223,4 +226,4 @@ def test_eight_workers_count_every_vote_of_200_named_ballots_once(db_url: str, h
 
 
 def test_eight_workers_count_every_vote_of_200_secret_ballots_once(db_url: str, tmp_path: Path) -> None:
-    run_ballots(db_url, "processes", tmp_path, "secret", SECRET_COMMITTEE[backend(db_url)])
+    run_ballots(db_url, "processes", tmp_path, "secret_electronic", SECRET_COMMITTEE[backend(db_url)])

@@ -10,12 +10,15 @@ import pytest
 from click.testing import CliRunner, Result
 
 from collegium.cli import cli
+from tests.conftest import TELLERS_KEY
 from tests.test_cli import BODY_YAML, PROPOSAL
 
 PERSONNEL = ["-d", "title=Appointments", "-d", "category=personnel", "-d", "proposer=sec", "-d", "lead_member=m1",
              "-d", "body=sc", "-d", "confidentiality=public"]
 BEFORE = ["--now", "2026-03-02T09:00+08:00"]
 MEETING = ["--now", "2026-03-05T09:00+08:00"]
+#: `meeting open` options of an electronic secret ballot, its tellers' key the tests' own
+ELECTRONIC = ["--method", "secret_electronic", "--teller", "sec", "--ballot-key", TELLERS_KEY.public]
 
 
 def run(*args: str | Path) -> Result:
@@ -73,9 +76,14 @@ def test_help_lists_meeting_and_vote() -> None:
     assert "cast" in out and "tally" in out and "close" in out
 
 
-def test_a_secret_ballot_from_open_to_adopted(db: Path) -> None:
+def test_an_electronic_secret_ballot_from_open_to_adopted(db: Path) -> None:
+    keys = json.loads(ok("--json", "vote", "key").stdout)
+    assert len(keys["ballot_key"]) == 64 and len(keys["teller_secret"].replace("-", "")) == 52
+    shown = ok("--lang", "zh-CN", "vote", "key").output
+    assert "选票公钥" in shown and "系统不保存" in shown
     r = ok("--db", db, *MEETING, "meeting", "open", "md", "--as", "sec", "--present", "sec,dep", "--present", "m1",
-           "--present", "m2", "--absent", "m3", "--method", "secret")
+           "--present", "m2", "--absent", "m3", "--method", "secret_electronic", "--teller", "m2",
+           "--ballot-key", keys["ballot_key"])
     assert "in_meeting" in r.output
     for voter, choice in (("sec", "agree"), ("dep", "agree"), ("m1", "oppose")):
         ok("--db", db, *MEETING, "vote", "cast", "md", choice, "--as", voter)
@@ -92,15 +100,30 @@ def test_a_secret_ballot_from_open_to_adopted(db: Path) -> None:
     tally = ok("--db", db, "vote", "tally", "md").output
     assert "secret" in tally and "who chose what is not recorded" in tally
     assert "voted: 3\n" in tally or "voted: 3 " in tally
-    assert "the totals are shown when the ballot is closed" in tally
+    assert "the totals are shown when the ballot is closed" in tally and "tellers: m2; not yet counted" in tally
     assert "agree (agree)" not in tally and "┃ votes" not in tally and "dep, m1, sec" not in tally
     assert "票数在表决结束时公布" in ok("--lang", "zh-CN", "--db", db, "vote", "tally", "md").output
     doc = json.loads(ok("--db", db, "vote", "tally", "md", "--json").stdout)
     assert doc["secret"] is True and doc["closed"] is False and doc["choices_recorded"] is False
     assert doc["choices"] == {} and doc["totals_hidden"] is True
-    assert doc["counts"] == {} and doc["voted"] == 3
+    assert doc["counts"] == {} and doc["voted"] == 3 and doc["tellers"] == ["m2"] and doc["counted"] is False
 
     ok("--db", db, *MEETING, "vote", "cast", "md", "同意", "--as", "m2")  # a choice may be written in Chinese
+    early = run("--db", db, *MEETING, "vote", "close", "md", "--as", "sec")
+    assert early.exit_code == 2
+    one_error_line(early, "count_ballots comes before close_ballot")
+    wrong = run("--db", db, *MEETING, "vote", "count", "md", "--as", "m2", "--teller-secret", "A" * 52)
+    assert wrong.exit_code == 2
+    one_error_line(wrong, "the tellers' secret does not belong to this ballot's key")
+    not_a_teller = run("--db", db, *MEETING, "vote", "count", "md", "--as", "sec",
+                       "--teller-secret", keys["teller_secret"])
+    assert not_a_teller.exit_code == 1
+    one_error_line(not_a_teller, "R-ROLE")
+    # the secret comes from the environment, so it stays out of the shell's history
+    r = CliRunner(env={"COLLEGIUM_TELLER_SECRET": keys["teller_secret"]}).invoke(
+        cli, ["--db", str(db), *MEETING, "vote", "count", "md", "--as", "m2"], catch_exceptions=False)
+    assert r.exit_code == 0, r.stderr
+    assert keys["teller_secret"] not in json.dumps(json.loads(ok("--db", db, "history", "md", "--json").stdout))
     closed = ok("--db", db, *MEETING, "vote", "close", "md", "--as", "sec")
     assert "Adopted (adopted)" in closed.output and "ballot result: passed" in closed.output
 
@@ -116,11 +139,36 @@ def test_a_secret_ballot_from_open_to_adopted(db: Path) -> None:
     assert "agree" in tally and "who chose what is not recorded" in tally and "┃ voter" not in tally
 
 
+def test_a_paper_secret_ballot_is_counted_by_its_tellers(db: Path) -> None:
+    ok("--db", db, *MEETING, "meeting", "open", "md", "--as", "sec", "--present", "sec,dep,m1,m2,m3",
+       "--method", "secret", "--teller", "m3")
+    r = run("--db", db, *MEETING, "vote", "cast", "md", "agree", "--as", "sec")
+    assert r.exit_code == 2
+    one_error_line(r, "a paper secret ballot takes no choice")
+    for voter in ("sec", "dep", "m1", "m2", "m3"):  # each returns a ballot paper
+        ok("--db", db, *MEETING, "vote", "cast", "md", "--as", voter)
+    short = run("--db", db, *MEETING, "vote", "count", "md", "--as", "m3", "--count", "agree=3",
+                "--count", "oppose=1")
+    assert short.exit_code == 2
+    one_error_line(short, "the counts add up to 4 ballots; 5 were returned")
+    ok("--db", db, *MEETING, "vote", "count", "md", "--as", "m3", "--count", "agree=3", "--count", "oppose=1",
+       "--count", "invalid=1")
+    assert "tellers: m3; counted" in ok("--db", db, "vote", "tally", "md").output
+    closed = ok("--db", db, *MEETING, "vote", "close", "md", "--as", "sec", "--json")
+    ballot = json.loads(closed.stdout)["ballot"]
+    assert ballot["passed"] is True and ballot["counts"] == {"agree": 3, "oppose": 1, "abstain": 0, "blank": 0,
+                                                            "invalid": 1}
+    zh = ok("--lang", "zh-CN", "--db", db, "status", "md").output
+    assert "废票 1" in zh and "无记名（纸质选票，监票计票）" in zh
+
+
 def test_status_and_history_show_the_result_in_both_languages(db: Path) -> None:
     ok("--db", db, *MEETING, "meeting", "open", "md", "--as", "sec", "--present", "sec,dep,m1,m2,m3",
-       "--method", "secret")
-    for voter, choice in (("sec", "agree"), ("dep", "agree"), ("m1", "oppose"), ("m2", "abstain"), ("m3", "agree")):
-        ok("--db", db, *MEETING, "vote", "cast", "md", choice, "--as", voter)
+       "--method", "secret", "--teller", "m3")
+    for voter in ("sec", "dep", "m1", "m2", "m3"):
+        ok("--db", db, *MEETING, "vote", "cast", "md", "--as", voter)
+    ok("--db", db, *MEETING, "vote", "count", "md", "--as", "m3", "--count", "agree=3", "--count", "oppose=1",
+       "--count", "abstain=1")
     ok("--db", db, *MEETING, "meeting", "close", "md", "--as", "sec")
 
     en = ok("--db", db, "status", "md").output
@@ -138,13 +186,15 @@ def test_status_and_history_show_the_result_in_both_languages(db: Path) -> None:
 
     doc = json.loads(ok("--db", db, "status", "md", "--json", "--lang", "zh-CN").stdout)
     ballot = doc["ballot"]
-    assert ballot["passed"] is True and ballot["outcome_label"] == "通过" and ballot["method_label"] == "无记名"
-    assert ballot["count_labels"] == {"agree": "同意", "oppose": "不同意", "abstain": "弃权"}
+    assert ballot["passed"] is True and ballot["outcome_label"] == "通过"
+    assert ballot["method_label"] == "无记名（纸质选票，监票计票）"
+    assert ballot["count_labels"] == {"agree": "同意", "oppose": "不同意", "abstain": "弃权", "blank": "空白票",
+                                      "invalid": "废票"}
     assert {r["rule"] for r in ballot["verdict"]} >= {"R-QUORUM-SC", "R-PASS"}
     events = json.loads(ok("--db", db, "history", "md", "--json").stdout)
     tallied = [e for e in events if "ballot" in e]
     assert [e["trigger"] for e in tallied] == ["close_ballot"]
-    assert tallied[0]["ballot"]["counts"] == {"agree": 3, "oppose": 1, "abstain": 1}
+    assert tallied[0]["ballot"]["counts"] == {"agree": 3, "oppose": 1, "abstain": 1, "blank": 0, "invalid": 0}
 
 
 def test_a_named_ballot_shows_choices_and_dissent(db: Path) -> None:
@@ -171,7 +221,7 @@ def test_a_named_ballot_shows_choices_and_dissent(db: Path) -> None:
 
 def test_json_of_open_and_cast_and_a_repeated_key(db: Path) -> None:
     r = run("--db", db, *MEETING, "--json", "meeting", "open", "md", "--as", "sec", "--present", "sec,dep,m1",
-            "--method", "secret")
+            *ELECTRONIC)
     assert r.exit_code == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc["trigger"] == "open_meeting" and doc["state"] == "in_meeting"
@@ -273,8 +323,7 @@ def test_a_personnel_list_is_voted_item_by_item(personnel: Path) -> None:
 
 def test_a_secret_list_hides_totals_and_warns_on_a_repeated_key(personnel: Path) -> None:
     db = personnel
-    ok("--db", db, *MEETING, "meeting", "open", "md", "--as", "sec", "--present", "sec,dep,m1,m2",
-       "--method", "secret")
+    ok("--db", db, *MEETING, "meeting", "open", "md", "--as", "sec", "--present", "sec,dep,m1,m2", *ELECTRONIC)
     ok("--db", db, *MEETING, "vote", "cast", "md", "同意", "--item", "Zhang", "--as", "sec", "--key", "k1")
     # the event of a secret vote holds no choice: a repeat with another choice cannot be told apart
     again = ok("--db", db, *MEETING, "vote", "cast", "md", "不同意", "--item", "Zhang", "--as", "sec", "--key", "k1")
@@ -296,6 +345,7 @@ def test_a_secret_list_hides_totals_and_warns_on_a_repeated_key(personnel: Path)
     assert "the totals are shown when the ballot is closed" in out and "Zhang" not in out
     for voter in ("dep", "m1", "m2"):
         ok("--db", db, *MEETING, "vote", "cast", "md", "agree", "--item", "Zhang", "--as", voter)
+    ok("--db", db, *MEETING, "vote", "count", "md", "--as", "sec", "--teller-secret", TELLERS_KEY.secret)
     ok("--db", db, *MEETING, "vote", "close", "md", "--as", "sec")
     doc = json.loads(ok("--db", db, "vote", "tally", "md", "--json").stdout)
     assert doc["totals_hidden"] is False

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from collegium import Body, Engine, InvalidInput, ManualClock, Member, SequentialIds
-from tests.conftest import MATTER, consult_all, propose
+from tests.conftest import MATTER, TELLERS_KEY, consult_all, count, propose, secret_ballot
 from tests.test_authorization import refused_by
 
 #: four people, not one: case, a trailing space and a fullwidth letter each make an id of its own
@@ -45,11 +45,12 @@ def open_meeting(engine: Engine, clock: ManualClock, method: str) -> str:
     engine.fire(iid, "schedule", "sec", {"meeting_at": meeting_at})
     clock.advance(dt.timedelta(days=2))
     attendance = dict.fromkeys((m.person for m in engine.body("sc").members), "present")
-    engine.fire(iid, "open_meeting", "sec", {"attendance": attendance, "method": method})
+    secret = secret_ballot(method, tellers=("sec",)) if method.startswith("secret") else {"method": method}
+    engine.fire(iid, "open_meeting", "sec", {"attendance": attendance, **secret})
     return iid
 
 
-@pytest.mark.parametrize("method", ["named", "secret"])
+@pytest.mark.parametrize("method", ["named", "secret_electronic"])
 def test_lookalike_ids_are_different_people_and_none_votes_or_closes_for_another(
         lookalikes: Engine, clock: ManualClock, method: str) -> None:
     engine = lookalikes
@@ -65,6 +66,11 @@ def test_lookalike_ids_are_different_people_and_none_votes_or_closes_for_another
         assert "R-VOTER" in refused_by(engine, iid, "vote", stranger, {"choice": "agree"})
     for person in ("sec", "dep", "m1"):
         engine.fire(iid, "vote", person, {"choice": "agree"})
+    if method != "named":  # only the teller named, not a lookalike, counts
+        for impostor in ("SEC", "sec ", "ｓｅｃ"):
+            assert "R-ROLE" in refused_by(engine, iid, "count_ballots", impostor,
+                                          {"teller_secret": TELLERS_KEY.secret})
+        count(engine, iid, teller="sec")
     for impostor in ("SEC", "sec ", "ｓｅｃ"):
         assert "R-ROLE" in refused_by(engine, iid, "close_ballot", impostor)
     result = engine.fire(iid, "close_ballot", "sec").instance.facts["ballot"]["result"]

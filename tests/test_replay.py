@@ -12,8 +12,8 @@ import pytest
 
 from collegium import DefinitionError, Engine, ManualClock
 from collegium.engine.rejudge import rejudge
-from tests.conftest import consult_all, standing_committee, to_deliberation, to_meeting
-from tests.test_ballot import CHOICES, meeting
+from tests.conftest import consult_all, count, secret_ballot, standing_committee, to_deliberation, to_meeting
+from tests.test_ballot import CHOICES, PAPER, meeting
 from tests.test_cli_ballot import ok, one_error_line, run
 
 ROOT = Path(__file__).parent.parent
@@ -23,7 +23,7 @@ EXAMPLES = sorted((ROOT / "examples" / "scenarios").glob("*.yaml"))
 
 def pack_with(version: str = "2026.9", **params: str) -> str:
     """The built-in pack under another version, with some parameters changed."""
-    text = PACK.replace('version: "2026.1"', f'version: "{version}"', 1)
+    text = PACK.replace('version: "2026.2"', f'version: "{version}"', 1)
     for name, value in params.items():
         text, n = re.subn(rf"(\n  {name}:\n\s+value: )\S+", rf'\g<1>"{value}"', text, count=1)
         assert n == 1, name
@@ -47,7 +47,7 @@ def test_replaying_every_example_under_its_own_pack_reproduces_every_event() -> 
         events = [e for i in engine.instances() for e in engine.history(i.id)]
         assert report.diverged == {} and report.changed == (), path
         # every event replayed to its hash; every step judged again, but reminders, which decide nothing
-        assert report.steps == sum(e.trigger != "@remind" for e in events) and report.recorded == ("party-committee@2026.1",)
+        assert report.steps == sum(e.trigger != "@remind" for e in events) and report.recorded == ("party-committee@2026.2",)
 
 
 def test_over_the_examples_a_pack_raising_the_plenary_quorum_reports_the_plenary_sessions_it_would_refuse() -> None:
@@ -91,8 +91,13 @@ def test_a_stricter_pass_ratio_would_have_sent_the_adopted_decision_to_rejected(
     assert [r.rule_id for r in changed.turned] == ["R-PASS"] and not changed.turned[0].passed
 
 
-def test_a_secret_ballot_replays_exactly_from_its_stored_counts(sql_engine: Engine, clock: ManualClock) -> None:
-    iid = meeting(sql_engine, clock, "secret")
+@pytest.mark.parametrize("method", ["secret", "secret_electronic"])
+def test_a_secret_ballot_replays_exactly_from_its_stored_counts(sql_engine: Engine, clock: ManualClock,
+                                                                method: str) -> None:
+    """A paper ballot replays from the tellers' counts in its events; an electronic one from the digests and the
+    totals its events recorded (its sealed choices are gone, and the tellers' secret was never stored)."""
+    iid = meeting(sql_engine, clock, method)
+    count(sql_engine, iid, PAPER if method == "secret" else None)
     sql_engine.fire(iid, "close_ballot", "sec")
     same = rejudge(sql_engine.store, PACK)
     assert same.diverged == {} and same.changed == ()
@@ -108,13 +113,15 @@ def test_every_secret_ballot_of_a_matter_replays_not_only_its_last(sql_engine: E
     consult_all(sql_engine, iid)
     sql_engine.fire(iid, "schedule", "sec", {"meeting_at": clock.now().isoformat()})
     everyone = dict.fromkeys(CHOICES, "present")
-    sql_engine.fire(iid, "open_meeting", "sec", {"attendance": everyone, "method": "secret"})
+    sql_engine.fire(iid, "open_meeting", "sec", {"attendance": everyone, **secret_ballot()})
     for person in ("sec", "dep", "m1"):  # three agree of eleven
         sql_engine.fire(iid, "vote", person, {"choice": "agree"})
+    count(sql_engine, iid)
     assert sql_engine.fire(iid, "close_ballot", "sec").instance.state == "rejected"
-    sql_engine.fire(iid, "move_reconsideration", "sec", {"attendance": everyone, "method": "secret"})
+    sql_engine.fire(iid, "move_reconsideration", "sec", {"attendance": everyone, **secret_ballot("secret")})
     for person in ("sec", "dep", "m1", "m2"):
-        sql_engine.fire(iid, "vote", person, {"choice": "oppose"})
+        sql_engine.fire(iid, "vote", person)
+    count(sql_engine, iid, {"oppose": 4})
     assert sql_engine.fire(iid, "close_reconsideration", "sec").instance.state == "rejected"
     report = rejudge(sql_engine.store, PACK)
     assert report.diverged == {} and report.changed == ()
@@ -189,4 +196,4 @@ def test_versions_only_the_store_keeps_are_read_from_it_without_changing_the_cal
     caller = Registry.builtin()
     report = rejudge(engine.store, PACK, registry=caller)
     assert report.recorded == ("party-committee@2026.5",) and report.diverged == {} and report.changed == ()
-    assert [p.version for p in caller.packs()] == ["2026.1"]  # the stored text went into a copy
+    assert [p.version for p in caller.packs()] == ["2026.1", "2026.2"]  # the stored text went into a copy

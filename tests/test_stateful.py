@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -239,7 +240,9 @@ class EngineMachine(RuleBasedStateMachine):
             given = event.data["attendance"]
             ballot = facts["ballot"]
             model.sitting = sitting = Sitting(ballot["id"], {p: given.get(p, "absent") for p in VOTING},
-                                              tuple(ballot.get("items") or ()), bool(ballot.get("secret")))
+                                              tuple(ballot.get("items") or ()), bool(ballot.get("secret")),
+                                              counting=ballot.get("counting"),
+                                              tellers=tuple(ballot.get("tellers") or ()))
             assert sitting.quorate(personnel), sitting
             assert {p: s.attendance for p, s in self.engine.meeting(iid).seats.items() if p in VOTING} == \
                 sitting.attendance
@@ -250,7 +253,17 @@ class EngineMachine(RuleBasedStateMachine):
             votes = sitting.votes.setdefault(sitting.key(event.data.get("item")), {})
             assert sitting.eligible(event.actor) and event.actor not in votes, (event.actor, votes)
             assert event.data.get("choice") == (None if sitting.secret else payload["choice"])  # secret: not kept
-            votes[event.actor] = payload["choice"]
+            assert not sitting.counted  # no vote after the count
+            key = sitting.key(event.data.get("item"))
+            votes[event.actor] = sitting.marks.pop((key, event.actor), "blank") if sitting.counting == "tellers" \
+                else payload["choice"]
+        elif trigger == "count_ballots":
+            assert sitting is not None and sitting.counting and not sitting.counted
+            sitting.counted = True
+            keys = [sitting.key(i) for i in sitting.items] or [sitting.ballot]
+            for key in keys:  # what the tellers counted is what the members chose (sealed: opened, not typed)
+                want = Counter(sitting.votes.get(key, {}).values())
+                assert {c: n for c, n in event.effects["counted"][key].items() if n} == dict(want), (key, want)
         elif trigger == "state_view":
             assert sitting is not None and sitting.eligible(event.actor) and event.actor not in sitting.views
             if event.actor == SECRETARY:  # the secretary speaks last
@@ -258,6 +271,7 @@ class EngineMachine(RuleBasedStateMachine):
             sitting.views.append(event.actor)
         elif trigger in ("close_ballot", "close_reconsideration"):
             assert sitting is not None and sitting.quorate(personnel)
+            assert sitting.counted or not sitting.counting  # a secret ballot closes once its tellers counted it
             assert (event.dest in ("adopted", "deliberation")) == sitting.passes(), (sitting, event.dest)
         elif trigger == "defer":
             assert facts.get("defer_reason") in ("views_diverge", "facts_unclear") and not facts.get("emergency")

@@ -24,8 +24,8 @@ from collegium.rules.verdict import Verdict
 
 @dataclass(frozen=True, slots=True)
 class Ballot:
-    """The current (or last) ballot of an instance, as stored. A secret ballot shows who took part and, once
-    closed, the totals; which member chose what is not stored, so ``choices`` is empty for it."""
+    """The current (or last) ballot of an instance, as stored. A secret ballot shows who returned a ballot, its
+    tellers and, once closed, the totals; which member chose what is not stored, so ``choices`` is empty for it."""
 
     id: str
     method: str
@@ -38,6 +38,10 @@ class Ballot:
     items: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     #: the matter left the meeting without a tally (the vote was deferred): no result and no more votes
     lapsed: bool = False
+    #: a secret ballot's tellers (监票人、计票人), who count it
+    tellers: tuple[str, ...] = ()
+    #: whether the tellers have counted this secret ballot (its totals are shown once it closes)
+    counted: bool = False
 
     @property
     def closed(self) -> bool:
@@ -106,14 +110,15 @@ def view(rec: InstanceRecord, unit: Unit) -> Ballot:
         return MappingProxyType({} if hidden else {**zero, **unit.counts(key, secret)})
 
     lapsed = result is None and (rec.facts.get("meeting") or {}).get("state") != rec.state
+    tellers, counted = tuple(ballot.get("tellers") or ()), "counted_at" in ballot
     if ballot.get("items"):
         items = {item: counts(gov.ballot_key(ballot, item)) for item in ballot["items"]}
         voters = sorted({v for key in keys(ballot) for v in unit.voters(key, secret)})
         return Ballot(ballot["id"], str(ballot.get("method")), secret, tuple(voters), MappingProxyType({}),
-                      MappingProxyType({}), result, MappingProxyType(items), lapsed)
+                      MappingProxyType({}), result, MappingProxyType(items), lapsed, tellers, counted)
     return Ballot(ballot["id"], str(ballot.get("method")), secret, tuple(unit.voters(ballot["id"], secret)),
                   counts(ballot["id"]), MappingProxyType({} if secret else unit.choices(ballot["id"])), result,
-                  lapsed=lapsed)
+                  lapsed=lapsed, tellers=tellers, counted=counted)
 
 
 def result(ctx: Context, proc: CompiledProcedure, verdict: Verdict, passed: bool, unit: Unit) -> dict[str, Any]:
@@ -141,6 +146,8 @@ def result(ctx: Context, proc: CompiledProcedure, verdict: Verdict, passed: bool
                     tally["passed"] = judged.passed
         if not secret:  # a named ballot keeps who dissented (R-DISSENT)
             tally["dissent"] = unit.voters_choosing(key, tuple(dissent))
+        elif ballot.get("counting"):  # a ballot counted by its tellers: how many ballots they counted
+            tally["returned"] = len(unit.voters(key, True))
         return tally
 
     if ballot.get("items"):

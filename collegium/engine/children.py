@@ -4,13 +4,19 @@ rules as if the step's actor proposed it, and the step is refused if one is — 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from collegium.engine import ballots
+from collegium.engine import ballots, counting, replay, starting
 from collegium.engine import effects as fx
-from collegium.engine.records import InstanceRecord, VoteRecord
+from collegium.engine.audit import chain
+from collegium.engine.clock import format_time
+from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
 from collegium.engine.registry import CompiledProcedure
+from collegium.engine.scheduler import timers_for
+from collegium.engine.sealing import Sealer
 from collegium.engine.store import Unit
+from collegium.errors import RuleViolation
 from collegium.rules.verdict import Verdict
 from collegium.workflows.spec import SpawnEffect
 
@@ -20,10 +26,12 @@ if TYPE_CHECKING:
 Applied = tuple[dict[str, Any], list[SpawnEffect], list[VoteRecord], list[tuple[str, str, str, str]]]
 
 
-def apply(prep: _Prepared, dest: str, facts: dict[str, Any], actor: str, unit: Unit) -> Applied:
+def apply(prep: _Prepared, dest: str, facts: dict[str, Any], actor: str, unit: Unit, sealer: Sealer) -> Applied:
     """The step's effects on ``facts`` (in place): its record, the children to start, votes and views stated."""
     return fx.apply(prep.plan.effects_to(dest), facts, prep.data, actor=actor, now=prep.ctx.now,
-                    result=lambda: ballots.result(prep.ctx, prep.proc, prep.verdict, bool(prep.branch_passed), unit))
+                    result=lambda: ballots.result(prep.ctx, prep.proc, prep.verdict, bool(prep.branch_passed), unit),
+                    counted=lambda: counting.count(facts.get("ballot") or {}, prep.ctx.instance_id, prep.data, unit,
+                                                   sealer))
 
 
 def judge(engine: Engine, spawn: SpawnEffect, parent_id: str, facts: Mapping[str, Any], prep: _Prepared, actor: str,
@@ -36,12 +44,49 @@ def judge(engine: Engine, spawn: SpawnEffect, parent_id: str, facts: Mapping[str
     return proc, child_id, child_facts, engine._evaluate(proc.start_plan, ctx)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Started:
+    """The children a step starts: their rows, first events, timers, and the definition texts first used."""
+
+    instances: list[InstanceRecord]
+    events: list[EventRecord]
+    timers: dict[str, tuple[TimerRecord, ...]]
+    definitions: tuple[tuple[str, str, str, str], ...]
+
+
+def start(engine: Engine, parent_id: str, spawns: list[SpawnEffect], prep: _Prepared, actor: str,
+          unit: Unit) -> Started:
+    """Each child of ``spawns``, judged by its start rules as if ``actor`` proposed it (refused: RuleViolation,
+    and the whole step with it), its first event chained with the texts it is judged under and its timers."""
+    now = prep.ctx.now
+    at = format_time(now)
+    instances: list[InstanceRecord] = []
+    events: list[EventRecord] = []
+    all_timers: dict[str, tuple[TimerRecord, ...]] = {}
+    definitions: tuple[tuple[str, str, str, str], ...] = ()
+    for spawn in spawns:
+        proc, child_id, facts, verdict = judge(engine, spawn, parent_id, prep.facts, prep, actor, engine.ids.new_id,
+                                               unit)
+        if not verdict.passed:  # the child is judged as if proposed by the actor: nothing is written
+            raise RuleViolation(verdict)
+        child = InstanceRecord(child_id, proc.spec.id, proc.spec.version, proc.pack.id, proc.pack.version,
+                               proc.spec.initial, 1, facts, at, at, parent_id=parent_id)
+        timers = timers_for(proc, child, now, 1)
+        if timers:
+            all_timers[child.id] = timers
+        events.append(chain(child, None, proc.start_plan.trigger, actor, at, facts, replay.stored_verdict(verdict),
+                            starting.start_record(engine, proc, timers, spawned_by=parent_id), None))
+        instances.append(child)
+        definitions += engine._definitions_of(proc)
+    return Started(instances=instances, events=events, timers=all_timers, definitions=definitions)
+
+
 def dry_run(engine: Engine, rec: InstanceRecord, prep: _Prepared, actor: str, unit: Unit) -> Verdict | None:
     """The verdict of the first child the step would start that its rules refuse (None if none is), computed on a
     copy of the facts and with no id drawn, so the dry run writes and consumes nothing."""
     dest = prep.proc.machine.move(rec.state, prep.plan.trigger, prep.branch_passed)
     facts = dict(prep.facts)
-    for spawn in apply(prep, dest, facts, actor, unit)[1]:
+    for spawn in apply(prep, dest, facts, actor, unit, engine.sealer)[1]:
         verdict = judge(engine, spawn, rec.id, facts, prep, actor, lambda prefix: f"{prefix}-(dry run)", unit)[3]
         if not verdict.passed:
             return verdict

@@ -4,7 +4,7 @@ and a :class:`Plan` per (state, trigger) listing the roles, rules, data and effe
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,9 +16,12 @@ from collegium.rules.model import RulePackSpec
 from collegium.workflows.check import check_procedure
 from collegium.workflows.spec import (
     EFFECT_INPUTS,
+    SECRET_COUNTING,
+    TRANSIENT_INPUTS,
     CastVoteEffect,
     Effect,
     FactType,
+    OpenMeetingEffect,
     ProcedureSpec,
     TransitionSpec,
 )
@@ -51,17 +54,28 @@ class Plan:
     def accepted(self) -> frozenset[str]:
         return self.data | frozenset(self.inputs)
 
+    def _applies(self, *kinds: str) -> bool:
+        return any(effect.kind in kinds for effect in self.effects)
+
     @property
     def tallies(self) -> bool:
-        return any(effect.kind == "tally" for effect in self.effects)
+        return self._applies("tally")
 
     @property
     def attends(self) -> bool:
-        return any(effect.kind == "attend" for effect in self.effects)
+        return self._applies("attend")
+
+    @property
+    def counts(self) -> bool:
+        return self._applies("count_ballots")
+
+    @property
+    def casts(self) -> bool:
+        return self._applies("cast_vote")
 
     @property
     def stages_meeting(self) -> bool:
-        return any(effect.kind in ("open_meeting", "convene") for effect in self.effects)
+        return self._applies("open_meeting", "convene")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +157,9 @@ class CompiledProcedure:
                 tuple(r for r in rules_for(trigger, own) if r.id not in branch_ids),
                 tuple((compiled[t.when] if t.when else None, t.dest) for t in group),
                 frozenset(first.data), inputs, first.effects, own_effects)
+        _check_secrets(spec, pack, self.plans.values(), source)
+        #: the states in which a ballot can be counted by its tellers (a secret ballot needs that)
+        self.counting_states = frozenset(state for (state, _), plan in self.plans.items() if plan.counts)
         for plan in (self.start_plan, *self.plans.values()):
             if not any(rule.spec.check.kind == "role" for rule in plan.rules):
                 raise DefinitionError(
@@ -200,3 +217,20 @@ def _handed_to_children(spec: ProcedureSpec, child_facts: Mapping[str, Mapping[s
                                           source=source, where=f"transition {tr.trigger}")
             out[id(effect)] = {key: declared[key] for key in effect.data}
     return out
+
+
+def _check_secrets(spec: ProcedureSpec, pack: RulePackSpec, plans: Iterable[Plan], source: str) -> None:
+    """No rule may read the tellers' secret, nor — where a ballot may be secret — a vote's choice: what a rule
+    reads goes into its verdict, which the step's event and the outbox keep."""
+    secret = any(method in SECRET_COUNTING for t in spec.transitions for e in t.effects
+                 if isinstance(e, OpenMeetingEffect) for method in e.methods)
+    for plan in plans:
+        forbidden = set(TRANSIENT_INPUTS) | ({"choice"} if secret and plan.casts else set())
+        for rule in (*plan.rules, *(r for r, _ in plan.branches if r is not None)):
+            read = sorted(rule.reads & forbidden)
+            if read:
+                what = "the tellers' secret" if read[0] in TRANSIENT_INPUTS else "a vote's choice, which a secret " \
+                    "ballot keeps from everyone"
+                raise DefinitionError(f"rule {rule.id} reads {read[0]!r} on {plan.trigger!r}: no rule may read "
+                                      f"{what} (its verdict is stored with the step)",
+                                      source=f"rule pack {pack.key}", where=rule.id)

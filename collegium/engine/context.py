@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from collegium.engine import governance as gov
 from collegium.engine import targets
 from collegium.engine.clock import parse_time
-from collegium.engine.reserved import RESERVED_ROLES, SYSTEM_ACTOR, SYSTEM_ROLE
+from collegium.engine.reserved import RESERVED_ROLES, SYSTEM_ACTOR, SYSTEM_ROLE, TELLER_ROLE
 from collegium.engine.store import Seat, seat_counts
 from collegium.workflows.spec import FactType
 
@@ -209,7 +209,11 @@ class Context:
             member = body.member(self.actor) if body else None
             role = member.role if member else None
         # a member stored with a reserved role (before it was reserved) does not hold it
-        return (role,) if role is not None and role not in RESERVED_ROLES else ()
+        roles: tuple[str, ...] = (role,) if role is not None and role not in RESERVED_ROLES else ()
+        ballot = self.facts.get("ballot") or {}
+        if self.actor in (ballot.get("tellers") or ()) and "result" not in ballot:
+            roles += (TELLER_ROLE,)  # named a teller of the open ballot, for it alone
+        return roles
 
     def _voting_members(self) -> list[str]:
         if self.meeting() is not None:

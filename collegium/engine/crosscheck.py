@@ -4,7 +4,11 @@ The hash-chained events are the source of truth. While :func:`collegium.engine.a
 :class:`Recorded` notes what they say about the other tables, and :func:`audit` then compares those tables with it:
 
 - ``collegium_votes``: each named vote's choice, one row per vote event (a vote's event names its ballot key);
-- ``collegium_ballot_voters``: who took part in each secret ballot, one row per vote event;
+- ``collegium_ballot_voters``: who returned a ballot in each secret ballot, one row per vote event;
+- ``collegium_ballot_counts``: a secret ballot's totals, as the tellers' count recorded them (adding up to the
+  ballots returned);
+- ``collegium_sealed_votes``: an electronic ballot's sealed choices, one per vote event with the digest it
+  recorded, until the count (or the ballot's lapse) deletes them;
 - ``collegium_timers``: the timers the step that entered each instance's current state set (its effects record
   lists them), less those that fired or were refused since (their events carry the timer's key);
 - ``collegium_definitions``: each text's SHA-256, and the SHA-256 each instance's first event recorded for it;
@@ -18,7 +22,8 @@ the rows they decided are not compared.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +57,12 @@ class Recorded:
         #: secret ballot key -> voter -> (instance, seq)
         self.secret: dict[str, dict[str, tuple[str, int]]] = {}
         self.entries: dict[str, _Entry] = {}
+        #: secret ballot key -> (totals its count recorded, instance, seq)
+        self.counted: dict[str, tuple[dict[str, int], str, int]] = {}
+        #: electronic ballot key -> digest -> how many of its votes recorded that digest
+        self.sealed: dict[str, Counter[str]] = {}
+        #: electronic ballot keys whose sealed choices were deleted uncounted
+        self.discarded: set[str] = set()
         #: (kind, key) of a definition text -> (SHA-256, the first instance that recorded it)
         self.definitions: dict[tuple[str, str], tuple[str, str]] = {}
         self.conflict: AuditProblem | None = None
@@ -76,6 +87,11 @@ class Recorded:
         ballot = effects.get("ballot")
         if ballot is not None:
             self._vote(e, str(ballot), bool(effects.get("secret_vote")))
+            if "sealed" in effects:
+                self.sealed.setdefault(str(ballot), Counter())[str(effects["sealed"])] += 1
+        for key, totals in (effects.get("counted") or {}).items():
+            self.counted[key] = (dict(totals), e.instance_id, e.seq)
+        self.discarded.update(effects.get("discarded") or ())
         if e.source is None or e.source != e.dest:
             self.entries[e.instance_id] = _Entry(e.seq, e.dest, list(effects.get("timers") or ()))
         elif e.idempotency_key is not None and e.idempotency_key.startswith("timer:"):
@@ -112,16 +128,19 @@ class Recorded:
         return False
 
 
-def audit(store: Store) -> AuditReport:
-    """Every hash chain recomputed; then every stored row that decides an outcome against what the chains say."""
+def audit(store: Store, digest_of: Callable[[str], str] = digest) -> AuditReport:
+    """Every hash chain recomputed; then every stored row that decides an outcome against what the chains say.
+    ``digest_of``: what a vote records of the choice it sealed (the engine's sealer's digest)."""
     recorded = Recorded(store.iter_events())
     report = verify(store.iter_instances(), recorded)
     if not report.ok:
         return report
     problem = recorded.conflict
-    for check in (_seats, _named_votes, _secret_voters, _timers, _definitions):
+    for check in (_seats, _named_votes, _secret_voters, _counts, _timers, _definitions):
         if problem is None:
             problem = check(store, recorded)
+    if problem is None:
+        problem = _sealed(store, recorded, digest_of)
     if problem is None:
         problem = verify_bodies(store.body_events(), store.stored_bodies())
     return report if problem is None else AuditReport(report.instances, report.events, problem)
@@ -174,6 +193,51 @@ def _secret_voters(store: Store, recorded: Recorded) -> AuditProblem | None:
             return AuditProblem(None, None, "a secret ballot returned that no vote event recorded",
                                 table="collegium_ballot_voters", row=f"ballot_id={ballot!r}, voter={voter!r}")
     return _missing(expected, "collegium_ballot_voters", lambda v: v)
+
+
+def _counts(store: Store, recorded: Recorded) -> AuditProblem | None:
+    """A secret ballot's totals are its count's, and add up to the ballots its votes recorded as returned."""
+    stored: dict[str, dict[str, int]] = {}
+    for ballot, choice, n in store.audit_rows("ballot_counts"):
+        stored.setdefault(ballot, {})[choice] = int(n)
+    for ballot, totals in sorted(stored.items()):
+        row = f"ballot_id={ballot!r}"
+        found = recorded.counted.get(ballot)
+        if found is None and recorded.legacy(ballot):
+            continue  # running totals of a ballot opened before the tellers counted (events of format 1)
+        if found is None:
+            return AuditProblem(None, None, "totals that no count recorded", table="collegium_ballot_counts",
+                                row=row)
+        if totals != found[0]:
+            return AuditProblem(found[1], found[2], f"the tellers counted {found[0]}; the rows say {totals}",
+                                table="collegium_ballot_counts", row=row)
+    for ballot, (totals, instance, seq) in sorted(recorded.counted.items()):
+        if ballot not in stored:
+            return AuditProblem(instance, seq, "the totals this count recorded are gone",
+                                table="collegium_ballot_counts", row=f"ballot_id={ballot!r}")
+        returned = len(recorded.secret.get(ballot, {}))
+        if sum(totals.values()) != returned:
+            return AuditProblem(instance, seq, f"this count gives {sum(totals.values())} ballots; its votes "
+                                f"recorded {returned} returned", table="collegium_ballot_counts",
+                                row=f"ballot_id={ballot!r}")
+    return None
+
+
+def _sealed(store: Store, recorded: Recorded, digest_of: Callable[[str], str]) -> AuditProblem | None:
+    """An electronic ballot's sealed choices are its votes' (by the digest each recorded) until its count."""
+    stored: dict[str, Counter[str]] = {}
+    for ballot, sealed in store.audit_rows("sealed_votes"):
+        stored.setdefault(ballot, Counter())[digest_of(sealed)] += 1
+    for ballot in sorted(stored.keys() | recorded.sealed.keys()):
+        row = f"ballot_id={ballot!r}"
+        done = ballot in recorded.counted or ballot in recorded.discarded
+        if done and ballot in stored:
+            return AuditProblem(None, None, "sealed choices remain after the ballot was counted or lapsed",
+                                table="collegium_sealed_votes", row=row)
+        if not done and stored.get(ballot, Counter()) != recorded.sealed.get(ballot, Counter()):
+            return AuditProblem(None, None, "the sealed choices differ from those its votes recorded: a choice was "
+                                "added, removed or replaced", table="collegium_sealed_votes", row=row)
+    return None
 
 
 def _missing(expected: dict[str, dict[str, Any]], table: str, where: Any) -> AuditProblem | None:

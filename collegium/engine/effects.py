@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from collegium._brief import brief
+from collegium.engine import counting
 from collegium.engine import governance as gov
 from collegium.engine.arguments import check_arguments as check_arguments
 from collegium.engine.arguments import check_idempotency_key as check_idempotency_key
@@ -27,11 +28,13 @@ from collegium.engine.targets import canonical_number
 from collegium.errors import InvalidInput, NotFound
 from collegium.workflows.spec import (
     ATTEND_STATUSES,
+    SECRET_COUNTING,
     TARGET_KINDS,
     AttendEffect,
     CastVoteEffect,
     ConsultEffect,
     ConveneEffect,
+    CountEffect,
     Effect,
     FactType,
     LogEffect,
@@ -50,7 +53,7 @@ REQUIRED_INPUTS: dict[str, tuple[str, ...]] = {
     "attend": ("member", "status"),
     "set_target": ("metric", "unit", "baseline", "target", "target_kind"),
     "report_progress": ("metric", "value"),
-    "cast_vote": ("choice",),
+    "cast_vote": (),  # a choice, but not on a paper secret ballot: collegium.engine.counting.check_step
     "state_view": ("view",),
 }
 
@@ -112,6 +115,9 @@ def normalize(proc: CompiledProcedure, plan: Plan, data: Mapping[str, Any], *, c
         if value is None:
             continue
         spec = proc.spec.facts.get(key)
+        if spec is None and key == "counts" and plan.counts:  # numbers per option, per item: a shape of its own
+            out[key] = counting.coerce_counts(value)
+            continue
         kind: FactType = spec.type if spec is not None else plan.inputs[key]
         out[key] = _coerce(key, kind, value, spec.values if spec is not None else choices.get(key))
     if complete:
@@ -153,11 +159,15 @@ def check_choice(plan: Plan, facts: Mapping[str, Any], data: Mapping[str, Any]) 
                                "reported; it is not replaced")
         if isinstance(effect, SetTargetEffect) and "target" in data and data.get("target") == data.get("baseline"):
             raise InvalidInput("a target value equal to its baseline measures no progress; give the value to reach")
-    if not any(isinstance(effect, CastVoteEffect) for effect in plan.effects):
-        return
     ballot = facts.get("ballot") or {}
+    if plan.counts or plan.tallies:
+        counting.check_step(ballot, plan.trigger, casts=False, counts=plan.counts, tallies=plan.tallies,
+                            data=data)
+    if not plan.casts:
+        return
     if "id" not in ballot:
         raise InvalidInput("no ballot is open: a vote needs a meeting opened first")
+    counting.check_step(ballot, plan.trigger, casts=True, counts=False, tallies=False, data=data)
     options = ballot.get("options") or ()
     if "choice" in data and options and data["choice"] not in options:
         raise InvalidInput(f"choice {brief(data['choice'])} is not one of this ballot's options: "
@@ -266,10 +276,10 @@ def _attend(reader: SittingReader, meeting: dict[str, Any], data: Mapping[str, A
 
 def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: str | None,
           directory: Directory, now: dt.datetime, meeting_id: str, reader: SittingReader, instance_id: str,
-          options: tuple[str, ...] = ()) -> dict[str, Seat] | None:
+          options: tuple[str, ...] = (), countable: bool = False) -> dict[str, Seat] | None:
     """Lay a meeting being opened (or a sitting's changed attendance) over the prospective facts, in place, and
     return its seats (frozen membership with attendance), which the rules of this command judge and the step
-    stores; None when nothing is staged."""
+    stores; None when nothing is staged. ``countable``: the procedure has a step that counts a secret ballot."""
     seats: dict[str, Seat] | None = None
     state = plan.branches[-1][1]
     for effect in plan.effects:
@@ -302,11 +312,18 @@ def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: s
             method = data.get("method") or effect.default_method
             if effect.options is not None:
                 options = effect.options.values.get(str(facts.get(effect.options.fact)), options)
-            facts["ballot"] = {"id": meeting_id, "method": method, "secret": method == "secret",
-                               "options": list(options)}
+            ballot: dict[str, Any] = {"id": meeting_id, "method": method, "secret": method in SECRET_COUNTING,
+                                      "options": list(options)}
+            if method in SECRET_COUNTING:
+                ballot["counting"] = SECRET_COUNTING[method]
+                counting.open_secret(ballot, method, data, seats, record["attendees"], countable)
+            elif "tellers" in data or "ballot_key" in data:
+                raise InvalidInput("tellers count secret ballots only: 'tellers' and 'ballot_key' go with "
+                                   f"method {' or '.join(SECRET_COUNTING)}")
+            facts["ballot"] = ballot
             items = facts.get(effect.items) if effect.items else None
             if items:
-                facts["ballot"]["items"] = list(items)
+                ballot["items"] = list(items)
     return seats
 
 
@@ -339,11 +356,13 @@ def seat_writes(plan: Plan, data: Mapping[str, Any], facts: Mapping[str, Any], s
 
 def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str, Any], *, actor: str,
           now: dt.datetime, result: Callable[[], dict[str, Any]],
+          counted: Callable[[], dict[str, dict[str, int]]] = dict,
           ) -> tuple[dict[str, Any], list[SpawnEffect], list[VoteRecord], list[tuple[str, str, str, str]]]:
     """Apply the after-rules effects to ``facts`` in place; return a record of them, spawn requests, votes and
     views stated at the meeting (meeting, person, view, time).
 
-    ``result`` computes a closing ballot's result (counts, n, present, threshold, dissent) when one is tallied.
+    ``result`` computes a closing ballot's result (counts, n, present, threshold, dissent) when one is tallied,
+    ``counted`` the totals of a secret ballot its tellers count (ballot key -> option -> number).
     """
     record: dict[str, Any] = {}
     spawns: list[SpawnEffect] = []
@@ -359,8 +378,11 @@ def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str,
             views.append((str((facts.get("meeting") or {})["id"]), actor, data["view"], format_time(now)))
         elif isinstance(effect, CastVoteEffect):
             ballot = facts.get("ballot") or {}
-            votes.append(VoteRecord(gov.ballot_key(ballot, data.get("item")), actor, data["choice"],
+            votes.append(VoteRecord(gov.ballot_key(ballot, data.get("item")), actor, str(data.get("choice", "")),
                                     bool(ballot.get("secret"))))
+        elif isinstance(effect, CountEffect):
+            record["counted"] = counted()
+            facts["ballot"] = {**(facts.get("ballot") or {}), "counted_at": format_time(now)}
         elif isinstance(effect, TallyEffect):
             tallied = {**result(), "closed_at": format_time(now)}
             facts["ballot"] = {**(facts.get("ballot") or {}), "result": tallied}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from collegium._i18n import message
-from collegium.engine import ballots, children, crosscheck, indexing, replay, starting
+from collegium.engine import ballots, children, counting, crosscheck, indexing, replay, starting
 from collegium.engine import effects as fx
 from collegium.engine.audit import AuditReport, chain
 from collegium.engine.ballots import Ballot, Meeting
@@ -35,9 +35,11 @@ from collegium.engine.scheduler import (
     timers_record,
     when_due,
 )
+from collegium.engine.sealing import Sealer, SodiumSealer
 from collegium.engine.store import Seat, StaleVersion, Store, Unit, Unremembered, Write
 from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound, RuleViolation, TransitionNotAllowed
 from collegium.rules.verdict import RuleResult, Verdict
+from collegium.workflows.spec import TRANSIENT_INPUTS
 
 if TYPE_CHECKING:
     from collegium.engine.checkpoint import CheckpointReport, CheckpointSource, CheckpointTarget
@@ -74,8 +76,10 @@ class Engine:
     """
 
     def __init__(self, store: Store, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None,
-                 max_retries: int = 8, directory: Directory | None = None) -> None:
+                 max_retries: int = 8, directory: Directory | None = None, sealer: Sealer | None = None) -> None:
         self.store = store
+        #: seals an electronic secret ballot's choices and opens them at the count (:mod:`~collegium.engine.sealing`)
+        self.sealer: Sealer = sealer or SodiumSealer()
         self.directory = directory
         self.clock = clock
         self.ids = ids or RandomIds()
@@ -174,7 +178,7 @@ class Engine:
         """Recompute every hash chain; report the first edited, missing, inserted or reordered event, then the
         first stored row that decides an outcome (votes, who voted, timers, definition texts, bodies and members,
         seats and views) and differs from what the chains recorded (``collegium.engine.crosscheck``)."""
-        return crosscheck.audit(self.store)
+        return crosscheck.audit(self.store, self.sealer.digest)
 
     def checkpoint(self, key: SigningKey | bytes, out: CheckpointTarget) -> Checkpoint:
         """Verify the audit, then write to ``out`` (a new file's path, or a binary stream) every
@@ -338,7 +342,8 @@ class Engine:
         now = now or self.clock.now()
         body_id = facts.get(proc.spec.body_fact)
         staged = fx.stage(plan, facts, payload, body_id, self._bodies(unit, now), now,
-                          f"{rec.id}/{rec.event_count + 1}", unit, rec.id, proc.vote_options) if complete else None
+                          f"{rec.id}/{rec.event_count + 1}", unit, rec.id, proc.vote_options,
+                          countable=plan.branches[-1][1] in proc.counting_states) if complete else None
         if complete:
             fx.check_choice(plan, facts, payload)
         view = {**facts, **{k: v for k, v in payload.items() if k not in plan.data}}
@@ -370,35 +375,17 @@ class Engine:
     def _commit(self, rec: InstanceRecord, prep: _Prepared, dest: str, actor: str, key: str | None,
                 unit: Unit) -> Outcome:
         now = prep.ctx.now
-        record, spawns, votes, views = children.apply(prep, dest, prep.facts, actor, unit)
-        data = prep.data
-        for vote in votes:  # where the vote is stored, so that the audit checks the ballot's rows against it
-            record["ballot"] = vote.ballot_id
-        if any(v.secret for v in votes):  # a secret vote's event records that the actor voted, never the choice
-            data = {k: v for k, v in data.items() if k != "choice"}
-            record["secret_vote"] = True
+        record, spawns, votes, views = children.apply(prep, dest, prep.facts, actor, unit, self.sealer)
+        meeting_state = (prep.facts.get("meeting") or {}).get("state")
+        cast = counting.writes(prep.facts.get("ballot") or {}, votes, record, tallies=prep.plan.tallies,
+                               left=rec.state == meeting_state != dest, sealer=self.sealer)
+        # what the event keeps of the data: no secret vote's choice, no transient input (the tellers' secret)
+        data = {k: v for k, v in prep.data.items()
+                if k not in TRANSIENT_INPUTS and not (k == "choice" and record.get("secret_vote"))}
         at = format_time(now)
-        started: list[InstanceRecord] = []
-        child_events: list[EventRecord] = []
-        definitions: tuple[tuple[str, str, str, str], ...] = ()
-        timers: dict[str, tuple[TimerRecord, ...]] = {}
-        for spawn in spawns:
-            child_proc, child_id, child_facts, child_verdict = children.judge(self, spawn, rec.id, prep.facts, prep,
-                                                                              actor, self.ids.new_id, unit)
-            if not child_verdict.passed:  # the child is judged as if proposed by the actor: nothing is written
-                raise RuleViolation(child_verdict)
-            child = InstanceRecord(child_id, child_proc.spec.id, child_proc.spec.version, child_proc.pack.id,
-                                   child_proc.pack.version, child_proc.spec.initial, 1, child_facts, at, at,
-                                   parent_id=rec.id)
-            child_timers = timers_for(child_proc, child, now, 1)
-            if child_timers:
-                timers[child.id] = child_timers
-            child_events.append(chain(child, None, child_proc.start_plan.trigger, actor, at, child_facts,
-                                      replay.stored_verdict(child_verdict),
-                                      starting.start_record(self, child_proc, child_timers, spawned_by=rec.id),
-                                      None))
-            started.append(child)
-            definitions += self._definitions_of(child_proc)
+        born = children.start(self, rec.id, spawns, prep, actor, unit)
+        started, child_events, definitions = born.instances, born.events, born.definitions
+        timers: dict[str, tuple[TimerRecord, ...]] = dict(born.timers)
         if started:
             prep.facts["children"] = [*(prep.facts.get("children") or []), *(c.id for c in started)]
             record["started"] = [c.id for c in started]
@@ -411,18 +398,15 @@ class Engine:
                 record["timers"] = timers_record(timers[rec.id])
         event = chain(new, rec.state, prep.plan.trigger, actor, at, data,
                       replay.stored_verdict(prep.verdict), record, key)
-        ballot = prep.facts.get("ballot") or {}
-        secret = bool(ballot.get("secret")) and "id" in ballot
-        opened = tuple((key, tuple(ballot.get("options") or ())) for key in ballots.keys(ballot)) \
-            if secret and prep.plan.stages_meeting else ()
-        closed = tuple(ballots.keys(ballot)) if secret and prep.plan.tallies else ()
         for _meeting, person, _view, _at in views:
             if prep.ctx.seat(person) is None:
                 raise InvalidInput(f"{person!r} has no seat at this meeting: only its members state views")
         seats, attendance = fx.seat_writes(prep.plan, prep.data, prep.facts, prep.seats)
         unit.commit(Write(new, rec.version, tuple(started), (event, *child_events), timers, definitions,
-                          tuple(votes), opened, closed, seats, tuple(views), attendance,
-                          indexing.changed(self.registry, rec, (new, *started))))
+                          votes=cast.votes, secret_closed=cast.closed, seats=seats, views=tuple(views),
+                          attendance=attendance, index=indexing.changed(self.registry, rec, (new, *started)),
+                          returned=cast.returned, sealed=cast.sealed, counted=cast.counted,
+                          discarded=cast.discarded))
         prep.definitions = definitions
         return Outcome(Instance.of(new), event, prep.verdict, tuple(c.id for c in started))
 

@@ -33,6 +33,7 @@ class MemoryStore:
         self._votes: dict[str, dict[str, str]] = {}  # named: ballot -> voter -> choice
         self._voters: dict[str, set[str]] = {}  # secret: ballot -> who took part
         self._counts: dict[str, dict[str, int]] = {}  # secret: ballot -> choice -> total
+        self._sealed: dict[str, list[str]] = {}  # electronic secret: ballot -> sealed choices until counted
         self._seats: dict[str, dict[str, Seat]] = {}  # meeting -> person -> seat
         self._outbox: dict[int, EventRecord] = {}  # pending entries by number (dicts keep insertion order)
         self._outbox_next = 1
@@ -83,6 +84,9 @@ class MemoryStore:
             for v in write.votes:
                 if v.voter in (self._voters.get(v.ballot_id, set()) if v.secret else self._votes.get(v.ballot_id, {})):
                     raise StaleVersion(v.ballot_id)
+            for ballot_key, voter in write.returned:
+                if voter in self._voters.get(ballot_key, ()):
+                    raise StaleVersion(ballot_key)
             for rec in (*((write.update,) if write.update else ()), *write.create):
                 self._instances[rec.id] = rec
             for e in write.events:
@@ -103,8 +107,14 @@ class MemoryStore:
                 self._seats[meeting_id][person] = (role, voting, present, stated)
             for instance_id, (procedure, rows) in write.index.items():
                 self._index[instance_id] = (procedure, frozenset(rows))
-            for ballot_key, options in write.secret_opened:
-                self._counts[ballot_key] = dict.fromkeys(options, 0)
+            for ballot_key, voter in write.returned:
+                self._voters.setdefault(ballot_key, set()).add(voter)
+            for ballot_key, sealed in write.sealed:
+                self._sealed.setdefault(ballot_key, []).append(sealed)
+            for ballot_key, totals in write.counted.items():
+                self._counts[ballot_key] = dict(totals)
+            for ballot_key in (*write.counted, *write.discarded):
+                self._sealed.pop(ballot_key, None)
             for v in write.votes:
                 if v.secret:
                     self._voters.setdefault(v.ballot_id, set()).add(v.voter)
@@ -115,8 +125,8 @@ class MemoryStore:
             for kind, key_, sha, text in write.definitions:
                 self._definitions.setdefault((kind, key_), (sha, text))
             for instance_id, timers in write.timers.items():
-                for key in [k for k in self._timers if k[0] == instance_id]:
-                    del self._timers[key]
+                for timer_key in [k for k in self._timers if k[0] == instance_id]:
+                    del self._timers[timer_key]
                 for t in timers:
                     self._timers[(t.instance_id, t.trigger, t.lead)] = t
 
@@ -142,6 +152,12 @@ class MemoryStore:
 
     def seats(self, meeting_id: str) -> dict[str, Seat]:
         return dict(self._seats.get(meeting_id, {}))
+
+    def sealed(self, ballot_id: str) -> list[str]:
+        return list(self._sealed.get(ballot_id, ()))
+
+    def events_since(self, instance_id: str, seq: int) -> list[EventRecord]:
+        return [e for e in self._by_instance.get(instance_id, ()) if e.seq > seq]
 
     def seat_counts(self, meeting_id: str) -> tuple[int, int, int]:
         return seat_counts(self._seats.get(meeting_id, {}).values())
@@ -170,6 +186,8 @@ class MemoryStore:
             rows = [(b, v) for b, voters in self._voters.items() for v in voters]
         elif table == "ballot_counts":
             rows = [(b, c, n) for b, counts in self._counts.items() for c, n in counts.items()]
+        elif table == "sealed_votes":
+            rows = [(b, x) for b, sealed in self._sealed.items() for x in sealed]
         elif table == "timers":
             rows = [(t.instance_id, t.trigger, t.lead, t.state, t.due_at, t.entered_seq)
                     for t in self._timers.values()]

@@ -136,11 +136,15 @@ class Registry:
         return self.add_fragment_text(read_text(path), str(path))
 
     def _find_fragment(self, fragment_id: str, version: int) -> FragmentSpec | None:
-        """A loaded fragment, else the built-in one of that id (file ``workflows/ID.yaml``), loaded now."""
+        """A loaded fragment, else the built-in one of that id and version, loaded now: file ``workflows/ID.yaml``
+        (its latest version) or ``workflows/ID.vVERSION.yaml`` (an earlier one, kept)."""
         hit = self._fragments.get(fragment_id, {}).get(version)
-        entry = resources.files("collegium").joinpath("workflows").joinpath(f"{fragment_id}.yaml")
-        if hit is None and entry.is_file():
-            text, source = entry.read_text(encoding="utf-8"), f"collegium/workflows/{fragment_id}.yaml"
+        folder = resources.files("collegium").joinpath("workflows")
+        for name in (f"{fragment_id}.yaml", f"{fragment_id}.v{version}.yaml"):
+            entry = folder.joinpath(name)
+            if hit is not None or not entry.is_file():
+                continue
+            text, source = entry.read_text(encoding="utf-8"), f"collegium/workflows/{name}"
             data, node = parse_yaml(text, source, trusted=True)  # a file shipped with Collegium
             if isinstance(data, dict) and data.get("kind") == "fragment" and data.get("version") == version:
                 hit = self._add_fragment(text, source, data, node)

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from collegium.engine import counting
 from collegium.engine import governance as gov
 from collegium.engine.clock import parse_time
 from collegium.engine.engine import Engine
@@ -138,6 +139,38 @@ class _Ids:
         return self.queue.popleft()
 
 
+class _ReplaySealer:
+    """Seals and opens nothing: a replayed vote of an electronic ballot records the digest its event recorded, and
+    its replayed count the totals its event recorded (the choices are gone and the tellers' secret was never
+    stored). :meth:`expect` is told each event before it is replayed."""
+
+    _MARK = "replayed:"
+
+    def __init__(self) -> None:
+        self._digest = ""
+        self._ballot_of: dict[str, str] = {}
+        self._totals: dict[str, dict[str, int]] = {}
+
+    def expect(self, event: EventRecord) -> None:
+        if "sealed" in event.effects:
+            self._digest = str(event.effects["sealed"])
+            self._ballot_of[self._digest] = str(event.effects.get("ballot"))
+        for key, totals in (event.effects.get("counted") or {}).items():
+            self._totals[key] = dict(totals)
+
+    def seal(self, public_key: str, choice: str) -> str:
+        return self._MARK + self._digest
+
+    def digest(self, sealed: str) -> str:
+        return sealed.removeprefix(self._MARK)
+
+    def open(self, teller_secret: str | None, public_key: str, sealed: Sequence[str]) -> list[str]:
+        if not sealed:
+            return []
+        totals = self._totals.get(self._ballot_of.get(self.digest(sealed[0]), ""), {})
+        return [choice for choice, n in totals.items() for _ in range(n)]
+
+
 class _Judge(Engine):
     """Judges under the other pack whatever pack version an instance was recorded under."""
 
@@ -196,7 +229,9 @@ def rejudge(store: Store, pack_text: str, *, registry: Registry | None = None, s
         if spec.rule_pack == other.id:
             judge_registry.compiled(spec.id, spec.version)
     shadow, clock, ids = _Shadow(store), _Clock(), _Ids()
-    replayer = Engine(shadow, clock=clock, ids=ids, registry=recording, max_retries=0, directory=directory)
+    sealer = _ReplaySealer()
+    replayer = Engine(shadow, clock=clock, ids=ids, registry=recording, max_retries=0, directory=directory,
+                      sealer=sealer)
     judge = _Judge(shadow, clock=clock, ids=ids, registry=judge_registry, directory=directory)
     by_id = {r.id: r for r in records}
     pools = _SecretChoices(store)
@@ -216,6 +251,7 @@ def rejudge(store: Store, pack_text: str, *, registry: Registry | None = None, s
         doing = "replayed"
         try:
             data = _data_of(event, shadow, pools)
+            sealer.expect(event)
             doing = "judged under the other pack"
             found = _judge(judge, event, rec, data) if judged else None
             doing = "replayed"
@@ -251,13 +287,19 @@ class _SecretChoices:
 
 
 def _data_of(event: EventRecord, shadow: MemoryStore, pools: _SecretChoices) -> dict[str, Any]:
+    """The data a step is replayed with: as recorded, and a secret vote's choice dealt from its ballot's stored
+    totals (a paper ballot's vote has none; an electronic one's any option, which the replay does not seal)."""
     data = dict(event.data)
     if event.effects.get("secret_vote"):
         ballot = shadow.load(event.instance_id).facts.get("ballot") or {}
-        pool = pools.pool(gov.ballot_key(ballot, data.get("item")))
-        if not pool:
-            raise NotFound("the store holds fewer secret votes than the history records")
-        data["choice"] = pool.pop()
+        mode = counting.counting(ballot)
+        if mode == "sealed":
+            data["choice"] = str((ballot.get("options") or [""])[0])
+        elif mode is None:
+            pool = pools.pool(gov.ballot_key(ballot, data.get("item")))
+            if not pool:
+                raise NotFound("the store holds fewer secret votes than the history records")
+            data["choice"] = pool.pop()
     return data
 
 

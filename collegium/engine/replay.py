@@ -12,6 +12,7 @@ from collegium.engine.registry import CompiledProcedure
 from collegium.errors import InvalidInput
 from collegium.rules.model import RulePackSpec
 from collegium.rules.verdict import RuleResult, Verdict
+from collegium.workflows.spec import TRANSIENT_INPUTS
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine
@@ -26,7 +27,7 @@ def same_command(proc: CompiledProcedure, rec: InstanceRecord, event: EventRecor
                  data: Mapping[str, Any]) -> None:
     """A reused idempotency key must come with the command it was first used for, or it is bad input.
 
-    A secret vote's choice was never stored, so for it only the trigger and the actor can be compared."""
+    A secret vote's choice and the tellers' secret were never stored, so they are not compared."""
     same = event.trigger == trigger and event.actor == actor
     plan = proc.plan(event.source or "", trigger) if same else None
     if plan is not None:
@@ -34,8 +35,9 @@ def same_command(proc: CompiledProcedure, rec: InstanceRecord, event: EventRecor
             asked: dict[str, Any] | None = fx.normalize(proc, plan, data, complete=False)
         except InvalidInput:
             asked = None
-        if asked is not None and event.effects.get("secret_vote"):
-            asked.pop("choice", None)
+        if asked is not None:
+            unkept = {*TRANSIENT_INPUTS, *(("choice",) if event.effects.get("secret_vote") else ())}
+            asked = {k: v for k, v in asked.items() if k not in unkept}
         same = asked == event.data
     if not same:
         raise InvalidInput(f"idempotency key {event.idempotency_key!r} was already used on {rec.id!r} for "

@@ -26,7 +26,7 @@ from sqlalchemy.dialects import mysql
 
 PREFIX = "collegium_"
 VERSION_TABLE = "collegium_alembic_version"
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 
 metadata = MetaData()
 
@@ -148,8 +148,9 @@ seats = Table(
     **EXACT_TEXT,
 )
 
-# Ballots. A named (open) ballot keeps each voter's choice; a secret ballot keeps who took part in one table
-# and only running totals per choice in another: no column, key, order or time joins a voter to a choice.
+# Ballots. A named (open) ballot keeps each voter's choice; a secret ballot keeps who returned a ballot in one table
+# and its totals, written once by the tellers' count, in another: no column, key, order or time joins a voter to a
+# choice (collegium.engine.counting).
 votes = Table(
     f"{PREFIX}votes", metadata,
     Column("ballot_id", String(255), primary_key=True),
@@ -167,12 +168,22 @@ ballot_voters = Table(
     **EXACT_TEXT,
 )
 
+# An electronic secret ballot's choices, each sealed to the tellers' key, from the vote until the count deletes them
+# (collegium.engine.sealing). No column links a row to a voter; the key orders rows by ciphertext.
+sealed_votes = Table(
+    f"{PREFIX}sealed_votes", metadata,
+    Column("ballot_id", String(255), primary_key=True),
+    Column("sealed", String(128), primary_key=True),
+    sqlite_with_rowid=False,
+    **EXACT_TEXT,
+)
+
 ballot_counts = Table(
     f"{PREFIX}ballot_counts", metadata,
     Column("ballot_id", String(255), primary_key=True),
     Column("choice", String(32), primary_key=True),
     Column("count", Integer, nullable=False),
-    sqlite_with_rowid=False,  # rows exist from the ballot's opening, so none is inserted by a vote
+    sqlite_with_rowid=False,
     **EXACT_TEXT,
 )
 

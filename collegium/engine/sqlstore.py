@@ -13,17 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import asdict
 from typing import Any, NoReturn
 
-import orjson
 from sqlalchemy import (
     Connection,
     Engine,
     delete,
-    insert,
     select,
-    update,
 )
 from sqlalchemy.exc import (
     DatabaseError,
@@ -37,9 +33,8 @@ from sqlalchemy.orm import Session
 
 from collegium._brief import brief
 from collegium.engine import schema as s
-from collegium.engine import sqlheads
-from collegium.engine.audit import canonical
-from collegium.engine.bodychain import BodyEvent, StoredBody, definition_text, next_event, rows_definition
+from collegium.engine import sqlbodies, sqlheads
+from collegium.engine.bodychain import BodyEvent, StoredBody
 from collegium.engine.dberrors import Never, by_state, is_lock_conflict, is_lock_text
 from collegium.engine.governance import Body
 from collegium.engine.heads import ChainHead, StoredHead
@@ -370,37 +365,12 @@ class SqlStore:
             return u.body(body_id)
 
     def put_body(self, body: Body, at: str | None) -> None:
-        title = canonical(body.title.model_dump(by_alias=True)) if body.title else None
-        b, m, be = s.bodies, s.members, s.body_events
         if len({p.person for p in body.members}) != len(body.members):  # else a key clash, taken for a race below
             raise InvalidInput(f"body {body.id!r} lists a person twice")
-        definition = definition_text(body)
         for _ in range(_BODY_RETRIES):
             try:
                 with self._begin() as conn:
-                    # the body's row is updated in place, never deleted: its row lock queues the processes that
-                    # replace one body at once (each worker may define its bodies when it starts)
-                    updated = conn.execute(update(b).where(b.c.id == body.id).values(kind=body.kind, title=title)
-                                           ).rowcount
-                    last = conn.execute(select(be).where(be.c.body_id == body.id).order_by(be.c.seq.desc())
-                                        .limit(1)).first()
-                    before = None if last is None else _body_event(last)
-                    event = next_event(before, body.id, definition, at)
-                    head = event or before
-                    assert head is not None  # a body without events gets its first one
-                    if updated == 0:
-                        conn.execute(insert(b), [{"id": body.id, "kind": body.kind, "title": title,
-                                                  "event_count": head.seq, "head_hash": head.hash}])
-                    elif event is not None:
-                        conn.execute(update(b).where(b.c.id == body.id).values(event_count=event.seq,
-                                                                               head_hash=event.hash))
-                    if event is not None:
-                        conn.execute(insert(be), [asdict(event)])
-                    conn.execute(m.delete().where(m.c.body_id == body.id))
-                    if body.members:
-                        conn.execute(insert(m), [{"body_id": body.id, "person": p.person, "position": i,
-                                                  "role": p.role, "voting": p.voting, "name": p.name}
-                                                 for i, p in enumerate(body.members)])
+                    sqlbodies.write_body(conn, body, at)
                 return
             except (IntegrityError, OperationalError) as exc:  # created by another process meanwhile, or a deadlock
                 if not isinstance(self._translate(exc), StaleVersion):
@@ -408,27 +378,16 @@ class SqlStore:
         raise ConcurrentUpdate(f"body {body.id!r} kept changing; gave up after {_BODY_RETRIES} attempts")
 
     def body_events(self) -> Iterator[BodyEvent]:
-        be = s.body_events
         try:
             with self._connect() as conn:
-                for row in conn.execute(select(be).order_by(be.c.body_id, be.c.seq)):
-                    yield _body_event(row)
+                yield from sqlbodies.body_events(conn)
         except SQLAlchemyError as exc:
             raise AuditError(f"cannot read body events: {exc}") from None
 
     def stored_bodies(self) -> Iterator[StoredBody]:
-        b, m = s.bodies, s.members
         try:
             with self._connect() as conn:
-                seats: dict[str, list[Any]] = {}
-                for row in conn.execute(select(m.c.body_id, m.c.person, m.c.role, m.c.voting, m.c.name)
-                                        .order_by(m.c.body_id, m.c.position)):
-                    seats.setdefault(row[0], []).append(tuple(row[1:]))
-                for body_id, kind, title, count, head in conn.execute(
-                        select(b.c.id, b.c.kind, b.c.title, b.c.event_count, b.c.head_hash).order_by(b.c.id)):
-                    definition = rows_definition(body_id, kind, orjson.loads(title) if title else None,
-                                                 seats.get(body_id, ()))
-                    yield StoredBody(body_id=body_id, definition=definition, event_count=count, head_hash=head)
+                yield from sqlbodies.stored_bodies(conn)
         except (SQLAlchemyError, ValueError) as exc:
             raise AuditError(f"cannot read bodies: {exc}") from None
 
@@ -444,7 +403,3 @@ class SqlStore:
         if self._owns_engine:
             self.engine.dispose()
 
-
-def _body_event(row: Any) -> BodyEvent:
-    return BodyEvent(body_id=row.body_id, seq=row.seq, at=row.at, definition=row.definition,
-                     prev_hash=row.prev_hash, hash=row.hash, format_version=row.format_version)

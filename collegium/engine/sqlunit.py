@@ -230,6 +230,29 @@ class SqlUnit:
         if conn.execute(update(c).where(where).values(count=c.c.count + 1)).rowcount == 0:
             conn.execute(insert(c), {"ballot_id": vote.ballot_id, "choice": vote.choice, "count": 1})
 
+    def _secret(self, write: Write) -> None:
+        """A secret ballot's rows: who returned a ballot and a vote's sealed choice, each in the voter's own
+        transaction; the totals written and the sealed choices deleted by the count, in the tellers'."""
+        if write.returned:
+            self.conn.execute(insert(s.ballot_voters), [{"ballot_id": k, "voter": v} for k, v in write.returned])
+        if write.sealed:
+            self.conn.execute(insert(s.sealed_votes), [{"ballot_id": k, "sealed": x} for k, x in write.sealed])
+        for key, totals in write.counted.items():
+            self.conn.execute(insert(s.ballot_counts), [{"ballot_id": key, "choice": choice, "count": n}
+                                                        for choice, n in totals.items()])
+        for key in (*write.counted, *write.discarded):
+            self.conn.execute(delete(s.sealed_votes).where(s.sealed_votes.c.ballot_id == key))
+            self.closed_secret = True
+
+    def sealed(self, ballot_id: str) -> list[str]:
+        t = s.sealed_votes
+        return [str(x) for x in self.conn.execute(select(t.c.sealed).where(t.c.ballot_id == ballot_id)).scalars()]
+
+    def events_since(self, instance_id: str, seq: int) -> list[EventRecord]:
+        e = s.events
+        q = select(e).where(e.c.instance_id == instance_id, e.c.seq > seq).order_by(e.c.seq)
+        return [event_row(row) for row in self.conn.execute(q)]
+
     def voters(self, ballot_id: str, secret: bool) -> list[str]:
         if not secret:
             return [str(row[0]) for row in self._run(self.sql.voters, {"ballot_id": ballot_id}).fetchall()]
@@ -321,11 +344,9 @@ class SqlUnit:
                 self.conn.execute(insert(fi), [{"instance_id": instance_id, "name": n, "value": v,
                                                 "procedure": procedure} for n, v in rows])
         c = s.ballot_counts
-        for key, options in write.secret_opened:
-            if options:
-                self.conn.execute(insert(c), [{"ballot_id": key, "choice": o, "count": 0} for o in options])
         for vote in write.votes:
             self._cast(vote)
+        self._secret(write)
         for key in write.secret_closed:
             # written again at the close: on PostgreSQL no total keeps the transaction id of the last vote
             self.conn.execute(update(c).where(c.c.ballot_id == key).values(count=c.c.count))

@@ -24,6 +24,7 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "votes": ("ballot_id", "voter", "choice"),
     "ballot_voters": ("ballot_id", "voter"),
     "ballot_counts": ("ballot_id", "choice", "count"),
+    "sealed_votes": ("ballot_id", "sealed"),
     "timers": ("instance_id", "trigger", "lead_seconds", "state", "due_at", "entered_seq"),
     "definitions": ("kind", "key", "sha256", "text"),
 }
@@ -57,11 +58,10 @@ class Write:
     timers: Mapping[str, tuple[TimerRecord, ...]] = field(default_factory=dict)
     #: definition texts the new instances were started under, as (kind, key, sha256, text); kept if absent
     definitions: tuple[tuple[str, str, str, str], ...] = ()
-    #: votes cast by this step
+    #: votes cast by this step on a named ballot (or on a secret one opened with running totals, before secret
+    #: ballots were counted by tellers)
     votes: tuple[VoteRecord, ...] = ()
-    #: secret ballots this step opens, as (ballot key, options): their totals start at zero, as rows
-    secret_opened: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    #: secret ballots this step closes: their totals are written again in this transaction
+    #: secret ballots closed by this step that kept running totals: their totals are written again here
     secret_closed: tuple[str, ...] = ()
     #: seats of a meeting this step opens, in the body's order: (meeting, person, role, voting, attendance)
     seats: tuple[tuple[str, str, str, bool, str], ...] = ()
@@ -71,6 +71,14 @@ class Write:
     attendance: tuple[tuple[str, str, str], ...] = ()
     #: instance id -> (procedure, its facts-index rows (name, value)) from now on, replacing any it had
     index: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
+    #: (ballot key, voter) of each ballot returned in a secret ballot counted by its tellers
+    returned: tuple[tuple[str, str], ...] = ()
+    #: (ballot key, sealed choice) of each vote in an electronic secret ballot
+    sealed: tuple[tuple[str, str], ...] = ()
+    #: ballot key -> option -> total, as the tellers counted it; the key's sealed choices are deleted
+    counted: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    #: ballot keys whose sealed choices are deleted uncounted (their ballot lapsed)
+    discarded: tuple[str, ...] = ()
 
 
 def seat_counts(seats: Iterable[Seat]) -> tuple[int, int, int]:
@@ -112,6 +120,14 @@ class Unit(Protocol):
     def seat_counts(self, meeting_id: str) -> tuple[int, int, int]: ...
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]: ...
+
+    def sealed(self, ballot_id: str) -> list[str]:
+        """The sealed choices of an electronic secret ballot not yet counted."""
+        ...
+
+    def events_since(self, instance_id: str, seq: int) -> list[EventRecord]:
+        """The instance's events after its event ``seq``, oldest first."""
+        ...
 
     def timer_entered(self, instance_id: str, trigger: str, lead: int = 0) -> int | None: ...
 

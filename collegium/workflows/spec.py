@@ -59,8 +59,12 @@ class ConsultEffect(_Spec):
     views: tuple[str, ...] = ("agree", "oppose", "reserve")
 
 
-VoteMethod = Literal["oral", "show_of_hands", "named", "secret", "roll_call"]
-VOTE_METHODS: tuple[VoteMethod, ...] = ("oral", "show_of_hands", "named", "secret", "roll_call")
+VoteMethod = Literal["oral", "show_of_hands", "named", "secret", "secret_electronic", "roll_call"]
+VOTE_METHODS: tuple[VoteMethod, ...] = ("oral", "show_of_hands", "named", "secret", "secret_electronic",
+                                        "roll_call")
+#: how the ballot of each secret method is counted: paper ballots by the tellers (无记名投票, 监票计票), or
+#: choices sealed to the tellers' key and opened at their count (collegium.engine.sealing)
+SECRET_COUNTING: dict[str, str] = {"secret": "tellers", "secret_electronic": "sealed"}
 
 
 Option = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
@@ -74,10 +78,12 @@ class BallotOptions(_Spec):
 
 
 class OpenMeetingEffect(_Spec):
-    """Take the matter up at a meeting and open its ballot by ``method`` (a secret ballot keeps who voted apart
-    from what was chosen). Either the matter has a meeting of its own — the body's membership frozen now, with
-    ``attendance`` — or it is taken up at a sitting in session (``sitting``, see :class:`ConveneEffect`): the
-    sitting's frozen membership and attendance, with this matter's ``recused`` members."""
+    """Take the matter up at a meeting and open its ballot by ``method``. Either the matter has a meeting of its
+    own — the body's membership frozen now, with ``attendance`` — or it is taken up at a sitting in session
+    (``sitting``, see :class:`ConveneEffect`): the sitting's frozen membership and attendance, with this matter's
+    ``recused`` members. A secret ballot names its ``tellers`` (监票人、计票人), who count it
+    (:class:`CountEffect`): by method ``secret`` paper ballots, the store keeping only who returned one; by
+    ``secret_electronic`` choices sealed to ``ballot_key``, the tellers' public key."""
 
     kind: Literal["open_meeting"]
     methods: tuple[VoteMethod, ...] = VOTE_METHODS
@@ -120,6 +126,15 @@ class CastVoteEffect(_Spec):
     choices: tuple[Option, ...] = ("agree", "oppose", "abstain")
     #: choices that record dissent on a named ballot (R-DISSENT)
     dissent: tuple[Option, ...] = ("oppose", "disagree")
+
+
+class CountEffect(_Spec):
+    """The tellers count a secret ballot (计票): for paper ballots they give the ``counts`` per option, blank and
+    invalid ballots included, which must add up to the ballots returned; for an electronic ballot they give their
+    ``teller_secret``, with which the sealed choices are opened and counted (the secret is never stored). The
+    totals are then the ballot's, for :class:`TallyEffect` to judge."""
+
+    kind: Literal["count_ballots"]
 
 
 class TallyEffect(_Spec):
@@ -174,8 +189,8 @@ class LogEffect(_Spec):
 
 
 Effect = Annotated[
-    ConsultEffect | OpenMeetingEffect | ConveneEffect | AttendEffect | StateViewEffect | CastVoteEffect | TallyEffect
-    | SpawnEffect | SetTargetEffect | ReportProgressEffect | LogEffect,
+    ConsultEffect | OpenMeetingEffect | ConveneEffect | AttendEffect | StateViewEffect | CastVoteEffect
+    | CountEffect | TallyEffect | SpawnEffect | SetTargetEffect | ReportProgressEffect | LogEffect,
     Field(discriminator="kind"),
 ]
 
@@ -184,11 +199,13 @@ EFFECT_INPUTS: dict[str, dict[str, FactType]] = {
     "consult": {"member": "string", "view": "string", "note": "string"},
     # either ``attendance`` (the matter's own meeting) or ``sitting`` (a meeting in session, with ``recused``)
     "open_meeting": {"attendance": "mapping", "method": "string", "reasons": "mapping", "sitting": "string",
-                     "recused": "list"},
+                     "recused": "list", "tellers": "list", "ballot_key": "string"},
     "convene": {"attendance": "mapping", "reasons": "mapping"},
     "attend": {"member": "string", "status": "string", "reason": "string"},
     "state_view": {"view": "string"},
     "cast_vote": {"choice": "string", "item": "string"},
+    # counts: option (or, for a list, item) -> number (or option -> number); checked by the effect itself
+    "count_ballots": {"counts": "mapping", "teller_secret": "string"},
     "tally": {},
     "spawn": {},  # and the keys a spawn hands to its child, typed by the child procedure
     "set_target": {"metric": "string", "unit": "string", "baseline": "number", "target": "number",
@@ -196,6 +213,10 @@ EFFECT_INPUTS: dict[str, dict[str, FactType]] = {
     "report_progress": {"metric": "string", "value": "number", "note": "string"},
     "log": {"note": "string", "members": "list", "held_at": "datetime"},
 }
+
+#: Inputs an effect uses and nothing keeps: left out of the step's event (and so of the outbox), and no rule may
+#: read them (the tellers' secret opens every sealed choice of a ballot).
+TRANSIENT_INPUTS: frozenset[str] = frozenset({"teller_secret"})
 
 
 def _as_tuple(value: Any) -> Any:
