@@ -2,14 +2,16 @@
 
 A secret ballot names its tellers (监票人、计票人) when it opens and is counted by them before it closes:
 
-- ``secret`` (paper ballots, 无记名投票 as most meetings hold it): a vote records only that the member returned a
-  ballot paper; the tellers enter the counts per option and of blank and invalid ballots (空白票、废票), which
-  must add up to the ballots returned. The store never holds a choice.
-- ``secret_electronic``: a vote seals its choice to the tellers' public key (:mod:`collegium.engine.sealing`); the
-  tellers give their secret, the sealed choices are checked against the votes' events, opened and counted, and
-  deleted, all in the counting step's transaction.
+- ``secret`` (paper ballots, 无记名投票 as most meetings hold it): a vote records only that the member
+  returned a ballot paper; the tellers enter the counts per option and of blank and invalid ballots
+  (空白票、废票), which must add up to the ballots returned. The store never holds a choice.
+- ``secret_electronic``: a vote seals its choice to the tellers' public key
+  (:mod:`collegium.engine.sealing`); the tellers give their secret, the sealed choices are checked
+  against the votes' events, opened and counted, and deleted, all in the counting step's
+  transaction.
 
-Either way no vote writes a total: the totals are written once, by the count, and are hidden until the close.
+Either way no vote writes a total: the totals are written once, by the count, and are hidden until
+the close.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ class CountReader(Protocol):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BallotWrites:
-    """What a step writes about its ballot, besides its event (see :class:`~collegium.engine.store.Write`)."""
+    """What a step writes about its ballot, besides its event (see
+    :class:`~collegium.engine.store.Write`)."""
 
     votes: tuple[VoteRecord, ...] = ()
     returned: tuple[tuple[str, str], ...] = ()
@@ -53,36 +56,54 @@ class BallotWrites:
     closed: tuple[str, ...] = ()
 
 
-def writes(ballot: Mapping[str, Any], votes: Sequence[VoteRecord], record: dict[str, Any], *, tallies: bool,
-           left: bool, sealer: Sealer) -> BallotWrites:
-    """The rows a step writes about its ballot, and what its event's effects ``record`` (changed in place) notes:
-    the key a vote was stored under, that it was secret, the digest of what it sealed. ``left``: the step leaves
-    the state the meeting was held in."""
+def writes(
+    ballot: Mapping[str, Any],
+    votes: Sequence[VoteRecord],
+    record: dict[str, Any],
+    *,
+    tallies: bool,
+    left: bool,
+    sealer: Sealer,
+) -> BallotWrites:
+    """The rows a step writes about its ballot, and what its event's effects ``record`` (changed in
+    place) notes: the key a vote was stored under, that it was secret, the digest of what it sealed.
+    ``left``: the step leaves the state the meeting was held in."""
     mode = counting(ballot)
-    for vote in votes:  # where the vote is stored, so that the audit checks the ballot's rows against it
+    # where a vote is stored, so that the audit checks the ballot's rows against it
+    for vote in votes:
         record["ballot"] = vote.ballot_id
-    if any(v.secret for v in votes):  # a secret vote's event records that the actor voted, never the choice
+    # a secret vote's event records that the actor voted, never the choice
+    if any(v.secret for v in votes):
         record["secret_vote"] = True
-    if mode is None:  # named; or secret with running totals, closed by rewriting them (ballots opened before)
+    # named; or secret with running totals (opened before tellers counted), rewritten at the close
+    if mode is None:
         secret = bool(ballot.get("secret")) and "id" in ballot
-        keys = tuple(gov.ballot_key(ballot, item) for item in ballot.get("items") or [None]) if secret else ()
+        keys = (
+            tuple(gov.ballot_key(ballot, item) for item in ballot.get("items") or [None])
+            if secret
+            else ()
+        )
         return BallotWrites(votes=tuple(votes), closed=keys if tallies else ())
     returned = tuple((v.ballot_id, v.voter) for v in votes)
     sealed: tuple[tuple[str, str], ...] = ()
     if mode == "sealed" and votes:
-        sealed = tuple((v.ballot_id, sealer.seal(str(ballot["ballot_key"]), v.choice)) for v in votes)
+        sealed = tuple(
+            (v.ballot_id, sealer.seal(str(ballot["ballot_key"]), v.choice)) for v in votes
+        )
         record["sealed"] = sealer.digest(sealed[-1][1])
     counted = record.get("counted") or {}
     discarded: tuple[str, ...] = ()
-    if mode == "sealed" and left and "counted_at" not in ballot:  # the ballot lapsed uncounted: its choices go
+    # a ballot that lapsed uncounted: its sealed choices go
+    if mode == "sealed" and left and "counted_at" not in ballot:
         discarded = tuple(gov.ballot_key(ballot, item) for item in ballot.get("items") or [None])
         record["discarded"] = list(discarded)
     return BallotWrites(returned=returned, sealed=sealed, counted=counted, discarded=discarded)
 
 
 def coerce_counts(value: Any) -> dict[str, Any]:
-    """The tellers' counts as given, checked for shape: option -> whole number, or for a list voted item by item,
-    item -> (option -> whole number). What the options are is checked by :func:`count`."""
+    """The tellers' counts as given, checked for shape: option -> whole number, or for a list voted
+    item by item, item -> (option -> whole number). What the options are is checked by
+    :func:`count`."""
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
         raise InvalidInput(f"counts must be a mapping of option to number, not {brief(value)}")
     out: dict[str, Any] = {}
@@ -90,7 +111,9 @@ def coerce_counts(value: Any) -> dict[str, Any]:
         if isinstance(n, Mapping):
             out[key] = coerce_counts(n)
             if any(isinstance(v, dict) for v in out[key].values()):
-                raise InvalidInput("counts are per option, or per item and then per option: not deeper")
+                raise InvalidInput(
+                    "counts are per option, or per item and then per option: not deeper"
+                )
         elif isinstance(n, int) and not isinstance(n, bool):
             out[key] = n
         else:
@@ -99,68 +122,106 @@ def coerce_counts(value: Any) -> dict[str, Any]:
 
 
 def counting(ballot: Mapping[str, Any]) -> str | None:
-    """How the ballot is counted: ``tellers``, ``sealed``, or None (a named ballot, or a secret one opened
-    before ballots were counted by tellers, which keeps running totals)."""
+    """How the ballot is counted: ``tellers``, ``sealed``, or None (a named ballot, or a secret one
+    opened before ballots were counted by tellers, which keeps running totals)."""
     value = ballot.get("counting")
     return str(value) if value else None
 
 
-def open_secret(ballot: dict[str, Any], method: str, data: Mapping[str, Any], seats: Mapping[str, Any],
-                attendees: list[str], countable: bool) -> None:
-    """Lay a secret ballot's tellers and key over ``ballot`` (its counting mode set by the caller), or refuse."""
+def open_secret(
+    ballot: dict[str, Any],
+    method: str,
+    data: Mapping[str, Any],
+    seats: Mapping[str, Any],
+    attendees: list[str],
+    countable: bool,
+) -> None:
+    """Lay a secret ballot's tellers and key over ``ballot`` (its counting mode set by the caller),
+    or refuse."""
     if not countable:
-        raise InvalidInput(f"method {method!r} needs a step that counts the ballot (count_ballots), which this "
-                           "procedure has not; hold the ballot by another method")
+        raise InvalidInput(
+            f"method {method!r} needs a step that counts the ballot (count_ballots), which this "
+            "procedure has not; hold the ballot by another method"
+        )
     tellers = list(data.get("tellers") or ())
     if not tellers:
-        raise InvalidInput(f"a {method} ballot names its tellers (监票人、计票人), who count it: give 'tellers'")
+        raise InvalidInput(
+            f"a {method} ballot names its tellers (监票人、计票人), who count it: give 'tellers'"
+        )
     for person in tellers:
         seat = seats.get(person)
         if (seat is None or seat[2] != "present") and person not in attendees:
-            raise InvalidInput(f"teller {brief(person)} is not present at the meeting (a teller is a member "
-                               "present or a non-voting attendee)")
+            raise InvalidInput(
+                f"teller {brief(person)} is not present at the meeting (a teller is a member "
+                "present or a non-voting attendee)"
+            )
     ballot["tellers"] = tellers
     if ballot["counting"] == "sealed":
         if "ballot_key" not in data:
-            raise InvalidInput("an electronic secret ballot is opened with the tellers' public key: give "
-                               "'ballot_key'")
+            raise InvalidInput(
+                "an electronic secret ballot is opened with the tellers' public key: give "
+                "'ballot_key'"
+            )
         ballot["ballot_key"] = check_public_key(str(data["ballot_key"]))
     elif "ballot_key" in data:
         raise InvalidInput("'ballot_key' goes with method secret_electronic only")
 
 
-def check_step(ballot: Mapping[str, Any], trigger: str, *, casts: bool, counts: bool, tallies: bool,
-               data: Mapping[str, Any]) -> None:
-    """The rules of a secret ballot's steps that no rule pack may change: a paper vote names no choice, an
-    electronic one does; no vote after the count; one count, by the ballot's method; no close before it."""
+def check_step(
+    ballot: Mapping[str, Any],
+    trigger: str,
+    *,
+    casts: bool,
+    counts: bool,
+    tallies: bool,
+    data: Mapping[str, Any],
+) -> None:
+    """The rules of a secret ballot's steps that no rule pack may change: a paper vote names no
+    choice, an electronic one does; no vote after the count; one count, by the ballot's method; no
+    close before it."""
     mode, counted = counting(ballot), "counted_at" in ballot
     if casts:
         if counted:
             raise InvalidInput("the tellers have counted this ballot: no more votes")
         if mode == "tellers" and "choice" in data:
-            raise InvalidInput("a paper secret ballot takes no choice: the member returns a ballot paper, which "
-                               "the tellers count")
+            raise InvalidInput(
+                "a paper secret ballot takes no choice: the member returns a ballot paper, which "
+                "the tellers count"
+            )
         if mode != "tellers" and "choice" not in data:
             raise InvalidInput(f"{trigger!r} needs 'choice'")
     if counts:
         if mode is None:
-            raise InvalidInput("only a secret ballot is counted by tellers; a named ballot is counted from its "
-                               "votes when it closes")
+            raise InvalidInput(
+                "only a secret ballot is counted by tellers; a named ballot is counted from its "
+                "votes when it closes"
+            )
         if counted:
             raise InvalidInput("this ballot was counted already")
         if mode == "tellers" and ("counts" not in data or "teller_secret" in data):
-            raise InvalidInput("the tellers of a paper ballot give 'counts': per option, and of blank and "
-                               "invalid ballots")
+            raise InvalidInput(
+                "the tellers of a paper ballot give 'counts': per option, and of blank and "
+                "invalid ballots"
+            )
         if mode == "sealed" and "counts" in data:
-            raise InvalidInput("an electronic ballot is counted by opening its sealed choices with "
-                               "'teller_secret', not from counts given")
+            raise InvalidInput(
+                "an electronic ballot is counted by opening its sealed choices with "
+                "'teller_secret', not from counts given"
+            )
     if tallies and mode is not None and not counted:
-        raise InvalidInput("the tellers have not counted this secret ballot yet: count_ballots comes before "
-                           "close_ballot")
+        raise InvalidInput(
+            "the tellers have not counted this secret ballot yet: count_ballots comes before "
+            "close_ballot"
+        )
 
 
-def count(ballot: Mapping[str, Any], instance_id: str, data: Mapping[str, Any], reader: CountReader,
-          sealer: Sealer) -> dict[str, dict[str, int]]:
+def count(
+    ballot: Mapping[str, Any],
+    instance_id: str,
+    data: Mapping[str, Any],
+    reader: CountReader,
+    sealer: Sealer,
+) -> dict[str, dict[str, int]]:
     """The totals of each of the ballot's keys (one, or one per item of a list), counted now."""
     keys = {gov.ballot_key(ballot, item): item for item in ballot.get("items") or [None]}
     options = list(ballot.get("options") or ())
@@ -177,23 +238,33 @@ def count(ballot: Mapping[str, Any], instance_id: str, data: Mapping[str, Any], 
         sealed = reader.sealed(key)
         returned = len(reader.voters(key, True))
         if len(sealed) != returned or Counter(sealer.digest(s) for s in sealed) != digests[key]:
-            raise AuditError(f"the sealed choices of ballot {key} are not the {returned} its votes recorded: the "
-                             "store was changed; it is not counted")
+            raise AuditError(
+                f"the sealed choices of ballot {key} are not the {returned} its votes recorded: "
+                "the store was changed; it is not counted"
+            )
         choices = sealer.open(data.get("teller_secret"), str(ballot["ballot_key"]), sealed)
         stray = sorted(set(choices) - set(options))
         if stray:
-            raise AuditError(f"a sealed choice of ballot {key} is not one of its options: it is not counted")
+            raise AuditError(
+                f"a sealed choice of ballot {key} is not one of its options: it is not counted"
+            )
         tally = Counter(choices)
         out[key] = {option: tally[option] for option in options}
     return out
 
 
-def _paper(keys: Mapping[str, str | None], options: list[str], given: Mapping[str, Any],
-           reader: CountReader) -> dict[str, dict[str, int]]:
+def _paper(
+    keys: Mapping[str, str | None],
+    options: list[str],
+    given: Mapping[str, Any],
+    reader: CountReader,
+) -> dict[str, dict[str, int]]:
     itemwise = any(item is not None for item in keys.values())
     if itemwise and set(given) != {item for item in keys.values()}:
-        raise InvalidInput(f"the counts of a list voted item by item are given per item: "
-                           f"{', '.join(str(i) for i in keys.values())}")
+        raise InvalidInput(
+            f"the counts of a list voted item by item are given per item: "
+            f"{', '.join(str(i) for i in keys.values())}"
+        )
     out = {}
     for key, item in keys.items():
         counts = given[item] if item is not None else given
@@ -202,19 +273,25 @@ def _paper(keys: Mapping[str, str | None], options: list[str], given: Mapping[st
         allowed = [*options, BLANK, INVALID]
         unknown = sorted(set(counts) - set(allowed))
         if unknown:
-            raise InvalidInput(f"counts name {brief(unknown[0])}, not an option of this ballot; they give: "
-                               f"{', '.join(allowed)}")
+            raise InvalidInput(
+                f"counts name {brief(unknown[0])}, not an option of this ballot; they give: "
+                f"{', '.join(allowed)}"
+            )
         totals = {}
         for choice in allowed:
             n = counts.get(choice, 0)
             if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_COUNT:
-                raise InvalidInput(f"the count of {choice} must be a whole number from 0 to {MAX_COUNT}, not "
-                                   f"{brief(n)}")
+                raise InvalidInput(
+                    f"the count of {choice} must be a whole number from 0 to {MAX_COUNT}, not "
+                    f"{brief(n)}"
+                )
             totals[choice] = n
         returned = len(reader.voters(key, True))
         if sum(totals.values()) != returned:
             where = "" if item is None else f" for {brief(item)}"
-            raise InvalidInput(f"the counts{where} add up to {sum(totals.values())} ballots; {returned} were "
-                               "returned")
+            raise InvalidInput(
+                f"the counts{where} add up to {sum(totals.values())} ballots; {returned} were "
+                "returned"
+            )
         out[key] = totals
     return out

@@ -1,23 +1,29 @@
-"""The audit beyond the chains: every stored row that decides an outcome, checked against what the chains recorded.
+"""The audit beyond the chains: every stored row that decides an outcome, checked against what the
+chains recorded.
 
-The hash-chained events are the source of truth. While :func:`collegium.engine.audit.verify` recomputes them,
-:class:`Recorded` notes what they say about the other tables, and :func:`audit` then compares those tables with it:
+The hash-chained events are the source of truth. While :func:`collegium.engine.audit.verify`
+recomputes them, :class:`Recorded` notes what they say about the other tables, and :func:`audit`
+then compares those tables with it:
 
-- ``collegium_votes``: each named vote's choice, one row per vote event (a vote's event names its ballot key);
+- ``collegium_votes``: each named vote's choice, one row per vote event (a vote's event names its
+  ballot key);
 - ``collegium_ballot_voters``: who returned a ballot in each secret ballot, one row per vote event;
-- ``collegium_ballot_counts``: a secret ballot's totals, as the tellers' count recorded them (adding up to the
-  ballots returned);
-- ``collegium_sealed_votes``: an electronic ballot's sealed choices, one per vote event with the digest it
-  recorded, until the count (or the ballot's lapse) deletes them;
-- ``collegium_timers``: the timers the step that entered each instance's current state set (its effects record
-  lists them), less those that fired or were refused since (their events carry the timer's key);
-- ``collegium_definitions``: each text's SHA-256, and the SHA-256 each instance's first event recorded for it;
+- ``collegium_ballot_counts``: a secret ballot's totals, as the tellers' count recorded them (adding
+  up to the ballots returned);
+- ``collegium_sealed_votes``: an electronic ballot's sealed choices, one per vote event with the
+  digest it recorded, until the count (or the ballot's lapse) deletes them;
+- ``collegium_timers``: the timers the step that entered each instance's current state set (its
+  effects record lists them), less those that fired or were refused since (their events carry the
+  timer's key);
+- ``collegium_definitions``: each text's SHA-256, and the SHA-256 each instance's first event
+  recorded for it;
 - ``collegium_bodies`` and ``collegium_members``: the last definition in each body's own chain
   (:mod:`collegium.engine.bodychain`);
-- ``collegium_seats``: each meeting's frozen seats and the views stated, against its hashed record and events.
+- ``collegium_seats``: each meeting's frozen seats and the views stated, against its hashed record
+  and events.
 
-Events written in format 1, before they recorded ballot keys, timers and definitions, are checked as chains only:
-the rows they decided are not compared.
+Events written in format 1, before they recorded ballot keys, timers and definitions, are checked as
+chains only: the rows they decided are not compared.
 """
 
 from __future__ import annotations
@@ -36,8 +42,8 @@ from collegium.engine.store import Store
 
 @dataclass(slots=True)
 class _Entry:
-    """The event by which an instance entered its current state, the timers it set (None: not recorded, format 1),
-    and the timer keys used by events since."""
+    """The event by which an instance entered its current state, the timers it set (None: not
+    recorded, format 1), and the timer keys used by events since."""
 
     seq: int
     state: str
@@ -76,7 +82,9 @@ class Recorded:
 
     def _note(self, e: EventRecord) -> None:
         if e.trigger == "state_view":
-            self.views.setdefault(e.instance_id, []).append((e.seq, e.actor, str(e.data.get("view"))))
+            self.views.setdefault(e.instance_id, []).append(
+                (e.seq, e.actor, str(e.data.get("view")))
+            )
         if e.format_version < 2:
             if e.source is None or e.source != e.dest:
                 self.entries[e.instance_id] = _Entry(e.seq, e.dest, None)
@@ -101,36 +109,47 @@ class Recorded:
         for kind, key, sha in effects.get("definitions") or ():
             first = self.definitions.setdefault((kind, key), (sha, e.instance_id))
             if first[0] != sha and self.conflict is None:
-                self.conflict = AuditProblem(e.instance_id, e.seq, f"records the text of {kind} {key} with another "
-                                                                  f"SHA-256 than instance {first[1]} did")
-
+                self.conflict = AuditProblem(
+                    e.instance_id,
+                    e.seq,
+                    f"records the text of {kind} {key} with another "
+                    f"SHA-256 than instance {first[1]} did",
+                )
 
     def _vote(self, e: EventRecord, ballot: str, secret: bool) -> None:
-        """Note a vote; a second vote by one member in one ballot is a problem: the row of the first was gone."""
+        """Note a vote; a second vote by one member in one ballot is a problem: the row of the first
+        was gone."""
         cast: dict[str, Any] = (self.secret if secret else self.named).setdefault(ballot, {})
         if e.actor in cast and self.conflict is None:
             first = cast[e.actor][-1]
-            self.conflict = AuditProblem(e.instance_id, e.seq, f"a second vote by {e.actor!r} in this ballot (the "
-                                         f"first: event {first}): the row of the first was deleted before it",
-                                         table="collegium_ballot_voters" if secret else "collegium_votes",
-                                         row=f"ballot_id={ballot!r}, voter={e.actor!r}")
-        cast[e.actor] = (e.instance_id, e.seq) if secret else (str(e.data.get("choice")), e.instance_id, e.seq)
-
+            self.conflict = AuditProblem(
+                e.instance_id,
+                e.seq,
+                f"a second vote by {e.actor!r} in this ballot (the "
+                f"first: event {first}): the row of the first was deleted before it",
+                table="collegium_ballot_voters" if secret else "collegium_votes",
+                row=f"ballot_id={ballot!r}, voter={e.actor!r}",
+            )
+        cast[e.actor] = (
+            (e.instance_id, e.seq) if secret else (str(e.data.get("choice")), e.instance_id, e.seq)
+        )
 
     def legacy(self, ballot: str) -> bool:
-        """Whether ``ballot`` (a meeting id ``instance/seq``, ``#item`` after it for an item) was opened by an
-        event of format 1, whose votes recorded no ballot key: its rows are not compared."""
+        """Whether ``ballot`` (a meeting id ``instance/seq``, ``#item`` after it for an item) was
+        opened by an event of format 1, whose votes recorded no ballot key: its rows are not
+        compared."""
         for at, char in enumerate(ballot):
             if char == "/":
-                seq = ballot[at + 1:].partition("#")[0]
+                seq = ballot[at + 1 :].partition("#")[0]
                 if seq.isdigit() and (ballot[:at], int(seq)) in self.legacy_openings:
                     return True
         return False
 
 
 def audit(store: Store, digest_of: Callable[[str], str] = digest) -> AuditReport:
-    """Every hash chain recomputed; then every stored row that decides an outcome against what the chains say.
-    ``digest_of``: what a vote records of the choice it sealed (the engine's sealer's digest)."""
+    """Every hash chain recomputed; then every stored row that decides an outcome against what the
+    chains say. ``digest_of``: what a vote records of the choice it sealed (the engine's sealer's
+    digest)."""
     recorded = Recorded(store.iter_events())
     report = verify(store.iter_instances(), recorded)
     if not report.ok:
@@ -147,8 +166,8 @@ def audit(store: Store, digest_of: Callable[[str], str] = digest) -> AuditReport
 
 
 def _seats(store: Store, recorded: Recorded) -> AuditProblem | None:
-    """The first meeting whose stored seats differ from the digest its hashed facts recorded when it opened, or
-    whose stated views differ from the views its events recorded."""
+    """The first meeting whose stored seats differ from the digest its hashed facts recorded when it
+    opened, or whose stated views differ from the views its events recorded."""
     from collegium.engine.effects import seats_digest
 
     with store.unit(write=False) as unit:
@@ -158,16 +177,29 @@ def _seats(store: Store, recorded: Recorded) -> AuditProblem | None:
                 continue
             seats = unit.seats(meeting["id"])
             if seats_digest(seats) != meeting["seats_sha"]:
-                return AuditProblem(rec.id, None, f"the seats of meeting {meeting['id']} differ from those "
-                                                  "recorded when it opened", table="collegium_seats",
-                                    row=f"meeting_id={meeting['id']!r}")
+                return AuditProblem(
+                    rec.id,
+                    None,
+                    f"the seats of meeting {meeting['id']} differ from those "
+                    "recorded when it opened",
+                    table="collegium_seats",
+                    row=f"meeting_id={meeting['id']!r}",
+                )
             views = {p: seat[3] for p, seat in seats.items() if seat[3] is not None}
             opened_seq = int(str(meeting["id"]).rsplit("/", 1)[1])  # the step that opened it
-            stated = {actor: view for seq, actor, view in recorded.views.get(rec.id, ()) if seq > opened_seq}
+            stated = {
+                actor: view
+                for seq, actor, view in recorded.views.get(rec.id, ())
+                if seq > opened_seq
+            }
             if views != stated:
-                return AuditProblem(rec.id, None, f"the views stated at meeting {meeting['id']} differ from its "
-                                                  "events", table="collegium_seats",
-                                    row=f"meeting_id={meeting['id']!r}")
+                return AuditProblem(
+                    rec.id,
+                    None,
+                    f"the views stated at meeting {meeting['id']} differ from its events",
+                    table="collegium_seats",
+                    row=f"meeting_id={meeting['id']!r}",
+                )
     return None
 
 
@@ -179,10 +211,17 @@ def _named_votes(store: Store, recorded: Recorded) -> AuditProblem | None:
         if found is None and recorded.legacy(ballot):
             continue
         if found is None:
-            return AuditProblem(None, None, "a vote no event recorded", table="collegium_votes", row=row)
+            return AuditProblem(
+                None, None, "a vote no event recorded", table="collegium_votes", row=row
+            )
         if found[0] != choice:
-            return AuditProblem(found[1], found[2], f"the vote was {found[0]!r}; its row says {choice!r}",
-                                table="collegium_votes", row=row)
+            return AuditProblem(
+                found[1],
+                found[2],
+                f"the vote was {found[0]!r}; its row says {choice!r}",
+                table="collegium_votes",
+                row=row,
+            )
     return _missing(expected, "collegium_votes", lambda v: (v[1], v[2]))
 
 
@@ -190,13 +229,19 @@ def _secret_voters(store: Store, recorded: Recorded) -> AuditProblem | None:
     expected = {ballot: dict(voters) for ballot, voters in recorded.secret.items()}
     for ballot, voter in store.audit_rows("ballot_voters"):
         if expected.get(ballot, {}).pop(voter, None) is None and not recorded.legacy(ballot):
-            return AuditProblem(None, None, "a secret ballot returned that no vote event recorded",
-                                table="collegium_ballot_voters", row=f"ballot_id={ballot!r}, voter={voter!r}")
+            return AuditProblem(
+                None,
+                None,
+                "a secret ballot returned that no vote event recorded",
+                table="collegium_ballot_voters",
+                row=f"ballot_id={ballot!r}, voter={voter!r}",
+            )
     return _missing(expected, "collegium_ballot_voters", lambda v: v)
 
 
 def _counts(store: Store, recorded: Recorded) -> AuditProblem | None:
-    """A secret ballot's totals are its count's, and add up to the ballots its votes recorded as returned."""
+    """A secret ballot's totals are its count's, and add up to the ballots its votes recorded as
+    returned."""
     stored: dict[str, dict[str, int]] = {}
     for ballot, choice, n in store.audit_rows("ballot_counts"):
         stored.setdefault(ballot, {})[choice] = int(n)
@@ -204,27 +249,50 @@ def _counts(store: Store, recorded: Recorded) -> AuditProblem | None:
         row = f"ballot_id={ballot!r}"
         found = recorded.counted.get(ballot)
         if found is None and recorded.legacy(ballot):
-            continue  # running totals of a ballot opened before the tellers counted (events of format 1)
+            continue  # running totals of a ballot opened before tellers counted (format 1 events)
         if found is None:
-            return AuditProblem(None, None, "totals that no count recorded", table="collegium_ballot_counts",
-                                row=row)
+            return AuditProblem(
+                None,
+                None,
+                "totals that no count recorded",
+                table="collegium_ballot_counts",
+                row=row,
+            )
         if totals != found[0]:
-            return AuditProblem(found[1], found[2], f"the tellers counted {found[0]}; the rows say {totals}",
-                                table="collegium_ballot_counts", row=row)
+            return AuditProblem(
+                found[1],
+                found[2],
+                f"the tellers counted {found[0]}; the rows say {totals}",
+                table="collegium_ballot_counts",
+                row=row,
+            )
     for ballot, (totals, instance, seq) in sorted(recorded.counted.items()):
         if ballot not in stored:
-            return AuditProblem(instance, seq, "the totals this count recorded are gone",
-                                table="collegium_ballot_counts", row=f"ballot_id={ballot!r}")
+            return AuditProblem(
+                instance,
+                seq,
+                "the totals this count recorded are gone",
+                table="collegium_ballot_counts",
+                row=f"ballot_id={ballot!r}",
+            )
         returned = len(recorded.secret.get(ballot, {}))
         if sum(totals.values()) != returned:
-            return AuditProblem(instance, seq, f"this count gives {sum(totals.values())} ballots; its votes "
-                                f"recorded {returned} returned", table="collegium_ballot_counts",
-                                row=f"ballot_id={ballot!r}")
+            return AuditProblem(
+                instance,
+                seq,
+                f"this count gives {sum(totals.values())} ballots; its votes "
+                f"recorded {returned} returned",
+                table="collegium_ballot_counts",
+                row=f"ballot_id={ballot!r}",
+            )
     return None
 
 
-def _sealed(store: Store, recorded: Recorded, digest_of: Callable[[str], str]) -> AuditProblem | None:
-    """An electronic ballot's sealed choices are its votes' (by the digest each recorded) until its count."""
+def _sealed(
+    store: Store, recorded: Recorded, digest_of: Callable[[str], str]
+) -> AuditProblem | None:
+    """An electronic ballot's sealed choices are its votes' (by the digest each recorded) until its
+    count."""
     stored: dict[str, Counter[str]] = {}
     for ballot, sealed in store.audit_rows("sealed_votes"):
         stored.setdefault(ballot, Counter())[digest_of(sealed)] += 1
@@ -232,11 +300,22 @@ def _sealed(store: Store, recorded: Recorded, digest_of: Callable[[str], str]) -
         row = f"ballot_id={ballot!r}"
         done = ballot in recorded.counted or ballot in recorded.discarded
         if done and ballot in stored:
-            return AuditProblem(None, None, "sealed choices remain after the ballot was counted or lapsed",
-                                table="collegium_sealed_votes", row=row)
+            return AuditProblem(
+                None,
+                None,
+                "sealed choices remain after the ballot was counted or lapsed",
+                table="collegium_sealed_votes",
+                row=row,
+            )
         if not done and stored.get(ballot, Counter()) != recorded.sealed.get(ballot, Counter()):
-            return AuditProblem(None, None, "the sealed choices differ from those its votes recorded: a choice was "
-                                "added, removed or replaced", table="collegium_sealed_votes", row=row)
+            return AuditProblem(
+                None,
+                None,
+                "the sealed choices differ from those its votes recorded: a choice was "
+                "added, removed or replaced",
+                table="collegium_sealed_votes",
+                row=row,
+            )
     return None
 
 
@@ -245,8 +324,13 @@ def _missing(expected: dict[str, dict[str, Any]], table: str, where: Any) -> Aud
     for ballot, voters in sorted(expected.items()):
         for voter, found in sorted(voters.items()):
             instance, seq = where(found)
-            return AuditProblem(instance, seq, f"this vote by {voter!r} has no row: it was deleted", table=table,
-                                row=f"ballot_id={ballot!r}, voter={voter!r}")
+            return AuditProblem(
+                instance,
+                seq,
+                f"this vote by {voter!r} has no row: it was deleted",
+                table=table,
+                row=f"ballot_id={ballot!r}, voter={voter!r}",
+            )
     return None
 
 
@@ -271,17 +355,31 @@ def _timers(store: Store, recorded: Recorded) -> AuditProblem | None:
         if want is None and timer_key(stored) in used:
             continue  # fired, and its row not yet dropped (the drop follows the commit)
         if want is None:
-            return AuditProblem(instance if current else None, None, "a timer no step set",
-                                table="collegium_timers",
-                                row=row)
+            return AuditProblem(
+                instance if current else None,
+                None,
+                "a timer no step set",
+                table="collegium_timers",
+                row=row,
+            )
         if want != stored:
-            return AuditProblem(instance, want.entered_seq, f"the timer set by this step is due {want.due_at} in "
-                                f"state {want.state!r}; its row says {due_at} in {state!r} (entry {entered})",
-                                table="collegium_timers", row=row)
+            return AuditProblem(
+                instance,
+                want.entered_seq,
+                f"the timer set by this step is due {want.due_at} in "
+                f"state {want.state!r}; its row says {due_at} in {state!r} (entry {entered})",
+                table="collegium_timers",
+                row=row,
+            )
     for (instance, trigger, lead), want in sorted(expected.items()):
-        return AuditProblem(instance, want.entered_seq, f"the timer {trigger!r} set by this step (due "
-                            f"{want.due_at}) is gone: it neither fired nor was refused", table="collegium_timers",
-                            row=f"instance_id={instance!r}, trigger={trigger!r}, lead_seconds={lead}")
+        return AuditProblem(
+            instance,
+            want.entered_seq,
+            f"the timer {trigger!r} set by this step (due "
+            f"{want.due_at}) is gone: it neither fired nor was refused",
+            table="collegium_timers",
+            row=f"instance_id={instance!r}, trigger={trigger!r}, lead_seconds={lead}",
+        )
     return None
 
 
@@ -290,13 +388,28 @@ def _definitions(store: Store, recorded: Recorded) -> AuditProblem | None:
     for kind, key, sha, text in store.audit_rows("definitions"):
         row = f"kind={kind!r}, key={key!r}"
         if digest(text) != sha:
-            return AuditProblem(None, None, "the text does not match its SHA-256: it was edited",
-                                table="collegium_definitions", row=row)
+            return AuditProblem(
+                None,
+                None,
+                "the text does not match its SHA-256: it was edited",
+                table="collegium_definitions",
+                row=row,
+            )
         first = expected.pop((kind, key), None)
         if first is not None and first[0] != sha:
-            return AuditProblem(first[1], 1, "the text this instance was started under is not the stored one",
-                                table="collegium_definitions", row=row)
+            return AuditProblem(
+                first[1],
+                1,
+                "the text this instance was started under is not the stored one",
+                table="collegium_definitions",
+                row=row,
+            )
     for (kind, key), (_sha, instance) in sorted(expected.items()):
-        return AuditProblem(instance, 1, "the text this instance was started under is gone",
-                            table="collegium_definitions", row=f"kind={kind!r}, key={key!r}")
+        return AuditProblem(
+            instance,
+            1,
+            "the text this instance was started under is gone",
+            table="collegium_definitions",
+            row=f"kind={kind!r}, key={key!r}",
+        )
     return None

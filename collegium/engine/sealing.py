@@ -1,16 +1,16 @@
 """Electronic secret ballots: each choice is sealed to the ballot's public key when it is cast, and
 opened only when the tellers count, with the secret they hold.
 
-The tellers make a key pair before the meeting (:meth:`TellerKey.generate`, ``collegium vote key``); the
-ballot is opened with its public key. A vote stores the choice as a libsodium sealed box (X25519 and
-XSalsa20-Poly1305, through PyNaCl) of the choice padded to ``PAD`` (32) bytes, so every ciphertext has
-the same length whatever the choice. At the count the tellers give their secret; the engine derives the
-private key from it in memory, checks that it belongs to the ballot's public key, opens every sealed
-choice and counts them. Neither the secret nor the private key is ever written to the store, an event
-or the outbox.
+The tellers make a key pair before the meeting (:meth:`TellerKey.generate`, ``collegium vote key``);
+the ballot is opened with its public key. A vote stores the choice as a libsodium sealed box (X25519
+and XSalsa20-Poly1305, through PyNaCl) of the choice padded to ``PAD`` (32) bytes, so every
+ciphertext has the same length whatever the choice. At the count the tellers give their secret; the
+engine derives the private key from it in memory, checks that it belongs to the ballot's public key,
+opens every sealed choice and counts them. Neither the secret nor the private key is ever written to
+the store, an event or the outbox.
 
-The engine takes a :class:`Sealer`, as it takes a clock: :class:`SodiumSealer` by default; a replay of
-recorded history (``collegium.engine.rejudge``) gives one that returns what the history recorded.
+The engine takes a :class:`Sealer`, as it takes a clock: :class:`SodiumSealer` by default; a replay
+of recorded history (``collegium.engine.rejudge``) gives one that returns what the history recorded.
 """
 
 from __future__ import annotations
@@ -25,14 +25,15 @@ from typing import Protocol
 
 from collegium.errors import InvalidInput
 
-#: every choice is padded to this many bytes before it is sealed (an option is at most 32 characters)
+# : every choice is padded to this many bytes before it is sealed (an option is at most 32
+# characters)
 PAD = 32
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TellerKey:
-    """The tellers' key pair of an electronic secret ballot: ``secret`` (kept by the tellers, given at the count,
-    never stored) and ``public`` (given when the ballot opens, stored with it)."""
+    """The tellers' key pair of an electronic secret ballot: ``secret`` (kept by the tellers, given
+    at the count, never stored) and ``public`` (given when the ballot opens, stored with it)."""
 
     secret: str
     public: str
@@ -54,7 +55,7 @@ class TellerKey:
 def _format_secret(seed: bytes) -> str:
     """32 bytes as 13 groups of 4 base32 letters and digits: ``ABCD-EFGH-…``."""
     text = base64.b32encode(seed).decode("ascii").rstrip("=")
-    return "-".join(text[i:i + 4] for i in range(0, len(text), 4))
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 def _parse_secret(secret: str) -> bytes:
@@ -64,25 +65,31 @@ def _parse_secret(secret: str) -> bytes:
     except (binascii.Error, ValueError):
         seed = b""
     if len(seed) != 32:
-        raise InvalidInput("the tellers' secret is 52 letters and digits in groups of four, as `collegium ballot "
-                           "key` printed it")
+        raise InvalidInput(
+            "the tellers' secret is 52 letters and digits in groups of four, as `collegium vote "
+            "key` printed it"
+        )
     return seed
 
 
 def check_public_key(text: str) -> str:
-    """A ballot key as given when a ballot opens: 64 hexadecimal digits (32 bytes); returned in lower case."""
+    """A ballot key as given when a ballot opens: 64 hexadecimal digits (32 bytes); returned in
+    lower case."""
     try:
         raw = bytes.fromhex(text)
     except ValueError:
         raw = b""
     if len(raw) != 32:
-        raise InvalidInput("the ballot key is the tellers' public key: 64 hexadecimal digits, as `collegium ballot "
-                           "key` printed it")
+        raise InvalidInput(
+            "the ballot key is the tellers' public key: 64 hexadecimal digits, as `collegium vote "
+            "key` printed it"
+        )
     return raw.hex()
 
 
 class Sealer(Protocol):
-    """Seals a choice to a ballot's public key, and opens the sealed choices of a ballot at its count."""
+    """Seals a choice to a ballot's public key, and opens the sealed choices of a ballot at its
+    count."""
 
     def seal(self, public_key: str, choice: str) -> str:
         """``choice`` sealed to ``public_key``, as text the store keeps."""
@@ -93,8 +100,9 @@ class Sealer(Protocol):
         ...
 
     def open(self, teller_secret: str | None, public_key: str, sealed: Sequence[str]) -> list[str]:
-        """The choices sealed in ``sealed``, opened with the tellers' secret; :class:`InvalidInput` if the secret is
-        missing or does not belong to ``public_key``, or a sealed choice does not open."""
+        """The choices sealed in ``sealed``, opened with the tellers' secret; :class:`InvalidInput`
+        if the secret is missing or does not belong to ``public_key``, or a sealed choice does not
+        open."""
         ...
 
 
@@ -118,7 +126,9 @@ class SodiumSealer:
         from nacl.public import PrivateKey, SealedBox
 
         if not teller_secret:
-            raise InvalidInput("an electronic secret ballot is counted with the tellers' secret (teller_secret)")
+            raise InvalidInput(
+                "an electronic secret ballot is counted with the tellers' secret (teller_secret)"
+            )
         private = PrivateKey(_parse_secret(teller_secret))
         if private.public_key.encode().hex() != public_key:
             raise InvalidInput("the tellers' secret does not belong to this ballot's key")
@@ -128,7 +138,9 @@ class SodiumSealer:
             try:
                 plain = box.decrypt(base64.b64decode(text, validate=True))
             except (CryptoError, binascii.Error, ValueError):
-                raise InvalidInput("a sealed choice of this ballot does not open with the tellers' secret: it was "
-                                   "not sealed by Collegium to this ballot") from None
+                raise InvalidInput(
+                    "a sealed choice of this ballot does not open with the tellers' secret: it was "
+                    "not sealed by Collegium to this ballot"
+                ) from None
             choices.append(plain.rstrip(b"\0").decode("utf-8", "replace"))
         return choices

@@ -22,8 +22,10 @@ def upgrade() -> None:
         sa.Column("sealed", sa.String(128), primary_key=True),
         sqlite_with_rowid=False,
         # exact text, as revision 0007 made every other table on MariaDB
-        mysql_charset="utf8mb4", mysql_collate="utf8mb4_nopad_bin",
-        mariadb_charset="utf8mb4", mariadb_collate="utf8mb4_nopad_bin",
+        mysql_charset="utf8mb4",
+        mysql_collate="utf8mb4_nopad_bin",
+        mariadb_charset="utf8mb4",
+        mariadb_collate="utf8mb4_nopad_bin",
     )
 
 
