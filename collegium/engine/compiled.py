@@ -45,6 +45,11 @@ class Plan:
     effects: tuple[Effect, ...]
     #: a branch's own effects where they differ from ``effects`` (a branch may start children of its own)
     branch_effects: Mapping[str, tuple[Effect, ...]] = field(default_factory=dict)
+    #: the kinds of ``effects``, which the engine asks about on every step
+    kinds: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kinds", frozenset(effect.kind for effect in self.effects))
 
     def effects_to(self, dest: str) -> tuple[Effect, ...]:
         """The effects applied when the step goes to ``dest``."""
@@ -54,28 +59,25 @@ class Plan:
     def accepted(self) -> frozenset[str]:
         return self.data | frozenset(self.inputs)
 
-    def _applies(self, *kinds: str) -> bool:
-        return any(effect.kind in kinds for effect in self.effects)
-
     @property
     def tallies(self) -> bool:
-        return self._applies("tally")
+        return "tally" in self.kinds
 
     @property
     def attends(self) -> bool:
-        return self._applies("attend")
+        return "attend" in self.kinds
 
     @property
     def counts(self) -> bool:
-        return self._applies("count_ballots")
+        return "count_ballots" in self.kinds
 
     @property
     def casts(self) -> bool:
-        return self._applies("cast_vote")
+        return "cast_vote" in self.kinds
 
     @property
     def stages_meeting(self) -> bool:
-        return self._applies("open_meeting", "convene")
+        return not self.kinds.isdisjoint(("open_meeting", "convene"))
 
 
 @dataclass(frozen=True, slots=True)

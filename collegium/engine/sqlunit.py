@@ -87,6 +87,10 @@ _INSERT_VOTE = insert(s.votes).values(ballot_id=bindparam("ballot_id"), voter=bi
 _VOTERS = select(s.votes.c.voter).where(s.votes.c.ballot_id == bindparam("ballot_id")).order_by(s.votes.c.voter)
 _VOTED = select(s.votes.c.voter).where(s.votes.c.ballot_id == bindparam("ballot_id"),
                                        s.votes.c.voter == bindparam("voter"))
+_BV = s.ballot_voters
+_RETURNED = select(_BV.c.voter).where(_BV.c.ballot_id == bindparam("ballot_id"), _BV.c.voter == bindparam("voter"))
+_INSERT_RETURNED = insert(_BV).values(ballot_id=bindparam("ballot_id"), voter=bindparam("voter"))
+_INSERT_SEALED = insert(s.sealed_votes).values(ballot_id=bindparam("ballot_id"), sealed=bindparam("sealed"))
 _SEAT = select(s.seats.c.role, s.seats.c.voting, s.seats.c.attendance, s.seats.c.view).where(
     s.seats.c.meeting_id == bindparam("meeting_id"), s.seats.c.person == bindparam("person"))
 _CHOICES = select(s.votes.c.voter, s.votes.c.choice).where(s.votes.c.ballot_id == bindparam("ballot_id"))
@@ -139,6 +143,10 @@ class Statements:
         self.insert_vote = _Raw(_INSERT_VOTE, dialect)
         self.voters = _Raw(_VOTERS, dialect)
         self.voted = _Raw(_VOTED, dialect)
+        # a secret ballot's vote: did the member return a ballot; record that they did, and a sealed choice
+        self.returned = _Raw(_RETURNED, dialect)
+        self.insert_returned = _Raw(_INSERT_RETURNED, dialect)
+        self.insert_sealed = _Raw(_INSERT_SEALED, dialect)
         self.choices = _Raw(_CHOICES, dialect)
         self.seat = _Raw(_SEAT, dialect)
         self.seats = _Raw(_SEATS, dialect)
@@ -233,10 +241,10 @@ class SqlUnit:
     def _secret(self, write: Write) -> None:
         """A secret ballot's rows: who returned a ballot and a vote's sealed choice, each in the voter's own
         transaction; the totals written and the sealed choices deleted by the count, in the tellers'."""
-        if write.returned:
-            self.conn.execute(insert(s.ballot_voters), [{"ballot_id": k, "voter": v} for k, v in write.returned])
-        if write.sealed:
-            self.conn.execute(insert(s.sealed_votes), [{"ballot_id": k, "sealed": x} for k, x in write.sealed])
+        for key, voter in write.returned:  # one a step: the compiled statement, on the DBAPI cursor
+            self._run(self.sql.insert_returned, {"ballot_id": key, "voter": voter})
+        for key, sealed in write.sealed:
+            self._run(self.sql.insert_sealed, {"ballot_id": key, "sealed": sealed})
         for key, totals in write.counted.items():
             self.conn.execute(insert(s.ballot_counts), [{"ballot_id": key, "choice": choice, "count": n}
                                                         for choice, n in totals.items()])
@@ -273,11 +281,8 @@ class SqlUnit:
         return {str(voter): str(choice) for voter, choice in rows}
 
     def has_voted(self, ballot_id: str, voter: str, secret: bool) -> bool:
-        if not secret:
-            return self._run(self.sql.voted, {"ballot_id": ballot_id, "voter": voter}).fetchone() is not None
-        t = s.ballot_voters
-        return self.conn.execute(select(t.c.voter).where(t.c.ballot_id == ballot_id, t.c.voter == voter)).first() \
-            is not None
+        found = self._run(self.sql.returned if secret else self.sql.voted, {"ballot_id": ballot_id, "voter": voter})
+        return found.fetchone() is not None
 
     def seat(self, meeting_id: str, person: str) -> Seat | None:
         row = self._run(self.sql.seat, {"meeting_id": meeting_id, "person": person}).fetchone()
