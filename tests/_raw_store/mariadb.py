@@ -109,6 +109,8 @@ def general_log(url: str) -> Iterator[GeneralLog]:
         with admin.connect() as conn:
             was_on, output = conn.execute(sa.text(
                 "SELECT @@global.general_log, @@global.log_output")).one()
+            if not was_on:  # what the table holds is then an earlier block's: it does not pile up
+                conn.execute(sa.text("TRUNCATE TABLE mysql.general_log"))
             conn.execute(sa.text("SET GLOBAL log_output = 'TABLE'"))
             conn.execute(sa.text("SET GLOBAL general_log = 1"))
             since = conn.execute(sa.text("SELECT NOW(6)")).scalar()
