@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from collegium.engine import ballots, counting, replay, starting
 from collegium.engine import effects as fx
 from collegium.engine.audit import chain
-from collegium.engine.clock import format_time
 from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
 from collegium.engine.registry import CompiledProcedure
 from collegium.engine.scheduler import timers_for
@@ -48,18 +47,21 @@ def judge(engine: Engine, spawn: SpawnEffect, parent_id: str, facts: Mapping[str
 class Started:
     """The children a step starts: their rows, first events, timers, and the definition texts first used."""
 
-    instances: list[InstanceRecord]
-    events: list[EventRecord]
-    timers: dict[str, tuple[TimerRecord, ...]]
+    instances: tuple[InstanceRecord, ...]
+    events: tuple[EventRecord, ...]
+    timers: Mapping[str, tuple[TimerRecord, ...]]
     definitions: tuple[tuple[str, str, str, str], ...]
 
 
-def start(engine: Engine, parent_id: str, spawns: list[SpawnEffect], prep: _Prepared, actor: str,
+#: what a step that starts no child starts
+NONE = Started(instances=(), events=(), timers={}, definitions=())
+
+
+def start(engine: Engine, parent_id: str, spawns: list[SpawnEffect], prep: _Prepared, actor: str, at: str,
           unit: Unit) -> Started:
     """Each child of ``spawns``, judged by its start rules as if ``actor`` proposed it (refused: RuleViolation,
     and the whole step with it), its first event chained with the texts it is judged under and its timers."""
     now = prep.ctx.now
-    at = format_time(now)
     instances: list[InstanceRecord] = []
     events: list[EventRecord] = []
     all_timers: dict[str, tuple[TimerRecord, ...]] = {}
@@ -78,7 +80,8 @@ def start(engine: Engine, parent_id: str, spawns: list[SpawnEffect], prep: _Prep
                             starting.start_record(engine, proc, timers, spawned_by=parent_id), None))
         instances.append(child)
         definitions += engine._definitions_of(proc)
-    return Started(instances=instances, events=events, timers=all_timers, definitions=definitions)
+    return Started(instances=tuple(instances), events=tuple(events), timers=all_timers,
+                   definitions=definitions)
 
 
 def dry_run(engine: Engine, rec: InstanceRecord, prep: _Prepared, actor: str, unit: Unit) -> Verdict | None:

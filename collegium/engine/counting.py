@@ -56,6 +56,9 @@ class BallotWrites:
     closed: tuple[str, ...] = ()
 
 
+_NOTHING = BallotWrites()
+
+
 def writes(
     ballot: Mapping[str, Any],
     votes: Sequence[VoteRecord],
@@ -68,6 +71,8 @@ def writes(
     """The rows a step writes about its ballot, and what its event's effects ``record`` (changed in
     place) notes: the key a vote was stored under, that it was secret, the digest of what it sealed.
     ``left``: the step leaves the state the meeting was held in."""
+    if not votes and not tallies and not ballot.get("counting") and "counted" not in record:
+        return _NOTHING  # most steps: no vote, no count, no close
     mode = counting(ballot)
     # where a vote is stored, so that the audit checks the ballot's rows against it
     for vote in votes:

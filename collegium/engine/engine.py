@@ -380,10 +380,11 @@ class Engine:
         cast = counting.writes(prep.facts.get("ballot") or {}, votes, record, tallies=prep.plan.tallies,
                                left=rec.state == meeting_state != dest, sealer=self.sealer)
         # what the event keeps of the data: no secret vote's choice, no transient input (the tellers' secret)
-        data = {k: v for k, v in prep.data.items()
-                if k not in TRANSIENT_INPUTS and not (k == "choice" and record.get("secret_vote"))}
+        unkept = TRANSIENT_INPUTS | ({"choice"} if record.get("secret_vote") else frozenset())
+        data = prep.data if unkept.isdisjoint(prep.data) else {
+            k: v for k, v in prep.data.items() if k not in unkept}
         at = format_time(now)
-        born = children.start(self, rec.id, spawns, prep, actor, unit)
+        born = children.start(self, rec.id, spawns, prep, actor, at, unit) if spawns else children.NONE
         started, child_events, definitions = born.instances, born.events, born.definitions
         timers: dict[str, tuple[TimerRecord, ...]] = dict(born.timers)
         if started:
