@@ -1,7 +1,7 @@
 """The names the engine keeps for itself are refused in every form a person could take for them
 (NFKC normalisation and case folding): its actor ``@system`` (and any actor starting with '@'),
-its role ``system`` and the ``timer:`` prefix of its timers' idempotency keys. Ordinary ids stay
-exact (tests/test_identities.py)."""
+its roles ``system`` and ``teller``, and the ``timer:`` prefix of its timers' idempotency keys.
+Ordinary ids stay exact (tests/test_identities.py)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def test_a_timer_key_in_any_case_or_width_is_refused_and_the_deadline_review_ope
     assert len(engine.find("accountability", task=tid)) == 1
 
 
-@pytest.mark.parametrize("role", ["system", "System", "SYSTEM", "ｓｙｓｔｅｍ", "ſystem"])
+@pytest.mark.parametrize("role", ["system", "System", "SYSTEM", "ｓｙｓｔｅｍ", "ſystem", "teller", "Teller", "ｔｅｌｌｅｒ"])
 def test_the_engine_role_is_refused_at_define_body_in_any_case(sql_engine: Engine,
                                                                role: str) -> None:
     with pytest.raises(InvalidInput, match="reserved for the engine"):
