@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import bench_ballot, bench_lifecycle, bench_pg, bench_scale, bench_supervision
+from benchmarks import bench_ballot, bench_integrity, bench_lifecycle, bench_pg, bench_scale, bench_supervision
 from benchmarks.bench_core import FIGURES, FULL, QUICK, Figure, Settings, meta, run
 
 FIGURES["e"] = bench_ballot.figure_e  # ballots of a 3,000-member body and a 100,000-vote tally
@@ -18,6 +18,7 @@ FIGURES["h"] = bench_scale.figure_h  # flat fire latency and streaming memory fr
 FIGURES["i"] = bench_lifecycle.figure_i  # the whole P1 lifecycle in memory against SpiffWorkflow
 FIGURES["j"] = bench_lifecycle.figure_j  # the whole P1 lifecycle persisted on SQLite
 FIGURES["k"] = bench_lifecycle.figure_k  # an instance snapshot against SpiffWorkflow's serializer
+FIGURES["l"] = bench_integrity.figure_l  # secret votes, the tellers' count, the audit's cross-check
 
 HEADERS = ("figure", "Collegium", "anchor/floor", "ratio", "target", "met?")
 

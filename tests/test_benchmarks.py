@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import bench_core, bench_lifecycle, bench_scale, bench_supervision
+from benchmarks import bench_core, bench_integrity, bench_lifecycle, bench_scale, bench_supervision
 from benchmarks import scenario as sc
 from benchmarks.__main__ import main, table
 from benchmarks.anchor_psm import PsmP1
@@ -22,7 +22,8 @@ TINY = bench_core.Settings("tiny", reps=1, memory_instances=2, sql_instances=2, 
 
 @pytest.mark.parametrize("figure", [bench_core.figure_a, bench_core.figure_b, bench_core.figure_c,
                                     bench_scale.figure_h, bench_lifecycle.figure_i, bench_lifecycle.figure_j,
-                                    bench_lifecycle.figure_k, bench_supervision.figure_f])
+                                    bench_lifecycle.figure_k, bench_supervision.figure_f,
+                                    bench_integrity.figure_l])
 def test_each_figure_runs_and_reports(figure: object) -> None:
     result = figure(TINY)  # type: ignore[operator]
     figures = result if isinstance(result, list) else [result]
