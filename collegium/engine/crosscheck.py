@@ -36,8 +36,8 @@ from typing import Any
 from collegium.engine.audit import AuditProblem, AuditReport, digest, verify
 from collegium.engine.bodychain import verify_bodies
 from collegium.engine.records import EventRecord, TimerRecord
-from collegium.engine.scheduler import timer_key
 from collegium.engine.store import Store
+from collegium.engine.timers import timer_key
 
 
 @dataclass(slots=True)

@@ -1,45 +1,37 @@
 """The engine facade: start instances, fire triggers, dry-run checks, history and audit.
 
-A command: load the instance; build the facts it is judged on; evaluate every rule bound to (procedure, trigger),
-all of them; refuse with :class:`~collegium.errors.RuleViolation` if a blocking rule failed (nothing is written);
-move through the state machine; commit the new state and the hash-chained event in one version-guarded transaction
-(a conflict reloads and retries, then raises :class:`~collegium.errors.ConcurrentUpdate`); return an :class:`Outcome`.
+A command runs through the stages of one step (:mod:`collegium.engine.step`): load the instance;
+judge every rule bound to (procedure, trigger), its children's start rules included; refuse with
+:class:`~collegium.errors.RuleViolation` if a blocking rule failed (nothing is written); move
+through the state machine; commit the new state and the hash-chained event in one version-guarded
+transaction (a conflict reloads and retries, then raises
+:class:`~collegium.errors.ConcurrentUpdate`); return an :class:`Outcome`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from collegium._i18n import message
-from collegium.engine import ballots, children, counting, crosscheck, indexing, replay, starting
+from collegium.engine import ballots, crosscheck, replay, running, starting
 from collegium.engine import effects as fx
-from collegium.engine.audit import AuditReport, chain
+from collegium.engine.audit import AuditReport
 from collegium.engine.ballots import Ballot, Meeting
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
-from collegium.engine.context import Context
-from collegium.engine.governance import Body, BodyLookup, Directory
+from collegium.engine.governance import Body, Directory
 from collegium.engine.memstore import MemoryStore
 from collegium.engine.outbox import Outbox, Subscriber
 from collegium.engine.outcomes import Availability, Instance, Outcome
-from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
-from collegium.engine.registry import CompiledProcedure, Plan, Registry
-from collegium.engine.scheduler import (
-    TimerRun,
-    TimersDue,
-    fire_timer,
-    run_due,
-    timers_for,
-    timers_record,
-    when_due,
-)
+from collegium.engine.records import EventRecord
+from collegium.engine.registry import Registry
+from collegium.engine.scheduler import TimerRun, fire_timer, run_due
 from collegium.engine.sealing import Sealer, SodiumSealer
-from collegium.engine.store import Seat, StaleVersion, Store, Unit, Unremembered, Write
-from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound, RuleViolation, TransitionNotAllowed
-from collegium.rules.verdict import RuleResult, Verdict
-from collegium.workflows.spec import TRANSIENT_INPUTS
+from collegium.engine.step import Command
+from collegium.engine.store import StaleVersion, Store
+from collegium.engine.texts import Texts
+from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound
+from collegium.rules.verdict import Verdict
 
 if TYPE_CHECKING:
     from collegium.engine.checkpoint import CheckpointReport, CheckpointSource, CheckpointTarget
@@ -48,23 +40,6 @@ if TYPE_CHECKING:
     from collegium.engine.manifest import Checkpoint
 
 __all__ = ["Availability", "Ballot", "Engine", "Instance", "Meeting", "Outcome"]
-
-
-#: Facts derived from a meeting's attendance: not known before the command that opens the meeting.
-MEETING_FACTS = frozenset({"n", "present", "recused", "eligible_voters"})
-
-
-@dataclass(slots=True)
-class _Prepared:
-    proc: CompiledProcedure
-    plan: Plan
-    ctx: Context
-    facts: dict[str, Any]
-    data: dict[str, Any]
-    verdict: Verdict
-    branch_passed: frozenset[str]
-    definitions: tuple[tuple[str, str, str, str], ...] = ()
-    seats: Mapping[str, Seat] | None = None  # of a meeting this step opens
 
 
 class Engine:
@@ -85,7 +60,8 @@ class Engine:
         self.ids = ids or RandomIds()
         self.registry = registry or Registry.builtin()
         self.max_retries = max_retries
-        self._saved_definitions: set[str] = Unremembered() if getattr(store, "hosted", False) else set()
+        #: the definition texts known to be stored (none remembered in the host's transaction)
+        self.texts = Texts(remember=not getattr(store, "hosted", False))
         self.outbox = Outbox(store)  #: every committed event, until acknowledged (:class:`Outbox`)
 
     @classmethod
@@ -199,101 +175,60 @@ class Engine:
 
     # -- commands -----------------------------------------------------------------------------
     def start(self, procedure: str, actor: str, data: Mapping[str, Any] | None = None, *,
-              instance_id: str | None = None, version: int | None = None, pack_version: str | None = None) -> Outcome:
-        """Start an instance of ``procedure`` (latest version, under its pack's latest, unless named). A retried start
-        (same ``instance_id``, same command) returns the first outcome; another on that id is :class:`InvalidInput`."""
+              instance_id: str | None = None, version: int | None = None,
+              pack_version: str | None = None) -> Outcome:
+        """Start an instance of ``procedure`` (latest version, under its pack's latest, unless
+        named). A retried start (same ``instance_id``, same command) returns the first outcome;
+        another on that id is :class:`InvalidInput`."""
         named = {"procedure": procedure, **({"instance_id": instance_id} if instance_id else {})}
         data = fx.check_arguments(actor, data, **named)
         proc = self.registry.compiled(procedure, version, pack_version)
-        plan = proc.start_plan
-        payload = fx.normalize(proc, plan, data)
+        payload = fx.normalize(proc, proc.start_plan, data)
         new_id = instance_id or self.ids.new_id(proc.spec.id)
         now = self.clock.now()
-        definitions = self._definitions_of(proc)
+        texts = self.texts.unsaved(self.registry, proc)
         for attempt in range(self.max_retries + 1):
-            if (instance_id is not None or attempt > 0) and self.store.state_of(new_id) is not None:  # taken
-                return replay.started_again(self, proc, new_id, instance_id is not None, actor, payload)
+            if (instance_id is not None or attempt > 0) and self.store.state_of(new_id) is not None:
+                return replay.started_again(self, proc, new_id, instance_id is not None, actor,
+                                            payload)
             try:
-                rec, event, verdict = starting.write(self, proc, new_id, actor, payload, now, definitions)
+                outcome = starting.write(self, proc, new_id, actor, payload, now, texts)
                 break
-            except StaleVersion:  # an id taken meanwhile, or a deadlock or lock timeout: look, then try again
+            except StaleVersion:  # an id taken meanwhile, or a deadlock or lock timeout: look again
                 continue
         else:
             raise ConcurrentUpdate(f"could not start {new_id!r}: the database stayed busy")
-        self._saved_definitions.update(f"{kind}:{key}" for kind, key, _, _ in definitions)
-        return Outcome(Instance.of(rec), event, verdict)
+        self.texts.stored(texts)
+        return outcome
 
-    def fire(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any] | None = None, *,
-             idempotency_key: str | None = None) -> Outcome:
-        """Fire ``trigger`` on an instance as ``actor`` with ``data``.
+    def fire(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any] | None = None,
+             *, idempotency_key: str | None = None) -> Outcome:
+        """Fire ``trigger`` on an instance as ``actor`` with ``data``: one step through the stages
+        of :mod:`collegium.engine.step`.
 
-        Raises :class:`TransitionNotAllowed`, :class:`InvalidInput` or :class:`RuleViolation` without writing
-        anything. With an ``idempotency_key`` already used on this instance, returns the first outcome again.
+        Raises :class:`TransitionNotAllowed`, :class:`InvalidInput` or :class:`RuleViolation`
+        without writing anything. With an ``idempotency_key`` already used on this instance,
+        returns the first outcome again.
         """
         data = fx.check_arguments(actor, data, instance=instance_id, trigger=trigger)
         if idempotency_key is not None:
             fx.check_idempotency_key(idempotency_key)
-        return self._fire(instance_id, trigger, actor, data, idempotency_key, None)
+        command = Command(instance_id=instance_id, trigger=trigger, actor=actor, data=data,
+                          key=idempotency_key)
+        return running.run(self, command, fire_due=lambda timer: fire_timer(self, timer))
 
-    def _fire(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any], idempotency_key: str | None,
-              now: dt.datetime | None, *, timer: TimerRecord | None = None) -> Outcome:
-        for _ in range(self.max_retries + 1):
-            try:
-                with self.store.unit() as unit:
-                    rec = unit.load(instance_id)
-                    if timer is not None:
-                        # under the lock: the instance must still be in the entry that set the timer
-                        now = when_due(timer, rec, unit.timer_entered(rec.id, timer.trigger))
-                    if idempotency_key is not None:
-                        done = unit.find_event(instance_id, idempotency_key)
-                        if done is not None:
-                            replay.same_command(self._proc(rec), rec, done, trigger, actor, data)
-                            return replay.outcome(self.registry.pack(rec.pack, rec.pack_version), rec, done)
-                    if timer is None and self._proc(rec).spec.states[rec.state].timers:
-                        # what fell due happens first, so a command sees the same instance whenever the sweep ran
-                        due = unit.due_timers_of(rec.id, format_time(now or self.clock.now()))
-                        if due:
-                            raise TimersDue(due)
-                    prep = self._prepare(rec, trigger, actor, data, unit, complete=True, now=now)
-                    if not prep.verdict.passed:
-                        raise RuleViolation(prep.verdict)
-                    try:
-                        dest = prep.proc.machine.move(rec.state, trigger, prep.branch_passed)
-                    except LookupError:  # no branch taken: load-time checks require a fallback, so defensive
-                        raise TransitionNotAllowed(f"{trigger!r} found no branch to take from {rec.state!r}",
-                                                   state=rec.state, trigger=trigger) from None
-                    outcome = self._commit(rec, prep, dest, actor, idempotency_key, unit)
-            except StaleVersion:
-                continue
-            except TimersDue as pending:
-                for due_timer in pending.timers:
-                    fire_timer(self, due_timer)
-                continue
-            # only once the transaction has committed are the definition texts known to be stored
-            self._saved_definitions.update(f"{kind}:{key}" for kind, key, _, _ in prep.definitions)
-            return outcome
-        raise ConcurrentUpdate(f"instance {instance_id!r} kept changing; gave up after {self.max_retries} retries")
-
-    def check(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any] | None = None) -> Verdict:
-        """Dry run: the verdict ``fire`` would reach, without firing or writing anything."""
+    def check(self, instance_id: str, trigger: str, actor: str,
+              data: Mapping[str, Any] | None = None) -> Verdict:
+        """Dry run: the verdict ``fire`` would reach (children it would start included), without
+        firing or writing anything."""
         data = fx.check_arguments(actor, data, instance=instance_id, trigger=trigger)
-        with self.store.unit(write=False) as unit:
-            rec = unit.load(instance_id)
-            prep = self._prepare(rec, trigger, actor, data, unit, complete=True)
-            # fire judges the children the step starts too, and is refused if one is: so is the dry run
-            return (children.dry_run(self, rec, prep, actor, unit) if prep.verdict.passed else None) or prep.verdict
+        return running.check(self, instance_id, trigger, actor, data)
 
     def available(self, instance_id: str, actor: str) -> list[Availability]:
-        """Each trigger that leaves the current state, and whether ``actor`` could fire it now (no data)."""
+        """Each trigger that leaves the current state, and whether ``actor`` could fire it now
+        (no data)."""
         fx.check_arguments(actor, None, instance=instance_id)
-        with self.store.unit(write=False) as unit:
-            rec = unit.load(instance_id)
-            proc = self._proc(rec)
-            out = []
-            for trigger in proc.triggers_from(rec.state):
-                prep = self._prepare(rec, trigger, actor, {}, unit, complete=False)
-                out.append(Availability(trigger, prep.verdict.passed, prep.verdict))
-            return out
+        return running.available(self, instance_id, actor)
 
     def run_due(self, until: dt.datetime | None = None, *, batch: int = 500) -> list[TimerRun]:
         """Fire every timer due by ``until`` (default: the clock's now), earliest first.
@@ -303,115 +238,3 @@ class Engine:
         A timer whose instance has left its state is dropped; one the rules refuse is dropped and reported.
         """
         return run_due(self, until, batch=batch)
-
-    # -- internals ----------------------------------------------------------------------------
-    def _proc(self, rec: InstanceRecord) -> CompiledProcedure:
-        return self.registry.compiled(rec.procedure, rec.procedure_version, rec.pack_version)
-
-    def _context(self, proc: CompiledProcedure, instance_id: str, state: str, trigger: str, actor: str,
-                 facts: Mapping[str, Any], now: dt.datetime, unit: Unit,
-                 staged: Mapping[str, Seat] | None = None) -> Context:
-        return Context(instance_id=instance_id, state=state, trigger=trigger, actor=actor, now=now, facts=facts,
-                       types=proc.types, body_id=facts.get(proc.spec.body_fact), directory=self._bodies(unit, now),
-                       state_of=unit.state_of, params=proc.params, ballots=unit, staged_seats=staged)
-
-    def _bodies(self, unit: Unit, now: dt.datetime) -> BodyLookup:
-        """How this command looks bodies up: in the store, or in the host's directory as of ``now``."""
-        directory = self.directory
-        return unit.body if directory is None else (lambda body_id: directory.body(body_id, now))
-
-    @staticmethod
-    def _evaluate(plan: Plan, ctx: Context) -> Verdict:
-        roles = plan.roles
-        return Verdict(plan.trigger, tuple(rule.evaluate(ctx, roles) for rule in plan.rules))
-
-    def _prepare(self, rec: InstanceRecord, trigger: str, actor: str, data: Mapping[str, Any], unit: Unit, *,
-                 complete: bool, now: dt.datetime | None = None) -> _Prepared:
-        proc = self._proc(rec)
-        plan = proc.plan(rec.state, trigger)
-        if plan is None:
-            if trigger not in proc.spec.triggers():
-                raise InvalidInput(f"unknown trigger {trigger!r} for procedure {proc.spec.id}")
-            allowed = tuple(proc.triggers_from(rec.state))
-            raise TransitionNotAllowed(
-                message("transition.not_allowed", "en", trigger=trigger, state=rec.state,
-                        allowed=", ".join(allowed) or "none"), state=rec.state, trigger=trigger, allowed=allowed)
-        payload = fx.normalize(proc, plan, data, complete=complete)
-        facts = dict(rec.facts)
-        facts.update((k, v) for k, v in payload.items() if k in plan.data)
-        now = now or self.clock.now()
-        body_id = facts.get(proc.spec.body_fact)
-        staged = fx.stage(plan, facts, payload, body_id, self._bodies(unit, now), now,
-                          f"{rec.id}/{rec.event_count + 1}", unit, rec.id, proc.vote_options,
-                          countable=plan.branches[-1][1] in proc.counting_states) if complete else None
-        if complete:
-            fx.check_choice(plan, facts, payload)
-        view = {**facts, **{k: v for k, v in payload.items() if k not in plan.data}}
-        ctx = self._context(proc, rec.id, rec.state, trigger, actor, view, now, unit, staged)
-        if complete:
-            results = list(self._evaluate(plan, ctx).results)
-        else:  # a dry run without data: rules that read what the data would give wait for it
-            missing = plan.accepted | (MEETING_FACTS if plan.stages_meeting else frozenset())
-            results = [rule.pending(rule.reads & missing) if rule.reads & missing else rule.evaluate(ctx, plan.roles)
-                       for rule in plan.rules]
-        passed: set[str] = set()
-        items = (facts.get("ballot") or {}).get("items") if plan.tallies else None
-        for rule, _dest in plan.branches:
-            if rule is None:
-                continue
-            # a list voted item by item is judged item by item; the branch is taken if any item passes
-            scopes = [(item, self._context(proc, rec.id, rec.state, trigger, actor, {**view, "item": item}, now,
-                                           unit, staged)) for item in items] if items else [(None, ctx)]
-            for item, scope in scopes:
-                res = rule.evaluate(scope, plan.roles)
-                seen = {**res.facts, "item": item} if item is not None else res.facts
-                results.append(RuleResult(res.rule_id, res.passed, "branch", res.title, res.citation, res.detail,
-                                          res.params, seen, res.applicable))
-                if res.passed and res.applicable:  # a branch rule that does not apply selects nothing
-                    passed.add(res.rule_id)
-        return _Prepared(proc, plan, ctx, facts, payload, Verdict(trigger, tuple(results)), frozenset(passed),
-                         seats=staged)
-
-    def _commit(self, rec: InstanceRecord, prep: _Prepared, dest: str, actor: str, key: str | None,
-                unit: Unit) -> Outcome:
-        now = prep.ctx.now
-        record, spawns, votes, views = children.apply(prep, dest, prep.facts, actor, unit, self.sealer)
-        meeting_state = (prep.facts.get("meeting") or {}).get("state")
-        cast = counting.writes(prep.facts.get("ballot") or {}, votes, record, tallies=prep.plan.tallies,
-                               left=rec.state == meeting_state != dest, sealer=self.sealer)
-        # what the event keeps of the data: no secret vote's choice, no transient input (the tellers' secret)
-        unkept = TRANSIENT_INPUTS | ({"choice"} if record.get("secret_vote") else frozenset())
-        data = prep.data if unkept.isdisjoint(prep.data) else {
-            k: v for k, v in prep.data.items() if k not in unkept}
-        at = format_time(now)
-        born = children.start(self, rec.id, spawns, prep, actor, at, unit) if spawns else children.NONE
-        started, child_events, definitions = born.instances, born.events, born.definitions
-        timers: dict[str, tuple[TimerRecord, ...]] = dict(born.timers)
-        if started:
-            prep.facts["children"] = [*(prep.facts.get("children") or []), *(c.id for c in started)]
-            record["started"] = [c.id for c in started]
-        new = InstanceRecord(rec.id, rec.procedure, rec.procedure_version, rec.pack, rec.pack_version, dest,
-                             rec.version + 1, prep.facts, rec.created_at, at, rec.parent_id,
-                             rec.head_hash, rec.event_count)
-        if dest != rec.state:  # a timer is set when its state is entered (and those of the state left go)
-            timers[rec.id] = timers_for(prep.proc, new, now, rec.event_count + 1)
-            if timers[rec.id]:
-                record["timers"] = timers_record(timers[rec.id])
-        event = chain(new, rec.state, prep.plan.trigger, actor, at, data,
-                      replay.stored_verdict(prep.verdict), record, key)
-        for _meeting, person, _view, _at in views:
-            if prep.ctx.seat(person) is None:
-                raise InvalidInput(f"{person!r} has no seat at this meeting: only its members state views")
-        seats, attendance = fx.seat_writes(prep.plan, prep.data, prep.facts, prep.seats)
-        unit.commit(Write(new, rec.version, tuple(started), (event, *child_events), timers, definitions,
-                          votes=cast.votes, secret_closed=cast.closed, seats=seats, views=tuple(views),
-                          attendance=attendance, index=indexing.changed(self.registry, rec, (new, *started)),
-                          returned=cast.returned, sealed=cast.sealed, counted=cast.counted,
-                          discarded=cast.discarded))
-        prep.definitions = definitions
-        return Outcome(Instance.of(new), event, prep.verdict, tuple(c.id for c in started))
-
-    def _definitions_of(self, proc: CompiledProcedure) -> tuple[tuple[str, str, str, str], ...]:
-        """The texts of a procedure, its pack and its fragments, for the first instance started under them."""
-        return tuple((d.kind, d.key, d.sha256, d.text) for d in self.registry.texts_of(proc)
-                     if f"{d.kind}:{d.key}" not in self._saved_definitions)

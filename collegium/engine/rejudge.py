@@ -23,21 +23,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from collegium.engine import counting
+from collegium.engine import counting, judging, running
 from collegium.engine import governance as gov
 from collegium.engine.clock import parse_time
 from collegium.engine.engine import Engine
 from collegium.engine.governance import Body, Directory
 from collegium.engine.memstore import MemoryStore
 from collegium.engine.records import EventRecord, InstanceRecord
-from collegium.engine.registry import CompiledProcedure, Registry
+from collegium.engine.registry import Registry
 from collegium.engine.reserved import SYSTEM_ACTOR, TIMER_KEY_PREFIX
 from collegium.engine.scheduler import REFUSED, REMIND, fire_timer, timer_key
+from collegium.engine.step import Command, move
 from collegium.engine.store import Store
-from collegium.errors import CollegiumError, NotFound
+from collegium.errors import CollegiumError, NotFound, TransitionNotAllowed
 from collegium.rules.verdict import RuleResult, Verdict
 
 __all__ = ["Rejudged", "ReplayReport", "rejudge"]
@@ -171,13 +172,6 @@ class _ReplaySealer:
         return [choice for choice, n in totals.items() for _ in range(n)]
 
 
-class _Judge(Engine):
-    """Judges under the other pack whatever pack version an instance was recorded under."""
-
-    def _proc(self, rec: InstanceRecord) -> CompiledProcedure:
-        return self.registry.compiled(rec.procedure, rec.procedure_version)
-
-
 def _recording_registry(store: Store, base: Registry, records: list[InstanceRecord]) -> Registry:
     """``base``, or a copy of it plus the texts the store kept of the versions ``base`` lacks that ``records`` were
     recorded under (a version ``base`` has is taken as it is there)."""
@@ -232,7 +226,7 @@ def rejudge(store: Store, pack_text: str, *, registry: Registry | None = None, s
     sealer = _ReplaySealer()
     replayer = Engine(shadow, clock=clock, ids=ids, registry=recording, max_retries=0, directory=directory,
                       sealer=sealer)
-    judge = _Judge(shadow, clock=clock, ids=ids, registry=judge_registry, directory=directory)
+    judge = Engine(shadow, clock=clock, ids=ids, registry=judge_registry, directory=directory)
     by_id = {r.id: r for r in records}
     pools = _SecretChoices(store)
     changed: list[Rejudged] = []
@@ -303,21 +297,25 @@ def _data_of(event: EventRecord, shadow: MemoryStore, pools: _SecretChoices) -> 
     return data
 
 
-def _judge(judge: _Judge, event: EventRecord, rec: InstanceRecord, data: dict[str, Any]) -> Rejudged | None:
+def _judge(judge: Engine, event: EventRecord, rec: InstanceRecord, data: dict[str, Any]) -> Rejudged | None:
     now = parse_time(event.at)
     with judge.store.unit(write=False) as unit:
         if event.seq == 1:
             proc = judge.registry.compiled(rec.procedure, rec.procedure_version)
             plan = proc.start_plan
-            ctx = judge._context(proc, rec.id, "", plan.trigger, event.actor, data, now, unit)
-            verdict, dest = judge._evaluate(plan, ctx), event.dest
+            ctx = judging.context(proc, instance_id=rec.id, state="", trigger=plan.trigger,
+                                  actor=event.actor, facts=data, now=now, unit=unit,
+                                  directory=judge.directory)
+            verdict, dest = judging.evaluate(plan, ctx), event.dest
         else:
-            before = unit.load(rec.id)
-            prep = judge._prepare(before, event.trigger, event.actor, data, unit, complete=True, now=now)
-            verdict = prep.verdict
+            before = unit.load(rec.id)  # judged under the other pack, whatever version it ran under
+            before = replace(before, pack_version=judge.registry.pack(before.pack).version)
+            step = running.prepare(judge, unit, before, event.trigger, event.actor, data, now)
+            verdict = step.verdict
             try:
-                dest = prep.proc.machine.move(before.state, event.trigger, prep.branch_passed)
-            except LookupError:
+                move(step)
+                dest = step.dest
+            except TransitionNotAllowed:
                 dest = event.dest
     if verdict.passed and dest == event.dest and not verdict.warnings:
         return None
@@ -366,7 +364,9 @@ def _apply(replayer: Engine, shadow: MemoryStore, ids: _Ids, event: EventRecord,
             if run.outcome is None and not (event.trigger == REFUSED and run.error is not None):
                 return f"step {event.seq} ({event.trigger}): the timer did not fire again ({run.error or 'stale'})"
         else:
-            replayer._fire(rec.id, event.trigger, event.actor, data, event.idempotency_key, parse_time(event.at))
+            command = Command(instance_id=rec.id, trigger=event.trigger, actor=event.actor,
+                              data=data, key=event.idempotency_key, at=parse_time(event.at))
+            running.run(replayer, command, fire_due=lambda timer: fire_timer(replayer, timer))
         ids.queue.clear()
     history = shadow.history(rec.id)
     again = history[event.seq - 1] if len(history) >= event.seq else None

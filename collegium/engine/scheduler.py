@@ -1,7 +1,6 @@
-"""The scheduler: timers set when a state is entered, and the sweep that fires them when due.
+"""The sweep that fires timers when they fall due (what sets them: :mod:`collegium.engine.timers`).
 
-A timer is due ``after`` a duration in its state, or ``at`` a datetime fact read when the state is
-entered. :func:`run_due` fires due timers earliest first, each as the engine's own actor
+:func:`run_due` fires due timers earliest first, each as the engine's own actor
 (:data:`~collegium.engine.reserved.SYSTEM_ACTOR`) at the time it fell due and with an idempotency
 key naming the timer, so the sweep is idempotent and its result does not depend on how often it
 runs.
@@ -11,64 +10,34 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import suppress
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from collegium.engine import replay
+from collegium.engine import replay, running
 from collegium.engine.audit import chain
 from collegium.engine.clock import aware, format_time, iso_duration, parse_time
+from collegium.engine.outcomes import Instance, Outcome
 from collegium.engine.records import InstanceRecord, TimerRecord
-from collegium.engine.reserved import SYSTEM_ACTOR, TIMER_KEY_PREFIX
+from collegium.engine.reserved import SYSTEM_ACTOR
+from collegium.engine.step import Command
 from collegium.engine.store import StaleVersion, Write
-from collegium.errors import (
-    CollegiumError,
-    ConcurrentUpdate,
-    InvalidInput,
-    NotFound,
-    RuleViolation,
-    TransitionNotAllowed,
+from collegium.engine.timers import (
+    REFUSED,
+    REMIND,
+    TimerRun,
+    TimerStale,
+    timer_key,
+    timers_for,
+    timers_record,
+    when_due,
 )
+from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound, RuleViolation, TransitionNotAllowed
 from collegium.rules.verdict import Verdict
 
 if TYPE_CHECKING:
-    from collegium.engine.engine import Engine, Outcome
-    from collegium.engine.registry import CompiledProcedure
+    from collegium.engine.engine import Engine
 
-
-@dataclass(frozen=True, slots=True)
-class TimerRun:
-    """One due timer handled by :meth:`Engine.run_due`: the outcome, or why it did not fire."""
-
-    timer: TimerRecord
-    outcome: Outcome | None = None
-    error: CollegiumError | None = None
-    stale: bool = False
-
-
-def timers_for(proc: CompiledProcedure, rec: InstanceRecord, entered: dt.datetime,
-               seq: int) -> tuple[TimerRecord, ...]:
-    """The timers of ``rec``'s current state, entered at ``entered`` by its event ``seq``."""
-    out = []
-    for spec in proc.spec.states[rec.state].timers:
-        if spec.after is not None:
-            due = entered + spec.after
-        else:
-            value = rec.facts.get(spec.at or "")
-            if not value:
-                continue
-            due = parse_time(str(value), spec.at or "timer")
-        out.append(TimerRecord(rec.id, spec.trigger, rec.state, format_time(due), seq))
-        for lead in spec.remind:  # a reminder already past when the state is entered is not sent
-            if due - lead >= entered:
-                out.append(TimerRecord(rec.id, spec.trigger, rec.state, format_time(due - lead), seq,
-                                       int(lead.total_seconds())))
-    return tuple(out)
-
-
-def timers_record(timers: tuple[TimerRecord, ...]) -> list[list[Any]]:
-    """The timers a step sets, as its event's effects record keeps them: ``[trigger, lead, due_at]`` each (the
-    state is the event's destination, the entry its sequence number), so the audit derives the timer rows."""
-    return [[t.trigger, t.lead, t.due_at] for t in timers]
+__all__ = ["REFUSED", "REMIND", "TimerRun", "fire_timer", "refused", "remind", "run_due", "timer_key",
+           "timers_for", "timers_record"]
 
 
 def run_due(engine: Engine, until: dt.datetime | None = None, *, batch: int = 500) -> list[TimerRun]:
@@ -94,28 +63,15 @@ def run_due(engine: Engine, until: dt.datetime | None = None, *, batch: int = 50
                 break
 
 
-class TimerStale(Exception):
-    """Internal: the instance left the state that set the timer (checked under the instance's lock)."""
-
-
-def timer_key(timer: TimerRecord) -> str:
-    """The idempotency key a timer fires with: one per entry into its state (and per lead time, for a reminder)."""
-    key = f"{TIMER_KEY_PREFIX}{timer.state}:{timer.trigger}:{timer.entered_seq}"
-    return f"{key}:{timer.lead}" if timer.lead else key
-
-
-class TimersDue(Exception):
-    """Internal: a command found timers of its instance that fell due; they fire first, then it runs again."""
-
-    def __init__(self, timers: list[TimerRecord]) -> None:
-        super().__init__(f"{len(timers)} timers due")
-        self.timers = timers
-
-
 def fire_timer(engine: Engine, timer: TimerRecord) -> TimerRun:
+    """Fire one due timer as the engine's own actor: a reminder is recorded; a deadline runs its
+    trigger through the step's stages. A timer whose instance left its state is dropped; one the
+    rules refuse is recorded as refused (``@refused``) and dropped."""
     try:
-        outcome = remind(engine, timer) if timer.lead else engine._fire(
-            timer.instance_id, timer.trigger, SYSTEM_ACTOR, {}, timer_key(timer), None, timer=timer)
+        outcome = remind(engine, timer) if timer.lead else running.run(
+            engine, Command(instance_id=timer.instance_id, trigger=timer.trigger,
+                            actor=SYSTEM_ACTOR, data={}, key=timer_key(timer), timer=timer),
+            fire_due=_never)
     except (NotFound, TimerStale):
         engine.store.drop_timer(timer)
         return TimerRun(timer, stale=True)
@@ -128,27 +84,6 @@ def fire_timer(engine: Engine, timer: TimerRecord) -> TimerRun:
         engine.store.drop_timer(timer)
     # else the step left the state, and its transaction replaced the instance's timers: nothing to drop
     return TimerRun(timer, outcome)
-
-
-def when_due(timer: TimerRecord, rec: InstanceRecord, entered: int | None) -> dt.datetime:
-    """The time a timer's step is recorded at: when it fell due, but never before the instance's last step.
-
-    ``entered`` is the entry the instance's stored timer of this trigger belongs to, read under the instance's
-    lock. Raises :class:`TimerStale` when the instance is no longer in the entry of the state that set the timer
-    (it left the state, or left and came back, which replaced the timer); steps that stay in the state (a progress
-    report) do not make it stale.
-    """
-    if rec.state != timer.state or entered != timer.entered_seq:
-        raise TimerStale(timer.instance_id)
-    return max(parse_time(timer.due_at), parse_time(rec.updated_at))
-
-
-#: The trigger of a reminder's event: the engine's own, never a procedure's (those are lower-case identifiers).
-REMIND = "@remind"
-
-
-#: The trigger of the event that records a timer the rules refused: the timer is then dropped.
-REFUSED = "@refused"
 
 
 def remind(engine: Engine, timer: TimerRecord) -> Outcome:
@@ -174,8 +109,6 @@ def refused(engine: Engine, timer: TimerRecord, error: RuleViolation | Transitio
 def _note(engine: Engine, timer: TimerRecord, trigger: str, data: dict[str, Any],
           verdict: list[list[Any]]) -> Outcome:
     """An event of the engine's about ``timer`` (keyed by it), leaving the instance's state and facts as they are."""
-    from collegium.engine.outcomes import Instance, Outcome
-
     key = timer_key(timer)
     for _ in range(engine.max_retries + 1):
         try:
@@ -195,3 +128,8 @@ def _note(engine: Engine, timer: TimerRecord, trigger: str, data: dict[str, Any]
         except StaleVersion:
             continue
     raise ConcurrentUpdate(f"instance {timer.instance_id!r} kept changing; gave up after {engine.max_retries} retries")
+
+
+def _never(timer: TimerRecord) -> object:
+    """A timer's own step fires no other timer first (its instance's due timers are its own)."""
+    raise AssertionError(f"a timer's step asked to fire {timer.trigger!r} first")

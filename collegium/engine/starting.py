@@ -1,4 +1,6 @@
-"""The write of a start: judge the start rules and store the new instance with its first event, in one unit."""
+"""A start: the start rules judged on the data, then the new instance and its first event
+written in one unit, through the judging and chaining the steps of :mod:`collegium.engine.step`
+use."""
 
 from __future__ import annotations
 
@@ -6,46 +8,48 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from collegium.engine import indexing, replay
+from collegium.engine import indexing, judging, replay
 from collegium.engine.audit import chain
 from collegium.engine.clock import format_time
-from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
-from collegium.engine.scheduler import timers_for, timers_record
+from collegium.engine.outcomes import Instance, Outcome
+from collegium.engine.records import InstanceRecord, TimerRecord
 from collegium.engine.store import Write
-from collegium.errors import RuleViolation
-from collegium.rules.verdict import Verdict
+from collegium.engine.texts import Text
+from collegium.engine.timers import timers_for, timers_record
 
 if TYPE_CHECKING:
+    from collegium.engine.compiled import CompiledProcedure
     from collegium.engine.engine import Engine
-    from collegium.engine.registry import CompiledProcedure
 
 
-def write(engine: Engine, proc: CompiledProcedure, new_id: str, actor: str, payload: Mapping[str, Any],
-          now: dt.datetime, definitions: tuple[tuple[str, str, str, str], ...]
-          ) -> tuple[InstanceRecord, EventRecord, Verdict]:
-    """Judge and store one start; raises :class:`RuleViolation` (nothing written) or the store's StaleVersion."""
+def write(engine: Engine, proc: CompiledProcedure, new_id: str, actor: str,
+          payload: Mapping[str, Any], now: dt.datetime, texts: tuple[Text, ...]) -> Outcome:
+    """Judge and store one start; raises :class:`~collegium.errors.RuleViolation` (nothing
+    written) or the store's StaleVersion."""
     plan = proc.start_plan
     with engine.store.unit() as unit:
-        verdict = engine._evaluate(plan, engine._context(proc, new_id, "", plan.trigger, actor, payload, now, unit))
-        if not verdict.passed:
-            raise RuleViolation(verdict)
+        ctx = judging.context(proc, instance_id=new_id, state="", trigger=plan.trigger,
+                              actor=actor, facts=payload, now=now, unit=unit,
+                              directory=engine.directory)
+        verdict = judging.evaluate(plan, ctx)
+        judging.gate(verdict)
         at = format_time(now)
-        rec = InstanceRecord(new_id, proc.spec.id, proc.spec.version, proc.pack.id, proc.pack.version,
-                             proc.spec.initial, 1, dict(payload), at, at)
+        rec = InstanceRecord(new_id, proc.spec.id, proc.spec.version, proc.pack.id,
+                             proc.pack.version, proc.spec.initial, 1, dict(payload), at, at)
         set_timers = timers_for(proc, rec, now, 1)
-        record = start_record(engine, proc, set_timers)
-        event = chain(rec, None, plan.trigger, actor, at, dict(payload), replay.stored_verdict(verdict), record,
-                      None)
+        event = chain(rec, None, plan.trigger, actor, at, dict(payload),
+                      replay.stored_verdict(verdict), start_record(engine, proc, set_timers), None)
         timers = {rec.id: set_timers} if set_timers else {}
-        unit.commit(Write(None, None, (rec,), (event,), timers, definitions,
+        unit.commit(Write(None, None, (rec,), (event,), timers, texts,
                           index=indexing.changed(engine.registry, None, (rec,))))
-    return rec, event, verdict
+    return Outcome(Instance.of(rec), event, verdict)
 
 
 def start_record(engine: Engine, proc: CompiledProcedure, timers: tuple[TimerRecord, ...],
                  **more: Any) -> dict[str, Any]:
-    """The effects record of an instance's first event: the definition texts it is judged under (kind, key and
-    SHA-256 of each, so the audit checks the stored texts against its chain), the timers it sets, and ``more``."""
+    """The effects record of an instance's first event: the definition texts it is judged under
+    (kind, key and SHA-256 of each, so the audit checks the stored texts against its chain), the
+    timers it sets, and ``more``."""
     record: dict[str, Any] = {**more, "definitions": [[d.kind, d.key, d.sha256]
                                                       for d in engine.registry.texts_of(proc)]}
     if timers:

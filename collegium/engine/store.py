@@ -37,14 +37,6 @@ class StaleVersion(Exception):
     """Internal: the instance's version moved (or a unique key clashed) since it was loaded."""
 
 
-class Unremembered(set[str]):
-    """The engine's memory of definition texts already stored, for a store in the host's transaction: the host may
-    yet roll it back, so nothing is remembered and each first step writes its texts (if absent)."""
-
-    def update(self, *_others: Iterable[str]) -> None:
-        pass
-
-
 @dataclass(frozen=True, slots=True)
 class Write:
     """One atomic commit: update an instance (if its version is still ``expected``), create others,

@@ -1,0 +1,48 @@
+"""How a command is judged: the facts its rules read (a :class:`Context`) and the verdict of a
+plan's rules over them. Every stage of a step that judges anything — the step's own rules, its
+branches, the children it starts, a start, a dry run, a replay under another pack — judges here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from collegium.engine.compiled import CompiledProcedure, Plan
+from collegium.engine.context import Context
+from collegium.engine.governance import BodyLookup, Directory
+from collegium.engine.store import Seat, Unit
+from collegium.errors import RuleViolation
+from collegium.rules.verdict import Verdict
+
+
+def bodies(directory: Directory | None, unit: Unit, now: dt.datetime) -> BodyLookup:
+    """How a command looks bodies up: in the store, or in the host's ``directory`` as of ``now``."""
+    if directory is None:
+        return unit.body
+    return lambda body_id: directory.body(body_id, now)
+
+
+def context(proc: CompiledProcedure, *, instance_id: str, state: str, trigger: str, actor: str,
+            facts: Mapping[str, Any], now: dt.datetime, unit: Unit, directory: Directory | None,
+            staged: Mapping[str, Seat] | None = None) -> Context:
+    """The facts a command on ``instance_id`` in ``state`` is judged on: ``facts`` as the step
+    would leave them, the derived ones read lazily through ``unit``, the pack's parameters, and the
+    seats of a meeting the step opens (``staged``, not stored yet)."""
+    return Context(instance_id=instance_id, state=state, trigger=trigger, actor=actor, now=now,
+                   facts=facts, types=proc.types, body_id=facts.get(proc.spec.body_fact),
+                   directory=bodies(directory, unit, now), state_of=unit.state_of,
+                   params=proc.params, ballots=unit, staged_seats=staged)
+
+
+def evaluate(plan: Plan, ctx: Context) -> Verdict:
+    """Every rule of ``plan`` judged on ``ctx``, in the plan's order (no branch rules)."""
+    roles = plan.roles
+    return Verdict(plan.trigger, tuple(rule.evaluate(ctx, roles) for rule in plan.rules))
+
+
+def gate(verdict: Verdict) -> None:
+    """Refuse the command (:class:`RuleViolation`, nothing written) if a blocking rule failed."""
+    if not verdict.passed:
+        raise RuleViolation(verdict)

@@ -1,0 +1,342 @@
+"""One step of an instance, as one pipeline of named stages.
+
+``fire``, the timer sweep and a replay run a :class:`Command` through :func:`run`; ``check`` and
+``available`` run the same stages up to the judging and write nothing. In order:
+
+1. :func:`load` — the instance, under its lock in a writing unit;
+2. :func:`replayed` — a repeated idempotency key answers with the first outcome;
+3. :func:`due_first` — timers of the instance that fell due fire first, then the command runs again;
+4. :func:`plan` — the procedure, the plan of (state, trigger), or why the trigger is not allowed;
+5. :func:`normalise` — the data checked and typed, laid over the facts;
+6. :func:`stage` — a meeting being opened (or an attendance changed) staged over the facts;
+7. :func:`judge` — every rule of the plan and every branch rule, into one verdict; then
+   :func:`~collegium.engine.judging.gate` refuses if a blocking rule failed;
+8. :func:`move` — the destination the branches chose;
+9. :func:`apply` — the effects on the facts: the record, votes, views, the children to start;
+10. :func:`judge_children` — each child's start rules, as if the actor proposed it; the gate again;
+11. :func:`chain` — the new instance row, the timers, the hash-chained events;
+12. :func:`write` — one version-guarded commit of all of it.
+
+Nothing is written before the last stage, so a refusal at any stage writes no state and no event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from collegium._i18n import message
+from collegium.engine import ballots, counting, indexing, judging, replay, starting
+from collegium.engine import effects as fx
+from collegium.engine.audit import chain as chained
+from collegium.engine.clock import format_time
+from collegium.engine.compiled import CompiledProcedure, Plan
+from collegium.engine.context import Context
+from collegium.engine.outcomes import Instance, Outcome
+from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
+from collegium.engine.store import Seat, Unit, Write
+from collegium.engine.texts import Text
+from collegium.engine.timers import timers_for, timers_record, when_due
+from collegium.errors import InvalidInput, TransitionNotAllowed
+from collegium.rules.verdict import RuleResult, Verdict
+from collegium.workflows.spec import TRANSIENT_INPUTS, SpawnEffect
+
+if TYPE_CHECKING:
+    from collegium.engine.engine import Engine
+
+#: Facts derived from a meeting's attendance: not known before the command that opens the meeting.
+MEETING_FACTS = frozenset({"n", "present", "recused", "eligible_voters"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command:
+    """What a caller asks of an instance: fire ``trigger`` as ``actor`` with ``data``."""
+
+    instance_id: str
+    trigger: str
+    actor: str
+    data: Mapping[str, Any]
+    #: the idempotency key: a command sent again with it takes effect once
+    key: str | None = None
+    #: when the step happened (a replay's recorded time); default: the engine clock's now
+    at: dt.datetime | None = None
+    #: the timer this step fires: it must still be set when the instance is locked
+    timer: TimerRecord | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Child:
+    """An instance a step starts, as judged before anything is written."""
+
+    proc: CompiledProcedure
+    id: str
+    facts: dict[str, Any]
+    verdict: Verdict
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Applied:
+    """What a step's effects make of it: the effects record its event keeps, the children it
+    starts, the votes cast and the views stated (meeting, person, view, at)."""
+
+    record: dict[str, Any]
+    spawns: tuple[SpawnEffect, ...]
+    votes: tuple[VoteRecord, ...]
+    views: tuple[tuple[str, str, str, str], ...]
+
+
+@dataclass(slots=True, kw_only=True)
+class Step:
+    """A command on its way through the stages. The stage named beside a field sets it; a field
+    is read only by the stages after it."""
+
+    rec: InstanceRecord  # load: the instance as stored
+    trigger: str
+    actor: str
+    key: str | None = None  # the command's idempotency key, kept in its event
+    now: dt.datetime  # load: when the step happens
+    proc: CompiledProcedure  # plan
+    plan: Plan  # plan
+    data: dict[str, Any] = field(default_factory=dict)  # normalise: the data, checked and typed
+    facts: dict[str, Any] = field(default_factory=dict)  # normalise, stage, apply: facts after
+    seats: dict[str, Seat] | None = None  # stage: seats of a meeting the step opens
+    ctx: Context = field(init=False)  # judge: what the rules read
+    verdict: Verdict = field(init=False)  # judge, judge_children
+    branches: frozenset[str] = frozenset()  # judge: the branch rules that passed
+    dest: str = ""  # move
+    applied: Applied = field(init=False)  # apply
+    children: tuple[Child, ...] = ()  # judge_children
+    new: InstanceRecord = field(init=False)  # chain: the instance as the step leaves it
+    event: EventRecord = field(init=False)  # chain
+    texts: tuple[Text, ...] = ()  # chain: definition texts stored by this step
+    write: Write = field(init=False)  # chain
+
+    @property
+    def seq(self) -> int:
+        """The sequence number of the step's event in its instance's history."""
+        return self.rec.event_count + 1
+
+
+def procedure_of(engine: Engine, rec: InstanceRecord) -> CompiledProcedure:
+    """The compiled procedure an instance is judged under: the versions it was started under."""
+    return engine.registry.compiled(rec.procedure, rec.procedure_version, rec.pack_version)
+
+
+# -- load -------------------------------------------------------------------------------------
+def load(engine: Engine, unit: Unit, cmd: Command) -> tuple[InstanceRecord, dt.datetime]:
+    """The instance, and when the step happens: the command's time, or the clock's; for a timer,
+    when it fell due (:func:`~collegium.engine.timers.when_due` raises if it no longer
+    applies)."""
+    rec = unit.load(cmd.instance_id)
+    if cmd.timer is not None:  # under the lock: the instance must still be in the entry that set it
+        return rec, when_due(cmd.timer, rec, unit.timer_entered(rec.id, cmd.timer.trigger))
+    return rec, cmd.at or engine.clock.now()
+
+
+def replayed(engine: Engine, unit: Unit, cmd: Command, rec: InstanceRecord) -> Outcome | None:
+    """The first outcome of a command sent again with its idempotency key (the same command, or
+    :class:`InvalidInput`); None for a new command."""
+    if cmd.key is None:
+        return None
+    done = unit.find_event(rec.id, cmd.key)
+    if done is None:
+        return None
+    replay.same_command(procedure_of(engine, rec), rec, done, cmd.trigger, cmd.actor, cmd.data)
+    return replay.outcome(engine.registry.pack(rec.pack, rec.pack_version), rec, done)
+
+
+def due_first(engine: Engine, unit: Unit, cmd: Command, rec: InstanceRecord,
+              now: dt.datetime) -> list[TimerRecord]:
+    """Timers of the instance that fell due by ``now``: they fire before the command, so that a
+    command sees the same instance whenever the sweep last ran. None for a timer's own step."""
+    if cmd.timer is not None or not procedure_of(engine, rec).spec.states[rec.state].timers:
+        return []
+    return unit.due_timers_of(rec.id, format_time(now))
+
+
+# -- plan, normalise, stage -------------------------------------------------------------------
+def plan(engine: Engine, rec: InstanceRecord, trigger: str, actor: str, now: dt.datetime,
+         key: str | None = None) -> Step:
+    """The step of ``trigger`` from the instance's state: :class:`InvalidInput` for a trigger the
+    procedure does not know, :class:`TransitionNotAllowed` for one that does not leave this
+    state."""
+    proc = procedure_of(engine, rec)
+    found = proc.plan(rec.state, trigger)
+    if found is None:
+        if trigger not in proc.spec.triggers():
+            raise InvalidInput(f"unknown trigger {trigger!r} for procedure {proc.spec.id}")
+        allowed = tuple(proc.triggers_from(rec.state))
+        raise TransitionNotAllowed(
+            message("transition.not_allowed", "en", trigger=trigger, state=rec.state,
+                    allowed=", ".join(allowed) or "none"),
+            state=rec.state, trigger=trigger, allowed=allowed)
+    return Step(rec=rec, trigger=trigger, actor=actor, key=key, now=now, proc=proc, plan=found)
+
+
+def normalise(step: Step, data: Mapping[str, Any], *, complete: bool) -> None:
+    """The data checked against the plan and typed; the facts the plan takes from it laid over the
+    instance's. ``complete=False`` (availability) leaves out what is missing."""
+    step.data = fx.normalize(step.proc, step.plan, data, complete=complete)
+    step.facts = dict(step.rec.facts)
+    step.facts.update((k, v) for k, v in step.data.items() if k in step.plan.data)
+
+
+def stage(engine: Engine, unit: Unit, step: Step) -> None:
+    """A meeting the step opens, or an attendance it changes, laid over the facts with its seats
+    (judged by this step's rules, written by it); a vote's choice checked against the ballot."""
+    plan_, facts = step.plan, step.facts
+    step.seats = fx.stage(plan_, facts, step.data, facts.get(step.proc.spec.body_fact),
+                          judging.bodies(engine.directory, unit, step.now), step.now,
+                          f"{step.rec.id}/{step.seq}", unit, step.rec.id, step.proc.vote_options,
+                          countable=plan_.branches[-1][1] in step.proc.counting_states)
+    fx.check_choice(plan_, facts, step.data)
+
+
+# -- judge, move ------------------------------------------------------------------------------
+def judge(engine: Engine, unit: Unit, step: Step, *, complete: bool = True) -> None:
+    """Every rule of the plan, then every branch rule (a list voted item by item judged item by
+    item), into the step's verdict; ``branches`` the branch rules that passed and apply.
+    ``complete=False`` (availability): a rule that reads what the data would give waits for it."""
+    rec, plan_ = step.rec, step.plan
+    view = {**step.facts, **{k: v for k, v in step.data.items() if k not in plan_.data}}
+
+    def ctx_of(facts: Mapping[str, Any]) -> Context:
+        return judging.context(step.proc, instance_id=rec.id, state=rec.state, trigger=step.trigger,
+                               actor=step.actor, facts=facts, now=step.now, unit=unit,
+                               directory=engine.directory, staged=step.seats)
+
+    step.ctx = ctx = ctx_of(view)
+    if complete:
+        results = list(judging.evaluate(plan_, ctx).results)
+    else:
+        missing = plan_.accepted | (MEETING_FACTS if plan_.stages_meeting else frozenset())
+        results = [rule.pending(rule.reads & missing) if rule.reads & missing
+                   else rule.evaluate(ctx, plan_.roles) for rule in plan_.rules]
+    passed: set[str] = set()
+    items = (step.facts.get("ballot") or {}).get("items") if plan_.tallies else None
+    for rule, _dest in plan_.branches:
+        if rule is None:
+            continue
+        scopes = [(item, ctx_of({**view, "item": item})) for item in items] if items \
+            else [(None, ctx)]
+        for item, scope in scopes:
+            res = rule.evaluate(scope, plan_.roles)
+            seen = {**res.facts, "item": item} if item is not None else res.facts
+            results.append(RuleResult(res.rule_id, res.passed, "branch", res.title, res.citation,
+                                      res.detail, res.params, seen, res.applicable))
+            if res.passed and res.applicable:  # a branch rule that does not apply selects nothing
+                passed.add(res.rule_id)
+    step.verdict = Verdict(step.trigger, tuple(results))
+    step.branches = frozenset(passed)
+
+
+def move(step: Step) -> None:
+    """The state the step goes to: the first branch whose rule passed, else the fallback."""
+    try:
+        step.dest = step.proc.machine.move(step.rec.state, step.trigger, step.branches)
+    except LookupError:  # no branch taken: load-time checks require a fallback, so defensive
+        raise TransitionNotAllowed(f"{step.trigger!r} found no branch to take from "
+                                   f"{step.rec.state!r}", state=step.rec.state,
+                                   trigger=step.trigger) from None
+
+
+# -- apply, judge the children ----------------------------------------------------------------
+def apply(engine: Engine, unit: Unit, step: Step) -> None:
+    """The effects of the branch taken, on the step's facts: the record its event keeps (a
+    ballot's result or count), the votes cast, the views stated, the children to start. A view
+    may be stated only by a member seated at the meeting."""
+    facts, ctx = step.facts, step.ctx
+    record, spawns, votes, views = fx.apply(
+        step.plan.effects_to(step.dest), facts, step.data, actor=step.actor, now=step.now,
+        result=lambda: ballots.result(ctx, step.proc, step.verdict, bool(step.branches), unit),
+        counted=lambda: counting.count(facts.get("ballot") or {}, ctx.instance_id, step.data,
+                                       unit, engine.sealer))
+    for _meeting, person, _view, _at in views:
+        if ctx.seat(person) is None:
+            raise InvalidInput(f"{person!r} has no seat at this meeting: only its members state "
+                               "views")
+    step.applied = Applied(record=record, spawns=tuple(spawns), votes=tuple(votes),
+                           views=tuple(views))
+
+
+def judge_children(engine: Engine, unit: Unit, step: Step, new_id: Callable[[str], str]) -> None:
+    """Each child the step starts, judged by its own start rules as if the step's actor proposed
+    it; the first child refused becomes the step's verdict. ``new_id`` draws each child's id."""
+    children = []
+    for spawn in step.applied.spawns:
+        proc = engine.registry.compiled(spawn.procedure)
+        child_id = new_id(proc.spec.id)
+        facts = fx.child_facts(spawn, step.rec.id, step.facts, step.data)
+        ctx = judging.context(proc, instance_id=child_id, state="", trigger=proc.start_plan.trigger,
+                              actor=step.actor, facts=facts, now=step.now, unit=unit,
+                              directory=engine.directory)
+        verdict = judging.evaluate(proc.start_plan, ctx)
+        if not verdict.passed:
+            step.verdict = verdict
+            return
+        children.append(Child(proc=proc, id=child_id, facts=facts, verdict=verdict))
+    step.children = tuple(children)
+
+
+# -- chain, write -----------------------------------------------------------------------------
+def chain(engine: Engine, step: Step) -> None:
+    """What the step writes, hash-chained: the instance as it leaves it (with the children it
+    started), each child's first event, the timers of the states entered, the ballot's writes,
+    the seats and views, and the step's event keeping no secret choice and no transient input."""
+    rec, applied, now = step.rec, step.applied, step.now
+    at = format_time(now)
+    record, facts = applied.record, step.facts
+    meeting_state = (facts.get("meeting") or {}).get("state")
+    cast = counting.writes(facts.get("ballot") or {}, list(applied.votes), record,
+                           tallies=step.plan.tallies, left=rec.state == meeting_state != step.dest,
+                           sealer=engine.sealer)
+    unkept = TRANSIENT_INPUTS | ({"choice"} if record.get("secret_vote") else frozenset())
+    data = step.data if unkept.isdisjoint(step.data) else {
+        k: v for k, v in step.data.items() if k not in unkept}
+    started: list[InstanceRecord] = []
+    child_events: list[EventRecord] = []
+    timers: dict[str, tuple[TimerRecord, ...]] = {}
+    texts: tuple[Text, ...] = ()
+    for child in step.children:
+        born = InstanceRecord(child.id, child.proc.spec.id, child.proc.spec.version,
+                              child.proc.pack.id, child.proc.pack.version, child.proc.spec.initial,
+                              1, child.facts, at, at, parent_id=rec.id)
+        set_timers = timers_for(child.proc, born, now, 1)
+        if set_timers:
+            timers[born.id] = set_timers
+        child_events.append(chained(
+            born, None, child.proc.start_plan.trigger, step.actor, at, child.facts,
+            replay.stored_verdict(child.verdict),
+            starting.start_record(engine, child.proc, set_timers, spawned_by=rec.id), None))
+        started.append(born)
+        texts += engine.texts.unsaved(engine.registry, child.proc)
+    if started:
+        facts["children"] = [*(facts.get("children") or []), *(c.id for c in started)]
+        record["started"] = [c.id for c in started]
+    new = InstanceRecord(rec.id, rec.procedure, rec.procedure_version, rec.pack, rec.pack_version,
+                         step.dest, rec.version + 1, facts, rec.created_at, at, rec.parent_id,
+                         rec.head_hash, rec.event_count)
+    if step.dest != rec.state:  # a timer is set when its state is entered (the left state's go)
+        timers[rec.id] = timers_for(step.proc, new, now, step.seq)
+        if timers[rec.id]:
+            record["timers"] = timers_record(timers[rec.id])
+    event = chained(new, rec.state, step.trigger, step.actor, at, data,
+                    replay.stored_verdict(step.verdict), record, step.key)
+    seats, attendance = fx.seat_writes(step.plan, step.data, facts, step.seats)
+    step.new, step.event, step.texts = new, event, texts
+    step.write = Write(new, rec.version, tuple(started), (event, *child_events), timers, texts,
+                       votes=cast.votes, secret_closed=cast.closed, seats=seats,
+                       views=applied.views, attendance=attendance,
+                       index=indexing.changed(engine.registry, rec, (new, *started)),
+                       returned=cast.returned, sealed=cast.sealed, counted=cast.counted,
+                       discarded=cast.discarded)
+
+
+def write(unit: Unit, step: Step) -> Outcome:
+    """Commit the step's write (the store raises StaleVersion if the instance changed since it
+    was loaded); the outcome the caller gets."""
+    unit.commit(step.write)
+    return Outcome(Instance.of(step.new), step.event, step.verdict,
+                   tuple(c.id for c in step.children))
