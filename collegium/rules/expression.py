@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
+from collegium.rules import grammar
 from collegium.workflows.spec import FactType
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def compile_expression(expr: str, facts: Mapping[str, FactType],
     failure then raises ``deferred(reason)``."""
     if deferred is not None:
         return _Deferred(expr, facts, deferred)
-    import rule_engine
+    rule_engine = grammar.load()
 
     if re.search(r"\$[A-Za-z_]", expr):
         raise ValueError("expression uses a rule-engine builtin ($...); builtins such as $now read the wall "
