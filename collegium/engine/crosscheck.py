@@ -28,122 +28,15 @@ chains only: the rows they decided are not compared.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
 
+from collegium.engine import crossballots
 from collegium.engine.audit import AuditProblem, AuditReport, digest, verify
 from collegium.engine.bodychain import verify_bodies
-from collegium.engine.records import EventRecord, TimerRecord
+from collegium.engine.recorded import Recorded
+from collegium.engine.records import TimerRecord
 from collegium.engine.store import Store
 from collegium.engine.timers import timer_key
-
-
-@dataclass(slots=True)
-class _Entry:
-    """The event by which an instance entered its current state, the timers it set (None: not
-    recorded, format 1), and the timer keys used by events since."""
-
-    seq: int
-    state: str
-    timers: list[list[Any]] | None
-    fired: set[str] = field(default_factory=set)
-
-
-class Recorded:
-    """Passes a stream of events through while noting what they recorded about the other tables."""
-
-    def __init__(self, events: Iterable[EventRecord]) -> None:
-        self._events = events
-        #: instance -> (seq, actor, view) of each view stated at a meeting
-        self.views: dict[str, list[tuple[int, str, str]]] = {}
-        #: named ballot key -> voter -> (choice, instance, seq)
-        self.named: dict[str, dict[str, tuple[str, str, int]]] = {}
-        #: secret ballot key -> voter -> (instance, seq)
-        self.secret: dict[str, dict[str, tuple[str, int]]] = {}
-        self.entries: dict[str, _Entry] = {}
-        #: secret ballot key -> (totals its count recorded, instance, seq)
-        self.counted: dict[str, tuple[dict[str, int], str, int]] = {}
-        #: electronic ballot key -> digest -> how many of its votes recorded that digest
-        self.sealed: dict[str, Counter[str]] = {}
-        #: electronic ballot keys whose sealed choices were deleted uncounted
-        self.discarded: set[str] = set()
-        #: (kind, key) of a definition text -> (SHA-256, the first instance that recorded it)
-        self.definitions: dict[tuple[str, str], tuple[str, str]] = {}
-        self.conflict: AuditProblem | None = None
-        #: (instance, seq) of the events of format 1 that may have opened a meeting and its ballot
-        self.legacy_openings: set[tuple[str, int]] = set()
-
-    def __iter__(self) -> Iterator[EventRecord]:
-        for e in self._events:
-            self._note(e)
-            yield e
-
-    def _note(self, e: EventRecord) -> None:
-        if e.trigger == "state_view":
-            self.views.setdefault(e.instance_id, []).append(
-                (e.seq, e.actor, str(e.data.get("view")))
-            )
-        if e.format_version < 2:
-            if e.source is None or e.source != e.dest:
-                self.entries[e.instance_id] = _Entry(e.seq, e.dest, None)
-            if "attendance" in e.data or "sitting" in e.data:
-                self.legacy_openings.add((e.instance_id, e.seq))
-            return
-        effects = e.effects
-        ballot = effects.get("ballot")
-        if ballot is not None:
-            self._vote(e, str(ballot), bool(effects.get("secret_vote")))
-            if "sealed" in effects:
-                self.sealed.setdefault(str(ballot), Counter())[str(effects["sealed"])] += 1
-        for key, totals in (effects.get("counted") or {}).items():
-            self.counted[key] = (dict(totals), e.instance_id, e.seq)
-        self.discarded.update(effects.get("discarded") or ())
-        if e.source is None or e.source != e.dest:
-            self.entries[e.instance_id] = _Entry(e.seq, e.dest, list(effects.get("timers") or ()))
-        elif e.idempotency_key is not None and e.idempotency_key.startswith("timer:"):
-            entry = self.entries.get(e.instance_id)
-            if entry is not None:
-                entry.fired.add(e.idempotency_key)
-        for kind, key, sha in effects.get("definitions") or ():
-            first = self.definitions.setdefault((kind, key), (sha, e.instance_id))
-            if first[0] != sha and self.conflict is None:
-                self.conflict = AuditProblem(
-                    e.instance_id,
-                    e.seq,
-                    f"records the text of {kind} {key} with another "
-                    f"SHA-256 than instance {first[1]} did",
-                )
-
-    def _vote(self, e: EventRecord, ballot: str, secret: bool) -> None:
-        """Note a vote; a second vote by one member in one ballot is a problem: the row of the first
-        was gone."""
-        cast: dict[str, Any] = (self.secret if secret else self.named).setdefault(ballot, {})
-        if e.actor in cast and self.conflict is None:
-            first = cast[e.actor][-1]
-            self.conflict = AuditProblem(
-                e.instance_id,
-                e.seq,
-                f"a second vote by {e.actor!r} in this ballot (the "
-                f"first: event {first}): the row of the first was deleted before it",
-                table="collegium_ballot_voters" if secret else "collegium_votes",
-                row=f"ballot_id={ballot!r}, voter={e.actor!r}",
-            )
-        cast[e.actor] = (
-            (e.instance_id, e.seq) if secret else (str(e.data.get("choice")), e.instance_id, e.seq)
-        )
-
-    def legacy(self, ballot: str) -> bool:
-        """Whether ``ballot`` (a meeting id ``instance/seq``, ``#item`` after it for an item) was
-        opened by an event of format 1, whose votes recorded no ballot key: its rows are not
-        compared."""
-        for at, char in enumerate(ballot):
-            if char == "/":
-                seq = ballot[at + 1 :].partition("#")[0]
-                if seq.isdigit() and (ballot[:at], int(seq)) in self.legacy_openings:
-                    return True
-        return False
 
 
 def audit(store: Store, digest_of: Callable[[str], str] = digest) -> AuditReport:
@@ -155,11 +48,13 @@ def audit(store: Store, digest_of: Callable[[str], str] = digest) -> AuditReport
     if not report.ok:
         return report
     problem = recorded.conflict
-    for check in (_seats, _named_votes, _secret_voters, _counts, _timers, _definitions):
+    checks = (_seats, crossballots.named_votes, crossballots.secret_voters, crossballots.counts,
+              _timers, _definitions)
+    for check in checks:
         if problem is None:
             problem = check(store, recorded)
     if problem is None:
-        problem = _sealed(store, recorded, digest_of)
+        problem = crossballots.sealed(store, recorded, digest_of)
     if problem is None:
         problem = verify_bodies(store.body_events(), store.stored_bodies())
     return report if problem is None else AuditReport(report.instances, report.events, problem)
@@ -168,7 +63,7 @@ def audit(store: Store, digest_of: Callable[[str], str] = digest) -> AuditReport
 def _seats(store: Store, recorded: Recorded) -> AuditProblem | None:
     """The first meeting whose stored seats differ from the digest its hashed facts recorded when it
     opened, or whose stated views differ from the views its events recorded."""
-    from collegium.engine.effects import seats_digest
+    from collegium.engine.staging import seats_digest
 
     with store.unit(write=False) as unit:
         for rec in store.iter_instances():
@@ -200,137 +95,6 @@ def _seats(store: Store, recorded: Recorded) -> AuditProblem | None:
                     table="collegium_seats",
                     row=f"meeting_id={meeting['id']!r}",
                 )
-    return None
-
-
-def _named_votes(store: Store, recorded: Recorded) -> AuditProblem | None:
-    expected = {ballot: dict(voters) for ballot, voters in recorded.named.items()}
-    for ballot, voter, choice in store.audit_rows("votes"):
-        row = f"ballot_id={ballot!r}, voter={voter!r}"
-        found = expected.get(ballot, {}).pop(voter, None)
-        if found is None and recorded.legacy(ballot):
-            continue
-        if found is None:
-            return AuditProblem(
-                None, None, "a vote no event recorded", table="collegium_votes", row=row
-            )
-        if found[0] != choice:
-            return AuditProblem(
-                found[1],
-                found[2],
-                f"the vote was {found[0]!r}; its row says {choice!r}",
-                table="collegium_votes",
-                row=row,
-            )
-    return _missing(expected, "collegium_votes", lambda v: (v[1], v[2]))
-
-
-def _secret_voters(store: Store, recorded: Recorded) -> AuditProblem | None:
-    expected = {ballot: dict(voters) for ballot, voters in recorded.secret.items()}
-    for ballot, voter in store.audit_rows("ballot_voters"):
-        if expected.get(ballot, {}).pop(voter, None) is None and not recorded.legacy(ballot):
-            return AuditProblem(
-                None,
-                None,
-                "a secret ballot returned that no vote event recorded",
-                table="collegium_ballot_voters",
-                row=f"ballot_id={ballot!r}, voter={voter!r}",
-            )
-    return _missing(expected, "collegium_ballot_voters", lambda v: v)
-
-
-def _counts(store: Store, recorded: Recorded) -> AuditProblem | None:
-    """A secret ballot's totals are its count's, and add up to the ballots its votes recorded as
-    returned."""
-    stored: dict[str, dict[str, int]] = {}
-    for ballot, choice, n in store.audit_rows("ballot_counts"):
-        stored.setdefault(ballot, {})[choice] = int(n)
-    for ballot, totals in sorted(stored.items()):
-        row = f"ballot_id={ballot!r}"
-        found = recorded.counted.get(ballot)
-        if found is None and recorded.legacy(ballot):
-            continue  # running totals of a ballot opened before tellers counted (format 1 events)
-        if found is None:
-            return AuditProblem(
-                None,
-                None,
-                "totals that no count recorded",
-                table="collegium_ballot_counts",
-                row=row,
-            )
-        if totals != found[0]:
-            return AuditProblem(
-                found[1],
-                found[2],
-                f"the tellers counted {found[0]}; the rows say {totals}",
-                table="collegium_ballot_counts",
-                row=row,
-            )
-    for ballot, (totals, instance, seq) in sorted(recorded.counted.items()):
-        if ballot not in stored:
-            return AuditProblem(
-                instance,
-                seq,
-                "the totals this count recorded are gone",
-                table="collegium_ballot_counts",
-                row=f"ballot_id={ballot!r}",
-            )
-        returned = len(recorded.secret.get(ballot, {}))
-        if sum(totals.values()) != returned:
-            return AuditProblem(
-                instance,
-                seq,
-                f"this count gives {sum(totals.values())} ballots; its votes "
-                f"recorded {returned} returned",
-                table="collegium_ballot_counts",
-                row=f"ballot_id={ballot!r}",
-            )
-    return None
-
-
-def _sealed(
-    store: Store, recorded: Recorded, digest_of: Callable[[str], str]
-) -> AuditProblem | None:
-    """An electronic ballot's sealed choices are its votes' (by the digest each recorded) until its
-    count."""
-    stored: dict[str, Counter[str]] = {}
-    for ballot, sealed in store.audit_rows("sealed_votes"):
-        stored.setdefault(ballot, Counter())[digest_of(sealed)] += 1
-    for ballot in sorted(stored.keys() | recorded.sealed.keys()):
-        row = f"ballot_id={ballot!r}"
-        done = ballot in recorded.counted or ballot in recorded.discarded
-        if done and ballot in stored:
-            return AuditProblem(
-                None,
-                None,
-                "sealed choices remain after the ballot was counted or lapsed",
-                table="collegium_sealed_votes",
-                row=row,
-            )
-        if not done and stored.get(ballot, Counter()) != recorded.sealed.get(ballot, Counter()):
-            return AuditProblem(
-                None,
-                None,
-                "the sealed choices differ from those its votes recorded: a choice was "
-                "added, removed or replaced",
-                table="collegium_sealed_votes",
-                row=row,
-            )
-    return None
-
-
-def _missing(expected: dict[str, dict[str, Any]], table: str, where: Any) -> AuditProblem | None:
-    """The first vote an event recorded whose row is gone (a member could then vote again)."""
-    for ballot, voters in sorted(expected.items()):
-        for voter, found in sorted(voters.items()):
-            instance, seq = where(found)
-            return AuditProblem(
-                instance,
-                seq,
-                f"this vote by {voter!r} has no row: it was deleted",
-                table=table,
-                row=f"ballot_id={ballot!r}, voter={voter!r}",
-            )
     return None
 
 

@@ -14,8 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from collegium.engine import ballots, crosscheck, replay, running, starting
-from collegium.engine import effects as fx
+from collegium.engine import arguments, ballots, crosscheck, inputs, replay, running, starting
 from collegium.engine.audit import AuditReport
 from collegium.engine.ballots import Ballot, Meeting
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
@@ -132,7 +131,8 @@ class Engine:
              **equals: str) -> list[Instance]:
         """Instances of ``procedure`` (in ``states``) by the facts it indexes, e.g. ``find("assignment",
         lead_member="m2")``; ``before=("deadline", time)`` selects values below (times: earlier than) ``time``."""
-        unknown = sorted(set(fx.lookup_values(equals)) - set(indexed := self.registry.procedure(procedure).index))
+        indexed = self.registry.procedure(procedure).index
+        unknown = sorted(set(arguments.lookup_values(equals)) - set(indexed))
         if unknown or (before is not None and before[0] not in indexed):
             raise InvalidInput(f"{procedure} indexes {', '.join(indexed) or 'no facts'}; not {unknown or before}")
         return [Instance.of(r) for r in self.store.find(procedure, states, equals, before)]
@@ -181,9 +181,9 @@ class Engine:
         named). A retried start (same ``instance_id``, same command) returns the first outcome;
         another on that id is :class:`InvalidInput`."""
         named = {"procedure": procedure, **({"instance_id": instance_id} if instance_id else {})}
-        data = fx.check_arguments(actor, data, **named)
+        data = arguments.check_arguments(actor, data, **named)
         proc = self.registry.compiled(procedure, version, pack_version)
-        payload = fx.normalize(proc, proc.start_plan, data)
+        payload = inputs.normalize(proc, proc.start_plan, data)
         new_id = instance_id or self.ids.new_id(proc.spec.id)
         now = self.clock.now()
         texts = self.texts.unsaved(self.registry, proc)
@@ -210,9 +210,9 @@ class Engine:
         without writing anything. With an ``idempotency_key`` already used on this instance,
         returns the first outcome again.
         """
-        data = fx.check_arguments(actor, data, instance=instance_id, trigger=trigger)
+        data = arguments.check_arguments(actor, data, instance=instance_id, trigger=trigger)
         if idempotency_key is not None:
-            fx.check_idempotency_key(idempotency_key)
+            arguments.check_idempotency_key(idempotency_key)
         command = Command(instance_id=instance_id, trigger=trigger, actor=actor, data=data,
                           key=idempotency_key)
         return running.run(self, command, fire_due=lambda timer: fire_timer(self, timer))
@@ -221,13 +221,13 @@ class Engine:
               data: Mapping[str, Any] | None = None) -> Verdict:
         """Dry run: the verdict ``fire`` would reach (children it would start included), without
         firing or writing anything."""
-        data = fx.check_arguments(actor, data, instance=instance_id, trigger=trigger)
+        data = arguments.check_arguments(actor, data, instance=instance_id, trigger=trigger)
         return running.check(self, instance_id, trigger, actor, data)
 
     def available(self, instance_id: str, actor: str) -> list[Availability]:
         """Each trigger that leaves the current state, and whether ``actor`` could fire it now
         (no data)."""
-        fx.check_arguments(actor, None, instance=instance_id)
+        arguments.check_arguments(actor, None, instance=instance_id)
         return running.available(self, instance_id, actor)
 
     def run_due(self, until: dt.datetime | None = None, *, batch: int = 500) -> list[TimerRun]:

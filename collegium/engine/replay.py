@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from collegium.engine import effects as fx
+from collegium.engine import inputs
 from collegium.engine.outcomes import Instance, Outcome
 from collegium.engine.records import EventRecord, InstanceRecord
 from collegium.engine.registry import CompiledProcedure
@@ -32,7 +32,7 @@ def same_command(proc: CompiledProcedure, rec: InstanceRecord, event: EventRecor
     plan = proc.plan(event.source or "", trigger) if same else None
     if plan is not None:
         try:
-            asked: dict[str, Any] | None = fx.normalize(proc, plan, data, complete=False)
+            asked: dict[str, Any] | None = inputs.normalize(proc, plan, data, complete=False)
         except InvalidInput:
             asked = None
         if asked is not None:

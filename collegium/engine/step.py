@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from collegium._i18n import message
-from collegium.engine import ballots, counting, indexing, judging, replay, starting
+from collegium.engine import ballots, counting, indexing, inputs, judging, replay, staging, starting
 from collegium.engine import effects as fx
 from collegium.engine.audit import chain as chained
 from collegium.engine.clock import format_time
@@ -178,7 +178,7 @@ def plan(engine: Engine, rec: InstanceRecord, trigger: str, actor: str, now: dt.
 def normalise(step: Step, data: Mapping[str, Any], *, complete: bool) -> None:
     """The data checked against the plan and typed; the facts the plan takes from it laid over the
     instance's. ``complete=False`` (availability) leaves out what is missing."""
-    step.data = fx.normalize(step.proc, step.plan, data, complete=complete)
+    step.data = inputs.normalize(step.proc, step.plan, data, complete=complete)
     step.facts = dict(step.rec.facts)
     step.facts.update((k, v) for k, v in step.data.items() if k in step.plan.data)
 
@@ -187,11 +187,11 @@ def stage(engine: Engine, unit: Unit, step: Step) -> None:
     """A meeting the step opens, or an attendance it changes, laid over the facts with its seats
     (judged by this step's rules, written by it); a vote's choice checked against the ballot."""
     plan_, facts = step.plan, step.facts
-    step.seats = fx.stage(plan_, facts, step.data, facts.get(step.proc.spec.body_fact),
+    step.seats = staging.stage(plan_, facts, step.data, facts.get(step.proc.spec.body_fact),
                           judging.bodies(engine.directory, unit, step.now), step.now,
                           f"{step.rec.id}/{step.seq}", unit, step.rec.id, step.proc.vote_options,
                           countable=plan_.branches[-1][1] in step.proc.counting_states)
-    fx.check_choice(plan_, facts, step.data)
+    inputs.check_choice(plan_, facts, step.data)
 
 
 # -- judge, move ------------------------------------------------------------------------------
@@ -324,7 +324,7 @@ def chain(engine: Engine, step: Step) -> None:
             record["timers"] = timers_record(timers[rec.id])
     event = chained(new, rec.state, step.trigger, step.actor, at, data,
                     replay.stored_verdict(step.verdict), record, step.key)
-    seats, attendance = fx.seat_writes(step.plan, step.data, facts, step.seats)
+    seats, attendance = staging.seat_writes(step.plan, step.data, facts, step.seats)
     step.new, step.event, step.texts = new, event, texts
     step.write = Write(new, rec.version, tuple(started), (event, *child_events), timers, texts,
                        votes=cast.votes, secret_closed=cast.closed, seats=seats,

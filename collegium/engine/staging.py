@@ -1,0 +1,190 @@
+"""Meetings are *staged*: the meeting a step opens (``open_meeting``, ``convene``: frozen
+membership, attendance) or the attendance it changes (``attend``) is laid over the facts before the
+rules run, so the quorum is judged on the attendance being recorded; the step then writes its seats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from collegium._brief import brief
+from collegium.engine import counting
+from collegium.engine import governance as gov
+from collegium.engine.audit import canonical, digest
+from collegium.engine.clock import format_time
+from collegium.engine.records import InstanceRecord
+from collegium.engine.registry import Plan
+from collegium.engine.store import Seat
+from collegium.errors import InvalidInput, NotFound
+from collegium.workflows.spec import (
+    SECRET_COUNTING,
+    AttendEffect,
+    ConveneEffect,
+    OpenMeetingEffect,
+)
+
+
+def seats_digest(seats: Mapping[str, Seat]) -> str:
+    """SHA-256 of a meeting's frozen seats (person, role, vote, attendance), kept in the hashed facts so the audit
+    notices an edited seat; stated views are checked against their events."""
+    return digest(canonical([[p, s[0], s[1], s[2]] for p, s in sorted(seats.items())]))
+
+
+class SittingReader(Protocol):
+    """What staging reads from the unit of work: the sitting a matter is taken up at, and its seats."""
+
+    def load(self, instance_id: str) -> InstanceRecord: ...
+
+    def seats(self, meeting_id: str) -> dict[str, Seat]: ...
+
+
+def _reasons(given: Mapping[str, str], attendance: Mapping[str, str]) -> dict[str, str]:
+    """Reasons for absence (缺席理由), only for members recorded absent."""
+    for person in given:
+        if attendance.get(person) != "absent":
+            raise InvalidInput(f"a reason is given for {brief(person)}, who is not recorded absent")
+    return dict(sorted(given.items()))
+
+
+def _freeze(body: gov.Body, data: Mapping[str, Any], meeting_id: str, state: str, now: dt.datetime,
+            ) -> tuple[dict[str, Any], dict[str, Seat]]:
+    """A meeting of ``body`` opening now: its record and seats (the membership frozen, with attendance)."""
+    attendance = gov.build_attendance(body, data["attendance"])
+    roles = {m.person: (m.role, m.voting) for m in body.members}
+    seats: dict[str, Seat] = {person: (roles[person][0], roles[person][1], status, None)
+                              for person, status in attendance.items() if person in roles}
+    record: dict[str, Any] = {
+        "id": meeting_id, "body": body.id, "kind": body.kind, "opened_at": format_time(now), "state": state,
+        "attendees": sorted(p for p, status in attendance.items() if status == "attendee"),
+        "seats_sha": seats_digest(seats)}
+    if data.get("reasons"):
+        record["reasons"] = _reasons(data["reasons"], attendance)
+    return record, seats
+
+
+def _take_up(reader: SittingReader, sitting_id: str, matter_id: str, body_id: str | None,
+             recused: list[str], meeting_id: str, state: str, now: dt.datetime,
+             ) -> tuple[dict[str, Any], dict[str, Seat]]:
+    """A matter taken up at a sitting in session: the sitting's seats, with this matter's recusals."""
+    try:
+        rec = reader.load(sitting_id)
+    except NotFound:
+        raise InvalidInput(f"no meeting {brief(sitting_id)}") from None
+    sitting = rec.facts.get("meeting") or {}
+    if not sitting.get("sitting") and "agenda" not in rec.facts:
+        raise InvalidInput(f"{brief(sitting_id)} is not a meeting convened with an agenda")
+    if not sitting.get("sitting") or sitting.get("state") != rec.state:
+        raise InvalidInput(f"meeting {brief(sitting_id)} is not in session (it is {rec.state})")
+    if sitting["body"] != body_id:
+        raise InvalidInput(f"meeting {brief(sitting_id)} is a meeting of {sitting['body']!r}; "
+                           f"this matter is for {brief(body_id)}")
+    seats: dict[str, Seat] = {p: (role, voting, attendance, None) for p, (role, voting, attendance, _view)
+                              in reader.seats(str(sitting["id"])).items()}
+    for person in recused:
+        if person not in seats:
+            raise InvalidInput(f"{brief(person)} has no seat at meeting {brief(sitting_id)}: "
+                               "only its members recuse")
+        seats[person] = (seats[person][0], seats[person][1], "recused", None)
+    record: dict[str, Any] = {
+        "id": meeting_id, "sitting_id": sitting_id, "body": sitting["body"], "kind": sitting["kind"],
+        "opened_at": format_time(now), "state": state, "attendees": list(sitting.get("attendees") or ()),
+        "seats_sha": seats_digest(seats), "on_agenda": matter_id in (rec.facts.get("agenda") or ())}
+    if sitting.get("reasons"):
+        record["reasons"] = {p: r for p, r in sitting["reasons"].items() if p in seats and seats[p][2] == "absent"}
+    return record, seats
+
+
+def _attend(reader: SittingReader, meeting: dict[str, Any], data: Mapping[str, Any]) -> dict[str, Seat]:
+    """One arrival, departure or non-voting attendee at the sitting in session, laid over its record."""
+    person, status = str(data["member"]), str(data["status"])
+    seats = reader.seats(str(meeting["id"]))
+    attendees = set(meeting.get("attendees") or ())
+    reasons = dict(meeting.get("reasons") or {})
+    if person in seats:
+        if status == "attendee":
+            raise InvalidInput(f"{brief(person)} is a member; mark them present or absent")
+        seats[person] = (seats[person][0], seats[person][1], status, seats[person][3])
+    elif status != "attendee":
+        raise InvalidInput(f"{brief(person)} has no seat at this meeting; "
+                           "only 'attendee' (列席) is allowed")
+    else:
+        attendees.add(person)
+    reasons.pop(person, None)
+    if data.get("reason"):
+        if status != "absent":
+            raise InvalidInput("a reason is given only for a member who leaves (absent)")
+        reasons[person] = str(data["reason"])
+    meeting.update(attendees=sorted(attendees), seats_sha=seats_digest(seats))
+    if reasons:
+        meeting["reasons"] = dict(sorted(reasons.items()))
+    else:
+        meeting.pop("reasons", None)
+    return seats
+
+
+def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: str | None,
+          directory: gov.BodyLookup, now: dt.datetime, meeting_id: str, reader: SittingReader, instance_id: str,
+          options: tuple[str, ...] = (), countable: bool = False) -> dict[str, Seat] | None:
+    """Lay a meeting being opened (or a sitting's changed attendance) over the prospective facts, in place, and
+    return its seats (frozen membership with attendance), which the rules of this command judge and the step
+    stores; None when nothing is staged. ``countable``: the procedure has a step that counts a secret ballot."""
+    seats: dict[str, Seat] | None = None
+    state = plan.branches[-1][1]
+    for effect in plan.effects:
+        if isinstance(effect, AttendEffect):
+            meeting = dict(facts.get("meeting") or {})
+            seats = _attend(reader, meeting, data)
+            facts["meeting"] = meeting
+        elif isinstance(effect, OpenMeetingEffect | ConveneEffect):
+            if "sitting" in data:
+                if "attendance" in data or "reasons" in data or isinstance(effect, ConveneEffect):
+                    raise InvalidInput("a matter taken up at a sitting has that sitting's attendance; "
+                                       "give either 'sitting' or 'attendance'")
+                record, seats = _take_up(reader, str(data["sitting"]), instance_id, body_id,
+                                         list(data.get("recused") or ()), meeting_id, state, now)
+            else:
+                if "recused" in data:
+                    raise InvalidInput("'recused' goes with 'sitting'; at a meeting of its own, mark recusals in "
+                                       "'attendance'")
+                if "attendance" not in data:
+                    raise InvalidInput(f"{plan.trigger!r} needs 'attendance' or 'sitting'")
+                body = directory(body_id) if body_id else None
+                if body is None:
+                    raise InvalidInput(f"no body {brief(body_id)} to hold the meeting")
+                record, seats = _freeze(body, data, meeting_id, state, now)
+            # the frozen membership governs the state the meeting is held in, and nothing after it
+            facts["meeting"] = record
+            if isinstance(effect, ConveneEffect):
+                record["sitting"] = True
+                continue
+            method = data.get("method") or effect.default_method
+            if effect.options is not None:
+                options = effect.options.values.get(str(facts.get(effect.options.fact)), options)
+            ballot: dict[str, Any] = {"id": meeting_id, "method": method, "secret": method in SECRET_COUNTING,
+                                      "options": list(options)}
+            if method in SECRET_COUNTING:
+                ballot["counting"] = SECRET_COUNTING[method]
+                counting.open_secret(ballot, method, data, seats, record["attendees"], countable)
+            elif "tellers" in data or "ballot_key" in data:
+                raise InvalidInput("tellers count secret ballots only: 'tellers' and 'ballot_key' go with "
+                                   f"method {' or '.join(SECRET_COUNTING)}")
+            facts["ballot"] = ballot
+            items = facts.get(effect.items) if effect.items else None
+            if items:
+                ballot["items"] = list(items)
+    return seats
+
+
+def seat_writes(plan: Plan, data: Mapping[str, Any], facts: Mapping[str, Any], staged: Mapping[str, Seat] | None,
+                ) -> tuple[tuple[tuple[str, str, str, bool, str], ...], tuple[tuple[str, str, str], ...]]:
+    """What a step writes to the seats table: the rows of a meeting it opens, or the one attendance it changed."""
+    meeting_id = str((facts.get("meeting") or {}).get("id", ""))
+    if plan.attends:
+        member = str(data["member"])
+        return (), (((meeting_id, member, staged[member][2]),) if staged and member in staged else ())
+    return tuple((meeting_id, person, role, voting, attendance)
+                 for person, (role, voting, attendance, _view) in (staged or {}).items()), ()
+
+
