@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
-from collegium.workflows.spec import FactType
+from collegium.definitions import FactType
 
 if TYPE_CHECKING:
     from collegium.rules.evaluate import FactSource
