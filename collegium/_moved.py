@@ -9,8 +9,8 @@ from typing import Any
 
 
 def moved(old: str, names: Mapping[str, str]) -> Callable[[str], Any]:
-    """A module ``__getattr__`` for module ``old`` that serves each of ``names`` (name -> the module it
-    moved to) from its new module, with a :class:`DeprecationWarning` naming the new path."""
+    """A module ``__getattr__`` for module ``old`` that serves each of ``names`` (name -> the module
+    it moved to) from its new module, with a :class:`DeprecationWarning` naming the new path."""
 
     def __getattr__(name: str) -> Any:
         new = names.get(name)

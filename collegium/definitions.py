@@ -1,4 +1,5 @@
-"""The vocabulary that rule packs (``collegium.rules``) and procedures (``collegium.workflows``) share.
+"""The vocabulary that rule packs (``collegium.rules``) and procedures (``collegium.workflows``)
+share.
 
 Both kinds of definition name things with the same identifiers, refer to rules by the same ids, type
 facts with the same names, and are parsed into the same kind of frozen model. They take these from
@@ -20,8 +21,8 @@ Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 #: The id of a rule, such as ``R-QUORUM``.
 RuleId = Annotated[str, Field(pattern=r"^R-[A-Z0-9][A-Z0-9-]*$", max_length=64)]
 #: The type of a fact. list: a list of text; mapping: text keys to text values; integer: at most
-#: 2**53 - 1 in size; number: an exact decimal (kept as canonical text such as "6.5", so it hashes the
-#: same everywhere and compares exactly).
+#: 2**53 - 1 in size; number: an exact decimal (kept as canonical text such as "6.5", so it hashes
+#: the same everywhere and compares exactly).
 FactType = Literal["string", "integer", "number", "boolean", "datetime", "list", "mapping"]
 
 

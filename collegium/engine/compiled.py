@@ -16,7 +16,13 @@ from collegium.rules.evaluate import CompiledRule, compile_rules
 from collegium.rules.model import RulePackSpec
 from collegium.workflows.binding import check_moves, fact_types, guarded_rules, handed_to_children
 from collegium.workflows.check import check_procedure
-from collegium.workflows.spec import EFFECT_INPUTS, CastVoteEffect, Effect, ProcedureSpec, TransitionSpec
+from collegium.workflows.spec import (
+    EFFECT_INPUTS,
+    CastVoteEffect,
+    Effect,
+    ProcedureSpec,
+    TransitionSpec,
+)
 
 __getattr__ = moved(__name__, {"ENGINE_PARAMETERS": "collegium.rules.check"})
 

@@ -1,13 +1,16 @@
-"""Load-time checks of a rule pack on its own: a pack fails when loaded or first used, never mid-decision."""
+"""Load-time checks of a rule pack on its own: a pack fails when it is loaded or first compiled
+against, never mid-decision."""
 
 from __future__ import annotations
 
 from collegium.errors import DefinitionError
 from collegium.rules.model import RulePackSpec
 
-#: Pack parameters the engine itself reads, with their types (every other parameter is for rules: $name).
+#: Pack parameters the engine itself reads, with their types (every other parameter is for rules,
+#: as $name).
 ENGINE_PARAMETERS: dict[str, type] = {
-    "recusal_reduces_n": bool,  # recused members leave n, the members who should attend (default true)
+    # recused members leave n, the members who should attend (default true)
+    "recusal_reduces_n": bool,
 }
 
 
@@ -21,10 +24,11 @@ def check_pack(spec: RulePackSpec, source: str = "<string>") -> None:
 
 
 def check_parameters(pack: RulePackSpec) -> None:
-    """Raise :class:`DefinitionError` if a parameter the engine reads (:data:`ENGINE_PARAMETERS`) has another
-    type; checked when a procedure is compiled against the pack."""
+    """Raise :class:`DefinitionError` if a parameter the engine reads (:data:`ENGINE_PARAMETERS`)
+    has another type; checked when a procedure is compiled against the pack."""
     for name, kind in ENGINE_PARAMETERS.items():
         parameter = pack.parameters.get(name)
         if parameter is not None and not isinstance(parameter.value, kind):
-            raise DefinitionError(f"parameter {name!r} must be {kind.__name__}, not {parameter.value!r}",
-                                  source=f"rule pack {pack.key}", where=f"parameters.{name}")
+            raise DefinitionError(
+                f"parameter {name!r} must be {kind.__name__}, not {parameter.value!r}",
+                source=f"rule pack {pack.key}", where=f"parameters.{name}")

@@ -56,21 +56,24 @@ def handed_to_children(spec: ProcedureSpec, child_facts: Mapping[str, Mapping[st
             if effect.kind != "spawn" or not child_facts:
                 continue
             declared = child_facts.get(effect.procedure, {})
+            where = f"transition {tr.trigger}"
             for key in (*effect.set_facts, *effect.copy_from, effect.link):
                 if key not in declared:
-                    raise DefinitionError(f"sets {key!r} on {effect.procedure}, which declares no such fact",
-                                          source=source, where=f"transition {tr.trigger}")
+                    raise DefinitionError(
+                        f"sets {key!r} on {effect.procedure}, which declares no such fact",
+                        source=source, where=where)
             for key in effect.data:
                 if key not in declared:
-                    raise DefinitionError(f"hands {key!r} to {effect.procedure}, which declares no such fact",
-                                          source=source, where=f"transition {tr.trigger}")
+                    raise DefinitionError(
+                        f"hands {key!r} to {effect.procedure}, which declares no such fact",
+                        source=source, where=where)
             out[id(effect)] = {key: declared[key] for key in effect.data}
     return out
 
 
 def fact_types(spec: ProcedureSpec, handed: Handed) -> dict[str, FactType]:
-    """The type of every fact a rule of ``spec`` may read: the engine's, the records effects keep, the
-    effects' inputs, the keys handed to children and the procedure's own facts (which win)."""
+    """The type of every fact a rule of ``spec`` may read: the engine's, the records effects keep,
+    the effects' inputs, the keys handed to children and the procedure's own facts (which win)."""
     types: dict[str, FactType] = {k: v[0] for k, v in ENGINE_FACTS.items()}
     types.update(RECORD_FACTS)
     for kind_inputs in EFFECT_INPUTS.values():
@@ -101,21 +104,21 @@ def guarded_rules(spec: ProcedureSpec, pack: RulePackSpec) -> dict[str, list[str
 
 def check_moves(spec: ProcedureSpec, pack: RulePackSpec, start: Move, moves: Iterable[Move],
                 source: str) -> None:
-    """The compiled ``start`` and other ``moves`` of ``spec``: no rule of a move reads a secret, and a
-    rule of kind ``role`` guards every trigger."""
-    moves = tuple(moves)
-    _check_secrets(spec, pack, moves)
-    for move in (start, *moves):
+    """The compiled ``start`` and other ``moves`` of ``spec``: no rule of a move reads a secret, and
+    a rule of kind ``role`` guards every trigger."""
+    rest = tuple(moves)
+    _check_secrets(spec, pack, rest)
+    for move in (start, *rest):
         if not any(rule.spec.check.kind == "role" for rule in move.rules):
+            example = f"guards: [{{procedure: {spec.id}, triggers: ['*']}}]"
             raise DefinitionError(
-                f"trigger {move.trigger!r} is guarded by no rule of kind 'role', so anyone could fire it; "
-                f"add one to pack {pack.key} (e.g. guards: [{{procedure: {spec.id}, triggers: ['*']}}])",
-                source=source)
+                f"trigger {move.trigger!r} is guarded by no rule of kind 'role', so anyone could "
+                f"fire it; add one to pack {pack.key} (e.g. {example})", source=source)
 
 
 def _check_secrets(spec: ProcedureSpec, pack: RulePackSpec, moves: Iterable[Move]) -> None:
-    """No rule may read the tellers' secret, nor — where a ballot may be secret — a vote's choice: what
-    a rule reads goes into its verdict, which the step's event and the outbox keep."""
+    """No rule may read the tellers' secret, nor — where a ballot may be secret — a vote's choice:
+    what a rule reads goes into its verdict, which the step's event and the outbox keep."""
     secret = any(method in SECRET_COUNTING for t in spec.transitions for e in t.effects
                  if isinstance(e, OpenMeetingEffect) for method in e.methods)
     for move in moves:
@@ -125,6 +128,7 @@ def _check_secrets(spec: ProcedureSpec, pack: RulePackSpec, moves: Iterable[Move
             if read:
                 what = ("the tellers' secret" if read[0] in TRANSIENT_INPUTS
                         else "a vote's choice, which a secret ballot keeps from everyone")
-                raise DefinitionError(f"rule {rule.id} reads {read[0]!r} on {move.trigger!r}: no rule may "
-                                      f"read {what} (its verdict is stored with the step)",
-                                      source=f"rule pack {pack.key}", where=rule.id)
+                raise DefinitionError(
+                    f"rule {rule.id} reads {read[0]!r} on {move.trigger!r}: no rule may read "
+                    f"{what} (its verdict is stored with the step)",
+                    source=f"rule pack {pack.key}", where=rule.id)

@@ -15,7 +15,7 @@ from pydantic import Field, field_validator
 
 from collegium._i18n import Text
 
-# the types procedures share with rule packs; FactType, Identifier and RuleId stay importable from here
+# types shared with rule packs (FactType, Identifier and RuleId stay importable from here)
 from collegium.definitions import FactType as FactType
 from collegium.definitions import Identifier as Identifier
 from collegium.definitions import RuleId as RuleId
