@@ -20,6 +20,7 @@ from collegium.definitions import Spec as _Spec
 
 Scalar = str | int | bool
 
+
 class Parameter(_Spec):
     """A number or setting of the pack, with where it comes from (regulations are revised: keep the edition)."""
 
