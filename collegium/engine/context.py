@@ -8,12 +8,13 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, Protocol
 
+from collegium.definitions import FactType
 from collegium.engine import governance as gov
 from collegium.engine import targets
 from collegium.engine.clock import parse_time
 from collegium.engine.reserved import RESERVED_ROLES, SYSTEM_ACTOR, SYSTEM_ROLE, TELLER_ROLE
 from collegium.engine.store import Seat, seat_counts
-from collegium.workflows.spec import FactType
+from collegium.rules.facts import ENGINE_FACTS
 
 Directory = gov.BodyLookup
 
@@ -258,7 +259,8 @@ class Context:
         return self.vote_counts().get(choice, 0)
 
 
-_DERIVED: dict[str, Callable[[Context], Any]] = {
+#: how one command's Context derives each fact of collegium.rules.facts.ENGINE_FACTS
+_DERIVATIONS: dict[str, Callable[[Context], Any]] = {
     "now": lambda c: c.now,
     "actor": lambda c: c.actor,
     "trigger": lambda c: c.trigger,
@@ -291,3 +293,6 @@ _DERIVED: dict[str, Callable[[Context], Any]] = {
     "progress": lambda c: targets.progress(c.facts.get("targets") or {}),
     "targets_met": lambda c: targets.met(c.facts.get("targets") or {}),
 }
+#: the derived facts, in the order ENGINE_FACTS lists them (the one list of their names, types and
+#: labels): a fact listed there with no derivation here fails on import, not when a rule reads it
+_DERIVED: dict[str, Callable[[Context], Any]] = {name: _DERIVATIONS[name] for name in ENGINE_FACTS}

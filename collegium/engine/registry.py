@@ -16,17 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from collegium._loader import line_of, parse_yaml, read_text, validate_model
-from collegium.engine.compiled import ENGINE_PARAMETERS, CompiledProcedure, Definition, Plan
+from collegium._moved import moved
+from collegium.definitions import FactType
+from collegium.engine.compiled import CompiledProcedure, Definition, Plan
 from collegium.errors import DefinitionError, NotFound
+from collegium.rules.check import check_pack
 from collegium.rules.model import RulePackSpec
 from collegium.workflows.check import check_procedure
 from collegium.workflows.fragment import FragmentSpec, check_fragment, expand
-from collegium.workflows.spec import (
-    FactType,
-    ProcedureSpec,
-)
+from collegium.workflows.spec import ProcedureSpec
 
-__all__ = ["ENGINE_PARAMETERS", "CompiledProcedure", "Definition", "Plan", "Registry", "version_order"]
+__all__ = ["CompiledProcedure", "Definition", "Plan", "Registry", "version_order"]
+__getattr__ = moved(__name__, {"ENGINE_PARAMETERS": "collegium.rules.check"})
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -58,11 +59,7 @@ class Registry:
     def add_pack_text(self, text: str, source: str = "<string>") -> RulePackSpec:
         """Load a rule pack from its YAML text; :class:`DefinitionError` naming ``source`` and the line if invalid."""
         spec = validate_model(RulePackSpec, *self._parse(text, source), source)
-        seen: set[str] = set()
-        for rule in spec.rules:
-            if rule.id in seen:
-                raise DefinitionError(f"duplicate rule id {rule.id!r}", source=source, where=rule.id)
-            seen.add(rule.id)
+        check_pack(spec, source)
         versions = self._packs.setdefault(spec.id, {})
         old = versions.get(spec.version)
         if old is not None and old != spec:

@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from collegium._i18n import Text, format_duration
+from collegium.definitions import FactType
 from collegium.errors import DefinitionError
 from collegium.rules.expression import compile_expression
 from collegium.rules.facts import fact_label
@@ -34,7 +35,6 @@ from collegium.rules.model import (
     parse_ratio,
 )
 from collegium.rules.verdict import RuleResult
-from collegium.workflows.spec import FactType
 
 
 class FactSource(Protocol):

@@ -23,8 +23,8 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
+from collegium.definitions import FactType
 from collegium.rules import grammar
-from collegium.workflows.spec import FactType
 
 if TYPE_CHECKING:
     from collegium.rules.evaluate import FactSource

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from collegium._i18n import Text
-from collegium.workflows.spec import FactType
+from collegium.definitions import FactType
 
 
 def _t(en: str, zh: str) -> Text:

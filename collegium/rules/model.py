@@ -12,16 +12,13 @@ import datetime as dt
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from collegium._i18n import Text
-from collegium.workflows.spec import Identifier, RuleId
+from collegium.definitions import Identifier, RuleId
+from collegium.definitions import Spec as _Spec
 
 Scalar = str | int | bool
-
-
-class _Spec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class Parameter(_Spec):

@@ -20,17 +20,17 @@ from pydantic import Field, field_validator
 
 from collegium._i18n import Text
 from collegium._loader import line_of
+from collegium.definitions import Identifier
+from collegium.definitions import Spec as _Spec
 from collegium.errors import DefinitionError
 from collegium.workflows.spec import (
     Effect,
     FactSpec,
-    Identifier,
     IncludeSpec,
     ProcedureSpec,
     StateSpec,
     TransitionSpec,
     _as_tuple,
-    _Spec,
 )
 
 #: a state of the fragment's own (``name``) or a state parameter (``$name``)

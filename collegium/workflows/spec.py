@@ -11,19 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from collegium._i18n import Text
 
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-RuleId = Annotated[str, Field(pattern=r"^R-[A-Z0-9][A-Z0-9-]*$", max_length=64)]
-#: list: a list of text; mapping: text keys to text values; integer: at most 2**53 - 1 in size; number: an exact
-#: decimal (kept as canonical text such as "6.5", so it hashes the same everywhere and compares exactly).
-FactType = Literal["string", "integer", "number", "boolean", "datetime", "list", "mapping"]
-
-
-class _Spec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+# types shared with rule packs (FactType, Identifier and RuleId stay importable from here)
+from collegium.definitions import FactType as FactType
+from collegium.definitions import Identifier as Identifier
+from collegium.definitions import RuleId as RuleId
+from collegium.definitions import Spec as _Spec
 
 
 class FactSpec(_Spec):
