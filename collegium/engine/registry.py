@@ -19,6 +19,7 @@ from collegium._loader import line_of, parse_yaml, read_text, validate_model
 from collegium.engine.compiled import ENGINE_PARAMETERS, CompiledProcedure, Definition, Plan
 from collegium.errors import DefinitionError, NotFound
 from collegium.rules.model import RulePackSpec
+from collegium.rules.organisation import check_declarations
 from collegium.workflows.check import check_procedure
 from collegium.workflows.fragment import FragmentSpec, check_fragment, expand
 from collegium.workflows.spec import (
@@ -236,6 +237,7 @@ class Registry:
         key = (spec.key, pack.key)
         hit = self._compiled.get(key)
         if hit is None:
+            check_declarations(pack.supervision, pack.reporting, spec, pack.key)
             children: dict[str, Mapping[str, FactType]] = {}
             used: list[Any] = [spec, pack]  # all shipped with Collegium: expressions compile on first evaluation
             for effect in (e for t in spec.transitions for e in t.effects):
