@@ -2,7 +2,7 @@
 state) index, so that they read the instances they return and not the 100,000 others: overdue tasks
 by member or department, a member's business and public targets with progress, open accountability
 cases, reports due. Time comes from the engine's clock. Which procedures and states these are, the
-rule packs declare (``supervision`` and ``reporting``, :mod:`collegium.engine.declared`); a query
+rule packs declare (``supervision`` and ``reporting``, ``collegium.engine.declared``); a query
 whose declaration no loaded pack has raises :class:`~collegium.errors.InvalidInput` naming it.
 """
 
