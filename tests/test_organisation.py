@@ -15,7 +15,9 @@ import pytest
 
 from collegium import DefinitionError, Engine, InvalidInput, ManualClock, Registry
 from collegium.engine import calendar, commitments, queries
+from collegium.engine.reserved import RESERVED_ROLES
 from collegium.rules.facts import ENGINE_FACTS, RECORD_FACTS
+from collegium.workflows.spec import EFFECT_INPUTS
 from tests.conftest import CST, standing_committee
 
 ENGINE = Path(__file__).parent.parent / "collegium" / "engine"
@@ -47,14 +49,27 @@ def _strings(path: Path) -> Iterator[tuple[int, str]]:
             yield node.lineno, node.value
 
 
-def test_no_engine_module_names_a_procedure_of_the_built_in_pack_or_a_time_zone() -> None:
-    """A string constant of ``collegium/engine/`` (docstrings aside) is neither the id of a built-in
-    procedure or fragment (the engine's own fact names, such as ``meeting`` and ``ballot``, aside)
-    nor a UTC offset or zone."""
+def _organisation() -> set[str]:
+    """The names of the built-in organisation: its procedures and fragments, the roles of its pack
+    and the kinds of body its calendar names, less the engine's own vocabulary that shares some of
+    them (the facts ``meeting`` and ``ballot``, the input ``member``, the roles ``system`` and
+    ``teller``)."""
     reg = Registry.builtin()
-    names = {p.id for p in reg.procedures()} | {f.id for f in reg.fragments()}
-    names -= set(ENGINE_FACTS) | set(RECORD_FACTS)
-    assert {"assignment", "accountability", "report", "commitment", "major_decision"} <= names
+    pack = reg.pack("party-committee")
+    assert pack.reporting is not None
+    names = {p.id for p in reg.procedures()} | {f.id for f in reg.fragments()} | set(pack.roles)
+    names |= {pack.reporting.body_kind, pack.reporting.plenary_kind}
+    vocabulary = set(ENGINE_FACTS) | set(RECORD_FACTS) | set(RESERVED_ROLES)
+    vocabulary |= {key for inputs in EFFECT_INPUTS.values() for key in inputs}
+    return names - vocabulary
+
+
+def test_no_engine_module_names_the_built_in_organisation_or_a_time_zone() -> None:
+    """A string constant of ``collegium/engine/`` (docstrings aside) is neither a name of the
+    built-in organisation (a procedure, a role, a kind of body) nor a UTC offset or a zone."""
+    names = _organisation()
+    assert {"assignment", "accountability", "report", "commitment", "major_decision", "secretary",
+            "deputy_secretary", "standing_member", "standing", "plenary"} <= names
     found = [f"{path.relative_to(ENGINE.parent.parent)}:{line}: {value!r}"
              for path in sorted(ENGINE.rglob("*.py")) for line, value in _strings(path)
              if value in names or OFFSET.fullmatch(value) or ZONE.fullmatch(value)]
@@ -72,7 +87,7 @@ def _undeclared() -> Registry:
     reporting."""
     reg = Registry.builtin()
     text = (PACKS / "party-committee.v2026.2.yaml").read_text(encoding="utf-8")
-    reg.add_pack_text(text.replace('version: "2026.2"', 'version: "2027.1"', 1))
+    reg.add_pack_text(text.replace('version: "2026.2"', 'version: "2027.1"', 1))  # not declared
     assert reg.pack("party-committee").supervision is None
     return reg
 

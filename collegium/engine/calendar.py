@@ -1,8 +1,9 @@
 """Report cycles from a calendar (报告工作制度): the year's reporting obligations of a standing body.
 
 The calendar is the one the loaded rule pack declares (``reporting``,
-:mod:`collegium.rules.organisation`): the procedure a report runs under, the role that chairs a
-body, the time of day a report is due and the kinds of report, in the order written.
+:mod:`collegium.rules.organisation`): the procedure a report runs under, the kind of body whose
+members report and the kind it reports to, the role that chairs a body, the time of day a report is
+due and the kinds of report, in the order written.
 :func:`schedule_reports` starts one instance of that procedure per obligation of a year, for each
 kind every ``every`` months:
 
@@ -133,11 +134,11 @@ def _due_time(pack: RulePackSpec, calendar: Reporting) -> dt.time:
     return parsed
 
 
-def _standing(engine: Engine, body_id: str) -> Body:
+def _standing(engine: Engine, body_id: str, kind: str) -> Body:
     body = engine.body(body_id)
-    if body.kind != "standing":
+    if body.kind != kind:
         raise InvalidInput(f"{brief(body_id)} is a {body.kind} body; reports are scheduled for a "
-                           "standing committee")
+                           f"{kind} committee")
     return body
 
 
@@ -162,15 +163,16 @@ def obligations(engine: Engine, body_id: str, year: int, *, plenary: str | None 
     Kinds, intervals and the time of day come from the reporting calendar the loaded rule pack
     declares.
     """
-    body = _standing(engine, body_id)
     pack, calendar = _calendar(engine)
+    body = _standing(engine, body_id, calendar.body_kind)
     due_time = _due_time(pack, calendar)
     voting = [m for m in body.members if m.voting]
     chair = _chair(body, calendar.chair)
     if plenary is not None:
         heard = engine.body(plenary)
-        if heard.kind != "plenary":
-            raise InvalidInput(f"{brief(plenary)} is a {heard.kind} body, not a plenary committee")
+        if heard.kind != calendar.plenary_kind:
+            raise InvalidInput(f"{brief(plenary)} is a {heard.kind} body, "
+                               f"not a {calendar.plenary_kind} committee")
         if chair is None or _chair(heard, calendar.chair) != chair:
             role = calendar.chair
             raise InvalidInput(f"the standing committee's report is delivered by its {role} "

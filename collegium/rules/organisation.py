@@ -8,9 +8,9 @@ The engine names no procedure, state, role or time zone of its own. A pack decla
   outcome each state stands for), read by :mod:`collegium.engine.queries` and
   :mod:`collegium.engine.commitments`;
 - ``reporting``: its reporting calendar, read by :mod:`collegium.engine.calendar`: the procedure a
-  report runs under, the states of a report still to be submitted, the role that chairs the standing
-  body, the time of day a report is due (with its UTC offset) and the kinds of report, each with its
-  labels and interval in months.
+  report runs under, the states of a report still to be submitted, the kinds of body that report
+  and are reported to, the role that chairs the standing body, the time of day a report is due
+  (with its UTC offset) and the kinds of report, each with its labels and interval in months.
 
 A value written ``$name`` is read from the pack parameter ``name`` (as a rule's ``ratio`` or
 ``duration`` is). That the named states exist is checked when a procedure is compiled against the
@@ -88,7 +88,8 @@ class ReportKind(_Spec):
     every: int | ParameterRef
     #: false: the chair hears this kind and owes none
     chair_reports: bool = True
-    #: scheduled with a plenary body, the standing body owes this kind to it too (its chair delivers it)
+    #: scheduled with a plenary body, the standing body owes this kind to it too (delivered by its
+    #: chair)
     to_plenary: bool = False
 
 
@@ -98,6 +99,10 @@ class Reporting(_Spec):
     procedure: Identifier
     #: states of a report still to be submitted
     open_states: tuple[Identifier, ...] = Field(min_length=1)
+    #: the kind of body whose members report (a standing committee)
+    body_kind: str = Field(min_length=1, max_length=64)
+    #: the kind of body the standing body reports to, when a plenary is named
+    plenary_kind: str = Field(min_length=1, max_length=64)
     #: the role that chairs a body: it hears the reports and delivers the body's own
     chair: str = Field(min_length=1)
     #: time of day a report is due on the last day of its period, with its UTC offset, or $parameter
