@@ -38,12 +38,11 @@ def _zh(lang: str) -> int:
 
 
 def _doc(done: Scheduled, lang: str) -> dict[str, Any]:
-    from collegium.engine.calendar import KINDS
-
     ob = done.obligation
+    label = ob.label.get(lang) if ob.label is not None else ob.kind
     return {"id": ob.id, "status": done.status, "status_label": _STATUS[done.status][_zh(lang)],
             "reporter": ob.reporter, "reporter_kind": ob.reporter_kind, "body": ob.body, "kind": ob.kind,
-            "kind_label": KINDS[ob.kind][0].get(lang), "period": ob.period, "due": ob.due.isoformat(),
+            "kind_label": label, "period": ob.period, "due": ob.due.isoformat(),
             "state": done.instance.state if done.instance is not None else None}
 
 

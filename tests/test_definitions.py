@@ -195,7 +195,7 @@ def test_engine_parameters_have_their_types() -> None:
     text = reg.definitions[f"pack:{reg.pack('party-committee').key}"].text
     broken = text.replace("  recusal_reduces_n:\n    value: true", '  recusal_reduces_n:\n    value: "false"')
     assert broken != text
-    reg.add_pack_text(broken.replace('version: "2026.2"', 'version: "2026.3"'))
+    reg.add_pack_text(broken.replace('version: "2026.3"', 'version: "2026.4"'))
     with pytest.raises(DefinitionError, match="parameter 'recusal_reduces_n' must be bool"):
         reg.compiled("major_decision")
 

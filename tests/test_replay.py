@@ -23,7 +23,7 @@ EXAMPLES = sorted((ROOT / "examples" / "scenarios").glob("*.yaml"))
 
 def pack_with(version: str = "2026.9", **params: str) -> str:
     """The built-in pack under another version, with some parameters changed."""
-    text = PACK.replace('version: "2026.2"', f'version: "{version}"', 1)
+    text = PACK.replace('version: "2026.3"', f'version: "{version}"', 1)
     for name, value in params.items():
         text, n = re.subn(rf"(\n  {name}:\n\s+value: )\S+", rf'\g<1>"{value}"', text, count=1)
         assert n == 1, name
@@ -47,7 +47,7 @@ def test_replaying_every_example_under_its_own_pack_reproduces_every_event() -> 
         events = [e for i in engine.instances() for e in engine.history(i.id)]
         assert report.diverged == {} and report.changed == (), path
         # every event replayed to its hash; every step judged again, but reminders, which decide nothing
-        assert report.steps == sum(e.trigger != "@remind" for e in events) and report.recorded == ("party-committee@2026.2",)
+        assert report.steps == sum(e.trigger != "@remind" for e in events) and report.recorded == ("party-committee@2026.3",)
 
 
 def test_over_the_examples_a_pack_raising_the_plenary_quorum_reports_the_plenary_sessions_it_would_refuse() -> None:
@@ -196,4 +196,4 @@ def test_versions_only_the_store_keeps_are_read_from_it_without_changing_the_cal
     caller = Registry.builtin()
     report = rejudge(engine.store, PACK, registry=caller)
     assert report.recorded == ("party-committee@2026.5",) and report.diverged == {} and report.changed == ()
-    assert [p.version for p in caller.packs()] == ["2026.1", "2026.2"]  # the stored text went into a copy
+    assert [p.version for p in caller.packs()] == ["2026.1", "2026.2", "2026.3"]  # the stored text went into a copy

@@ -1,23 +1,33 @@
-"""Report cycles from a calendar (报告工作制度, source §IV.5): the year's reporting obligations of a standing body.
+"""Report cycles from a calendar (报告工作制度): the year's reporting obligations of a standing body.
 
-:func:`schedule_reports` starts one ``report`` instance per obligation of a year:
+The calendar is the one the loaded rule pack declares (``reporting``,
+:mod:`collegium.rules.organisation`): the procedure a report runs under, the kind of body whose
+members report and the kind it reports to, the role that chairs a body, the time of day a report is
+due and the kinds of report, in the order written.
+:func:`schedule_reports` starts one instance of that procedure per obligation of a year, for each
+kind every ``every`` months:
 
-- a **half-year work report** (``half_year_work``) from each voting member of the standing body other than its
-  secretary (who hears them), every ``report_interval_months`` (pack parameter; 6);
-- with ``plenary``, the standing committee's own work report to the plenary body, at the same interval;
-- a **democratic life meeting** statement (``democratic_life``, 民主生活会) and a **duty-and-integrity report**
-  (``duty_integrity``, 述职述廉) from every voting member, the secretary included, every
-  ``democratic_life_interval_months`` and ``duty_integrity_interval_months`` (12).
+- from each voting member of the standing body, less its chair when the kind says ``chair_reports:
+  false`` (the chair hears them);
+- with ``plenary``, for a kind that says ``to_plenary: true``, also from the standing committee
+  itself to the plenary body, delivered by its chair.
 
-Periods divide the calendar year into equal runs of months (the interval must divide 12): ``2026`` for 12 months,
-``2026-H1``/``2026-H2`` for 6, ``2026-Q1``… for 3, else ``2026-M04`` naming the period's last month. A report is due
-on the **last day of its period** at the pack's ``report_due_time`` — a time of day with its UTC offset
-(``18:00+08:00``), so the deadline is exact and needs no time-zone database.
+The built-in pack declares half-year work reports (``half_year_work``, every 6 months, the secretary
+hearing them and the standing committee reporting to the plenary), democratic life meeting
+statements (``democratic_life``, 民主生活会) and duty-and-integrity reports (``duty_integrity``, 述职述廉),
+each every 12 months.
 
-Each obligation has a deterministic id, ``report:{body heard}:{reporter}:{kind}:{period}``: scheduling again finds
-it and creates nothing new. Obligations whose deadline has passed when scheduling are not started (``past``): a
-report cannot be missing before it was ever asked for. Nothing here reads the wall clock (the engine's clock
-says what "passed" means) or keeps state between calls.
+Periods divide the calendar year into equal runs of months (the interval must divide 12): ``2026``
+for 12 months, ``2026-H1``/``2026-H2`` for 6, ``2026-Q1``… for 3, else ``2026-M04`` naming the
+period's last month. A report is due on the **last day of its period** at the calendar's
+``due_time`` — a time of day with its UTC offset, so the deadline is exact and needs no time-zone
+database.
+
+Each obligation has a deterministic id, ``{procedure}:{body heard}:{reporter}:{kind}:{period}``:
+scheduling again finds it and creates nothing new. Obligations whose deadline has passed when
+scheduling are not started (``past``): a report cannot be missing before it was ever asked for.
+Nothing here reads the wall clock (the engine's clock says what "passed" means) or keeps state
+between calls.
 """
 
 from __future__ import annotations
@@ -28,26 +38,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from collegium._brief import brief
 from collegium._i18n import Text
+from collegium.engine import declared
 from collegium.engine.outcomes import Instance
 from collegium.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine
     from collegium.engine.governance import Body
+    from collegium.rules.model import RulePackSpec
+    from collegium.rules.organisation import Reporting
 
-__all__ = ["KINDS", "Obligation", "Scheduled", "obligations", "periods", "schedule_reports"]
-
-PROCEDURE = "report"
-
-#: The kinds of report, their labels and the pack parameter that sets their interval in months.
-KINDS: dict[str, tuple[Text, str]] = {
-    "half_year_work": (Text(en="half-year work report", zh="半年工作报告"), "report_interval_months"),
-    "democratic_life": (Text(en="democratic life meeting", zh="民主生活会对照检查"), "democratic_life_interval_months"),
-    "duty_integrity": (Text(en="duty-and-integrity report", zh="述职述廉报告"), "duty_integrity_interval_months"),
-}
-#: When the pack does not set an interval: half-year work reports, yearly democratic life and duty reports.
-DEFAULT_MONTHS = {"half_year_work": 6, "democratic_life": 12, "duty_integrity": 12}
-DEFAULT_DUE_TIME = "18:00+08:00"
+__all__ = ["Obligation", "Scheduled", "obligations", "periods", "schedule_reports"]
 
 Status = Literal["scheduled", "existing", "past"]
 
@@ -63,14 +64,16 @@ class Obligation:
     kind: str
     period: str
     due: dt.datetime
+    #: the kind's labels, as the calendar declares them (the kind itself when not given)
+    label: Text | None = None
 
     @property
     def title(self) -> str:
-        label = KINDS[self.kind][0]
+        label = self.label or Text(en=self.kind, zh=self.kind)
         return f"{label.en} {self.period}, {self.reporter} / {self.reporter} {self.period} {label.zh}"
 
     def data(self) -> dict[str, Any]:
-        """The data the ``schedule`` step of the ``report`` procedure is started with."""
+        """The data the calendar's report procedure is started with."""
         out: dict[str, Any] = {"reporter": self.reporter, "reporter_kind": self.reporter_kind, "body": self.body,
                                "kind": self.kind, "period": self.period, "due": self.due, "title": self.title}
         if self.reporter_kind == "member":
@@ -111,65 +114,86 @@ def periods(year: int, months: int, due_time: dt.time) -> list[tuple[str, dt.dat
     return out
 
 
-def _due_time(value: object) -> dt.time:
+def _param(pack: RulePackSpec, value: int | str) -> Any:
+    """``value``, or the value of the pack parameter it names as ``$name``."""
+    if isinstance(value, str) and value.startswith("$"):
+        return pack.parameters[value[1:]].value
+    return value
+
+
+def _due_time(pack: RulePackSpec, calendar: Reporting) -> dt.time:
+    name = calendar.due_time[1:] if calendar.due_time.startswith("$") else "reporting.due_time"
+    value = _param(pack, calendar.due_time)
     try:
         parsed = dt.time.fromisoformat(str(value))
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
-        raise InvalidInput(f"report_due_time {brief(value)} is not a time of day with its UTC "
-                           "offset, e.g. 18:00+08:00")
+        raise InvalidInput(f"{name} {brief(value)} is not a time of day with its UTC offset, "
+                           "e.g. 18:00+01:00")
     return parsed
 
 
-def _standing(engine: Engine, body_id: str) -> Body:
+def _standing(engine: Engine, body_id: str, kind: str) -> Body:
     body = engine.body(body_id)
-    if body.kind != "standing":
+    if body.kind != kind:
         raise InvalidInput(f"{brief(body_id)} is a {body.kind} body; reports are scheduled for a "
-                           "standing committee")
+                           f"{kind} committee")
     return body
 
 
-def _secretary(body: Body) -> str | None:
-    return next((m.person for m in body.members if m.role == "secretary"), None)
+def _chair(body: Body, role: str) -> str | None:
+    return next((m.person for m in body.members if m.role == role), None)
+
+
+def _calendar(engine: Engine) -> tuple[RulePackSpec, Reporting]:
+    """The declared calendar, with the pack that declares it: the one its procedure is judged by,
+    whose parameters it reads."""
+    declaring, calendar = declared.reporting(engine.registry)
+    pack = engine.registry.compiled(calendar.procedure).pack
+    if pack.id != declaring.id:
+        raise InvalidInput(f"the reporting calendar of {declaring.key} names procedure "
+                           f"{calendar.procedure!r}, which another rule pack ({pack.key}) judges")
+    return declaring, calendar
 
 
 def obligations(engine: Engine, body_id: str, year: int, *, plenary: str | None = None) -> list[Obligation]:
     """The reporting obligations of standing body ``body_id`` for ``year``, by deadline (nothing is written).
 
-    Intervals and the time of day come from the parameters of the pack the ``report`` procedure is judged by.
+    Kinds, intervals and the time of day come from the reporting calendar the loaded rule pack
+    declares.
     """
-    body = _standing(engine, body_id)
-    params = engine.registry.compiled(PROCEDURE).params
-    due_time = _due_time(params.get("report_due_time", DEFAULT_DUE_TIME))
+    pack, calendar = _calendar(engine)
+    body = _standing(engine, body_id, calendar.body_kind)
+    due_time = _due_time(pack, calendar)
     voting = [m for m in body.members if m.voting]
+    chair = _chair(body, calendar.chair)
     if plenary is not None:
         heard = engine.body(plenary)
-        if heard.kind != "plenary":
-            raise InvalidInput(f"{brief(plenary)} is a {heard.kind} body, not a plenary committee")
-        chair = _secretary(body)
-        if chair is None or _secretary(heard) != chair:
-            raise InvalidInput(f"the standing committee's report is delivered by its secretary ({chair or 'none'}), "
-                               f"who must also be the secretary of {brief(plenary)}")
+        if heard.kind != calendar.plenary_kind:
+            raise InvalidInput(f"{brief(plenary)} is a {heard.kind} body, "
+                               f"not a {calendar.plenary_kind} committee")
+        if chair is None or _chair(heard, calendar.chair) != chair:
+            role = calendar.chair
+            raise InvalidInput(f"the standing committee's report is delivered by its {role} "
+                               f"({chair or 'none'}), who must also be the {role} of {brief(plenary)}")
     out: list[Obligation] = []
-    for kind, (_label, parameter) in KINDS.items():
-        months = params.get(parameter, DEFAULT_MONTHS[kind])
-        for period, due in periods(year, months, due_time):
-            if kind == "half_year_work":
-                reporters = [(m.person, "member", body.id) for m in voting if m.role != "secretary"]
-                if plenary is not None:
-                    reporters.append((body.id, "body", plenary))
-            else:
-                reporters = [(m.person, "member", body.id) for m in voting]
+    for kind, spec in calendar.kinds.items():
+        reporters = [(m.person, "member", body.id) for m in voting
+                     if spec.chair_reports or m.role != calendar.chair]
+        if plenary is not None and spec.to_plenary:
+            reporters.append((body.id, "body", plenary))
+        for period, due in periods(year, _param(pack, spec.every), due_time):
             for reporter, reporter_kind, heard_by in reporters:
-                out.append(Obligation(_instance_id(heard_by, reporter, kind, period), reporter,
-                                      "body" if reporter_kind == "body" else "member", heard_by, kind, period, due))
-    order = {kind: i for i, kind in enumerate(KINDS)}
+                iid = _instance_id(calendar.procedure, heard_by, reporter, kind, period)
+                out.append(Obligation(iid, reporter, "body" if reporter_kind == "body" else "member",
+                                      heard_by, kind, period, due, spec.label))
+    order = {kind: i for i, kind in enumerate(calendar.kinds)}
     return sorted(out, key=lambda o: (o.due, order[o.kind]))  # stable: reporters keep the body's order
 
 
-def _instance_id(body: str, reporter: str, kind: str, period: str) -> str:
-    iid = f"report:{body}:{reporter}:{kind}:{period}"
+def _instance_id(procedure: str, body: str, reporter: str, kind: str, period: str) -> str:
+    iid = f"{procedure}:{body}:{reporter}:{kind}:{period}"
     if len(iid) > 128:
         raise InvalidInput(f"the report id {iid!r} is longer than 128 characters; use shorter body and person ids")
     return iid
@@ -185,6 +209,7 @@ def schedule_reports(engine: Engine, body_id: str, year: int, *, actor: str,
     from there).
     """
     now = engine.clock.now()
+    procedure = declared.reporting(engine.registry)[1].procedure
     done: list[Scheduled] = []
     for ob in obligations(engine, body_id, year, plenary=plenary):
         found = _existing(engine, ob.id)
@@ -194,7 +219,7 @@ def schedule_reports(engine: Engine, body_id: str, year: int, *, actor: str,
             done.append(Scheduled(ob, "past"))
         else:
             try:
-                started = engine.start(PROCEDURE, actor, ob.data(), instance_id=ob.id).instance
+                started = engine.start(procedure, actor, ob.data(), instance_id=ob.id).instance
             except InvalidInput:
                 raced = _existing(engine, ob.id)  # started meanwhile by another process: done all the same
                 if raced is None:
@@ -210,3 +235,13 @@ def _existing(engine: Engine, instance_id: str) -> Instance | None:
         return engine.get(instance_id)
     except NotFound:
         return None
+
+
+def __getattr__(name: str) -> Any:
+    """``KINDS``, deprecated: the kinds of report are the rule pack's (``reporting.kinds``)."""
+    if name != "KINDS":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    kinds = declared.deprecated(f"{__name__}.KINDS", "reporting.kinds; Obligation.label",
+                                lambda reg: declared.reporting(reg)[1].kinds)
+    return {kind: (spec.label, spec.every[1:] if isinstance(spec.every, str) else str(spec.every))
+            for kind, spec in kinds.items()}

@@ -22,6 +22,7 @@ from collegium.engine.compiled import CompiledProcedure, Definition, Plan
 from collegium.errors import DefinitionError, NotFound
 from collegium.rules.check import check_pack
 from collegium.rules.model import RulePackSpec
+from collegium.workflows.binding import check_declarations
 from collegium.workflows.check import check_procedure
 from collegium.workflows.fragment import FragmentSpec, check_fragment, expand
 from collegium.workflows.spec import ProcedureSpec
@@ -233,6 +234,7 @@ class Registry:
         key = (spec.key, pack.key)
         hit = self._compiled.get(key)
         if hit is None:
+            check_declarations(pack.supervision, pack.reporting, spec, pack.key)
             children: dict[str, Mapping[str, FactType]] = {}
             used: list[Any] = [spec, pack]  # all shipped with Collegium: expressions compile on first evaluation
             for effect in (e for t in spec.transitions for e in t.effects):

@@ -12,11 +12,12 @@ import datetime as dt
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from collegium._i18n import Text
 from collegium.definitions import Identifier, RuleId
 from collegium.definitions import Spec as _Spec
+from collegium.rules.organisation import Reporting, Supervision, references
 
 Scalar = str | int | bool
 
@@ -160,6 +161,31 @@ class RulePackSpec(_Spec):
     roles: dict[str, Text] = Field(default_factory=dict, description="labels of the roles the rules name")
     parameters: dict[Identifier, Parameter] = Field(default_factory=dict)
     rules: tuple[RuleSpec, ...]
+    #: the procedures the supervision queries read (collegium.rules.organisation)
+    supervision: Supervision | None = None
+    #: the reporting calendar (collegium.rules.organisation)
+    reporting: Reporting | None = None
+
+    @model_validator(mode="after")
+    def _declared(self) -> RulePackSpec:
+        if self.reporting is not None:
+            for where, name in references(self.reporting):
+                if name not in self.parameters:
+                    raise ValueError(f"{where} names parameter ${name}, "
+                                     "which the pack does not have")
+            due = self.reporting.due_time
+            if not due.startswith("$"):
+                try:
+                    parsed: dt.time | None = dt.time.fromisoformat(due)
+                except ValueError:
+                    parsed = None
+                if parsed is None or parsed.tzinfo is None:
+                    raise ValueError(f"reporting.due_time {due!r} is not a time of day with its "
+                                     "UTC offset such as 18:00+01:00, nor a $parameter")
+            if self.roles and self.reporting.chair not in self.roles:
+                raise ValueError(f"reporting.chair names role {self.reporting.chair!r}, "
+                                 "which the pack's roles do not list")
+        return self
 
     @property
     def key(self) -> str:

@@ -15,9 +15,11 @@ from typing import Protocol
 
 from collegium.definitions import FactType
 from collegium.errors import DefinitionError
+from collegium.rules import organisation
 from collegium.rules.evaluate import CompiledRule
 from collegium.rules.facts import ENGINE_FACTS, RECORD_FACTS
 from collegium.rules.model import RulePackSpec
+from collegium.rules.organisation import Reporting, Supervision
 from collegium.workflows.spec import (
     EFFECT_INPUTS,
     SECRET_COUNTING,
@@ -132,3 +134,13 @@ def _check_secrets(spec: ProcedureSpec, pack: RulePackSpec, moves: Iterable[Move
                     f"rule {rule.id} reads {read[0]!r} on {move.trigger!r}: no rule may read "
                     f"{what} (its verdict is stored with the step)",
                     source=f"rule pack {pack.key}", where=rule.id)
+
+
+def check_declarations(supervision: Supervision | None, reporting: Reporting | None,
+                       spec: ProcedureSpec, pack_key: str) -> None:
+    """Refuse a state the pack's declarations name for ``spec`` that ``spec`` does not have."""
+    for where, state in organisation.declared_states(supervision, reporting, spec.id):
+        if state not in spec.states:
+            raise DefinitionError(f"procedure {spec.key} has no state {state!r}; its states are "
+                                  f"{', '.join(spec.states)}", source=f"rule pack {pack_key}",
+                                  where=where)
