@@ -33,7 +33,7 @@ from collegium.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine
-    from collegium.engine.governance import Body
+    from collegium.store.bodies import Body
 
 __all__ = ["KINDS", "Obligation", "Scheduled", "obligations", "periods", "schedule_reports"]
 

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 from collegium.engine import ballots, counting, replay, starting
 from collegium.engine import effects as fx
 from collegium.engine.audit import chain
-from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
 from collegium.engine.registry import CompiledProcedure
 from collegium.engine.scheduler import timers_for
 from collegium.engine.sealing import Sealer
-from collegium.engine.store import Unit
 from collegium.errors import RuleViolation
 from collegium.rules.verdict import Verdict
+from collegium.store.protocol import Unit
+from collegium.store.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
 from collegium.workflows.spec import SpawnEffect
 
 if TYPE_CHECKING:

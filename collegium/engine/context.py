@@ -8,11 +8,12 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, Protocol
 
+from collegium._reserved import RESERVED_ROLES, SYSTEM_ACTOR, SYSTEM_ROLE, TELLER_ROLE
 from collegium.engine import governance as gov
 from collegium.engine import targets
 from collegium.engine.clock import parse_time
-from collegium.engine.reserved import RESERVED_ROLES, SYSTEM_ACTOR, SYSTEM_ROLE, TELLER_ROLE
-from collegium.engine.store import Seat, seat_counts
+from collegium.store.bodies import Body
+from collegium.store.protocol import Seat, seat_counts
 from collegium.workflows.spec import FactType
 
 Directory = gov.BodyLookup
@@ -111,7 +112,7 @@ class Context:
         self._directory = directory
         self._state_of = state_of
         self._cache: dict[str, Any] = {}
-        self._body: gov.Body | None = None
+        self._body: Body | None = None
         self._body_loaded = False
         self._staged = staged_seats  # the seats of a meeting this command opens (not stored yet)
         self._seats: Mapping[str, Seat] | None = None
@@ -142,7 +143,7 @@ class Context:
         return self._state_of(instance_id)
 
     # -- membership -------------------------------------------------------------------------------
-    def body(self) -> gov.Body | None:
+    def body(self) -> Body | None:
         if not self._body_loaded:
             self._body = self._directory(self.body_id) if self.body_id else None
             self._body_loaded = True

@@ -18,7 +18,7 @@ then compares those tables with it:
 - ``collegium_definitions``: each text's SHA-256, and the SHA-256 each instance's first event
   recorded for it;
 - ``collegium_bodies`` and ``collegium_members``: the last definition in each body's own chain
-  (:mod:`collegium.engine.bodychain`);
+  (:mod:`collegium.store.bodychain`);
 - ``collegium_seats``: each meeting's frozen seats and the views stated, against its hashed record
   and events.
 
@@ -35,9 +35,9 @@ from typing import Any
 
 from collegium.engine.audit import AuditProblem, AuditReport, digest, verify
 from collegium.engine.bodychain import verify_bodies
-from collegium.engine.records import EventRecord, TimerRecord
 from collegium.engine.scheduler import timer_key
-from collegium.engine.store import Store
+from collegium.store.protocol import Store
+from collegium.store.records import EventRecord, TimerRecord
 
 
 @dataclass(slots=True)

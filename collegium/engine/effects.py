@@ -21,11 +21,12 @@ from collegium.engine.arguments import check_text
 from collegium.engine.arguments import lookup_values as lookup_values
 from collegium.engine.audit import canonical, digest
 from collegium.engine.clock import aware, format_time, parse_time
-from collegium.engine.records import InstanceRecord, VoteRecord
 from collegium.engine.registry import CompiledProcedure, Plan
-from collegium.engine.store import Seat
 from collegium.engine.targets import canonical_number
 from collegium.errors import InvalidInput, NotFound
+from collegium.store.bodies import Body
+from collegium.store.protocol import Seat
+from collegium.store.records import InstanceRecord, VoteRecord
 from collegium.workflows.spec import (
     ATTEND_STATUSES,
     SECRET_COUNTING,
@@ -198,7 +199,7 @@ def _reasons(given: Mapping[str, str], attendance: Mapping[str, str]) -> dict[st
     return dict(sorted(given.items()))
 
 
-def _freeze(body: gov.Body, data: Mapping[str, Any], meeting_id: str, state: str, now: dt.datetime,
+def _freeze(body: Body, data: Mapping[str, Any], meeting_id: str, state: str, now: dt.datetime,
             ) -> tuple[dict[str, Any], dict[str, Seat]]:
     """A meeting of ``body`` opening now: its record and seats (the membership frozen, with attendance)."""
     attendance = gov.build_attendance(body, data["attendance"])

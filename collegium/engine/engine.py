@@ -20,11 +20,8 @@ from collegium.engine.audit import AuditReport, chain
 from collegium.engine.ballots import Ballot, Meeting
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
 from collegium.engine.context import Context
-from collegium.engine.governance import Body, BodyLookup, Directory
-from collegium.engine.memstore import MemoryStore
-from collegium.engine.outbox import Outbox, Subscriber
+from collegium.engine.governance import BodyLookup, Directory
 from collegium.engine.outcomes import Availability, Instance, Outcome
-from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
 from collegium.engine.scheduler import (
     TimerRun,
@@ -36,16 +33,20 @@ from collegium.engine.scheduler import (
     when_due,
 )
 from collegium.engine.sealing import Sealer, SodiumSealer
-from collegium.engine.store import Seat, StaleVersion, Store, Unit, Unremembered, Write
 from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound, RuleViolation, TransitionNotAllowed
 from collegium.rules.verdict import RuleResult, Verdict
+from collegium.store.bodies import Body
+from collegium.store.memstore import MemoryStore
+from collegium.store.outbox import Outbox, Subscriber
+from collegium.store.protocol import Seat, StaleVersion, Store, Unit, Unremembered, Write
+from collegium.store.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.workflows.spec import TRANSIENT_INPUTS
 
 if TYPE_CHECKING:
     from collegium.engine.checkpoint import CheckpointReport, CheckpointSource, CheckpointTarget
-    from collegium.engine.hosted import StoreTarget
     from collegium.engine.keys import PublicKey, SigningKey
     from collegium.engine.manifest import Checkpoint
+    from collegium.store.hosted import StoreTarget
 
 __all__ = ["Availability", "Ballot", "Engine", "Instance", "Meeting", "Outcome"]
 
@@ -92,8 +93,8 @@ class Engine:
     def open(cls, target: StoreTarget = "collegium.db", *, clock: Clock, ids: IdFactory | None = None,
              registry: Registry | None = None, directory: Directory | None = None, auto_migrate: bool = True) -> Engine:
         """An engine on a database: a SQLAlchemy URL, a file path meaning a SQLite file, or the host's SQLAlchemy
-        ``Engine``, ``Connection`` or ``Session`` (:class:`~collegium.engine.sqlstore.SqlStore` says what each does)."""
-        from collegium.engine.sqlstore import SqlStore
+        ``Engine``, ``Connection`` or ``Session`` (:class:`~collegium.store.sqlstore.SqlStore` says what each does)."""
+        from collegium.store.sqlstore import SqlStore
 
         store = SqlStore(target, auto_migrate=auto_migrate)
         return cls(store, clock=clock, ids=ids, registry=registry, directory=directory)
@@ -101,7 +102,7 @@ class Engine:
     @classmethod
     def in_memory(cls, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None,
                   directory: Directory | None = None) -> Engine:
-        """An engine on a :class:`~collegium.engine.memstore.MemoryStore`: for tests, simulations, benchmarks."""
+        """An engine on a :class:`~collegium.store.memstore.MemoryStore`: for tests, simulations, benchmarks."""
         return cls(MemoryStore(), clock=clock, ids=ids, registry=registry, directory=directory)
 
     def close(self) -> None:

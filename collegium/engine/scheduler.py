@@ -2,7 +2,7 @@
 
 A timer is due ``after`` a duration in its state, or ``at`` a datetime fact read when the state is
 entered. :func:`run_due` fires due timers earliest first, each as the engine's own actor
-(:data:`~collegium.engine.reserved.SYSTEM_ACTOR`) at the time it fell due and with an idempotency
+(:data:`~collegium._reserved.SYSTEM_ACTOR`) at the time it fell due and with an idempotency
 key naming the timer, so the sweep is idempotent and its result does not depend on how often it
 runs.
 """
@@ -14,12 +14,10 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from collegium._reserved import SYSTEM_ACTOR, TIMER_KEY_PREFIX
 from collegium.engine import replay
 from collegium.engine.audit import chain
 from collegium.engine.clock import aware, format_time, iso_duration, parse_time
-from collegium.engine.records import InstanceRecord, TimerRecord
-from collegium.engine.reserved import SYSTEM_ACTOR, TIMER_KEY_PREFIX
-from collegium.engine.store import StaleVersion, Write
 from collegium.errors import (
     CollegiumError,
     ConcurrentUpdate,
@@ -29,6 +27,8 @@ from collegium.errors import (
     TransitionNotAllowed,
 )
 from collegium.rules.verdict import Verdict
+from collegium.store.protocol import StaleVersion, Write
+from collegium.store.records import InstanceRecord, TimerRecord
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine, Outcome

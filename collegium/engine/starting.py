@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from collegium.engine import indexing, replay
 from collegium.engine.audit import chain
 from collegium.engine.clock import format_time
-from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.engine.scheduler import timers_for, timers_record
-from collegium.engine.store import Write
 from collegium.errors import RuleViolation
 from collegium.rules.verdict import Verdict
+from collegium.store.protocol import Write
+from collegium.store.records import EventRecord, InstanceRecord, TimerRecord
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine
