@@ -1,4 +1,4 @@
-"""Plain records the store reads and writes: one instance row, one event row."""
+"""Plain records the store reads and writes: an instance row, an event row, a timer, a vote."""
 
 from __future__ import annotations
 
