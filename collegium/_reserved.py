@@ -3,8 +3,11 @@
 Ids are compared byte for byte everywhere (``m3``, ``M3``, ``m3 `` and a fullwidth ``ｍ3`` are four
 people), but a reserved name is refused in every form a person could take for it: compared after
 Unicode NFKC normalisation and case folding, so ``TIMER:``, ``Timer:`` and ``ｔｉｍｅｒ:`` are the
-timers' prefix, ``System`` and ``ｓｙｓｔｅｍ`` the engine's role (as ``Teller`` is the role the engine gives
-a secret ballot's tellers), and an actor starting with ``＠`` or ``﹫`` one of the engine's own.
+timers' prefix, ``System`` and ``ｓｙｓｔｅｍ`` the engine's role (as ``Teller`` is the role the engine
+gives a secret ballot's tellers), and an actor starting with ``＠`` or ``﹫`` one of the engine's own.
+
+Shared at the package's top: the engine acts under these names, and a body's
+:class:`~collegium.store.bodies.Member`, which the store keeps, refuses them.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ def is_engine_actor(actor: str) -> bool:
 
 
 def is_reserved_role(role: str) -> bool:
-    """``role`` reads as a role only the engine gives (``system``, ``teller``, in any case or width)."""
+    """``role`` reads as a role only the engine gives (``system``, ``teller``, in any case or
+    width)."""
     return folded(role) in RESERVED_ROLES
 
 

@@ -62,14 +62,19 @@ def test_the_graph_sees_every_kind_of_import() -> None:
 
 
 def test_the_store_imports_no_engine_module() -> None:
-    back = {module: sorted(m for m in targets if in_room(m, "engine"))
-            for module, targets in graph("store").items()}
+    back = {
+        module: sorted(m for m in targets if in_room(m, "engine"))
+        for module, targets in graph("store").items()
+    }
     assert {module: engine for module, engine in back.items() if engine} == {}
 
 
 def test_the_store_imports_only_itself_the_definitions_and_shared_modules() -> None:
     allowed = ("store", "workflows", "rules")
-    outside = {module: sorted(m for m in targets
-                              if not any(in_room(m, room) for room in allowed) and m not in SHARED)
-               for module, targets in graph("store").items()}
+    outside = {
+        module: sorted(
+            m for m in targets if not any(in_room(m, room) for room in allowed) and m not in SHARED
+        )
+        for module, targets in graph("store").items()
+    }
     assert {module: found for module, found in outside.items() if found} == {}

@@ -22,7 +22,8 @@ def moved(old: str, new: str, names: Collection[str] | None = None) -> Callable[
             module = importlib.import_module(new)
             if hasattr(module, name):
                 warnings.warn(
-                    f"{old}.{name} has moved to {new}.{name}; the old path goes in the next release",
+                    f"{old}.{name} has moved to {new}.{name}; "
+                    "the old path goes in the next release",
                     DeprecationWarning,
                     stacklevel=2,
                 )

@@ -18,7 +18,8 @@ from collegium.errors import InvalidInput
 
 
 def _printable(value: str | None) -> str | None:
-    """Ids and names are printable text: no control characters (PostgreSQL cannot even store a NUL)."""
+    """Ids and names are printable text: no control characters (PostgreSQL cannot even store a
+    NUL)."""
     if value is not None and not value.isprintable():
         raise ValueError("must be printable text, without control characters")
     return value
@@ -60,8 +61,9 @@ class Member(_Record):
     @classmethod
     def _not_engine(cls, person: str) -> str:
         if is_engine_actor(person):
-            raise ValueError(f"{ENGINE_MARK!r} (in any form) starts the engine's own actors, "
-                             "not a person's id")
+            raise ValueError(
+                f"{ENGINE_MARK!r} (in any form) starts the engine's own actors, not a person's id"
+            )
         return person
 
     @field_validator("role")
@@ -76,7 +78,9 @@ class Body(_Record):
     """A deciding or advising body (全委会, 常委会, a board …) and its current members."""
 
     id: str = Field(min_length=1, max_length=128)
-    kind: str = Field(min_length=1, max_length=64, description="e.g. plenary, standing, secretary_office")
+    kind: str = Field(
+        min_length=1, max_length=64, description="e.g. plenary, standing, secretary_office"
+    )
     title: Text | None = None
     members: tuple[Member, ...] = ()
 

@@ -4,10 +4,10 @@ is an event.
 Who sits in a body and in which role decides who may act, so a body's definitions are hash-chained
 like an instance's steps: event ``seq`` of body ``b`` carries the canonical JSON of the body as
 defined then, the time, and the hash of the event before it (the first links to
-:data:`~collegium.store.heads.GENESIS`). A store appends the event in the transaction that writes the
-body's rows, which must equal the last definition (``collegium.engine.bodychain.verify_bodies`` says
-where they differ). A definition equal to the last one adds no event, so workers that define their
-bodies when they start add none.
+:data:`~collegium.store.heads.GENESIS`). A store appends the event in the transaction that
+writes the body's rows, which must equal the last definition (``verify_bodies`` in
+``collegium.engine.bodychain`` says where they differ). A definition equal to the last one adds no
+event, so workers that define their bodies when they start add none.
 """
 
 from __future__ import annotations

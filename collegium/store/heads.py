@@ -57,4 +57,3 @@ class StoredHead:
     chain_exists: bool
     recorded: int | None
     hash: str | None
-

@@ -23,7 +23,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import (
     DatabaseError,
-    DataError,
     DBAPIError,
     IntegrityError,
     OperationalError,
@@ -31,13 +30,12 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session
 
-from collegium._brief import brief
 from collegium.errors import AuditError, ConcurrentUpdate, InvalidInput, NotFound
 from collegium.store import schema as s
 from collegium.store import sqlbodies, sqlheads
 from collegium.store.bodies import Body
 from collegium.store.bodychain import BodyEvent, StoredBody
-from collegium.store.dberrors import Never, by_state, is_lock_conflict, is_lock_text
+from collegium.store.dberrors import Translator
 from collegium.store.heads import ChainHead, StoredHead
 from collegium.store.hosted import Host, StoreTarget, check_current
 from collegium.store.mariadb import MARIADB, check_columns, check_session
@@ -80,10 +78,8 @@ class SqlStore:
         self._statements = Statements(self.engine.dialect)
         self._sqlite = self.engine.dialect.name == "sqlite"
         self._dbapi: Any = self.engine.dialect.dbapi
-        # an async driver's adapted DBAPI may lack a class (aiosqlite has no DataError): then nothing is one
-        self._dbapi_errors: tuple[type[BaseException], ...] = tuple(
-            getattr(self._dbapi, name, Never) for name in ("IntegrityError", "DataError", "OperationalError")
-        ) if self._dbapi else ()
+        #: the store's error for a database error (a retry, or bad input); None to let it through
+        self._translate = Translator(self._dbapi)
         try:
             self._open(auto_migrate)
         except DatabaseError as exc:  # a server that refuses, or a file that is no SQLite database
@@ -192,33 +188,6 @@ class SqlStore:
                     raise wrapped from exc
                 raise translated from None
         self._reraise(exc)
-
-    def _translate(self, exc: BaseException) -> Exception | None:
-        """The store's error for a database error (a retry, or bad input); None to let it through as it is."""
-        if isinstance(exc, UnicodeEncodeError):  # a lone surrogate in an id looked up: the driver cannot send it
-            return InvalidInput("text that is not valid Unicode cannot be looked up: "
-                                f"{brief(exc.object)}")
-        if isinstance(exc, IntegrityError):
-            return StaleVersion("unique key clash")
-        if isinstance(exc, DataError):
-            return InvalidInput(f"a value does not fit the database: {str(exc.orig).splitlines()[0]}")
-        if isinstance(exc, OperationalError):
-            return StaleVersion("lock conflict") if is_lock_conflict(exc) else None
-        if isinstance(exc, DBAPIError):  # asyncpg's errors come as the generic Error: judged by SQLSTATE and text
-            found = by_state(exc.orig) if exc.orig is not None else None
-            if found is not None:
-                return found
-        if isinstance(exc, self._dbapi_errors):  # the hot statements run on the DBAPI cursor: errors come unwrapped
-            integrity, data, operational = self._dbapi_errors
-            if isinstance(exc, integrity):
-                return StaleVersion("unique key clash")
-            if isinstance(exc, data):
-                return InvalidInput(f"a value does not fit the database: {str(exc).splitlines()[0]}")
-            if isinstance(exc, operational) and is_lock_text(str(exc)):
-                return StaleVersion("lock conflict")
-        if self._dbapi is not None and isinstance(exc, self._dbapi.Error):
-            return by_state(exc)  # asyncpg's, unwrapped
-        return None
 
     def load(self, instance_id: str) -> InstanceRecord:
         with self.unit(write=False) as u:
