@@ -1,8 +1,9 @@
 """Bodies and the seats of their members: what the engine is given and the store keeps.
 
-A body (a committee, a board, a senate) is a :class:`Body` with members in roles; the store keeps
-it in its rows and its definitions in the body's hash chain (:mod:`collegium.store.bodychain`), and
-reads it back validated, so a row no :class:`Body` would accept is refused where it is read.
+A body (a committee, a board, a senate) is a :class:`Body` with members in roles. The engine is
+given bodies (``Engine.define_body``, body files, the host's directory); the store keeps them in its
+rows and each definition in the body's hash chain (:mod:`collegium.store.bodychain`). A body is
+validated when it is built, so the store reads its own rows back without validating them again.
 """
 
 from __future__ import annotations
