@@ -19,7 +19,7 @@ from benchmarks import scenario as sc
 from benchmarks.bench_core import Figure, Settings, _timed, alternate, temp_dir
 from collegium.engine.clock import ManualClock, SequentialIds, format_time
 from collegium.engine.engine import Engine
-from collegium.engine.governance import Body, Member
+from collegium.store.bodies import Body, Member
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,10 +31,10 @@ from benchmarks.bare import BareP1
 from collegium.engine.audit import canonical
 from collegium.engine.clock import ManualClock, SequentialIds
 from collegium.engine.engine import Engine
-from collegium.engine.memstore import MemoryStore
-from collegium.engine.records import InstanceRecord
-from collegium.engine.sqlstore import SqlStore
-from collegium.engine.store import Write
+from collegium.store.memstore import MemoryStore
+from collegium.store.protocol import Write
+from collegium.store.records import InstanceRecord
+from collegium.store.sqlstore import SqlStore
 
 
 @dataclass(frozen=True, slots=True)

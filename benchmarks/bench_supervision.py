@@ -32,10 +32,10 @@ from benchmarks.bench_core import Figure, Settings, _timed, alternate, temp_dir
 from collegium.engine import indexing, queries
 from collegium.engine.clock import ManualClock, SequentialIds, format_time, parse_time
 from collegium.engine.engine import Engine
-from collegium.engine.memstore import MemoryStore
-from collegium.engine.records import EVENT_FORMAT
 from collegium.engine.scheduler import REMIND
-from collegium.engine.sqlunit import event_values, instance_values
+from collegium.store.memstore import MemoryStore
+from collegium.store.records import EVENT_FORMAT
+from collegium.store.sqlunit import event_values, instance_values
 
 DAY = dt.timedelta(days=1)
 #: the "now" of the populated database: four months after the decisions were taken (sc.START + a few days)

@@ -16,7 +16,7 @@ from typing import Any
 
 from collegium.engine.clock import ManualClock, SequentialIds, format_time
 from collegium.engine.engine import Engine
-from collegium.engine.governance import Body, Member
+from collegium.store.bodies import Body, Member
 
 #: where every benchmark's virtual clock starts
 START = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)

@@ -24,12 +24,12 @@ _EXPORTS: dict[str, str] = {
     "Ballot": "collegium.engine.ballots",
     "Meeting": "collegium.engine.ballots",
     "Registry": "collegium.engine.registry",
-    "Body": "collegium.engine.governance",
-    "Member": "collegium.engine.governance",
+    "Body": "collegium.store.bodies",
+    "Member": "collegium.store.bodies",
     "Directory": "collegium.engine.governance",
-    "EventRecord": "collegium.engine.records",
-    "Outbox": "collegium.engine.outbox",
-    "OutboxEntry": "collegium.engine.outbox",
+    "EventRecord": "collegium.store.records",
+    "Outbox": "collegium.store.outbox",
+    "OutboxEntry": "collegium.store.outbox",
     "AuditReport": "collegium.engine.audit",
     "Checkpoint": "collegium.engine.manifest",
     "CheckpointProblem": "collegium.engine.checkpoint",
@@ -37,8 +37,8 @@ _EXPORTS: dict[str, str] = {
     "SigningKey": "collegium.engine.keys",
     "PublicKey": "collegium.engine.keys",
     "TellerKey": "collegium.engine.sealing",
-    "MemoryStore": "collegium.engine.memstore",
-    "SqlStore": "collegium.engine.sqlstore",
+    "MemoryStore": "collegium.store.memstore",
+    "SqlStore": "collegium.store.sqlstore",
     "TimerRun": "collegium.engine.scheduler",
     "rejudge": "collegium.engine.rejudge",
     "Rejudged": "collegium.engine.rejudge",
@@ -136,17 +136,13 @@ if TYPE_CHECKING:
         SystemClock,
     )
     from collegium.engine.engine import Availability, Engine, Instance, Outcome
-    from collegium.engine.governance import Body, Directory, Member
+    from collegium.engine.governance import Directory
     from collegium.engine.keys import PublicKey, SigningKey
     from collegium.engine.manifest import Checkpoint
-    from collegium.engine.memstore import MemoryStore
-    from collegium.engine.outbox import Outbox, OutboxEntry
-    from collegium.engine.records import EventRecord
     from collegium.engine.registry import Registry
     from collegium.engine.rejudge import Rejudged, ReplayReport, rejudge
     from collegium.engine.scheduler import TimerRun
     from collegium.engine.sealing import TellerKey
-    from collegium.engine.sqlstore import SqlStore
     from collegium.errors import (
         AuditError,
         AuditFailed,
@@ -160,6 +156,11 @@ if TYPE_CHECKING:
     )
     from collegium.rules.model import RulePackSpec, RuleSpec
     from collegium.rules.verdict import RuleResult, Verdict
+    from collegium.store.bodies import Body, Member
+    from collegium.store.memstore import MemoryStore
+    from collegium.store.outbox import Outbox, OutboxEntry
+    from collegium.store.records import EventRecord
+    from collegium.store.sqlstore import SqlStore
     from collegium.workflows.spec import ProcedureSpec
 
 

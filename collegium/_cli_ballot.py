@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from collegium.engine.engine import Engine, Instance, Outcome
-    from collegium.engine.records import EventRecord
     from collegium.engine.registry import Registry
     from collegium.rules.verdict import RuleResult
+    from collegium.store.records import EventRecord
 
 __all__ = ["actor_option", "close_ballot", "history_ballots", "key_option", "print_result", "status_ballot",
            "trigger_with", "vote"]

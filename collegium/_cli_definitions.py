@@ -278,7 +278,7 @@ def body_define(file: Path) -> None:
     from collegium._brief import validation_line
     from collegium._loader import parse_yaml, read_text
     from collegium._render import word
-    from collegium.engine.governance import Body
+    from collegium.store.bodies import Body
 
     s = settings()
     data, _node = parse_yaml(read_text(file), str(file))  # bounded as definitions are; errors name the line

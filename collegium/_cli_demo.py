@@ -17,7 +17,7 @@ from collegium.errors import InvalidInput, RuleViolation
 if TYPE_CHECKING:
     from collegium.engine.clock import ManualClock
     from collegium.engine.engine import Engine, Outcome
-    from collegium.engine.governance import Member
+    from collegium.store.bodies import Member
 
 __all__ = ["demo"]
 
@@ -77,7 +77,7 @@ class _DemoRun:
         from collegium._i18n import Text
         from collegium._render import word
         from collegium.engine.clock import SequentialIds
-        from collegium.engine.governance import Body, Member
+        from collegium.store.bodies import Body, Member
 
         engine, w = self.engine, self.w
         existing = {i.id for i in engine.instances()}

@@ -394,8 +394,8 @@ def db() -> None:
 def db_upgrade() -> None:
     """Create the database, or bring its schema to the current revision."""
     from collegium._render import word
-    from collegium.engine.schema import HEAD_REVISION
-    from collegium.engine.sqlstore import SqlStore
+    from collegium.store.schema import HEAD_REVISION
+    from collegium.store.sqlstore import SqlStore
 
     s = settings()
     SqlStore(s.db).close()

@@ -19,8 +19,8 @@ from collegium._brief import brief
 from collegium._loader import line_of, parse_yaml, validate_model
 from collegium.engine.clock import ManualClock, SequentialIds, format_time, parse_time
 from collegium.engine.engine import Engine
-from collegium.engine.governance import Body
 from collegium.errors import CollegiumError, DefinitionError, InvalidInput, RuleViolation
+from collegium.store.bodies import Body
 
 ACTIONS = ("start", "fire", "vote", "advance", "expect")
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from collegium import ConcurrentUpdate, Engine, ManualClock, RuleViolation, SequentialIds
-from collegium.engine import sqlunit
+from collegium.store import sqlunit
 from tests._vote_worker import BUILTIN
 
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -38,7 +38,7 @@ CST = dt.timezone(dt.timedelta(hours=8))
 MEETING = dt.datetime(2026, 3, 5, 9, 0, tzinfo=CST)
 #: the workers' clock: an hour after the meetings opened, half an hour after the late task's deadline
 WORK_AT = (MEETING + dt.timedelta(hours=1)).isoformat()
-PRELOAD = ["tests._vote_worker", "tests._command_worker", "collegium.engine.engine", "collegium.engine.sqlstore",
+PRELOAD = ["tests._vote_worker", "tests._command_worker", "collegium.engine.engine", "collegium.store.sqlstore",
            "collegium.rules.expression", "rule_engine", "psycopg", "pymysql",
            "sqlalchemy.dialects.postgresql.psycopg", "sqlalchemy.dialects.mysql.pymysql"]
 TARGETS = {"roads": {"unit": "km", "baseline": 0, "target": 40, "target_kind": "business"},

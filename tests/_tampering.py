@@ -11,10 +11,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from collegium import Engine, EventRecord, MemoryStore, SqlStore
-from collegium.engine import schema as s
 from collegium.engine.audit import rehash
-from collegium.engine.records import InstanceRecord
-from collegium.engine.sqlunit import event_values, instance_values
+from collegium.store import schema as s
+from collegium.store.records import InstanceRecord
+from collegium.store.sqlunit import event_values, instance_values
 
 
 def rewrite(engine: Engine, iid: str, *, keep: int, forged: Sequence[EventRecord] = (),

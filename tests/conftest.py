@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from collegium import Body, Engine, ManualClock, Member, SequentialIds, TellerKey
-from collegium.engine import schema
+from collegium.store import schema
 from tests._store_summary import (  # noqa: F401  (hooks: the store suite's count per backend at the end of a run)
     pytest_collection_modifyitems,
     pytest_runtest_logreport,

@@ -36,8 +36,8 @@ from collegium import (
 )
 from collegium.engine.aio import async_url
 from collegium.engine.clock import parse_time
-from collegium.engine.sqlengine import make_engine
 from collegium.scenario import Scenario, run
+from collegium.store.sqlengine import make_engine
 from tests._async_bridge import APIS, Blocking, async_db_url
 from tests.conftest import MATTER, START, _reset_tables, standing_committee
 from tests.test_concurrency import SHORT_LOCK_WAIT

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from collegium import Engine, ManualClock
-from collegium.engine.schema import events, instances, seats
-from collegium.engine.sqlstore import SqlStore
+from collegium.store.schema import events, instances, seats
+from collegium.store.sqlstore import SqlStore
 from tests.conftest import to_deliberation
 
 Tamper = Callable[[sa.Connection, str], None]

@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from collegium import Body, Engine, ManualClock, Member, RuleViolation, rejudge
-from collegium.engine import schema
-from collegium.engine.sqlstore import SqlStore
+from collegium.store import schema
+from collegium.store.sqlstore import SqlStore
 from tests.conftest import (
     TELLERS_KEY,
     carry_out,

@@ -20,8 +20,8 @@ import pytest
 
 from collegium import DefinitionError, Registry
 from collegium._loader import MAX_DEFINITION_BYTES, parse_yaml, read_text
-from collegium.engine import schema
 from collegium.scenario import Scenario
+from collegium.store import schema
 from tests._bad_input import (
     BAD,
     PROCESS_RSS_BOUND_MB,

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from collegium import CollegiumError, Engine, InvalidInput, ManualClock, NotFound
-from collegium.engine import schema
+from collegium.store import schema
 from tests._bad_input import bounded, error_line, run
 from tests.conftest import MATTER
 from tests.test_cli import BODY_YAML, NOW, PROPOSAL

@@ -52,7 +52,7 @@ OPTIONS = ("agree", "oppose", "abstain")
 MEETING = START + dt.timedelta(days=3)
 JOIN_TIMEOUT = 300.0
 #: what a worker process needs, imported once by the forkserver (rule_engine is what compiling a pack loads)
-PRELOAD = ["tests._vote_worker", "collegium.engine.engine", "collegium.engine.sqlstore", "collegium.rules.expression",
+PRELOAD = ["tests._vote_worker", "collegium.engine.engine", "collegium.store.sqlstore", "collegium.rules.expression",
            "rule_engine", "psycopg", "pymysql", "sqlalchemy.dialects.postgresql.psycopg",
            "sqlalchemy.dialects.mysql.pymysql"]
 

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 
 from collegium import AuditFailed, Engine, InvalidInput, ManualClock, SequentialIds, SqlStore
 from collegium.engine import checkpoint as checkpoint_module
-from collegium.engine import schema as s
 from collegium.engine.keys import SigningKey
-from collegium.engine.records import InstanceRecord
+from collegium.store import schema as s
+from collegium.store.records import InstanceRecord
 from tests._tampering import delete_instance, edit_event_data, rewrite, row
 from tests.conftest import START, standing_committee, to_deliberation
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from collegium import Engine, ManualClock
-from collegium.engine.records import InstanceRecord
+from collegium.store.records import InstanceRecord
 from tests._tampering import edit_event_data, rewrite, row
 from tests.conftest import START
 from tests.test_cli import NOW, assert_one_error_line, db, run  # noqa: F401  (db: the fixture)

@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from collegium import ConcurrentUpdate, Engine, InvalidInput, ManualClock, MemoryStore, RuleViolation, SequentialIds
-from collegium.engine.sqlengine import make_engine
-from collegium.engine.sqlstore import SqlStore
-from collegium.engine.store import StaleVersion, Write
+from collegium.store.protocol import StaleVersion, Write
+from collegium.store.sqlengine import make_engine
+from collegium.store.sqlstore import SqlStore
 from tests._command_worker import PRELOAD
 from tests.conftest import START, propose, standing_committee, to_deliberation, to_meeting
 

@@ -20,7 +20,7 @@ from collegium import (
     SqlStore,
     TransitionNotAllowed,
 )
-from collegium.engine import hosted
+from collegium.store import hosted
 from tests.conftest import propose, standing_committee
 
 host_metadata = sa.MetaData()
@@ -184,7 +184,7 @@ HOST_REVISION = '''
 import sqlalchemy as sa
 from alembic import op
 
-from collegium.engine import hosted
+from collegium.store import hosted
 
 revision = "h1"
 down_revision = None

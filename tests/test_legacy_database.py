@@ -15,9 +15,9 @@ from alembic import command
 from alembic.config import Config
 
 from collegium import Engine, ManualClock, SequentialIds
-from collegium.engine import schema
-from collegium.engine.records import EVENT_FORMAT
-from collegium.engine.sqlengine import make_engine
+from collegium.store import schema
+from collegium.store.records import EVENT_FORMAT
+from collegium.store.sqlengine import make_engine
 from tests.conftest import CST
 
 LEGACY = Path(__file__).parent / "data" / "legacy-0006.db"

@@ -13,9 +13,9 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 
 from collegium import Body, Engine, ManualClock, Member, SequentialIds
-from collegium.engine import schema
-from collegium.engine.migration import migrate
-from collegium.engine.sqlengine import make_engine
+from collegium.store import schema
+from collegium.store.migration import migrate
+from collegium.store.sqlengine import make_engine
 from tests.conftest import START
 
 SCRIPTS = Path(schema.__file__).parent / "migrations"

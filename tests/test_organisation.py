@@ -15,7 +15,7 @@ import pytest
 
 from collegium import DefinitionError, Engine, InvalidInput, ManualClock, Registry
 from collegium.engine import calendar, commitments, queries
-from collegium.engine.reserved import RESERVED_ROLES
+from collegium._reserved import RESERVED_ROLES
 from collegium.rules.facts import ENGINE_FACTS, RECORD_FACTS
 from collegium.workflows.spec import EFFECT_INPUTS
 from tests.conftest import CST, standing_committee

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from collegium import Engine, EventRecord, InvalidInput, ManualClock, RuleViolation, SequentialIds
-from collegium.engine.outbox import OutboxEntry
+from collegium.store.outbox import OutboxEntry
 from tests.conftest import consult_all, propose, standing_committee, to_deliberation
 
 

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from collegium import Body, Engine, InvalidInput, ManualClock, Member
-from collegium.engine import schema
+from collegium.store import schema
 from tests.conftest import START, propose, standing_committee
 from tests.test_assignment import adopted, task
 from tests.test_authorization import refused_by

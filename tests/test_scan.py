@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from collegium import AsyncEngine, Engine, InvalidInput, ManualClock, SequentialIds
-from collegium.engine.records import InstanceRecord
-from collegium.engine.sqlstore import SqlStore
-from collegium.engine.store import Write
+from collegium.store.protocol import Write
+from collegium.store.records import InstanceRecord
+from collegium.store.sqlstore import SqlStore
 from tests.conftest import START, propose, standing_committee, to_deliberation
 
 

@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from collegium.engine.clock import Clock, IdFactory
 from collegium.engine.engine import Availability, Engine, Instance, Outcome
-from collegium.engine.governance import Body, Directory
-from collegium.engine.outbox import OutboxEntry
-from collegium.engine.records import EventRecord
+from collegium.engine.governance import Directory
 from collegium.errors import InvalidInput
+from collegium.store.bodies import Body
+from collegium.store.outbox import OutboxEntry
+from collegium.store.records import EventRecord
 
 log = logging.getLogger("collegium")
 
@@ -70,7 +71,7 @@ def async_url(target: str) -> str:
     """The URL an async engine opens for ``target``: a SQLite file path or a sync driver's URL becomes its async
     driver's (``sqlite:///x.db`` -> ``sqlite+aiosqlite:///x.db``, ``postgresql://…`` -> asyncpg, ``mysql://…`` ->
     aiomysql); an async driver's URL is kept."""
-    from collegium.engine.sqlengine import database_url
+    from collegium.store.sqlengine import database_url
 
     url = database_url(target)
     scheme, sep, rest = url.partition("://")
@@ -86,7 +87,7 @@ async def _spawn(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
 
 
 class AsyncOutbox:
-    """The outbox of an async engine's store (``engine.outbox``); see :class:`~collegium.engine.outbox.Outbox`."""
+    """The outbox of an async engine's store (``engine.outbox``); see :class:`~collegium.store.outbox.Outbox`."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -134,8 +135,8 @@ class AsyncEngine:
             raise InvalidInput(f"the async engine needs SQLAlchemy's asyncio extra: {exc}") from None
         from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
-        from collegium.engine.sqlengine import make_engine
-        from collegium.engine.sqlstore import SqlStore
+        from collegium.store.sqlengine import make_engine
+        from collegium.store.sqlstore import SqlStore
 
         owned: SaAsyncEngine | None = None
         sync_target: Any
@@ -169,7 +170,7 @@ class AsyncEngine:
     @classmethod
     def in_memory(cls, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None,
                   directory: Directory | None = None) -> AsyncEngine:
-        """An async engine on a :class:`~collegium.engine.memstore.MemoryStore` (tests and simulations)."""
+        """An async engine on a :class:`~collegium.store.memstore.MemoryStore` (tests and simulations)."""
         return cls(Engine.in_memory(clock=clock, ids=ids, registry=registry, directory=directory))
 
     async def close(self) -> None:

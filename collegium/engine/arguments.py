@@ -3,7 +3,7 @@
 Wrong types, ids no store could hold (longer than the id columns, control characters, which PostgreSQL refuses,
 or text that is not valid Unicode: a lone surrogate, as a command line gives for bytes that are not UTF-8) are
 refused with :class:`~collegium.errors.InvalidInput` rather than as a driver's or encoder's error;
-so are the engine's reserved actors and idempotency keys (:mod:`collegium.engine.reserved`). A
+so are the engine's reserved actors and idempotency keys (:mod:`collegium._reserved`). A
 message shows a value by :func:`~collegium._brief.brief`, bounded whatever was passed.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from collegium._brief import brief
-from collegium.engine.reserved import ENGINE_MARK, SYSTEM_ACTOR, is_engine_actor, is_timer_key
+from collegium._reserved import ENGINE_MARK, SYSTEM_ACTOR, is_engine_actor, is_timer_key
 from collegium.errors import InvalidInput
 
 #: Longest id (an instance, an actor, an idempotency key): the store's id columns hold 128 characters.

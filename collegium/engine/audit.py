@@ -26,27 +26,15 @@ from typing import Any
 
 import orjson
 
-from collegium.engine.records import EVENT_FORMAT, EventRecord, InstanceRecord
+from collegium._formats import canonical as canonical
+from collegium._formats import digest as digest
+from collegium.store.heads import GENESIS
+from collegium.store.records import EVENT_FORMAT, EventRecord, InstanceRecord
 
-GENESIS = "0" * 64
 #: the first element of an event's hash input from format 2 on
 EVENT_TAG = "collegium.event"
 #: the event formats this code verifies
 FORMATS = (1, 2)
-
-
-def canonical(value: Any) -> str:
-    """Canonical JSON: sorted keys, no spaces, UTF-8 kept (hashes do not depend on formatting).
-
-    Encoded with orjson: the same text as ``json.dumps(sort_keys=True, separators=(",", ":"),
-    ensure_ascii=False)`` for the values Collegium stores (text, whole numbers, booleans, lists and
-    mappings with text keys), at about a tenth of the cost — this runs several times per step.
-    """
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def identity(inst: InstanceRecord) -> list[Any]:

@@ -15,11 +15,11 @@ from typing import Any
 
 from collegium.engine import governance as gov
 from collegium.engine.context import Context
-from collegium.engine.records import InstanceRecord
 from collegium.engine.registry import CompiledProcedure
-from collegium.engine.store import Unit
 from collegium.errors import NotFound
 from collegium.rules.verdict import Verdict
+from collegium.store.protocol import Unit
+from collegium.store.records import InstanceRecord
 
 
 @dataclass(frozen=True, slots=True)

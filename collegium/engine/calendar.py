@@ -44,9 +44,9 @@ from collegium.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine
-    from collegium.engine.governance import Body
     from collegium.rules.model import RulePackSpec
     from collegium.rules.organisation import Reporting
+    from collegium.store.bodies import Body
 
 __all__ = ["Obligation", "Scheduled", "obligations", "periods", "schedule_reports"]
 

@@ -32,11 +32,11 @@ from typing import IO, TYPE_CHECKING, Any
 from collegium.engine import manifest
 from collegium.engine.audit import AuditReport
 from collegium.engine.clock import format_time
-from collegium.engine.heads import ChainHead, StoredHead
 from collegium.engine.keys import PublicKey, SigningKey
 from collegium.engine.manifest import Checkpoint
 from collegium.engine.merkle import MerkleRoot
 from collegium.errors import AuditError, AuditFailed, InvalidInput
+from collegium.store.heads import ChainHead, StoredHead
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine

@@ -13,6 +13,7 @@ import threading
 from typing import Protocol, runtime_checkable
 
 from collegium._brief import brief
+from collegium._formats import iso_duration as iso_duration
 from collegium.errors import InvalidInput
 
 UTC = dt.UTC
@@ -125,14 +126,3 @@ class RandomIds:
     def new_id(self, prefix: str) -> str:
         """``prefix``, a dash and 20 random hex digits."""
         return f"{prefix}-{os.urandom(10).hex()}"
-
-
-def iso_duration(span: dt.timedelta) -> str:
-    """``P7D``, ``P1DT12H``, ``PT30M``: a whole-second span as an ISO 8601 duration."""
-    days, rest = divmod(int(span.total_seconds()), 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    clock = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
-    if not days and not clock:
-        return "PT0S"
-    return "P" + (f"{days}D" if days else "") + (f"T{clock}" if clock else "")

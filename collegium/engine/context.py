@@ -8,13 +8,14 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, Protocol
 
+from collegium._reserved import RESERVED_ROLES, SYSTEM_ACTOR, SYSTEM_ROLE, TELLER_ROLE
 from collegium.definitions import FactType
 from collegium.engine import governance as gov
 from collegium.engine import targets
 from collegium.engine.clock import parse_time
-from collegium.engine.reserved import RESERVED_ROLES, SYSTEM_ACTOR, SYSTEM_ROLE, TELLER_ROLE
-from collegium.engine.store import Seat, seat_counts
 from collegium.rules.facts import ENGINE_FACTS
+from collegium.store.bodies import Body
+from collegium.store.protocol import Seat, seat_counts
 
 Directory = gov.BodyLookup
 
@@ -112,7 +113,7 @@ class Context:
         self._directory = directory
         self._state_of = state_of
         self._cache: dict[str, Any] = {}
-        self._body: gov.Body | None = None
+        self._body: Body | None = None
         self._body_loaded = False
         self._staged = staged_seats  # the seats of a meeting this command opens (not stored yet)
         self._seats: Mapping[str, Seat] | None = None
@@ -143,7 +144,7 @@ class Context:
         return self._state_of(instance_id)
 
     # -- membership -------------------------------------------------------------------------------
-    def body(self) -> gov.Body | None:
+    def body(self) -> Body | None:
         if not self._body_loaded:
             self._body = self._directory(self.body_id) if self.body_id else None
             self._body_loaded = True

@@ -23,9 +23,9 @@ from typing import Any, Protocol
 
 from collegium._brief import brief
 from collegium.engine import governance as gov
-from collegium.engine.records import EventRecord, VoteRecord
 from collegium.engine.sealing import Sealer, check_public_key
 from collegium.errors import AuditError, InvalidInput
+from collegium.store.records import EventRecord, VoteRecord
 
 #: what a paper ballot may be besides a choice: left blank, or spoiled (not counted for any option)
 BLANK, INVALID = "blank", "invalid"
@@ -46,7 +46,7 @@ class CountReader(Protocol):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BallotWrites:
     """What a step writes about its ballot, besides its event (see
-    :class:`~collegium.engine.store.Write`)."""
+    :class:`~collegium.store.protocol.Write`)."""
 
     votes: tuple[VoteRecord, ...] = ()
     returned: tuple[tuple[str, str], ...] = ()

@@ -9,7 +9,7 @@ from typing import Any
 
 from collegium.engine.audit import AuditProblem
 from collegium.engine.recorded import Recorded
-from collegium.engine.store import Store
+from collegium.store.protocol import Store
 
 
 def named_votes(store: Store, recorded: Recorded) -> AuditProblem | None:

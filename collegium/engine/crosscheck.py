@@ -34,9 +34,9 @@ from collegium.engine import crossballots
 from collegium.engine.audit import AuditProblem, AuditReport, digest, verify
 from collegium.engine.bodychain import verify_bodies
 from collegium.engine.recorded import Recorded
-from collegium.engine.records import TimerRecord
-from collegium.engine.store import Store
 from collegium.engine.timers import timer_key
+from collegium.store.protocol import Store
+from collegium.store.records import TimerRecord
 
 
 def audit(store: Store, digest_of: Callable[[str], str] = digest) -> AuditReport:

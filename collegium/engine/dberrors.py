@@ -1,56 +1,5 @@
-"""Database errors as the store reports them: a lost race (retried), bad input, or the driver's error as it is.
+"""Moved to :mod:`collegium.store.dberrors`: this path works for one release, with a DeprecationWarning."""
 
-Drivers differ in what they raise for the same event: psycopg and PyMySQL raise ``OperationalError`` for a deadlock
-or a lock timeout, asyncpg (through SQLAlchemy's adapter) its generic ``Error`` with a SQLSTATE, aiosqlite has no
-``DataError``. The store's ``_translate`` asks these helpers.
-"""
+from collegium.engine._moved import moved
 
-from __future__ import annotations
-
-from sqlalchemy.exc import OperationalError
-
-from collegium._brief import brief
-from collegium.engine.store import StaleVersion
-from collegium.errors import InvalidInput
-
-
-class Never(Exception):
-    """Stands for a DBAPI error class a driver does not have: no error is one."""
-
-
-def is_lock_conflict(exc: OperationalError) -> bool:
-    """A driver's OperationalError that says a lock was not had: a lost race."""
-    return is_lock_text(str(exc.orig))
-
-
-#: a lost race, retried: a deadlock (PostgreSQL 40P01, MariaDB 1213), SQLite's busy timeout, a serialization failure
-#: (PostgreSQL 40001), and a lock waited for past the session's limit (PostgreSQL lock_timeout, 55P03; MariaDB
-#: innodb_lock_wait_timeout, 1205), e.g. behind a client that died holding it: not a driver error but a conflict
-_LOCK_TEXTS = ("deadlock", "database is locked", "could not serialize", "lock timeout", "lock wait timeout")
-
-
-def by_state(error: BaseException) -> Exception | None:
-    """A driver's generic error as the store reports it, by its SQLSTATE (PostgreSQL's codes: 22 data exception,
-    23 integrity violation, 40001/40P01 lost races, 55P03 lock not available) or its text."""
-    state = str(getattr(error, "sqlstate", None) or getattr(error, "pgcode", None) or "")
-    message = str(error)
-    if state.startswith("23"):
-        return StaleVersion("unique key clash")
-    if state in ("40001", "40P01", "55P03") or is_lock_text(message):
-        return StaleVersion("lock conflict")
-    cause: BaseException | None = error
-    for _ in range(4):  # a value the driver could not even send (a lone surrogate): asyncpg chains the cause
-        if cause is None:
-            break
-        if isinstance(cause, UnicodeEncodeError):
-            return InvalidInput("text that is not valid Unicode cannot be looked up: "
-                                f"{brief(cause.object)}")
-        cause = cause.__cause__ or cause.__context__
-    if state.startswith("22") or "invalid input for query argument" in message:
-        return InvalidInput(f"a value does not fit the database: {message.splitlines()[0]}")
-    return None
-
-
-def is_lock_text(message: str) -> bool:
-    text_ = message.lower()
-    return any(t in text_ for t in _LOCK_TEXTS)
+__getattr__ = moved(__name__, "collegium.store.dberrors")

@@ -10,7 +10,7 @@ from typing import Any
 
 from collegium.engine import governance as gov
 from collegium.engine.clock import format_time
-from collegium.engine.records import VoteRecord
+from collegium.store.records import VoteRecord
 from collegium.workflows.spec import (
     CastVoteEffect,
     ConsultEffect,

@@ -18,25 +18,26 @@ from collegium.engine import arguments, ballots, crosscheck, inputs, replay, run
 from collegium.engine.audit import AuditReport
 from collegium.engine.ballots import Ballot, Meeting
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
-from collegium.engine.governance import Body, Directory
-from collegium.engine.memstore import MemoryStore
-from collegium.engine.outbox import Outbox, Subscriber
+from collegium.engine.governance import Directory
 from collegium.engine.outcomes import Availability, Instance, Outcome
-from collegium.engine.records import EventRecord
 from collegium.engine.registry import Registry
 from collegium.engine.scheduler import TimerRun, fire_timer, run_due
 from collegium.engine.sealing import Sealer, SodiumSealer
 from collegium.engine.step import Command
-from collegium.engine.store import StaleVersion, Store
 from collegium.engine.texts import Texts
 from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound
 from collegium.rules.verdict import Verdict
+from collegium.store.bodies import Body
+from collegium.store.memstore import MemoryStore
+from collegium.store.outbox import Outbox, Subscriber
+from collegium.store.protocol import StaleVersion, Store
+from collegium.store.records import EventRecord
 
 if TYPE_CHECKING:
     from collegium.engine.checkpoint import CheckpointReport, CheckpointSource, CheckpointTarget
-    from collegium.engine.hosted import StoreTarget
     from collegium.engine.keys import PublicKey, SigningKey
     from collegium.engine.manifest import Checkpoint
+    from collegium.store.hosted import StoreTarget
 
 __all__ = ["Availability", "Ballot", "Engine", "Instance", "Meeting", "Outcome"]
 
@@ -67,8 +68,8 @@ class Engine:
     def open(cls, target: StoreTarget = "collegium.db", *, clock: Clock, ids: IdFactory | None = None,
              registry: Registry | None = None, directory: Directory | None = None, auto_migrate: bool = True) -> Engine:
         """An engine on a database: a SQLAlchemy URL, a file path meaning a SQLite file, or the host's SQLAlchemy
-        ``Engine``, ``Connection`` or ``Session`` (:class:`~collegium.engine.sqlstore.SqlStore` says what each does)."""
-        from collegium.engine.sqlstore import SqlStore
+        ``Engine``, ``Connection`` or ``Session`` (:class:`~collegium.store.sqlstore.SqlStore` says what each does)."""
+        from collegium.store.sqlstore import SqlStore
 
         store = SqlStore(target, auto_migrate=auto_migrate)
         return cls(store, clock=clock, ids=ids, registry=registry, directory=directory)
@@ -76,7 +77,7 @@ class Engine:
     @classmethod
     def in_memory(cls, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None,
                   directory: Directory | None = None) -> Engine:
-        """An engine on a :class:`~collegium.engine.memstore.MemoryStore`: for tests, simulations, benchmarks."""
+        """An engine on a :class:`~collegium.store.memstore.MemoryStore`: for tests, simulations, benchmarks."""
         return cls(MemoryStore(), clock=clock, ids=ids, registry=registry, directory=directory)
 
     def close(self) -> None:

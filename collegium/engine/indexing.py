@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from collegium.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from collegium.engine.records import InstanceRecord
     from collegium.engine.registry import Registry
+    from collegium.store.records import InstanceRecord
 
 #: Longest value the index holds (ids, departments and times are far shorter).
 MAX_VALUE = 255

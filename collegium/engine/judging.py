@@ -12,9 +12,9 @@ from typing import Any
 from collegium.engine.compiled import CompiledProcedure, Plan
 from collegium.engine.context import Context
 from collegium.engine.governance import BodyLookup, Directory
-from collegium.engine.store import Seat, Unit
 from collegium.errors import RuleViolation
 from collegium.rules.verdict import Verdict
+from collegium.store.protocol import Seat, Unit
 
 
 def bodies(directory: Directory | None, unit: Unit, now: dt.datetime) -> BodyLookup:

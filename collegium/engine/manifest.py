@@ -10,7 +10,7 @@ JSON Lines, UTF-8, each line ended by a line feed (line 1 is shown on two lines 
 - ``format``: this layout's name and version. ``created_at``: the engine clock's time when the
   checkpoint was taken (canonical UTC text). ``chains``: how many head lines follow.
 - Each head line is ``[kind, chain id, seq, hash]``: the chain was ``seq`` events long and its last
-  event hashed to ``hash``. Lines are in the order of ``collegium.engine.heads`` (kind, then chain
+  event hashed to ``hash``. Lines are in the order of ``collegium.store.heads`` (kind, then chain
   id, by code point), each chain once.
 - ``root``: the RFC 6962 Merkle root (``collegium.engine.merkle``) whose leaves are the head lines'
   canonical JSON (no spaces, UTF-8, no line feed), in that order.
@@ -32,10 +32,10 @@ from typing import IO, Any
 
 import orjson
 
-from collegium.engine.heads import KINDS, ChainHead
 from collegium.engine.keys import PublicKey, SigningKey
 from collegium.engine.merkle import MerkleRoot
 from collegium.errors import InvalidInput
+from collegium.store.heads import KINDS, ChainHead
 
 FORMAT = "collegium-checkpoint/1"
 #: the longest line a reader accepts (a head line is some 250 bytes)

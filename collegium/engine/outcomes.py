@@ -9,8 +9,8 @@ from typing import Any
 import orjson
 
 from collegium.engine.audit import canonical
-from collegium.engine.records import EventRecord, InstanceRecord
 from collegium.rules.verdict import Verdict
+from collegium.store.records import EventRecord, InstanceRecord
 
 __all__ = ["Availability", "Instance", "Outcome"]
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collegium.engine.audit import AuditProblem
-from collegium.engine.records import EventRecord
+from collegium.store.records import EventRecord
 
 
 @dataclass(slots=True)

@@ -26,20 +26,21 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from collegium._reserved import SYSTEM_ACTOR, TIMER_KEY_PREFIX
 from collegium.engine import counting, judging, running
 from collegium.engine import governance as gov
 from collegium.engine.clock import parse_time
 from collegium.engine.engine import Engine
-from collegium.engine.governance import Body, Directory
-from collegium.engine.memstore import MemoryStore
-from collegium.engine.records import EventRecord, InstanceRecord
+from collegium.engine.governance import Directory
 from collegium.engine.registry import Registry
-from collegium.engine.reserved import SYSTEM_ACTOR, TIMER_KEY_PREFIX
 from collegium.engine.scheduler import REFUSED, REMIND, fire_timer, timer_key
 from collegium.engine.step import Command, move
-from collegium.engine.store import Store
 from collegium.errors import CollegiumError, NotFound, TransitionNotAllowed
 from collegium.rules.verdict import RuleResult, Verdict
+from collegium.store.bodies import Body
+from collegium.store.memstore import MemoryStore
+from collegium.store.protocol import Store
+from collegium.store.records import EventRecord, InstanceRecord
 
 __all__ = ["Rejudged", "ReplayReport", "rejudge"]
 

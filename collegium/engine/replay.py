@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from collegium.engine import inputs
 from collegium.engine.outcomes import Instance, Outcome
-from collegium.engine.records import EventRecord, InstanceRecord
 from collegium.engine.registry import CompiledProcedure
 from collegium.errors import InvalidInput
 from collegium.rules.model import RulePackSpec
 from collegium.rules.verdict import RuleResult, Verdict
+from collegium.store.records import EventRecord, InstanceRecord
 from collegium.workflows.spec import TRANSIENT_INPUTS
 
 if TYPE_CHECKING:

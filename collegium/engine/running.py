@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 from collegium.engine import judging
 from collegium.engine import step as st
 from collegium.engine.outcomes import Availability, Outcome
-from collegium.engine.records import InstanceRecord, TimerRecord
-from collegium.engine.store import StaleVersion, Unit
 from collegium.engine.texts import Text
 from collegium.errors import ConcurrentUpdate
 from collegium.rules.verdict import Verdict
+from collegium.store.protocol import StaleVersion, Unit
+from collegium.store.records import InstanceRecord, TimerRecord
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine

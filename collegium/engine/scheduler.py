@@ -1,7 +1,7 @@
 """The sweep that fires timers when they fall due (what sets them: :mod:`collegium.engine.timers`).
 
 :func:`run_due` fires due timers earliest first, each as the engine's own actor
-(:data:`~collegium.engine.reserved.SYSTEM_ACTOR`) at the time it fell due and with an idempotency
+(:data:`~collegium._reserved.SYSTEM_ACTOR`) at the time it fell due and with an idempotency
 key naming the timer, so the sweep is idempotent and its result does not depend on how often it
 runs.
 """
@@ -12,14 +12,12 @@ import datetime as dt
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
+from collegium._reserved import SYSTEM_ACTOR
 from collegium.engine import replay, running
 from collegium.engine.audit import chain
 from collegium.engine.clock import aware, format_time, iso_duration, parse_time
 from collegium.engine.outcomes import Instance, Outcome
-from collegium.engine.records import InstanceRecord, TimerRecord
-from collegium.engine.reserved import SYSTEM_ACTOR
 from collegium.engine.step import Command
-from collegium.engine.store import StaleVersion, Write
 from collegium.engine.timers import (
     REFUSED,
     REMIND,
@@ -32,6 +30,8 @@ from collegium.engine.timers import (
 )
 from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound, RuleViolation, TransitionNotAllowed
 from collegium.rules.verdict import Verdict
+from collegium.store.protocol import StaleVersion, Write
+from collegium.store.records import InstanceRecord, TimerRecord
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine

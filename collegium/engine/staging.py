@@ -14,10 +14,11 @@ from collegium.engine import counting
 from collegium.engine import governance as gov
 from collegium.engine.audit import canonical, digest
 from collegium.engine.clock import format_time
-from collegium.engine.records import InstanceRecord
 from collegium.engine.registry import Plan
-from collegium.engine.store import Seat
 from collegium.errors import InvalidInput, NotFound
+from collegium.store.bodies import Body
+from collegium.store.protocol import Seat
+from collegium.store.records import InstanceRecord
 from collegium.workflows.spec import (
     SECRET_COUNTING,
     AttendEffect,
@@ -48,7 +49,7 @@ def _reasons(given: Mapping[str, str], attendance: Mapping[str, str]) -> dict[st
     return dict(sorted(given.items()))
 
 
-def _freeze(body: gov.Body, data: Mapping[str, Any], meeting_id: str, state: str, now: dt.datetime,
+def _freeze(body: Body, data: Mapping[str, Any], meeting_id: str, state: str, now: dt.datetime,
             ) -> tuple[dict[str, Any], dict[str, Seat]]:
     """A meeting of ``body`` opening now: its record and seats (the membership frozen, with attendance)."""
     attendance = gov.build_attendance(body, data["attendance"])

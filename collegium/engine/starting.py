@@ -12,10 +12,10 @@ from collegium.engine import indexing, judging, replay
 from collegium.engine.audit import chain
 from collegium.engine.clock import format_time
 from collegium.engine.outcomes import Instance, Outcome
-from collegium.engine.records import InstanceRecord, TimerRecord
-from collegium.engine.store import Write
 from collegium.engine.texts import Text
 from collegium.engine.timers import timers_for, timers_record
+from collegium.store.protocol import Write
+from collegium.store.records import InstanceRecord, TimerRecord
 
 if TYPE_CHECKING:
     from collegium.engine.compiled import CompiledProcedure

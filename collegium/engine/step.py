@@ -35,12 +35,12 @@ from collegium.engine.clock import format_time
 from collegium.engine.compiled import CompiledProcedure, Plan
 from collegium.engine.context import Context
 from collegium.engine.outcomes import Instance, Outcome
-from collegium.engine.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
-from collegium.engine.store import Seat, Unit, Write
 from collegium.engine.texts import Text
 from collegium.engine.timers import timers_for, timers_record, when_due
 from collegium.errors import InvalidInput, TransitionNotAllowed
 from collegium.rules.verdict import RuleResult, Verdict
+from collegium.store.protocol import Seat, Unit, Write
+from collegium.store.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
 from collegium.workflows.spec import TRANSIENT_INPUTS, SpawnEffect
 
 if TYPE_CHECKING:

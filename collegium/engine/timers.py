@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from collegium._reserved import TIMER_KEY_PREFIX
 from collegium.engine.clock import format_time, parse_time
-from collegium.engine.records import InstanceRecord, TimerRecord
-from collegium.engine.reserved import TIMER_KEY_PREFIX
 from collegium.errors import CollegiumError
+from collegium.store.records import InstanceRecord, TimerRecord
 
 if TYPE_CHECKING:
     from collegium.engine.compiled import CompiledProcedure

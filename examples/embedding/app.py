@@ -40,9 +40,9 @@ from collegium import (
     SystemClock,
     TransitionNotAllowed,
 )
-from collegium.engine import hosted
+from collegium.store import hosted
 
-metadata = sa.MetaData()  # the host's own tables, apart from Collegium's (collegium.engine.schema.metadata)
+metadata = sa.MetaData()  # the host's own tables, apart from Collegium's (collegium.store.schema.metadata)
 host_requests = sa.Table(
     "host_requests", metadata,
     sa.Column("id", sa.Integer, primary_key=True),

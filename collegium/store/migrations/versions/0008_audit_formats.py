@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import mysql
 
-from collegium.engine.audit import GENESIS
-from collegium.engine.bodychain import body_hash, rows_definition
+from collegium.store.bodychain import body_hash, rows_definition
+from collegium.store.heads import GENESIS
 
 revision = "0008"
 down_revision = "0007"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from collegium.engine.schema import VERSION_TABLE, metadata
+from collegium.store.schema import VERSION_TABLE, metadata
 
 config = context.config
 

@@ -1,0 +1,91 @@
+"""Plain records the store reads and writes: an instance row, an event row, a timer, a vote."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from collegium._formats import iso_duration
+
+
+@dataclass(slots=True)
+class InstanceRecord:
+    """The current state of one instance, as stored. ``version`` guards concurrent updates."""
+
+    id: str
+    procedure: str
+    procedure_version: int
+    pack: str
+    pack_version: str
+    state: str
+    version: int
+    facts: dict[str, Any]
+    created_at: str
+    updated_at: str
+    parent_id: str | None = None
+    head_hash: str = ""
+    event_count: int = 0
+    #: the canonical JSON of ``facts`` when the engine already computed it (saves encoding it twice)
+    facts_json: str | None = field(default=None, compare=False, repr=False)
+
+
+#: The format of the events written now: how an event's hash input is laid out and how its verdict and effects
+#: record are encoded. Every event stores its format, so a change to either is a new format and the events written
+#: under an older one still verify (:func:`collegium.engine.audit.event_hash` knows each).
+EVENT_FORMAT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One step in an instance's history. ``hash`` covers every other field and the previous hash."""
+
+    instance_id: str
+    seq: int
+    trigger: str
+    actor: str
+    source: str | None
+    dest: str
+    at: str
+    data: dict[str, Any]
+    verdict: list[list[Any]]
+    facts_sha: str
+    prev_hash: str
+    hash: str
+    idempotency_key: str | None = None
+    effects: dict[str, Any] = field(default_factory=dict)
+    #: canonical JSON of (data, verdict, effects) when the engine already computed it
+    texts: tuple[str, str, str] | None = field(default=None, compare=False, repr=False)
+    #: the format the event was written in (``EVENT_FORMAT`` of this module when written now)
+    format_version: int = EVENT_FORMAT
+
+
+@dataclass(frozen=True, slots=True)
+class TimerRecord:
+    """A trigger the engine fires by itself at ``due_at`` if the instance is still in ``state``, entered by its
+    event ``entered_seq`` (leaving and re-entering the state sets new timers and voids these)."""
+
+    instance_id: str
+    trigger: str
+    state: str
+    due_at: str
+    entered_seq: int
+    #: 0 for the timer itself; else this is a reminder of the timer ``trigger``, due this many seconds before it
+    lead: int = 0
+
+    @property
+    def name(self) -> str:
+        """``review`` for a timer, ``review -P7D`` for its reminder seven days ahead."""
+        if not self.lead:
+            return self.trigger
+        return f"{self.trigger} -{iso_duration(dt.timedelta(seconds=self.lead))}"
+
+
+@dataclass(frozen=True, slots=True)
+class VoteRecord:
+    """One vote to store. For a secret ballot the store keeps ``voter`` and ``choice`` apart."""
+
+    ballot_id: str
+    voter: str
+    choice: str
+    secret: bool

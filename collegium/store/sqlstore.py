@@ -1,0 +1,374 @@
+"""The persistent store: SQLAlchemy 2 Core over SQLite (default), PostgreSQL or MariaDB.
+
+One short transaction per command: a version-guarded UPDATE of the instance row plus the INSERTs of
+its events (and of any child instances). SQLite runs in WAL mode with ``synchronous=NORMAL`` and a busy
+timeout, and takes its write lock at BEGIN (``BEGIN IMMEDIATE``) so concurrent writers queue instead of
+failing. A new database is migrated to the current schema automatically (Alembic).
+
+On the host's ``Connection`` or ``Session`` the store runs in the host's transaction instead
+(:mod:`collegium.store.hosted`): a SAVEPOINT per command, and no commit of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, NoReturn
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    delete,
+    select,
+)
+from sqlalchemy.exc import (
+    DatabaseError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.orm import Session
+
+from collegium.errors import AuditError, ConcurrentUpdate, InvalidInput, NotFound
+from collegium.store import schema as s
+from collegium.store import sqlbodies, sqlheads
+from collegium.store.bodies import Body
+from collegium.store.bodychain import BodyEvent, StoredBody
+from collegium.store.dberrors import Translator
+from collegium.store.heads import ChainHead, StoredHead
+from collegium.store.hosted import Host, StoreTarget, check_current
+from collegium.store.mariadb import MARIADB, check_columns, check_session
+from collegium.store.migration import migrate
+from collegium.store.outbox import OutboxEntry, Subscriber, Subscribers
+from collegium.store.protocol import AUDITED, StaleVersion
+from collegium.store.records import EventRecord, InstanceRecord, TimerRecord
+from collegium.store.sqlengine import WRITE as _WRITE
+from collegium.store.sqlengine import make_engine
+from collegium.store.sqliteunit import SqliteUnit
+from collegium.store.sqlunit import SqlUnit, Statements, event_row, instance_row
+
+_BODY_RETRIES = 8
+
+
+class SqlStore:
+    """Store on a SQL database. ``target`` is a URL or a SQLite file path (the store makes its engine), the host's
+    SQLAlchemy ``Engine`` (the store uses its pool, each command in a transaction of its own), or the host's
+    ``Connection`` or ORM ``Session``: then every command runs in the host's current transaction, in a SAVEPOINT of
+    its own, and the host commits or rolls back (the embedding guide says more).
+
+    ``auto_migrate``: bring a new or older database to the current schema when opened. On the host's connection
+    or session the store never migrates (that would commit the host's transaction on MariaDB): it checks the
+    revision and refuses an older schema (see :func:`collegium.store.hosted.upgrade`); ``False`` skips the check.
+
+    On MariaDB a store refuses to open, on its own connection or on the host's, under settings that
+    would let two ids compare as one or change a value silently (``collegium.store.mariadb``).
+    """
+
+    def __init__(self, target: StoreTarget = "collegium.db", *, auto_migrate: bool = True) -> None:
+        self._subscribers = Subscribers()
+        self._host = Host(target, self._subscribers) if isinstance(target, (Connection, Session)) else None
+        if self._host is not None:
+            self.engine = self._host.engine
+        else:
+            self.engine = target if isinstance(target, Engine) else make_engine(str(target))
+        self._owns_engine = isinstance(target, str)
+        self.hosted = self._host is not None  #: in the host's transaction: the host commits
+        self._parsed_bodies: dict[str, tuple[Any, Body]] = {}
+        self._statements = Statements(self.engine.dialect)
+        self._sqlite = self.engine.dialect.name == "sqlite"
+        self._dbapi: Any = self.engine.dialect.dbapi
+        #: the store's error for a database error (a retry, or bad input); None to let it through
+        self._translate = Translator(self._dbapi)
+        try:
+            self._open(auto_migrate)
+        except DatabaseError as exc:  # a server that refuses, or a file that is no SQLite database
+            reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+            raise InvalidInput(f"cannot open database {self.engine.url!r}: {reason}") from None
+
+    def _open(self, auto_migrate: bool) -> None:
+        """Check and migrate as the store opens. MariaDB's settings are checked here once, not per
+        command: the session's before anything is written (the pool's connections share the
+        server's and the URL's settings), the columns' once migrated."""
+        mariadb = self.engine.dialect.name in MARIADB
+        if mariadb:
+            with self._connect() as conn:
+                check_session(conn)
+        if auto_migrate and self._host is not None:
+            check_current(self._host.connection(write=False))
+        elif auto_migrate:
+            migrate(self.engine)
+        if mariadb:
+            with self._connect() as conn:
+                check_columns(conn)
+
+    # -- instances ----------------------------------------------------------------------------
+    def unit(self, write: bool = True) -> AbstractContextManager[SqlUnit]:
+        """One transaction on one connection; rolled back if the block raises, committed otherwise (on the host's
+        connection: a savepoint, released or rolled back)."""
+        if self._host is not None:
+            return self._hosted_unit(self._host, write)
+        return SqliteUnit(self, write) if self._sqlite else self._server_unit(write)
+
+    @contextmanager
+    def _hosted_unit(self, host: Host, write: bool) -> Iterator[SqlUnit]:
+        try:
+            with host.savepoint(write) as conn:
+                unit = SqlUnit(conn.connection.dbapi_connection, lambda: conn, write, self._parsed_bodies,
+                               self._statements, lock_rows=not self._sqlite, conn=conn)
+                try:
+                    yield unit
+                finally:
+                    unit.close()
+            host.written(unit.written)
+        except Exception as exc:
+            self._reraise(exc)
+
+    @contextmanager
+    def _server_unit(self, write: bool) -> Iterator[SqlUnit]:
+        try:
+            with self.engine.connect() as conn:
+                if write:
+                    conn.execution_options(**{_WRITE: True})
+                with conn.begin():
+                    unit = SqlUnit(conn.connection.dbapi_connection, lambda: conn, write, self._parsed_bodies,
+                                   self._statements, lock_rows=True, conn=conn)
+                    try:
+                        yield unit
+                    finally:
+                        unit.close()
+        except Exception as exc:
+            self._reraise(exc)
+        self._subscribers.notify(unit.written)  # committed, and the connection is back in the pool
+
+    def _connect(self) -> AbstractContextManager[Connection]:
+        """A connection to read on: the host's (in a savepoint), or one from the pool."""
+        return self._host.savepoint(write=False) if self._host is not None else self.engine.connect()
+
+    def _begin(self) -> AbstractContextManager[Connection]:
+        """A connection in a transaction committed at the end of the block (the host's: a savepoint)."""
+        return self._host.savepoint(write=True) if self._host is not None else self.engine.begin()
+
+    # -- outbox and subscribers ---------------------------------------------------------------
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback(event)`` for each event after its transaction commits; returns the unsubscribe."""
+        return self._subscribers.add(callback)
+
+    def outbox_pending(self, limit: int, after: int | None) -> list[OutboxEntry]:
+        o, e = s.outbox, s.events
+        q = (select(o.c.id.label("outbox_id"), e).join(e, (e.c.instance_id == o.c.instance_id) & (e.c.seq == o.c.seq))
+             .order_by(o.c.id).limit(limit))
+        if after is not None:
+            q = q.where(o.c.id > after)
+        with self._reading() as conn:
+            return [OutboxEntry(int(row.outbox_id), event_row(row)) for row in conn.execute(q)]
+
+    def outbox_ack(self, ids: Sequence[int]) -> int:
+        try:
+            with self._begin() as conn:
+                return int(conn.execute(delete(s.outbox).where(s.outbox.c.id.in_(ids))).rowcount)
+        except Exception as exc:
+            self._reraise(exc)
+
+    def _reraise(self, exc: Exception) -> NoReturn:
+        """Raise a database error as the store reports it (a retry, or bad input), any other error as it is."""
+        translated = self._translate(exc)
+        if translated is None:
+            raise exc
+        raise translated from None
+
+    def _reraise_wrapped(self, exc: Exception) -> NoReturn:
+        """As :meth:`_reraise`, for the connect, begin and commit a SQLite unit runs on the DBAPI connection: a
+        DBAPI error there comes wrapped as SQLAlchemy, which used to run them, wraps it."""
+        if self._dbapi is not None and isinstance(exc, self._dbapi.Error):
+            wrapped = DBAPIError.instance(None, None, exc, self._dbapi.Error, dialect=self.engine.dialect)
+            if isinstance(wrapped, Exception):
+                translated = self._translate(wrapped)
+                if translated is None:
+                    raise wrapped from exc
+                raise translated from None
+        self._reraise(exc)
+
+    def load(self, instance_id: str) -> InstanceRecord:
+        with self.unit(write=False) as u:
+            return u.load(instance_id)
+
+    def state_of(self, instance_id: str) -> str | None:
+        with self.unit(write=False) as u:
+            return u.state_of(instance_id)
+
+    def history(self, instance_id: str) -> list[EventRecord]:
+        e = s.events
+        with self._reading() as conn:
+            rows = conn.execute(select(e).where(e.c.instance_id == instance_id).order_by(e.c.seq)).all()
+            found = rows or conn.execute(select(s.instances.c.id).where(s.instances.c.id == instance_id)).first()
+            if not found:
+                raise NotFound(f"no instance {instance_id!r}")
+        return [event_row(r) for r in rows]
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection for a query, its errors reported as the store's (a NUL or lone surrogate looked up: bad
+        input, not a driver's error)."""
+        try:
+            with self._connect() as conn:
+                yield conn
+        except Exception as exc:
+            self._reraise(exc)
+
+    def instances(self, procedure: str | None = None, state: str | None = None,
+                  limit: int | None = None) -> list[InstanceRecord]:
+        t = s.instances
+        q = select(t).order_by(t.c.created_at, t.c.id)
+        if procedure is not None:
+            q = q.where(t.c.procedure == procedure)
+        if state is not None:
+            q = q.where(t.c.state == state)
+        if limit is not None:
+            q = q.limit(limit)
+        with self._reading() as conn:
+            return [instance_row(r) for r in conn.execute(q)]
+
+    def find(self, procedure: str, states: tuple[str, ...] | None = None, equals: Mapping[str, str] | None = None,
+             before: tuple[str, str] | None = None) -> list[InstanceRecord]:
+        t, fi = s.instances, s.facts_index
+        q = select(t).where(t.c.procedure == procedure)
+        if states is not None:
+            q = q.where(t.c.state.in_(states))
+        # joined, not correlated EXISTS: SQLite ran an EXISTS once per instance of the procedure, each a range scan
+        # of the lookup index (before: 100,000 open tasks × the tasks past a deadline); joined, the matching index
+        # rows drive the query and each instance is fetched by id. (instance, name, value) is the index's key, so
+        # an equality matches at most once per instance; a range may match several values of a list: DISTINCT.
+        for name, value in (equals or {}).items():
+            hit = select(fi.c.instance_id).where(fi.c.procedure == procedure, fi.c.name == name,
+                                                 fi.c.value == value).subquery()
+            q = q.join(hit, hit.c.instance_id == t.c.id)
+        if before is not None:
+            below = select(fi.c.instance_id).distinct().where(fi.c.procedure == procedure, fi.c.name == before[0],
+                                                              fi.c.value < before[1]).subquery()
+            q = q.join(below, below.c.instance_id == t.c.id)
+        with self._reading() as conn:
+            return [instance_row(r) for r in conn.execute(q.order_by(t.c.created_at, t.c.id))]
+
+    def scan(self, procedure: str | None = None, state: str | None = None,
+             batch: int = 1000) -> Iterator[InstanceRecord]:
+        # keyset pages, each its own short read (no connection or lock held between pages) and an index range read
+        # whatever the table's size: by primary key, or by (procedure, state, id) one group at a time
+        t = s.instances
+        if procedure is None and state is None:
+            yield from self._pages(select(t), batch)
+            return
+        groups = select(t.c.procedure, t.c.state).distinct().order_by(t.c.procedure, t.c.state)
+        groups = groups.where(t.c.procedure == procedure) if procedure is not None else groups
+        with self._reading() as conn:
+            found = [tuple(g) for g in conn.execute(groups if state is None else groups.where(t.c.state == state))]
+        for p, st in found:
+            yield from self._pages(select(t).where(t.c.procedure == p, t.c.state == st), batch)
+
+    def _pages(self, q: Any, batch: int) -> Iterator[InstanceRecord]:
+        t = s.instances
+        q, after = q.order_by(t.c.id).limit(batch), None
+        while True:
+            with self._reading() as conn:
+                page = [instance_row(r) for r in conn.execute(q if after is None else q.where(t.c.id > after))]
+            if len(page) < batch:
+                yield from page
+                return
+            after = page[-1].id
+            yield from page
+            page = []  # let this page go before the next one is read: one page in memory at a time
+
+    def iter_instances(self) -> Iterator[InstanceRecord]:
+        try:
+            with self._connect() as conn:
+                for row in conn.execute(select(s.instances).order_by(s.instances.c.id)):
+                    yield instance_row(row)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise AuditError(f"cannot read instances: {exc}") from None
+
+    def iter_events(self) -> Iterator[EventRecord]:
+        try:
+            with self._connect() as conn:
+                for row in conn.execute(select(s.events).order_by(s.events.c.id)):
+                    yield event_row(row)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise AuditError(f"cannot read events: {exc}") from None
+
+    def chain_heads(self) -> Iterator[ChainHead]:
+        try:
+            with self._connect() as conn:
+                yield from sqlheads.chain_heads(conn)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise AuditError(f"cannot read the chains' heads: {exc}") from None
+
+    def stored_heads(self, heads: Sequence[ChainHead]) -> list[StoredHead]:
+        try:
+            with self._connect() as conn:
+                return sqlheads.stored_heads(conn, heads)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise AuditError(f"cannot look up the chains' heads: {exc}") from None
+
+    def audit_rows(self, table: str) -> Iterator[tuple[Any, ...]]:
+        t = s.metadata.tables[f"{s.PREFIX}{table}"]
+        q = select(*(t.c[name] for name in AUDITED[table])).order_by(*t.primary_key.columns)
+        try:
+            with self._connect() as conn:
+                for row in conn.execute(q):
+                    yield tuple(row)
+        except SQLAlchemyError as exc:
+            raise AuditError(f"cannot read {t.name}: {exc}") from None
+
+    def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
+        with self.unit(write=False) as u:  # the compiled statement on the DBAPI cursor: a day's sweep reads many
+            return u.due_timers(until, limit)
+
+    def drop_timer(self, timer: TimerRecord) -> None:
+        t = s.timers
+        with self._begin() as conn:
+            conn.execute(delete(t).where(t.c.instance_id == timer.instance_id, t.c.trigger == timer.trigger,
+                                         t.c.lead_seconds == timer.lead, t.c.entered_seq == timer.entered_seq))
+
+    # -- bodies and definitions ---------------------------------------------------------------
+    def body(self, body_id: str) -> Body | None:
+        with self.unit(write=False) as u:
+            return u.body(body_id)
+
+    def put_body(self, body: Body, at: str | None) -> None:
+        if len({p.person for p in body.members}) != len(body.members):  # else a key clash, taken for a race below
+            raise InvalidInput(f"body {body.id!r} lists a person twice")
+        for _ in range(_BODY_RETRIES):
+            try:
+                with self._begin() as conn:
+                    sqlbodies.write_body(conn, body, at)
+                return
+            except (IntegrityError, OperationalError) as exc:  # created by another process meanwhile, or a deadlock
+                if not isinstance(self._translate(exc), StaleVersion):
+                    self._reraise(exc)
+        raise ConcurrentUpdate(f"body {body.id!r} kept changing; gave up after {_BODY_RETRIES} attempts")
+
+    def body_events(self) -> Iterator[BodyEvent]:
+        try:
+            with self._connect() as conn:
+                yield from sqlbodies.body_events(conn)
+        except SQLAlchemyError as exc:
+            raise AuditError(f"cannot read body events: {exc}") from None
+
+    def stored_bodies(self) -> Iterator[StoredBody]:
+        try:
+            with self._connect() as conn:
+                yield from sqlbodies.stored_bodies(conn)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise AuditError(f"cannot read bodies: {exc}") from None
+
+    def definition(self, kind: str, key: str) -> str | None:
+        d = s.definitions
+        with self._connect() as conn:
+            value = conn.execute(select(d.c.text).where(d.c.kind == kind, d.c.key == key)).scalar()
+        return None if value is None else str(value)
+
+    def close(self) -> None:
+        if self._host is not None:
+            self._host.close()
+        if self._owns_engine:
+            self.engine.dispose()
+

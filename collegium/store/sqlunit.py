@@ -1,0 +1,400 @@
+"""One command's unit of work on a SQL database: its reads and its write on one connection and transaction.
+
+The statements every command runs (load, body, update, event insert, a named vote, who voted) are compiled
+once per dialect from their Core definitions and run on the connection's DBAPI cursor, inside SQLAlchemy's
+transaction; everything else goes through SQLAlchemy Core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import itemgetter
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, update
+from sqlalchemy.dialects import mysql, postgresql, sqlite
+
+from collegium._formats import canonical
+from collegium._i18n import Text
+from collegium.errors import NotFound
+from collegium.store import schema as s
+from collegium.store.bodies import Body, Member
+from collegium.store.protocol import Seat, StaleVersion, Write
+from collegium.store.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
+
+
+def _loads(value: str) -> Any:
+    return orjson.loads(value)
+
+
+def instance_row(row: Any) -> InstanceRecord:
+    """An instance from a row in the table's column order (a SQLAlchemy Row or a DBAPI tuple)."""
+    (id_, procedure, procedure_version, pack, pack_version, state, version, facts, parent_id, head_hash,
+     event_count, created_at, updated_at) = row
+    return InstanceRecord(id_, procedure, procedure_version, pack, pack_version, state, version, orjson.loads(facts),
+                          created_at, updated_at, parent_id, head_hash, event_count)
+
+
+def event_row(row: Any) -> EventRecord:
+    return EventRecord(instance_id=row.instance_id, seq=row.seq, trigger=row.trigger, actor=row.actor,
+                       source=row.source, dest=row.dest, at=row.at, data=_loads(row.data),
+                       verdict=_loads(row.verdict), facts_sha=row.facts_sha, prev_hash=row.prev_hash,
+                       hash=row.hash, idempotency_key=row.idempotency_key, effects=_loads(row.effects),
+                       format_version=row.format_version)
+
+
+def instance_values(rec: InstanceRecord) -> dict[str, Any]:
+    return {"id": rec.id, "procedure": rec.procedure, "procedure_version": rec.procedure_version,
+            "pack": rec.pack, "pack_version": rec.pack_version, "state": rec.state, "version": rec.version,
+            "facts": rec.facts_json or canonical(rec.facts), "parent_id": rec.parent_id, "head_hash": rec.head_hash,
+            "event_count": rec.event_count, "created_at": rec.created_at, "updated_at": rec.updated_at}
+
+
+def event_values(e: EventRecord) -> dict[str, Any]:
+    data, verdict, effects = e.texts or (canonical(e.data), canonical(e.verdict), canonical(e.effects))
+    return {"instance_id": e.instance_id, "seq": e.seq, "trigger": e.trigger, "actor": e.actor,
+            "source": e.source, "dest": e.dest, "at": e.at, "data": data,
+            "verdict": verdict, "effects": effects, "facts_sha": e.facts_sha,
+            "prev_hash": e.prev_hash, "hash": e.hash, "idempotency_key": e.idempotency_key,
+            "format_version": e.format_version}
+
+
+_I, _E, _B, _M = s.instances, s.events, s.bodies, s.members
+_LOAD = select(_I).where(_I.c.id == bindparam("id"))
+_LOAD_LOCKED = _LOAD.with_for_update()
+_STATE = select(_I.c.state).where(_I.c.id == bindparam("id"))
+_FIND = select(_E).where(_E.c.instance_id == bindparam("id"), _E.c.idempotency_key == bindparam("key"))
+_T = s.timers
+_ENTERED = select(_T.c.entered_seq).where(_T.c.instance_id == bindparam("id"), _T.c.trigger == bindparam("trigger"),
+                                          _T.c.lead_seconds == bindparam("lead"))
+_DUE = (select(_T.c.instance_id, _T.c.trigger, _T.c.state, _T.c.due_at, _T.c.entered_seq, _T.c.lead_seconds)
+        .where(_T.c.due_at <= bindparam("until"))
+        .order_by(_T.c.due_at, _T.c.instance_id, _T.c.trigger, _T.c.lead_seconds)
+        .limit(bindparam("limit")).offset(bindparam("offset")))  # SQLite renders an OFFSET with any LIMIT
+_BODY = (select(_B.c.id, _B.c.kind, _B.c.title, _M.c.person, _M.c.role, _M.c.voting, _M.c.name)
+         .select_from(_B.outerjoin(_M, _M.c.body_id == _B.c.id))
+         .where(_B.c.id == bindparam("id")).order_by(_M.c.position))
+_UPDATE = (update(_I).where(_I.c.id == bindparam("b_id"), _I.c.version == bindparam("b_expected"))
+           .values(state=bindparam("state"), version=bindparam("version"), facts=bindparam("facts"),
+                   head_hash=bindparam("head_hash"), event_count=bindparam("event_count"),
+                   updated_at=bindparam("updated_at")))
+_INSERT_EVENT = insert(_E).values({c.name: bindparam(c.name) for c in _E.c if c.name != "id"})
+_INSERT_INSTANCE = insert(_I)
+_INSERT_OUTBOX = insert(s.outbox).values(instance_id=bindparam("instance_id"), seq=bindparam("seq"))
+_INSERT_VOTE = insert(s.votes).values(ballot_id=bindparam("ballot_id"), voter=bindparam("voter"),
+                                      choice=bindparam("choice"))
+_VOTERS = select(s.votes.c.voter).where(s.votes.c.ballot_id == bindparam("ballot_id")).order_by(s.votes.c.voter)
+_VOTED = select(s.votes.c.voter).where(s.votes.c.ballot_id == bindparam("ballot_id"),
+                                       s.votes.c.voter == bindparam("voter"))
+_BV = s.ballot_voters
+_RETURNED = select(_BV.c.voter).where(_BV.c.ballot_id == bindparam("ballot_id"), _BV.c.voter == bindparam("voter"))
+_INSERT_RETURNED = insert(_BV).values(ballot_id=bindparam("ballot_id"), voter=bindparam("voter"))
+_INSERT_SEALED = insert(s.sealed_votes).values(ballot_id=bindparam("ballot_id"), sealed=bindparam("sealed"))
+_SEAT = select(s.seats.c.role, s.seats.c.voting, s.seats.c.attendance, s.seats.c.view).where(
+    s.seats.c.meeting_id == bindparam("meeting_id"), s.seats.c.person == bindparam("person"))
+_CHOICES = select(s.votes.c.voter, s.votes.c.choice).where(s.votes.c.ballot_id == bindparam("ballot_id"))
+_S = s.seats
+_SEAT_COUNTS = select(func.count(), func.sum(case((_S.c.attendance == "recused", 1), else_=0)),
+                      func.sum(case((_S.c.attendance == "present", 1), else_=0))).where(
+    _S.c.meeting_id == bindparam("meeting_id"), _S.c.voting.is_(True))
+_COUNTS = (select(s.votes.c.choice, func.count()).where(s.votes.c.ballot_id == bindparam("ballot_id"))
+           .group_by(s.votes.c.choice))
+_SEATS = (select(s.seats.c.person, s.seats.c.role, s.seats.c.voting, s.seats.c.attendance, s.seats.c.view)
+          .where(s.seats.c.meeting_id == bindparam("meeting_id")).order_by(s.seats.c.seat_no))
+
+
+class _Raw:
+    """A Core statement compiled once for a dialect, run on the DBAPI cursor of the unit's connection.
+
+    The hot path of a command is four statements; SQLAlchemy's per-execution machinery costs several times
+    what the driver does for each, so these run as compiled text. Everything else goes through Core.
+    """
+
+    __slots__ = ("_defaults", "_pick", "order", "sql")
+
+    def __init__(self, statement: Any, dialect: Any) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        # the statement's own literals (a CASE's values) are bound parameters too: their values come with it
+        self._defaults = {k: v for k, v in compiled.params.items() if v is not None}
+        self.order: tuple[str, ...] | None = tuple(compiled.positiontup) if compiled.positional else None
+        pick = itemgetter(*self.order) if self.order else None
+        # itemgetter of one name returns the value itself, not a 1-tuple
+        self._pick: Callable[[dict[str, Any]], Any] | None = (
+            pick if pick is None or len(self.order or ()) > 1 else (lambda params: (pick(params),)))
+
+    def args(self, params: dict[str, Any]) -> Any:
+        if self._defaults:
+            params = {**self._defaults, **params}
+        return params if self._pick is None else self._pick(params)
+
+
+class Statements:
+    """The hot statements of one dialect."""
+
+    def __init__(self, dialect: Any) -> None:
+        self.load = _Raw(_LOAD, dialect)
+        self.load_locked = _Raw(_LOAD_LOCKED, dialect)
+        self.body = _Raw(_BODY, dialect)
+        self.update = _Raw(_UPDATE, dialect)
+        self.insert_event = _Raw(_INSERT_EVENT, dialect)
+        self.insert_outbox = _Raw(_INSERT_OUTBOX, dialect)
+        self.insert_vote = _Raw(_INSERT_VOTE, dialect)
+        self.voters = _Raw(_VOTERS, dialect)
+        self.voted = _Raw(_VOTED, dialect)
+        # a secret ballot's vote: did the member return a ballot; record that they did, and a sealed choice
+        self.returned = _Raw(_RETURNED, dialect)
+        self.insert_returned = _Raw(_INSERT_RETURNED, dialect)
+        self.insert_sealed = _Raw(_INSERT_SEALED, dialect)
+        self.choices = _Raw(_CHOICES, dialect)
+        self.seat = _Raw(_SEAT, dialect)
+        self.seats = _Raw(_SEATS, dialect)
+        self.seat_counts = _Raw(_SEAT_COUNTS, dialect)
+        self.counts = _Raw(_COUNTS, dialect)
+        # a timer's step: find the due timers, check the timer's entry and whether its key was used
+        self.due = _Raw(_DUE, dialect)
+        self.entered = _Raw(_ENTERED, dialect)
+        self.find = _Raw(_FIND, dialect)
+
+
+class SqlUnit:
+    """Reads and the write of one command on one connection, in one transaction.
+
+    The hot statements run on ``dbapi_conn``; a SQLAlchemy :class:`Connection` on the same connection and
+    transaction is made by ``connect`` when a Core statement first needs one (a vote needs none), or given."""
+
+    def __init__(self, dbapi_conn: Any, connect: Callable[[], Connection], write: bool,
+                 parsed: dict[str, tuple[Any, Body]], statements: Statements, *, lock_rows: bool,
+                 conn: Connection | None = None) -> None:
+        self._dbapi = dbapi_conn
+        self._connect = connect
+        self._conn = conn
+        self.sql = statements
+        self._load = statements.load_locked if write and lock_rows else statements.load
+        self._bodies: dict[str, Body | None] = {}
+        self._parsed = parsed
+        self._cursor: Any = None
+        self.closed_secret = False
+        #: the events this unit wrote: the store hands them to its subscribers once the transaction commits
+        self.written: list[EventRecord] = []
+
+    @property
+    def conn(self) -> Connection:
+        """The SQLAlchemy connection of this unit, made on first use."""
+        if self._conn is None:
+            self._conn = self._connect()
+        return self._conn
+
+    @property
+    def joined(self) -> Connection | None:
+        """The SQLAlchemy connection if one was made (it then owns the pooled connection)."""
+        return self._conn
+
+    def _run(self, raw: _Raw, params: dict[str, Any]) -> Any:
+        if self._cursor is None:
+            self._cursor = self._dbapi.cursor()
+        self._cursor.execute(raw.sql, raw.args(params))
+        return self._cursor
+
+    def close(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
+
+    def load(self, instance_id: str) -> InstanceRecord:
+        row = self._run(self._load, {"id": instance_id}).fetchone()
+        if row is None:
+            raise NotFound(f"no instance {instance_id!r}")
+        return instance_row(row)
+
+    def state_of(self, instance_id: str) -> str | None:
+        value = self.conn.execute(_STATE, {"id": instance_id}).scalar()
+        return None if value is None else str(value)
+
+    def find_event(self, instance_id: str, idempotency_key: str) -> EventRecord | None:
+        row = self._run(self.sql.find, {"id": instance_id, "key": idempotency_key}).fetchone()
+        if row is None:
+            return None
+        (_id, iid, seq, trigger, actor, source, dest, at, data, verdict, effects, facts_sha, prev_hash, hash_,
+         key, format_version) = row
+        return EventRecord(iid, seq, trigger, actor, source, dest, at, _loads(data), _loads(verdict), facts_sha,
+                           prev_hash, hash_, key, _loads(effects), format_version=format_version)
+
+    def body(self, body_id: str) -> Body | None:
+        if body_id not in self._bodies:
+            rows = self._run(self.sql.body, {"id": body_id}).fetchall()
+            self._bodies[body_id] = _parse_body(body_id, rows, self._parsed)
+        return self._bodies[body_id]
+
+    def _cast(self, vote: VoteRecord) -> None:
+        if not vote.secret:
+            self._run(self.sql.insert_vote, {"ballot_id": vote.ballot_id, "voter": vote.voter, "choice": vote.choice})
+            return
+        conn = self.conn
+        # who took part, and a running total per choice: nothing in either row says who chose what
+        conn.execute(insert(s.ballot_voters), {"ballot_id": vote.ballot_id, "voter": vote.voter})
+        c = s.ballot_counts
+        where = (c.c.ballot_id == vote.ballot_id) & (c.c.choice == vote.choice)
+        if conn.execute(update(c).where(where).values(count=c.c.count + 1)).rowcount == 0:
+            conn.execute(insert(c), {"ballot_id": vote.ballot_id, "choice": vote.choice, "count": 1})
+
+    def _secret(self, write: Write) -> None:
+        """A secret ballot's rows: who returned a ballot and a vote's sealed choice, each in the voter's own
+        transaction; the totals written and the sealed choices deleted by the count, in the tellers'."""
+        for key, voter in write.returned:  # one a step: the compiled statement, on the DBAPI cursor
+            self._run(self.sql.insert_returned, {"ballot_id": key, "voter": voter})
+        for key, sealed in write.sealed:
+            self._run(self.sql.insert_sealed, {"ballot_id": key, "sealed": sealed})
+        for key, totals in write.counted.items():
+            self.conn.execute(insert(s.ballot_counts), [{"ballot_id": key, "choice": choice, "count": n}
+                                                        for choice, n in totals.items()])
+        for key in (*write.counted, *write.discarded):
+            self.conn.execute(delete(s.sealed_votes).where(s.sealed_votes.c.ballot_id == key))
+            self.closed_secret = True
+
+    def sealed(self, ballot_id: str) -> list[str]:
+        t = s.sealed_votes
+        return [str(x) for x in self.conn.execute(select(t.c.sealed).where(t.c.ballot_id == ballot_id)).scalars()]
+
+    def events_since(self, instance_id: str, seq: int) -> list[EventRecord]:
+        e = s.events
+        q = select(e).where(e.c.instance_id == instance_id, e.c.seq > seq).order_by(e.c.seq)
+        return [event_row(row) for row in self.conn.execute(q)]
+
+    def voters(self, ballot_id: str, secret: bool) -> list[str]:
+        if not secret:
+            return [str(row[0]) for row in self._run(self.sql.voters, {"ballot_id": ballot_id}).fetchall()]
+        t = s.ballot_voters
+        q = select(t.c.voter).where(t.c.ballot_id == ballot_id).order_by(t.c.voter)
+        return [str(v) for v in self.conn.execute(q).scalars()]
+
+    def counts(self, ballot_id: str, secret: bool) -> dict[str, int]:
+        if secret:
+            c = s.ballot_counts
+            rows = self.conn.execute(select(c.c.choice, c.c.count).where(c.c.ballot_id == ballot_id))
+        else:
+            rows = self._run(self.sql.counts, {"ballot_id": ballot_id}).fetchall()
+        return {str(choice): int(n) for choice, n in rows}
+
+    def choices(self, ballot_id: str) -> dict[str, str]:
+        rows = self._run(self.sql.choices, {"ballot_id": ballot_id}).fetchall()
+        return {str(voter): str(choice) for voter, choice in rows}
+
+    def has_voted(self, ballot_id: str, voter: str, secret: bool) -> bool:
+        found = self._run(self.sql.returned if secret else self.sql.voted, {"ballot_id": ballot_id, "voter": voter})
+        return found.fetchone() is not None
+
+    def seat(self, meeting_id: str, person: str) -> Seat | None:
+        row = self._run(self.sql.seat, {"meeting_id": meeting_id, "person": person}).fetchone()
+        return None if row is None else (str(row[0]), bool(row[1]), str(row[2]), row[3])
+
+    def seats(self, meeting_id: str) -> dict[str, Seat]:
+        rows = self._run(self.sql.seats, {"meeting_id": meeting_id}).fetchall()
+        return {str(p): (str(r), bool(v), str(a), w) for p, r, v, a, w in rows}
+
+    def seat_counts(self, meeting_id: str) -> tuple[int, int, int]:
+        voting, recused, present = self._run(self.sql.seat_counts, {"meeting_id": meeting_id}).fetchone()
+        return int(voting or 0), int(recused or 0), int(present or 0)
+
+    def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:
+        v = s.votes
+        q = select(v.c.voter).where(v.c.ballot_id == ballot_id, v.c.choice.in_(choices)).order_by(v.c.voter)
+        return [str(x) for x in self.conn.execute(q).scalars()]
+
+    def timer_entered(self, instance_id: str, trigger: str, lead: int = 0) -> int | None:
+        row = self._run(self.sql.entered, {"id": instance_id, "trigger": trigger, "lead": lead}).fetchone()
+        return None if row is None else int(row[0])
+
+    def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
+        rows = self._run(self.sql.due, {"until": until, "limit": limit, "offset": 0}).fetchall()
+        return [TimerRecord(iid, trigger, state, due_at, int(seq), int(lead))
+                for iid, trigger, state, due_at, seq, lead in rows]
+
+    def due_timers_of(self, instance_id: str, until: str) -> list[TimerRecord]:
+        t = s.timers
+        q = (select(t).where(t.c.instance_id == instance_id, t.c.due_at <= until)
+             .order_by(t.c.due_at, t.c.trigger, t.c.lead_seconds))
+        return [TimerRecord(r.instance_id, r.trigger, r.state, r.due_at, r.entered_seq, r.lead_seconds)
+                for r in self.conn.execute(q)]
+
+    def commit(self, write: Write) -> None:
+        if write.update is not None:
+            rec = write.update
+            result = self._run(self.sql.update, {
+                "b_id": rec.id, "b_expected": write.expected_version, "state": rec.state,
+                "version": rec.version, "facts": rec.facts_json or canonical(rec.facts),
+                "head_hash": rec.head_hash, "event_count": rec.event_count, "updated_at": rec.updated_at})
+            if result.rowcount != 1:
+                raise StaleVersion(rec.id)
+        for created in write.create:
+            self.conn.execute(_INSERT_INSTANCE, instance_values(created))
+        for e in write.events:
+            self._run(self.sql.insert_event, event_values(e))
+            self._run(self.sql.insert_outbox, {"instance_id": e.instance_id, "seq": e.seq})  # the same transaction
+        self.written.extend(write.events)
+        if write.seats:
+            self.conn.execute(insert(s.seats), [{"meeting_id": m, "person": p, "seat_no": i, "role": r, "voting": v,
+                                                 "attendance": a} for i, (m, p, r, v, a) in enumerate(write.seats)])
+        t = s.seats
+        for meeting_id, person, view, at in write.views:
+            self.conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
+                              .values(view=view, view_at=at))
+        for meeting_id, person, attendance in write.attendance:
+            self.conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
+                              .values(attendance=attendance))
+        fi = s.facts_index
+        for instance_id, (procedure, rows) in write.index.items():
+            self.conn.execute(delete(fi).where(fi.c.instance_id == instance_id))
+            if rows:
+                self.conn.execute(insert(fi), [{"instance_id": instance_id, "name": n, "value": v,
+                                                "procedure": procedure} for n, v in rows])
+        c = s.ballot_counts
+        for vote in write.votes:
+            self._cast(vote)
+        self._secret(write)
+        for key in write.secret_closed:
+            # written again at the close: on PostgreSQL no total keeps the transaction id of the last vote
+            self.conn.execute(update(c).where(c.c.ballot_id == key).values(count=c.c.count))
+            self.closed_secret = True
+        d = s.definitions
+        for kind, key, sha256, text_ in write.definitions:
+            if self.conn.execute(select(d.c.sha256).where(d.c.kind == kind, d.c.key == key)).first() is None:
+                # another process's first step may store the same text at the same moment: its row stands
+                self.conn.execute(_insert_absent(self.conn.dialect.name),
+                                  [{"kind": kind, "key": key, "sha256": sha256, "text": text_}])
+        for instance_id, timers in write.timers.items():
+            self.conn.execute(delete(s.timers).where(s.timers.c.instance_id == instance_id))
+            if timers:
+                self.conn.execute(insert(s.timers), [{"instance_id": t.instance_id, "trigger": t.trigger,
+                                                 "state": t.state, "due_at": t.due_at,
+                                                 "entered_seq": t.entered_seq, "lead_seconds": t.lead}
+                                                for t in timers])
+
+
+def _insert_absent(dialect: str) -> Any:
+    """An INSERT of a definition text that leaves the row of the same key, if there is one, as it is."""
+    d = s.definitions
+    if dialect == "postgresql":
+        return postgresql.insert(d).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(d).on_conflict_do_nothing()
+    return mysql.insert(d).on_duplicate_key_update(sha256=d.c.sha256)  # MariaDB: a no-op update of the row found
+
+
+def _parse_body(body_id: str, rows: list[Any], parsed: dict[str, tuple[Any, Body]]) -> Body | None:
+    """A body from its joined rows ``(id, kind, title, person, role, voting, name)``. The rows are read every
+    time (so changes by other processes show at once); the parsed :class:`Body` is reused while they are the
+    same. Rows were validated when written, so they are not validated again."""
+    if not rows:
+        return None
+    key = tuple(tuple(r) for r in rows)
+    hit = parsed.get(body_id)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    _, kind, title_json, *_rest = rows[0]
+    title = Text.model_validate(orjson.loads(title_json)) if title_json else None
+    members = tuple(Member.model_construct(person=person, role=role, voting=bool(voting), name=name)
+                    for _, _, _, person, role, voting, name in rows if person is not None)
+    body = Body.model_construct(id=body_id, kind=kind, title=title, members=members)
+    parsed[body_id] = (key, body)
+    return body
