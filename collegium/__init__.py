@@ -67,6 +67,27 @@ _EXPORTS: dict[str, str] = {
     "AuditFailed": "collegium.errors",
 }
 
+# Importable from ``collegium`` too, outside ``__all__``: what the command line needs beyond the names
+# above (reading definition files, time parsing, the schema revision, a fragment's model, the
+# secretary's office's queries and calendars), so that it imports no module of the engine itself.
+# A name given as "module:attribute" is that module's attribute under another name.
+_HELPERS: dict[str, str] = {
+    "read_text": "collegium._loader",
+    "parse_yaml": "collegium._loader",
+    "validation_line": "collegium._brief",
+    "parse_time": "collegium.engine.clock",
+    "format_time": "collegium.engine.clock",
+    "HEAD_REVISION": "collegium.store.schema",
+    "FragmentSpec": "collegium.workflows.fragment",
+    "overdue_tasks": "collegium.engine.queries",
+    "member_targets": "collegium.engine.queries",
+    "open_cases": "collegium.engine.queries",
+    "reports_due": "collegium.engine.queries",
+    "schedule_reports": "collegium.engine.calendar",
+    "Scheduled": "collegium.engine.calendar",
+    "commitments": "collegium.engine.commitments",
+}
+
 __all__ = [
     "AsyncEngine",
     "AsyncOutbox",
@@ -163,12 +184,30 @@ if TYPE_CHECKING:
     from collegium.store.sqlstore import SqlStore
     from collegium.workflows.spec import ProcedureSpec
 
+if TYPE_CHECKING:  # the helpers outside __all__: a redundant alias marks a name exported on purpose
+    from collegium._brief import validation_line as validation_line
+    from collegium._loader import parse_yaml as parse_yaml
+    from collegium._loader import read_text as read_text
+    from collegium.engine.calendar import Scheduled as Scheduled
+    from collegium.engine.calendar import schedule_reports as schedule_reports
+    from collegium.engine.clock import format_time as format_time
+    from collegium.engine.clock import parse_time as parse_time
+    from collegium.engine.commitments import commitments as commitments
+    from collegium.engine.queries import member_targets as member_targets
+    from collegium.engine.queries import open_cases as open_cases
+    from collegium.engine.queries import overdue_tasks as overdue_tasks
+    from collegium.engine.queries import reports_due as reports_due
+    from collegium.store.schema import HEAD_REVISION as HEAD_REVISION
+    from collegium.workflows.fragment import FragmentSpec as FragmentSpec
+
+
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    target = _EXPORTS.get(name) or _HELPERS.get(name)
+    if target is None:
         raise AttributeError(f"module 'collegium' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    module, _, attribute = target.partition(":")
+    value = getattr(import_module(module), attribute or name)
     globals()[name] = value
     return value
 

@@ -355,8 +355,8 @@ def test_a_secret_list_hides_totals_and_warns_on_a_repeated_key(personnel: Path)
 
 
 def test_the_quorum_of_a_result_is_shown_whether_one_rule_or_several(db: Path) -> None:
-    from collegium._cli_ballot import print_result, result_doc
-    from collegium._render import console
+    from collegium.commands.ballots import print_result, result_doc
+    from collegium.commands.render import console
     from collegium.engine.clock import FixedClock, parse_time
     from collegium.engine.engine import Engine
 

@@ -35,7 +35,7 @@ _ROLE = re.compile(r":(?:class|func|data|attr):`~?(?:[\w.]*\.)?(\w+)`")
 
 def schema(kind: str) -> dict[str, Any]:
     """The JSON Schema ``collegium schema KIND`` prints (the command itself is run)."""
-    from collegium._cli_definitions import schema as command
+    from collegium.commands.schema import schema as command
 
     result = CliRunner().invoke(command, [kind], catch_exceptions=False)
     if result.exit_code != 0:

@@ -1,7 +1,8 @@
-"""What every part of the command line shares: the global settings, the engine and registry, JSON output.
+"""What every part of the command line shares: the global settings, the engine and registry, JSON
+output.
 
-Light on purpose (only click and the standard library at import time), so that ``collegium --help`` stays fast;
-the engine and the renderer are imported inside the functions.
+Light on purpose (only click and the standard library at import time), so that ``collegium --help``
+stays fast; the engine and the renderer are imported inside the functions.
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ import click
 from collegium.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
-    from collegium.engine.clock import Clock, IdFactory
-    from collegium.engine.engine import Engine, Instance, Outcome
-    from collegium.engine.registry import Registry
+    from collegium import Clock, Engine, IdFactory, Instance, Outcome, Registry
 
 PROG = "collegium"
 
@@ -36,15 +35,18 @@ class Settings:
 
 
 class UsageLine(click.ClickException):
-    """A usage error (unknown option, value out of range, missing argument) told in one line on stderr,
-    ``collegium: error: …``, like every other error, instead of click's usage block. Exit code 2."""
+    """A usage error (unknown option, value out of range, missing argument) told in one line on
+    stderr, ``collegium: error: …``, like every other error, instead of click's usage block. Exit
+    code 2."""
 
     exit_code = 2
 
     def __init__(self, exc: click.UsageError) -> None:
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
         text = " ".join(exc.format_message().split())
-        super().__init__((text if len(text) <= 300 else f"{text[:150]}…{text[-100:]}") + hint)  # a value may be long
+        super().__init__(
+            (text if len(text) <= 300 else f"{text[:150]}…{text[-100:]}") + hint
+        )  # a value may be long
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"{PROG}: error: {self.format_message()}", err=True)
@@ -72,13 +74,13 @@ def settings() -> Settings:
 
 
 def emit_json(value: Any) -> None:
-    from collegium._render import dump_json
+    from collegium.commands.render import dump_json
 
     click.echo(dump_json(value))
 
 
 def make_clock() -> Clock:
-    from collegium.engine.clock import FixedClock, SystemClock, parse_time
+    from collegium import FixedClock, SystemClock, parse_time
 
     s = settings()
     if s.now:
@@ -86,9 +88,10 @@ def make_clock() -> Clock:
     return SystemClock()
 
 
-def open_engine(*, create: bool = False, ids: IdFactory | None = None, clock: Clock | None = None) -> Engine:
-    from collegium.engine.clock import RandomIds
-    from collegium.engine.engine import Engine
+def open_engine(
+    *, create: bool = False, ids: IdFactory | None = None, clock: Clock | None = None
+) -> Engine:
+    from collegium import Engine, RandomIds
 
     db = settings().db
     if not create and "://" not in db and not Path(db).exists():
@@ -97,25 +100,28 @@ def open_engine(*, create: bool = False, ids: IdFactory | None = None, clock: Cl
 
 
 def builtin_registry() -> Registry:
-    from collegium.engine.registry import Registry
+    from collegium import Registry
 
     return Registry.builtin()
 
 
 def parse_payload(data_json: str | None, pairs: tuple[str, ...]) -> dict[str, Any]:
-    """``--data JSON`` then each ``-d key=value`` (the value parsed as JSON when it is JSON, else text)."""
+    """``--data JSON`` then each ``-d key=value`` (the value parsed as JSON when it is JSON, else
+    text)."""
     data: dict[str, Any] = {}
     if data_json is not None:
         try:
             value = json.loads(data_json)
         except json.JSONDecodeError as exc:
-            raise InvalidInput(f"--data is not valid JSON: {exc.msg} (column {exc.colno})") from None
+            raise InvalidInput(
+                f"--data is not valid JSON: {exc.msg} (column {exc.colno})"
+            ) from None
         except RecursionError:
             raise InvalidInput("--data nests too deeply") from None
         except ValueError as exc:  # e.g. an integer of more than 4,300 digits
             raise InvalidInput(f"--data has a value that cannot be read: {exc}") from None
         if not isinstance(value, dict):
-            raise InvalidInput("--data must be a JSON object, e.g. '{\"member\": \"m1\"}'")
+            raise InvalidInput('--data must be a JSON object, e.g. \'{"member": "m1"}\'')
         data.update(value)
     for pair in pairs:
         key, sep, raw = pair.partition("=")
@@ -141,18 +147,31 @@ def state_label(registry: Registry, inst: Instance, lang: str, state: str | None
 
 def outcome_doc(registry: Registry, o: Outcome, lang: str) -> dict[str, Any]:
     """The JSON document of a step that was taken (start, fire, a meeting or ballot command)."""
-    return {"ok": True, "instance": o.instance.id, "procedure": o.instance.procedure,
-            "trigger": o.event.trigger, "actor": o.event.actor, "at": o.event.at, "source": o.event.source,
-            "state": o.instance.state, "state_label": state_label(registry, o.instance, lang),
-            "version": o.instance.version, "event": o.event.seq, "replayed": o.replayed,
-            "started": list(o.started), "verdict": o.verdict.to_dict(lang)}
+    return {
+        "ok": True,
+        "instance": o.instance.id,
+        "procedure": o.instance.procedure,
+        "trigger": o.event.trigger,
+        "actor": o.event.actor,
+        "at": o.event.at,
+        "source": o.event.source,
+        "state": o.instance.state,
+        "state_label": state_label(registry, o.instance, lang),
+        "version": o.instance.version,
+        "event": o.event.seq,
+        "replayed": o.replayed,
+        "started": list(o.started),
+        "verdict": o.verdict.to_dict(lang),
+    }
 
 
 def show_outcome(registry: Registry, o: Outcome) -> None:
-    """Print a step that was taken: its JSON document, or the move, any warnings and children started."""
+    """Print a step that was taken: its JSON document, or the move, any warnings and children
+    started."""
     from rich.text import Text as RichText
 
-    from collegium._render import console, failure_lines, word
+    from collegium._words import word
+    from collegium.commands.render import console, failure_lines
 
     s = settings()
     if s.as_json:
@@ -160,8 +179,17 @@ def show_outcome(registry: Registry, o: Outcome) -> None:
         return
     con = console()
     label = state_label(registry, o.instance, s.lang)
-    con.print(RichText(word("moved", s.lang, instance=o.instance.id, trigger=o.event.trigger,
-                            state=f"{label} ({o.instance.state})")))
+    con.print(
+        RichText(
+            word(
+                "moved",
+                s.lang,
+                instance=o.instance.id,
+                trigger=o.event.trigger,
+                state=f"{label} ({o.instance.state})",
+            )
+        )
+    )
     if o.replayed:
         con.print(RichText(word("replayed", s.lang), style="yellow"))
     warnings = o.verdict.warnings

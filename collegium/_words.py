@@ -1,25 +1,17 @@
-"""Human output of the command line: rich tables and panels, every label in the language asked for.
+"""The words people read in the command line's output and in the generated handbook, in English
+and Chinese (zh-CN), in one table with one lookup, :func:`word`.
 
-Imported only inside the commands of :mod:`collegium.cli` and its ``_cli_*`` modules, so that ``collegium --help``
-never loads rich.
+Plain data and the standard library only, so a command that needs words loads nothing else. The
+engine's own messages (rule explanations, refusals) are in :mod:`collegium._i18n`.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import Final
 
-if TYPE_CHECKING:  # rich is imported where it is used: `collegium simulate` needs only the words
-    from rich.console import Console
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text as RichText
+__all__ = ["word", "word_or"]
 
-    from collegium.rules.verdict import RuleResult, Verdict
-
-# CLI words: key -> (English, Chinese).
+#: key -> (English, Chinese); a key with a dot belongs to one command (``supervise.task``)
 _WORDS: Final[dict[str, tuple[str, str]]] = {
     "id": ("id", "编号"),
     "version": ("version", "版本"),
@@ -111,8 +103,8 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "demo_body": ("standing committee {id}: {count} members (secretary sec, deputy dep, m1..m9)",
                   "常委会 {id}：{count} 名成员（书记 sec、副书记 dep、常委 m1..m9）"),
     "demo_refusal": ("refused, as it should be:", "按规定被拒绝："),
-    "demo_ballot": ("ballot: agree {agree}, oppose {oppose}, abstain {abstain}; should attend {n}, present {present}"
-                    " → {outcome}",
+    "demo_ballot": ("ballot: agree {agree}, oppose {oppose}, abstain {abstain}; "
+                    "should attend {n}, present {present} → {outcome}",
                     "表决：同意 {agree}，不同意 {oppose}，弃权 {abstain}；应到 {n} 人，实到 {present} 人 → {outcome}"),
     # ballots and their results
     "option.agree": ("agree", "同意"),
@@ -149,8 +141,8 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "item_head": ("item", "表决事项"),
     "totals_at_close": ("secret ballot: the totals are shown when the ballot is closed",
                         "无记名投票：票数在表决结束时公布"),
-    "secret_replay": ("warning: a secret vote's choice is not recorded, so this repeat cannot be checked against "
-                      "the first one (the first vote counts)",
+    "secret_replay": ("warning: a secret vote's choice is not recorded, so this repeat cannot be "
+                      "checked against the first one (the first vote counts)",
                       "提示：无记名投票不记录所选内容，无法核对本次重复提交的选择是否与首次一致（以首次投票为准）"),
     "choices_hidden": ("secret ballot: who chose what is not recorded", "无记名投票：不记录每人的选择"),
     "tellers": ("tellers: {tellers}; {counted}", "监票人、计票人：{tellers}；{counted}"),
@@ -161,7 +153,8 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "option.invalid": ("invalid", "废票"),
     "key_public": ("ballot key (give it when the meeting opens: --ballot-key): {key}",
                    "选票公钥（开会时以 --ballot-key 提供）：{key}"),
-    "key_secret": ("tellers' secret (the tellers keep it and give it only to count; it is not stored): {secret}",
+    "key_secret": ("tellers' secret (the tellers keep it and give it only to count; "
+                   "it is not stored): {secret}",
                    "监票人、计票人密钥（由其保管，仅在计票时提供；系统不保存）：{secret}"),
     "rule_verdicts": ("rule verdicts at the close (event #{seq})", "结束表决时的规则审查（第 {seq} 号事件）"),
     # meetings
@@ -177,8 +170,9 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "attendance.recused": ("recused", "回避"),
     "attendance.attendee": ("attending without a vote", "列席"),
     "demo_child": ("correction started as {child} ({state})", "已启动纠错议题 {child}（{state}）"),
-    # supervise (collegium/_cli_supervise.py)
-    "supervise.swept": ("swept timers due by {until}: {count} fired", "已处理截至 {until} 到期的事项：共 {count} 项"),
+    # supervise, tasks and cases (collegium/commands/supervise.py, tasks.py, cases.py)
+    "supervise.swept": ("swept timers due by {until}: {count} fired",
+                        "已处理截至 {until} 到期的事项：共 {count} 项"),
     "supervise.due": ("due", "到期时间"),
     "supervise.instance": ("instance", "事项"),
     "supervise.trigger": ("step", "操作"),
@@ -198,173 +192,91 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "supervise.finding": ("finding", "督查发现"),
     "supervise.member": ("member", "责任人"),
     "supervise.none": ("none", "无"),
-    # simulate (collegium/_cli_simulate.py)
-    # replay (collegium/_cli_replay.py)
-    "replay.title": ("{source}: judged under {pack} (recorded under {recorded}); instances {instances}, steps {steps}",
+    # replay (collegium/commands/replay.py)
+    "replay.title": ("{source}: judged under {pack} (recorded under {recorded}); "
+                     "instances {instances}, steps {steps}",
                      "{source}：按 {pack} 重新审查（原按 {recorded} 执行）：{instances} 个实例，{steps} 个步骤"),
     "replay.refused": ("would have been refused:", "按新规则将被拒绝："),
     "replay.rerouted": ("would have ended in {state}:", "按新规则将转入 {state}："),
     "replay.warns": ("would have been warned:", "按新规则将收到提醒："),
     "replay.diverged": ("could not be replayed:", "无法重放："),
-    "replay.summary": ("steps that would have been refused: {refused}; that would have ended elsewhere: {rerouted}; "
+    "replay.summary": ("steps that would have been refused: {refused}; "
+                       "that would have ended elsewhere: {rerouted}; "
                        "instances that could not be replayed: {diverged}",
                        "将被拒绝的步骤 {refused} 个，将转入其他状态的步骤 {rerouted} 个；无法重放的实例 {diverged} 个"),
+    # simulate (collegium/commands/simulate.py)
     "simulate.title": ("Scenario: {title}", "情景：{title}"),
     "simulate.refused": ("refused, as expected:", "按预期被拒绝："),
     "simulate.timers": ("timers fired: {what}", "到期事项：{what}"),
     "simulate.expect": ("expectation holds", "预期成立"),
-    "simulate.summary": ("{steps} steps, {refused} refused as expected; instances: {instances}; audit {audit}",
+    "simulate.summary": ("{steps} steps, {refused} refused as expected; "
+                         "instances: {instances}; audit {audit}",
                          "共 {steps} 步，按预期被拒绝 {refused} 步；{instances} 个实例；审计{audit}"),
     "simulate.ok": ("ok", "通过"),
     "simulate.broken": ("BROKEN", "未通过"),
-    "simulate.db_used": ("{db} already holds instances ({first} among them): a scenario runs on its own virtual "
-                         "clock from its start, so it needs a database of its own; give --db a new file, or leave "
-                         "--db out to run in memory",
+    "simulate.db_used": ("{db} already holds instances ({first} among them): a scenario runs on "
+                         "its own virtual clock from its start, so it needs a database of its own; "
+                         "give --db a new file, or leave --db out to run in memory",
                          "{db} 中已有实例（包括 {first}）：情景从其起始时间起按自己的虚拟时钟运行，须使用单独的数据库；"
                          "请用 --db 指定一个新文件，或不加 --db 在内存中运行"),
     "simulate.the_db": ("the database", "该数据库"),
+    # commitments (collegium/commands/commitments.py)
+    "commitments.heading": ("Commitments of {body} for {year}", "{body} {year} 年度为民承诺事项"),
+    "commitments.none": ("{body} made no commitment for {year}", "{body} {year} 年度没有承诺事项"),
+    "commitments.lead": ("lead member", "牵头常委"),
+    "commitments.outcome": ("outcome", "兑现结果"),
+    "commitments.progress": ("progress", "目标进度"),
+    "commitments.result": ("result", "兑现情况"),
+    "commitments.cases": ("case", "问责案件"),
+    # reports (collegium/commands/reports.py): what was done with each obligation, and the lines
+    "reports.scheduled": ("scheduled", "已安排"),
+    "reports.existing": ("already scheduled", "此前已安排"),
+    "reports.past": ("deadline passed, not scheduled", "时限已过，未安排"),
+    "reports.summary": ("{scheduled} scheduled, {existing} already scheduled, "
+                        "{past} past their deadline",
+                        "新安排 {scheduled} 项，此前已安排 {existing} 项，时限已过 {past} 项"),
+    "reports.line": ("{status}: {id} — {kind} {period}, {reporter} to {body}, due {due}",
+                     "{status}：{id} — {reporter} 向 {body} {kind}（{period}），时限 {due}"),
+    "reports.due": ("{id} — {reporter} to {body}, {kind} {period}, due {due}",
+                    "{id} — {reporter} 向 {body} 报告（{kind}，{period}），时限 {due}"),
+    "reports.none_due": ("no report due in the next {days} days", "未来 {days} 天内没有到期的报告"),
+    # the procedure handbook (collegium/handbook.py)
+    "handbook.states": ("States", "状态"),
+    "handbook.steps": ("Steps", "操作"),
+    "handbook.rules": ("Rules", "规则"),
+    "handbook.state": ("state", "状态"),
+    "handbook.label": ("label", "名称"),
+    "handbook.end": ("end", "终结"),
+    "handbook.timers": ("timers", "定时"),
+    "handbook.remind": ("reminders {leads} before", "提前 {leads} 提醒"),
+    "handbook.step": ("step", "操作"),
+    "handbook.from": ("from", "从"),
+    "handbook.to": ("to", "到"),
+    "handbook.who": ("who may", "可办理的职务"),
+    "handbook.guarded": ("rules", "规则"),
+    "handbook.rule": ("rule", "规则"),
+    "handbook.title": ("title", "标题"),
+    "handbook.citation": ("citation", "依据"),
+    "handbook.severity": ("severity", "性质"),
+    "handbook.yes": ("yes", "是"),
+    "handbook.start": ("start", "启动"),
+    "handbook.pack": ("Rule pack", "规则包"),
+    "handbook.index": ("Procedure handbook", "程序手册"),
+    "handbook.generated": ("Generated by `collegium docs` from the built-in procedures and rule "
+                           "packs; do not edit.",
+                           "由 `collegium docs` 根据内置程序和规则包生成，请勿手工修改。"),
+    "handbook.block": ("refuses", "拒绝"),
+    "handbook.warn": ("warns", "提示"),
 }
 
 
-def word(key: str, lang: str, /, **params: Any) -> str:
+def word(key: str, lang: str, /, **params: object) -> str:
+    """The word ``key`` in ``lang`` (Chinese for ``zh-CN``, else English), ``params`` filled in."""
     en, zh = _WORDS[key]
     return (zh if lang == "zh-CN" else en).format(**params)
 
 
 def word_or(key: str, lang: str, fallback: str) -> str:
-    """The word ``key`` in ``lang``, or ``fallback`` when there is no such word (an option a pack defines)."""
+    """The word ``key`` in ``lang``, or ``fallback`` when there is no such word (an option a pack
+    defines)."""
     return word(key, lang) if key in _WORDS else fallback
-
-
-def console(*, stderr: bool = False) -> Console:
-    """A console on the current stdout/stderr; wide when not a terminal, so nothing is cut off."""
-    from rich.console import Console
-
-    file = sys.stderr if stderr else sys.stdout
-    con = Console(file=file, highlight=False, soft_wrap=False)
-    if not con.is_terminal:
-        con = Console(file=file, highlight=False, width=120, color_system=None)
-    return con
-
-
-def dump_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False, default=_default)
-
-
-def _default(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json", by_alias=True)
-    return str(value)
-
-
-def plain(value: Any) -> str:
-    """A fact value as one short line of text."""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_default)
-
-
-def table(title: str | None, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
-    from rich.table import Table
-    from rich.text import Text as RichText
-
-    t = Table(title=title, title_justify="left", show_lines=False, show_header=any(headers))
-    for h in headers:
-        t.add_column(h, overflow="fold")
-    for row in rows:
-        t.add_row(*(c if isinstance(c, RichText) else RichText(plain(c) if c is not None else "") for c in row))
-    return t
-
-
-def panel(body: str, title: str | None = None) -> Panel:
-    from rich.panel import Panel
-    from rich.text import Text as RichText
-
-    return Panel(RichText(body), title=title, title_align="left", expand=False)
-
-
-def status_word(r: RuleResult, lang: str) -> RichText:
-    return _status(r.passed, r.severity, r.applicable, lang)
-
-
-def _status(passed: bool, severity: str, applicable: bool, lang: str) -> RichText:
-    from rich.text import Text as RichText
-
-    if not applicable:
-        return RichText(word("n/a", lang), style="dim")
-    if severity == "branch":
-        return RichText(word("branch", lang) + (" ✓" if passed else " ✗"), style="cyan")
-    if passed:
-        return RichText(word("passed", lang), style="green")
-    if severity == "warn":
-        return RichText(word("warning", lang), style="yellow")
-    return RichText(word("failed", lang), style="bold red")
-
-
-def rule_table(title: str | None, results: Iterable[Mapping[str, Any]], lang: str) -> Table:
-    """A verdict table from rule results in their document form (``RuleResult.to_dict``)."""
-    return table(title, [word("rule", lang), word("result", lang), word("title", lang), word("message", lang),
-                         word("citation", lang)],
-                 ([r["rule"], _status(r["passed"], r["severity"], r["applicable"], lang), r["title"], r["message"],
-                   r["citation"]] for r in results))
-
-
-def verdict_table(verdict: Verdict, lang: str, title: str | None = None) -> Table:
-    return table(title, [word("rule", lang), word("result", lang), word("title", lang), word("message", lang),
-                         word("citation", lang)],
-                 ([r.rule_id, status_word(r, lang), r.title.get(lang), r.message(lang), r.citation]
-                  for r in verdict.results))
-
-
-def failure_lines(failures: Iterable[RuleResult], lang: str) -> list[str]:
-    """One line per failed rule: id, message in ``lang`` and citation."""
-    return [f"  {r.rule_id}: {r.message(lang)} ({word('citation', lang)}: {r.citation})" for r in failures]
-
-
-def facts_table(facts: Mapping[str, Any], lang: str, labels: Mapping[str, str] | None = None) -> Table:
-    labels = labels or {}
-    return table(word("facts", lang), [word("fact", lang), word("value", lang)],
-                 ([f"{k} ({labels[k]})" if k in labels and labels[k] != k else k, v] for k, v in facts.items()))
-
-
-# -- ballot results --------------------------------------------------------------------------------------------
-def seps(lang: str) -> tuple[str, str]:
-    """The comma and colon of ``lang``."""
-    return ("，", "：") if lang == "zh-CN" else (", ", ": ")
-
-
-def counts_line(counts: Mapping[str, int], lang: str) -> str:
-    """``agree 3, oppose 1, abstain 0`` (``同意 3，不同意 1，弃权 0``)."""
-    comma, _ = seps(lang)
-    return comma.join(f"{word_or(f'option.{k}', lang, k)} {v}" for k, v in counts.items())
-
-
-def figure_line(key: str, figure: Mapping[str, Any] | None, value: Any, lang: str) -> str:
-    """``quorum: present needed: 3 (R-QUORUM-SC, >= 2/3)``: a figure with the rule that set it."""
-    _, colon = seps(lang)
-    how = ""
-    if figure and figure.get("op"):
-        how = (f"（{figure['rule']}，{figure['op']} {figure['ratio']}）" if lang == "zh-CN"
-               else f" ({figure['rule']}, {figure['op']} {figure['ratio']})")
-    elif figure and figure.get("rule"):
-        how = f"（{figure['rule']}）" if lang == "zh-CN" else f" ({figure['rule']})"
-    return f"{word(key, lang)}{colon}{value}{how}"
-
-
-def item_line(item: str, one: Mapping[str, Any], lang: str) -> str:
-    """One item of a list voted item by item, in two lines: its outcome and counts, then its threshold (and
-    dissent): ``item Zhang: passed (agree 3, disagree 1, defer 0)``."""
-    _, colon = seps(lang)
-    counts = counts_line(one["counts"], lang) or word("none", lang)
-    head = f"{word('item', lang, item=item)}{colon}{one['outcome_label']}" + (
-        f"（{counts}）" if lang == "zh-CN" else f" ({counts})")
-    parts = []
-    if one.get("needed") is not None:
-        parts.append(figure_line("needed", one.get("threshold"), one["needed"], lang))
-    if one.get("dissent") is not None:
-        parts.append(f"{word('dissent', lang)}{colon}{', '.join(one['dissent']) or word('none', lang)}")
-    return head + ("\n  " + ("；" if lang == "zh-CN" else "; ").join(parts) if parts else "")

@@ -1,0 +1,133 @@
+"""``collegium replay --rules PACK [SCENARIO…]``: re-judge a recorded history under another rule
+pack.
+
+Without SCENARIO files the history is the store ``--db`` names; with them, each scenario is run in
+memory first and its history re-judged. Exit 0 when the pack would have let every recorded step
+happen as it did, 1 when it would have refused a step or sent one elsewhere (or a history could not
+be replayed), 2 on bad input.
+
+Heavy modules are imported inside the function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from collegium._words import word
+from collegium.commands.common import emit_json, open_engine, settings
+
+if TYPE_CHECKING:
+    from collegium import Registry, Rejudged, ReplayReport, RuleResult
+
+__all__ = ["replay"]
+
+
+def _rule(r: RuleResult, lang: str) -> str:
+    return f"{r.rule_id} {r.title.get(lang)} — {r.message(lang)} [{r.citation}]"
+
+
+def _line(c: Rejudged, lang: str, zone: dt.tzinfo | None, registry: Registry) -> str:
+    from collegium import parse_time
+
+    def label(state: str | None) -> str:
+        found = registry.procedure(c.procedure).states.get(state or "")
+        return f"{found.label.get(lang)} ({state})" if found else (state or "-")
+
+    when = parse_time(c.at).astimezone(zone).strftime("%Y-%m-%d %H:%M %z")
+    step = f"{c.instance_id} #{c.seq} {c.trigger}: {label(c.source)} → {label(c.dest)}"
+    head = f"  {when}  {c.actor:<8} {step}"
+    if c.refused:
+        return f"{head}\n      ✗ {word('replay.refused', lang)} " + "; ".join(
+            _rule(r, lang) for r in c.verdict.failures
+        )
+    if c.would_go is None:
+        return f"{head}\n      ⚠ {word('replay.warns', lang)} " + "; ".join(
+            _rule(r, lang) for r in c.verdict.warnings
+        )
+    why = "; ".join(_rule(r, lang) for r in c.turned)
+    return f"{head}\n      ↪ {word('replay.rerouted', lang, state=label(c.would_go))}" + (
+        f" {why}" if why else ""
+    )
+
+
+def _show(
+    name: str, report: ReplayReport, lang: str, zone: dt.tzinfo | None, registry: Registry
+) -> None:
+    click.echo(
+        word(
+            "replay.title",
+            lang,
+            source=name,
+            pack=report.pack,
+            recorded=", ".join(report.recorded) or "-",
+            instances=report.instances,
+            steps=report.steps,
+        )
+    )
+    for c in report.changed:
+        click.echo(_line(c, lang, zone, registry))
+    for instance, why in report.diverged.items():
+        click.echo(f"  ! {instance}: {word('replay.diverged', lang)} {why}")
+
+
+@click.command()
+@click.option(
+    "--rules",
+    "pack",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    required=True,
+    help="The rule pack (YAML) to judge the history under, instead of the one it was "
+    "recorded under.",
+)
+@click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def replay(pack: Path, scenarios: tuple[Path, ...]) -> None:
+    """Judge a recorded history again under the rule pack --rules: the store --db names, or the run
+    of each SCENARIO file. Lists every step that pack would have refused, or sent to another state,
+    with the rule and its clause; exit 1 when there is one, 0 when there is none."""
+    from collegium import Registry, read_text, rejudge
+    from collegium.scenario import Scenario, run
+
+    s = settings()
+    text = read_text(pack)
+    reports: list[tuple[str, ReplayReport, dt.tzinfo | None]] = []
+    registry = Registry.builtin()
+    if scenarios:
+        for path in scenarios:
+            scn = Scenario.load(read_text(path), str(path))
+            engine, _steps = run(scn, lang=s.lang)
+            zone = dt.datetime.fromisoformat(
+                scn.spec.start
+            ).tzinfo  # shown in the scenario's own time zone
+            reports.append(
+                (str(path), rejudge(engine.store, text, registry=registry, source=str(pack)), zone)
+            )
+    else:
+        with open_engine() as engine:
+            reports.append(
+                (s.db, rejudge(engine.store, text, registry=registry, source=str(pack)), dt.UTC)
+            )
+    refused = sum(len(r.refused) for _n, r, _z in reports)
+    rerouted = sum(1 for _n, r, _z in reports for c in r.changed if not c.refused and c.would_go)
+    diverged = sum(len(r.diverged) for _n, r, _z in reports)
+    if s.as_json:
+        emit_json(
+            {
+                "pack": str(pack),
+                "refused": refused,
+                "rerouted": rerouted,
+                "diverged": diverged,
+                "histories": [{"source": n, **r.to_dict(s.lang)} for n, r, _z in reports],
+            }
+        )
+    else:
+        for name, report, zone in reports:
+            _show(name, report, s.lang, zone, registry)
+        click.echo(
+            word("replay.summary", s.lang, refused=refused, rerouted=rerouted, diverged=diverged)
+        )
+    if refused or rerouted or diverged:
+        click.get_current_context().exit(1)

@@ -1,0 +1,186 @@
+"""``collegium simulate FILE``: run a scenario file on a virtual clock and print its timeline (or
+``--json``); ``simulate --generate`` runs a generated workload instead.
+
+Exit 0 when every expectation holds, 1 at the first that does not (named, with file and line), 2
+when the file is invalid. Nothing is written outside what ``--db`` names: by default the run is in
+memory; a database that already holds instances is refused (exit 2) before any instance is written.
+
+Heavy modules are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from collegium._words import word
+from collegium.commands.common import emit_json, settings
+
+if TYPE_CHECKING:
+    from collegium import Engine
+    from collegium.scenario import StepReport
+
+__all__ = ["simulate"]
+
+
+def _label(engine: Engine, instance: str | None, state: str | None, lang: str) -> str:
+    if not instance or not state:
+        return state or ""
+    spec = engine.registry.procedure(engine.get(instance).procedure)
+    found = spec.states.get(state)
+    return f"{found.label.get(lang)} ({state})" if found else state
+
+
+def _line(engine: Engine, r: StepReport, lang: str, zone: dt.tzinfo | None) -> str:
+    from collegium import parse_time
+
+    when = (
+        parse_time(r.at).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    )  # in the scenario's own time zone
+    head = f"{when}  {r.actor or '':<6} {r.trigger or r.action:<20}"
+    if r.action == "advance":
+        what = ", ".join(f"{t['instance']} {t['timer']} → {t['state']}" for t in r.rules) or "-"
+        return f"{when}  {word('simulate.timers', lang, what=what)}"
+    if r.action == "expect":
+        return f"{head}  ✓ {word('simulate.expect', lang)}: {r.instance}"
+    if r.outcome == "refused":
+        rules = "; ".join(
+            f"{x['rule']} {x['title']} — {x['message']} [{x['citation']}]" for x in r.rules
+        )
+        return f"{head}  ✗ {word('simulate.refused', lang)} {rules}"
+    return f"{head}  → {_label(engine, r.instance, r.state, lang)}" + (
+        f"  (+ {', '.join(r.started)})" if r.started else ""
+    )
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option(
+    "--generate", is_flag=True, help="Run a generated workload instead of FILE (see --seed …)."
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Seed of the generated workload."
+)
+@click.option("--bodies", type=click.IntRange(1, 50), default=2, show_default=True)
+@click.option(
+    "--matters",
+    type=click.IntRange(1, 50),
+    default=2,
+    show_default=True,
+    help="Matters a month per body.",
+)
+@click.option("--months", type=click.IntRange(1, 36), default=3, show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --generate: also write the generated scenario file here.",
+)
+def simulate(
+    file: Path | None,
+    generate: bool,
+    seed: int,
+    bodies: int,
+    matters: int,
+    months: int,
+    out: Path | None,
+) -> None:
+    """Run the scenario FILE on a virtual clock (in memory unless --db names a database) and print
+    its timeline; exit 1 at the first expectation that does not hold, 2 when the file is invalid.
+    With --generate, run a seeded workload (the same seed, the same run)."""
+    from dataclasses import asdict
+
+    from collegium import read_text
+    from collegium.errors import InvalidInput
+    from collegium.scenario import Scenario, run
+
+    s = settings()
+    if generate:
+        from collegium.generate import scenario_text
+
+        text = scenario_text(seed, bodies=bodies, matters=matters, months=months)
+        if out is not None:
+            out.write_text(text, encoding="utf-8")
+        scn = Scenario.load(text, str(out) if out is not None else f"<generated, seed {seed}>")
+    elif file is None:
+        raise InvalidInput("give a scenario FILE, or --generate")
+    else:
+        scn = Scenario.load(read_text(file), str(file))
+    root = click.get_current_context().find_root()
+    given = root.get_parameter_source("db") not in (None, click.core.ParameterSource.DEFAULT)
+    engine = (
+        _engine(scn) if given else None
+    )  # in memory unless --db (or COLLEGIUM_DB) names a database
+    if s.as_json or len(scn.spec.steps) < 200:  # no progress bar: rich's is not even imported
+        engine, reports = run(scn, engine, lang=s.lang)
+    else:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task(scn.spec.scenario, total=len(scn.spec.steps))
+            engine, reports = run(scn, engine, on_step=lambda _n: bar.advance(task), lang=s.lang)
+    audit = engine.verify_audit()
+    if s.as_json:
+        instances = {
+            i.id: {
+                "procedure": i.procedure,
+                "state": i.state,
+                "history": [
+                    [e.seq, e.at, e.actor, e.trigger, e.dest] for e in engine.history(i.id)
+                ],
+                "ballot": (i.facts.get("ballot") or {}).get("result"),
+            }
+            for i in engine.instances()
+        }
+        emit_json(
+            {
+                "scenario": scn.spec.scenario,
+                "ok": True,
+                "steps": [asdict(r) for r in reports],
+                "instances": instances,
+                "audit": audit.to_dict(),
+            }
+        )
+        return
+    w = s.lang
+    zone = dt.datetime.fromisoformat(scn.spec.start).tzinfo
+    click.echo(word("simulate.title", w, title=scn.spec.scenario))
+    for r in reports:
+        if r.action != "advance" or r.rules:  # a move of the clock that fired nothing is not a line
+            click.echo(_line(engine, r, w, zone))
+    click.echo(
+        word(
+            "simulate.summary",
+            w,
+            steps=len(scn.spec.steps),
+            refused=sum(r.outcome == "refused" for r in reports),
+            instances=len(engine.instances()),
+            audit=word("simulate.ok" if audit.ok else "simulate.broken", w),
+        )
+    )
+
+
+def _engine(scn: Any) -> Engine:
+    """An engine on --db for the scenario; refused (exit 2, nothing written) when that database
+    already holds instances: the scenario's clock starts again at its start, its ids would collide
+    with a run before, and the timers of what is there would fire among its steps."""
+    from collegium import Engine, ManualClock, SequentialIds, parse_time
+    from collegium.errors import InvalidInput
+
+    s = settings()
+    engine = Engine.open(
+        s.db, clock=ManualClock(parse_time(scn.spec.start, "start")), ids=SequentialIds()
+    )
+    first = next(
+        engine.store.iter_instances(), None
+    )  # one row read; the generator is dropped and closed here
+    if first is not None:
+        engine.close()
+        db = (
+            word("simulate.the_db", s.lang) if "://" in s.db else s.db
+        )  # a URL may carry a password: not repeated
+        raise InvalidInput(word("simulate.db_used", s.lang, db=db, first=first.id))
+    return engine
