@@ -39,7 +39,7 @@ _EXPORTS: dict[str, str] = {
     "TellerKey": "collegium.engine.sealing",
     "MemoryStore": "collegium.store.memstore",
     "SqlStore": "collegium.store.sqlstore",
-    "TimerRun": "collegium.engine.scheduler",
+    "TimerRun": "collegium.engine.timers",
     "rejudge": "collegium.engine.rejudge",
     "Rejudged": "collegium.engine.rejudge",
     "ReplayReport": "collegium.engine.rejudge",
@@ -162,8 +162,8 @@ if TYPE_CHECKING:
     from collegium.engine.manifest import Checkpoint
     from collegium.engine.registry import Registry
     from collegium.engine.rejudge import Rejudged, ReplayReport, rejudge
-    from collegium.engine.scheduler import TimerRun
     from collegium.engine.sealing import TellerKey
+    from collegium.engine.timers import TimerRun
     from collegium.errors import (
         AuditError,
         AuditFailed,

@@ -1,6 +1,6 @@
 """The engine facade: start instances, fire triggers, dry-run checks, history and audit.
 
-A command runs through the stages of one step (:mod:`collegium.engine.step`): load the instance;
+A command runs through the stages of one step (``collegium.engine.step``): load the instance;
 judge every rule bound to (procedure, trigger), its children's start rules included; refuse with
 :class:`~collegium.errors.RuleViolation` if a blocking rule failed (nothing is written); move
 through the state machine; commit the new state and the hash-chained event in one version-guarded
@@ -205,7 +205,7 @@ class Engine:
     def fire(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any] | None = None,
              *, idempotency_key: str | None = None) -> Outcome:
         """Fire ``trigger`` on an instance as ``actor`` with ``data``: one step through the stages
-        of :mod:`collegium.engine.step`.
+        of ``collegium.engine.step``.
 
         Raises :class:`TransitionNotAllowed`, :class:`InvalidInput` or :class:`RuleViolation`
         without writing anything. With an ``idempotency_key`` already used on this instance,

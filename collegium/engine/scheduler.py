@@ -1,4 +1,4 @@
-"""The sweep that fires timers when they fall due (what sets them: :mod:`collegium.engine.timers`).
+"""The sweep that fires timers when they fall due (what sets them: ``collegium.engine.timers``).
 
 :func:`run_due` fires due timers earliest first, each as the engine's own actor
 (:data:`~collegium._reserved.SYSTEM_ACTOR`) at the time it fell due and with an idempotency
