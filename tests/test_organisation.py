@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from collegium import DefinitionError, Engine, InvalidInput, ManualClock, Registry
-from collegium.engine import calendar, commitments, queries
 from collegium._reserved import RESERVED_ROLES
+from collegium.engine import calendar, commitments, queries
 from collegium.rules.facts import ENGINE_FACTS, RECORD_FACTS
 from collegium.workflows.spec import EFFECT_INPUTS
 from tests.conftest import CST, standing_committee
