@@ -54,7 +54,8 @@ def _tables() -> types.ModuleType | None:
     module._lr_signature = data["_lr_signature"]  # type: ignore[attr-defined]
     module._lr_action = _int_keys(data["_lr_action"])  # type: ignore[attr-defined]
     module._lr_goto = _int_keys(data["_lr_goto"])  # type: ignore[attr-defined]
-    module._lr_productions = [tuple(p) for p in data["_lr_productions"]]  # type: ignore[attr-defined]
+    productions = [tuple(p) for p in data["_lr_productions"]]
+    module._lr_productions = productions  # type: ignore[attr-defined]
     return module
 
 
