@@ -109,7 +109,7 @@ def test_the_reader_sees_every_kind_of_import() -> None:
 def test_engine_parameters_at_its_old_path_warns_and_is_the_same(module: str) -> None:
     from collegium.rules.check import ENGINE_PARAMETERS
 
-    moved = r"ENGINE_PARAMETERS moved to collegium\.rules\.check"
+    moved = r"ENGINE_PARAMETERS has moved to collegium\.rules\.check"
     with pytest.warns(DeprecationWarning, match=moved):
         old = importlib.import_module(module).ENGINE_PARAMETERS
     assert old is ENGINE_PARAMETERS

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collegium._i18n import Text
-from collegium._moved import moved
 from collegium.definitions import FactType
+from collegium.engine._moved import moved
 from collegium.rules.check import check_parameters
 from collegium.rules.evaluate import CompiledRule, compile_rules
 from collegium.rules.model import RulePackSpec
@@ -24,7 +24,7 @@ from collegium.workflows.spec import (
     TransitionSpec,
 )
 
-__getattr__ = moved(__name__, {"ENGINE_PARAMETERS": "collegium.rules.check"})
+__getattr__ = moved(__name__, "collegium.rules.check", ("ENGINE_PARAMETERS",))
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from collegium._loader import line_of, parse_yaml, read_text, validate_model
-from collegium._moved import moved
 from collegium.definitions import FactType
+from collegium.engine._moved import moved
 from collegium.engine.compiled import CompiledProcedure, Definition, Plan
 from collegium.errors import DefinitionError, NotFound
 from collegium.rules.check import check_pack
@@ -28,7 +28,7 @@ from collegium.workflows.fragment import FragmentSpec, check_fragment, expand
 from collegium.workflows.spec import ProcedureSpec
 
 __all__ = ["CompiledProcedure", "Definition", "Plan", "Registry", "version_order"]
-__getattr__ = moved(__name__, {"ENGINE_PARAMETERS": "collegium.rules.check"})
+__getattr__ = moved(__name__, "collegium.rules.check", ("ENGINE_PARAMETERS",))
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
