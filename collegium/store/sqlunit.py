@@ -1,18 +1,18 @@
-"""One command's unit of work on a SQL database: its reads and its write on one connection and transaction.
+"""One command's unit of work on a SQL database: its reads and its write on one connection and
+transaction.
 
-The statements every command runs (load, body, update, event insert, a named vote, who voted) are compiled
-once per dialect from their Core definitions and run on the connection's DBAPI cursor, inside SQLAlchemy's
-transaction; everything else goes through SQLAlchemy Core.
+The statements a common step runs are compiled once per dialect (:mod:`.sqlstatements`) and run on
+the connection's DBAPI cursor, inside the unit's transaction; the rare ones (a secret ballot's
+count, a definition text first stored, reading a history) go through SQLAlchemy Core.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from collegium._formats import canonical
@@ -22,6 +22,7 @@ from collegium.store import schema as s
 from collegium.store.bodies import Body, Member
 from collegium.store.protocol import Seat, StaleVersion, Write
 from collegium.store.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
+from collegium.store.sqlstatements import Compiled, Statements
 
 
 def _loads(value: str) -> Any:
@@ -60,102 +61,7 @@ def event_values(e: EventRecord) -> dict[str, Any]:
             "format_version": e.format_version}
 
 
-_I, _E, _B, _M = s.instances, s.events, s.bodies, s.members
-_LOAD = select(_I).where(_I.c.id == bindparam("id"))
-_LOAD_LOCKED = _LOAD.with_for_update()
-_STATE = select(_I.c.state).where(_I.c.id == bindparam("id"))
-_FIND = select(_E).where(_E.c.instance_id == bindparam("id"), _E.c.idempotency_key == bindparam("key"))
-_T = s.timers
-_ENTERED = select(_T.c.entered_seq).where(_T.c.instance_id == bindparam("id"), _T.c.trigger == bindparam("trigger"),
-                                          _T.c.lead_seconds == bindparam("lead"))
-_DUE = (select(_T.c.instance_id, _T.c.trigger, _T.c.state, _T.c.due_at, _T.c.entered_seq, _T.c.lead_seconds)
-        .where(_T.c.due_at <= bindparam("until"))
-        .order_by(_T.c.due_at, _T.c.instance_id, _T.c.trigger, _T.c.lead_seconds)
-        .limit(bindparam("limit")).offset(bindparam("offset")))  # SQLite renders an OFFSET with any LIMIT
-_BODY = (select(_B.c.id, _B.c.kind, _B.c.title, _M.c.person, _M.c.role, _M.c.voting, _M.c.name)
-         .select_from(_B.outerjoin(_M, _M.c.body_id == _B.c.id))
-         .where(_B.c.id == bindparam("id")).order_by(_M.c.position))
-_UPDATE = (update(_I).where(_I.c.id == bindparam("b_id"), _I.c.version == bindparam("b_expected"))
-           .values(state=bindparam("state"), version=bindparam("version"), facts=bindparam("facts"),
-                   head_hash=bindparam("head_hash"), event_count=bindparam("event_count"),
-                   updated_at=bindparam("updated_at")))
-_INSERT_EVENT = insert(_E).values({c.name: bindparam(c.name) for c in _E.c if c.name != "id"})
-_INSERT_INSTANCE = insert(_I)
-_INSERT_OUTBOX = insert(s.outbox).values(instance_id=bindparam("instance_id"), seq=bindparam("seq"))
-_INSERT_VOTE = insert(s.votes).values(ballot_id=bindparam("ballot_id"), voter=bindparam("voter"),
-                                      choice=bindparam("choice"))
-_VOTERS = select(s.votes.c.voter).where(s.votes.c.ballot_id == bindparam("ballot_id")).order_by(s.votes.c.voter)
-_VOTED = select(s.votes.c.voter).where(s.votes.c.ballot_id == bindparam("ballot_id"),
-                                       s.votes.c.voter == bindparam("voter"))
-_BV = s.ballot_voters
-_RETURNED = select(_BV.c.voter).where(_BV.c.ballot_id == bindparam("ballot_id"), _BV.c.voter == bindparam("voter"))
-_INSERT_RETURNED = insert(_BV).values(ballot_id=bindparam("ballot_id"), voter=bindparam("voter"))
-_INSERT_SEALED = insert(s.sealed_votes).values(ballot_id=bindparam("ballot_id"), sealed=bindparam("sealed"))
-_SEAT = select(s.seats.c.role, s.seats.c.voting, s.seats.c.attendance, s.seats.c.view).where(
-    s.seats.c.meeting_id == bindparam("meeting_id"), s.seats.c.person == bindparam("person"))
-_CHOICES = select(s.votes.c.voter, s.votes.c.choice).where(s.votes.c.ballot_id == bindparam("ballot_id"))
-_S = s.seats
-_SEAT_COUNTS = select(func.count(), func.sum(case((_S.c.attendance == "recused", 1), else_=0)),
-                      func.sum(case((_S.c.attendance == "present", 1), else_=0))).where(
-    _S.c.meeting_id == bindparam("meeting_id"), _S.c.voting.is_(True))
-_COUNTS = (select(s.votes.c.choice, func.count()).where(s.votes.c.ballot_id == bindparam("ballot_id"))
-           .group_by(s.votes.c.choice))
-_SEATS = (select(s.seats.c.person, s.seats.c.role, s.seats.c.voting, s.seats.c.attendance, s.seats.c.view)
-          .where(s.seats.c.meeting_id == bindparam("meeting_id")).order_by(s.seats.c.seat_no))
-
-
-class _Raw:
-    """A Core statement compiled once for a dialect, run on the DBAPI cursor of the unit's connection.
-
-    The hot path of a command is four statements; SQLAlchemy's per-execution machinery costs several times
-    what the driver does for each, so these run as compiled text. Everything else goes through Core.
-    """
-
-    __slots__ = ("_defaults", "_pick", "order", "sql")
-
-    def __init__(self, statement: Any, dialect: Any) -> None:
-        compiled = statement.compile(dialect=dialect)
-        self.sql = str(compiled)
-        # the statement's own literals (a CASE's values) are bound parameters too: their values come with it
-        self._defaults = {k: v for k, v in compiled.params.items() if v is not None}
-        self.order: tuple[str, ...] | None = tuple(compiled.positiontup) if compiled.positional else None
-        pick = itemgetter(*self.order) if self.order else None
-        # itemgetter of one name returns the value itself, not a 1-tuple
-        self._pick: Callable[[dict[str, Any]], Any] | None = (
-            pick if pick is None or len(self.order or ()) > 1 else (lambda params: (pick(params),)))
-
-    def args(self, params: dict[str, Any]) -> Any:
-        if self._defaults:
-            params = {**self._defaults, **params}
-        return params if self._pick is None else self._pick(params)
-
-
-class Statements:
-    """The hot statements of one dialect."""
-
-    def __init__(self, dialect: Any) -> None:
-        self.load = _Raw(_LOAD, dialect)
-        self.load_locked = _Raw(_LOAD_LOCKED, dialect)
-        self.body = _Raw(_BODY, dialect)
-        self.update = _Raw(_UPDATE, dialect)
-        self.insert_event = _Raw(_INSERT_EVENT, dialect)
-        self.insert_outbox = _Raw(_INSERT_OUTBOX, dialect)
-        self.insert_vote = _Raw(_INSERT_VOTE, dialect)
-        self.voters = _Raw(_VOTERS, dialect)
-        self.voted = _Raw(_VOTED, dialect)
-        # a secret ballot's vote: did the member return a ballot; record that they did, and a sealed choice
-        self.returned = _Raw(_RETURNED, dialect)
-        self.insert_returned = _Raw(_INSERT_RETURNED, dialect)
-        self.insert_sealed = _Raw(_INSERT_SEALED, dialect)
-        self.choices = _Raw(_CHOICES, dialect)
-        self.seat = _Raw(_SEAT, dialect)
-        self.seats = _Raw(_SEATS, dialect)
-        self.seat_counts = _Raw(_SEAT_COUNTS, dialect)
-        self.counts = _Raw(_COUNTS, dialect)
-        # a timer's step: find the due timers, check the timer's entry and whether its key was used
-        self.due = _Raw(_DUE, dialect)
-        self.entered = _Raw(_ENTERED, dialect)
-        self.find = _Raw(_FIND, dialect)
+_STATE = select(s.instances.c.state).where(s.instances.c.id == bindparam("id"))
 
 
 class SqlUnit:
@@ -191,11 +97,17 @@ class SqlUnit:
         """The SQLAlchemy connection if one was made (it then owns the pooled connection)."""
         return self._conn
 
-    def _run(self, raw: _Raw, params: dict[str, Any]) -> Any:
+    def _run(self, raw: Compiled, params: dict[str, Any]) -> Any:
         if self._cursor is None:
             self._cursor = self._dbapi.cursor()
         self._cursor.execute(raw.sql, raw.args(params))
         return self._cursor
+
+    def _many(self, raw: Compiled, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            if self._cursor is None:
+                self._cursor = self._dbapi.cursor()
+            self._cursor.executemany(raw.sql, raw.many(rows))
 
     def close(self) -> None:
         if self._cursor is not None:
@@ -327,49 +239,50 @@ class SqlUnit:
             if result.rowcount != 1:
                 raise StaleVersion(rec.id)
         for created in write.create:
-            self.conn.execute(_INSERT_INSTANCE, instance_values(created))
+            self._run(self.sql.insert_instance, instance_values(created))
         for e in write.events:
             self._run(self.sql.insert_event, event_values(e))
-            self._run(self.sql.insert_outbox, {"instance_id": e.instance_id, "seq": e.seq})  # the same transaction
+            # the outbox entry, in the same transaction
+            self._run(self.sql.insert_outbox, {"instance_id": e.instance_id, "seq": e.seq})
         self.written.extend(write.events)
         if write.seats:
-            self.conn.execute(insert(s.seats), [{"meeting_id": m, "person": p, "seat_no": i, "role": r, "voting": v,
-                                                 "attendance": a} for i, (m, p, r, v, a) in enumerate(write.seats)])
-        t = s.seats
+            self._many(self.sql.insert_seat, [
+                {"meeting_id": m, "person": p, "seat_no": i, "role": r, "voting": v, "attendance": a}
+                for i, (m, p, r, v, a) in enumerate(write.seats)])
         for meeting_id, person, view, at in write.views:
-            self.conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
-                              .values(view=view, view_at=at))
+            self._run(self.sql.update_view, {"b_meeting": meeting_id, "b_person": person,
+                                             "view": view, "view_at": at})
         for meeting_id, person, attendance in write.attendance:
-            self.conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
-                              .values(attendance=attendance))
-        fi = s.facts_index
+            self._run(self.sql.update_attendance, {"b_meeting": meeting_id, "b_person": person,
+                                                   "attendance": attendance})
         for instance_id, (procedure, rows) in write.index.items():
-            self.conn.execute(delete(fi).where(fi.c.instance_id == instance_id))
-            if rows:
-                self.conn.execute(insert(fi), [{"instance_id": instance_id, "name": n, "value": v,
-                                                "procedure": procedure} for n, v in rows])
+            self._run(self.sql.delete_index, {"b_instance": instance_id})
+            self._many(self.sql.insert_index, [
+                {"instance_id": instance_id, "name": n, "value": v, "procedure": procedure}
+                for n, v in rows])
         c = s.ballot_counts
         for vote in write.votes:
             self._cast(vote)
         self._secret(write)
         for key in write.secret_closed:
-            # written again at the close: on PostgreSQL no total keeps the transaction id of the last vote
+            # written again at the close: on PostgreSQL no total keeps the transaction id of the
+            # last vote
             self.conn.execute(update(c).where(c.c.ballot_id == key).values(count=c.c.count))
             self.closed_secret = True
         d = s.definitions
         for kind, key, sha256, text_ in write.definitions:
-            if self.conn.execute(select(d.c.sha256).where(d.c.kind == kind, d.c.key == key)).first() is None:
-                # another process's first step may store the same text at the same moment: its row stands
+            found = select(d.c.sha256).where(d.c.kind == kind, d.c.key == key)
+            if self.conn.execute(found).first() is None:
+                # another process's first step may store the same text at the same moment: its
+                # row stands
                 self.conn.execute(_insert_absent(self.conn.dialect.name),
                                   [{"kind": kind, "key": key, "sha256": sha256, "text": text_}])
         for instance_id, timers in write.timers.items():
-            self.conn.execute(delete(s.timers).where(s.timers.c.instance_id == instance_id))
-            if timers:
-                self.conn.execute(insert(s.timers), [{"instance_id": t.instance_id, "trigger": t.trigger,
-                                                 "state": t.state, "due_at": t.due_at,
-                                                 "entered_seq": t.entered_seq, "lead_seconds": t.lead}
-                                                for t in timers])
-
+            self._run(self.sql.delete_timers, {"b_instance": instance_id})
+            self._many(self.sql.insert_timer, [
+                {"instance_id": t.instance_id, "trigger": t.trigger, "state": t.state,
+                 "due_at": t.due_at, "entered_seq": t.entered_seq, "lead_seconds": t.lead}
+                for t in timers])
 
 def _insert_absent(dialect: str) -> Any:
     """An INSERT of a definition text that leaves the row of the same key, if there is one, as it is."""
