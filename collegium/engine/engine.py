@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from collegium.engine import arguments, ballots, crosscheck, inputs, replay, running, starting
@@ -89,6 +90,21 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run the block's commands on this thread in one transaction. On a SQL store they commit
+        together when the block ends, or roll back together if it raises (a command refused inside
+        still writes nothing, and the block may go on); subscribers hear of the events after the
+        commit; on SQLite other writers wait until then. In memory each command takes effect at
+        once, as outside a batch."""
+        remembered = self.texts.remembered()
+        try:
+            with self.store.batch():
+                yield
+        except BaseException:
+            self.texts.forget_since(remembered)  # the texts its steps stored were rolled back
+            raise
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback(event)`` after each event's commit, never inside it (errors are logged); returns the undo."""

@@ -32,3 +32,11 @@ class Texts:
         """Remember ``texts`` as stored: call once their transaction has committed."""
         if self._remember:
             self._saved.update(f"{kind}:{key}" for kind, key, _, _ in texts)
+
+    def remembered(self) -> frozenset[str]:
+        """The texts known to be stored now (to forget what a batch rolled back)."""
+        return frozenset(self._saved)
+
+    def forget_since(self, remembered: frozenset[str]) -> None:
+        """Forget every text remembered since ``remembered`` was taken."""
+        self._saved &= remembered

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from collegium.errors import NotFound
@@ -55,6 +55,10 @@ class MemoryStore:
                     written, self._written = self._written, []
         finally:  # what was committed (even if the block then raised) goes to the subscribers, after the lock
             self._subscribers.notify(written)
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Nothing to batch: each unit takes effect at once, and stays if a later one fails."""
+        return nullcontext()
 
     def load(self, instance_id: str) -> InstanceRecord:
         rec = self._instances.get(instance_id)

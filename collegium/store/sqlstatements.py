@@ -21,6 +21,7 @@ _I, _E, _B, _M, _T, _S = s.instances, s.events, s.bodies, s.members, s.timers, s
 _FI, _BV, _V = s.facts_index, s.ballot_voters, s.votes
 
 _LOAD = select(_I).where(_I.c.id == bindparam("id"))
+_STATE = select(_I.c.state).where(_I.c.id == bindparam("id"))
 _FIND = select(_E).where(_E.c.instance_id == bindparam("id"),
                          _E.c.idempotency_key == bindparam("key"))
 _ENTERED = select(_T.c.entered_seq).where(_T.c.instance_id == bindparam("id"),
@@ -71,6 +72,14 @@ _SEAT_WHERE = (_S.c.meeting_id == bindparam("b_meeting")) & (_S.c.person == bind
 _UPDATE_VIEW = update(_S).where(_SEAT_WHERE).values(view=bindparam("view"),
                                                     view_at=bindparam("view_at"))
 _UPDATE_ATTENDANCE = update(_S).where(_SEAT_WHERE).values(attendance=bindparam("attendance"))
+_DUE_OF = (select(_T.c.instance_id, _T.c.trigger, _T.c.state, _T.c.due_at, _T.c.entered_seq,
+                  _T.c.lead_seconds)
+           .where(_T.c.instance_id == bindparam("id"), _T.c.due_at <= bindparam("until"))
+           .order_by(_T.c.due_at, _T.c.trigger, _T.c.lead_seconds))
+_DROP_TIMER = delete(_T).where(_T.c.instance_id == bindparam("b_instance"),
+                               _T.c.trigger == bindparam("b_trigger"),
+                               _T.c.lead_seconds == bindparam("b_lead"),
+                               _T.c.entered_seq == bindparam("b_entered"))
 _DELETE_TIMERS = delete(_T).where(_T.c.instance_id == bindparam("b_instance"))
 _INSERT_TIMER = insert(_T).values(instance_id=bindparam("instance_id"), trigger=bindparam("trigger"),
                                   state=bindparam("state"), due_at=bindparam("due_at"),
@@ -118,7 +127,10 @@ class Statements:
         def c(statement: Any) -> Compiled:
             return Compiled(statement, dialect)
 
+        self._dialect = dialect
+        self._choosing: dict[int, Compiled] = {}
         self.load = c(_LOAD)
+        self.state = c(_STATE)
         self.load_locked = c(_LOAD.with_for_update())
         self.body = c(_BODY)
         self.update = c(_UPDATE)
@@ -143,6 +155,8 @@ class Statements:
         self.update_attendance = c(_UPDATE_ATTENDANCE)
         # a timer's step: find the due timers, check the timer's entry and whether its key was used
         self.due = c(_DUE)
+        self.due_of = c(_DUE_OF)
+        self.drop_timer = c(_DROP_TIMER)
         self.entered = c(_ENTERED)
         self.find = c(_FIND)
         # a state entered replaces the instance's timers; a step may replace its index rows
@@ -150,3 +164,14 @@ class Statements:
         self.insert_timer = c(_INSERT_TIMER)
         self.delete_index = c(_DELETE_INDEX)
         self.insert_index = c(_INSERT_INDEX)
+
+    def voters_choosing(self, n: int) -> Compiled:
+        """Who voted for one of ``n`` choices (``c0`` … ``c{n-1}``) on a ballot, in voter order."""
+        found = self._choosing.get(n)
+        if found is None:
+            choices: list[Any] = [bindparam(f"c{i}") for i in range(n)]
+            found = self._choosing[n] = Compiled(
+                select(_V.c.voter).where(_V.c.ballot_id == bindparam("ballot_id"),
+                                         _V.c.choice.in_(choices)).order_by(_V.c.voter),
+                self._dialect)
+        return found

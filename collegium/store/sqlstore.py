@@ -12,7 +12,7 @@ On the host's ``Connection`` or ``Session`` the store runs in the host's transac
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, NoReturn
 
 from sqlalchemy import (
@@ -26,33 +26,32 @@ from sqlalchemy.exc import (
     DBAPIError,
     IntegrityError,
     OperationalError,
-    SQLAlchemyError,
 )
 from sqlalchemy.orm import Session
 
-from collegium.errors import AuditError, ConcurrentUpdate, InvalidInput, NotFound
+from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound
 from collegium.store import schema as s
-from collegium.store import sqlbodies, sqlheads
+from collegium.store import sqlbodies
+from collegium.store.batch import Batches
 from collegium.store.bodies import Body
-from collegium.store.bodychain import BodyEvent, StoredBody
 from collegium.store.dberrors import Translator
-from collegium.store.heads import ChainHead, StoredHead
 from collegium.store.hosted import Host, StoreTarget, check_current
 from collegium.store.mariadb import MARIADB, check_columns, check_session
 from collegium.store.migration import migrate
 from collegium.store.outbox import OutboxEntry, Subscriber, Subscribers
-from collegium.store.protocol import AUDITED, StaleVersion
+from collegium.store.protocol import StaleVersion
 from collegium.store.records import EventRecord, InstanceRecord, TimerRecord
+from collegium.store.sqlaudit import AuditReads
 from collegium.store.sqlengine import WRITE as _WRITE
 from collegium.store.sqlengine import make_engine
-from collegium.store.sqliteunit import SqliteUnit
+from collegium.store.sqliteunit import Kept, SqliteUnit
 from collegium.store.sqlstatements import Statements
 from collegium.store.sqlunit import SqlUnit, event_row, instance_row
 
 _BODY_RETRIES = 8
 
 
-class SqlStore:
+class SqlStore(AuditReads):
     """Store on a SQL database. ``target`` is a URL or a SQLite file path (the store makes its engine), the host's
     SQLAlchemy ``Engine`` (the store uses its pool, each command in a transaction of its own), or the host's
     ``Connection`` or ORM ``Session``: then every command runs in the host's current transaction, in a SAVEPOINT of
@@ -78,6 +77,9 @@ class SqlStore:
         self._parsed_bodies: dict[str, tuple[Any, Body]] = {}
         self._statements = Statements(self.engine.dialect)
         self._sqlite = self.engine.dialect.name == "sqlite"
+        #: each thread's SQLite connection, kept from one unit to the next
+        self.kept = Kept(self.engine)
+        self._batches = Batches(self.engine, self._subscribers.notify)
         self._dbapi: Any = self.engine.dialect.dbapi
         #: the store's error for a database error (a retry, or bad input); None to let it through
         self._translate = Translator(self._dbapi)
@@ -109,6 +111,10 @@ class SqlStore:
         connection: a savepoint, released or rolled back)."""
         if self._host is not None:
             return self._hosted_unit(self._host, write)
+        batch = self._batches.current
+        if batch is not None:
+            return batch.unit(write, self._parsed_bodies, self._statements,
+                              lock_rows=not self._sqlite, reraise=self._reraise)
         return SqliteUnit(self, write) if self._sqlite else self._server_unit(write)
 
     @contextmanager
@@ -124,6 +130,12 @@ class SqlStore:
             host.written(unit.written)
         except Exception as exc:
             self._reraise(exc)
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Run the block's steps, on this thread, in one transaction committed at its end (or rolled
+        back if it raises): :mod:`collegium.store.batch`. On the host's connection the host's
+        transaction batches them already, and this changes nothing."""
+        return nullcontext() if self._host is not None else self._batches.open()
 
     @contextmanager
     def _server_unit(self, write: bool) -> Iterator[SqlUnit]:
@@ -144,11 +156,23 @@ class SqlStore:
 
     def _connect(self) -> AbstractContextManager[Connection]:
         """A connection to read on: the host's (in a savepoint), or one from the pool."""
-        return self._host.savepoint(write=False) if self._host is not None else self.engine.connect()
+        if self._host is not None:
+            return self._host.savepoint(write=False)
+        batch = self._batches.current
+        return nullcontext(batch.conn) if batch is not None else self.engine.connect()
 
     def _begin(self) -> AbstractContextManager[Connection]:
         """A connection in a transaction committed at the end of the block (the host's: a savepoint)."""
-        return self._host.savepoint(write=True) if self._host is not None else self.engine.begin()
+        if self._host is not None:
+            return self._host.savepoint(write=True)
+        batch = self._batches.current
+        return self._nested(batch.conn) if batch is not None else self.engine.begin()
+
+    @staticmethod
+    @contextmanager
+    def _nested(conn: Connection) -> Iterator[Connection]:
+        with conn.begin_nested():
+            yield conn
 
     # -- outbox and subscribers ---------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
@@ -279,55 +303,13 @@ class SqlStore:
             yield from page
             page = []  # let this page go before the next one is read: one page in memory at a time
 
-    def iter_instances(self) -> Iterator[InstanceRecord]:
-        try:
-            with self._connect() as conn:
-                for row in conn.execute(select(s.instances).order_by(s.instances.c.id)):
-                    yield instance_row(row)
-        except (SQLAlchemyError, ValueError) as exc:
-            raise AuditError(f"cannot read instances: {exc}") from None
-
-    def iter_events(self) -> Iterator[EventRecord]:
-        try:
-            with self._connect() as conn:
-                for row in conn.execute(select(s.events).order_by(s.events.c.id)):
-                    yield event_row(row)
-        except (SQLAlchemyError, ValueError) as exc:
-            raise AuditError(f"cannot read events: {exc}") from None
-
-    def chain_heads(self) -> Iterator[ChainHead]:
-        try:
-            with self._connect() as conn:
-                yield from sqlheads.chain_heads(conn)
-        except (SQLAlchemyError, ValueError) as exc:
-            raise AuditError(f"cannot read the chains' heads: {exc}") from None
-
-    def stored_heads(self, heads: Sequence[ChainHead]) -> list[StoredHead]:
-        try:
-            with self._connect() as conn:
-                return sqlheads.stored_heads(conn, heads)
-        except (SQLAlchemyError, ValueError) as exc:
-            raise AuditError(f"cannot look up the chains' heads: {exc}") from None
-
-    def audit_rows(self, table: str) -> Iterator[tuple[Any, ...]]:
-        t = s.metadata.tables[f"{s.PREFIX}{table}"]
-        q = select(*(t.c[name] for name in AUDITED[table])).order_by(*t.primary_key.columns)
-        try:
-            with self._connect() as conn:
-                for row in conn.execute(q):
-                    yield tuple(row)
-        except SQLAlchemyError as exc:
-            raise AuditError(f"cannot read {t.name}: {exc}") from None
-
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
         with self.unit(write=False) as u:  # the compiled statement on the DBAPI cursor: a day's sweep reads many
             return u.due_timers(until, limit)
 
     def drop_timer(self, timer: TimerRecord) -> None:
-        t = s.timers
-        with self._begin() as conn:
-            conn.execute(delete(t).where(t.c.instance_id == timer.instance_id, t.c.trigger == timer.trigger,
-                                         t.c.lead_seconds == timer.lead, t.c.entered_seq == timer.entered_seq))
+        with self.unit() as u:
+            u.drop_timer(timer)
 
     # -- bodies and definitions ---------------------------------------------------------------
     def body(self, body_id: str) -> Body | None:
@@ -341,25 +323,14 @@ class SqlStore:
             try:
                 with self._begin() as conn:
                     sqlbodies.write_body(conn, body, at)
+                batch = self._batches.current
+                if batch is not None:
+                    batch.body_changed()
                 return
             except (IntegrityError, OperationalError) as exc:  # created by another process meanwhile, or a deadlock
                 if not isinstance(self._translate(exc), StaleVersion):
                     self._reraise(exc)
         raise ConcurrentUpdate(f"body {body.id!r} kept changing; gave up after {_BODY_RETRIES} attempts")
-
-    def body_events(self) -> Iterator[BodyEvent]:
-        try:
-            with self._connect() as conn:
-                yield from sqlbodies.body_events(conn)
-        except SQLAlchemyError as exc:
-            raise AuditError(f"cannot read body events: {exc}") from None
-
-    def stored_bodies(self) -> Iterator[StoredBody]:
-        try:
-            with self._connect() as conn:
-                yield from sqlbodies.stored_bodies(conn)
-        except (SQLAlchemyError, ValueError) as exc:
-            raise AuditError(f"cannot read bodies: {exc}") from None
 
     def definition(self, kind: str, key: str) -> str | None:
         d = s.definitions
@@ -370,6 +341,7 @@ class SqlStore:
     def close(self) -> None:
         if self._host is not None:
             self._host.close()
+        self.kept.close()
         if self._owns_engine:
             self.engine.dispose()
 

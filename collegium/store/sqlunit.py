@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from collegium._formats import canonical
@@ -61,9 +61,6 @@ def event_values(e: EventRecord) -> dict[str, Any]:
             "format_version": e.format_version}
 
 
-_STATE = select(s.instances.c.state).where(s.instances.c.id == bindparam("id"))
-
-
 class SqlUnit:
     """Reads and the write of one command on one connection, in one transaction.
 
@@ -72,13 +69,15 @@ class SqlUnit:
 
     def __init__(self, dbapi_conn: Any, connect: Callable[[], Connection], write: bool,
                  parsed: dict[str, tuple[Any, Body]], statements: Statements, *, lock_rows: bool,
-                 conn: Connection | None = None) -> None:
+                 conn: Connection | None = None,
+                 bodies: dict[str, Body | None] | None = None) -> None:
         self._dbapi = dbapi_conn
         self._connect = connect
         self._conn = conn
         self.sql = statements
         self._load = statements.load_locked if write and lock_rows else statements.load
-        self._bodies: dict[str, Body | None] = {}
+        #: bodies read by this unit (or by its batch, which no other writer can change meanwhile)
+        self._bodies: dict[str, Body | None] = {} if bodies is None else bodies
         self._parsed = parsed
         self._cursor: Any = None
         self.closed_secret = False
@@ -120,8 +119,8 @@ class SqlUnit:
         return instance_row(row)
 
     def state_of(self, instance_id: str) -> str | None:
-        value = self.conn.execute(_STATE, {"id": instance_id}).scalar()
-        return None if value is None else str(value)
+        row = self._run(self.sql.state, {"id": instance_id}).fetchone()
+        return None if row is None else str(row[0])
 
     def find_event(self, instance_id: str, idempotency_key: str) -> EventRecord | None:
         row = self._run(self.sql.find, {"id": instance_id, "key": idempotency_key}).fetchone()
@@ -209,9 +208,11 @@ class SqlUnit:
         return int(voting or 0), int(recused or 0), int(present or 0)
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:
-        v = s.votes
-        q = select(v.c.voter).where(v.c.ballot_id == ballot_id, v.c.choice.in_(choices)).order_by(v.c.voter)
-        return [str(x) for x in self.conn.execute(q).scalars()]
+        if not choices:
+            return []
+        params = {"ballot_id": ballot_id, **{f"c{i}": c for i, c in enumerate(choices)}}
+        rows = self._run(self.sql.voters_choosing(len(choices)), params).fetchall()
+        return [str(row[0]) for row in rows]
 
     def timer_entered(self, instance_id: str, trigger: str, lead: int = 0) -> int | None:
         row = self._run(self.sql.entered, {"id": instance_id, "trigger": trigger, "lead": lead}).fetchone()
@@ -223,11 +224,14 @@ class SqlUnit:
                 for iid, trigger, state, due_at, seq, lead in rows]
 
     def due_timers_of(self, instance_id: str, until: str) -> list[TimerRecord]:
-        t = s.timers
-        q = (select(t).where(t.c.instance_id == instance_id, t.c.due_at <= until)
-             .order_by(t.c.due_at, t.c.trigger, t.c.lead_seconds))
-        return [TimerRecord(r.instance_id, r.trigger, r.state, r.due_at, r.entered_seq, r.lead_seconds)
-                for r in self.conn.execute(q)]
+        rows = self._run(self.sql.due_of, {"id": instance_id, "until": until}).fetchall()
+        return [TimerRecord(iid, trigger, state, due_at, int(seq), int(lead))
+                for iid, trigger, state, due_at, seq, lead in rows]
+
+    def drop_timer(self, timer: TimerRecord) -> None:
+        """Delete one timer (its row as set when its state was entered)."""
+        self._run(self.sql.drop_timer, {"b_instance": timer.instance_id, "b_trigger": timer.trigger,
+                                        "b_lead": timer.lead, "b_entered": timer.entered_seq})
 
     def commit(self, write: Write) -> None:
         if write.update is not None:
