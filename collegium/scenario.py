@@ -23,6 +23,8 @@ from collegium.errors import CollegiumError, DefinitionError, InvalidInput, Rule
 from collegium.store.bodies import Body
 
 ACTIONS = ("start", "fire", "vote", "advance", "expect")
+#: steps run in one batch (:meth:`Engine.batch`): on a database, a commit for this many steps
+BATCH = 500
 
 
 class Expectation(BaseModel):
@@ -132,19 +134,32 @@ def run(scn: Scenario, engine: Engine | None = None, on_step: Any = None,
         engine.define_body(body)
     aliases: dict[str, str] = {}
     reports: list[StepReport] = []
-    for n, step in enumerate(scn.spec.steps):
-        where = _where(scn, n)
-        try:
-            reports.extend(_step(engine, clock, step, n, scn.lines[n], aliases, where, lang))
-        except (ExpectationFailed, DefinitionError):
-            raise
-        except CollegiumError as exc:
-            if isinstance(exc, RuleViolation):
-                raise
-            raise InvalidInput(f"{where}: step {n + 1}: {exc}") from None
-        if on_step is not None:
-            on_step(n)
+    steps = list(enumerate(scn.spec.steps))
+    for first in range(0, len(steps), BATCH):
+        failure: Exception | None = None
+        with engine.batch():  # a database commits the steps run so far, then reports the failure
+            for n, step in steps[first:first + BATCH]:
+                failure = _run_step(engine, clock, scn, n, step, aliases, reports, lang)
+                if failure is not None:
+                    break
+                if on_step is not None:
+                    on_step(n)
+        if failure is not None:
+            raise failure
     return engine, reports
+
+
+def _run_step(engine: Engine, clock: ManualClock, scn: Scenario, n: int, step: Step,
+              aliases: dict[str, str], reports: list[StepReport], lang: str) -> Exception | None:
+    """Run step ``n``, its reports added to ``reports``; the error that ends the scenario, if any."""
+    where = _where(scn, n)
+    try:
+        reports.extend(_step(engine, clock, step, n, scn.lines[n], aliases, where, lang))
+    except (ExpectationFailed, DefinitionError, RuleViolation) as exc:
+        return exc
+    except CollegiumError as exc:
+        return InvalidInput(f"{where}: step {n + 1}: {exc}")
+    return None
 
 
 def _actors(step: Step) -> list[str]:
