@@ -10,6 +10,7 @@ import datetime as dt
 import itertools
 import os
 import threading
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 from collegium._brief import brief
@@ -56,7 +57,13 @@ def parse_time(text: str, what: str = "time") -> dt.datetime:
 
 def format_time(value: dt.datetime) -> str:
     """The canonical text form of a time: UTC, microseconds, ``Z`` suffix. Sorts as it compares."""
-    return aware(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return _utc_text(aware(value))
+
+
+@lru_cache(maxsize=256)
+def _utc_text(value: dt.datetime) -> str:
+    # a step formats its time several times over; equal instants in UTC have one text
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class FixedClock:

@@ -319,9 +319,11 @@ def chain(engine: Engine, step: Step) -> None:
                          step.dest, rec.version + 1, facts, rec.created_at, at, rec.parent_id,
                          rec.head_hash, rec.event_count)
     if step.dest != rec.state:  # a timer is set when its state is entered (the left state's go)
-        timers[rec.id] = timers_for(step.proc, new, now, step.seq)
-        if timers[rec.id]:
-            record["timers"] = timers_record(timers[rec.id])
+        entered = timers_for(step.proc, new, now, step.seq)
+        if entered:
+            record["timers"] = timers_record(entered)
+        if entered or step.proc.spec.states[rec.state].timers:  # else it had none, and gets none
+            timers[rec.id] = entered
     event = chained(new, rec.state, step.trigger, step.actor, at, data,
                     replay.stored_verdict(step.verdict), record, step.key)
     seats, attendance = staging.seat_writes(step.plan, step.data, facts, step.seats)
