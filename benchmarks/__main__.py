@@ -8,7 +8,15 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import bench_ballot, bench_integrity, bench_lifecycle, bench_pg, bench_scale, bench_supervision
+from benchmarks import (
+    bench_ballot,
+    bench_integrity,
+    bench_lifecycle,
+    bench_pg,
+    bench_scale,
+    bench_supervision,
+    bench_year,
+)
 from benchmarks.bench_core import FIGURES, FULL, QUICK, Figure, Settings, meta, run
 
 FIGURES["e"] = bench_ballot.figure_e  # ballots of a 3,000-member body and a 100,000-vote tally
@@ -19,6 +27,7 @@ FIGURES["i"] = bench_lifecycle.figure_i  # the whole P1 lifecycle in memory agai
 FIGURES["j"] = bench_lifecycle.figure_j  # the whole P1 lifecycle persisted on SQLite
 FIGURES["k"] = bench_lifecycle.figure_k  # an instance snapshot against SpiffWorkflow's serializer
 FIGURES["l"] = bench_integrity.figure_l  # secret votes, the tellers' count, the audit's cross-check
+FIGURES["m"] = bench_year.figure_m  # a generated year on a SQLite file against the same in memory
 
 HEADERS = ("figure", "Collegium", "anchor/floor", "ratio", "target", "met?")
 
