@@ -122,7 +122,8 @@ def run(scn: Scenario, engine: Engine | None = None, on_step: Any = None,
         lang: str = "en") -> tuple[Engine, list[StepReport]]:
     """Run ``scn`` (on a fresh in-memory engine unless one is given); raise :class:`ExpectationFailed` at the first
     expectation that does not hold (an unexpected refusal is one), :class:`InvalidInput` for a step that cannot be
-    carried out as written."""
+    carried out as written. The steps run in batches of ``BATCH`` (:meth:`Engine.batch`): on a database the steps
+    before a failing one are committed before it is reported."""
     clock = ManualClock(parse_time(scn.spec.start, "start"))
     if engine is None:
         engine = Engine.in_memory(clock=clock, ids=SequentialIds())
