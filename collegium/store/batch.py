@@ -25,6 +25,11 @@ from collegium.store.sqlengine import WRITE
 from collegium.store.sqlstatements import Statements
 from collegium.store.sqlunit import SqlUnit
 
+try:  # a greenlet runs each command of the async engine, all on the event loop's thread
+    from greenlet import getcurrent as _holder
+except ImportError:  # no async engine: the thread holds the batch
+    _holder = threading.current_thread
+
 
 class Batch:
     """One thread's open batch: its connection, the savepoints of its units, the events written."""
@@ -112,18 +117,18 @@ class BatchUnit:
 
 
 class Batches:
-    """The batch each thread has open on one store, if any."""
+    """The batch each thread (or greenlet, where the async engine runs commands on one thread) has
+    open on one store, if any."""
 
     def __init__(self, engine: Engine, notify: Callable[[list[EventRecord]], None]) -> None:
         self._engine = engine
         self._notify = notify
-        self._local = threading.local()
+        self._open: dict[Any, Batch] = {}
 
     @property
     def current(self) -> Batch | None:
-        """This thread's open batch."""
-        batch: Batch | None = getattr(self._local, "batch", None)
-        return batch
+        """This thread's (or greenlet's) open batch."""
+        return self._open.get(_holder()) if self._open else None
 
     @contextmanager
     def open(self) -> Iterator[None]:
@@ -137,10 +142,11 @@ class Batches:
             # the first SAVEPOINT would be the transaction, and its RELEASE a commit); a server
             # begins it at the first statement
             with conn.begin():
-                self._local.batch = batch = Batch(conn)
+                holder = _holder()
+                self._open[holder] = batch = Batch(conn)
                 try:
                     yield
                 finally:
-                    self._local.batch = None
+                    del self._open[holder]
                     batch.close()
         self._notify(batch.written)

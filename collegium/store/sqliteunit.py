@@ -43,23 +43,21 @@ class Kept:
         self._limit = limit
         self._local = threading.local()
         self._lock = threading.Lock()
-        #: thread -> (process id, its kept connection)
-        self._kept: dict[threading.Thread, tuple[int, Any]] = {}
+        #: thread -> its kept connection
+        self._kept: dict[threading.Thread, _Slot] = {}
 
     def lend(self) -> tuple[Any, bool]:
         """A pooled connection for one unit, and whether it is this thread's kept one."""
-        local = self._local
-        pooled = getattr(local, "pooled", None)
-        if pooled is not None and not local.busy and local.pid == os.getpid():
-            local.busy = True
-            return pooled, True
+        slot: _Slot | None = getattr(self._local, "slot", None)
+        if slot is not None and not slot.busy and slot.pid == os.getpid():
+            slot.busy = True
+            return slot.pooled, True
         pooled = self._engine.raw_connection()
-        if getattr(local, "pooled", None) is None:
+        if slot is None:
             with self._lock:
                 self._release_ended()
                 if len(self._kept) < self._limit:
-                    local.pooled, local.busy, local.pid = pooled, True, os.getpid()
-                    self._kept[threading.current_thread()] = (local.pid, pooled)
+                    self._local.slot = self._kept[threading.current_thread()] = _Slot(pooled)
                     return pooled, True
         return pooled, False
 
@@ -69,37 +67,52 @@ class Kept:
         if not kept:
             if not checked_in:
                 pooled.close()
-            return
-        if checked_in:
-            self._forget(pooled)
+        elif checked_in:
+            self._forget()
         else:
-            self._local.busy = False
+            self._local.slot.busy = False
 
     def drop(self, pooled: Any, kept: bool) -> None:
         """The connection failed in a way that leaves its state unknown: never reuse it."""
         if kept:
-            self._forget(pooled)
+            self._forget()
         pooled.invalidate()
 
-    def _forget(self, pooled: Any) -> None:
-        self._local.pooled = None
+    def idle(self) -> int:
+        """How many kept connections no unit is using now (checked out of the pool all the same)."""
+        with self._lock:
+            return sum(not slot.busy for slot in self._kept.values())
+
+    def _forget(self) -> None:
+        self._local.slot = None
         with self._lock:
             self._kept.pop(threading.current_thread(), None)
 
     def _release_ended(self) -> None:
         for thread in [t for t in self._kept if not t.is_alive()]:
-            pid, pooled = self._kept.pop(thread)
-            if pid == os.getpid():
-                pooled.close()
+            slot = self._kept.pop(thread)
+            if slot.pid == os.getpid():
+                slot.pooled.close()
 
     def close(self) -> None:
         """Give every kept connection back to the pool (the store is closing)."""
         with self._lock:
             kept, self._kept = self._kept, {}
-        for pid, pooled in kept.values():
-            if pid == os.getpid() and pooled.is_valid:
-                pooled.close()
+        for slot in kept.values():
+            if slot.pid == os.getpid() and slot.pooled.is_valid:
+                slot.pooled.close()
         self._local = threading.local()
+
+
+class _Slot:
+    """A thread's kept connection, the process that checked it out, and whether a unit has it."""
+
+    __slots__ = ("busy", "pid", "pooled")
+
+    def __init__(self, pooled: Any) -> None:
+        self.pooled = pooled
+        self.pid = os.getpid()
+        self.busy = True
 
 
 class SqliteUnit:
