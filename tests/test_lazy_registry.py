@@ -70,3 +70,18 @@ def test_a_users_text_of_a_shipped_id_meets_every_shipped_version_first() -> Non
     assert {"party-committee@2026.1", "party-committee@2026.2"} <= _files_read(reg)
     with pytest.raises(DefinitionError, match="already loaded with different content"):
         reg.add_pack_text(text.replace("{en: County Party", "{en: The County Party", 1))
+
+
+def test_threads_asking_at_once_each_see_the_definitions_whole() -> None:
+    """The first threads to ask for an id wait while one of them reads its files: none sees it half
+    read (a procedure whose pack is not there yet), and all get the same compiled procedure."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    for _ in range(5):
+        reg = Registry.builtin()
+        names = ["major_decision", "commitment", "assignment", "report", "meeting"] * 4
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            compiled = list(pool.map(reg.compiled, names))
+            listed = list(pool.map(lambda r: len(r.procedures()), [reg] * 8))
+        assert all(c is reg.compiled(n) for c, n in zip(compiled, names, strict=True))
+        assert listed == [8] * 8

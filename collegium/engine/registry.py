@@ -111,10 +111,13 @@ class Registry:
     def _read_all(self, folders: tuple[str, ...]) -> None:
         """Read every shipped file of ``folders`` not read yet, then order what is loaded as if all
         had been read at once, in the order of their names, and the rest added after."""
-        if not self._unread.ids(folders) and not self._disordered:
+        if not self._unread and not self._disordered:
             return
-        with self._lock:
-            for folder, name in self._unread.ids(folders):
+        with self._lock:  # another thread may be reading a file: the list of the unread changes
+            unread = self._unread.ids(folders)
+            if not unread and not self._disordered:
+                return
+            for folder, name in unread:
                 self._read(folder, name)
             self._disordered = False
             last, rank = sys.maxsize, self._read_from  # last: what was not shipped
