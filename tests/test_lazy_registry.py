@@ -85,3 +85,22 @@ def test_threads_asking_at_once_each_see_the_definitions_whole() -> None:
             listed = list(pool.map(lambda r: len(r.procedures()), [reg] * 8))
         assert all(c is reg.compiled(n) for c, n in zip(compiled, names, strict=True))
         assert listed == [8] * 8
+
+
+def test_the_shipped_files_are_named_by_the_id_and_version_they_hold() -> None:
+    """What reading them lazily relies on: NAME.yaml holds the latest version of NAME, and
+    NAME.vVERSION.yaml that version."""
+    from collegium.engine.registry import version_order
+    from collegium.engine.shipped import ALL, Unread
+
+    eager, shipped = _read_at_once(), Unread.listing()
+    for folder, name in shipped.ids(("pack", "workflow")):
+        kinds = ("pack",) if folder == "pack" else ("procedure", "fragment")
+        held = [d.key for d in eager.definitions.values()
+                if d.kind in kinds and d.key.split("@")[0] == name]
+        latest = max(held, key=lambda key: version_order(key.split("@")[1]))
+        for file in shipped.files(folder, name, ALL):
+            reg = Registry.builtin()
+            reg._read(folder, name, file.version or "")
+            read = {key for key in _files_read(reg) if key.split("@")[0] == name}
+            assert read == {f"{name}@{file.version}" if file.version else latest}, file.source
