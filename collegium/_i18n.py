@@ -25,7 +25,7 @@ def check_lang(lang: str) -> Lang:
 class Text(BaseModel):
     """A label or title in both languages, written in YAML as ``{en: ..., zh-CN: ...}``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
     en: str = Field(min_length=1)
     zh: str = Field(alias="zh-CN", min_length=1)

@@ -116,8 +116,9 @@ class _BoundedLoader(yaml.SafeLoader):
 def parse_yaml(text: str, source: str, *, trusted: bool = False) -> tuple[Any, yaml.Node | None]:
     """Return the document's data and its node tree (for line numbers).
 
-    ``trusted``: a file shipped with Collegium, parsed by libyaml where PyYAML has it (about 7x faster: the CLI
-    and every new engine load the built-in definitions) without the bounds text from elsewhere gets."""
+    ``trusted``: a file shipped with Collegium, parsed by libyaml where PyYAML has it (about 7x
+    faster: the CLI and every new engine read built-in definitions, each as it is first needed)
+    without the bounds text from elsewhere gets."""
     if trusted and hasattr(yaml, "CSafeLoader"):
         fast = yaml.CSafeLoader(text)
         try:

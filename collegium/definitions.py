@@ -27,6 +27,10 @@ FactType = Literal["string", "integer", "number", "boolean", "datetime", "list",
 
 
 class Spec(BaseModel):
-    """The base of every parsed definition: frozen, no unknown keys, fields named or aliased."""
+    """The base of every parsed definition: frozen, no unknown keys, fields named or aliased.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    Its validator is built when a model is first validated, not when its class is defined
+    (``defer_build``): a command builds those of the definitions it reads, each nested model
+    within the one that holds it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)

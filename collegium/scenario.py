@@ -31,7 +31,7 @@ BATCH = 500
 class Expectation(BaseModel):
     """What should hold of an instance: its state, some of its facts, some figures of its ballot result."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     instance: str = Field(description="the instance: the id given when it was started, or the engine's id")
     state: str | None = None
@@ -42,7 +42,7 @@ class Expectation(BaseModel):
 class Step(BaseModel):
     """One step: exactly one of ``start``, ``fire``, ``vote``, ``advance`` or ``expect``."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     start: str | None = Field(default=None, description="a procedure to start")
     fire: str | None = Field(default=None, description="a trigger to fire")
@@ -69,7 +69,7 @@ class Step(BaseModel):
 class ScenarioSpec(BaseModel):
     """A scenario file."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     scenario: str = Field(min_length=1, description="its title")
     start: str = Field(description="when the virtual clock starts, ISO 8601 with a time zone")

@@ -4,21 +4,31 @@ A procedure is compiled against one version of its rule pack into a :class:`Comp
 shared state machine, every rule compiled once, and a plan per (state, trigger) listing the roles,
 rules, data and effects of that move. Every version stays registered, so an instance is judged by the
 pack and procedure versions it started under.
+
+:meth:`Registry.builtin` reads the files shipped with Collegium as they are needed: a file is
+parsed, checked and compiled, with every load-time check, when a version it may hold is first asked
+for (the latest: ``NAME.yaml``; an earlier one: ``NAME.vVERSION.yaml``), every file of an id when
+text of one's own for that id is added, and all of them when definitions are listed, listed as if
+all had been read at once. A run of one procedure reads its file, what it spawns and its pack's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from collegium._loader import line_of, parse_yaml, read_text, validate_model
 from collegium.definitions import FactType
 from collegium.engine._moved import moved
 from collegium.engine.compiled import CompiledProcedure, Definition, Plan
+from collegium.engine.shipped import ALL, LATEST, Unread
 from collegium.errors import DefinitionError, NotFound
 from collegium.rules.check import check_pack
 from collegium.rules.model import RulePackSpec
@@ -30,6 +40,9 @@ from collegium.workflows.spec import ProcedureSpec
 __all__ = ["CompiledProcedure", "Definition", "Plan", "Registry", "version_order"]
 __getattr__ = moved(__name__, "collegium.rules.check", ("ENGINE_PARAMETERS",))
 
+K = TypeVar("K")
+V = TypeVar("V")
+
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key of a pack version: numeric parts compare as numbers ("2026.10" after "2026.9")."""
@@ -38,6 +51,11 @@ def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _ordered(table: dict[K, V], rank: Callable[[K], int]) -> dict[K, V]:
+    """``table`` sorted by the rank of its keys, keys of the same rank kept in their order."""
+    return dict(sorted(table.items(), key=lambda kv: rank(kv[0])))  # sorted() is stable
 
 
 class Registry:
@@ -49,9 +67,72 @@ class Registry:
         self._fragments: dict[str, dict[int, FragmentSpec]] = {}
         self._compiled: dict[tuple[str, str], CompiledProcedure] = {}
         self._sources: dict[str, str] = {}
-        self.definitions: dict[str, Definition] = {}
+        self._definitions: dict[str, Definition] = {}
         self._trusted = False  # loading the files shipped with Collegium (see builtin)
         self._shipped: dict[int, Any] = {}  # id -> spec of each pack and procedure loaded from those files
+        self._unread = Unread()  # the files shipped with Collegium not read yet (see builtin)
+        self._read_from: dict[str, int] = {}  # definitions key -> rank of the shipped file it is in
+        self._reading: set[tuple[str, str]] = set()
+        self._disordered = False  # a shipped file read since the definitions were last ordered
+        self._lock = threading.RLock()
+
+    @property
+    def definitions(self) -> dict[str, Definition]:
+        """The text of every loaded definition by ``kind:id@version`` (every built-in one read)."""
+        self._read_all(("pack", "workflow"))
+        return self._definitions
+
+    def _read(self, folder: str, name: str, version: str = ALL) -> None:
+        """Read the shipped files of the pack (``folder`` "pack") or the procedure or fragment
+        ("workflow") ``name`` that may hold ``version`` (see :meth:`Unread.files`), not read yet."""
+        if not self._unread:
+            return
+        with self._lock:  # another thread asking for the same id waits until it is read
+            key = (folder, name)
+            if key in self._reading:  # the file being read adds its own definition
+                return
+            self._reading.add(key)
+            trusted, self._trusted = self._trusted, True  # libyaml's parser, not the bounded one
+            try:
+                for file in self._unread.files(folder, name, version):
+                    before = set(self._definitions)
+                    add = self.add_pack_text if folder == "pack" else self.add_workflow_text
+                    if add(file.text(), file.source).id != name:
+                        raise DefinitionError("a shipped file is named by the id it holds",
+                                              source=file.source)
+                    self._unread.done(file)
+                    self._disordered = True
+                    for k in self._definitions.keys() - before:  # its fragments: ranked already
+                        self._read_from.setdefault(k, file.rank)
+            finally:
+                self._trusted = trusted
+                self._reading.discard(key)
+
+    def _read_all(self, folders: tuple[str, ...]) -> None:
+        """Read every shipped file of ``folders`` not read yet, then order what is loaded as if all
+        had been read at once, in the order of their names, and the rest added after."""
+        if not self._unread and not self._disordered:
+            return
+        with self._lock:  # another thread may be reading a file: the list of the unread changes
+            unread = self._unread.ids(folders)
+            if not unread and not self._disordered:
+                return
+            for folder, name in unread:
+                self._read(folder, name)
+            self._disordered = False
+            last, rank = sys.maxsize, self._read_from  # last: what was not shipped
+
+            def versions(kind: str, table: dict[str, dict[Any, Any]]) -> dict[str, dict[Any, Any]]:
+                def at(key: str, version: Any) -> int:
+                    return rank.get(f"{kind}:{key}@{version}", last)
+
+                inner = {k: _ordered(v, partial(at, k)) for k, v in table.items()}
+                return _ordered(inner, lambda k: min((at(k, v) for v in inner[k]), default=last))
+
+            self._packs = versions("pack", self._packs)
+            self._procedures = versions("procedure", self._procedures)
+            self._fragments = versions("fragment", self._fragments)
+            self._definitions = _ordered(self._definitions, lambda k: rank.get(k, last))
 
     def _parse(self, text: str, source: str) -> tuple[Any, Any]:
         return parse_yaml(text, source, trusted=self._trusted)
@@ -61,6 +142,7 @@ class Registry:
         """Load a rule pack from its YAML text; :class:`DefinitionError` naming ``source`` and the line if invalid."""
         spec = validate_model(RulePackSpec, *self._parse(text, source), source)
         check_pack(spec, source)
+        self._read("pack", spec.id)  # every shipped version of the id first, as if read already
         versions = self._packs.setdefault(spec.id, {})
         old = versions.get(spec.version)
         if old is not None and old != spec:
@@ -68,7 +150,7 @@ class Registry:
         versions[spec.version] = spec
         if self._trusted:
             self._shipped[id(spec)] = spec
-        self.definitions[f"pack:{spec.key}"] = Definition("pack", spec.key, text, _sha(text))
+        self._definitions[f"pack:{spec.key}"] = Definition("pack", spec.key, text, _sha(text))
         return spec
 
     def add_procedure_text(self, text: str, source: str = "<string>") -> ProcedureSpec:
@@ -81,6 +163,8 @@ class Registry:
                                   source=source, line=line_of(node, ["kind"]), where="kind")
         spec, written = expand(validate_model(ProcedureSpec, data, node, source), self._find_fragment, source, node)
         check_procedure(spec, source, written)
+        self._read("workflow", spec.id)
+        self._read("pack", spec.rule_pack, LATEST)
         versions = self._procedures.setdefault(spec.id, {})
         old = versions.get(spec.version)
         if old is not None and old != spec:
@@ -89,13 +173,15 @@ class Registry:
         if self._trusted:
             self._shipped[id(spec)] = spec
         self._sources[spec.key] = source
-        self.definitions[f"procedure:{spec.key}"] = Definition("procedure", spec.key, text, _sha(text))
+        self._definitions[f"procedure:{spec.key}"] = Definition("procedure", spec.key, text,
+                                                                _sha(text))
         try:
             if spec.rule_pack in self._packs:
                 self.compiled(spec.id, spec.version)  # compile now: fail at load time, not mid-decision
         except DefinitionError:
             if old is None:  # a procedure that does not compile is not left registered
-                del versions[spec.version], self._sources[spec.key], self.definitions[f"procedure:{spec.key}"]
+                del versions[spec.version], self._sources[spec.key]
+                del self._definitions[f"procedure:{spec.key}"]
             raise
         return spec
 
@@ -106,12 +192,14 @@ class Registry:
     def _add_fragment(self, text: str, source: str, data: Any, node: Any) -> FragmentSpec:
         spec = validate_model(FragmentSpec, data, node, source)
         check_fragment(spec, source, node)
+        self._read("workflow", spec.id)
         versions = self._fragments.setdefault(spec.id, {})
         old = versions.get(spec.version)
         if old is not None and old != spec:
             raise DefinitionError(f"fragment {spec.key} is already loaded with different content", source=source)
         versions[spec.version] = spec
-        self.definitions[f"fragment:{spec.key}"] = Definition("fragment", spec.key, text, _sha(text))
+        self._definitions[f"fragment:{spec.key}"] = Definition("fragment", spec.key, text,
+                                                               _sha(text))
         return spec
 
     def add_workflow_text(self, text: str, source: str = "<string>") -> ProcedureSpec | FragmentSpec:
@@ -136,6 +224,7 @@ class Registry:
     def _find_fragment(self, fragment_id: str, version: int) -> FragmentSpec | None:
         """A loaded fragment, else the built-in one of that id and version, loaded now: file ``workflows/ID.yaml``
         (its latest version) or ``workflows/ID.vVERSION.yaml`` (an earlier one, kept)."""
+        self._read("workflow", fragment_id, str(version))
         hit = self._fragments.get(fragment_id, {}).get(version)
         folder = resources.files("collegium").joinpath("workflows")
         for name in (f"{fragment_id}.yaml", f"{fragment_id}.v{version}.yaml"):
@@ -150,19 +239,10 @@ class Registry:
 
     @classmethod
     def builtin(cls) -> Registry:
-        """A registry holding the packs, fragments and procedures shipped with Collegium."""
+        """A registry holding the packs, fragments and procedures shipped with Collegium, each file
+        read (parsed, checked, compiled) when a definition of its id is first asked for."""
         reg = cls()
-        root = resources.files("collegium")
-        reg._trusted = True  # the files shipped with Collegium: libyaml's parser, not the bounded one user text gets
-        try:
-            for entry in sorted(root.joinpath("rules").joinpath("packs").iterdir(), key=lambda p: p.name):
-                if entry.name.endswith(".yaml"):
-                    reg.add_pack_text(entry.read_text(encoding="utf-8"), f"collegium/rules/packs/{entry.name}")
-            for entry in sorted(root.joinpath("workflows").iterdir(), key=lambda p: p.name):
-                if entry.name.endswith(".yaml"):
-                    reg.add_workflow_text(entry.read_text(encoding="utf-8"), f"collegium/workflows/{entry.name}")
-        finally:
-            reg._trusted = False
+        reg._unread = Unread.listing()
         return reg
 
     def copy(self) -> Registry:
@@ -171,39 +251,49 @@ class Registry:
         out._procedures = {k: dict(v) for k, v in self._procedures.items()}
         out._fragments = {k: dict(v) for k, v in self._fragments.items()}
         out._packs = {k: dict(v) for k, v in self._packs.items()}
-        out._sources, out.definitions, out._shipped = dict(self._sources), dict(self.definitions), dict(self._shipped)
+        out._sources, out._shipped = dict(self._sources), dict(self._shipped)
+        out._definitions, out._read_from = dict(self._definitions), dict(self._read_from)
+        out._unread, out._disordered = self._unread.copy(), self._disordered
         return out
 
     def with_pack(self, text: str, source: str = "<string>") -> tuple[Registry, RulePackSpec]:
         """A copy where the pack ``text`` is the only version of its id (to judge a history under another pack), and
         that pack. Only that pack is parsed; procedures compile on first use."""
         out, spec = self.copy(), Registry().add_pack_text(text, source)
+        out._unread.drop("pack", spec.id)  # the shipped versions of its id are not read into it
         out._packs[spec.id] = {spec.version: spec}
-        out.definitions = {k: d for k, d in out.definitions.items() if not k.startswith(f"pack:{spec.id}@")}
-        out.definitions[f"pack:{spec.key}"] = Definition("pack", spec.key, text, _sha(text))
+        out._definitions = {k: d for k, d in out._definitions.items()
+                            if not k.startswith(f"pack:{spec.id}@")}
+        out._definitions[f"pack:{spec.key}"] = Definition("pack", spec.key, text, _sha(text))
         return out, spec
 
     # -- lookup -------------------------------------------------------------------------------
     def packs(self) -> list[RulePackSpec]:
         """Every loaded rule pack, every version."""
+        self._read_all(("pack",))
         return [spec for versions in self._packs.values() for spec in versions.values()]
 
     def procedures(self) -> list[ProcedureSpec]:
         """Every loaded procedure, every version."""
+        self._read_all(("workflow",))
         return [spec for versions in self._procedures.values() for spec in versions.values()]
 
     def fragments(self) -> list[FragmentSpec]:
         """Every loaded procedure fragment, every version."""
+        self._read_all(("workflow",))
         return [spec for versions in self._fragments.values() for spec in versions.values()]
 
     def texts_of(self, proc: CompiledProcedure) -> tuple[Definition, ...]:
         """The texts an instance of ``proc`` runs under: the procedure's, its pack's and its fragments'."""
         keys = [f"procedure:{proc.spec.key}", f"pack:{proc.pack.key}",
                 *(f"fragment:{inc.fragment}@{inc.version}" for inc in proc.spec.include)]
-        return tuple(self.definitions[k] for k in keys if k in self.definitions)
+        return tuple(self._definitions[k] for k in keys if k in self._definitions)
 
     def pack(self, pack_id: str, version: str | None = None) -> RulePackSpec:
         """The rule pack ``pack_id`` (its latest version unless one is named); :class:`NotFound` if it is not loaded."""
+        self._read("pack", pack_id, LATEST if version is None else version)
+        if version is not None and version not in self._packs.get(pack_id, {}):
+            self._read("pack", pack_id)
         versions = self._packs.get(pack_id)
         if not versions:
             raise NotFound(f"no rule pack {pack_id!r}")
@@ -216,6 +306,9 @@ class Registry:
 
     def procedure(self, procedure_id: str, version: int | None = None) -> ProcedureSpec:
         """The procedure ``procedure_id`` (its latest version unless one is named); :class:`NotFound` if not loaded."""
+        self._read("workflow", procedure_id, LATEST if version is None else str(version))
+        if version is not None and version not in self._procedures.get(procedure_id, {}):
+            self._read("workflow", procedure_id)
         versions = self._procedures.get(procedure_id)
         if not versions:
             raise NotFound(f"no procedure {procedure_id!r}")
@@ -239,6 +332,7 @@ class Registry:
             used: list[Any] = [spec, pack]  # all shipped with Collegium: expressions compile on first evaluation
             for effect in (e for t in spec.transitions for e in t.effects):
                 if effect.kind == "spawn":
+                    self._read("workflow", effect.procedure, LATEST)
                     if effect.procedure not in self._procedures:
                         raise DefinitionError(f"spawns unknown procedure {effect.procedure!r}",
                                               source=self._sources.get(spec.key, "<string>"))

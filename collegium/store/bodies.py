@@ -31,7 +31,7 @@ class _Record(BaseModel):
     :class:`InvalidInput`, in one line. ``model_validate`` keeps pydantic's ``ValidationError``,
     which the file loaders turn into errors that name the file and line."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     def __init__(self, /, **data: Any) -> None:
         try:
