@@ -60,6 +60,7 @@ _EXPORTS: dict[str, str] = {
     "DefinitionError": "collegium.errors",
     "InvalidInput": "collegium.errors",
     "NotFound": "collegium.errors",
+    "UnknownDefinition": "collegium.errors",
     "TransitionNotAllowed": "collegium.errors",
     "RuleViolation": "collegium.errors",
     "ConcurrentUpdate": "collegium.errors",
@@ -137,6 +138,7 @@ __all__ = [
     "Text",
     "TimerRun",
     "TransitionNotAllowed",
+    "UnknownDefinition",
     "Verdict",
     "rejudge",
 ]

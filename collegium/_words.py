@@ -71,6 +71,10 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "verdict": ("verdict", "审查结果"),
     "would_pass": ("{trigger}: would be allowed", "{trigger}：可以执行"),
     "would_fail": ("{trigger}: would be refused", "{trigger}：将被拒绝"),
+    "definitions.hint": (
+        "not built in: name its file or folder with --definitions PATH",
+        "非内置定义：请用 --definitions 路径 指定其文件或文件夹",
+    ),
     "refused_by": ("refused by {count} rule(s)", "被 {count} 条规则拒绝"),
     "moved": ("{instance}: {trigger} → {state}", "{instance}：{trigger} → {state}"),
     "started": ("started {instances}", "已启动 {instances}"),

@@ -21,7 +21,7 @@ from collegium import __version__
 from collegium.commands import COMMANDS
 from collegium.commands.common import PROG, Settings, settings, usage_in_one_line
 from collegium.commands.lazy import LazyGroup
-from collegium.errors import CollegiumError, RuleViolation, TransitionNotAllowed
+from collegium.errors import CollegiumError, RuleViolation, TransitionNotAllowed, UnknownDefinition
 
 __all__ = ["cli", "main"]
 
@@ -50,6 +50,8 @@ def _error_lines(exc: CollegiumError, lang: str) -> list[str]:
         )
         return [f"{PROG}: error: {text}"]
     text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, UnknownDefinition):
+        text = f"{text}; {word('definitions.hint', lang)}"
     return [f"{PROG}: error: {text}"]
 
 
@@ -70,8 +72,9 @@ def _report(exc: CollegiumError) -> None:
 
 
 def _hoist_global_options(args: list[str]) -> list[str]:
-    """Move ``--json``, ``--lang X``, ``--db X`` (and ``--lang=X``, ``--db=X``) found after the
-    command name to just before it, so that, as anywhere else, the later of two occurrences wins."""
+    """Move ``--json``, ``--lang X``, ``--db X``, ``--definitions X`` (and ``--lang=X`` …) found
+    after the command name to just before it, so that, as anywhere else, the later of two
+    occurrences wins (``--definitions`` adds to those before it)."""
     front: list[str] = []
     rest: list[str] = []
     i = 0
@@ -84,10 +87,10 @@ def _hoist_global_options(args: list[str]) -> list[str]:
             break
         if seen_command and arg == "--json":
             front.append(arg)
-        elif seen_command and arg in ("--lang", "--db") and i + 1 < len(args):
+        elif seen_command and arg in _HOISTED and i + 1 < len(args):
             front.extend((arg, args[i + 1]))
             i += 1
-        elif seen_command and arg.startswith(("--lang=", "--db=")):
+        elif seen_command and arg.startswith(tuple(f"{name}=" for name in _HOISTED)):
             front.append(arg)
         else:
             if (
@@ -101,7 +104,8 @@ def _hoist_global_options(args: list[str]) -> list[str]:
     return rest[:command_at] + front + rest[command_at:]
 
 
-_VALUED_GLOBALS = frozenset({"--lang", "--db", "--now"})
+_HOISTED = ("--lang", "--db", "--definitions")
+_VALUED_GLOBALS = frozenset({*_HOISTED, "--now"})
 
 
 class _Group(LazyGroup):
@@ -109,8 +113,8 @@ class _Group(LazyGroup):
     message and exit code."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Accept ``--json``, ``--lang`` and ``--db`` after the command too (``collegium history X
-        --json``)."""
+        """Accept ``--json``, ``--lang``, ``--db`` and ``--definitions`` after the command too
+        (``collegium history X --json``)."""
         return super().parse_args(ctx, _hoist_global_options(args))
 
     def make_context(
@@ -155,6 +159,15 @@ class _Group(LazyGroup):
     help="SQLite file path or SQLAlchemy URL (env COLLEGIUM_DB).",
 )
 @click.option(
+    "--definitions",
+    multiple=True,
+    type=click.Path(path_type=str),
+    envvar="COLLEGIUM_DEFINITIONS",
+    metavar="PATH",
+    help="A procedure, fragment or rule-pack file, or a folder of them, to use beside the built-in "
+    "ones; repeatable (env COLLEGIUM_DEFINITIONS, paths separated by the system's path separator).",
+)
+@click.option(
     "--now",
     metavar="ISO_DATETIME",
     default=None,
@@ -163,13 +176,26 @@ class _Group(LazyGroup):
 )
 @click.version_option(__version__, prog_name=PROG)
 @click.pass_context
-def cli(ctx: click.Context, lang: str, as_json: bool, db: str, now: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    lang: str,
+    as_json: bool,
+    db: str,
+    definitions: tuple[str, ...],
+    now: str | None,
+) -> None:
     """Collegium: a workflow and rules engine for collective decision procedures.
 
     Procedures and rule packs are YAML; every step is checked against every rule that binds it, and
     kept in a tamper-evident log. Try `collegium demo`.
     """
-    ctx.obj = Settings(lang="zh-CN" if lang == "zh" else lang, as_json=as_json, db=db, now=now)
+    ctx.obj = Settings(
+        lang="zh-CN" if lang == "zh" else lang,
+        as_json=as_json,
+        db=db,
+        now=now,
+        definitions=definitions,
+    )
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

@@ -36,6 +36,7 @@ __all__ = [
     "NotFound",
     "RuleViolation",
     "TransitionNotAllowed",
+    "UnknownDefinition",
 ]
 
 
@@ -70,6 +71,15 @@ class InvalidInput(CollegiumError):
 
 class NotFound(CollegiumError):
     """A named thing (instance, procedure, pack, body, rule) does not exist."""
+
+
+class UnknownDefinition(NotFound):
+    """No procedure or rule pack of this id is loaded (``kind``: ``procedure`` or ``pack``)."""
+
+    def __init__(self, message: str, *, kind: str, definition_id: str) -> None:
+        self.kind = kind
+        self.definition_id = definition_id
+        super().__init__(message)
 
 
 class TransitionNotAllowed(CollegiumError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -20,6 +21,7 @@ from collegium._brief import brief
 from collegium._loader import line_of, parse_yaml, validate_model
 from collegium.engine.clock import ManualClock, SequentialIds, format_time, parse_time
 from collegium.engine.engine import Engine
+from collegium.engine.registry import Registry
 from collegium.errors import CollegiumError, DefinitionError, InvalidInput, RuleViolation
 from collegium.store.bodies import Body
 
@@ -73,6 +75,11 @@ class ScenarioSpec(BaseModel):
 
     scenario: str = Field(min_length=1, description="its title")
     start: str = Field(description="when the virtual clock starts, ISO 8601 with a time zone")
+    definitions: list[str] = Field(
+        default_factory=list,
+        description="procedure, fragment and rule-pack files or folders the scenario runs on "
+        "beside the built-in ones, relative to the scenario file",
+    )
     bodies: list[Body] = Field(default_factory=list)
     steps: list[Step] = Field(min_length=1)
 
@@ -106,6 +113,18 @@ class Scenario:
     source: str
     lines: list[int | None]
 
+    def definition_paths(self) -> list[Path]:
+        """The files and folders of definitions the scenario names, relative to its own file (to
+        the working folder when it was not read from a file)."""
+        here = Path(self.source).parent if Path(self.source).is_file() else Path.cwd()
+        return [here / p for p in self.spec.definitions]
+
+    def registry(self) -> Registry:
+        """The built-in definitions and those the scenario names."""
+        reg = Registry.builtin()
+        reg.load(*self.definition_paths())
+        return reg
+
     @classmethod
     def load(cls, text: str, source: str) -> Scenario:
         data, node = parse_yaml(text, source)
@@ -120,14 +139,15 @@ def _where(scn: Scenario, n: int) -> str:
 
 
 def run(scn: Scenario, engine: Engine | None = None, on_step: Any = None,
-        lang: str = "en") -> tuple[Engine, list[StepReport]]:
+        lang: str = "en", registry: Registry | None = None) -> tuple[Engine, list[StepReport]]:
     """Run ``scn`` (on a fresh in-memory engine unless one is given); raise :class:`ExpectationFailed` at the first
     expectation that does not hold (an unexpected refusal is one), :class:`InvalidInput` for a step that cannot be
     carried out as written. The steps run in batches of ``BATCH`` (:meth:`Engine.batch`): on a database the steps
     before a failing one are committed before it is reported."""
     clock = ManualClock(parse_time(scn.spec.start, "start"))
     if engine is None:
-        engine = Engine.in_memory(clock=clock, ids=SequentialIds())
+        engine = Engine.in_memory(clock=clock, ids=SequentialIds(),
+                                  registry=registry or scn.registry())
     elif isinstance(engine.clock, ManualClock):
         clock = engine.clock
     else:

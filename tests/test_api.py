@@ -21,7 +21,7 @@ def test_public_names_are_pinned() -> None:
         "PublicKey", "RandomIds", "Registry",
         "Rejudged", "ReplayReport", "RulePackSpec", "RuleResult", "RuleSpec", "RuleViolation", "SequentialIds",
         "SigningKey", "SqlStore", "SystemClock", "TellerKey",
-        "Text", "TimerRun", "TransitionNotAllowed", "Verdict", "rejudge",
+        "Text", "TimerRun", "TransitionNotAllowed", "UnknownDefinition", "Verdict", "rejudge",
     ]
     for name in collegium.__all__:
         assert getattr(collegium, name) is not None
@@ -29,7 +29,7 @@ def test_public_names_are_pinned() -> None:
 
 def test_every_error_has_one_root() -> None:
     for name in ("AuditError", "AuditFailed", "ConcurrentUpdate", "DefinitionError", "InvalidInput", "NotFound", "RuleViolation",
-                 "TransitionNotAllowed"):
+                 "TransitionNotAllowed", "UnknownDefinition"):
         assert issubclass(getattr(collegium, name), collegium.CollegiumError)
 
 

@@ -67,8 +67,8 @@ COMMANDS: Final[dict[str, Lazy]] = {
         target="collegium.commands.docs:docs",
         summary=(
             "Generate the procedure handbook (one Markdown page per procedure, in English "
-            "and Chinese) from the built-in procedures and rule packs; with --check, say "
-            "whether the committed one is current."
+            "and Chinese) from the built-in procedures and rule packs and those --definitions "
+            "adds; with --check, say whether the committed one is current."
         ),
     ),
     "fire": Lazy(

@@ -32,6 +32,8 @@ class Settings:
     as_json: bool = False
     db: str = "./collegium.db"
     now: str | None = None
+    #: files and folders of definitions to load beside the built-in ones (``--definitions``)
+    definitions: tuple[str, ...] = ()
 
 
 class UsageLine(click.ClickException):
@@ -96,13 +98,25 @@ def open_engine(
     db = settings().db
     if not create and "://" not in db and not Path(db).exists():
         raise NotFound(f"no database at {db!r}; give --db, or create one with '{PROG} db upgrade'")
-    return Engine.open(db, clock=clock or make_clock(), ids=ids or RandomIds())
+    return Engine.open(
+        db, clock=clock or make_clock(), ids=ids or RandomIds(), registry=registry()
+    )
 
 
-def builtin_registry() -> Registry:
+def registry(*more: str | Path) -> Registry:
+    """The built-in definitions and those of ``--definitions`` (read once per command), plus the
+    files and folders ``more`` names (a scenario's own)."""
     from collegium import Registry
 
-    return Registry.builtin()
+    ctx = click.get_current_context(silent=True)
+    meta: dict[str, Any] = ctx.meta if ctx is not None else {}
+    found: Registry | None = meta.get("collegium.registry")
+    if found is None:
+        found = meta["collegium.registry"] = Registry.builtin()
+        found.load(*settings().definitions)
+    if more:
+        found.load(*more)
+    return found
 
 
 def parse_payload(data_json: str | None, pairs: tuple[str, ...]) -> dict[str, Any]:

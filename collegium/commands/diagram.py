@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from collegium.commands.common import builtin_registry, open_engine, settings
+from collegium.commands.common import open_engine, registry, settings
 
 __all__ = ["diagram"]
 
@@ -49,7 +49,7 @@ def diagram(procedure: str | None, fmt: str, version: int | None, instance: str 
             )
             current = inst.state
     elif procedure is not None:
-        proc = builtin_registry().compiled(procedure, version)
+        proc = registry().compiled(procedure, version)
     else:
         raise InvalidInput("name a PROCEDURE, or an --instance")
     render = {"mermaid": dg.mermaid, "dot": dg.dot, "svg": dg.svg}[fmt]

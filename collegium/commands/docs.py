@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from collegium.commands.common import builtin_registry
+from collegium.commands.common import registry
 
 __all__ = ["docs"]
 
@@ -27,13 +27,13 @@ __all__ = ["docs"]
 )
 def docs(out: Path, check: bool) -> None:
     """Generate the procedure handbook (one Markdown page per procedure, in English and Chinese)
-    from the built-in procedures and rule packs; with --check, say whether the committed one is
-    current."""
+    from the built-in procedures and rule packs and those --definitions adds; with --check, say
+    whether the committed one is current."""
     from collegium import handbook
 
-    registry = builtin_registry()
+    reg = registry()
     if check:
-        differ = handbook.stale(registry, out)
+        differ = handbook.stale(reg, out)
         if differ:
             raise handbook.HandbookStale(
                 f"the handbook in {out} is not current ({', '.join(differ)}); "
@@ -41,5 +41,5 @@ def docs(out: Path, check: bool) -> None:
             )
         click.echo(f"{out}: current")
         return
-    for name in handbook.write(registry, out):
+    for name in handbook.write(reg, out):
         click.echo(str(out / name))

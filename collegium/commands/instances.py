@@ -295,7 +295,8 @@ def instances_cmd(procedure: str | None, state: str | None) -> None:
     w = s.lang
     with open_engine() as engine:
         found = engine.instances(procedure, state)
-        reg = engine.registry
+        # labels read while the store is open: a procedure no file loads is read from its texts
+        labels = [state_label(engine.registry, i, w) for i in found]
     if s.as_json:
         emit_json(
             [
@@ -303,11 +304,11 @@ def instances_cmd(procedure: str | None, state: str | None) -> None:
                     "id": i.id,
                     "procedure": i.procedure,
                     "state": i.state,
-                    "state_label": state_label(reg, i, w),
+                    "state_label": label,
                     "updated_at": i.updated_at,
                     "parent": i.parent_id,
                 }
-                for i in found
+                for i, label in zip(found, labels, strict=True)
             ]
         )
         return
@@ -316,8 +317,8 @@ def instances_cmd(procedure: str | None, state: str | None) -> None:
             None,
             [word("id", w), word("procedure", w), word("state", w), word("updated", w)],
             (
-                [i.id, i.procedure, f"{state_label(reg, i, w)} ({i.state})", i.updated_at]
-                for i in found
+                [i.id, i.procedure, f"{label} ({i.state})", i.updated_at]
+                for i, label in zip(found, labels, strict=True)
             ),
         )
     )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from collegium.commands.common import builtin_registry, emit_json, settings
+from collegium.commands.common import emit_json, registry, settings
 from collegium.errors import NotFound
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def procedures_list() -> None:
     from collegium.commands.render import console, table
 
     s = settings()
-    specs = builtin_registry().procedures()
+    specs = registry().procedures()
     if s.as_json:
         emit_json(
             [
@@ -94,7 +94,7 @@ def procedures_show(procedure_id: str) -> None:
 
     s = settings()
     w = s.lang
-    reg = builtin_registry()
+    reg = registry()
     spec = reg.procedure(procedure_id)
     try:
         pack: RulePackSpec | None = reg.pack(spec.rule_pack)
@@ -196,7 +196,7 @@ def procedures_show(procedure_id: str) -> None:
 
 def _builtin_texts() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
     """The built-in packs as (id, text) and procedures as (id, pack id, text)."""
-    reg = builtin_registry()
+    reg = registry()
     packs = [(p.id, reg.definitions[f"pack:{p.key}"].text) for p in reg.packs()]
     procs = [
         (p.id, p.rule_pack, reg.definitions[f"procedure:{p.key}"].text) for p in reg.procedures()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from collegium.commands.common import builtin_registry, emit_json, settings
+from collegium.commands.common import emit_json, registry, settings
 
 if TYPE_CHECKING:
     pass
@@ -31,7 +31,7 @@ def rules_list(pack_id: str | None) -> None:
 
     s = settings()
     w = s.lang
-    reg = builtin_registry()
+    reg = registry()
     packs = [reg.pack(pack_id)] if pack_id else reg.packs()
     items = [(p, r) for p in packs for r in p.rules]
     if s.as_json:
@@ -72,7 +72,7 @@ def rules_show(rule_id: str) -> None:
 
     s = settings()
     w = s.lang
-    pack, rule = builtin_registry().rule(rule_id)
+    pack, rule = registry().rule(rule_id)
     check = rule.check.model_dump(mode="json", by_alias=True)
     params = {
         k[1:]: pack.parameters[k[1:]].model_dump(mode="json", by_alias=True)

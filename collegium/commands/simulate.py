@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from collegium._words import word
-from collegium.commands.common import emit_json, settings
+from collegium.commands.common import emit_json, registry, settings
 
 if TYPE_CHECKING:
-    from collegium import Engine
+    from collegium import Engine, Registry
     from collegium.scenario import StepReport
 
 __all__ = ["simulate"]
@@ -111,17 +111,20 @@ def simulate(
         scn = Scenario.load(read_text(file), str(file))
     root = click.get_current_context().find_root()
     given = root.get_parameter_source("db") not in (None, click.core.ParameterSource.DEFAULT)
+    reg = registry(*scn.definition_paths())  # built in, --definitions, and the scenario's own
     engine = (
-        _engine(scn) if given else None
+        _engine(scn, reg) if given else None
     )  # in memory unless --db (or COLLEGIUM_DB) names a database
     if s.as_json or len(scn.spec.steps) < 200:  # no progress bar: rich's is not even imported
-        engine, reports = run(scn, engine, lang=s.lang)
+        engine, reports = run(scn, engine, lang=s.lang, registry=reg)
     else:
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:
             task = bar.add_task(scn.spec.scenario, total=len(scn.spec.steps))
-            engine, reports = run(scn, engine, on_step=lambda _n: bar.advance(task), lang=s.lang)
+            engine, reports = run(
+                scn, engine, on_step=lambda _n: bar.advance(task), lang=s.lang, registry=reg
+            )
     audit = engine.verify_audit()
     if s.as_json:
         instances = {
@@ -163,7 +166,7 @@ def simulate(
     )
 
 
-def _engine(scn: Any) -> Engine:
+def _engine(scn: Any, reg: Registry) -> Engine:
     """An engine on --db for the scenario; refused (exit 2, nothing written) when that database
     already holds instances: the scenario's clock starts again at its start, its ids would collide
     with a run before, and the timers of what is there would fire among its steps."""
@@ -172,7 +175,10 @@ def _engine(scn: Any) -> Engine:
 
     s = settings()
     engine = Engine.open(
-        s.db, clock=ManualClock(parse_time(scn.spec.start, "start")), ids=SequentialIds()
+        s.db,
+        clock=ManualClock(parse_time(scn.spec.start, "start")),
+        ids=SequentialIds(),
+        registry=reg,
     )
     first = next(
         engine.store.iter_instances(), None

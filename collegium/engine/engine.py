@@ -60,6 +60,8 @@ class Engine:
         self.clock = clock
         self.ids = ids or RandomIds()
         self.registry = registry or Registry.builtin()
+        # an instance recorded under a version no file loads is judged by the text the store kept
+        self._stop_consulting = self.registry.consult(store.definition)
         self.max_retries = max_retries
         #: the definition texts known to be stored (none remembered in the host's transaction)
         self.texts = Texts(remember=not getattr(store, "hosted", False))
@@ -83,6 +85,7 @@ class Engine:
 
     def close(self) -> None:
         """Release the store's connections (an engine is also a context manager)."""
+        self._stop_consulting()
         self.store.close()
 
     def __enter__(self) -> Engine:

@@ -26,10 +26,12 @@ from typing import Any, TypeVar
 
 from collegium._loader import line_of, parse_yaml, read_text, validate_model
 from collegium.definitions import FactType
+from collegium.engine import files
 from collegium.engine._moved import moved
 from collegium.engine.compiled import CompiledProcedure, Definition, Plan
+from collegium.engine.files import DefinitionFile
 from collegium.engine.shipped import ALL, LATEST, Unread
-from collegium.errors import DefinitionError, NotFound
+from collegium.errors import DefinitionError, NotFound, UnknownDefinition
 from collegium.rules.check import check_pack
 from collegium.rules.model import RulePackSpec
 from collegium.workflows.binding import check_declarations
@@ -42,6 +44,8 @@ __getattr__ = moved(__name__, "collegium.rules.check", ("ENGINE_PARAMETERS",))
 
 K = TypeVar("K")
 V = TypeVar("V")
+#: a definition's stored text by (kind, ``id@version``), or None: a store's :meth:`definition`
+Lookup = Callable[[str, str], str | None]
 
 
 def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -75,6 +79,8 @@ class Registry:
         self._reading: set[tuple[str, str]] = set()
         self._disordered = False  # a shipped file read since the definitions were last ordered
         self._lock = threading.RLock()
+        #: where a version no file loaded is looked up (the stores of the engines using this registry)
+        self._lookups: list[Lookup] = []
 
     @property
     def definitions(self) -> dict[str, Definition]:
@@ -221,6 +227,33 @@ class Registry:
         """Load a procedure fragment file (see :meth:`add_fragment_text`)."""
         return self.add_fragment_text(read_text(path), str(path))
 
+    def load(self, *paths: str | Path) -> list[DefinitionFile]:
+        """Load every procedure, fragment and rule pack in ``paths`` (files, or folders read whole):
+        ``collegium.engine.files`` says how. Returns what was loaded, packs first."""
+        return files.load(self, paths)
+
+    def consult(self, lookup: Lookup) -> Callable[[], None]:
+        """Look a version up in ``lookup(kind, key)`` (a store's kept texts) when no file loaded it:
+        an instance is judged by the texts it was recorded under, whatever the files say now.
+        Returns the function that stops it."""
+        self._lookups.append(lookup)
+
+        def stop() -> None:
+            if lookup in self._lookups:
+                self._lookups.remove(lookup)
+
+        return stop
+
+    def _recall(self, kind: str, key: str) -> None:
+        """Load the text of ``kind`` ``key`` from the first lookup that keeps it, if one does."""
+        add = {"pack": self.add_pack_text, "procedure": self.add_procedure_text,
+               "fragment": self.add_fragment_text}[kind]
+        for lookup in tuple(self._lookups):
+            text = lookup(kind, key)
+            if text is not None:
+                add(text, f"<stored {kind} {key}>")
+                return
+
     def _find_fragment(self, fragment_id: str, version: int) -> FragmentSpec | None:
         """A loaded fragment, else the built-in one of that id and version, loaded now: file ``workflows/ID.yaml``
         (its latest version) or ``workflows/ID.vVERSION.yaml`` (an earlier one, kept)."""
@@ -235,6 +268,9 @@ class Registry:
             data, node = parse_yaml(text, source, trusted=True)  # a file shipped with Collegium
             if isinstance(data, dict) and data.get("kind") == "fragment" and data.get("version") == version:
                 hit = self._add_fragment(text, source, data, node)
+        if hit is None and self._lookups:
+            self._recall("fragment", f"{fragment_id}@{version}")
+            hit = self._fragments.get(fragment_id, {}).get(version)
         return hit
 
     @classmethod
@@ -254,6 +290,7 @@ class Registry:
         out._sources, out._shipped = dict(self._sources), dict(self._shipped)
         out._definitions, out._read_from = dict(self._definitions), dict(self._read_from)
         out._unread, out._disordered = self._unread.copy(), self._disordered
+        out._lookups = list(self._lookups)
         return out
 
     def with_pack(self, text: str, source: str = "<string>") -> tuple[Registry, RulePackSpec]:
@@ -294,9 +331,11 @@ class Registry:
         self._read("pack", pack_id, LATEST if version is None else version)
         if version is not None and version not in self._packs.get(pack_id, {}):
             self._read("pack", pack_id)
+            if version not in self._packs.get(pack_id, {}):
+                self._recall("pack", f"{pack_id}@{version}")
         versions = self._packs.get(pack_id)
         if not versions:
-            raise NotFound(f"no rule pack {pack_id!r}")
+            raise UnknownDefinition(f"no rule pack {pack_id!r}", kind="pack", definition_id=pack_id)
         if version is None:
             return versions[max(versions, key=version_order)]
         try:
@@ -309,9 +348,12 @@ class Registry:
         self._read("workflow", procedure_id, LATEST if version is None else str(version))
         if version is not None and version not in self._procedures.get(procedure_id, {}):
             self._read("workflow", procedure_id)
+            if version not in self._procedures.get(procedure_id, {}):
+                self._recall("procedure", f"{procedure_id}@{version}")
         versions = self._procedures.get(procedure_id)
         if not versions:
-            raise NotFound(f"no procedure {procedure_id!r}")
+            raise UnknownDefinition(f"no procedure {procedure_id!r}", kind="procedure",
+                                    definition_id=procedure_id)
         if version is None:
             return versions[max(versions)]
         try:
