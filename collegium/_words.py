@@ -71,6 +71,11 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "verdict": ("verdict", "审查结果"),
     "would_pass": ("{trigger}: would be allowed", "{trigger}：可以执行"),
     "would_fail": ("{trigger}: would be refused", "{trigger}：将被拒绝"),
+    "replay.governs_nothing": (
+        "rule pack {pack} governs none of the instances given (their procedures: {procedures}); "
+        "nothing to judge",
+        "规则包 {pack} 不适用于所给的任何实例（其程序：{procedures}），无可重新审查",
+    ),
     "definitions.hint": (
         "not built in: name its file or folder with --definitions PATH",
         "非内置定义：请用 --definitions 路径 指定其文件或文件夹",

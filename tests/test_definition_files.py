@@ -134,3 +134,15 @@ def test_instances_recorded_under_definitions_no_file_loads_are_judged_by_their_
     assert refused.exit_code == 1
     assert "'convene' is not allowed in state 'passed'" in refused.output
     assert invoke("--db", db, "audit", "verify").exit_code == 0
+
+
+def test_replay_under_a_pack_that_governs_nothing_given_is_refused() -> None:
+    p1 = Path(__file__).parent.parent / "examples" / "scenarios" / "p1_major_decision.yaml"
+    refused = invoke("replay", "--rules", str(BOARD / "company-board.rules.yaml"), str(p1))
+    assert refused.exit_code == 2
+    assert refused.output.strip() == (
+        "collegium: error: rule pack company-board@1 governs none of the instances given "
+        "(their procedures: major_decision); nothing to judge")
+    judged = invoke("replay", "--rules", str(BOARD / "company-board.rules.yaml"), str(SCENARIO))
+    assert judged.exit_code == 0, judged.output
+    assert "instances 1, steps 10" in judged.output

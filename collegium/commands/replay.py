@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import click
 
 from collegium._words import word
-from collegium.commands.common import emit_json, open_engine, settings
+from collegium.commands.common import emit_json, open_engine, registry, settings
 
 if TYPE_CHECKING:
     from collegium import Registry, Rejudged, ReplayReport, RuleResult
@@ -88,28 +88,41 @@ def replay(pack: Path, scenarios: tuple[Path, ...]) -> None:
     """Judge a recorded history again under the rule pack --rules: the store --db names, or the run
     of each SCENARIO file. Lists every step that pack would have refused, or sent to another state,
     with the rule and its clause; exit 1 when there is one, 0 when there is none."""
-    from collegium import Registry, read_text, rejudge
+    from collegium import RulePackSpec, parse_yaml, read_text, rejudge
+    from collegium.errors import InvalidInput
     from collegium.scenario import Scenario, run
 
     s = settings()
     text = read_text(pack)
     reports: list[tuple[str, ReplayReport, dt.tzinfo | None]] = []
-    registry = Registry.builtin()
+    reg = registry()
+    procedures: set[str] = set()  # of the instances given, to name when the pack governs none
     if scenarios:
         for path in scenarios:
             scn = Scenario.load(read_text(path), str(path))
-            engine, _steps = run(scn, lang=s.lang)
+            engine, _steps = run(scn, lang=s.lang, registry=registry(*scn.definition_paths()))
             zone = dt.datetime.fromisoformat(
                 scn.spec.start
             ).tzinfo  # shown in the scenario's own time zone
-            reports.append(
-                (str(path), rejudge(engine.store, text, registry=registry, source=str(pack)), zone)
-            )
+            procedures.update(i.procedure for i in engine.instances())
+            report = rejudge(engine.store, text, registry=reg, source=str(pack))
+            reports.append((str(path), report, zone))
     else:
         with open_engine() as engine:
+            procedures.update(i.procedure for i in engine.instances())
             reports.append(
-                (s.db, rejudge(engine.store, text, registry=registry, source=str(pack)), dt.UTC)
+                (s.db, rejudge(engine.store, text, registry=reg, source=str(pack)), dt.UTC)
             )
+    if not any(r.instances for _n, r, _z in reports):
+        spec = RulePackSpec.model_validate(parse_yaml(text, str(pack))[0])
+        raise InvalidInput(
+            word(
+                "replay.governs_nothing",
+                s.lang,
+                pack=spec.key,
+                procedures=", ".join(sorted(procedures)) or word("none", s.lang),
+            )
+        )
     refused = sum(len(r.refused) for _n, r, _z in reports)
     rerouted = sum(1 for _n, r, _z in reports for c in r.changed if not c.refused and c.would_go)
     diverged = sum(len(r.diverged) for _n, r, _z in reports)
@@ -125,7 +138,7 @@ def replay(pack: Path, scenarios: tuple[Path, ...]) -> None:
         )
     else:
         for name, report, zone in reports:
-            _show(name, report, s.lang, zone, registry)
+            _show(name, report, s.lang, zone, reg)
         click.echo(
             word("replay.summary", s.lang, refused=refused, rerouted=rerouted, diverged=diverged)
         )
