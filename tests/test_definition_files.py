@@ -146,3 +146,31 @@ def test_replay_under_a_pack_that_governs_nothing_given_is_refused() -> None:
     judged = invoke("replay", "--rules", str(BOARD / "company-board.rules.yaml"), str(SCENARIO))
     assert judged.exit_code == 0, judged.output
     assert "instances 1, steps 10" in judged.output
+
+
+def test_the_text_is_the_version(tmp_path: Path) -> None:
+    folder = tmp_path / "board"
+    shutil.copytree(BOARD, folder)
+    db = str(tmp_path / "board.db")
+    assert invoke("--db", db, "simulate", str(folder / SCENARIO.name)).exit_code == 0
+    procedure = folder / "board_resolution.yaml"
+    text = procedure.read_text(encoding="utf-8")
+    # the same version, another text: refused wherever it would judge, nothing written
+    procedure.write_text(text.replace("Not passed", "Rejected"), encoding="utf-8")
+    for args in (("fire", "shares", "convene", "--as", "chair"),
+                 ("start", "board_resolution", "--as", "cosec", "-d", "title=x", "-d", "kind=ordinary",
+                  "-d", "board=board")):
+        refused = invoke("--db", db, "--definitions", str(folder), *args)
+        assert refused.exit_code == 2, refused.output
+        assert "procedure board_resolution@1 is not the text the database keeps" in refused.output
+        assert "give the changed text a new version" in refused.output
+    assert invoke("--db", db, "--json", "instances").output.count('"id"') == 1
+    # a new version: the old instance is judged by its stored text, a new one starts under it
+    procedure.write_text(text.replace("version: 1", "version: 2").replace("Not passed", "Rejected"),
+                         encoding="utf-8")
+    old = invoke("--db", db, "--definitions", str(folder), "fire", "shares", "convene", "--as", "chair")
+    assert old.exit_code == 1 and "not allowed in state 'passed'" in old.output
+    new = invoke("--db", db, "--definitions", str(folder), "--json", "start", "board_resolution",
+                 "--as", "cosec", "-d", "title=x", "-d", "kind=ordinary", "-d", "board=board")
+    assert new.exit_code == 0, new.output
+    assert invoke("--db", db, "audit", "verify").exit_code == 0

@@ -83,6 +83,8 @@ class Definition:
     key: str
     text: str
     sha256: str
+    #: the file (or ``<stored …>``, ``<string>``) it was read from
+    source: str = "<string>"
 
 
 class CompiledProcedure:

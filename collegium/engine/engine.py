@@ -203,6 +203,7 @@ class Engine:
         named = {"procedure": procedure, **({"instance_id": instance_id} if instance_id else {})}
         data = arguments.check_arguments(actor, data, **named)
         proc = self.registry.compiled(procedure, version, pack_version)
+        self.texts.verify(self.store.definition, self.registry, proc)
         payload = inputs.normalize(proc, proc.start_plan, data)
         new_id = instance_id or self.ids.new_id(proc.spec.id)
         now = self.clock.now()

@@ -156,7 +156,7 @@ class Registry:
         versions[spec.version] = spec
         if self._trusted:
             self._shipped[id(spec)] = spec
-        self._definitions[f"pack:{spec.key}"] = Definition("pack", spec.key, text, _sha(text))
+        self._definitions[f"pack:{spec.key}"] = Definition("pack", spec.key, text, _sha(text), source)
         return spec
 
     def add_procedure_text(self, text: str, source: str = "<string>") -> ProcedureSpec:
@@ -180,7 +180,7 @@ class Registry:
             self._shipped[id(spec)] = spec
         self._sources[spec.key] = source
         self._definitions[f"procedure:{spec.key}"] = Definition("procedure", spec.key, text,
-                                                                _sha(text))
+                                                                _sha(text), source)
         try:
             if spec.rule_pack in self._packs:
                 self.compiled(spec.id, spec.version)  # compile now: fail at load time, not mid-decision
@@ -205,7 +205,7 @@ class Registry:
             raise DefinitionError(f"fragment {spec.key} is already loaded with different content", source=source)
         versions[spec.version] = spec
         self._definitions[f"fragment:{spec.key}"] = Definition("fragment", spec.key, text,
-                                                               _sha(text))
+                                                               _sha(text), source)
         return spec
 
     def add_workflow_text(self, text: str, source: str = "<string>") -> ProcedureSpec | FragmentSpec:
@@ -301,7 +301,7 @@ class Registry:
         out._packs[spec.id] = {spec.version: spec}
         out._definitions = {k: d for k, d in out._definitions.items()
                             if not k.startswith(f"pack:{spec.id}@")}
-        out._definitions[f"pack:{spec.key}"] = Definition("pack", spec.key, text, _sha(text))
+        out._definitions[f"pack:{spec.key}"] = Definition("pack", spec.key, text, _sha(text), source)
         return out, spec
 
     # -- lookup -------------------------------------------------------------------------------

@@ -120,8 +120,11 @@ class Step:
 
 
 def procedure_of(engine: Engine, rec: InstanceRecord) -> CompiledProcedure:
-    """The compiled procedure an instance is judged under: the versions it was started under."""
-    return engine.registry.compiled(rec.procedure, rec.procedure_version, rec.pack_version)
+    """The compiled procedure an instance is judged under: the versions it was started under,
+    as the texts the store keeps of them say (:meth:`~collegium.engine.texts.Texts.verify`)."""
+    proc = engine.registry.compiled(rec.procedure, rec.procedure_version, rec.pack_version)
+    engine.texts.verify(engine.store.definition, engine.registry, proc)
+    return proc
 
 
 # -- load -------------------------------------------------------------------------------------

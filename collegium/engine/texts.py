@@ -3,10 +3,12 @@ are judged under, each once, with the first instance started under it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 
 from collegium.engine.compiled import CompiledProcedure
 from collegium.engine.registry import Registry
+from collegium.errors import DefinitionError
 
 #: A definition text as a step stores it: (kind, key, sha256, text).
 Text = tuple[str, str, str, str]
@@ -17,11 +19,29 @@ class Texts:
     (``remember=False``) the host may yet roll a step back, so nothing is remembered and each
     first step writes its texts (the store keeps a text once)."""
 
-    __slots__ = ("_remember", "_saved")
+    __slots__ = ("_remember", "_saved", "_verified")
 
     def __init__(self, *, remember: bool = True) -> None:
         self._remember = remember
         self._saved: set[str] = set()
+        self._verified: set[CompiledProcedure] = set()
+
+    def verify(self, lookup: Callable[[str, str], str | None], registry: Registry,
+               proc: CompiledProcedure) -> None:
+        """Refuse (:class:`DefinitionError`) to judge under ``proc`` if the store keeps another
+        text for a version of it than the registry holds (``lookup(kind, key)``: the store's kept
+        text): the text is the version, and instances are judged by the one they were recorded
+        under. Each compiled procedure is looked at once."""
+        if proc in self._verified:
+            return
+        for d in registry.texts_of(proc):
+            kept = lookup(d.kind, d.key)
+            if kept is not None and hashlib.sha256(kept.encode("utf-8")).hexdigest() != d.sha256:
+                raise DefinitionError(
+                    f"{d.kind} {d.key} is not the text the database keeps for that version, which "
+                    "its instances were recorded under: give the changed text a new version",
+                    source=d.source)
+        self._verified.add(proc)
 
     def unsaved(self, registry: Registry, proc: CompiledProcedure) -> tuple[Text, ...]:
         """The texts ``proc`` runs under that are not known to be stored."""
