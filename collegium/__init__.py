@@ -87,6 +87,8 @@ _HELPERS: dict[str, str] = {
     "schedule_reports": "collegium.engine.calendar",
     "Scheduled": "collegium.engine.calendar",
     "commitments": "collegium.engine.commitments",
+    "run_pack_tests": "collegium.engine.packtests:run_tests",
+    "builtin_pack_tests": "collegium.engine.packtests",
 }
 
 __all__ = [

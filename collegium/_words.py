@@ -76,6 +76,16 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
         "nothing to judge",
         "规则包 {pack} 不适用于所给的任何实例（其程序：{procedures}），无可重新审查",
     ),
+    "test.pack": ("{pack}: {passed} of {cases} cases pass", "{pack}：{cases} 个用例中 {passed} 个通过"),
+    "test.coverage": (
+        "  rules applied by a case: {covered} of {rules}",
+        "  被用例触及的规则：{rules} 条中 {covered} 条",
+    ),
+    "test.uncovered": ("  no case applies: {rules}", "  无用例触及：{rules}"),
+    "test.survivors": (
+        "  dropped without a case noticing: {rules}",
+        "  删去后无用例察觉：{rules}",
+    ),
     "definitions.hint": (
         "not built in: name its file or folder with --definitions PATH",
         "非内置定义：请用 --definitions 路径 指定其文件或文件夹",

@@ -128,3 +128,24 @@ def test_the_async_section_runs(tmp_path: Path) -> None:
     assert sorted(pushed) == [f"pushed consult {p}" for p in ("m1", "m2", "m3", "m4", "sec")]
     assert lines[:2] == ["pushed prepare ", "pushed start_deliberation "]
     assert lines[-2:] == ["deliberation 8 events", "after the host's rollback: ['major_decision-1']"]
+
+
+def test_the_pack_authors_loop_runs_as_the_page_shows(monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+
+    from click.testing import CliRunner
+
+    from collegium.cli import cli
+
+    page = (ROOT / "docs" / "own-procedures.md").read_text(encoding="utf-8")
+    block = page.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line) for line in block.splitlines() if line.strip()]
+    assert len(commands) == 5
+    monkeypatch.chdir(ROOT)
+    for argv in commands:
+        assert argv[0] == "collegium"
+        result = CliRunner().invoke(cli, argv[1:])
+        assert result.exit_code == 0, (argv, result.output)
+    shown = page.split("  ```\n", 2)[1].split("  ```", 1)[0]
+    tested = CliRunner().invoke(cli, commands[2][1:])
+    assert tested.output.splitlines() == [line.removeprefix("  ") for line in shown.splitlines()]

@@ -112,6 +112,10 @@ COMMANDS: Final[dict[str, Lazy]] = {
         target="collegium.commands.rules:rules",
         summary="The rules of the built-in rule packs.",
     ),
+    "test": Lazy(
+        target="collegium.commands.packtest:test",
+        summary="Run the test files PATHS of rule packs (with none: the built-in packs' own tests).",
+    ),
     "schema": Lazy(
         target="collegium.commands.schema:schema",
         summary=(

@@ -122,6 +122,11 @@ class Context:
         self._counts: dict[str, int] | None = None
         self._meeting: Mapping[str, Any] | None = _UNSET
 
+    def given(self, values: Mapping[str, Any]) -> None:
+        """Take ``values`` as facts the engine would derive (a pack's tests state ``n`` or
+        ``present`` instead of building a meeting)."""
+        self._cache.update(values)
+
     # -- FactSource -------------------------------------------------------------------------------
     def get(self, name: str) -> Any:
         value = self._cache.get(name, _UNSET)
