@@ -35,7 +35,7 @@ from collegium.engine.engine import Engine
 from collegium.engine.scheduler import REMIND
 from collegium.store.memstore import MemoryStore
 from collegium.store.records import EVENT_FORMAT
-from collegium.store.sqlunit import event_values, instance_values
+from collegium.store.sqlrows import event_values, instance_values
 
 DAY = dt.timedelta(days=1)
 #: the "now" of the populated database: four months after the decisions were taken (sc.START + a few days)

@@ -46,7 +46,8 @@ from collegium.store.records import EventRecord, InstanceRecord, TimerRecord
 from collegium.store.sqlengine import WRITE as _WRITE
 from collegium.store.sqlengine import make_engine
 from collegium.store.sqliteunit import SqliteUnit
-from collegium.store.sqlunit import SqlUnit, Statements, event_row, instance_row
+from collegium.store.sqlrows import event_row, instance_row
+from collegium.store.sqlunit import SqlUnit, Statements
 
 _BODY_RETRIES = 8
 

@@ -22,43 +22,7 @@ from collegium.store import schema as s
 from collegium.store.bodies import Body, Member
 from collegium.store.protocol import Seat, StaleVersion, Write
 from collegium.store.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
-
-
-def _loads(value: str) -> Any:
-    return orjson.loads(value)
-
-
-def instance_row(row: Any) -> InstanceRecord:
-    """An instance from a row in the table's column order (a SQLAlchemy Row or a DBAPI tuple)."""
-    (id_, procedure, procedure_version, pack, pack_version, state, version, facts, parent_id, head_hash,
-     event_count, created_at, updated_at) = row
-    return InstanceRecord(id_, procedure, procedure_version, pack, pack_version, state, version, orjson.loads(facts),
-                          created_at, updated_at, parent_id, head_hash, event_count)
-
-
-def event_row(row: Any) -> EventRecord:
-    return EventRecord(instance_id=row.instance_id, seq=row.seq, trigger=row.trigger, actor=row.actor,
-                       source=row.source, dest=row.dest, at=row.at, data=_loads(row.data),
-                       verdict=_loads(row.verdict), facts_sha=row.facts_sha, prev_hash=row.prev_hash,
-                       hash=row.hash, idempotency_key=row.idempotency_key, effects=_loads(row.effects),
-                       format_version=row.format_version)
-
-
-def instance_values(rec: InstanceRecord) -> dict[str, Any]:
-    return {"id": rec.id, "procedure": rec.procedure, "procedure_version": rec.procedure_version,
-            "pack": rec.pack, "pack_version": rec.pack_version, "state": rec.state, "version": rec.version,
-            "facts": rec.facts_json or canonical(rec.facts), "parent_id": rec.parent_id, "head_hash": rec.head_hash,
-            "event_count": rec.event_count, "created_at": rec.created_at, "updated_at": rec.updated_at}
-
-
-def event_values(e: EventRecord) -> dict[str, Any]:
-    data, verdict, effects = e.texts or (canonical(e.data), canonical(e.verdict), canonical(e.effects))
-    return {"instance_id": e.instance_id, "seq": e.seq, "trigger": e.trigger, "actor": e.actor,
-            "source": e.source, "dest": e.dest, "at": e.at, "data": data,
-            "verdict": verdict, "effects": effects, "facts_sha": e.facts_sha,
-            "prev_hash": e.prev_hash, "hash": e.hash, "idempotency_key": e.idempotency_key,
-            "format_version": e.format_version}
-
+from collegium.store.sqlrows import event_row, event_values, instance_row, instance_values, stored_event
 
 _I, _E, _B, _M = s.instances, s.events, s.bodies, s.members
 _LOAD = select(_I).where(_I.c.id == bindparam("id"))
@@ -213,12 +177,7 @@ class SqlUnit:
 
     def find_event(self, instance_id: str, idempotency_key: str) -> EventRecord | None:
         row = self._run(self.sql.find, {"id": instance_id, "key": idempotency_key}).fetchone()
-        if row is None:
-            return None
-        (_id, iid, seq, trigger, actor, source, dest, at, data, verdict, effects, facts_sha, prev_hash, hash_,
-         key, format_version) = row
-        return EventRecord(iid, seq, trigger, actor, source, dest, at, _loads(data), _loads(verdict), facts_sha,
-                           prev_hash, hash_, key, _loads(effects), format_version=format_version)
+        return None if row is None else stored_event(row)
 
     def body(self, body_id: str) -> Body | None:
         if body_id not in self._bodies:
