@@ -174,19 +174,27 @@ def verify(instances: Iterable[InstanceRecord], events: Iterable[EventRecord]) -
     return AuditReport(len(heads), count, problem)
 
 
-def chain(rec: InstanceRecord, source: str | None, trigger: str, actor: str, at: str, data: dict[str, Any],
-          verdict: list[list[Any]], effects: dict[str, Any], key: str | None) -> EventRecord:
-    """Build the next event of ``rec``'s chain and advance ``rec``'s head to it."""
+def chain(rec: InstanceRecord, source: str | None, trigger: str, actor: str, at: str,
+          data: dict[str, Any], verdict: list[list[Any]], effects: dict[str, Any],
+          key: str | None) -> tuple[InstanceRecord, EventRecord]:
+    """The next event of ``rec``'s chain, and ``rec`` with its head advanced to that event (with its
+    facts' canonical JSON, so that the store does not encode them again)."""
     seq = rec.event_count + 1
     prev = rec.head_hash or GENESIS
-    rec.facts_json = canonical(rec.facts)
-    facts_sha = digest(rec.facts_json)
+    facts_json = canonical(rec.facts)
+    facts_sha = digest(facts_json)
     texts = event_texts(data, verdict, effects)
-    h = event_hash(format_version=EVENT_FORMAT, instance_id=rec.id, seq=seq, trigger=trigger, actor=actor,
-                   source=source, dest=rec.state,
-                   at=at, texts=texts, facts_sha=facts_sha, prev_hash=prev, idempotency_key=key,
-                   ident=identity(rec))
-    rec.head_hash = h
-    rec.event_count = seq
-    return EventRecord(rec.id, seq, trigger, actor, source, rec.state, at, data, verdict, facts_sha, prev, h,
-                       key, effects, texts, EVENT_FORMAT)
+    h = event_hash(format_version=EVENT_FORMAT, instance_id=rec.id, seq=seq, trigger=trigger,
+                   actor=actor, source=source, dest=rec.state, at=at, texts=texts,
+                   facts_sha=facts_sha, prev_hash=prev, idempotency_key=key, ident=identity(rec))
+    # built by keyword, not by dataclasses.replace: this runs once a step
+    head = InstanceRecord(id=rec.id, procedure=rec.procedure, procedure_version=rec.procedure_version,
+                          pack=rec.pack, pack_version=rec.pack_version, state=rec.state,
+                          version=rec.version, facts=rec.facts, created_at=rec.created_at,
+                          updated_at=rec.updated_at, parent_id=rec.parent_id, head_hash=h,
+                          event_count=seq, facts_json=facts_json)
+    event = EventRecord(instance_id=rec.id, seq=seq, trigger=trigger, actor=actor, source=source,
+                        dest=rec.state, at=at, data=data, verdict=verdict, facts_sha=facts_sha,
+                        prev_hash=prev, hash=h, idempotency_key=key, effects=effects, texts=texts,
+                        format_version=EVENT_FORMAT)
+    return head, event

@@ -70,11 +70,11 @@ class _Seated(Collection[str]):
         self._ctx, self._attendance, self._stated = ctx, attendance, stated
 
     def _fits(self, seat: Seat | None) -> bool:
-        if seat is None or not seat[1]:
+        if seat is None or not seat.voting:
             return False
         if self._stated:
-            return seat[3] is not None
-        return seat[2] == self._attendance
+            return seat.view is not None
+        return seat.attendance == self._attendance
 
     def __contains__(self, person: object) -> bool:
         return isinstance(person, str) and self._fits(self._ctx.seat(person))
@@ -205,7 +205,7 @@ class Context:
             return (SYSTEM_ROLE,)
         if self.meeting() is not None:
             seat = self.seat(self.actor)
-            role = seat[0] if seat else None
+            role = seat.role if seat else None
         else:
             body = self.body()
             member = body.member(self.actor) if body else None
@@ -219,7 +219,7 @@ class Context:
 
     def _voting_members(self) -> list[str]:
         if self.meeting() is not None:
-            return [p for p, seat in self.seats().items() if seat[1]]
+            return [p for p, seat in self.seats().items() if seat.voting]
         body = self.body()
         return [m.person for m in body.members if m.voting] if body else []
 

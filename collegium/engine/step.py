@@ -35,12 +35,18 @@ from collegium.engine.clock import format_time
 from collegium.engine.compiled import CompiledProcedure, Plan
 from collegium.engine.context import Context
 from collegium.engine.outcomes import Instance, Outcome
-from collegium.engine.texts import Text
 from collegium.engine.timers import timers_for, timers_record, when_due
 from collegium.errors import InvalidInput, TransitionNotAllowed
 from collegium.rules.verdict import RuleResult, Verdict
 from collegium.store.protocol import Seat, Unit, Write
-from collegium.store.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
+from collegium.store.records import (
+    DefinitionText,
+    EventRecord,
+    InstanceRecord,
+    TimerRecord,
+    ViewRow,
+    VoteRecord,
+)
 from collegium.workflows.spec import TRANSIENT_INPUTS, SpawnEffect
 
 if TYPE_CHECKING:
@@ -79,12 +85,12 @@ class Child:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Applied:
     """What a step's effects make of it: the effects record its event keeps, the children it
-    starts, the votes cast and the views stated (meeting, person, view, at)."""
+    starts, the votes cast and the views stated."""
 
     record: dict[str, Any]
     spawns: tuple[SpawnEffect, ...]
     votes: tuple[VoteRecord, ...]
-    views: tuple[tuple[str, str, str, str], ...]
+    views: tuple[ViewRow, ...]
 
 
 @dataclass(slots=True, kw_only=True)
@@ -110,7 +116,7 @@ class Step:
     children: tuple[Child, ...] = ()  # judge_children
     new: InstanceRecord = field(init=False)  # chain: the instance as the step leaves it
     event: EventRecord = field(init=False)  # chain
-    texts: tuple[Text, ...] = ()  # chain: definition texts stored by this step
+    texts: tuple[DefinitionText, ...] = ()  # chain: definition texts stored by this step
     write: Write = field(init=False)  # chain
 
     @property
@@ -253,9 +259,9 @@ def apply(engine: Engine, unit: Unit, step: Step) -> None:
         result=lambda: ballots.result(ctx, step.proc, step.verdict, bool(step.branches), unit),
         counted=lambda: counting.count(facts.get("ballot") or {}, ctx.instance_id, step.data,
                                        unit, engine.sealer))
-    for _meeting, person, _view, _at in views:
-        if ctx.seat(person) is None:
-            raise InvalidInput(f"{person!r} has no seat at this meeting: only its members state "
+    for stated in views:
+        if ctx.seat(stated.person) is None:
+            raise InvalidInput(f"{stated.person!r} has no seat at this meeting: only its members state "
                                "views")
     step.applied = Applied(record=record, spawns=tuple(spawns), votes=tuple(votes),
                            views=tuple(views))
@@ -298,37 +304,43 @@ def chain(engine: Engine, step: Step) -> None:
     started: list[InstanceRecord] = []
     child_events: list[EventRecord] = []
     timers: dict[str, tuple[TimerRecord, ...]] = {}
-    texts: tuple[Text, ...] = ()
+    texts: tuple[DefinitionText, ...] = ()
     for child in step.children:
-        born = InstanceRecord(child.id, child.proc.spec.id, child.proc.spec.version,
-                              child.proc.pack.id, child.proc.pack.version, child.proc.spec.initial,
-                              1, child.facts, at, at, parent_id=rec.id)
+        born = InstanceRecord(id=child.id, procedure=child.proc.spec.id,
+                              procedure_version=child.proc.spec.version, pack=child.proc.pack.id,
+                              pack_version=child.proc.pack.version, state=child.proc.spec.initial,
+                              version=1, facts=child.facts, created_at=at, updated_at=at,
+                              parent_id=rec.id)
         set_timers = timers_for(child.proc, born, now, 1)
         if set_timers:
             timers[born.id] = set_timers
-        child_events.append(chained(
+        born, child_event = chained(
             born, None, child.proc.start_plan.trigger, step.actor, at, child.facts,
             replay.stored_verdict(child.verdict),
-            starting.start_record(engine, child.proc, set_timers, spawned_by=rec.id), None))
+            starting.start_record(engine, child.proc, set_timers, spawned_by=rec.id), None)
+        child_events.append(child_event)
         started.append(born)
         texts += engine.texts.unsaved(engine.registry, child.proc)
     if started:
         facts["children"] = [*(facts.get("children") or []), *(c.id for c in started)]
         record["started"] = [c.id for c in started]
-    new = InstanceRecord(rec.id, rec.procedure, rec.procedure_version, rec.pack, rec.pack_version,
-                         step.dest, rec.version + 1, facts, rec.created_at, at, rec.parent_id,
-                         rec.head_hash, rec.event_count)
+    new = InstanceRecord(id=rec.id, procedure=rec.procedure, procedure_version=rec.procedure_version,
+                         pack=rec.pack, pack_version=rec.pack_version, state=step.dest,
+                         version=rec.version + 1, facts=facts, created_at=rec.created_at,
+                         updated_at=at, parent_id=rec.parent_id, head_hash=rec.head_hash,
+                         event_count=rec.event_count)
     if step.dest != rec.state:  # a timer is set when its state is entered (the left state's go)
         timers[rec.id] = timers_for(step.proc, new, now, step.seq)
         if timers[rec.id]:
             record["timers"] = timers_record(timers[rec.id])
-    event = chained(new, rec.state, step.trigger, step.actor, at, data,
-                    replay.stored_verdict(step.verdict), record, step.key)
-    seats, attendance = staging.seat_writes(step.plan, step.data, facts, step.seats)
+    new, event = chained(new, rec.state, step.trigger, step.actor, at, data,
+                         replay.stored_verdict(step.verdict), record, step.key)
     step.new, step.event, step.texts = new, event, texts
-    step.write = Write(new, rec.version, tuple(started), (event, *child_events), timers, texts,
-                       votes=cast.votes, secret_closed=cast.closed, seats=seats,
-                       views=applied.views, attendance=attendance,
+    step.write = Write(update=new, expected_version=rec.version, create=tuple(started),
+                       events=(event, *child_events), timers=timers, definitions=texts,
+                       votes=cast.votes, secret_closed=cast.closed,
+                       seats=staging.seat_rows(step.plan, facts, step.seats), views=applied.views,
+                       attendance=staging.attendance_rows(step.plan, step.data, facts, step.seats),
                        index=indexing.changed(engine.registry, rec, (new, *started)),
                        returned=cast.returned, sealed=cast.sealed, counted=cast.counted,
                        discarded=cast.discarded)

@@ -1,15 +1,18 @@
-"""Plain records the store reads and writes: an instance row, an event row, a timer, a vote."""
+"""Plain records the store reads and writes: an instance row, an event row, a timer, a vote, and the
+rows a step writes beside them (definition texts, seats, views, attendance, the facts index, a secret
+ballot's returned ballots and sealed choices). Each is built by keyword and never changed: a changed
+instance is a new record."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from collegium._formats import iso_duration
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class InstanceRecord:
     """The current state of one instance, as stored. ``version`` guards concurrent updates."""
 
@@ -36,7 +39,7 @@ class InstanceRecord:
 EVENT_FORMAT = 2
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EventRecord:
     """One step in an instance's history. ``hash`` covers every other field and the previous hash."""
 
@@ -60,7 +63,7 @@ class EventRecord:
     format_version: int = EVENT_FORMAT
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TimerRecord:
     """A trigger the engine fires by itself at ``due_at`` if the instance is still in ``state``, entered by its
     event ``entered_seq`` (leaving and re-entering the state sets new timers and voids these)."""
@@ -81,7 +84,7 @@ class TimerRecord:
         return f"{self.trigger} -{iso_duration(dt.timedelta(seconds=self.lead))}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class VoteRecord:
     """One vote to store. For a secret ballot the store keeps ``voter`` and ``choice`` apart."""
 
@@ -89,3 +92,88 @@ class VoteRecord:
     voter: str
     choice: str
     secret: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DefinitionText:
+    """A definition text an instance was started under, stored once by its kind and key."""
+
+    kind: str
+    key: str
+    sha256: str
+    text: str
+
+
+class Seat(NamedTuple):
+    """A member's seat at a meeting: role, whether the seat votes, attendance, the view stated (if any).
+
+    A named tuple: the store builds one per seat row it reads, and a seat still equals the plain
+    tuple of its four values."""
+
+    role: str
+    voting: bool
+    attendance: str
+    view: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SeatRow:
+    """A seat of a meeting a step opens, as written: the meeting, the member, and the seat."""
+
+    meeting: str
+    person: str
+    role: str
+    voting: bool
+    attendance: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ViewRow:
+    """A view a member stated at a meeting, and when."""
+
+    meeting: str
+    person: str
+    view: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AttendanceRow:
+    """A member's attendance changed at a sitting in session."""
+
+    meeting: str
+    person: str
+    attendance: str
+
+
+class IndexRow(NamedTuple):
+    """One row of the facts index: an indexed fact's name and one of its values as text.
+
+    A named tuple: rows are sorted, kept in sets and compared as (name, value) pairs."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexRows:
+    """An instance's facts-index rows from now on, replacing any it had, under its procedure."""
+
+    procedure: str
+    rows: tuple[IndexRow, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReturnedBallot:
+    """That ``voter`` returned a ballot in the secret ballot stored under ``ballot``."""
+
+    ballot: str
+    voter: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SealedChoice:
+    """One vote's sealed choice in the electronic secret ballot stored under ``ballot``."""
+
+    ballot: str
+    sealed: str

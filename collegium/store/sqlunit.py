@@ -20,8 +20,8 @@ from collegium._i18n import Text
 from collegium.errors import NotFound
 from collegium.store import schema as s
 from collegium.store.bodies import Body, Member
-from collegium.store.protocol import Seat, StaleVersion, Write
-from collegium.store.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
+from collegium.store.protocol import StaleVersion, Write
+from collegium.store.records import EventRecord, InstanceRecord, Seat, TimerRecord, VoteRecord
 from collegium.store.sqlrows import event_row, event_values, instance_row, instance_values, stored_event
 
 _I, _E, _B, _M = s.instances, s.events, s.bodies, s.members
@@ -200,10 +200,10 @@ class SqlUnit:
     def _secret(self, write: Write) -> None:
         """A secret ballot's rows: who returned a ballot and a vote's sealed choice, each in the voter's own
         transaction; the totals written and the sealed choices deleted by the count, in the tellers'."""
-        for key, voter in write.returned:  # one a step: the compiled statement, on the DBAPI cursor
-            self._run(self.sql.insert_returned, {"ballot_id": key, "voter": voter})
-        for key, sealed in write.sealed:
-            self._run(self.sql.insert_sealed, {"ballot_id": key, "sealed": sealed})
+        for returned in write.returned:  # one a step: the compiled statement, on the DBAPI cursor
+            self._run(self.sql.insert_returned, {"ballot_id": returned.ballot, "voter": returned.voter})
+        for choice in write.sealed:
+            self._run(self.sql.insert_sealed, {"ballot_id": choice.ballot, "sealed": choice.sealed})
         for key, totals in write.counted.items():
             self.conn.execute(insert(s.ballot_counts), [{"ballot_id": key, "choice": choice, "count": n}
                                                         for choice, n in totals.items()])
@@ -245,11 +245,12 @@ class SqlUnit:
 
     def seat(self, meeting_id: str, person: str) -> Seat | None:
         row = self._run(self.sql.seat, {"meeting_id": meeting_id, "person": person}).fetchone()
-        return None if row is None else (str(row[0]), bool(row[1]), str(row[2]), row[3])
+        return None if row is None else Seat(role=str(row[0]), voting=bool(row[1]), attendance=str(row[2]),
+                                             view=row[3])
 
     def seats(self, meeting_id: str) -> dict[str, Seat]:
         rows = self._run(self.sql.seats, {"meeting_id": meeting_id}).fetchall()
-        return {str(p): (str(r), bool(v), str(a), w) for p, r, v, a, w in rows}
+        return {str(p): Seat(role=str(r), voting=bool(v), attendance=str(a), view=w) for p, r, v, a, w in rows}
 
     def seat_counts(self, meeting_id: str) -> tuple[int, int, int]:
         voting, recused, present = self._run(self.sql.seat_counts, {"meeting_id": meeting_id}).fetchone()
@@ -266,15 +267,15 @@ class SqlUnit:
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
         rows = self._run(self.sql.due, {"until": until, "limit": limit, "offset": 0}).fetchall()
-        return [TimerRecord(iid, trigger, state, due_at, int(seq), int(lead))
-                for iid, trigger, state, due_at, seq, lead in rows]
+        return [TimerRecord(instance_id=iid, trigger=trigger, state=state, due_at=due_at, entered_seq=int(seq),
+                            lead=int(lead)) for iid, trigger, state, due_at, seq, lead in rows]
 
     def due_timers_of(self, instance_id: str, until: str) -> list[TimerRecord]:
         t = s.timers
         q = (select(t).where(t.c.instance_id == instance_id, t.c.due_at <= until)
              .order_by(t.c.due_at, t.c.trigger, t.c.lead_seconds))
-        return [TimerRecord(r.instance_id, r.trigger, r.state, r.due_at, r.entered_seq, r.lead_seconds)
-                for r in self.conn.execute(q)]
+        return [TimerRecord(instance_id=r.instance_id, trigger=r.trigger, state=r.state, due_at=r.due_at,
+                            entered_seq=r.entered_seq, lead=r.lead_seconds) for r in self.conn.execute(q)]
 
     def commit(self, write: Write) -> None:
         if write.update is not None:
@@ -292,21 +293,22 @@ class SqlUnit:
             self._run(self.sql.insert_outbox, {"instance_id": e.instance_id, "seq": e.seq})  # the same transaction
         self.written.extend(write.events)
         if write.seats:
-            self.conn.execute(insert(s.seats), [{"meeting_id": m, "person": p, "seat_no": i, "role": r, "voting": v,
-                                                 "attendance": a} for i, (m, p, r, v, a) in enumerate(write.seats)])
+            self.conn.execute(insert(s.seats), [
+                {"meeting_id": r.meeting, "person": r.person, "seat_no": i, "role": r.role, "voting": r.voting,
+                 "attendance": r.attendance} for i, r in enumerate(write.seats)])
         t = s.seats
-        for meeting_id, person, view, at in write.views:
-            self.conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
-                              .values(view=view, view_at=at))
-        for meeting_id, person, attendance in write.attendance:
-            self.conn.execute(update(t).where(t.c.meeting_id == meeting_id, t.c.person == person)
-                              .values(attendance=attendance))
+        for stated in write.views:
+            self.conn.execute(update(t).where(t.c.meeting_id == stated.meeting, t.c.person == stated.person)
+                              .values(view=stated.view, view_at=stated.at))
+        for changed in write.attendance:
+            self.conn.execute(update(t).where(t.c.meeting_id == changed.meeting, t.c.person == changed.person)
+                              .values(attendance=changed.attendance))
         fi = s.facts_index
-        for instance_id, (procedure, rows) in write.index.items():
+        for instance_id, index in write.index.items():
             self.conn.execute(delete(fi).where(fi.c.instance_id == instance_id))
-            if rows:
-                self.conn.execute(insert(fi), [{"instance_id": instance_id, "name": n, "value": v,
-                                                "procedure": procedure} for n, v in rows])
+            if index.rows:
+                self.conn.execute(insert(fi), [{"instance_id": instance_id, "name": row.name, "value": row.value,
+                                                "procedure": index.procedure} for row in index.rows])
         c = s.ballot_counts
         for vote in write.votes:
             self._cast(vote)
@@ -316,11 +318,11 @@ class SqlUnit:
             self.conn.execute(update(c).where(c.c.ballot_id == key).values(count=c.c.count))
             self.closed_secret = True
         d = s.definitions
-        for kind, key, sha256, text_ in write.definitions:
-            if self.conn.execute(select(d.c.sha256).where(d.c.kind == kind, d.c.key == key)).first() is None:
+        for text in write.definitions:
+            if self.conn.execute(select(d.c.sha256).where(d.c.kind == text.kind, d.c.key == text.key)).first() is None:
                 # another process's first step may store the same text at the same moment: its row stands
                 self.conn.execute(_insert_absent(self.conn.dialect.name),
-                                  [{"kind": kind, "key": key, "sha256": sha256, "text": text_}])
+                                  [{"kind": text.kind, "key": text.key, "sha256": text.sha256, "text": text.text}])
         for instance_id, timers in write.timers.items():
             self.conn.execute(delete(s.timers).where(s.timers.c.instance_id == instance_id))
             if timers:
