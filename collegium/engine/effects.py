@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from collegium.engine import governance as gov
@@ -41,12 +42,22 @@ def child_facts(spawn: SpawnEffect, parent_id: str, facts: Mapping[str, Any],
     return out
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Applied:
+    """What a step's effects make of it: the effects record its event keeps, the children it
+    starts, the votes cast and the views stated."""
+
+    record: dict[str, Any]
+    spawns: tuple[SpawnEffect, ...]
+    votes: tuple[VoteRecord, ...]
+    views: tuple[ViewRow, ...]
+
+
 def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str, Any], *, actor: str,
           now: dt.datetime, result: Callable[[], dict[str, Any]],
-          counted: Callable[[], dict[str, dict[str, int]]] = dict,
-          ) -> tuple[dict[str, Any], list[SpawnEffect], list[VoteRecord], list[ViewRow]]:
-    """Apply the after-rules effects to ``facts`` in place; return a record of them, spawn requests, votes and
-    views stated at the meeting.
+          counted: Callable[[], dict[str, dict[str, int]]] = dict) -> Applied:
+    """Apply the after-rules effects to ``facts`` in place; return a record of them, the children to
+    start, the votes cast and the views stated at the meeting.
 
     ``result`` computes a closing ballot's result (counts, n, present, threshold, dissent) when one is tallied,
     ``counted`` the totals of a secret ballot its tellers count (ballot key -> option -> number).
@@ -92,4 +103,4 @@ def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str,
             log = dict(facts.get("log") or {})
             log[effect.log] = [*(log.get(effect.log) or []), entry]
             facts["log"] = log
-    return record, spawns, votes, views
+    return Applied(record=record, spawns=tuple(spawns), votes=tuple(votes), views=tuple(views))

@@ -39,15 +39,8 @@ from collegium.engine.timers import timers_for, timers_record, when_due
 from collegium.errors import InvalidInput, TransitionNotAllowed
 from collegium.rules.verdict import RuleResult, Verdict
 from collegium.store.protocol import Seat, Unit, Write
-from collegium.store.records import (
-    DefinitionText,
-    EventRecord,
-    InstanceRecord,
-    TimerRecord,
-    ViewRow,
-    VoteRecord,
-)
-from collegium.workflows.spec import TRANSIENT_INPUTS, SpawnEffect
+from collegium.store.records import DefinitionText, EventRecord, InstanceRecord, TimerRecord
+from collegium.workflows.spec import TRANSIENT_INPUTS
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine
@@ -82,17 +75,6 @@ class Child:
     verdict: Verdict
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Applied:
-    """What a step's effects make of it: the effects record its event keeps, the children it
-    starts, the votes cast and the views stated."""
-
-    record: dict[str, Any]
-    spawns: tuple[SpawnEffect, ...]
-    votes: tuple[VoteRecord, ...]
-    views: tuple[ViewRow, ...]
-
-
 @dataclass(slots=True, kw_only=True)
 class Step:
     """A command on its way through the stages. The stage named beside a field sets it; a field
@@ -112,7 +94,7 @@ class Step:
     verdict: Verdict = field(init=False)  # judge, judge_children
     branches: frozenset[str] = frozenset()  # judge: the branch rules that passed
     dest: str = ""  # move
-    applied: Applied = field(init=False)  # apply
+    applied: fx.Applied = field(init=False)  # apply
     children: tuple[Child, ...] = ()  # judge_children
     new: InstanceRecord = field(init=False)  # chain: the instance as the step leaves it
     event: EventRecord = field(init=False)  # chain
@@ -254,17 +236,16 @@ def apply(engine: Engine, unit: Unit, step: Step) -> None:
     ballot's result or count), the votes cast, the views stated, the children to start. A view
     may be stated only by a member seated at the meeting."""
     facts, ctx = step.facts, step.ctx
-    record, spawns, votes, views = fx.apply(
+    applied = fx.apply(
         step.plan.effects_to(step.dest), facts, step.data, actor=step.actor, now=step.now,
         result=lambda: ballots.result(ctx, step.proc, step.verdict, bool(step.branches), unit),
         counted=lambda: counting.count(facts.get("ballot") or {}, ctx.instance_id, step.data,
                                        unit, engine.sealer))
-    for stated in views:
+    for stated in applied.views:
         if ctx.seat(stated.person) is None:
             raise InvalidInput(f"{stated.person!r} has no seat at this meeting: only its members state "
                                "views")
-    step.applied = Applied(record=record, spawns=tuple(spawns), votes=tuple(votes),
-                           views=tuple(views))
+    step.applied = applied
 
 
 def judge_children(engine: Engine, unit: Unit, step: Step, new_id: Callable[[str], str]) -> None:
