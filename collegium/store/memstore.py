@@ -13,7 +13,7 @@ from collegium.store.bodychain import BodyEvent, StoredBody, definition_text, ne
 from collegium.store.heads import ChainHead, StoredHead
 from collegium.store.outbox import OutboxEntry, Subscriber, Subscribers
 from collegium.store.protocol import StaleVersion, Write, seat_counts
-from collegium.store.records import EventRecord, IndexRow, InstanceRecord, Seat, TimerRecord
+from collegium.store.records import EventRecord, IndexRow, InstanceRecord, Seat, SeatCounts, TimerRecord
 
 
 class MemoryStore:
@@ -160,7 +160,7 @@ class MemoryStore:
     def events_since(self, instance_id: str, seq: int) -> list[EventRecord]:
         return [e for e in self._by_instance.get(instance_id, ()) if e.seq > seq]
 
-    def seat_counts(self, meeting_id: str) -> tuple[int, int, int]:
+    def seat_counts(self, meeting_id: str) -> SeatCounts:
         return seat_counts(self._seats.get(meeting_id, {}).values())
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:

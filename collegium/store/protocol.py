@@ -27,6 +27,7 @@ from collegium.store.records import (
     ReturnedBallot,
     SealedChoice,
     Seat,
+    SeatCounts,
     SeatRow,
     TimerRecord,
     ViewRow,
@@ -44,6 +45,7 @@ __all__ = [
     "ReturnedBallot",
     "SealedChoice",
     "Seat",
+    "SeatCounts",
     "SeatRow",
     "StaleVersion",
     "Store",
@@ -114,11 +116,11 @@ class Write:
     discarded: tuple[str, ...] = ()
 
 
-def seat_counts(seats: Iterable[Seat]) -> tuple[int, int, int]:
-    """(voting seats, recused voting seats, present voting seats) of a meeting."""
+def seat_counts(seats: Iterable[Seat]) -> SeatCounts:
+    """The voting seats of a meeting, counted."""
     voting = [s for s in seats if s.voting]
-    return (len(voting), sum(1 for s in voting if s.attendance == "recused"),
-            sum(1 for s in voting if s.attendance == "present"))
+    return SeatCounts(voting=len(voting), recused=sum(1 for s in voting if s.attendance == "recused"),
+                      present=sum(1 for s in voting if s.attendance == "present"))
 
 
 class Unit(Protocol):
@@ -151,7 +153,7 @@ class Unit(Protocol):
 
     def seats(self, meeting_id: str) -> dict[str, Seat]: ...
 
-    def seat_counts(self, meeting_id: str) -> tuple[int, int, int]: ...
+    def seat_counts(self, meeting_id: str) -> SeatCounts: ...
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]: ...
 

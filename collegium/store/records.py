@@ -116,6 +116,14 @@ class Seat(NamedTuple):
     view: str | None
 
 
+class SeatCounts(NamedTuple):
+    """A meeting's voting seats: how many, how many of them recused, how many present."""
+
+    voting: int
+    recused: int
+    present: int
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SeatRow:
     """A seat of a meeting a step opens, as written: the meeting, the member, and the seat."""

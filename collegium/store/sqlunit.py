@@ -21,7 +21,7 @@ from collegium.errors import NotFound
 from collegium.store import schema as s
 from collegium.store.bodies import Body, Member
 from collegium.store.protocol import StaleVersion, Write
-from collegium.store.records import EventRecord, InstanceRecord, Seat, TimerRecord, VoteRecord
+from collegium.store.records import EventRecord, InstanceRecord, Seat, SeatCounts, TimerRecord, VoteRecord
 from collegium.store.sqlrows import event_row, event_values, instance_row, instance_values, stored_event
 
 _I, _E, _B, _M = s.instances, s.events, s.bodies, s.members
@@ -252,9 +252,9 @@ class SqlUnit:
         rows = self._run(self.sql.seats, {"meeting_id": meeting_id}).fetchall()
         return {str(p): Seat(role=str(r), voting=bool(v), attendance=str(a), view=w) for p, r, v, a, w in rows}
 
-    def seat_counts(self, meeting_id: str) -> tuple[int, int, int]:
+    def seat_counts(self, meeting_id: str) -> SeatCounts:
         voting, recused, present = self._run(self.sql.seat_counts, {"meeting_id": meeting_id}).fetchone()
-        return int(voting or 0), int(recused or 0), int(present or 0)
+        return SeatCounts(voting=int(voting or 0), recused=int(recused or 0), present=int(present or 0))
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:
         v = s.votes
