@@ -29,7 +29,7 @@ import orjson
 from collegium._formats import canonical as canonical
 from collegium._formats import digest as digest
 from collegium.store.heads import GENESIS
-from collegium.store.records import EVENT_FORMAT, EventRecord, InstanceRecord
+from collegium.store.records import EVENT_FORMAT, EventRecord, EventTexts, InstanceRecord
 
 #: the first element of an event's hash input from format 2 on
 EVENT_TAG = "collegium.event"
@@ -43,7 +43,7 @@ def identity(inst: InstanceRecord) -> list[Any]:
 
 
 def event_hash(*, format_version: int, instance_id: str, seq: int, trigger: str, actor: str, source: str | None,
-               dest: str, at: str, texts: tuple[str, str, str], facts_sha: str, prev_hash: str,
+               dest: str, at: str, texts: EventTexts, facts_sha: str, prev_hash: str,
                idempotency_key: str | None, ident: list[Any]) -> str:
     """SHA-256 over the event's fields, laid out as its ``format_version`` says; ``texts`` are the canonical JSON of its
     data, verdict and effects. Raises ValueError for a format this code does not know."""
@@ -57,8 +57,9 @@ def event_hash(*, format_version: int, instance_id: str, seq: int, trigger: str,
     return hashlib.sha256(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def event_texts(data: Any, verdict: Any, effects: Any) -> tuple[str, str, str]:
-    return canonical(data), canonical(verdict), canonical(effects)
+def event_texts(data: Any, verdict: Any, effects: Any) -> EventTexts:
+    """The canonical JSON of an event's data, verdict and effects."""
+    return EventTexts(data=canonical(data), verdict=canonical(verdict), effects=canonical(effects))
 
 
 def rehash(e: EventRecord, inst: InstanceRecord) -> str:

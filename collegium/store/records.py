@@ -33,6 +33,15 @@ class InstanceRecord:
     facts_json: str | None = field(default=None, compare=False, repr=False)
 
 
+class EventTexts(NamedTuple):
+    """The canonical JSON of an event's data, verdict and effects: what its hash covers of them and
+    what the store keeps. A named tuple: the hash input lays the three out in this order."""
+
+    data: str
+    verdict: str
+    effects: str
+
+
 #: The format of the events written now: how an event's hash input is laid out and how its verdict and effects
 #: record are encoded. Every event stores its format, so a change to either is a new format and the events written
 #: under an older one still verify (:func:`collegium.engine.audit.event_hash` knows each).
@@ -57,8 +66,8 @@ class EventRecord:
     hash: str
     idempotency_key: str | None = None
     effects: dict[str, Any] = field(default_factory=dict)
-    #: canonical JSON of (data, verdict, effects) when the engine already computed it
-    texts: tuple[str, str, str] | None = field(default=None, compare=False, repr=False)
+    #: the canonical JSON of data, verdict and effects when the engine already computed it
+    texts: EventTexts | None = field(default=None, compare=False, repr=False)
     #: the format the event was written in (``EVENT_FORMAT`` of this module when written now)
     format_version: int = EVENT_FORMAT
 

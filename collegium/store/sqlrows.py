@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 
 from collegium._formats import canonical
-from collegium.store.records import EventRecord, InstanceRecord
+from collegium.store.records import EventRecord, EventTexts, InstanceRecord
 
 
 def instance_row(row: Any) -> InstanceRecord:
@@ -54,7 +54,8 @@ def instance_values(rec: InstanceRecord) -> dict[str, Any]:
 
 def event_values(e: EventRecord) -> dict[str, Any]:
     """The event table's values of ``e``, its data, verdict and effects as canonical JSON."""
-    data, verdict, effects = e.texts or (canonical(e.data), canonical(e.verdict), canonical(e.effects))
+    data, verdict, effects = e.texts or EventTexts(data=canonical(e.data), verdict=canonical(e.verdict),
+                                                   effects=canonical(e.effects))
     return {"instance_id": e.instance_id, "seq": e.seq, "trigger": e.trigger, "actor": e.actor,
             "source": e.source, "dest": e.dest, "at": e.at, "data": data,
             "verdict": verdict, "effects": effects, "facts_sha": e.facts_sha,
