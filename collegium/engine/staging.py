@@ -132,7 +132,7 @@ def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: s
     return its seats (frozen membership with attendance), which the rules of this command judge and the step
     stores; None when nothing is staged. ``countable``: the procedure has a step that counts a secret ballot."""
     seats: dict[str, Seat] | None = None
-    state = plan.branches[-1][1]
+    state = plan.branches[-1].dest
     for effect in plan.effects:
         if isinstance(effect, AttendEffect):
             meeting = dict(facts.get("meeting") or {})

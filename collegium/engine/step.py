@@ -178,7 +178,7 @@ def stage(engine: Engine, unit: Unit, step: Step) -> None:
     step.seats = staging.stage(plan_, facts, step.data, facts.get(step.proc.spec.body_fact),
                           judging.bodies(engine.directory, unit, step.now), step.now,
                           f"{step.rec.id}/{step.seq}", unit, step.rec.id, step.proc.vote_options,
-                          countable=plan_.branches[-1][1] in step.proc.counting_states)
+                          countable=plan_.branches[-1].dest in step.proc.counting_states)
     inputs.check_choice(plan_, facts, step.data)
 
 
@@ -204,7 +204,8 @@ def judge(engine: Engine, unit: Unit, step: Step, *, complete: bool = True) -> N
                    else rule.evaluate(ctx, plan_.roles) for rule in plan_.rules]
     passed: set[str] = set()
     items = (step.facts.get("ballot") or {}).get("items") if plan_.tallies else None
-    for rule, _dest in plan_.branches:
+    for branch in plan_.branches:
+        rule = branch.rule
         if rule is None:
             continue
         scopes = [(item, ctx_of({**view, "item": item})) for item in items] if items \
