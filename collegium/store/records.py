@@ -1,7 +1,8 @@
 """Plain records the store reads and writes: an instance row, an event row, a timer, a vote, and the
 rows a step writes beside them (definition texts, seats, views, attendance, the facts index, a secret
-ballot's returned ballots and sealed choices). Each is built by keyword and never changed: a changed
-instance is a new record."""
+ballot's returned ballots and sealed choices). None changes once built: a changed instance is a new
+record. The dataclasses take keywords only; the few named tuples (:class:`Seat`, :class:`SeatCounts`,
+:class:`IndexRow`, :class:`EventTexts`) are values that must still unpack, sort or hash as tuples."""
 
 from __future__ import annotations
 
