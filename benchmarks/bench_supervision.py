@@ -214,7 +214,8 @@ def copy_rows(store: MemoryStore, engine: Engine, conn: sqlite3.Connection) -> i
     records = list(store.iter_instances())
     timers = store.due_timers("9999", 1 << 62)
     index = [(iid, row.name, row.value, entry.procedure)
-             for iid, entry in indexing.changed(engine.registry, None, records).items() for row in entry.rows]
+             for iid, entry in indexing.changed(engine.registry, None, records).items()
+             for row in entry.rows]
     seats = [(meeting, person, n, role, voting, attendance, view, None)
              for meeting, by_person in store._seats.items()
              for n, (person, (role, voting, attendance, view)) in enumerate(by_person.items())]

@@ -190,11 +190,12 @@ def chain(rec: InstanceRecord, source: str | None, trigger: str, actor: str, at:
                    actor=actor, source=source, dest=rec.state, at=at, texts=texts,
                    facts_sha=facts_sha, prev_hash=prev, idempotency_key=key, ident=identity(rec))
     # built by keyword, not by dataclasses.replace: this runs once a step
-    head = InstanceRecord(id=rec.id, procedure=rec.procedure, procedure_version=rec.procedure_version,
-                          pack=rec.pack, pack_version=rec.pack_version, state=rec.state,
-                          version=rec.version, facts=rec.facts, created_at=rec.created_at,
-                          updated_at=rec.updated_at, parent_id=rec.parent_id, head_hash=h,
-                          event_count=seq, facts_json=facts_json)
+    head = InstanceRecord(id=rec.id, procedure=rec.procedure,
+                          procedure_version=rec.procedure_version, pack=rec.pack,
+                          pack_version=rec.pack_version, state=rec.state, version=rec.version,
+                          facts=rec.facts, created_at=rec.created_at, updated_at=rec.updated_at,
+                          parent_id=rec.parent_id, head_hash=h, event_count=seq,
+                          facts_json=facts_json)
     event = EventRecord(instance_id=rec.id, seq=seq, trigger=trigger, actor=actor, source=source,
                         dest=rec.state, at=at, data=data, verdict=verdict, facts_sha=facts_sha,
                         prev_hash=prev, hash=h, idempotency_key=key, effects=effects, texts=texts,

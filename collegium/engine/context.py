@@ -226,7 +226,8 @@ class Context:
     def _n(self) -> int:
         if self.meeting() is not None:
             counts = self._counts_of_seats()
-            return counts.voting - (counts.recused if self.params.get("recusal_reduces_n", True) else 0)
+            reduces = self.params.get("recusal_reduces_n", True)
+            return counts.voting - (counts.recused if reduces else 0)
         return len(self._voting_members())
 
     def _present(self) -> int:

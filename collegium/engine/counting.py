@@ -93,7 +93,9 @@ def writes(
     sealed: tuple[SealedChoice, ...] = ()
     if mode == "sealed" and votes:
         sealed = tuple(
-            SealedChoice(ballot=v.ballot_id, sealed=sealer.seal(str(ballot["ballot_key"]), v.choice))
+            SealedChoice(
+                ballot=v.ballot_id, sealed=sealer.seal(str(ballot["ballot_key"]), v.choice)
+            )
             for v in votes
         )
         record["sealed"] = sealer.digest(sealed[-1].sealed)

@@ -106,8 +106,8 @@ def _timers(store: Store, recorded: Recorded) -> AuditProblem | None:
             continue
         used |= entry.fired
         for trigger, lead, due_at in entry.timers:
-            timer = TimerRecord(instance_id=instance, trigger=trigger, state=entry.state, due_at=due_at,
-                                entered_seq=entry.seq, lead=lead)
+            timer = TimerRecord(instance_id=instance, trigger=trigger, state=entry.state,
+                                due_at=due_at, entered_seq=entry.seq, lead=lead)
             if timer_key(timer) not in entry.fired:
                 expected[(instance, trigger, lead)] = timer
     for instance, trigger, lead, state, due_at, entered in store.audit_rows("timers"):

@@ -73,12 +73,13 @@ def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str,
                 entry["note"] = data["note"]
             facts["consultations"] = {**(facts.get("consultations") or {}), data["member"]: entry}
         elif isinstance(effect, StateViewEffect):
-            views.append(ViewRow(meeting=str((facts.get("meeting") or {})["id"]), person=actor, view=data["view"],
-                                 at=format_time(now)))
+            views.append(ViewRow(meeting=str((facts.get("meeting") or {})["id"]), person=actor,
+                                 view=data["view"], at=format_time(now)))
         elif isinstance(effect, CastVoteEffect):
             ballot = facts.get("ballot") or {}
             votes.append(VoteRecord(ballot_id=gov.ballot_key(ballot, data.get("item")), voter=actor,
-                                    choice=str(data.get("choice", "")), secret=bool(ballot.get("secret"))))
+                                    choice=str(data.get("choice", "")),
+                                    secret=bool(ballot.get("secret"))))
         elif isinstance(effect, CountEffect):
             record["counted"] = counted()
             facts["ballot"] = {**(facts.get("ballot") or {}), "counted_at": format_time(now)}

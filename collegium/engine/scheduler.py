@@ -120,9 +120,11 @@ def _note(engine: Engine, timer: TimerRecord, trigger: str, data: dict[str, Any]
                 if done is not None:
                     return replay.outcome(engine.registry.pack(rec.pack, rec.pack_version), rec, done)
                 at = format_time(now)
-                new, event = chain(replace(rec, version=rec.version + 1, updated_at=at), rec.state, trigger,
-                                   SYSTEM_ACTOR, at, data, verdict, {}, key)
-                unit.commit(Write(update=new, expected_version=rec.version, create=(), events=(event,)))
+                noted = replace(rec, version=rec.version + 1, updated_at=at)
+                new, event = chain(noted, rec.state, trigger, SYSTEM_ACTOR, at, data, verdict, {},
+                                   key)
+                unit.commit(Write(update=new, expected_version=rec.version, create=(),
+                                  events=(event,)))
             return Outcome(Instance.of(new), event, Verdict(trigger, ()))
         except StaleVersion:
             continue

@@ -29,7 +29,8 @@ from collegium.workflows.spec import (
 def seats_digest(seats: Mapping[str, Seat]) -> str:
     """SHA-256 of a meeting's frozen seats (person, role, vote, attendance), kept in the hashed facts so the audit
     notices an edited seat; stated views are checked against their events."""
-    return digest(canonical([[p, s.role, s.voting, s.attendance] for p, s in sorted(seats.items())]))
+    return digest(canonical([[p, s.role, s.voting, s.attendance]
+                             for p, s in sorted(seats.items())]))
 
 
 class SittingReader(Protocol):
@@ -54,7 +55,8 @@ def _freeze(body: Body, data: Mapping[str, Any], meeting_id: str, state: str, no
     attendance = gov.build_attendance(body, data["attendance"])
     members = {m.person: m for m in body.members}
     seats: dict[str, Seat] = {
-        person: Seat(role=members[person].role, voting=members[person].voting, attendance=status, view=None)
+        person: Seat(role=members[person].role, voting=members[person].voting, attendance=status,
+                     view=None)
         for person, status in attendance.items() if person in members}
     record: dict[str, Any] = {
         "id": meeting_id, "body": body.id, "kind": body.kind, "opened_at": format_time(now), "state": state,
@@ -81,7 +83,8 @@ def _take_up(reader: SittingReader, sitting_id: str, matter_id: str, body_id: st
     if sitting["body"] != body_id:
         raise InvalidInput(f"meeting {brief(sitting_id)} is a meeting of {sitting['body']!r}; "
                            f"this matter is for {brief(body_id)}")
-    seats: dict[str, Seat] = {p: seat._replace(view=None) for p, seat in reader.seats(str(sitting["id"])).items()}
+    seats: dict[str, Seat] = {p: seat._replace(view=None)
+                              for p, seat in reader.seats(str(sitting["id"])).items()}
     for person in recused:
         if person not in seats:
             raise InvalidInput(f"{brief(person)} has no seat at meeting {brief(sitting_id)}: "
@@ -178,8 +181,10 @@ def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: s
     return seats
 
 
-def seat_rows(plan: Plan, facts: Mapping[str, Any], staged: Mapping[str, Seat] | None) -> tuple[SeatRow, ...]:
-    """The seats a step writes for a meeting it opens (none for a step that changes an attendance)."""
+def seat_rows(plan: Plan, facts: Mapping[str, Any],
+              staged: Mapping[str, Seat] | None) -> tuple[SeatRow, ...]:
+    """The seats a step writes for a meeting it opens (none for a step that changes an
+    attendance)."""
     if plan.attends or not staged:
         return ()
     meeting_id = str((facts.get("meeting") or {}).get("id", ""))
@@ -189,7 +194,8 @@ def seat_rows(plan: Plan, facts: Mapping[str, Any], staged: Mapping[str, Seat] |
 
 def attendance_rows(plan: Plan, data: Mapping[str, Any], facts: Mapping[str, Any],
                     staged: Mapping[str, Seat] | None) -> tuple[AttendanceRow, ...]:
-    """The one attendance an ``attend`` step changes at a sitting in session, if the member has a seat."""
+    """The one attendance an ``attend`` step changes at a sitting in session, if the member has a
+    seat."""
     if not plan.attends or not staged:
         return ()
     member = str(data["member"])

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 
 def write(engine: Engine, proc: CompiledProcedure, new_id: str, actor: str,
-          payload: Mapping[str, Any], now: dt.datetime, texts: tuple[DefinitionText, ...]) -> Outcome:
+          payload: Mapping[str, Any], now: dt.datetime,
+          texts: tuple[DefinitionText, ...]) -> Outcome:
     """Judge and store one start; raises :class:`~collegium.errors.RuleViolation` (nothing
     written) or the store's StaleVersion."""
     plan = proc.start_plan

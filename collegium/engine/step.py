@@ -244,8 +244,8 @@ def apply(engine: Engine, unit: Unit, step: Step) -> None:
                                        unit, engine.sealer))
     for stated in applied.views:
         if ctx.seat(stated.person) is None:
-            raise InvalidInput(f"{stated.person!r} has no seat at this meeting: only its members state "
-                               "views")
+            raise InvalidInput(f"{stated.person!r} has no seat at this meeting: only its members "
+                               "state views")
     step.applied = applied
 
 
@@ -306,10 +306,11 @@ def chain(engine: Engine, step: Step) -> None:
     if started:
         facts["children"] = [*(facts.get("children") or []), *(c.id for c in started)]
         record["started"] = [c.id for c in started]
-    new = InstanceRecord(id=rec.id, procedure=rec.procedure, procedure_version=rec.procedure_version,
-                         pack=rec.pack, pack_version=rec.pack_version, state=step.dest,
-                         version=rec.version + 1, facts=facts, created_at=rec.created_at,
-                         updated_at=at, parent_id=rec.parent_id, head_hash=rec.head_hash,
+    new = InstanceRecord(id=rec.id, procedure=rec.procedure,
+                         procedure_version=rec.procedure_version, pack=rec.pack,
+                         pack_version=rec.pack_version, state=step.dest, version=rec.version + 1,
+                         facts=facts, created_at=rec.created_at, updated_at=at,
+                         parent_id=rec.parent_id, head_hash=rec.head_hash,
                          event_count=rec.event_count)
     if step.dest != rec.state:  # a timer is set when its state is entered (the left state's go)
         timers[rec.id] = timers_for(step.proc, new, now, step.seq)

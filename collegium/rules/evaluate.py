@@ -98,8 +98,8 @@ class CompiledRule:
         if not passed and self.spec.explain is not None:
             detail = "custom"
             params = {"template_en": self.spec.explain.en, "template_zh": self.spec.explain.zh,
-                      **{fact.name: _display(ctx.time(fact.name) if fact.is_time else ctx.get(fact.name))
-                         for fact in self._explain}}
+                      **{f.name: _display(ctx.time(f.name) if f.is_time else ctx.get(f.name))
+                         for f in self._explain}}
         return RuleResult(self.id, passed, self.severity, self.title, self.citation, detail, params, facts)
 
 
@@ -212,7 +212,8 @@ class RuleCompiler:
                     raise self._fail(rule, f"explain placeholder {{{name}}} must be a plain fact name")
                 self._need(rule, name)
                 names.append(name)
-        return tuple(ExplainedFact(name=name, is_time=self.facts[name] == "datetime") for name in dict.fromkeys(names))
+        return tuple(ExplainedFact(name=name, is_time=self.facts[name] == "datetime")
+                     for name in dict.fromkeys(names))
 
     def _required(self, rule: RuleSpec, check: RequiredCheck) -> CheckFn:
         for name in check.facts:

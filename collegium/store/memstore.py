@@ -13,7 +13,14 @@ from collegium.store.bodychain import BodyEvent, StoredBody, definition_text, ne
 from collegium.store.heads import ChainHead, StoredHead
 from collegium.store.outbox import OutboxEntry, Subscriber, Subscribers
 from collegium.store.protocol import StaleVersion, Write, seat_counts
-from collegium.store.records import EventRecord, IndexRow, InstanceRecord, Seat, SeatCounts, TimerRecord
+from collegium.store.records import (
+    EventRecord,
+    IndexRow,
+    InstanceRecord,
+    Seat,
+    SeatCounts,
+    TimerRecord,
+)
 
 
 class MemoryStore:
@@ -105,7 +112,8 @@ class MemoryStore:
                 seats[stated.person] = seats[stated.person]._replace(view=stated.view)
             for changed in write.attendance:
                 seats = self._seats[changed.meeting]
-                seats[changed.person] = seats[changed.person]._replace(attendance=changed.attendance)
+                seat = seats[changed.person]
+                seats[changed.person] = seat._replace(attendance=changed.attendance)
             for instance_id, index in write.index.items():
                 self._index[instance_id] = frozenset(index.rows)
             for returned in write.returned:

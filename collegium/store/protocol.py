@@ -121,7 +121,8 @@ class Write:
 def seat_counts(seats: Iterable[Seat]) -> SeatCounts:
     """The voting seats of a meeting, counted."""
     voting = [s for s in seats if s.voting]
-    return SeatCounts(voting=len(voting), recused=sum(1 for s in voting if s.attendance == "recused"),
+    return SeatCounts(voting=len(voting),
+                      recused=sum(1 for s in voting if s.attendance == "recused"),
                       present=sum(1 for s in voting if s.attendance == "present"))
 
 

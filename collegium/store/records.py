@@ -1,8 +1,9 @@
-"""Plain records the store reads and writes: an instance row, an event row, a timer, a vote, and the
-rows a step writes beside them (definition texts, seats, views, attendance, the facts index, a secret
-ballot's returned ballots and sealed choices). None changes once built: a changed instance is a new
-record. The dataclasses take keywords only; the few named tuples (:class:`Seat`, :class:`SeatCounts`,
-:class:`IndexRow`, :class:`EventTexts`) are values that must still unpack, sort or hash as tuples."""
+"""Plain records the store reads and writes: an instance row, an event row, a timer, a vote, and
+the rows a step writes beside them (definition texts, seats, views, attendance, the facts index, a
+secret ballot's returned ballots and sealed choices). None changes once built: a changed instance
+is a new record. The dataclasses take keywords only; the few named tuples (:class:`Seat`,
+:class:`SeatCounts`, :class:`IndexRow`, :class:`EventTexts`) are values that must still unpack,
+sort or hash as tuples."""
 
 from __future__ import annotations
 
@@ -115,7 +116,8 @@ class DefinitionText:
 
 
 class Seat(NamedTuple):
-    """A member's seat at a meeting: role, whether the seat votes, attendance, the view stated (if any).
+    """A member's seat at a meeting: role, whether the seat votes, attendance, the view stated (if
+    any).
 
     A named tuple: the store builds one per seat row it reads, and a seat still equals the plain
     tuple of its four values."""

@@ -21,8 +21,21 @@ from collegium.errors import NotFound
 from collegium.store import schema as s
 from collegium.store.bodies import Body, Member
 from collegium.store.protocol import StaleVersion, Write
-from collegium.store.records import EventRecord, InstanceRecord, Seat, SeatCounts, TimerRecord, VoteRecord
-from collegium.store.sqlrows import event_row, event_values, instance_row, instance_values, stored_event
+from collegium.store.records import (
+    EventRecord,
+    InstanceRecord,
+    Seat,
+    SeatCounts,
+    TimerRecord,
+    VoteRecord,
+)
+from collegium.store.sqlrows import (
+    event_row,
+    event_values,
+    instance_row,
+    instance_values,
+    stored_event,
+)
 
 _I, _E, _B, _M = s.instances, s.events, s.bodies, s.members
 _LOAD = select(_I).where(_I.c.id == bindparam("id"))
@@ -201,7 +214,8 @@ class SqlUnit:
         """A secret ballot's rows: who returned a ballot and a vote's sealed choice, each in the voter's own
         transaction; the totals written and the sealed choices deleted by the count, in the tellers'."""
         for returned in write.returned:  # one a step: the compiled statement, on the DBAPI cursor
-            self._run(self.sql.insert_returned, {"ballot_id": returned.ballot, "voter": returned.voter})
+            self._run(self.sql.insert_returned,
+                      {"ballot_id": returned.ballot, "voter": returned.voter})
         for choice in write.sealed:
             self._run(self.sql.insert_sealed, {"ballot_id": choice.ballot, "sealed": choice.sealed})
         for key, totals in write.counted.items():
@@ -245,16 +259,19 @@ class SqlUnit:
 
     def seat(self, meeting_id: str, person: str) -> Seat | None:
         row = self._run(self.sql.seat, {"meeting_id": meeting_id, "person": person}).fetchone()
-        # positional, in Seat's order: once a seat read, and a named tuple built by keyword costs three times as much
+        # positional, in Seat's order: one a seat read, and a named tuple built by keyword costs
+        # three times as much
         return None if row is None else Seat(str(row[0]), bool(row[1]), str(row[2]), row[3])
 
     def seats(self, meeting_id: str) -> dict[str, Seat]:
         rows = self._run(self.sql.seats, {"meeting_id": meeting_id}).fetchall()
-        return {str(p): Seat(str(r), bool(v), str(a), w) for p, r, v, a, w in rows}  # positional, as in seat()
+        # positional, as in seat()
+        return {str(p): Seat(str(r), bool(v), str(a), w) for p, r, v, a, w in rows}
 
     def seat_counts(self, meeting_id: str) -> SeatCounts:
         voting, recused, present = self._run(self.sql.seat_counts, {"meeting_id": meeting_id}).fetchone()
-        return SeatCounts(voting=int(voting or 0), recused=int(recused or 0), present=int(present or 0))
+        return SeatCounts(voting=int(voting or 0), recused=int(recused or 0),
+                          present=int(present or 0))
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:
         v = s.votes
@@ -267,15 +284,17 @@ class SqlUnit:
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
         rows = self._run(self.sql.due, {"until": until, "limit": limit, "offset": 0}).fetchall()
-        return [TimerRecord(instance_id=iid, trigger=trigger, state=state, due_at=due_at, entered_seq=int(seq),
-                            lead=int(lead)) for iid, trigger, state, due_at, seq, lead in rows]
+        return [TimerRecord(instance_id=iid, trigger=trigger, state=state, due_at=due_at,
+                            entered_seq=int(seq), lead=int(lead))
+                for iid, trigger, state, due_at, seq, lead in rows]
 
     def due_timers_of(self, instance_id: str, until: str) -> list[TimerRecord]:
         t = s.timers
         q = (select(t).where(t.c.instance_id == instance_id, t.c.due_at <= until)
              .order_by(t.c.due_at, t.c.trigger, t.c.lead_seconds))
-        return [TimerRecord(instance_id=r.instance_id, trigger=r.trigger, state=r.state, due_at=r.due_at,
-                            entered_seq=r.entered_seq, lead=r.lead_seconds) for r in self.conn.execute(q)]
+        return [TimerRecord(instance_id=r.instance_id, trigger=r.trigger, state=r.state,
+                            due_at=r.due_at, entered_seq=r.entered_seq, lead=r.lead_seconds)
+                for r in self.conn.execute(q)]
 
     def commit(self, write: Write) -> None:
         if write.update is not None:
@@ -294,21 +313,25 @@ class SqlUnit:
         self.written.extend(write.events)
         if write.seats:
             self.conn.execute(insert(s.seats), [
-                {"meeting_id": r.meeting, "person": r.person, "seat_no": i, "role": r.role, "voting": r.voting,
-                 "attendance": r.attendance} for i, r in enumerate(write.seats)])
+                {"meeting_id": r.meeting, "person": r.person, "seat_no": i, "role": r.role,
+                 "voting": r.voting, "attendance": r.attendance}
+                for i, r in enumerate(write.seats)])
         t = s.seats
         for stated in write.views:
-            self.conn.execute(update(t).where(t.c.meeting_id == stated.meeting, t.c.person == stated.person)
+            self.conn.execute(update(t).where(t.c.meeting_id == stated.meeting,
+                                              t.c.person == stated.person)
                               .values(view=stated.view, view_at=stated.at))
         for changed in write.attendance:
-            self.conn.execute(update(t).where(t.c.meeting_id == changed.meeting, t.c.person == changed.person)
+            self.conn.execute(update(t).where(t.c.meeting_id == changed.meeting,
+                                              t.c.person == changed.person)
                               .values(attendance=changed.attendance))
         fi = s.facts_index
         for instance_id, index in write.index.items():
             self.conn.execute(delete(fi).where(fi.c.instance_id == instance_id))
             if index.rows:
-                self.conn.execute(insert(fi), [{"instance_id": instance_id, "name": row.name, "value": row.value,
-                                                "procedure": index.procedure} for row in index.rows])
+                self.conn.execute(insert(fi), [{"instance_id": instance_id, "name": row.name,
+                                                "value": row.value, "procedure": index.procedure}
+                                               for row in index.rows])
         c = s.ballot_counts
         for vote in write.votes:
             self._cast(vote)
@@ -319,10 +342,12 @@ class SqlUnit:
             self.closed_secret = True
         d = s.definitions
         for text in write.definitions:
-            if self.conn.execute(select(d.c.sha256).where(d.c.kind == text.kind, d.c.key == text.key)).first() is None:
+            found = select(d.c.sha256).where(d.c.kind == text.kind, d.c.key == text.key)
+            if self.conn.execute(found).first() is None:
                 # another process's first step may store the same text at the same moment: its row stands
                 self.conn.execute(_insert_absent(self.conn.dialect.name),
-                                  [{"kind": text.kind, "key": text.key, "sha256": text.sha256, "text": text.text}])
+                                  [{"kind": text.kind, "key": text.key, "sha256": text.sha256,
+                                    "text": text.text}])
         for instance_id, timers in write.timers.items():
             self.conn.execute(delete(s.timers).where(s.timers.c.instance_id == instance_id))
             if timers:
