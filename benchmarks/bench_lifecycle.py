@@ -25,7 +25,7 @@ from benchmarks import scenario as sc
 from benchmarks.bench_core import Figure, Settings, _timed, alternate, temp_dir
 from collegium.engine.clock import ManualClock, SequentialIds
 from collegium.engine.engine import Engine
-from collegium.store.sqlunit import instance_row, instance_values
+from collegium.store.sqlrows import instance_row, instance_values
 
 #: (j)'s target: persisted lifecycles a second
 LIFECYCLES_PER_S = 300

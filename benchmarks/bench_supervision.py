@@ -35,7 +35,7 @@ from collegium.engine.engine import Engine
 from collegium.engine.scheduler import REMIND
 from collegium.store.memstore import MemoryStore
 from collegium.store.records import EVENT_FORMAT
-from collegium.store.sqlunit import event_values, instance_values
+from collegium.store.sqlrows import event_values, instance_values
 
 DAY = dt.timedelta(days=1)
 #: the "now" of the populated database: four months after the decisions were taken (sc.START + a few days)
@@ -213,8 +213,9 @@ def copy_rows(store: MemoryStore, engine: Engine, conn: sqlite3.Connection) -> i
     memory store's dictionaries)."""
     records = list(store.iter_instances())
     timers = store.due_timers("9999", 1 << 62)
-    index = [(iid, name, value, proc) for iid, (proc, rows) in indexing.changed(engine.registry, None, records).items()
-             for name, value in rows]
+    index = [(iid, row.name, row.value, entry.procedure)
+             for iid, entry in indexing.changed(engine.registry, None, records).items()
+             for row in entry.rows]
     seats = [(meeting, person, n, role, voting, attendance, view, None)
              for meeting, by_person in store._seats.items()
              for n, (person, (role, voting, attendance, view)) in enumerate(by_person.items())]

@@ -14,7 +14,7 @@ from collegium import Engine, EventRecord, MemoryStore, SqlStore
 from collegium.engine.audit import rehash
 from collegium.store import schema as s
 from collegium.store.records import InstanceRecord
-from collegium.store.sqlunit import event_values, instance_values
+from collegium.store.sqlrows import event_values, instance_values
 
 
 def rewrite(engine: Engine, iid: str, *, keep: int, forged: Sequence[EventRecord] = (),

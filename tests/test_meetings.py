@@ -198,8 +198,7 @@ def test_an_edited_attendance_at_a_sitting_is_found_by_the_audit(engine: Engine,
     assert engine.verify_audit().ok
     seats = engine.store._seats  # type: ignore[attr-defined]
     meeting_id = engine.get(mid).facts["meeting"]["id"]
-    role, voting, _, view = seats[meeting_id]["m3"]
-    seats[meeting_id]["m3"] = (role, voting, "present", view)
+    seats[meeting_id]["m3"] = seats[meeting_id]["m3"]._replace(attendance="present")
     report = engine.verify_audit()
     assert report.problem is not None and "seats" in report.problem.reason
 

@@ -267,7 +267,7 @@ def meeting_close(instance: str, actor: str, idempotency_key: str | None) -> Non
                 for t in proc.triggers_from(inst.state)
                 if (plan := proc.plan(inst.state, t)) is not None
                 and not plan.effects
-                and proc.spec.states[plan.branches[-1][1]].terminal
+                and proc.spec.states[plan.branches[-1].dest].terminal
             ]
             if not ends:
                 raise InvalidInput(

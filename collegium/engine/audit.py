@@ -29,7 +29,7 @@ import orjson
 from collegium._formats import canonical as canonical
 from collegium._formats import digest as digest
 from collegium.store.heads import GENESIS
-from collegium.store.records import EVENT_FORMAT, EventRecord, InstanceRecord
+from collegium.store.records import EVENT_FORMAT, EventRecord, EventTexts, InstanceRecord
 
 #: the first element of an event's hash input from format 2 on
 EVENT_TAG = "collegium.event"
@@ -43,7 +43,7 @@ def identity(inst: InstanceRecord) -> list[Any]:
 
 
 def event_hash(*, format_version: int, instance_id: str, seq: int, trigger: str, actor: str, source: str | None,
-               dest: str, at: str, texts: tuple[str, str, str], facts_sha: str, prev_hash: str,
+               dest: str, at: str, texts: EventTexts, facts_sha: str, prev_hash: str,
                idempotency_key: str | None, ident: list[Any]) -> str:
     """SHA-256 over the event's fields, laid out as its ``format_version`` says; ``texts`` are the canonical JSON of its
     data, verdict and effects. Raises ValueError for a format this code does not know."""
@@ -57,8 +57,10 @@ def event_hash(*, format_version: int, instance_id: str, seq: int, trigger: str,
     return hashlib.sha256(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def event_texts(data: Any, verdict: Any, effects: Any) -> tuple[str, str, str]:
-    return canonical(data), canonical(verdict), canonical(effects)
+def event_texts(data: Any, verdict: Any, effects: Any) -> EventTexts:
+    """The canonical JSON of an event's data, verdict and effects."""
+    # positional: once an event, and a named tuple built by keyword costs three times as much
+    return EventTexts(canonical(data), canonical(verdict), canonical(effects))
 
 
 def rehash(e: EventRecord, inst: InstanceRecord) -> str:
@@ -174,19 +176,28 @@ def verify(instances: Iterable[InstanceRecord], events: Iterable[EventRecord]) -
     return AuditReport(len(heads), count, problem)
 
 
-def chain(rec: InstanceRecord, source: str | None, trigger: str, actor: str, at: str, data: dict[str, Any],
-          verdict: list[list[Any]], effects: dict[str, Any], key: str | None) -> EventRecord:
-    """Build the next event of ``rec``'s chain and advance ``rec``'s head to it."""
+def chain(rec: InstanceRecord, source: str | None, trigger: str, actor: str, at: str,
+          data: dict[str, Any], verdict: list[list[Any]], effects: dict[str, Any],
+          key: str | None) -> tuple[InstanceRecord, EventRecord]:
+    """The next event of ``rec``'s chain, and ``rec`` with its head advanced to that event (with its
+    facts' canonical JSON, so that the store does not encode them again)."""
     seq = rec.event_count + 1
     prev = rec.head_hash or GENESIS
-    rec.facts_json = canonical(rec.facts)
-    facts_sha = digest(rec.facts_json)
+    facts_json = canonical(rec.facts)
+    facts_sha = digest(facts_json)
     texts = event_texts(data, verdict, effects)
-    h = event_hash(format_version=EVENT_FORMAT, instance_id=rec.id, seq=seq, trigger=trigger, actor=actor,
-                   source=source, dest=rec.state,
-                   at=at, texts=texts, facts_sha=facts_sha, prev_hash=prev, idempotency_key=key,
-                   ident=identity(rec))
-    rec.head_hash = h
-    rec.event_count = seq
-    return EventRecord(rec.id, seq, trigger, actor, source, rec.state, at, data, verdict, facts_sha, prev, h,
-                       key, effects, texts, EVENT_FORMAT)
+    h = event_hash(format_version=EVENT_FORMAT, instance_id=rec.id, seq=seq, trigger=trigger,
+                   actor=actor, source=source, dest=rec.state, at=at, texts=texts,
+                   facts_sha=facts_sha, prev_hash=prev, idempotency_key=key, ident=identity(rec))
+    # built by keyword, not by dataclasses.replace: this runs once a step
+    head = InstanceRecord(id=rec.id, procedure=rec.procedure,
+                          procedure_version=rec.procedure_version, pack=rec.pack,
+                          pack_version=rec.pack_version, state=rec.state, version=rec.version,
+                          facts=rec.facts, created_at=rec.created_at, updated_at=rec.updated_at,
+                          parent_id=rec.parent_id, head_hash=h, event_count=seq,
+                          facts_json=facts_json)
+    event = EventRecord(instance_id=rec.id, seq=seq, trigger=trigger, actor=actor, source=source,
+                        dest=rec.state, at=at, data=data, verdict=verdict, facts_sha=facts_sha,
+                        prev_hash=prev, hash=h, idempotency_key=key, effects=effects, texts=texts,
+                        format_version=EVENT_FORMAT)
+    return head, event

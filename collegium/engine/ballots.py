@@ -86,7 +86,9 @@ def meeting_view(rec: InstanceRecord, unit: Unit) -> Meeting:
     meeting = rec.facts.get("meeting") or {}
     if "id" not in meeting:
         raise NotFound(f"instance {rec.id!r} has no meeting")
-    seats = {person: Seat(*seat) for person, seat in unit.seats(meeting["id"]).items()}
+    seats = {person: Seat(role=seat.role, voting=seat.voting, attendance=seat.attendance,
+                          view=seat.view)
+             for person, seat in unit.seats(meeting["id"]).items()}
     return Meeting(meeting["id"], meeting["body"], meeting["kind"], meeting["opened_at"], MappingProxyType(seats),
                    tuple(meeting.get("attendees") or ()), meeting.get("sitting_id"),
                    MappingProxyType(dict(meeting.get("reasons") or {})))

@@ -14,7 +14,13 @@ from collegium.engine._moved import moved
 from collegium.rules.check import check_parameters
 from collegium.rules.evaluate import CompiledRule, compile_rules
 from collegium.rules.model import RulePackSpec
-from collegium.workflows.binding import check_moves, fact_types, guarded_rules, handed_to_children
+from collegium.workflows.binding import (
+    Branch,
+    check_moves,
+    fact_types,
+    guarded_rules,
+    handed_to_children,
+)
 from collegium.workflows.check import check_procedure
 from collegium.workflows.spec import (
     EFFECT_INPUTS,
@@ -34,7 +40,7 @@ class Plan:
     trigger: str
     roles: tuple[str, ...]
     rules: tuple[CompiledRule, ...]
-    branches: tuple[tuple[CompiledRule | None, str], ...]
+    branches: tuple[Branch, ...]
     data: frozenset[str]
     inputs: dict[str, FactType]
     effects: tuple[Effect, ...]
@@ -115,7 +121,8 @@ class CompiledProcedure:
             return tuple(compiled[i] for i in ids)
 
         self.start_plan = Plan(spec.start.trigger, spec.start.roles, rules_for(spec.start.trigger, spec.start.rules),
-                               ((None, spec.initial),), frozenset(spec.start.data), {}, ())
+                               (Branch(rule=None, dest=spec.initial),), frozenset(spec.start.data),
+                               {}, ())
         groups: dict[tuple[str, str], list[TransitionSpec]] = defaultdict(list)
         for tr in spec.transitions:
             for src in tr.source:
@@ -133,7 +140,8 @@ class CompiledProcedure:
             self.plans[(state, trigger)] = Plan(
                 trigger, first.roles,
                 tuple(r for r in rules_for(trigger, own) if r.id not in branch_ids),
-                tuple((compiled[t.when] if t.when else None, t.dest) for t in group),
+                tuple(Branch(rule=compiled[t.when] if t.when else None, dest=t.dest)
+                      for t in group),
                 frozenset(first.data), inputs, first.effects, own_effects)
         check_moves(spec, pack, self.start_plan, self.plans.values(), source)
         #: the states in which a ballot can be counted by its tellers (a secret ballot needs that)

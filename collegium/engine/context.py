@@ -15,7 +15,7 @@ from collegium.engine import targets
 from collegium.engine.clock import parse_time
 from collegium.rules.facts import ENGINE_FACTS
 from collegium.store.bodies import Body
-from collegium.store.protocol import Seat, seat_counts
+from collegium.store.protocol import Seat, SeatCounts, seat_counts
 
 Directory = gov.BodyLookup
 
@@ -26,7 +26,7 @@ class StoreReader(Protocol):
 
     def seats(self, meeting_id: str) -> dict[str, Seat]: ...
 
-    def seat_counts(self, meeting_id: str) -> tuple[int, int, int]: ...
+    def seat_counts(self, meeting_id: str) -> SeatCounts: ...
 
     def voters(self, ballot_id: str, secret: bool) -> list[str]: ...
 
@@ -70,11 +70,11 @@ class _Seated(Collection[str]):
         self._ctx, self._attendance, self._stated = ctx, attendance, stated
 
     def _fits(self, seat: Seat | None) -> bool:
-        if seat is None or not seat[1]:
+        if seat is None or not seat.voting:
             return False
         if self._stated:
-            return seat[3] is not None
-        return seat[2] == self._attendance
+            return seat.view is not None
+        return seat.attendance == self._attendance
 
     def __contains__(self, person: object) -> bool:
         return isinstance(person, str) and self._fits(self._ctx.seat(person))
@@ -117,7 +117,7 @@ class Context:
         self._body_loaded = False
         self._staged = staged_seats  # the seats of a meeting this command opens (not stored yet)
         self._seats: Mapping[str, Seat] | None = None
-        self._seat_counts: tuple[int, int, int] | None = None
+        self._seat_counts: SeatCounts | None = None
         self._ballots = ballots
         self._counts: dict[str, int] | None = None
         self._meeting: Mapping[str, Any] | None = _UNSET
@@ -194,13 +194,13 @@ class Context:
                 self._seats = self._ballots.seats(meeting["id"])
         return self._seats
 
-    def _counts_of_seats(self) -> tuple[int, int, int]:
+    def _counts_of_seats(self) -> SeatCounts:
         if self._seat_counts is None:
             meeting = self.meeting()
             if self._staged is not None or self._seats is not None:  # already in memory: count them
                 self._seat_counts = seat_counts(self.seats().values())
             elif meeting is None or self._ballots is None:
-                self._seat_counts = (0, 0, 0)
+                self._seat_counts = SeatCounts(voting=0, recused=0, present=0)
             else:
                 self._seat_counts = self._ballots.seat_counts(meeting["id"])
         return self._seat_counts
@@ -210,7 +210,7 @@ class Context:
             return (SYSTEM_ROLE,)
         if self.meeting() is not None:
             seat = self.seat(self.actor)
-            role = seat[0] if seat else None
+            role = seat.role if seat else None
         else:
             body = self.body()
             member = body.member(self.actor) if body else None
@@ -224,18 +224,19 @@ class Context:
 
     def _voting_members(self) -> list[str]:
         if self.meeting() is not None:
-            return [p for p, seat in self.seats().items() if seat[1]]
+            return [p for p, seat in self.seats().items() if seat.voting]
         body = self.body()
         return [m.person for m in body.members if m.voting] if body else []
 
     def _n(self) -> int:
         if self.meeting() is not None:
-            voting, recused, _present = self._counts_of_seats()
-            return voting - (recused if self.params.get("recusal_reduces_n", True) else 0)
+            counts = self._counts_of_seats()
+            reduces = self.params.get("recusal_reduces_n", True)
+            return counts.voting - (counts.recused if reduces else 0)
         return len(self._voting_members())
 
     def _present(self) -> int:
-        return self._counts_of_seats()[2] if self.meeting() is not None else 0
+        return self._counts_of_seats().present if self.meeting() is not None else 0
 
     def _seated(self, attendance: str | None, stated: bool = False) -> Collection[str]:
         if self.meeting() is None:

@@ -25,7 +25,7 @@ from collegium._brief import brief
 from collegium.engine import governance as gov
 from collegium.engine.sealing import Sealer, check_public_key
 from collegium.errors import AuditError, InvalidInput
-from collegium.store.records import EventRecord, VoteRecord
+from collegium.store.records import EventRecord, ReturnedBallot, SealedChoice, VoteRecord
 
 #: what a paper ballot may be besides a choice: left blank, or spoiled (not counted for any option)
 BLANK, INVALID = "blank", "invalid"
@@ -49,8 +49,8 @@ class BallotWrites:
     :class:`~collegium.store.protocol.Write`)."""
 
     votes: tuple[VoteRecord, ...] = ()
-    returned: tuple[tuple[str, str], ...] = ()
-    sealed: tuple[tuple[str, str], ...] = ()
+    returned: tuple[ReturnedBallot, ...] = ()
+    sealed: tuple[SealedChoice, ...] = ()
     counted: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     discarded: tuple[str, ...] = ()
     closed: tuple[str, ...] = ()
@@ -89,13 +89,16 @@ def writes(
             else ()
         )
         return BallotWrites(votes=tuple(votes), closed=keys if tallies else ())
-    returned = tuple((v.ballot_id, v.voter) for v in votes)
-    sealed: tuple[tuple[str, str], ...] = ()
+    returned = tuple(ReturnedBallot(ballot=v.ballot_id, voter=v.voter) for v in votes)
+    sealed: tuple[SealedChoice, ...] = ()
     if mode == "sealed" and votes:
         sealed = tuple(
-            (v.ballot_id, sealer.seal(str(ballot["ballot_key"]), v.choice)) for v in votes
+            SealedChoice(
+                ballot=v.ballot_id, sealed=sealer.seal(str(ballot["ballot_key"]), v.choice)
+            )
+            for v in votes
         )
-        record["sealed"] = sealer.digest(sealed[-1][1])
+        record["sealed"] = sealer.digest(sealed[-1].sealed)
     counted = record.get("counted") or {}
     discarded: tuple[str, ...] = ()
     # a ballot that lapsed uncounted: its sealed choices go
@@ -155,7 +158,7 @@ def open_secret(
         )
     for person in tellers:
         seat = seats.get(person)
-        if (seat is None or seat[2] != "present") and person not in attendees:
+        if (seat is None or seat.attendance != "present") and person not in attendees:
             raise InvalidInput(
                 f"teller {brief(person)} is not present at the meeting (a teller is a member "
                 "present or a non-voting attendee)"

@@ -80,7 +80,7 @@ def _seats(store: Store, recorded: Recorded) -> AuditProblem | None:
                     table="collegium_seats",
                     row=f"meeting_id={meeting['id']!r}",
                 )
-            views = {p: seat[3] for p, seat in seats.items() if seat[3] is not None}
+            views = {p: seat.view for p, seat in seats.items() if seat.view is not None}
             opened_seq = int(str(meeting["id"]).rsplit("/", 1)[1])  # the step that opened it
             stated = {
                 actor: view
@@ -106,7 +106,8 @@ def _timers(store: Store, recorded: Recorded) -> AuditProblem | None:
             continue
         used |= entry.fired
         for trigger, lead, due_at in entry.timers:
-            timer = TimerRecord(instance, trigger, entry.state, due_at, entry.seq, lead)
+            timer = TimerRecord(instance_id=instance, trigger=trigger, state=entry.state,
+                                due_at=due_at, entered_seq=entry.seq, lead=lead)
             if timer_key(timer) not in entry.fired:
                 expected[(instance, trigger, lead)] = timer
     for instance, trigger, lead, state, due_at, entered in store.audit_rows("timers"):
@@ -114,7 +115,8 @@ def _timers(store: Store, recorded: Recorded) -> AuditProblem | None:
         current = recorded.entries.get(instance)
         if current is not None and current.timers is None:
             continue  # set by a step of format 1, which did not record its timers
-        stored = TimerRecord(instance, trigger, state, due_at, entered, lead)
+        stored = TimerRecord(instance_id=instance, trigger=trigger, state=state, due_at=due_at,
+                             entered_seq=entered, lead=lead)
         want = expected.pop((instance, trigger, lead), None)
         if want is None and timer_key(stored) in used:
             continue  # fired, and its row not yet dropped (the drop follows the commit)

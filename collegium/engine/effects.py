@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from collegium.engine import governance as gov
 from collegium.engine.clock import format_time
-from collegium.store.records import VoteRecord
+from collegium.store.records import ViewRow, VoteRecord
 from collegium.workflows.spec import (
     CastVoteEffect,
     ConsultEffect,
@@ -41,12 +42,22 @@ def child_facts(spawn: SpawnEffect, parent_id: str, facts: Mapping[str, Any],
     return out
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Applied:
+    """What a step's effects make of it: the effects record its event keeps, the children it
+    starts, the votes cast and the views stated."""
+
+    record: dict[str, Any]
+    spawns: tuple[SpawnEffect, ...]
+    votes: tuple[VoteRecord, ...]
+    views: tuple[ViewRow, ...]
+
+
 def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str, Any], *, actor: str,
           now: dt.datetime, result: Callable[[], dict[str, Any]],
-          counted: Callable[[], dict[str, dict[str, int]]] = dict,
-          ) -> tuple[dict[str, Any], list[SpawnEffect], list[VoteRecord], list[tuple[str, str, str, str]]]:
-    """Apply the after-rules effects to ``facts`` in place; return a record of them, spawn requests, votes and
-    views stated at the meeting (meeting, person, view, time).
+          counted: Callable[[], dict[str, dict[str, int]]] = dict) -> Applied:
+    """Apply the after-rules effects to ``facts`` in place; return a record of them, the children to
+    start, the votes cast and the views stated at the meeting.
 
     ``result`` computes a closing ballot's result (counts, n, present, threshold, dissent) when one is tallied,
     ``counted`` the totals of a secret ballot its tellers count (ballot key -> option -> number).
@@ -54,7 +65,7 @@ def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str,
     record: dict[str, Any] = {}
     spawns: list[SpawnEffect] = []
     votes: list[VoteRecord] = []
-    views: list[tuple[str, str, str, str]] = []
+    views: list[ViewRow] = []
     for effect in effects:
         if isinstance(effect, ConsultEffect):
             entry = {"view": data["view"], "by": actor, "at": format_time(now)}
@@ -62,11 +73,13 @@ def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str,
                 entry["note"] = data["note"]
             facts["consultations"] = {**(facts.get("consultations") or {}), data["member"]: entry}
         elif isinstance(effect, StateViewEffect):
-            views.append((str((facts.get("meeting") or {})["id"]), actor, data["view"], format_time(now)))
+            views.append(ViewRow(meeting=str((facts.get("meeting") or {})["id"]), person=actor,
+                                 view=data["view"], at=format_time(now)))
         elif isinstance(effect, CastVoteEffect):
             ballot = facts.get("ballot") or {}
-            votes.append(VoteRecord(gov.ballot_key(ballot, data.get("item")), actor, str(data.get("choice", "")),
-                                    bool(ballot.get("secret"))))
+            votes.append(VoteRecord(ballot_id=gov.ballot_key(ballot, data.get("item")), voter=actor,
+                                    choice=str(data.get("choice", "")),
+                                    secret=bool(ballot.get("secret"))))
         elif isinstance(effect, CountEffect):
             record["counted"] = counted()
             facts["ballot"] = {**(facts.get("ballot") or {}), "counted_at": format_time(now)}
@@ -91,4 +104,4 @@ def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str,
             log = dict(facts.get("log") or {})
             log[effect.log] = [*(log.get(effect.log) or []), entry]
             facts["log"] = log
-    return record, spawns, votes, views
+    return Applied(record=record, spawns=tuple(spawns), votes=tuple(votes), views=tuple(views))

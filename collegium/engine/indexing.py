@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from collegium.errors import InvalidInput
+from collegium.store.records import IndexRow, IndexRows
 
 if TYPE_CHECKING:
     from collegium.engine.registry import Registry
@@ -17,26 +18,24 @@ if TYPE_CHECKING:
 #: Longest value the index holds (ids, departments and times are far shorter).
 MAX_VALUE = 255
 
-Rows = tuple[tuple[str, str], ...]
 
-
-def rows(names: Iterable[str], facts: Mapping[str, Any]) -> Rows:
+def rows(names: Iterable[str], facts: Mapping[str, Any]) -> tuple[IndexRow, ...]:
     """The index rows of ``facts`` for the indexed ``names``: one per value, one per element of a list."""
-    out: set[tuple[str, str]] = set()
+    out: set[IndexRow] = set()
     for name in names:
         value = facts.get(name)
         for v in value if isinstance(value, list | tuple) else () if value is None else (value,):
             text = str(v)
             if len(text) > MAX_VALUE:
                 raise InvalidInput(f"{name} is too long to be indexed ({MAX_VALUE} characters at most)")
-            out.add((name, text))
+            out.add(IndexRow(name=name, value=text))
     return tuple(sorted(out))
 
 
 def changed(registry: Registry, old: InstanceRecord | None,
-            records: Iterable[InstanceRecord]) -> dict[str, tuple[str, Rows]]:
+            records: Iterable[InstanceRecord]) -> dict[str, IndexRows]:
     """Index rows to write for ``records`` (an update of ``old``, or new instances): only where they change."""
-    out: dict[str, tuple[str, Rows]] = {}
+    out: dict[str, IndexRows] = {}
     for rec in records:
         names = registry.procedure(rec.procedure, rec.procedure_version).index
         if not names:
@@ -44,5 +43,5 @@ def changed(registry: Registry, old: InstanceRecord | None,
         new = rows(names, rec.facts)
         if old is not None and old.id == rec.id and rows(names, old.facts) == new:
             continue
-        out[rec.id] = (rec.procedure, new)
+        out[rec.id] = IndexRows(procedure=rec.procedure, rows=new)
     return out

@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING, Any
 from collegium.engine import judging
 from collegium.engine import step as st
 from collegium.engine.outcomes import Availability, Outcome
-from collegium.engine.texts import Text
 from collegium.errors import ConcurrentUpdate
 from collegium.rules.verdict import Verdict
 from collegium.store.protocol import StaleVersion, Unit
-from collegium.store.records import InstanceRecord, TimerRecord
+from collegium.store.records import DefinitionText, InstanceRecord, TimerRecord
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine
@@ -56,7 +55,7 @@ class _Written:
     """A step written, with the definition texts it stored."""
 
     outcome: Outcome
-    texts: tuple[Text, ...]
+    texts: tuple[DefinitionText, ...]
 
 
 def _attempt(engine: Engine, unit: Unit, cmd: st.Command) -> Outcome | _DueFirst | _Written:

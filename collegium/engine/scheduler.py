@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import suppress
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from collegium._reserved import SYSTEM_ACTOR
@@ -31,7 +32,7 @@ from collegium.engine.timers import (
 from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound, RuleViolation, TransitionNotAllowed
 from collegium.rules.verdict import Verdict
 from collegium.store.protocol import StaleVersion, Write
-from collegium.store.records import InstanceRecord, TimerRecord
+from collegium.store.records import TimerRecord
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine
@@ -119,11 +120,11 @@ def _note(engine: Engine, timer: TimerRecord, trigger: str, data: dict[str, Any]
                 if done is not None:
                     return replay.outcome(engine.registry.pack(rec.pack, rec.pack_version), rec, done)
                 at = format_time(now)
-                new = InstanceRecord(rec.id, rec.procedure, rec.procedure_version, rec.pack, rec.pack_version,
-                                     rec.state, rec.version + 1, rec.facts, rec.created_at, at, rec.parent_id,
-                                     rec.head_hash, rec.event_count)
-                event = chain(new, rec.state, trigger, SYSTEM_ACTOR, at, data, verdict, {}, key)
-                unit.commit(Write(new, rec.version, (), (event,)))
+                noted = replace(rec, version=rec.version + 1, updated_at=at)
+                new, event = chain(noted, rec.state, trigger, SYSTEM_ACTOR, at, data, verdict, {},
+                                   key)
+                unit.commit(Write(update=new, expected_version=rec.version, create=(),
+                                  events=(event,)))
             return Outcome(Instance.of(new), event, Verdict(trigger, ()))
         except StaleVersion:
             continue

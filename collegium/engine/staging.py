@@ -17,8 +17,7 @@ from collegium.engine.clock import format_time
 from collegium.engine.registry import Plan
 from collegium.errors import InvalidInput, NotFound
 from collegium.store.bodies import Body
-from collegium.store.protocol import Seat
-from collegium.store.records import InstanceRecord
+from collegium.store.records import AttendanceRow, InstanceRecord, Seat, SeatRow
 from collegium.workflows.spec import (
     SECRET_COUNTING,
     AttendEffect,
@@ -30,7 +29,8 @@ from collegium.workflows.spec import (
 def seats_digest(seats: Mapping[str, Seat]) -> str:
     """SHA-256 of a meeting's frozen seats (person, role, vote, attendance), kept in the hashed facts so the audit
     notices an edited seat; stated views are checked against their events."""
-    return digest(canonical([[p, s[0], s[1], s[2]] for p, s in sorted(seats.items())]))
+    return digest(canonical([[p, s.role, s.voting, s.attendance]
+                             for p, s in sorted(seats.items())]))
 
 
 class SittingReader(Protocol):
@@ -53,9 +53,11 @@ def _freeze(body: Body, data: Mapping[str, Any], meeting_id: str, state: str, no
             ) -> tuple[dict[str, Any], dict[str, Seat]]:
     """A meeting of ``body`` opening now: its record and seats (the membership frozen, with attendance)."""
     attendance = gov.build_attendance(body, data["attendance"])
-    roles = {m.person: (m.role, m.voting) for m in body.members}
-    seats: dict[str, Seat] = {person: (roles[person][0], roles[person][1], status, None)
-                              for person, status in attendance.items() if person in roles}
+    members = {m.person: m for m in body.members}
+    seats: dict[str, Seat] = {
+        person: Seat(role=members[person].role, voting=members[person].voting, attendance=status,
+                     view=None)
+        for person, status in attendance.items() if person in members}
     record: dict[str, Any] = {
         "id": meeting_id, "body": body.id, "kind": body.kind, "opened_at": format_time(now), "state": state,
         "attendees": sorted(p for p, status in attendance.items() if status == "attendee"),
@@ -81,19 +83,20 @@ def _take_up(reader: SittingReader, sitting_id: str, matter_id: str, body_id: st
     if sitting["body"] != body_id:
         raise InvalidInput(f"meeting {brief(sitting_id)} is a meeting of {sitting['body']!r}; "
                            f"this matter is for {brief(body_id)}")
-    seats: dict[str, Seat] = {p: (role, voting, attendance, None) for p, (role, voting, attendance, _view)
-                              in reader.seats(str(sitting["id"])).items()}
+    seats: dict[str, Seat] = {p: seat._replace(view=None)
+                              for p, seat in reader.seats(str(sitting["id"])).items()}
     for person in recused:
         if person not in seats:
             raise InvalidInput(f"{brief(person)} has no seat at meeting {brief(sitting_id)}: "
                                "only its members recuse")
-        seats[person] = (seats[person][0], seats[person][1], "recused", None)
+        seats[person] = seats[person]._replace(attendance="recused")
     record: dict[str, Any] = {
         "id": meeting_id, "sitting_id": sitting_id, "body": sitting["body"], "kind": sitting["kind"],
         "opened_at": format_time(now), "state": state, "attendees": list(sitting.get("attendees") or ()),
         "seats_sha": seats_digest(seats), "on_agenda": matter_id in (rec.facts.get("agenda") or ())}
     if sitting.get("reasons"):
-        record["reasons"] = {p: r for p, r in sitting["reasons"].items() if p in seats and seats[p][2] == "absent"}
+        record["reasons"] = {p: r for p, r in sitting["reasons"].items()
+                             if p in seats and seats[p].attendance == "absent"}
     return record, seats
 
 
@@ -106,7 +109,7 @@ def _attend(reader: SittingReader, meeting: dict[str, Any], data: Mapping[str, A
     if person in seats:
         if status == "attendee":
             raise InvalidInput(f"{brief(person)} is a member; mark them present or absent")
-        seats[person] = (seats[person][0], seats[person][1], status, seats[person][3])
+        seats[person] = seats[person]._replace(attendance=status)
     elif status != "attendee":
         raise InvalidInput(f"{brief(person)} has no seat at this meeting; "
                            "only 'attendee' (列席) is allowed")
@@ -132,7 +135,7 @@ def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: s
     return its seats (frozen membership with attendance), which the rules of this command judge and the step
     stores; None when nothing is staged. ``countable``: the procedure has a step that counts a secret ballot."""
     seats: dict[str, Seat] | None = None
-    state = plan.branches[-1][1]
+    state = plan.branches[-1].dest
     for effect in plan.effects:
         if isinstance(effect, AttendEffect):
             meeting = dict(facts.get("meeting") or {})
@@ -178,14 +181,27 @@ def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: s
     return seats
 
 
-def seat_writes(plan: Plan, data: Mapping[str, Any], facts: Mapping[str, Any], staged: Mapping[str, Seat] | None,
-                ) -> tuple[tuple[tuple[str, str, str, bool, str], ...], tuple[tuple[str, str, str], ...]]:
-    """What a step writes to the seats table: the rows of a meeting it opens, or the one attendance it changed."""
+def seat_rows(plan: Plan, facts: Mapping[str, Any],
+              staged: Mapping[str, Seat] | None) -> tuple[SeatRow, ...]:
+    """The seats a step writes for a meeting it opens (none for a step that changes an
+    attendance)."""
+    if plan.attends or not staged:
+        return ()
     meeting_id = str((facts.get("meeting") or {}).get("id", ""))
-    if plan.attends:
-        member = str(data["member"])
-        return (), (((meeting_id, member, staged[member][2]),) if staged and member in staged else ())
-    return tuple((meeting_id, person, role, voting, attendance)
-                 for person, (role, voting, attendance, _view) in (staged or {}).items()), ()
+    return tuple(SeatRow(meeting=meeting_id, person=person, role=seat.role, voting=seat.voting,
+                         attendance=seat.attendance) for person, seat in staged.items())
+
+
+def attendance_rows(plan: Plan, data: Mapping[str, Any], facts: Mapping[str, Any],
+                    staged: Mapping[str, Seat] | None) -> tuple[AttendanceRow, ...]:
+    """The one attendance an ``attend`` step changes at a sitting in session, if the member has a
+    seat."""
+    if not plan.attends or not staged:
+        return ()
+    member = str(data["member"])
+    if member not in staged:
+        return ()
+    meeting_id = str((facts.get("meeting") or {}).get("id", ""))
+    return (AttendanceRow(meeting=meeting_id, person=member, attendance=staged[member].attendance),)
 
 

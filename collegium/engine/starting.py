@@ -12,10 +12,9 @@ from collegium.engine import indexing, judging, replay
 from collegium.engine.audit import chain
 from collegium.engine.clock import format_time
 from collegium.engine.outcomes import Instance, Outcome
-from collegium.engine.texts import Text
 from collegium.engine.timers import timers_for, timers_record
 from collegium.store.protocol import Write
-from collegium.store.records import InstanceRecord, TimerRecord
+from collegium.store.records import DefinitionText, InstanceRecord, TimerRecord
 
 if TYPE_CHECKING:
     from collegium.engine.compiled import CompiledProcedure
@@ -23,7 +22,8 @@ if TYPE_CHECKING:
 
 
 def write(engine: Engine, proc: CompiledProcedure, new_id: str, actor: str,
-          payload: Mapping[str, Any], now: dt.datetime, texts: tuple[Text, ...]) -> Outcome:
+          payload: Mapping[str, Any], now: dt.datetime,
+          texts: tuple[DefinitionText, ...]) -> Outcome:
     """Judge and store one start; raises :class:`~collegium.errors.RuleViolation` (nothing
     written) or the store's StaleVersion."""
     plan = proc.start_plan
@@ -34,13 +34,16 @@ def write(engine: Engine, proc: CompiledProcedure, new_id: str, actor: str,
         verdict = judging.evaluate(plan, ctx)
         judging.gate(verdict)
         at = format_time(now)
-        rec = InstanceRecord(new_id, proc.spec.id, proc.spec.version, proc.pack.id,
-                             proc.pack.version, proc.spec.initial, 1, dict(payload), at, at)
+        rec = InstanceRecord(id=new_id, procedure=proc.spec.id, procedure_version=proc.spec.version,
+                             pack=proc.pack.id, pack_version=proc.pack.version,
+                             state=proc.spec.initial, version=1, facts=dict(payload),
+                             created_at=at, updated_at=at)
         set_timers = timers_for(proc, rec, now, 1)
-        event = chain(rec, None, plan.trigger, actor, at, dict(payload),
+        rec, event = chain(rec, None, plan.trigger, actor, at, dict(payload),
                       replay.stored_verdict(verdict), start_record(engine, proc, set_timers), None)
         timers = {rec.id: set_timers} if set_timers else {}
-        unit.commit(Write(None, None, (rec,), (event,), timers, texts,
+        unit.commit(Write(update=None, expected_version=None, create=(rec,), events=(event,),
+                          timers=timers, definitions=texts,
                           index=indexing.changed(engine.registry, None, (rec,))))
     return Outcome(Instance.of(rec), event, verdict)
 

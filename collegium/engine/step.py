@@ -35,13 +35,12 @@ from collegium.engine.clock import format_time
 from collegium.engine.compiled import CompiledProcedure, Plan
 from collegium.engine.context import Context
 from collegium.engine.outcomes import Instance, Outcome
-from collegium.engine.texts import Text
 from collegium.engine.timers import timers_for, timers_record, when_due
 from collegium.errors import InvalidInput, TransitionNotAllowed
 from collegium.rules.verdict import RuleResult, Verdict
 from collegium.store.protocol import Seat, Unit, Write
-from collegium.store.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
-from collegium.workflows.spec import TRANSIENT_INPUTS, SpawnEffect
+from collegium.store.records import DefinitionText, EventRecord, InstanceRecord, TimerRecord
+from collegium.workflows.spec import TRANSIENT_INPUTS
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine
@@ -76,17 +75,6 @@ class Child:
     verdict: Verdict
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Applied:
-    """What a step's effects make of it: the effects record its event keeps, the children it
-    starts, the votes cast and the views stated (meeting, person, view, at)."""
-
-    record: dict[str, Any]
-    spawns: tuple[SpawnEffect, ...]
-    votes: tuple[VoteRecord, ...]
-    views: tuple[tuple[str, str, str, str], ...]
-
-
 @dataclass(slots=True, kw_only=True)
 class Step:
     """A command on its way through the stages. The stage named beside a field sets it; a field
@@ -106,11 +94,11 @@ class Step:
     verdict: Verdict = field(init=False)  # judge, judge_children
     branches: frozenset[str] = frozenset()  # judge: the branch rules that passed
     dest: str = ""  # move
-    applied: Applied = field(init=False)  # apply
+    applied: fx.Applied = field(init=False)  # apply
     children: tuple[Child, ...] = ()  # judge_children
     new: InstanceRecord = field(init=False)  # chain: the instance as the step leaves it
     event: EventRecord = field(init=False)  # chain
-    texts: tuple[Text, ...] = ()  # chain: definition texts stored by this step
+    texts: tuple[DefinitionText, ...] = ()  # chain: definition texts stored by this step
     write: Write = field(init=False)  # chain
 
     @property
@@ -193,7 +181,7 @@ def stage(engine: Engine, unit: Unit, step: Step) -> None:
     step.seats = staging.stage(plan_, facts, step.data, facts.get(step.proc.spec.body_fact),
                           judging.bodies(engine.directory, unit, step.now), step.now,
                           f"{step.rec.id}/{step.seq}", unit, step.rec.id, step.proc.vote_options,
-                          countable=plan_.branches[-1][1] in step.proc.counting_states)
+                          countable=plan_.branches[-1].dest in step.proc.counting_states)
     inputs.check_choice(plan_, facts, step.data)
 
 
@@ -219,7 +207,8 @@ def judge(engine: Engine, unit: Unit, step: Step, *, complete: bool = True) -> N
                    else rule.evaluate(ctx, plan_.roles) for rule in plan_.rules]
     passed: set[str] = set()
     items = (step.facts.get("ballot") or {}).get("items") if plan_.tallies else None
-    for rule, _dest in plan_.branches:
+    for branch in plan_.branches:
+        rule = branch.rule
         if rule is None:
             continue
         scopes = [(item, ctx_of({**view, "item": item})) for item in items] if items \
@@ -251,17 +240,16 @@ def apply(engine: Engine, unit: Unit, step: Step) -> None:
     ballot's result or count), the votes cast, the views stated, the children to start. A view
     may be stated only by a member seated at the meeting."""
     facts, ctx = step.facts, step.ctx
-    record, spawns, votes, views = fx.apply(
+    applied = fx.apply(
         step.plan.effects_to(step.dest), facts, step.data, actor=step.actor, now=step.now,
         result=lambda: ballots.result(ctx, step.proc, step.verdict, bool(step.branches), unit),
         counted=lambda: counting.count(facts.get("ballot") or {}, ctx.instance_id, step.data,
                                        unit, engine.sealer))
-    for _meeting, person, _view, _at in views:
-        if ctx.seat(person) is None:
-            raise InvalidInput(f"{person!r} has no seat at this meeting: only its members state "
-                               "views")
-    step.applied = Applied(record=record, spawns=tuple(spawns), votes=tuple(votes),
-                           views=tuple(views))
+    for stated in applied.views:
+        if ctx.seat(stated.person) is None:
+            raise InvalidInput(f"{stated.person!r} has no seat at this meeting: only its members "
+                               "state views")
+    step.applied = applied
 
 
 def judge_children(engine: Engine, unit: Unit, step: Step, new_id: Callable[[str], str]) -> None:
@@ -301,39 +289,46 @@ def chain(engine: Engine, step: Step) -> None:
     started: list[InstanceRecord] = []
     child_events: list[EventRecord] = []
     timers: dict[str, tuple[TimerRecord, ...]] = {}
-    texts: tuple[Text, ...] = ()
+    texts: tuple[DefinitionText, ...] = ()
     for child in step.children:
-        born = InstanceRecord(child.id, child.proc.spec.id, child.proc.spec.version,
-                              child.proc.pack.id, child.proc.pack.version, child.proc.spec.initial,
-                              1, child.facts, at, at, parent_id=rec.id)
+        born = InstanceRecord(id=child.id, procedure=child.proc.spec.id,
+                              procedure_version=child.proc.spec.version, pack=child.proc.pack.id,
+                              pack_version=child.proc.pack.version, state=child.proc.spec.initial,
+                              version=1, facts=child.facts, created_at=at, updated_at=at,
+                              parent_id=rec.id)
         set_timers = timers_for(child.proc, born, now, 1)
         if set_timers:
             timers[born.id] = set_timers
-        child_events.append(chained(
+        born, child_event = chained(
             born, None, child.proc.start_plan.trigger, step.actor, at, child.facts,
             replay.stored_verdict(child.verdict),
-            starting.start_record(engine, child.proc, set_timers, spawned_by=rec.id), None))
+            starting.start_record(engine, child.proc, set_timers, spawned_by=rec.id), None)
+        child_events.append(child_event)
         started.append(born)
         texts += engine.texts.unsaved(engine.registry, child.proc)
     if started:
         facts["children"] = [*(facts.get("children") or []), *(c.id for c in started)]
         record["started"] = [c.id for c in started]
-    new = InstanceRecord(rec.id, rec.procedure, rec.procedure_version, rec.pack, rec.pack_version,
-                         step.dest, rec.version + 1, facts, rec.created_at, at, rec.parent_id,
-                         rec.head_hash, rec.event_count)
+    new = InstanceRecord(id=rec.id, procedure=rec.procedure,
+                         procedure_version=rec.procedure_version, pack=rec.pack,
+                         pack_version=rec.pack_version, state=step.dest, version=rec.version + 1,
+                         facts=facts, created_at=rec.created_at, updated_at=at,
+                         parent_id=rec.parent_id, head_hash=rec.head_hash,
+                         event_count=rec.event_count)
     if step.dest != rec.state:  # a timer is set when its state is entered (the left state's go)
         entered = timers_for(step.proc, new, now, step.seq)
         if entered:
             record["timers"] = timers_record(entered)
         if entered or step.proc.spec.states[rec.state].timers:  # else it had none, and gets none
             timers[rec.id] = entered
-    event = chained(new, rec.state, step.trigger, step.actor, at, data,
-                    replay.stored_verdict(step.verdict), record, step.key)
-    seats, attendance = staging.seat_writes(step.plan, step.data, facts, step.seats)
+    new, event = chained(new, rec.state, step.trigger, step.actor, at, data,
+                         replay.stored_verdict(step.verdict), record, step.key)
     step.new, step.event, step.texts = new, event, texts
-    step.write = Write(new, rec.version, tuple(started), (event, *child_events), timers, texts,
-                       votes=cast.votes, secret_closed=cast.closed, seats=seats,
-                       views=applied.views, attendance=attendance,
+    step.write = Write(update=new, expected_version=rec.version, create=tuple(started),
+                       events=(event, *child_events), timers=timers, definitions=texts,
+                       votes=cast.votes, secret_closed=cast.closed,
+                       seats=staging.seat_rows(step.plan, facts, step.seats), views=applied.views,
+                       attendance=staging.attendance_rows(step.plan, step.data, facts, step.seats),
                        index=indexing.changed(engine.registry, rec, (new, *started)),
                        returned=cast.returned, sealed=cast.sealed, counted=cast.counted,
                        discarded=cast.discarded)

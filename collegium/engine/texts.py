@@ -9,9 +9,7 @@ from collections.abc import Callable, Iterable
 from collegium.engine.compiled import CompiledProcedure
 from collegium.engine.registry import Registry
 from collegium.errors import DefinitionError
-
-#: A definition text as a step stores it: (kind, key, sha256, text).
-Text = tuple[str, str, str, str]
+from collegium.store.records import DefinitionText
 
 
 class Texts:
@@ -43,15 +41,15 @@ class Texts:
                     source=d.source)
         self._verified.add(proc)
 
-    def unsaved(self, registry: Registry, proc: CompiledProcedure) -> tuple[Text, ...]:
+    def unsaved(self, registry: Registry, proc: CompiledProcedure) -> tuple[DefinitionText, ...]:
         """The texts ``proc`` runs under that are not known to be stored."""
-        return tuple((d.kind, d.key, d.sha256, d.text) for d in registry.texts_of(proc)
-                     if f"{d.kind}:{d.key}" not in self._saved)
+        return tuple(DefinitionText(kind=d.kind, key=d.key, sha256=d.sha256, text=d.text)
+                     for d in registry.texts_of(proc) if f"{d.kind}:{d.key}" not in self._saved)
 
-    def stored(self, texts: Iterable[Text]) -> None:
+    def stored(self, texts: Iterable[DefinitionText]) -> None:
         """Remember ``texts`` as stored: call once their transaction has committed."""
         if self._remember:
-            self._saved.update(f"{kind}:{key}" for kind, key, _, _ in texts)
+            self._saved.update(f"{t.kind}:{t.key}" for t in texts)
 
     def remembered(self) -> frozenset[str]:
         """The texts known to be stored now (to forget what a batch rolled back)."""

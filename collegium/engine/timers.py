@@ -43,11 +43,13 @@ def timers_for(proc: CompiledProcedure, rec: InstanceRecord, entered: dt.datetim
             if not value:
                 continue
             due = parse_time(str(value), spec.at or "timer")
-        out.append(TimerRecord(rec.id, spec.trigger, rec.state, format_time(due), seq))
+        out.append(TimerRecord(instance_id=rec.id, trigger=spec.trigger, state=rec.state,
+                               due_at=format_time(due), entered_seq=seq))
         for lead in spec.remind:  # a reminder already past when the state is entered is not sent
             if due - lead >= entered:
-                out.append(TimerRecord(rec.id, spec.trigger, rec.state, format_time(due - lead), seq,
-                                       int(lead.total_seconds())))
+                out.append(TimerRecord(instance_id=rec.id, trigger=spec.trigger, state=rec.state,
+                                       due_at=format_time(due - lead), entered_seq=seq,
+                                       lead=int(lead.total_seconds())))
     return tuple(out)
 
 

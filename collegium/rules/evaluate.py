@@ -18,7 +18,7 @@ from collegium._i18n import Text, format_duration
 from collegium.definitions import FactType
 from collegium.errors import DefinitionError
 from collegium.rules.expression import compile_expression
-from collegium.rules.facts import fact_label
+from collegium.rules.facts import ExplainedFact, fact_label
 from collegium.rules.model import (
     CoversCheck,
     ExpressionCheck,
@@ -63,7 +63,7 @@ class CompiledRule:
     __slots__ = ("_check", "_explain", "_not_applicable", "_unless", "_when", "citation", "id", "reads", "severity",
                  "spec", "title")
 
-    def __init__(self, spec: RuleSpec, check: CheckFn, explain: tuple[tuple[str, bool], ...] = (),
+    def __init__(self, spec: RuleSpec, check: CheckFn, explain: tuple[ExplainedFact, ...] = (),
                  reads: frozenset[str] = frozenset()) -> None:
         self.spec = spec
         self.id = spec.id
@@ -98,8 +98,8 @@ class CompiledRule:
         if not passed and self.spec.explain is not None:
             detail = "custom"
             params = {"template_en": self.spec.explain.en, "template_zh": self.spec.explain.zh,
-                      **{name: _display(ctx.time(name) if is_time else ctx.get(name))
-                         for name, is_time in self._explain}}
+                      **{f.name: _display(ctx.time(f.name) if f.is_time else ctx.get(f.name))
+                         for f in self._explain}}
         return RuleResult(self.id, passed, self.severity, self.title, self.citation, detail, params, facts)
 
 
@@ -195,7 +195,7 @@ class RuleCompiler:
         names.discard("now")
         return frozenset(names)
 
-    def _explain_fields(self, rule: RuleSpec) -> tuple[tuple[str, bool], ...]:
+    def _explain_fields(self, rule: RuleSpec) -> tuple[ExplainedFact, ...]:
         """The facts a rule's failure text names, each with whether it is a time; plain {name}s of known facts."""
         if rule.explain is None:
             return ()
@@ -212,7 +212,8 @@ class RuleCompiler:
                     raise self._fail(rule, f"explain placeholder {{{name}}} must be a plain fact name")
                 self._need(rule, name)
                 names.append(name)
-        return tuple((name, self.facts[name] == "datetime") for name in dict.fromkeys(names))
+        return tuple(ExplainedFact(name=name, is_time=self.facts[name] == "datetime")
+                     for name in dict.fromkeys(names))
 
     def _required(self, rule: RuleSpec, check: RequiredCheck) -> CheckFn:
         for name in check.facts:

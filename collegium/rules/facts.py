@@ -7,7 +7,7 @@ reserved: a procedure may not declare a fact with one of them.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, NamedTuple
 
 from collegium._i18n import Text
 from collegium.definitions import FactType
@@ -70,3 +70,10 @@ def fact_label(name: str, declared: dict[str, Text | None] | None = None) -> Tex
         assert label is not None
         return label
     return Text(en=name.replace("_", " "), zh=name)
+
+
+class ExplainedFact(NamedTuple):
+    """A fact a rule's own failure text names, and whether it is a time (shown as one)."""
+
+    name: str
+    is_time: bool

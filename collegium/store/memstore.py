@@ -12,8 +12,15 @@ from collegium.store.bodies import Body
 from collegium.store.bodychain import BodyEvent, StoredBody, definition_text, next_event
 from collegium.store.heads import ChainHead, StoredHead
 from collegium.store.outbox import OutboxEntry, Subscriber, Subscribers
-from collegium.store.protocol import Seat, StaleVersion, Write, seat_counts
-from collegium.store.records import EventRecord, InstanceRecord, TimerRecord
+from collegium.store.protocol import StaleVersion, Write, seat_counts
+from collegium.store.records import (
+    EventRecord,
+    IndexRow,
+    InstanceRecord,
+    Seat,
+    SeatCounts,
+    TimerRecord,
+)
 
 
 class MemoryStore:
@@ -29,7 +36,7 @@ class MemoryStore:
         self._body_events: dict[str, list[BodyEvent]] = {}
         self._definitions: dict[tuple[str, str], tuple[str, str]] = {}  # -> (SHA-256, text)
         self._timers: dict[tuple[str, str, int], TimerRecord] = {}
-        self._index: dict[str, tuple[str, frozenset[tuple[str, str]]]] = {}
+        self._index: dict[str, frozenset[IndexRow]] = {}  # instance -> its index rows
         self._votes: dict[str, dict[str, str]] = {}  # named: ballot -> voter -> choice
         self._voters: dict[str, set[str]] = {}  # secret: ballot -> who took part
         self._counts: dict[str, dict[str, int]] = {}  # secret: ballot -> choice -> total
@@ -88,9 +95,9 @@ class MemoryStore:
             for v in write.votes:
                 if v.voter in (self._voters.get(v.ballot_id, set()) if v.secret else self._votes.get(v.ballot_id, {})):
                     raise StaleVersion(v.ballot_id)
-            for ballot_key, voter in write.returned:
-                if voter in self._voters.get(ballot_key, ()):
-                    raise StaleVersion(ballot_key)
+            for returned in write.returned:
+                if returned.voter in self._voters.get(returned.ballot, ()):
+                    raise StaleVersion(returned.ballot)
             for rec in (*((write.update,) if write.update else ()), *write.create):
                 self._instances[rec.id] = rec
             for e in write.events:
@@ -101,20 +108,22 @@ class MemoryStore:
                 self._by_instance.setdefault(e.instance_id, []).append(e)
                 if e.idempotency_key:
                     self._keys[(e.instance_id, e.idempotency_key)] = e
-            for meeting_id, person, role, voting, attendance in write.seats:
-                self._seats.setdefault(meeting_id, {})[person] = (role, voting, attendance, None)
-            for meeting_id, person, view, _at in write.views:
-                role, voting, attendance, _ = self._seats[meeting_id][person]
-                self._seats[meeting_id][person] = (role, voting, attendance, view)
-            for meeting_id, person, present in write.attendance:
-                role, voting, _, stated = self._seats[meeting_id][person]
-                self._seats[meeting_id][person] = (role, voting, present, stated)
-            for instance_id, (procedure, rows) in write.index.items():
-                self._index[instance_id] = (procedure, frozenset(rows))
-            for ballot_key, voter in write.returned:
-                self._voters.setdefault(ballot_key, set()).add(voter)
-            for ballot_key, sealed in write.sealed:
-                self._sealed.setdefault(ballot_key, []).append(sealed)
+            for row in write.seats:
+                self._seats.setdefault(row.meeting, {})[row.person] = Seat(
+                    role=row.role, voting=row.voting, attendance=row.attendance, view=None)
+            for stated in write.views:
+                seats = self._seats[stated.meeting]
+                seats[stated.person] = seats[stated.person]._replace(view=stated.view)
+            for changed in write.attendance:
+                seats = self._seats[changed.meeting]
+                seat = seats[changed.person]
+                seats[changed.person] = seat._replace(attendance=changed.attendance)
+            for instance_id, index in write.index.items():
+                self._index[instance_id] = frozenset(index.rows)
+            for returned in write.returned:
+                self._voters.setdefault(returned.ballot, set()).add(returned.voter)
+            for choice in write.sealed:
+                self._sealed.setdefault(choice.ballot, []).append(choice.sealed)
             for ballot_key, totals in write.counted.items():
                 self._counts[ballot_key] = dict(totals)
             for ballot_key in (*write.counted, *write.discarded):
@@ -126,8 +135,8 @@ class MemoryStore:
                     totals[v.choice] = totals.get(v.choice, 0) + 1
                 else:
                     self._votes.setdefault(v.ballot_id, {})[v.voter] = v.choice
-            for kind, key_, sha, text in write.definitions:
-                self._definitions.setdefault((kind, key_), (sha, text))
+            for d in write.definitions:
+                self._definitions.setdefault((d.kind, d.key), (d.sha256, d.text))
             for instance_id, timers in write.timers.items():
                 for timer_key in [k for k in self._timers if k[0] == instance_id]:
                     del self._timers[timer_key]
@@ -163,7 +172,7 @@ class MemoryStore:
     def events_since(self, instance_id: str, seq: int) -> list[EventRecord]:
         return [e for e in self._by_instance.get(instance_id, ()) if e.seq > seq]
 
-    def seat_counts(self, meeting_id: str) -> tuple[int, int, int]:
+    def seat_counts(self, meeting_id: str) -> SeatCounts:
         return seat_counts(self._seats.get(meeting_id, {}).values())
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:
@@ -225,7 +234,7 @@ class MemoryStore:
         for rec in list(self._instances.values()):
             if rec.procedure != procedure or (states is not None and rec.state not in states):
                 continue
-            rows = self._index.get(rec.id, ("", frozenset()))[1]
+            rows = self._index.get(rec.id, frozenset())
             if equals and not all((k, v) in rows for k, v in equals.items()):
                 continue
             if before is not None and not any(k == before[0] and v < before[1] for k, v in rows):

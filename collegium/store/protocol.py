@@ -17,7 +17,48 @@ from collegium.store.bodies import Body
 from collegium.store.bodychain import BodyEvent, StoredBody
 from collegium.store.heads import ChainHead, StoredHead
 from collegium.store.outbox import OutboxEntry, Subscriber
-from collegium.store.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
+from collegium.store.records import (
+    AttendanceRow,
+    DefinitionText,
+    EventRecord,
+    EventTexts,
+    IndexRow,
+    IndexRows,
+    InstanceRecord,
+    ReturnedBallot,
+    SealedChoice,
+    Seat,
+    SeatCounts,
+    SeatRow,
+    TimerRecord,
+    ViewRow,
+    VoteRecord,
+)
+
+__all__ = [
+    "AUDITED",
+    "AttendanceRow",
+    "DefinitionText",
+    "EventRecord",
+    "EventTexts",
+    "IndexRow",
+    "IndexRows",
+    "InstanceRecord",
+    "ReturnedBallot",
+    "SealedChoice",
+    "Seat",
+    "SeatCounts",
+    "SeatRow",
+    "StaleVersion",
+    "Store",
+    "TimerRecord",
+    "Unit",
+    "Unremembered",
+    "ViewRow",
+    "VoteRecord",
+    "Write",
+    "seat_counts",
+]
 
 #: The tables the audit reads row by row (:meth:`Store.audit_rows`), and the columns of each row.
 AUDITED: dict[str, tuple[str, ...]] = {
@@ -28,10 +69,6 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "timers": ("instance_id", "trigger", "lead_seconds", "state", "due_at", "entered_seq"),
     "definitions": ("kind", "key", "sha256", "text"),
 }
-
-#: A member's seat at a meeting: (role, voting, attendance, stated view or None).
-Seat = tuple[str, bool, str, str | None]
-
 
 class StaleVersion(Exception):
     """Internal: the instance's version moved (or a unique key clashed) since it was loaded."""
@@ -45,7 +82,7 @@ class Unremembered(set[str]):
         pass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Write:
     """One atomic commit: update an instance (if its version is still ``expected``), create others,
     append events."""
@@ -56,35 +93,37 @@ class Write:
     events: tuple[EventRecord, ...]
     #: instance id -> its timers from now on (replacing any it had); instances not named keep theirs
     timers: Mapping[str, tuple[TimerRecord, ...]] = field(default_factory=dict)
-    #: definition texts the new instances were started under, as (kind, key, sha256, text); kept if absent
-    definitions: tuple[tuple[str, str, str, str], ...] = ()
+    #: definition texts the new instances were started under; a text already stored is kept
+    definitions: tuple[DefinitionText, ...] = ()
     #: votes cast by this step on a named ballot (or on a secret one opened with running totals, before secret
     #: ballots were counted by tellers)
     votes: tuple[VoteRecord, ...] = ()
     #: secret ballots closed by this step that kept running totals: their totals are written again here
     secret_closed: tuple[str, ...] = ()
-    #: seats of a meeting this step opens, in the body's order: (meeting, person, role, voting, attendance)
-    seats: tuple[tuple[str, str, str, bool, str], ...] = ()
-    #: views stated at a meeting: (meeting, person, view, at)
-    views: tuple[tuple[str, str, str, str], ...] = ()
-    #: attendance changed at a sitting in session: (meeting, person, attendance)
-    attendance: tuple[tuple[str, str, str], ...] = ()
-    #: instance id -> (procedure, its facts-index rows (name, value)) from now on, replacing any it had
-    index: Mapping[str, tuple[str, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
-    #: (ballot key, voter) of each ballot returned in a secret ballot counted by its tellers
-    returned: tuple[tuple[str, str], ...] = ()
-    #: (ballot key, sealed choice) of each vote in an electronic secret ballot
-    sealed: tuple[tuple[str, str], ...] = ()
+    #: seats of a meeting this step opens, in the body's order
+    seats: tuple[SeatRow, ...] = ()
+    #: views stated at a meeting
+    views: tuple[ViewRow, ...] = ()
+    #: attendance changed at a sitting in session
+    attendance: tuple[AttendanceRow, ...] = ()
+    #: instance id -> its facts-index rows from now on, replacing any it had
+    index: Mapping[str, IndexRows] = field(default_factory=dict)
+    #: each ballot returned in a secret ballot counted by its tellers
+    returned: tuple[ReturnedBallot, ...] = ()
+    #: each vote's sealed choice in an electronic secret ballot
+    sealed: tuple[SealedChoice, ...] = ()
     #: ballot key -> option -> total, as the tellers counted it; the key's sealed choices are deleted
     counted: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     #: ballot keys whose sealed choices are deleted uncounted (their ballot lapsed)
     discarded: tuple[str, ...] = ()
 
 
-def seat_counts(seats: Iterable[Seat]) -> tuple[int, int, int]:
-    """(voting seats, recused voting seats, present voting seats) of a meeting."""
-    voting = [s for s in seats if s[1]]
-    return len(voting), sum(1 for s in voting if s[2] == "recused"), sum(1 for s in voting if s[2] == "present")
+def seat_counts(seats: Iterable[Seat]) -> SeatCounts:
+    """The voting seats of a meeting, counted."""
+    voting = [s for s in seats if s.voting]
+    return SeatCounts(voting=len(voting),
+                      recused=sum(1 for s in voting if s.attendance == "recused"),
+                      present=sum(1 for s in voting if s.attendance == "present"))
 
 
 class Unit(Protocol):
@@ -117,7 +156,7 @@ class Unit(Protocol):
 
     def seats(self, meeting_id: str) -> dict[str, Seat]: ...
 
-    def seat_counts(self, meeting_id: str) -> tuple[int, int, int]: ...
+    def seat_counts(self, meeting_id: str) -> SeatCounts: ...
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]: ...
 

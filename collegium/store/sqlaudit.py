@@ -18,7 +18,7 @@ from collegium.store.bodychain import BodyEvent, StoredBody
 from collegium.store.heads import ChainHead, StoredHead
 from collegium.store.protocol import AUDITED
 from collegium.store.records import EventRecord, InstanceRecord
-from collegium.store.sqlunit import event_row, instance_row
+from collegium.store.sqlrows import event_row, instance_row
 
 
 class AuditReads:

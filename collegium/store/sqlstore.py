@@ -45,8 +45,9 @@ from collegium.store.sqlaudit import AuditReads
 from collegium.store.sqlengine import WRITE as _WRITE
 from collegium.store.sqlengine import make_engine
 from collegium.store.sqliteunit import Kept, SqliteUnit
+from collegium.store.sqlrows import event_row, instance_row
 from collegium.store.sqlstatements import Statements
-from collegium.store.sqlunit import SqlUnit, event_row, instance_row
+from collegium.store.sqlunit import SqlUnit
 
 _BODY_RETRIES = 8
 

@@ -20,45 +20,23 @@ from collegium._i18n import Text
 from collegium.errors import NotFound
 from collegium.store import schema as s
 from collegium.store.bodies import Body, Member
-from collegium.store.protocol import Seat, StaleVersion, Write
-from collegium.store.records import EventRecord, InstanceRecord, TimerRecord, VoteRecord
+from collegium.store.protocol import StaleVersion, Write
+from collegium.store.records import (
+    EventRecord,
+    InstanceRecord,
+    Seat,
+    SeatCounts,
+    TimerRecord,
+    VoteRecord,
+)
+from collegium.store.sqlrows import (
+    event_row,
+    event_values,
+    instance_row,
+    instance_values,
+    stored_event,
+)
 from collegium.store.sqlstatements import Compiled, Statements
-
-
-def _loads(value: str) -> Any:
-    return orjson.loads(value)
-
-
-def instance_row(row: Any) -> InstanceRecord:
-    """An instance from a row in the table's column order (a SQLAlchemy Row or a DBAPI tuple)."""
-    (id_, procedure, procedure_version, pack, pack_version, state, version, facts, parent_id, head_hash,
-     event_count, created_at, updated_at) = row
-    return InstanceRecord(id_, procedure, procedure_version, pack, pack_version, state, version, orjson.loads(facts),
-                          created_at, updated_at, parent_id, head_hash, event_count)
-
-
-def event_row(row: Any) -> EventRecord:
-    return EventRecord(instance_id=row.instance_id, seq=row.seq, trigger=row.trigger, actor=row.actor,
-                       source=row.source, dest=row.dest, at=row.at, data=_loads(row.data),
-                       verdict=_loads(row.verdict), facts_sha=row.facts_sha, prev_hash=row.prev_hash,
-                       hash=row.hash, idempotency_key=row.idempotency_key, effects=_loads(row.effects),
-                       format_version=row.format_version)
-
-
-def instance_values(rec: InstanceRecord) -> dict[str, Any]:
-    return {"id": rec.id, "procedure": rec.procedure, "procedure_version": rec.procedure_version,
-            "pack": rec.pack, "pack_version": rec.pack_version, "state": rec.state, "version": rec.version,
-            "facts": rec.facts_json or canonical(rec.facts), "parent_id": rec.parent_id, "head_hash": rec.head_hash,
-            "event_count": rec.event_count, "created_at": rec.created_at, "updated_at": rec.updated_at}
-
-
-def event_values(e: EventRecord) -> dict[str, Any]:
-    data, verdict, effects = e.texts or (canonical(e.data), canonical(e.verdict), canonical(e.effects))
-    return {"instance_id": e.instance_id, "seq": e.seq, "trigger": e.trigger, "actor": e.actor,
-            "source": e.source, "dest": e.dest, "at": e.at, "data": data,
-            "verdict": verdict, "effects": effects, "facts_sha": e.facts_sha,
-            "prev_hash": e.prev_hash, "hash": e.hash, "idempotency_key": e.idempotency_key,
-            "format_version": e.format_version}
 
 
 class SqlUnit:
@@ -124,12 +102,7 @@ class SqlUnit:
 
     def find_event(self, instance_id: str, idempotency_key: str) -> EventRecord | None:
         row = self._run(self.sql.find, {"id": instance_id, "key": idempotency_key}).fetchone()
-        if row is None:
-            return None
-        (_id, iid, seq, trigger, actor, source, dest, at, data, verdict, effects, facts_sha, prev_hash, hash_,
-         key, format_version) = row
-        return EventRecord(iid, seq, trigger, actor, source, dest, at, _loads(data), _loads(verdict), facts_sha,
-                           prev_hash, hash_, key, _loads(effects), format_version=format_version)
+        return None if row is None else stored_event(row)
 
     def body(self, body_id: str) -> Body | None:
         if body_id not in self._bodies:
@@ -152,10 +125,11 @@ class SqlUnit:
     def _secret(self, write: Write) -> None:
         """A secret ballot's rows: who returned a ballot and a vote's sealed choice, each in the voter's own
         transaction; the totals written and the sealed choices deleted by the count, in the tellers'."""
-        for key, voter in write.returned:  # one a step: the compiled statement, on the DBAPI cursor
-            self._run(self.sql.insert_returned, {"ballot_id": key, "voter": voter})
-        for key, sealed in write.sealed:
-            self._run(self.sql.insert_sealed, {"ballot_id": key, "sealed": sealed})
+        for returned in write.returned:  # one a step: the compiled statement, on the DBAPI cursor
+            self._run(self.sql.insert_returned,
+                      {"ballot_id": returned.ballot, "voter": returned.voter})
+        for choice in write.sealed:
+            self._run(self.sql.insert_sealed, {"ballot_id": choice.ballot, "sealed": choice.sealed})
         for key, totals in write.counted.items():
             self.conn.execute(insert(s.ballot_counts), [{"ballot_id": key, "choice": choice, "count": n}
                                                         for choice, n in totals.items()])
@@ -197,15 +171,19 @@ class SqlUnit:
 
     def seat(self, meeting_id: str, person: str) -> Seat | None:
         row = self._run(self.sql.seat, {"meeting_id": meeting_id, "person": person}).fetchone()
-        return None if row is None else (str(row[0]), bool(row[1]), str(row[2]), row[3])
+        # positional, in Seat's order: one a seat read, and a named tuple built by keyword costs
+        # three times as much
+        return None if row is None else Seat(str(row[0]), bool(row[1]), str(row[2]), row[3])
 
     def seats(self, meeting_id: str) -> dict[str, Seat]:
         rows = self._run(self.sql.seats, {"meeting_id": meeting_id}).fetchall()
-        return {str(p): (str(r), bool(v), str(a), w) for p, r, v, a, w in rows}
+        # positional, as in seat()
+        return {str(p): Seat(str(r), bool(v), str(a), w) for p, r, v, a, w in rows}
 
-    def seat_counts(self, meeting_id: str) -> tuple[int, int, int]:
+    def seat_counts(self, meeting_id: str) -> SeatCounts:
         voting, recused, present = self._run(self.sql.seat_counts, {"meeting_id": meeting_id}).fetchone()
-        return int(voting or 0), int(recused or 0), int(present or 0)
+        return SeatCounts(voting=int(voting or 0), recused=int(recused or 0),
+                          present=int(present or 0))
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:
         if not choices:
@@ -220,12 +198,14 @@ class SqlUnit:
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
         rows = self._run(self.sql.due, {"until": until, "limit": limit, "offset": 0}).fetchall()
-        return [TimerRecord(iid, trigger, state, due_at, int(seq), int(lead))
+        return [TimerRecord(instance_id=iid, trigger=trigger, state=state, due_at=due_at,
+                            entered_seq=int(seq), lead=int(lead))
                 for iid, trigger, state, due_at, seq, lead in rows]
 
     def due_timers_of(self, instance_id: str, until: str) -> list[TimerRecord]:
         rows = self._run(self.sql.due_of, {"id": instance_id, "until": until}).fetchall()
-        return [TimerRecord(iid, trigger, state, due_at, int(seq), int(lead))
+        return [TimerRecord(instance_id=iid, trigger=trigger, state=state, due_at=due_at,
+                            entered_seq=int(seq), lead=int(lead))
                 for iid, trigger, state, due_at, seq, lead in rows]
 
     def drop_timer(self, timer: TimerRecord) -> None:
@@ -251,19 +231,21 @@ class SqlUnit:
         self.written.extend(write.events)
         if write.seats:
             self._many(self.sql.insert_seat, [
-                {"meeting_id": m, "person": p, "seat_no": i, "role": r, "voting": v, "attendance": a}
-                for i, (m, p, r, v, a) in enumerate(write.seats)])
-        for meeting_id, person, view, at in write.views:
-            self._run(self.sql.update_view, {"b_meeting": meeting_id, "b_person": person,
-                                             "view": view, "view_at": at})
-        for meeting_id, person, attendance in write.attendance:
-            self._run(self.sql.update_attendance, {"b_meeting": meeting_id, "b_person": person,
-                                                   "attendance": attendance})
-        for instance_id, (procedure, rows) in write.index.items():
+                {"meeting_id": r.meeting, "person": r.person, "seat_no": i, "role": r.role,
+                 "voting": r.voting, "attendance": r.attendance}
+                for i, r in enumerate(write.seats)])
+        for stated in write.views:
+            self._run(self.sql.update_view, {"b_meeting": stated.meeting, "b_person": stated.person,
+                                             "view": stated.view, "view_at": stated.at})
+        for changed in write.attendance:
+            self._run(self.sql.update_attendance, {"b_meeting": changed.meeting,
+                                                   "b_person": changed.person,
+                                                   "attendance": changed.attendance})
+        for instance_id, index in write.index.items():
             self._run(self.sql.delete_index, {"b_instance": instance_id})
             self._many(self.sql.insert_index, [
-                {"instance_id": instance_id, "name": n, "value": v, "procedure": procedure}
-                for n, v in rows])
+                {"instance_id": instance_id, "name": row.name, "value": row.value,
+                 "procedure": index.procedure} for row in index.rows])
         c = s.ballot_counts
         for vote in write.votes:
             self._cast(vote)
@@ -274,13 +256,14 @@ class SqlUnit:
             self.conn.execute(update(c).where(c.c.ballot_id == key).values(count=c.c.count))
             self.closed_secret = True
         d = s.definitions
-        for kind, key, sha256, text_ in write.definitions:
-            found = select(d.c.sha256).where(d.c.kind == kind, d.c.key == key)
+        for text in write.definitions:
+            found = select(d.c.sha256).where(d.c.kind == text.kind, d.c.key == text.key)
             if self.conn.execute(found).first() is None:
                 # another process's first step may store the same text at the same moment: its
                 # row stands
                 self.conn.execute(_insert_absent(self.conn.dialect.name),
-                                  [{"kind": kind, "key": key, "sha256": sha256, "text": text_}])
+                                  [{"kind": text.kind, "key": text.key, "sha256": text.sha256,
+                                    "text": text.text}])
         for instance_id, timers in write.timers.items():
             self._run(self.sql.delete_timers, {"b_instance": instance_id})
             self._many(self.sql.insert_timer, [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from collegium.definitions import FactType
 from collegium.errors import DefinitionError
@@ -28,6 +28,15 @@ from collegium.workflows.spec import (
     ProcedureSpec,
 )
 
+
+class Branch(NamedTuple):
+    """One way a trigger may go: to ``dest`` if ``rule`` passes (None: the fallback, taken when no
+    branch rule before it passed)."""
+
+    rule: CompiledRule | None
+    dest: str
+
+
 #: per ``spawn`` effect, by identity: the payload keys it hands to its child, typed by the child
 Handed = dict[int, dict[str, FactType]]
 
@@ -42,7 +51,7 @@ class Move(Protocol):
     def rules(self) -> tuple[CompiledRule, ...]: ...
 
     @property
-    def branches(self) -> tuple[tuple[CompiledRule | None, str], ...]: ...
+    def branches(self) -> tuple[Branch, ...]: ...
 
     @property
     def casts(self) -> bool: ...
@@ -125,7 +134,7 @@ def _check_secrets(spec: ProcedureSpec, pack: RulePackSpec, moves: Iterable[Move
                  if isinstance(e, OpenMeetingEffect) for method in e.methods)
     for move in moves:
         forbidden = set(TRANSIENT_INPUTS) | ({"choice"} if secret and move.casts else set())
-        for rule in (*move.rules, *(r for r, _ in move.branches if r is not None)):
+        for rule in (*move.rules, *(b.rule for b in move.branches if b.rule is not None)):
             read = sorted(rule.reads & forbidden)
             if read:
                 what = ("the tellers' secret" if read[0] in TRANSIENT_INPUTS
