@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from collegium.engine import indexing, judging, replay
@@ -13,8 +14,9 @@ from collegium.engine.audit import chain
 from collegium.engine.clock import format_time
 from collegium.engine.outcomes import Instance, Outcome
 from collegium.engine.timers import timers_for, timers_record
+from collegium.rules.verdict import Verdict
 from collegium.store.protocol import Write
-from collegium.store.records import DefinitionText, InstanceRecord, TimerRecord
+from collegium.store.records import DefinitionText, EventRecord, InstanceRecord, TimerRecord
 
 if TYPE_CHECKING:
     from collegium.engine.compiled import CompiledProcedure
@@ -33,19 +35,40 @@ def write(engine: Engine, proc: CompiledProcedure, new_id: str, actor: str,
                               directory=engine.directory)
         verdict = judging.evaluate(plan, ctx)
         judging.gate(verdict)
-        at = format_time(now)
-        rec = InstanceRecord(id=new_id, procedure=proc.spec.id, procedure_version=proc.spec.version,
-                             pack=proc.pack.id, pack_version=proc.pack.version,
-                             state=proc.spec.initial, version=1, facts=dict(payload),
-                             created_at=at, updated_at=at)
-        set_timers = timers_for(proc, rec, now, 1)
-        rec, event = chain(rec, None, plan.trigger, actor, at, dict(payload),
-                      replay.stored_verdict(verdict), start_record(engine, proc, set_timers), None)
-        timers = {rec.id: set_timers} if set_timers else {}
-        unit.commit(Write(update=None, expected_version=None, create=(rec,), events=(event,),
-                          timers=timers, definitions=texts,
-                          index=indexing.changed(engine.registry, None, (rec,))))
-    return Outcome(Instance.of(rec), event, verdict)
+        new = born(engine, proc, new_id, actor, dict(payload), verdict, now)
+        unit.commit(Write(update=None, expected_version=None, create=(new.rec,),
+                          events=(new.event,), timers={new_id: new.timers} if new.timers else {},
+                          definitions=texts,
+                          index=indexing.changed(engine.registry, None, (new.rec,))))
+    return Outcome(Instance.of(new.rec), new.event, verdict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Born:
+    """A new instance as its first step leaves it: its row, its first event and its timers."""
+
+    rec: InstanceRecord
+    event: EventRecord
+    timers: tuple[TimerRecord, ...]
+
+
+def born(engine: Engine, proc: CompiledProcedure, new_id: str, actor: str,
+         facts: dict[str, Any], verdict: Verdict, now: dt.datetime, *,
+         parent_id: str | None = None) -> Born:
+    """A new instance of ``proc`` started by ``actor`` with ``facts`` (its start judged:
+    ``verdict``), chained from its first event; started by the instance ``parent_id`` (the event
+    records it) or on its own. The start and the children a step starts are born here."""
+    at = format_time(now)
+    rec = InstanceRecord(id=new_id, procedure=proc.spec.id, procedure_version=proc.spec.version,
+                         pack=proc.pack.id, pack_version=proc.pack.version,
+                         state=proc.spec.initial, version=1, facts=facts, created_at=at,
+                         updated_at=at, parent_id=parent_id)
+    timers = timers_for(proc, rec, now, 1)
+    more = {} if parent_id is None else {"spawned_by": parent_id}
+    rec, event = chain(rec, None, proc.start_plan.trigger, actor, at, dict(facts),
+                       replay.stored_verdict(verdict), start_record(engine, proc, timers, **more),
+                       None)
+    return Born(rec=rec, event=event, timers=timers)
 
 
 def start_record(engine: Engine, proc: CompiledProcedure, timers: tuple[TimerRecord, ...],

@@ -291,20 +291,12 @@ def chain(engine: Engine, step: Step) -> None:
     timers: dict[str, tuple[TimerRecord, ...]] = {}
     texts: tuple[DefinitionText, ...] = ()
     for child in step.children:
-        born = InstanceRecord(id=child.id, procedure=child.proc.spec.id,
-                              procedure_version=child.proc.spec.version, pack=child.proc.pack.id,
-                              pack_version=child.proc.pack.version, state=child.proc.spec.initial,
-                              version=1, facts=child.facts, created_at=at, updated_at=at,
-                              parent_id=rec.id)
-        set_timers = timers_for(child.proc, born, now, 1)
-        if set_timers:
-            timers[born.id] = set_timers
-        born, child_event = chained(
-            born, None, child.proc.start_plan.trigger, step.actor, at, child.facts,
-            replay.stored_verdict(child.verdict),
-            starting.start_record(engine, child.proc, set_timers, spawned_by=rec.id), None)
-        child_events.append(child_event)
-        started.append(born)
+        new_child = starting.born(engine, child.proc, child.id, step.actor, child.facts,
+                                  child.verdict, now, parent_id=rec.id)
+        if new_child.timers:
+            timers[child.id] = new_child.timers
+        child_events.append(new_child.event)
+        started.append(new_child.rec)
         texts += engine.texts.unsaved(engine.registry, child.proc)
     if started:
         facts["children"] = [*(facts.get("children") or []), *(c.id for c in started)]
