@@ -196,4 +196,5 @@ def test_versions_only_the_store_keeps_are_read_from_it_without_changing_the_cal
     caller = Registry.builtin()
     report = rejudge(engine.store, PACK, registry=caller)
     assert report.recorded == ("party-committee@2026.5",) and report.diverged == {} and report.changed == ()
-    assert [p.version for p in caller.packs()] == ["2026.1", "2026.2", "2026.3"]  # the stored text went into a copy
+    party = [p.version for p in caller.packs() if p.id == "party-committee"]
+    assert party == ["2026.1", "2026.2", "2026.3"]  # the stored text went into a copy
