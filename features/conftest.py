@@ -417,6 +417,7 @@ def audit(world: World, count: str) -> None:
 
 
 from features.steps_commitments import *  # noqa: E402, F403  (P6 annual public commitments)
+from features.steps_generic import *  # noqa: E402, F403  (any procedure: tables of facts, triggers by name)
 from features.steps_integrity import *  # noqa: E402, F403  (changes behind the engine, and the audit)
 from features.steps_meeting import *  # noqa: E402, F403  (meetings with an agenda)
 from features.steps_p2 import *  # noqa: E402, F403  (P2 ballot steps; pytest-bdd looks for steps here)
