@@ -69,7 +69,8 @@ _EXPORTS: dict[str, str] = {
 
 # Importable from ``collegium`` too, outside ``__all__``: what the command line needs beyond the names
 # above (reading definition files, time parsing, the schema revision, a fragment's model, the
-# secretary's office's queries and calendars), so that it imports no module of the engine itself.
+# data each trigger takes, the secretary's office's queries and calendars), so that it imports no
+# module of the engine itself.
 # A name given as "module:attribute" is that module's attribute under another name.
 _HELPERS: dict[str, str] = {
     "read_text": "collegium._loader",
@@ -79,6 +80,7 @@ _HELPERS: dict[str, str] = {
     "format_time": "collegium.engine.clock",
     "HEAD_REVISION": "collegium.store.schema",
     "FragmentSpec": "collegium.workflows.fragment",
+    "trigger_data": "collegium.engine.shapes",
     "overdue_tasks": "collegium.engine.queries",
     "member_targets": "collegium.engine.queries",
     "open_cases": "collegium.engine.queries",
@@ -197,6 +199,7 @@ if TYPE_CHECKING:  # the helpers outside __all__: a redundant alias marks a name
     from collegium.engine.queries import open_cases as open_cases
     from collegium.engine.queries import overdue_tasks as overdue_tasks
     from collegium.engine.queries import reports_due as reports_due
+    from collegium.engine.shapes import trigger_data as trigger_data
     from collegium.store.schema import HEAD_REVISION as HEAD_REVISION
     from collegium.workflows.fragment import FragmentSpec as FragmentSpec
 
