@@ -303,3 +303,29 @@ def test_the_scenario_start_pattern_takes_what_the_clock_reads(text: str) -> Non
     assert bool(re.search(pattern, text)) == _parses(text)
     scenario = {"scenario": "s", "start": text, "steps": [{"advance": "P1D"}]}
     assert (errors("scenario", scenario) == []) == _parses(text)
+
+
+# -- the editor page's promises --------------------------------------------------------------------
+EDITORS = ROOT / "docs" / "format" / "editors.md"
+
+
+def test_the_vs_code_settings_name_files_valid_under_each_schema() -> None:
+    block = re.search(r"```json\n(.*?)```", EDITORS.read_text(encoding="utf-8"), re.DOTALL)
+    assert block is not None
+    settings = json.loads(block.group(1))["yaml.schemas"]
+    for target, globs in settings.items():
+        kind = re.fullmatch(r"\.schemas/(\w+)\.schema\.json", target)
+        assert kind is not None and kind.group(1) in SCHEMA_KINDS, target
+        for glob in globs:
+            files = sorted(ROOT.glob(glob))
+            assert files, glob
+            for path in files:
+                assert errors(kind.group(1), load(path)) == [], path
+
+
+def test_a_schema_comment_leaves_the_file_as_it_was() -> None:
+    path = ROOT / "examples" / "board" / "board_resolution.yaml"
+    text = path.read_text(encoding="utf-8")
+    marked = "# yaml-language-server: $schema=../../.schemas/procedure.schema.json\n" + text
+    assert "yaml-language-server: $schema=" in EDITORS.read_text(encoding="utf-8")
+    assert parse_yaml(marked, "marked")[0] == parse_yaml(text, "plain")[0]
