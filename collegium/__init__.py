@@ -70,7 +70,8 @@ _EXPORTS: dict[str, str] = {
 
 # Importable from ``collegium`` too, outside ``__all__``: what the command line needs beyond the names
 # above (reading definition files, time parsing, the schema revision, a fragment's model, the
-# secretary's office's queries and calendars), so that it imports no module of the engine itself.
+# files' JSON Schemas, the data each trigger takes, the secretary's office's queries and
+# calendars), so that it imports no module of the engine itself.
 # A name given as "module:attribute" is that module's attribute under another name.
 _HELPERS: dict[str, str] = {
     "read_text": "collegium._loader",
@@ -80,6 +81,8 @@ _HELPERS: dict[str, str] = {
     "format_time": "collegium.engine.clock",
     "HEAD_REVISION": "collegium.store.schema",
     "FragmentSpec": "collegium.workflows.fragment",
+    "json_schema": "collegium._schemas",
+    "trigger_data": "collegium.engine.shapes",
     "overdue_tasks": "collegium.engine.queries",
     "member_targets": "collegium.engine.queries",
     "open_cases": "collegium.engine.queries",
@@ -192,6 +195,7 @@ if TYPE_CHECKING:  # the helpers outside __all__: a redundant alias marks a name
     from collegium._brief import validation_line as validation_line
     from collegium._loader import parse_yaml as parse_yaml
     from collegium._loader import read_text as read_text
+    from collegium._schemas import json_schema as json_schema
     from collegium.engine.calendar import Scheduled as Scheduled
     from collegium.engine.calendar import schedule_reports as schedule_reports
     from collegium.engine.clock import format_time as format_time
@@ -201,6 +205,7 @@ if TYPE_CHECKING:  # the helpers outside __all__: a redundant alias marks a name
     from collegium.engine.queries import open_cases as open_cases
     from collegium.engine.queries import overdue_tasks as overdue_tasks
     from collegium.engine.queries import reports_due as reports_due
+    from collegium.engine.shapes import trigger_data as trigger_data
     from collegium.store.schema import HEAD_REVISION as HEAD_REVISION
     from collegium.workflows.fragment import FragmentSpec as FragmentSpec
 

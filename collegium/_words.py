@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["word", "word_or"]
+__all__ = ["shape", "word", "word_or"]
 
 #: key -> (English, Chinese); a key with a dot belongs to one command (``supervise.task``)
 _WORDS: Final[dict[str, tuple[str, str]]] = {
@@ -286,6 +286,26 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
                            "由 `collegium docs` 根据内置程序和规则包生成，请勿手工修改。"),
     "handbook.block": ("refuses", "拒绝"),
     "handbook.warn": ("warns", "提示"),
+    "handbook.data": ("Data each step takes", "各操作所需数据"),
+    "handbook.key": ("key", "数据项"),
+    "handbook.type": ("type", "类型"),
+    "handbook.required": ("required", "必填"),
+    # the shape of a value a trigger takes (procedures show, the handbook): collegium.engine.shapes
+    "data_taken": ("data each step takes", "各操作所需数据"),
+    "data_key": ("key", "数据项"),
+    "data_type": ("type", "类型"),
+    "required": ("required", "必填"),
+    "shape.string": ("text", "文本"),
+    "shape.integer": ("whole number", "整数"),
+    "shape.number": ("decimal", "小数"),
+    "shape.boolean": ("true or false", "true 或 false"),
+    "shape.datetime": ("date-time with a time zone", "带时区的日期时间"),
+    "shape.list": ("list of text", "文本列表"),
+    "shape.mapping": ("mapping {keys} → {values}", "映射：{keys} → {values}"),
+    "shape.counts": ("ballots per option (a list voted item by item: per item, then per option)",
+                     "各选项票数（逐项表决的名单：按事项，再按选项）"),
+    "shape.one_of": ("one of: {values}", "取值：{values}"),
+    "shape.person": ("person", "人员"),
 }
 
 
@@ -293,6 +313,20 @@ def word(key: str, lang: str, /, **params: object) -> str:
     """The word ``key`` in ``lang`` (Chinese for ``zh-CN``, else English), ``params`` filled in."""
     en, zh = _WORDS[key]
     return (zh if lang == "zh-CN" else en).format(**params)
+
+
+def shape(kind: str, lang: str, /, *, values: tuple[str, ...] = (), keys: str | None = None) -> str:
+    """A data key's type in words: ``kind`` (a fact type, or ``counts``), the ``values`` it (or each
+    value of a mapping) may take, and what a mapping's ``keys`` are (``person``)."""
+    if kind == "mapping":
+        text = word("shape.string", lang)
+        named = word_or(f"shape.{keys}", lang, keys) if keys else text
+        return word("shape.mapping", lang, keys=named, values=" | ".join(values) if values else text)
+    base = word(f"shape.{kind}", lang)
+    if not values:
+        return base
+    among = word("shape.one_of", lang, values=" | ".join(values))
+    return f"{base}（{among}）" if lang == "zh-CN" else f"{base} ({among})"
 
 
 def word_or(key: str, lang: str, fallback: str) -> str:

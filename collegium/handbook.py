@@ -10,9 +10,10 @@ from pathlib import Path
 
 from collegium import diagram
 from collegium._i18n import Text
-from collegium._words import word
+from collegium._words import shape, word
 from collegium.engine.clock import iso_duration
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
+from collegium.engine.shapes import trigger_data
 from collegium.errors import CollegiumError, InvalidInput
 
 LANGS = ("en", "zh-CN")
@@ -56,6 +57,7 @@ def page(proc: CompiledProcedure, lang: str) -> str:
     for t in spec.transitions:
         if t.when:
             used[t.when] = None
+    out += _data_section(proc, lang)
     out += ["", f"## {word('handbook.rules', lang)}", "",
             _head(("rule", "title", "severity", "citation"), lang), "|---|---|---|---|"]
     for rule_id in sorted(used):
@@ -65,6 +67,20 @@ def page(proc: CompiledProcedure, lang: str) -> str:
             out.append(f"| `{rule.id}` | {_cell(rule.title.get(lang))} | {severity} | "
                        f"{_cell(rule.citation)} |")
     return "\n".join(out) + "\n"
+
+
+def _data_section(proc: CompiledProcedure, lang: str) -> list[str]:
+    """The table of the data each step takes: one row a key, with its type and whether it is
+    required."""
+    out = ["", f"## {word('handbook.data', lang)}", "",
+           _head(("step", "key", "type", "required"), lang), "|---|---|---|---|"]
+    for trigger, keys in trigger_data(proc).items():
+        for i, key in enumerate(keys):
+            kind = shape(key.type, lang, values=key.values, keys=key.keys)
+            needed = word("handbook.yes", lang) if key.required else ""
+            step = f"`{trigger}`" if i == 0 else ""
+            out.append(f"| {step} | `{key.name}` | {_cell(kind)} | {needed} |")
+    return out
 
 
 def pages(registry: Registry) -> dict[str, str]:

@@ -28,6 +28,34 @@ from collegium.store.bodies import Body
 ACTIONS = ("start", "fire", "vote", "advance", "expect")
 #: steps run in one batch (:meth:`Engine.batch`): on a database, a commit for this many steps
 BATCH = 500
+#: a date-time with a time zone, as :func:`~collegium.engine.clock.parse_time` reads it: a date
+#: (2026-03-02, 20260302, 2026-W10-1), one separating character, a time, and a zone (Z, +08:00)
+_ZONED = (r"\s*(\d{4}-\d{2}-\d{2}|\d{8}|\d{4}-?W\d{2}(-?\d)?).\d{2}\S*"
+          r"(Z|z|[+-]\d{2}(:?\d{2}(:?\d{2}(\.\d+)?)?)?)\s*")
+ZONED_TIME = f"^{_ZONED}$"
+#: what ``advance`` takes: an ISO 8601 duration (P2D) or a date-time with a time zone
+ADVANCE = f"^(P|{_ZONED}$)"
+
+
+def _given(key: str) -> dict[str, Any]:
+    """The JSON Schema of a step that has ``key`` (present and not null)."""
+    return {"required": [key], "properties": {key: {"not": {"type": "null"}}}}
+
+
+def _needs(*keys: str) -> dict[str, Any]:
+    """The JSON Schema of a step that says who acts (``as``, one or more) and ``keys``."""
+    acts: dict[str, Any] = {"as": {"not": {"type": "null"}, "minItems": 1}}
+    return {"required": ["as", *keys],
+            "properties": {**acts, **{key: {"type": "string", "minLength": 1} for key in keys}}}
+
+
+#: A step in JSON Schema beyond its keys: exactly one action, and who acts on which instance where
+#: the action needs them (as :func:`run` asks for them).
+_STEP_SCHEMA: dict[str, Any] = {
+    "oneOf": [_given(action) for action in ACTIONS],
+    "allOf": [{"if": _given("start"), "then": _needs()},
+              *({"if": _given(action), "then": _needs("instance")} for action in ("fire", "vote"))],
+}
 
 
 class Expectation(BaseModel):
@@ -44,19 +72,28 @@ class Expectation(BaseModel):
 class Step(BaseModel):
     """One step: exactly one of ``start``, ``fire``, ``vote``, ``advance`` or ``expect``."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True,
+                              json_schema_extra=_STEP_SCHEMA)
 
     start: str | None = Field(default=None, description="a procedure to start")
     fire: str | None = Field(default=None, description="a trigger to fire")
     vote: str | None = Field(default=None, description="a choice every actor in 'as' casts")
-    advance: str | None = Field(default=None, description="an ISO 8601 duration (P2D, PT3H) or a date-time")
+    advance: str | None = Field(
+        default=None, description="an ISO 8601 duration (P2D, PT3H) or a date-time",
+        json_schema_extra={"pattern": ADVANCE})
     expect: Expectation | None = None
     instance: str | None = Field(default=None, description="the instance a fire or vote acts on (YAML reads a key "
                                                            "'on' as true, so it is not called that)")
     actor: str | list[str] | None = Field(default=None, alias="as", description="who acts (votes: several)")
     id: str | None = Field(default=None, description="a name for the instance this step starts: the procedure "
                                                       "started, else the first child a fire or advance starts")
-    data: dict[str, Any] = Field(default_factory=dict)
+    data: dict[str, Any] = Field(
+        default_factory=dict, json_schema_extra={"propertyNames": {"pattern": "^[a-z][a-z0-9_]*$"}},
+        description="the data the step's trigger takes, by name: text, a whole number, a "
+                    "decimal, true or false, a date-time with a time zone, a list of texts or a "
+                    "mapping of text to text (attendance: person to present, absent, recused or "
+                    "attendee). Which names and types each trigger takes: `collegium procedures "
+                    "show ID` and the handbook")
     item: str | None = Field(default=None, description="the item of a list voted item by item")
     refused: str | None = Field(default=None, description="this step must be refused by this rule id")
 
@@ -74,7 +111,8 @@ class ScenarioSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     scenario: str = Field(min_length=1, description="its title")
-    start: str = Field(description="when the virtual clock starts, ISO 8601 with a time zone")
+    start: str = Field(description="when the virtual clock starts, ISO 8601 with a time zone",
+                       json_schema_extra={"pattern": ZONED_TIME})
     definitions: list[str] = Field(
         default_factory=list,
         description="procedure, fragment and rule-pack files or folders the scenario runs on "

@@ -116,7 +116,8 @@ def test_the_site_builds_with_no_warning(tmp_path: Path) -> None:
         html = (site / "api" / ("" if name == "index" else name) / "index.html").read_text(encoding="utf-8")
         for path in paths:
             assert f'id="{path}"' in html, f"{path} has no anchor on api/{page}"
-    for kind in ("procedure", "fragment", "rules", "scenario"):  # generated from the JSON Schemas at build time
+    # generated from the JSON Schemas at build time
+    for kind in ("procedure", "fragment", "rules", "scenario", "body"):
         assert (site / "format" / f"schema-{kind}" / "index.html").is_file()
         assert (site / "format" / f"{kind}.schema.json").is_file()
     assert (site / "handbook" / "index.html").is_file() and (site / "handbook" / "meeting.zh-CN" / "index.html").is_file()

@@ -120,7 +120,7 @@ COMMANDS: Final[dict[str, Lazy]] = {
         target="collegium.commands.schema:schema",
         summary=(
             "Print the JSON Schema of procedure files, procedure-fragment files, rule-pack "
-            "files or scenario files."
+            "files, scenario files or body files."
         ),
     ),
     "simulate": Lazy(

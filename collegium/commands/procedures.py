@@ -88,7 +88,8 @@ def _bound_rules(
 @procedures.command("show")
 @click.argument("procedure_id", metavar="ID")
 def procedures_show(procedure_id: str) -> None:
-    """Show a procedure: its states, and its transitions with roles and rules."""
+    """Show a procedure: its states, its transitions with roles and rules, and the data each
+    trigger takes with its type."""
     from collegium._words import word
     from collegium.commands.render import console, panel, table
 
@@ -101,6 +102,7 @@ def procedures_show(procedure_id: str) -> None:
     except NotFound:
         pack = None
     start_rules = _bound_rules(spec, pack, spec.start.trigger, spec.start.rules)
+    takes = _data_taken(procedure_id) if pack is not None else {}
     transitions: list[dict[str, Any]] = []
     for t in spec.transitions:
         own = (*t.rules, *([t.when] if t.when else []))
@@ -115,6 +117,7 @@ def procedures_show(procedure_id: str) -> None:
                 "rules": _bound_rules(spec, pack, t.trigger, own),
                 "data": list(t.data),
                 "effects": [e.kind for e in t.effects],
+                "inputs": takes.get(t.trigger, []),
             }
         )
     if s.as_json:
@@ -136,6 +139,7 @@ def procedures_show(procedure_id: str) -> None:
                     "roles": list(spec.start.roles),
                     "rules": start_rules,
                     "data": list(spec.start.data),
+                    "inputs": takes.get(spec.start.trigger, []),
                 },
                 "transitions": transitions,
             }
@@ -192,6 +196,32 @@ def procedures_show(procedure_id: str) -> None:
             rows,
         )
     )
+    _print_data_taken(takes, w)
+
+
+def _data_taken(procedure_id: str) -> dict[str, list[dict[str, Any]]]:
+    """Each trigger of the built-in procedure and the data keys it takes, as JSON."""
+    from collegium import trigger_data
+
+    compiled = registry().compiled(procedure_id)
+    return {trigger: [key.to_dict() for key in keys]
+            for trigger, keys in trigger_data(compiled).items()}
+
+
+def _print_data_taken(takes: dict[str, list[dict[str, Any]]], w: str) -> None:
+    """The table of the data each trigger takes, one row a key, each type in words."""
+    from collegium._words import shape, word
+    from collegium.commands.render import console, table
+
+    rows = [
+        [trigger if i == 0 else "", key["name"],
+         shape(key["type"], w, values=tuple(key.get("values", ())), keys=key.get("keys")),
+         word("yes", w) if key["required"] else ""]
+        for trigger, keys in takes.items() for i, key in enumerate(keys)
+    ]
+    if rows:
+        headers = [word(key, w) for key in ("trigger", "data_key", "data_type", "required")]
+        console().print(table(word("data_taken", w), headers, rows))
 
 
 def _builtin_texts() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:

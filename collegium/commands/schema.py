@@ -1,40 +1,23 @@
-"""``collegium schema KIND``: print the JSON Schema of procedure, fragment, rule-pack or scenario
-files (the documentation's format pages are built from it).
+"""``collegium schema KIND``: print the JSON Schema (2020-12) of procedure, fragment, rule-pack,
+scenario or body files, for an editor's YAML support (the documentation's format pages are built
+from it).
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 import click
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["schema"]
 
 
 # -- schema ----------------------------------------------------------------------------------------
 @click.command()
-@click.argument("kind", type=click.Choice(["procedure", "fragment", "rules", "scenario"]))
+@click.argument("kind", type=click.Choice(["procedure", "fragment", "rules", "scenario", "body"]))
 def schema(kind: str) -> None:
-    """Print the JSON Schema of procedure files, procedure-fragment files, rule-pack files or
-    scenario files."""
-    if kind == "scenario":
-        from collegium.scenario import ScenarioSpec
+    """Print the JSON Schema of procedure files, procedure-fragment files, rule-pack files,
+    scenario files or body files."""
+    from collegium import json_schema
 
-        value = ScenarioSpec.model_json_schema(by_alias=True)
-    elif kind == "procedure":
-        from collegium import ProcedureSpec
-
-        value = ProcedureSpec.model_json_schema(by_alias=True)
-    elif kind == "fragment":
-        from collegium import FragmentSpec
-
-        value = FragmentSpec.model_json_schema(by_alias=True)
-    else:
-        from collegium import RulePackSpec
-
-        value = RulePackSpec.model_json_schema(by_alias=True)
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    click.echo(json.dumps(json_schema(kind), ensure_ascii=False, indent=2))

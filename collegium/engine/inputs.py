@@ -87,7 +87,7 @@ def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | Non
 def normalize(proc: CompiledProcedure, plan: Plan, data: Mapping[str, Any], *, complete: bool = True) -> dict[str, Any]:
     """Check a command's payload against what the trigger accepts; return it with canonical values."""
     accepted = plan.accepted
-    choices = _input_values(plan.effects)
+    choices = input_values(plan.effects)
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key not in accepted:
@@ -109,7 +109,7 @@ def normalize(proc: CompiledProcedure, plan: Plan, data: Mapping[str, Any], *, c
     return out
 
 
-def _input_values(effects: tuple[Effect, ...]) -> dict[str, tuple[str, ...]]:
+def input_values(effects: tuple[Effect, ...]) -> dict[str, tuple[str, ...]]:
     """The values an effect's text inputs may take (a consultation's view, a vote's choice)."""
     out: dict[str, tuple[str, ...]] = {}
     for effect in effects:

@@ -143,7 +143,8 @@ class RuleSpec(_Spec):
     explain: Text | None = Field(default=None, description="what a refusal says, in both languages; "
                                                            "{fact} placeholders name facts")
 
-    @field_validator("when", "unless", mode="before")
+    @field_validator("when", "unless", mode="before",
+                     json_schema_input_type=dict[Identifier, Scalar | list[Scalar]])
     @classmethod
     def _listify(cls, value: Any) -> Any:
         if isinstance(value, dict):

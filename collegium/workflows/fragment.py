@@ -39,6 +39,9 @@ StateRef = Annotated[str, Field(pattern=r"^\$?[a-z][a-z0-9_]*$", max_length=65)]
 RoleRef = Annotated[str, Field(pattern=r"^\$?[a-z][a-z0-9_]*$", max_length=65)]
 #: a rule id (``R-…``) or a rule parameter (``$name``)
 RuleRef = Annotated[str, Field(pattern=r"^(R-[A-Z0-9][A-Z0-9-]*|\$[a-z][a-z0-9_]*)$", max_length=65)]
+#: the input forms of ``source`` and ``roles``: a list, or its one element written alone
+_StateRefsIn = StateRef | Annotated[list[StateRef], Field(min_length=1)]
+_RoleRefsIn = RoleRef | Annotated[list[RoleRef], Field(min_length=1)]
 ParameterKind = Literal["state", "roles", "rule"]
 _RULE_ID = re.compile(r"^R-[A-Z0-9][A-Z0-9-]*$")
 
@@ -63,8 +66,10 @@ class FragmentTransitionSpec(_Spec):
     effects: tuple[Effect, ...] = ()
     label: Text | None = None
 
-    _source_list = field_validator("source", mode="before")(_as_tuple)
-    _roles_list = field_validator("roles", mode="before")(_as_tuple)
+    _source_list = field_validator("source", mode="before",
+                                   json_schema_input_type=_StateRefsIn)(_as_tuple)
+    _roles_list = field_validator("roles", mode="before",
+                                  json_schema_input_type=_RoleRefsIn)(_as_tuple)
 
 
 class FragmentSpec(_Spec):

@@ -219,6 +219,12 @@ def _as_tuple(value: Any) -> Any:
     return (value,) if isinstance(value, str) else value
 
 
+# What ``_as_tuple`` accepts, as the JSON Schema describes the input (``json_schema_input_type``):
+# a list, or its one element written alone (``source: voting``).
+_StatesIn = Identifier | Annotated[list[Identifier], Field(min_length=1)]
+_RolesIn = str | Annotated[list[str], Field(min_length=1)]
+
+
 class TransitionSpec(_Spec):
     """One edge: ``trigger`` moves an instance from any of ``source`` to ``dest``.
 
@@ -237,8 +243,10 @@ class TransitionSpec(_Spec):
     effects: tuple[Effect, ...] = ()
     label: Text | None = None
 
-    _source_list = field_validator("source", mode="before")(_as_tuple)
-    _roles_list = field_validator("roles", mode="before")(_as_tuple)
+    _source_list = field_validator("source", mode="before",
+                                   json_schema_input_type=_StatesIn)(_as_tuple)
+    _roles_list = field_validator("roles", mode="before",
+                                  json_schema_input_type=_RolesIn)(_as_tuple)
 
 
 class StartSpec(_Spec):
@@ -250,7 +258,8 @@ class StartSpec(_Spec):
     data: tuple[Identifier, ...] = ()
     label: Text | None = None
 
-    _roles_list = field_validator("roles", mode="before")(_as_tuple)
+    _roles_list = field_validator("roles", mode="before",
+                                  json_schema_input_type=_RolesIn)(_as_tuple)
 
 
 class IncludeSpec(_Spec):

@@ -1,5 +1,5 @@
 """MkDocs hook: the file-format reference, generated at build time from the JSON Schemas that
-``collegium schema procedure|fragment|rules|scenario`` prints.
+``collegium schema procedure|fragment|rules|scenario|body`` prints.
 
 Each schema becomes a page (``format/schema-KIND.md``: every object, its keys, their types, defaults, constraints
 and descriptions, linked to each other) and a file beside it (``format/KIND.schema.json``) for editors. Nothing
@@ -28,6 +28,8 @@ KINDS: dict[str, tuple[str, str]] = {
                                   "sources, and rules with their checks."),
     "scenario": ("Scenario file schema", "A scenario (`collegium simulate FILE`): bodies, a start time and steps "
                                          "run on a virtual clock."),
+    "body": ("Body file schema", "A body (`collegium body define FILE`): a committee or board and its "
+                                 "members, each with a role and whether the seat votes."),
 }
 
 _ROLE = re.compile(r":(?:class|func|data|attr):`~?(?:[\w.]*\.)?(\w+)`")
@@ -77,11 +79,10 @@ def type_of(node: dict[str, Any]) -> str:
         items = node.get("items")
         return f"list of {type_of(items)}" if items else "list"
     if kind == "object":
-        if "patternProperties" in node:
-            ((pattern, value),) = node["patternProperties"].items()
-            return f"mapping of `{pattern}` to {type_of(value)}"
         value = node.get("additionalProperties")
-        return f"mapping of text to {type_of(value)}" if isinstance(value, dict) else "mapping"
+        pattern = node.get("propertyNames", {}).get("pattern")
+        keys = f"`{pattern}`" if pattern else "text"
+        return f"mapping of {keys} to {type_of(value) if isinstance(value, dict) else 'any value'}"
     if kind == "string" and "format" in node:
         return f"text ({node['format']})"
     words = {"string": "text", "integer": "integer", "number": "number", "boolean": "boolean", "null": "`null`"}
