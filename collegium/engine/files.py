@@ -1,8 +1,8 @@
 """Definitions from files: procedures, fragments and rule packs an organisation writes, read from
 files and folders into a :class:`~collegium.engine.registry.Registry` (:meth:`Registry.load`).
 
-A folder is read whole (its subfolders too, in name order): each ``.yaml`` or ``.yml`` file that is a
-rule pack (a top-level ``rules`` key), a fragment (``kind: fragment``) or a procedure (``states``
+A folder is read whole (its subfolders too, in name order): each ``.yaml`` or ``.yml`` file that is
+a rule pack (a top-level ``rules`` key), a fragment (``kind: fragment``) or a procedure (``states``
 and ``transitions``) is loaded, and any other YAML there (a scenario, a body, a pack's tests) is
 passed over. A file named on its own must be one of the three. Packs load first, then fragments,
 then procedures, so a file may use what another file defines, whatever their names.
@@ -54,7 +54,8 @@ def _files(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            found = sorted(p for p in path.rglob("*")
+                           if p.suffix in (".yaml", ".yml") and p.is_file())
             out.extend((p, False) for p in found)
         elif path.is_file():
             out.append((path, True))
@@ -74,9 +75,10 @@ def load(registry: Registry, paths: Iterable[str | Path]) -> list[DefinitionFile
         kind = kind_of(data)
         if kind is None:
             if named:
-                raise DefinitionError("not a procedure, a procedure fragment or a rule pack (a pack "
-                                      "has `rules`, a fragment `kind: fragment`, a procedure "
-                                      "`states` and `transitions`)", source=str(path))
+                raise DefinitionError(
+                    "not a procedure, a procedure fragment or a rule pack (a pack has `rules`, a "
+                    "fragment `kind: fragment`, a procedure `states` and `transitions`)",
+                    source=str(path))
             continue
         read[kind].append((path, text, data, node))
     loaded: list[DefinitionFile] = []

@@ -81,7 +81,8 @@ _DROP_TIMER = delete(_T).where(_T.c.instance_id == bindparam("b_instance"),
                                _T.c.lead_seconds == bindparam("b_lead"),
                                _T.c.entered_seq == bindparam("b_entered"))
 _DELETE_TIMERS = delete(_T).where(_T.c.instance_id == bindparam("b_instance"))
-_INSERT_TIMER = insert(_T).values(instance_id=bindparam("instance_id"), trigger=bindparam("trigger"),
+_INSERT_TIMER = insert(_T).values(instance_id=bindparam("instance_id"),
+                                  trigger=bindparam("trigger"),
                                   state=bindparam("state"), due_at=bindparam("due_at"),
                                   entered_seq=bindparam("entered_seq"),
                                   lead_seconds=bindparam("lead_seconds"))
