@@ -70,6 +70,8 @@ class Registry:
         self._procedures: dict[str, dict[int, ProcedureSpec]] = {}
         self._fragments: dict[str, dict[int, FragmentSpec]] = {}
         self._compiled: dict[tuple[str, str], CompiledProcedure] = {}
+        #: compiled() by the exact versions asked for (an instance's): a version's text never changes
+        self._exact: dict[tuple[str, int, str], CompiledProcedure] = {}
         self._sources: dict[str, str] = {}
         self._definitions: dict[str, Definition] = {}
         self._trusted = False  # loading the files shipped with Collegium (see builtin)
@@ -91,7 +93,7 @@ class Registry:
     def _read(self, folder: str, name: str, version: str = ALL) -> None:
         """Read the shipped files of the pack (``folder`` "pack") or the procedure or fragment
         ("workflow") ``name`` that may hold ``version`` (see :meth:`Unread.files`), not read yet."""
-        if not self._unread:
+        if (folder, name) not in self._unread:  # read already, or never shipped
             return
         with self._lock:  # another thread asking for the same id waits until it is read
             key = (folder, name)
@@ -364,6 +366,10 @@ class Registry:
     def compiled(self, procedure_id: str, version: int | None = None,
                  pack_version: str | None = None) -> CompiledProcedure:
         """The procedure compiled against a version of its pack (latest unless named), once, then kept."""
+        if version is not None and pack_version is not None:
+            exact = self._exact.get((procedure_id, version, pack_version))
+            if exact is not None:
+                return exact
         spec = self.procedure(procedure_id, version)
         pack = self.pack(spec.rule_pack, pack_version)
         key = (spec.key, pack.key)
@@ -384,6 +390,8 @@ class Registry:
             hit = CompiledProcedure(spec, pack, self._sources.get(spec.key, "<string>"), children,
                                     deferred=all(self._shipped.get(id(s)) is s for s in used))
             self._compiled[key] = hit
+        if version is not None and pack_version is not None:
+            self._exact[(procedure_id, version, pack_version)] = hit
         return hit
 
     def rule(self, rule_id: str) -> tuple[RulePackSpec, Any]:

@@ -61,6 +61,10 @@ class Unread:
     def __bool__(self) -> bool:
         return bool(self._files)
 
+    def __contains__(self, key: object) -> bool:
+        """Whether a file of ``(folder, id)`` is still unread."""
+        return key in self._files
+
     def copy(self) -> Unread:
         out = Unread({k: list(v) for k, v in self._files.items()})
         out._latest = set(self._latest)
