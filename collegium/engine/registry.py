@@ -19,10 +19,9 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Mapping
-from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from collegium._loader import line_of, parse_yaml, read_text, validate_model
 from collegium.definitions import FactType
@@ -30,7 +29,7 @@ from collegium.engine import files
 from collegium.engine._moved import moved
 from collegium.engine.compiled import CompiledProcedure, Definition, Plan
 from collegium.engine.files import DefinitionFile
-from collegium.engine.shipped import ALL, LATEST, Unread
+from collegium.engine.shipped import ALL, LATEST, Unread, ordered, shipped_order
 from collegium.errors import DefinitionError, NotFound, UnknownDefinition
 from collegium.rules.check import check_pack
 from collegium.rules.model import RulePackSpec
@@ -42,8 +41,6 @@ from collegium.workflows.spec import ProcedureSpec
 __all__ = ["CompiledProcedure", "Definition", "Plan", "Registry", "version_order"]
 __getattr__ = moved(__name__, "collegium.rules.check", ("ENGINE_PARAMETERS",))
 
-K = TypeVar("K")
-V = TypeVar("V")
 #: a definition's stored text by (kind, ``id@version``), or None: a store's :meth:`definition`
 Lookup = Callable[[str, str], str | None]
 
@@ -55,11 +52,6 @@ def version_order(version: str) -> tuple[tuple[int, int | str], ...]:
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _ordered(table: dict[K, V], rank: Callable[[K], int]) -> dict[K, V]:
-    """``table`` sorted by the rank of its keys, keys of the same rank kept in their order."""
-    return dict(sorted(table.items(), key=lambda kv: rank(kv[0])))  # sorted() is stable
 
 
 class Registry:
@@ -128,19 +120,11 @@ class Registry:
             for folder, name in unread:
                 self._read(folder, name)
             self._disordered = False
-            last, rank = sys.maxsize, self._read_from  # last: what was not shipped
-
-            def versions(kind: str, table: dict[str, dict[Any, Any]]) -> dict[str, dict[Any, Any]]:
-                def at(key: str, version: Any) -> int:
-                    return rank.get(f"{kind}:{key}@{version}", last)
-
-                inner = {k: _ordered(v, partial(at, k)) for k, v in table.items()}
-                return _ordered(inner, lambda k: min((at(k, v) for v in inner[k]), default=last))
-
-            self._packs = versions("pack", self._packs)
-            self._procedures = versions("procedure", self._procedures)
-            self._fragments = versions("fragment", self._fragments)
-            self._definitions = _ordered(self._definitions, lambda k: rank.get(k, last))
+            rank = self._read_from
+            self._packs = shipped_order("pack", self._packs, rank)
+            self._procedures = shipped_order("procedure", self._procedures, rank)
+            self._fragments = shipped_order("fragment", self._fragments, rank)
+            self._definitions = ordered(self._definitions, lambda k: rank.get(k, sys.maxsize))
 
     def _parse(self, text: str, source: str) -> tuple[Any, Any]:
         return parse_yaml(text, source, trusted=self._trusted)

@@ -9,11 +9,18 @@ in any order can be listed in the order of reading them all at once.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from importlib.resources.abc import Traversable
+from typing import Any, TypeVar
 
-__all__ = ["ALL", "LATEST", "ShippedFile", "Unread"]
+__all__ = ["ALL", "LATEST", "ShippedFile", "Unread", "ordered", "shipped_order"]
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 #: Ask :meth:`Unread.files` for every version of an id, or for its latest (the file ``NAME.yaml``).
 ALL, LATEST = "*", ""
@@ -97,3 +104,22 @@ class Unread:
         """(folder, id) of every unread file in ``folders``, in the order of their ranks."""
         keys = [k for k in self._files if k[0] in folders]
         return sorted(keys, key=lambda k: self._files[k][0].rank)
+
+
+def ordered(table: dict[K, V], rank: Callable[[K], int]) -> dict[K, V]:
+    """``table`` sorted by the rank of its keys, keys of the same rank kept in their order."""
+    return dict(sorted(table.items(), key=lambda kv: rank(kv[0])))  # sorted() is stable
+
+
+def shipped_order(kind: str, table: dict[str, dict[Any, Any]],
+                  rank: dict[str, int]) -> dict[str, dict[Any, Any]]:
+    """A registry's ``table`` of ``kind`` (id -> version -> spec) in the order of the shipped files
+    the versions were read from (``rank`` by ``kind:id@version``), ids by their first version;
+    what was not shipped comes last, in the order it was added."""
+    last = sys.maxsize
+
+    def at(key: str, version: Any) -> int:
+        return rank.get(f"{kind}:{key}@{version}", last)
+
+    inner = {k: ordered(v, partial(at, k)) for k, v in table.items()}
+    return ordered(inner, lambda k: min((at(k, v) for v in inner[k]), default=last))
