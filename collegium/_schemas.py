@@ -19,7 +19,7 @@ __all__ = ["DIALECT", "SCHEMA_KINDS", "json_schema", "schema_id"]
 #: the JSON Schema dialect every schema declares
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 #: the kinds of file with a schema, as ``collegium schema`` names them
-SCHEMA_KINDS: tuple[str, ...] = ("procedure", "fragment", "rules", "scenario", "body")
+SCHEMA_KINDS: tuple[str, ...] = ("procedure", "fragment", "rules", "scenario", "body", "tests")
 
 
 def schema_id(kind: str) -> str:
@@ -48,6 +48,10 @@ def _model(kind: str) -> type[BaseModel]:
         from collegium.store.bodies import Body
 
         return Body
+    if kind == "tests":
+        from collegium.engine.packtests import TestFile
+
+        return TestFile
     from collegium.errors import InvalidInput
 
     raise InvalidInput(f"no schema of kind {kind!r}; use one of: {', '.join(SCHEMA_KINDS)}")

@@ -117,7 +117,7 @@ def test_the_site_builds_with_no_warning(tmp_path: Path) -> None:
         for path in paths:
             assert f'id="{path}"' in html, f"{path} has no anchor on api/{page}"
     # generated from the JSON Schemas at build time
-    for kind in ("procedure", "fragment", "rules", "scenario", "body"):
+    for kind in ("procedure", "fragment", "rules", "scenario", "body", "tests"):
         assert (site / "format" / f"schema-{kind}" / "index.html").is_file()
         assert (site / "format" / f"{kind}.schema.json").is_file()
     assert (site / "handbook" / "index.html").is_file() and (site / "handbook" / "meeting.zh-CN" / "index.html").is_file()

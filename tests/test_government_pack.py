@@ -19,7 +19,8 @@ from tests.test_cli_ballot import ok
 ROOT = Path(__file__).parent.parent
 PROCEDURE, PACK = "major_administrative_decision", "government"
 FILES = {"procedure": "workflows/major_administrative_decision.yaml",
-         "pack": "rules/packs/government.yaml"}
+         "pack": "rules/packs/government.yaml",
+         "tests": "rules/packtests/government.yaml"}
 EXAMPLE = ROOT / "examples" / "scenarios" / "gov_major_administrative_decision.yaml"
 CST = dt.timezone(dt.timedelta(hours=8))
 
@@ -46,6 +47,17 @@ def test_the_files_pass_procedures_check() -> None:
     r = ok("--json", "procedures", "show", PROCEDURE)
     states = {s["id"] for s in json.loads(r.stdout)["states"]}
     assert {"public_comment", "legality_review", "in_meeting", "evaluating", "adjusted"} <= states
+
+
+def test_the_pack_tests_apply_every_rule_and_notice_each_one_dropped() -> None:
+    """The pack's own tests (`collegium test` runs them with the built-in packs'): each rule is
+    applied by a case, and each, dropped, fails a case that needs it to refuse or to choose."""
+    r = ok("test", ROOT / "collegium" / FILES["tests"], "--mutate")
+    assert r.stdout.splitlines() == [
+        "government@2019.1: 70 of 70 cases pass",
+        "  rules applied by a case: 38 of 38",
+        "  dropped without a case noticing: -",
+    ]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])

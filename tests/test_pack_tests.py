@@ -78,8 +78,11 @@ def test_a_case_that_cannot_be_judged_and_a_file_that_is_invalid(tmp_path: Path)
     assert invalid.output.startswith(f"collegium: error: {bad}:3")
 
 
-def test_the_built_in_packs_ship_with_tests_that_pass() -> None:
-    result = CliRunner().invoke(cli, ["test"])
+def test_the_built_in_packs_ship_with_tests_that_pass_and_notice_every_rule() -> None:
+    result = CliRunner().invoke(cli, ["test", "--mutate"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("party-committee@2026.3: 133 of 133 cases pass")
-    assert "rules applied by a case: 64 of 64" in result.output
+    assert result.output.count("dropped without a case noticing: -\n") == 2
+    assert result.output.startswith("government@2019.1: 70 of 70 cases pass\n"
+                                    "  rules applied by a case: 38 of 38\n")
+    assert "party-committee@2026.3: 133 of 133 cases pass\n" \
+           "  rules applied by a case: 64 of 64\n" in result.output

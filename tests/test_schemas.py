@@ -1,7 +1,7 @@
 """The JSON Schemas ``collegium schema KIND`` prints, checked with ``jsonschema``, the reference
 validator: each is valid JSON Schema 2020-12 with its ``$schema`` and ``$id``; every procedure,
-fragment, rule pack, scenario and body shipped or in the examples is valid under its schema as it is
-written; and files the loader refuses for their shape are refused by the schema too.
+fragment, rule pack, scenario, body and pack test file shipped or in the examples is valid under its
+schema as it is written; and files the loader refuses for their shape are refused by the schema too.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.validators import validator_for
 from pydantic import BaseModel
@@ -19,30 +20,29 @@ from pydantic import BaseModel
 from collegium import FragmentSpec, InvalidInput, ProcedureSpec, Registry, RulePackSpec, json_schema
 from collegium._loader import parse_yaml
 from collegium._schemas import DIALECT, SCHEMA_KINDS
+from collegium.engine import packtests
 from collegium.engine.clock import parse_time
 from collegium.scenario import ScenarioSpec
 from collegium.store.bodies import Body
 from tests._bad_input import BAD, run
 
 ROOT = Path(__file__).parent.parent
-#: every YAML file shipped or kept as an example or a valid base of the bad-input corpus (a pack's
-#: test files, ``*.tests.yaml``, have no schema of their own yet)
-SHIPPED = sorted(
-    p for p in {
-        *ROOT.glob("collegium/workflows/*.yaml"),
-        *ROOT.glob("collegium/rules/packs/*.yaml"),
-        *ROOT.glob("examples/**/*.yaml"),
-        *ROOT.glob("docs/examples/*.yaml"),
-        *(BAD / "base").glob("*.yaml"),
-        *ROOT.glob("tests/data/*.yaml"),
-    } if not p.name.endswith(".tests.yaml")
-)
+#: every YAML file shipped in the package or kept as an example or a valid base of the bad-input
+#: corpus, a pack's test files (``collegium/rules/packtests/``, ``*.tests.yaml``) among them
+SHIPPED = sorted({
+    *ROOT.glob("collegium/**/*.yaml"),
+    *ROOT.glob("examples/**/*.yaml"),
+    *ROOT.glob("docs/examples/*.yaml"),
+    *(BAD / "base").glob("*.yaml"),
+    *ROOT.glob("tests/data/*.yaml"),
+})
 MODELS: dict[str, type[BaseModel]] = {
     "procedure": ProcedureSpec,
     "fragment": FragmentSpec,
     "rules": RulePackSpec,
     "scenario": ScenarioSpec,
     "body": Body,
+    "tests": packtests.TestFile,  # not imported by name: pytest would take it for a test class
 }
 
 
@@ -64,6 +64,8 @@ def load(path: Path) -> Any:
 
 def kind_of(path: Path, data: dict[str, Any]) -> str:
     rel = path.relative_to(ROOT).as_posix()
+    if rel.startswith("collegium/rules/packtests/") or rel.endswith(".tests.yaml"):
+        return "tests"
     if rel.startswith("collegium/rules/packs/") or rel.endswith((".rules.yaml", "base/pack.yaml")):
         return "rules"
     if "scenario" in data:
@@ -107,13 +109,17 @@ def test_the_shipped_files_are_all_here() -> None:
         "collegium/workflows/major_decision.yaml",
         "collegium/workflows/ballot.yaml",
         "collegium/rules/packs/party-committee.yaml",
+        "collegium/rules/packtests/government.yaml",
         "examples/board/board_resolution.yaml",
         "examples/board/company-board.rules.yaml",
+        "examples/board/company-board.tests.yaml",
         "examples/scenarios/p2_ballot.zh-CN.yaml",
         "docs/examples/first_scenario.yaml",
     } <= names
+    for folder in ("collegium", "examples"):  # every YAML file of the package and the examples
+        assert {_rel(p) for p in (ROOT / folder).rglob("*.yaml")} <= names, folder
     kinds = {kind_of(p, load(p)) for p in SHIPPED}
-    assert kinds == {"procedure", "fragment", "rules", "scenario"}
+    assert kinds == {"procedure", "fragment", "rules", "scenario", "tests"}
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=_rel)
@@ -122,7 +128,7 @@ def test_every_shipped_and_example_file_is_valid_under_its_schema(path: Path) ->
     kind = kind_of(path, data)
     MODELS[kind].model_validate(data)  # the model takes it: it is of this kind
     assert errors(kind, data) == []
-    for body in data.get("bodies", []) if kind == "scenario" else []:
+    for body in data.get("bodies", []) if kind in ("scenario", "tests") else []:
         assert errors("body", body) == []
 
 
@@ -238,6 +244,57 @@ def test_a_mapping_key_that_is_not_a_name_is_refused_by_both() -> None:
     assert errors("procedure", data) and _refused(ProcedureSpec, data)
     reg.add_pack_text((BAD / "base" / "pack.yaml").read_text(encoding="utf-8"))
     assert reg.add_procedure_text(text).id == "tiny"  # the base itself is fine
+
+
+#: a pack's test file of one case, valid: each fault below spoils it in one place
+PACK_TESTS: dict[str, Any] = {
+    "tests": "company-board",
+    "procedure": "board_resolution",
+    "now": "2026-05-04T10:00+08:00",
+    "bodies": [{"id": "board", "kind": "board", "members": [{"person": "d1", "role": "director"}]}],
+    "cases": [{"name": "a director cannot table one", "trigger": "table", "actor": "d1",
+               "facts": {"board": "board"}, "data": {"title": "Issue shares"},
+               "expect": {"passed": False, "rules": {"R-BOARD-ROLE": "fail"}}}],
+}
+CASE = PACK_TESTS["cases"][0]
+PACK_TEST_FAULTS = {
+    "unknown_outcome": {**CASE, "expect": {"rules": {"R-BOARD-ROLE": "maybe"}}},
+    "case_without_actor": {k: v for k, v in CASE.items() if k != "actor"},
+    "passed_not_a_boolean": {**CASE, "expect": {"passed": "maybe"}},
+    "unknown_key_in_case": {**CASE, "expected": {"passed": False}},
+    "unknown_key_in_expect": {**CASE, "expect": {"passed": False, "state": "drafted"}},
+    "case_without_expect": {k: v for k, v in CASE.items() if k != "expect"},
+    "empty_name": {**CASE, "name": ""},
+    "facts_not_a_mapping": {**CASE, "facts": ["board"]},
+}
+FILE_FAULTS = {
+    "no_cases": {**PACK_TESTS, "cases": []},
+    "no_pack_named": {k: v for k, v in PACK_TESTS.items() if k != "tests"},
+    "unknown_key_in_file": {**PACK_TESTS, "pack": "company-board"},
+    "body_member_without_role": {**PACK_TESTS, "bodies": [{"id": "board", "kind": "board",
+                                                          "members": [{"person": "d1"}]}]},
+    **{name: {**PACK_TESTS, "cases": [case]} for name, case in PACK_TEST_FAULTS.items()},
+}
+
+
+def test_the_base_pack_test_file_is_valid_for_the_loader_and_the_schema(tmp_path: Path) -> None:
+    path = tmp_path / "base.tests.yaml"
+    path.write_text(yaml.safe_dump(PACK_TESTS, sort_keys=False), encoding="utf-8")
+    assert errors("tests", load(path)) == []
+    done = run("--definitions", ROOT / "examples" / "board", "test", path)
+    assert done.exit_code == 0 and "1 of 1 cases pass" in done.output, done.output
+
+
+@pytest.mark.parametrize("name", FILE_FAULTS)
+def test_a_pack_test_file_of_the_wrong_shape_is_refused_by_the_loader_and_by_the_schema(
+    name: str, tmp_path: Path
+) -> None:
+    path = tmp_path / f"{name}.tests.yaml"
+    path.write_text(yaml.safe_dump(FILE_FAULTS[name], sort_keys=False), encoding="utf-8")
+    done = run("test", path)
+    assert done.exit_code == 2, done.output
+    assert f"{path}:" in done.output, done.output  # the loader names the file and the line
+    assert errors("tests", load(path)), f"the tests schema takes {name}"
 
 
 @pytest.mark.parametrize(

@@ -120,7 +120,7 @@ COMMANDS: Final[dict[str, Lazy]] = {
         target="collegium.commands.schema:schema",
         summary=(
             "Print the JSON Schema of procedure files, procedure-fragment files, rule-pack "
-            "files, scenario files or body files."
+            "files, scenario files, body files or rule-pack test files."
         ),
     ),
     "simulate": Lazy(

@@ -1,6 +1,6 @@
 """``collegium schema KIND``: print the JSON Schema (2020-12) of procedure, fragment, rule-pack,
-scenario or body files, for an editor's YAML support (the documentation's format pages are built
-from it).
+scenario, body or pack test files, for an editor's YAML support (the documentation's format pages
+are built from it).
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ __all__ = ["schema"]
 
 # -- schema ----------------------------------------------------------------------------------------
 @click.command()
-@click.argument("kind", type=click.Choice(["procedure", "fragment", "rules", "scenario", "body"]))
+@click.argument("kind", type=click.Choice(
+    ["procedure", "fragment", "rules", "scenario", "body", "tests"]))
 def schema(kind: str) -> None:
     """Print the JSON Schema of procedure files, procedure-fragment files, rule-pack files,
-    scenario files or body files."""
+    scenario files, body files or rule-pack test files."""
     from collegium import json_schema
 
     click.echo(json.dumps(json_schema(kind), ensure_ascii=False, indent=2))

@@ -1,5 +1,5 @@
 """MkDocs hook: the file-format reference, generated at build time from the JSON Schemas that
-``collegium schema procedure|fragment|rules|scenario|body`` prints.
+``collegium schema procedure|fragment|rules|scenario|body|tests`` prints.
 
 Each schema becomes a page (``format/schema-KIND.md``: every object, its keys, their types, defaults, constraints
 and descriptions, linked to each other) and a file beside it (``format/KIND.schema.json``) for editors. Nothing
@@ -30,6 +30,9 @@ KINDS: dict[str, tuple[str, str]] = {
                                          "run on a virtual clock."),
     "body": ("Body file schema", "A body (`collegium body define FILE`): a committee or board and its "
                                  "members, each with a role and whether the seat votes."),
+    "tests": ("Pack test file schema",
+              "A rule pack's tests (`collegium test FILE`): the pack, the bodies the cases name, "
+              "and cases of one command each with the verdict expected."),
 }
 
 _ROLE = re.compile(r":(?:class|func|data|attr):`~?(?:[\w.]*\.)?(\w+)`")
