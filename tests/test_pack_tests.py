@@ -82,7 +82,7 @@ def test_the_built_in_packs_ship_with_tests_that_pass_and_notice_every_rule() ->
     result = CliRunner().invoke(cli, ["test", "--mutate"])
     assert result.exit_code == 0, result.output
     assert result.output.count("dropped without a case noticing: -\n") == 2
-    assert result.output.startswith("government@2019.1: 70 of 70 cases pass\n"
-                                    "  rules applied by a case: 38 of 38\n")
+    assert result.output.startswith("government@2019.2: 72 of 72 cases pass\n"
+                                    "  rules applied by a case: 39 of 39\n")
     assert "party-committee@2026.3: 133 of 133 cases pass\n" \
            "  rules applied by a case: 64 of 64\n" in result.output
