@@ -314,6 +314,8 @@ class Registry:
 
     def pack(self, pack_id: str, version: str | None = None) -> RulePackSpec:
         """The rule pack ``pack_id`` (its latest version unless one is named); :class:`NotFound` if it is not loaded."""
+        if version is not None and (known := self._packs.get(pack_id, {}).get(version)) is not None:
+            return known  # a version's text never changes once loaded
         self._read("pack", pack_id, LATEST if version is None else version)
         if version is not None and version not in self._packs.get(pack_id, {}):
             self._read("pack", pack_id)
@@ -331,6 +333,8 @@ class Registry:
 
     def procedure(self, procedure_id: str, version: int | None = None) -> ProcedureSpec:
         """The procedure ``procedure_id`` (its latest version unless one is named); :class:`NotFound` if not loaded."""
+        if version is not None and (known := self._procedures.get(procedure_id, {}).get(version)):
+            return known  # a version's text never changes once loaded
         self._read("workflow", procedure_id, LATEST if version is None else str(version))
         if version is not None and version not in self._procedures.get(procedure_id, {}):
             self._read("workflow", procedure_id)
