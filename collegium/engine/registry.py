@@ -62,7 +62,7 @@ class Registry:
         self._procedures: dict[str, dict[int, ProcedureSpec]] = {}
         self._fragments: dict[str, dict[int, FragmentSpec]] = {}
         self._compiled: dict[tuple[str, str], CompiledProcedure] = {}
-        #: compiled() by the exact versions asked for (an instance's): a version's text never changes
+        #: compiled() by the exact versions asked for (an instance's); a version's text is fixed
         self._exact: dict[tuple[str, int, str], CompiledProcedure] = {}
         self._sources: dict[str, str] = {}
         self._definitions: dict[str, Definition] = {}
