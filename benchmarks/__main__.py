@@ -1,4 +1,5 @@
-"""``python -m benchmarks [--quick] [--out PATH] [--only abcdef] [--profile a|b|e1|e3]``: run, print, save."""
+"""``python -m benchmarks [--quick] [--out PATH] [--only abcdef] [--profile a|b|e1|e3]``:
+run, print, save."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ from benchmarks.bench_core import FIGURES, FULL, QUICK, Figure, Settings, meta, 
 FIGURES["e"] = bench_ballot.figure_e  # ballots of a 3,000-member body and a 100,000-vote tally
 FIGURES["f"] = bench_supervision.figure_f  # supervision: 100,000 open tasks, 10,000 open cases
 FIGURES["g"] = bench_pg.figure_g  # persisted fire on PostgreSQL with 1, 2 and 4 worker processes
-FIGURES["h"] = bench_scale.figure_h  # flat fire latency and streaming memory from 1,000 to 1,000,000 instances
+FIGURES["h"] = (
+    bench_scale.figure_h
+)  # flat fire latency and streaming memory from 1,000 to 1,000,000 instances
 FIGURES["i"] = bench_lifecycle.figure_i  # the whole P1 lifecycle in memory against SpiffWorkflow
 FIGURES["j"] = bench_lifecycle.figure_j  # the whole P1 lifecycle persisted on SQLite
 FIGURES["k"] = bench_lifecycle.figure_k  # an instance snapshot against SpiffWorkflow's serializer
@@ -43,12 +46,16 @@ def rows(figures: list[Figure]) -> list[tuple[str, ...]]:
     for f in figures:
         unit = f.unit.split("/")[0]
         target = {"ratio": f"ratio ≤ {f.target:g}", "info": "(informational)"}.get(
-            f.target_on, f"≤ {f.target:,.0f} {unit}" if f.target >= 10 else f"≤ {f.target:.2f} {unit}")
+            f.target_on,
+            f"≤ {f.target:,.0f} {unit}" if f.target >= 10 else f"≤ {f.target:.2f} {unit}",
+        )
         met = "n/a" if f.met is None else ("yes" if f.met else "NO")
         anchor = _num(f.anchor, unit) if f.anchor is not None else "-"
         ratio = "-" if f.ratio is None else f"{f.ratio:.3g}×"
         collegium = f"error: {f.error}" if f.error else _num(f.collegium, f.unit)
-        out.append((f"({f.key}) {f.name}", collegium, f"{anchor} ({f.anchor_name})", ratio, target, met))
+        out.append(
+            (f"({f.key}) {f.name}", collegium, f"{anchor} ({f.anchor_name})", ratio, target, met)
+        )
     return out
 
 
@@ -61,8 +68,8 @@ def table(figures: list[Figure]) -> str:
 
 
 def profile(key: str, settings: Settings, top: int) -> None:
-    """cProfile the Collegium side of figure (a) or (b) (the repetitions' fires, set-up excluded), or of (e1)
-    (casting votes) or (e3) (engine.ballot on 100,000 votes)."""
+    """cProfile the Collegium side of figure (a) or (b) (the repetitions' fires, set-up excluded),
+    or of (e1) (casting votes) or (e3) (engine.ballot on 100,000 votes)."""
     import cProfile
     import pstats
     import tempfile
@@ -101,12 +108,24 @@ def profile(key: str, settings: Settings, top: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer iterations (well under a minute)")
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results.json"), help="where to save JSON")
-    parser.add_argument("--only", default="".join(FIGURES), help="which figures to run, e.g. 'ab' (default: all)")
-    parser.add_argument("--profile", metavar="FIGURE", help="cProfile figure a, b, e1 or e3 instead of benchmarking")
-    parser.add_argument("--top", type=int, default=25, help="rows of profile output (with --profile)")
-    parser.add_argument("--plot", type=Path, default=Path("benchmarks/scaling.png"), help="where to draw the curves")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer iterations (well under a minute)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("benchmarks/results.json"), help="where to save JSON"
+    )
+    parser.add_argument(
+        "--only", default="".join(FIGURES), help="which figures to run, e.g. 'ab' (default: all)"
+    )
+    parser.add_argument(
+        "--profile", metavar="FIGURE", help="cProfile figure a, b, e1 or e3 instead of benchmarking"
+    )
+    parser.add_argument(
+        "--top", type=int, default=25, help="rows of profile output (with --profile)"
+    )
+    parser.add_argument(
+        "--plot", type=Path, default=Path("benchmarks/scaling.png"), help="where to draw the curves"
+    )
     parser.add_argument("--no-plot", action="store_true", help="do not draw the scaling curves")
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
@@ -123,7 +142,10 @@ def main(argv: list[str] | None = None) -> int:
         if f.notes:
             print(f"  ({f.key}) {f.notes}")
     elapsed = time.perf_counter() - started
-    doc = {"meta": {**meta(settings), "elapsed_s": round(elapsed, 1)}, "figures": [f.to_dict() for f in figures]}
+    doc = {
+        "meta": {**meta(settings), "elapsed_s": round(elapsed, 1)},
+        "figures": [f.to_dict() for f in figures],
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"saved {args.out} ({elapsed:.1f} s)")

@@ -1,11 +1,14 @@
 """The floor of figure (a): the P1 state graph on bare ``transitions``, guarded by plain Python.
 
-One shared :class:`transitions.Machine` with the states and transitions of ``major_decision`` (read from
-the compiled procedure, so the graph is the same), one model per instance added to it, and for each
-trigger a guard that evaluates plain-Python equivalents of every rule the ``party-committee`` pack binds
-to that trigger (all of them, as Collegium does, not only up to the first failure). The effects Collegium
-applies (recording a consultation, the meeting and its attendance, a vote, the tally) are ``after``
-callbacks, so that the guards see the same facts from one fire to the next.
+One shared :class:`transitions.Machine` with the states and transitions of ``major_decision`` (read
+from the compiled procedure, so the graph is the same), one model per instance added to it, and for
+each trigger a guard that evaluates plain-Python equivalents of every rule the ``party-committee``
+pack binds to that trigger (all of them, as Collegium does, not only up to the first failure). The
+effects Collegium applies (recording a consultation, the meeting and its attendance, a view, a
+vote, the tally) are ``after`` callbacks, so that the guards see the same facts from one fire to the
+next. Views come before votes, the secretary's last (末位表态): ``state_view`` is guarded by the
+role, the voter (present, not recused), one view each and the secretary last, and ``vote`` and
+``close_ballot`` by "every member present has stated a view" (R-CHAIR-LAST), as in the pack.
 
 What the floor does *not* do, and Collegium does: validate and normalise the payload, build a lazy
 fact context, keep a rule-by-rule verdict with bilingual message parameters, hash-chain an event per
@@ -44,17 +47,26 @@ class BareInstance:
 
 
 class Judged:
-    """What the guards of one fire look at: the model's facts (with a staged meeting), actor, data, now."""
+    """What the guards of one fire look at: the model's facts (with a staged
+    meeting), actor, data, now."""
 
-    __slots__ = ("actor", "data", "facts", "now", "trigger")
+    __slots__ = ("actor", "data", "facts", "now", "state", "trigger")
 
-    def __init__(self, trigger: str, actor: str, data: Mapping[str, Any], facts: Mapping[str, Any],
-                 now: dt.datetime) -> None:
+    def __init__(
+        self,
+        trigger: str,
+        actor: str,
+        data: Mapping[str, Any],
+        facts: Mapping[str, Any],
+        now: dt.datetime,
+        state: str,
+    ) -> None:
         self.trigger = trigger
         self.actor = actor
         self.data = data
         self.facts = facts
         self.now = now
+        self.state = state
 
     # derived facts, as Context derives them
     def meeting(self) -> Mapping[str, Any] | None:
@@ -98,6 +110,17 @@ class Judged:
         ballot = self.facts.get("ballot") or {}
         votes: Mapping[str, str] = ballot.get("votes") or {}
         return votes
+
+    def views(self) -> Mapping[str, str]:
+        meeting = self.meeting()
+        views: Mapping[str, str] = (meeting or {}).get("views") or {}
+        return views
+
+    def unstated(self) -> list[str]:
+        """Present voting members yet to state a view, but for the actor stating theirs now."""
+        views = self.views()
+        speaking = self.trigger == "state_view"
+        return [p for p in self.eligible() if p not in views and not (speaking and p == self.actor)]
 
 
 # -- the rules of the party-committee pack, as plain functions ------------------------------------
@@ -148,8 +171,31 @@ def quorum(j: Judged) -> bool:
     return ok
 
 
-def voter(j: Judged) -> bool:
+def voter(j: Judged) -> bool:  # R-VOTER: present (so not recused), voting
     return j.actor in j.eligible()
+
+
+def not_recused(j: Judged) -> bool:  # R-RECUSAL
+    meeting = j.meeting()
+    return meeting is None or meeting["attendance"].get(j.actor) != "recused"
+
+
+def one_view(j: Judged) -> bool:  # R-ONE-VIEW
+    return j.actor not in j.views()
+
+
+def chair_last(j: Judged) -> bool:  # R-CHAIR-LAST: views first, the secretary's last
+    if j.state != "in_meeting":
+        return True
+    return not j.unstated() or (j.trigger == "state_view" and j.role() != "secretary")
+
+
+def chair_votes_last(j: Judged) -> bool:  # R-CHAIR-VOTES-LAST, in an oral or roll-call ballot
+    method = (j.facts.get("ballot") or {}).get("method")
+    if j.role() != "secretary" or method not in ("oral", "roll_call"):
+        return True
+    votes = j.votes()
+    return all(p in votes for p in j.eligible() if p != j.actor)
 
 
 def one_vote(j: Judged) -> bool:
@@ -165,18 +211,25 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "consult": (consultee,),
     "schedule": (plenary_matter, deliberation, no_office_decision, advance_notice),
     "open_meeting": (no_office_decision, meeting_day, quorum),
-    "vote": (voter, one_vote),
-    "close_ballot": (no_office_decision, quorum),
+    "state_view": (not_recused, voter, chair_last, one_view),
+    "vote": (quorum, not_recused, voter, chair_last, chair_votes_last, one_vote),
+    "close_ballot": (no_office_decision, quorum, chair_last),
 }
 
 
-# -- effects ----------------------------------------------------------------------------------------
+# -- effects ---------------------------------------------------------------------------------------
 def _stage_meeting(event: EventData) -> None:
     now: dt.datetime = event.kwargs["now"]
     attendance = {m.person: "absent" for m in BODY.members}
     attendance.update(event.kwargs["data"]["attendance"])
-    event.kwargs["meeting"] = {"body": BODY.id, "kind": BODY.kind, "opened_at": now.isoformat(),
-                               "members": {p: [r, v] for p, (r, v) in ROLE_OF.items()}, "attendance": attendance}
+    event.kwargs["meeting"] = {
+        "body": BODY.id,
+        "kind": BODY.kind,
+        "opened_at": now.isoformat(),
+        "members": {p: [r, v] for p, (r, v) in ROLE_OF.items()},
+        "attendance": attendance,
+        "views": {},
+    }
 
 
 def _model(event: EventData) -> BareInstance:
@@ -187,9 +240,21 @@ def _judged(event: EventData) -> Judged:
     facts: Mapping[str, Any] = _model(event).facts
     meeting = event.kwargs.get("meeting")
     if meeting is not None:
-        facts = {**facts, "meeting": meeting, "ballot": {"votes": {}}}
+        facts = {**facts, "meeting": meeting, "ballot": ballot_opened(event.kwargs["data"])}
     data: Mapping[str, Any] = event.kwargs["data"] or {}
-    return Judged(event.event.name, event.kwargs["actor"], {**data}, facts, event.kwargs["now"])
+    return Judged(
+        event.event.name,
+        event.kwargs["actor"],
+        {**data},
+        facts,
+        event.kwargs["now"],
+        _model(event).state,
+    )
+
+
+def ballot_opened(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The ballot an ``open_meeting`` opens: its method (by default named) and no votes."""
+    return {"method": data.get("method", "named"), "votes": {}}
 
 
 def _record(event: EventData) -> None:
@@ -206,9 +271,15 @@ def _record(event: EventData) -> None:
         facts["meeting_at"] = data["meeting_at"]
     elif trigger == "open_meeting":
         facts["meeting"] = event.kwargs["meeting"]
-        facts["ballot"] = {"votes": {}}
+        facts["ballot"] = ballot_opened(data)
+    elif trigger == "state_view":
+        meeting = facts["meeting"]
+        facts["meeting"] = {**meeting, "views": {**meeting["views"], actor: data["view"]}}
     elif trigger == "vote":
-        facts["ballot"] = {**facts["ballot"], "votes": {**facts["ballot"]["votes"], actor: data["choice"]}}
+        facts["ballot"] = {
+            **facts["ballot"],
+            "votes": {**facts["ballot"]["votes"], actor: data["choice"]},
+        }
     elif trigger == "close_ballot":
         counts = {"agree": 0, "oppose": 0, "abstain": 0}
         for choice in facts["ballot"]["votes"].values():
@@ -217,7 +288,8 @@ def _record(event: EventData) -> None:
 
 
 class BareP1:
-    """The shared Machine plus the plain guards; :meth:`run` drives models through measured steps."""
+    """The shared Machine plus the plain guards; :meth:`run` drives
+    models through measured steps."""
 
     def __init__(self, clock: ManualClock) -> None:
         proc = Registry.builtin().compiled("major_decision")
@@ -229,23 +301,40 @@ class BareP1:
             conditions: list[Callable[[EventData], bool]] = [self._guard(rules)]
             if t.when == "R-PASS":
                 conditions.append(lambda e: passes(_judged(e)))
-            transitions.append({"trigger": t.trigger, "source": list(t.source), "dest": t.dest,
-                                "conditions": conditions, "after": _record,
-                                "prepare": _stage_meeting if t.trigger == "open_meeting" else None})
-        self.machine = Machine(model=None, states=list(spec.states), initial=spec.initial, transitions=transitions,
-                               auto_transitions=False, send_event=True, ignore_invalid_triggers=False)
+            transitions.append(
+                {
+                    "trigger": t.trigger,
+                    "source": list(t.source),
+                    "dest": t.dest,
+                    "conditions": conditions,
+                    "after": _record,
+                    "prepare": _stage_meeting if t.trigger == "open_meeting" else None,
+                }
+            )
+        self.machine = Machine(
+            model=None,
+            states=list(spec.states),
+            initial=spec.initial,
+            transitions=transitions,
+            auto_transitions=False,
+            send_event=True,
+            ignore_invalid_triggers=False,
+        )
 
     @staticmethod
     def _guard(rules: tuple[Rule, ...]) -> Callable[[EventData], bool]:
         def guard(event: EventData) -> bool:
             judged = _judged(event)
-            results = [rule(judged) for rule in rules]  # every rule, as Collegium evaluates every rule
+            results = [
+                rule(judged) for rule in rules
+            ]  # every rule, as Collegium evaluates every rule
             return all(results)
 
         return guard
 
     def add(self, count: int) -> list[BareInstance]:
-        """``count`` models in ``deliberation`` with the facts the Collegium set-up leaves (untimed)."""
+        """``count`` models in ``deliberation`` with the facts the
+        Collegium set-up leaves (untimed)."""
         models = []
         for _ in range(count):
             model = BareInstance({**PROPOSAL, "preparation": "research done"})

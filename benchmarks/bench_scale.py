@@ -1,14 +1,17 @@
 """(h) Flat costs from a thousand to a million stored instances, on SQLite.
 
-* (h1) per-``fire`` latency on a database holding 1,000,000 instances against one holding 1,000 (target: ratio
-  <= 1.2): the same 25 measured P1 fires on fresh instances, alternating between the two databases.
-* (h2) the engine's peak memory while ``Engine.scan`` streams through the stored instances (the bulk ones, all in
-  ``deliberation``), 1,000,000 against 1,000 (target: flat, ratio <= 1.2), and the time per instance streamed.
+* (h1) per-``fire`` latency on a database holding 1,000,000 instances against one holding
+  1,000 (target: ratio <= 1.2): the same 36 measured P1 fires on fresh instances,
+  alternating between the two databases.
+* (h2) the engine's peak memory while ``Engine.scan`` streams through the stored instances (the
+  bulk ones, all in ``deliberation``), 1,000,000 against 1,000 (target: flat, ratio <= 1.2), and
+  the time per instance streamed.
 * the curve: both figures at every size on the way (1k, 10k, 100k, 1M), for the README's plot.
 
-The stored instances are written in bulk with raw ``sqlite3``: copies of a real instance's row in ``deliberation``
-(its facts as Collegium stored them) with one event each (a copy of its ``propose`` event), as a bulk import
-would. They are never fired; the fired instances are started by the engine as usual (untimed set-up).
+The stored instances are written in bulk with raw ``sqlite3``: copies of a real instance's row in
+``deliberation`` (its facts as Collegium stored them) with one event each (a copy of its
+``propose`` event), as a bulk import would. They are never fired; the fired instances are started
+by the engine as usual (untimed set-up).
 """
 
 from __future__ import annotations
@@ -40,9 +43,12 @@ class ScaleDb:
         (iid,) = sc.start_in_deliberation(self.engine, 1)
         conn = sqlite3.connect(path)
         try:
-            self.row = conn.execute("SELECT * FROM collegium_instances WHERE id = ?", (iid,)).fetchone()
-            self.event = conn.execute("SELECT * FROM collegium_events WHERE instance_id = ? AND seq = 1",
-                                      (iid,)).fetchone()
+            self.row = conn.execute(
+                "SELECT * FROM collegium_instances WHERE id = ?", (iid,)
+            ).fetchone()
+            self.event = conn.execute(
+                "SELECT * FROM collegium_events WHERE instance_id = ? AND seq = 1", (iid,)
+            ).fetchone()
             self.event_columns = [d[1] for d in conn.execute("PRAGMA table_info(collegium_events)")]
         finally:
             conn.close()
@@ -56,18 +62,29 @@ class ScaleDb:
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            cols = [c for c in self.event_columns if c != "id"]  # the autoincrement key is the database's
+            cols = [
+                c for c in self.event_columns if c != "id"
+            ]  # the autoincrement key is the database's
             at = {c: i for i, c in enumerate(self.event_columns)}
-            insert_event = (f"INSERT INTO collegium_events ({', '.join(cols)}) "
-                            f"VALUES ({', '.join('?' for _ in cols)})")
+            insert_event = (
+                f"INSERT INTO collegium_events ({', '.join(cols)}) "
+                f"VALUES ({', '.join('?' for _ in cols)})"
+            )
             while self.size < size:
                 n = min(_BULK, size - self.size)
                 ids = [f"bulk-{i:07d}" for i in range(self.size, self.size + n)]
                 conn.execute("BEGIN")
-                conn.executemany(f"INSERT INTO collegium_instances VALUES ({', '.join('?' for _ in self.row)})",
-                                 [(i, *self.row[1:]) for i in ids])
-                conn.executemany(insert_event, [tuple(i if c == "instance_id" else self.event[at[c]]
-                                                      for c in cols) for i in ids])
+                conn.executemany(
+                    f"INSERT INTO collegium_instances VALUES ({', '.join('?' for _ in self.row)})",
+                    [(i, *self.row[1:]) for i in ids],
+                )
+                conn.executemany(
+                    insert_event,
+                    [
+                        tuple(i if c == "instance_id" else self.event[at[c]] for c in cols)
+                        for i in ids
+                    ],
+                )
                 conn.execute("COMMIT")
                 self.size += n
         finally:
@@ -75,7 +92,7 @@ class ScaleDb:
         self.bulk_seconds += time.perf_counter() - t
 
     def fire_cost(self, count: int) -> float:
-        """Seconds per fire of ``count`` fresh instances driven through the 25 measured steps."""
+        """Seconds per fire of ``count`` fresh instances driven through the 36 measured steps."""
         ids = sc.start_in_deliberation(self.engine, count)
         steps = sc.plans(self.clock.now(), count)
         per = _timed(lambda: sc.run_engine(self.engine, self.clock, ids, steps))
@@ -84,9 +101,9 @@ class ScaleDb:
         return per
 
     def stream(self) -> tuple[float, float, int]:
-        """(peak bytes traced while scanning every stored instance in deliberation, seconds per instance, instances
-        seen). The instances fired by :meth:`fire_cost` (adopted, larger facts) are not in the scan: every page
-        holds the same rows at every size."""
+        """(peak bytes traced while scanning every stored instance in deliberation, seconds per
+        instance, instances seen). The instances fired by :meth:`fire_cost` (adopted, larger facts)
+        are not in the scan: every page holds the same rows at every size."""
         gc.collect()
         t = time.perf_counter()
         seen = sum(1 for _ in self.engine.scan(sc.PROCEDURE, "deliberation"))
@@ -107,7 +124,7 @@ class ScaleDb:
 
 def figure_h(s: Settings) -> list[Figure]:
     sizes = s.scale_sizes
-    count = 8 if s.mode == "full" else 4  # fresh instances fired per repetition (25 fires each)
+    count = 8 if s.mode == "full" else 4  # fresh instances fired per repetition (36 fires each)
     reps = s.reps
     curve: list[dict[str, Any]] = []
     with temp_dir() as root:
@@ -118,12 +135,23 @@ def figure_h(s: Settings) -> list[Figure]:
             small.fire_cost(count)  # warm-up: compile the procedure, fill caches
             for size in sizes:
                 large.grow_to(size)
-                large.fire_cost(count)  # warm the new pages as a long-running process would have them
-                xs, ys = alternate(reps, lambda: large.fire_cost(count), lambda: small.fire_cost(count))
+                large.fire_cost(
+                    count
+                )  # warm the new pages as a long-running process would have them
+                xs, ys = alternate(
+                    reps, lambda: large.fire_cost(count), lambda: small.fire_cost(count)
+                )
                 peak, per_streamed, _seen = large.stream()
-                curve.append({"instances": large.size, "fire_us": statistics.median(xs) * 1e6,
-                              "fire_us_small": statistics.median(ys) * 1e6, "stream_peak_kb": peak / 1024,
-                              "stream_us_per_instance": per_streamed * 1e6, "fire_samples": [x * 1e6 for x in xs]})
+                curve.append(
+                    {
+                        "instances": large.size,
+                        "fire_us": statistics.median(xs) * 1e6,
+                        "fire_us_small": statistics.median(ys) * 1e6,
+                        "stream_peak_kb": peak / 1024,
+                        "stream_us_per_instance": per_streamed * 1e6,
+                        "fire_samples": [x * 1e6 for x in xs],
+                    }
+                )
             small_peak, small_per, _seen = small.stream()
             small_seen = small.size
             bulk = large.bulk_seconds
@@ -132,14 +160,35 @@ def figure_h(s: Settings) -> list[Figure]:
             large.close()
     top = curve[-1]
     steps = " → ".join(f"{c['instances']:,}: {c['fire_us']:.0f} µs" for c in curve)
-    h1 = Figure("h1", f"fire with {top['instances']:,} vs {small_seen:,} stored instances", "µs/fire",
-                top["fire_us"], top["fire_us_small"], f"same fires, {small_seen:,} stored", 1.2, "ratio",
-                top["fire_samples"], [], curve=curve,
-                notes=f"SQLite file; {count} fresh instances × 25 fires per repetition, median of {reps}, "
-                      f"alternating; curve {steps}; bulk load {bulk:.0f} s (untimed)")
-    h2 = Figure("h2", f"peak memory streaming {top['instances']:,} vs {small_seen:,} instances", "KB",
-                top["stream_peak_kb"], small_peak / 1024, f"streaming {small_seen:,}", 1.2, "ratio", [], [],
-                f"Engine.scan(procedure, state) in pages of 1,000, tracemalloc peak; "
-                f"{top['stream_us_per_instance']:.1f} µs per instance streamed at {top['instances']:,} "
-                f"({small_per * 1e6:.1f} µs at {small_seen:,})")
+    h1 = Figure(
+        "h1",
+        f"fire with {top['instances']:,} vs {small_seen:,} stored instances",
+        "µs/fire",
+        top["fire_us"],
+        top["fire_us_small"],
+        f"same fires, {small_seen:,} stored",
+        1.2,
+        "ratio",
+        top["fire_samples"],
+        [],
+        curve=curve,
+        notes=f"SQLite file; {count} fresh instances × {sc.STEPS_PER_INSTANCE} fires per "
+        f"repetition, median of {reps}, alternating; curve {steps}; "
+        f"bulk load {bulk:.0f} s (untimed)",
+    )
+    h2 = Figure(
+        "h2",
+        f"peak memory streaming {top['instances']:,} vs {small_seen:,} instances",
+        "KB",
+        top["stream_peak_kb"],
+        small_peak / 1024,
+        f"streaming {small_seen:,}",
+        1.2,
+        "ratio",
+        [],
+        [],
+        f"Engine.scan(procedure, state) in pages of 1,000, tracemalloc peak; "
+        f"{top['stream_us_per_instance']:.1f} µs per instance streamed at {top['instances']:,} "
+        f"({small_per * 1e6:.1f} µs at {small_seen:,})",
+    )
     return [h1, h2]

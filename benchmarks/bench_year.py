@@ -24,11 +24,13 @@ TARGET = 1.5
 
 
 def figure_m(s: Settings) -> Figure:
-    scn = Scenario.load(scenario_text(1, bodies=BODIES, matters=MATTERS, months=MONTHS),
-                        "<generated year>")
+    scn = Scenario.load(
+        scenario_text(1, bodies=BODIES, matters=MATTERS, months=MONTHS), "<generated year>"
+    )
     serial = count()
 
     with temp_dir() as root:
+
         def timed(engine: Engine) -> float:
             started = time.perf_counter()
             engine, _reports = run(scn, engine)
@@ -52,9 +54,17 @@ def figure_m(s: Settings) -> Figure:
         reps = max(3, s.reps // 2)
         xs, ys = alternate(reps, on_file, in_memory)
     steps = len(scn.spec.steps)
-    return Figure("m", f"generated year on a SQLite file ({steps:,} steps)", "ms/run",
-                  statistics.median(xs) * 1e3, statistics.median(ys) * 1e3,
-                  "the same run in memory", TARGET, "ratio", [x * 1e3 for x in xs],
-                  [y * 1e3 for y in ys],
-                  f"simulate --generate: {BODIES} bodies, {MATTERS} matters a month, {MONTHS} months; "
-                  f"run + audit, median of {reps}")
+    return Figure(
+        "m",
+        f"generated year on a SQLite file ({steps:,} steps)",
+        "ms/run",
+        statistics.median(xs) * 1e3,
+        statistics.median(ys) * 1e3,
+        "the same run in memory",
+        TARGET,
+        "ratio",
+        [x * 1e3 for x in xs],
+        [y * 1e3 for y in ys],
+        f"simulate --generate: {BODIES} bodies, {MATTERS} matters a month, {MONTHS} months; "
+        f"run + audit, median of {reps}",
+    )

@@ -1,4 +1,5 @@
-"""``python -m benchmarks.markdown [RESULTS.json]``: the README's Performance table from a saved run.
+"""``python -m benchmarks.markdown [RESULTS.json]``:
+the README's Performance table from a saved run.
 
 Reads what ``python -m benchmarks`` saved (``benchmarks/results.json`` unless named) and prints a
 Markdown line saying when, how and on what the run was made, then one table row per figure: its
@@ -13,8 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HEADER = ("| figure | Collegium | anchor / floor | ratio | target |\n"
-          "|---|---|---|---|---|")
+HEADER = "| figure | Collegium | anchor / floor | ratio | target |\n|---|---|---|---|---|"
 
 
 def number(value: float | None, unit: str) -> str:
@@ -51,9 +51,11 @@ def row(fig: dict[str, Any]) -> str:
 
 def conditions(meta: dict[str, Any]) -> str:
     """How and where the run was made, as a sentence."""
-    return (f"{meta['mode'].capitalize()} run of {meta['when'][:10]} ({meta['elapsed_s']:.0f} s): "
-            f"Python {meta['python']}, SQLite {meta['sqlite']}, SQLAlchemy {meta['sqlalchemy']}, "
-            f"transitions {meta['transitions']}, on {meta['platform']}.")
+    return (
+        f"{meta['mode'].capitalize()} run of {meta['when'][:10]} ({meta['elapsed_s']:.0f} s): "
+        f"Python {meta['python']}, SQLite {meta['sqlite']}, SQLAlchemy {meta['sqlalchemy']}, "
+        f"transitions {meta['transitions']}, on {meta['platform']}."
+    )
 
 
 def render(doc: dict[str, Any]) -> str:

@@ -1,8 +1,10 @@
-"""The raw ``sqlite3`` floors run with the very settings Collegium's SQLite store gives its connections.
+"""The raw ``sqlite3`` floors run with the very settings Collegium's
+SQLite store gives its connections.
 
-:func:`connect` opens a floor connection with the pragmas ``SqlStore`` sets (``collegium/engine/sqlstore.py``);
-:func:`check_same` reads the settings that shape a write's cost on both connections and fails the run if any
-differs, so a ratio never compares a durable commit with a cheaper one.
+:func:`connect` opens a floor connection with the pragmas ``SqlStore`` sets
+(``collegium/engine/sqlstore.py``); :func:`check_same` reads the settings that shape a
+write's cost on both connections and fails the run if any differs, so a ratio never compares
+a durable commit with a cheaper one.
 """
 
 from __future__ import annotations
@@ -16,8 +18,18 @@ from collegium.engine.engine import Engine
 #: what SqlStore sets on every SQLite connection (the floor sets the same, in the same order)
 SETTINGS = ("journal_mode=WAL", "synchronous=NORMAL", "secure_delete=FAST", "busy_timeout=30000")
 #: settings compared between Collegium's connection and the floor's
-COMPARED = ("journal_mode", "synchronous", "secure_delete", "busy_timeout", "wal_autocheckpoint", "page_size",
-            "cache_size", "temp_store", "locking_mode", "journal_size_limit")
+COMPARED = (
+    "journal_mode",
+    "synchronous",
+    "secure_delete",
+    "busy_timeout",
+    "wal_autocheckpoint",
+    "page_size",
+    "cache_size",
+    "temp_store",
+    "locking_mode",
+    "journal_size_limit",
+)
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -41,4 +53,6 @@ def check_same(engine: Engine, floor: sqlite3.Connection) -> None:
     theirs = read(floor)
     if ours != theirs:
         diff = {k: (ours[k], theirs[k]) for k in COMPARED if ours[k] != theirs[k]}
-        raise AssertionError(f"the floor's SQLite settings differ from Collegium's (collegium, floor): {diff}")
+        raise AssertionError(
+            f"the floor's SQLite settings differ from Collegium's (collegium, floor): {diff}"
+        )

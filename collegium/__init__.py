@@ -68,8 +68,8 @@ _EXPORTS: dict[str, str] = {
     "AuditFailed": "collegium.errors",
 }
 
-# Importable from ``collegium`` too, outside ``__all__``: what the command line needs beyond the names
-# above (reading definition files, time parsing, the schema revision, a fragment's model, the
+# Importable from ``collegium`` too, outside ``__all__``: what the command line needs beyond the
+# names above (reading definition files, time parsing, the schema revision, a fragment's model, the
 # files' JSON Schemas, the data each trigger takes, the secretary's office's queries and
 # calendars), so that it imports no module of the engine itself.
 # A name given as "module:attribute" is that module's attribute under another name.
@@ -208,7 +208,6 @@ if TYPE_CHECKING:  # the helpers outside __all__: a redundant alias marks a name
     from collegium.engine.shapes import trigger_data as trigger_data
     from collegium.store.schema import HEAD_REVISION as HEAD_REVISION
     from collegium.workflows.fragment import FragmentSpec as FragmentSpec
-
 
 
 def __getattr__(name: str) -> Any:

@@ -26,7 +26,7 @@ _LOG10_2 = 0.30103
 def brief(value: object, width: int = WIDTH) -> str:
     """``repr(value)`` in at most ``width`` characters (cut with '…'), in bounded time."""
     text = _shown(value, _DEPTH, width)
-    return text if len(text) <= width else f"{text[:width - 1]}…"
+    return text if len(text) <= width else f"{text[: width - 1]}…"
 
 
 def _shown(value: object, depth: int, width: int) -> str:
@@ -38,16 +38,19 @@ def _shown(value: object, depth: int, width: int) -> str:
             return f"<an integer of about {int(bits * _LOG10_2) + 1} digits>"
         return repr(value)
     if isinstance(value, str | bytes):
-        return repr(value[:width + 1])  # cut first: the whole one's repr is as long as itself
+        return repr(value[: width + 1])  # cut first: the whole one's repr is as long as itself
     if isinstance(value, Mapping):
         if depth == 0:
             return "{…}"
-        shown = [f"{_shown(k, depth - 1, width)}: {_shown(v, depth - 1, width)}"
-                 for k, v in islice(value.items(), _ITEMS)]
+        shown = [
+            f"{_shown(k, depth - 1, width)}: {_shown(v, depth - 1, width)}"
+            for k, v in islice(value.items(), _ITEMS)
+        ]
         return "{" + ", ".join(shown + (["…"] if len(value) > _ITEMS else [])) + "}"
     if isinstance(value, list | tuple | set | frozenset):
-        left, right = ("[]" if isinstance(value, list) else "()" if isinstance(value, tuple)
-                       else "{}")
+        left, right = (
+            "[]" if isinstance(value, list) else "()" if isinstance(value, tuple) else "{}"
+        )
         if depth == 0:
             return f"{left}…{right}"
         shown = [_shown(v, depth - 1, width) for v in islice(value, _ITEMS)]
@@ -61,7 +64,7 @@ def _own_repr(value: Any, width: int) -> str:
         text = repr(value)
     except Exception:  # a repr that recurses or refuses says nothing useful: name the type
         return f"<{type(value).__name__}>"
-    return text[:width + 1]
+    return text[: width + 1]
 
 
 def validation_line(exc: ValidationError) -> str:

@@ -1,14 +1,15 @@
-"""Parse definition files: safe YAML → plain data → frozen pydantic spec, with errors that name the line.
+"""Parse definition files: safe YAML → plain data → frozen pydantic spec, with errors that name the
+line.
 
 Only YAML's safe subset is accepted (no arbitrary tags). Duplicate keys, which PyYAML would silently
-overwrite, are refused. Every failure is a :class:`~collegium.errors.DefinitionError` naming the file,
-the line, and the key path of the offending element.
+overwrite, are refused. Every failure is a :class:`~collegium.errors.DefinitionError` naming the
+file, the line, and the key path of the offending element.
 
-Reading is bounded, whatever the input: a file is read up to :data:`MAX_DEFINITION_BYTES` and refused
-beyond; nesting deeper than :data:`MAX_NESTING` and documents of more than :data:`MAX_NODES` nodes are
-refused while they are parsed (PyYAML composes lazily, so parsing stops there). An alias counts as every
-node it repeats, so a "billion laughs" document of nested aliases is refused after a few lines instead
-of expanding, and an alias inside the node it names (a cycle) is refused.
+Reading is bounded, whatever the input: a file is read up to :data:`MAX_DEFINITION_BYTES` and
+refused beyond; nesting deeper than :data:`MAX_NESTING` and documents of more than :data:`MAX_NODES`
+nodes are refused while they are parsed (PyYAML composes lazily, so parsing stops there). An alias
+counts as every node it repeats, so a "billion laughs" document of nested aliases is refused after a
+few lines instead of expanding, and an alias inside the node it names (a cycle) is refused.
 """
 
 from __future__ import annotations
@@ -28,21 +29,23 @@ M = TypeVar("M", bound=BaseModel)
 MAX_DEFINITION_BYTES = 2_000_000
 #: Deepest nesting of mappings and lists (the built-in definitions nest 8 deep).
 MAX_NESTING = 64
-#: Most nodes (scalars, lists, mappings) a document may hold, an alias counting as all it repeats (the
-#: built-in rule pack has about 2,300; a generated scenario about 400 per matter a month).
+#: Most nodes (scalars, lists, mappings) a document may hold, an alias counting as all it repeats
+#: (the built-in rule pack has about 2,300; a generated scenario about 400 per matter a month).
 MAX_NODES = 100_000
 
 
 def read_text(path: str | Path) -> str:
-    """The text of a definition or scenario file, read up to the size limit (a device or pipe cannot make it
-    read for ever)."""
+    """The text of a definition or scenario file, read up to the size limit (a device or pipe cannot
+    make it read for ever)."""
     p = Path(path)
     try:
         with p.open("rb") as stream:
             data = stream.read(MAX_DEFINITION_BYTES + 1)
         if len(data) > MAX_DEFINITION_BYTES:
-            raise DefinitionError(f"file is larger than {MAX_DEFINITION_BYTES} bytes, the limit for definitions",
-                                  source=str(p))
+            raise DefinitionError(
+                f"file is larger than {MAX_DEFINITION_BYTES} bytes, the limit for definitions",
+                source=str(p),
+            )
         return data.decode("utf-8")
     except FileNotFoundError:
         raise DefinitionError("no such file", source=str(p)) from None
@@ -55,7 +58,8 @@ def read_text(path: str | Path) -> str:
 
 
 class _BoundedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, counting nodes and nesting as it composes (aliases counted as expanded)."""
+    """PyYAML's safe loader, counting nodes and nesting as it composes (aliases counted as
+    expanded)."""
 
     def __init__(self, text: str, source: str) -> None:
         super().__init__(text)
@@ -63,20 +67,27 @@ class _BoundedLoader(yaml.SafeLoader):
         self.depth = 0
         self.nodes = 0
         self.open_anchors: list[str] = []
-        self.sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (nodes, height), for nodes an alias names
+        self.sizes: dict[
+            int, tuple[int, int]
+        ] = {}  # id(node) -> (nodes, height), for nodes an alias names
 
     def _refuse(self, reason: str, mark: Any) -> DefinitionError:
-        return DefinitionError(reason, source=self.source, line=mark.line + 1 if mark is not None else None)
+        return DefinitionError(
+            reason, source=self.source, line=mark.line + 1 if mark is not None else None
+        )
 
     def _add(self, nodes: int, height: int, mark: Any) -> None:
         self.nodes += nodes
         if self.nodes > MAX_NODES:
-            raise self._refuse(f"too many YAML nodes (more than {MAX_NODES}, aliases counted as expanded)", mark)
+            raise self._refuse(
+                f"too many YAML nodes (more than {MAX_NODES}, aliases counted as expanded)", mark
+            )
         if self.depth + height > MAX_NESTING:
             raise self._refuse(f"YAML nesting is too deep (more than {MAX_NESTING} levels)", mark)
 
     def _measure(self, node: yaml.Node) -> tuple[int, int]:
-        """(nodes, height) of ``node`` with every alias inside it expanded; each distinct node measured once."""
+        """(nodes, height) of ``node`` with every alias inside it expanded; each distinct node
+        measured once."""
         hit = self.sizes.get(id(node))
         if hit is not None:
             return hit
@@ -94,7 +105,9 @@ class _BoundedLoader(yaml.SafeLoader):
         event: Any = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent):
             if event.anchor in self.open_anchors:
-                raise self._refuse(f"alias *{event.anchor} is inside the node it names (a cycle)", event.start_mark)
+                raise self._refuse(
+                    f"alias *{event.anchor} is inside the node it names (a cycle)", event.start_mark
+                )
             target = self.anchors.get(event.anchor)
             if target is not None:
                 nodes, height = self._measure(target)
@@ -130,7 +143,9 @@ def parse_yaml(text: str, source: str, *, trusted: bool = False) -> tuple[Any, y
         finally:
             fast.dispose()
     if len(text) > MAX_DEFINITION_BYTES:
-        raise DefinitionError(f"text is {len(text)} characters; limit {MAX_DEFINITION_BYTES}", source=source)
+        raise DefinitionError(
+            f"text is {len(text)} characters; limit {MAX_DEFINITION_BYTES}", source=source
+        )
     loader: _BoundedLoader | None = None
     try:
         loader = _BoundedLoader(text, source)  # the reader refuses control characters here already
@@ -145,13 +160,23 @@ def parse_yaml(text: str, source: str, *, trusted: bool = False) -> tuple[Any, y
         problem = exc.problem or exc.context or "invalid YAML"
         raise DefinitionError(f"YAML syntax error: {problem}", source=source, line=line) from None
     except yaml.reader.ReaderError as exc:
-        what = f"character #x{exc.character:04x}" if isinstance(exc.character, int) else f"byte {exc.character!r}"
-        raise DefinitionError(f"YAML syntax error: unacceptable {what} at position {exc.position}",
-                              source=source) from None
+        what = (
+            f"character #x{exc.character:04x}"
+            if isinstance(exc.character, int)
+            else f"byte {exc.character!r}"
+        )
+        raise DefinitionError(
+            f"YAML syntax error: unacceptable {what} at position {exc.position}", source=source
+        ) from None
     except yaml.YAMLError as exc:
         raise DefinitionError("YAML error: " + " ".join(str(exc).split()), source=source) from None
-    except (ValueError, OverflowError) as exc:  # a value the safe constructor cannot build: a date 2026-02-30 …
-        raise DefinitionError("YAML value cannot be read: " + " ".join(str(exc).split()), source=source) from None
+    except (
+        ValueError,
+        OverflowError,
+    ) as exc:  # a value the safe constructor cannot build: a date 2026-02-30 …
+        raise DefinitionError(
+            "YAML value cannot be read: " + " ".join(str(exc).split()), source=source
+        ) from None
     except RecursionError:
         raise DefinitionError("YAML nesting is too deep", source=source) from None
     finally:
@@ -160,7 +185,9 @@ def parse_yaml(text: str, source: str, *, trusted: bool = False) -> tuple[Any, y
     return data, node
 
 
-def _check_duplicate_keys(node: yaml.Node, source: str, seen_nodes: set[int], depth: int = 0) -> None:
+def _check_duplicate_keys(
+    node: yaml.Node, source: str, seen_nodes: set[int], depth: int = 0
+) -> None:
     if depth > MAX_NESTING or id(node) in seen_nodes:  # a node an alias repeats is checked once
         return
     seen_nodes.add(id(node))
@@ -169,8 +196,9 @@ def _check_duplicate_keys(node: yaml.Node, source: str, seen_nodes: set[int], de
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 if key.value in seen:
-                    raise DefinitionError(f"duplicate key {key.value!r}", source=source,
-                                          line=key.start_mark.line + 1)
+                    raise DefinitionError(
+                        f"duplicate key {key.value!r}", source=source, line=key.start_mark.line + 1
+                    )
                 seen.add(key.value)
             _check_duplicate_keys(value, source, seen_nodes, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
@@ -192,7 +220,11 @@ def line_of(node: yaml.Node | None, path: Sequence[str | int]) -> int | None:
                     break
             else:
                 return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
             node = node.value[part]
             line = node.start_mark.line + 1
         else:
@@ -210,20 +242,26 @@ def _describe(err: Any) -> tuple[list[str | int], list[str | int], str]:
         return loc[:-1], loc[:-1], f"missing key {loc[-1]!r}" if loc else "missing key"
     msg = str(err["msg"])
     if kind == "union_tag_invalid":
-        msg = f"unknown kind {err.get('input', {}).get('kind')!r}" if isinstance(err.get("input"), dict) else msg
+        msg = (
+            f"unknown kind {err.get('input', {}).get('kind')!r}"
+            if isinstance(err.get("input"), dict)
+            else msg
+        )
     elif kind == "string_pattern_mismatch":
         msg = f"{err.get('input')!r} does not match {err['ctx']['pattern']}"
     return loc, loc, msg
 
 
 def load_model(model: type[M], text: str, source: str) -> M:
-    """Parse YAML ``text`` and validate it as ``model``; the first error names file, line and path."""
+    """Parse YAML ``text`` and validate it as ``model``; the first error names file, line and
+    path."""
     data, node = parse_yaml(text, source)
     return validate_model(model, data, node, source)
 
 
 def validate_model(model: type[M], data: Any, node: yaml.Node | None, source: str) -> M:
-    """Validate data parsed by :func:`parse_yaml` as ``model``; the first error names file, line and path."""
+    """Validate data parsed by :func:`parse_yaml` as ``model``; the first error names file, line and
+    path."""
     if not isinstance(data, dict):
         raise DefinitionError("the top level must be a mapping of keys", source=source, line=1)
     try:
@@ -233,4 +271,6 @@ def validate_model(model: type[M], data: Any, node: yaml.Node | None, source: st
         loc, line_loc, msg = _describe(first)
         where = ".".join(str(p) for p in loc) or None
         extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise DefinitionError(msg + extra, source=source, line=line_of(node, line_loc), where=where) from None
+        raise DefinitionError(
+            msg + extra, source=source, line=line_of(node, line_loc), where=where
+        ) from None

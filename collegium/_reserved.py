@@ -3,8 +3,9 @@
 Ids are compared byte for byte everywhere (``m3``, ``M3``, ``m3 `` and a fullwidth ``ｍ3`` are four
 people), but a reserved name is refused in every form a person could take for it: compared after
 Unicode NFKC normalisation and case folding, so ``TIMER:``, ``Timer:`` and ``ｔｉｍｅｒ:`` are the
-timers' prefix, ``System`` and ``ｓｙｓｔｅｍ`` the engine's role (as ``Teller`` is the role the engine
-gives a secret ballot's tellers), and an actor starting with ``＠`` or ``﹫`` one of the engine's own.
+timers' prefix, ``System`` and ``ｓｙｓｔｅｍ`` the engine's role (as ``Teller`` is the role the
+engine gives a secret ballot's tellers), and an actor starting with ``＠`` or ``﹫`` one of the
+engine's own.
 
 Shared at the package's top: the engine acts under these names, and a body's
 :class:`~collegium.store.bodies.Member`, which the store keeps, refuses them.
@@ -18,7 +19,8 @@ import unicodedata
 SYSTEM_ACTOR = "@system"
 #: The role of the engine's own actor (a pack lists it on the steps a timer takes).
 SYSTEM_ROLE = "system"
-#: The role of the tellers (监票人、计票人) named when a secret ballot opens, held for that ballot only.
+#: The role of the tellers (监票人、计票人) named when a secret ballot opens, held for that ballot
+#: only.
 TELLER_ROLE = "teller"
 #: Roles no member of a body may hold: only the engine gives them.
 RESERVED_ROLES = frozenset({SYSTEM_ROLE, TELLER_ROLE})

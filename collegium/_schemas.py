@@ -41,7 +41,7 @@ def _model(kind: str) -> type[BaseModel]:
 
         return RulePackSpec
     if kind == "scenario":
-        from collegium.scenario import ScenarioSpec
+        from collegium.scenariofile import ScenarioSpec
 
         return ScenarioSpec
     if kind == "body":
@@ -73,8 +73,12 @@ def _keys_named(node: Any) -> Any:
         return node
     out = {k: _keys_named(v) for k, v in node.items()}
     patterns = out.get("patternProperties")
-    if isinstance(patterns, dict) and len(patterns) == 1 and "properties" not in out \
-            and "additionalProperties" not in out:
+    if (
+        isinstance(patterns, dict)
+        and len(patterns) == 1
+        and "properties" not in out
+        and "additionalProperties" not in out
+    ):
         ((pattern, value),) = patterns.items()
         del out["patternProperties"]
         out["propertyNames"] = {"pattern": pattern, **out.get("propertyNames", {})}

@@ -76,7 +76,10 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
         "nothing to judge",
         "规则包 {pack} 不适用于所给的任何实例（其程序：{procedures}），无可重新审查",
     ),
-    "test.pack": ("{pack}: {passed} of {cases} cases pass", "{pack}：{cases} 个用例中 {passed} 个通过"),
+    "test.pack": (
+        "{pack}: {passed} of {cases} cases pass",
+        "{pack}：{cases} 个用例中 {passed} 个通过",
+    ),
     "test.coverage": (
         "  rules applied by a case: {covered} of {rules}",
         "  被用例触及的规则：{rules} 条中 {covered} 条",
@@ -93,38 +96,53 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "refused_by": ("refused by {count} rule(s)", "被 {count} 条规则拒绝"),
     "moved": ("{instance}: {trigger} → {state}", "{instance}：{trigger} → {state}"),
     "started": ("started {instances}", "已启动 {instances}"),
-    "replayed": ("(already done: this is the first outcome again, nothing changed)",
-                 "（此前已执行，返回首次结果，未作更改）"),
-    "audit_ok": ("audit OK: {instances} instances, {events} events, every hash chain intact",
-                 "审计通过：{instances} 个实例、{events} 个事件，哈希链完整"),
+    "replayed": (
+        "(already done: this is the first outcome again, nothing changed)",
+        "（此前已执行，返回首次结果，未作更改）",
+    ),
+    "audit_ok": (
+        "audit OK: {instances} instances, {events} events, every hash chain intact",
+        "审计通过：{instances} 个实例、{events} 个事件，哈希链完整",
+    ),
     "audit_bad": ("audit FAILED: {problem}", "审计未通过：{problem}"),
-    "key_written": ("signing key written to {key}, readable by its owner only: keep it off the "
-                    "database host; public key in {pub}: {hex}",
-                    "签名私钥已写入 {key}（仅所有者可读，请勿存放在数据库主机上）；"
-                    "公钥在 {pub}：{hex}"),
-    "checkpoint_written": ("checkpoint written to {out}: {chains} hash chain(s) at {at}, Merkle "
-                           "root {root}, signed by {key}",
-                           "检查点已写入 {out}：{at} 时的 {chains} 条哈希链，默克尔根 {root}，"
-                           "签名公钥 {key}"),
-    "checkpoint_ok": ("checkpoint of {at} holds: the {chains} hash chain(s) it signed are intact "
-                      "(root {root})",
-                      "{at} 的检查点核验通过：其签署的 {chains} 条哈希链均完好（默克尔根 {root}）"),
-    "checkpoint_bad": ("checkpoint of {at} FAILED: {changed} of the {chains} hash chain(s) it "
-                       "signed changed",
-                       "{at} 的检查点核验未通过：其签署的 {chains} 条哈希链中有 {changed} 条被改动"),
+    "key_written": (
+        "signing key written to {key}, readable by its owner only: keep it off the "
+        "database host; public key in {pub}: {hex}",
+        "签名私钥已写入 {key}（仅所有者可读，请勿存放在数据库主机上）；公钥在 {pub}：{hex}",
+    ),
+    "checkpoint_written": (
+        "checkpoint written to {out}: {chains} hash chain(s) at {at}, Merkle "
+        "root {root}, signed by {key}",
+        "检查点已写入 {out}：{at} 时的 {chains} 条哈希链，默克尔根 {root}，签名公钥 {key}",
+    ),
+    "checkpoint_ok": (
+        "checkpoint of {at} holds: the {chains} hash chain(s) it signed are intact (root {root})",
+        "{at} 的检查点核验通过：其签署的 {chains} 条哈希链均完好（默克尔根 {root}）",
+    ),
+    "checkpoint_bad": (
+        "checkpoint of {at} FAILED: {changed} of the {chains} hash chain(s) it signed changed",
+        "{at} 的检查点核验未通过：其签署的 {chains} 条哈希链中有 {changed} 条被改动",
+    ),
     "checkpoint_more": ("  … and {count} more", "  ……另有 {count} 条"),
     "body_defined": ("body {id} defined with {count} members", "已定义机构 {id}，成员 {count} 人"),
     "db_ok": ("database {db} is at schema revision {rev}", "数据库 {db} 已升级至版本 {rev}"),
     "ok": ("ok: {what}", "通过：{what}"),
     "none": ("none", "无"),
-    "demo_title": ("Demo: a major decision of a standing committee (database {db})",
-                   "演示：常委会重大事项决策（数据库 {db}）"),
-    "demo_body": ("standing committee {id}: {count} members (secretary sec, deputy dep, m1..m9)",
-                  "常委会 {id}：{count} 名成员（书记 sec、副书记 dep、常委 m1..m9）"),
+    "demo_title": (
+        "Demo: a major decision of a standing committee (database {db})",
+        "演示：常委会重大事项决策（数据库 {db}）",
+    ),
+    "demo_body": (
+        "standing committee {id}: {count} members (secretary sec, deputy dep, m1..m9)",
+        "常委会 {id}：{count} 名成员（书记 sec、副书记 dep、常委 m1..m9）",
+    ),
     "demo_refusal": ("refused, as it should be:", "按规定被拒绝："),
-    "demo_ballot": ("ballot: agree {agree}, oppose {oppose}, abstain {abstain}; "
-                    "should attend {n}, present {present} → {outcome}",
-                    "表决：同意 {agree}，不同意 {oppose}，弃权 {abstain}；应到 {n} 人，实到 {present} 人 → {outcome}"),
+    "demo_ballot": (
+        "ballot: agree {agree}, oppose {oppose}, abstain {abstain}; "
+        "should attend {n}, present {present} → {outcome}",
+        "表决：同意 {agree}，不同意 {oppose}，弃权 {abstain}；"
+        "应到 {n} 人，实到 {present} 人 → {outcome}",
+    ),
     # ballots and their results
     "option.agree": ("agree", "同意"),
     "option.oppose": ("oppose", "不同意"),
@@ -158,24 +176,39 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "dissent": ("dissent recorded", "不同意者"),
     "item": ("item {item}", "事项 {item}"),
     "item_head": ("item", "表决事项"),
-    "totals_at_close": ("secret ballot: the totals are shown when the ballot is closed",
-                        "无记名投票：票数在表决结束时公布"),
-    "secret_replay": ("warning: a secret vote's choice is not recorded, so this repeat cannot be "
-                      "checked against the first one (the first vote counts)",
-                      "提示：无记名投票不记录所选内容，无法核对本次重复提交的选择是否与首次一致（以首次投票为准）"),
-    "choices_hidden": ("secret ballot: who chose what is not recorded", "无记名投票：不记录每人的选择"),
+    "totals_at_close": (
+        "secret ballot: the totals are shown when the ballot is closed",
+        "无记名投票：票数在表决结束时公布",
+    ),
+    "secret_replay": (
+        "warning: a secret vote's choice is not recorded, so this repeat cannot be "
+        "checked against the first one (the first vote counts)",
+        "提示：无记名投票不记录所选内容，"
+        "无法核对本次重复提交的选择是否与首次一致（以首次投票为准）",
+    ),
+    "choices_hidden": (
+        "secret ballot: who chose what is not recorded",
+        "无记名投票：不记录每人的选择",
+    ),
     "tellers": ("tellers: {tellers}; {counted}", "监票人、计票人：{tellers}；{counted}"),
     "counted": ("counted", "已计票"),
     "not_counted": ("not yet counted", "尚未计票"),
     "returned": ("ballots returned", "收回选票"),
     "option.blank": ("blank", "空白票"),
     "option.invalid": ("invalid", "废票"),
-    "key_public": ("ballot key (give it when the meeting opens: --ballot-key): {key}",
-                   "选票公钥（开会时以 --ballot-key 提供）：{key}"),
-    "key_secret": ("tellers' secret (the tellers keep it and give it only to count; "
-                   "it is not stored): {secret}",
-                   "监票人、计票人密钥（由其保管，仅在计票时提供；系统不保存）：{secret}"),
-    "rule_verdicts": ("rule verdicts at the close (event #{seq})", "结束表决时的规则审查（第 {seq} 号事件）"),
+    "key_public": (
+        "ballot key (give it when the meeting opens: --ballot-key): {key}",
+        "选票公钥（开会时以 --ballot-key 提供）：{key}",
+    ),
+    "key_secret": (
+        "tellers' secret (the tellers keep it and give it only to count; "
+        "it is not stored): {secret}",
+        "监票人、计票人密钥（由其保管，仅在计票时提供；系统不保存）：{secret}",
+    ),
+    "rule_verdicts": (
+        "rule verdicts at the close (event #{seq})",
+        "结束表决时的规则审查（第 {seq} 号事件）",
+    ),
     # meetings
     "meeting": ("meeting {id} of {body}, opened {at}", "{body} 会议 {id}，{at} 开会"),
     "taken_up_at": ("taken up at {sitting}", "在会议 {sitting} 上审议"),
@@ -190,8 +223,10 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "attendance.attendee": ("attending without a vote", "列席"),
     "demo_child": ("correction started as {child} ({state})", "已启动纠错议题 {child}（{state}）"),
     # supervise, tasks and cases (collegium/commands/supervise.py, tasks.py, cases.py)
-    "supervise.swept": ("swept timers due by {until}: {count} fired",
-                        "已处理截至 {until} 到期的事项：共 {count} 项"),
+    "supervise.swept": (
+        "swept timers due by {until}: {count} fired",
+        "已处理截至 {until} 到期的事项：共 {count} 项",
+    ),
     "supervise.due": ("due", "到期时间"),
     "supervise.instance": ("instance", "事项"),
     "supervise.trigger": ("step", "操作"),
@@ -212,32 +247,40 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "supervise.member": ("member", "责任人"),
     "supervise.none": ("none", "无"),
     # replay (collegium/commands/replay.py)
-    "replay.title": ("{source}: judged under {pack} (recorded under {recorded}); "
-                     "instances {instances}, steps {steps}",
-                     "{source}：按 {pack} 重新审查（原按 {recorded} 执行）：{instances} 个实例，{steps} 个步骤"),
+    "replay.title": (
+        "{source}: judged under {pack} (recorded under {recorded}); "
+        "instances {instances}, steps {steps}",
+        "{source}：按 {pack} 重新审查（原按 {recorded} 执行）：{instances} 个实例，{steps} 个步骤",
+    ),
     "replay.refused": ("would have been refused:", "按新规则将被拒绝："),
     "replay.rerouted": ("would have ended in {state}:", "按新规则将转入 {state}："),
     "replay.warns": ("would have been warned:", "按新规则将收到提醒："),
     "replay.diverged": ("could not be replayed:", "无法重放："),
-    "replay.summary": ("steps that would have been refused: {refused}; "
-                       "that would have ended elsewhere: {rerouted}; "
-                       "instances that could not be replayed: {diverged}",
-                       "将被拒绝的步骤 {refused} 个，将转入其他状态的步骤 {rerouted} 个；无法重放的实例 {diverged} 个"),
+    "replay.summary": (
+        "steps that would have been refused: {refused}; "
+        "that would have ended elsewhere: {rerouted}; "
+        "instances that could not be replayed: {diverged}",
+        "将被拒绝的步骤 {refused} 个，将转入其他状态的步骤 {rerouted} 个；"
+        "无法重放的实例 {diverged} 个",
+    ),
     # simulate (collegium/commands/simulate.py)
     "simulate.title": ("Scenario: {title}", "情景：{title}"),
     "simulate.refused": ("refused, as expected:", "按预期被拒绝："),
     "simulate.timers": ("timers fired: {what}", "到期事项：{what}"),
     "simulate.expect": ("expectation holds", "预期成立"),
-    "simulate.summary": ("{steps} steps, {refused} refused as expected; "
-                         "instances: {instances}; audit {audit}",
-                         "共 {steps} 步，按预期被拒绝 {refused} 步；{instances} 个实例；审计{audit}"),
+    "simulate.summary": (
+        "{steps} steps, {refused} refused as expected; instances: {instances}; audit {audit}",
+        "共 {steps} 步，按预期被拒绝 {refused} 步；{instances} 个实例；审计{audit}",
+    ),
     "simulate.ok": ("ok", "通过"),
     "simulate.broken": ("BROKEN", "未通过"),
-    "simulate.db_used": ("{db} already holds instances ({first} among them): a scenario runs on "
-                         "its own virtual clock from its start, so it needs a database of its own; "
-                         "give --db a new file, or leave --db out to run in memory",
-                         "{db} 中已有实例（包括 {first}）：情景从其起始时间起按自己的虚拟时钟运行，须使用单独的数据库；"
-                         "请用 --db 指定一个新文件，或不加 --db 在内存中运行"),
+    "simulate.db_used": (
+        "{db} already holds instances ({first} among them): a scenario runs on "
+        "its own virtual clock from its start, so it needs a database of its own; "
+        "give --db a new file, or leave --db out to run in memory",
+        "{db} 中已有实例（包括 {first}）：情景从其起始时间起按自己的虚拟时钟运行，"
+        "须使用单独的数据库；请用 --db 指定一个新文件，或不加 --db 在内存中运行",
+    ),
     "simulate.the_db": ("the database", "该数据库"),
     # commitments (collegium/commands/commitments.py)
     "commitments.heading": ("Commitments of {body} for {year}", "{body} {year} 年度为民承诺事项"),
@@ -251,13 +294,18 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "reports.scheduled": ("scheduled", "已安排"),
     "reports.existing": ("already scheduled", "此前已安排"),
     "reports.past": ("deadline passed, not scheduled", "时限已过，未安排"),
-    "reports.summary": ("{scheduled} scheduled, {existing} already scheduled, "
-                        "{past} past their deadline",
-                        "新安排 {scheduled} 项，此前已安排 {existing} 项，时限已过 {past} 项"),
-    "reports.line": ("{status}: {id} — {kind} {period}, {reporter} to {body}, due {due}",
-                     "{status}：{id} — {reporter} 向 {body} {kind}（{period}），时限 {due}"),
-    "reports.due": ("{id} — {reporter} to {body}, {kind} {period}, due {due}",
-                    "{id} — {reporter} 向 {body} 报告（{kind}，{period}），时限 {due}"),
+    "reports.summary": (
+        "{scheduled} scheduled, {existing} already scheduled, {past} past their deadline",
+        "新安排 {scheduled} 项，此前已安排 {existing} 项，时限已过 {past} 项",
+    ),
+    "reports.line": (
+        "{status}: {id} — {kind} {period}, {reporter} to {body}, due {due}",
+        "{status}：{id} — {reporter} 向 {body} {kind}（{period}），时限 {due}",
+    ),
+    "reports.due": (
+        "{id} — {reporter} to {body}, {kind} {period}, due {due}",
+        "{id} — {reporter} 向 {body} 报告（{kind}，{period}），时限 {due}",
+    ),
     "reports.none_due": ("no report due in the next {days} days", "未来 {days} 天内没有到期的报告"),
     # the procedure handbook (collegium/handbook.py)
     "handbook.states": ("States", "状态"),
@@ -281,9 +329,10 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "handbook.start": ("start", "启动"),
     "handbook.pack": ("Rule pack", "规则包"),
     "handbook.index": ("Procedure handbook", "程序手册"),
-    "handbook.generated": ("Generated by `collegium docs` from the built-in procedures and rule "
-                           "packs; do not edit.",
-                           "由 `collegium docs` 根据内置程序和规则包生成，请勿手工修改。"),
+    "handbook.generated": (
+        "Generated by `collegium docs` from the built-in procedures and rule packs; do not edit.",
+        "由 `collegium docs` 根据内置程序和规则包生成，请勿手工修改。",
+    ),
     "handbook.block": ("refuses", "拒绝"),
     "handbook.warn": ("warns", "提示"),
     "handbook.data": ("Data each step takes", "各操作所需数据"),
@@ -302,8 +351,10 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "shape.datetime": ("date-time with a time zone", "带时区的日期时间"),
     "shape.list": ("list of text", "文本列表"),
     "shape.mapping": ("mapping {keys} → {values}", "映射：{keys} → {values}"),
-    "shape.counts": ("ballots per option (a list voted item by item: per item, then per option)",
-                     "各选项票数（逐项表决的名单：按事项，再按选项）"),
+    "shape.counts": (
+        "ballots per option (a list voted item by item: per item, then per option)",
+        "各选项票数（逐项表决的名单：按事项，再按选项）",
+    ),
     "shape.one_of": ("one of: {values}", "取值：{values}"),
     "shape.person": ("person", "人员"),
 }
@@ -321,7 +372,9 @@ def shape(kind: str, lang: str, /, *, values: tuple[str, ...] = (), keys: str | 
     if kind == "mapping":
         text = word("shape.string", lang)
         named = word_or(f"shape.{keys}", lang, keys) if keys else text
-        return word("shape.mapping", lang, keys=named, values=" | ".join(values) if values else text)
+        return word(
+            "shape.mapping", lang, keys=named, values=" | ".join(values) if values else text
+        )
     base = word(f"shape.{kind}", lang)
     if not values:
         return base

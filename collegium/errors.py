@@ -4,7 +4,8 @@
 
     CollegiumError
     ├── DefinitionError         a procedure, rule pack or scenario file is invalid (load time)
-    ├── InvalidInput            a command's arguments are wrong: unknown data key, bad type, naive date
+    ├── InvalidInput            a command's arguments are wrong: unknown data key, bad type,
+    │                           naive date
     ├── NotFound                no such instance, procedure, rule pack, body or rule
     ├── TransitionNotAllowed    the trigger does not leave the instance's current state
     ├── RuleViolation           a blocking rule failed; carries the full verdict
@@ -54,8 +55,14 @@ class DefinitionError(CollegiumError):
     ``where`` the offending element (a state, a rule id, a key path).
     """
 
-    def __init__(self, reason: str, *, source: str = "<string>", line: int | None = None,
-                 where: str | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        source: str = "<string>",
+        line: int | None = None,
+        where: str | None = None,
+    ) -> None:
         self.reason = reason
         self.source = source
         self.line = line
@@ -66,7 +73,8 @@ class DefinitionError(CollegiumError):
 
 
 class InvalidInput(CollegiumError):
-    """The arguments of a command are wrong (unknown data key, wrong type, date without time zone)."""
+    """The arguments of a command are wrong (unknown data key, wrong type, date without time
+    zone)."""
 
 
 class NotFound(CollegiumError):
@@ -87,7 +95,9 @@ class TransitionNotAllowed(CollegiumError):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, state: str, trigger: str, allowed: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, message: str, *, state: str, trigger: str, allowed: tuple[str, ...] = ()
+    ) -> None:
         self.state = state
         self.trigger = trigger
         self.allowed = allowed

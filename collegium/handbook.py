@@ -1,6 +1,7 @@
-"""The procedure handbook, generated from the procedures and rule packs in force: one Markdown page per procedure
-and language — its diagram, states, the steps with who may take them and the rules that guard them, and each rule
-with its title and citation — so what people read is what the engine runs.
+"""The procedure handbook, generated from the procedures and rule packs in force: one Markdown page
+per procedure and language — its diagram, states, the steps with who may take them and the rules
+that guard them, and each rule with its title and citation — so what people read is what the engine
+runs.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collegium.errors import CollegiumError, InvalidInput
 
 LANGS = ("en", "zh-CN")
 
+
 def _head(keys: tuple[str, ...], lang: str) -> str:
     """A table's header row: the handbook's words for ``keys`` in ``lang``."""
     return "| " + " | ".join(word(f"handbook.{key}", lang) for key in keys) + " |"
@@ -34,46 +36,86 @@ def page(proc: CompiledProcedure, lang: str) -> str:
     if spec.description:
         out += [spec.description.get(lang), ""]
     colon = "：" if lang == "zh-CN" else ": "
-    out += [f"{word('handbook.pack', lang)}{colon}`{pack.key}` — {pack.title.get(lang)}", "",
-            "```mermaid", diagram.mermaid(proc, lang).rstrip("\n"), "```", "",
-            f"## {word('handbook.states', lang)}", "",
-            _head(("state", "label", "end", "timers"), lang), "|---|---|---|---|"]
+    out += [
+        f"{word('handbook.pack', lang)}{colon}`{pack.key}` — {pack.title.get(lang)}",
+        "",
+        "```mermaid",
+        diagram.mermaid(proc, lang).rstrip("\n"),
+        "```",
+        "",
+        f"## {word('handbook.states', lang)}",
+        "",
+        _head(("state", "label", "end", "timers"), lang),
+        "|---|---|---|---|",
+    ]
     for sid, st in spec.states.items():
-        timers = ", ".join(f"{t.trigger} ({t.after or t.at}{_reminders(t.remind, lang)})" for t in st.timers)
+        timers = ", ".join(
+            f"{t.trigger} ({t.after or t.at}{_reminders(t.remind, lang)})" for t in st.timers
+        )
         end = word("handbook.yes", lang) if st.terminal else ""
         out.append(f"| `{sid}` | {_cell(st.label.get(lang))} | {end} | {timers} |")
-    out += ["", f"## {word('handbook.steps', lang)}", "",
-            _head(("step", "from", "to", "who", "guarded"), lang), "|---|---|---|---|---|"]
+    out += [
+        "",
+        f"## {word('handbook.steps', lang)}",
+        "",
+        _head(("step", "from", "to", "who", "guarded"), lang),
+        "|---|---|---|---|---|",
+    ]
     used: dict[str, None] = {}
     rows: list[tuple[str, Text | None, str, str, tuple[str, ...], Plan | None]] = [
-        (spec.start.trigger, spec.start.label, "—", spec.initial, spec.start.roles, proc.start_plan)]
-    rows += [(t.trigger, t.label, ", ".join(t.source), t.dest, t.roles, proc.plan(t.source[0], t.trigger))
-             for t in spec.transitions]
+        (spec.start.trigger, spec.start.label, "—", spec.initial, spec.start.roles, proc.start_plan)
+    ]
+    rows += [
+        (
+            t.trigger,
+            t.label,
+            ", ".join(t.source),
+            t.dest,
+            t.roles,
+            proc.plan(t.source[0], t.trigger),
+        )
+        for t in spec.transitions
+    ]
     for trigger, label, src, dest, who, plan in rows:
         ids = [r.id for r in plan.rules] if plan is not None else []
         used.update(dict.fromkeys(ids))
         name = f"`{trigger}`" + (f" {_cell(label.get(lang))}" if label else "")
-        out.append(f"| {name} | {src} | {dest} | {', '.join(roles.get(r, r) for r in who)} | {', '.join(ids)} |")
+        out.append(
+            f"| {name} | {src} | {dest} | "
+            f"{', '.join(roles.get(r, r) for r in who)} | {', '.join(ids)} |"
+        )
     for t in spec.transitions:
         if t.when:
             used[t.when] = None
     out += _data_section(proc, lang)
-    out += ["", f"## {word('handbook.rules', lang)}", "",
-            _head(("rule", "title", "severity", "citation"), lang), "|---|---|---|---|"]
+    out += [
+        "",
+        f"## {word('handbook.rules', lang)}",
+        "",
+        _head(("rule", "title", "severity", "citation"), lang),
+        "|---|---|---|---|",
+    ]
     for rule_id in sorted(used):
         rule = pack.rule(rule_id)
         if rule is not None:
             severity = word(f"handbook.{rule.severity}", lang)
-            out.append(f"| `{rule.id}` | {_cell(rule.title.get(lang))} | {severity} | "
-                       f"{_cell(rule.citation)} |")
+            out.append(
+                f"| `{rule.id}` | {_cell(rule.title.get(lang))} | {severity} | "
+                f"{_cell(rule.citation)} |"
+            )
     return "\n".join(out) + "\n"
 
 
 def _data_section(proc: CompiledProcedure, lang: str) -> list[str]:
     """The table of the data each step takes: one row a key, with its type and whether it is
     required."""
-    out = ["", f"## {word('handbook.data', lang)}", "",
-           _head(("step", "key", "type", "required"), lang), "|---|---|---|---|"]
+    out = [
+        "",
+        f"## {word('handbook.data', lang)}",
+        "",
+        _head(("step", "key", "type", "required"), lang),
+        "|---|---|---|---|",
+    ]
     for trigger, keys in trigger_data(proc).items():
         for i, key in enumerate(keys):
             kind = shape(key.type, lang, values=key.values, keys=key.keys)
@@ -84,10 +126,13 @@ def _data_section(proc: CompiledProcedure, lang: str) -> list[str]:
 
 
 def pages(registry: Registry) -> dict[str, str]:
-    """File name -> Markdown text, for every procedure (its latest version) in both languages, and an index."""
+    """File name -> Markdown text, for every procedure (its latest version) in both languages, and
+    an index."""
     out: dict[str, str] = {}
-    index = {lang: [f"# {word('handbook.index', lang)}", "", word("handbook.generated", lang), ""]
-             for lang in LANGS}
+    index = {
+        lang: [f"# {word('handbook.index', lang)}", "", word("handbook.generated", lang), ""]
+        for lang in LANGS
+    }
     for pid in sorted({p.id for p in registry.procedures()}):
         proc = registry.compiled(pid)
         for lang in LANGS:
@@ -100,15 +145,21 @@ def pages(registry: Registry) -> dict[str, str]:
 
 
 class HandbookStale(CollegiumError):
-    """The committed handbook is not what the procedures and packs generate (``collegium docs --check`` exits 1)."""
+    """The committed handbook is not what the procedures and packs generate
+    (``collegium docs --check`` exits 1)."""
 
     exit_code = 1
 
 
 def stale(registry: Registry, directory: Path) -> list[str]:
-    """The pages in ``directory`` that differ from what the registry generates (or are missing or extra)."""
+    """The pages in ``directory`` that differ from what the registry generates (or are missing or
+    extra)."""
     want = pages(registry)
-    have = {p.name: p.read_text(encoding="utf-8") for p in directory.glob("*.md")} if directory.is_dir() else {}
+    have = (
+        {p.name: p.read_text(encoding="utf-8") for p in directory.glob("*.md")}
+        if directory.is_dir()
+        else {}
+    )
     return sorted(name for name in set(want) | set(have) if want.get(name) != have.get(name))
 
 

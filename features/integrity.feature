@@ -15,6 +15,7 @@ Feature: Integrity — the audit covers every record that decides an outcome
     And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
     And the meeting time has come
     And "sec" opens the meeting for a named ballot with all members present
+    And the members present state the view "agree", the secretary last
     And the members present vote: 5 agree, 6 oppose, 0 abstain
     When someone changes the vote of "m5" to "agree" in the database, behind the engine
     And "sec" closes the ballot

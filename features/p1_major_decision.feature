@@ -18,7 +18,8 @@ Feature: P1 — individual deliberation, then meeting decision
     And "npc" is invited to attend without a vote
     And "sec" opens the meeting with all members present
     Then rule "R-QUORUM-SC" passed saying "present 11 of 11 who should attend; needs at least 6 (≥ 1/2 of 11)"
-    When the members present vote: 7 agree, 2 oppose, 2 abstain
+    When the members present state the view "agree", the secretary last
+    And the members present vote: 7 agree, 2 oppose, 2 abstain
     And "sec" closes the ballot
     Then the matter is "adopted"
     And the ballot counts 7 agree, 2 oppose, 2 abstain; 11 present of 11 who should attend
@@ -30,7 +31,7 @@ Feature: P1 — individual deliberation, then meeting decision
     And "sec" evaluates the decision as succeeded: "targets met on time"
     And "sec" closes the matter
     Then the matter is "closed"
-    And the history holds 34 events and the audit chain is intact
+    And the history holds 45 events and the audit chain is intact
 
   Scenario: A major matter cannot be scheduled before every voting member was consulted
     Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"
@@ -93,7 +94,8 @@ Feature: P1 — individual deliberation, then meeting decision
     And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
     And the meeting time has come
     And "sec" opens the meeting with 8 members present
-    When the members present vote: 5 agree, 3 oppose, 0 abstain
+    When the members present state the view "agree", the secretary last
+    And the members present vote: 5 agree, 3 oppose, 0 abstain
     And "sec" closes the ballot
     Then the matter is "rejected"
     And the ballot counts 5 agree, 3 oppose, 0 abstain; 8 present of 11 who should attend
@@ -106,7 +108,8 @@ Feature: P1 — individual deliberation, then meeting decision
     And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
     And the meeting time has come
     And "sec" opens the meeting with <present> members present
-    When the members present vote: <agree> agree, <oppose> oppose, <abstain> abstain
+    When the members present state the view "agree", the secretary last
+    And the members present vote: <agree> agree, <oppose> oppose, <abstain> abstain
     And "sec" closes the ballot
     Then the matter is "<state>"
     And rule "R-PASS" <result>

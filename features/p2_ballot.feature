@@ -1,10 +1,11 @@
 # language: en
 Feature: P2 — ballot voting at the standing committee
-  Ballot voting (常委会票决制, source §IV.1). Only voting members who are present and not recused vote, one
-  vote each, and nobody votes after the ballot closes; the secretary states a view last. Quorum and passing
-  are counted on the members who should attend, and recused members leave that number. A personnel matter
-  needs two thirds present and is voted agree / disagree / defer. A secret ballot records who returned a ballot
-  and the totals its tellers counted, but not who chose what.
+  Ballot voting (常委会票决制, source §IV.1). Every member present states a view, the secretary last (末位表态),
+  before anyone votes or the ballot is closed; where votes are cast one by one (oral or roll call), the secretary
+  also votes last. Only voting members who are present and not recused state views and vote, one vote each, and
+  nobody votes after the ballot closes. Quorum and passing are counted on the members who should attend, and
+  recused members leave that number. A personnel matter needs two thirds present and is voted agree / disagree /
+  defer. A secret ballot records who returned a ballot and the totals its tellers counted, but not who chose what.
 
   Background:
     Given a standing committee "sc" with secretary "sec", deputy secretary "dep" and standing members "m1" to "m9"
@@ -18,7 +19,8 @@ Feature: P2 — ballot voting at the standing committee
     And "m8" and "m9" are recused from the matter
     When "sec" opens the meeting with all other members present
     Then rule "R-QUORUM-SC" passed saying "present 9 of 9 who should attend; needs at least 5 (≥ 1/2 of 9)"
-    When the members present vote: 5 agree, 4 oppose, 0 abstain
+    When the members present state the view "agree", the secretary last
+    And the members present vote: 5 agree, 4 oppose, 0 abstain
     And "sec" closes the ballot
     Then the matter is "adopted"
     And the ballot counts 5 agree, 4 oppose, 0 abstain; 9 present of 9 who should attend
@@ -33,7 +35,8 @@ Feature: P2 — ballot voting at the standing committee
     And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
     And the meeting time has come
     And "sec" opens the meeting with all members present
-    When the members present vote: <agree> agree, <oppose> oppose, <abstain> abstain
+    When the members present state the view "agree", the secretary last
+    And the members present vote: <agree> agree, <oppose> oppose, <abstain> abstain
     And "sec" closes the ballot
     Then the matter is "<state>"
     And the ballot counts <agree> agree, <oppose> oppose, <abstain> abstain; 11 present of 11 who should attend
@@ -60,7 +63,8 @@ Feature: P2 — ballot voting at the standing committee
     And the matter is still "scheduled"
     When "sec" opens the meeting with 8 members present
     Then rule "R-QUORUM-CADRE" passed saying "present 8 of 11 who should attend; needs at least 8 (≥ 2/3 of 11)"
-    When "m1" tries to vote "oppose"
+    When the members present state the view "agree", the secretary last
+    And "m1" tries to vote "oppose"
     Then the step is refused as invalid input naming "agree, disagree, defer"
     And the refused step changed nothing
     When the members present vote on the appointment: 6 agree, 1 disagree, 1 defer
@@ -79,17 +83,78 @@ Feature: P2 — ballot voting at the standing committee
     And "sec" opens the meeting with all members present
     When "sec" tries to state the view "agree"
     Then the step is refused by rule "R-CHAIR-LAST"
-    And the refusal says "stated a view 0 of 10 other members entitled to vote; still missing: dep, m1, m2"
-    And the refused rule is titled "The secretary states a view last" and cites "Art. 27"
+    And the refusal says "yet to state a view: dep, m1, m2, m3, m4, m5, m6, m7, m8, m9; every member present states a view, the secretary last"
+    And the refused rule is titled "Views first, the secretary's last; then the vote" and cites "Art. 27"
     And the refused step changed nothing
     When every member present but the secretary and "m9" states the view "agree"
     And "sec" tries to state the view "agree"
     Then the step is refused by rule "R-CHAIR-LAST"
-    And the refusal says "stated a view 9 of 10 other members entitled to vote; still missing: m9"
+    And the refusal says "yet to state a view: m9;"
     When "m9" states the view "reserve"
     And "sec" states the view "agree"
-    Then rule "R-CHAIR-LAST" passed saying "all 10 covered"
+    Then rule "R-CHAIR-LAST" passed
     And the views of 11 members are recorded, the secretary's last
+
+  Scenario: Nobody votes, and the ballot is not closed, before every member present has stated a view
+    Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"
+    And "m1" prepares the matter and starts individual deliberation
+    And "sec" consults every voting member
+    And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
+    And the meeting time has come
+    And "sec" opens the meeting with 10 members present
+    When "m1" tries to vote "agree"
+    Then the step is refused by rule "R-CHAIR-LAST"
+    And the refusal says "yet to state a view: sec, dep, m1, m2, m3, m4, m5, m6, m7, m8; every member present states a view, the secretary last, before the vote"
+    And the refused rule is titled "Views first, the secretary's last; then the vote" and cites "Art. 27"
+    And the refused step changed nothing
+    When "sec" tries to close the ballot
+    Then the step is refused by rule "R-CHAIR-LAST"
+    And the refusal says "yet to state a view: sec, dep, m1, m2, m3, m4, m5, m6, m7, m8;"
+    And the refused step changed nothing
+    And the matter is still "In meeting, voting"
+    When every member present but the secretary states the view "agree"
+    And "m1" tries to vote "agree"
+    Then the step is refused by rule "R-CHAIR-LAST"
+    And the refusal says "yet to state a view: sec;"
+    And the refused step changed nothing
+    When "sec" tries to close the ballot
+    Then the step is refused by rule "R-CHAIR-LAST"
+    And the refusal says "yet to state a view: sec;"
+    And the refused step changed nothing
+    When "sec" states the view "agree"
+    Then the views of 10 members are recorded, the secretary's last
+    When the members present vote: 7 agree, 2 oppose, 1 abstain
+    Then rule "R-CHAIR-LAST" passed
+    When "sec" closes the ballot
+    Then the matter is "adopted"
+    And the ballot counts 7 agree, 2 oppose, 1 abstain; 10 present of 11 who should attend
+
+  Scenario: In a roll-call ballot the secretary votes after every other member present
+    Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"
+    And "m1" prepares the matter and starts individual deliberation
+    And "sec" consults every voting member
+    And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
+    And the meeting time has come
+    And "sec" opens the meeting for a roll-call ballot with all members present
+    And the members present state the view "agree", the secretary last
+    When "sec" tries to vote "agree"
+    Then the step is refused by rule "R-CHAIR-VOTES-LAST"
+    And the refusal says "voted 0 of 10 other members entitled to vote; still missing: dep, m1, m2"
+    And the refused rule is titled "Where votes are cast one by one, the secretary votes last" and cites "Art. 27"
+    And the refused step changed nothing
+    When the members present vote: 9 agree, 0 oppose, 0 abstain
+    And "sec" tries to vote "agree"
+    Then the step is refused by rule "R-CHAIR-VOTES-LAST"
+    And the refusal says "voted 9 of 10 other members entitled to vote; still missing: m9"
+    And the refused step changed nothing
+    When "m9" votes "oppose"
+    And "sec" votes "agree"
+    Then rule "R-CHAIR-VOTES-LAST" passed saying "all 10 covered"
+    When "sec" closes the ballot
+    Then the matter is "adopted"
+    And the ballot counts 10 agree, 1 oppose, 0 abstain; 11 present of 11 who should attend
+    And the ballot result is recorded as passed, 6 agree votes needed, by roll-call ballot
+    And the dissent recorded is "m9"
 
   Scenario: A vote is deferred only when views diverge sharply or key facts are unclear
     Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"
@@ -127,6 +192,7 @@ Feature: P2 — ballot voting at the standing committee
     And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
     And the meeting time has come
     And "sec" opens the meeting with all members present
+    And the members present state the view "agree", the secretary last
     And the members present vote: 7 agree, 2 oppose, 2 abstain
     And "sec" closes the ballot
     When "m1" tries to vote "oppose"
@@ -144,6 +210,7 @@ Feature: P2 — ballot voting at the standing committee
     And "npc" is invited to attend without a vote
     And "m9" is recused from the matter
     And "sec" opens the meeting with all other members present
+    And the members present state the view "agree", the secretary last
     And "m1" votes "agree"
     When "<voter>" tries to vote "agree"
     Then the step is refused by rule "<rule>"
@@ -165,7 +232,8 @@ Feature: P2 — ballot voting at the standing committee
     And the meeting time has come
     And "m8" and "m9" are the tellers
     And "sec" opens the meeting for a secret ballot with all members present
-    When the members present each return a ballot paper
+    When the members present state the view "agree", the secretary last
+    And the members present each return a ballot paper
     And "m1" tries to return a second ballot paper
     Then the step is refused by rule "R-ONE-VOTE"
     And the refused step changed nothing
@@ -191,6 +259,7 @@ Feature: P2 — ballot voting at the standing committee
     And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
     And the meeting time has come
     And "sec" opens the meeting with all members present
+    And the members present state the view "agree", the secretary last
     And the members present vote: 5 agree, 0 oppose, 6 abstain
     And "sec" closes the ballot
     When "sec" puts a motion to reconsider to a meeting with all members present
@@ -211,7 +280,8 @@ Feature: P2 — ballot voting at the standing committee
     And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
     And the meeting time has come
     And "sec" opens the meeting with all members present
-    When "m1" tries to vote "agree"
+    When the members present state the view "agree", the secretary last
+    And "m1" tries to vote "agree"
     Then the step is refused by rule "R-ITEMWISE"
     And the refusal says "this list is voted item by item: name one of Zhang, Li, Wang"
     And the refused step changed nothing

@@ -3,8 +3,10 @@ Feature: P2 — meetings with an agenda
   A standing committee meeting is convened by the secretary with its agenda (source §IV.1): only the matters on
   the agenda are taken up, unless a matter is an emergency — no ad hoc items. The meeting opens only with more
   than half of the members present and takes the roll once; each matter on the agenda is then taken up with its
-  own recusals, quorum check and ballot. A member who leaves or arrives during the meeting counts for the matters
-  taken up after that; a non-voting attendee (列席) does not vote.
+  own recusals, views, quorum check and ballot. A member who leaves or arrives during the meeting counts from then
+  on, for every matter still being voted on: one who has left no longer votes, one who arrives states a view and
+  votes, and the quorum is judged on those present at every vote and at the close. A non-voting attendee (列席)
+  does not vote.
 
   Background:
     Given a standing committee "sc" with secretary "sec", deputy secretary "dep" and standing members "m1" to "m9"
@@ -23,6 +25,7 @@ Feature: P2 — meetings with an agenda
     When "sec" opens the meeting and takes the roll: all members present
     Then the meeting is "In session"
     When "sec" takes up "County budget 2026"
+    And the members present state the view "agree", the secretary last
     And the members present vote: 7 agree, 3 oppose, 1 abstain
     And "sec" closes the ballot
     Then the matter is "adopted"
@@ -30,7 +33,8 @@ Feature: P2 — meetings with an agenda
     And rule "R-PASS" passed saying "agree 7 of 11 who should attend; needs at least 6 (> 1/2 of 11)"
     When "sec" takes up "Urban land use plan" with "m1" recused
     Then rule "R-QUORUM-SC" passed saying "present 10 of 10 who should attend; needs at least 5 (≥ 1/2 of 10)"
-    When the members present vote: 6 agree, 4 oppose, 0 abstain
+    When the members present state the view "agree", the secretary last
+    And the members present vote: 6 agree, 4 oppose, 0 abstain
     And "sec" closes the ballot
     Then the matter is "adopted"
     And the ballot counts 6 agree, 4 oppose, 0 abstain; 10 present of 10 who should attend
@@ -64,7 +68,8 @@ Feature: P2 — meetings with an agenda
     And the matter is still "Scheduled for a meeting"
     When "sec" takes up "Flood relief funds"
     Then the matter is "In meeting, voting"
-    When the members present vote: 11 agree, 0 oppose, 0 abstain
+    When the members present state the view "agree", the secretary last
+    And the members present vote: 11 agree, 0 oppose, 0 abstain
     And "sec" closes the ballot
     Then the matter is "adopted"
 
@@ -99,6 +104,7 @@ Feature: P2 — meetings with an agenda
     And the meeting time has come
     And "sec" opens the meeting and takes the roll: 6 members present
     And "sec" takes up "County budget 2026"
+    And the members present state the view "agree", the secretary last
     And the members present vote: 6 agree, 0 oppose, 0 abstain
     And "sec" closes the ballot
     When "m4" leaves the meeting because "called away"
@@ -113,7 +119,8 @@ Feature: P2 — meetings with an agenda
     And "sec" takes up "Urban land use plan"
     Then rule "R-QUORUM-SC" passed saying "present 6 of 11 who should attend; needs at least 6 (≥ 1/2 of 11)"
     And the meeting records "npc" as attending without a vote
-    When "npc" tries to vote "agree"
+    When the members present state the view "agree", the secretary last
+    And "npc" tries to vote "agree"
     Then the step is refused by rule "R-VOTER"
     And the refusal says "npc is not among members entitled to vote now"
     And the refused step changed nothing
@@ -124,6 +131,61 @@ Feature: P2 — meetings with an agenda
     And "sec" closes the ballot
     Then the matter is "adopted"
     And the ballot counts 6 agree, 0 oppose, 0 abstain; 6 present of 11 who should attend
+
+  Scenario: A member who leaves after the matter was taken up no longer votes on it; below the quorum nobody votes
+    Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"
+    And "m1" prepares the matter and starts individual deliberation
+    And "sec" consults every voting member
+    And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
+    And "sec" convenes a meeting of "sc" on "2026-03-10T09:00+08:00" with the agenda "County budget 2026"
+    And the meeting time has come
+    And "sec" opens the meeting and takes the roll: 7 members present
+    And "sec" takes up "County budget 2026"
+    And the members present state the view "agree", the secretary last
+    When "m5" leaves the meeting because "called away"
+    And "m5" tries to vote "agree"
+    Then the step is refused by rule "R-VOTER"
+    And the refusal says "m5 is not among members entitled to vote now"
+    And the refused step changed nothing
+    When "m4" leaves the meeting because "taken ill"
+    And "m1" tries to vote "agree"
+    Then the step is refused by rule "R-QUORUM-SC"
+    And the refusal says "present 5 of 11 who should attend; needs at least 6 (≥ 1/2 of 11)"
+    And the refused step changed nothing
+    When "sec" tries to close the ballot
+    Then the step is refused by rule "R-QUORUM-SC"
+    And the refusal says "present 5 of 11 who should attend; needs at least 6 (≥ 1/2 of 11)"
+    And the refused step changed nothing
+    And the matter is still "In meeting, voting"
+    When "m4" arrives at the meeting
+    And the members present vote: 6 agree, 0 oppose, 0 abstain
+    And "sec" closes the ballot
+    Then rule "R-QUORUM-SC" passed saying "present 6 of 11 who should attend; needs at least 6 (≥ 1/2 of 11)"
+    And the matter is "adopted"
+    And the ballot counts 6 agree, 0 oppose, 0 abstain; 6 present of 11 who should attend
+    And the meeting records "m5" as absent because "called away"
+
+  Scenario: A member who arrives after the matter was taken up states a view and votes on it
+    Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"
+    And "m1" prepares the matter and starts individual deliberation
+    And "sec" consults every voting member
+    And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
+    And "sec" convenes a meeting of "sc" on "2026-03-10T09:00+08:00" with the agenda "County budget 2026"
+    And the meeting time has come
+    And "sec" opens the meeting and takes the roll: 6 members present
+    And "sec" takes up "County budget 2026"
+    And the members present state the view "agree", the secretary last
+    When "m7" arrives at the meeting
+    And "m1" tries to vote "agree"
+    Then the step is refused by rule "R-CHAIR-LAST"
+    And the refusal says "yet to state a view: m7;"
+    And the refused step changed nothing
+    When "m7" states the view "agree"
+    And the members present vote: 7 agree, 0 oppose, 0 abstain
+    And "sec" closes the ballot
+    Then rule "R-QUORUM-SC" passed saying "present 7 of 11 who should attend; needs at least 6 (≥ 1/2 of 11)"
+    And the matter is "adopted"
+    And the ballot counts 7 agree, 0 oppose, 0 abstain; 7 present of 11 who should attend
 
   Scenario: A meeting is not convened without an agenda
     Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"

@@ -15,6 +15,7 @@ Feature: P3 and P4 — responsibility assignment, supervision and accountability
     And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
     And the meeting time has come
     And "sec" opens the meeting with all members present
+    And the members present state the view "agree", the secretary last
     And the members present vote: 9 agree, 2 oppose, 0 abstain
     And "sec" closes the ballot
     And "sec" publishes the decision to the public

@@ -48,8 +48,8 @@ def facts(datatable: list[list[str]]) -> dict[str, Any]:
     return {row[0]: value(row[1]) for row in datatable[1:]}
 
 
-@step(parsers.re(rf'a body {q("body")} of kind {q("kind")} with these members:'))
-@step(parsers.re(rf'机构{q("body")}（类别{q("kind")}）的组成人员如下：'))
+@step(parsers.re(rf"a body {q('body')} of kind {q('kind')} with these members:"))
+@step(parsers.re(rf"机构{q('body')}（类别{q('kind')}）的组成人员如下："))
 def seat_body(world: World, body: str, kind: str, datatable: list[list[str]]) -> None:
     """Columns person, role and voting (``true``/``false``) — or 人员, 职务, 表决."""
     seats = [list(row.values()) for row in rows(datatable)]
@@ -57,32 +57,38 @@ def seat_body(world: World, body: str, kind: str, datatable: list[list[str]]) ->
     world.engine.define_body(Body(id=body, kind=kind, members=members))
 
 
-@step(parsers.re(rf'{q("actor")} (?:(?P<attempt>tries to) start|starts) an? {q("procedure")} '
-                 'with:'))
-@step(parsers.re(rf'{q("actor")}(?P<attempt>试图)?以下列事实启动{q("procedure")}：'))
-def start(world: World, actor: str, attempt: str | None, procedure: str,
-          datatable: list[list[str]]) -> None:
+@step(
+    parsers.re(
+        rf"{q('actor')} (?:(?P<attempt>tries to) start|starts) an? {q('procedure')} "
+        "with:"
+    )
+)
+@step(parsers.re(rf"{q('actor')}(?P<attempt>试图)?以下列事实启动{q('procedure')}："))
+def start(
+    world: World, actor: str, attempt: str | None, procedure: str, datatable: list[list[str]]
+) -> None:
     data = facts(datatable)
     world.act(bool(attempt), lambda: world.engine.start(procedure, actor, data))
     if world.outcome is not None and world.error is None:
         world.matter = world.outcome.instance.id
 
 
-@step(parsers.re(rf'{q("actor")} (?:(?P<attempt>tries to) fire|fires) {q("trigger")} with:'))
-@step(parsers.re(rf'{q("actor")}(?P<attempt>试图)?执行{q("trigger")}，数据如下：'))
-def fire_with(world: World, actor: str, attempt: str | None, trigger: str,
-              datatable: list[list[str]]) -> None:
+@step(parsers.re(rf"{q('actor')} (?:(?P<attempt>tries to) fire|fires) {q('trigger')} with:"))
+@step(parsers.re(rf"{q('actor')}(?P<attempt>试图)?执行{q('trigger')}，数据如下："))
+def fire_with(
+    world: World, actor: str, attempt: str | None, trigger: str, datatable: list[list[str]]
+) -> None:
     world.fire(trigger_id(world, trigger), actor, facts(datatable), attempt=bool(attempt))
 
 
-@step(parsers.re(rf'{q("actor")} (?:(?P<attempt>tries to) fire|fires) {q("trigger")}$'))
-@step(parsers.re(rf'{q("actor")}(?P<attempt>试图)?执行{q("trigger")}$'))
+@step(parsers.re(rf"{q('actor')} (?:(?P<attempt>tries to) fire|fires) {q('trigger')}$"))
+@step(parsers.re(rf"{q('actor')}(?P<attempt>试图)?执行{q('trigger')}$"))
 def fire(world: World, actor: str, attempt: str | None, trigger: str) -> None:
     world.fire(trigger_id(world, trigger), actor, attempt=bool(attempt))
 
 
-@step(parsers.re(rf'every member present but {listed("skip")} states the view {q("word")}'))
-@step(parsers.re(rf'除{listed("skip")}以外的到会成员逐一表态{q("word")}'))
+@step(parsers.re(rf"every member present but {listed('skip')} states the view {q('word')}"))
+@step(parsers.re(rf"除{listed('skip')}以外的到会成员逐一表态{q('word')}"))
 def state_views_but(world: World, skip: str, word: str) -> None:
     """Each present voting member not named states the view, in the body's order."""
     for person in world.voters_present():
@@ -90,8 +96,8 @@ def state_views_but(world: World, skip: str, word: str) -> None:
             world.fire("state_view", person, {"view": choice(world, word)})
 
 
-@then(parsers.re(rf'the matter holds {q("fact")} = {q("wanted")}'))
-@then(parsers.re(rf'事项的{q("fact")}为{q("wanted")}'))
+@then(parsers.re(rf"the matter holds {q('fact')} = {q('wanted')}"))
+@then(parsers.re(rf"事项的{q('fact')}为{q('wanted')}"))
 def holds(world: World, fact: str, wanted: str) -> None:
     got = world.facts().get(fact)
     assert got == value(wanted), f"{fact} is {got!r}, expected {wanted!r}"

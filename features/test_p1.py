@@ -1,4 +1,5 @@
-"""P1 — individual deliberation, then meeting decision: the same scenarios in English and in Chinese.
+"""P1 — individual deliberation, then meeting decision: the same
+scenarios in English and in Chinese.
 
 The step definitions live in ``features/conftest.py`` and serve both feature files.
 """

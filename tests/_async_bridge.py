@@ -1,8 +1,9 @@
-"""The async API under the sync test suites: :class:`Blocking` calls an :class:`~collegium.AsyncEngine` the way the
-scenarios call an :class:`~collegium.Engine`.
+"""The async API under the sync test suites: :class:`Blocking` calls an
+:class:`~collegium.AsyncEngine` the way the scenarios call an :class:`~collegium.Engine`.
 
-Each coroutine method is run to completion on the bridge's own event loop, with the async driver doing the I/O
-(aiosqlite, asyncpg, aiomysql), so a scenario written once runs through both faces: parametrized, not copied.
+Each coroutine method is run to completion on the bridge's own event loop, with the async driver
+doing the I/O (aiosqlite, asyncpg, aiomysql), so a scenario written once runs through both faces:
+parametrized, not copied.
 """
 
 from __future__ import annotations
@@ -20,25 +21,30 @@ APIS = ("sync", "async")
 
 
 def async_db_url(url: str) -> str:
-    """The async driver the suites run a test database's URL on: aiosqlite, asyncpg (not psycopg's async mode,
-    which the sync suites' driver already covers) and aiomysql."""
+    """The async driver the suites run a test database's URL on: aiosqlite, asyncpg (not
+    psycopg's async mode, which the sync suites' driver already covers) and aiomysql."""
     return async_url(url.replace("postgresql+psycopg://", "postgresql://"))
 
 
 class Blocking:
-    """A sync-looking proxy of an async object: coroutine methods are awaited on ``loop``; ``outbox`` is proxied
-    too; anything else (``clock``, ``registry``) is the object's own."""
+    """A sync-looking proxy of an async object: coroutine methods are awaited on ``loop``;
+    ``outbox`` is proxied too; anything else (``clock``, ``registry``) is the object's own."""
 
     def __init__(self, target: Any, loop: asyncio.AbstractEventLoop) -> None:
         self._target = target
         self._loop = loop
 
     @classmethod
-    def open(cls, target: str, *, clock: Clock, ids: IdFactory | None = None, **kwargs: Any) -> Blocking:
-        """An async engine on ``target`` (its sync URL taken to the async driver), behind a new event loop."""
+    def open(
+        cls, target: str, *, clock: Clock, ids: IdFactory | None = None, **kwargs: Any
+    ) -> Blocking:
+        """An async engine on ``target`` (its sync URL taken to the async driver), behind a new
+        event loop."""
         loop = asyncio.new_event_loop()
         try:
-            engine = loop.run_until_complete(AsyncEngine.open(async_db_url(target), clock=clock, ids=ids, **kwargs))
+            engine = loop.run_until_complete(
+                AsyncEngine.open(async_db_url(target), clock=clock, ids=ids, **kwargs)
+            )
         except BaseException:
             loop.close()
             raise

@@ -1,4 +1,5 @@
-"""Worker processes of the concurrency tests: started together, joined within one deadline, never left behind."""
+"""Worker processes of the concurrency tests: started together, joined within one deadline, never
+left behind."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from multiprocessing.process import BaseProcess
 
 
 def run_all(procs: Sequence[BaseProcess], timeout: float) -> list[int | None]:
-    """Start ``procs``, wait for all of them within ``timeout`` seconds in total, kill any still running (the test
-    then fails naming them) and return their exit codes."""
+    """Start ``procs``, wait for all of them within ``timeout`` seconds in total, kill any still
+    running (the test then fails naming them) and return their exit codes."""
     for p in procs:
         p.start()
     try:

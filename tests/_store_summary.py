@@ -1,10 +1,12 @@
-"""The store suite's count per backend, printed at the end of every run (CI shows all three backends passed).
+"""The store suite's count per backend, printed at the end of every run (CI shows all three
+backends passed).
 
-A test belongs to the store suite when it is parametrized, directly or through a fixture such as ``sql_engine``,
-by the ``db_url`` fixture of ``tests/conftest.py``; its backend is that parameter (sqlite, postgresql, mariadb).
-Each test is counted once, by its outcome: failed if its call failed, error if its setup or teardown did,
-skipped (e.g. a server not reachable outside CI), or passed. A store test may add a line of figures (sizes,
-times) with ``record_property("figures", text)``. The hooks are imported by ``tests/conftest.py``.
+A test belongs to the store suite when it is parametrized, directly or through a fixture such as
+``sql_engine``, by the ``db_url`` fixture of ``tests/conftest.py``; its backend is that parameter
+(sqlite, postgresql, mariadb). Each test is counted once, by its outcome: failed if its call
+failed, error if its setup or teardown did, skipped (e.g. a server not reachable outside CI), or
+passed. A store test may add a line of figures (sizes, times) with
+``record_property("figures", text)``. The hooks are imported by ``tests/conftest.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ LABELS = {"passed": "passed", "failed": "failed", "error": "errors", "skipped": 
 
 _backend_of: dict[str, str] = {}
 _outcome_of: dict[str, str] = {}
-_figures: list[str] = []  # what store tests recorded as ``record_property("figures", ...)``: sizes and times
+_figures: list[
+    str
+] = []  # what store tests recorded as ``record_property("figures", ...)``: sizes and times
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -34,8 +38,11 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.nodeid not in _backend_of:
         return
     if report.when == "call":
-        _figures.extend(f"{report.nodeid.split('::')[-1]}: {value}" for name, value in report.user_properties
-                        if name == "figures")
+        _figures.extend(
+            f"{report.nodeid.split('::')[-1]}: {value}"
+            for name, value in report.user_properties
+            if name == "figures"
+        )
     before = _outcome_of.get(report.nodeid)
     if report.failed:
         outcome = "failed" if report.when == "call" else "error"
@@ -51,9 +58,12 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def summary_lines() -> list[str]:
-    """One line per backend that ran store tests: how many passed, failed, erred and were skipped."""
-    counts = {b: Counter(_outcome_of[n] for n, nb in _backend_of.items() if nb == b and n in _outcome_of)
-              for b in BACKENDS}
+    """One line per backend that ran store tests: how many passed, failed, erred and were
+    skipped."""
+    counts = {
+        b: Counter(_outcome_of[n] for n, nb in _backend_of.items() if nb == b and n in _outcome_of)
+        for b in BACKENDS
+    }
     lines = []
     for backend in BACKENDS:
         if not counts[backend]:

@@ -17,21 +17,40 @@ from collegium.store.records import InstanceRecord
 from collegium.store.sqlrows import event_values, instance_values
 
 
-def rewrite(engine: Engine, iid: str, *, keep: int, forged: Sequence[EventRecord] = (),
-            facts: dict[str, Any] | None = None) -> list[EventRecord]:
+def rewrite(
+    engine: Engine,
+    iid: str,
+    *,
+    keep: int,
+    forged: Sequence[EventRecord] = (),
+    facts: dict[str, Any] | None = None,
+) -> list[EventRecord]:
     """Keep events 1..``keep`` of ``iid``, append ``forged`` after them (renumbered, linked and
     re-hashed with :func:`collegium.engine.audit.rehash`), and set the instance row to match the new
     last event (with ``facts`` if given, else the row's). Returns the new chain."""
     inst = engine.store.load(iid)
     chain = engine.history(iid)[:keep]
     for e in forged:
-        draft = dataclasses.replace(e, seq=len(chain) + 1, prev_hash=chain[-1].hash, hash="",
-                                    texts=None, idempotency_key=None)
+        draft = dataclasses.replace(
+            e,
+            seq=len(chain) + 1,
+            prev_hash=chain[-1].hash,
+            hash="",
+            texts=None,
+            idempotency_key=None,
+        )
         chain.append(dataclasses.replace(draft, hash=rehash(draft, inst)))
     last = chain[-1]
-    row = dataclasses.replace(inst, state=last.dest, version=last.seq, updated_at=last.at,
-                              head_hash=last.hash, event_count=last.seq, facts_json=None,
-                              facts=inst.facts if facts is None else facts)
+    row = dataclasses.replace(
+        inst,
+        state=last.dest,
+        version=last.seq,
+        updated_at=last.at,
+        head_hash=last.hash,
+        event_count=last.seq,
+        facts_json=None,
+        facts=inst.facts if facts is None else facts,
+    )
     store = engine.store
     if isinstance(store, SqlStore):
         e_, i_ = s.events, s.instances
@@ -73,8 +92,11 @@ def edit_event_data(engine: Engine, iid: str, seq: int, data: dict[str, Any]) ->
     if isinstance(store, SqlStore):
         e_ = s.events
         with store.engine.begin() as conn:
-            conn.execute(sa.update(e_).where(e_.c.instance_id == iid, e_.c.seq == seq)
-                         .values(data=event_values(edited)["data"]))
+            conn.execute(
+                sa.update(e_)
+                .where(e_.c.instance_id == iid, e_.c.seq == seq)
+                .values(data=event_values(edited)["data"])
+            )
     else:
         assert isinstance(store, MemoryStore)
         chain = store._by_instance[iid]

@@ -1,11 +1,13 @@
-"""One voting worker of tests/test_ballot_concurrency.py, importable by a worker process (forkserver or spawn).
+"""One voting worker of tests/test_ballot_concurrency.py, importable by a worker process
+(forkserver or spawn).
 
-A worker opens its own :class:`~collegium.Engine` on the shared database (a process cannot share the
-test's engine or its :class:`~collegium.ManualClock`, so it gets its own clock at the same fixed time),
-waits at a barrier so that all workers start together, then sends its share of the votes in order. It judges
-nothing: it reports what each attempt did — ``cast`` (a new vote event), ``replayed`` (an idempotency key
-repeated an earlier command), ``refused`` (a :class:`~collegium.RuleViolation` naming R-ONE-VOTE) — or the
-unexpected error it raised, and the test decides whether that was right.
+A worker opens its own :class:`~collegium.Engine` on the shared database (a process cannot share
+the test's engine or its :class:`~collegium.ManualClock`, so it gets its own clock at the same
+fixed time), waits at a barrier so that all workers start together, then sends its share of the
+votes in order. It judges nothing: it reports what each attempt did — ``cast`` (a new vote event),
+``replayed`` (an idempotency key repeated an earlier command), ``refused`` (a
+:class:`~collegium.RuleViolation` naming R-ONE-VOTE) — or the unexpected error it raised, and the
+test decides whether that was right.
 """
 
 from __future__ import annotations
@@ -19,16 +21,18 @@ from typing import Any, NamedTuple, Protocol
 
 from collegium import Engine, ManualClock, Registry, RuleViolation, SequentialIds
 
-#: The built-in procedures and packs, compiled when this module is imported: a forkserver that preloads the
-#: module hands each worker process its own ready copy, instead of each parsing the YAML again on start.
+#: The built-in procedures and packs, compiled when this module is imported: a forkserver that
+#: preloads the module hands each worker process its own ready copy, instead of each parsing the
+#: YAML again on start.
 BUILTIN = Registry.builtin()
 
 
 class Task(NamedTuple):
-    """One request: ``voter`` votes ``choice`` on instance ``iid``, with ``key`` as idempotency key (or none).
+    """One request: ``voter`` votes ``choice`` on instance ``iid``, with ``key`` as idempotency key
+    (or none).
 
-    ``expect`` is what the test expects of it: ``cast``, ``replayed``, ``refused`` or ``race`` (another
-    worker sends the same voter's vote at the same time, so either may win).
+    ``expect`` is what the test expects of it: ``cast``, ``replayed``, ``refused`` or ``race``
+    (another worker sends the same voter's vote at the same time, so either may win).
     """
 
     iid: str
@@ -44,14 +48,21 @@ class _Barrier(Protocol):
     def abort(self) -> None: ...
 
 
-def cast(url: str, at: str, tasks: list[Task], barrier: _Barrier, registry: Registry | None = None) -> dict[str, Any]:
-    """Send ``tasks`` in order on an engine of this worker's own; return ``{"attempts": […], "errors": […]}``
-    and the seconds the worker took once all were released (``elapsed``)."""
+def cast(
+    url: str, at: str, tasks: list[Task], barrier: _Barrier, registry: Registry | None = None
+) -> dict[str, Any]:
+    """Send ``tasks`` in order on an engine of this worker's own; return
+    ``{"attempts": […], "errors": […]}`` and the seconds the worker took once all were released
+    (``elapsed``)."""
     attempts: list[dict[str, Any]] = []
     errors: list[str] = []
     try:
-        engine = Engine.open(url, clock=ManualClock(dt.datetime.fromisoformat(at)), ids=SequentialIds(),
-                             registry=registry)
+        engine = Engine.open(
+            url,
+            clock=ManualClock(dt.datetime.fromisoformat(at)),
+            ids=SequentialIds(),
+            registry=registry,
+        )
     except Exception:
         barrier.abort()  # the other workers must not wait for this one
         raise
@@ -62,7 +73,9 @@ def cast(url: str, at: str, tasks: list[Task], barrier: _Barrier, registry: Regi
         for task in tasks:
             entry: dict[str, Any] = {**task._asdict(), "result": None, "seq": None}
             try:
-                out = engine.fire(task.iid, "vote", task.voter, {"choice": task.choice}, idempotency_key=task.key)
+                out = engine.fire(
+                    task.iid, "vote", task.voter, {"choice": task.choice}, idempotency_key=task.key
+                )
             except RuleViolation as exc:
                 failed = sorted(r.rule_id for r in exc.verdict.failures)
                 entry["result"] = "refused" if failed == ["R-ONE-VOTE"] else f"refused by {failed}"
@@ -83,7 +96,8 @@ def cast(url: str, at: str, tasks: list[Task], barrier: _Barrier, registry: Regi
 
 
 def cast_in_process(url: str, at: str, tasks: list[Task], barrier: _Barrier, out: str) -> None:
-    """Entry point of a worker process: :func:`cast`, with the report written to the JSON file ``out``."""
+    """Entry point of a worker process: :func:`cast`, with the report written to the JSON file
+    ``out``."""
     try:
         report = cast(url, at, [Task(*t) for t in tasks], barrier, BUILTIN)
     except Exception:  # e.g. the database cannot be opened: the test must see why
@@ -92,9 +106,16 @@ def cast_in_process(url: str, at: str, tasks: list[Task], barrier: _Barrier, out
         json.dump(report, f)
 
 
-def cast_in_thread(url: str, at: str, tasks: list[Task], barrier: threading.Barrier,
-                   reports: dict[int, dict[str, Any]], worker: int) -> None:
-    """Entry point of a worker thread: :func:`cast`, with the report stored under ``reports[worker]``."""
+def cast_in_thread(
+    url: str,
+    at: str,
+    tasks: list[Task],
+    barrier: threading.Barrier,
+    reports: dict[int, dict[str, Any]],
+    worker: int,
+) -> None:
+    """Entry point of a worker thread: :func:`cast`, with the report stored under
+    ``reports[worker]``."""
     try:
         reports[worker] = cast(url, at, tasks, barrier)
     except Exception:

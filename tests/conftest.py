@@ -1,9 +1,11 @@
-"""Shared fixtures. Store-backed tests run on SQLite, PostgreSQL and MariaDB (one suite, parametrized).
+"""Shared fixtures. Store-backed tests run on SQLite, PostgreSQL and MariaDB (one suite,
+parametrized).
 
-Server URLs come from COLLEGIUM_TEST_POSTGRESQL_URL and COLLEGIUM_TEST_MARIADB_URL (defaults: the local
-servers of the development machine); each test session works in a private database it creates there and
-drops at the end, and every test starts from empty tables. An unreachable server skips its tests with the
-reason — except under CI=true, where it fails them: CI must prove all three backends.
+Server URLs come from COLLEGIUM_TEST_POSTGRESQL_URL and COLLEGIUM_TEST_MARIADB_URL (defaults: the
+local servers of the development machine); each test session works in a private database it creates
+there and drops at the end, and every test starts from empty tables. An unreachable server skips
+its tests with the reason — except under CI=true, where it fails them: CI must prove all three
+backends.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import sqlalchemy as sa
 
 from collegium import Body, Engine, ManualClock, Member, SequentialIds, TellerKey
 from collegium.store import schema
-from tests._store_summary import (  # noqa: F401  (hooks: the store suite's count per backend at the end of a run)
+from tests._store_summary import (  # noqa: F401
+    # hooks: the store suite's count per backend at the end of a run
     pytest_collection_modifyitems,
     pytest_runtest_logreport,
     pytest_terminal_summary,
@@ -28,10 +31,15 @@ CST = dt.timezone(dt.timedelta(hours=8))
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CST)
 
 SERVER_URLS = {
-    "postgresql": os.environ.get("COLLEGIUM_TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
-    "mariadb": os.environ.get("COLLEGIUM_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"),
+    "postgresql": os.environ.get(
+        "COLLEGIUM_TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    ),
+    "mariadb": os.environ.get(
+        "COLLEGIUM_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"
+    ),
 }
-#: every table Collegium creates (from its schema, so a new table is never left behind between tests)
+#: every table Collegium creates (from its schema, so a new table is never left behind between
+#: tests)
 TABLES = (*(t.name for t in reversed(schema.metadata.sorted_tables)), schema.VERSION_TABLE)
 
 
@@ -60,8 +68,10 @@ class _ServerDatabases:
                 self.urls[backend] = exc
         found = self.urls[backend]
         if isinstance(found, Exception):
-            reason = (f"{backend} at {SERVER_URLS[backend]} is not reachable: "
-                      f"{found.__class__.__name__}: {str(found).splitlines()[0]}")
+            reason = (
+                f"{backend} at {SERVER_URLS[backend]} is not reachable: "
+                f"{found.__class__.__name__}: {str(found).splitlines()[0]}"
+            )
             if os.environ.get("CI") == "true":
                 pytest.fail(f"{reason} (CI=true: server databases are required)")
             pytest.skip(reason)
@@ -83,7 +93,11 @@ class _ServerDatabases:
                 conn.execute(sa.text(f"CREATE DATABASE {self.name}"))
         finally:
             admin.dispose()
-        return str(sa.make_url(SERVER_URLS[backend]).set(database=self.name).render_as_string(hide_password=False))
+        return str(
+            sa.make_url(SERVER_URLS[backend])
+            .set(database=self.name)
+            .render_as_string(hide_password=False)
+        )
 
     def drop_all(self) -> None:
         for backend, url in self.urls.items():
@@ -105,7 +119,9 @@ def server_databases() -> Iterator[_ServerDatabases]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, server_databases: _ServerDatabases) -> str:
+def db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, server_databases: _ServerDatabases
+) -> str:
     """A fresh, empty database on each backend."""
     backend = request.param
     if backend == "sqlite":
@@ -122,7 +138,10 @@ def clock() -> ManualClock:
 
 def standing_committee(size: int = 11, body_id: str = "sc", kind: str = "standing") -> Body:
     """secretary ``sec``, deputy ``dep``, then standing members m1, m2, …"""
-    members = [Member(person="sec", role="secretary"), Member(person="dep", role="deputy_secretary")]
+    members = [
+        Member(person="sec", role="secretary"),
+        Member(person="dep", role="deputy_secretary"),
+    ]
     members += [Member(person=f"m{i}", role="standing_member") for i in range(1, size - 1)]
     return Body(id=body_id, kind=kind, members=tuple(members[:size]))
 
@@ -143,8 +162,14 @@ def sql_engine(db_url: str, clock: ManualClock) -> Iterator[Engine]:
     eng.close()
 
 
-MATTER = {"title": "County budget 2026", "category": "major", "proposer": "sec", "lead_member": "m1", "body": "sc",
-          "confidentiality": "public"}
+MATTER = {
+    "title": "County budget 2026",
+    "category": "major",
+    "proposer": "sec",
+    "lead_member": "m1",
+    "body": "sc",
+    "confidentiality": "public",
+}
 
 
 def propose(engine: Engine, **overrides: object) -> str:
@@ -154,7 +179,9 @@ def propose(engine: Engine, **overrides: object) -> str:
 def to_deliberation(engine: Engine, **overrides: object) -> str:
     iid = propose(engine, **overrides)
     engine.fire(iid, "prepare", "m1")
-    engine.fire(iid, "start_deliberation", "m1", {"preparation": "research and expert consultation done"})
+    engine.fire(
+        iid, "start_deliberation", "m1", {"preparation": "research and expert consultation done"}
+    )
     return iid
 
 
@@ -163,10 +190,22 @@ def consult_all(engine: Engine, iid: str, body_id: str = "sc") -> None:
         engine.fire(iid, "consult", "sec", {"member": m.person, "view": "agree"})
 
 
+def state_views(engine: Engine, iid: str, view: str = "agree") -> None:
+    """Every present, non-recused voting member of the matter's meeting states ``view``, the
+    secretary last (末位表态): what the pack requires before the first vote (R-CHAIR-LAST)."""
+    seats = engine.meeting(iid).seats
+    speakers = [p for p, s in seats.items() if s.voting and s.attendance == "present"]
+    for person in sorted(speakers, key=lambda p: seats[p].role == "secretary"):
+        if seats[person].view is None:
+            engine.fire(iid, "state_view", person, {"view": view})
+
+
 def to_meeting(engine: Engine, clock: ManualClock, present: int = 11, **overrides: object) -> str:
     iid = to_deliberation(engine, **overrides)
     consult_all(engine, iid)
-    engine.fire(iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=3)).isoformat()})
+    engine.fire(
+        iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=3)).isoformat()}
+    )
     clock.advance(dt.timedelta(days=3))
     people = [m.person for m in engine.body("sc").members]
     attendance = {p: ("present" if i < present else "absent") for i, p in enumerate(people)}
@@ -175,10 +214,14 @@ def to_meeting(engine: Engine, clock: ManualClock, present: int = 11, **override
 
 
 #: the tellers' key pair of the tests' electronic secret ballots (fixed, so that runs repeat)
-TELLERS_KEY = TellerKey.from_secret("ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRSQ")
+TELLERS_KEY = TellerKey.from_secret(
+    "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRSQ"
+)
 
 
-def secret_ballot(method: str = "secret_electronic", tellers: tuple[str, ...] = ("m8", "m9")) -> dict[str, object]:
+def secret_ballot(
+    method: str = "secret_electronic", tellers: tuple[str, ...] = ("m8", "m9")
+) -> dict[str, object]:
     """What ``open_meeting`` takes for a secret ballot by ``method``, counted by ``tellers``."""
     data: dict[str, object] = {"method": method, "tellers": list(tellers)}
     if method == "secret_electronic":
@@ -186,25 +229,41 @@ def secret_ballot(method: str = "secret_electronic", tellers: tuple[str, ...] = 
     return data
 
 
-def count(engine: Engine, iid: str, counts: dict[str, object] | None = None, teller: str = "m8") -> None:
-    """The tellers count the instance's secret ballot: with ``counts`` (paper ballots), else with their secret."""
-    engine.fire(iid, "count_ballots", teller, {"counts": counts} if counts is not None
-                else {"teller_secret": TELLERS_KEY.secret})
+def count(
+    engine: Engine, iid: str, counts: dict[str, object] | None = None, teller: str = "m8"
+) -> None:
+    """The tellers count the instance's secret ballot: with ``counts`` (paper ballots), else with
+    their secret."""
+    engine.fire(
+        iid,
+        "count_ballots",
+        teller,
+        {"counts": counts} if counts is not None else {"teller_secret": TELLERS_KEY.secret},
+    )
 
 
 def carry_out(engine: Engine, iid: str) -> str:
-    """Hand a published decision over, assign it one task (lead m1) and start carrying it out; the task's id."""
+    """Hand a published decision over, assign it one task (lead m1) and start carrying it out; the
+    task's id."""
     engine.fire(iid, "hand_over", "sec")
-    task = engine.fire(iid, "assign", "sec", {"title": "Resurface the county road", "lead_member": "m1",
-                                              "departments": ["transport bureau"],
-                                              "deadline": "2026-12-31T18:00+08:00"}).started[0]
+    task = engine.fire(
+        iid,
+        "assign",
+        "sec",
+        {
+            "title": "Resurface the county road",
+            "lead_member": "m1",
+            "departments": ["transport bureau"],
+            "deadline": "2026-12-31T18:00+08:00",
+        },
+    ).started[0]
     engine.fire(iid, "start_execution", "sec")
     return task
 
 
 def sweep_to(engine: Engine, clock: ManualClock, end: dt.datetime, *, daily: bool) -> None:
-    """Move the clock to ``end`` running the timer sweep once a day on the way, or only once at ``end``: the two
-    must give the same history."""
+    """Move the clock to ``end`` running the timer sweep once a day on the way, or only once at
+    ``end``: the two must give the same history."""
     if daily:
         while clock.now() < end:
             clock.advance(dt.timedelta(days=1))

@@ -1,7 +1,7 @@
-"""The house's rooms and doors, read from the source with ``ast``: subpackages import one another one
-way only (imports inside functions and under TYPE_CHECKING included), no module but the engine's own
-reaches into the engine's private names, the command line keeps its commands in one subpackage, and no
-module grows past 400 lines."""
+"""The house's rooms and doors, read from the source with ``ast``: subpackages import one another
+one way only (imports inside functions and under TYPE_CHECKING included), no module but the
+engine's own reaches into the engine's private names, the command line keeps its commands in one
+subpackage, and no module grows past 400 lines."""
 
 from __future__ import annotations
 
@@ -67,19 +67,27 @@ def test_subpackages_import_one_another_one_way_only() -> None:
     doors = _doors()
     both = sorted({tuple(sorted(pair)) for pair in doors if pair[::-1] in doors})
     assert not both, "\n".join(
-        f"{a} <-> {b}: {doors[(a, b)][:3]} and {doors[(b, a)][:3]}" for a, b in both)
+        f"{a} <-> {b}: {doors[(a, b)][:3]} and {doors[(b, a)][:3]}" for a, b in both
+    )
 
 
 def _private_engine_names() -> set[str]:
     tree = ast.parse((PACKAGE / "engine" / "engine.py").read_text("utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and \
-                node.name.startswith("_") and not node.name.startswith("__"):
+        if (
+            isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.name.startswith("_")
+            and not node.name.startswith("__")
+        ):
             names.add(node.name)
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
-                node.value.id == "self" and node.attr.startswith("_") and \
-                not node.attr.startswith("__"):
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
             names.add(node.attr)
     return names
 
@@ -93,10 +101,17 @@ def test_no_module_but_the_engine_uses_a_private_engine_name() -> None:
         tree = ast.parse(path.read_text("utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module == "collegium.engine.engine":
-                found += [f"{name}:{node.lineno} imports {a.name}" for a in node.names
-                          if a.name.startswith("_")]
-            elif isinstance(node, ast.Attribute) and node.attr in private and \
-                    isinstance(node.value, ast.Name) and "engine" in node.value.id.lower():
+                found += [
+                    f"{name}:{node.lineno} imports {a.name}"
+                    for a in node.names
+                    if a.name.startswith("_")
+                ]
+            elif (
+                isinstance(node, ast.Attribute)
+                and node.attr in private
+                and isinstance(node.value, ast.Name)
+                and "engine" in node.value.id.lower()
+            ):
                 found.append(f"{name}:{node.lineno} uses {node.value.id}.{node.attr}")
     assert not found, found
 
@@ -106,6 +121,9 @@ def test_the_commands_live_in_one_subpackage() -> None:
 
 
 def test_no_module_is_over_400_lines() -> None:
-    long = {str(path.relative_to(PACKAGE.parent)): n for _, path in _modules()
-            if (n := len(path.read_text("utf-8").splitlines())) > MAX_LINES}
+    long = {
+        str(path.relative_to(PACKAGE.parent)): n
+        for _, path in _modules()
+        if (n := len(path.read_text("utf-8").splitlines())) > MAX_LINES
+    }
     assert not long, long

@@ -24,8 +24,11 @@ def test_a_batch_commits_its_steps_together_and_reads_its_own_writes(sql_engine:
     with sql_engine.batch():
         iid = to_deliberation(sql_engine)
         assert sql_engine.get(iid).state == "deliberation"  # read inside, on the batch's connection
-        assert [e.trigger for e in sql_engine.history(iid)] == ["propose", "prepare",
-                                                                "start_deliberation"]
+        assert [e.trigger for e in sql_engine.history(iid)] == [
+            "propose",
+            "prepare",
+            "start_deliberation",
+        ]
         assert heard == []  # nothing is committed yet
     assert [e.trigger for e in heard] == ["propose", "prepare", "start_deliberation"]
     assert sql_engine.get(iid).state == "deliberation"
@@ -73,8 +76,9 @@ def test_a_batch_inside_a_batch_joins_it(sql_engine: Engine) -> None:
         sql_engine.get(iid)
 
 
-def test_a_batch_holds_the_sqlite_write_lock_until_it_ends(tmp_path: Path,
-                                                            clock: ManualClock) -> None:
+def test_a_batch_holds_the_sqlite_write_lock_until_it_ends(
+    tmp_path: Path, clock: ManualClock
+) -> None:
     path = tmp_path / "c.db"
     with Engine.open(str(path), clock=clock, ids=SequentialIds()) as engine:
         engine.define_body(standing_committee())

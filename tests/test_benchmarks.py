@@ -1,6 +1,6 @@
-"""The benchmark harness works (issue 8): every in-process figure runs at a tiny size and reports a value, and each
-anchor takes its instances where Collegium takes them. Nothing here is timed: speed is measured by
-``python -m benchmarks``, never asserted in tests."""
+"""The benchmark harness works (issue 8): every in-process figure runs at a tiny size and reports a
+value, and each anchor takes its instances where Collegium takes them. Nothing here is timed: speed
+is measured by ``python -m benchmarks``, never asserted in tests."""
 
 from __future__ import annotations
 
@@ -16,14 +16,32 @@ from benchmarks.anchor_psm import PsmP1
 from benchmarks.anchor_spiff import STEPS_PER_LIFECYCLE, SpiffP1
 from collegium.engine.clock import ManualClock
 
-TINY = bench_core.Settings("tiny", reps=1, memory_instances=2, sql_instances=2, loaded_instances=20, memory_reps=1,
-                           cli_reps=1, scale_sizes=(50, 300))
+TINY = bench_core.Settings(
+    "tiny",
+    reps=1,
+    memory_instances=2,
+    sql_instances=2,
+    loaded_instances=20,
+    memory_reps=1,
+    cli_reps=1,
+    scale_sizes=(50, 300),
+)
 
 
-@pytest.mark.parametrize("figure", [bench_core.figure_a, bench_core.figure_b, bench_core.figure_c,
-                                    bench_scale.figure_h, bench_lifecycle.figure_i, bench_lifecycle.figure_j,
-                                    bench_lifecycle.figure_k, bench_supervision.figure_f,
-                                    bench_integrity.figure_l])
+@pytest.mark.parametrize(
+    "figure",
+    [
+        bench_core.figure_a,
+        bench_core.figure_b,
+        bench_core.figure_c,
+        bench_scale.figure_h,
+        bench_lifecycle.figure_i,
+        bench_lifecycle.figure_j,
+        bench_lifecycle.figure_k,
+        bench_supervision.figure_f,
+        bench_integrity.figure_l,
+    ],
+)
 def test_each_figure_runs_and_reports(figure: object) -> None:
     result = figure(TINY)  # type: ignore[operator]
     figures = result if isinstance(result, list) else [result]
@@ -42,15 +60,23 @@ def test_the_scale_figure_draws_its_curve_at_every_size() -> None:
 
 def test_the_anchors_end_where_collegium_does() -> None:
     spiff = SpiffP1()
-    assert spiff.run(2) == 2 * STEPS_PER_LIFECYCLE  # raises unless each ended on the adopted path, in 'assigned'
+    assert (
+        spiff.run(2) == 2 * STEPS_PER_LIFECYCLE
+    )  # raises unless each ended on the adopted path, in 'assigned'
     meeting = spiff.mid_meeting()
     assert spiff.roundtrip(meeting, check=True) > 1000
     clock = ManualClock(sc.START)
     psm = PsmP1(clock)
     machines = psm.add(2)
-    assert psm.run(machines, sc.plans(clock.now(), 2)) == 2 * sc.STEPS_PER_INSTANCE  # asserts 'adopted'
+    assert (
+        psm.run(machines, sc.plans(clock.now(), 2)) == 2 * sc.STEPS_PER_INSTANCE
+    )  # asserts 'adopted'
     engine, clock = sc.memory_engine()
-    assert bench_lifecycle.lifecycles(engine, clock, 1) == bench_lifecycle.STEPS == STEPS_PER_LIFECYCLE + 1
+    assert (
+        bench_lifecycle.lifecycles(engine, clock, 1)
+        == bench_lifecycle.STEPS
+        == STEPS_PER_LIFECYCLE + 1
+    )
 
 
 def test_the_command_saves_json_and_the_plot(tmp_path: Path) -> None:

@@ -53,10 +53,17 @@ def cut_and_extended(engine: Engine, iid: str, saved: InstanceRecord) -> None:
 
 
 TAMPERINGS: list[tuple[Tamper, int, str]] = [
-    (deleted_tail, 5, "the chain's head at the checkpoint is gone: events were deleted (the "
-                      "instance now records 3)"),
-    (deleted_instance, 5,
-     "the instance and its events were deleted (the checkpoint lists 5 events)"),
+    (
+        deleted_tail,
+        5,
+        "the chain's head at the checkpoint is gone: events were deleted (the "
+        "instance now records 3)",
+    ),
+    (
+        deleted_instance,
+        5,
+        "the instance and its events were deleted (the checkpoint lists 5 events)",
+    ),
     (rewritten_tail, 5, "differs from the checkpoint: the chain was rewritten"),
     (cut_and_extended, 5, "differs from the checkpoint: the chain was rewritten"),
 ]
@@ -87,19 +94,22 @@ def detected(engine: Engine, tamper: Tamper, seq: int, reason: str) -> None:
     assert str(problem).startswith(f"event {seq} of instance {iid}: ")
 
 
-CASES = pytest.mark.parametrize(("tamper", "seq", "reason"), TAMPERINGS,
-                                ids=[t[0].__name__ for t in TAMPERINGS])
+CASES = pytest.mark.parametrize(
+    ("tamper", "seq", "reason"), TAMPERINGS, ids=[t[0].__name__ for t in TAMPERINGS]
+)
 
 
 @CASES
-def test_history_changed_before_a_checkpoint_is_detected(sql_engine: Engine, tamper: Tamper,
-                                                         seq: int, reason: str) -> None:
+def test_history_changed_before_a_checkpoint_is_detected(
+    sql_engine: Engine, tamper: Tamper, seq: int, reason: str
+) -> None:
     detected(sql_engine, tamper, seq, reason)
 
 
 @CASES
-def test_history_changed_before_a_checkpoint_is_detected_in_memory(engine: Engine, tamper: Tamper,
-                                                                   seq: int, reason: str) -> None:
+def test_history_changed_before_a_checkpoint_is_detected_in_memory(
+    engine: Engine, tamper: Tamper, seq: int, reason: str
+) -> None:
     detected(engine, tamper, seq, reason)
 
 
@@ -110,8 +120,9 @@ def test_an_instance_row_deleted_alone_is_named_by_both(sql_engine: Engine) -> N
     with store.engine.begin() as conn:
         conn.execute(sa.delete(s.instances).where(s.instances.c.id == iid))
     report = sql_engine.verify_checkpoint(io.BytesIO(signed), KEY.public_key)
-    assert [str(p) for p in report.problems] == [f"event 5 of instance {iid}: the instance's row "
-                                                 "was deleted"]
+    assert [str(p) for p in report.problems] == [
+        f"event 5 of instance {iid}: the instance's row was deleted"
+    ]
     assert report.audit.problem is not None and report.audit.problem.instance_id == iid
 
 
@@ -132,13 +143,15 @@ def grows_after(engine: Engine, clock: ManualClock) -> None:
     assert engine.verify_checkpoint(io.BytesIO(signed), KEY.public_key).ok
 
 
-def test_events_and_instances_added_after_a_checkpoint_pass(sql_engine: Engine,
-                                                            clock: ManualClock) -> None:
+def test_events_and_instances_added_after_a_checkpoint_pass(
+    sql_engine: Engine, clock: ManualClock
+) -> None:
     grows_after(sql_engine, clock)
 
 
-def test_events_and_instances_added_after_a_checkpoint_pass_in_memory(engine: Engine,
-                                                                      clock: ManualClock) -> None:
+def test_events_and_instances_added_after_a_checkpoint_pass_in_memory(
+    engine: Engine, clock: ManualClock
+) -> None:
     grows_after(engine, clock)
 
 
@@ -156,8 +169,9 @@ def test_a_store_that_fails_its_audit_is_not_signed(sql_engine: Engine, tmp_path
     refuses_to_sign(sql_engine, tmp_path)
 
 
-def test_a_store_that_fails_its_audit_is_not_signed_in_memory(engine: Engine,
-                                                              tmp_path: Path) -> None:
+def test_a_store_that_fails_its_audit_is_not_signed_in_memory(
+    engine: Engine, tmp_path: Path
+) -> None:
     refuses_to_sign(engine, tmp_path)
 
 
@@ -181,12 +195,16 @@ def to_deliberation_as(engine: Engine, iid: str) -> None:
 
 def test_heads_in_code_point_order_and_checkpoints_alike_on_every_store(db_url: str) -> None:
     files = []
-    for make in (lambda clock: Engine.open(db_url, clock=clock, ids=SequentialIds()),
-                 lambda clock: Engine.in_memory(clock=clock, ids=SequentialIds())):
+    for make in (
+        lambda clock: Engine.open(db_url, clock=clock, ids=SequentialIds()),
+        lambda clock: Engine.in_memory(clock=clock, ids=SequentialIds()),
+    ):
         engine = make(ManualClock(START))
         try:
             same_history(engine)
-            every = list(engine.store.chain_heads())  # read to the end: a server's cursor is then closed
+            every = list(
+                engine.store.chain_heads()
+            )  # read to the end: a server's cursor is then closed
             assert every[0].key == ("body", "sc")  # by kind, then id
             heads = [h for h in every if h.kind == "instance"]
             assert [h.chain_id for h in heads] == sorted(IDS)
@@ -200,8 +218,9 @@ def test_heads_in_code_point_order_and_checkpoints_alike_on_every_store(db_url: 
     assert files[0] == files[1]  # Ed25519 signs deterministically: the same store, the same bytes
 
 
-def test_heads_are_looked_up_in_batches(sql_engine: Engine,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_heads_are_looked_up_in_batches(
+    sql_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(checkpoint_module, "_BATCH", 2)
     monkeypatch.setattr(checkpoint_module, "_PROBLEMS", 3)
     ids = [to_deliberation(sql_engine) for _ in range(7)]
@@ -238,13 +257,18 @@ def test_written_to_a_path_never_over_another(engine: Engine, tmp_path: Path) ->
 
 
 def test_a_body_set_back_to_an_earlier_definition_is_detected(sql_engine: Engine) -> None:
-    """A member added, then that definition's event deleted and the rows set back to the first one: the body's
-    chain and rows agree again, so only a checkpoint taken in between shows it."""
+    """A member added, then that definition's event deleted and the rows set back to the first one:
+    the body's chain and rows agree again, so only a checkpoint taken in between shows it."""
     from collegium import Body, Member
 
     first = sql_engine.body("sc")
-    sql_engine.define_body(Body(id="sc", kind="standing",
-                                members=(*first.members, Member(person="m10", role="standing_member"))))
+    sql_engine.define_body(
+        Body(
+            id="sc",
+            kind="standing",
+            members=(*first.members, Member(person="m10", role="standing_member")),
+        )
+    )
     out = io.BytesIO()
     sql_engine.checkpoint(KEY, out)
     store = sql_engine.store

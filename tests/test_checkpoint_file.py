@@ -71,14 +71,23 @@ def without(data: bytes, field: str) -> bytes:
 Edit = Callable[[bytes], bytes]
 REFUSED: list[tuple[str, Edit, str]] = [
     ("another key", lambda d: resigned(d, OTHER), "is signed by another key"),
-    ("the other key named, the signature kept",
-     lambda d: edit_header(d, public_key=OTHER.public_key.hex), "is signed by another key"),
+    (
+        "the other key named, the signature kept",
+        lambda d: edit_header(d, public_key=OTHER.public_key.hex),
+        "is signed by another key",
+    ),
     ("an edited root", lambda d: edit_header(d, root="ab" * 32), SIGNATURE_BROKEN),
     ("an edited count", lambda d: edit_header(d, chains=2), SIGNATURE_BROKEN),
-    ("an edited time", lambda d: edit_header(d, created_at="2020-01-01T00:00:00.000000Z"),
-     SIGNATURE_BROKEN),
-    ("an edited root, signed by another key", lambda d: resigned(d, OTHER, root="ab" * 32),
-     "is signed by another key"),
+    (
+        "an edited time",
+        lambda d: edit_header(d, created_at="2020-01-01T00:00:00.000000Z"),
+        SIGNATURE_BROKEN,
+    ),
+    (
+        "an edited root, signed by another key",
+        lambda d: resigned(d, OTHER, root="ab" * 32),
+        "is signed by another key",
+    ),
     ("an edited head hash", lambda d: edit_head(d, 2, digest="cd" * 32), ROOT_BROKEN),
     ("an edited head seq", lambda d: edit_head(d, 1, seq=2), ROOT_BROKEN),
     ("a head removed", lambda d: join(lines(d)[:2] + lines(d)[3:]), f"lists 3 {COUNT_BROKEN}"),
@@ -90,12 +99,22 @@ REFUSED: list[tuple[str, Edit, str]] = [
     ("empty", lambda d: b"", "is empty: not a checkpoint file"),
     ("garbled", lambda d: d[:50] + b"\x00\xff garbage" + d[60:], "line 1 is not JSON"),
     ("a garbled head", lambda d: d.replace(b'["instance"', b'["instance', 1), "line 3 is not JSON"),
-    ("a head of an unknown kind", lambda d: d.replace(b'["instance"', b'["budget"', 1),
-     "line 3 is not a chain's head [kind, id, seq, hash] of a kind this version knows (body, instance)"),
-    ("not a checkpoint", lambda d: b'{"hello": "world"}\n',
-     "is not a checkpoint file (line 1 has no format)"),
-    ("a later format", lambda d: edit_header(d, format="collegium-checkpoint/2"),
-     "has format 'collegium-checkpoint/2'; this version reads 'collegium-checkpoint/1'"),
+    (
+        "a head of an unknown kind",
+        lambda d: d.replace(b'["instance"', b'["budget"', 1),
+        "line 3 is not a chain's head [kind, id, seq, hash] of a kind this version knows "
+        "(body, instance)",
+    ),
+    (
+        "not a checkpoint",
+        lambda d: b'{"hello": "world"}\n',
+        "is not a checkpoint file (line 1 has no format)",
+    ),
+    (
+        "a later format",
+        lambda d: edit_header(d, format="collegium-checkpoint/2"),
+        "has format 'collegium-checkpoint/2'; this version reads 'collegium-checkpoint/1'",
+    ),
     ("a field missing", lambda d: without(d, "root"), "line 1 must have exactly the fields"),
     ("a malformed signature", lambda d: edit_header(d, signature="zz"), "signature is malformed"),
     ("chains not a number", lambda d: edit_header(d, chains="3"), "chains must be a whole number"),
@@ -104,8 +123,9 @@ REFUSED: list[tuple[str, Edit, str]] = [
 
 
 @pytest.mark.parametrize(("edit", "needle"), [r[1:] for r in REFUSED], ids=[r[0] for r in REFUSED])
-def test_a_checkpoint_not_intact_is_refused(engine: Engine, signed: bytes, edit: Edit, needle: str,
-                                            tmp_path: Path) -> None:
+def test_a_checkpoint_not_intact_is_refused(
+    engine: Engine, signed: bytes, edit: Edit, needle: str, tmp_path: Path
+) -> None:
     assert engine.verify_checkpoint(io.BytesIO(signed), KEY.public_key).ok
     path = tmp_path / "checkpoint.jsonl"
     path.write_bytes(edit(signed))
@@ -130,9 +150,15 @@ def test_the_layout_is_as_documented(signed: bytes) -> None:
     statement = orjson.dumps(unsigned, option=orjson.OPT_SORT_KEYS)
     assert KEY.public_key.verify(statement, bytes.fromhex(doc["signature"]))
     leaves = [leaf_hash(h) for h in heads]  # the lines themselves, without their line feed
-    assert node_hash(node_hash(leaves[0], leaves[1]), node_hash(leaves[2], leaves[3])).hex() == doc["root"]
+    assert (
+        node_hash(node_hash(leaves[0], leaves[1]), node_hash(leaves[2], leaves[3])).hex()
+        == doc["root"]
+    )
     listed = [orjson.loads(h)[:3] for h in heads]
-    assert listed == [["body", "sc", 1], *(["instance", f"major_decision-{i}", 3] for i in (1, 2, 3))]
+    assert listed == [
+        ["body", "sc", 1],
+        *(["instance", f"major_decision-{i}", 3] for i in (1, 2, 3)),
+    ]
 
 
 # -- key files ---------------------------------------------------------------------------------
@@ -153,23 +179,39 @@ def key_file(fmt: str, **fields: str) -> bytes:
     return orjson.dumps({"format": fmt, "algorithm": "ed25519", **fields})
 
 
-@pytest.mark.parametrize(("content", "reader", "needle"), [
-    (b"", SigningKey.read, "is not a Collegium key file (one JSON object)"),
-    (b"\xff\xfe garbage", PublicKey.read, "is not a Collegium key file"),
-    (b"[1, 2]", PublicKey.read, "is not a Collegium key file"),
-    (key_file("collegium-public-key/1", public_key="ab" * 32), SigningKey.read,
-     "is a public key; signing needs the private key file"),
-    (b'{"format": "collegium-signing-key/1"}', PublicKey.read,
-     "is a signing key; give its public key"),
-    (key_file("collegium-public-key/1", public_key="AB"), PublicKey.read,
-     "must be 32 bytes, written as 64 lower-case hex digits"),
-    (key_file("collegium-signing-key/1", seed="00" * 32, public_key="ab" * 32), SigningKey.read,
-     "its public key does not belong to its seed"),
-    (b'{"format": "something/1"}', SigningKey.read, "is not a Collegium signing key file"),
-    (b" " * 5000, PublicKey.read, "is not a Collegium key file"),
-])
-def test_a_bad_key_file_is_refused_in_one_line(tmp_path: Path, content: bytes, needle: str,
-                                               reader: Callable[[Path], object]) -> None:
+@pytest.mark.parametrize(
+    ("content", "reader", "needle"),
+    [
+        (b"", SigningKey.read, "is not a Collegium key file (one JSON object)"),
+        (b"\xff\xfe garbage", PublicKey.read, "is not a Collegium key file"),
+        (b"[1, 2]", PublicKey.read, "is not a Collegium key file"),
+        (
+            key_file("collegium-public-key/1", public_key="ab" * 32),
+            SigningKey.read,
+            "is a public key; signing needs the private key file",
+        ),
+        (
+            b'{"format": "collegium-signing-key/1"}',
+            PublicKey.read,
+            "is a signing key; give its public key",
+        ),
+        (
+            key_file("collegium-public-key/1", public_key="AB"),
+            PublicKey.read,
+            "must be 32 bytes, written as 64 lower-case hex digits",
+        ),
+        (
+            key_file("collegium-signing-key/1", seed="00" * 32, public_key="ab" * 32),
+            SigningKey.read,
+            "its public key does not belong to its seed",
+        ),
+        (b'{"format": "something/1"}', SigningKey.read, "is not a Collegium signing key file"),
+        (b" " * 5000, PublicKey.read, "is not a Collegium key file"),
+    ],
+)
+def test_a_bad_key_file_is_refused_in_one_line(
+    tmp_path: Path, content: bytes, needle: str, reader: Callable[[Path], object]
+) -> None:
     path = tmp_path / "k"
     path.write_bytes(content)
     with pytest.raises(InvalidInput, match=re.escape(needle)) as raised:

@@ -34,10 +34,10 @@ HUGE = 10**5000  # more digits than Python turns into text (4,300)
 
 
 # -- a file that is not a database -------------------------------------------------------------
-@pytest.mark.parametrize("args", [["instances"], ["audit", "verify"], ["status", "md"],
-                                  ["body", "show", "sc"]])
-def test_a_file_that_is_not_a_database_exits_2_in_one_line(tmp_path: Path,
-                                                           args: list[str]) -> None:
+@pytest.mark.parametrize(
+    "args", [["instances"], ["audit", "verify"], ["status", "md"], ["body", "show", "sc"]]
+)
+def test_a_file_that_is_not_a_database_exits_2_in_one_line(tmp_path: Path, args: list[str]) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("minutes of the meeting, not a database\n" * 10, encoding="utf-8")
     before = notes.read_bytes()
@@ -65,21 +65,36 @@ def test_an_unwritable_handbook_directory_exits_2_in_one_line(tmp_path: Path) ->
 
 
 # -- bodies and members ------------------------------------------------------------------------
-@pytest.mark.parametrize(("make", "needle"), [
-    (lambda: Body(id="", kind="standing"), "Body id: String should have at least 1 character"),
-    (lambda: Body(id="s\x00c", kind="standing"), "Body id: Value error, must be printable text"),
-    (lambda: Body(id="sc", kind="standing", members=[{"person": "m\x001", "role": "x"}]),
-     "Body members.0.person: Value error, must be printable text"),
-    (lambda: Member(person="m\x001", role="standing_member"),
-     "Member person: Value error, must be printable"),
-    (lambda: Member(person="m1", role="standing\x1bmember"),
-     "Member role: Value error, must be printable"),
-    (lambda: Member(person="m1", role="x", voting="perhaps"),
-     "Member voting: Input should be a valid boolean"),
-    (lambda: Body(id="sc"), "Body kind: Field required"),
-])
-def test_a_body_or_member_that_does_not_validate_is_bad_input_in_one_line(make: Any,
-                                                                          needle: str) -> None:
+@pytest.mark.parametrize(
+    ("make", "needle"),
+    [
+        (lambda: Body(id="", kind="standing"), "Body id: String should have at least 1 character"),
+        (
+            lambda: Body(id="s\x00c", kind="standing"),
+            "Body id: Value error, must be printable text",
+        ),
+        (
+            lambda: Body(id="sc", kind="standing", members=[{"person": "m\x001", "role": "x"}]),
+            "Body members.0.person: Value error, must be printable text",
+        ),
+        (
+            lambda: Member(person="m\x001", role="standing_member"),
+            "Member person: Value error, must be printable",
+        ),
+        (
+            lambda: Member(person="m1", role="standing\x1bmember"),
+            "Member role: Value error, must be printable",
+        ),
+        (
+            lambda: Member(person="m1", role="x", voting="perhaps"),
+            "Member voting: Input should be a valid boolean",
+        ),
+        (lambda: Body(id="sc"), "Body kind: Field required"),
+    ],
+)
+def test_a_body_or_member_that_does_not_validate_is_bad_input_in_one_line(
+    make: Any, needle: str
+) -> None:
     with pytest.raises(InvalidInput) as exc:
         make()
     assert needle in str(exc.value) and "\n" not in str(exc.value), str(exc.value)
@@ -100,20 +115,35 @@ def test_brief_shows_any_value_in_one_bounded_line() -> None:
         def __repr__(self) -> str:
             raise ValueError("no")
 
-    values = {"deep": DEEP, "deep_mapping": {"a": {"b": {"c": {"d": 1}}}}, "huge": HUGE,
-              "negative": -HUGE, "cyclic": cyclic, "long": "x" * 10_000, "many": list(range(1000)),
-              "refuses": Refuses(), "small": 2**60, "text": "m3 "}
+    values = {
+        "deep": DEEP,
+        "deep_mapping": {"a": {"b": {"c": {"d": 1}}}},
+        "huge": HUGE,
+        "negative": -HUGE,
+        "cyclic": cyclic,
+        "long": "x" * 10_000,
+        "many": list(range(1000)),
+        "refuses": Refuses(),
+        "small": 2**60,
+        "text": "m3 ",
+    }
     assert {name: brief(value) for name, value in values.items()} == {
-        "deep": "[[[[…]]]]", "deep_mapping": "{'a': {'b': {'c': {…}}}}",
+        "deep": "[[[[…]]]]",
+        "deep_mapping": "{'a': {'b': {'c': {…}}}}",
         "huge": "<an integer of about 5001 digits>",
         "negative": "<an integer of about 5001 digits>",
-        "cyclic": "[1, [1, [1, […]]]]", "long": "'" + "x" * (WIDTH - 2) + "…",
-        "many": "[0, 1, 2, 3, …]", "refuses": "<Refuses>", "small": "1152921504606846976",
-        "text": "'m3 '"}
+        "cyclic": "[1, [1, [1, […]]]]",
+        "long": "'" + "x" * (WIDTH - 2) + "…",
+        "many": "[0, 1, 2, 3, …]",
+        "refuses": "<Refuses>",
+        "small": "1152921504606846976",
+        "text": "'m3 '",
+    }
 
 
 def test_a_deep_or_huge_value_given_as_data_is_refused_in_one_short_line(
-        sql_engine: Engine) -> None:
+    sql_engine: Engine,
+) -> None:
     engine = sql_engine
     iid = propose(engine)
     engine.fire(iid, "prepare", "m1")
@@ -144,7 +174,8 @@ def test_a_deep_or_huge_value_given_as_data_is_refused_in_one_short_line(
 
 # -- the SIGKILL test's journal ----------------------------------------------------------------
 def test_a_journal_torn_in_its_last_line_reads_up_to_it_and_elsewhere_is_an_error(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     journal = tmp_path / "worker-0.jsonl"
     whole = '{"i": 0}\n{"i": 0, "key": "k0", "resent": false, "result": "ok"}\n{"i": 1}\n'
     journal.write_text(whole + '{"i": 1, "key": "k1", "res', encoding="utf-8")  # killed meanwhile
@@ -155,4 +186,3 @@ def test_a_journal_torn_in_its_last_line_reads_up_to_it_and_elsewhere_is_an_erro
     journal.write_text('{"i": 0}\n{"i": 0, "key": "k0", "res\n{"i": 1}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="Unterminated string"):
         read_journal(journal)
-

@@ -15,7 +15,9 @@ from click.testing import CliRunner, Result
 from collegium.cli import cli
 
 WORKFLOW = Path(__file__).resolve().parents[1] / "collegium" / "workflows" / "major_decision.yaml"
-PACK = Path(__file__).resolve().parents[1] / "collegium" / "rules" / "packs" / "party-committee.yaml"
+PACK = (
+    Path(__file__).resolve().parents[1] / "collegium" / "rules" / "packs" / "party-committee.yaml"
+)
 
 BODY_YAML = """\
 id: sc
@@ -29,8 +31,20 @@ members:
   - {person: m3, role: standing_member}
 """
 
-PROPOSAL = ["-d", "title=Road budget", "-d", "category=major", "-d", "proposer=sec", "-d", "lead_member=m1",
-            "-d", "body=sc", "-d", "confidentiality=public"]
+PROPOSAL = [
+    "-d",
+    "title=Road budget",
+    "-d",
+    "category=major",
+    "-d",
+    "proposer=sec",
+    "-d",
+    "lead_member=m1",
+    "-d",
+    "body=sc",
+    "-d",
+    "confidentiality=public",
+]
 NOW = ["--now", "2026-03-02T09:00+08:00"]
 
 
@@ -60,25 +74,51 @@ def db(tmp_path: Path) -> Path:
     r = run("--db", path, *NOW, "start", "major_decision", "--as", "sec", "--id", "md", *PROPOSAL)
     assert r.exit_code == 0, r.stderr
     assert run("--db", path, *NOW, "fire", "md", "prepare", "--as", "m1").exit_code == 0
-    r = run("--db", path, *NOW, "fire", "md", "start_deliberation", "--as", "m1", "-d", "preparation=done")
+    r = run(
+        "--db",
+        path,
+        *NOW,
+        "fire",
+        "md",
+        "start_deliberation",
+        "--as",
+        "m1",
+        "-d",
+        "preparation=done",
+    )
     assert r.exit_code == 0, r.stderr
     return path
 
 
-# -- help and startup -----------------------------------------------------------------------------------------
+# -- help and startup ------------------------------------------------------------------------------
 def test_help_lists_the_commands() -> None:
     r = run("--help")
     assert r.exit_code == 0
-    for command in ("procedures", "rules", "schema", "body", "start", "fire", "check", "status", "history",
-                    "audit", "db", "demo"):
+    for command in (
+        "procedures",
+        "rules",
+        "schema",
+        "body",
+        "start",
+        "fire",
+        "check",
+        "status",
+        "history",
+        "audit",
+        "db",
+        "demo",
+    ):
         assert command in r.output
 
 
 def test_help_does_not_load_the_engine() -> None:
-    code = ("import sys\nfrom click.testing import CliRunner\nfrom collegium.cli import cli\n"
-            "r = CliRunner().invoke(cli, ['--help'])\nassert r.exit_code == 0\n"
-            "heavy = [m for m in ('sqlalchemy', 'pydantic', 'rich', 'transitions', 'collegium.engine.engine')"
-            " if m in sys.modules]\nprint(','.join(heavy))")
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom collegium.cli import cli\n"
+        "r = CliRunner().invoke(cli, ['--help'])\nassert r.exit_code == 0\n"
+        "heavy = [m for m in ('sqlalchemy', 'pydantic', 'rich', 'transitions', "
+        "'collegium.engine.engine')"
+        " if m in sys.modules]\nprint(','.join(heavy))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
@@ -88,7 +128,7 @@ def test_bad_option_exits_2() -> None:
     assert run("procedures", "frobnicate").exit_code == 2
 
 
-# -- demo -----------------------------------------------------------------------------------------------------
+# -- demo ------------------------------------------------------------------------------------------
 def test_demo_adopts_a_decision_and_audits_ok(tmp_path: Path) -> None:
     r = run("--db", tmp_path / "demo.db", "demo")
     assert r.exit_code == 0, r.stderr
@@ -102,7 +142,9 @@ def test_demo_adopts_a_decision_and_audits_ok(tmp_path: Path) -> None:
     # a second run on the same database uses fresh instance ids
     again = run("--db", tmp_path / "demo.db", "demo")
     assert again.exit_code == 0, again.stderr
-    assert "audit OK: 8 instances" in again.output  # each run: a decision, its task, its correction and case
+    assert (
+        "audit OK: 8 instances" in again.output
+    )  # each run: a decision, its task, its correction and case
 
 
 def test_demo_json_and_chinese(tmp_path: Path) -> None:
@@ -119,7 +161,7 @@ def test_demo_json_and_chinese(tmp_path: Path) -> None:
     assert "已通过" in r.output and "审计通过" in r.output
 
 
-# -- procedures check -------------------------------------------------------------------------------------------
+# -- procedures check ------------------------------------------------------------------------------
 def _variant(tmp_path: Path, name: str, old: str, new: str, source: Path = WORKFLOW) -> Path:
     text = source.read_text(encoding="utf-8")
     assert old in text
@@ -132,7 +174,7 @@ def test_check_accepts_the_builtin_files() -> None:
     r = run("procedures", "check", WORKFLOW)
     assert r.exit_code == 0 and r.output.startswith("ok: procedure major_decision@2")
     r = run("procedures", "check", PACK)
-    assert r.exit_code == 0 and r.output.startswith("ok: rule pack party-committee@2026.3")
+    assert r.exit_code == 0 and r.output.startswith("ok: rule pack party-committee@2026.4")
 
 
 def test_check_yaml_syntax_error(tmp_path: Path) -> None:
@@ -151,15 +193,24 @@ def test_check_unknown_key(tmp_path: Path) -> None:
 
 
 def test_check_unreachable_state(tmp_path: Path) -> None:
-    path = _variant(tmp_path, "unreachable.yaml", "  withdrawn: {label",
-                    "  orphan: {label: {en: Orphan, zh-CN: 孤立}}\n  withdrawn: {label")
+    path = _variant(
+        tmp_path,
+        "unreachable.yaml",
+        "  withdrawn: {label",
+        "  orphan: {label: {en: Orphan, zh-CN: 孤立}}\n  withdrawn: {label",
+    )
     r = run("procedures", "check", path)
     assert r.exit_code == 2
     assert_one_error_line(r, "unreachable.yaml", "orphan", "unreachable")
 
 
 def test_check_unknown_rule_id(tmp_path: Path) -> None:
-    path = _variant(tmp_path, "rule.yaml", "    dest: preparation\n", "    dest: preparation\n    rules: [R-NOPE]\n")
+    path = _variant(
+        tmp_path,
+        "rule.yaml",
+        "    dest: preparation\n",
+        "    dest: preparation\n    rules: [R-NOPE]\n",
+    )
     r = run("procedures", "check", path)
     assert r.exit_code == 2
     assert_one_error_line(r, "R-NOPE", "unknown rule id")
@@ -178,7 +229,7 @@ def test_check_missing_file(tmp_path: Path) -> None:
     assert_one_error_line(r, "nope.yaml", "no such file")
 
 
-# -- reference commands -----------------------------------------------------------------------------------------
+# -- reference commands ----------------------------------------------------------------------------
 def test_procedures_and_rules_reference() -> None:
     r = run("procedures", "list")
     assert r.exit_code == 0 and "major_decision" in r.output
@@ -204,25 +255,38 @@ def test_procedures_and_rules_reference() -> None:
 
 
 def test_schema_is_json() -> None:
-    for kind, key in (("procedure", "transitions"), ("procedure", "include"), ("fragment", "parameters"), ("rules", "rules")):
+    for kind, key in (
+        ("procedure", "transitions"),
+        ("procedure", "include"),
+        ("fragment", "parameters"),
+        ("rules", "rules"),
+    ):
         r = run("schema", kind)
         assert r.exit_code == 0
         assert key in json.loads(r.stdout)["properties"]
 
 
-# -- bodies ---------------------------------------------------------------------------------------------------
+# -- bodies ----------------------------------------------------------------------------------------
 def test_body_define_and_show(tmp_path: Path) -> None:
     path = tmp_path / "body.yaml"
     path.write_text(BODY_YAML, encoding="utf-8")
     r = run("--db", tmp_path / "c.db", "body", "define", path)
     assert r.exit_code == 0 and "5 members" in r.output
     r = run("--json", "--db", tmp_path / "c.db", "body", "show", "sc")
-    assert [m["person"] for m in json.loads(r.stdout)["members"]] == ["sec", "dep", "m1", "m2", "m3"]  # as defined
+    assert [m["person"] for m in json.loads(r.stdout)["members"]] == [
+        "sec",
+        "dep",
+        "m1",
+        "m2",
+        "m3",
+    ]  # as defined
 
 
 def test_body_define_invalid(tmp_path: Path) -> None:
     path = tmp_path / "body.yaml"
-    path.write_text("id: sc\nmembers:\n  - {person: a, role: secretary, badge: 1}\n", encoding="utf-8")
+    path.write_text(
+        "id: sc\nmembers:\n  - {person: a, role: secretary, badge: 1}\n", encoding="utf-8"
+    )
     r = run("--db", tmp_path / "c.db", "body", "define", path)
     assert r.exit_code == 2
     assert_one_error_line(r, "body.yaml", "kind")
@@ -232,7 +296,7 @@ def test_body_define_invalid(tmp_path: Path) -> None:
     assert_one_error_line(r, "YAML syntax error")
 
 
-# -- commands on instances ----------------------------------------------------------------------------------
+# -- commands on instances -------------------------------------------------------------------------
 def test_unknown_trigger_exits_2(db: Path) -> None:
     r = run("--db", db, "fire", "md", "frobnicate", "--as", "sec")
     assert r.exit_code == 2
@@ -255,7 +319,18 @@ def test_transition_not_allowed_exits_1(db: Path) -> None:
 
 
 def test_rule_refusal_exits_1_and_names_the_rule(db: Path) -> None:
-    r = run("--db", db, *NOW, "fire", "md", "schedule", "--as", "sec", "-d", "meeting_at=2026-03-10T09:00+08:00")
+    r = run(
+        "--db",
+        db,
+        *NOW,
+        "fire",
+        "md",
+        "schedule",
+        "--as",
+        "sec",
+        "-d",
+        "meeting_at=2026-03-10T09:00+08:00",
+    )
     assert r.exit_code == 1
     assert "Traceback" not in r.stderr
     lines = r.stderr.strip().splitlines()
@@ -269,19 +344,55 @@ def test_rule_refusal_exits_1_and_names_the_rule(db: Path) -> None:
 
 
 def test_refusal_in_chinese(db: Path) -> None:
-    r = run("--lang", "zh-CN", "--db", db, *NOW, "fire", "md", "schedule", "--as", "dep",
-            "-d", "meeting_at=2026-03-10T09:00+08:00")
+    r = run(
+        "--lang",
+        "zh-CN",
+        "--db",
+        db,
+        *NOW,
+        "fire",
+        "md",
+        "schedule",
+        "--as",
+        "dep",
+        "-d",
+        "meeting_at=2026-03-10T09:00+08:00",
+    )
     assert r.exit_code == 1
     assert "被 2 条规则拒绝" in r.stderr
     assert "R-ROLE" in r.stderr and "R-DELIBERATION" in r.stderr and "依据" in r.stderr
 
 
 def test_check_is_a_dry_run(db: Path) -> None:
-    r = run("--db", db, *NOW, "check", "md", "schedule", "--as", "sec", "-d", "meeting_at=2026-03-10T09:00+08:00")
+    r = run(
+        "--db",
+        db,
+        *NOW,
+        "check",
+        "md",
+        "schedule",
+        "--as",
+        "sec",
+        "-d",
+        "meeting_at=2026-03-10T09:00+08:00",
+    )
     assert r.exit_code == 1
     assert "R-DELIBERATION" in r.output and "would be refused" in r.output
-    r = run("--json", "--db", db, *NOW, "check", "md", "consult", "--as", "sec", "-d", "member=m1",
-            "-d", "view=agree")
+    r = run(
+        "--json",
+        "--db",
+        db,
+        *NOW,
+        "check",
+        "md",
+        "consult",
+        "--as",
+        "sec",
+        "-d",
+        "member=m1",
+        "-d",
+        "view=agree",
+    )
     assert r.exit_code == 0
     doc = json.loads(r.stdout)
     assert doc["passed"] is True
@@ -292,17 +403,56 @@ def test_check_is_a_dry_run(db: Path) -> None:
 
 def test_json_output_of_a_whole_step(db: Path) -> None:
     for person in ("sec", "dep", "m1", "m2", "m3"):
-        r = run("--json", "--db", db, *NOW, "fire", "md", "consult", "--as", "sec",
-                "--data", json.dumps({"member": person, "view": "agree"}))
+        r = run(
+            "--json",
+            "--db",
+            db,
+            *NOW,
+            "fire",
+            "md",
+            "consult",
+            "--as",
+            "sec",
+            "--data",
+            json.dumps({"member": person, "view": "agree"}),
+        )
         assert r.exit_code == 0, r.stderr
         doc = json.loads(r.stdout)
         assert doc["ok"] is True and doc["state"] == "deliberation" and doc["trigger"] == "consult"
-    r = run("--json", "--db", db, *NOW, "fire", "md", "schedule", "--as", "sec",
-            "-d", "meeting_at=2026-03-10T09:00+08:00", "--key", "k1")
+    r = run(
+        "--json",
+        "--db",
+        db,
+        *NOW,
+        "fire",
+        "md",
+        "schedule",
+        "--as",
+        "sec",
+        "-d",
+        "meeting_at=2026-03-10T09:00+08:00",
+        "--key",
+        "k1",
+    )
     doc = json.loads(r.stdout)
     assert doc["state"] == "scheduled" and doc["replayed"] is False
-    again = json.loads(run("--json", "--db", db, *NOW, "fire", "md", "schedule", "--as", "sec",
-                           "-d", "meeting_at=2026-03-10T09:00+08:00", "--key", "k1").stdout)
+    again = json.loads(
+        run(
+            "--json",
+            "--db",
+            db,
+            *NOW,
+            "fire",
+            "md",
+            "schedule",
+            "--as",
+            "sec",
+            "-d",
+            "meeting_at=2026-03-10T09:00+08:00",
+            "--key",
+            "k1",
+        ).stdout
+    )
     assert again["replayed"] is True and again["event"] == doc["event"]
     status = json.loads(run("--json", "--db", db, "status", "md", "--as", "sec").stdout)
     assert status["state"] == "scheduled"
@@ -311,8 +461,19 @@ def test_json_output_of_a_whole_step(db: Path) -> None:
 
 
 def test_refusal_with_json_prints_the_verdict(db: Path) -> None:
-    r = run("--json", "--db", db, *NOW, "fire", "md", "schedule", "--as", "sec",
-            "-d", "meeting_at=2026-03-10T09:00+08:00")
+    r = run(
+        "--json",
+        "--db",
+        db,
+        *NOW,
+        "fire",
+        "md",
+        "schedule",
+        "--as",
+        "sec",
+        "-d",
+        "meeting_at=2026-03-10T09:00+08:00",
+    )
     assert r.exit_code == 1
     doc = json.loads(r.stdout)
     assert doc["ok"] is False and doc["error"] == "RuleViolation"
@@ -341,7 +502,19 @@ def test_data_arguments(db: Path) -> None:
     r = run("--db", db, "fire", "md", "consult", "--as", "sec", "-d", "member=m1", "-d", "extra=1")
     assert r.exit_code == 2
     assert_one_error_line(r, "extra")
-    r = run("--db", db, "--now", "2026-03-02T09:00", "fire", "md", "consult", "--as", "sec", "-d", "member=m1")
+    r = run(
+        "--db",
+        db,
+        "--now",
+        "2026-03-02T09:00",
+        "fire",
+        "md",
+        "consult",
+        "--as",
+        "sec",
+        "-d",
+        "member=m1",
+    )
     assert r.exit_code == 2
     assert_one_error_line(r, "no time zone")
 
@@ -353,17 +526,31 @@ def test_start_with_a_random_id_and_list(db: Path) -> None:
     assert new_id.startswith("major_decision-") and len(new_id) > len("major_decision-") + 10
     listed = json.loads(run("--json", "--db", db, "instances").stdout)
     assert {i["id"] for i in listed} == {"md", new_id}
-    # the same start again is a retried request: the first outcome, nothing written; another start on md is refused
+    # the same start again is a retried request: the first outcome, nothing written; another start
+    # on md is refused
     events = len(json.loads(run("--json", "--db", db, "history", "md").stdout))
     r = run("--db", db, *NOW, "start", "major_decision", "--as", "sec", "--id", "md", *PROPOSAL)
     assert r.exit_code == 0 and "already done" in r.stdout
-    r = run("--db", db, *NOW, "start", "major_decision", "--as", "sec", "--id", "md", *PROPOSAL, "-d", "title=Other")
+    r = run(
+        "--db",
+        db,
+        *NOW,
+        "start",
+        "major_decision",
+        "--as",
+        "sec",
+        "--id",
+        "md",
+        *PROPOSAL,
+        "-d",
+        "title=Other",
+    )
     assert r.exit_code == 2
     assert_one_error_line(r, "already exists")
     assert len(json.loads(run("--json", "--db", db, "history", "md").stdout)) == events == 3
 
 
-# -- audit and database ----------------------------------------------------------------------------------
+# -- audit and database ----------------------------------------------------------------------------
 def test_audit_verify_detects_tampering(db: Path) -> None:
     r = run("--db", db, "audit", "verify")
     assert r.exit_code == 0 and "audit OK" in r.output

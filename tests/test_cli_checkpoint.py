@@ -1,5 +1,6 @@
 """`audit keygen`, `audit checkpoint` and `audit verify --against`: exit 0 when every chain a
-checkpoint signed still holds, 1 naming what changed, 2 in one line for a bad key, file or option."""
+checkpoint signed still holds, 1 naming what changed, 2 in one line for a bad key, file or
+option."""
 
 from __future__ import annotations
 
@@ -64,13 +65,18 @@ def test_keygen_writes_a_private_key_and_its_public_half(tmp_path: Path) -> None
 
 
 def test_a_truncated_chain_passes_the_audit_but_not_the_checkpoint(
-        db: Path, consulted: InstanceRecord, keys: tuple[Path, Path],  # noqa: F811
-        tmp_path: Path) -> None:
+    db: Path,  # noqa: F811
+    consulted: InstanceRecord,
+    keys: tuple[Path, Path],
+    tmp_path: Path,
+) -> None:
     key, public = keys
     signed = tmp_path / "after-meeting.jsonl"
     r = run("--db", db, *NOW, "audit", "checkpoint", "--key", key, "--out", signed)
     assert r.exit_code == 0, r.stderr
-    assert f"checkpoint written to {signed}: 2 hash chain(s) at 2026-03-02T01:00" in r.output  # md, its body
+    assert (
+        f"checkpoint written to {signed}: 2 hash chain(s) at 2026-03-02T01:00" in r.output
+    )  # md, its body
     r = run("--db", db, "audit", "verify", "--against", signed, "--public-key", public)
     assert r.exit_code == 0, r.stderr
     assert "checkpoint of 2026-03-02T01:00:00.000000Z holds" in r.output and "audit OK" in r.output
@@ -81,20 +87,37 @@ def test_a_truncated_chain_passes_the_audit_but_not_the_checkpoint(
     assert r.exit_code == 1
     assert "FAILED: 1 of the 2 hash chain(s) it signed changed" in r.output
     assert "event 5 of instance md: the chain's head at the checkpoint is gone" in r.output
-    r = run("--lang", "zh-CN", "--db", db, "audit", "verify", "--against", signed,
-            "--public-key", public)
+    r = run(
+        "--lang",
+        "zh-CN",
+        "--db",
+        db,
+        "audit",
+        "verify",
+        "--against",
+        signed,
+        "--public-key",
+        public,
+    )
     assert r.exit_code == 1 and "检查点核验未通过" in r.output and "审计通过" in r.output
     r = run("--json", "--db", db, "audit", "verify", "--against", signed, "--public-key", public)
     assert r.exit_code == 1
     doc = json.loads(r.stdout)
     assert doc["ok"] is False and doc["problem"] is None and doc["checkpoint"]["changed"] == 1
-    assert doc["checkpoint"]["problems"][0] | {"reason": ""} == {"kind": "instance", "chain": "md",
-                                                                  "seq": 5, "reason": ""}
+    assert doc["checkpoint"]["problems"][0] | {"reason": ""} == {
+        "kind": "instance",
+        "chain": "md",
+        "seq": 5,
+        "reason": "",
+    }
     assert_one_error_line(r, "checkpoint failed: event 5 of instance md")
 
 
-def test_a_store_that_fails_its_audit_is_not_signed(db: Path, keys: tuple[Path, Path],  # noqa: F811
-                                                    tmp_path: Path) -> None:
+def test_a_store_that_fails_its_audit_is_not_signed(
+    db: Path,  # noqa: F811
+    keys: tuple[Path, Path],
+    tmp_path: Path,
+) -> None:
     with opened(db) as engine:
         edit_event_data(engine, "md", 2, {"tampered": True})
     out = tmp_path / "c.jsonl"
@@ -105,7 +128,10 @@ def test_a_store_that_fails_its_audit_is_not_signed(db: Path, keys: tuple[Path, 
 
 
 def test_bad_keys_files_and_options_are_one_line_and_exit_2(
-        db: Path, keys: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+    db: Path,  # noqa: F811
+    keys: tuple[Path, Path],
+    tmp_path: Path,
+) -> None:
     key, public = keys
     signed = tmp_path / "c.jsonl"
     assert run("--db", db, "audit", "checkpoint", "--key", key, "--out", signed).exit_code == 0
@@ -115,18 +141,26 @@ def test_bad_keys_files_and_options_are_one_line_and_exit_2(
     garbled.write_bytes(signed.read_bytes()[:-30])
     verify = ("--db", db, "audit", "verify")
     cases = [
-        ((*verify, "--against", signed, "--public-key", f"{other}.pub"),
-         "is signed by another key"),
+        (
+            (*verify, "--against", signed, "--public-key", f"{other}.pub"),
+            "is signed by another key",
+        ),
         ((*verify, "--against", signed, "--public-key", key), "is a signing key; give its public"),
         ((*verify, "--against", garbled, "--public-key", public), "the file was cut short"),
-        ((*verify, "--against", tmp_path / "none.jsonl", "--public-key", public),
-         "cannot read checkpoint"),
+        (
+            (*verify, "--against", tmp_path / "none.jsonl", "--public-key", public),
+            "cannot read checkpoint",
+        ),
         ((*verify, "--against", signed), "--against and --public-key go together"),
         ((*verify, "--public-key", public), "--against and --public-key go together"),
-        (("--db", db, "audit", "checkpoint", "--key", public, "--out", tmp_path / "x.jsonl"),
-         "is a public key; signing needs the private key file"),
-        (("--db", db, "audit", "checkpoint", "--key", key, "--out", signed),
-         "already exists; a checkpoint is never overwritten"),
+        (
+            ("--db", db, "audit", "checkpoint", "--key", public, "--out", tmp_path / "x.jsonl"),
+            "is a public key; signing needs the private key file",
+        ),
+        (
+            ("--db", db, "audit", "checkpoint", "--key", key, "--out", signed),
+            "already exists; a checkpoint is never overwritten",
+        ),
         (("--db", db, "audit", "checkpoint", "--key", key), "Missing option '--out'"),
     ]
     for args, needle in cases:

@@ -1,6 +1,6 @@
-"""The command line's layout: the commands live in `collegium.commands`, are imported only when they run
-or show their help, list themselves in `collegium --help` without being imported, and reach the
-engine only through the public API."""
+"""The command line's layout: the commands live in `collegium.commands`, are imported only when
+they run or show their help, list themselves in `collegium --help` without being imported, and
+reach the engine only through the public API."""
 
 from __future__ import annotations
 
@@ -22,15 +22,26 @@ COMMANDS_DIR = PACKAGE / "commands"
 
 # the modules of `collegium` that commands may import besides the package itself (its exports) and
 # their own: the public modules, and the one table of words
-ALLOWED = {"collegium", "collegium.errors", "collegium.scenario", "collegium.generate", "collegium.diagram",
-           "collegium.handbook", "collegium._words"}
+ALLOWED = {
+    "collegium",
+    "collegium.errors",
+    "collegium.scenario",
+    "collegium.generate",
+    "collegium.diagram",
+    "collegium.handbook",
+    "collegium._words",
+}
 
 
 def _loaded_after(*args: str) -> list[str]:
-    """The `collegium.commands` modules imported by running `collegium ARGS` in a fresh interpreter."""
-    code = ("import json, sys\nfrom collegium.cli import main\n"
-            f"try:\n    main({list(args)!r})\nexcept SystemExit:\n    pass\n"
-            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('collegium.commands'))), file=sys.stderr)")
+    """The `collegium.commands` modules imported by running `collegium ARGS` in a fresh
+    interpreter."""
+    code = (
+        "import json, sys\nfrom collegium.cli import main\n"
+        f"try:\n    main({list(args)!r})\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('collegium.commands'))), "
+        "file=sys.stderr)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stderr.strip().splitlines()[-1])
 
@@ -46,8 +57,13 @@ def test_help_and_version_import_no_command() -> None:
 def test_a_command_imports_its_own_module_only() -> None:
     loaded = _loaded_after("rules", "list")
     assert "collegium.commands.rules" in loaded
-    assert not {"collegium.commands.vote", "collegium.commands.ballots", "collegium.commands.meeting",
-                "collegium.commands.instances", "collegium.commands.procedures"} & set(loaded), loaded
+    assert not {
+        "collegium.commands.vote",
+        "collegium.commands.ballots",
+        "collegium.commands.meeting",
+        "collegium.commands.instances",
+        "collegium.commands.procedures",
+    } & set(loaded), loaded
     assert "collegium.commands.vote" in _loaded_after("vote", "--help")
 
 
@@ -65,11 +81,15 @@ def test_each_summary_gives_the_short_help_of_its_command(name: str) -> None:
     command = COMMANDS[name].load()
     stand_in = click.Command(name, help=COMMANDS[name].summary)
     for limit in range(10, 240, 7):
-        assert stand_in.get_short_help_str(limit) == command.get_short_help_str(limit), (name, limit)
+        assert stand_in.get_short_help_str(limit) == command.get_short_help_str(limit), (
+            name,
+            limit,
+        )
 
 
 def _imports(path: Path) -> list[tuple[str, list[str]]]:
-    """Every import of `path`, at any depth (in functions and `if TYPE_CHECKING:` too): module, names."""
+    """Every import of `path`, at any depth (in functions and `if TYPE_CHECKING:` too): module,
+    names."""
     found: list[tuple[str, list[str]]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -80,7 +100,9 @@ def _imports(path: Path) -> list[tuple[str, list[str]]]:
 
 
 def test_commands_reach_the_engine_only_through_the_public_api() -> None:
-    exported = set(collegium._EXPORTS) | set(collegium._HELPERS) | {"__version__", "diagram", "handbook"}
+    exported = (
+        set(collegium._EXPORTS) | set(collegium._HELPERS) | {"__version__", "diagram", "handbook"}
+    )
     files = sorted(COMMANDS_DIR.glob("*.py"))
     assert len(files) > 10
     for path in files:
@@ -101,5 +123,7 @@ def test_no_command_module_is_left_at_the_package_top() -> None:
 def test_the_words_have_one_home() -> None:
     for path in [*PACKAGE.glob("*.py"), *COMMANDS_DIR.glob("*.py")]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        helpers = [n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "_w"]
+        helpers = [
+            n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "_w"
+        ]
         assert helpers == [], path.name

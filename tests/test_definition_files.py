@@ -52,10 +52,12 @@ def _tiny(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "z-pack.yaml").write_text(PACK, encoding="utf-8")
     spawn = ", effects: [{kind: spawn, procedure: b_child, link: parent, copy: [title]}]"
-    (folder / "a_parent.yaml").write_text(PROCEDURE.format(id="a_parent", effects=spawn),
-                                          encoding="utf-8")
-    (folder / "b_child.yaml").write_text(PROCEDURE.format(id="b_child", effects=""),
-                                         encoding="utf-8")
+    (folder / "a_parent.yaml").write_text(
+        PROCEDURE.format(id="a_parent", effects=spawn), encoding="utf-8"
+    )
+    (folder / "b_child.yaml").write_text(
+        PROCEDURE.format(id="b_child", effects=""), encoding="utf-8"
+    )
     (folder / "notes.yaml").write_text("scenario: not a definition\n", encoding="utf-8")
     return folder
 
@@ -64,14 +66,19 @@ def test_a_folder_loads_packs_first_and_procedures_after_those_they_start(tmp_pa
     reg = Registry.builtin()
     loaded = reg.load(_tiny(tmp_path / "defs"))
     assert [(f.kind, f.key) for f in loaded] == [
-        ("pack", "tiny@1"), ("procedure", "b_child@1"), ("procedure", "a_parent@1")]
+        ("pack", "tiny@1"),
+        ("procedure", "b_child@1"),
+        ("procedure", "a_parent@1"),
+    ]
     assert reg.compiled("a_parent").pack.id == "tiny"
     assert reg.compiled("major_decision").pack.id == "party-committee"  # the built-in ones stay
 
 
 def test_a_file_named_on_its_own_must_be_a_definition(tmp_path: Path) -> None:
     folder = _tiny(tmp_path / "defs")
-    with pytest.raises(DefinitionError, match="not a procedure, a procedure fragment or a rule pack"):
+    with pytest.raises(
+        DefinitionError, match="not a procedure, a procedure fragment or a rule pack"
+    ):
         Registry().load(folder / "notes.yaml")
     with pytest.raises(InvalidInput, match="no definition file or folder"):
         Registry().load(tmp_path / "missing")
@@ -98,8 +105,9 @@ def test_the_command_line_says_how_to_load_a_pack_it_does_not_know() -> None:
 
 
 def test_definitions_reach_every_command_from_the_option_or_the_environment() -> None:
-    checked = invoke("--definitions", str(BOARD), "procedures", "check",
-                     str(BOARD / "board_resolution.yaml"))
+    checked = invoke(
+        "--definitions", str(BOARD), "procedures", "check", str(BOARD / "board_resolution.yaml")
+    )
     assert checked.exit_code == 0, checked.output
     assert checked.output.startswith("ok: procedure board_resolution@1")
     after = invoke("procedures", "show", "board_resolution", "--definitions", str(BOARD))
@@ -124,7 +132,8 @@ def test_the_board_scenario_runs_on_the_definitions_beside_it(tmp_path: Path) ->
 
 
 def test_instances_recorded_under_definitions_no_file_loads_are_judged_by_their_stored_texts(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     db = str(tmp_path / "board.db")
     assert invoke("--db", db, "simulate", str(SCENARIO)).exit_code == 0
     listed = invoke("--db", db, "--json", "instances")  # no --definitions now
@@ -142,7 +151,8 @@ def test_replay_under_a_pack_that_governs_nothing_given_is_refused() -> None:
     assert refused.exit_code == 2
     assert refused.output.strip() == (
         "collegium: error: rule pack company-board@1 governs none of the instances given "
-        "(their procedures: major_decision); nothing to judge")
+        "(their procedures: major_decision); nothing to judge"
+    )
     judged = invoke("replay", "--rules", str(BOARD / "company-board.rules.yaml"), str(SCENARIO))
     assert judged.exit_code == 0, judged.output
     assert "instances 1, steps 10" in judged.output
@@ -157,20 +167,50 @@ def test_the_text_is_the_version(tmp_path: Path) -> None:
     text = procedure.read_text(encoding="utf-8")
     # the same version, another text: refused wherever it would judge, nothing written
     procedure.write_text(text.replace("Not passed", "Rejected"), encoding="utf-8")
-    for args in (("fire", "shares", "convene", "--as", "chair"),
-                 ("start", "board_resolution", "--as", "cosec", "-d", "title=x", "-d", "kind=ordinary",
-                  "-d", "board=board")):
+    for args in (
+        ("fire", "shares", "convene", "--as", "chair"),
+        (
+            "start",
+            "board_resolution",
+            "--as",
+            "cosec",
+            "-d",
+            "title=x",
+            "-d",
+            "kind=ordinary",
+            "-d",
+            "board=board",
+        ),
+    ):
         refused = invoke("--db", db, "--definitions", str(folder), *args)
         assert refused.exit_code == 2, refused.output
         assert "procedure board_resolution@1 is not the text the database keeps" in refused.output
         assert "give the changed text a new version" in refused.output
     assert invoke("--db", db, "--json", "instances").output.count('"id"') == 1
     # a new version: the old instance is judged by its stored text, a new one starts under it
-    procedure.write_text(text.replace("version: 1", "version: 2").replace("Not passed", "Rejected"),
-                         encoding="utf-8")
-    old = invoke("--db", db, "--definitions", str(folder), "fire", "shares", "convene", "--as", "chair")
+    procedure.write_text(
+        text.replace("version: 1", "version: 2").replace("Not passed", "Rejected"), encoding="utf-8"
+    )
+    old = invoke(
+        "--db", db, "--definitions", str(folder), "fire", "shares", "convene", "--as", "chair"
+    )
     assert old.exit_code == 1 and "not allowed in state 'passed'" in old.output
-    new = invoke("--db", db, "--definitions", str(folder), "--json", "start", "board_resolution",
-                 "--as", "cosec", "-d", "title=x", "-d", "kind=ordinary", "-d", "board=board")
+    new = invoke(
+        "--db",
+        db,
+        "--definitions",
+        str(folder),
+        "--json",
+        "start",
+        "board_resolution",
+        "--as",
+        "cosec",
+        "-d",
+        "title=x",
+        "-d",
+        "kind=ordinary",
+        "-d",
+        "board=board",
+    )
     assert new.exit_code == 0, new.output
     assert invoke("--db", db, "audit", "verify").exit_code == 0

@@ -15,8 +15,11 @@ import pytest
 import collegium
 
 ROOT = Path(collegium.__file__).parent
-LAYER = {"collegium.rules": ROOT / "rules", "collegium.workflows": ROOT / "workflows",
-         "collegium.definitions": ROOT / "definitions.py"}
+LAYER = {
+    "collegium.rules": ROOT / "rules",
+    "collegium.workflows": ROOT / "workflows",
+    "collegium.definitions": ROOT / "definitions.py",
+}
 
 
 def _modules(path: Path) -> list[Path]:
@@ -60,9 +63,12 @@ def imports_in(text: str, package: str) -> set[str]:
 
 def _uses(importer: str, target: str) -> list[str]:
     """The modules of ``importer`` (a key of LAYER) that import ``target`` or anything inside it."""
-    return [f"{_module_name(file)} imports {name}"
-            for file in _modules(LAYER[importer]) for name in sorted(imported(file))
-            if name == target or name.startswith(f"{target}.")]
+    return [
+        f"{_module_name(file)} imports {name}"
+        for file in _modules(LAYER[importer])
+        for name in sorted(imported(file))
+        if name == target or name.startswith(f"{target}.")
+    ]
 
 
 def test_rules_do_not_import_workflows() -> None:
@@ -90,18 +96,25 @@ def test_the_shared_types_import_neither_package(target: str) -> None:
 def test_the_reader_sees_every_kind_of_import() -> None:
     """Imports at module level, in functions, under TYPE_CHECKING, relative ones and import_module
     calls are all found, so the assertions above cannot pass by missing one."""
-    text = "\n".join([
-        "from typing import TYPE_CHECKING",
-        "if TYPE_CHECKING:",
-        "    from collegium.engine import store",
-        "def f():",
-        "    import collegium.workflows.spec",
-        "    from ..engine import clock",
-        "    from . import model",
-        "    importlib.import_module('collegium.engine.audit')",
-    ])
-    expected = {"collegium.engine.store", "collegium.workflows.spec", "collegium.engine.clock",
-                "collegium.rules.model", "collegium.engine.audit"}
+    text = "\n".join(
+        [
+            "from typing import TYPE_CHECKING",
+            "if TYPE_CHECKING:",
+            "    from collegium.engine import store",
+            "def f():",
+            "    import collegium.workflows.spec",
+            "    from ..engine import clock",
+            "    from . import model",
+            "    importlib.import_module('collegium.engine.audit')",
+        ]
+    )
+    expected = {
+        "collegium.engine.store",
+        "collegium.workflows.spec",
+        "collegium.engine.clock",
+        "collegium.rules.model",
+        "collegium.engine.audit",
+    }
     assert expected <= imports_in(text, "collegium.rules")
 
 

@@ -1,5 +1,6 @@
-"""Diagrams of every built-in procedure, in both languages, checked for structure: every state declared once,
-every edge between declared states, a start and the terminal states marked, rule ids on guarded edges."""
+"""Diagrams of every built-in procedure, in both languages, checked for structure: every state
+declared once, every edge between declared states, a start and the terminal states marked, rule ids
+on guarded edges."""
 
 from __future__ import annotations
 
@@ -22,9 +23,15 @@ def test_mermaid_is_a_well_formed_state_diagram(procedure: str, lang: str) -> No
     proc = REGISTRY.compiled(procedure)
     lines = mermaid(proc, lang, current=proc.spec.initial).splitlines()
     assert lines[0] == "stateDiagram-v2"
-    declared = [m.group(2) for line in lines if (m := re.fullmatch(r'    state "([^"]+)" as (\w+)', line))]
+    declared = [
+        m.group(2) for line in lines if (m := re.fullmatch(r'    state "([^"]+)" as (\w+)', line))
+    ]
     assert declared == list(proc.spec.states)
-    arrows = [re.fullmatch(r"    (\[\*\]|\w+) --> (\[\*\]|\w+)(?:: (.+))?", line) for line in lines if "-->" in line]
+    arrows = [
+        re.fullmatch(r"    (\[\*\]|\w+) --> (\[\*\]|\w+)(?:: (.+))?", line)
+        for line in lines
+        if "-->" in line
+    ]
     assert all(arrows)
     for m in arrows:
         assert m is not None and {m.group(1), m.group(2)} - {"[*]"} <= set(declared)
@@ -39,7 +46,9 @@ def test_rules_are_on_the_edges_they_guard_or_choose() -> None:
     found = {(src, dest): rules for src, dest, _label, rules in edges(proc, "en")}
     assert found[("in_meeting", "adopted")][0] == "R-PASS?"  # the branch rule that chooses the edge
     assert "R-DELIBERATION" in found[("deliberation", "scheduled")]
-    assert all("R-ROLE" not in rules for rules in found.values())  # the role rule guards every edge: left out
+    assert all(
+        "R-ROLE" not in rules for rules in found.values()
+    )  # the role rule guards every edge: left out
     assert "县委" not in mermaid(proc, "en") and "已通过" in mermaid(proc, "zh-CN")
 
 
@@ -51,7 +60,9 @@ def test_dot_declares_every_state_and_edge(procedure: str) -> None:
     assert text.count("{") == text.count("}")
     for sid in proc.spec.states:
         assert re.search(rf"^    {sid} \[label=", text, re.M)
-    assert len(re.findall(r"^    \w+ -> \w+ \[label=", text, re.M)) == sum(len(t.source) for t in proc.spec.transitions)
+    assert len(re.findall(r"^    \w+ -> \w+ \[label=", text, re.M)) == sum(
+        len(t.source) for t in proc.spec.transitions
+    )
 
 
 def test_the_command_line_draws_and_highlights_an_instance(tmp_path: object) -> None:

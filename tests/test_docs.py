@@ -1,8 +1,9 @@
-"""The reference documentation: every public name has an entry on the API pages, the programs and the scenario the
-pages show run and print what the pages say, and the site builds with no warning (`mkdocs build --strict`).
+"""The reference documentation: every public name has an entry on the API pages, the programs and
+the scenario the pages show run and print what the pages say, and the site builds with no warning
+(`mkdocs build --strict`).
 
-The build needs the `docs` extra; without it that test is skipped with the reason — except under CI=true, where it
-fails: CI must prove the documentation builds.
+The build needs the `docs` extra; without it that test is skipped with the reason — except under
+CI=true, where it fails: CI must prove the documentation builds.
 """
 
 from __future__ import annotations
@@ -30,7 +31,10 @@ ENTRY = re.compile(r"^::: ([\w.]+)", re.MULTILINE)
 
 def entries() -> dict[str, list[str]]:
     """API page -> the paths of its `::: path` entries."""
-    return {page.name: ENTRY.findall(page.read_text(encoding="utf-8")) for page in sorted(API.glob("*.md"))}
+    return {
+        page.name: ENTRY.findall(page.read_text(encoding="utf-8"))
+        for page in sorted(API.glob("*.md"))
+    }
 
 
 def resolve(path: str) -> Any:
@@ -50,7 +54,9 @@ def resolve(path: str) -> Any:
 def test_every_public_name_has_an_entry_on_the_api_pages() -> None:
     documented = {id(resolve(path)) for paths in entries().values() for path in paths}
     missing = [name for name in collegium.__all__ if id(getattr(collegium, name)) not in documented]
-    assert missing == [], f"add a '::: module.Name' entry to a page of docs/api for: {', '.join(missing)}"
+    assert missing == [], (
+        f"add a '::: module.Name' entry to a page of docs/api for: {', '.join(missing)}"
+    )
 
 
 def test_each_entry_names_an_object_where_it_is_defined_and_once() -> None:
@@ -58,8 +64,12 @@ def test_each_entry_names_an_object_where_it_is_defined_and_once() -> None:
     for page, paths in entries().items():
         for path in paths:
             value = resolve(path)
-            if hasattr(value, "__qualname__"):  # a class or function: documented under its own module
-                assert f"{value.__module__}.{value.__qualname__}" == path, f"{page}: {path} is defined elsewhere"
+            if hasattr(
+                value, "__qualname__"
+            ):  # a class or function: documented under its own module
+                assert f"{value.__module__}.{value.__qualname__}" == path, (
+                    f"{page}: {path} is defined elsewhere"
+                )
             assert path not in seen, f"{path} has two entries"
             seen.add(path)
 
@@ -72,8 +82,16 @@ def test_every_api_page_is_in_the_nav() -> None:
 
 def _python(script: Path, tmp_path: Path) -> str:
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          encoding="utf-8", timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -87,8 +105,12 @@ def test_the_embedding_guide_runs(tmp_path: Path) -> None:
     out = _python(EXAMPLES / "embedding.py", tmp_path)
     assert "422 {'refused': [{'rule': 'R-DELIBERATION'" in out
     assert "lapse missing ('accountability-3',)" in out and "inquiry missing_report" in out
-    # the host's session commits the proposal (its subscriber runs after), then rolls back a step; the outbox
-    assert "committed: major_decision-4 propose\nmajor_decision-4 proposed\noutbox: 8 events delivered" in out
+    # the host's session commits the proposal (its subscriber runs after), then rolls back a step;
+    # the outbox
+    assert (
+        "committed: major_decision-4 propose\nmajor_decision-4 proposed\noutbox: 8 events delivered"
+        in out
+    )
 
 
 def test_the_first_scenario_runs_as_getting_started_shows() -> None:
@@ -101,26 +123,43 @@ def test_the_first_scenario_runs_as_getting_started_shows() -> None:
 
 
 def test_the_site_builds_with_no_warning(tmp_path: Path) -> None:
-    if importlib.util.find_spec("mkdocs") is None or importlib.util.find_spec("mkdocstrings_handlers") is None:
+    if (
+        importlib.util.find_spec("mkdocs") is None
+        or importlib.util.find_spec("mkdocstrings_handlers") is None
+    ):
         reason = "the docs tools are not installed (pip install -e '.[docs]')"
         if os.environ.get("CI") == "true":
             pytest.fail(f"{reason} (CI=true: the documentation must build)")
         pytest.skip(reason)
     site = tmp_path / "site"
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], cwd=ROOT,
-                          capture_output=True, text=True, encoding="utf-8", timeout=600, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+        check=False,
+    )
     log = done.stdout + done.stderr
     assert done.returncode == 0 and not re.search(r"^WARNING\b", log, re.MULTILINE), log
-    for page, paths in entries().items():  # every entry rendered, with the anchor cross-references point at
+    for (
+        page,
+        paths,
+    ) in entries().items():  # every entry rendered, with the anchor cross-references point at
         name = page.removesuffix(".md")
-        html = (site / "api" / ("" if name == "index" else name) / "index.html").read_text(encoding="utf-8")
+        html = (site / "api" / ("" if name == "index" else name) / "index.html").read_text(
+            encoding="utf-8"
+        )
         for path in paths:
             assert f'id="{path}"' in html, f"{path} has no anchor on api/{page}"
     # generated from the JSON Schemas at build time
     for kind in ("procedure", "fragment", "rules", "scenario", "body", "tests"):
         assert (site / "format" / f"schema-{kind}" / "index.html").is_file()
         assert (site / "format" / f"{kind}.schema.json").is_file()
-    assert (site / "handbook" / "index.html").is_file() and (site / "handbook" / "meeting.zh-CN" / "index.html").is_file()
+    assert (site / "handbook" / "index.html").is_file() and (
+        site / "handbook" / "meeting.zh-CN" / "index.html"
+    ).is_file()
 
 
 def test_the_async_section_runs(tmp_path: Path) -> None:
@@ -128,7 +167,10 @@ def test_the_async_section_runs(tmp_path: Path) -> None:
     pushed = [line for line in lines if line.startswith("pushed consult")]
     assert sorted(pushed) == [f"pushed consult {p}" for p in ("m1", "m2", "m3", "m4", "sec")]
     assert lines[:2] == ["pushed prepare ", "pushed start_deliberation "]
-    assert lines[-2:] == ["deliberation 8 events", "after the host's rollback: ['major_decision-1']"]
+    assert lines[-2:] == [
+        "deliberation 8 events",
+        "after the host's rollback: ['major_decision-1']",
+    ]
 
 
 def test_the_pack_authors_loop_runs_as_the_page_shows(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,8 +1,8 @@
-"""The optional `government` pack (State Council Decree 713, 重大行政决策程序暂行条例): a second organisation
-shipped as data only. Its procedure and pack load from the package's YAML files with the built-in
-registry and pass `collegium procedures check`; its example scenarios run to their end in both
-languages with the audit intact; its refusals name the rule, its title and the decree's article;
-and no module of the package names it."""
+"""The optional `government` pack (State Council Decree 713, 重大行政决策程序暂行条例): a
+second organisation shipped as data only. Its procedure and pack load from the package's YAML files
+with the built-in registry and pass `collegium procedures check`; its example scenarios run to their
+end in both languages with the audit intact; its refusals name the rule, its title and the decree's
+article; and no module of the package names it."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from tests.test_cli_ballot import ok
 
 ROOT = Path(__file__).parent.parent
 PROCEDURE, PACK = "major_administrative_decision", "government"
-FILES = {"procedure": "workflows/major_administrative_decision.yaml",
-         "pack": "rules/packs/government.yaml",
-         "tests": "rules/packtests/government.yaml"}
+FILES = {
+    "procedure": "workflows/major_administrative_decision.yaml",
+    "pack": "rules/packs/government.yaml",
+    "tests": "rules/packtests/government.yaml",
+}
 EXAMPLE = ROOT / "examples" / "scenarios" / "gov_major_administrative_decision.yaml"
 CST = dt.timezone(dt.timedelta(hours=8))
 
@@ -68,8 +70,12 @@ def test_the_example_runs_to_its_end_with_the_audit_intact(lang: str) -> None:
     assert sorted(i["state"] for i in doc["instances"].values()) == ["adjusted", "proposed"]
     refused = [s["rules"] for s in doc["steps"] if s["outcome"] == "refused"]
     assert [rules[0]["rule"] for rules in refused] == [
-        "R-GOV-MEETING", "R-GOV-PARTICIPATION", "R-GOV-COMMENT-PERIOD", "R-GOV-PRINCIPAL-LAST",
-        "R-GOV-EVALUATOR"]
+        "R-GOV-MEETING",
+        "R-GOV-PARTICIPATION",
+        "R-GOV-COMMENT-PERIOD",
+        "R-GOV-PRINCIPAL-LAST",
+        "R-GOV-EVALUATOR",
+    ]
     for rules in refused:  # each names its title and the decree's article, in the language asked
         assert all(r["title"] and r["citation"].startswith("Decree 713 Art") for r in rules)
     said = refused[2][0]["message"]
@@ -80,22 +86,46 @@ def test_the_example_runs_to_its_end_with_the_audit_intact(lang: str) -> None:
 
 @pytest.fixture
 def engine() -> Engine:
-    eng = Engine.in_memory(clock=ManualClock(dt.datetime(2026, 3, 2, 9, tzinfo=CST)),
-                           ids=SequentialIds())
-    seats = [("head", "principal", True), ("dep1", "deputy", True), ("dep2", "deputy", True),
-             ("office", "member", True), ("unit", "undertaking_unit", False),
-             ("justice", "legality_reviewer", False)]
-    eng.define_body(Body(id="gov", kind="executive", members=tuple(
-        Member(person=p, role=r, voting=v) for p, r, v in seats)))
+    eng = Engine.in_memory(
+        clock=ManualClock(dt.datetime(2026, 3, 2, 9, tzinfo=CST)), ids=SequentialIds()
+    )
+    seats = [
+        ("head", "principal", True),
+        ("dep1", "deputy", True),
+        ("dep2", "deputy", True),
+        ("office", "member", True),
+        ("unit", "undertaking_unit", False),
+        ("justice", "legality_reviewer", False),
+    ]
+    eng.define_body(
+        Body(
+            id="gov",
+            kind="executive",
+            members=tuple(Member(person=p, role=r, voting=v) for p, r, v in seats),
+        )
+    )
     return eng
 
 
 def launched(engine: Engine, **classified: bool) -> str:
-    iid = engine.start(PROCEDURE, "unit", {"title": "Bus network plan", "matter_kind": "plan",
-                                            "proposed_by": "department", "proposer": "unit",
-                                            "body": "gov"}).instance.id
-    facts = {"not_public": False, "specialised": False, "risk_relevant": False,
-             "market_activity": False, **classified}
+    iid = engine.start(
+        PROCEDURE,
+        "unit",
+        {
+            "title": "Bus network plan",
+            "matter_kind": "plan",
+            "proposed_by": "department",
+            "proposer": "unit",
+            "body": "gov",
+        },
+    ).instance.id
+    facts = {
+        "not_public": False,
+        "specialised": False,
+        "risk_relevant": False,
+        "market_activity": False,
+        **classified,
+    }
     engine.fire(iid, "launch", "head", {"undertaking_unit": "transport bureau", **facts})
     return iid
 
@@ -115,10 +145,15 @@ def test_a_refusal_explains_itself_in_both_languages_with_the_article(engine: En
 
 
 def test_the_preparatory_procedures_are_skipped_only_where_the_decree_allows(
-        engine: Engine) -> None:
+    engine: Engine,
+) -> None:
     iid = launched(engine, not_public=True)  # Art. 14: not disclosed by law: no participation
-    engine.fire(iid, "send_for_review", "unit", {"legal_basis": "Road Transport Regulations",
-                                                 "review_due": "2026-03-20T18:00+08:00"})
+    engine.fire(
+        iid,
+        "send_for_review",
+        "unit",
+        {"legal_basis": "Road Transport Regulations", "review_due": "2026-03-20T18:00+08:00"},
+    )
     assert engine.get(iid).state == "legality_review"
     # Art. 15: a comment period under 30 days only when shortened, its reason stated as it opens
     other = launched(engine)
@@ -128,26 +163,47 @@ def test_the_preparatory_procedures_are_skipped_only_where_the_decree_allows(
         with pytest.raises(RuleViolation) as exc:
             engine.fire(other, "open_comment", "unit", {**closes, **data})
         assert [f.rule_id for f in exc.value.verdict.failures] == [rule]
-    engine.fire(other, "open_comment", "unit", {**closes, "comment_shortened": True,
-                                                "shortened_reason": "flood season timetable"})
+    engine.fire(
+        other,
+        "open_comment",
+        "unit",
+        {**closes, "comment_shortened": True, "shortened_reason": "flood season timetable"},
+    )
     assert engine.get(other).state == "public_comment"
 
 
 def to_meeting(engine: Engine) -> str:
     iid = launched(engine)
     engine.fire(iid, "record_participation", "unit", {"participation_summary": "two forums"})
-    engine.fire(iid, "send_for_review", "unit", {"legal_basis": "Road Transport Regulations",
-                                                 "review_due": "2026-03-20T18:00+08:00"})
-    engine.fire(iid, "conclude_review", "justice",
-                {"legality": "lawful", "legality_opinion": "lawful"})
+    engine.fire(
+        iid,
+        "send_for_review",
+        "unit",
+        {"legal_basis": "Road Transport Regulations", "review_due": "2026-03-20T18:00+08:00"},
+    )
+    engine.fire(
+        iid, "conclude_review", "justice", {"legality": "lawful", "legality_opinion": "lawful"}
+    )
     engine.fire(iid, "submit_for_discussion", "unit")
-    engine.fire(iid, "open_meeting", "head", {"attendance": {
-        "head": "present", "dep1": "present", "dep2": "present", "office": "present"}})
+    engine.fire(
+        iid,
+        "open_meeting",
+        "head",
+        {
+            "attendance": {
+                "head": "present",
+                "dep1": "present",
+                "dep2": "present",
+                "office": "present",
+            }
+        },
+    )
     return iid
 
 
 def test_the_principal_leader_speaks_last_and_explains_a_decision_against_the_majority(
-        engine: Engine) -> None:
+    engine: Engine,
+) -> None:
     iid = to_meeting(engine)
     with pytest.raises(RuleViolation) as exc:
         engine.fire(iid, "state_view", "head", {"view": "oppose"})
@@ -160,17 +216,21 @@ def test_the_principal_leader_speaks_last_and_explains_a_decision_against_the_ma
         engine.fire(iid, "decide", "head", against)
     [failure] = exc.value.verdict.failures
     assert failure.rule_id == "R-GOV-REASONS" and failure.citation == "Decree 713 Art. 30"
-    engine.fire(iid, "decide", "head",
-                {**against, "decision_reasons": "the fare subsidy is unfunded"})
+    engine.fire(
+        iid, "decide", "head", {**against, "decision_reasons": "the fare subsidy is unfunded"}
+    )
     assert engine.get(iid).state == "not_adopted"
 
 
 def test_no_module_of_the_package_names_the_government_pack() -> None:
     """Everything about the government is in the YAML files: no Python was added for it."""
     package = ROOT / "collegium"
-    found = [f"{path.relative_to(ROOT)}: {word}" for path in sorted(package.rglob("*.py"))
-             for word in ("government", PROCEDURE, "Decree 713")
-             if word in path.read_text(encoding="utf-8")]
+    found = [
+        f"{path.relative_to(ROOT)}: {word}"
+        for path in sorted(package.rglob("*.py"))
+        for word in ("government", PROCEDURE, "Decree 713")
+        if word in path.read_text(encoding="utf-8")
+    ]
     assert found == []
     data = resources.files("collegium")
     assert all(data.joinpath(name).is_file() for name in FILES.values())  # shipped as package data

@@ -12,7 +12,9 @@ from collegium.rules import grammar
 
 def test_the_kept_tables_match_the_installed_grammar() -> None:
     assert grammar.kept_signature() == grammar.signature(), (
-        "rule-engine's grammar changed: run `python -m collegium.rules.grammar` to rebuild the tables")
+        "rule-engine's grammar changed: run `python -m collegium.rules.grammar` to rebuild the "
+        "tables"
+    )
 
 
 def test_rule_engine_is_imported_with_the_kept_tables_and_leaves_none_behind() -> None:

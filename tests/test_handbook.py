@@ -1,5 +1,6 @@
-"""The procedure handbook is generated from the procedures and packs, and the committed one must be current: this
-test fails (and so does CI) when a procedure or a rule changed without `collegium docs --out docs/handbook`."""
+"""The procedure handbook is generated from the procedures and packs, and the committed one must be
+current: this test fails (and so does CI) when a procedure or a rule changed without
+`collegium docs --out docs/handbook`."""
 
 from __future__ import annotations
 
@@ -13,16 +14,27 @@ HANDBOOK = Path(__file__).parent.parent / "docs" / "handbook"
 
 
 def test_the_committed_handbook_is_current() -> None:
-    assert handbook.stale(Registry.builtin(), HANDBOOK) == [], "run: collegium docs --out docs/handbook"
+    assert handbook.stale(Registry.builtin(), HANDBOOK) == [], (
+        "run: collegium docs --out docs/handbook"
+    )
 
 
 def test_every_procedure_has_a_page_in_both_languages_with_its_rules_and_citations() -> None:
     pages = handbook.pages(Registry.builtin())
-    for pid in ("major_decision", "meeting", "assignment", "accountability", "report", "commitment"):
+    for pid in (
+        "major_decision",
+        "meeting",
+        "assignment",
+        "accountability",
+        "report",
+        "commitment",
+    ):
         assert f"{pid}.md" in pages and f"{pid}.zh-CN.md" in pages
     en, zh = pages["major_decision.md"], pages["major_decision.zh-CN.md"]
     assert "```mermaid\nstateDiagram-v2" in en
-    assert "\n| `R-PASS` | " in en and "\n| `R-CHAIR-LAST` | 书记末位表态 |" in zh  # each rule bound, titled
+    assert (
+        "\n| `R-PASS` | " in en and "\n| `R-CHAIR-LAST` | 书记末位表态，表态后表决 |" in zh
+    )  # each rule bound, titled
     assert "Party-group regulation (2019) Art. 27" in en and "书记" in zh and "已通过" in zh
 
 

@@ -13,7 +13,15 @@ import pytest
 import sqlalchemy as sa
 
 from collegium import Body, Engine, InvalidInput, ManualClock, Member, SequentialIds
-from tests.conftest import MATTER, TELLERS_KEY, consult_all, count, propose, secret_ballot
+from tests.conftest import (
+    MATTER,
+    TELLERS_KEY,
+    consult_all,
+    count,
+    propose,
+    secret_ballot,
+    state_views,
+)
 from tests.test_authorization import refused_by
 
 #: four people, not one: case, a trailing space and a fullwidth letter each make an id of its own
@@ -23,8 +31,11 @@ SEATED = ("sec", "dep", "m1", *LOOKALIKES)
 
 def committee() -> Body:
     roles = {"sec": "secretary", "dep": "deputy_secretary"}
-    return Body(id="sc", kind="standing", members=tuple(
-        Member(person=p, role=roles.get(p, "standing_member")) for p in SEATED))
+    return Body(
+        id="sc",
+        kind="standing",
+        members=tuple(Member(person=p, role=roles.get(p, "standing_member")) for p in SEATED),
+    )
 
 
 @pytest.fixture
@@ -45,18 +56,24 @@ def open_meeting(engine: Engine, clock: ManualClock, method: str) -> str:
     engine.fire(iid, "schedule", "sec", {"meeting_at": meeting_at})
     clock.advance(dt.timedelta(days=2))
     attendance = dict.fromkeys((m.person for m in engine.body("sc").members), "present")
-    secret = secret_ballot(method, tellers=("sec",)) if method.startswith("secret") else {"method": method}
+    secret = (
+        secret_ballot(method, tellers=("sec",))
+        if method.startswith("secret")
+        else {"method": method}
+    )
     engine.fire(iid, "open_meeting", "sec", {"attendance": attendance, **secret})
     return iid
 
 
 @pytest.mark.parametrize("method", ["named", "secret_electronic"])
 def test_lookalike_ids_are_different_people_and_none_votes_or_closes_for_another(
-        lookalikes: Engine, clock: ManualClock, method: str) -> None:
+    lookalikes: Engine, clock: ManualClock, method: str
+) -> None:
     engine = lookalikes
     assert [m.person for m in engine.body("sc").members] == list(SEATED)
     iid = open_meeting(engine, clock, method)
     assert sorted(engine.meeting(iid).seats) == sorted(SEATED)
+    state_views(engine, iid)  # each lookalike states a view of its own
     engine.fire(iid, "vote", "M3", {"choice": "agree"})
     engine.fire(iid, "vote", "m3", {"choice": "oppose"})  # M3's vote is not m3's
     assert "R-ONE-VOTE" in refused_by(engine, iid, "vote", "M3", {"choice": "oppose"})
@@ -68,8 +85,9 @@ def test_lookalike_ids_are_different_people_and_none_votes_or_closes_for_another
         engine.fire(iid, "vote", person, {"choice": "agree"})
     if method != "named":  # only the teller named, not a lookalike, counts
         for impostor in ("SEC", "sec ", "ｓｅｃ"):
-            assert "R-ROLE" in refused_by(engine, iid, "count_ballots", impostor,
-                                          {"teller_secret": TELLERS_KEY.secret})
+            assert "R-ROLE" in refused_by(
+                engine, iid, "count_ballots", impostor, {"teller_secret": TELLERS_KEY.secret}
+            )
         count(engine, iid, teller="sec")
     for impostor in ("SEC", "sec ", "ｓｅｃ"):
         assert "R-ROLE" in refused_by(engine, iid, "close_ballot", impostor)
@@ -79,15 +97,24 @@ def test_lookalike_ids_are_different_people_and_none_votes_or_closes_for_another
     assert sorted(ballot.voters) == sorted(SEATED)
     if method == "named":
         assert {p: ballot.choices[p] for p in LOOKALIKES} == {
-            "m3": "oppose", "M3": "agree", "m3 ": "abstain", "ｍ3": "agree"}
+            "m3": "oppose",
+            "M3": "agree",
+            "m3 ": "abstain",
+            "ｍ3": "agree",
+        }
     assert engine.verify_audit().ok
 
 
 def test_a_body_id_in_another_case_or_width_is_another_body(lookalikes: Engine) -> None:
     engine = lookalikes
-    others = {body_id: Body(id=body_id, kind="plenary", members=(
-        Member(person=f"chair of {body_id}", role="secretary"),))
-        for body_id in ("SC", "sc ", "ｓｃ")}
+    others = {
+        body_id: Body(
+            id=body_id,
+            kind="plenary",
+            members=(Member(person=f"chair of {body_id}", role="secretary"),),
+        )
+        for body_id in ("SC", "sc ", "ｓｃ")
+    }
     for body in others.values():
         engine.define_body(body)
     assert engine.body("sc") == committee()
@@ -103,8 +130,9 @@ def test_instance_ids_and_idempotency_keys_in_another_case_are_others(lookalikes
     assert not second.replayed and second.instance.id == "MD-1"
     assert [engine.get(i).facts["title"] for i in ("md-1", "MD-1")] == [MATTER["title"], "Schools"]
     engine.fire("md-1", "prepare", "m1", idempotency_key="k")
-    out = engine.fire("md-1", "start_deliberation", "m1", {"preparation": "done"},
-                      idempotency_key="K")  # not taken for the command sent with "k"
+    out = engine.fire(
+        "md-1", "start_deliberation", "m1", {"preparation": "done"}, idempotency_key="K"
+    )  # not taken for the command sent with "k"
     assert not out.replayed and out.event.idempotency_key == "K"
     assert engine.fire("md-1", "prepare", "m1", idempotency_key="k").replayed
     assert [e.idempotency_key for e in engine.history("md-1")] == [None, "k", "K"]
@@ -131,15 +159,20 @@ def _sql_mode(modes: str) -> dict[str, str]:
 
 
 @ON_MARIADB
-@pytest.mark.parametrize(("query", "needle"), [
-    ({"charset": "utf8"}, "character_set_client is utf8mb3, not utf8mb4"),
-    ({"charset": "latin1"}, "character_set_client is latin1, not utf8mb4"),
-    (_sql_mode(""), "sql_mode '' is not strict"),
-    (_sql_mode("NO_ENGINE_SUBSTITUTION"), "add STRICT_TRANS_TABLES"),
-    (_sql_mode("STRICT_ALL_TABLES,EMPTY_STRING_IS_NULL"), "EMPTY_STRING_IS_NULL"),
-], ids=["charset_utf8", "charset_latin1", "sql_mode_empty", "not_strict", "empty_string_null"])
+@pytest.mark.parametrize(
+    ("query", "needle"),
+    [
+        ({"charset": "utf8"}, "character_set_client is utf8mb3, not utf8mb4"),
+        ({"charset": "latin1"}, "character_set_client is latin1, not utf8mb4"),
+        (_sql_mode(""), "sql_mode '' is not strict"),
+        (_sql_mode("NO_ENGINE_SUBSTITUTION"), "add STRICT_TRANS_TABLES"),
+        (_sql_mode("STRICT_ALL_TABLES,EMPTY_STRING_IS_NULL"), "EMPTY_STRING_IS_NULL"),
+    ],
+    ids=["charset_utf8", "charset_latin1", "sql_mode_empty", "not_strict", "empty_string_null"],
+)
 def test_a_mariadb_session_that_would_undo_exact_ids_is_refused_before_anything_is_written(
-        db_url: str, clock: ManualClock, query: dict[str, str], needle: str) -> None:
+    db_url: str, clock: ManualClock, query: dict[str, str], needle: str
+) -> None:
     with pytest.raises(InvalidInput, match=re.escape(needle)) as exc:
         Engine.open(_with_query(db_url, **query), clock=clock)
     assert "\n" not in str(exc.value)
@@ -149,12 +182,19 @@ def test_a_mariadb_session_that_would_undo_exact_ids_is_refused_before_anything_
 
 
 @ON_MARIADB
-@pytest.mark.parametrize(("setting", "needle"), [
-    ("sql_mode", "is not strict"),
-    ("character_set_results", "character_set_results is latin1"),  # after the driver's SET NAMES
-])
+@pytest.mark.parametrize(
+    ("setting", "needle"),
+    [
+        ("sql_mode", "is not strict"),
+        (
+            "character_set_results",
+            "character_set_results is latin1",
+        ),  # after the driver's SET NAMES
+    ],
+)
 def test_a_mariadb_host_session_that_would_undo_exact_ids_is_refused(
-        db_url: str, clock: ManualClock, setting: str, needle: str) -> None:
+    db_url: str, clock: ManualClock, setting: str, needle: str
+) -> None:
     Engine.open(db_url, clock=clock).close()  # migrated
     host = sa.create_engine(db_url)
     try:
@@ -171,14 +211,19 @@ def test_a_mariadb_host_session_that_would_undo_exact_ids_is_refused(
 
 
 @ON_MARIADB
-def test_a_mariadb_column_whose_collation_was_changed_back_is_refused(db_url: str,
-                                                                      clock: ManualClock) -> None:
+def test_a_mariadb_column_whose_collation_was_changed_back_is_refused(
+    db_url: str, clock: ManualClock
+) -> None:
     Engine.open(db_url, clock=clock).close()
     db = sa.create_engine(db_url)
     try:
         with db.begin() as conn:
-            conn.execute(sa.text("ALTER TABLE collegium_members MODIFY person VARCHAR(128) "
-                                 "CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL"))
+            conn.execute(
+                sa.text(
+                    "ALTER TABLE collegium_members MODIFY person VARCHAR(128) "
+                    "CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL"
+                )
+            )
     finally:
         db.dispose()
     needle = "column collegium_members.person compares by utf8mb4_general_ci, not utf8mb4_nopad_bin"

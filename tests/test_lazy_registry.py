@@ -27,17 +27,22 @@ def _read_at_once() -> Registry:
 
 
 def _listing(reg: Registry) -> tuple[Any, ...]:
-    return ([p.key for p in reg.packs()], [p.key for p in reg.procedures()],
-            [f.key for f in reg.fragments()], list(reg.definitions.items()),
-            reg.rule("R-ROLE")[0].key)
+    return (
+        [p.key for p in reg.packs()],
+        [p.key for p in reg.procedures()],
+        [f.key for f in reg.fragments()],
+        list(reg.definitions.items()),
+        reg.rule("R-ROLE")[0].key,
+    )
 
 
 def _files_read(reg: Registry) -> set[str]:
     return {d.key for d in reg._definitions.values()}
 
 
-@pytest.mark.parametrize("first",
-                         [None, "commitment", "major_decision", "accountability", "report"])
+@pytest.mark.parametrize(
+    "first", [None, "commitment", "major_decision", "accountability", "report"]
+)
 def test_every_listing_is_as_if_all_were_read_at_once(first: str | None) -> None:
     reg = Registry.builtin()
     if first is not None:
@@ -50,7 +55,7 @@ def test_a_run_reads_its_procedure_the_latest_pack_and_what_it_spawns() -> None:
     reg = Registry.builtin()
     assert _files_read(reg) == set()
     reg.compiled("commitment")
-    assert _files_read(reg) == {"commitment@1", "accountability@1", "party-committee@2026.3"}
+    assert _files_read(reg) == {"commitment@1", "accountability@1", "party-committee@2026.4"}
     reg.compiled("major_decision")
     assert "ballot@2" in _files_read(reg) and "major_decision@1" not in _files_read(reg)
 
@@ -97,8 +102,11 @@ def test_the_shipped_files_are_named_by_the_id_and_version_they_hold() -> None:
     eager, shipped = _read_at_once(), Unread.listing()
     for folder, name in shipped.ids(("pack", "workflow")):
         kinds = ("pack",) if folder == "pack" else ("procedure", "fragment")
-        held = [d.key for d in eager.definitions.values()
-                if d.kind in kinds and d.key.split("@")[0] == name]
+        held = [
+            d.key
+            for d in eager.definitions.values()
+            if d.kind in kinds and d.key.split("@")[0] == name
+        ]
         latest = max(held, key=lambda key: version_order(key.split("@")[1]))
         for file in shipped.files(folder, name, ALL):
             reg = Registry.builtin()

@@ -50,29 +50,43 @@ def test_a_rule_no_case_refuses_by_survives_its_removal(tmp_path: Path) -> None:
 
 def test_a_failing_case_says_what_it_expected(tmp_path: Path) -> None:
     wrong = tmp_path / "wrong.tests.yaml"
-    wrong.write_text(TESTS.read_text(encoding="utf-8").replace(
-        "expect: {passed: false, rules: {R-BOARD-QUORUM: fail}}",
-        "expect: {passed: true, rules: {R-BOARD-QUORUM: pass}, to: voting}"), encoding="utf-8")
+    wrong.write_text(
+        TESTS.read_text(encoding="utf-8").replace(
+            "expect: {passed: false, rules: {R-BOARD-QUORUM: fail}}",
+            "expect: {passed: true, rules: {R-BOARD-QUORUM: pass}, to: voting}",
+        ),
+        encoding="utf-8",
+    )
     result = invoke("--json", "test", str(wrong))
     assert result.exit_code == 1
     (doc,) = json.loads(result.output)
     (failed,) = [c for c in doc["cases"] if not c["ok"]]
     assert failed["name"] == "half the directors are no quorum"
-    assert failed["problems"] == ["expected the command to be allowed, it was refused",
-                                  "R-BOARD-QUORUM: expected pass, got fail"]
+    assert failed["problems"] == [
+        "expected the command to be allowed, it was refused",
+        "R-BOARD-QUORUM: expected pass, got fail",
+    ]
 
 
 def test_a_case_that_cannot_be_judged_and_a_file_that_is_invalid(tmp_path: Path) -> None:
     odd = tmp_path / "odd.tests.yaml"
-    odd.write_text("tests: company-board\nprocedure: board_resolution\nnow: 2026-05-04T10:00Z\n"
-                   "cases:\n  - {name: no such step, state: passed, trigger: open, actor: chair,"
-                   " expect: {passed: true}}\n", encoding="utf-8")
+    odd.write_text(
+        "tests: company-board\nprocedure: board_resolution\nnow: 2026-05-04T10:00Z\n"
+        "cases:\n  - {name: no such step, state: passed, trigger: open, actor: chair,"
+        " expect: {passed: true}}\n",
+        encoding="utf-8",
+    )
     result = invoke("test", str(odd))
     assert result.exit_code == 1
-    assert "cannot be judged: 'open' does not leave state 'passed' of board_resolution" in result.output
+    assert (
+        "cannot be judged: 'open' does not leave state 'passed' of board_resolution"
+        in result.output
+    )
     bad = tmp_path / "bad.tests.yaml"
-    bad.write_text("tests: company-board\ncases:\n  - {name: x, actor: chair, expect: {passed: maybe}}\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "tests: company-board\ncases:\n  - {name: x, actor: chair, expect: {passed: maybe}}\n",
+        encoding="utf-8",
+    )
     invalid = invoke("test", str(bad))
     assert invalid.exit_code == 2
     assert invalid.output.startswith(f"collegium: error: {bad}:3")
@@ -82,7 +96,10 @@ def test_the_built_in_packs_ship_with_tests_that_pass_and_notice_every_rule() ->
     result = CliRunner().invoke(cli, ["test", "--mutate"])
     assert result.exit_code == 0, result.output
     assert result.output.count("dropped without a case noticing: -\n") == 2
-    assert result.output.startswith("government@2019.2: 72 of 72 cases pass\n"
-                                    "  rules applied by a case: 39 of 39\n")
-    assert "party-committee@2026.3: 133 of 133 cases pass\n" \
-           "  rules applied by a case: 64 of 64\n" in result.output
+    assert result.output.startswith(
+        "government@2019.2: 72 of 72 cases pass\n  rules applied by a case: 39 of 39\n"
+    )
+    assert (
+        "party-committee@2026.4: 139 of 139 cases pass\n"
+        "  rules applied by a case: 65 of 65\n" in result.output
+    )

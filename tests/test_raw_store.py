@@ -8,6 +8,7 @@ tuple versions, free space and WAL records after VACUUM (PostgreSQL); statements
 undo log (MariaDB). Other tests check the parts a probe stands on: the b-tree walk against
 ``dbstat``, stale WAL frames, compressed and out-of-line values, the judgement itself.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,23 +39,36 @@ def _planted(text: str, engine: str = "") -> tuple[Statements, list[Statements]]
     backend's type for the key columns, ``engine`` what ends a CREATE TABLE."""
     setup: Statements = [
         (f"CREATE TABLE collegium_instances (id {text} PRIMARY KEY, facts TEXT){engine}", {}),
-        (f"CREATE TABLE collegium_ballot_voters (ballot_id {text}, voter {text}, "
-         f"PRIMARY KEY (ballot_id, voter)){engine}", {}),
-        (f"CREATE TABLE collegium_ballot_counts (ballot_id {text}, choice {text}, count INTEGER, "
-         f"PRIMARY KEY (ballot_id, choice)){engine}", {}),
+        (
+            f"CREATE TABLE collegium_ballot_voters (ballot_id {text}, voter {text}, "
+            f"PRIMARY KEY (ballot_id, voter)){engine}",
+            {},
+        ),
+        (
+            f"CREATE TABLE collegium_ballot_counts (ballot_id {text}, choice {text}, "
+            f"count INTEGER, PRIMARY KEY (ballot_id, choice)){engine}",
+            {},
+        ),
         ("INSERT INTO collegium_instances VALUES ('i', :f)", {"f": FACTS % 0}),
-        *(("INSERT INTO collegium_ballot_counts VALUES (:b, :o, 0)", {"b": BALLOT, "o": o})
-          for o in OPTIONS),
+        *(
+            ("INSERT INTO collegium_ballot_counts VALUES (:b, :o, 0)", {"b": BALLOT, "o": o})
+            for o in OPTIONS
+        ),
     ]
     votes = []
     for n, voter in enumerate([*RUNNING, *CLEAN], 1):
         vote: Statements = [
             ("UPDATE collegium_instances SET facts = :f", {"f": FACTS % n}),
-            ("INSERT INTO collegium_ballot_voters VALUES (:b, :v)", {"b": BALLOT, "v": voter})]
+            ("INSERT INTO collegium_ballot_voters VALUES (:b, :v)", {"b": BALLOT, "v": voter}),
+        ]
         if voter in RUNNING:
-            vote.append(("UPDATE collegium_ballot_counts SET count = count + 1 "
-                         "WHERE ballot_id = :b AND choice = :c",
-                         {"b": BALLOT, "c": RUNNING[voter]}))
+            vote.append(
+                (
+                    "UPDATE collegium_ballot_counts SET count = count + 1 "
+                    "WHERE ballot_id = :b AND choice = :c",
+                    {"b": BALLOT, "c": RUNNING[voter]},
+                )
+            )
         votes.append(vote)
     return setup, votes
 
@@ -74,21 +88,27 @@ def _plant(url: str, text: str) -> None:
 
 # -- the judgement ------------------------------------------------------------------------------
 
+
 def _trace(tables: set[str], content: bytes) -> Trace:
     return Trace(where="here", tables=frozenset(tables), content=content)
 
 
 def test_a_trace_links_when_it_writes_a_choice_table_or_names_some_options_but_not_all() -> None:
     all3 = "of agree, oppose, abstain"
-    assert link(_trace({"collegium_ballot_counts"}, b""), OPTIONS) == \
-        "here: writes collegium_ballot_counts"
-    assert link(_trace({"collegium_votes"}, b"m1 oppose"), OPTIONS) == \
-        f"here: writes collegium_votes (names oppose {all3})"
+    assert (
+        link(_trace({"collegium_ballot_counts"}, b""), OPTIONS)
+        == "here: writes collegium_ballot_counts"
+    )
+    assert (
+        link(_trace({"collegium_votes"}, b"m1 oppose"), OPTIONS)
+        == f"here: writes collegium_votes (names oppose {all3})"
+    )
     assert link(_trace({"t"}, b'{"choice":"abstain"}'), OPTIONS) == f"here: names abstain {all3}"
     assert link(_trace({"t"}, FACTS.encode()), OPTIONS) is None  # every option: the options list
     assert link(_trace({"t"}, b"m1"), OPTIONS) is None
     assert links({"m1": [_trace({"t"}, b"agree")], "m2": [_trace({"t"}, b"")]}, OPTIONS) == {
-        "m1": [f"here: names agree {all3}"]}
+        "m1": [f"here: names agree {all3}"]
+    }
     with pytest.raises(ValueError, match="'agree' is part of 'disagree'"):
         link(_trace(set(), b""), ("agree", "disagree"))
 
@@ -97,7 +117,8 @@ def test_a_list_of_individual_choices_is_a_run_of_more_names_than_options() -> N
     kept = b'"options":["agree","oppose","abstain"],"counts":{"agree": 7, "oppose": 2}'
     assert choice_runs(kept, OPTIONS) == []
     assert choice_runs(b'{"opened":["agree","oppose","agree","abstain"]}', OPTIONS) == [
-        b'agree","oppose","agree","abstain']
+        b'agree","oppose","agree","abstain'
+    ]
     assert choice_runs(b"agree|oppose|abstain|agree", OPTIONS) == [b"agree|oppose|abstain|agree"]
 
 
@@ -109,6 +130,7 @@ def test_switches_counts_turns_between_two_tables_in_a_sequence_of_writes() -> N
 
 
 # -- SQLite --------------------------------------------------------------------------------------
+
 
 def test_the_sqlite_probe_links_each_voter_whose_commit_writes_a_total(tmp_path: Path) -> None:
     path = tmp_path / "planted.db"
@@ -140,11 +162,13 @@ def test_the_sqlite_btree_walk_finds_the_pages_dbstat_lists(tmp_path: Path) -> N
         db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB, tag TEXT)")
         db.execute("CREATE INDEX t_tag ON t (tag)")
         db.execute("CREATE TABLE w (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID")
-        db.executemany("INSERT INTO t (body, tag) VALUES (?, ?)",
-                       [(os.urandom(9000 if i % 50 == 0 else 40), f"tag{i:05}" * 20)
-                        for i in range(600)])
-        db.executemany("INSERT INTO w VALUES (?, ?)",
-                       [(f"k{i:05}" * 30, os.urandom(3000)) for i in range(80)])
+        db.executemany(
+            "INSERT INTO t (body, tag) VALUES (?, ?)",
+            [(os.urandom(9000 if i % 50 == 0 else 40), f"tag{i:05}" * 20) for i in range(600)],
+        )
+        db.executemany(
+            "INSERT INTO w VALUES (?, ?)", [(f"k{i:05}" * 30, os.urandom(3000)) for i in range(80)]
+        )
         db.commit()
         by_dbstat, by_walk = sq.page_owners(db), sq.page_owners(db, path.read_bytes())
         kinds = {r[0] for r in db.execute("SELECT pagetype FROM dbstat WHERE name IN ('t', 'w')")}
@@ -175,7 +199,8 @@ def test_sqlite_wal_frames_left_from_an_older_log_are_not_read_as_commits(tmp_pa
 
 @pytest.mark.parametrize("secure_delete", ["OFF", "ON"])
 def test_find_bytes_finds_a_deleted_value_unless_secure_delete_zeroed_it(
-        tmp_path: Path, secure_delete: str) -> None:
+    tmp_path: Path, secure_delete: str
+) -> None:
     path = tmp_path / "deleted.db"
     db = sqlite3.connect(path, isolation_level=None)
     try:
@@ -191,6 +216,7 @@ def test_find_bytes_finds_a_deleted_value_unless_secure_delete_zeroed_it(
 
 # -- PostgreSQL ----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def pg_conn(db_url: str) -> Iterator[sa.Connection]:
     """The probes' connection: each statement commits by itself."""
@@ -205,7 +231,8 @@ def pg_conn(db_url: str) -> Iterator[sa.Connection]:
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_the_postgresql_probe_links_running_voters_by_dead_versions_free_space_and_wal(
-        db_url: str, pg_conn: sa.Connection) -> None:
+    db_url: str, pg_conn: sa.Connection
+) -> None:
     conn = pg_conn
     since = pg.wal_position(conn)
     _plant(db_url, "text")
@@ -228,7 +255,8 @@ def test_the_postgresql_probe_links_running_voters_by_dead_versions_free_space_a
 @pytest.mark.parametrize("storage", ["MAIN", "EXTERNAL", "EXTENDED"])
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_the_postgresql_probe_reads_compressed_and_out_of_line_values(
-        pg_conn: sa.Connection, storage: str) -> None:
+    pg_conn: sa.Connection, storage: str
+) -> None:
     conn = pg_conn
     conn.execute(sa.text("CREATE TABLE collegium_events (id int PRIMARY KEY, data text)"))
     conn.execute(sa.text(f"ALTER TABLE collegium_events ALTER COLUMN data SET STORAGE {storage}"))
@@ -238,17 +266,29 @@ def test_the_postgresql_probe_reads_compressed_and_out_of_line_values(
         filler = " ".join(rng.choice(words) for _ in range(6000))
     else:
         filler = "the meeting went on " * 600
-    conn.execute(sa.text("INSERT INTO collegium_events VALUES (1, :d)"),
-                 {"d": f"{filler} choice=oppose {filler}"})
-    toast = conn.execute(sa.text("SELECT reltoastrelid::regclass::text FROM pg_class "
-                                 "WHERE relname = 'collegium_events'")).scalar()
+    conn.execute(
+        sa.text("INSERT INTO collegium_events VALUES (1, :d)"),
+        {"d": f"{filler} choice=oppose {filler}"},
+    )
+    toast = conn.execute(
+        sa.text(
+            "SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'collegium_events'"
+        )
+    ).scalar()
     chunks = conn.execute(sa.text(f"SELECT count(*) FROM {toast}")).scalar_one()
     compressed = conn.execute(sa.text("SELECT pg_column_compression(data) FROM collegium_events"))
     assert (compressed.scalar(), chunks > 0) == {
-        "MAIN": ("pglz", False), "EXTERNAL": (None, True), "EXTENDED": ("pglz", True)}[storage]
+        "MAIN": ("pglz", False),
+        "EXTERNAL": (None, True),
+        "EXTENDED": ("pglz", True),
+    }[storage]
     (version,) = pg.versions(conn, "collegium_events")
-    raw = conn.execute(sa.text("SELECT t_data FROM heap_page_items(get_raw_page('collegium_events',"
-                               " 0)) WHERE lp_flags = 1")).scalar_one()
+    raw = conn.execute(
+        sa.text(
+            "SELECT t_data FROM heap_page_items(get_raw_page('collegium_events',"
+            " 0)) WHERE lp_flags = 1"
+        )
+    ).scalar_one()
     assert b"choice=oppose" not in bytes(raw)  # compressed or out of line: not in the tuple as such
     assert b"choice=oppose" in (version.values[1] or b"")
     assert link(version.trace(), OPTIONS) is not None
@@ -256,7 +296,8 @@ def test_the_postgresql_probe_reads_compressed_and_out_of_line_values(
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_the_postgresql_wal_probe_reads_a_row_written_and_deleted_in_one_transaction(
-        db_url: str, pg_conn: sa.Connection) -> None:
+    db_url: str, pg_conn: sa.Connection
+) -> None:
     conn = pg_conn
     conn.execute(sa.text("CREATE TABLE collegium_ballot_voters (ballot_id text, voter text)"))
     conn.execute(sa.text("CREATE TABLE collegium_outbox (note text)"))
@@ -264,8 +305,9 @@ def test_the_postgresql_wal_probe_reads_a_row_written_and_deleted_in_one_transac
     engine = sa.create_engine(db_url)
     try:
         with engine.begin() as voter:
-            voter.execute(sa.text("INSERT INTO collegium_ballot_voters VALUES (:b, 'ra')"),
-                          {"b": BALLOT})
+            voter.execute(
+                sa.text("INSERT INTO collegium_ballot_voters VALUES (:b, 'ra')"), {"b": BALLOT}
+            )
             voter.execute(sa.text("INSERT INTO collegium_outbox VALUES ('ra chose oppose')"))
             voter.execute(sa.text("DELETE FROM collegium_outbox"))
     finally:
@@ -277,14 +319,17 @@ def test_the_postgresql_wal_probe_reads_a_row_written_and_deleted_in_one_transac
     assert pg.versions(conn, "collegium_outbox") == []
     (insert,) = [r for r in wal if r.data and b"ra chose oppose" in r.data]
     assert links(pg.voter_traces(conn, pg.voter_xids(conn), [], wal), OPTIONS) == {
-        "ra": [link(insert.trace(), OPTIONS)]}
+        "ra": [link(insert.trace(), OPTIONS)]
+    }
 
 
 # -- MariaDB -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("db_url", ["mariadb"], indirect=True)
 def test_the_general_log_probe_links_each_voter_whose_transaction_writes_a_total(
-        db_url: str) -> None:
+    db_url: str,
+) -> None:
     with my.general_log(db_url) as log:
         _plant(db_url, "varchar(16)")
     transactions = log.transactions(str(sa.make_url(db_url).database))
@@ -299,7 +344,8 @@ def test_the_general_log_probe_links_each_voter_whose_transaction_writes_a_total
 
 @pytest.mark.parametrize("db_url", ["mariadb"], indirect=True)
 def test_the_innodb_probe_links_running_voters_through_the_record_and_its_undo_chain(
-        db_url: str) -> None:
+    db_url: str,
+) -> None:
     with my.held_snapshot(db_url):  # purge keeps the votes' undo records, so they reach the disk
         _plant(db_url, "varchar(16)")
         voters_file = my.table_file(db_url, "collegium_ballot_voters")
@@ -311,10 +357,18 @@ def test_the_innodb_probe_links_running_voters_through_the_record_and_its_undo_c
     assert undo is not None and counts_file is not None
     voters = my.voter_trx_ids(voters_file, BALLOT, [*RUNNING, *CLEAN])
     assert sorted(voters.values()) == sorted([*RUNNING, *CLEAN])
-    images = [im for o in OPTIONS for im in
-              my.record_images(counts_file, "collegium_ballot_counts", (BALLOT + o).encode(), undo)]
+    images = [
+        im
+        for o in OPTIONS
+        for im in my.record_images(
+            counts_file, "collegium_ballot_counts", (BALLOT + o).encode(), undo
+        )
+    ]
     assert [im for im in images if im.where.startswith("undo")]  # the chain was followed
-    by_voter = {voters[im.trx]: im.key.removeprefix(BALLOT.encode()).decode()
-                for im in images if im.trx in voters}
+    by_voter = {
+        voters[im.trx]: im.key.removeprefix(BALLOT.encode()).decode()
+        for im in images
+        if im.trx in voters
+    }
     assert by_voter == RUNNING  # each running voter, by the version of their choice's total
     assert sorted(links(my.voter_traces(images, voters), OPTIONS)) == sorted(RUNNING)

@@ -18,11 +18,16 @@ from tests.test_authorization import refused_by
 
 
 def test_a_timer_key_in_any_case_or_width_is_refused_and_the_deadline_review_opens_a_case(
-        sql_engine: Engine, clock: ManualClock) -> None:
+    sql_engine: Engine, clock: ManualClock
+) -> None:
     engine = sql_engine
     tid = task(engine, adopted(engine, clock), deadline="2026-06-30T18:00+08:00")
-    engine.fire(tid, "set_target", "m2", {"metric": "roads", "unit": "km", "baseline": 0,
-                                          "target": 40, "target_kind": "business"})
+    engine.fire(
+        tid,
+        "set_target",
+        "m2",
+        {"metric": "roads", "unit": "km", "baseline": 0, "target": 40, "target_kind": "business"},
+    )
     engine.fire(tid, "start_work", "m2")
     # the key the deadline review fires with: the timer of this entry into 'in_progress'
     timer = f"timer:in_progress:review:{len(engine.history(tid))}"
@@ -40,18 +45,28 @@ def test_a_timer_key_in_any_case_or_width_is_refused_and_the_deadline_review_ope
     assert len(engine.find("accountability", task=tid)) == 1
 
 
-@pytest.mark.parametrize("role", ["system", "System", "SYSTEM", "ｓｙｓｔｅｍ", "ſystem", "teller", "Teller", "ｔｅｌｌｅｒ"])
-def test_the_engine_role_is_refused_at_define_body_in_any_case(sql_engine: Engine,
-                                                               role: str) -> None:
+@pytest.mark.parametrize(
+    "role",
+    ["system", "System", "SYSTEM", "ｓｙｓｔｅｍ", "ſystem", "teller", "Teller", "ｔｅｌｌｅｒ"],
+)
+def test_the_engine_role_is_refused_at_define_body_in_any_case(
+    sql_engine: Engine, role: str
+) -> None:
     with pytest.raises(InvalidInput, match="reserved for the engine"):
-        sql_engine.define_body(Body(id="sc", kind="standing", members=(
-            *standing_committee().members, Member(person="clerk", role=role))))
+        sql_engine.define_body(
+            Body(
+                id="sc",
+                kind="standing",
+                members=(*standing_committee().members, Member(person="clerk", role=role)),
+            )
+        )
     assert sql_engine.body("sc") == standing_committee()  # nothing written
 
 
 @pytest.mark.parametrize("actor", ["@system", "＠system", "﹫system", "@anyone", "＠ｓｙｓｔｅｍ"])
-def test_an_engine_actor_in_any_form_is_refused_as_actor_and_as_member(engine: Engine,
-                                                                       actor: str) -> None:
+def test_an_engine_actor_in_any_form_is_refused_as_actor_and_as_member(
+    engine: Engine, actor: str
+) -> None:
     iid = propose(engine)
     with pytest.raises(InvalidInput, match="reserved for the engine"):
         engine.fire(iid, "prepare", actor)
@@ -61,14 +76,23 @@ def test_an_engine_actor_in_any_form_is_refused_as_actor_and_as_member(engine: E
 
 
 def test_a_member_stored_with_the_engine_role_before_it_was_reserved_holds_no_role(
-        sql_engine: Engine, clock: ManualClock, db_url: str) -> None:
+    sql_engine: Engine, clock: ManualClock, db_url: str
+) -> None:
     engine = sql_engine
     tid = task(engine, adopted(engine, clock))
     db = sa.create_engine(db_url)  # as a database written before the role was reserved may hold
     try:
         with db.begin() as conn:
-            conn.execute(sa.insert(schema.members).values(body_id="sc", person="clerk", position=99,
-                                                          role="system", voting=False, name=None))
+            conn.execute(
+                sa.insert(schema.members).values(
+                    body_id="sc",
+                    person="clerk",
+                    position=99,
+                    role="system",
+                    voting=False,
+                    name=None,
+                )
+            )
     finally:
         db.dispose()
     assert engine.body("sc").member("clerk") is not None

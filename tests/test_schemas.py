@@ -29,13 +29,15 @@ from tests._bad_input import BAD, run
 ROOT = Path(__file__).parent.parent
 #: every YAML file shipped in the package or kept as an example or a valid base of the bad-input
 #: corpus, a pack's test files (``collegium/rules/packtests/``, ``*.tests.yaml``) among them
-SHIPPED = sorted({
-    *ROOT.glob("collegium/**/*.yaml"),
-    *ROOT.glob("examples/**/*.yaml"),
-    *ROOT.glob("docs/examples/*.yaml"),
-    *(BAD / "base").glob("*.yaml"),
-    *ROOT.glob("tests/data/*.yaml"),
-})
+SHIPPED = sorted(
+    {
+        *ROOT.glob("collegium/**/*.yaml"),
+        *ROOT.glob("examples/**/*.yaml"),
+        *ROOT.glob("docs/examples/*.yaml"),
+        *(BAD / "base").glob("*.yaml"),
+        *ROOT.glob("tests/data/*.yaml"),
+    }
+)
 MODELS: dict[str, type[BaseModel]] = {
     "procedure": ProcedureSpec,
     "fragment": FragmentSpec,
@@ -252,9 +254,16 @@ PACK_TESTS: dict[str, Any] = {
     "procedure": "board_resolution",
     "now": "2026-05-04T10:00+08:00",
     "bodies": [{"id": "board", "kind": "board", "members": [{"person": "d1", "role": "director"}]}],
-    "cases": [{"name": "a director cannot table one", "trigger": "table", "actor": "d1",
-               "facts": {"board": "board"}, "data": {"title": "Issue shares"},
-               "expect": {"passed": False, "rules": {"R-BOARD-ROLE": "fail"}}}],
+    "cases": [
+        {
+            "name": "a director cannot table one",
+            "trigger": "table",
+            "actor": "d1",
+            "facts": {"board": "board"},
+            "data": {"title": "Issue shares"},
+            "expect": {"passed": False, "rules": {"R-BOARD-ROLE": "fail"}},
+        }
+    ],
 }
 CASE = PACK_TESTS["cases"][0]
 PACK_TEST_FAULTS = {
@@ -271,8 +280,10 @@ FILE_FAULTS = {
     "no_cases": {**PACK_TESTS, "cases": []},
     "no_pack_named": {k: v for k, v in PACK_TESTS.items() if k != "tests"},
     "unknown_key_in_file": {**PACK_TESTS, "pack": "company-board"},
-    "body_member_without_role": {**PACK_TESTS, "bodies": [{"id": "board", "kind": "board",
-                                                          "members": [{"person": "d1"}]}]},
+    "body_member_without_role": {
+        **PACK_TESTS,
+        "bodies": [{"id": "board", "kind": "board", "members": [{"person": "d1"}]}],
+    },
     **{name: {**PACK_TESTS, "cases": [case]} for name, case in PACK_TEST_FAULTS.items()},
 }
 

@@ -38,12 +38,22 @@ from tests._raw_store import CHOICE_TABLES, Trace, choice_runs, links, switches
 from tests._raw_store import mariadb as my
 from tests._raw_store import postgresql as pg
 from tests._raw_store import sqlite as sq
-from tests.conftest import consult_all, standing_committee, to_deliberation
+from tests.conftest import consult_all, standing_committee, state_views, to_deliberation
 
 OPTIONS = ("agree", "oppose", "abstain")
-CHOICES = {"sec": "agree", "dep": "agree", "m1": "oppose", "m2": "agree", "m3": "abstain",
-           "m4": "agree", "m5": "oppose", "m6": "agree", "m7": "agree", "m8": "agree",
-           "m9": "abstain"}
+CHOICES = {
+    "sec": "agree",
+    "dep": "agree",
+    "m1": "oppose",
+    "m2": "agree",
+    "m3": "abstain",
+    "m4": "agree",
+    "m5": "oppose",
+    "m6": "agree",
+    "m7": "agree",
+    "m8": "agree",
+    "m9": "abstain",
+}
 TOTALS = Counter(CHOICES.values())
 TELLERS = ("m8", "m9")
 METHODS = ("secret", "secret_electronic")
@@ -51,10 +61,19 @@ SEALED, COUNTS = "collegium_sealed_votes", "collegium_ballot_counts"
 #: the tables a vote writes: its event and outbox entry, the instance's row, who voted, the sealed
 #: choice of an electronic ballot
 VOTE_WRITES = {
-    "secret": {"collegium_instances", "collegium_events", "collegium_outbox",
-               "collegium_ballot_voters"},
-    "secret_electronic": {"collegium_instances", "collegium_events", "collegium_outbox",
-                          "collegium_ballot_voters", SEALED},
+    "secret": {
+        "collegium_instances",
+        "collegium_events",
+        "collegium_outbox",
+        "collegium_ballot_voters",
+    },
+    "secret_electronic": {
+        "collegium_instances",
+        "collegium_events",
+        "collegium_outbox",
+        "collegium_ballot_voters",
+        SEALED,
+    },
 }
 #: what else a SQLite commit may write: page 1's header, AUTOINCREMENT's counters, freed pages
 SQLITE_BOOKKEEPING = frozenset({"sqlite_schema", "sqlite_sequence", "freelist"})
@@ -66,7 +85,8 @@ RecordProperty = Callable[[str, object], None]  # pytest's record_property fixtu
 class Ballot:
     """One secret ballot through the public API: the only code in this module that names the
     engine's triggers and payloads (open_meeting with the tellers and, for an electronic ballot, the
-    ballot key; vote; count_ballots by a teller; close_ballot by the chair)."""
+    ballot key; the members' views, stated openly first; vote; count_ballots by a teller;
+    close_ballot by the chair)."""
 
     def __init__(self, engine: Engine, clock: ManualClock, method: str) -> None:
         from collegium import TellerKey  # here: a collegium without it fails each test, not import
@@ -81,11 +101,15 @@ class Ballot:
         meeting_at = self.clock.now() + dt.timedelta(days=2)
         self.engine.fire(iid, "schedule", "sec", {"meeting_at": meeting_at.isoformat()})
         self.clock.advance(dt.timedelta(days=2))
-        data: dict[str, object] = {"attendance": dict.fromkeys(CHOICES, "present"),
-                                   "method": self.method, "tellers": list(TELLERS)}
+        data: dict[str, object] = {
+            "attendance": dict.fromkeys(CHOICES, "present"),
+            "method": self.method,
+            "tellers": list(TELLERS),
+        }
         if self.key is not None:
             data["ballot_key"] = self.key.public
         self.engine.fire(iid, "open_meeting", "sec", data)
+        state_views(self.engine, iid)  # every member's view, stated openly before the vote
         self.iid = iid
 
     def vote_all(self) -> None:
@@ -140,8 +164,10 @@ def assert_closed_and_counted(url: str, state: str) -> str:
 
 def sealed_now(url: str) -> list[bytes]:
     """The sealed choices as stored (bytes of the stored value, whatever its type)."""
-    return [v if isinstance(v, bytes) else str(v).encode()
-            for (v,) in _query(url, f"SELECT sealed FROM {SEALED}")]
+    return [
+        v if isinstance(v, bytes) else str(v).encode()
+        for (v,) in _query(url, f"SELECT sealed FROM {SEALED}")
+    ]
 
 
 def assert_opaque(method: str, sealed: list[bytes]) -> None:
@@ -157,11 +183,12 @@ def assert_opaque(method: str, sealed: list[bytes]) -> None:
 
 def pieces(sealed: list[bytes]) -> list[bytes]:
     """16 bytes from the start, middle and end of each ciphertext, to find any copy or remnant."""
-    return [p for s in sealed for p in (s[:16], s[len(s) // 2 - 8:len(s) // 2 + 8], s[-16:])]
+    return [p for s in sealed for p in (s[:16], s[len(s) // 2 - 8 : len(s) // 2 + 8], s[-16:])]
 
 
-def assert_a_vote_writes_no_more(method: str, traces: dict[str, list[Trace]],
-                                 bookkeeping: frozenset[str] = frozenset()) -> None:
+def assert_a_vote_writes_no_more(
+    method: str, traces: dict[str, list[Trace]], bookkeeping: frozenset[str] = frozenset()
+) -> None:
     """Each voter's transaction wrote only the vote's tables, and one sealed choice exactly when
     the ballot is electronic."""
     allowed = VOTE_WRITES[method] | bookkeeping
@@ -174,10 +201,14 @@ def assert_a_vote_writes_no_more(method: str, traces: dict[str, list[Trace]],
 
 # -- PostgreSQL ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_on_postgresql_no_tuple_version_or_wal_record_links_a_voter_to_a_choice(
-        db_url: str, clock: ManualClock, method: str, record_property: RecordProperty,
+    db_url: str,
+    clock: ManualClock,
+    method: str,
+    record_property: RecordProperty,
 ) -> None:
     raw = sa.create_engine(db_url, isolation_level="AUTOCOMMIT")
     try:
@@ -193,8 +224,13 @@ def test_on_postgresql_no_tuple_version_or_wal_record_links_a_voter_to_a_choice(
                 assert sorted(voters.values()) == sorted(CHOICES)
                 open_traces = pg.voter_traces(conn, voters, pg.user_tables(conn))
             # what a vote wrote: the versions it created (xmin) or replaced (xmax)
-            assert_a_vote_writes_no_more(method, {
-                v: [t for t in ts if "free space" not in t.where] for v, ts in open_traces.items()})
+            assert_a_vote_writes_no_more(
+                method,
+                {
+                    v: [t for t in ts if "free space" not in t.where]
+                    for v, ts in open_traces.items()
+                },
+            )
             assert links(open_traces, OPTIONS) == {}
             ballot.count()
             state = ballot.close()
@@ -223,16 +259,21 @@ def test_on_postgresql_no_tuple_version_or_wal_record_links_a_voter_to_a_choice(
         order = [r.tables for r in wal if r.xid == writer and r.kind.startswith("Heap")]
         assert switches(order, SEALED, COUNTS) <= 1, [r.kind for r in wal if r.xid == writer]
     with_data = sum(r.data is not None for r in wal)
-    record_property("figures", f"{method}: {len(wal)} WAL records read, {with_data} with their "
-                               f"data; {len(left)} sealed choices' headers left in free space")
+    record_property(
+        "figures",
+        f"{method}: {len(wal)} WAL records read, {with_data} with their "
+        f"data; {len(left)} sealed choices' headers left in free space",
+    )
 
 
 # -- SQLite --------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_on_sqlite_no_commit_links_a_voter_and_the_close_leaves_no_ciphertext(
-        db_url: str, clock: ManualClock, method: str, tmp_path: Path) -> None:
+    db_url: str, clock: ManualClock, method: str, tmp_path: Path
+) -> None:
     path = Path(str(sa.make_url(db_url).database))
     files = sq.database_files(path)
     scratch = tmp_path / "replay"
@@ -248,10 +289,15 @@ def test_on_sqlite_no_commit_links_a_voter_and_the_close_leaves_no_ciphertext(
         pages = {v: {t for c in cs for t in c.page_tables.values()} for v, cs in by_voter.items()}
         assert [v for v, ts in pages.items() if ts & CHOICE_TABLES] == []
         assert all(ts <= VOTE_WRITES[method] | SQLITE_BOOKKEEPING for ts in pages.values()), pages
-        assert_a_vote_writes_no_more(method, {v: [t for c in cs for t in c.row_traces()]
-                                              for v, cs in by_voter.items()}, SQLITE_BOOKKEEPING)
-        assert links({v: [t for c in cs for t in c.traces()] for v, cs in by_voter.items()},
-                     OPTIONS) == {}
+        assert_a_vote_writes_no_more(
+            method,
+            {v: [t for c in cs for t in c.row_traces()] for v, cs in by_voter.items()},
+            SQLITE_BOOKKEEPING,
+        )
+        assert (
+            links({v: [t for c in cs for t in c.traces()] for v, cs in by_voter.items()}, OPTIONS)
+            == {}
+        )
         assert choice_runs(wal, OPTIONS) == []
         ballot.count()
         state = ballot.close()
@@ -273,10 +319,12 @@ def _wal_links(path: Path, wal_path: Path, scratch: Path) -> dict[str, list[str]
 
 # -- MariaDB -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("db_url", ["mariadb"], indirect=True)
 def test_on_mariadb_no_statement_of_a_vote_links_a_voter_to_a_choice(
-        db_url: str, clock: ManualClock, method: str) -> None:
+    db_url: str, clock: ManualClock, method: str
+) -> None:
     database = str(sa.make_url(db_url).database)
     with my.general_log(db_url) as log, ballot_on(db_url, clock, method) as ballot:
         ballot.open()
@@ -284,16 +332,22 @@ def test_on_mariadb_no_statement_of_a_vote_links_a_voter_to_a_choice(
         assert_opaque(method, sealed_now(db_url))
         by_voter = my.voter_transactions(log.transactions(database), CHOICES)
         assert {v: len(txs) for v, txs in by_voter.items()} == dict.fromkeys(CHOICES, 1)
-        assert_a_vote_writes_no_more(method, {
-            v: [s.trace() for tx in txs for s in tx if s.trace().tables]
-            for v, txs in by_voter.items()})
+        assert_a_vote_writes_no_more(
+            method,
+            {
+                v: [s.trace() for tx in txs for s in tx if s.trace().tables]
+                for v, txs in by_voter.items()
+            },
+        )
         ballot.count()
         state = ballot.close()
     assert_closed_and_counted(db_url, state)
     transactions = log.transactions(database)
     by_voter = my.voter_transactions(transactions, CHOICES)
-    assert links({v: [s.trace() for tx in txs for s in tx] for v, txs in by_voter.items()},
-                 OPTIONS) == {}
+    assert (
+        links({v: [s.trace() for tx in txs for s in tx] for v, txs in by_voter.items()}, OPTIONS)
+        == {}
+    )
     assert [r for tx in transactions for s in tx for r in choice_runs(s.text, OPTIONS)] == []
     counting = [tx for tx in transactions if any(COUNTS in s.trace().tables for s in tx)]
     assert counting and not [tx for tx in counting for txs in by_voter.values() if tx in txs]
@@ -304,7 +358,10 @@ def test_on_mariadb_no_statement_of_a_vote_links_a_voter_to_a_choice(
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("db_url", ["mariadb"], indirect=True)
 def test_on_mariadb_no_record_version_in_the_table_files_or_undo_log_links_a_voter(
-        db_url: str, clock: ManualClock, method: str, record_property: RecordProperty,
+    db_url: str,
+    clock: ManualClock,
+    method: str,
+    record_property: RecordProperty,
 ) -> None:
     with my.held_snapshot(db_url):
         with ballot_on(db_url, clock, method) as ballot:
@@ -322,13 +379,22 @@ def test_on_mariadb_no_record_version_in_the_table_files_or_undo_log_links_a_vot
     assert totals_file is not None and votes_file is not None
     voters = my.voter_trx_ids(voters_file, ballot_id, CHOICES)
     assert sorted(voters.values()) == sorted(CHOICES), "a voter's transaction id was not found"
-    images = [im for key in (*OPTIONS, "blank", "invalid")
-              for im in my.record_images(totals_file, COUNTS, (ballot_id + key).encode(), undo)]
+    images = [
+        im
+        for key in (*OPTIONS, "blank", "invalid")
+        for im in my.record_images(totals_file, COUNTS, (ballot_id + key).encode(), undo)
+    ]
     assert {im.key for im in images} >= {(ballot_id + o).encode() for o in OPTIONS}
-    images += [im for v in CHOICES for im in
-               my.record_images(votes_file, "collegium_votes", (ballot_id + v).encode(), undo)]
+    images += [
+        im
+        for v in CHOICES
+        for im in my.record_images(votes_file, "collegium_votes", (ballot_id + v).encode(), undo)
+    ]
     assert links(my.voter_traces(images, voters), OPTIONS) == {}
     in_undo = sum(im.where.startswith("undo") for im in images)
-    record_property("figures", f"{method}: {len(images)} versions of totals and votes read, "
-                               f"{in_undo} of them in the undo log"
-                               f"{'' if undo is not None else ' (undo log not readable)'}")
+    record_property(
+        "figures",
+        f"{method}: {len(images)} versions of totals and votes read, "
+        f"{in_undo} of them in the undo log"
+        f"{'' if undo is not None else ' (undo log not readable)'}",
+    )

@@ -1,6 +1,7 @@
-"""Secret ballots counted by their tellers: paper ballots whose counts the tellers enter, and electronic ballots
-whose sealed choices they open with their secret. What each step accepts, what it refuses without writing
-anything, what the store and the events keep, and that no rule can read a secret choice."""
+"""Secret ballots counted by their tellers: paper ballots whose counts the tellers enter, and
+electronic ballots whose sealed choices they open with their secret. What each step accepts, what it
+refuses without writing anything, what the store and the events keep, and that no rule can read a
+secret choice."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from typing import Any
 import pytest
 
 from collegium import DefinitionError, Engine, InvalidInput, ManualClock, Registry, RuleViolation
-from tests.conftest import TELLERS_KEY, consult_all, count, secret_ballot, to_deliberation
+from tests.conftest import (
+    TELLERS_KEY,
+    consult_all,
+    count,
+    secret_ballot,
+    state_views,
+    to_deliberation,
+)
 from tests.test_ballot import CHOICES, PAPER, meeting
 
 EVERYONE = dict.fromkeys(CHOICES, "present")
@@ -19,40 +27,70 @@ EVERYONE = dict.fromkeys(CHOICES, "present")
 def scheduled(engine: Engine, clock: ManualClock, **overrides: object) -> str:
     iid = to_deliberation(engine, **overrides)
     consult_all(engine, iid)
-    engine.fire(iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=2)).isoformat()})
+    engine.fire(
+        iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=2)).isoformat()}
+    )
     clock.advance(dt.timedelta(days=2))
     return iid
 
 
 def unchanged(engine: Engine, iid: str) -> tuple[Any, ...]:
-    rows = {table: sorted(engine.store.audit_rows(table))
-            for table in ("ballot_voters", "sealed_votes", "ballot_counts")}
+    rows = {
+        table: sorted(engine.store.audit_rows(table))
+        for table in ("ballot_voters", "sealed_votes", "ballot_counts")
+    }
     return engine.get(iid).version, len(engine.history(iid)), rows
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"method": "secret"}, "names its tellers (监票人、计票人), who count it: give 'tellers'"),
-    ({"method": "secret", "tellers": ["m8", "nobody"]}, "teller 'nobody' is not present at the meeting"),
-    ({"method": "secret_electronic", "tellers": ["m8"]}, "opened with the tellers' public key: give 'ballot_key'"),
-    ({"method": "secret_electronic", "tellers": ["m8"], "ballot_key": "zz"}, "64 hexadecimal digits"),
-    ({"method": "secret", "tellers": ["m8"], "ballot_key": TELLERS_KEY.public}, "goes with method secret_electronic"),
-    ({"method": "named", "tellers": ["m8"]}, "tellers count secret ballots only"),
-])
-def test_a_secret_ballot_opens_with_tellers_present_and_its_key(engine: Engine, clock: ManualClock,
-                                                                data: dict[str, Any], message: str) -> None:
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"method": "secret"}, "names its tellers (监票人、计票人), who count it: give 'tellers'"),
+        (
+            {"method": "secret", "tellers": ["m8", "nobody"]},
+            "teller 'nobody' is not present at the meeting",
+        ),
+        (
+            {"method": "secret_electronic", "tellers": ["m8"]},
+            "opened with the tellers' public key: give 'ballot_key'",
+        ),
+        (
+            {"method": "secret_electronic", "tellers": ["m8"], "ballot_key": "zz"},
+            "64 hexadecimal digits",
+        ),
+        (
+            {"method": "secret", "tellers": ["m8"], "ballot_key": TELLERS_KEY.public},
+            "goes with method secret_electronic",
+        ),
+        ({"method": "named", "tellers": ["m8"]}, "tellers count secret ballots only"),
+    ],
+)
+def test_a_secret_ballot_opens_with_tellers_present_and_its_key(
+    engine: Engine, clock: ManualClock, data: dict[str, Any], message: str
+) -> None:
     iid = scheduled(engine, clock)
     attendance = {**EVERYONE, "m9": "absent"}
     with pytest.raises(InvalidInput, match=message.replace("(", r"\(").replace(")", r"\)")):
         engine.fire(iid, "open_meeting", "sec", {"attendance": attendance, **data})
     assert engine.get(iid).state == "scheduled"
     with pytest.raises(InvalidInput, match="teller 'm9' is not present"):  # absent, so not a teller
-        engine.fire(iid, "open_meeting", "sec", {"attendance": attendance, **secret_ballot("secret")})
+        engine.fire(
+            iid, "open_meeting", "sec", {"attendance": attendance, **secret_ballot("secret")}
+        )
 
 
 def test_a_teller_may_be_a_non_voting_attendee(engine: Engine, clock: ManualClock) -> None:
     iid = scheduled(engine, clock)
-    engine.fire(iid, "open_meeting", "sec", {"attendance": {**EVERYONE, "clerk": "attendee"},
-                                             **secret_ballot("secret", tellers=("clerk",))})
+    engine.fire(
+        iid,
+        "open_meeting",
+        "sec",
+        {
+            "attendance": {**EVERYONE, "clerk": "attendee"},
+            **secret_ballot("secret", tellers=("clerk",)),
+        },
+    )
+    state_views(engine, iid)  # the members: the clerk attends without a vote or a view
     for person in CHOICES:
         engine.fire(iid, "vote", person)
     with pytest.raises(RuleViolation, match="R-ROLE"):  # a member, but not the teller named
@@ -61,17 +99,24 @@ def test_a_teller_may_be_a_non_voting_attendee(engine: Engine, clock: ManualCloc
     assert engine.ballot(iid).counted
 
 
-@pytest.mark.parametrize(("counts", "message"), [
-    ({"agree": 7, "oppose": 2, "abstain": 1}, "add up to 10 ballots; 11 were returned"),
-    ({"agree": 7, "oppose": 2, "abstain": 3}, "add up to 12 ballots; 11 were returned"),
-    ({"agree": 7, "oppose": 2, "maybe": 2}, "counts name 'maybe', not an option of this ballot"),
-    ({"agree": 7, "oppose": 2, "abstain": -2, "invalid": 4}, "a whole number from 0"),
-    ({"agree": True}, "must be a whole number"),
-    ({"agree": "7"}, "must be a whole number"),
-    ({"Zhang": {"agree": 11}}, "counts name 'Zhang'"),
-])
-def test_the_tellers_counts_must_add_up_to_the_ballots_returned(engine: Engine, clock: ManualClock,
-                                                                counts: dict[str, Any], message: str) -> None:
+@pytest.mark.parametrize(
+    ("counts", "message"),
+    [
+        ({"agree": 7, "oppose": 2, "abstain": 1}, "add up to 10 ballots; 11 were returned"),
+        ({"agree": 7, "oppose": 2, "abstain": 3}, "add up to 12 ballots; 11 were returned"),
+        (
+            {"agree": 7, "oppose": 2, "maybe": 2},
+            "counts name 'maybe', not an option of this ballot",
+        ),
+        ({"agree": 7, "oppose": 2, "abstain": -2, "invalid": 4}, "a whole number from 0"),
+        ({"agree": True}, "must be a whole number"),
+        ({"agree": "7"}, "must be a whole number"),
+        ({"Zhang": {"agree": 11}}, "counts name 'Zhang'"),
+    ],
+)
+def test_the_tellers_counts_must_add_up_to_the_ballots_returned(
+    engine: Engine, clock: ManualClock, counts: dict[str, Any], message: str
+) -> None:
     iid = meeting(engine, clock, "secret")
     before = unchanged(engine, iid)
     with pytest.raises(InvalidInput, match=message):
@@ -85,6 +130,7 @@ def test_the_tellers_counts_must_add_up_to_the_ballots_returned(engine: Engine, 
 def test_a_list_is_counted_item_by_item(engine: Engine, clock: ManualClock) -> None:
     iid = scheduled(engine, clock, category="personnel", candidates=["Zhang", "Li"])
     engine.fire(iid, "open_meeting", "sec", {"attendance": EVERYONE, **secret_ballot("secret")})
+    state_views(engine, iid)
     for person in CHOICES:
         engine.fire(iid, "vote", person, {"item": "Zhang"})
     for person in list(CHOICES)[:9]:
@@ -93,7 +139,11 @@ def test_a_list_is_counted_item_by_item(engine: Engine, clock: ManualClock) -> N
         count(engine, iid, {"agree": 11})
     with pytest.raises(InvalidInput, match="for 'Li' add up to 10 ballots; 9 were returned"):
         count(engine, iid, {"Zhang": {"agree": 8, "disagree": 3}, "Li": {"agree": 5, "defer": 5}})
-    count(engine, iid, {"Zhang": {"agree": 8, "disagree": 3}, "Li": {"agree": 5, "defer": 3, "invalid": 1}})
+    count(
+        engine,
+        iid,
+        {"Zhang": {"agree": 8, "disagree": 3}, "Li": {"agree": 5, "defer": 3, "invalid": 1}},
+    )
     result = engine.fire(iid, "close_ballot", "sec").instance.facts["ballot"]["result"]
     assert result["items"]["Zhang"]["passed"] and not result["items"]["Li"]["passed"]
     assert (result["items"]["Li"]["returned"], result["items"]["Li"]["invalid"]) == (9, 1)
@@ -109,11 +159,15 @@ def test_the_tellers_secret_is_kept_nowhere(sql_engine: Engine, clock: ManualClo
     with pytest.raises(InvalidInput, match="not from counts given"):
         sql_engine.fire(iid, "count_ballots", "m8", {"counts": PAPER})
     assert unchanged(sql_engine, iid) == before
-    out = sql_engine.fire(iid, "count_ballots", "m8", {"teller_secret": TELLERS_KEY.secret},
-                          idempotency_key="count-1")
-    assert out.event.data == {} and out.event.effects["counted"] == {sql_engine.ballot(iid).id: PAPER}
-    again = sql_engine.fire(iid, "count_ballots", "m8", {"teller_secret": TELLERS_KEY.secret},
-                            idempotency_key="count-1")
+    out = sql_engine.fire(
+        iid, "count_ballots", "m8", {"teller_secret": TELLERS_KEY.secret}, idempotency_key="count-1"
+    )
+    assert out.event.data == {} and out.event.effects["counted"] == {
+        sql_engine.ballot(iid).id: PAPER
+    }
+    again = sql_engine.fire(
+        iid, "count_ballots", "m8", {"teller_secret": TELLERS_KEY.secret}, idempotency_key="count-1"
+    )
     assert again.replayed and again.event == out.event
     words = TELLERS_KEY.secret.replace("-", "")
     for entry in sql_engine.outbox.pending(1000):
@@ -122,7 +176,9 @@ def test_the_tellers_secret_is_kept_nowhere(sql_engine: Engine, clock: ManualClo
     assert sql_engine.verify_audit().ok
 
 
-def test_sealed_choices_of_a_lapsed_ballot_are_deleted(sql_engine: Engine, clock: ManualClock) -> None:
+def test_sealed_choices_of_a_lapsed_ballot_are_deleted(
+    sql_engine: Engine, clock: ManualClock
+) -> None:
     iid = meeting(sql_engine, clock, "secret_electronic")
     assert len(list(sql_engine.store.audit_rows("sealed_votes"))) == len(CHOICES)
     out = sql_engine.fire(iid, "defer", "sec", {"defer_reason": "views_diverge"})
@@ -134,6 +190,7 @@ def test_sealed_choices_of_a_lapsed_ballot_are_deleted(sql_engine: Engine, clock
 def test_no_vote_after_the_count_and_no_close_before_it(engine: Engine, clock: ManualClock) -> None:
     iid = scheduled(engine, clock)
     engine.fire(iid, "open_meeting", "sec", {"attendance": EVERYONE, **secret_ballot()})
+    state_views(engine, iid)
     engine.fire(iid, "vote", "m1", {"choice": "agree"})
     with pytest.raises(InvalidInput, match="count_ballots comes before close_ballot"):
         engine.fire(iid, "close_ballot", "sec")
@@ -148,16 +205,32 @@ def test_no_vote_after_the_count_and_no_close_before_it(engine: Engine, clock: M
         engine.fire(named, "count_ballots", "m8", {"counts": {"agree": 0}})
 
 
-def test_a_procedure_without_a_count_cannot_hold_a_secret_ballot(engine: Engine, clock: ManualClock) -> None:
-    """Version 1 of the major decision (ballot fragment 1, no count step) stays for the matters proposed under it;
-    such a matter can no longer hold a secret ballot, whose votes would have to keep running totals."""
-    iid = engine.start("major_decision", "sec", {
-        "title": "T", "category": "major", "proposer": "sec", "lead_member": "m1", "body": "sc",
-        "confidentiality": "public"}, version=1, pack_version="2026.1").instance.id
+def test_a_procedure_without_a_count_cannot_hold_a_secret_ballot(
+    engine: Engine, clock: ManualClock
+) -> None:
+    """Version 1 of the major decision (ballot fragment 1, no count step) stays for the matters
+    proposed under it; such a matter can no longer hold a secret ballot, whose votes would have to
+    keep running totals."""
+    iid = engine.start(
+        "major_decision",
+        "sec",
+        {
+            "title": "T",
+            "category": "major",
+            "proposer": "sec",
+            "lead_member": "m1",
+            "body": "sc",
+            "confidentiality": "public",
+        },
+        version=1,
+        pack_version="2026.1",
+    ).instance.id
     engine.fire(iid, "prepare", "m1")
     engine.fire(iid, "start_deliberation", "m1", {"preparation": "done"})
     consult_all(engine, iid)
-    engine.fire(iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=2)).isoformat()})
+    engine.fire(
+        iid, "schedule", "sec", {"meeting_at": (clock.now() + dt.timedelta(days=2)).isoformat()}
+    )
     clock.advance(dt.timedelta(days=2))
     with pytest.raises(InvalidInput, match="needs a step that counts the ballot"):
         engine.fire(iid, "open_meeting", "sec", {"attendance": EVERYONE, **secret_ballot("secret")})
@@ -181,20 +254,32 @@ RULE_ON_SECRET = """
 """
 
 
-@pytest.mark.parametrize(("rule", "message"), [
-    (RULE_ON_CHOICE, "rule R-NO-ABSTAIN reads 'choice' on 'vote': no rule may read a vote's choice"),
-    (RULE_ON_SECRET, "rule R-SECRET-SHAPE reads 'teller_secret' on 'count_ballots': no rule may read the tellers'"),
-])
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            RULE_ON_CHOICE,
+            "rule R-NO-ABSTAIN reads 'choice' on 'vote': no rule may read a vote's choice",
+        ),
+        (
+            RULE_ON_SECRET,
+            "rule R-SECRET-SHAPE reads 'teller_secret' on 'count_ballots': no rule may read the "
+            "tellers'",
+        ),
+    ],
+)
 def test_a_pack_whose_rule_reads_a_secret_is_refused_at_load(rule: str, message: str) -> None:
     builtin = Registry.builtin()
     text = builtin.definitions[f"pack:{builtin.pack('party-committee').key}"].text
     registry = Registry.builtin()
-    registry.add_pack_text(text.replace('version: "2026.3"', 'version: "2027.1"') + rule)
+    registry.add_pack_text(text.replace('version: "2026.4"', 'version: "2027.1"') + rule)
     with pytest.raises(DefinitionError, match=message.replace("(", r"\(")):
         registry.compiled("major_decision")
 
 
-def test_the_stored_verdict_of_a_secret_vote_reads_no_choice(engine: Engine, clock: ManualClock) -> None:
+def test_the_stored_verdict_of_a_secret_vote_reads_no_choice(
+    engine: Engine, clock: ManualClock
+) -> None:
     iid = meeting(engine, clock, "secret_electronic")
     for event in engine.history(iid):
         if event.trigger == "vote":
@@ -203,16 +288,26 @@ def test_the_stored_verdict_of_a_secret_vote_reads_no_choice(engine: Engine, clo
 
 
 def test_a_choice_sealed_to_another_key_does_not_open() -> None:
-    """A sealed choice that passes the digest check but was not sealed to this ballot's key does not count."""
+    """A sealed choice that passes the digest check but was not sealed to this ballot's key does not
+    count."""
     from collegium.engine.sealing import SodiumSealer, TellerKey
 
     other = TellerKey.generate()
     with pytest.raises(InvalidInput, match="does not open with the tellers' secret"):
-        SodiumSealer().open(TELLERS_KEY.secret, TELLERS_KEY.public,
-                            [SodiumSealer().seal(other.public, "agree")])
-    sealed = [SodiumSealer().seal(TELLERS_KEY.public, choice) for choice in ("agree", "oppose", "agree")]
-    assert len({len(s) for s in sealed}) == 1 and len(set(sealed)) == 3  # one length; fresh randomness each
-    assert SodiumSealer().open(TELLERS_KEY.secret, TELLERS_KEY.public, sealed) == ["agree", "oppose", "agree"]
+        SodiumSealer().open(
+            TELLERS_KEY.secret, TELLERS_KEY.public, [SodiumSealer().seal(other.public, "agree")]
+        )
+    sealed = [
+        SodiumSealer().seal(TELLERS_KEY.public, choice) for choice in ("agree", "oppose", "agree")
+    ]
+    assert (
+        len({len(s) for s in sealed}) == 1 and len(set(sealed)) == 3
+    )  # one length; fresh randomness each
+    assert SodiumSealer().open(TELLERS_KEY.secret, TELLERS_KEY.public, sealed) == [
+        "agree",
+        "oppose",
+        "agree",
+    ]
 
 
 def test_a_teller_key_reads_back_from_its_secret() -> None:

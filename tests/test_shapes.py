@@ -21,11 +21,26 @@ REGISTRY = Registry.builtin()
 PROCEDURES = sorted({p.id for p in REGISTRY.procedures()})
 
 #: a value of each type the engine takes, and one it refuses
-GOOD: dict[str, Any] = {"string": "x", "integer": 3, "number": "6.5", "boolean": True,
-                        "datetime": "2026-03-02T09:00+08:00", "list": ["a", "b"],
-                        "mapping": {"a": "b"}, "counts": {"agree": 3, "oppose": 1}}
-BAD: dict[str, Any] = {"string": ["x"], "integer": "3", "number": "six", "boolean": "yes",
-                       "datetime": "2026-03-02T09:00", "list": "a", "mapping": ["a"], "counts": "3"}
+GOOD: dict[str, Any] = {
+    "string": "x",
+    "integer": 3,
+    "number": "6.5",
+    "boolean": True,
+    "datetime": "2026-03-02T09:00+08:00",
+    "list": ["a", "b"],
+    "mapping": {"a": "b"},
+    "counts": {"agree": 3, "oppose": 1},
+}
+BAD: dict[str, Any] = {
+    "string": ["x"],
+    "integer": "3",
+    "number": "six",
+    "boolean": "yes",
+    "datetime": "2026-03-02T09:00",
+    "list": "a",
+    "mapping": ["a"],
+    "counts": "3",
+}
 
 
 def _plans(proc: CompiledProcedure) -> list[Plan]:
@@ -38,8 +53,9 @@ def test_each_plan_lists_exactly_the_keys_the_engine_accepts(procedure_id: str) 
     for plan in _plans(proc):
         keys = plan_data(proc, plan)
         assert sorted(k.name for k in keys) == sorted(plan.accepted), plan.trigger
-    assert list(trigger_data(proc)) == list(dict.fromkeys(
-        [proc.spec.start.trigger, *(t for (_, t) in proc.plans)]))
+    assert list(trigger_data(proc)) == list(
+        dict.fromkeys([proc.spec.start.trigger, *(t for (_, t) in proc.plans)])
+    )
 
 
 def _value(key: DataKey) -> Any:
@@ -72,9 +88,14 @@ def test_a_required_key_is_one_the_step_cannot_do_without(procedure_id: str) -> 
                     normalize(proc, plan, data)
 
 
-ATTENDANCE = {"name": "attendance", "type": "mapping", "keys": "person",
-              "values": ["present", "absent", "recused", "attendee"], "required": True,
-              "use": "convene"}
+ATTENDANCE = {
+    "name": "attendance",
+    "type": "mapping",
+    "keys": "person",
+    "values": ["present", "absent", "recused", "attendee"],
+    "required": True,
+    "use": "convene",
+}
 
 
 def test_procedures_show_gives_each_trigger_its_data() -> None:
@@ -88,8 +109,10 @@ def test_procedures_show_gives_each_trigger_its_data() -> None:
     text = run("procedures", "show", "meeting").output
     assert "data each step takes" in text
     assert "mapping person → present | absent | recused | attendee" in text
-    assert "映射：人员 → present | absent | recused | attendee" in run(
-        "--lang", "zh-CN", "procedures", "show", "meeting").output
+    assert (
+        "映射：人员 → present | absent | recused | attendee"
+        in run("--lang", "zh-CN", "procedures", "show", "meeting").output
+    )
 
 
 def test_the_handbook_gives_each_step_its_data() -> None:

@@ -17,8 +17,10 @@ def test_every_shipped_text_is_the_one_recorded_for_its_version() -> None:
     recorded: dict[str, str] = json.loads(RECORD.read_text(encoding="utf-8"))
     shipped = {key: d.sha256 for key, d in Registry.builtin().definitions.items()}
     changed = sorted(k for k in shipped if k in recorded and shipped[k] != recorded[k])
-    assert not changed, (f"{changed}: a shipped text changed under a version already shipped; give "
-                         "the new text a new version and keep the old file as NAME.vOLD.yaml")
+    assert not changed, (
+        f"{changed}: a shipped text changed under a version already shipped; give "
+        "the new text a new version and keep the old file as NAME.vOLD.yaml"
+    )
     dropped = sorted(set(recorded) - set(shipped))
     assert not dropped, f"{dropped}: no longer shipped; instances recorded under them need them"
     new = sorted(set(shipped) - set(recorded))

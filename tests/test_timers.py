@@ -1,4 +1,5 @@
-"""Timers: set when a state is entered, fired by ``run_due`` at the time they fell due, exactly once."""
+"""Timers: set when a state is entered, fired by ``run_due`` at the time they fell due, exactly
+once."""
 
 from __future__ import annotations
 
@@ -7,7 +8,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from collegium import Body, DefinitionError, Engine, InvalidInput, ManualClock, Member, Registry, SequentialIds
+from collegium import (
+    Body,
+    DefinitionError,
+    Engine,
+    InvalidInput,
+    ManualClock,
+    Member,
+    Registry,
+    SequentialIds,
+)
 
 PACK = """
 id: timers-test
@@ -55,7 +65,8 @@ T0 = dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC)
 
 
 def make(url: str | None, pack: str = PACK, proc: str = PROC) -> Engine:
-    """An engine (in memory, or on ``url``) with the pack and procedure given and a one-member board ``b``."""
+    """An engine (in memory, or on ``url``) with the pack and procedure given and a one-member board
+    ``b``."""
     registry = Registry()
     registry.add_pack_text(pack)
     registry.add_procedure_text(proc)
@@ -77,7 +88,8 @@ def timer_engine(db_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def engines(timer_engine: Engine) -> Iterator[tuple[Engine, Engine]]:
-    """The daily sweeper on each database backend, the one-sweep engine in memory: histories must agree."""
+    """The daily sweeper on each database backend, the one-sweep engine in memory: histories must
+    agree."""
     once = make(None)
     yield timer_engine, once
     once.close()
@@ -95,8 +107,12 @@ def history(engine: Engine, iid: str) -> list[tuple[str, str, str, str]]:
 def test_daily_sweeps_and_one_sweep_give_the_same_history(engines: tuple[Engine, Engine]) -> None:
     daily, once = engines
     for engine in engines:
-        engine.start("notice", "chair", {"body": "b", "deadline": "2026-01-20T09:00Z"}, instance_id="n-1")
-        engine.start("notice", "chair", {"body": "b", "deadline": "2026-01-05T09:00Z"}, instance_id="n-2")
+        engine.start(
+            "notice", "chair", {"body": "b", "deadline": "2026-01-20T09:00Z"}, instance_id="n-1"
+        )
+        engine.start(
+            "notice", "chair", {"body": "b", "deadline": "2026-01-05T09:00Z"}, instance_id="n-2"
+        )
     day = T0
     for _ in range(40):
         day += dt.timedelta(days=1)
@@ -106,7 +122,10 @@ def test_daily_sweeps_and_one_sweep_give_the_same_history(engines: tuple[Engine,
     clock_of(once).set(T0 + dt.timedelta(days=40))
     runs = once.run_due()
     assert [(r.timer.instance_id, r.timer.trigger) for r in runs if r.outcome] == [
-        ("n-2", "lapse"), ("n-1", "remind"), ("n-1", "lapse")]
+        ("n-2", "lapse"),
+        ("n-1", "remind"),
+        ("n-1", "lapse"),
+    ]
     for iid in ("n-1", "n-2"):
         assert history(daily, iid) == history(once, iid)
     assert history(once, "n-1") == [
@@ -114,7 +133,10 @@ def test_daily_sweeps_and_one_sweep_give_the_same_history(engines: tuple[Engine,
         ("remind", "@system", "reminded", "2026-01-08T09:00:00.000000Z"),
         ("lapse", "@system", "lapsed", "2026-01-20T09:00:00.000000Z"),
     ]
-    assert [e.trigger for e in once.history("n-2")] == ["start", "lapse"]  # the reminder was no longer due
+    assert [e.trigger for e in once.history("n-2")] == [
+        "start",
+        "lapse",
+    ]  # the reminder was no longer due
     clock_of(once).set(T0 + dt.timedelta(days=400))
     assert once.run_due() == []
     assert daily.verify_audit().ok and once.verify_audit().ok
@@ -122,7 +144,9 @@ def test_daily_sweeps_and_one_sweep_give_the_same_history(engines: tuple[Engine,
 
 def test_leaving_the_state_cancels_its_timers(timer_engine: Engine) -> None:
     engine = timer_engine
-    engine.start("notice", "chair", {"body": "b", "deadline": "2026-01-20T09:00Z"}, instance_id="n-1")
+    engine.start(
+        "notice", "chair", {"body": "b", "deadline": "2026-01-20T09:00Z"}, instance_id="n-1"
+    )
     engine.fire("n-1", "finish", "chair")
     clock_of(engine).set(T0 + dt.timedelta(days=60))
     assert engine.run_due() == []
@@ -131,7 +155,9 @@ def test_leaving_the_state_cancels_its_timers(timer_engine: Engine) -> None:
 
 def test_people_cannot_act_as_the_engine() -> None:
     engine = make(None)
-    engine.start("notice", "chair", {"body": "b", "deadline": "2026-01-20T09:00Z"}, instance_id="n-1")
+    engine.start(
+        "notice", "chair", {"body": "b", "deadline": "2026-01-20T09:00Z"}, instance_id="n-1"
+    )
     with pytest.raises(InvalidInput, match="reserved"):
         engine.fire("n-1", "lapse", "@system")
     with pytest.raises(InvalidInput, match="starts the engine's own actors"):
@@ -142,7 +168,9 @@ def test_a_timer_trigger_must_be_open_to_the_system_role() -> None:
     registry = Registry()
     registry.add_pack_text(PACK)
     with pytest.raises(DefinitionError, match="must list role 'system'"):
-        registry.add_procedure_text(PROC.replace("dest: reminded, roles: [system]", "dest: reminded, roles: [chair]"))
+        registry.add_procedure_text(
+            PROC.replace("dest: reminded, roles: [system]", "dest: reminded, roles: [chair]")
+        )
 
 
 def test_sweeping_ahead_of_the_clock_is_refused() -> None:
@@ -153,7 +181,9 @@ def test_sweeping_ahead_of_the_clock_is_refused() -> None:
 
 def test_a_state_entered_again_gets_its_timers_again(timer_engine: Engine) -> None:
     engine = timer_engine
-    engine.start("notice", "chair", {"body": "b", "deadline": "2026-01-20T09:00Z"}, instance_id="n-1")
+    engine.start(
+        "notice", "chair", {"body": "b", "deadline": "2026-01-20T09:00Z"}, instance_id="n-1"
+    )
     clock_of(engine).set(T0 + dt.timedelta(days=30))
     engine.run_due()
     assert engine.get("n-1").state == "lapsed"
@@ -161,9 +191,11 @@ def test_a_state_entered_again_gets_its_timers_again(timer_engine: Engine) -> No
     assert engine.get("n-1").state == "open"
     clock_of(engine).set(T0 + dt.timedelta(days=60))
     runs = engine.run_due()
-    # the deadline had passed when it was reopened: it fires first, at the reopening, and leaving the state
-    # cancels the reminder
-    assert [(r.timer.trigger, r.outcome is not None and not r.outcome.replayed) for r in runs] == [("lapse", True)]
+    # the deadline had passed when it was reopened: it fires first, at the reopening, and leaving
+    # the state cancels the reminder
+    assert [(r.timer.trigger, r.outcome is not None and not r.outcome.replayed) for r in runs] == [
+        ("lapse", True)
+    ]
     history = engine.history("n-1")
     assert [e.trigger for e in history] == ["start", "remind", "lapse", "reopen", "lapse"]
     assert history[-1].at == history[-2].at == "2026-01-31T09:00:00.000000Z"
@@ -171,12 +203,17 @@ def test_a_state_entered_again_gets_its_timers_again(timer_engine: Engine) -> No
 
 def test_a_timer_of_a_state_left_and_reentered_is_void(timer_engine: Engine) -> None:
     engine = timer_engine
-    engine.start("notice", "chair", {"body": "b", "deadline": "2026-03-01T09:00Z"}, instance_id="n-1")
+    engine.start(
+        "notice", "chair", {"body": "b", "deadline": "2026-03-01T09:00Z"}, instance_id="n-1"
+    )
     first = engine.store.due_timers("9999", 10)
     clock_of(engine).set(T0 + dt.timedelta(days=1))
     engine.fire("n-1", "pause", "chair")
     engine.fire("n-1", "reopen", "chair")
     from collegium.engine.scheduler import fire_timer
-    stale = fire_timer(engine, next(t for t in first if t.trigger == "remind"))  # the sweep read it before
+
+    stale = fire_timer(
+        engine, next(t for t in first if t.trigger == "remind")
+    )  # the sweep read it before
     assert stale.stale and stale.outcome is None
     assert [e.trigger for e in engine.history("n-1")] == ["start", "pause", "reopen"]

@@ -114,7 +114,9 @@ COMMANDS: Final[dict[str, Lazy]] = {
     ),
     "test": Lazy(
         target="collegium.commands.packtest:test",
-        summary="Run the test files PATHS of rule packs (with none: the built-in packs' own tests).",
+        summary=(
+            "Run the test files PATHS of rule packs (with none: the built-in packs' own tests)."
+        ),
     ),
     "schema": Lazy(
         target="collegium.commands.schema:schema",

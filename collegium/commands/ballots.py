@@ -53,8 +53,8 @@ _RESULT_KEYS = frozenset(
 
 def choice_value(choice: str, options: Iterable[str]) -> str:
     """A vote's CHOICE as the ballot's option: a Chinese word is mapped by the open ballot's options
-    (不同意 is ``disagree`` on a personnel ballot, ``oppose`` on the others); anything else is passed
-    on as given."""
+    (不同意 is ``disagree`` on a personnel ballot, ``oppose`` on the others); anything else is
+    passed on as given."""
     aliases = {
         "同意": "agree",
         "不同意": "disagree" if "disagree" in options else "oppose",

@@ -1,8 +1,9 @@
 """Annual public commitments on the command line: ``commitments list --body BODY --year YEAR``.
 
-Lists what a body promised the public for a year (年初承诺), where each promise stands and its outcome
-(年终兑现), as the year-end publication shows it (向群众公示). The commitments themselves are instances of
-the ``commitment`` procedure, started and moved with ``collegium start`` / ``collegium fire``.
+Lists what a body promised the public for a year (年初承诺), where each promise stands and its
+outcome (年终兑现), as the year-end publication shows it (向群众公示). The commitments themselves
+are instances of the ``commitment`` procedure, started and moved with ``collegium start`` /
+``collegium fire``.
 
 Heavy modules are imported inside the functions.
 """

@@ -98,9 +98,7 @@ def open_engine(
     db = settings().db
     if not create and "://" not in db and not Path(db).exists():
         raise NotFound(f"no database at {db!r}; give --db, or create one with '{PROG} db upgrade'")
-    return Engine.open(
-        db, clock=clock or make_clock(), ids=ids or RandomIds(), registry=registry()
-    )
+    return Engine.open(db, clock=clock or make_clock(), ids=ids or RandomIds(), registry=registry())
 
 
 def registry(*more: str | Path) -> Registry:

@@ -147,7 +147,8 @@ class _DemoRun:
         return iid
 
     def meet_and_vote(self, iid: str, members: tuple[Member, ...]) -> None:
-        """Open the meeting, vote (a recused member's vote is refused) and close the ballot."""
+        """Open the meeting, state the views (the secretary's last), vote (a recused member's vote
+        is refused) and close the ballot."""
         from rich.text import Text as RichText
 
         from collegium._words import word
@@ -168,6 +169,11 @@ class _DemoRun:
             "m6": "abstain",
             "m7": "agree",
         }
+        speakers = [p for p in choices if p != "sec"] + ["sec"]  # the secretary speaks last
+        for person in speakers:
+            clock.advance(dt.timedelta(minutes=1))
+            view = "reserve" if choices[person] == "abstain" else choices[person]
+            self.fire(iid, "state_view", person, {"view": view})
         for person, choice in choices.items():
             clock.advance(dt.timedelta(minutes=1))
             self.fire(iid, "vote", person, {"choice": choice})

@@ -15,8 +15,11 @@ __all__ = ["test"]
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--mutate", is_flag=True,
-              help="Also drop each rule in turn and list those no case notices missing.")
+@click.option(
+    "--mutate",
+    is_flag=True,
+    help="Also drop each rule in turn and list those no case notices missing.",
+)
 def test(paths: tuple[Path, ...], mutate: bool) -> None:
     """Run the test files PATHS of rule packs (with none: the built-in packs' own tests). Prints
     each failing case and the pack's rules no case made apply; exit 1 when a case fails (or, with
@@ -48,8 +51,14 @@ def test(paths: tuple[Path, ...], mutate: bool) -> None:
 
 
 def _doc(r: Any) -> dict[str, Any]:
-    return {"pack": r.pack, "ok": r.ok,
-            "cases": [{"source": c.source, "name": c.name, "ok": c.ok, "problems": list(c.problems)}
-                      for c in r.cases],
-            "rules": list(r.rules), "uncovered": list(r.uncovered),
-            "survivors": None if r.survivors is None else list(r.survivors)}
+    return {
+        "pack": r.pack,
+        "ok": r.ok,
+        "cases": [
+            {"source": c.source, "name": c.name, "ok": c.ok, "problems": list(c.problems)}
+            for c in r.cases
+        ],
+        "rules": list(r.rules),
+        "uncovered": list(r.uncovered),
+        "survivors": None if r.survivors is None else list(r.survivors),
+    }

@@ -204,8 +204,9 @@ def _data_taken(procedure_id: str) -> dict[str, list[dict[str, Any]]]:
     from collegium import trigger_data
 
     compiled = registry().compiled(procedure_id)
-    return {trigger: [key.to_dict() for key in keys]
-            for trigger, keys in trigger_data(compiled).items()}
+    return {
+        trigger: [key.to_dict() for key in keys] for trigger, keys in trigger_data(compiled).items()
+    }
 
 
 def _print_data_taken(takes: dict[str, list[dict[str, Any]]], w: str) -> None:
@@ -214,10 +215,14 @@ def _print_data_taken(takes: dict[str, list[dict[str, Any]]], w: str) -> None:
     from collegium.commands.render import console, table
 
     rows = [
-        [trigger if i == 0 else "", key["name"],
-         shape(key["type"], w, values=tuple(key.get("values", ())), keys=key.get("keys")),
-         word("yes", w) if key["required"] else ""]
-        for trigger, keys in takes.items() for i, key in enumerate(keys)
+        [
+            trigger if i == 0 else "",
+            key["name"],
+            shape(key["type"], w, values=tuple(key.get("values", ())), keys=key.get("keys")),
+            word("yes", w) if key["required"] else "",
+        ]
+        for trigger, keys in takes.items()
+        for i, key in enumerate(keys)
     ]
     if rows:
         headers = [word(key, w) for key in ("trigger", "data_key", "data_type", "required")]

@@ -14,8 +14,9 @@ __all__ = ["schema"]
 
 # -- schema ----------------------------------------------------------------------------------------
 @click.command()
-@click.argument("kind", type=click.Choice(
-    ["procedure", "fragment", "rules", "scenario", "body", "tests"]))
+@click.argument(
+    "kind", type=click.Choice(["procedure", "fragment", "rules", "scenario", "body", "tests"])
+)
 def schema(kind: str) -> None:
     """Print the JSON Schema of procedure files, procedure-fragment files, rule-pack files,
     scenario files, body files or rule-pack test files."""

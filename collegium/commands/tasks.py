@@ -1,5 +1,6 @@
-"""Tasks of decisions on the command line (责任分解): ``tasks overdue`` and ``tasks targets MEMBER``,
-the secretary's office's questions about who delivers what by when. Both take ``--json``.
+"""Tasks of decisions on the command line (责任分解): ``tasks overdue`` and
+``tasks targets MEMBER``, the secretary's office's questions about who delivers what by when. Both
+take ``--json``.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ def tasks_overdue(by: str) -> None:
 @tasks.command("targets")
 @click.argument("member")
 def tasks_targets(member: str) -> None:
-    """MEMBER's business and public targets (业务目标、公共目标) with the progress derived from them."""
+    """MEMBER's business and public targets (业务目标、公共目标) with the progress derived from
+    them."""
     from dataclasses import asdict
 
     from collegium import member_targets

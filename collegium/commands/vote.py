@@ -51,9 +51,9 @@ def vote_cast(
     instance: str, choice: str | None, actor: str, item: str | None, idempotency_key: str | None
 ) -> None:
     """Cast VOTER's vote on INSTANCE: CHOICE is one of the ballot's options, agree, oppose or
-    abstain (同意, 反对, 弃权), or on a personnel ballot agree, disagree or defer (同意, 不同意, 缓议). On a
-    paper secret ballot give no CHOICE: the vote records that VOTER returned a ballot paper, which
-    the tellers count (``vote count``)."""
+    abstain (同意, 反对, 弃权), or on a personnel ballot agree, disagree or defer (同意, 不同意,
+    缓议). On a paper secret ballot give no CHOICE: the vote records that VOTER returned a ballot
+    paper, which the tellers count (``vote count``)."""
     from rich.text import Text as RichText
 
     from collegium._words import word
@@ -264,9 +264,9 @@ def vote_count(
     teller_secret: str | None,
     idempotency_key: str | None,
 ) -> None:
-    """The tellers (监票人、计票人) count INSTANCE's secret ballot: the counts of its paper ballots, which
-    must add up to the ballots returned, or its sealed choices opened with their secret. The totals
-    are shown when the ballot closes (``vote close``)."""
+    """The tellers (监票人、计票人) count INSTANCE's secret ballot: the counts of its paper ballots,
+    which must add up to the ballots returned, or its sealed choices opened with their secret. The
+    totals are shown when the ballot closes (``vote close``)."""
     with open_engine() as engine:
         ballot = engine.get(instance).facts.get("ballot") or {}
         data: dict[str, Any] = {}

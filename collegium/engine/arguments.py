@@ -1,10 +1,11 @@
 """A command's arguments checked at the API boundary, before anything is read or written.
 
-Wrong types, ids no store could hold (longer than the id columns, control characters, which PostgreSQL refuses,
-or text that is not valid Unicode: a lone surrogate, as a command line gives for bytes that are not UTF-8) are
-refused with :class:`~collegium.errors.InvalidInput` rather than as a driver's or encoder's error;
-so are the engine's reserved actors and idempotency keys (:mod:`collegium._reserved`). A
-message shows a value by :func:`~collegium._brief.brief`, bounded whatever was passed.
+Wrong types, ids no store could hold (longer than the id columns, control characters, which
+PostgreSQL refuses, or text that is not valid Unicode: a lone surrogate, as a command line gives for
+bytes that are not UTF-8) are refused with :class:`~collegium.errors.InvalidInput` rather than as a
+driver's or encoder's error; so are the engine's reserved actors and idempotency keys
+(:mod:`collegium._reserved`). A message shows a value by :func:`~collegium._brief.brief`, bounded
+whatever was passed.
 """
 
 from __future__ import annotations
@@ -16,28 +17,34 @@ from collegium._brief import brief
 from collegium._reserved import ENGINE_MARK, SYSTEM_ACTOR, is_engine_actor, is_timer_key
 from collegium.errors import InvalidInput
 
-#: Longest id (an instance, an actor, an idempotency key): the store's id columns hold 128 characters.
+#: Longest id (an instance, an actor, an idempotency key): the store's id columns hold 128
+#: characters.
 MAX_ID = 128
 
 
 def is_id(value: object) -> bool:
-    """``value`` is printable text of 1 to :data:`MAX_ID` characters (no control character, no lone surrogate)."""
+    """``value`` is printable text of 1 to :data:`MAX_ID` characters (no control character, no lone
+    surrogate)."""
     return isinstance(value, str) and 0 < len(value) <= MAX_ID and value.isprintable()
 
 
 def check_arguments(actor: object, data: object, **names: object) -> Mapping[str, Any]:
-    """Refuse arguments of the wrong type at the API boundary with :class:`InvalidInput`, not a TypeError."""
+    """Refuse arguments of the wrong type at the API boundary with :class:`InvalidInput`, not a
+    TypeError."""
     if not isinstance(actor, str) or not actor.strip():
         raise InvalidInput("an actor (a person's id) is required")
     if is_engine_actor(actor):  # also '＠system', '﹫x': what a person takes for the engine's
-        raise InvalidInput(f"actors starting with {ENGINE_MARK!r} (in any form) are reserved for "
-                           f"the engine, e.g. {SYSTEM_ACTOR} for its timers")
+        raise InvalidInput(
+            f"actors starting with {ENGINE_MARK!r} (in any form) are reserved for "
+            f"the engine, e.g. {SYSTEM_ACTOR} for its timers"
+        )
     for what, value in {"actor": actor, **names}.items():
         if not isinstance(value, str) or not value:
             raise InvalidInput(f"{what} must be non-empty text, not {brief(value)}")
         if not is_id(value):
-            raise InvalidInput(f"{what} must be printable text of at most {MAX_ID} characters, "
-                               f"not {brief(value)}")
+            raise InvalidInput(
+                f"{what} must be printable text of at most {MAX_ID} characters, not {brief(value)}"
+            )
     if data is None:
         return {}
     if not isinstance(data, Mapping) or not all(isinstance(k, str) for k in data):
@@ -50,8 +57,10 @@ def check_idempotency_key(key: object) -> None:
     if not is_id(key):
         raise InvalidInput(f"an idempotency key is printable text of 1 to {MAX_ID} characters")
     if is_timer_key(str(key)):
-        raise InvalidInput("idempotency keys starting with 'timer:' (in any case or width) are "
-                           "reserved for the engine's timers")
+        raise InvalidInput(
+            "idempotency keys starting with 'timer:' (in any case or width) are "
+            "reserved for the engine's timers"
+        )
 
 
 def check_text(name: str, *texts: str) -> None:
@@ -60,8 +69,9 @@ def check_text(name: str, *texts: str) -> None:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            raise InvalidInput(f"{name} is not valid Unicode text "
-                               f"(a lone surrogate at {brief(text, 60)})") from None
+            raise InvalidInput(
+                f"{name} is not valid Unicode text (a lone surrogate at {brief(text, 60)})"
+            ) from None
 
 
 def lookup_values(equals: Mapping[str, object]) -> Mapping[str, str]:

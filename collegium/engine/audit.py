@@ -1,10 +1,11 @@
 """The tamper-evident log: each event carries the hash of the one before it in its instance's chain.
 
 An instance's chain starts from :data:`GENESIS`; each event's hash is SHA-256 over a canonical JSON
-encoding of its content, the instance's identity (procedure and pack with their versions, parent, creation
-time) and the previous hash; the instance row keeps the hash of the last event, and each event the SHA-256
-of the facts it left. Editing, deleting, inserting or reordering any event — or editing any column of the
-instance row — breaks verification, which needs only the stored rows and can run offline.
+encoding of its content, the instance's identity (procedure and pack with their versions, parent,
+creation time) and the previous hash; the instance row keeps the hash of the last event, and each
+event the SHA-256 of the facts it left. Editing, deleting, inserting or reordering any event — or
+editing any column of the instance row — breaks verification, which needs only the stored rows and
+can run offline.
 
 What a hash chain alone cannot show, since its hashes carry no secret: an instance's last events
 deleted with its row reset to the new last event (no hash needs recomputing), an instance removed
@@ -39,21 +40,57 @@ FORMATS = (1, 2)
 
 def identity(inst: InstanceRecord) -> list[Any]:
     """The columns of an instance that never change: part of every event's hash."""
-    return [inst.procedure, inst.procedure_version, inst.pack, inst.pack_version, inst.parent_id, inst.created_at]
+    return [
+        inst.procedure,
+        inst.procedure_version,
+        inst.pack,
+        inst.pack_version,
+        inst.parent_id,
+        inst.created_at,
+    ]
 
 
-def event_hash(*, format_version: int, instance_id: str, seq: int, trigger: str, actor: str, source: str | None,
-               dest: str, at: str, texts: EventTexts, facts_sha: str, prev_hash: str,
-               idempotency_key: str | None, ident: list[Any]) -> str:
-    """SHA-256 over the event's fields, laid out as its ``format_version`` says; ``texts`` are the canonical JSON of its
-    data, verdict and effects. Raises ValueError for a format this code does not know."""
-    fields = [instance_id, seq, trigger, actor, source, dest, at, *texts, facts_sha, idempotency_key, ident,
-              prev_hash]
-    if format_version == 2:  # the format leads the input, under a tag no other hashed record of Collegium's uses
+def event_hash(
+    *,
+    format_version: int,
+    instance_id: str,
+    seq: int,
+    trigger: str,
+    actor: str,
+    source: str | None,
+    dest: str,
+    at: str,
+    texts: EventTexts,
+    facts_sha: str,
+    prev_hash: str,
+    idempotency_key: str | None,
+    ident: list[Any],
+) -> str:
+    """SHA-256 over the event's fields, laid out as its ``format_version`` says; ``texts`` are the
+    canonical JSON of its data, verdict and effects. Raises ValueError for a format this code does
+    not know."""
+    fields = [
+        instance_id,
+        seq,
+        trigger,
+        actor,
+        source,
+        dest,
+        at,
+        *texts,
+        facts_sha,
+        idempotency_key,
+        ident,
+        prev_hash,
+    ]
+    if (
+        format_version == 2
+    ):  # the format leads the input, under a tag no other hashed record of Collegium's uses
         fields = [EVENT_TAG, format_version, *fields]
     elif format_version != 1:  # format 1: events written before formats were recorded
         raise ValueError(f"unknown event format {format_version!r}")
-    # the UTF-8 bytes of canonical(...), hashed without decoding them to text and encoding them again
+    # the UTF-8 bytes of canonical(...), hashed without decoding them to text and encoding them
+    # again
     return hashlib.sha256(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
@@ -64,18 +101,30 @@ def event_texts(data: Any, verdict: Any, effects: Any) -> EventTexts:
 
 
 def rehash(e: EventRecord, inst: InstanceRecord) -> str:
-    """Recompute an event's hash from its decoded content (never from cached texts) and its instance row."""
-    return event_hash(format_version=e.format_version, instance_id=e.instance_id, seq=e.seq,
-                      trigger=e.trigger, actor=e.actor, source=e.source,
-                      dest=e.dest, at=e.at, texts=event_texts(e.data, e.verdict, e.effects), facts_sha=e.facts_sha,
-                      prev_hash=e.prev_hash, idempotency_key=e.idempotency_key, ident=identity(inst))
+    """Recompute an event's hash from its decoded content (never from cached texts) and its instance
+    row."""
+    return event_hash(
+        format_version=e.format_version,
+        instance_id=e.instance_id,
+        seq=e.seq,
+        trigger=e.trigger,
+        actor=e.actor,
+        source=e.source,
+        dest=e.dest,
+        at=e.at,
+        texts=event_texts(e.data, e.verdict, e.effects),
+        facts_sha=e.facts_sha,
+        prev_hash=e.prev_hash,
+        idempotency_key=e.idempotency_key,
+        ident=identity(inst),
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class AuditProblem:
-    """The first thing found wrong: in which chain (an instance's, or with ``body_id`` a body's), at which event
-    (by sequence number) if one, and what; when stored rows differ from what the chain recorded, ``table`` and
-    ``row`` name them."""
+    """The first thing found wrong: in which chain (an instance's, or with ``body_id`` a body's), at
+    which event (by sequence number) if one, and what; when stored rows differ from what the chain
+    recorded, ``table`` and ``row`` name them."""
 
     instance_id: str | None
     seq: int | None
@@ -99,14 +148,20 @@ class AuditProblem:
 
     def to_dict(self) -> dict[str, Any]:
         """The problem as plain JSON data."""
-        return {"instance": self.instance_id, "body": self.body_id, "seq": self.seq, "reason": self.reason,
-                "table": self.table, "row": self.row}
+        return {
+            "instance": self.instance_id,
+            "body": self.body_id,
+            "seq": self.seq,
+            "reason": self.reason,
+            "table": self.table,
+            "row": self.row,
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class AuditReport:
-    """Result of :meth:`Engine.verify_audit <collegium.engine.engine.Engine.verify_audit>`: ``ok`` and, when not, the
-    first problem in storage order."""
+    """Result of :meth:`Engine.verify_audit <collegium.engine.engine.Engine.verify_audit>`: ``ok``
+    and, when not, the first problem in storage order."""
 
     instances: int
     events: int
@@ -120,8 +175,12 @@ class AuditReport:
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON data."""
         p = self.problem
-        return {"ok": self.ok, "instances": self.instances, "events": self.events,
-                "problem": None if p is None else p.to_dict()}
+        return {
+            "ok": self.ok,
+            "instances": self.instances,
+            "events": self.events,
+            "problem": None if p is None else p.to_dict(),
+        }
 
 
 def verify(instances: Iterable[InstanceRecord], events: Iterable[EventRecord]) -> AuditReport:
@@ -140,16 +199,26 @@ def verify(instances: Iterable[InstanceRecord], events: Iterable[EventRecord]) -
         if e.instance_id not in heads:
             problem = AuditProblem(e.instance_id, e.seq, "event belongs to no stored instance")
         elif e.seq != want:
-            problem = AuditProblem(e.instance_id, e.seq, f"expected event {want} here: an event is missing, "
-                                                         "inserted or out of order")
+            problem = AuditProblem(
+                e.instance_id,
+                e.seq,
+                f"expected event {want} here: an event is missing, inserted or out of order",
+            )
         elif e.prev_hash != prev.get(e.instance_id, GENESIS):
             problem = AuditProblem(e.instance_id, e.seq, "does not link to the event before it")
         elif e.format_version not in FORMATS:
-            problem = AuditProblem(e.instance_id, e.seq, f"written in format {e.format_version}, which this version of "
-                                                         "Collegium does not know")
+            problem = AuditProblem(
+                e.instance_id,
+                e.seq,
+                f"written in format {e.format_version}, which this version of "
+                "Collegium does not know",
+            )
         elif rehash(e, heads[e.instance_id]) != e.hash:
-            problem = AuditProblem(e.instance_id, e.seq, "content does not match its hash: the event or its "
-                                                         "instance's identity was edited")
+            problem = AuditProblem(
+                e.instance_id,
+                e.seq,
+                "content does not match its hash: the event or its instance's identity was edited",
+            )
         else:
             expected_seq[e.instance_id] = want + 1
             prev[e.instance_id] = e.hash
@@ -160,25 +229,48 @@ def verify(instances: Iterable[InstanceRecord], events: Iterable[EventRecord]) -
             if tail is None:
                 problem = AuditProblem(inst.id, None, "has no events")
             elif inst.event_count != tail.seq or inst.head_hash != tail.hash:
-                problem = AuditProblem(inst.id, tail.seq, f"instance records {inst.event_count} events but the "
-                                                          f"chain ends at {tail.seq}: events were removed or added")
+                problem = AuditProblem(
+                    inst.id,
+                    tail.seq,
+                    f"instance records {inst.event_count} events but the "
+                    f"chain ends at {tail.seq}: events were removed or added",
+                )
             elif inst.version != tail.seq or inst.updated_at != tail.at:
-                problem = AuditProblem(inst.id, None, "version or last-update time differs from its chain: "
-                                                      "the instance row was edited")
+                problem = AuditProblem(
+                    inst.id,
+                    None,
+                    "version or last-update time differs from its chain: "
+                    "the instance row was edited",
+                )
             elif inst.state != tail.dest:
-                problem = AuditProblem(inst.id, None, f"state {inst.state!r} differs from its last event "
-                                                      f"({tail.dest!r}): the instance row was edited")
+                problem = AuditProblem(
+                    inst.id,
+                    None,
+                    f"state {inst.state!r} differs from its last event "
+                    f"({tail.dest!r}): the instance row was edited",
+                )
             elif digest(canonical(inst.facts)) != tail.facts_sha:
-                problem = AuditProblem(inst.id, None, "facts differ from those its last event recorded: "
-                                                      "the instance row was edited")
+                problem = AuditProblem(
+                    inst.id,
+                    None,
+                    "facts differ from those its last event recorded: the instance row was edited",
+                )
             if problem is not None:
                 break
     return AuditReport(len(heads), count, problem)
 
 
-def chain(rec: InstanceRecord, source: str | None, trigger: str, actor: str, at: str,
-          data: dict[str, Any], verdict: list[list[Any]], effects: dict[str, Any],
-          key: str | None) -> tuple[InstanceRecord, EventRecord]:
+def chain(
+    rec: InstanceRecord,
+    source: str | None,
+    trigger: str,
+    actor: str,
+    at: str,
+    data: dict[str, Any],
+    verdict: list[list[Any]],
+    effects: dict[str, Any],
+    key: str | None,
+) -> tuple[InstanceRecord, EventRecord]:
     """The next event of ``rec``'s chain, and ``rec`` with its head advanced to that event (with its
     facts' canonical JSON, so that the store does not encode them again)."""
     seq = rec.event_count + 1
@@ -186,18 +278,54 @@ def chain(rec: InstanceRecord, source: str | None, trigger: str, actor: str, at:
     facts_json = canonical(rec.facts)
     facts_sha = digest(facts_json)
     texts = event_texts(data, verdict, effects)
-    h = event_hash(format_version=EVENT_FORMAT, instance_id=rec.id, seq=seq, trigger=trigger,
-                   actor=actor, source=source, dest=rec.state, at=at, texts=texts,
-                   facts_sha=facts_sha, prev_hash=prev, idempotency_key=key, ident=identity(rec))
+    h = event_hash(
+        format_version=EVENT_FORMAT,
+        instance_id=rec.id,
+        seq=seq,
+        trigger=trigger,
+        actor=actor,
+        source=source,
+        dest=rec.state,
+        at=at,
+        texts=texts,
+        facts_sha=facts_sha,
+        prev_hash=prev,
+        idempotency_key=key,
+        ident=identity(rec),
+    )
     # built by keyword, not by dataclasses.replace: this runs once a step
-    head = InstanceRecord(id=rec.id, procedure=rec.procedure,
-                          procedure_version=rec.procedure_version, pack=rec.pack,
-                          pack_version=rec.pack_version, state=rec.state, version=rec.version,
-                          facts=rec.facts, created_at=rec.created_at, updated_at=rec.updated_at,
-                          parent_id=rec.parent_id, head_hash=h, event_count=seq,
-                          facts_json=facts_json)
-    event = EventRecord(instance_id=rec.id, seq=seq, trigger=trigger, actor=actor, source=source,
-                        dest=rec.state, at=at, data=data, verdict=verdict, facts_sha=facts_sha,
-                        prev_hash=prev, hash=h, idempotency_key=key, effects=effects, texts=texts,
-                        format_version=EVENT_FORMAT)
+    head = InstanceRecord(
+        id=rec.id,
+        procedure=rec.procedure,
+        procedure_version=rec.procedure_version,
+        pack=rec.pack,
+        pack_version=rec.pack_version,
+        state=rec.state,
+        version=rec.version,
+        facts=rec.facts,
+        created_at=rec.created_at,
+        updated_at=rec.updated_at,
+        parent_id=rec.parent_id,
+        head_hash=h,
+        event_count=seq,
+        facts_json=facts_json,
+    )
+    event = EventRecord(
+        instance_id=rec.id,
+        seq=seq,
+        trigger=trigger,
+        actor=actor,
+        source=source,
+        dest=rec.state,
+        at=at,
+        data=data,
+        verdict=verdict,
+        facts_sha=facts_sha,
+        prev_hash=prev,
+        hash=h,
+        idempotency_key=key,
+        effects=effects,
+        texts=texts,
+        format_version=EVENT_FORMAT,
+    )
     return head, event

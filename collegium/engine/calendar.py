@@ -1,4 +1,5 @@
-"""Report cycles from a calendar (报告工作制度): the year's reporting obligations of a standing body.
+"""Report cycles from a calendar (报告工作制度): the year's reporting obligations of a standing
+body.
 
 The calendar is the one the loaded rule pack declares (``reporting``,
 :mod:`collegium.rules.organisation`): the procedure a report runs under, the kind of body whose
@@ -14,8 +15,8 @@ kind every ``every`` months:
 
 The built-in pack declares half-year work reports (``half_year_work``, every 6 months, the secretary
 hearing them and the standing committee reporting to the plenary), democratic life meeting
-statements (``democratic_life``, 民主生活会) and duty-and-integrity reports (``duty_integrity``, 述职述廉),
-each every 12 months.
+statements (``democratic_life``, 民主生活会) and duty-and-integrity reports (``duty_integrity``,
+述职述廉), each every 12 months.
 
 Periods divide the calendar year into equal runs of months (the interval must divide 12): ``2026``
 for 12 months, ``2026-H1``/``2026-H2`` for 6, ``2026-Q1``… for 3, else ``2026-M04`` naming the
@@ -70,12 +71,21 @@ class Obligation:
     @property
     def title(self) -> str:
         label = self.label or Text(en=self.kind, zh=self.kind)
-        return f"{label.en} {self.period}, {self.reporter} / {self.reporter} {self.period} {label.zh}"
+        return (
+            f"{label.en} {self.period}, {self.reporter} / {self.reporter} {self.period} {label.zh}"
+        )
 
     def data(self) -> dict[str, Any]:
         """The data the calendar's report procedure is started with."""
-        out: dict[str, Any] = {"reporter": self.reporter, "reporter_kind": self.reporter_kind, "body": self.body,
-                               "kind": self.kind, "period": self.period, "due": self.due, "title": self.title}
+        out: dict[str, Any] = {
+            "reporter": self.reporter,
+            "reporter_kind": self.reporter_kind,
+            "body": self.body,
+            "kind": self.kind,
+            "period": self.period,
+            "due": self.due,
+            "title": self.title,
+        }
         if self.reporter_kind == "member":
             out["lead_member"] = self.reporter  # a member answers for their own report
         return out
@@ -83,7 +93,8 @@ class Obligation:
 
 @dataclass(frozen=True, slots=True)
 class Scheduled:
-    """What :func:`schedule_reports` did with one obligation: started it, found it started, or left it (past)."""
+    """What :func:`schedule_reports` did with one obligation: started it, found it started, or left
+    it (past)."""
 
     obligation: Obligation
     status: Status
@@ -91,10 +102,12 @@ class Scheduled:
 
 
 def periods(year: int, months: int, due_time: dt.time) -> list[tuple[str, dt.datetime]]:
-    """The periods of ``year`` in runs of ``months`` months, each with its deadline (last day, at ``due_time``)."""
+    """The periods of ``year`` in runs of ``months`` months, each with its deadline (last day, at
+    ``due_time``)."""
     if isinstance(months, bool) or not isinstance(months, int) or months < 1 or 12 % months:
-        raise InvalidInput("a report interval is a whole number of months dividing 12, "
-                           f"not {brief(months)}")
+        raise InvalidInput(
+            f"a report interval is a whole number of months dividing 12, not {brief(months)}"
+        )
     if not 1 <= year <= 9998:
         raise InvalidInput(f"year {brief(year)} is out of range")
     out = []
@@ -129,16 +142,18 @@ def _due_time(pack: RulePackSpec, calendar: Reporting) -> dt.time:
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
-        raise InvalidInput(f"{name} {brief(value)} is not a time of day with its UTC offset, "
-                           "e.g. 18:00+01:00")
+        raise InvalidInput(
+            f"{name} {brief(value)} is not a time of day with its UTC offset, e.g. 18:00+01:00"
+        )
     return parsed
 
 
 def _standing(engine: Engine, body_id: str, kind: str) -> Body:
     body = engine.body(body_id)
     if body.kind != kind:
-        raise InvalidInput(f"{brief(body_id)} is a {body.kind} body; reports are scheduled for a "
-                           f"{kind} committee")
+        raise InvalidInput(
+            f"{brief(body_id)} is a {body.kind} body; reports are scheduled for a {kind} committee"
+        )
     return body
 
 
@@ -152,13 +167,18 @@ def _calendar(engine: Engine) -> tuple[RulePackSpec, Reporting]:
     declaring, calendar = declared.reporting(engine.registry)
     pack = engine.registry.compiled(calendar.procedure).pack
     if pack.id != declaring.id:
-        raise InvalidInput(f"the reporting calendar of {declaring.key} names procedure "
-                           f"{calendar.procedure!r}, which another rule pack ({pack.key}) judges")
+        raise InvalidInput(
+            f"the reporting calendar of {declaring.key} names procedure "
+            f"{calendar.procedure!r}, which another rule pack ({pack.key}) judges"
+        )
     return declaring, calendar
 
 
-def obligations(engine: Engine, body_id: str, year: int, *, plenary: str | None = None) -> list[Obligation]:
-    """The reporting obligations of standing body ``body_id`` for ``year``, by deadline (nothing is written).
+def obligations(
+    engine: Engine, body_id: str, year: int, *, plenary: str | None = None
+) -> list[Obligation]:
+    """The reporting obligations of standing body ``body_id`` for ``year``, by deadline (nothing is
+    written).
 
     Kinds, intervals and the time of day come from the reporting calendar the loaded rule pack
     declares.
@@ -171,42 +191,64 @@ def obligations(engine: Engine, body_id: str, year: int, *, plenary: str | None 
     if plenary is not None:
         heard = engine.body(plenary)
         if heard.kind != calendar.plenary_kind:
-            raise InvalidInput(f"{brief(plenary)} is a {heard.kind} body, "
-                               f"not a {calendar.plenary_kind} committee")
+            raise InvalidInput(
+                f"{brief(plenary)} is a {heard.kind} body, not a {calendar.plenary_kind} committee"
+            )
         if chair is None or _chair(heard, calendar.chair) != chair:
             role = calendar.chair
-            raise InvalidInput(f"the standing committee's report is delivered by its {role} "
-                               f"({chair or 'none'}), who must also be the {role} of {brief(plenary)}")
+            raise InvalidInput(
+                f"the standing committee's report is delivered by its {role} "
+                f"({chair or 'none'}), who must also be the {role} of {brief(plenary)}"
+            )
     out: list[Obligation] = []
     for kind, spec in calendar.kinds.items():
-        reporters = [(m.person, "member", body.id) for m in voting
-                     if spec.chair_reports or m.role != calendar.chair]
+        reporters = [
+            (m.person, "member", body.id)
+            for m in voting
+            if spec.chair_reports or m.role != calendar.chair
+        ]
         if plenary is not None and spec.to_plenary:
             reporters.append((body.id, "body", plenary))
         for period, due in periods(year, _param(pack, spec.every), due_time):
             for reporter, reporter_kind, heard_by in reporters:
                 iid = _instance_id(calendar.procedure, heard_by, reporter, kind, period)
-                out.append(Obligation(iid, reporter, "body" if reporter_kind == "body" else "member",
-                                      heard_by, kind, period, due, spec.label))
+                out.append(
+                    Obligation(
+                        iid,
+                        reporter,
+                        "body" if reporter_kind == "body" else "member",
+                        heard_by,
+                        kind,
+                        period,
+                        due,
+                        spec.label,
+                    )
+                )
     order = {kind: i for i, kind in enumerate(calendar.kinds)}
-    return sorted(out, key=lambda o: (o.due, order[o.kind]))  # stable: reporters keep the body's order
+    return sorted(
+        out, key=lambda o: (o.due, order[o.kind])
+    )  # stable: reporters keep the body's order
 
 
 def _instance_id(procedure: str, body: str, reporter: str, kind: str, period: str) -> str:
     iid = f"{procedure}:{body}:{reporter}:{kind}:{period}"
     if len(iid) > 128:
-        raise InvalidInput(f"the report id {iid!r} is longer than 128 characters; use shorter body and person ids")
+        raise InvalidInput(
+            f"the report id {iid!r} is longer than 128 characters; use shorter body and person ids"
+        )
     return iid
 
 
-def schedule_reports(engine: Engine, body_id: str, year: int, *, actor: str,
-                     plenary: str | None = None) -> list[Scheduled]:
-    """Start the year's reporting obligations of standing body ``body_id`` (see the module's docstring).
+def schedule_reports(
+    engine: Engine, body_id: str, year: int, *, actor: str, plenary: str | None = None
+) -> list[Scheduled]:
+    """Start the year's reporting obligations of standing body ``body_id`` (see the module's
+    docstring).
 
-    Idempotent: an obligation already started is reported as ``existing`` and left as it is. Each start is judged
-    by the pack's rules as ``actor`` (the secretary, or a deputy, of the body heard); a refusal raises
-    :class:`~collegium.errors.RuleViolation`, and the obligations started before it stay (scheduling again goes on
-    from there).
+    Idempotent: an obligation already started is reported as ``existing`` and left as it is. Each
+    start is judged by the pack's rules as ``actor`` (the secretary, or a deputy, of the body
+    heard); a refusal raises :class:`~collegium.errors.RuleViolation`, and the obligations started
+    before it stay (scheduling again goes on from there).
     """
     now = engine.clock.now()
     procedure = declared.reporting(engine.registry)[1].procedure
@@ -221,7 +263,9 @@ def schedule_reports(engine: Engine, body_id: str, year: int, *, actor: str,
             try:
                 started = engine.start(procedure, actor, ob.data(), instance_id=ob.id).instance
             except InvalidInput:
-                raced = _existing(engine, ob.id)  # started meanwhile by another process: done all the same
+                raced = _existing(
+                    engine, ob.id
+                )  # started meanwhile by another process: done all the same
                 if raced is None:
                     raise
                 done.append(Scheduled(ob, "existing", raced))
@@ -241,7 +285,12 @@ def __getattr__(name: str) -> Any:
     """``KINDS``, deprecated: the kinds of report are the rule pack's (``reporting.kinds``)."""
     if name != "KINDS":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    kinds = declared.deprecated(f"{__name__}.KINDS", "reporting.kinds; Obligation.label",
-                                lambda reg: declared.reporting(reg)[1].kinds)
-    return {kind: (spec.label, spec.every[1:] if isinstance(spec.every, str) else str(spec.every))
-            for kind, spec in kinds.items()}
+    kinds = declared.deprecated(
+        f"{__name__}.KINDS",
+        "reporting.kinds; Obligation.label",
+        lambda reg: declared.reporting(reg)[1].kinds,
+    )
+    return {
+        kind: (spec.label, spec.every[1:] if isinstance(spec.every, str) else str(spec.every))
+        for kind, spec in kinds.items()
+    }

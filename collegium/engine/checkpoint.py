@@ -66,8 +66,7 @@ class CheckpointProblem:
 
     def to_dict(self) -> dict[str, Any]:
         """The problem as plain JSON data."""
-        return {"kind": self.kind, "chain": self.chain_id, "seq": self.seq,
-                "reason": self.reason}
+        return {"kind": self.kind, "chain": self.chain_id, "seq": self.seq, "reason": self.reason}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,9 +92,15 @@ class CheckpointReport:
         """The audit's report (as ``audit verify --json`` prints it), with ``ok`` for both and a
         ``checkpoint`` part."""
         statement = {k: v for k, v in self.checkpoint.to_dict().items() if k != "signature"}
-        return {**self.audit.to_dict(), "ok": self.ok,
-                "checkpoint": {**statement, "changed": self.changed,
-                               "problems": [p.to_dict() for p in self.problems]}}
+        return {
+            **self.audit.to_dict(),
+            "ok": self.ok,
+            "checkpoint": {
+                **statement,
+                "changed": self.changed,
+                "problems": [p.to_dict() for p in self.problems],
+            },
+        }
 
 
 def take(engine: Engine, key: SigningKey | bytes, out: CheckpointTarget) -> Checkpoint:
@@ -109,23 +114,27 @@ def take(engine: Engine, key: SigningKey | bytes, out: CheckpointTarget) -> Chec
         raise InvalidInput(f"{os.fspath(out)} already exists; a checkpoint is never overwritten")
     report = engine.verify_audit()
     if not report.ok:
-        raise AuditFailed(f"the audit fails, so no checkpoint was signed: {report.problem}",
-                          report=report)
+        raise AuditFailed(
+            f"the audit fails, so no checkpoint was signed: {report.problem}", report=report
+        )
     created_at = format_time(engine.clock.now())
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL) as spool:
         tree = MerkleRoot()
         last: ChainHead | None = None
         for head in engine.store.chain_heads():
             if last is not None and head.key <= last.key:
-                raise AuditError(f"the store gave the chains' heads out of order ("
-                                 f"{head.chain_id!r} after {last.chain_id!r}): its collation is "
-                                 "not by code point")
+                raise AuditError(
+                    f"the store gave the chains' heads out of order ("
+                    f"{head.chain_id!r} after {last.chain_id!r}): its collation is "
+                    "not by code point"
+                )
             leaf = head.leaf()
             tree.add(leaf)
             spool.write(leaf + b"\n")
             last = head
-        signed = manifest.sign(created_at=created_at, chains=tree.count, root=tree.hexdigest(),
-                               key=signer)
+        signed = manifest.sign(
+            created_at=created_at, chains=tree.count, root=tree.hexdigest(), key=signer
+        )
         spool.seek(0)
         if isinstance(out, (str, os.PathLike)):
             _write_file(Path(out), signed, spool)
@@ -134,8 +143,9 @@ def take(engine: Engine, key: SigningKey | bytes, out: CheckpointTarget) -> Chec
     return signed
 
 
-def verify(engine: Engine, against: CheckpointSource,
-           public_key: PublicKey | bytes) -> CheckpointReport:
+def verify(
+    engine: Engine, against: CheckpointSource, public_key: PublicKey | bytes
+) -> CheckpointReport:
     """Check the checkpoint ``against``, signed by ``public_key``, against the store; then run the
     audit. :class:`InvalidInput` if the file is not a checkpoint signed by that key, heads intact.
     """
@@ -155,10 +165,14 @@ def verify(engine: Engine, against: CheckpointSource,
                 changed += 1
                 if len(problems) < _PROBLEMS:
                     h = found.head
-                    problems.append(CheckpointProblem(kind=h.kind, chain_id=h.chain_id, seq=h.seq,
-                                                      reason=reason))
-    return CheckpointReport(checkpoint=signed, changed=changed, problems=tuple(problems),
-                            audit=engine.verify_audit())
+                    problems.append(
+                        CheckpointProblem(
+                            kind=h.kind, chain_id=h.chain_id, seq=h.seq, reason=reason
+                        )
+                    )
+    return CheckpointReport(
+        checkpoint=signed, changed=changed, problems=tuple(problems), audit=engine.verify_audit()
+    )
 
 
 def _judge(found: StoredHead) -> str | None:
@@ -166,15 +180,20 @@ def _judge(found: StoredHead) -> str | None:
     head = found.head
     if not found.chain_exists:
         if found.hash is None:
-            return (f"the {head.kind} and its events were deleted (the checkpoint lists {head.seq} "
-                    "events)")
+            return (
+                f"the {head.kind} and its events were deleted (the checkpoint lists {head.seq} "
+                "events)"
+            )
         return f"the {head.kind}'s row was deleted"
     if found.hash is None:
-        return (f"the chain's head at the checkpoint is gone: events were deleted (the {head.kind} "
-                f"now records {found.recorded})")
+        return (
+            f"the chain's head at the checkpoint is gone: events were deleted (the {head.kind} "
+            f"now records {found.recorded})"
+        )
     if found.hash != head.hash:
-        return ("differs from the checkpoint: the chain was rewritten up to here, its hashes "
-                "recomputed")
+        return (
+            "differs from the checkpoint: the chain was rewritten up to here, its hashes recomputed"
+        )
     return None
 
 

@@ -37,9 +37,12 @@ class IdFactory(Protocol):
 
 
 def aware(value: dt.datetime, what: str = "time") -> dt.datetime:
-    """Return ``value`` in UTC, refusing naive datetimes (a date without a time zone is ambiguous)."""
+    """Return ``value`` in UTC, refusing naive datetimes (a date without a time zone is
+    ambiguous)."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidInput(f"{what} {value.isoformat()} has no time zone; add one, e.g. +08:00 or Z")
+        raise InvalidInput(
+            f"{what} {value.isoformat()} has no time zone; add one, e.g. +08:00 or Z"
+        )
     if not 1000 <= value.year <= 9998:  # four-digit years keep the text form sorting as time does
         raise InvalidInput(f"{what} {value.isoformat()} is out of range (years 1000 to 9998)")
     return value.astimezone(UTC)
@@ -50,8 +53,9 @@ def parse_time(text: str, what: str = "time") -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"{what} {brief(text)} is not an ISO 8601 date-time "
-                           "(e.g. 2026-03-01T09:00+08:00)") from None
+        raise InvalidInput(
+            f"{what} {brief(text)} is not an ISO 8601 date-time (e.g. 2026-03-01T09:00+08:00)"
+        ) from None
     return aware(value, what)
 
 
@@ -89,7 +93,8 @@ class ManualClock:
         return self._now
 
     def advance(self, delta: dt.timedelta) -> dt.datetime:
-        """Move the clock forward by ``delta`` and return the new time; :class:`InvalidInput` if negative."""
+        """Move the clock forward by ``delta`` and return the new time; :class:`InvalidInput` if
+        negative."""
         if delta < dt.timedelta(0):
             raise InvalidInput("the clock cannot move backwards")
         with self._lock:
@@ -97,17 +102,21 @@ class ManualClock:
             return self._now
 
     def set(self, at: dt.datetime) -> dt.datetime:
-        """Move the clock to ``at`` (aware) and return it; :class:`InvalidInput` if that is in its past."""
+        """Move the clock to ``at`` (aware) and return it; :class:`InvalidInput` if that is in its
+        past."""
         at = aware(at)
         with self._lock:
             if at < self._now:
-                raise InvalidInput(f"the clock cannot move back from {format_time(self._now)} to {format_time(at)}")
+                raise InvalidInput(
+                    f"the clock cannot move back from {format_time(self._now)} to {format_time(at)}"
+                )
             self._now = at
             return at
 
 
 class SystemClock:
-    """The wall clock. Only the CLI and host applications construct it; the engine just calls ``now``."""
+    """The wall clock. Only the CLI and host applications construct it; the engine just calls
+    ``now``."""
 
     def now(self) -> dt.datetime:
         """The wall-clock time, in UTC."""

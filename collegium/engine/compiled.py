@@ -1,5 +1,6 @@
-"""A procedure compiled against one version of its rule pack: one shared state machine, every rule compiled once,
-and a :class:`Plan` per (state, trigger) listing the roles, rules, data and effects of that move."""
+"""A procedure compiled against one version of its rule pack: one shared state machine, every rule
+compiled once, and a :class:`Plan` per (state, trigger) listing the roles, rules, data and effects
+of that move."""
 
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ class Plan:
     data: frozenset[str]
     inputs: dict[str, FactType]
     effects: tuple[Effect, ...]
-    #: a branch's own effects where they differ from ``effects`` (a branch may start children of its own)
+    #: a branch's own effects where they differ from ``effects`` (a branch may start children of its
+    #: own)
     branch_effects: Mapping[str, tuple[Effect, ...]] = field(default_factory=dict)
     #: the kinds of ``effects``, which the engine asks about on every step
     kinds: frozenset[str] = field(init=False)
@@ -69,6 +71,10 @@ class Plan:
         return "attend" in self.kinds
 
     @property
+    def states_view(self) -> bool:
+        return "state_view" in self.kinds
+
+    @property
     def counts(self) -> bool:
         return "count_ballots" in self.kinds
 
@@ -83,7 +89,8 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class Definition:
-    """A parsed definition with the text it came from (stored with instances, never compiled objects)."""
+    """A parsed definition with the text it came from (stored with instances, never compiled
+    objects)."""
 
     kind: str
     key: str
@@ -96,9 +103,16 @@ class Definition:
 class CompiledProcedure:
     """A procedure version compiled against a rule-pack version."""
 
-    def __init__(self, spec: ProcedureSpec, pack: RulePackSpec, source: str,
-                 child_facts: Mapping[str, Mapping[str, FactType]] | None = None, deferred: bool = False) -> None:
-        """``deferred``: all of it shipped with Collegium; its expressions compile when first evaluated."""
+    def __init__(
+        self,
+        spec: ProcedureSpec,
+        pack: RulePackSpec,
+        source: str,
+        child_facts: Mapping[str, Mapping[str, FactType]] | None = None,
+        deferred: bool = False,
+    ) -> None:
+        """``deferred``: all of it shipped with Collegium; its expressions compile when first
+        evaluated."""
         from collegium.engine.machine import CompiledMachine
 
         check_procedure(spec, source)
@@ -112,17 +126,29 @@ class CompiledProcedure:
 
         # which rules bind to which trigger: the transition's own list plus the pack's guards
         guarded = guarded_rules(spec, pack)
-        own_ids = [r for tr in spec.transitions for r in (*tr.rules, *([tr.when] if tr.when else []))]
-        wanted = list(dict.fromkeys([r for ids in guarded.values() for r in ids] + own_ids + list(spec.start.rules)))
+        own_ids = [
+            r for tr in spec.transitions for r in (*tr.rules, *([tr.when] if tr.when else []))
+        ]
+        wanted = list(
+            dict.fromkeys(
+                [r for ids in guarded.values() for r in ids] + own_ids + list(spec.start.rules)
+            )
+        )
         compiled = compile_rules(pack, wanted, types, labels, source, deferred)
 
         def rules_for(trigger: str, own: tuple[str, ...]) -> tuple[CompiledRule, ...]:
             ids = list(dict.fromkeys([*own, *guarded.get(trigger, [])]))
             return tuple(compiled[i] for i in ids)
 
-        self.start_plan = Plan(spec.start.trigger, spec.start.roles, rules_for(spec.start.trigger, spec.start.rules),
-                               (Branch(rule=None, dest=spec.initial),), frozenset(spec.start.data),
-                               {}, ())
+        self.start_plan = Plan(
+            spec.start.trigger,
+            spec.start.roles,
+            rules_for(spec.start.trigger, spec.start.rules),
+            (Branch(rule=None, dest=spec.initial),),
+            frozenset(spec.start.data),
+            {},
+            (),
+        )
         groups: dict[tuple[str, str], list[TransitionSpec]] = defaultdict(list)
         for tr in spec.transitions:
             for src in tr.source:
@@ -138,14 +164,22 @@ class CompiledProcedure:
             branch_ids = {t.when for t in group if t.when}
             own = tuple(r for r in first.rules if r not in branch_ids)
             self.plans[(state, trigger)] = Plan(
-                trigger, first.roles,
+                trigger,
+                first.roles,
                 tuple(r for r in rules_for(trigger, own) if r.id not in branch_ids),
-                tuple(Branch(rule=compiled[t.when] if t.when else None, dest=t.dest)
-                      for t in group),
-                frozenset(first.data), inputs, first.effects, own_effects)
+                tuple(
+                    Branch(rule=compiled[t.when] if t.when else None, dest=t.dest) for t in group
+                ),
+                frozenset(first.data),
+                inputs,
+                first.effects,
+                own_effects,
+            )
         check_moves(spec, pack, self.start_plan, self.plans.values(), source)
         #: the states in which a ballot can be counted by its tellers (a secret ballot needs that)
-        self.counting_states = frozenset(state for (state, _), plan in self.plans.items() if plan.counts)
+        self.counting_states = frozenset(
+            state for (state, _), plan in self.plans.items() if plan.counts
+        )
         self.machine = CompiledMachine(spec)
 
     @property
@@ -176,4 +210,3 @@ class CompiledProcedure:
 
     def triggers_from(self, state: str) -> list[str]:
         return [t for (s, t) in self.plans if s == state]
-

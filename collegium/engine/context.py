@@ -13,20 +13,16 @@ from collegium.definitions import FactType
 from collegium.engine import governance as gov
 from collegium.engine import targets
 from collegium.engine.clock import parse_time
+from collegium.engine.seating import Seating, SeatReader
 from collegium.rules.facts import ENGINE_FACTS
 from collegium.store.bodies import Body
-from collegium.store.protocol import Seat, SeatCounts, seat_counts
+from collegium.store.protocol import Seat, SeatCounts
 
 Directory = gov.BodyLookup
 
-class StoreReader(Protocol):
+
+class StoreReader(SeatReader, Protocol):
     """Reads votes and seats from the store (the unit of work the command runs in)."""
-
-    def seat(self, meeting_id: str, person: str) -> Seat | None: ...
-
-    def seats(self, meeting_id: str) -> dict[str, Seat]: ...
-
-    def seat_counts(self, meeting_id: str) -> SeatCounts: ...
 
     def voters(self, ballot_id: str, secret: bool) -> list[str]: ...
 
@@ -36,8 +32,8 @@ class StoreReader(Protocol):
 
 
 class _Voted(Collection[str]):
-    """Who has voted in a ballot: ``x in voted`` asks the store about one member (no list of thousands is
-    read for "one vote each"); iterating reads the list."""
+    """Who has voted in a ballot: ``x in voted`` asks the store about one member (no list of
+    thousands is read for "one vote each"); iterating reads the list."""
 
     __slots__ = ("_ballot", "_list", "_reader", "_secret")
 
@@ -61,8 +57,8 @@ class _Voted(Collection[str]):
 
 
 class _Seated(Collection[str]):
-    """Voting members of the governing meeting with an attendance (or who stated a view): ``x in`` asks about one
-    seat; iterating reads them all, in the body's order."""
+    """Voting members of the governing meeting with an attendance (or who stated a view): ``x in``
+    asks about one seat; iterating reads them all, in the body's order."""
 
     __slots__ = ("_attendance", "_ctx", "_stated")
 
@@ -89,18 +85,51 @@ class _Seated(Collection[str]):
 _UNSET: Any = object()  # not derived yet (None is a value)
 
 
-
 class Context:
-    """A lazy, read-only view of the facts for one command (implements the rules' ``FactSource``)."""
+    """A lazy, read-only view of the facts for one command (implements the rules'
+    ``FactSource``)."""
 
-    __slots__ = ("_ballots", "_body", "_body_loaded", "_cache", "_counts", "_directory", "_meeting", "_seat_counts",
-                 "_seats", "_staged", "_state_of", "actor", "body_id", "facts", "instance_id", "now", "params", "state",
-                 "trigger", "types")
+    __slots__ = (
+        "_ballots",
+        "_body",
+        "_body_loaded",
+        "_cache",
+        "_counts",
+        "_directory",
+        "_meeting",
+        "_seating",
+        "_staged",
+        "_state_of",
+        "actor",
+        "body_id",
+        "facts",
+        "instance_id",
+        "now",
+        "params",
+        "state",
+        "stating",
+        "trigger",
+        "types",
+    )
 
-    def __init__(self, *, instance_id: str, state: str, trigger: str, actor: str, now: dt.datetime,
-                 facts: Mapping[str, Any], types: Mapping[str, FactType], body_id: str | None,
-                 directory: Directory, state_of: Callable[[str], str | None], params: Mapping[str, Any],
-                 ballots: StoreReader | None = None, staged_seats: Mapping[str, Seat] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        instance_id: str,
+        state: str,
+        trigger: str,
+        actor: str,
+        now: dt.datetime,
+        facts: Mapping[str, Any],
+        types: Mapping[str, FactType],
+        body_id: str | None,
+        directory: Directory,
+        state_of: Callable[[str], str | None],
+        params: Mapping[str, Any],
+        ballots: StoreReader | None = None,
+        staged_seats: Mapping[str, Seat] | None = None,
+        stating: bool = False,
+    ) -> None:
         self.instance_id = instance_id
         self.state = state
         self.trigger = trigger
@@ -116,8 +145,8 @@ class Context:
         self._body: Body | None = None
         self._body_loaded = False
         self._staged = staged_seats  # the seats of a meeting this command opens (not stored yet)
-        self._seats: Mapping[str, Seat] | None = None
-        self._seat_counts: SeatCounts | None = None
+        self.stating = stating  # the command states the actor's view at the meeting
+        self._seating: Seating | None = None
         self._ballots = ballots
         self._counts: dict[str, int] | None = None
         self._meeting: Mapping[str, Any] | None = _UNSET
@@ -156,54 +185,38 @@ class Context:
         return self._body
 
     def meeting(self) -> Mapping[str, Any] | None:
-        """The meeting whose frozen membership and attendance govern this command, if any: the one being
-        opened by it, or the one held in the instance's current state. Outside it, the live body governs."""
+        """The meeting whose frozen membership and attendance govern this command, if any: the one
+        being opened by it, or the one held in the instance's current state. Outside it, the live
+        body governs."""
         meeting: Mapping[str, Any] | None = self._meeting
         if meeting is _UNSET:
             meeting = self.facts.get("meeting")
-            if not meeting or meeting.get("body") != self.body_id or (
-                    self._staged is None and meeting.get("state") != self.state):
+            if (
+                not meeting
+                or meeting.get("body") != self.body_id
+                or (self._staged is None and meeting.get("state") != self.state)
+            ):
                 meeting = None
             self._meeting = meeting  # the facts of a command do not change while it is judged
         return meeting
 
-    # -- the meeting's seats: from the meeting being opened, or from the store ----------------------
+    # -- the meeting's seats: from the meeting being opened, or from the store --------------------
+    def seating(self) -> Seating:
+        """The governing meeting's seats (:mod:`collegium.engine.seating`)."""
+        if self._seating is None:
+            self._seating = Seating(self.meeting(), self._staged, self._ballots)
+        return self._seating
+
     def seat(self, person: str) -> Seat | None:
-        """One member's seat at the governing meeting (a point query: no list of thousands is read)."""
-        if self._staged is not None:
-            return self._staged.get(person)
-        if self._seats is not None:
-            return self._seats.get(person)
-        meeting = self.meeting()
-        if meeting is None or self._ballots is None:
-            return None
-        key = f"seat:{person}"  # asked by several rules (roles, who may vote): one query per command
-        if key not in self._cache:
-            self._cache[key] = self._ballots.seat(meeting["id"], person)
-        seat: Seat | None = self._cache[key]
-        return seat
+        """One member's seat at the governing meeting (a point query: no list of thousands is
+        read)."""
+        return self.seating().seat(person)
 
     def seats(self) -> Mapping[str, Seat]:
-        if self._seats is None:
-            meeting = self.meeting()
-            if self._staged is not None:
-                self._seats = self._staged
-            elif meeting is None or self._ballots is None:
-                self._seats = {}
-            else:
-                self._seats = self._ballots.seats(meeting["id"])
-        return self._seats
+        return self.seating().seats()
 
     def _counts_of_seats(self) -> SeatCounts:
-        if self._seat_counts is None:
-            meeting = self.meeting()
-            if self._staged is not None or self._seats is not None:  # already in memory: count them
-                self._seat_counts = seat_counts(self.seats().values())
-            elif meeting is None or self._ballots is None:
-                self._seat_counts = SeatCounts(voting=0, recused=0, present=0)
-            else:
-                self._seat_counts = self._ballots.seat_counts(meeting["id"])
-        return self._seat_counts
+        return self.seating().counts()
 
     def _roles(self) -> tuple[str, ...]:
         if self.actor == SYSTEM_ACTOR:
@@ -235,6 +248,33 @@ class Context:
             return counts.voting - (counts.recused if reduces else 0)
         return len(self._voting_members())
 
+    def _speaking(self, seat: Seat | None) -> bool:
+        """``seat`` is the actor's, yet to state the view this command states."""
+        return (
+            self.stating
+            and seat is not None
+            and seat.voting
+            and seat.attendance == "present"
+            and seat.view is None
+        )
+
+    def _unstated(self) -> list[str]:
+        """Present voting members yet to state a view, but for the actor stating theirs now."""
+        if self.meeting() is None:
+            return []
+        return [
+            p
+            for p in self.seating().unstated()
+            if p != self.actor or not self._speaking(self.seat(p))
+        ]
+
+    def _unstated_count(self) -> int:
+        """How many :meth:`_unstated` names, counted without reading every seat."""
+        if self.meeting() is None:
+            return 0
+        counts = self._counts_of_seats()
+        return counts.present - counts.stated - self._speaking(self.seat(self.actor))
+
     def _present(self) -> int:
         return self._counts_of_seats().present if self.meeting() is not None else 0
 
@@ -251,15 +291,24 @@ class Context:
         ballot = self._ballot()
         if ballot is None or self._ballots is None:
             return []
-        return _Voted(self._ballots, gov.ballot_key(ballot, self.facts.get("item")), bool(ballot.get("secret")))
+        return _Voted(
+            self._ballots,
+            gov.ballot_key(ballot, self.facts.get("item")),
+            bool(ballot.get("secret")),
+        )
 
     def vote_counts(self) -> dict[str, int]:
-        """Votes per choice in the open ballot (or, voted item by item, on the command's ``item``), as stored."""
+        """Votes per choice in the open ballot (or, voted item by item, on the command's ``item``),
+        as stored."""
         if self._counts is None:
             ballot = self._ballot()
-            self._counts = ({} if ballot is None or self._ballots is None
-                            else self._ballots.counts(gov.ballot_key(ballot, self.facts.get("item")),
-                                                      bool(ballot.get("secret"))))
+            self._counts = (
+                {}
+                if ballot is None or self._ballots is None
+                else self._ballots.counts(
+                    gov.ballot_key(ballot, self.facts.get("item")), bool(ballot.get("secret"))
+                )
+            )
         return self._counts
 
     def _count(self, choice: str) -> int:
@@ -279,6 +328,7 @@ _DERIVATIONS: dict[str, Callable[[Context], Any]] = {
     "stated": lambda c: c._seated(None, stated=True),
     "ballot_items": lambda c: list((c.facts.get("ballot") or {}).get("items") or ()),
     "itemwise": lambda c: bool((c.facts.get("ballot") or {}).get("items")),
+    "ballot_method": lambda c: (c.facts.get("ballot") or {}).get("method"),
     "body_kind": lambda c: (c.meeting() or {}).get("kind") or (b.kind if (b := c.body()) else None),
     "members": lambda c: [m.person for m in b.members] if (b := c.body()) else [],
     "voting_members": lambda c: c._voting_members(),
@@ -286,8 +336,11 @@ _DERIVATIONS: dict[str, Callable[[Context], Any]] = {
     "present": lambda c: c._present(),
     "recused": lambda c: c._seated("recused"),
     "eligible_voters": lambda c: c._seated("present"),
-    "sitting_state": lambda c: (c.state_of(str(sid)) if (sid := (c.facts.get("meeting") or {}).get("sitting_id"))
-                                else None),
+    "unstated": lambda c: c._unstated(),
+    "unstated_count": lambda c: c._unstated_count(),
+    "sitting_state": lambda c: (
+        c.state_of(str(sid)) if (sid := (c.facts.get("meeting") or {}).get("sitting_id")) else None
+    ),
     "on_agenda": lambda c: bool((c.facts.get("meeting") or {}).get("on_agenda", True)),
     "consulted": lambda c: list(c.facts.get("consultations") or {}),
     "consulted_count": lambda c: len(c.facts.get("consultations") or {}),

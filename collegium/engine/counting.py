@@ -1,10 +1,11 @@
 """Secret ballots: the rules of their steps, and their count by the tellers (计票).
 
-A secret ballot names its tellers (监票人、计票人) when it opens and is counted by them before it closes:
+A secret ballot names its tellers (监票人、计票人) when it opens and is counted by them before it
+closes:
 
-- ``secret`` (paper ballots, 无记名投票 as most meetings hold it): a vote records only that the member
-  returned a ballot paper; the tellers enter the counts per option and of blank and invalid ballots
-  (空白票、废票), which must add up to the ballots returned. The store never holds a choice.
+- ``secret`` (paper ballots, 无记名投票 as most meetings hold it): a vote records only that the
+  member returned a ballot paper; the tellers enter the counts per option and of blank and invalid
+  ballots (空白票、废票), which must add up to the ballots returned. The store never holds a choice.
 - ``secret_electronic``: a vote seals its choice to the tellers' public key
   (:mod:`collegium.engine.sealing`); the tellers give their secret, the sealed choices are checked
   against the votes' events, opened and counted, and deleted, all in the counting step's

@@ -60,8 +60,13 @@ def counts(store: Store, recorded: Recorded) -> AuditProblem | None:
         if found is None and recorded.legacy(ballot):
             continue  # running totals of a ballot opened before tellers counted (format 1 events)
         if found is None:
-            return AuditProblem(None, None, "totals that no count recorded",
-                                table="collegium_ballot_counts", row=row)
+            return AuditProblem(
+                None,
+                None,
+                "totals that no count recorded",
+                table="collegium_ballot_counts",
+                row=row,
+            )
         if totals != found[0]:
             return AuditProblem(
                 found[1],
@@ -72,8 +77,13 @@ def counts(store: Store, recorded: Recorded) -> AuditProblem | None:
             )
     for ballot, (totals, instance, seq) in sorted(recorded.counted.items()):
         if ballot not in stored:
-            return AuditProblem(instance, seq, "the totals this count recorded are gone",
-                                table="collegium_ballot_counts", row=f"ballot_id={ballot!r}")
+            return AuditProblem(
+                instance,
+                seq,
+                "the totals this count recorded are gone",
+                table="collegium_ballot_counts",
+                row=f"ballot_id={ballot!r}",
+            )
         returned = len(recorded.secret.get(ballot, {}))
         if sum(totals.values()) != returned:
             return AuditProblem(
@@ -123,8 +133,11 @@ def missing(expected: dict[str, dict[str, Any]], table: str, where: Any) -> Audi
     for ballot, voters in sorted(expected.items()):
         for voter, found in sorted(voters.items()):
             instance, seq = where(found)
-            return AuditProblem(instance, seq, f"this vote by {voter!r} has no row: it was deleted",
-                                table=table, row=f"ballot_id={ballot!r}, voter={voter!r}")
+            return AuditProblem(
+                instance,
+                seq,
+                f"this vote by {voter!r} has no row: it was deleted",
+                table=table,
+                row=f"ballot_id={ballot!r}, voter={voter!r}",
+            )
     return None
-
-

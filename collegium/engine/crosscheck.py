@@ -48,8 +48,14 @@ def audit(store: Store, digest_of: Callable[[str], str] = digest) -> AuditReport
     if not report.ok:
         return report
     problem = recorded.conflict
-    checks = (_seats, crossballots.named_votes, crossballots.secret_voters, crossballots.counts,
-              _timers, _definitions)
+    checks = (
+        _seats,
+        crossballots.named_votes,
+        crossballots.secret_voters,
+        crossballots.counts,
+        _timers,
+        _definitions,
+    )
     for check in checks:
         if problem is None:
             problem = check(store, recorded)
@@ -106,8 +112,14 @@ def _timers(store: Store, recorded: Recorded) -> AuditProblem | None:
             continue
         used |= entry.fired
         for trigger, lead, due_at in entry.timers:
-            timer = TimerRecord(instance_id=instance, trigger=trigger, state=entry.state,
-                                due_at=due_at, entered_seq=entry.seq, lead=lead)
+            timer = TimerRecord(
+                instance_id=instance,
+                trigger=trigger,
+                state=entry.state,
+                due_at=due_at,
+                entered_seq=entry.seq,
+                lead=lead,
+            )
             if timer_key(timer) not in entry.fired:
                 expected[(instance, trigger, lead)] = timer
     for instance, trigger, lead, state, due_at, entered in store.audit_rows("timers"):
@@ -115,8 +127,14 @@ def _timers(store: Store, recorded: Recorded) -> AuditProblem | None:
         current = recorded.entries.get(instance)
         if current is not None and current.timers is None:
             continue  # set by a step of format 1, which did not record its timers
-        stored = TimerRecord(instance_id=instance, trigger=trigger, state=state, due_at=due_at,
-                             entered_seq=entered, lead=lead)
+        stored = TimerRecord(
+            instance_id=instance,
+            trigger=trigger,
+            state=state,
+            due_at=due_at,
+            entered_seq=entered,
+            lead=lead,
+        )
         want = expected.pop((instance, trigger, lead), None)
         if want is None and timer_key(stored) in used:
             continue  # fired, and its row not yet dropped (the drop follows the commit)

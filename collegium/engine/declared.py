@@ -27,43 +27,61 @@ def latest_packs(registry: Registry) -> list[RulePackSpec]:
     return [registry.pack(pack_id) for pack_id in sorted({p.id for p in registry.packs()})]
 
 
-def _all(registry: Registry, pick: Callable[[RulePackSpec], T | None], what: str,
-         example: str) -> list[T]:
+def _all(
+    registry: Registry, pick: Callable[[RulePackSpec], T | None], what: str, example: str
+) -> list[T]:
     found = [d for d in map(pick, latest_packs(registry)) if d is not None]
     if not found:
-        raise InvalidInput(f"no loaded rule pack declares {what}; declare it in the pack, "
-                           f"e.g. {example}")
+        raise InvalidInput(
+            f"no loaded rule pack declares {what}; declare it in the pack, e.g. {example}"
+        )
     return found
 
 
 def tasks(registry: Registry) -> list[TaskQueue]:
     """The task procedures the packs declare (``supervision.tasks``)."""
-    return _all(registry, lambda p: p.supervision.tasks if p.supervision else None,
-                "supervision.tasks",
-                "supervision: {tasks: {procedure: P, open_states: [S], overdue_states: [O]}}")
+    return _all(
+        registry,
+        lambda p: p.supervision.tasks if p.supervision else None,
+        "supervision.tasks",
+        "supervision: {tasks: {procedure: P, open_states: [S], overdue_states: [O]}}",
+    )
 
 
 def cases(registry: Registry) -> list[CaseQueue]:
     """The accountability case procedures the packs declare (``supervision.cases``)."""
-    return _all(registry, lambda p: p.supervision.cases if p.supervision else None,
-                "supervision.cases", "supervision: {cases: {procedure: P}}")
+    return _all(
+        registry,
+        lambda p: p.supervision.cases if p.supervision else None,
+        "supervision.cases",
+        "supervision: {cases: {procedure: P}}",
+    )
 
 
 def commitments(registry: Registry) -> list[CommitmentQueue]:
     """The commitment procedures the packs declare (``supervision.commitments``)."""
-    return _all(registry, lambda p: p.supervision.commitments if p.supervision else None,
-                "supervision.commitments",
-                "supervision: {commitments: {procedure: P, states: {...}, outcomes: {...}}}")
+    return _all(
+        registry,
+        lambda p: p.supervision.commitments if p.supervision else None,
+        "supervision.commitments",
+        "supervision: {commitments: {procedure: P, states: {...}, outcomes: {...}}}",
+    )
 
 
 def reporting(registry: Registry) -> tuple[RulePackSpec, Reporting]:
     """The one pack that declares a reporting calendar, and that calendar."""
-    found = _all(registry, lambda p: (p, p.reporting) if p.reporting else None,
-                 "a reporting calendar", "reporting: {procedure: P, open_states: [S], chair: ROLE, "
-                 "due_time: $PARAMETER, kinds: {...}}")
+    found = _all(
+        registry,
+        lambda p: (p, p.reporting) if p.reporting else None,
+        "a reporting calendar",
+        "reporting: {procedure: P, open_states: [S], chair: ROLE, "
+        "due_time: $PARAMETER, kinds: {...}}",
+    )
     if len(found) > 1:
-        raise InvalidInput("several loaded rule packs declare a reporting calendar "
-                           f"({', '.join(p.key for p, _ in found)}); load only one of them")
+        raise InvalidInput(
+            "several loaded rule packs declare a reporting calendar "
+            f"({', '.join(p.key for p, _ in found)}); load only one of them"
+        )
     pack, calendar = found[0]
     assert calendar is not None
     return pack, calendar
@@ -72,6 +90,10 @@ def reporting(registry: Registry) -> tuple[RulePackSpec, Reporting]:
 def deprecated(name: str, declaration: str, read: Callable[[Registry], T]) -> T:
     """A name an engine module once held, read from the built-in pack's ``declaration`` with a
     :class:`DeprecationWarning` (for one release)."""
-    warnings.warn(f"{name} is deprecated and goes in the next release: the rule pack declares it "
-                  f"({declaration})", DeprecationWarning, stacklevel=3)
+    warnings.warn(
+        f"{name} is deprecated and goes in the next release: the rule pack declares it "
+        f"({declaration})",
+        DeprecationWarning,
+        stacklevel=3,
+    )
     return read(Registry.builtin())

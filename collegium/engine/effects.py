@@ -26,9 +26,11 @@ from collegium.workflows.spec import (
 )
 
 
-def child_facts(spawn: SpawnEffect, parent_id: str, facts: Mapping[str, Any],
-                data: Mapping[str, Any]) -> dict[str, Any]:
-    """The facts a spawned child starts with: copied facts and paths, payload keys handed over, constants, the link."""
+def child_facts(
+    spawn: SpawnEffect, parent_id: str, facts: Mapping[str, Any], data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The facts a spawned child starts with: copied facts and paths, payload keys handed over,
+    constants, the link."""
     out = {k: facts[k] for k in spawn.copy_facts if k in facts}
     for name, path in spawn.copy_from.items():
         value: Any = facts
@@ -53,14 +55,22 @@ class Applied:
     views: tuple[ViewRow, ...]
 
 
-def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str, Any], *, actor: str,
-          now: dt.datetime, result: Callable[[], dict[str, Any]],
-          counted: Callable[[], dict[str, dict[str, int]]] = dict) -> Applied:
+def apply(
+    effects: tuple[Effect, ...],
+    facts: dict[str, Any],
+    data: Mapping[str, Any],
+    *,
+    actor: str,
+    now: dt.datetime,
+    result: Callable[[], dict[str, Any]],
+    counted: Callable[[], dict[str, dict[str, int]]] = dict,
+) -> Applied:
     """Apply the after-rules effects to ``facts`` in place; return a record of them, the children to
     start, the votes cast and the views stated at the meeting.
 
-    ``result`` computes a closing ballot's result (counts, n, present, threshold, dissent) when one is tallied,
-    ``counted`` the totals of a secret ballot its tellers count (ballot key -> option -> number).
+    ``result`` computes a closing ballot's result (counts, n, present, threshold, dissent) when one
+    is tallied, ``counted`` the totals of a secret ballot its tellers count (ballot key -> option ->
+    number).
     """
     record: dict[str, Any] = {}
     spawns: list[SpawnEffect] = []
@@ -73,13 +83,24 @@ def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str,
                 entry["note"] = data["note"]
             facts["consultations"] = {**(facts.get("consultations") or {}), data["member"]: entry}
         elif isinstance(effect, StateViewEffect):
-            views.append(ViewRow(meeting=str((facts.get("meeting") or {})["id"]), person=actor,
-                                 view=data["view"], at=format_time(now)))
+            views.append(
+                ViewRow(
+                    meeting=str((facts.get("meeting") or {})["id"]),
+                    person=actor,
+                    view=data["view"],
+                    at=format_time(now),
+                )
+            )
         elif isinstance(effect, CastVoteEffect):
             ballot = facts.get("ballot") or {}
-            votes.append(VoteRecord(ballot_id=gov.ballot_key(ballot, data.get("item")), voter=actor,
-                                    choice=str(data.get("choice", "")),
-                                    secret=bool(ballot.get("secret"))))
+            votes.append(
+                VoteRecord(
+                    ballot_id=gov.ballot_key(ballot, data.get("item")),
+                    voter=actor,
+                    choice=str(data.get("choice", "")),
+                    secret=bool(ballot.get("secret")),
+                )
+            )
         elif isinstance(effect, CountEffect):
             record["counted"] = counted()
             facts["ballot"] = {**(facts.get("ballot") or {}), "counted_at": format_time(now)}
@@ -90,17 +111,28 @@ def apply(effects: tuple[Effect, ...], facts: dict[str, Any], data: Mapping[str,
         elif isinstance(effect, SpawnEffect):
             spawns.append(effect)
         elif isinstance(effect, SetTargetEffect):
-            target = {"unit": data["unit"], "baseline": data["baseline"], "target": data["target"],
-                      "kind": data["target_kind"]}
+            target = {
+                "unit": data["unit"],
+                "baseline": data["baseline"],
+                "target": data["target"],
+                "kind": data["target_kind"],
+            }
             facts["targets"] = {**(facts.get("targets") or {}), data["metric"]: target}
         elif isinstance(effect, ReportProgressEffect):
             targets = dict(facts.get("targets") or {})
-            targets[data["metric"]] = {**targets[data["metric"]], "measured": data["value"],
-                                       "reported_at": format_time(now), "reported_by": actor}
+            targets[data["metric"]] = {
+                **targets[data["metric"]],
+                "measured": data["value"],
+                "reported_at": format_time(now),
+                "reported_by": actor,
+            }
             facts["targets"] = targets
         elif isinstance(effect, LogEffect):
-            entry = {"by": actor, "at": format_time(now), **{k: data[k] for k in ("note", "members", "held_at")
-                                                           if k in data}}
+            entry = {
+                "by": actor,
+                "at": format_time(now),
+                **{k: data[k] for k in ("note", "members", "held_at") if k in data},
+            }
             log = dict(facts.get("log") or {})
             log[effect.log] = [*(log.get(effect.log) or []), entry]
             facts["log"] = log

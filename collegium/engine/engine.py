@@ -44,17 +44,29 @@ __all__ = ["Availability", "Ballot", "Engine", "Instance", "Meeting", "Outcome"]
 
 
 class Engine:
-    """The library face of Collegium. Holds no global state: everything comes in through the constructor.
+    """The library face of Collegium. Holds no global state: everything comes in through the
+    constructor.
 
-    ``store`` keeps instances and events; ``clock`` and ``ids`` are injected so that a run is reproducible;
-    ``registry`` holds the procedures and rule packs in force (the built-in ones by default); ``directory``, when
-    the host keeps its people, answers who is in a body as of a command's time (else the store's bodies do).
+    ``store`` keeps instances and events; ``clock`` and ``ids`` are injected so that a run is
+    reproducible; ``registry`` holds the procedures and rule packs in force (the built-in ones by
+    default); ``directory``, when the host keeps its people, answers who is in a body as of a
+    command's time (else the store's bodies do).
     """
 
-    def __init__(self, store: Store, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None,
-                 max_retries: int = 8, directory: Directory | None = None, sealer: Sealer | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Clock,
+        ids: IdFactory | None = None,
+        registry: Registry | None = None,
+        max_retries: int = 8,
+        directory: Directory | None = None,
+        sealer: Sealer | None = None,
+    ) -> None:
         self.store = store
-        #: seals an electronic secret ballot's choices and opens them at the count (:mod:`~collegium.engine.sealing`)
+        #: seals an electronic secret ballot's choices and opens them at the count
+        #: (:mod:`~collegium.engine.sealing`)
         self.sealer: Sealer = sealer or SodiumSealer()
         self.directory = directory
         self.clock = clock
@@ -68,19 +80,35 @@ class Engine:
         self.outbox = Outbox(store)  #: every committed event, until acknowledged (:class:`Outbox`)
 
     @classmethod
-    def open(cls, target: StoreTarget = "collegium.db", *, clock: Clock, ids: IdFactory | None = None,
-             registry: Registry | None = None, directory: Directory | None = None, auto_migrate: bool = True) -> Engine:
-        """An engine on a database: a SQLAlchemy URL, a file path meaning a SQLite file, or the host's SQLAlchemy
-        ``Engine``, ``Connection`` or ``Session`` (:class:`~collegium.store.sqlstore.SqlStore` says what each does)."""
+    def open(
+        cls,
+        target: StoreTarget = "collegium.db",
+        *,
+        clock: Clock,
+        ids: IdFactory | None = None,
+        registry: Registry | None = None,
+        directory: Directory | None = None,
+        auto_migrate: bool = True,
+    ) -> Engine:
+        """An engine on a database: a SQLAlchemy URL, a file path meaning a SQLite file, or the
+        host's SQLAlchemy ``Engine``, ``Connection`` or ``Session``
+        (:class:`~collegium.store.sqlstore.SqlStore` says what each does)."""
         from collegium.store.sqlstore import SqlStore
 
         store = SqlStore(target, auto_migrate=auto_migrate)
         return cls(store, clock=clock, ids=ids, registry=registry, directory=directory)
 
     @classmethod
-    def in_memory(cls, *, clock: Clock, ids: IdFactory | None = None, registry: Registry | None = None,
-                  directory: Directory | None = None) -> Engine:
-        """An engine on a :class:`~collegium.store.memstore.MemoryStore`: for tests, simulations, benchmarks."""
+    def in_memory(
+        cls,
+        *,
+        clock: Clock,
+        ids: IdFactory | None = None,
+        registry: Registry | None = None,
+        directory: Directory | None = None,
+    ) -> Engine:
+        """An engine on a :class:`~collegium.store.memstore.MemoryStore`: for tests, simulations,
+        benchmarks."""
         return cls(MemoryStore(), clock=clock, ids=ids, registry=registry, directory=directory)
 
     def close(self) -> None:
@@ -110,20 +138,29 @@ class Engine:
             raise
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
-        """Call ``callback(event)`` after each event's commit, never inside it (errors are logged); returns the undo."""
+        """Call ``callback(event)`` after each event's commit, never inside it (errors are logged);
+        returns the undo."""
         return self.store.subscribe(callback)
 
     # -- bodies -------------------------------------------------------------------------------
     def define_body(self, body: Body) -> Body:
-        """Create or replace a body and its members (not with a host's directory: the host keeps them)."""
+        """Create or replace a body and its members (not with a host's directory: the host keeps
+        them)."""
         if self.directory is not None:
-            raise InvalidInput(f"bodies come from the host's directory here; {body.id!r} is not defined in Collegium")
+            raise InvalidInput(
+                "bodies come from the host's directory here; "
+                f"{body.id!r} is not defined in Collegium"
+            )
         self.store.put_body(body, format_time(self.clock.now()))
         return body
 
     def body(self, body_id: str) -> Body:
         """The body ``body_id`` with its current members; :class:`NotFound` if there is none."""
-        body = self.store.body(body_id) if self.directory is None else self.directory.body(body_id, self.clock.now())
+        body = (
+            self.store.body(body_id)
+            if self.directory is None
+            else self.directory.body(body_id, self.clock.now())
+        )
         if body is None:
             raise NotFound(f"no body {body_id!r}")
         return body
@@ -134,46 +171,62 @@ class Engine:
         return Instance.of(self.store.load(instance_id))
 
     def history(self, instance_id: str) -> list[EventRecord]:
-        """Every event of an instance, oldest first: who did what, when, with which data and verdict."""
+        """Every event of an instance, oldest first: who did what, when, with which data and
+        verdict."""
         return self.store.history(instance_id)
 
     def instances(self, procedure: str | None = None, state: str | None = None) -> list[Instance]:
         """Instances, oldest first, optionally of one procedure and/or in one state."""
         return [Instance.of(r) for r in self.store.instances(procedure, state)]
 
-    def scan(self, procedure: str | None = None, state: str | None = None, *, batch: int = 1000) -> Iterator[Instance]:
-        """Instances streamed, ``batch`` per short read, in flat memory; by id (filtered: per procedure and state)."""
+    def scan(
+        self, procedure: str | None = None, state: str | None = None, *, batch: int = 1000
+    ) -> Iterator[Instance]:
+        """Instances streamed, ``batch`` per short read, in flat memory; by id (filtered: per
+        procedure and state)."""
         if batch < 1:
             raise InvalidInput(f"batch must be at least 1, not {batch}")
         return (Instance.of(r) for r in self.store.scan(procedure, state, batch))
 
-    def find(self, procedure: str, states: tuple[str, ...] | None = None, *, before: tuple[str, str] | None = None,
-             **equals: str) -> list[Instance]:
-        """Instances of ``procedure`` (in ``states``) by the facts it indexes, e.g. ``find("assignment",
-        lead_member="m2")``; ``before=("deadline", time)`` selects values below (times: earlier than) ``time``."""
+    def find(
+        self,
+        procedure: str,
+        states: tuple[str, ...] | None = None,
+        *,
+        before: tuple[str, str] | None = None,
+        **equals: str,
+    ) -> list[Instance]:
+        """Instances of ``procedure`` (in ``states``) by the facts it indexes, e.g.
+        ``find("assignment", lead_member="m2")``; ``before=("deadline", time)`` selects values below
+        (times: earlier than) ``time``."""
         indexed = self.registry.procedure(procedure).index
         unknown = sorted(set(arguments.lookup_values(equals)) - set(indexed))
         if unknown or (before is not None and before[0] not in indexed):
-            raise InvalidInput(f"{procedure} indexes {', '.join(indexed) or 'no facts'}; not {unknown or before}")
+            raise InvalidInput(
+                f"{procedure} indexes {', '.join(indexed) or 'no facts'}; not {unknown or before}"
+            )
         return [Instance.of(r) for r in self.store.find(procedure, states, equals, before)]
 
     def ballot(self, instance_id: str) -> Ballot:
-        """The instance's ballot (the one opened with its last meeting); :class:`NotFound` if it has none.
+        """The instance's ballot (the one opened with its last meeting); :class:`NotFound` if it has
+        none.
 
-        While a secret ballot is open its totals are not shown: with the public record of who voted when,
-        totals read between votes would tell each choice."""
+        While a secret ballot is open its totals are not shown: with the public record of who voted
+        when, totals read between votes would tell each choice."""
         with self.store.unit(write=False) as unit:
             return ballots.view(unit.load(instance_id), unit)
 
     def meeting(self, instance_id: str) -> Meeting:
-        """The instance's last meeting: frozen membership, attendance, stated views; :class:`NotFound` if none."""
+        """The instance's last meeting: frozen membership, attendance, stated views;
+        :class:`NotFound` if none."""
         with self.store.unit(write=False) as unit:
             return ballots.meeting_view(unit.load(instance_id), unit)
 
     def verify_audit(self) -> AuditReport:
-        """Recompute every hash chain; report the first edited, missing, inserted or reordered event, then the
-        first stored row that decides an outcome (votes, who voted, timers, definition texts, bodies and members,
-        seats and views) and differs from what the chains recorded (``collegium.engine.crosscheck``)."""
+        """Recompute every hash chain; report the first edited, missing, inserted or reordered
+        event, then the first stored row that decides an outcome (votes, who voted, timers,
+        definition texts, bodies and members, seats and views) and differs from what the chains
+        recorded (``collegium.engine.crosscheck``)."""
         return crosscheck.audit(self.store, self.sealer.digest)
 
     def checkpoint(self, key: SigningKey | bytes, out: CheckpointTarget) -> Checkpoint:
@@ -184,8 +237,9 @@ class Engine:
 
         return checkpoint.take(self, key, out)
 
-    def verify_checkpoint(self, against: CheckpointSource,
-                          public_key: PublicKey | bytes) -> CheckpointReport:
+    def verify_checkpoint(
+        self, against: CheckpointSource, public_key: PublicKey | bytes
+    ) -> CheckpointReport:
         """Check that every chain still holds the head the checkpoint ``against`` lists (signed by
         the trusted ``public_key``), then verify the audit. :class:`InvalidInput` if the
         checkpoint is not intact."""
@@ -194,9 +248,16 @@ class Engine:
         return checkpoint.verify(self, against, public_key)
 
     # -- commands -----------------------------------------------------------------------------
-    def start(self, procedure: str, actor: str, data: Mapping[str, Any] | None = None, *,
-              instance_id: str | None = None, version: int | None = None,
-              pack_version: str | None = None) -> Outcome:
+    def start(
+        self,
+        procedure: str,
+        actor: str,
+        data: Mapping[str, Any] | None = None,
+        *,
+        instance_id: str | None = None,
+        version: int | None = None,
+        pack_version: str | None = None,
+    ) -> Outcome:
         """Start an instance of ``procedure`` (latest version, under its pack's latest, unless
         named). A retried start (same ``instance_id``, same command) returns the first outcome;
         another on that id is :class:`InvalidInput`."""
@@ -210,8 +271,9 @@ class Engine:
         texts = self.texts.unsaved(self.registry, proc)
         for attempt in range(self.max_retries + 1):
             if (instance_id is not None or attempt > 0) and self.store.state_of(new_id) is not None:
-                return replay.started_again(self, proc, new_id, instance_id is not None, actor,
-                                            payload)
+                return replay.started_again(
+                    self, proc, new_id, instance_id is not None, actor, payload
+                )
             try:
                 outcome = starting.write(self, proc, new_id, actor, payload, now, texts)
                 break
@@ -222,8 +284,15 @@ class Engine:
         self.texts.stored(texts)
         return outcome
 
-    def fire(self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any] | None = None,
-             *, idempotency_key: str | None = None) -> Outcome:
+    def fire(
+        self,
+        instance_id: str,
+        trigger: str,
+        actor: str,
+        data: Mapping[str, Any] | None = None,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Outcome:
         """Fire ``trigger`` on an instance as ``actor`` with ``data``: one step through the stages
         of ``collegium.engine.step``.
 
@@ -234,12 +303,14 @@ class Engine:
         data = arguments.check_arguments(actor, data, instance=instance_id, trigger=trigger)
         if idempotency_key is not None:
             arguments.check_idempotency_key(idempotency_key)
-        command = Command(instance_id=instance_id, trigger=trigger, actor=actor, data=data,
-                          key=idempotency_key)
+        command = Command(
+            instance_id=instance_id, trigger=trigger, actor=actor, data=data, key=idempotency_key
+        )
         return running.run(self, command, fire_due=lambda timer: fire_timer(self, timer))
 
-    def check(self, instance_id: str, trigger: str, actor: str,
-              data: Mapping[str, Any] | None = None) -> Verdict:
+    def check(
+        self, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any] | None = None
+    ) -> Verdict:
         """Dry run: the verdict ``fire`` would reach (children it would start included), without
         firing or writing anything."""
         data = arguments.check_arguments(actor, data, instance=instance_id, trigger=trigger)
@@ -254,8 +325,9 @@ class Engine:
     def run_due(self, until: dt.datetime | None = None, *, batch: int = 500) -> list[TimerRun]:
         """Fire every timer due by ``until`` (default: the clock's now), earliest first.
 
-        Each fires as the engine's own actor at the time it fell due, with an idempotency key naming the
-        timer, so running the sweep twice — or once a day instead of once a year — gives the same events.
-        A timer whose instance has left its state is dropped; one the rules refuse is dropped and reported.
+        Each fires as the engine's own actor at the time it fell due, with an idempotency key naming
+        the timer, so running the sweep twice — or once a day instead of once a year — gives the
+        same events. A timer whose instance has left its state is dropped; one the rules refuse is
+        dropped and reported.
         """
         return run_due(self, until, batch=batch)

@@ -54,8 +54,9 @@ def _files(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*")
-                           if p.suffix in (".yaml", ".yml") and p.is_file())
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+            )
             out.extend((p, False) for p in found)
         elif path.is_file():
             out.append((path, True))
@@ -78,7 +79,8 @@ def load(registry: Registry, paths: Iterable[str | Path]) -> list[DefinitionFile
                 raise DefinitionError(
                     "not a procedure, a procedure fragment or a rule pack (a pack has `rules`, a "
                     "fragment `kind: fragment`, a procedure `states` and `transitions`)",
-                    source=str(path))
+                    source=str(path),
+                )
             continue
         read[kind].append((path, text, data, node))
     loaded: list[DefinitionFile] = []

@@ -26,20 +26,25 @@ AttendanceStatus = Literal["present", "absent", "recused", "attendee"]
 ATTENDANCE: tuple[str, ...] = ("present", "absent", "recused", "attendee")
 
 
-#: Looks a body up by id, for one command (the store's bodies, or the host's directory as of the command's time).
+#: Looks a body up by id, for one command (the store's bodies, or the host's directory as of the
+#: command's time).
 BodyLookup = Callable[[str], "Body | None"]
 
 
 class Directory(Protocol):
-    """The host's directory of people, when bodies and members live in the host rather than in Collegium's tables.
+    """The host's directory of people, when bodies and members live in the host rather than in
+    Collegium's tables.
 
-    ``body`` answers who is in ``body_id`` and with which role **as of** ``at`` — the time of the command being
-    judged — or ``None`` when there is no such body then. The engine asks it whenever a rule reads the body; a
-    meeting still freezes the membership it opened with (its seats are stored), so a later change in the host
-    does not change a sitting that has begun. It is called inside the command's transaction, while the instance's
-    row is locked: a slow lookup holds that lock longer, so answer from memory or a fast local read."""
+    ``body`` answers who is in ``body_id`` and with which role **as of** ``at`` — the time of the
+    command being judged — or ``None`` when there is no such body then. The engine asks it whenever
+    a rule reads the body; a meeting still freezes the membership it opened with (its seats are
+    stored), so a later change in the host does not change a sitting that has begun. It is called
+    inside the command's transaction, while the instance's row is locked: a slow lookup holds that
+    lock longer, so answer from memory or a fast local read."""
 
-    def body(self, body_id: str, at: dt.datetime) -> Body | None: ...  # pragma: no cover - a protocol
+    def body(
+        self, body_id: str, at: dt.datetime
+    ) -> Body | None: ...  # pragma: no cover - a protocol
 
 
 def build_attendance(body: Body, given: Mapping[str, Any]) -> dict[str, str]:
@@ -48,15 +53,19 @@ def build_attendance(body: Body, given: Mapping[str, Any]) -> dict[str, str]:
     attendance = {m.person: "absent" for m in body.members}
     for person, status in given.items():
         if status not in ATTENDANCE:
-            raise InvalidInput(f"attendance of {brief(person)} is {brief(status)}; "
-                               f"use one of: {', '.join(ATTENDANCE)}")
+            raise InvalidInput(
+                f"attendance of {brief(person)} is {brief(status)}; "
+                f"use one of: {', '.join(ATTENDANCE)}"
+            )
         member = person in seats
         if not member and status != "attendee":
-            raise InvalidInput(f"{brief(person)} is not a member of {body.id!r}; "
-                               "only 'attendee' (列席) is allowed")
+            raise InvalidInput(
+                f"{brief(person)} is not a member of {body.id!r}; only 'attendee' (列席) is allowed"
+            )
         if member and status == "attendee":
-            raise InvalidInput(f"{brief(person)} is a member of {body.id!r}; "
-                               "mark them present, absent or recused")
+            raise InvalidInput(
+                f"{brief(person)} is a member of {body.id!r}; mark them present, absent or recused"
+            )
         attendance[str(person)] = str(status)
     return attendance
 

@@ -34,7 +34,8 @@ REQUIRED_INPUTS: dict[str, tuple[str, ...]] = {
     "attend": ("member", "status"),
     "set_target": ("metric", "unit", "baseline", "target", "target_kind"),
     "report_progress": ("metric", "value"),
-    "cast_vote": (),  # a choice, but not on a paper secret ballot: collegium.engine.counting.check_step
+    # a choice, but not on a paper secret ballot: collegium.engine.counting.check_step
+    "cast_vote": (),
     "state_view": ("view",),
 }
 
@@ -55,8 +56,9 @@ def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | Non
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidInput(f"{name} must be a whole number, not {brief(value)}")
         if abs(value) > MAX_INTEGER:
-            raise InvalidInput(f"{name} {brief(value)} is out of range "
-                               f"(at most {MAX_INTEGER} in size)")
+            raise InvalidInput(
+                f"{name} {brief(value)} is out of range (at most {MAX_INTEGER} in size)"
+            )
         return value
     if kind == "number":
         return canonical_number(name, value)
@@ -69,23 +71,31 @@ def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | Non
             return format_time(aware(value, name))
         if isinstance(value, str):
             return format_time(parse_time(value, name))
-        raise InvalidInput(f"{name} must be an ISO 8601 date-time with a time zone, "
-                           f"not {brief(value)}")
+        raise InvalidInput(
+            f"{name} must be an ISO 8601 date-time with a time zone, not {brief(value)}"
+        )
     if kind == "list":
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) and 0 < len(v) <= 64 for v in value):
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(v, str) and 0 < len(v) <= 64 for v in value
+        ):
             raise InvalidInput(f"{name} must be a list of texts of 1 to 64 characters")
         if len(set(value)) != len(value):
             raise InvalidInput(f"{name} names an entry twice")
         check_text(name, *value)
         return list(value)
-    if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
         raise InvalidInput(f"{name} must be a mapping of text to text")
     check_text(name, *value, *value.values())
     return dict(value)
 
 
-def normalize(proc: CompiledProcedure, plan: Plan, data: Mapping[str, Any], *, complete: bool = True) -> dict[str, Any]:
-    """Check a command's payload against what the trigger accepts; return it with canonical values."""
+def normalize(
+    proc: CompiledProcedure, plan: Plan, data: Mapping[str, Any], *, complete: bool = True
+) -> dict[str, Any]:
+    """Check a command's payload against what the trigger accepts; return it with canonical
+    values."""
     accepted = plan.accepted
     choices = input_values(plan.effects)
     out: dict[str, Any] = {}
@@ -96,7 +106,9 @@ def normalize(proc: CompiledProcedure, plan: Plan, data: Mapping[str, Any], *, c
         if value is None:
             continue
         spec = proc.spec.facts.get(key)
-        if spec is None and key == "counts" and plan.counts:  # numbers per option, per item: a shape of its own
+        if (
+            spec is None and key == "counts" and plan.counts
+        ):  # numbers per option, per item: a shape of its own
             out[key] = counting.coerce_counts(value)
             continue
         kind: FactType = spec.type if spec is not None else plan.inputs[key]
@@ -124,24 +136,37 @@ def input_values(effects: tuple[Effect, ...]) -> dict[str, tuple[str, ...]]:
     return out
 
 
-
 def check_choice(plan: Plan, facts: Mapping[str, Any], data: Mapping[str, Any]) -> None:
-    """A vote's choice must be one of the open ballot's options (a personnel ballot has its own); progress is
-    reported on a target the instance has, and a target is not replaced once progress was reported on it."""
+    """A vote's choice must be one of the open ballot's options (a personnel ballot has its own);
+    progress is reported on a target the instance has, and a target is not replaced once progress
+    was reported on it."""
     targets = facts.get("targets") or {}
     for effect in plan.effects:
         if isinstance(effect, ReportProgressEffect) and data.get("metric") not in targets:
-            raise InvalidInput(f"no target {brief(data.get('metric'))} to report on; targets: "
-                               f"{', '.join(sorted(targets)) or 'none'}")
-        if isinstance(effect, SetTargetEffect) and "measured" in (targets.get(data.get("metric")) or {}):
-            raise InvalidInput(f"target {brief(data.get('metric'))} already has progress "
-                               "reported; it is not replaced")
-        if isinstance(effect, SetTargetEffect) and "target" in data and data.get("target") == data.get("baseline"):
-            raise InvalidInput("a target value equal to its baseline measures no progress; give the value to reach")
+            raise InvalidInput(
+                f"no target {brief(data.get('metric'))} to report on; targets: "
+                f"{', '.join(sorted(targets)) or 'none'}"
+            )
+        if isinstance(effect, SetTargetEffect) and "measured" in (
+            targets.get(data.get("metric")) or {}
+        ):
+            raise InvalidInput(
+                f"target {brief(data.get('metric'))} already has progress "
+                "reported; it is not replaced"
+            )
+        if (
+            isinstance(effect, SetTargetEffect)
+            and "target" in data
+            and data.get("target") == data.get("baseline")
+        ):
+            raise InvalidInput(
+                "a target value equal to its baseline measures no progress; give the value to reach"
+            )
     ballot = facts.get("ballot") or {}
     if plan.counts or plan.tallies:
-        counting.check_step(ballot, plan.trigger, casts=False, counts=plan.counts, tallies=plan.tallies,
-                            data=data)
+        counting.check_step(
+            ballot, plan.trigger, casts=False, counts=plan.counts, tallies=plan.tallies, data=data
+        )
     if not plan.casts:
         return
     if "id" not in ballot:
@@ -149,9 +174,9 @@ def check_choice(plan: Plan, facts: Mapping[str, Any], data: Mapping[str, Any]) 
     counting.check_step(ballot, plan.trigger, casts=True, counts=False, tallies=False, data=data)
     options = ballot.get("options") or ()
     if "choice" in data and options and data["choice"] not in options:
-        raise InvalidInput(f"choice {brief(data['choice'])} is not one of this ballot's options: "
-                           f"{', '.join(options)}")
+        raise InvalidInput(
+            f"choice {brief(data['choice'])} is not one of this ballot's options: "
+            f"{', '.join(options)}"
+        )
     if "item" in data and not ballot.get("items"):
         raise InvalidInput("this ballot is not voted item by item: a vote names no item")
-
-

@@ -24,16 +24,40 @@ def bodies(directory: Directory | None, unit: Unit, now: dt.datetime) -> BodyLoo
     return lambda body_id: directory.body(body_id, now)
 
 
-def context(proc: CompiledProcedure, *, instance_id: str, state: str, trigger: str, actor: str,
-            facts: Mapping[str, Any], now: dt.datetime, unit: Unit, directory: Directory | None,
-            staged: Mapping[str, Seat] | None = None) -> Context:
+def context(
+    proc: CompiledProcedure,
+    *,
+    instance_id: str,
+    state: str,
+    trigger: str,
+    actor: str,
+    facts: Mapping[str, Any],
+    now: dt.datetime,
+    unit: Unit,
+    directory: Directory | None,
+    staged: Mapping[str, Seat] | None = None,
+    stating: bool = False,
+) -> Context:
     """The facts a command on ``instance_id`` in ``state`` is judged on: ``facts`` as the step
     would leave them, the derived ones read lazily through ``unit``, the pack's parameters, and the
-    seats of a meeting the step opens (``staged``, not stored yet)."""
-    return Context(instance_id=instance_id, state=state, trigger=trigger, actor=actor, now=now,
-                   facts=facts, types=proc.types, body_id=facts.get(proc.spec.body_fact),
-                   directory=bodies(directory, unit, now), state_of=unit.state_of,
-                   params=proc.params, ballots=unit, staged_seats=staged)
+    seats of a meeting the step opens (``staged``, not stored yet). ``stating``: the command
+    states the actor's view at the meeting."""
+    return Context(
+        instance_id=instance_id,
+        state=state,
+        trigger=trigger,
+        actor=actor,
+        now=now,
+        facts=facts,
+        types=proc.types,
+        body_id=facts.get(proc.spec.body_fact),
+        directory=bodies(directory, unit, now),
+        state_of=unit.state_of,
+        params=proc.params,
+        ballots=unit,
+        staged_seats=staged,
+        stating=stating,
+    )
 
 
 def evaluate(plan: Plan, ctx: Context) -> Verdict:

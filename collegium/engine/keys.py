@@ -32,8 +32,11 @@ SIGNING_FORMAT = "collegium-signing-key/1"
 PUBLIC_FORMAT = "collegium-public-key/1"
 _HEX_KEY = re.compile(r"[0-9a-f]{64}")
 _MAX_FILE = 4096
-_BAD_SIGNATURE = (nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError,
-                  nacl.exceptions.TypeError)
+_BAD_SIGNATURE = (
+    nacl.exceptions.BadSignatureError,
+    nacl.exceptions.ValueError,
+    nacl.exceptions.TypeError,
+)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -67,8 +70,13 @@ class PublicKey:
     @classmethod
     def read(cls, path: str | os.PathLike[str]) -> PublicKey:
         """The key in a public key file (``FILE.pub``); :class:`InvalidInput` if it is not one."""
-        doc = _read_key(path, PUBLIC_FORMAT, SIGNING_FORMAT, "public_key",
-                        "is a signing key; give its public key, the file ending in .pub")
+        doc = _read_key(
+            path,
+            PUBLIC_FORMAT,
+            SIGNING_FORMAT,
+            "public_key",
+            "is a signing key; give its public key, the file ending in .pub",
+        )
         return cls(_from_hex(doc["public_key"], f"the public key in {os.fspath(path)}"))
 
     def to_dict(self) -> dict[str, str]:
@@ -107,8 +115,13 @@ class SigningKey:
     @classmethod
     def read(cls, path: str | os.PathLike[str]) -> SigningKey:
         """The key in a signing key file; :class:`InvalidInput` if it is not one."""
-        doc = _read_key(path, SIGNING_FORMAT, PUBLIC_FORMAT, "seed",
-                        "is a public key; signing needs the private key file")
+        doc = _read_key(
+            path,
+            SIGNING_FORMAT,
+            PUBLIC_FORMAT,
+            "seed",
+            "is a public key; signing needs the private key file",
+        )
         key = cls(_from_hex(doc["seed"], f"the seed in {os.fspath(path)}"))
         if doc["public_key"] != key.public_key.hex:
             raise InvalidInput(f"{os.fspath(path)}: its public key does not belong to its seed")
@@ -121,8 +134,12 @@ class SigningKey:
         for target in (private, public):
             if target.exists():
                 raise InvalidInput(f"{target} already exists; a key file is never overwritten")
-        doc = {"format": SIGNING_FORMAT, "algorithm": "ed25519", "seed": self.seed.hex(),
-               "public_key": self.public_key.hex}
+        doc = {
+            "format": SIGNING_FORMAT,
+            "algorithm": "ed25519",
+            "seed": self.seed.hex(),
+            "public_key": self.public_key.hex,
+        }
         _write_new(private, doc, 0o600)
         try:
             _write_new(public, self.public_key.to_dict(), 0o644)
@@ -141,8 +158,9 @@ def _from_hex(value: object, what: str) -> bytes:
     raise InvalidInput(f"{what} must be 32 bytes, written as 64 lower-case hex digits")
 
 
-def _read_key(path: str | os.PathLike[str], wanted: str, other: str, field: str,
-              mistaken: str) -> dict[str, Any]:
+def _read_key(
+    path: str | os.PathLike[str], wanted: str, other: str, field: str, mistaken: str
+) -> dict[str, Any]:
     """The JSON object of a key file of format ``wanted``, with exactly its fields (``field`` among
     them); ``mistaken`` is the message for a file of the ``other`` format."""
     name = os.fspath(path)

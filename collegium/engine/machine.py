@@ -50,14 +50,27 @@ class CompiledMachine:
         transitions: list[dict[str, Any]] = []
         for t in spec.transitions:
             branch = _Branch(t.when)
-            transitions.append({"trigger": t.trigger, "source": list(t.source), "dest": t.dest,
-                                "conditions": [branch.taken]})
-        self._machine = Machine(model=None, states=list(spec.states), initial=spec.initial,
-                                transitions=transitions, auto_transitions=False, send_event=True,
-                                ignore_invalid_triggers=False)
+            transitions.append(
+                {
+                    "trigger": t.trigger,
+                    "source": list(t.source),
+                    "dest": t.dest,
+                    "conditions": [branch.taken],
+                }
+            )
+        self._machine = Machine(
+            model=None,
+            states=list(spec.states),
+            initial=spec.initial,
+            transitions=transitions,
+            auto_transitions=False,
+            send_event=True,
+            ignore_invalid_triggers=False,
+        )
         self.procedure = spec.key
-        # a move depends only on (state, trigger, branch rules that passed) and the Machine has no side
-        # effects, so each is worked out by transitions once and then read from here (a vote is a self-loop)
+        # a move depends only on (state, trigger, branch rules that passed) and the Machine has no
+        # side effects, so each is worked out by transitions once and then read from here (a vote is
+        # a self-loop)
         self._moves: dict[tuple[str, str, frozenset[str]], str] = {}
         CompiledMachine.built += 1
 

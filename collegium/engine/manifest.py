@@ -65,8 +65,10 @@ class Checkpoint:
 
     def statement(self) -> bytes:
         """The signed bytes: canonical JSON of every field but the signature."""
-        return orjson.dumps({k: v for k, v in self.to_dict().items() if k != "signature"},
-                            option=orjson.OPT_SORT_KEYS)
+        return orjson.dumps(
+            {k: v for k, v in self.to_dict().items() if k != "signature"},
+            option=orjson.OPT_SORT_KEYS,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The first line of the file, as JSON data."""
@@ -75,8 +77,14 @@ class Checkpoint:
 
 def sign(*, created_at: str, chains: int, root: str, key: SigningKey) -> Checkpoint:
     """The statement over ``chains`` heads with Merkle root ``root``, signed with ``key``."""
-    unsigned = Checkpoint(format=FORMAT, created_at=created_at, chains=chains, root=root,
-                          public_key=key.public_key.hex, signature="")
+    unsigned = Checkpoint(
+        format=FORMAT,
+        created_at=created_at,
+        chains=chains,
+        root=root,
+        public_key=key.public_key.hex,
+        signature="",
+    )
     return Checkpoint(**{**unsigned.to_dict(), "signature": key.sign(unsigned.statement()).hex()})
 
 
@@ -98,8 +106,10 @@ def read(src: IO[bytes], name: str, trusted: PublicKey, copy: IO[bytes]) -> Chec
         raise InvalidInput(f"{name} is empty: not a checkpoint file")
     header = _header(first, name)
     if header.public_key != trusted.hex:
-        raise InvalidInput(f"{name} is signed by another key ({header.public_key[:16]}…), not by "
-                           f"the public key given ({trusted.hex[:16]}…)")
+        raise InvalidInput(
+            f"{name} is signed by another key ({header.public_key[:16]}…), not by "
+            f"the public key given ({trusted.hex[:16]}…)"
+        )
     if not trusted.verify(header.statement(), bytes.fromhex(header.signature)):
         raise InvalidInput(f"{name}: the signature does not match the statement: line 1 was edited")
     tree, last, number = MerkleRoot(), None, 1
@@ -107,18 +117,22 @@ def read(src: IO[bytes], name: str, trusted: PublicKey, copy: IO[bytes]) -> Chec
         number += 1
         head = _head(raw, name, number)
         if last is not None and head.key <= last.key:
-            raise InvalidInput(f"{name} line {number}: {head.kind} {head.chain_id!r} is out of "
-                               "order or repeated")
+            raise InvalidInput(
+                f"{name} line {number}: {head.kind} {head.chain_id!r} is out of order or repeated"
+            )
         leaf = head.leaf()
         tree.add(leaf)
         copy.write(leaf + b"\n")
         last = head
     if tree.count != header.chains:
-        raise InvalidInput(f"{name} lists {tree.count} chains where its statement says "
-                           f"{header.chains}: the file was cut short or edited")
+        raise InvalidInput(
+            f"{name} lists {tree.count} chains where its statement says "
+            f"{header.chains}: the file was cut short or edited"
+        )
     if tree.hexdigest() != header.root:
-        raise InvalidInput(f"{name}: the heads it lists do not hash to its signed root: the list "
-                           "was edited")
+        raise InvalidInput(
+            f"{name}: the heads it lists do not hash to its signed root: the list was edited"
+        )
     return header
 
 
@@ -135,8 +149,9 @@ def _line(src: IO[bytes], name: str, number: int) -> bytes | None:
         return None
     if not raw.endswith(b"\n"):
         if len(raw) > MAX_LINE:
-            raise InvalidInput(f"{name} line {number} is longer than {MAX_LINE} bytes: not a "
-                               "checkpoint file")
+            raise InvalidInput(
+                f"{name} line {number} is longer than {MAX_LINE} bytes: not a checkpoint file"
+            )
         raise InvalidInput(f"{name} line {number} has no line end: the file was cut short")
     return raw
 
@@ -145,8 +160,9 @@ def _json(raw: bytes, name: str, number: int) -> Any:
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
-        raise InvalidInput(f"{name} line {number} is not JSON: not a checkpoint file, or a "
-                           "damaged one") from None
+        raise InvalidInput(
+            f"{name} line {number} is not JSON: not a checkpoint file, or a damaged one"
+        ) from None
 
 
 def _header(raw: bytes, name: str) -> Checkpoint:
@@ -154,8 +170,9 @@ def _header(raw: bytes, name: str) -> Checkpoint:
     if not isinstance(doc, dict) or "format" not in doc:
         raise InvalidInput(f"{name} is not a checkpoint file (line 1 has no format)")
     if doc["format"] != FORMAT:
-        raise InvalidInput(f"{name} has format {str(doc['format'])[:60]!r}; this version reads "
-                           f"{FORMAT!r}")
+        raise InvalidInput(
+            f"{name} has format {str(doc['format'])[:60]!r}; this version reads {FORMAT!r}"
+        )
     if set(doc) != set(_FIELDS):
         raise InvalidInput(f"{name} line 1 must have exactly the fields {', '.join(_FIELDS)}")
     checks = {"created_at": _TIME, "root": _HEX64, "public_key": _HEX64, "signature": _HEX128}
@@ -170,9 +187,19 @@ def _header(raw: bytes, name: str) -> Checkpoint:
 
 def _head(raw: bytes, name: str, number: int) -> ChainHead:
     doc = _json(raw, name, number)
-    if not (isinstance(doc, list) and len(doc) == 4 and doc[0] in KINDS
-            and isinstance(doc[1], str) and doc[1] and type(doc[2]) is int and doc[2] >= 1
-            and isinstance(doc[3], str) and _HEX64.fullmatch(doc[3])):
-        raise InvalidInput(f"{name} line {number} is not a chain's head [kind, id, seq, hash] of a "
-                           f"kind this version knows ({', '.join(KINDS)})")
+    if not (
+        isinstance(doc, list)
+        and len(doc) == 4
+        and doc[0] in KINDS
+        and isinstance(doc[1], str)
+        and doc[1]
+        and type(doc[2]) is int
+        and doc[2] >= 1
+        and isinstance(doc[3], str)
+        and _HEX64.fullmatch(doc[3])
+    ):
+        raise InvalidInput(
+            f"{name} line {number} is not a chain's head [kind, id, seq, hash] of a "
+            f"kind this version knows ({', '.join(KINDS)})"
+        )
     return ChainHead(kind=doc[0], chain_id=doc[1], seq=doc[2], hash=doc[3])

@@ -1,4 +1,5 @@
-"""What the engine hands back: read-only views of an instance, the outcome of a command, availability."""
+"""What the engine hands back: read-only views of an instance, the outcome of a command,
+availability."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ __all__ = ["Availability", "Instance", "Outcome"]
 
 
 class _Facts(Mapping[str, Any]):
-    """Read-only facts decoded from their canonical JSON on first use (an outcome's caller may never look)."""
+    """Read-only facts decoded from their canonical JSON on first use (an outcome's caller may never
+    look)."""
 
     __slots__ = ("_data", "_text")
 
@@ -61,19 +63,33 @@ class Instance:
 
     @classmethod
     def of(cls, r: InstanceRecord) -> Instance:
-        """A view with its own copy of the facts (decoded when first read), so no caller can change a store."""
+        """A view with its own copy of the facts (decoded when first read), so no caller can change
+        a store."""
         facts = _Facts(r.facts_json if r.facts_json is not None else canonical(r.facts))
-        return cls(r.id, r.procedure, r.procedure_version, r.pack, r.pack_version, r.state, r.version,
-                   facts, r.parent_id, r.created_at, r.updated_at, r.event_count)
+        return cls(
+            r.id,
+            r.procedure,
+            r.procedure_version,
+            r.pack,
+            r.pack_version,
+            r.state,
+            r.version,
+            facts,
+            r.parent_id,
+            r.created_at,
+            r.updated_at,
+            r.event_count,
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What a command did: the instance after it, the event written, the verdict, children started.
 
-    ``replayed`` is true when an idempotency key repeated an earlier command: the event, verdict and children
-    are the first call's, and ``instance`` is the instance as it stands now. A repeated *secret* vote is checked
-    for its trigger and actor only: its choice was never stored, so it cannot be compared, and the first counts.
+    ``replayed`` is true when an idempotency key repeated an earlier command: the event, verdict and
+    children are the first call's, and ``instance`` is the instance as it stands now. A repeated
+    *secret* vote is checked for its trigger and actor only: its choice was never stored, so it
+    cannot be compared, and the first counts.
     """
 
     instance: Instance
@@ -85,8 +101,9 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Availability:
-    """Whether ``trigger`` could be fired now by an actor: ``allowed`` when no rule that can be judged without
-    the command's data refuses it; the verdict marks the rules that wait for the data (``needs_data``)."""
+    """Whether ``trigger`` could be fired now by an actor: ``allowed`` when no rule that can be
+    judged without the command's data refuses it; the verdict marks the rules that wait for the data
+    (``needs_data``)."""
 
     trigger: str
     allowed: bool

@@ -138,8 +138,9 @@ def load_tests(path: str | Path) -> TestFile:
     return validate_model(TestFile, data, node, str(path))
 
 
-def run_tests(registry: Registry, paths: Iterable[str | Path], *,
-              mutate: bool = False) -> list[PackReport]:
+def run_tests(
+    registry: Registry, paths: Iterable[str | Path], *, mutate: bool = False
+) -> list[PackReport]:
     """Run the test files ``paths`` against ``registry``'s packs; a report per pack tested, in
     the order first named."""
     files: dict[str, list[_Loaded]] = {}
@@ -152,8 +153,9 @@ def run_tests(registry: Registry, paths: Iterable[str | Path], *,
     return [_pack_report(registry, pack_id, loaded, mutate) for pack_id, loaded in files.items()]
 
 
-def _pack_report(registry: Registry, pack_id: str, files: list[_Loaded],
-                 mutate: bool) -> PackReport:
+def _pack_report(
+    registry: Registry, pack_id: str, files: list[_Loaded], mutate: bool
+) -> PackReport:
     pack = registry.pack(pack_id)
     rule_ids = tuple(r.id for r in pack.rules)
     applied: set[str] = set()
@@ -161,16 +163,26 @@ def _pack_report(registry: Registry, pack_id: str, files: list[_Loaded],
     survivors: tuple[str, ...] | None = None
     if mutate:
         survivors = tuple(
-            rid for rid in rule_ids
-            if all(_run_case(registry, f, case, set(), dropped=rid).ok
-                   for f in files for case in f.spec.cases))
-    return PackReport(pack=pack.key, cases=tuple(results), rules=rule_ids,
-                      uncovered=tuple(r for r in rule_ids if r not in applied),
-                      survivors=survivors)
+            rid
+            for rid in rule_ids
+            if all(
+                _run_case(registry, f, case, set(), dropped=rid).ok
+                for f in files
+                for case in f.spec.cases
+            )
+        )
+    return PackReport(
+        pack=pack.key,
+        cases=tuple(results),
+        rules=rule_ids,
+        uncovered=tuple(r for r in rule_ids if r not in applied),
+        survivors=survivors,
+    )
 
 
-def _run_case(registry: Registry, file: _Loaded, case: Case, applied: set[str], *,
-              dropped: str | None = None) -> CaseResult:
+def _run_case(
+    registry: Registry, file: _Loaded, case: Case, applied: set[str], *, dropped: str | None = None
+) -> CaseResult:
     def result(*problems: str) -> CaseResult:
         return CaseResult(source=file.source, name=case.name, problems=problems)
 
@@ -197,41 +209,71 @@ def _plan(proc: CompiledProcedure, case: Case) -> Plan:
     if case.state is None:
         plan = proc.start_plan
         if case.trigger not in (None, plan.trigger):
-            raise InvalidInput(f"{case.trigger!r} is not the start of {proc.spec.id} "
-                               f"({plan.trigger!r}); give the state it leaves")
+            raise InvalidInput(
+                f"{case.trigger!r} is not the start of {proc.spec.id} "
+                f"({plan.trigger!r}); give the state it leaves"
+            )
         return plan
     if case.trigger is None:
         raise InvalidInput("gives a state but no trigger")
     found = proc.plan(case.state, case.trigger)
     if found is None:
-        raise InvalidInput(f"{case.trigger!r} does not leave state {case.state!r} of "
-                           f"{proc.spec.id}")
+        raise InvalidInput(
+            f"{case.trigger!r} does not leave state {case.state!r} of {proc.spec.id}"
+        )
     return found
 
 
-def _judge(proc: CompiledProcedure, plan: Plan, case: Case, data: Mapping[str, Any],
-           now: dt.datetime, store: MemoryStore,
-           dropped: str | None) -> tuple[list[RuleResult], str | None]:
+def _judge(
+    proc: CompiledProcedure,
+    plan: Plan,
+    case: Case,
+    data: Mapping[str, Any],
+    now: dt.datetime,
+    store: MemoryStore,
+    dropped: str | None,
+) -> tuple[list[RuleResult], str | None]:
     """Every rule of the plan and its branch rules on the case's facts; the state chosen."""
     given = {k: v for k, v in case.facts.items() if k not in proc.spec.facts}
     facts = {k: v for k, v in case.facts.items() if k in proc.spec.facts}
     facts.update((k, v) for k, v in data.items() if k in plan.data)
     view = {**facts, **{k: v for k, v in data.items() if k not in plan.data}}
     with store.unit(write=False) as unit:
-        ctx = judging.context(proc, instance_id="test", state=case.state or "",
-                              trigger=plan.trigger, actor=case.actor, facts=view, now=now,
-                              unit=unit, directory=None)
+        ctx = judging.context(
+            proc,
+            instance_id="test",
+            state=case.state or "",
+            trigger=plan.trigger,
+            actor=case.actor,
+            facts=view,
+            now=now,
+            unit=unit,
+            directory=None,
+            stating=plan.states_view,
+        )
         ctx.given(given)
-        results = [_dropped(r) if r.rule_id == dropped else r
-                   for r in judging.evaluate(plan, ctx).results]
+        results = [
+            _dropped(r) if r.rule_id == dropped else r for r in judging.evaluate(plan, ctx).results
+        ]
         chosen: str | None = None
         for rule, dest in plan.branches:
             if rule is None:
                 chosen = chosen or dest
                 continue
             res = rule.evaluate(ctx, plan.roles)
-            results.append(RuleResult(res.rule_id, res.passed, "branch", res.title, res.citation,
-                                      res.detail, res.params, res.facts, res.applicable))
+            results.append(
+                RuleResult(
+                    res.rule_id,
+                    res.passed,
+                    "branch",
+                    res.title,
+                    res.citation,
+                    res.detail,
+                    res.params,
+                    res.facts,
+                    res.applicable,
+                )
+            )
             if chosen is None and res.passed and res.applicable and rule.id != dropped:
                 chosen = dest
     return results, chosen if plan.branches else None
@@ -239,8 +281,17 @@ def _judge(proc: CompiledProcedure, plan: Plan, case: Case, data: Mapping[str, A
 
 def _dropped(found: RuleResult) -> RuleResult:
     """A rule as if dropped from the pack: it passes whatever it reads."""
-    return RuleResult(found.rule_id, True, found.severity, found.title, found.citation,
-                      found.detail, found.params, found.facts, found.applicable)
+    return RuleResult(
+        found.rule_id,
+        True,
+        found.severity,
+        found.title,
+        found.citation,
+        found.detail,
+        found.params,
+        found.facts,
+        found.applicable,
+    )
 
 
 def _outcome(r: RuleResult) -> Outcome:
@@ -251,8 +302,10 @@ def _compare(expect: Expect, results: list[RuleResult], chosen: str | None) -> l
     problems = []
     blocking = any(r.blocking for r in results)
     if expect.passed is not None and expect.passed == blocking:
-        problems.append(f"expected the command to be {'allowed' if expect.passed else 'refused'}, "
-                        f"it was {'refused' if blocking else 'allowed'}")
+        problems.append(
+            f"expected the command to be {'allowed' if expect.passed else 'refused'}, "
+            f"it was {'refused' if blocking else 'allowed'}"
+        )
     seen = {r.rule_id: _outcome(r) for r in results}
     for rule_id, want in expect.rules.items():
         got = seen.get(rule_id)

@@ -27,13 +27,18 @@ if TYPE_CHECKING:
 __all__ = ["TargetView", "member_targets", "open_cases", "overdue_tasks", "reports_due"]
 
 
-def overdue_tasks(engine: Engine, by: Literal["lead_member", "departments"] = "lead_member",
-                  at: dt.datetime | None = None) -> dict[str, list[Instance]]:
-    """Tasks overdue at ``at`` (default: now), grouped by lead member or by responsible department: those the
-    sweep found overdue, and open ones whose deadline has passed. A task with two departments is under both."""
+def overdue_tasks(
+    engine: Engine,
+    by: Literal["lead_member", "departments"] = "lead_member",
+    at: dt.datetime | None = None,
+) -> dict[str, list[Instance]]:
+    """Tasks overdue at ``at`` (default: now), grouped by lead member or by responsible department:
+    those the sweep found overdue, and open ones whose deadline has passed. A task with two
+    departments is under both."""
     if by not in ("lead_member", "departments"):
-        raise InvalidInput("overdue tasks are grouped by lead_member or departments, "
-                           f"not {brief(by)}")
+        raise InvalidInput(
+            f"overdue tasks are grouped by lead_member or departments, not {brief(by)}"
+        )
     now = format_time(at or engine.clock.now())
     found: dict[str, Instance] = {}
     for queue in declared.tasks(engine.registry):
@@ -51,7 +56,8 @@ def overdue_tasks(engine: Engine, by: Literal["lead_member", "departments"] = "l
 
 @dataclass(frozen=True, slots=True)
 class TargetView:
-    """One measurable target of a member's task, with how far it has come (a whole percent, derived)."""
+    """One measurable target of a member's task, with how far it has come (a whole percent,
+    derived)."""
 
     task: str
     title: str
@@ -72,9 +78,19 @@ def member_targets(engine: Engine, member: str) -> dict[str, list[TargetView]]:
     queues = declared.tasks(engine.registry)
     for inst in (i for q in queues for i in engine.find(q.procedure, lead_member=member)):
         for metric, t in sorted((inst.facts.get("targets") or {}).items()):
-            view = TargetView(inst.id, str(inst.facts.get("title")), inst.state, str(inst.facts.get("deadline")),
-                              metric, str(t["kind"]), str(t["unit"]), str(t["baseline"]), str(t["target"]),
-                              t.get("measured"), int(tg.share(t) * 100))
+            view = TargetView(
+                inst.id,
+                str(inst.facts.get("title")),
+                inst.state,
+                str(inst.facts.get("deadline")),
+                metric,
+                str(t["kind"]),
+                str(t["unit"]),
+                str(t["baseline"]),
+                str(t["target"]),
+                t.get("measured"),
+                int(tg.share(t) * 100),
+            )
             out.setdefault(view.kind, []).append(view)
     return out
 
@@ -90,19 +106,29 @@ def open_cases(engine: Engine, member: str | None = None) -> list[Instance]:
     return found
 
 
-def reports_due(engine: Engine, within: dt.timedelta = dt.timedelta(days=30), body: str | None = None,
-                at: dt.datetime | None = None) -> list[Instance]:
-    """Reports still to be submitted whose deadline falls in the next ``within`` (default 30 days) from ``at``
-    (default: now), soonest first; of one body's hearing, if given."""
+def reports_due(
+    engine: Engine,
+    within: dt.timedelta = dt.timedelta(days=30),
+    body: str | None = None,
+    at: dt.datetime | None = None,
+) -> list[Instance]:
+    """Reports still to be submitted whose deadline falls in the next ``within`` (default 30 days)
+    from ``at`` (default: now), soonest first; of one body's hearing, if given."""
     if within < dt.timedelta(0):
         raise InvalidInput("the window of reports due must not be negative")
     start = at or engine.clock.now()
     now, until = format_time(start), format_time(start + within)
     calendar = declared.reporting(engine.registry)[1]
-    found = engine.find(calendar.procedure, calendar.open_states, before=("due", until),
-                        **({"body": body} if body else {}))
-    return sorted((i for i in found if str(i.facts.get("due")) >= now),
-                  key=lambda i: (str(i.facts.get("due")), i.id))
+    found = engine.find(
+        calendar.procedure,
+        calendar.open_states,
+        before=("due", until),
+        **({"body": body} if body else {}),
+    )
+    return sorted(
+        (i for i in found if str(i.facts.get("due")) >= now),
+        key=lambda i: (str(i.facts.get("due")), i.id),
+    )
 
 
 #: names this module once held, deprecated, and what the rule pack declares instead
@@ -110,8 +136,10 @@ _DEPRECATED: dict[str, tuple[str, Callable[[Registry], object]]] = {
     "TASKS": ("supervision.tasks.procedure", lambda reg: declared.tasks(reg)[0].procedure),
     "CASES": ("supervision.cases.procedure", lambda reg: declared.cases(reg)[0].procedure),
     "REPORTS": ("reporting.procedure", lambda reg: declared.reporting(reg)[1].procedure),
-    "OPEN_TASK_STATES": ("supervision.tasks.open_states",
-                         lambda reg: declared.tasks(reg)[0].open_states),
+    "OPEN_TASK_STATES": (
+        "supervision.tasks.open_states",
+        lambda reg: declared.tasks(reg)[0].open_states,
+    ),
 }
 
 

@@ -116,5 +116,3 @@ class Recorded:
                 if seq.isdigit() and (ballot[:at], int(seq)) in self.legacy_openings:
                     return True
         return False
-
-

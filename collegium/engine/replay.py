@@ -1,4 +1,5 @@
-"""Idempotency: a command repeated with the key it was first sent with takes effect once and answers again."""
+"""Idempotency: a command repeated with the key it was first sent with takes effect once and answers
+again."""
 
 from __future__ import annotations
 
@@ -19,13 +20,23 @@ if TYPE_CHECKING:
 
 
 def stored_verdict(verdict: Verdict) -> list[list[Any]]:
-    """The verdict as kept in an event: ``[rule, passed, applicable, severity, detail, params]`` per rule."""
-    return [[r.rule_id, r.passed, r.applicable, r.severity, r.detail, r.params] for r in verdict.results]
+    """The verdict as kept in an event: ``[rule, passed, applicable, severity, detail, params]`` per
+    rule."""
+    return [
+        [r.rule_id, r.passed, r.applicable, r.severity, r.detail, r.params] for r in verdict.results
+    ]
 
 
-def same_command(proc: CompiledProcedure, rec: InstanceRecord, event: EventRecord, trigger: str, actor: str,
-                 data: Mapping[str, Any]) -> None:
-    """A reused idempotency key must come with the command it was first used for, or it is bad input.
+def same_command(
+    proc: CompiledProcedure,
+    rec: InstanceRecord,
+    event: EventRecord,
+    trigger: str,
+    actor: str,
+    data: Mapping[str, Any],
+) -> None:
+    """A reused idempotency key must come with the command it was first used for, or it is bad
+    input.
 
     A secret vote's choice and the tellers' secret were never stored, so they are not compared."""
     same = event.trigger == trigger and event.actor == actor
@@ -40,32 +51,57 @@ def same_command(proc: CompiledProcedure, rec: InstanceRecord, event: EventRecor
             asked = {k: v for k, v in asked.items() if k not in unkept}
         same = asked == event.data
     if not same:
-        raise InvalidInput(f"idempotency key {event.idempotency_key!r} was already used on {rec.id!r} for "
-                           f"another command ({event.trigger} by {event.actor})")
+        raise InvalidInput(
+            f"idempotency key {event.idempotency_key!r} was already used on {rec.id!r} for "
+            f"another command ({event.trigger} by {event.actor})"
+        )
 
 
 def outcome(pack: RulePackSpec, rec: InstanceRecord, event: EventRecord) -> Outcome:
-    """The first call's outcome, rebuilt from its stored event (``instance`` is as it stands now)."""
+    """The first call's outcome, rebuilt from its stored event (``instance`` is as it stands
+    now)."""
     results = []
     for rule_id, passed, applicable, severity, detail, params in event.verdict:
         spec = pack.rule(rule_id)
         if spec is not None:
-            results.append(RuleResult(rule_id, passed, severity, spec.title, spec.citation, detail, params, {},
-                                      applicable))
+            results.append(
+                RuleResult(
+                    rule_id,
+                    passed,
+                    severity,
+                    spec.title,
+                    spec.citation,
+                    detail,
+                    params,
+                    {},
+                    applicable,
+                )
+            )
     started = tuple(event.effects.get("started", ()))
-    return Outcome(Instance.of(rec), event, Verdict(event.trigger, tuple(results)), started, replayed=True)
+    return Outcome(
+        Instance.of(rec), event, Verdict(event.trigger, tuple(results)), started, replayed=True
+    )
 
 
-def started_again(engine: Engine, proc: CompiledProcedure, instance_id: str, named: bool, actor: str,
-                  payload: Mapping[str, Any]) -> Outcome:
-    """A start whose instance id is taken: the first outcome if the caller named the id and it was this very command
-    (procedure and version, trigger, actor, data) — a retried request, answered and not judged again — else bad
-    input. A generated id is never a retry."""
+def started_again(
+    engine: Engine,
+    proc: CompiledProcedure,
+    instance_id: str,
+    named: bool,
+    actor: str,
+    payload: Mapping[str, Any],
+) -> Outcome:
+    """A start whose instance id is taken: the first outcome if the caller named the id and it was
+    this very command (procedure and version, trigger, actor, data) — a retried request, answered
+    and not judged again — else bad input. A generated id is never a retry."""
     rec = engine.store.load(instance_id)
     first = engine.store.history(instance_id)[0]
-    same = named and (rec.procedure, rec.procedure_version) == (proc.spec.id, proc.spec.version) and (
-        first.trigger, first.actor, first.data, first.effects.get("spawned_by")) == (
-        proc.start_plan.trigger, actor, payload, None)
+    same = (
+        named
+        and (rec.procedure, rec.procedure_version) == (proc.spec.id, proc.spec.version)
+        and (first.trigger, first.actor, first.data, first.effects.get("spawned_by"))
+        == (proc.start_plan.trigger, actor, payload, None)
+    )
     if not same:
         raise InvalidInput(f"an instance {instance_id!r} already exists")
     return outcome(engine.registry.pack(rec.pack, rec.pack_version), rec, first)

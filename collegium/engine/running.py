@@ -39,8 +39,9 @@ def run(engine: Engine, cmd: st.Command, *, fire_due: Callable[[TimerRecord], ob
             engine.texts.stored(result.texts)
             return result.outcome
         return result
-    raise ConcurrentUpdate(f"instance {cmd.instance_id!r} kept changing; gave up after "
-                           f"{engine.max_retries} retries")
+    raise ConcurrentUpdate(
+        f"instance {cmd.instance_id!r} kept changing; gave up after {engine.max_retries} retries"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +79,18 @@ def _attempt(engine: Engine, unit: Unit, cmd: st.Command) -> Outcome | _DueFirst
     return _Written(st.write(unit, step), step.texts)
 
 
-def prepare(engine: Engine, unit: Unit, rec: InstanceRecord, trigger: str, actor: str,
-            data: Mapping[str, Any], now: dt.datetime, *, key: str | None = None,
-            complete: bool = True) -> st.Step:
+def prepare(
+    engine: Engine,
+    unit: Unit,
+    rec: InstanceRecord,
+    trigger: str,
+    actor: str,
+    data: Mapping[str, Any],
+    now: dt.datetime,
+    *,
+    key: str | None = None,
+    complete: bool = True,
+) -> st.Step:
     """The stages up to the step's own verdict: plan, normalise, stage (with ``complete``), judge.
     ``complete=False`` asks what could be fired without data: nothing is staged, and rules that
     read what the data would give wait for it."""
@@ -92,8 +102,9 @@ def prepare(engine: Engine, unit: Unit, rec: InstanceRecord, trigger: str, actor
     return step
 
 
-def check(engine: Engine, instance_id: str, trigger: str, actor: str,
-          data: Mapping[str, Any]) -> Verdict:
+def check(
+    engine: Engine, instance_id: str, trigger: str, actor: str, data: Mapping[str, Any]
+) -> Verdict:
     """The verdict ``fire`` would reach, children included, writing nothing and drawing no id: the
     effects apply to a copy of the facts, in a unit that only reads."""
     with engine.store.unit(write=False) as unit:

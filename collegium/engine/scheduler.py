@@ -29,7 +29,13 @@ from collegium.engine.timers import (
     timers_record,
     when_due,
 )
-from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound, RuleViolation, TransitionNotAllowed
+from collegium.errors import (
+    ConcurrentUpdate,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    TransitionNotAllowed,
+)
 from collegium.rules.verdict import Verdict
 from collegium.store.protocol import StaleVersion, Write
 from collegium.store.records import TimerRecord
@@ -37,16 +43,31 @@ from collegium.store.records import TimerRecord
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine
 
-__all__ = ["REFUSED", "REMIND", "TimerRun", "fire_timer", "refused", "remind", "run_due", "timer_key",
-           "timers_for", "timers_record"]
+__all__ = [
+    "REFUSED",
+    "REMIND",
+    "TimerRun",
+    "fire_timer",
+    "refused",
+    "remind",
+    "run_due",
+    "timer_key",
+    "timers_for",
+    "timers_record",
+]
 
 
-def run_due(engine: Engine, until: dt.datetime | None = None, *, batch: int = 500) -> list[TimerRun]:
-    """Fire every timer due by ``until`` (default, and at the latest: the engine clock's now), earliest first."""
+def run_due(
+    engine: Engine, until: dt.datetime | None = None, *, batch: int = 500
+) -> list[TimerRun]:
+    """Fire every timer due by ``until`` (default, and at the latest: the engine clock's now),
+    earliest first."""
     now = engine.clock.now()
     limit = aware(until, "until") if until is not None else now
     if limit > now:
-        raise InvalidInput(f"cannot run timers due by {format_time(limit)}: the clock says {format_time(now)}")
+        raise InvalidInput(
+            f"cannot run timers due by {format_time(limit)}: the clock says {format_time(now)}"
+        )
     runs: list[TimerRun] = []
     size = batch
     while True:
@@ -58,8 +79,9 @@ def run_due(engine: Engine, until: dt.datetime | None = None, *, batch: int = 50
             run = fire_timer(engine, timer)
             runs.append(run)
             if run.outcome is not None and run.outcome.event.source != run.outcome.event.dest:
-                # the move may have set earlier timers than the rest of this batch: fetch again, only the earliest
-                # (fetching the whole batch again after every move read K²/2 rows for a sweep of K moves)
+                # the move may have set earlier timers than the rest of this batch: fetch again,
+                # only the earliest (fetching the whole batch again after every move read K²/2 rows
+                # for a sweep of K moves)
                 size = 1
                 break
 
@@ -69,10 +91,22 @@ def fire_timer(engine: Engine, timer: TimerRecord) -> TimerRun:
     trigger through the step's stages. A timer whose instance left its state is dropped; one the
     rules refuse is recorded as refused (``@refused``) and dropped."""
     try:
-        outcome = remind(engine, timer) if timer.lead else running.run(
-            engine, Command(instance_id=timer.instance_id, trigger=timer.trigger,
-                            actor=SYSTEM_ACTOR, data={}, key=timer_key(timer), timer=timer),
-            fire_due=_never)
+        outcome = (
+            remind(engine, timer)
+            if timer.lead
+            else running.run(
+                engine,
+                Command(
+                    instance_id=timer.instance_id,
+                    trigger=timer.trigger,
+                    actor=SYSTEM_ACTOR,
+                    data={},
+                    key=timer_key(timer),
+                    timer=timer,
+                ),
+                fire_due=_never,
+            )
+        )
     except (NotFound, TimerStale):
         engine.store.drop_timer(timer)
         return TimerRun(timer, stale=True)
@@ -83,33 +117,53 @@ def fire_timer(engine: Engine, timer: TimerRecord) -> TimerRun:
         return TimerRun(timer, error=exc)
     if outcome.event.source == outcome.event.dest:
         engine.store.drop_timer(timer)
-    # else the step left the state, and its transaction replaced the instance's timers: nothing to drop
+    # else the step left the state, and its transaction replaced the instance's timers: nothing to
+    # drop
     return TimerRun(timer, outcome)
 
 
 def remind(engine: Engine, timer: TimerRecord) -> Outcome:
-    """Record a reminder: an event of its own in the instance's history (and so in the outbox), in the same state
-    and with the same facts, saying which timer falls due when (``timer``, ``due_at``) and how far ahead (``lead``,
-    an ISO 8601 duration). No rule judges it: it decides nothing."""
+    """Record a reminder: an event of its own in the instance's history (and so in the outbox), in
+    the same state and with the same facts, saying which timer falls due when (``timer``,
+    ``due_at``) and how far ahead (``lead``, an ISO 8601 duration). No rule judges it: it decides
+    nothing."""
     lead = dt.timedelta(seconds=timer.lead)
-    return _note(engine, timer, REMIND, {"timer": timer.trigger,
-                                         "due_at": format_time(parse_time(timer.due_at) + lead),
-                                         "lead": iso_duration(lead)}, [])
+    return _note(
+        engine,
+        timer,
+        REMIND,
+        {
+            "timer": timer.trigger,
+            "due_at": format_time(parse_time(timer.due_at) + lead),
+            "lead": iso_duration(lead),
+        },
+        [],
+    )
 
 
-def refused(engine: Engine, timer: TimerRecord, error: RuleViolation | TransitionNotAllowed | InvalidInput,
-            ) -> Outcome:
-    """Record that a timer fell due and was refused (by the rules, its verdict kept; or as not allowed), in the same
-    state and with the same facts, before the timer is dropped: the history says why its deadline did nothing, and
-    the audit tells a refused timer from a deleted one."""
+def refused(
+    engine: Engine,
+    timer: TimerRecord,
+    error: RuleViolation | TransitionNotAllowed | InvalidInput,
+) -> Outcome:
+    """Record that a timer fell due and was refused (by the rules, its verdict kept; or as not
+    allowed), in the same state and with the same facts, before the timer is dropped: the history
+    says why its deadline did nothing, and the audit tells a refused timer from a deleted one."""
     verdict = replay.stored_verdict(error.verdict) if isinstance(error, RuleViolation) else []
-    return _note(engine, timer, REFUSED, {"timer": timer.trigger, "due_at": timer.due_at,
-                                          "error": type(error).__name__}, verdict)
+    return _note(
+        engine,
+        timer,
+        REFUSED,
+        {"timer": timer.trigger, "due_at": timer.due_at, "error": type(error).__name__},
+        verdict,
+    )
 
 
-def _note(engine: Engine, timer: TimerRecord, trigger: str, data: dict[str, Any],
-          verdict: list[list[Any]]) -> Outcome:
-    """An event of the engine's about ``timer`` (keyed by it), leaving the instance's state and facts as they are."""
+def _note(
+    engine: Engine, timer: TimerRecord, trigger: str, data: dict[str, Any], verdict: list[list[Any]]
+) -> Outcome:
+    """An event of the engine's about ``timer`` (keyed by it), leaving the instance's state and
+    facts as they are."""
     key = timer_key(timer)
     for _ in range(engine.max_retries + 1):
         try:
@@ -118,17 +172,23 @@ def _note(engine: Engine, timer: TimerRecord, trigger: str, data: dict[str, Any]
                 now = when_due(timer, rec, unit.timer_entered(rec.id, timer.trigger, timer.lead))
                 done = unit.find_event(rec.id, key)
                 if done is not None:
-                    return replay.outcome(engine.registry.pack(rec.pack, rec.pack_version), rec, done)
+                    return replay.outcome(
+                        engine.registry.pack(rec.pack, rec.pack_version), rec, done
+                    )
                 at = format_time(now)
                 noted = replace(rec, version=rec.version + 1, updated_at=at)
-                new, event = chain(noted, rec.state, trigger, SYSTEM_ACTOR, at, data, verdict, {},
-                                   key)
-                unit.commit(Write(update=new, expected_version=rec.version, create=(),
-                                  events=(event,)))
+                new, event = chain(
+                    noted, rec.state, trigger, SYSTEM_ACTOR, at, data, verdict, {}, key
+                )
+                unit.commit(
+                    Write(update=new, expected_version=rec.version, create=(), events=(event,))
+                )
             return Outcome(Instance.of(new), event, Verdict(trigger, ()))
         except StaleVersion:
             continue
-    raise ConcurrentUpdate(f"instance {timer.instance_id!r} kept changing; gave up after {engine.max_retries} retries")
+    raise ConcurrentUpdate(
+        f"instance {timer.instance_id!r} kept changing; gave up after {engine.max_retries} retries"
+    )
 
 
 def _never(timer: TimerRecord) -> object:

@@ -71,16 +71,31 @@ def plan_data(proc: CompiledProcedure, plan: Plan) -> tuple[DataKey, ...]:
         use = "fact" if name in plan.data else users.get(name, "spawn")
         fact = proc.spec.facts.get(name)
         if fact is not None:  # a declared fact's type wins, as normalize() has it
-            out.append(DataKey(name=name, type=fact.type, values=fact.values or (),
-                               required=name in required, use=use))
+            out.append(
+                DataKey(
+                    name=name,
+                    type=fact.type,
+                    values=fact.values or (),
+                    required=name in required,
+                    use=use,
+                )
+            )
         elif name == "counts" and plan.counts:
             out.append(DataKey(name=name, type="counts", use=use))
         else:
             keys, values = _KEYED.get(name, (None, choices.get(name, ())))
             if name == "choice" and plan.casts:
                 values = options
-            out.append(DataKey(name=name, type=plan.inputs[name], values=values, keys=keys,
-                               required=name in required, use=use))
+            out.append(
+                DataKey(
+                    name=name,
+                    type=plan.inputs[name],
+                    values=values,
+                    keys=keys,
+                    required=name in required,
+                    use=use,
+                )
+            )
     return tuple(out)
 
 

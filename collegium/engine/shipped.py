@@ -61,7 +61,8 @@ class Unread:
                 name, _, rest = entry.name.removesuffix(".yaml").partition(".v")
                 source = f"collegium/{'/'.join(path)}/{entry.name}"
                 files.setdefault((folder, name), []).append(
-                    ShippedFile(folder, name, rest or None, rank, entry, source))
+                    ShippedFile(folder, name, rest or None, rank, entry, source)
+                )
                 rank += 1
         return cls(files)
 
@@ -111,8 +112,9 @@ def ordered(table: dict[K, V], rank: Callable[[K], int]) -> dict[K, V]:
     return dict(sorted(table.items(), key=lambda kv: rank(kv[0])))  # sorted() is stable
 
 
-def shipped_order(kind: str, table: dict[str, dict[Any, Any]],
-                  rank: dict[str, int]) -> dict[str, dict[Any, Any]]:
+def shipped_order(
+    kind: str, table: dict[str, dict[Any, Any]], rank: dict[str, int]
+) -> dict[str, dict[Any, Any]]:
     """A registry's ``table`` of ``kind`` (id -> version -> spec) in the order of the shipped files
     the versions were read from (``rank`` by ``kind:id@version``), ids by their first version;
     what was not shipped comes last, in the order it was added."""

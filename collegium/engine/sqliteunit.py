@@ -1,4 +1,5 @@
-"""Moved to :mod:`collegium.store.sqliteunit`: this path works for one release, with a DeprecationWarning."""
+"""Moved to :mod:`collegium.store.sqliteunit`: this path works for one release, with a
+DeprecationWarning."""
 
 from collegium.engine._moved import moved
 

@@ -15,6 +15,7 @@ from collegium.engine import governance as gov
 from collegium.engine.audit import canonical, digest
 from collegium.engine.clock import format_time
 from collegium.engine.registry import Plan
+from collegium.engine.seating import counted_seats
 from collegium.errors import InvalidInput, NotFound
 from collegium.store.bodies import Body
 from collegium.store.records import AttendanceRow, InstanceRecord, Seat, SeatRow
@@ -27,14 +28,16 @@ from collegium.workflows.spec import (
 
 
 def seats_digest(seats: Mapping[str, Seat]) -> str:
-    """SHA-256 of a meeting's frozen seats (person, role, vote, attendance), kept in the hashed facts so the audit
-    notices an edited seat; stated views are checked against their events."""
-    return digest(canonical([[p, s.role, s.voting, s.attendance]
-                             for p, s in sorted(seats.items())]))
+    """SHA-256 of a meeting's frozen seats (person, role, vote, attendance), kept in the hashed
+    facts so the audit notices an edited seat; stated views are checked against their events."""
+    return digest(
+        canonical([[p, s.role, s.voting, s.attendance] for p, s in sorted(seats.items())])
+    )
 
 
 class SittingReader(Protocol):
-    """What staging reads from the unit of work: the sitting a matter is taken up at, and its seats."""
+    """What staging reads from the unit of work: the sitting a matter is taken up at, and its
+    seats."""
 
     def load(self, instance_id: str) -> InstanceRecord: ...
 
@@ -49,28 +52,52 @@ def _reasons(given: Mapping[str, str], attendance: Mapping[str, str]) -> dict[st
     return dict(sorted(given.items()))
 
 
-def _freeze(body: Body, data: Mapping[str, Any], meeting_id: str, state: str, now: dt.datetime,
-            ) -> tuple[dict[str, Any], dict[str, Seat]]:
-    """A meeting of ``body`` opening now: its record and seats (the membership frozen, with attendance)."""
+def _freeze(
+    body: Body,
+    data: Mapping[str, Any],
+    meeting_id: str,
+    state: str,
+    now: dt.datetime,
+) -> tuple[dict[str, Any], dict[str, Seat]]:
+    """A meeting of ``body`` opening now: its record and seats (the membership frozen, with
+    attendance)."""
     attendance = gov.build_attendance(body, data["attendance"])
     members = {m.person: m for m in body.members}
     seats: dict[str, Seat] = {
-        person: Seat(role=members[person].role, voting=members[person].voting, attendance=status,
-                     view=None)
-        for person, status in attendance.items() if person in members}
+        person: Seat(
+            role=members[person].role, voting=members[person].voting, attendance=status, view=None
+        )
+        for person, status in attendance.items()
+        if person in members
+    }
     record: dict[str, Any] = {
-        "id": meeting_id, "body": body.id, "kind": body.kind, "opened_at": format_time(now), "state": state,
+        "id": meeting_id,
+        "body": body.id,
+        "kind": body.kind,
+        "opened_at": format_time(now),
+        "state": state,
         "attendees": sorted(p for p, status in attendance.items() if status == "attendee"),
-        "seats_sha": seats_digest(seats)}
+        "seats_sha": seats_digest(seats),
+        # its voting seats counted, so that each vote's quorum is judged without counting them
+        "seated": counted_seats(seats),
+    }
     if data.get("reasons"):
         record["reasons"] = _reasons(data["reasons"], attendance)
     return record, seats
 
 
-def _take_up(reader: SittingReader, sitting_id: str, matter_id: str, body_id: str | None,
-             recused: list[str], meeting_id: str, state: str, now: dt.datetime,
-             ) -> tuple[dict[str, Any], dict[str, Seat]]:
-    """A matter taken up at a sitting in session: the sitting's seats, with this matter's recusals."""
+def _take_up(
+    reader: SittingReader,
+    sitting_id: str,
+    matter_id: str,
+    body_id: str | None,
+    recused: list[str],
+    meeting_id: str,
+    state: str,
+    now: dt.datetime,
+) -> tuple[dict[str, Any], dict[str, Seat]]:
+    """A matter taken up at a sitting in session: the sitting's seats, with this matter's
+    recusals."""
     try:
         rec = reader.load(sitting_id)
     except NotFound:
@@ -81,27 +108,45 @@ def _take_up(reader: SittingReader, sitting_id: str, matter_id: str, body_id: st
     if not sitting.get("sitting") or sitting.get("state") != rec.state:
         raise InvalidInput(f"meeting {brief(sitting_id)} is not in session (it is {rec.state})")
     if sitting["body"] != body_id:
-        raise InvalidInput(f"meeting {brief(sitting_id)} is a meeting of {sitting['body']!r}; "
-                           f"this matter is for {brief(body_id)}")
-    seats: dict[str, Seat] = {p: seat._replace(view=None)
-                              for p, seat in reader.seats(str(sitting["id"])).items()}
+        raise InvalidInput(
+            f"meeting {brief(sitting_id)} is a meeting of {sitting['body']!r}; "
+            f"this matter is for {brief(body_id)}"
+        )
+    seats: dict[str, Seat] = {
+        p: seat._replace(view=None) for p, seat in reader.seats(str(sitting["id"])).items()
+    }
     for person in recused:
         if person not in seats:
-            raise InvalidInput(f"{brief(person)} has no seat at meeting {brief(sitting_id)}: "
-                               "only its members recuse")
+            raise InvalidInput(
+                f"{brief(person)} has no seat at meeting {brief(sitting_id)}: "
+                "only its members recuse"
+            )
         seats[person] = seats[person]._replace(attendance="recused")
     record: dict[str, Any] = {
-        "id": meeting_id, "sitting_id": sitting_id, "body": sitting["body"], "kind": sitting["kind"],
-        "opened_at": format_time(now), "state": state, "attendees": list(sitting.get("attendees") or ()),
-        "seats_sha": seats_digest(seats), "on_agenda": matter_id in (rec.facts.get("agenda") or ())}
+        "id": meeting_id,
+        "sitting_id": sitting_id,
+        "body": sitting["body"],
+        "kind": sitting["kind"],
+        "opened_at": format_time(now),
+        "state": state,
+        "attendees": list(sitting.get("attendees") or ()),
+        "seats_sha": seats_digest(seats),
+        "on_agenda": matter_id in (rec.facts.get("agenda") or ()),
+    }
     if sitting.get("reasons"):
-        record["reasons"] = {p: r for p, r in sitting["reasons"].items()
-                             if p in seats and seats[p].attendance == "absent"}
+        record["reasons"] = {
+            p: r
+            for p, r in sitting["reasons"].items()
+            if p in seats and seats[p].attendance == "absent"
+        }
     return record, seats
 
 
-def _attend(reader: SittingReader, meeting: dict[str, Any], data: Mapping[str, Any]) -> dict[str, Seat]:
-    """One arrival, departure or non-voting attendee at the sitting in session, laid over its record."""
+def _attend(
+    reader: SittingReader, meeting: dict[str, Any], data: Mapping[str, Any]
+) -> dict[str, Seat]:
+    """One arrival, departure or non-voting attendee at the sitting in session, laid over its
+    record."""
     person, status = str(data["member"]), str(data["status"])
     seats = reader.seats(str(meeting["id"]))
     attendees = set(meeting.get("attendees") or ())
@@ -111,8 +156,9 @@ def _attend(reader: SittingReader, meeting: dict[str, Any], data: Mapping[str, A
             raise InvalidInput(f"{brief(person)} is a member; mark them present or absent")
         seats[person] = seats[person]._replace(attendance=status)
     elif status != "attendee":
-        raise InvalidInput(f"{brief(person)} has no seat at this meeting; "
-                           "only 'attendee' (列席) is allowed")
+        raise InvalidInput(
+            f"{brief(person)} has no seat at this meeting; only 'attendee' (列席) is allowed"
+        )
     else:
         attendees.add(person)
     reasons.pop(person, None)
@@ -121,6 +167,8 @@ def _attend(reader: SittingReader, meeting: dict[str, Any], data: Mapping[str, A
             raise InvalidInput("a reason is given only for a member who leaves (absent)")
         reasons[person] = str(data["reason"])
     meeting.update(attendees=sorted(attendees), seats_sha=seats_digest(seats))
+    if "seated" in meeting:
+        meeting["seated"] = counted_seats(seats)
     if reasons:
         meeting["reasons"] = dict(sorted(reasons.items()))
     else:
@@ -128,12 +176,23 @@ def _attend(reader: SittingReader, meeting: dict[str, Any], data: Mapping[str, A
     return seats
 
 
-def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: str | None,
-          directory: gov.BodyLookup, now: dt.datetime, meeting_id: str, reader: SittingReader, instance_id: str,
-          options: tuple[str, ...] = (), countable: bool = False) -> dict[str, Seat] | None:
-    """Lay a meeting being opened (or a sitting's changed attendance) over the prospective facts, in place, and
-    return its seats (frozen membership with attendance), which the rules of this command judge and the step
-    stores; None when nothing is staged. ``countable``: the procedure has a step that counts a secret ballot."""
+def stage(
+    plan: Plan,
+    facts: dict[str, Any],
+    data: Mapping[str, Any],
+    body_id: str | None,
+    directory: gov.BodyLookup,
+    now: dt.datetime,
+    meeting_id: str,
+    reader: SittingReader,
+    instance_id: str,
+    options: tuple[str, ...] = (),
+    countable: bool = False,
+) -> dict[str, Seat] | None:
+    """Lay a meeting being opened (or a sitting's changed attendance) over the prospective facts, in
+    place, and return its seats (frozen membership with attendance), which the rules of this command
+    judge and the step stores; None when nothing is staged. ``countable``: the procedure has a step
+    that counts a secret ballot."""
     seats: dict[str, Seat] | None = None
     state = plan.branches[-1].dest
     for effect in plan.effects:
@@ -144,14 +203,26 @@ def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: s
         elif isinstance(effect, OpenMeetingEffect | ConveneEffect):
             if "sitting" in data:
                 if "attendance" in data or "reasons" in data or isinstance(effect, ConveneEffect):
-                    raise InvalidInput("a matter taken up at a sitting has that sitting's attendance; "
-                                       "give either 'sitting' or 'attendance'")
-                record, seats = _take_up(reader, str(data["sitting"]), instance_id, body_id,
-                                         list(data.get("recused") or ()), meeting_id, state, now)
+                    raise InvalidInput(
+                        "a matter taken up at a sitting has that sitting's attendance; "
+                        "give either 'sitting' or 'attendance'"
+                    )
+                record, seats = _take_up(
+                    reader,
+                    str(data["sitting"]),
+                    instance_id,
+                    body_id,
+                    list(data.get("recused") or ()),
+                    meeting_id,
+                    state,
+                    now,
+                )
             else:
                 if "recused" in data:
-                    raise InvalidInput("'recused' goes with 'sitting'; at a meeting of its own, mark recusals in "
-                                       "'attendance'")
+                    raise InvalidInput(
+                        "'recused' goes with 'sitting'; at a meeting of its own, mark recusals in "
+                        "'attendance'"
+                    )
                 if "attendance" not in data:
                     raise InvalidInput(f"{plan.trigger!r} needs 'attendance' or 'sitting'")
                 body = directory(body_id) if body_id else None
@@ -166,14 +237,20 @@ def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: s
             method = data.get("method") or effect.default_method
             if effect.options is not None:
                 options = effect.options.values.get(str(facts.get(effect.options.fact)), options)
-            ballot: dict[str, Any] = {"id": meeting_id, "method": method, "secret": method in SECRET_COUNTING,
-                                      "options": list(options)}
+            ballot: dict[str, Any] = {
+                "id": meeting_id,
+                "method": method,
+                "secret": method in SECRET_COUNTING,
+                "options": list(options),
+            }
             if method in SECRET_COUNTING:
                 ballot["counting"] = SECRET_COUNTING[method]
                 counting.open_secret(ballot, method, data, seats, record["attendees"], countable)
             elif "tellers" in data or "ballot_key" in data:
-                raise InvalidInput("tellers count secret ballots only: 'tellers' and 'ballot_key' go with "
-                                   f"method {' or '.join(SECRET_COUNTING)}")
+                raise InvalidInput(
+                    "tellers count secret ballots only: 'tellers' and 'ballot_key' go with "
+                    f"method {' or '.join(SECRET_COUNTING)}"
+                )
             facts["ballot"] = ballot
             items = facts.get(effect.items) if effect.items else None
             if items:
@@ -181,19 +258,29 @@ def stage(plan: Plan, facts: dict[str, Any], data: Mapping[str, Any], body_id: s
     return seats
 
 
-def seat_rows(plan: Plan, facts: Mapping[str, Any],
-              staged: Mapping[str, Seat] | None) -> tuple[SeatRow, ...]:
+def seat_rows(
+    plan: Plan, facts: Mapping[str, Any], staged: Mapping[str, Seat] | None
+) -> tuple[SeatRow, ...]:
     """The seats a step writes for a meeting it opens (none for a step that changes an
     attendance)."""
     if plan.attends or not staged:
         return ()
     meeting_id = str((facts.get("meeting") or {}).get("id", ""))
-    return tuple(SeatRow(meeting=meeting_id, person=person, role=seat.role, voting=seat.voting,
-                         attendance=seat.attendance) for person, seat in staged.items())
+    return tuple(
+        SeatRow(
+            meeting=meeting_id,
+            person=person,
+            role=seat.role,
+            voting=seat.voting,
+            attendance=seat.attendance,
+        )
+        for person, seat in staged.items()
+    )
 
 
-def attendance_rows(plan: Plan, data: Mapping[str, Any], facts: Mapping[str, Any],
-                    staged: Mapping[str, Seat] | None) -> tuple[AttendanceRow, ...]:
+def attendance_rows(
+    plan: Plan, data: Mapping[str, Any], facts: Mapping[str, Any], staged: Mapping[str, Seat] | None
+) -> tuple[AttendanceRow, ...]:
     """The one attendance an ``attend`` step changes at a sitting in session, if the member has a
     seat."""
     if not plan.attends or not staged:
@@ -203,5 +290,3 @@ def attendance_rows(plan: Plan, data: Mapping[str, Any], facts: Mapping[str, Any
         return ()
     meeting_id = str((facts.get("meeting") or {}).get("id", ""))
     return (AttendanceRow(meeting=meeting_id, person=member, attendance=staged[member].attendance),)
-
-

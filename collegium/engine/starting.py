@@ -23,23 +23,44 @@ if TYPE_CHECKING:
     from collegium.engine.engine import Engine
 
 
-def write(engine: Engine, proc: CompiledProcedure, new_id: str, actor: str,
-          payload: Mapping[str, Any], now: dt.datetime,
-          texts: tuple[DefinitionText, ...]) -> Outcome:
+def write(
+    engine: Engine,
+    proc: CompiledProcedure,
+    new_id: str,
+    actor: str,
+    payload: Mapping[str, Any],
+    now: dt.datetime,
+    texts: tuple[DefinitionText, ...],
+) -> Outcome:
     """Judge and store one start; raises :class:`~collegium.errors.RuleViolation` (nothing
     written) or the store's StaleVersion."""
     plan = proc.start_plan
     with engine.store.unit() as unit:
-        ctx = judging.context(proc, instance_id=new_id, state="", trigger=plan.trigger,
-                              actor=actor, facts=payload, now=now, unit=unit,
-                              directory=engine.directory)
+        ctx = judging.context(
+            proc,
+            instance_id=new_id,
+            state="",
+            trigger=plan.trigger,
+            actor=actor,
+            facts=payload,
+            now=now,
+            unit=unit,
+            directory=engine.directory,
+        )
         verdict = judging.evaluate(plan, ctx)
         judging.gate(verdict)
         new = born(engine, proc, new_id, actor, dict(payload), verdict, now)
-        unit.commit(Write(update=None, expected_version=None, create=(new.rec,),
-                          events=(new.event,), timers={new_id: new.timers} if new.timers else {},
-                          definitions=texts,
-                          index=indexing.changed(engine.registry, None, (new.rec,))))
+        unit.commit(
+            Write(
+                update=None,
+                expected_version=None,
+                create=(new.rec,),
+                events=(new.event,),
+                timers={new_id: new.timers} if new.timers else {},
+                definitions=texts,
+                index=indexing.changed(engine.registry, None, (new.rec,)),
+            )
+        )
     return Outcome(Instance.of(new.rec), new.event, verdict)
 
 
@@ -52,32 +73,60 @@ class Born:
     timers: tuple[TimerRecord, ...]
 
 
-def born(engine: Engine, proc: CompiledProcedure, new_id: str, actor: str,
-         facts: dict[str, Any], verdict: Verdict, now: dt.datetime, *,
-         parent_id: str | None = None) -> Born:
+def born(
+    engine: Engine,
+    proc: CompiledProcedure,
+    new_id: str,
+    actor: str,
+    facts: dict[str, Any],
+    verdict: Verdict,
+    now: dt.datetime,
+    *,
+    parent_id: str | None = None,
+) -> Born:
     """A new instance of ``proc`` started by ``actor`` with ``facts`` (its start judged:
     ``verdict``), chained from its first event; started by the instance ``parent_id`` (the event
     records it) or on its own. The start and the children a step starts are born here."""
     at = format_time(now)
-    rec = InstanceRecord(id=new_id, procedure=proc.spec.id, procedure_version=proc.spec.version,
-                         pack=proc.pack.id, pack_version=proc.pack.version,
-                         state=proc.spec.initial, version=1, facts=facts, created_at=at,
-                         updated_at=at, parent_id=parent_id)
+    rec = InstanceRecord(
+        id=new_id,
+        procedure=proc.spec.id,
+        procedure_version=proc.spec.version,
+        pack=proc.pack.id,
+        pack_version=proc.pack.version,
+        state=proc.spec.initial,
+        version=1,
+        facts=facts,
+        created_at=at,
+        updated_at=at,
+        parent_id=parent_id,
+    )
     timers = timers_for(proc, rec, now, 1)
     more = {} if parent_id is None else {"spawned_by": parent_id}
-    rec, event = chain(rec, None, proc.start_plan.trigger, actor, at, dict(facts),
-                       replay.stored_verdict(verdict), start_record(engine, proc, timers, **more),
-                       None)
+    rec, event = chain(
+        rec,
+        None,
+        proc.start_plan.trigger,
+        actor,
+        at,
+        dict(facts),
+        replay.stored_verdict(verdict),
+        start_record(engine, proc, timers, **more),
+        None,
+    )
     return Born(rec=rec, event=event, timers=timers)
 
 
-def start_record(engine: Engine, proc: CompiledProcedure, timers: tuple[TimerRecord, ...],
-                 **more: Any) -> dict[str, Any]:
+def start_record(
+    engine: Engine, proc: CompiledProcedure, timers: tuple[TimerRecord, ...], **more: Any
+) -> dict[str, Any]:
     """The effects record of an instance's first event: the definition texts it is judged under
     (kind, key and SHA-256 of each, so the audit checks the stored texts against its chain), the
     timers it sets, and ``more``."""
-    record: dict[str, Any] = {**more, "definitions": [[d.kind, d.key, d.sha256]
-                                                      for d in engine.registry.texts_of(proc)]}
+    record: dict[str, Any] = {
+        **more,
+        "definitions": [[d.kind, d.key, d.sha256] for d in engine.registry.texts_of(proc)],
+    }
     if timers:
         record["timers"] = timers_record(timers)
     return record

@@ -14,8 +14,9 @@
 8. :func:`move` — the destination the branches chose;
 9. :func:`apply` — the effects on the facts: the record, votes, views, the children to start;
 10. :func:`judge_children` — each child's start rules, as if the actor proposed it; the gate again;
-11. :func:`chain` — the new instance row, the timers, the hash-chained events;
-12. :func:`write` — one version-guarded commit of all of it.
+11. :func:`~collegium.engine.writing.chain` — the new instance row, the timers, the hash-chained
+    events;
+12. :func:`~collegium.engine.writing.write` — one version-guarded commit of all of it.
 
 Nothing is written before the last stage, so a refusal at any stage writes no state and no event.
 """
@@ -28,19 +29,21 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from collegium._i18n import message
-from collegium.engine import ballots, counting, indexing, inputs, judging, replay, staging, starting
+from collegium.engine import ballots, counting, inputs, judging, replay, staging
 from collegium.engine import effects as fx
-from collegium.engine.audit import chain as chained
 from collegium.engine.clock import format_time
 from collegium.engine.compiled import CompiledProcedure, Plan
 from collegium.engine.context import Context
-from collegium.engine.outcomes import Instance, Outcome
-from collegium.engine.timers import timers_for, timers_record, when_due
+from collegium.engine.outcomes import Outcome
+from collegium.engine.timers import when_due
+
+# the last two stages, what the step writes, are run from here too (``st.chain``, ``st.write``)
+from collegium.engine.writing import chain as chain
+from collegium.engine.writing import write as write
 from collegium.errors import InvalidInput, TransitionNotAllowed
 from collegium.rules.verdict import RuleResult, Verdict
 from collegium.store.protocol import Seat, Unit, Write
 from collegium.store.records import DefinitionText, EventRecord, InstanceRecord, TimerRecord
-from collegium.workflows.spec import TRANSIENT_INPUTS
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Engine
@@ -138,8 +141,9 @@ def replayed(engine: Engine, unit: Unit, cmd: Command, rec: InstanceRecord) -> O
     return replay.outcome(engine.registry.pack(rec.pack, rec.pack_version), rec, done)
 
 
-def due_first(engine: Engine, unit: Unit, cmd: Command, rec: InstanceRecord,
-              now: dt.datetime) -> list[TimerRecord]:
+def due_first(
+    engine: Engine, unit: Unit, cmd: Command, rec: InstanceRecord, now: dt.datetime
+) -> list[TimerRecord]:
     """Timers of the instance that fell due by ``now``: they fire before the command, so that a
     command sees the same instance whenever the sweep last ran. None for a timer's own step."""
     if cmd.timer is not None or not procedure_of(engine, rec).spec.states[rec.state].timers:
@@ -148,8 +152,14 @@ def due_first(engine: Engine, unit: Unit, cmd: Command, rec: InstanceRecord,
 
 
 # -- plan, normalise, stage -------------------------------------------------------------------
-def plan(engine: Engine, rec: InstanceRecord, trigger: str, actor: str, now: dt.datetime,
-         key: str | None = None) -> Step:
+def plan(
+    engine: Engine,
+    rec: InstanceRecord,
+    trigger: str,
+    actor: str,
+    now: dt.datetime,
+    key: str | None = None,
+) -> Step:
     """The step of ``trigger`` from the instance's state: :class:`InvalidInput` for a trigger the
     procedure does not know, :class:`TransitionNotAllowed` for one that does not leave this
     state."""
@@ -160,9 +170,17 @@ def plan(engine: Engine, rec: InstanceRecord, trigger: str, actor: str, now: dt.
             raise InvalidInput(f"unknown trigger {trigger!r} for procedure {proc.spec.id}")
         allowed = tuple(proc.triggers_from(rec.state))
         raise TransitionNotAllowed(
-            message("transition.not_allowed", "en", trigger=trigger, state=rec.state,
-                    allowed=", ".join(allowed) or "none"),
-            state=rec.state, trigger=trigger, allowed=allowed)
+            message(
+                "transition.not_allowed",
+                "en",
+                trigger=trigger,
+                state=rec.state,
+                allowed=", ".join(allowed) or "none",
+            ),
+            state=rec.state,
+            trigger=trigger,
+            allowed=allowed,
+        )
     return Step(rec=rec, trigger=trigger, actor=actor, key=key, now=now, proc=proc, plan=found)
 
 
@@ -178,10 +196,19 @@ def stage(engine: Engine, unit: Unit, step: Step) -> None:
     """A meeting the step opens, or an attendance it changes, laid over the facts with its seats
     (judged by this step's rules, written by it); a vote's choice checked against the ballot."""
     plan_, facts = step.plan, step.facts
-    step.seats = staging.stage(plan_, facts, step.data, facts.get(step.proc.spec.body_fact),
-                          judging.bodies(engine.directory, unit, step.now), step.now,
-                          f"{step.rec.id}/{step.seq}", unit, step.rec.id, step.proc.vote_options,
-                          countable=plan_.branches[-1].dest in step.proc.counting_states)
+    step.seats = staging.stage(
+        plan_,
+        facts,
+        step.data,
+        facts.get(step.proc.spec.body_fact),
+        judging.bodies(engine.directory, unit, step.now),
+        step.now,
+        f"{step.rec.id}/{step.seq}",
+        unit,
+        step.rec.id,
+        step.proc.vote_options,
+        countable=plan_.branches[-1].dest in step.proc.counting_states,
+    )
     inputs.check_choice(plan_, facts, step.data)
 
 
@@ -194,30 +221,56 @@ def judge(engine: Engine, unit: Unit, step: Step, *, complete: bool = True) -> N
     view = {**step.facts, **{k: v for k, v in step.data.items() if k not in plan_.data}}
 
     def ctx_of(facts: Mapping[str, Any]) -> Context:
-        return judging.context(step.proc, instance_id=rec.id, state=rec.state, trigger=step.trigger,
-                               actor=step.actor, facts=facts, now=step.now, unit=unit,
-                               directory=engine.directory, staged=step.seats)
+        return judging.context(
+            step.proc,
+            instance_id=rec.id,
+            state=rec.state,
+            trigger=step.trigger,
+            actor=step.actor,
+            facts=facts,
+            now=step.now,
+            unit=unit,
+            directory=engine.directory,
+            staged=step.seats,
+            stating=plan_.states_view,
+        )
 
     step.ctx = ctx = ctx_of(view)
     if complete:
         results = list(judging.evaluate(plan_, ctx).results)
     else:
         missing = plan_.accepted | (MEETING_FACTS if plan_.stages_meeting else frozenset())
-        results = [rule.pending(rule.reads & missing) if rule.reads & missing
-                   else rule.evaluate(ctx, plan_.roles) for rule in plan_.rules]
+        results = [
+            rule.pending(rule.reads & missing)
+            if rule.reads & missing
+            else rule.evaluate(ctx, plan_.roles)
+            for rule in plan_.rules
+        ]
     passed: set[str] = set()
     items = (step.facts.get("ballot") or {}).get("items") if plan_.tallies else None
     for branch in plan_.branches:
         rule = branch.rule
         if rule is None:
             continue
-        scopes = [(item, ctx_of({**view, "item": item})) for item in items] if items \
-            else [(None, ctx)]
+        scopes = (
+            [(item, ctx_of({**view, "item": item})) for item in items] if items else [(None, ctx)]
+        )
         for item, scope in scopes:
             res = rule.evaluate(scope, plan_.roles)
             seen = {**res.facts, "item": item} if item is not None else res.facts
-            results.append(RuleResult(res.rule_id, res.passed, "branch", res.title, res.citation,
-                                      res.detail, res.params, seen, res.applicable))
+            results.append(
+                RuleResult(
+                    res.rule_id,
+                    res.passed,
+                    "branch",
+                    res.title,
+                    res.citation,
+                    res.detail,
+                    res.params,
+                    seen,
+                    res.applicable,
+                )
+            )
             if res.passed and res.applicable:  # a branch rule that does not apply selects nothing
                 passed.add(res.rule_id)
     step.verdict = Verdict(step.trigger, tuple(results))
@@ -229,9 +282,11 @@ def move(step: Step) -> None:
     try:
         step.dest = step.proc.machine.move(step.rec.state, step.trigger, step.branches)
     except LookupError:  # no branch taken: load-time checks require a fallback, so defensive
-        raise TransitionNotAllowed(f"{step.trigger!r} found no branch to take from "
-                                   f"{step.rec.state!r}", state=step.rec.state,
-                                   trigger=step.trigger) from None
+        raise TransitionNotAllowed(
+            f"{step.trigger!r} found no branch to take from {step.rec.state!r}",
+            state=step.rec.state,
+            trigger=step.trigger,
+        ) from None
 
 
 # -- apply, judge the children ----------------------------------------------------------------
@@ -241,14 +296,27 @@ def apply(engine: Engine, unit: Unit, step: Step) -> None:
     may be stated only by a member seated at the meeting."""
     facts, ctx = step.facts, step.ctx
     applied = fx.apply(
-        step.plan.effects_to(step.dest), facts, step.data, actor=step.actor, now=step.now,
+        step.plan.effects_to(step.dest),
+        facts,
+        step.data,
+        actor=step.actor,
+        now=step.now,
         result=lambda: ballots.result(ctx, step.proc, step.verdict, bool(step.branches), unit),
-        counted=lambda: counting.count(facts.get("ballot") or {}, ctx.instance_id, step.data,
-                                       unit, engine.sealer))
+        counted=lambda: counting.count(
+            facts.get("ballot") or {}, ctx.instance_id, step.data, unit, engine.sealer
+        ),
+    )
+    fresh = 0  # first views of present voting members, which the meeting's record counts
     for stated in applied.views:
-        if ctx.seat(stated.person) is None:
-            raise InvalidInput(f"{stated.person!r} has no seat at this meeting: only its members "
-                               "state views")
+        seat = ctx.seat(stated.person)
+        if seat is None:
+            raise InvalidInput(
+                f"{stated.person!r} has no seat at this meeting: only its members state views"
+            )
+        fresh += seat.voting and seat.attendance == "present" and seat.view is None
+    meeting = facts.get("meeting")
+    if fresh and meeting and "seated" in meeting:
+        facts["meeting"] = {**meeting, "stated": meeting.get("stated", 0) + fresh}
     step.applied = applied
 
 
@@ -260,75 +328,20 @@ def judge_children(engine: Engine, unit: Unit, step: Step, new_id: Callable[[str
         proc = engine.registry.compiled(spawn.procedure)
         child_id = new_id(proc.spec.id)
         facts = fx.child_facts(spawn, step.rec.id, step.facts, step.data)
-        ctx = judging.context(proc, instance_id=child_id, state="", trigger=proc.start_plan.trigger,
-                              actor=step.actor, facts=facts, now=step.now, unit=unit,
-                              directory=engine.directory)
+        ctx = judging.context(
+            proc,
+            instance_id=child_id,
+            state="",
+            trigger=proc.start_plan.trigger,
+            actor=step.actor,
+            facts=facts,
+            now=step.now,
+            unit=unit,
+            directory=engine.directory,
+        )
         verdict = judging.evaluate(proc.start_plan, ctx)
         if not verdict.passed:
             step.verdict = verdict
             return
         children.append(Child(proc=proc, id=child_id, facts=facts, verdict=verdict))
     step.children = tuple(children)
-
-
-# -- chain, write -----------------------------------------------------------------------------
-def chain(engine: Engine, step: Step) -> None:
-    """What the step writes, hash-chained: the instance as it leaves it (with the children it
-    started), each child's first event, the timers of the states entered, the ballot's writes,
-    the seats and views, and the step's event keeping no secret choice and no transient input."""
-    rec, applied, now = step.rec, step.applied, step.now
-    at = format_time(now)
-    record, facts = applied.record, step.facts
-    meeting_state = (facts.get("meeting") or {}).get("state")
-    cast = counting.writes(facts.get("ballot") or {}, list(applied.votes), record,
-                           tallies=step.plan.tallies, left=rec.state == meeting_state != step.dest,
-                           sealer=engine.sealer)
-    unkept = TRANSIENT_INPUTS | ({"choice"} if record.get("secret_vote") else frozenset())
-    data = step.data if unkept.isdisjoint(step.data) else {
-        k: v for k, v in step.data.items() if k not in unkept}
-    started: list[InstanceRecord] = []
-    child_events: list[EventRecord] = []
-    timers: dict[str, tuple[TimerRecord, ...]] = {}
-    texts: tuple[DefinitionText, ...] = ()
-    for child in step.children:
-        new_child = starting.born(engine, child.proc, child.id, step.actor, child.facts,
-                                  child.verdict, now, parent_id=rec.id)
-        if new_child.timers:
-            timers[child.id] = new_child.timers
-        child_events.append(new_child.event)
-        started.append(new_child.rec)
-        texts += engine.texts.unsaved(engine.registry, child.proc)
-    if started:
-        facts["children"] = [*(facts.get("children") or []), *(c.id for c in started)]
-        record["started"] = [c.id for c in started]
-    new = InstanceRecord(id=rec.id, procedure=rec.procedure,
-                         procedure_version=rec.procedure_version, pack=rec.pack,
-                         pack_version=rec.pack_version, state=step.dest, version=rec.version + 1,
-                         facts=facts, created_at=rec.created_at, updated_at=at,
-                         parent_id=rec.parent_id, head_hash=rec.head_hash,
-                         event_count=rec.event_count)
-    if step.dest != rec.state:  # a timer is set when its state is entered (the left state's go)
-        entered = timers_for(step.proc, new, now, step.seq)
-        if entered:
-            record["timers"] = timers_record(entered)
-        if entered or step.proc.spec.states[rec.state].timers:  # else it had none, and gets none
-            timers[rec.id] = entered
-    new, event = chained(new, rec.state, step.trigger, step.actor, at, data,
-                         replay.stored_verdict(step.verdict), record, step.key)
-    step.new, step.event, step.texts = new, event, texts
-    step.write = Write(update=new, expected_version=rec.version, create=tuple(started),
-                       events=(event, *child_events), timers=timers, definitions=texts,
-                       votes=cast.votes, secret_closed=cast.closed,
-                       seats=staging.seat_rows(step.plan, facts, step.seats), views=applied.views,
-                       attendance=staging.attendance_rows(step.plan, step.data, facts, step.seats),
-                       index=indexing.changed(engine.registry, rec, (new, *started)),
-                       returned=cast.returned, sealed=cast.sealed, counted=cast.counted,
-                       discarded=cast.discarded)
-
-
-def write(unit: Unit, step: Step) -> Outcome:
-    """Commit the step's write (the store raises StaleVersion if the instance changed since it
-    was loaded); the outcome the caller gets."""
-    unit.commit(step.write)
-    return Outcome(Instance.of(step.new), step.event, step.verdict,
-                   tuple(c.id for c in step.children))

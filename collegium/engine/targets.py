@@ -1,9 +1,10 @@
 """Measurable targets (细化、量化、硬化): exact decimal values, and the progress derived from them.
 
-A target has a baseline, a target value and, once reported, a measured value; each is a canonical decimal text
-("6.5", "120", "-3"), so it hashes the same on every platform and compares exactly. A target is reached when the
-measured value has gone from the baseline to the target value — upwards or downwards, as the target says.
-Progress is derived, never typed in: the mean of each target's share of the way, floored to a whole percent.
+A target has a baseline, a target value and, once reported, a measured value; each is a canonical
+decimal text ("6.5", "120", "-3"), so it hashes the same on every platform and compares exactly. A
+target is reached when the measured value has gone from the baseline to the target value — upwards
+or downwards, as the target says. Progress is derived, never typed in: the mean of each target's
+share of the way, floored to a whole percent.
 """
 
 from __future__ import annotations
@@ -27,10 +28,13 @@ _EXACT = decimal.Context(prec=MAX_DIGITS + 2, traps=[decimal.Overflow, decimal.I
 
 
 def canonical_number(name: str, value: Any) -> str:
-    """``value`` as canonical decimal text; :class:`InvalidInput` for anything that is not a finite number of at
-    most :data:`MAX_DIGITS` digits (nothing is rounded: a value that does not fit is refused)."""
-    bad = InvalidInput(f"{name} must be a decimal number such as 12 or 6.5 (at most {MAX_DIGITS} digits), "
-                       f"not {brief(value, 40)}")
+    """``value`` as canonical decimal text; :class:`InvalidInput` for anything that is not a finite
+    number of at most :data:`MAX_DIGITS` digits (nothing is rounded: a value that does not fit is
+    refused)."""
+    bad = InvalidInput(
+        f"{name} must be a decimal number such as 12 or 6.5 (at most {MAX_DIGITS} digits), "
+        f"not {brief(value, 40)}"
+    )
     if isinstance(value, bool) or not isinstance(value, int | float | str | decimal.Decimal):
         raise bad
     if isinstance(value, str) and len(value) > 2 * MAX_DIGITS:
@@ -52,11 +56,14 @@ def canonical_number(name: str, value: Any) -> str:
 
 
 def share(target: Mapping[str, Any]) -> Fraction:
-    """How much of the way from baseline to target value the measured value has gone, between 0 and 1."""
+    """How much of the way from baseline to target value the measured value has gone,
+    between 0 and 1."""
     measured = target.get("measured")
     if measured is None:
         return Fraction(0)
-    base, goal, now = (Fraction(decimal.Decimal(str(target[k]))) for k in ("baseline", "target", "measured"))
+    base, goal, now = (
+        Fraction(decimal.Decimal(str(target[k]))) for k in ("baseline", "target", "measured")
+    )
     if goal == base:
         return Fraction(1) if now == goal else Fraction(0)
     return min(Fraction(1), max(Fraction(0), (now - base) / (goal - base)))

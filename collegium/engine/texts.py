@@ -24,8 +24,9 @@ class Texts:
         self._saved: set[str] = set()
         self._verified: set[CompiledProcedure] = set()
 
-    def verify(self, lookup: Callable[[str, str], str | None], registry: Registry,
-               proc: CompiledProcedure) -> None:
+    def verify(
+        self, lookup: Callable[[str, str], str | None], registry: Registry, proc: CompiledProcedure
+    ) -> None:
         """Refuse (:class:`DefinitionError`) to judge under ``proc`` if the store keeps another
         text for a version of it than the registry holds (``lookup(kind, key)``: the store's kept
         text): the text is the version, and instances are judged by the one they were recorded
@@ -38,13 +39,17 @@ class Texts:
                 raise DefinitionError(
                     f"{d.kind} {d.key} is not the text the database keeps for that version, which "
                     "its instances were recorded under: give the changed text a new version",
-                    source=d.source)
+                    source=d.source,
+                )
         self._verified.add(proc)
 
     def unsaved(self, registry: Registry, proc: CompiledProcedure) -> tuple[DefinitionText, ...]:
         """The texts ``proc`` runs under that are not known to be stored."""
-        return tuple(DefinitionText(kind=d.kind, key=d.key, sha256=d.sha256, text=d.text)
-                     for d in registry.texts_of(proc) if f"{d.kind}:{d.key}" not in self._saved)
+        return tuple(
+            DefinitionText(kind=d.kind, key=d.key, sha256=d.sha256, text=d.text)
+            for d in registry.texts_of(proc)
+            if f"{d.kind}:{d.key}" not in self._saved
+        )
 
     def stored(self, texts: Iterable[DefinitionText]) -> None:
         """Remember ``texts`` as stored: call once their transaction has committed."""

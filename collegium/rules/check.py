@@ -31,4 +31,6 @@ def check_parameters(pack: RulePackSpec) -> None:
         if parameter is not None and not isinstance(parameter.value, kind):
             raise DefinitionError(
                 f"parameter {name!r} must be {kind.__name__}, not {parameter.value!r}",
-                source=f"rule pack {pack.key}", where=f"parameters.{name}")
+                source=f"rule pack {pack.key}",
+                where=f"parameters.{name}",
+            )

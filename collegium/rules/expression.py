@@ -1,17 +1,18 @@
 """The ``expression`` rule kind: the only module that touches rule-engine.
 
-An expression is compiled once, under a typed context built from the facts the procedure declares, so an
-unknown fact or a type error fails when the pack is loaded (the definitions shipped with Collegium are compiled
-when first evaluated: a test compiles all of them at load). rule-engine's builtins (``$now``, ``$today`` …)
-are refused: they read the wall clock, and time must come from the injected clock (the fact ``now``).
-Nothing is ever passed to ``eval``.
+An expression is compiled once, under a typed context built from the facts the procedure declares,
+so an unknown fact or a type error fails when the pack is loaded (the definitions shipped with
+Collegium are compiled when first evaluated: a test compiles all of them at load). rule-engine's
+builtins (``$now``, ``$today`` …) are refused: they read the wall clock, and time must come from the
+injected clock (the fact ``now``). Nothing is ever passed to ``eval``.
 
-Evaluation is bounded: rule-engine has no loops, calls or attribute access beyond its typed attributes, so the
-cost of an expression is its size, except where it multiplies. Refused when the pack is loaded, therefore:
-nesting deeper than :data:`MAX_DEPTH` (evaluation recurses), a comprehension inside another (their lengths
-multiply), a regular expression that is not a literal, and a literal one that can backtrack exponentially
-(a repetition of a repetition or of an alternation, a back-reference). Arithmetic is on decimals of bounded
-precision (a huge exponent overflows at once, and the rule fails).
+Evaluation is bounded: rule-engine has no loops, calls or attribute access beyond its typed
+attributes, so the cost of an expression is its size, except where it multiplies. Refused when the
+pack is loaded, therefore: nesting deeper than :data:`MAX_DEPTH` (evaluation recurses), a
+comprehension inside another (their lengths multiply), a regular expression that is not a literal,
+and a literal one that can backtrack exponentially (a repetition of a repetition or of an
+alternation, a back-reference). Arithmetic is on decimals of bounded precision (a huge exponent
+overflows at once, and the rule fails).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from collegium.definitions import FactType
 from collegium.rules import grammar
 
 if TYPE_CHECKING:
-    from collegium.rules.evaluate import FactSource
+    from collegium.rules.kinds import FactSource
 
 Evaluate = Callable[["FactSource"], tuple[bool, dict[str, Any]]]
 
@@ -36,31 +37,43 @@ MAX_DEPTH = 40
 _REGEX_OPERATORS = ("eq_fzm", "eq_fzs", "ne_fzm", "ne_fzs")  # =~ =~~ !~ !~~
 
 
-def compile_expression(expr: str, facts: Mapping[str, FactType],
-                       deferred: Callable[[str], Exception] | None = None) -> Evaluate:
-    """Compile ``expr``; the result evaluates it and reports which facts it read. Raises ``ValueError``.
+def compile_expression(
+    expr: str, facts: Mapping[str, FactType], deferred: Callable[[str], Exception] | None = None
+) -> Evaluate:
+    """Compile ``expr``; the result evaluates it and reports which facts it read. Raises
+    ``ValueError``.
 
-    With ``deferred`` (for definitions shipped with Collegium, which a test compiles in full), ``expr`` is compiled
-    when first evaluated instead, so rule-engine and its parser are loaded only by a command that needs them; a
-    failure then raises ``deferred(reason)``."""
+    With ``deferred`` (for definitions shipped with Collegium, which a test compiles in full),
+    ``expr`` is compiled when first evaluated instead, so rule-engine and its parser are loaded only
+    by a command that needs them; a failure then raises ``deferred(reason)``."""
     if deferred is not None:
         return _Deferred(expr, facts, deferred)
     rule_engine = grammar.load()
 
     if re.search(r"\$[A-Za-z_]", expr):
-        raise ValueError("expression uses a rule-engine builtin ($...); builtins such as $now read the wall "
-                         "clock: use the fact 'now'")
-    types = {"string": rule_engine.DataType.STRING, "integer": rule_engine.DataType.FLOAT,
-             "number": rule_engine.DataType.FLOAT,
-             "boolean": rule_engine.DataType.BOOLEAN, "datetime": rule_engine.DataType.DATETIME,
-             "list": rule_engine.DataType.ARRAY, "mapping": rule_engine.DataType.MAPPING}
+        raise ValueError(
+            "expression uses a rule-engine builtin ($...); builtins such as $now read the wall "
+            "clock: use the fact 'now'"
+        )
+    types = {
+        "string": rule_engine.DataType.STRING,
+        "integer": rule_engine.DataType.FLOAT,
+        "number": rule_engine.DataType.FLOAT,
+        "boolean": rule_engine.DataType.BOOLEAN,
+        "datetime": rule_engine.DataType.DATETIME,
+        "list": rule_engine.DataType.ARRAY,
+        "mapping": rule_engine.DataType.MAPPING,
+    }
     type_map = {name: types[t] for name, t in facts.items()}
 
     def resolve(thing: _Probe, name: str) -> Any:
         return thing.lookup(name)
 
-    context = rule_engine.Context(type_resolver=rule_engine.type_resolver_from_dict(type_map),
-                                  resolver=resolve, default_timezone=dt.UTC)
+    context = rule_engine.Context(
+        type_resolver=rule_engine.type_resolver_from_dict(type_map),
+        resolver=resolve,
+        default_timezone=dt.UTC,
+    )
     try:
         compiled = rule_engine.Rule(expr, context=context)
     except rule_engine.SymbolResolutionError as exc:
@@ -83,7 +96,8 @@ def compile_expression(expr: str, facts: Mapping[str, FactType],
 
 
 def _children(node: Any, base: type) -> list[Any]:
-    """The sub-expressions of a rule-engine syntax node (its attributes, and inside lists, tuples and mappings)."""
+    """The sub-expressions of a rule-engine syntax node (its attributes, and inside lists, tuples
+    and mappings)."""
     names = set(getattr(node, "__dict__", {}))
     for cls in type(node).__mro__:
         names.update(getattr(cls, "__slots__", ()))
@@ -101,7 +115,8 @@ def _children(node: Any, base: type) -> list[Any]:
 
 
 def _check_cost(node: Any, base: type, depth: int = 0, in_comprehension: bool = False) -> None:
-    """Refuse what could make one evaluation run for a very long time (see the module's docstring)."""
+    """Refuse what could make one evaluation run for a very long time (see the module's
+    docstring)."""
     if depth > MAX_DEPTH:
         raise ValueError(f"expression nests too deeply (more than {MAX_DEPTH} levels)")
     kind = type(node).__name__
@@ -111,19 +126,25 @@ def _check_cost(node: Any, base: type, depth: int = 0, in_comprehension: bool = 
         in_comprehension = True
     if kind == "FuzzyComparisonExpression" and getattr(node, "type", None) in _REGEX_OPERATORS:
         pattern = getattr(getattr(node, "right", None), "value", None)
-        if type(getattr(node, "right", None)).__name__ != "StringExpression" or not isinstance(pattern, str):
-            raise ValueError("a regular expression must be written as literal text, not taken from a fact")
+        if type(getattr(node, "right", None)).__name__ != "StringExpression" or not isinstance(
+            pattern, str
+        ):
+            raise ValueError(
+                "a regular expression must be written as literal text, not taken from a fact"
+            )
         problem = _regex_problem(pattern)
         if problem:
-            raise ValueError(f"regular expression {pattern!r} {problem}: it could take exponential time")
+            raise ValueError(
+                f"regular expression {pattern!r} {problem}: it could take exponential time"
+            )
     for child in _children(node, base):
         _check_cost(child, base, depth + 1, in_comprehension)
 
 
 def _regex_problem(pattern: str) -> str | None:
-    """Why matching ``pattern`` could take exponential (or high polynomial) time, or None: a repetition (more than
-    once) of anything of varying length or of an alternation, more than two open-ended repetitions, or a
-    back-reference."""
+    """Why matching ``pattern`` could take exponential (or high polynomial) time, or None: a
+    repetition (more than once) of anything of varying length or of an alternation, more than two
+    open-ended repetitions, or a back-reference."""
     parser: Any = importlib.import_module("re._parser")
     try:
         tree = parser.parse(pattern)
@@ -140,7 +161,9 @@ def _regex_problem(pattern: str) -> str | None:
                 return "uses a back-reference"
             if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
                 many, varying = arg[1] > 1, arg[0] != arg[1]
-                if varying and repeated:  # even an optional '?' inside a repeated group: (\w\w?)+ backtracks
+                if (
+                    varying and repeated
+                ):  # even an optional '?' inside a repeated group: (\w\w?)+ backtracks
                     return "repeats a repetition"
                 open_ended += many and varying
                 if open_ended > 2:  # .*.*.* against n characters tries n³ splits
@@ -168,7 +191,9 @@ class _Deferred:
 
     __slots__ = ("compiled", "expr", "facts", "fail")
 
-    def __init__(self, expr: str, facts: Mapping[str, FactType], fail: Callable[[str], Exception]) -> None:
+    def __init__(
+        self, expr: str, facts: Mapping[str, FactType], fail: Callable[[str], Exception]
+    ) -> None:
         self.expr, self.facts, self.fail = expr, facts, fail
         self.compiled: Evaluate | None = None
 
@@ -196,7 +221,9 @@ class _Probe:
         kind = self.types.get(name)
         value = self.ctx.time(name) if kind == "datetime" else self.ctx.get(name)
         if isinstance(value, Collection) and not isinstance(value, str | Mapping | tuple):
-            value = tuple(value)  # a lazy collection (who has voted) is read here, and kept as plain data
+            value = tuple(
+                value
+            )  # a lazy collection (who has voted) is read here, and kept as plain data
         self.seen[name] = value
         if kind == "integer" and value is None:
             return 0

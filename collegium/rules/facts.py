@@ -35,9 +35,15 @@ ENGINE_FACTS: Final[dict[str, tuple[FactType, Text]]] = {
     "eligible_voters": ("list", _t("members entitled to vote now", "可参加表决的成员")),
     "eligible_others": ("list", _t("other members entitled to vote", "其他可参加表决的成员")),
     "stated": ("list", _t("stated a view", "已表态")),
+    "unstated": ("list", _t("present and yet to state a view", "到会尚未表态的成员")),
+    "unstated_count": ("integer", _t("present and yet to state a view", "到会尚未表态的人数")),
     "ballot_items": ("list", _t("items of the ballot", "表决事项")),
     "itemwise": ("boolean", _t("voted item by item", "逐个表决")),
-    "sitting_state": ("string", _t("state of the meeting the matter was taken up at", "审议该议题的会议的状态")),
+    "ballot_method": ("string", _t("voting method", "表决方式")),
+    "sitting_state": (
+        "string",
+        _t("state of the meeting the matter was taken up at", "审议该议题的会议的状态"),
+    ),
     "on_agenda": ("boolean", _t("on the agenda of the meeting", "已列入会议议程")),
     "consulted": ("list", _t("consulted", "已征求意见")),
     "consulted_count": ("integer", _t("consulted", "已征求意见")),
@@ -49,6 +55,12 @@ ENGINE_FACTS: Final[dict[str, tuple[FactType, Text]]] = {
     "targets_count": ("integer", _t("measurable targets", "量化目标数")),
     "progress": ("integer", _t("progress (% of the way to the targets)", "目标完成进度（%）")),
     "targets_met": ("boolean", _t("every target reached", "目标全部完成")),
+}
+
+#: Derived facts that also read a key of the command's data: a ballot voted item by item is
+#: counted on the command's ``item``, so a rule reading these waits for ``item`` when it is absent.
+DATA_DEPENDENT: Final[dict[str, frozenset[str]]] = {
+    name: frozenset({"item"}) for name in ("voted", "votes_cast", "agree", "oppose", "abstain")
 }
 
 #: Facts that effects keep in an instance; set only through effects, never from a payload.

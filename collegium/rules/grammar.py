@@ -23,8 +23,14 @@ from typing import Any
 #: Where PLY looks for the tables of rule-engine's parser.
 TABLES_MODULE = "rule_engine.parser.parsetab"
 TABLES_FILE = "grammar_tables.json"
-_FIELDS = ("_tabversion", "_lr_method", "_lr_signature", "_lr_action", "_lr_goto",
-           "_lr_productions")
+_FIELDS = (
+    "_tabversion",
+    "_lr_method",
+    "_lr_signature",
+    "_lr_action",
+    "_lr_goto",
+    "_lr_productions",
+)
 
 
 def load() -> types.ModuleType:
@@ -93,8 +99,13 @@ def write(target: Path) -> None:
     from rule_engine.parser import Parser
 
     with tempfile.TemporaryDirectory() as tmp:
-        yacc.yacc(module=Parser(), debug=False, write_tables=True, tabmodule="_collegium_tables",
-                  outputdir=tmp)
+        yacc.yacc(
+            module=Parser(),
+            debug=False,
+            write_tables=True,
+            tabmodule="_collegium_tables",
+            outputdir=tmp,
+        )
         sys.path.insert(0, tmp)
         try:
             built = importlib.import_module("_collegium_tables")
@@ -102,8 +113,9 @@ def write(target: Path) -> None:
             sys.path.remove(tmp)
             sys.modules.pop("_collegium_tables", None)
     data = {name: getattr(built, name) for name in _FIELDS}
-    target.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n",
-                      encoding="utf-8")
+    target.write_text(
+        json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """The rule model: a rule pack as data, parsed into frozen specifications.
 
-Every rule carries an id (``R-…``), a title in English and Chinese, a citation (a clause of the source
-document or a regulation article and edition), a severity, the procedure triggers it guards, when it
-applies, and one check. Structured check kinds explain themselves ("present 5 of 11 who should attend;
-needs ≥ 6"); the ``expression`` kind is evaluated by the rule-engine library, compiled once, never ``eval``.
+Every rule carries an id (``R-…``), a title in English and Chinese, a citation (a clause of the
+source document or a regulation article and edition), a severity, the procedure triggers it guards,
+when it applies, and one check. Structured check kinds explain themselves ("present 5 of 11 who
+should attend; needs ≥ 6"); the ``expression`` kind is evaluated by the rule-engine library,
+compiled once, never ``eval``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ Scalar = str | int | bool
 
 
 class Parameter(_Spec):
-    """A number or setting of the pack, with where it comes from (regulations are revised: keep the edition)."""
+    """A number or setting of the pack, with where it comes from (regulations are revised: keep the
+    edition)."""
 
     value: Any
     source: str = Field(min_length=1)
@@ -47,7 +49,8 @@ class RequiredCheck(_Spec):
 
 
 class RoleCheck(_Spec):
-    """The actor holds one of the transition's roles (or of ``roles`` when given) in the instance's body."""
+    """The actor holds one of the transition's roles (or of ``roles`` when given) in the instance's
+    body."""
 
     kind: Literal["role"]
     roles: tuple[str, ...] | None = None
@@ -71,7 +74,8 @@ class ThresholdCheck(_Spec):
 
 
 class CoversCheck(_Spec):
-    """Every element of collection ``of`` is in collection ``set`` (e.g. every voting member consulted)."""
+    """Every element of collection ``of`` is in collection ``set`` (e.g. every voting member
+    consulted)."""
 
     kind: Literal["covers"]
     set: Identifier
@@ -88,7 +92,8 @@ class MemberCheck(_Spec):
 
 
 class OneOfCheck(_Spec):
-    """Fact ``fact`` has one of ``values`` (e.g. the deciding body is a standing committee or a plenary)."""
+    """Fact ``fact`` has one of ``values`` (e.g. the deciding body is a standing committee or a
+    plenary)."""
 
     kind: Literal["one_of"]
     fact: Identifier
@@ -96,7 +101,8 @@ class OneOfCheck(_Spec):
 
 
 class PeriodCheck(_Spec):
-    """The time from ``start`` to ``end`` (datetime facts, or ``now``) is at least / at most ``duration``."""
+    """The time from ``start`` to ``end`` (datetime facts, or ``now``) is at least / at most
+    ``duration``."""
 
     kind: Literal["period"]
     start: Identifier
@@ -121,7 +127,14 @@ class ExpressionCheck(_Spec):
 
 
 Check = Annotated[
-    RequiredCheck | RoleCheck | ThresholdCheck | CoversCheck | MemberCheck | OneOfCheck | PeriodCheck | StateCheck
+    RequiredCheck
+    | RoleCheck
+    | ThresholdCheck
+    | CoversCheck
+    | MemberCheck
+    | OneOfCheck
+    | PeriodCheck
+    | StateCheck
     | ExpressionCheck,
     Field(discriminator="kind"),
 ]
@@ -137,14 +150,24 @@ class RuleSpec(_Spec):
     citation: str = Field(min_length=1)
     severity: Literal["block", "warn"] = "block"
     guards: tuple[Guard, ...] = ()
-    when: Condition = Field(default_factory=dict, description="applies only where each fact has one of the values")
-    unless: Condition = Field(default_factory=dict, description="does not apply where any fact has one of the values")
+    when: Condition = Field(
+        default_factory=dict, description="applies only where each fact has one of the values"
+    )
+    unless: Condition = Field(
+        default_factory=dict, description="does not apply where any fact has one of the values"
+    )
     check: Check
-    explain: Text | None = Field(default=None, description="what a refusal says, in both languages; "
-                                                           "{fact} placeholders name facts")
+    explain: Text | None = Field(
+        default=None,
+        description="what a refusal says, in both languages; {fact} placeholders name facts",
+    )
 
-    @field_validator("when", "unless", mode="before",
-                     json_schema_input_type=dict[Identifier, Scalar | list[Scalar]])
+    @field_validator(
+        "when",
+        "unless",
+        mode="before",
+        json_schema_input_type=dict[Identifier, Scalar | list[Scalar]],
+    )
     @classmethod
     def _listify(cls, value: Any) -> Any:
         if isinstance(value, dict):
@@ -159,7 +182,9 @@ class RulePackSpec(_Spec):
     version: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")
     title: Text
     description: Text | None = None
-    roles: dict[str, Text] = Field(default_factory=dict, description="labels of the roles the rules name")
+    roles: dict[str, Text] = Field(
+        default_factory=dict, description="labels of the roles the rules name"
+    )
     parameters: dict[Identifier, Parameter] = Field(default_factory=dict)
     rules: tuple[RuleSpec, ...]
     #: the procedures the supervision queries read (collegium.rules.organisation)
@@ -172,8 +197,9 @@ class RulePackSpec(_Spec):
         if self.reporting is not None:
             for where, name in references(self.reporting):
                 if name not in self.parameters:
-                    raise ValueError(f"{where} names parameter ${name}, "
-                                     "which the pack does not have")
+                    raise ValueError(
+                        f"{where} names parameter ${name}, which the pack does not have"
+                    )
             due = self.reporting.due_time
             if not due.startswith("$"):
                 try:
@@ -181,11 +207,15 @@ class RulePackSpec(_Spec):
                 except ValueError:
                     parsed = None
                 if parsed is None or parsed.tzinfo is None:
-                    raise ValueError(f"reporting.due_time {due!r} is not a time of day with its "
-                                     "UTC offset such as 18:00+01:00, nor a $parameter")
+                    raise ValueError(
+                        f"reporting.due_time {due!r} is not a time of day with its "
+                        "UTC offset such as 18:00+01:00, nor a $parameter"
+                    )
             if self.roles and self.reporting.chair not in self.roles:
-                raise ValueError(f"reporting.chair names role {self.reporting.chair!r}, "
-                                 "which the pack's roles do not list")
+                raise ValueError(
+                    f"reporting.chair names role {self.reporting.chair!r}, "
+                    "which the pack's roles do not list"
+                )
         return self
 
     @property

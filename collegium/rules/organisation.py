@@ -27,8 +27,15 @@ from collegium._i18n import Text
 from collegium.definitions import Identifier
 from collegium.definitions import Spec as _Spec
 
-__all__ = ["CaseQueue", "CommitmentQueue", "Outcome", "ReportKind", "Reporting", "Supervision",
-           "TaskQueue"]
+__all__ = [
+    "CaseQueue",
+    "CommitmentQueue",
+    "Outcome",
+    "ReportKind",
+    "Reporting",
+    "Supervision",
+    "TaskQueue",
+]
 
 ParameterRef = Annotated[str, Field(pattern=r"^\$[a-z][a-z0-9_]*$", max_length=65)]
 
@@ -90,7 +97,8 @@ class ReportKind(_Spec):
 
 
 class Reporting(_Spec):
-    """The pack's reporting calendar (报告工作制度); its kinds are scheduled in the order written."""
+    """The pack's reporting calendar (报告工作制度); its kinds are scheduled in the order
+    written."""
 
     procedure: Identifier
     #: states of a report still to be submitted
@@ -110,12 +118,16 @@ def references(reporting: Reporting) -> list[tuple[str, str]]:
     """The ``(where, parameter)`` pairs of the ``$parameter`` values of ``reporting``."""
     pairs: list[tuple[str, int | str]] = [("reporting.due_time", reporting.due_time)]
     pairs += [(f"reporting.kinds.{k}.every", kind.every) for k, kind in reporting.kinds.items()]
-    return [(where, value[1:]) for where, value in pairs
-            if isinstance(value, str) and value.startswith("$")]
+    return [
+        (where, value[1:])
+        for where, value in pairs
+        if isinstance(value, str) and value.startswith("$")
+    ]
 
 
-def declared_states(supervision: Supervision | None, reporting: Reporting | None,
-                    procedure: str) -> list[tuple[str, str]]:
+def declared_states(
+    supervision: Supervision | None, reporting: Reporting | None, procedure: str
+) -> list[tuple[str, str]]:
     """The ``(where, state)`` pairs the declarations name for ``procedure``."""
     out: list[tuple[str, str]] = []
     tasks = supervision.tasks if supervision is not None else None

@@ -63,7 +63,8 @@ def _plain(value: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """Every rule bound to a command, passed or failed; ``passed`` is false if any blocking rule failed."""
+    """Every rule bound to a command, passed or failed; ``passed`` is false if any blocking rule
+    failed."""
 
     trigger: str
     results: tuple[RuleResult, ...]
@@ -81,7 +82,9 @@ class Verdict:
     @property
     def warnings(self) -> tuple[RuleResult, ...]:
         """The ``warn`` rules that apply and failed: reported, not refusing."""
-        return tuple(r for r in self.results if r.severity == "warn" and r.applicable and not r.passed)
+        return tuple(
+            r for r in self.results if r.severity == "warn" and r.applicable and not r.passed
+        )
 
     def result(self, rule_id: str) -> RuleResult | None:
         """The finding of rule ``rule_id``, or ``None`` if it was not judged."""

@@ -42,8 +42,7 @@ class Batch:
         self.written: list[EventRecord] = []
         #: the bodies its units read, where no other writer can change them until the batch ends
         #: (SQLite: the batch holds the write lock); None where one can
-        self.bodies: dict[str, Body | None] | None = (
-            {} if conn.dialect.name == "sqlite" else None)
+        self.bodies: dict[str, Body | None] | None = {} if conn.dialect.name == "sqlite" else None
         #: how many of its writing units are open (one inside another: each its savepoint)
         self.depth = 0
         self._cursor: Any = None
@@ -54,13 +53,28 @@ class Batch:
             self._cursor = self.dbapi.cursor()
         self._cursor.execute(sql)
 
-    def unit(self, write: bool, parsed: dict[str, Any], statements: Statements, *,
-             lock_rows: bool, reraise: Callable[[Exception], NoReturn]) -> BatchUnit:
+    def unit(
+        self,
+        write: bool,
+        parsed: dict[str, Any],
+        statements: Statements,
+        *,
+        lock_rows: bool,
+        reraise: Callable[[Exception], NoReturn],
+    ) -> BatchUnit:
         """A unit in the batch's transaction; a writing one in a SAVEPOINT of its own. ``reraise``
         raises an error of the block as the store reports it."""
         conn = self.conn
-        unit = SqlUnit(self.dbapi, lambda: conn, write, parsed, statements, lock_rows=lock_rows,
-                       conn=conn, bodies=self.bodies)
+        unit = SqlUnit(
+            self.dbapi,
+            lambda: conn,
+            write,
+            parsed,
+            statements,
+            lock_rows=lock_rows,
+            conn=conn,
+            bodies=self.bodies,
+        )
         return BatchUnit(self, unit, write, reraise)
 
     def close(self) -> None:
@@ -78,8 +92,9 @@ class BatchUnit:
 
     __slots__ = ("_batch", "_name", "_reraise", "_unit", "_write")
 
-    def __init__(self, batch: Batch, unit: SqlUnit, write: bool,
-                 reraise: Callable[[Exception], NoReturn]) -> None:
+    def __init__(
+        self, batch: Batch, unit: SqlUnit, write: bool, reraise: Callable[[Exception], NoReturn]
+    ) -> None:
         self._batch, self._unit, self._write, self._reraise = batch, unit, write, reraise
         self._name = ""
 
@@ -95,8 +110,9 @@ class BatchUnit:
             batch.depth += 1
         return self._unit
 
-    def __exit__(self, _type: type[BaseException] | None, exc: BaseException | None,
-                 _tb: object) -> None:
+    def __exit__(
+        self, _type: type[BaseException] | None, exc: BaseException | None, _tb: object
+    ) -> None:
         self._unit.close()
         if not self._write:
             if isinstance(exc, Exception):

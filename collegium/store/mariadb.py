@@ -28,8 +28,9 @@ from collegium.store import schema as s
 MARIADB = ("mysql", "mariadb")
 CHARSET = "utf8mb4"
 STRICT = frozenset({"STRICT_TRANS_TABLES", "STRICT_ALL_TABLES"})
-_SESSION = text("SELECT @@character_set_client, @@character_set_connection, "
-                "@@character_set_results, @@sql_mode")
+_SESSION = text(
+    "SELECT @@character_set_client, @@character_set_connection, @@character_set_results, @@sql_mode"
+)
 _COLUMNS = text(
     "SELECT TABLE_NAME, COLUMN_NAME, COLLATION_NAME FROM information_schema.COLUMNS "
     "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN :tables AND COLLATION_NAME IS NOT NULL "
@@ -42,29 +43,38 @@ def check_session(conn: Connection) -> None:
     ids would not compare exactly or values could change silently: its character sets, its
     sql_mode."""
     client, connection, results, sql_mode = conn.execute(_SESSION).one()
-    for name, value in (("character_set_client", client),
-                        ("character_set_connection", connection),
-                        ("character_set_results", results)):
+    for name, value in (
+        ("character_set_client", client),
+        ("character_set_connection", connection),
+        ("character_set_results", results),
+    ):
         if value == CHARSET or (name == "character_set_results" and value is None):  # NULL: as is
             continue
-        raise InvalidInput(f"MariaDB's {name} is {value}, not {CHARSET}: characters outside it "
-                           "are read back as '?', so distinct ids would become one; connect with "
-                           f"charset={CHARSET} (in the URL: ?charset={CHARSET})")
+        raise InvalidInput(
+            f"MariaDB's {name} is {value}, not {CHARSET}: characters outside it "
+            "are read back as '?', so distinct ids would become one; connect with "
+            f"charset={CHARSET} (in the URL: ?charset={CHARSET})"
+        )
     modes = {mode.strip().upper() for mode in str(sql_mode or "").split(",")}
     if not modes & STRICT:
-        raise InvalidInput(f"MariaDB's sql_mode {sql_mode!r} is not strict: a value too long for "
-                           "its column would be cut without an error; add STRICT_TRANS_TABLES to "
-                           "the server's sql_mode (or to the session's, e.g. by init_command)")
+        raise InvalidInput(
+            f"MariaDB's sql_mode {sql_mode!r} is not strict: a value too long for "
+            "its column would be cut without an error; add STRICT_TRANS_TABLES to "
+            "the server's sql_mode (or to the session's, e.g. by init_command)"
+        )
     if "EMPTY_STRING_IS_NULL" in modes:
-        raise InvalidInput("MariaDB's sql_mode has EMPTY_STRING_IS_NULL, which stores empty text "
-                           "as NULL; remove it from the server's sql_mode (or from the session's)")
+        raise InvalidInput(
+            "MariaDB's sql_mode has EMPTY_STRING_IS_NULL, which stores empty text "
+            "as NULL; remove it from the server's sql_mode (or from the session's)"
+        )
 
 
 def check_columns(conn: Connection) -> None:
     """Raise :class:`InvalidInput` naming the first text column of Collegium's tables that does
     not compare byte for byte."""
-    found = conn.execute(_COLUMNS, {"tables": list(s.metadata.tables),
-                                    "exact": s.EXACT_COLLATION}).first()
+    found = conn.execute(
+        _COLUMNS, {"tables": list(s.metadata.tables), "exact": s.EXACT_COLLATION}
+    ).first()
     if found is not None:
         table, column, collation = found
         raise InvalidInput(
@@ -72,4 +82,5 @@ def check_columns(conn: Connection) -> None:
             "so ids that differ in case or trailing spaces would be one: convert the table "
             f"(ALTER TABLE {table} CONVERT TO CHARACTER SET {CHARSET} COLLATE "
             f"{s.EXACT_COLLATION}; 'collegium db upgrade' does it for a schema older than "
-            "revision 0007)")
+            "revision 0007)"
+        )

@@ -40,11 +40,17 @@ class MemoryStore:
         self._votes: dict[str, dict[str, str]] = {}  # named: ballot -> voter -> choice
         self._voters: dict[str, set[str]] = {}  # secret: ballot -> who took part
         self._counts: dict[str, dict[str, int]] = {}  # secret: ballot -> choice -> total
-        self._sealed: dict[str, list[str]] = {}  # electronic secret: ballot -> sealed choices until counted
+        self._sealed: dict[
+            str, list[str]
+        ] = {}  # electronic secret: ballot -> sealed choices until counted
         self._seats: dict[str, dict[str, Seat]] = {}  # meeting -> person -> seat
-        self._outbox: dict[int, EventRecord] = {}  # pending entries by number (dicts keep insertion order)
+        self._outbox: dict[
+            int, EventRecord
+        ] = {}  # pending entries by number (dicts keep insertion order)
         self._outbox_next = 1
-        self._written: list[EventRecord] = []  # committed by the unit under way, for the subscribers
+        self._written: list[
+            EventRecord
+        ] = []  # committed by the unit under way, for the subscribers
         self._subscribers = Subscribers()
 
     @contextmanager
@@ -60,7 +66,8 @@ class MemoryStore:
                     yield self
                 finally:
                     written, self._written = self._written, []
-        finally:  # what was committed (even if the block then raised) goes to the subscribers, after the lock
+        # what was committed (even if the block then raised) goes to the subscribers, after the lock
+        finally:
             self._subscribers.notify(written)
 
     def batch(self) -> AbstractContextManager[None]:
@@ -93,7 +100,11 @@ class MemoryStore:
                 if e.idempotency_key and (e.instance_id, e.idempotency_key) in self._keys:
                     raise StaleVersion(e.instance_id)
             for v in write.votes:
-                if v.voter in (self._voters.get(v.ballot_id, set()) if v.secret else self._votes.get(v.ballot_id, {})):
+                if v.voter in (
+                    self._voters.get(v.ballot_id, set())
+                    if v.secret
+                    else self._votes.get(v.ballot_id, {})
+                ):
                     raise StaleVersion(v.ballot_id)
             for returned in write.returned:
                 if returned.voter in self._voters.get(returned.ballot, ()):
@@ -110,7 +121,8 @@ class MemoryStore:
                     self._keys[(e.instance_id, e.idempotency_key)] = e
             for row in write.seats:
                 self._seats.setdefault(row.meeting, {})[row.person] = Seat(
-                    role=row.role, voting=row.voting, attendance=row.attendance, view=None)
+                    role=row.role, voting=row.voting, attendance=row.attendance, view=None
+                )
             for stated in write.views:
                 seats = self._seats[stated.meeting]
                 seats[stated.person] = seats[stated.person]._replace(view=stated.view)
@@ -158,7 +170,9 @@ class MemoryStore:
         return dict(self._votes.get(ballot_id, {}))
 
     def has_voted(self, ballot_id: str, voter: str, secret: bool) -> bool:
-        return voter in (self._voters.get(ballot_id, ()) if secret else self._votes.get(ballot_id, {}))
+        return voter in (
+            self._voters.get(ballot_id, ()) if secret else self._votes.get(ballot_id, {})
+        )
 
     def seat(self, meeting_id: str, person: str) -> Seat | None:
         return self._seats.get(meeting_id, {}).get(person)
@@ -183,12 +197,20 @@ class MemoryStore:
         return None if timer is None else timer.entered_seq
 
     def due_timers_of(self, instance_id: str, until: str) -> list[TimerRecord]:
-        return sorted((t for t in self._timers.values() if t.instance_id == instance_id and t.due_at <= until),
-                      key=lambda t: (t.due_at, t.trigger, t.lead))
+        return sorted(
+            (
+                t
+                for t in self._timers.values()
+                if t.instance_id == instance_id and t.due_at <= until
+            ),
+            key=lambda t: (t.due_at, t.trigger, t.lead),
+        )
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
-        due = sorted((t for t in self._timers.values() if t.due_at <= until),
-                     key=lambda t: (t.due_at, t.instance_id, t.trigger, t.lead))
+        due = sorted(
+            (t for t in self._timers.values() if t.due_at <= until),
+            key=lambda t: (t.due_at, t.instance_id, t.trigger, t.lead),
+        )
         return due[:limit]
 
     def audit_rows(self, table: str) -> Iterator[tuple[Any, ...]]:
@@ -202,10 +224,14 @@ class MemoryStore:
         elif table == "sealed_votes":
             rows = [(b, x) for b, sealed in self._sealed.items() for x in sealed]
         elif table == "timers":
-            rows = [(t.instance_id, t.trigger, t.lead, t.state, t.due_at, t.entered_seq)
-                    for t in self._timers.values()]
+            rows = [
+                (t.instance_id, t.trigger, t.lead, t.state, t.due_at, t.entered_seq)
+                for t in self._timers.values()
+            ]
         elif table == "definitions":
-            rows = [(kind, key, sha, text) for (kind, key), (sha, text) in self._definitions.items()]
+            rows = [
+                (kind, key, sha, text) for (kind, key), (sha, text) in self._definitions.items()
+            ]
         else:
             raise ValueError(f"the audit reads no table {table!r}")
         return iter(sorted(rows))
@@ -221,15 +247,27 @@ class MemoryStore:
             raise NotFound(f"no instance {instance_id!r}")
         return list(self._by_instance.get(instance_id, ()))
 
-    def instances(self, procedure: str | None = None, state: str | None = None,
-                  limit: int | None = None) -> list[InstanceRecord]:
-        out = sorted((r for r in self._instances.values()
-                      if (procedure is None or r.procedure == procedure) and (state is None or r.state == state)),
-                     key=lambda r: (r.created_at, r.id))  # oldest first, as SqlStore orders them
+    def instances(
+        self, procedure: str | None = None, state: str | None = None, limit: int | None = None
+    ) -> list[InstanceRecord]:
+        out = sorted(
+            (
+                r
+                for r in self._instances.values()
+                if (procedure is None or r.procedure == procedure)
+                and (state is None or r.state == state)
+            ),
+            key=lambda r: (r.created_at, r.id),
+        )  # oldest first, as SqlStore orders them
         return out[:limit] if limit is not None else out
 
-    def find(self, procedure: str, states: tuple[str, ...] | None = None, equals: Mapping[str, str] | None = None,
-             before: tuple[str, str] | None = None) -> list[InstanceRecord]:
+    def find(
+        self,
+        procedure: str,
+        states: tuple[str, ...] | None = None,
+        equals: Mapping[str, str] | None = None,
+        before: tuple[str, str] | None = None,
+    ) -> list[InstanceRecord]:
         out = []
         for rec in list(self._instances.values()):
             if rec.procedure != procedure or (states is not None and rec.state not in states):
@@ -242,13 +280,21 @@ class MemoryStore:
             out.append(rec)
         return sorted(out, key=lambda r: (r.created_at, r.id))
 
-    def scan(self, procedure: str | None = None, state: str | None = None,
-             batch: int = 1000) -> Iterator[InstanceRecord]:
+    def scan(
+        self, procedure: str | None = None, state: str | None = None, batch: int = 1000
+    ) -> Iterator[InstanceRecord]:
         with self._lock:  # the records are immutable: a sorted list of references is the snapshot
-            out = sorted((r for r in self._instances.values()
-                          if (procedure is None or r.procedure == procedure) and (state is None or r.state == state)),
-                         key=(lambda r: r.id) if procedure is None and state is None else (
-                             lambda r: (r.procedure, r.state, r.id)))  # the order SqlStore pages in
+            out = sorted(
+                (
+                    r
+                    for r in self._instances.values()
+                    if (procedure is None or r.procedure == procedure)
+                    and (state is None or r.state == state)
+                ),
+                key=(lambda r: r.id)
+                if procedure is None and state is None
+                else (lambda r: (r.procedure, r.state, r.id)),
+            )  # the order SqlStore pages in
         return iter(out)
 
     def iter_instances(self) -> Iterator[InstanceRecord]:
@@ -259,12 +305,24 @@ class MemoryStore:
 
     def chain_heads(self) -> Iterator[ChainHead]:
         with self._lock:
-            bodies = sorted((body_id, chain[-1]) for body_id, chain in self._body_events.items()
-                            if body_id in self._bodies)
+            bodies = sorted(
+                (body_id, chain[-1])
+                for body_id, chain in self._body_events.items()
+                if body_id in self._bodies
+            )
             rows = sorted(self._instances.values(), key=lambda r: r.id)
-        return iter([*(ChainHead(kind="body", chain_id=body_id, seq=e.seq, hash=e.hash) for body_id, e in bodies),
-                     *(ChainHead(kind="instance", chain_id=r.id, seq=r.event_count, hash=r.head_hash)
-                       for r in rows)])
+        return iter(
+            [
+                *(
+                    ChainHead(kind="body", chain_id=body_id, seq=e.seq, hash=e.hash)
+                    for body_id, e in bodies
+                ),
+                *(
+                    ChainHead(kind="instance", chain_id=r.id, seq=r.event_count, hash=r.head_hash)
+                    for r in rows
+                ),
+            ]
+        )
 
     def stored_heads(self, heads: Sequence[ChainHead]) -> list[StoredHead]:
         out = []
@@ -275,11 +333,21 @@ class MemoryStore:
                 recorded = None if rec is None else rec.event_count
                 hashes = {e.seq: e.hash for e in self._by_instance.get(head.chain_id, [])}
             else:
-                chain = self._body_events.get(head.chain_id, []) if head.chain_id in self._bodies else []
+                chain = (
+                    self._body_events.get(head.chain_id, [])
+                    if head.chain_id in self._bodies
+                    else []
+                )
                 recorded = chain[-1].seq if chain else None
                 hashes = {e.seq: e.hash for e in chain}
-            out.append(StoredHead(head=head, chain_exists=recorded is not None, recorded=recorded,
-                                  hash=hashes.get(head.seq)))
+            out.append(
+                StoredHead(
+                    head=head,
+                    chain_exists=recorded is not None,
+                    recorded=recorded,
+                    hash=hashes.get(head.seq),
+                )
+            )
         return out
 
     def body(self, body_id: str) -> Body | None:
@@ -294,13 +362,22 @@ class MemoryStore:
                 chain.append(event)
 
     def body_events(self) -> Iterator[BodyEvent]:
-        return iter([e for body_id in sorted(self._body_events) for e in self._body_events[body_id]])
+        return iter(
+            [e for body_id in sorted(self._body_events) for e in self._body_events[body_id]]
+        )
 
     def stored_bodies(self) -> Iterator[StoredBody]:
-        return iter([StoredBody(body_id=body_id, definition=definition_text(body),
-                                event_count=self._body_events[body_id][-1].seq,
-                                head_hash=self._body_events[body_id][-1].hash)
-                     for body_id, body in sorted(self._bodies.items())])
+        return iter(
+            [
+                StoredBody(
+                    body_id=body_id,
+                    definition=definition_text(body),
+                    event_count=self._body_events[body_id][-1].seq,
+                    head_hash=self._body_events[body_id][-1].hash,
+                )
+                for body_id, body in sorted(self._bodies.items())
+            ]
+        )
 
     def definition(self, kind: str, key: str) -> str | None:
         found = self._definitions.get((kind, key))
@@ -311,7 +388,9 @@ class MemoryStore:
 
     def outbox_pending(self, limit: int, after: int | None) -> list[OutboxEntry]:
         with self._lock:
-            return [OutboxEntry(i, e) for i, e in self._outbox.items() if after is None or i > after][:limit]
+            return [
+                OutboxEntry(i, e) for i, e in self._outbox.items() if after is None or i > after
+            ][:limit]
 
     def outbox_ack(self, ids: Sequence[int]) -> int:
         with self._lock:

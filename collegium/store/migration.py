@@ -1,10 +1,11 @@
 """Schema migrations (Alembic) of a store's database, one process at a time.
 
-Every worker of a deployment opens the database when it starts, so on a new database they all find it
-unmigrated at once. Each takes a lock first and runs the migrations in one transaction, committed before the
-lock is let go; the others then find the schema current and do nothing. Without the lock their CREATE TABLEs
-clashed ("already exists" on MariaDB, whose DDL commits at once; a unique violation in PostgreSQL's catalogue;
-"database is locked" on SQLite, where each began reading and could not then write).
+Every worker of a deployment opens the database when it starts, so on a new database they all find
+it unmigrated at once. Each takes a lock first and runs the migrations in one transaction, committed
+before the lock is let go; the others then find the schema current and do nothing. Without the lock
+their CREATE TABLEs clashed ("already exists" on MariaDB, whose DDL commits at once; a unique
+violation in PostgreSQL's catalogue; "database is locked" on SQLite, where each began reading and
+could not then write).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from collegium.errors import ConcurrentUpdate
 from collegium.store import schema as s
 
-#: PostgreSQL advisory lock key of Collegium's migrations (any constant: advisory locks are per database)
+#: PostgreSQL advisory lock key of Collegium's migrations (any constant: advisory locks are per
+#: database)
 ADVISORY_KEY = 0x636F6C6C
 LOCK_WAIT = 300  # seconds; MariaDB's GET_LOCK needs a limit
 
@@ -41,20 +43,32 @@ def migrate(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     with engine.connect() as conn, _one_at_a_time(conn):
-        conn.execution_options(**{_WRITE: True})  # SQLite: its write lock, taken at BEGIN, is the lock
+        conn.execution_options(
+            **{_WRITE: True}
+        )  # SQLite: its write lock, taken at BEGIN, is the lock
         with conn.begin():
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")  # reads the revision under the lock: a no-op if another just migrated
+            command.upgrade(
+                cfg, "head"
+            )  # reads the revision under the lock: a no-op if another just migrated
 
 
 @contextmanager
 def _one_at_a_time(conn: Connection) -> Iterator[None]:
-    """A lock of the connection's session, held until the block ends (after the migration's commit)."""
+    """A lock of the connection's session, held until the block ends (after the migration's
+    commit)."""
     name = conn.dialect.name
     params: dict[str, object]
     if name == "postgresql":
-        lock, unlock, params = "SELECT pg_advisory_lock(:key)", "SELECT pg_advisory_unlock(:key)", {"key": ADVISORY_KEY}
-    elif name in ("mysql", "mariadb"):  # named locks are server-wide: the database's name is part of the lock's
+        lock, unlock, params = (
+            "SELECT pg_advisory_lock(:key)",
+            "SELECT pg_advisory_unlock(:key)",
+            {"key": ADVISORY_KEY},
+        )
+    elif name in (
+        "mysql",
+        "mariadb",
+    ):  # named locks are server-wide: the database's name is part of the lock's
         database = conn.execute(text("SELECT DATABASE()")).scalar()
         conn.commit()
         lock, unlock = f"SELECT GET_LOCK(:name, {LOCK_WAIT})", "SELECT RELEASE_LOCK(:name)"
@@ -65,7 +79,9 @@ def _one_at_a_time(conn: Connection) -> Iterator[None]:
     got = conn.execute(text(lock), params).scalar()
     conn.commit()  # the lock belongs to the session; the migration begins a transaction of its own
     if name != "postgresql" and got != 1:
-        raise ConcurrentUpdate(f"another process held the migration lock {params['name']!r} for {LOCK_WAIT} s")
+        raise ConcurrentUpdate(
+            f"another process held the migration lock {params['name']!r} for {LOCK_WAIT} s"
+        )
     try:
         yield
     finally:

@@ -70,13 +70,15 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "definitions": ("kind", "key", "sha256", "text"),
 }
 
+
 class StaleVersion(Exception):
     """Internal: the instance's version moved (or a unique key clashed) since it was loaded."""
 
 
 class Unremembered(set[str]):
-    """The engine's memory of definition texts already stored, for a store in the host's transaction: the host may
-    yet roll it back, so nothing is remembered and each first step writes its texts (if absent)."""
+    """The engine's memory of definition texts already stored, for a store in the host's
+    transaction: the host may yet roll it back, so nothing is remembered and each first step writes
+    its texts (if absent)."""
 
     def update(self, *_others: Iterable[str]) -> None:
         pass
@@ -95,10 +97,11 @@ class Write:
     timers: Mapping[str, tuple[TimerRecord, ...]] = field(default_factory=dict)
     #: definition texts the new instances were started under; a text already stored is kept
     definitions: tuple[DefinitionText, ...] = ()
-    #: votes cast by this step on a named ballot (or on a secret one opened with running totals, before secret
-    #: ballots were counted by tellers)
+    #: votes cast by this step on a named ballot (or on a secret one opened with running totals,
+    #: before secret ballots were counted by tellers)
     votes: tuple[VoteRecord, ...] = ()
-    #: secret ballots closed by this step that kept running totals: their totals are written again here
+    #: secret ballots closed by this step that kept running totals: their totals are written again
+    #: here
     secret_closed: tuple[str, ...] = ()
     #: seats of a meeting this step opens, in the body's order
     seats: tuple[SeatRow, ...] = ()
@@ -112,7 +115,8 @@ class Write:
     returned: tuple[ReturnedBallot, ...] = ()
     #: each vote's sealed choice in an electronic secret ballot
     sealed: tuple[SealedChoice, ...] = ()
-    #: ballot key -> option -> total, as the tellers counted it; the key's sealed choices are deleted
+    #: ballot key -> option -> total, as the tellers counted it; the key's sealed choices are
+    #: deleted
     counted: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     #: ballot keys whose sealed choices are deleted uncounted (their ballot lapsed)
     discarded: tuple[str, ...] = ()
@@ -121,17 +125,20 @@ class Write:
 def seat_counts(seats: Iterable[Seat]) -> SeatCounts:
     """The voting seats of a meeting, counted."""
     voting = [s for s in seats if s.voting]
-    return SeatCounts(voting=len(voting),
-                      recused=sum(1 for s in voting if s.attendance == "recused"),
-                      present=sum(1 for s in voting if s.attendance == "present"))
+    return SeatCounts(
+        voting=len(voting),
+        recused=sum(1 for s in voting if s.attendance == "recused"),
+        present=sum(1 for s in voting if s.attendance == "present"),
+        stated=sum(1 for s in voting if s.attendance == "present" and s.view is not None),
+    )
 
 
 class Unit(Protocol):
     """One command's view of the store: reads and the write share one transaction.
 
-    A writing unit locks the instance it loads (SQLite: the database's write lock, taken at BEGIN; server
-    databases: the instance row, ``SELECT … FOR UPDATE``), so concurrent commands on one instance queue
-    instead of failing; the version check in :meth:`commit` stays as the guard.
+    A writing unit locks the instance it loads (SQLite: the database's write lock, taken at BEGIN;
+    server databases: the instance row, ``SELECT … FOR UPDATE``), so concurrent commands on one
+    instance queue instead of failing; the version check in :meth:`commit` stays as the guard.
     """
 
     def load(self, instance_id: str) -> InstanceRecord: ...
@@ -189,17 +196,25 @@ class Store(Protocol):
 
     def history(self, instance_id: str) -> list[EventRecord]: ...
 
-    def instances(self, procedure: str | None = None, state: str | None = None,
-                  limit: int | None = None) -> list[InstanceRecord]: ...
+    def instances(
+        self, procedure: str | None = None, state: str | None = None, limit: int | None = None
+    ) -> list[InstanceRecord]: ...
 
-    def find(self, procedure: str, states: tuple[str, ...] | None = None, equals: Mapping[str, str] | None = None,
-             before: tuple[str, str] | None = None) -> list[InstanceRecord]:
-        """Instances of ``procedure`` (in ``states``) whose indexed facts have each of ``equals`` and, with
-        ``before = (name, value)``, a value of ``name`` below ``value`` (times: earlier), oldest first."""
+    def find(
+        self,
+        procedure: str,
+        states: tuple[str, ...] | None = None,
+        equals: Mapping[str, str] | None = None,
+        before: tuple[str, str] | None = None,
+    ) -> list[InstanceRecord]:
+        """Instances of ``procedure`` (in ``states``) whose indexed facts have each of ``equals``
+        and, with ``before = (name, value)``, a value of ``name`` below ``value`` (times: earlier),
+        oldest first."""
         ...
 
-    def scan(self, procedure: str | None = None, state: str | None = None,
-             batch: int = 1000) -> Iterator[InstanceRecord]:
+    def scan(
+        self, procedure: str | None = None, state: str | None = None, batch: int = 1000
+    ) -> Iterator[InstanceRecord]:
         """Instances in id order, read ``batch`` at a time, each batch a short read of its own."""
         ...
 
@@ -208,18 +223,20 @@ class Store(Protocol):
     def iter_events(self) -> Iterator[EventRecord]: ...
 
     def chain_heads(self) -> Iterator[ChainHead]:
-        """Every hash chain's head as its row records it, in the order of :mod:`collegium.store.heads`."""
+        """Every hash chain's head as its row records it, in the order of
+        :mod:`collegium.store.heads`."""
         ...
 
     def stored_heads(self, heads: Sequence[ChainHead]) -> list[StoredHead]:
-        """What the store holds where each of ``heads`` was (a few hundred at a time), in their order."""
+        """What the store holds where each of ``heads`` was (a few hundred at a time), in their
+        order."""
         ...
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]: ...
 
     def audit_rows(self, table: str) -> Iterator[tuple[Any, ...]]:
-        """The rows of one of the tables the audit checks against the chains, in key order, as ``AUDITED``
-        lays them out."""
+        """The rows of one of the tables the audit checks against the chains, in key order, as
+        ``AUDITED`` lays them out."""
         ...
 
     def drop_timer(self, timer: TimerRecord) -> None: ...
@@ -227,7 +244,8 @@ class Store(Protocol):
     def body(self, body_id: str) -> Body | None: ...
 
     def put_body(self, body: Body, at: str | None) -> None:
-        """Create or replace a body, and chain its definition (at ``at``) if it differs from the last one."""
+        """Create or replace a body, and chain its definition (at ``at``) if it differs from the
+        last one."""
         ...
 
     def body_events(self) -> Iterator[BodyEvent]:

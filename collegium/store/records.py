@@ -44,15 +44,19 @@ class EventTexts(NamedTuple):
     effects: str
 
 
-#: The format of the events written now: how an event's hash input is laid out and how its verdict and effects
-#: record are encoded. Every event stores its format, so a change to either is a new format and the events written
-#: under an older one still verify (:func:`collegium.engine.audit.event_hash` knows each).
+#: The format of the events written now: how an event's hash input is laid out and how its verdict
+#: and effects record are encoded. Every event stores its format, so a change to either is a new
+#: format and the events written under an older one still verify
+#: (:func:`collegium.engine.audit.event_hash` knows each).
 EVENT_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EventRecord:
-    """One step in an instance's history. ``hash`` covers every other field and the previous hash."""
+    """One step in an instance's history.
+
+    ``hash`` covers every other field and the previous hash.
+    """
 
     instance_id: str
     seq: int
@@ -76,15 +80,17 @@ class EventRecord:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TimerRecord:
-    """A trigger the engine fires by itself at ``due_at`` if the instance is still in ``state``, entered by its
-    event ``entered_seq`` (leaving and re-entering the state sets new timers and voids these)."""
+    """A trigger the engine fires by itself at ``due_at`` if the instance is still in ``state``,
+    entered by its event ``entered_seq`` (leaving and re-entering the state sets new timers and
+    voids these)."""
 
     instance_id: str
     trigger: str
     state: str
     due_at: str
     entered_seq: int
-    #: 0 for the timer itself; else this is a reminder of the timer ``trigger``, due this many seconds before it
+    #: 0 for the timer itself; else this is a reminder of the timer ``trigger``, due this many
+    #: seconds before it
     lead: int = 0
 
     @property
@@ -129,11 +135,13 @@ class Seat(NamedTuple):
 
 
 class SeatCounts(NamedTuple):
-    """A meeting's voting seats: how many, how many of them recused, how many present."""
+    """A meeting's voting seats: how many, how many of them recused, how many present, and how
+    many of those present have stated a view."""
 
     voting: int
     recused: int
     present: int
+    stated: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,4 +1,5 @@
-"""Tables, in their own MetaData under a ``collegium_`` prefix so they sit beside a host's own tables.
+"""Tables, in their own MetaData under a ``collegium_`` prefix so they sit beside a host's own
+tables.
 
 JSON is stored as text in Collegium's canonical encoding, which is what the audit hashes; times are
 canonical UTC text (``2026-03-01T01:00:00.000000Z``), which sorts as it compares on every backend.
@@ -38,11 +39,16 @@ EventId = BigInteger().with_variant(Integer(), "sqlite")
 #: SPACE one trailing spaces: 'm3', 'M3' and 'm3 ' would be one member. A migration that creates
 #: a table gives it these options (a store refuses to open on a column without them).
 EXACT_COLLATION = "utf8mb4_nopad_bin"
-EXACT_TEXT: dict[str, Any] = {"mysql_charset": "utf8mb4", "mysql_collate": EXACT_COLLATION,
-                              "mariadb_charset": "utf8mb4", "mariadb_collate": EXACT_COLLATION}
+EXACT_TEXT: dict[str, Any] = {
+    "mysql_charset": "utf8mb4",
+    "mysql_collate": EXACT_COLLATION,
+    "mariadb_charset": "utf8mb4",
+    "mariadb_collate": EXACT_COLLATION,
+}
 
 instances = Table(
-    f"{PREFIX}instances", metadata,
+    f"{PREFIX}instances",
+    metadata,
     Column("id", String(128), primary_key=True),
     Column("procedure", String(64), nullable=False),
     Column("procedure_version", Integer, nullable=False),
@@ -56,13 +62,16 @@ instances = Table(
     Column("event_count", Integer, nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
-    Index(f"ix_{PREFIX}instances_procedure_state_id", "procedure", "state", "id"),  # Engine.scan pages it
+    Index(
+        f"ix_{PREFIX}instances_procedure_state_id", "procedure", "state", "id"
+    ),  # Engine.scan pages it
     Index(f"ix_{PREFIX}instances_parent", "parent_id"),
     **EXACT_TEXT,
 )
 
 events = Table(
-    f"{PREFIX}events", metadata,
+    f"{PREFIX}events",
+    metadata,
     Column("id", EventId, primary_key=True, autoincrement=True),
     Column("instance_id", String(128), nullable=False),
     Column("seq", Integer, nullable=False),
@@ -78,7 +87,8 @@ events = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     Column("idempotency_key", String(128), nullable=True),
-    #: collegium.store.records.EVENT_FORMAT when written; 1 for events written before formats were recorded
+    #: collegium.store.records.EVENT_FORMAT when written; 1 for events written before formats were
+    #: recorded
     Column("format_version", SmallInteger, nullable=False, server_default="1"),
     UniqueConstraint("instance_id", "seq", name=f"uq_{PREFIX}events_chain"),
     UniqueConstraint("instance_id", "idempotency_key", name=f"uq_{PREFIX}events_idempotency"),
@@ -86,7 +96,8 @@ events = Table(
 )
 
 bodies = Table(
-    f"{PREFIX}bodies", metadata,
+    f"{PREFIX}bodies",
+    metadata,
     Column("id", String(128), primary_key=True),
     Column("kind", String(64), nullable=False),
     Column("title", Text, nullable=True),
@@ -97,7 +108,8 @@ bodies = Table(
 )
 
 members = Table(
-    f"{PREFIX}members", metadata,
+    f"{PREFIX}members",
+    metadata,
     Column("body_id", String(128), primary_key=True),
     Column("person", String(128), primary_key=True),
     Column("position", Integer, nullable=False),
@@ -107,9 +119,11 @@ members = Table(
     **EXACT_TEXT,
 )
 
-# The hash chain of each body's definitions (collegium.store.bodychain): the rows above must equal the last one.
+# The hash chain of each body's definitions (collegium.store.bodychain): the rows above must equal
+# the last one.
 body_events = Table(
-    f"{PREFIX}body_events", metadata,
+    f"{PREFIX}body_events",
+    metadata,
     Column("body_id", String(128), primary_key=True),
     Column("seq", Integer, primary_key=True, autoincrement=False),
     #: None for the definition a database held when its bodies were first chained (revision 0008)
@@ -122,7 +136,8 @@ body_events = Table(
 )
 
 timers = Table(
-    f"{PREFIX}timers", metadata,
+    f"{PREFIX}timers",
+    metadata,
     Column("instance_id", String(128), primary_key=True),
     Column("trigger", String(64), primary_key=True),
     #: 0: the timer; else a reminder, this many seconds before the timer falls due
@@ -134,9 +149,11 @@ timers = Table(
     **EXACT_TEXT,
 )
 
-# Meetings: the membership frozen when a meeting opens, with attendance and the view each member stated.
+# Meetings: the membership frozen when a meeting opens, with attendance and the view each member
+# stated.
 seats = Table(
-    f"{PREFIX}seats", metadata,
+    f"{PREFIX}seats",
+    metadata,
     Column("meeting_id", String(255), primary_key=True),
     Column("person", String(128), primary_key=True),
     Column("seat_no", Integer, nullable=False),
@@ -148,11 +165,12 @@ seats = Table(
     **EXACT_TEXT,
 )
 
-# Ballots. A named (open) ballot keeps each voter's choice; a secret ballot keeps who returned a ballot in one table
-# and its totals, written once by the tellers' count, in another: no column, key, order or time joins a voter to a
-# choice (collegium.engine.counting).
+# Ballots. A named (open) ballot keeps each voter's choice; a secret ballot keeps who returned a
+# ballot in one table and its totals, written once by the tellers' count, in another: no column,
+# key, order or time joins a voter to a choice (collegium.engine.counting).
 votes = Table(
-    f"{PREFIX}votes", metadata,
+    f"{PREFIX}votes",
+    metadata,
     Column("ballot_id", String(255), primary_key=True),
     Column("voter", String(128), primary_key=True),
     Column("choice", String(32), nullable=False),
@@ -161,17 +179,20 @@ votes = Table(
 )
 
 ballot_voters = Table(
-    f"{PREFIX}ballot_voters", metadata,
+    f"{PREFIX}ballot_voters",
+    metadata,
     Column("ballot_id", String(255), primary_key=True),
     Column("voter", String(128), primary_key=True),
     sqlite_with_rowid=False,  # no rowid: row order says nothing about who voted when
     **EXACT_TEXT,
 )
 
-# An electronic secret ballot's choices, each sealed to the tellers' key, from the vote until the count deletes them
-# (collegium.engine.sealing). No column links a row to a voter; the key orders rows by ciphertext.
+# An electronic secret ballot's choices, each sealed to the tellers' key, from the vote until the
+# count deletes them (collegium.engine.sealing). No column links a row to a voter; the key orders
+# rows by ciphertext.
 sealed_votes = Table(
-    f"{PREFIX}sealed_votes", metadata,
+    f"{PREFIX}sealed_votes",
+    metadata,
     Column("ballot_id", String(255), primary_key=True),
     Column("sealed", String(128), primary_key=True),
     sqlite_with_rowid=False,
@@ -179,7 +200,8 @@ sealed_votes = Table(
 )
 
 ballot_counts = Table(
-    f"{PREFIX}ballot_counts", metadata,
+    f"{PREFIX}ballot_counts",
+    metadata,
     Column("ballot_id", String(255), primary_key=True),
     Column("choice", String(32), primary_key=True),
     Column("count", Integer, nullable=False),
@@ -187,9 +209,11 @@ ballot_counts = Table(
     **EXACT_TEXT,
 )
 
-# The facts a procedure declares under ``index``, one row per value (a list fact: one per element), for queries.
+# The facts a procedure declares under ``index``, one row per value (a list fact: one per element),
+# for queries.
 facts_index = Table(
-    f"{PREFIX}facts_index", metadata,
+    f"{PREFIX}facts_index",
+    metadata,
     Column("instance_id", String(128), primary_key=True),
     Column("name", String(64), primary_key=True),
     Column("value", String(255), primary_key=True),
@@ -199,7 +223,8 @@ facts_index = Table(
 )
 
 definitions = Table(
-    f"{PREFIX}definitions", metadata,
+    f"{PREFIX}definitions",
+    metadata,
     Column("kind", String(16), primary_key=True),
     Column("key", String(160), primary_key=True),
     Column("sha256", String(64), nullable=False),
@@ -207,13 +232,16 @@ definitions = Table(
     **EXACT_TEXT,
 )
 
-# The transactional outbox: one row per committed event, written in the event's transaction, deleted when the host
-# acknowledges it. ``id`` is assigned at insert and orders delivery (see collegium.store.outbox on commit order).
+# The transactional outbox: one row per committed event, written in the event's transaction, deleted
+# when the host acknowledges it. ``id`` is assigned at insert and orders delivery (see
+# collegium.store.outbox on commit order).
 outbox = Table(
-    f"{PREFIX}outbox", metadata,
+    f"{PREFIX}outbox",
+    metadata,
     Column("id", EventId, primary_key=True, autoincrement=True),
     Column("instance_id", String(128), nullable=False),
     Column("seq", Integer, nullable=False),
-    sqlite_autoincrement=True,  # ids are never reused: a repeated acknowledgement must not hit a newer entry
+    # ids are never reused: a repeated acknowledgement must not hit a newer entry
+    sqlite_autoincrement=True,
     **EXACT_TEXT,
 )

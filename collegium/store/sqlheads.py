@@ -38,13 +38,26 @@ class ChainTables:
 
 
 CHAINS: dict[str, ChainTables] = {
-    "body": ChainTables(rows=s.bodies, row_id=s.bodies.c.id, length=s.bodies.c.event_count,
-                        head=s.bodies.c.head_hash, events=s.body_events, event_chain=s.body_events.c.body_id,
-                        seq=s.body_events.c.seq, hash=s.body_events.c.hash),
-    "instance": ChainTables(rows=s.instances, row_id=s.instances.c.id,
-                            length=s.instances.c.event_count, head=s.instances.c.head_hash,
-                            events=s.events, event_chain=s.events.c.instance_id,
-                            seq=s.events.c.seq, hash=s.events.c.hash),
+    "body": ChainTables(
+        rows=s.bodies,
+        row_id=s.bodies.c.id,
+        length=s.bodies.c.event_count,
+        head=s.bodies.c.head_hash,
+        events=s.body_events,
+        event_chain=s.body_events.c.body_id,
+        seq=s.body_events.c.seq,
+        hash=s.body_events.c.hash,
+    ),
+    "instance": ChainTables(
+        rows=s.instances,
+        row_id=s.instances.c.id,
+        length=s.instances.c.event_count,
+        head=s.instances.c.head_hash,
+        events=s.events,
+        event_chain=s.events.c.instance_id,
+        seq=s.events.c.seq,
+        hash=s.events.c.hash,
+    ),
 }
 assert tuple(sorted(CHAINS)) == KINDS
 
@@ -84,9 +97,20 @@ def stored_heads(conn: Connection, heads: Sequence[ChainHead]) -> list[StoredHea
         # ids IN (…) AND seqs IN (…), then the pairs picked out here: each side is an index range on
         # every backend, where SQLite scans the whole table for (id, seq) IN (VALUES …)
         wanted = {(h.chain_id, h.seq) for h in mine}
-        points = select(t.event_chain, t.seq, t.hash).where(t.event_chain.in_(ids),
-                                                            t.seq.in_({h.seq for h in mine}))
-        hashes.update(((kind, chain_id, seq), digest) for chain_id, seq, digest in conn.execute(points)
-                      if (chain_id, seq) in wanted)
-    return [StoredHead(head=h, chain_exists=h.key in rows, recorded=rows.get(h.key),
-                       hash=hashes.get((*h.key, h.seq))) for h in heads]
+        points = select(t.event_chain, t.seq, t.hash).where(
+            t.event_chain.in_(ids), t.seq.in_({h.seq for h in mine})
+        )
+        hashes.update(
+            ((kind, chain_id, seq), digest)
+            for chain_id, seq, digest in conn.execute(points)
+            if (chain_id, seq) in wanted
+        )
+    return [
+        StoredHead(
+            head=h,
+            chain_exists=h.key in rows,
+            recorded=rows.get(h.key),
+            hash=hashes.get((*h.key, h.seq)),
+        )
+        for h in heads
+    ]

@@ -134,9 +134,14 @@ class SqliteUnit:
             self._pooled, self._kept = pooled, kept = store.kept.lend()
             dbapi_conn: Any = pooled.dbapi_connection
             self._dbapi_conn = dbapi_conn
-            self._unit = SqlUnit(dbapi_conn, partial(Connection, store.engine, pooled),
-                                 self._write, store._parsed_bodies, store._statements,
-                                 lock_rows=False)
+            self._unit = SqlUnit(
+                dbapi_conn,
+                partial(Connection, store.engine, pooled),
+                self._write,
+                store._parsed_bodies,
+                store._statements,
+                lock_rows=False,
+            )
             try:
                 # a writing unit takes the write lock up front, so writers queue (busy_timeout)
                 # rather than deadlock on a lock upgrade; readers take none (WAL lets them run
@@ -149,8 +154,9 @@ class SqliteUnit:
             store._reraise_wrapped(exc)
         return self._unit
 
-    def __exit__(self, _type: type[BaseException] | None, exc: BaseException | None,
-                 _tb: object) -> None:
+    def __exit__(
+        self, _type: type[BaseException] | None, exc: BaseException | None, _tb: object
+    ) -> None:
         unit = self._unit
         try:
             committed = self._end(exc)

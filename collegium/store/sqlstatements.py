@@ -22,73 +22,122 @@ _FI, _BV, _V = s.facts_index, s.ballot_voters, s.votes
 
 _LOAD = select(_I).where(_I.c.id == bindparam("id"))
 _STATE = select(_I.c.state).where(_I.c.id == bindparam("id"))
-_FIND = select(_E).where(_E.c.instance_id == bindparam("id"),
-                         _E.c.idempotency_key == bindparam("key"))
-_ENTERED = select(_T.c.entered_seq).where(_T.c.instance_id == bindparam("id"),
-                                          _T.c.trigger == bindparam("trigger"),
-                                          _T.c.lead_seconds == bindparam("lead"))
-_DUE = (select(_T.c.instance_id, _T.c.trigger, _T.c.state, _T.c.due_at, _T.c.entered_seq,
-               _T.c.lead_seconds)
-        .where(_T.c.due_at <= bindparam("until"))
-        .order_by(_T.c.due_at, _T.c.instance_id, _T.c.trigger, _T.c.lead_seconds)
-        # SQLite renders an OFFSET with any LIMIT
-        .limit(bindparam("limit")).offset(bindparam("offset")))
-_BODY = (select(_B.c.id, _B.c.kind, _B.c.title, _M.c.person, _M.c.role, _M.c.voting, _M.c.name)
-         .select_from(_B.outerjoin(_M, _M.c.body_id == _B.c.id))
-         .where(_B.c.id == bindparam("id")).order_by(_M.c.position))
+_FIND = select(_E).where(
+    _E.c.instance_id == bindparam("id"), _E.c.idempotency_key == bindparam("key")
+)
+_ENTERED = select(_T.c.entered_seq).where(
+    _T.c.instance_id == bindparam("id"),
+    _T.c.trigger == bindparam("trigger"),
+    _T.c.lead_seconds == bindparam("lead"),
+)
+_DUE = (
+    select(
+        _T.c.instance_id, _T.c.trigger, _T.c.state, _T.c.due_at, _T.c.entered_seq, _T.c.lead_seconds
+    )
+    .where(_T.c.due_at <= bindparam("until"))
+    .order_by(_T.c.due_at, _T.c.instance_id, _T.c.trigger, _T.c.lead_seconds)
+    # SQLite renders an OFFSET with any LIMIT
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_BODY = (
+    select(_B.c.id, _B.c.kind, _B.c.title, _M.c.person, _M.c.role, _M.c.voting, _M.c.name)
+    .select_from(_B.outerjoin(_M, _M.c.body_id == _B.c.id))
+    .where(_B.c.id == bindparam("id"))
+    .order_by(_M.c.position)
+)
 # the WHERE clause's parameters are named apart from the SET clause's columns
-_UPDATE = (update(_I).where(_I.c.id == bindparam("b_id"), _I.c.version == bindparam("b_expected"))
-           .values(state=bindparam("state"), version=bindparam("version"), facts=bindparam("facts"),
-                   head_hash=bindparam("head_hash"), event_count=bindparam("event_count"),
-                   updated_at=bindparam("updated_at")))
+_UPDATE = (
+    update(_I)
+    .where(_I.c.id == bindparam("b_id"), _I.c.version == bindparam("b_expected"))
+    .values(
+        state=bindparam("state"),
+        version=bindparam("version"),
+        facts=bindparam("facts"),
+        head_hash=bindparam("head_hash"),
+        event_count=bindparam("event_count"),
+        updated_at=bindparam("updated_at"),
+    )
+)
 _INSERT_INSTANCE = insert(_I).values({c.name: bindparam(c.name) for c in _I.c})
 _INSERT_EVENT = insert(_E).values({c.name: bindparam(c.name) for c in _E.c if c.name != "id"})
 _INSERT_OUTBOX = insert(s.outbox).values(instance_id=bindparam("instance_id"), seq=bindparam("seq"))
-_INSERT_VOTE = insert(_V).values(ballot_id=bindparam("ballot_id"), voter=bindparam("voter"),
-                                 choice=bindparam("choice"))
-_VOTERS = (select(_V.c.voter).where(_V.c.ballot_id == bindparam("ballot_id"))
-           .order_by(_V.c.voter))
-_VOTED = select(_V.c.voter).where(_V.c.ballot_id == bindparam("ballot_id"),
-                                  _V.c.voter == bindparam("voter"))
-_RETURNED = select(_BV.c.voter).where(_BV.c.ballot_id == bindparam("ballot_id"),
-                                      _BV.c.voter == bindparam("voter"))
+_INSERT_VOTE = insert(_V).values(
+    ballot_id=bindparam("ballot_id"), voter=bindparam("voter"), choice=bindparam("choice")
+)
+_VOTERS = select(_V.c.voter).where(_V.c.ballot_id == bindparam("ballot_id")).order_by(_V.c.voter)
+_VOTED = select(_V.c.voter).where(
+    _V.c.ballot_id == bindparam("ballot_id"), _V.c.voter == bindparam("voter")
+)
+_RETURNED = select(_BV.c.voter).where(
+    _BV.c.ballot_id == bindparam("ballot_id"), _BV.c.voter == bindparam("voter")
+)
 _INSERT_RETURNED = insert(_BV).values(ballot_id=bindparam("ballot_id"), voter=bindparam("voter"))
-_INSERT_SEALED = insert(s.sealed_votes).values(ballot_id=bindparam("ballot_id"),
-                                               sealed=bindparam("sealed"))
+_INSERT_SEALED = insert(s.sealed_votes).values(
+    ballot_id=bindparam("ballot_id"), sealed=bindparam("sealed")
+)
 _SEAT = select(_S.c.role, _S.c.voting, _S.c.attendance, _S.c.view).where(
-    _S.c.meeting_id == bindparam("meeting_id"), _S.c.person == bindparam("person"))
+    _S.c.meeting_id == bindparam("meeting_id"), _S.c.person == bindparam("person")
+)
 _CHOICES = select(_V.c.voter, _V.c.choice).where(_V.c.ballot_id == bindparam("ballot_id"))
-_SEAT_COUNTS = select(func.count(), func.sum(case((_S.c.attendance == "recused", 1), else_=0)),
-                      func.sum(case((_S.c.attendance == "present", 1), else_=0))).where(
-    _S.c.meeting_id == bindparam("meeting_id"), _S.c.voting.is_(True))
-_COUNTS = (select(_V.c.choice, func.count()).where(_V.c.ballot_id == bindparam("ballot_id"))
-           .group_by(_V.c.choice))
-_SEATS = (select(_S.c.person, _S.c.role, _S.c.voting, _S.c.attendance, _S.c.view)
-          .where(_S.c.meeting_id == bindparam("meeting_id")).order_by(_S.c.seat_no))
-_INSERT_SEAT = insert(_S).values(meeting_id=bindparam("meeting_id"), person=bindparam("person"),
-                                 seat_no=bindparam("seat_no"), role=bindparam("role"),
-                                 voting=bindparam("voting"), attendance=bindparam("attendance"))
+_SEAT_COUNTS = select(
+    func.count(),
+    func.sum(case((_S.c.attendance == "recused", 1), else_=0)),
+    func.sum(case((_S.c.attendance == "present", 1), else_=0)),
+    func.sum(case(((_S.c.attendance == "present") & _S.c.view.is_not(None), 1), else_=0)),
+).where(_S.c.meeting_id == bindparam("meeting_id"), _S.c.voting.is_(True))
+_COUNTS = (
+    select(_V.c.choice, func.count())
+    .where(_V.c.ballot_id == bindparam("ballot_id"))
+    .group_by(_V.c.choice)
+)
+_SEATS = (
+    select(_S.c.person, _S.c.role, _S.c.voting, _S.c.attendance, _S.c.view)
+    .where(_S.c.meeting_id == bindparam("meeting_id"))
+    .order_by(_S.c.seat_no)
+)
+_INSERT_SEAT = insert(_S).values(
+    meeting_id=bindparam("meeting_id"),
+    person=bindparam("person"),
+    seat_no=bindparam("seat_no"),
+    role=bindparam("role"),
+    voting=bindparam("voting"),
+    attendance=bindparam("attendance"),
+)
 _SEAT_WHERE = (_S.c.meeting_id == bindparam("b_meeting")) & (_S.c.person == bindparam("b_person"))
-_UPDATE_VIEW = update(_S).where(_SEAT_WHERE).values(view=bindparam("view"),
-                                                    view_at=bindparam("view_at"))
+_UPDATE_VIEW = (
+    update(_S).where(_SEAT_WHERE).values(view=bindparam("view"), view_at=bindparam("view_at"))
+)
 _UPDATE_ATTENDANCE = update(_S).where(_SEAT_WHERE).values(attendance=bindparam("attendance"))
-_DUE_OF = (select(_T.c.instance_id, _T.c.trigger, _T.c.state, _T.c.due_at, _T.c.entered_seq,
-                  _T.c.lead_seconds)
-           .where(_T.c.instance_id == bindparam("id"), _T.c.due_at <= bindparam("until"))
-           .order_by(_T.c.due_at, _T.c.trigger, _T.c.lead_seconds))
-_DROP_TIMER = delete(_T).where(_T.c.instance_id == bindparam("b_instance"),
-                               _T.c.trigger == bindparam("b_trigger"),
-                               _T.c.lead_seconds == bindparam("b_lead"),
-                               _T.c.entered_seq == bindparam("b_entered"))
+_DUE_OF = (
+    select(
+        _T.c.instance_id, _T.c.trigger, _T.c.state, _T.c.due_at, _T.c.entered_seq, _T.c.lead_seconds
+    )
+    .where(_T.c.instance_id == bindparam("id"), _T.c.due_at <= bindparam("until"))
+    .order_by(_T.c.due_at, _T.c.trigger, _T.c.lead_seconds)
+)
+_DROP_TIMER = delete(_T).where(
+    _T.c.instance_id == bindparam("b_instance"),
+    _T.c.trigger == bindparam("b_trigger"),
+    _T.c.lead_seconds == bindparam("b_lead"),
+    _T.c.entered_seq == bindparam("b_entered"),
+)
 _DELETE_TIMERS = delete(_T).where(_T.c.instance_id == bindparam("b_instance"))
-_INSERT_TIMER = insert(_T).values(instance_id=bindparam("instance_id"),
-                                  trigger=bindparam("trigger"),
-                                  state=bindparam("state"), due_at=bindparam("due_at"),
-                                  entered_seq=bindparam("entered_seq"),
-                                  lead_seconds=bindparam("lead_seconds"))
+_INSERT_TIMER = insert(_T).values(
+    instance_id=bindparam("instance_id"),
+    trigger=bindparam("trigger"),
+    state=bindparam("state"),
+    due_at=bindparam("due_at"),
+    entered_seq=bindparam("entered_seq"),
+    lead_seconds=bindparam("lead_seconds"),
+)
 _DELETE_INDEX = delete(_FI).where(_FI.c.instance_id == bindparam("b_instance"))
-_INSERT_INDEX = insert(_FI).values(instance_id=bindparam("instance_id"), name=bindparam("name"),
-                                   value=bindparam("value"), procedure=bindparam("procedure"))
+_INSERT_INDEX = insert(_FI).values(
+    instance_id=bindparam("instance_id"),
+    name=bindparam("name"),
+    value=bindparam("value"),
+    procedure=bindparam("procedure"),
+)
 
 
 class Compiled:
@@ -104,11 +153,13 @@ class Compiled:
         # come with it
         self._defaults = {k: v for k, v in compiled.params.items() if v is not None}
         self.order: tuple[str, ...] | None = (
-            tuple(compiled.positiontup) if compiled.positional else None)
+            tuple(compiled.positiontup) if compiled.positional else None
+        )
         pick = itemgetter(*self.order) if self.order else None
         # itemgetter of one name returns the value itself, not a 1-tuple
         self._pick: Callable[[dict[str, Any]], Any] | None = (
-            pick if pick is None or len(self.order or ()) > 1 else (lambda params: (pick(params),)))
+            pick if pick is None or len(self.order or ()) > 1 else (lambda params: (pick(params),))
+        )
 
     def args(self, params: dict[str, Any]) -> Any:
         """The parameters of one execution, as the driver takes them."""
@@ -172,7 +223,9 @@ class Statements:
         if found is None:
             choices: list[Any] = [bindparam(f"c{i}") for i in range(n)]
             found = self._choosing[n] = Compiled(
-                select(_V.c.voter).where(_V.c.ballot_id == bindparam("ballot_id"),
-                                         _V.c.choice.in_(choices)).order_by(_V.c.voter),
-                self._dialect)
+                select(_V.c.voter)
+                .where(_V.c.ballot_id == bindparam("ballot_id"), _V.c.choice.in_(choices))
+                .order_by(_V.c.voter),
+                self._dialect,
+            )
         return found

@@ -1,9 +1,9 @@
 """The persistent store: SQLAlchemy 2 Core over SQLite (default), PostgreSQL or MariaDB.
 
 One short transaction per command: a version-guarded UPDATE of the instance row plus the INSERTs of
-its events (and of any child instances). SQLite runs in WAL mode with ``synchronous=NORMAL`` and a busy
-timeout, and takes its write lock at BEGIN (``BEGIN IMMEDIATE``) so concurrent writers queue instead of
-failing. A new database is migrated to the current schema automatically (Alembic).
+its events (and of any child instances). SQLite runs in WAL mode with ``synchronous=NORMAL`` and a
+busy timeout, and takes its write lock at BEGIN (``BEGIN IMMEDIATE``) so concurrent writers queue
+instead of failing. A new database is migrated to the current schema automatically (Alembic).
 
 On the host's ``Connection`` or ``Session`` the store runs in the host's transaction instead
 (:mod:`collegium.store.hosted`): a SAVEPOINT per command, and no commit of its own.
@@ -11,7 +11,7 @@ On the host's ``Connection`` or ``Session`` the store runs in the host's transac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, NoReturn
 
@@ -29,7 +29,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session
 
-from collegium.errors import ConcurrentUpdate, InvalidInput, NotFound
+from collegium.errors import ConcurrentUpdate, InvalidInput
 from collegium.store import schema as s
 from collegium.store import sqlbodies
 from collegium.store.batch import Batches
@@ -40,27 +40,30 @@ from collegium.store.mariadb import MARIADB, check_columns, check_session
 from collegium.store.migration import migrate
 from collegium.store.outbox import OutboxEntry, Subscriber, Subscribers
 from collegium.store.protocol import StaleVersion
-from collegium.store.records import EventRecord, InstanceRecord, TimerRecord
+from collegium.store.records import InstanceRecord, TimerRecord
 from collegium.store.sqlaudit import AuditReads
 from collegium.store.sqlengine import WRITE as _WRITE
 from collegium.store.sqlengine import make_engine
 from collegium.store.sqliteunit import Kept, SqliteUnit
-from collegium.store.sqlrows import event_row, instance_row
+from collegium.store.sqlqueries import InstanceQueries
+from collegium.store.sqlrows import event_row
 from collegium.store.sqlstatements import Statements
 from collegium.store.sqlunit import SqlUnit
 
 _BODY_RETRIES = 8
 
 
-class SqlStore(AuditReads):
-    """Store on a SQL database. ``target`` is a URL or a SQLite file path (the store makes its engine), the host's
-    SQLAlchemy ``Engine`` (the store uses its pool, each command in a transaction of its own), or the host's
-    ``Connection`` or ORM ``Session``: then every command runs in the host's current transaction, in a SAVEPOINT of
-    its own, and the host commits or rolls back (the embedding guide says more).
+class SqlStore(InstanceQueries, AuditReads):
+    """Store on a SQL database. ``target`` is a URL or a SQLite file path (the store makes its
+    engine), the host's SQLAlchemy ``Engine`` (the store uses its pool, each command in a
+    transaction of its own), or the host's ``Connection`` or ORM ``Session``: then every command
+    runs in the host's current transaction, in a SAVEPOINT of its own, and the host commits or rolls
+    back (the embedding guide says more).
 
-    ``auto_migrate``: bring a new or older database to the current schema when opened. On the host's connection
-    or session the store never migrates (that would commit the host's transaction on MariaDB): it checks the
-    revision and refuses an older schema (see :func:`collegium.store.hosted.upgrade`); ``False`` skips the check.
+    ``auto_migrate``: bring a new or older database to the current schema when opened. On the host's
+    connection or session the store never migrates (that would commit the host's transaction on
+    MariaDB): it checks the revision and refuses an older schema (see
+    :func:`collegium.store.hosted.upgrade`); ``False`` skips the check.
 
     On MariaDB a store refuses to open, on its own connection or on the host's, under settings that
     would let two ids compare as one or change a value silently (``collegium.store.mariadb``).
@@ -68,7 +71,9 @@ class SqlStore(AuditReads):
 
     def __init__(self, target: StoreTarget = "collegium.db", *, auto_migrate: bool = True) -> None:
         self._subscribers = Subscribers()
-        self._host = Host(target, self._subscribers) if isinstance(target, (Connection, Session)) else None
+        self._host = (
+            Host(target, self._subscribers) if isinstance(target, (Connection, Session)) else None
+        )
         if self._host is not None:
             self.engine = self._host.engine
         else:
@@ -108,22 +113,34 @@ class SqlStore(AuditReads):
 
     # -- instances ----------------------------------------------------------------------------
     def unit(self, write: bool = True) -> AbstractContextManager[SqlUnit]:
-        """One transaction on one connection; rolled back if the block raises, committed otherwise (on the host's
-        connection: a savepoint, released or rolled back)."""
+        """One transaction on one connection; rolled back if the block raises, committed otherwise
+        (on the host's connection: a savepoint, released or rolled back)."""
         if self._host is not None:
             return self._hosted_unit(self._host, write)
         batch = self._batches.current
         if batch is not None:
-            return batch.unit(write, self._parsed_bodies, self._statements,
-                              lock_rows=not self._sqlite, reraise=self._reraise)
+            return batch.unit(
+                write,
+                self._parsed_bodies,
+                self._statements,
+                lock_rows=not self._sqlite,
+                reraise=self._reraise,
+            )
         return SqliteUnit(self, write) if self._sqlite else self._server_unit(write)
 
     @contextmanager
     def _hosted_unit(self, host: Host, write: bool) -> Iterator[SqlUnit]:
         try:
             with host.savepoint(write) as conn:
-                unit = SqlUnit(conn.connection.dbapi_connection, lambda: conn, write, self._parsed_bodies,
-                               self._statements, lock_rows=not self._sqlite, conn=conn)
+                unit = SqlUnit(
+                    conn.connection.dbapi_connection,
+                    lambda: conn,
+                    write,
+                    self._parsed_bodies,
+                    self._statements,
+                    lock_rows=not self._sqlite,
+                    conn=conn,
+                )
                 try:
                     yield unit
                 finally:
@@ -145,8 +162,15 @@ class SqlStore(AuditReads):
                 if write:
                     conn.execution_options(**{_WRITE: True})
                 with conn.begin():
-                    unit = SqlUnit(conn.connection.dbapi_connection, lambda: conn, write, self._parsed_bodies,
-                                   self._statements, lock_rows=True, conn=conn)
+                    unit = SqlUnit(
+                        conn.connection.dbapi_connection,
+                        lambda: conn,
+                        write,
+                        self._parsed_bodies,
+                        self._statements,
+                        lock_rows=True,
+                        conn=conn,
+                    )
                     try:
                         yield unit
                     finally:
@@ -163,7 +187,8 @@ class SqlStore(AuditReads):
         return nullcontext(batch.conn) if batch is not None else self.engine.connect()
 
     def _begin(self) -> AbstractContextManager[Connection]:
-        """A connection in a transaction committed at the end of the block (the host's: a savepoint)."""
+        """A connection in a transaction committed at the end of the block (the host's: a
+        savepoint)."""
         if self._host is not None:
             return self._host.savepoint(write=True)
         batch = self._batches.current
@@ -177,13 +202,18 @@ class SqlStore(AuditReads):
 
     # -- outbox and subscribers ---------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
-        """Call ``callback(event)`` for each event after its transaction commits; returns the unsubscribe."""
+        """Call ``callback(event)`` for each event after its transaction commits; returns the
+        unsubscribe."""
         return self._subscribers.add(callback)
 
     def outbox_pending(self, limit: int, after: int | None) -> list[OutboxEntry]:
         o, e = s.outbox, s.events
-        q = (select(o.c.id.label("outbox_id"), e).join(e, (e.c.instance_id == o.c.instance_id) & (e.c.seq == o.c.seq))
-             .order_by(o.c.id).limit(limit))
+        q = (
+            select(o.c.id.label("outbox_id"), e)
+            .join(e, (e.c.instance_id == o.c.instance_id) & (e.c.seq == o.c.seq))
+            .order_by(o.c.id)
+            .limit(limit)
+        )
         if after is not None:
             q = q.where(o.c.id > after)
         with self._reading() as conn:
@@ -197,17 +227,21 @@ class SqlStore(AuditReads):
             self._reraise(exc)
 
     def _reraise(self, exc: Exception) -> NoReturn:
-        """Raise a database error as the store reports it (a retry, or bad input), any other error as it is."""
+        """Raise a database error as the store reports it (a retry, or bad input), any other error
+        as it is."""
         translated = self._translate(exc)
         if translated is None:
             raise exc
         raise translated from None
 
     def _reraise_wrapped(self, exc: Exception) -> NoReturn:
-        """As :meth:`_reraise`, for the connect, begin and commit a SQLite unit runs on the DBAPI connection: a
-        DBAPI error there comes wrapped as SQLAlchemy, which used to run them, wraps it."""
+        """As :meth:`_reraise`, for the connect, begin and commit a SQLite unit runs on the DBAPI
+        connection: a DBAPI error there comes wrapped as SQLAlchemy, which used to run them, wraps
+        it."""
         if self._dbapi is not None and isinstance(exc, self._dbapi.Error):
-            wrapped = DBAPIError.instance(None, None, exc, self._dbapi.Error, dialect=self.engine.dialect)
+            wrapped = DBAPIError.instance(
+                None, None, exc, self._dbapi.Error, dialect=self.engine.dialect
+            )
             if isinstance(wrapped, Exception):
                 translated = self._translate(wrapped)
                 if translated is None:
@@ -223,89 +257,19 @@ class SqlStore(AuditReads):
         with self.unit(write=False) as u:
             return u.state_of(instance_id)
 
-    def history(self, instance_id: str) -> list[EventRecord]:
-        e = s.events
-        with self._reading() as conn:
-            rows = conn.execute(select(e).where(e.c.instance_id == instance_id).order_by(e.c.seq)).all()
-            found = rows or conn.execute(select(s.instances.c.id).where(s.instances.c.id == instance_id)).first()
-            if not found:
-                raise NotFound(f"no instance {instance_id!r}")
-        return [event_row(r) for r in rows]
-
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
-        """A connection for a query, its errors reported as the store's (a NUL or lone surrogate looked up: bad
-        input, not a driver's error)."""
+        """A connection for a query, its errors reported as the store's (a NUL or lone surrogate
+        looked up: bad input, not a driver's error)."""
         try:
             with self._connect() as conn:
                 yield conn
         except Exception as exc:
             self._reraise(exc)
 
-    def instances(self, procedure: str | None = None, state: str | None = None,
-                  limit: int | None = None) -> list[InstanceRecord]:
-        t = s.instances
-        q = select(t).order_by(t.c.created_at, t.c.id)
-        if procedure is not None:
-            q = q.where(t.c.procedure == procedure)
-        if state is not None:
-            q = q.where(t.c.state == state)
-        if limit is not None:
-            q = q.limit(limit)
-        with self._reading() as conn:
-            return [instance_row(r) for r in conn.execute(q)]
-
-    def find(self, procedure: str, states: tuple[str, ...] | None = None, equals: Mapping[str, str] | None = None,
-             before: tuple[str, str] | None = None) -> list[InstanceRecord]:
-        t, fi = s.instances, s.facts_index
-        q = select(t).where(t.c.procedure == procedure)
-        if states is not None:
-            q = q.where(t.c.state.in_(states))
-        # joined, not correlated EXISTS: SQLite ran an EXISTS once per instance of the procedure, each a range scan
-        # of the lookup index (before: 100,000 open tasks × the tasks past a deadline); joined, the matching index
-        # rows drive the query and each instance is fetched by id. (instance, name, value) is the index's key, so
-        # an equality matches at most once per instance; a range may match several values of a list: DISTINCT.
-        for name, value in (equals or {}).items():
-            hit = select(fi.c.instance_id).where(fi.c.procedure == procedure, fi.c.name == name,
-                                                 fi.c.value == value).subquery()
-            q = q.join(hit, hit.c.instance_id == t.c.id)
-        if before is not None:
-            below = select(fi.c.instance_id).distinct().where(fi.c.procedure == procedure, fi.c.name == before[0],
-                                                              fi.c.value < before[1]).subquery()
-            q = q.join(below, below.c.instance_id == t.c.id)
-        with self._reading() as conn:
-            return [instance_row(r) for r in conn.execute(q.order_by(t.c.created_at, t.c.id))]
-
-    def scan(self, procedure: str | None = None, state: str | None = None,
-             batch: int = 1000) -> Iterator[InstanceRecord]:
-        # keyset pages, each its own short read (no connection or lock held between pages) and an index range read
-        # whatever the table's size: by primary key, or by (procedure, state, id) one group at a time
-        t = s.instances
-        if procedure is None and state is None:
-            yield from self._pages(select(t), batch)
-            return
-        groups = select(t.c.procedure, t.c.state).distinct().order_by(t.c.procedure, t.c.state)
-        groups = groups.where(t.c.procedure == procedure) if procedure is not None else groups
-        with self._reading() as conn:
-            found = [tuple(g) for g in conn.execute(groups if state is None else groups.where(t.c.state == state))]
-        for p, st in found:
-            yield from self._pages(select(t).where(t.c.procedure == p, t.c.state == st), batch)
-
-    def _pages(self, q: Any, batch: int) -> Iterator[InstanceRecord]:
-        t = s.instances
-        q, after = q.order_by(t.c.id).limit(batch), None
-        while True:
-            with self._reading() as conn:
-                page = [instance_row(r) for r in conn.execute(q if after is None else q.where(t.c.id > after))]
-            if len(page) < batch:
-                yield from page
-                return
-            after = page[-1].id
-            yield from page
-            page = []  # let this page go before the next one is read: one page in memory at a time
-
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
-        with self.unit(write=False) as u:  # the compiled statement on the DBAPI cursor: a day's sweep reads many
+        # the compiled statement on the DBAPI cursor: a day's sweep reads many
+        with self.unit(write=False) as u:
             return u.due_timers(until, limit)
 
     def drop_timer(self, timer: TimerRecord) -> None:
@@ -318,7 +282,8 @@ class SqlStore(AuditReads):
             return u.body(body_id)
 
     def put_body(self, body: Body, at: str | None) -> None:
-        if len({p.person for p in body.members}) != len(body.members):  # else a key clash, taken for a race below
+        # else a key clash, taken for a race below
+        if len({p.person for p in body.members}) != len(body.members):
             raise InvalidInput(f"body {body.id!r} lists a person twice")
         for _ in range(_BODY_RETRIES):
             try:
@@ -328,10 +293,13 @@ class SqlStore(AuditReads):
                 if batch is not None:
                     batch.body_changed()
                 return
-            except (IntegrityError, OperationalError) as exc:  # created by another process meanwhile, or a deadlock
+            # created by another process meanwhile, or a deadlock
+            except (IntegrityError, OperationalError) as exc:
                 if not isinstance(self._translate(exc), StaleVersion):
                     self._reraise(exc)
-        raise ConcurrentUpdate(f"body {body.id!r} kept changing; gave up after {_BODY_RETRIES} attempts")
+        raise ConcurrentUpdate(
+            f"body {body.id!r} kept changing; gave up after {_BODY_RETRIES} attempts"
+        )
 
     def definition(self, kind: str, key: str) -> str | None:
         d = s.definitions
@@ -345,4 +313,3 @@ class SqlStore(AuditReads):
         self.kept.close()
         if self._owns_engine:
             self.engine.dispose()
-

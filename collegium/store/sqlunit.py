@@ -3,7 +3,8 @@ transaction.
 
 The statements a common step runs are compiled once per dialect (:mod:`.sqlstatements`) and run on
 the connection's DBAPI cursor, inside the unit's transaction; the rare ones (a secret ballot's
-count, a definition text first stored, reading a history) go through SQLAlchemy Core.
+count, a definition text first stored, reading a history) go through SQLAlchemy Core. How the unit
+writes is :mod:`.sqlwrite`.
 """
 
 from __future__ import annotations
@@ -12,43 +13,48 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, delete, insert, select, update
-from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy import Connection, select
 
-from collegium._formats import canonical
 from collegium._i18n import Text
 from collegium.errors import NotFound
 from collegium.store import schema as s
 from collegium.store.bodies import Body, Member
-from collegium.store.protocol import StaleVersion, Write
 from collegium.store.records import (
     EventRecord,
     InstanceRecord,
     Seat,
     SeatCounts,
     TimerRecord,
-    VoteRecord,
 )
 from collegium.store.sqlrows import (
     event_row,
-    event_values,
     instance_row,
-    instance_values,
     stored_event,
 )
 from collegium.store.sqlstatements import Compiled, Statements
+from collegium.store.sqlwrite import UnitWrite
 
 
-class SqlUnit:
-    """Reads and the write of one command on one connection, in one transaction.
+class SqlUnit(UnitWrite):
+    """Reads and the write of one command on one connection, in one transaction (the write:
+    :class:`~collegium.store.sqlwrite.UnitWrite`).
 
-    The hot statements run on ``dbapi_conn``; a SQLAlchemy :class:`Connection` on the same connection and
-    transaction is made by ``connect`` when a Core statement first needs one (a vote needs none), or given."""
+    The hot statements run on ``dbapi_conn``; a SQLAlchemy :class:`Connection` on the same
+    connection and transaction is made by ``connect`` when a Core statement first needs one (a vote
+    needs none), or given."""
 
-    def __init__(self, dbapi_conn: Any, connect: Callable[[], Connection], write: bool,
-                 parsed: dict[str, tuple[Any, Body]], statements: Statements, *, lock_rows: bool,
-                 conn: Connection | None = None,
-                 bodies: dict[str, Body | None] | None = None) -> None:
+    def __init__(
+        self,
+        dbapi_conn: Any,
+        connect: Callable[[], Connection],
+        write: bool,
+        parsed: dict[str, tuple[Any, Body]],
+        statements: Statements,
+        *,
+        lock_rows: bool,
+        conn: Connection | None = None,
+        bodies: dict[str, Body | None] | None = None,
+    ) -> None:
         self._dbapi = dbapi_conn
         self._connect = connect
         self._conn = conn
@@ -59,7 +65,8 @@ class SqlUnit:
         self._parsed = parsed
         self._cursor: Any = None
         self.closed_secret = False
-        #: the events this unit wrote: the store hands them to its subscribers once the transaction commits
+        #: the events this unit wrote: the store hands them to its subscribers once the transaction
+        #: commits
         self.written: list[EventRecord] = []
 
     @property
@@ -110,36 +117,14 @@ class SqlUnit:
             self._bodies[body_id] = _parse_body(body_id, rows, self._parsed)
         return self._bodies[body_id]
 
-    def _cast(self, vote: VoteRecord) -> None:
-        if not vote.secret:
-            self._run(self.sql.insert_vote, {"ballot_id": vote.ballot_id, "voter": vote.voter, "choice": vote.choice})
-            return
-        conn = self.conn
-        # who took part, and a running total per choice: nothing in either row says who chose what
-        conn.execute(insert(s.ballot_voters), {"ballot_id": vote.ballot_id, "voter": vote.voter})
-        c = s.ballot_counts
-        where = (c.c.ballot_id == vote.ballot_id) & (c.c.choice == vote.choice)
-        if conn.execute(update(c).where(where).values(count=c.c.count + 1)).rowcount == 0:
-            conn.execute(insert(c), {"ballot_id": vote.ballot_id, "choice": vote.choice, "count": 1})
-
-    def _secret(self, write: Write) -> None:
-        """A secret ballot's rows: who returned a ballot and a vote's sealed choice, each in the voter's own
-        transaction; the totals written and the sealed choices deleted by the count, in the tellers'."""
-        for returned in write.returned:  # one a step: the compiled statement, on the DBAPI cursor
-            self._run(self.sql.insert_returned,
-                      {"ballot_id": returned.ballot, "voter": returned.voter})
-        for choice in write.sealed:
-            self._run(self.sql.insert_sealed, {"ballot_id": choice.ballot, "sealed": choice.sealed})
-        for key, totals in write.counted.items():
-            self.conn.execute(insert(s.ballot_counts), [{"ballot_id": key, "choice": choice, "count": n}
-                                                        for choice, n in totals.items()])
-        for key in (*write.counted, *write.discarded):
-            self.conn.execute(delete(s.sealed_votes).where(s.sealed_votes.c.ballot_id == key))
-            self.closed_secret = True
-
     def sealed(self, ballot_id: str) -> list[str]:
         t = s.sealed_votes
-        return [str(x) for x in self.conn.execute(select(t.c.sealed).where(t.c.ballot_id == ballot_id)).scalars()]
+        return [
+            str(x)
+            for x in self.conn.execute(
+                select(t.c.sealed).where(t.c.ballot_id == ballot_id)
+            ).scalars()
+        ]
 
     def events_since(self, instance_id: str, seq: int) -> list[EventRecord]:
         e = s.events
@@ -148,7 +133,10 @@ class SqlUnit:
 
     def voters(self, ballot_id: str, secret: bool) -> list[str]:
         if not secret:
-            return [str(row[0]) for row in self._run(self.sql.voters, {"ballot_id": ballot_id}).fetchall()]
+            return [
+                str(row[0])
+                for row in self._run(self.sql.voters, {"ballot_id": ballot_id}).fetchall()
+            ]
         t = s.ballot_voters
         q = select(t.c.voter).where(t.c.ballot_id == ballot_id).order_by(t.c.voter)
         return [str(v) for v in self.conn.execute(q).scalars()]
@@ -156,7 +144,9 @@ class SqlUnit:
     def counts(self, ballot_id: str, secret: bool) -> dict[str, int]:
         if secret:
             c = s.ballot_counts
-            rows = self.conn.execute(select(c.c.choice, c.c.count).where(c.c.ballot_id == ballot_id))
+            rows = self.conn.execute(
+                select(c.c.choice, c.c.count).where(c.c.ballot_id == ballot_id)
+            )
         else:
             rows = self._run(self.sql.counts, {"ballot_id": ballot_id}).fetchall()
         return {str(choice): int(n) for choice, n in rows}
@@ -166,7 +156,10 @@ class SqlUnit:
         return {str(voter): str(choice) for voter, choice in rows}
 
     def has_voted(self, ballot_id: str, voter: str, secret: bool) -> bool:
-        found = self._run(self.sql.returned if secret else self.sql.voted, {"ballot_id": ballot_id, "voter": voter})
+        found = self._run(
+            self.sql.returned if secret else self.sql.voted,
+            {"ballot_id": ballot_id, "voter": voter},
+        )
         return found.fetchone() is not None
 
     def seat(self, meeting_id: str, person: str) -> Seat | None:
@@ -181,9 +174,9 @@ class SqlUnit:
         return {str(p): Seat(str(r), bool(v), str(a), w) for p, r, v, a, w in rows}
 
     def seat_counts(self, meeting_id: str) -> SeatCounts:
-        voting, recused, present = self._run(self.sql.seat_counts, {"meeting_id": meeting_id}).fetchone()
-        return SeatCounts(voting=int(voting or 0), recused=int(recused or 0),
-                          present=int(present or 0))
+        row = self._run(self.sql.seat_counts, {"meeting_id": meeting_id}).fetchone()
+        voting, recused, present, stated = (int(value or 0) for value in row)
+        return SeatCounts(voting=voting, recused=recused, present=present, stated=stated)
 
     def voters_choosing(self, ballot_id: str, choices: tuple[str, ...]) -> list[str]:
         if not choices:
@@ -193,98 +186,56 @@ class SqlUnit:
         return [str(row[0]) for row in rows]
 
     def timer_entered(self, instance_id: str, trigger: str, lead: int = 0) -> int | None:
-        row = self._run(self.sql.entered, {"id": instance_id, "trigger": trigger, "lead": lead}).fetchone()
+        row = self._run(
+            self.sql.entered, {"id": instance_id, "trigger": trigger, "lead": lead}
+        ).fetchone()
         return None if row is None else int(row[0])
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
         rows = self._run(self.sql.due, {"until": until, "limit": limit, "offset": 0}).fetchall()
-        return [TimerRecord(instance_id=iid, trigger=trigger, state=state, due_at=due_at,
-                            entered_seq=int(seq), lead=int(lead))
-                for iid, trigger, state, due_at, seq, lead in rows]
+        return [
+            TimerRecord(
+                instance_id=iid,
+                trigger=trigger,
+                state=state,
+                due_at=due_at,
+                entered_seq=int(seq),
+                lead=int(lead),
+            )
+            for iid, trigger, state, due_at, seq, lead in rows
+        ]
 
     def due_timers_of(self, instance_id: str, until: str) -> list[TimerRecord]:
         rows = self._run(self.sql.due_of, {"id": instance_id, "until": until}).fetchall()
-        return [TimerRecord(instance_id=iid, trigger=trigger, state=state, due_at=due_at,
-                            entered_seq=int(seq), lead=int(lead))
-                for iid, trigger, state, due_at, seq, lead in rows]
+        return [
+            TimerRecord(
+                instance_id=iid,
+                trigger=trigger,
+                state=state,
+                due_at=due_at,
+                entered_seq=int(seq),
+                lead=int(lead),
+            )
+            for iid, trigger, state, due_at, seq, lead in rows
+        ]
 
     def drop_timer(self, timer: TimerRecord) -> None:
         """Delete one timer (its row as set when its state was entered)."""
-        self._run(self.sql.drop_timer, {"b_instance": timer.instance_id, "b_trigger": timer.trigger,
-                                        "b_lead": timer.lead, "b_entered": timer.entered_seq})
-
-    def commit(self, write: Write) -> None:
-        if write.update is not None:
-            rec = write.update
-            result = self._run(self.sql.update, {
-                "b_id": rec.id, "b_expected": write.expected_version, "state": rec.state,
-                "version": rec.version, "facts": rec.facts_json or canonical(rec.facts),
-                "head_hash": rec.head_hash, "event_count": rec.event_count, "updated_at": rec.updated_at})
-            if result.rowcount != 1:
-                raise StaleVersion(rec.id)
-        for created in write.create:
-            self._run(self.sql.insert_instance, instance_values(created))
-        for e in write.events:
-            self._run(self.sql.insert_event, event_values(e))
-            # the outbox entry, in the same transaction
-            self._run(self.sql.insert_outbox, {"instance_id": e.instance_id, "seq": e.seq})
-        self.written.extend(write.events)
-        if write.seats:
-            self._many(self.sql.insert_seat, [
-                {"meeting_id": r.meeting, "person": r.person, "seat_no": i, "role": r.role,
-                 "voting": r.voting, "attendance": r.attendance}
-                for i, r in enumerate(write.seats)])
-        for stated in write.views:
-            self._run(self.sql.update_view, {"b_meeting": stated.meeting, "b_person": stated.person,
-                                             "view": stated.view, "view_at": stated.at})
-        for changed in write.attendance:
-            self._run(self.sql.update_attendance, {"b_meeting": changed.meeting,
-                                                   "b_person": changed.person,
-                                                   "attendance": changed.attendance})
-        for instance_id, index in write.index.items():
-            self._run(self.sql.delete_index, {"b_instance": instance_id})
-            self._many(self.sql.insert_index, [
-                {"instance_id": instance_id, "name": row.name, "value": row.value,
-                 "procedure": index.procedure} for row in index.rows])
-        c = s.ballot_counts
-        for vote in write.votes:
-            self._cast(vote)
-        self._secret(write)
-        for key in write.secret_closed:
-            # written again at the close: on PostgreSQL no total keeps the transaction id of the
-            # last vote
-            self.conn.execute(update(c).where(c.c.ballot_id == key).values(count=c.c.count))
-            self.closed_secret = True
-        d = s.definitions
-        for text in write.definitions:
-            found = select(d.c.sha256).where(d.c.kind == text.kind, d.c.key == text.key)
-            if self.conn.execute(found).first() is None:
-                # another process's first step may store the same text at the same moment: its
-                # row stands
-                self.conn.execute(_insert_absent(self.conn.dialect.name),
-                                  [{"kind": text.kind, "key": text.key, "sha256": text.sha256,
-                                    "text": text.text}])
-        for instance_id, timers in write.timers.items():
-            self._run(self.sql.delete_timers, {"b_instance": instance_id})
-            self._many(self.sql.insert_timer, [
-                {"instance_id": t.instance_id, "trigger": t.trigger, "state": t.state,
-                 "due_at": t.due_at, "entered_seq": t.entered_seq, "lead_seconds": t.lead}
-                for t in timers])
-
-def _insert_absent(dialect: str) -> Any:
-    """An INSERT of a definition text that leaves the row of the same key, if there is one, as it is."""
-    d = s.definitions
-    if dialect == "postgresql":
-        return postgresql.insert(d).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite.insert(d).on_conflict_do_nothing()
-    return mysql.insert(d).on_duplicate_key_update(sha256=d.c.sha256)  # MariaDB: a no-op update of the row found
+        self._run(
+            self.sql.drop_timer,
+            {
+                "b_instance": timer.instance_id,
+                "b_trigger": timer.trigger,
+                "b_lead": timer.lead,
+                "b_entered": timer.entered_seq,
+            },
+        )
 
 
 def _parse_body(body_id: str, rows: list[Any], parsed: dict[str, tuple[Any, Body]]) -> Body | None:
-    """A body from its joined rows ``(id, kind, title, person, role, voting, name)``. The rows are read every
-    time (so changes by other processes show at once); the parsed :class:`Body` is reused while they are the
-    same. Rows were validated when written, so they are not validated again."""
+    """A body from its joined rows ``(id, kind, title, person, role, voting, name)``. The rows are
+    read every time (so changes by other processes show at once); the parsed :class:`Body` is reused
+    while they are the same. Rows were validated when written, so they are not validated again."""
     if not rows:
         return None
     key = tuple(tuple(r) for r in rows)
@@ -293,8 +244,11 @@ def _parse_body(body_id: str, rows: list[Any], parsed: dict[str, tuple[Any, Body
         return hit[1]
     _, kind, title_json, *_rest = rows[0]
     title = Text.model_validate(orjson.loads(title_json)) if title_json else None
-    members = tuple(Member.model_construct(person=person, role=role, voting=bool(voting), name=name)
-                    for _, _, _, person, role, voting, name in rows if person is not None)
+    members = tuple(
+        Member.model_construct(person=person, role=role, voting=bool(voting), name=name)
+        for _, _, _, person, role, voting, name in rows
+        if person is not None
+    )
     body = Body.model_construct(id=body_id, kind=kind, title=title, members=members)
     parsed[body_id] = (key, body)
     return body

@@ -57,8 +57,9 @@ class Move(Protocol):
     def casts(self) -> bool: ...
 
 
-def handed_to_children(spec: ProcedureSpec, child_facts: Mapping[str, Mapping[str, FactType]],
-                       source: str) -> Handed:
+def handed_to_children(
+    spec: ProcedureSpec, child_facts: Mapping[str, Mapping[str, FactType]], source: str
+) -> Handed:
     """Per spawn effect (by identity): the payload keys it hands to its child, typed by the child's
     facts. Every fact a spawn sets, copies or hands must be one the child declares."""
     out: Handed = {}
@@ -72,12 +73,16 @@ def handed_to_children(spec: ProcedureSpec, child_facts: Mapping[str, Mapping[st
                 if key not in declared:
                     raise DefinitionError(
                         f"sets {key!r} on {effect.procedure}, which declares no such fact",
-                        source=source, where=where)
+                        source=source,
+                        where=where,
+                    )
             for key in effect.data:
                 if key not in declared:
                     raise DefinitionError(
                         f"hands {key!r} to {effect.procedure}, which declares no such fact",
-                        source=source, where=where)
+                        source=source,
+                        where=where,
+                    )
             out[id(effect)] = {key: declared[key] for key in effect.data}
     return out
 
@@ -105,16 +110,20 @@ def guarded_rules(spec: ProcedureSpec, pack: RulePackSpec) -> dict[str, list[str
                 continue
             for trig in guard.triggers:
                 if trig != "*" and trig not in triggers:
-                    raise DefinitionError(f"guards unknown trigger {trig!r} of {spec.id}",
-                                          source=f"rule pack {pack.key}", where=rule.id)
-                for name in (triggers if trig == "*" else (trig,)):
+                    raise DefinitionError(
+                        f"guards unknown trigger {trig!r} of {spec.id}",
+                        source=f"rule pack {pack.key}",
+                        where=rule.id,
+                    )
+                for name in triggers if trig == "*" else (trig,):
                     if rule.id not in guarded[name]:
                         guarded[name].append(rule.id)
     return guarded
 
 
-def check_moves(spec: ProcedureSpec, pack: RulePackSpec, start: Move, moves: Iterable[Move],
-                source: str) -> None:
+def check_moves(
+    spec: ProcedureSpec, pack: RulePackSpec, start: Move, moves: Iterable[Move], source: str
+) -> None:
     """The compiled ``start`` and other ``moves`` of ``spec``: no rule of a move reads a secret, and
     a rule of kind ``role`` guards every trigger."""
     rest = tuple(moves)
@@ -124,32 +133,48 @@ def check_moves(spec: ProcedureSpec, pack: RulePackSpec, start: Move, moves: Ite
             example = f"guards: [{{procedure: {spec.id}, triggers: ['*']}}]"
             raise DefinitionError(
                 f"trigger {move.trigger!r} is guarded by no rule of kind 'role', so anyone could "
-                f"fire it; add one to pack {pack.key} (e.g. {example})", source=source)
+                f"fire it; add one to pack {pack.key} (e.g. {example})",
+                source=source,
+            )
 
 
 def _check_secrets(spec: ProcedureSpec, pack: RulePackSpec, moves: Iterable[Move]) -> None:
     """No rule may read the tellers' secret, nor — where a ballot may be secret — a vote's choice:
     what a rule reads goes into its verdict, which the step's event and the outbox keep."""
-    secret = any(method in SECRET_COUNTING for t in spec.transitions for e in t.effects
-                 if isinstance(e, OpenMeetingEffect) for method in e.methods)
+    secret = any(
+        method in SECRET_COUNTING
+        for t in spec.transitions
+        for e in t.effects
+        if isinstance(e, OpenMeetingEffect)
+        for method in e.methods
+    )
     for move in moves:
         forbidden = set(TRANSIENT_INPUTS) | ({"choice"} if secret and move.casts else set())
         for rule in (*move.rules, *(b.rule for b in move.branches if b.rule is not None)):
             read = sorted(rule.reads & forbidden)
             if read:
-                what = ("the tellers' secret" if read[0] in TRANSIENT_INPUTS
-                        else "a vote's choice, which a secret ballot keeps from everyone")
+                what = (
+                    "the tellers' secret"
+                    if read[0] in TRANSIENT_INPUTS
+                    else "a vote's choice, which a secret ballot keeps from everyone"
+                )
                 raise DefinitionError(
                     f"rule {rule.id} reads {read[0]!r} on {move.trigger!r}: no rule may read "
                     f"{what} (its verdict is stored with the step)",
-                    source=f"rule pack {pack.key}", where=rule.id)
+                    source=f"rule pack {pack.key}",
+                    where=rule.id,
+                )
 
 
-def check_declarations(supervision: Supervision | None, reporting: Reporting | None,
-                       spec: ProcedureSpec, pack_key: str) -> None:
+def check_declarations(
+    supervision: Supervision | None, reporting: Reporting | None, spec: ProcedureSpec, pack_key: str
+) -> None:
     """Refuse a state the pack's declarations name for ``spec`` that ``spec`` does not have."""
     for where, state in organisation.declared_states(supervision, reporting, spec.id):
         if state not in spec.states:
-            raise DefinitionError(f"procedure {spec.key} has no state {state!r}; its states are "
-                                  f"{', '.join(spec.states)}", source=f"rule pack {pack_key}",
-                                  where=where)
+            raise DefinitionError(
+                f"procedure {spec.key} has no state {state!r}; its states are "
+                f"{', '.join(spec.states)}",
+                source=f"rule pack {pack_key}",
+                where=where,
+            )

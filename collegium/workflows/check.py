@@ -16,7 +16,8 @@ Groups = dict[tuple[str, str], list[TransitionSpec]]
 
 
 class _Defect(Exception):
-    """One defect found by a helper; :func:`check_procedure` turns it into a :class:`DefinitionError`."""
+    """One defect found by a helper; :func:`check_procedure` turns it into a
+    :class:`DefinitionError`."""
 
     def __init__(self, reason: str, where: str) -> None:
         super().__init__(reason)
@@ -24,9 +25,12 @@ class _Defect(Exception):
         self.where = where
 
 
-def check_procedure(spec: ProcedureSpec, source: str = "<string>", written: Sequence[str] = ()) -> None:
-    """Raise :class:`DefinitionError` for the first structural defect found in ``spec``; ``written`` names
-    where each transition is written (an included fragment's are not in the procedure's file)."""
+def check_procedure(
+    spec: ProcedureSpec, source: str = "<string>", written: Sequence[str] = ()
+) -> None:
+    """Raise :class:`DefinitionError` for the first structural defect found in ``spec``; ``written``
+    names where each transition is written (an included fragment's are not in the procedure's
+    file)."""
     try:
         _check_facts(spec)
         outgoing, groups = _check_transitions(spec, written)
@@ -40,7 +44,8 @@ def check_procedure(spec: ProcedureSpec, source: str = "<string>", written: Sequ
 
 
 def _check_facts(spec: ProcedureSpec) -> None:
-    """The initial state exists; facts are not reserved; start data and the body fact are declared."""
+    """The initial state exists; facts are not reserved; start data and the body fact are
+    declared."""
     if spec.initial not in spec.states:
         raise _Defect(f"initial state {spec.initial!r} is not among the states", "initial")
     for name in spec.facts:
@@ -54,7 +59,10 @@ def _check_facts(spec: ProcedureSpec) -> None:
     for name in spec.index:
         fact = spec.facts.get(name)
         if fact is None or fact.type not in ("string", "list", "datetime"):
-            raise _Defect(f"index names {name!r}, which is not a declared text, list or date-time fact", "index")
+            raise _Defect(
+                f"index names {name!r}, which is not a declared text, list or date-time fact",
+                "index",
+            )
 
 
 def _check_transitions(spec: ProcedureSpec, written: Sequence[str]) -> tuple[Graph, Groups]:
@@ -80,26 +88,37 @@ def _check_transitions(spec: ProcedureSpec, written: Sequence[str]) -> tuple[Gra
 
 
 def _check_branches(trigger: str, state: str, group: list[TransitionSpec]) -> None:
-    """The branches of ``trigger`` from ``state``: ``when`` on all but the last, which is the fallback.
+    """The branches of ``trigger`` from ``state``: ``when`` on all but the last, which is the
+    fallback.
 
     The fallback guarantees that a command always has a destination; the branches differ only in
-    ``when``, ``dest`` and the children they start (they share roles, rules, data and other effects).
+    ``when``, ``dest`` and the children they start (they share roles, rules, data and other
+    effects).
     """
     where = f"state {state!r}"
     if group[-1].when is not None:
-        raise _Defect(f"trigger {trigger!r} from {state!r} needs a last branch without 'when'", where)
+        raise _Defect(
+            f"trigger {trigger!r} from {state!r} needs a last branch without 'when'", where
+        )
     if any(t.when is None for t in group[:-1]):
-        raise _Defect(f"duplicate trigger {trigger!r}: branches need 'when' on all but the last", where)
+        raise _Defect(
+            f"duplicate trigger {trigger!r}: branches need 'when' on all but the last", where
+        )
     first = group[0]
 
-    def common(t: TransitionSpec) -> tuple[object, ...]:  # a branch may add spawns of its own, nothing else
+    def common(
+        t: TransitionSpec,
+    ) -> tuple[object, ...]:  # a branch may add spawns of its own, nothing else
         return (t.roles, t.rules, t.data, tuple(e for e in t.effects if e.kind != "spawn"))
 
     shared = common(first)
     for other in group[1:]:
         if common(other) != shared:
-            raise _Defect(f"branches of {trigger!r} must share roles, rules, data and effects (a branch may add "
-                          "spawn effects of its own)", where)
+            raise _Defect(
+                f"branches of {trigger!r} must share roles, rules, data and effects "
+                "(a branch may add spawn effects of its own)",
+                where,
+            )
 
 
 def _check_timers(spec: ProcedureSpec, groups: Groups) -> None:
@@ -115,20 +134,27 @@ def _check_timers(spec: ProcedureSpec, groups: Groups) -> None:
 
 
 def _check_timer(spec: ProcedureSpec, name: str, timer: TimerSpec, groups: Groups) -> None:
-    """One timer of state ``name``: ``after`` or a datetime fact ``at``; its trigger leaves the state as 'system'."""
+    """One timer of state ``name``: ``after`` or a datetime fact ``at``; its trigger leaves the
+    state as 'system'."""
     where = f"states.{name}.timers"
     if (timer.after is None) == (timer.at is None):
         raise _Defect("a timer needs exactly one of 'after' or 'at'", where)
-    # the idempotency key a timer fires with (timer:STATE:TRIGGER:ENTRY[:LEAD]) must fit its column, 128 characters
+    # the idempotency key a timer fires with (timer:STATE:TRIGGER:ENTRY[:LEAD]) must fit its column,
+    # 128 characters
     lead = max((f":{int(lead.total_seconds())}" for lead in timer.remind), key=len, default="")
     if len(f"timer:{name}:{timer.trigger}:{2**31}{lead}") > 128:
-        raise _Defect(f"state {name!r} and timer {timer.trigger!r} are too long together for a timer's key: "
-                      "shorten either", where)
+        raise _Defect(
+            f"state {name!r} and timer {timer.trigger!r} are too long together for a timer's key: "
+            "shorten either",
+            where,
+        )
     leads = [lead.total_seconds() for lead in timer.remind]
     if any(lead < 60 or lead != int(lead) for lead in leads) or len(set(leads)) != len(leads):
         raise _Defect("reminder lead times are distinct whole seconds, a minute or more", where)
     if timer.after is not None and any(lead >= timer.after.total_seconds() for lead in leads):
-        raise _Defect("a reminder of an 'after' timer is due after its state is entered: lead < after", where)
+        raise _Defect(
+            "a reminder of an 'after' timer is due after its state is entered: lead < after", where
+        )
     if timer.at is not None:
         fact = spec.facts.get(timer.at)
         if fact is None:
@@ -138,7 +164,9 @@ def _check_timer(spec: ProcedureSpec, name: str, timer: TimerSpec, groups: Group
     if (timer.trigger, name) not in groups:
         raise _Defect(f"timer trigger {timer.trigger!r} does not leave state {name!r}", where)
     if any("system" not in t.roles for t in groups[(timer.trigger, name)]):
-        raise _Defect(f"timer trigger {timer.trigger!r} must list role 'system' (the engine fires it)", where)
+        raise _Defect(
+            f"timer trigger {timer.trigger!r} must list role 'system' (the engine fires it)", where
+        )
 
 
 def _closure(start: set[str], edges: Graph) -> set[str]:
@@ -158,11 +186,15 @@ def _check_reachable(spec: ProcedureSpec, outgoing: Graph) -> None:
     reachable = _closure({spec.initial}, outgoing)
     for name in spec.states:
         if name not in reachable:
-            raise _Defect("unreachable state: no transition leads to it from the initial state", f"state {name!r}")
+            raise _Defect(
+                "unreachable state: no transition leads to it from the initial state",
+                f"state {name!r}",
+            )
 
 
 def _check_can_finish(spec: ProcedureSpec, outgoing: Graph) -> None:
-    """There is a terminal state, and every state can reach one (walking backwards from the terminals)."""
+    """There is a terminal state, and every state can reach one (walking backwards from the
+    terminals)."""
     terminals = {n for n, s in spec.states.items() if s.terminal}
     if not terminals:
         raise _Defect("no terminal state: an instance could never finish", "states")
@@ -173,6 +205,9 @@ def _check_can_finish(spec: ProcedureSpec, outgoing: Graph) -> None:
     can_finish = _closure(terminals, incoming)
     for name in spec.states:
         if name not in can_finish:
-            reason = ("trap state: not terminal and no transition leaves it" if not outgoing.get(name)
-                      else "trap state: no terminal state can be reached from it")
+            reason = (
+                "trap state: not terminal and no transition leaves it"
+                if not outgoing.get(name)
+                else "trap state: no terminal state can be reached from it"
+            )
             raise _Defect(reason, f"state {name!r}")

@@ -1,12 +1,13 @@
-"""Procedure fragments: a piece of procedure written once (e.g. the ballot) and included by procedures.
+"""Procedure fragments: a piece of procedure written once (e.g. the ballot) and included by
+procedures.
 
 A fragment (``kind: fragment``) declares **parameters** — host states (``state``), lists of roles
 (``roles``) and rule ids (``rule``) — and transitions written against them as ``$name``. A procedure
-includes it with ``include: [{fragment: ballot, version: 1, bind: {voting: in_meeting, ...}}]``; at load
-time :func:`expand` substitutes the bindings and adds the transitions (after the procedure's own), the
-fragment's facts and states the procedure lacks, giving a plain :class:`ProcedureSpec`. Everything
-downstream — load-time checks, compilation, the machine, rules bound by the pack's guards — sees only
-the expanded procedure.
+includes it with ``include: [{fragment: ballot, version: 1, bind: {voting: in_meeting, ...}}]``; at
+load time :func:`expand` substitutes the bindings and adds the transitions (after the procedure's
+own), the fragment's facts and states the procedure lacks, giving a plain :class:`ProcedureSpec`.
+Everything downstream — load-time checks, compilation, the machine, rules bound by the pack's
+guards — sees only the expanded procedure.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ StateRef = Annotated[str, Field(pattern=r"^\$?[a-z][a-z0-9_]*$", max_length=65)]
 #: a role (``name``) or a roles parameter (``$name``, replaced by every role bound to it)
 RoleRef = Annotated[str, Field(pattern=r"^\$?[a-z][a-z0-9_]*$", max_length=65)]
 #: a rule id (``R-…``) or a rule parameter (``$name``)
-RuleRef = Annotated[str, Field(pattern=r"^(R-[A-Z0-9][A-Z0-9-]*|\$[a-z][a-z0-9_]*)$", max_length=65)]
+RuleRef = Annotated[
+    str, Field(pattern=r"^(R-[A-Z0-9][A-Z0-9-]*|\$[a-z][a-z0-9_]*)$", max_length=65)
+]
 #: the input forms of ``source`` and ``roles``: a list, or its one element written alone
 _StateRefsIn = StateRef | Annotated[list[StateRef], Field(min_length=1)]
 _RoleRefsIn = RoleRef | Annotated[list[RoleRef], Field(min_length=1)]
@@ -54,7 +57,8 @@ class ParameterSpec(_Spec):
 
 
 class FragmentTransitionSpec(_Spec):
-    """A transition of a fragment: as in a procedure, with ``$parameter`` in states, roles and rules."""
+    """A transition of a fragment: as in a procedure, with ``$parameter`` in states, roles and
+    rules."""
 
     trigger: Identifier
     source: tuple[StateRef, ...] = Field(min_length=1)
@@ -66,18 +70,21 @@ class FragmentTransitionSpec(_Spec):
     effects: tuple[Effect, ...] = ()
     label: Text | None = None
 
-    _source_list = field_validator("source", mode="before",
-                                   json_schema_input_type=_StateRefsIn)(_as_tuple)
-    _roles_list = field_validator("roles", mode="before",
-                                  json_schema_input_type=_RoleRefsIn)(_as_tuple)
+    _source_list = field_validator("source", mode="before", json_schema_input_type=_StateRefsIn)(
+        _as_tuple
+    )
+    _roles_list = field_validator("roles", mode="before", json_schema_input_type=_RoleRefsIn)(
+        _as_tuple
+    )
 
 
 class FragmentSpec(_Spec):
     """A procedure fragment, as written in ``collegium/workflows/*.yaml`` with ``kind: fragment``.
 
     ``states`` holds the fragment's own states (``name``) and default states for state parameters
-    (``$name``: used when the including procedure has no state of the bound name). ``facts`` are the facts
-    its transitions take as data; the including procedure may declare them itself, with the same type."""
+    (``$name``: used when the including procedure has no state of the bound name). ``facts`` are the
+    facts its transitions take as data; the including procedure may declare them itself, with the
+    same type."""
 
     id: Identifier
     version: int = Field(ge=1, le=2**31 - 1)
@@ -102,7 +109,9 @@ def check_fragment(spec: FragmentSpec, source: str, node: yaml.Node | None = Non
     every data key is a fact the fragment declares."""
 
     def fail(reason: str, path: ElementPath) -> NoReturn:
-        raise DefinitionError(reason, source=source, line=line_of(node, path), where=".".join(map(str, path)))
+        raise DefinitionError(
+            reason, source=source, line=line_of(node, path), where=".".join(map(str, path))
+        )
 
     def ref(value: str, kind: ParameterKind, path: ElementPath) -> None:
         if value.startswith("$"):
@@ -126,7 +135,10 @@ def check_fragment(spec: FragmentSpec, source: str, node: yaml.Node | None = Non
             ref(rule, "rule", ["transitions", i, "when" if rule == t.when else "rules"])
         for fact in t.data:
             if fact not in spec.facts:
-                fail(f"data names fact {fact!r} the fragment does not declare", ["transitions", i, "data"])
+                fail(
+                    f"data names fact {fact!r} the fragment does not declare",
+                    ["transitions", i, "data"],
+                )
 
 
 Binding = str | tuple[str, ...]
@@ -135,8 +147,11 @@ Binding = str | tuple[str, ...]
 Fail = Callable[[str, ElementPath], NoReturn]
 
 
-def _bindings(frag: FragmentSpec, inc: IncludeSpec, fail: Fail, at: ElementPath) -> dict[str, Binding]:
-    """Check ``inc.bind`` against the fragment's parameters: each bound once, with a value of its kind."""
+def _bindings(
+    frag: FragmentSpec, inc: IncludeSpec, fail: Fail, at: ElementPath
+) -> dict[str, Binding]:
+    """Check ``inc.bind`` against the fragment's parameters: each bound once, with a value of its
+    kind."""
     for name in inc.bind:
         if name not in frag.parameters:
             fail(f"fragment {frag.key} has no parameter {name!r}", [*at, "bind", name])
@@ -176,10 +191,15 @@ def _roles(values: Sequence[str], bound: dict[str, Binding]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def expand(spec: ProcedureSpec, find: Callable[[str, int], FragmentSpec | None], source: str,
-           node: yaml.Node | None = None) -> tuple[ProcedureSpec, tuple[str, ...]]:
-    """``spec`` with its ``include`` fragments expanded (``find(id, version)`` looks a fragment up), and where
-    each of its transitions is written, for messages (``transitions[3] (vote)``, ``include[0] (ballot@1 …)``)."""
+def expand(
+    spec: ProcedureSpec,
+    find: Callable[[str, int], FragmentSpec | None],
+    source: str,
+    node: yaml.Node | None = None,
+) -> tuple[ProcedureSpec, tuple[str, ...]]:
+    """``spec`` with its ``include`` fragments expanded (``find(id, version)`` looks a fragment up),
+    and where each of its transitions is written, for messages (``transitions[3] (vote)``,
+    ``include[0] (ballot@1 …)``)."""
     written = [f"transitions[{i}] ({t.trigger})" for i, t in enumerate(spec.transitions)]
     if not spec.include:
         return spec, tuple(written)
@@ -205,27 +225,43 @@ def expand(spec: ProcedureSpec, find: Callable[[str, int], FragmentSpec | None],
         for name, state in frag.states.items():
             target = str(_subst(name, bound))
             if not name.startswith("$") and target in states:
-                fail(f"state {target!r} of fragment {frag.key} is already a state of the procedure", at)
+                fail(
+                    f"state {target!r} of fragment {frag.key} is already a state of the procedure",
+                    at,
+                )
             states.setdefault(target, state)
         for name, param in frag.parameters.items():
             if param.kind == "state" and bound[name] not in states:
-                fail(f"binds {name!r} to {bound[name]!r}, which is not a state of the procedure",
-                     [*at, "bind", name])
+                fail(
+                    f"binds {name!r} to {bound[name]!r}, which is not a state of the procedure",
+                    [*at, "bind", name],
+                )
         for name, fact in frag.facts.items():
             mine = facts.setdefault(name, fact)
             if mine.type != fact.type:
-                fail(f"fact {name!r} is {mine.type} here but {fact.type} in fragment {frag.key}", at)
+                fail(
+                    f"fact {name!r} is {mine.type} here but {fact.type} in fragment {frag.key}", at
+                )
         for j, ft in enumerate(frag.transitions):
             new = TransitionSpec(
-                trigger=ft.trigger, source=_plain(ft.source, bound), dest=str(_subst(ft.dest, bound)),
-                roles=_roles(ft.roles, bound), rules=_plain(ft.rules, bound),
-                when=str(_subst(ft.when, bound)) if ft.when else None, data=ft.data, effects=ft.effects,
-                label=ft.label)
+                trigger=ft.trigger,
+                source=_plain(ft.source, bound),
+                dest=str(_subst(ft.dest, bound)),
+                roles=_roles(ft.roles, bound),
+                rules=_plain(ft.rules, bound),
+                when=str(_subst(ft.when, bound)) if ft.when else None,
+                data=ft.data,
+                effects=ft.effects,
+                label=ft.label,
+            )
             for s in new.source:
                 other = owner.setdefault((new.trigger, s), f"include[{i}]")
                 if other != f"include[{i}]":
-                    fail(f"trigger {new.trigger!r} from state {s!r} is defined both in {other} "
-                         f"and in fragment {frag.key}", at)
+                    fail(
+                        f"trigger {new.trigger!r} from state {s!r} is defined both in {other} "
+                        f"and in fragment {frag.key}",
+                        at,
+                    )
             transitions.append(new)
             written.append(f"include[{i}] ({frag.key} transitions[{j}], {ft.trigger})")
     update = {"facts": facts, "states": states, "transitions": tuple(transitions)}

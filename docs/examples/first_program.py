@@ -1,6 +1,7 @@
 """A first program: a standing committee takes a major matter to its meeting through the library.
 
-Run it with ``python docs/examples/first_program.py``; the Getting started page shows what it prints.
+Run it with ``python docs/examples/first_program.py``; the Getting started page shows what
+it prints.
 """
 
 import datetime as dt
@@ -11,13 +12,30 @@ CST = dt.timezone(dt.timedelta(hours=8))
 clock = ManualClock(dt.datetime(2026, 4, 6, 9, 0, tzinfo=CST))
 
 with Engine.in_memory(clock=clock, ids=SequentialIds()) as engine:
-    engine.define_body(Body(id="sc", kind="standing", members=(
-        Member(person="sec", role="secretary"), Member(person="dep", role="deputy_secretary"),
-        *(Member(person=f"m{i}", role="standing_member") for i in (1, 2, 3)))))
+    engine.define_body(
+        Body(
+            id="sc",
+            kind="standing",
+            members=(
+                Member(person="sec", role="secretary"),
+                Member(person="dep", role="deputy_secretary"),
+                *(Member(person=f"m{i}", role="standing_member") for i in (1, 2, 3)),
+            ),
+        )
+    )
 
-    matter = engine.start("major_decision", "sec", {
-        "title": "Longer library opening hours", "category": "major", "proposer": "sec",
-        "lead_member": "m1", "body": "sc", "confidentiality": "public"}).instance.id
+    matter = engine.start(
+        "major_decision",
+        "sec",
+        {
+            "title": "Longer library opening hours",
+            "category": "major",
+            "proposer": "sec",
+            "lead_member": "m1",
+            "body": "sc",
+            "confidentiality": "public",
+        },
+    ).instance.id
     engine.fire(matter, "prepare", "m1")
     engine.fire(matter, "start_deliberation", "m1", {"preparation": "a survey of readers"})
 

@@ -1,11 +1,12 @@
-"""A griffe extension for the API pages: Collegium's docstrings follow Sphinx conventions, the form source
-readers and ``help()`` know, and this turns them into what mkdocstrings renders.
+"""A griffe extension for the API pages: Collegium's docstrings follow Sphinx conventions, the form
+source readers and ``help()`` know, and this turns them into what mkdocstrings renders.
 
-- A cross-reference written as a reST role (``:class:`Engine```, ``:func:`~collegium.engine.calendar.run```,
-  ``:meth:`shown <path>```) becomes a Markdown cross-reference to the full path the name has where the
-  docstring stands (``[Engine][collegium.engine.engine.Engine]``): the site links it, and
-  ``mkdocs build --strict`` fails on a reference to anything the pages do not document. A name that cannot be
-  resolved is kept as written, which fails the strict build too.
+- A cross-reference written as a reST role (``:class:`Engine```,
+  ``:func:`~collegium.engine.calendar.run```, ``:meth:`shown <path>```) becomes a Markdown
+  cross-reference to the full path the name has where the docstring stands
+  (``[Engine][collegium.engine.engine.Engine]``): the site links it, and ``mkdocs build --strict``
+  fails on a reference to anything the pages do not document. A name that cannot be resolved is kept
+  as written, which fails the strict build too.
 - An attribute documented by ``#:`` comments on the lines just above it gets them as its docstring.
 """
 
@@ -18,12 +19,15 @@ from typing import Any
 import griffe
 
 #: ``:role:`name```, ``:role:`~name``` (shown by its last part) or ``:role:`shown <name>```
-ROLE = re.compile(r":(?:class|func|meth|attr|data|mod|obj|exc):"
-                  r"`(?:([^`<]+?) <([A-Za-z_][\w.]*)>|(~?)([A-Za-z_][\w.]*))`")
+ROLE = re.compile(
+    r":(?:class|func|meth|attr|data|mod|obj|exc):"
+    r"`(?:([^`<]+?) <([A-Za-z_][\w.]*)>|(~?)([A-Za-z_][\w.]*))`"
+)
 
 
 def full_path(obj: griffe.Object, name: str) -> str:
-    """The full path of ``name`` as written in a docstring of ``obj``: dotted from a name ``obj`` can see."""
+    """The full path of ``name`` as written in a docstring of ``obj``: dotted
+    from a name ``obj`` can see."""
     if name.startswith("collegium."):
         return name
     head, _, rest = name.partition(".")
@@ -35,9 +39,9 @@ def full_path(obj: griffe.Object, name: str) -> str:
 
 
 def rewrite(obj: griffe.Object, text: str) -> str:
-    """``text`` with every reST role replaced by a Markdown cross-reference (``~`` shows the last part only), and
-    reST literal blocks (a paragraph ending in ``::``, then an indented block) as Markdown code blocks, in which a
-    role is shown as plain text."""
+    """``text`` with every reST role replaced by a Markdown cross-reference (``~`` shows the last
+    part only), and reST literal blocks (a paragraph ending in ``::``, then an indented block) as
+    Markdown code blocks, in which a role is shown as plain text."""
 
     def link(match: re.Match[str]) -> str:
         titled, target, short, name = match.groups()

@@ -1,16 +1,23 @@
-"""An example host: a small Flask service that exposes "propose", "vote" and "my tasks" over HTTP on top of
-Collegium, writing a record of its own in the same transaction as each decision step, and draining the outbox.
+"""An example host: a small Flask service that exposes "propose", "state a view", "vote" and "my
+tasks" over HTTP on top of Collegium, writing a record of its own in the same transaction as each
+decision step, and draining the outbox.
 
-- The host's database: a SQLAlchemy engine on ``url`` (a SQLite file by default). Collegium's tables are migrated
-  once at start-up (``hosted.upgrade``), beside the host's own ``host_requests`` table.
-- Each request opens a host ``Session`` and an :class:`~collegium.Engine` on it: the step (instance, event, outbox
-  entry) and the host's ``host_requests`` row commit together, or — a refusal, a host-side failure — neither does.
-- People: ``X-Person`` names the actor. It stands for the host's real authentication (a session cookie, a token);
-  a real service takes the person from there, never from a header a client chooses.
-- Bodies come from the host, through a :class:`~collegium.Directory` (here a dict; a real host reads its own
-  org chart).
-- Time and ids: :class:`~collegium.SystemClock` and :class:`~collegium.RandomIds` unless the caller passes others
-  (the tests pass a ``ManualClock`` and ``SequentialIds``).
+- At a meeting every member present states a view (``POST /matters/<id>/views``), the secretary
+  last, before anyone votes (``POST /matters/<id>/votes``): the pack's rule R-CHAIR-LAST refuses a
+  vote, or the secretary's view, that comes too early.
+
+- The host's database: a SQLAlchemy engine on ``url`` (a SQLite file by default). Collegium's tables
+  are migrated once at start-up (``hosted.upgrade``), beside the host's own ``host_requests`` table.
+- Each request opens a host ``Session`` and an :class:`~collegium.Engine` on it: the step (instance,
+  event, outbox entry) and the host's ``host_requests`` row commit together, or — a refusal, a
+  host-side failure — neither does.
+- People: ``X-Person`` names the actor. It stands for the host's real authentication
+  (a session cookie, a token); a real service takes the person from there, never
+  from a header a client chooses.
+- Bodies come from the host, through a :class:`~collegium.Directory` (here a dict; a real
+  host reads its own org chart).
+- Time and ids: :class:`~collegium.SystemClock` and :class:`~collegium.RandomIds` unless the caller
+  passes others (the tests pass a ``ManualClock`` and ``SequentialIds``).
 """
 
 from __future__ import annotations
@@ -42,9 +49,12 @@ from collegium import (
 )
 from collegium.store import hosted
 
-metadata = sa.MetaData()  # the host's own tables, apart from Collegium's (collegium.store.schema.metadata)
+metadata = (
+    sa.MetaData()
+)  # the host's own tables, apart from Collegium's (collegium.store.schema.metadata)
 host_requests = sa.Table(
-    "host_requests", metadata,
+    "host_requests",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("actor", sa.String(64), nullable=False),
     sa.Column("action", sa.String(64), nullable=False),
@@ -53,37 +63,57 @@ host_requests = sa.Table(
     sa.CheckConstraint("length(note) <= 200", name="host_requests_note_length"),
 )
 
-OPEN_TASKS = ("drafting", "in_progress", "overdue")  # the assignment procedure's states that are not terminal
+OPEN_TASKS = (
+    "drafting",
+    "in_progress",
+    "overdue",
+)  # the assignment procedure's states that are not terminal
 LANGUAGES = ["en", "zh-CN"]
 
 
 class HostDirectory:
-    """Bodies as the host keeps them: ``body(body_id, at)`` answers who sits in the body, as of ``at``."""
+    """Bodies as the host keeps them: ``body(body_id, at)`` answers who
+    sits in the body, as of ``at``."""
 
     def __init__(self, bodies: Mapping[str, Body]) -> None:
         self.bodies = dict(bodies)
 
     def body(self, body_id: str, at: dt.datetime) -> Body | None:
-        return self.bodies.get(body_id)  # a dict has no history; a host's org chart would answer as of ``at``
+        return self.bodies.get(
+            body_id
+        )  # a dict has no history; a host's org chart would answer as of ``at``
 
 
 class Host:
-    """The service's state: the host's database and what every per-request Collegium engine is built with."""
+    """The service's state: the host's database and what every per-request
+    Collegium engine is built with."""
 
-    def __init__(self, url: str, clock: Clock, ids: IdFactory | None, directory: HostDirectory) -> None:
+    def __init__(
+        self, url: str, clock: Clock, ids: IdFactory | None, directory: HostDirectory
+    ) -> None:
         self.db = sa.create_engine(url)
         self.clock, self.ids, self.directory = clock, ids, directory
-        self.registry = Registry.builtin()  # parsed and compiled once, shared by every request's engine
-        with self.db.begin() as conn:  # the host's deployment step: its tables and Collegium's, in one transaction
+        self.registry = (
+            Registry.builtin()
+        )  # parsed and compiled once, shared by every request's engine
+        with (
+            self.db.begin() as conn
+        ):  # the host's deployment step: its tables and Collegium's, in one transaction
             hosted.upgrade(conn)
             metadata.create_all(conn)
 
     @contextmanager
     def transaction(self) -> Iterator[tuple[Session, Engine]]:
-        """A host session and an engine on it; committed if the block succeeds, rolled back if it raises."""
+        """A host session and an engine on it; committed if the block
+        succeeds, rolled back if it raises."""
         with Session(self.db) as session:
-            engine = Engine.open(session, clock=self.clock, ids=self.ids, directory=self.directory,
-                                 registry=self.registry)
+            engine = Engine.open(
+                session,
+                clock=self.clock,
+                ids=self.ids,
+                directory=self.directory,
+                registry=self.registry,
+            )
             try:
                 yield session, engine
                 session.commit()  # the host commits: its row and the decision step together
@@ -115,43 +145,67 @@ def _json() -> dict[str, Any]:
 
 
 def _instance(instance: Instance) -> dict[str, Any]:
-    return {"id": instance.id, "procedure": instance.procedure, "state": instance.state,
-            "version": instance.version, "facts": dict(instance.facts)}
+    return {
+        "id": instance.id,
+        "procedure": instance.procedure,
+        "state": instance.state,
+        "version": instance.version,
+        "facts": dict(instance.facts),
+    }
 
 
 def _record(session: Session, action: str, matter_id: str, note: object) -> None:
     """The host's own row, written after the step and in its transaction."""
-    session.execute(sa.insert(host_requests).values(actor=_actor(), action=action, matter_id=matter_id,
-                                                    note=str(note or "")))
+    session.execute(
+        sa.insert(host_requests).values(
+            actor=_actor(), action=action, matter_id=matter_id, note=str(note or "")
+        )
+    )
 
 
 def _error(error: Exception) -> tuple[Response, int]:
     """Collegium's errors as HTTP answers; texts for people in the language the client asks for."""
     lang = _lang()
     if isinstance(error, RuleViolation):
-        return jsonify(error="refused", refused=[r.to_dict(lang) for r in error.verdict.failures]), 409
+        return jsonify(
+            error="refused", refused=[r.to_dict(lang) for r in error.verdict.failures]
+        ), 409
     if isinstance(error, TransitionNotAllowed):
         return jsonify(error=str(error), state=error.state, allowed=list(error.allowed)), 409
     if isinstance(error, NotFound):
         return jsonify(error=str(error)), 404
     if isinstance(error, InvalidInput):
         return jsonify(error=str(error)), 422
-    if isinstance(error, ConcurrentUpdate):  # the instance kept changing: the whole request may be sent again
+    if isinstance(
+        error, ConcurrentUpdate
+    ):  # the instance kept changing: the whole request may be sent again
         response = jsonify(error=str(error))
         response.headers["Retry-After"] = "1"
         return response, 503
     if isinstance(error, Unauthenticated):
         return jsonify(error="no authenticated person (X-Person)"), 401
-    if isinstance(error, sa.exc.IntegrityError):  # the host's own row was refused: the step rolled back with it
+    if isinstance(
+        error, sa.exc.IntegrityError
+    ):  # the host's own row was refused: the step rolled back with it
         return jsonify(error="the host's record was refused", detail=str(error.orig)), 422
     raise error
 
 
-def create_app(url: str | None = None, *, clock: Clock | None = None, ids: IdFactory | None = None,
-               bodies: Mapping[str, Body] | None = None) -> Flask:
-    """The service on the host database ``url`` (default: ``$COLLEGIUM_HOST_DB`` or ``sqlite:///host.db``)."""
-    host = Host(url or os.environ.get("COLLEGIUM_HOST_DB", "sqlite:///host.db"), clock or SystemClock(), ids,
-                HostDirectory(bodies or {}))
+def create_app(
+    url: str | None = None,
+    *,
+    clock: Clock | None = None,
+    ids: IdFactory | None = None,
+    bodies: Mapping[str, Body] | None = None,
+) -> Flask:
+    """The service on the host database ``url`` (default:
+    ``$COLLEGIUM_HOST_DB`` or ``sqlite:///host.db``)."""
+    host = Host(
+        url or os.environ.get("COLLEGIUM_HOST_DB", "sqlite:///host.db"),
+        clock or SystemClock(),
+        ids,
+        HostDirectory(bodies or {}),
+    )
     app = Flask(__name__)
     app.extensions["collegium_host"] = host
     for error in (CollegiumError, Unauthenticated, sa.exc.IntegrityError):
@@ -163,8 +217,12 @@ def create_app(url: str | None = None, *, clock: Clock | None = None, ids: IdFac
             outcome = engine.fire(matter_id, trigger, _actor(), data, idempotency_key=key)
             if not outcome.replayed:  # a resent request: its record was written the first time
                 _record(session, trigger, matter_id, note)
-        return jsonify(matter=_instance(outcome.instance), seq=outcome.event.seq, replayed=outcome.replayed,
-                       started=list(outcome.started))
+        return jsonify(
+            matter=_instance(outcome.instance),
+            seq=outcome.event.seq,
+            replayed=outcome.replayed,
+            started=list(outcome.started),
+        )
 
     @app.post("/matters")
     def propose() -> tuple[Response, int]:
@@ -174,10 +232,22 @@ def create_app(url: str | None = None, *, clock: Clock | None = None, ids: IdFac
             _record(session, "propose", outcome.instance.id, body.get("note"))
         return jsonify(matter=_instance(outcome.instance)), 201
 
+    @app.post("/matters/<matter_id>/views")
+    def state_view(matter_id: str) -> Response:  # at the meeting, before the vote
+        body = _json()
+        return fire(
+            matter_id,
+            "state_view",
+            {k: v for k, v in body.items() if k != "note"},
+            body.get("note"),
+        )
+
     @app.post("/matters/<matter_id>/votes")
     def vote(matter_id: str) -> Response:
         body = _json()
-        return fire(matter_id, "vote", {k: v for k, v in body.items() if k != "note"}, body.get("note"))
+        return fire(
+            matter_id, "vote", {k: v for k, v in body.items() if k != "note"}, body.get("note")
+        )
 
     @app.post("/matters/<matter_id>/steps/<trigger>")
     def step(matter_id: str, trigger: str) -> Response:  # the other steps of a matter, by trigger
@@ -188,18 +258,36 @@ def create_app(url: str | None = None, *, clock: Clock | None = None, ids: IdFac
     def my_tasks() -> Response:
         actor = _actor()
         with host.transaction() as (_, engine):
-            tasks = [{**_instance(task), "can": [a.trigger for a in engine.available(task.id, actor) if a.allowed]}
-                     for task in engine.find("assignment", OPEN_TASKS, lead_member=actor)]
+            tasks = [
+                {
+                    **_instance(task),
+                    "can": [a.trigger for a in engine.available(task.id, actor) if a.allowed],
+                }
+                for task in engine.find("assignment", OPEN_TASKS, lead_member=actor)
+            ]
         return jsonify(tasks=tasks)
 
     @app.get("/events")
-    def events() -> Response:  # what a notification worker reads: pending until acknowledged, oldest first
+    def events() -> (
+        Response
+    ):  # what a notification worker reads: pending until acknowledged, oldest first
         limit = request.args.get("limit", default=100, type=int)
         with host.transaction() as (_, engine):
             entries = engine.outbox.pending(limit)
-        return jsonify(events=[{"id": e.id, "instance_id": e.event.instance_id, "seq": e.event.seq,
-                                "trigger": e.event.trigger, "actor": e.event.actor, "at": e.event.at,
-                                "state": e.event.dest} for e in entries])
+        return jsonify(
+            events=[
+                {
+                    "id": e.id,
+                    "instance_id": e.event.instance_id,
+                    "seq": e.event.seq,
+                    "trigger": e.event.trigger,
+                    "actor": e.event.actor,
+                    "at": e.event.at,
+                    "state": e.event.dest,
+                }
+                for e in entries
+            ]
+        )
 
     @app.post("/events/ack")
     def ack() -> Response:

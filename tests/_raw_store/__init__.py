@@ -67,8 +67,10 @@ def link(trace: Trace, options: Sequence[str]) -> str | None:
 
 def links(traces: Mapping[str, Iterable[Trace]], options: Sequence[str]) -> dict[str, list[str]]:
     """For each voter (the key of ``traces``) whose transaction left a linking trace, why."""
-    found = {voter: [why for t in ts if (why := link(t, options)) is not None]
-             for voter, ts in traces.items()}
+    found = {
+        voter: [why for t in ts if (why := link(t, options)) is not None]
+        for voter, ts in traces.items()
+    }
     return {voter: whys for voter, whys in found.items() if whys}
 
 

@@ -39,7 +39,8 @@ from tests._raw_store import Trace
 _END = re.compile(rb"\s*(COMMIT|ROLLBACK)\b", re.IGNORECASE)
 _WRITES = re.compile(
     rb"^\s*(?:INSERT\s+(?:IGNORE\s+)?INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+`?(\w+)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 #: InnoDB's page size this probe reads the system tablespace with
 PAGE_SIZE = 16384
 
@@ -70,13 +71,21 @@ class GeneralLog:
         """The statements of the connections opened to ``database`` while the log was on, in log
         order."""
         with self._admin.connect() as conn:
-            rows = conn.execute(sa.text("SELECT thread_id, command_type, argument "
-                                        "FROM mysql.general_log WHERE event_time >= :t"),
-                                {"t": self._since}).all()
-        ours = {t for t, kind, arg in rows
-                if kind == "Connect" and f" on {database} " in _text(arg)}
-        return [Statement(thread=int(t), text=_bytes(arg)) for t, kind, arg in rows
-                if t in ours and kind in ("Query", "Execute")]
+            rows = conn.execute(
+                sa.text(
+                    "SELECT thread_id, command_type, argument "
+                    "FROM mysql.general_log WHERE event_time >= :t"
+                ),
+                {"t": self._since},
+            ).all()
+        ours = {
+            t for t, kind, arg in rows if kind == "Connect" and f" on {database} " in _text(arg)
+        }
+        return [
+            Statement(thread=int(t), text=_bytes(arg))
+            for t, kind, arg in rows
+            if t in ours and kind in ("Query", "Execute")
+        ]
 
     def transactions(self, database: str) -> list[list[Statement]]:
         """The statements of ``database``'s connections, grouped into transactions (each ends at its
@@ -107,8 +116,9 @@ def general_log(url: str) -> Iterator[GeneralLog]:
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            was_on, output = conn.execute(sa.text(
-                "SELECT @@global.general_log, @@global.log_output")).one()
+            was_on, output = conn.execute(
+                sa.text("SELECT @@global.general_log, @@global.log_output")
+            ).one()
             if not was_on:  # what the table holds is then an earlier block's: it does not pile up
                 conn.execute(sa.text("TRUNCATE TABLE mysql.general_log"))
             conn.execute(sa.text("SET GLOBAL log_output = 'TABLE'"))
@@ -124,9 +134,11 @@ def general_log(url: str) -> Iterator[GeneralLog]:
         admin.dispose()
 
 
-def voter_transactions(transactions: Iterable[list[Statement]], voters: Iterable[str],
-                       voters_table: str = "collegium_ballot_voters",
-                       ) -> dict[str, list[list[Statement]]]:
+def voter_transactions(
+    transactions: Iterable[list[Statement]],
+    voters: Iterable[str],
+    voters_table: str = "collegium_ballot_voters",
+) -> dict[str, list[list[Statement]]]:
     """For each voter, the transactions that inserted a row naming them (as a quoted value) into
     ``voters_table``."""
     inserts = re.compile(rb"^\s*INSERT\s+INTO\s+`?" + voters_table.encode() + rb"\b", re.IGNORECASE)
@@ -166,8 +178,12 @@ def flush_dirty_pages(url: str, timeout: float = 60.0) -> None:
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            pct, lwm = conn.execute(sa.text("SELECT @@global.innodb_max_dirty_pages_pct, "
-                                            "@@global.innodb_max_dirty_pages_pct_lwm")).one()
+            pct, lwm = conn.execute(
+                sa.text(
+                    "SELECT @@global.innodb_max_dirty_pages_pct, "
+                    "@@global.innodb_max_dirty_pages_pct_lwm"
+                )
+            ).one()
             target = _status(conn, "Innodb_lsn_current")
             conn.execute(sa.text("SET GLOBAL innodb_max_dirty_pages_pct_lwm = 0.001"))
             conn.execute(sa.text("SET GLOBAL innodb_max_dirty_pages_pct = 0"))
@@ -211,8 +227,9 @@ def system_tablespace(url: str) -> bytes | None:
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            datadir, files, undo = conn.execute(sa.text(
-                "SELECT @@datadir, @@innodb_data_file_path, @@innodb_undo_tablespaces")).one()
+            datadir, files, undo = conn.execute(
+                sa.text("SELECT @@datadir, @@innodb_data_file_path, @@innodb_undo_tablespaces")
+            ).one()
             page_size = conn.execute(sa.text("SELECT @@innodb_page_size")).scalar_one()
     finally:
         engine.dispose()
@@ -222,7 +239,6 @@ def system_tablespace(url: str) -> bytes | None:
         return (Path(datadir) / str(files).split(":")[0]).read_bytes()
     except OSError:
         return None
-
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -243,8 +259,13 @@ class RecordImage:
         return Trace(where=where, tables=frozenset({self.table}), content=content)
 
 
-def record_images(image: bytes, table: str, key: bytes, undo: bytes | None, key_fields: int = 2,
-                  ) -> list[RecordImage]:
+def record_images(
+    image: bytes,
+    table: str,
+    key: bytes,
+    undo: bytes | None,
+    key_fields: int = 2,
+) -> list[RecordImage]:
     """Every version of the record of ``table`` whose primary key columns, concatenated, are
     ``key``: each copy in the table file ``image``, then the versions its roll pointer leads to in
     the undo log ``undo`` (the system tablespace; None: not read). ``key_fields`` is the number of
@@ -254,17 +275,23 @@ def record_images(image: bytes, table: str, key: bytes, undo: bytes | None, key_
         at = m.end()
         if len(image) < at + 13:
             continue
-        trx = int.from_bytes(image[at:at + 6], "big")
-        roll = int.from_bytes(image[at + 6:at + 13], "big")
-        found.append(RecordImage(table=table, key=key, where=f"file offset {m.start()}", trx=trx,
-                                 roll=roll))
+        trx = int.from_bytes(image[at : at + 6], "big")
+        roll = int.from_bytes(image[at + 6 : at + 13], "big")
+        found.append(
+            RecordImage(table=table, key=key, where=f"file offset {m.start()}", trx=trx, roll=roll)
+        )
         if undo is not None:
             found += _undo_chain(undo, table, key, roll, key_fields)
     return found
 
 
-def _undo_chain(undo: bytes, table: str, key: bytes, roll: int, key_fields: int,
-                ) -> list[RecordImage]:
+def _undo_chain(
+    undo: bytes,
+    table: str,
+    key: bytes,
+    roll: int,
+    key_fields: int,
+) -> list[RecordImage]:
     chain: list[RecordImage] = []
     seen = set()
     while roll and not roll >> 55 and roll not in seen:  # top bit: an insert, no older version
@@ -276,13 +303,24 @@ def _undo_chain(undo: bytes, table: str, key: bytes, roll: int, key_fields: int,
             break
         if b"".join(fields) != key:
             break  # the page was reused since: the chain ends here
-        chain.append(RecordImage(table=table, key=key, where=f"undo page {page} offset {offset}",
-                                 trx=trx, roll=roll, old_values=old))
+        chain.append(
+            RecordImage(
+                table=table,
+                key=key,
+                where=f"undo page {page} offset {offset}",
+                trx=trx,
+                roll=roll,
+                old_values=old,
+            )
+        )
     return chain
 
 
-def _undo_record(b: bytes, i: int, key_fields: int,
-                 ) -> tuple[int, int, list[bytes], tuple[bytes, ...]]:
+def _undo_record(
+    b: bytes,
+    i: int,
+    key_fields: int,
+) -> tuple[int, int, list[bytes], tuple[bytes, ...]]:
     """An update or delete-mark undo record (trx0rec.cc, trx_undo_page_report_modify): the previous
     version's DB_TRX_ID and roll pointer, the key columns, then the old values of the changed
     columns."""
@@ -295,14 +333,14 @@ def _undo_record(b: bytes, i: int, key_fields: int,
     fields = []
     for _ in range(key_fields):
         n, i = _compressed(b, i)
-        fields.append(b[i:i + n])
+        fields.append(b[i : i + n])
         i += n
     changed, i = _compressed(b, i)
     old = []
     for _ in range(min(changed, 64)):
         _field_no, i = _compressed(b, i)
         n, i = _compressed(b, i)
-        old.append(b[i:i + n])
+        old.append(b[i : i + n])
         i += n
     return trx, roll, fields, tuple(old)
 
@@ -315,15 +353,15 @@ def _compressed(b: bytes, i: int) -> tuple[int, int]:
     if x < 0xC0:
         return ((x & 0x3F) << 8) | b[i + 1], i + 2
     if x < 0xE0:
-        return ((x & 0x1F) << 16) | int.from_bytes(b[i + 1:i + 3], "big"), i + 3
+        return ((x & 0x1F) << 16) | int.from_bytes(b[i + 1 : i + 3], "big"), i + 3
     if x < 0xF0:
-        return ((x & 0x0F) << 24) | int.from_bytes(b[i + 1:i + 4], "big"), i + 4
-    return int.from_bytes(b[i + 1:i + 5], "big"), i + 5
+        return ((x & 0x0F) << 24) | int.from_bytes(b[i + 1 : i + 4], "big"), i + 4
+    return int.from_bytes(b[i + 1 : i + 5], "big"), i + 5
 
 
 def _u64_compressed(b: bytes, i: int) -> tuple[int, int]:
     high, i = _compressed(b, i)
-    return (high << 32) | int.from_bytes(b[i:i + 4], "big"), i + 4
+    return (high << 32) | int.from_bytes(b[i : i + 4], "big"), i + 4
 
 
 def _much_compressed(b: bytes, i: int) -> tuple[int, int]:
@@ -334,8 +372,12 @@ def _much_compressed(b: bytes, i: int) -> tuple[int, int]:
     return (high << 32) | low, i
 
 
-def voter_trx_ids(voters_file: bytes, ballot_id: str, voters: Iterable[str],
-                  table: str = "collegium_ballot_voters") -> dict[int, str]:
+def voter_trx_ids(
+    voters_file: bytes,
+    ballot_id: str,
+    voters: Iterable[str],
+    table: str = "collegium_ballot_voters",
+) -> dict[int, str]:
     """The transaction id of each voter's vote: the DB_TRX_ID of their row (ballot id, voter) in the
     file of ``table``. A voter whose row shows none (0: purge may reset it) is left out."""
     found = {}

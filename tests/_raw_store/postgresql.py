@@ -104,8 +104,10 @@ class Residue:
     content: bytes
 
     def trace(self) -> Trace:
-        where = (f"{self.table} block {self.block} free space at {self.offset} "
-                 f"xmin {self.xmin} xmax {self.xmax}")
+        where = (
+            f"{self.table} block {self.block} free space at {self.offset} "
+            f"xmin {self.xmin} xmax {self.xmax}"
+        )
         return Trace(where=where, tables=frozenset({self.table}), content=self.content)
 
 
@@ -144,8 +146,10 @@ def _attlens(conn: sa.Connection, rel: str) -> list[int]:
 
 
 def _raw_versions(conn: sa.Connection, rel: str) -> list[Row]:
-    return [(int(b), int(lp), int(off), int(n), int(xmin), int(xmax), list(attrs or []))
-            for b, lp, off, n, xmin, xmax, attrs in conn.execute(_VERSIONS, {"rel": rel})]
+    return [
+        (int(b), int(lp), int(off), int(n), int(xmin), int(xmax), list(attrs or []))
+        for b, lp, off, n, xmin, xmax, attrs in conn.execute(_VERSIONS, {"rel": rel})
+    ]
 
 
 def _toast_chunks(conn: sa.Connection, table: str) -> dict[int, bytes]:
@@ -167,10 +171,13 @@ def versions(conn: sa.Connection, table: str) -> list[TupleVersion]:
     toast = _toast_chunks(conn, table)
     found = []
     for block, lp, _off, _len, xmin, xmax, attrs in _raw_versions(conn, table):
-        values = tuple(None if a is None else (_varlena(a, toast) if n == -1 else a)
-                       for a, n in zip(attrs, lens, strict=True))
-        found.append(TupleVersion(table=table, block=block, lp=lp, xmin=xmin, xmax=xmax,
-                                  values=values))
+        values = tuple(
+            None if a is None else (_varlena(a, toast) if n == -1 else a)
+            for a, n in zip(attrs, lens, strict=True)
+        )
+        found.append(
+            TupleVersion(table=table, block=block, lp=lp, xmin=xmin, xmax=xmax, values=values)
+        )
     return found
 
 
@@ -186,7 +193,7 @@ def _varlena(raw: bytes, toast: dict[int, bytes]) -> bytes:
             return _decompress(data[4:], struct.unpack_from("<I", data)[0])
         return data
     if first & 0x01:  # a short value: 1-byte header
-        return raw[1:first >> 1]
+        return raw[1 : first >> 1]
     header = struct.unpack_from("<I", raw)[0]
     size = header >> 2
     if header & 0x03 == 0x02:  # compressed inline
@@ -244,16 +251,28 @@ def residue(conn: sa.Connection, table: str, xids: Iterable[int]) -> list[Residu
         page = bytes(raw)
         lower, special = (struct.unpack_from("<H", page, at)[0] for at in (12, 16))
         taken = stored.get(block, [])
-        heads = [at for at in range((lower + 7) // 8 * 8, special - 24, 8)
-                 if not any(a <= at < b for a, b in taken) and _looks_like_header(page, at, natts)]
+        heads = [
+            at
+            for at in range((lower + 7) // 8 * 8, special - 24, 8)
+            if not any(a <= at < b for a, b in taken) and _looks_like_header(page, at, natts)
+        ]
         for k, at in enumerate(heads):
             xmin, xmax = struct.unpack_from("<II", page, at)
             if xmin not in wanted and xmax not in wanted:
                 continue
-            end = min([heads[k + 1] if k + 1 < len(heads) else special,
-                       *(a for a, _ in taken if a > at)])
-            found.append(Residue(table=table, block=block, offset=at, xmin=xmin, xmax=xmax,
-                                 content=page[at + page[at + 22]:end]))
+            end = min(
+                [heads[k + 1] if k + 1 < len(heads) else special, *(a for a, _ in taken if a > at)]
+            )
+            found.append(
+                Residue(
+                    table=table,
+                    block=block,
+                    offset=at,
+                    xmin=xmin,
+                    xmax=xmax,
+                    content=page[at + page[at + 22] : end],
+                )
+            )
     return found
 
 
@@ -296,8 +315,11 @@ def wal_records(conn: sa.Connection, since: str, *, data: bool = True) -> list[W
     db_oid = int(db.scalar_one())
     names = {int(f): str(n) for f, n in conn.execute(_OWNERS)}
     wal_dir = Path(str(conn.execute(sa.text("SHOW data_directory")).scalar())) / "pg_wal"
-    segment_size = int(conn.execute(sa.text(
-        "SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'")).scalar_one())
+    segment_size = int(
+        conn.execute(
+            sa.text("SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'")
+        ).scalar_one()
+    )
     readable = data and os.access(wal_dir, os.R_OK | os.X_OK)
     found = []
     for row in conn.execute(_WAL, {"since": since}):
@@ -311,8 +333,16 @@ def wal_records(conn: sa.Connection, since: str, *, data: bool = True) -> list[W
             with contextlib.suppress(OSError):
                 record = _read_record(wal_dir, str(file), int(offset), int(length), segment_size)
                 body = _record_data(record)
-        found.append(WalRecord(lsn=str(lsn), xid=int(xid), kind=f"{rm}/{kind}", tables=tables,
-                               description=str(desc or ""), data=body))
+        found.append(
+            WalRecord(
+                lsn=str(lsn),
+                xid=int(xid),
+                kind=f"{rm}/{kind}",
+                tables=tables,
+                description=str(desc or ""),
+                data=body,
+            )
+        )
     return found
 
 
@@ -336,7 +366,7 @@ def _read_record(wal_dir: Path, file: str, offset: int, length: int, segment_siz
                 at += LONG_HEADER if offset + at == 0 else SHORT_HEADER
                 continue
             take = min(WAL_PAGE - (offset + at) % WAL_PAGE, length - len(out))
-            out += chunk[at:at + take]
+            out += chunk[at : at + take]
             at += take
         segment, offset = segment + 1, 0
     return bytes(out)
@@ -369,13 +399,17 @@ def _record_data(record: bytes) -> bytes:
     out = bytearray()
     for image, data_len in blocks:
         i += image
-        out += record[i:i + data_len]
+        out += record[i : i + data_len]
         i += data_len
-    return bytes(out + record[i:i + main])
+    return bytes(out + record[i : i + main])
 
 
-def voter_traces(conn: sa.Connection, voters: dict[int, str], tables: Sequence[str],
-                 wal: Sequence[WalRecord] = ()) -> dict[str, list[Trace]]:
+def voter_traces(
+    conn: sa.Connection,
+    voters: dict[int, str],
+    tables: Sequence[str],
+    wal: Sequence[WalRecord] = (),
+) -> dict[str, list[Trace]]:
     """What each voter's transaction left: tuple versions it wrote or deleted (live and dead),
     headers in free space that carry its id, and its WAL records."""
     found: dict[str, list[Trace]] = {v: [] for v in voters.values()}

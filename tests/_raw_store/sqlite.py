@@ -74,15 +74,16 @@ def read_wal(wal: bytes) -> tuple[int, list[Frame]]:
     frames = []
     size = FRAME_HEADER + page_size
     for index, at in enumerate(range(WAL_HEADER, len(wal) - size + 1, size)):
-        page, commit_size, f1, f2, k0, k1 = struct.unpack(">6I", wal[at:at + FRAME_HEADER])
-        data = wal[at + FRAME_HEADER:at + size]
+        page, commit_size, f1, f2, k0, k1 = struct.unpack(">6I", wal[at : at + FRAME_HEADER])
+        data = wal[at + FRAME_HEADER : at + size]
         if chain_ok and (f1, f2) == (salt1, salt2):
-            s = _checksum(wal[at:at + 8] + data, *s, big)
+            s = _checksum(wal[at : at + 8] + data, *s, big)
             chain_ok = s == (k0, k1)
         else:
             chain_ok = False
-        frames.append(Frame(index=index, page=page, commit_size=commit_size, current=chain_ok,
-                            data=data))
+        frames.append(
+            Frame(index=index, page=page, commit_size=commit_size, current=chain_ok, data=data)
+        )
     return page_size, frames
 
 
@@ -101,8 +102,11 @@ def commits(frames: Iterable[Frame]) -> list[Commit]:
     return done
 
 
-def replay(main: bytes, page_size: int, wal_commits: Sequence[Commit],
-           ) -> Iterator[tuple[Commit, bytes]]:
+def replay(
+    main: bytes,
+    page_size: int,
+    wal_commits: Sequence[Commit],
+) -> Iterator[tuple[Commit, bytes]]:
     """The database image as of each commit: the main file with the commit's frames and all before
     it applied, marked as a rollback-journal database so that it opens alone."""
     image = bytearray(main)
@@ -111,8 +115,8 @@ def replay(main: bytes, page_size: int, wal_commits: Sequence[Commit],
             at = (f.page - 1) * page_size
             if len(image) < at + page_size:
                 image.extend(bytes(at + page_size - len(image)))
-            image[at:at + page_size] = f.data
-        del image[commit.size * page_size:]
+            image[at : at + page_size] = f.data
+        del image[commit.size * page_size :]
         out = bytearray(image)
         out[18:20] = b"\x01\x01"  # file format: legacy (no WAL), so the image opens without a log
         yield commit, bytes(out)
@@ -139,8 +143,10 @@ def page_owners(conn: sqlite3.Connection, image: bytes | None = None) -> dict[in
     ``sqlite_schema``). Pages on no b-tree (the freelist) are absent."""
     owner = {name: tbl for name, tbl in conn.execute("SELECT name, tbl_name FROM sqlite_schema")}
     if image is None and _has_dbstat(conn):
-        return {int(p): owner.get(name, "sqlite_schema") for name, p in
-                conn.execute("SELECT name, pageno FROM dbstat")}
+        return {
+            int(p): owner.get(name, "sqlite_schema")
+            for name, p in conn.execute("SELECT name, pageno FROM dbstat")
+        }
     if image is None:
         raise ValueError("this SQLite has no dbstat: give the database image to walk its b-trees")
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
@@ -246,16 +252,24 @@ class CommitChanges:
     def page_traces(self) -> list[Trace]:
         """Each page the commit wrote, as a trace of the table it belongs to (no content)."""
         n = self.commit.number
-        return [Trace(where=f"WAL commit {n}: page {p} of {t}", tables=frozenset({t}), content=b"")
-                for p, t in sorted(self.page_tables.items())]
+        return [
+            Trace(where=f"WAL commit {n}: page {p} of {t}", tables=frozenset({t}), content=b"")
+            for p, t in sorted(self.page_tables.items())
+        ]
 
     def row_traces(self) -> list[Trace]:
         """Each row the commit added (+) or removed (-), as a trace of its table with its values."""
         n = self.commit.number
-        return [Trace(where=f"WAL commit {n}: {sign}{table} {row!r}"[:300],
-                      tables=frozenset({table}), content=_row_bytes(row))
-                for sign, changed in (("+", self.added), ("-", self.removed))
-                for table, rs in changed.items() for row in rs]
+        return [
+            Trace(
+                where=f"WAL commit {n}: {sign}{table} {row!r}"[:300],
+                tables=frozenset({table}),
+                content=_row_bytes(row),
+            )
+            for sign, changed in (("+", self.added), ("-", self.removed))
+            for table, rs in changed.items()
+            for row in rs
+        ]
 
     def traces(self) -> list[Trace]:
         return self.page_traces() + self.row_traces()
@@ -281,26 +295,39 @@ def changes(db_path: Path, wal: bytes, scratch: Path) -> list[CommitChanges]:
         finally:
             conn.close()
         owners = {p: after_owner.get(p) or before_owner.get(p) or "freelist" for p in commit.pages}
-        found.append(CommitChanges(commit=commit, added=_minus(after_rows, before_rows),
-                                   removed=_minus(before_rows, after_rows), page_tables=owners))
+        found.append(
+            CommitChanges(
+                commit=commit,
+                added=_minus(after_rows, before_rows),
+                removed=_minus(before_rows, after_rows),
+                page_tables=owners,
+            )
+        )
         (scratch / f"replay-{commit.number}.db").unlink()
         before_rows, before_owner = after_rows, after_owner
     return found
 
 
-def _minus(a: dict[str, Counter[tuple[object, ...]]], b: dict[str, Counter[tuple[object, ...]]],
-           ) -> dict[str, list[tuple[object, ...]]]:
+def _minus(
+    a: dict[str, Counter[tuple[object, ...]]],
+    b: dict[str, Counter[tuple[object, ...]]],
+) -> dict[str, list[tuple[object, ...]]]:
     """The rows of ``a`` that ``b`` lacks, by table (tables with none left out)."""
     found = {t: list((rs - b.get(t, Counter())).elements()) for t, rs in a.items()}
     return {t: rs for t, rs in found.items() if rs}
 
 
-def voter_commits(found: Sequence[CommitChanges], voters: Iterable[str],
-                  voters_table: str = "collegium_ballot_voters") -> dict[str, list[CommitChanges]]:
+def voter_commits(
+    found: Sequence[CommitChanges],
+    voters: Iterable[str],
+    voters_table: str = "collegium_ballot_voters",
+) -> dict[str, list[CommitChanges]]:
     """For each of ``voters``, the commits that added a row holding their name to
     ``voters_table``."""
-    return {v: [c for c in found if any(v in row for row in c.added.get(voters_table, []))]
-            for v in voters}
+    return {
+        v: [c for c in found if any(v in row for row in c.added.get(voters_table, []))]
+        for v in voters
+    }
 
 
 def find_bytes(paths: Iterable[Path], needles: Iterable[bytes]) -> list[tuple[str, int, bytes]]:

@@ -1,10 +1,12 @@
-"""Writes ``legacy-0006.db``: a SQLite database as Collegium wrote it at schema revision 0006, before events
-carried a format version (commit 737fdb3). The migration tests open it with the current code.
+"""Writes ``legacy-0006.db``: a SQLite database as Collegium wrote it at schema revision 0006,
+before events carried a format version (commit 737fdb3). The migration tests open it with the
+current code.
 
-It holds the scripted year of tests/test_scripted_year.py (tasks, reviews and reminders, accountability cases,
-reports, commitments, named ballots) played with a daily sweep until 1 July, a sitting with an agenda, and a
-matter decided by a secret ballot. The file is committed; this script documents how it was made and is run only
-with the code of that commit: ``python -m tests.data.make_legacy_db`` from the repository's root.
+It holds the scripted year of tests/test_scripted_year.py (tasks, reviews and reminders,
+accountability cases, reports, commitments, named ballots) played with a daily sweep until 1 July,
+a sitting with an agenda, and a matter decided by a secret ballot. The file is committed; this
+script documents how it was made and is run only with the code of that commit:
+``python -m tests.data.make_legacy_db`` from the repository's root.
 """
 
 from __future__ import annotations
@@ -26,8 +28,13 @@ def main() -> None:
     clock = ManualClock(dt.datetime(2026, 1, 1, tzinfo=CST))
     engine = Engine.open(str(OUT), clock=clock, ids=SequentialIds())
     sc = engine.define_body(standing_committee())
-    engine.define_body(Body(id="pc", kind="plenary", members=(
-        *sc.members, *(Member(person=f"c{i}", role="member") for i in range(1, 4)))))
+    engine.define_body(
+        Body(
+            id="pc",
+            kind="plenary",
+            members=(*sc.members, *(Member(person=f"c{i}", role="member") for i in range(1, 4))),
+        )
+    )
     ids: dict[str, str] = {}
     steps = year_script()
     day = dt.date(2026, 1, 1)
@@ -45,8 +52,12 @@ def main() -> None:
     engine.fire(secret, "schedule", "sec", {"meeting_at": "2026-07-03T09:00+08:00"})
     clock.set(dt.datetime(2026, 7, 3, 9, tzinfo=CST))
     people = [m.person for m in sc.members]
-    engine.fire(secret, "open_meeting", "sec", {"attendance": dict.fromkeys(people, "present"),
-                                                 "method": "secret"})
+    engine.fire(
+        secret,
+        "open_meeting",
+        "sec",
+        {"attendance": dict.fromkeys(people, "present"), "method": "secret"},
+    )
     for i, person in enumerate(people):
         engine.fire(secret, "vote", person, {"choice": "oppose" if i % 4 == 1 else "agree"})
     engine.fire(secret, "close_ballot", "sec")

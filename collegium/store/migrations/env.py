@@ -1,4 +1,5 @@
-"""Alembic environment for Collegium's own tables (its own version table, so it can sit in a host's database)."""
+"""Alembic environment for Collegium's own tables (its own version table, so it can sit in a host's
+database)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,17 @@ config = context.config
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=metadata, version_table=VERSION_TABLE)
+        context.configure(
+            connection=connection, target_metadata=metadata, version_table=VERSION_TABLE
+        )
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = engine_from_config(config.get_section(config.config_ini_section) or {}, prefix="sqlalchemy.",
-                                poolclass=pool.NullPool)
+    engine = engine_from_config(
+        config.get_section(config.config_ini_section) or {},
+        prefix="sqlalchemy.",
+        poolclass=pool.NullPool,
+    )
     with engine.connect() as conn:
         context.configure(connection=conn, target_metadata=metadata, version_table=VERSION_TABLE)
         with context.begin_transaction():
@@ -26,8 +32,12 @@ def run() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata,
-                      version_table=VERSION_TABLE, literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=metadata,
+        version_table=VERSION_TABLE,
+        literal_binds=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:

@@ -36,7 +36,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.String(32), nullable=False),
         sa.Column("updated_at", sa.String(32), nullable=False),
     )
-    op.create_index("ix_collegium_instances_procedure_state", "collegium_instances", ["procedure", "state"])
+    op.create_index(
+        "ix_collegium_instances_procedure_state", "collegium_instances", ["procedure", "state"]
+    )
     op.create_index("ix_collegium_instances_parent", "collegium_instances", ["parent_id"])
     op.create_table(
         "collegium_events",
@@ -56,7 +58,9 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
         sa.Column("idempotency_key", sa.String(128), nullable=True),
         sa.UniqueConstraint("instance_id", "seq", name="uq_collegium_events_chain"),
-        sa.UniqueConstraint("instance_id", "idempotency_key", name="uq_collegium_events_idempotency"),
+        sa.UniqueConstraint(
+            "instance_id", "idempotency_key", name="uq_collegium_events_idempotency"
+        ),
     )
     op.create_table(
         "collegium_bodies",
@@ -92,6 +96,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("collegium_definitions", "collegium_timers", "collegium_members", "collegium_bodies",
-                  "collegium_events", "collegium_instances"):
+    for table in (
+        "collegium_definitions",
+        "collegium_timers",
+        "collegium_members",
+        "collegium_bodies",
+        "collegium_events",
+        "collegium_instances",
+    ):
         op.drop_table(table)

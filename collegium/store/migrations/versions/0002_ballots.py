@@ -1,4 +1,5 @@
-"""Meetings and ballots: frozen seats with attendance and views; named votes; secret participation and totals.
+"""Meetings and ballots: frozen seats with attendance and views; named votes; secret participation
+and totals.
 
 Revision ID: 0002
 Revises: 0001
@@ -50,5 +51,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("collegium_ballot_counts", "collegium_ballot_voters", "collegium_votes", "collegium_seats"):
+    for table in (
+        "collegium_ballot_counts",
+        "collegium_ballot_voters",
+        "collegium_votes",
+        "collegium_seats",
+    ):
         op.drop_table(table)

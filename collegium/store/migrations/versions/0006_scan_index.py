@@ -1,6 +1,6 @@
-"""The instances' (procedure, state) index gains the id, so that ``Engine.scan`` reads one procedure's instances
-in a state page by page as index ranges, in id order, whatever the table's size (before, each page sorted every
-instance in that state).
+"""The instances' (procedure, state) index gains the id, so that ``Engine.scan`` reads one
+procedure's instances in a state page by page as index ranges, in id order, whatever the table's
+size (before, each page sorted every instance in that state).
 
 Revision ID: 0006
 Revises: 0005
@@ -20,7 +20,9 @@ TABLE = "collegium_instances"
 
 def upgrade() -> None:
     op.drop_index("ix_collegium_instances_procedure_state", table_name=TABLE)
-    op.create_index("ix_collegium_instances_procedure_state_id", TABLE, ["procedure", "state", "id"])
+    op.create_index(
+        "ix_collegium_instances_procedure_state_id", TABLE, ["procedure", "state", "id"]
+    )
 
 
 def downgrade() -> None:

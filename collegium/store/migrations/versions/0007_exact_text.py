@@ -27,10 +27,20 @@ branch_labels = None
 depends_on = None
 
 #: every Collegium table at this revision (not the version table: Alembic's own)
-TABLES = ("collegium_instances", "collegium_events", "collegium_bodies", "collegium_members",
-          "collegium_timers", "collegium_seats", "collegium_votes", "collegium_ballot_voters",
-          "collegium_ballot_counts", "collegium_facts_index", "collegium_definitions",
-          "collegium_outbox")
+TABLES = (
+    "collegium_instances",
+    "collegium_events",
+    "collegium_bodies",
+    "collegium_members",
+    "collegium_timers",
+    "collegium_seats",
+    "collegium_votes",
+    "collegium_ballot_voters",
+    "collegium_ballot_counts",
+    "collegium_facts_index",
+    "collegium_definitions",
+    "collegium_outbox",
+)
 
 
 def _mariadb() -> bool:
@@ -41,18 +51,28 @@ def upgrade() -> None:
     if not _mariadb():
         return
     for table in TABLES:
-        op.execute(f"ALTER TABLE {table} CONVERT TO CHARACTER SET utf8mb4 "
-                   "COLLATE utf8mb4_nopad_bin")
+        op.execute(
+            f"ALTER TABLE {table} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin"
+        )
 
 
 def downgrade() -> None:
     if not _mariadb():
         return
-    charset, collation = op.get_bind().execute(sa.text(
-        "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME "
-        "FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()")).one()
+    charset, collation = (
+        op.get_bind()
+        .execute(
+            sa.text(
+                "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME "
+                "FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()"
+            )
+        )
+        .one()
+    )
     for table in TABLES:
         op.execute(f"ALTER TABLE {table} CONVERT TO CHARACTER SET {charset} COLLATE {collation}")
     # as revision 0003 made it
-    op.execute("ALTER TABLE collegium_facts_index MODIFY value VARCHAR(255) CHARACTER SET utf8mb4 "
-               "COLLATE utf8mb4_nopad_bin NOT NULL")
+    op.execute(
+        "ALTER TABLE collegium_facts_index MODIFY value VARCHAR(255) CHARACTER SET utf8mb4 "
+        "COLLATE utf8mb4_nopad_bin NOT NULL"
+    )
