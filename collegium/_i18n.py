@@ -47,6 +47,7 @@ _CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "required.ok": ("all required facts are present", "所需事项均已具备"),
     "required.missing": ("missing: {missing}", "缺少：{missing}"),
     "role.ok": ("{actor} acts as {roles}", "{actor} 以{roles_zh}身份办理"),
+    "role.person": ("{actor} acts as the matter's {person}", "{actor} 以本事项{person_zh}身份办理"),
     "role.none": (
         "{actor} holds no role in {body}; allowed: {allowed}",
         "{actor} 在 {body} 中没有职务；允许：{allowed_zh}",

@@ -87,6 +87,7 @@ def page(proc: CompiledProcedure, lang: str) -> str:
     for t in spec.transitions:
         if t.when:
             used[t.when] = None
+    out += _roles_section(proc, lang)
     out += _data_section(proc, lang)
     out += [
         "",
@@ -104,6 +105,24 @@ def page(proc: CompiledProcedure, lang: str) -> str:
                 f"{_cell(rule.citation)} |"
             )
     return "\n".join(out) + "\n"
+
+
+def _roles_section(proc: CompiledProcedure, lang: str) -> list[str]:
+    """The pack's roles a body seats members in, each with the roles its holder also acts in."""
+    pack = proc.pack
+    if not pack.roles:
+        return []
+    out = [
+        "",
+        f"## {word('handbook.roles', lang)}",
+        "",
+        _head(("role", "label", "acts_as"), lang),
+        "|---|---|---|",
+    ]
+    for name, role in pack.roles.items():
+        acts = ", ".join(pack.roles[r].get(lang) for r in pack.acting_roles(name)[1:])
+        out.append(f"| `{name}` | {_cell(role.get(lang))} | {_cell(acts)} |")
+    return out
 
 
 def _data_section(proc: CompiledProcedure, lang: str) -> list[str]:

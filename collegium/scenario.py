@@ -65,6 +65,19 @@ def _where(scn: Scenario, n: int) -> str:
     return f"{scn.source}:{line}" if line else scn.source
 
 
+def _pack_of(scn: Scenario, registry: Registry) -> str | None:
+    """The one rule pack of the procedures ``scn`` starts, whose roles its bodies then hold; None
+    when they run under several (a body's roles are then checked against every loaded pack)."""
+    packs = set()
+    for step in scn.spec.steps:
+        if step.start is not None:
+            try:
+                packs.add(registry.procedure(step.start).rule_pack)
+            except CollegiumError:
+                return None  # the step itself reports the unknown procedure, with its line
+    return packs.pop() if len(packs) == 1 else None
+
+
 def run(
     scn: Scenario,
     engine: Engine | None = None,
@@ -87,8 +100,9 @@ def run(
         clock = engine.clock
     else:
         raise InvalidInput("a scenario runs on a virtual clock (ManualClock)")
+    pack = _pack_of(scn, engine.registry)
     for body in scn.spec.bodies:
-        engine.define_body(body)
+        engine.define_body(body, pack=pack)
     aliases: dict[str, str] = {}
     reports: list[StepReport] = []
     steps = list(enumerate(scn.spec.steps))

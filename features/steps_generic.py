@@ -48,13 +48,21 @@ def facts(datatable: list[list[str]]) -> dict[str, Any]:
     return {row[0]: value(row[1]) for row in datatable[1:]}
 
 
-@step(parsers.re(rf"a body {q('body')} of kind {q('kind')} with these members:"))
-@step(parsers.re(rf"机构{q('body')}（类别{q('kind')}）的组成人员如下："))
-def seat_body(world: World, body: str, kind: str, datatable: list[list[str]]) -> None:
+@step(
+    parsers.re(
+        rf"(?P<attempt>an attempt is made to define )?a body {q('body')} of kind {q('kind')} "
+        "with these members:"
+    )
+)
+@step(parsers.re(rf"(?P<attempt>试图设立)?机构{q('body')}（类别{q('kind')}）的组成人员如下："))
+def seat_body(
+    world: World, attempt: str | None, body: str, kind: str, datatable: list[list[str]]
+) -> None:
     """Columns person, role and voting (``true``/``false``) — or 人员, 职务, 表决."""
     seats = [list(row.values()) for row in rows(datatable)]
     members = tuple(Member(person=p, role=r, voting=value(v)) for p, r, v in seats)
-    world.engine.define_body(Body(id=body, kind=kind, members=members))
+    new = Body(id=body, kind=kind, members=members)
+    world.act(bool(attempt), lambda: world.engine.define_body(new))
 
 
 @step(

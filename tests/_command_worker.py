@@ -247,7 +247,10 @@ def _command(rng: random.Random, world: World, members: list[str], key: str) -> 
     if roll < 0.90:
         return Command(key, matter, "consult", rng.choice(("sec", "dep")), view, "ok")
     if roll < 0.95:
-        return Command(key, matter, "consult", rng.choice(members), view, "R-ROLE")
+        # a standing member neither consulting by role nor sponsoring the matter (conftest's
+        # MATTER: proposed by sec, led by m1)
+        others = [m for m in members if m != "m1"]
+        return Command(key, matter, "consult", rng.choice(others), view, "R-CONSULTER")
     return Command(key, matter, "consult", "sec", {**view, "member": "outsider"}, "R-CONSULTEE")
 
 

@@ -172,9 +172,9 @@ def _variant(tmp_path: Path, name: str, old: str, new: str, source: Path = WORKF
 
 def test_check_accepts_the_builtin_files() -> None:
     r = run("procedures", "check", WORKFLOW)
-    assert r.exit_code == 0 and r.output.startswith("ok: procedure major_decision@2")
+    assert r.exit_code == 0 and r.output.startswith("ok: procedure major_decision@3")
     r = run("procedures", "check", PACK)
-    assert r.exit_code == 0 and r.output.startswith("ok: rule pack party-committee@2026.4")
+    assert r.exit_code == 0 and r.output.startswith("ok: rule pack party-committee@2026.5")
 
 
 def test_check_yaml_syntax_error(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ The commands (tests/_command_worker.py) contend on few instances: 4 tasks in pro
 reports by the lead member, or refused by R-TASK-REPORTER when another member sends one; promotion
 meetings; coordination), a fifth task whose deadline passed before the workers started (the first
 command on it, from whichever worker, fires its review, which must happen once and open one case),
-2 matters in individual deliberation (consultations, some refused by R-ROLE or R-CONSULTEE) and 12
-matters in an open meeting of a 21-member committee (votes, a third of them sent twice by two
+2 matters in individual deliberation (consultations, some refused by R-CONSULTER or R-CONSULTEE)
+and 12 matters in an open meeting of a 21-member committee (votes, a third of them sent twice by two
 workers at once: the same command, replayed, or another vote of the same member, refused by
 R-ONE-VOTE). Every command has an idempotency key; about 6% are sent again by the same worker, at
 once or at the end of its run.

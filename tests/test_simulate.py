@@ -46,6 +46,7 @@ def test_the_example_runs_the_same_every_time_in_both_languages() -> None:
     )
     assert [s["rules"][0]["rule"] for s in doc["steps"] if s["outcome"] == "refused"] == [
         "R-DELIBERATION",
+        "R-CONSULTER",
         "R-CHAIR-LAST",
     ]
     text = ok("simulate", EXAMPLE).stdout
@@ -73,7 +74,7 @@ def test_the_readmes_first_command_runs_the_p1_example_into_a_sqlite_file(tmp_pa
         "collegium-demo.db",
     ]
     r = ok(args[0], ROOT / args[1], args[2], tmp_path / args[3])
-    assert "27 steps, 2 refused as expected; instances: 1; audit ok" in r.stdout
+    assert "28 steps, 3 refused as expected; instances: 1; audit ok" in r.stdout
     assert (tmp_path / args[3]).read_bytes().startswith(b"SQLite format 3")
 
 

@@ -26,9 +26,14 @@ def body() -> None:
 
 @body.command("define")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def body_define(file: Path) -> None:
+@click.option(
+    "--pack",
+    metavar="ID",
+    help="the rule pack whose roles the members hold (default: any loaded pack's)",
+)
+def body_define(file: Path, pack: str | None) -> None:
     """Create or replace a body from a YAML file: {id, kind, title?, members: [{person, role,
-    voting?, name?}]}."""
+    voting?, name?}]}; each role one the rule pack knows."""
     from pydantic import ValidationError
 
     from collegium import Body, parse_yaml, read_text, validation_line
@@ -45,7 +50,7 @@ def body_define(file: Path) -> None:
     except ValidationError as exc:
         raise InvalidInput(f"{file}: {validation_line(exc)}") from None
     with open_engine(create=True) as engine:
-        engine.define_body(new)
+        engine.define_body(new, pack=pack)
     if s.as_json:
         emit_json({"ok": True, "body": new.model_dump(mode="json", by_alias=True)})
     else:

@@ -181,10 +181,10 @@ class AsyncEngine:
         return self._subscribers.add(callback)
 
     # -- bodies -------------------------------------------------------------------------------
-    async def define_body(self, body: Body) -> Body:
+    async def define_body(self, body: Body, *, pack: str | None = None) -> Body:
         """Create or replace a body and its members (not with a host's directory: the host keeps
-        them)."""
-        return await self._run(self.sync.define_body, body)
+        them); each member's role one of ``pack``'s, or of a loaded pack's without it."""
+        return await self._run(self.sync.define_body, body, pack=pack)
 
     async def body(self, body_id: str) -> Body:
         """The body ``body_id`` with its current members; :class:`~collegium.errors.NotFound` if

@@ -120,6 +120,10 @@ class CompiledProcedure:
         self.pack = pack
         check_parameters(pack)
         self.params: dict[str, Any] = {k: p.value for k, p in pack.parameters.items()}
+        #: each role that acts in others (the pack's ``acts_as``) -> it and those roles
+        self.acting: dict[str, tuple[str, ...]] = {
+            name: pack.acting_roles(name) for name, role in pack.roles.items() if role.acts_as
+        }
         handed = handed_to_children(spec, child_facts or {}, source)
         self.types = types = fact_types(spec, handed)
         labels: dict[str, Text | None] = {k: f.label for k, f in spec.facts.items()}

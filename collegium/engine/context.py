@@ -90,6 +90,7 @@ class Context:
     ``FactSource``)."""
 
     __slots__ = (
+        "_acting",
         "_ballots",
         "_body",
         "_body_loaded",
@@ -129,6 +130,7 @@ class Context:
         ballots: StoreReader | None = None,
         staged_seats: Mapping[str, Seat] | None = None,
         stating: bool = False,
+        acting: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.instance_id = instance_id
         self.state = state
@@ -148,6 +150,7 @@ class Context:
         self.stating = stating  # the command states the actor's view at the meeting
         self._seating: Seating | None = None
         self._ballots = ballots
+        self._acting = acting or {}  # a role -> it and the roles it acts in (the pack's acts_as)
         self._counts: dict[str, int] | None = None
         self._meeting: Mapping[str, Any] | None = _UNSET
 
@@ -229,7 +232,11 @@ class Context:
             member = body.member(self.actor) if body else None
             role = member.role if member else None
         # a member stored with a reserved role (before it was reserved) does not hold it
-        roles: tuple[str, ...] = (role,) if role is not None and role not in RESERVED_ROLES else ()
+        roles: tuple[str, ...] = (
+            self._acting.get(role, (role,))
+            if role is not None and role not in RESERVED_ROLES
+            else ()
+        )
         ballot = self.facts.get("ballot") or {}
         if self.actor in (ballot.get("tellers") or ()) and "result" not in ballot:
             roles += (TELLER_ROLE,)  # named a teller of the open ballot, for it alone

@@ -19,7 +19,7 @@ from collegium.engine import arguments, ballots, crosscheck, inputs, replay, run
 from collegium.engine.audit import AuditReport
 from collegium.engine.ballots import Ballot, Meeting
 from collegium.engine.clock import Clock, IdFactory, RandomIds, format_time
-from collegium.engine.governance import Directory
+from collegium.engine.governance import Directory, check_roles
 from collegium.engine.outcomes import Availability, Instance, Outcome
 from collegium.engine.registry import Registry
 from collegium.engine.scheduler import TimerRun, fire_timer, run_due
@@ -143,14 +143,17 @@ class Engine:
         return self.store.subscribe(callback)
 
     # -- bodies -------------------------------------------------------------------------------
-    def define_body(self, body: Body) -> Body:
+    def define_body(self, body: Body, *, pack: str | None = None) -> Body:
         """Create or replace a body and its members (not with a host's directory: the host keeps
-        them)."""
+        them). Each member's role must be one of ``pack``'s roles (its newest version), or without
+        ``pack`` a role some loaded pack names: :class:`InvalidInput` lists them otherwise."""
         if self.directory is not None:
             raise InvalidInput(
                 "bodies come from the host's directory here; "
                 f"{body.id!r} is not defined in Collegium"
             )
+        packs = [self.registry.pack(pack)] if pack is not None else self.registry.latest_packs()
+        check_roles(body, packs)
         self.store.put_body(body, format_time(self.clock.now()))
         return body
 

@@ -9,14 +9,16 @@ membership and attendance, the ballot) are plain JSON so they persist and hash a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from collegium._brief import brief
+from collegium._reserved import is_reserved_role
 from collegium.engine._moved import moved
 from collegium.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from collegium.rules.model import RulePackSpec
     from collegium.store.bodies import Body
 
 #: Body and Member moved to :mod:`collegium.store.bodies` (the store reads and writes them)
@@ -45,6 +47,24 @@ class Directory(Protocol):
     def body(
         self, body_id: str, at: dt.datetime
     ) -> Body | None: ...  # pragma: no cover - a protocol
+
+
+def check_roles(body: Body, packs: Sequence[RulePackSpec]) -> None:
+    """Raise :class:`InvalidInput` unless each member of ``body`` holds a role one of ``packs``
+    names (packs that declare no roles name none; with none declared anywhere, any role goes)."""
+    known = [p for p in packs if p.roles]
+    if not known:
+        return
+    for member in body.members:
+        if not any(member.role in p.roles for p in known):
+            listed = "; ".join(
+                f"{p.id}: {', '.join(r for r in p.roles if not is_reserved_role(r))}" for p in known
+            )
+            which = "no rule pack knows" if len(known) > 1 else f"rule pack {known[0].id} lacks"
+            raise InvalidInput(
+                f"{brief(member.person)} of body {brief(body.id)} holds role "
+                f"{brief(member.role)}, which {which} ({listed})"
+            )
 
 
 def build_attendance(body: Body, given: Mapping[str, Any]) -> dict[str, str]:

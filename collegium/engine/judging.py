@@ -57,6 +57,7 @@ def context(
         ballots=unit,
         staged_seats=staged,
         stating=stating,
+        acting=proc.acting,
     )
 
 

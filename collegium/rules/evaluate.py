@@ -194,7 +194,7 @@ class RuleCompiler:
         if isinstance(check, RequiredCheck):
             fn = self._required(rule, check)
         elif isinstance(check, RoleCheck):
-            fn = self._role(check)
+            fn = self._role(rule, check)
         elif isinstance(check, ThresholdCheck):
             fn = self._threshold(rule, check)
         elif isinstance(check, CoversCheck):
@@ -220,7 +220,7 @@ class RuleCompiler:
                 n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", check.expr) if n in self.facts
             )
         elif isinstance(check, RoleCheck):
-            names.update(("actor", "actor_roles"))
+            names.update(("actor", "actor_roles", *check.or_person))
         else:
             for field in (
                 "facts",
@@ -278,8 +278,21 @@ class RuleCompiler:
             self._need(rule, name)
         return kinds.required(check.facts)
 
-    def _role(self, check: RoleCheck) -> CheckFn:
-        return kinds.role(check.roles, self._role_text)
+    def _role(self, rule: RuleSpec, check: RoleCheck) -> CheckFn:
+        roles = check.roles
+        if isinstance(roles, str):
+            param = self.pack.parameters.get(roles[1:])
+            value = param.value if param is not None else None
+            if not isinstance(value, list) or not all(isinstance(r, str) for r in value):
+                raise self._fail(rule, f"{roles} is not a parameter holding a list of roles")
+            roles = tuple(value)
+        for role in roles or ():
+            if self.pack.roles and role not in self.pack.roles:
+                raise self._fail(rule, f"names role {role!r}, which the pack's roles do not list")
+        for name in check.or_person:
+            self._need(rule, name, "string")
+        persons = tuple((name, self._label(name)) for name in check.or_person)
+        return kinds.role(roles, self._role_text, persons)
 
     def _threshold(self, rule: RuleSpec, check: ThresholdCheck) -> CheckFn:
         self._need(rule, check.count, "integer")

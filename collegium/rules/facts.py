@@ -34,7 +34,7 @@ ENGINE_FACTS: Final[dict[str, tuple[FactType, Text]]] = {
     "recused": ("list", _t("recused", "回避")),
     "eligible_voters": ("list", _t("members entitled to vote now", "可参加表决的成员")),
     "eligible_others": ("list", _t("other members entitled to vote", "其他可参加表决的成员")),
-    "stated": ("list", _t("stated a view", "已表态")),
+    "stated": ("list", _t("members who have stated a view", "已表态")),
     "unstated": ("list", _t("present and yet to state a view", "到会尚未表态的成员")),
     "unstated_count": ("integer", _t("present and yet to state a view", "到会尚未表态的人数")),
     "ballot_items": ("list", _t("items of the ballot", "表决事项")),

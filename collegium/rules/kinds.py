@@ -70,23 +70,33 @@ def required(names: tuple[str, ...]) -> CheckFn:
 
 
 def role(
-    fixed: tuple[str, ...] | None, role_text: Callable[[tuple[str, ...], str], str]
+    fixed: tuple[str, ...] | None,
+    role_text: Callable[[tuple[str, ...], str], str],
+    persons: tuple[tuple[str, Text], ...] = (),
 ) -> CheckFn:
     """The actor holds one of the ``fixed`` roles, or if none are fixed of the roles the trigger
-    allows."""
+    allows; or is the person a fact of ``persons`` names (each with its label)."""
     texts: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, str, str, str]] = {}
+    others = (
+        ("; or the matter's " + ", ".join(label.en for _, label in persons)) if persons else "",
+        ("；或本事项的" + "、".join(label.zh for _, label in persons)) if persons else "",
+    )
 
     def run(ctx: FactSource, allowed_roles: tuple[str, ...]) -> Outcome:
         allowed = fixed or allowed_roles
         roles: tuple[str, ...] = tuple(ctx.get("actor_roles") or ())
         actor = ctx.get("actor")
+        for name, label in persons:
+            if actor is not None and ctx.get(name) == actor:
+                params = {"actor": actor, "person": label.en, "person_zh": label.zh}
+                return True, "role.person", params, {"actor": actor, name: actor}
         shown = texts.get((roles, allowed))
         if shown is None:
             shown = texts[(roles, allowed)] = (
                 role_text(roles, "en"),
                 role_text(roles, "zh-CN"),
-                role_text(allowed, "en"),
-                role_text(allowed, "zh-CN"),
+                role_text(allowed, "en") + others[0],
+                role_text(allowed, "zh-CN") + others[1],
             )
         params = {
             "actor": actor,

@@ -49,11 +49,15 @@ class RequiredCheck(_Spec):
 
 
 class RoleCheck(_Spec):
-    """The actor holds one of the transition's roles (or of ``roles`` when given) in the instance's
-    body."""
+    """The actor holds one of the transition's roles (or of ``roles`` when given: a list, or a
+    ``$parameter`` holding one) in the instance's body, or is a person one of the ``or_person``
+    facts names (the member sponsoring a matter, whatever their role)."""
 
     kind: Literal["role"]
-    roles: tuple[str, ...] | None = None
+    roles: tuple[str, ...] | Annotated[str, Field(pattern=r"^\$[A-Za-z_][A-Za-z0-9_]*$")] | None = (
+        None
+    )
+    or_person: tuple[Identifier, ...] = ()
 
 
 class ThresholdCheck(_Spec):
@@ -175,6 +179,16 @@ class RuleSpec(_Spec):
         return value
 
 
+class Role(Text):
+    """A role of the pack's vocabulary: its label, and the roles its holder also acts in.
+
+    ``acts_as`` lets a specialised role take every step its general one may: a full-time deputy
+    secretary acts as a deputy secretary, a cross-appointed standing member as a standing member.
+    Whether a seat votes is the body's (``Member.voting``), not the role's."""
+
+    acts_as: tuple[str, ...] = ()
+
+
 class RulePackSpec(_Spec):
     """A versioned rule pack, as written in ``collegium/rules/packs/*.yaml``."""
 
@@ -182,8 +196,9 @@ class RulePackSpec(_Spec):
     version: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")
     title: Text
     description: Text | None = None
-    roles: dict[str, Text] = Field(
-        default_factory=dict, description="labels of the roles the rules name"
+    roles: dict[str, Role] = Field(
+        default_factory=dict,
+        description="the roles members hold: labels, and the roles each also acts in",
     )
     parameters: dict[Identifier, Parameter] = Field(default_factory=dict)
     rules: tuple[RuleSpec, ...]
@@ -194,6 +209,15 @@ class RulePackSpec(_Spec):
 
     @model_validator(mode="after")
     def _declared(self) -> RulePackSpec:
+        for name, role in self.roles.items():
+            for other in role.acts_as:
+                if other not in self.roles or other == name:
+                    raise ValueError(
+                        f"role {name!r} acts as {other!r}, which is not another role of the pack"
+                    )
+        for name in self.roles:
+            if name in self._reached(name):
+                raise ValueError(f"role {name!r} acts as itself through acts_as")
         if self.reporting is not None:
             for where, name in references(self.reporting):
                 if name not in self.parameters:
@@ -217,6 +241,21 @@ class RulePackSpec(_Spec):
                     "which the pack's roles do not list"
                 )
         return self
+
+    def acting_roles(self, role: str) -> tuple[str, ...]:
+        """``role`` and every role it acts in through ``acts_as``, nearest first (each once)."""
+        return (role, *(r for r in self._reached(role) if r != role))
+
+    def _reached(self, role: str) -> list[str]:
+        """The roles ``role`` acts in through one or more ``acts_as`` steps, nearest first."""
+        reached: list[str] = []
+        todo = list(self.roles[role].acts_as) if role in self.roles else []
+        while todo:
+            current = todo.pop(0)
+            if current not in reached:
+                reached.append(current)
+                todo.extend(self.roles[current].acts_as if current in self.roles else ())
+        return reached
 
     @property
     def key(self) -> str:

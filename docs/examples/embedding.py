@@ -31,7 +31,7 @@ engine.define_body(
             Member(person="sec", role="secretary", name="Li Ming"),
             Member(person="dep", role="deputy_secretary"),
             *(Member(person=f"m{i}", role="standing_member") for i in (1, 2, 3)),
-            Member(person="clerk", role="clerk", voting=False),
+            Member(person="w1", role="member", voting=False),  # a seat without a vote
         ),
     )
 )
