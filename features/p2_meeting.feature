@@ -200,3 +200,42 @@ Feature: P2 — meetings with an agenda
     When "sec" convenes a meeting of "sc" on "2026-03-10T09:00+08:00" with the agenda "County budget 2026"
     Then the meeting is "Convened, agenda sent"
     And rule "R-AGENDA" passed
+
+  Scenario: A meeting does not open before the time it was convened for
+    Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"
+    And "m1" prepares the matter and starts individual deliberation
+    And "sec" consults every voting member
+    And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
+    And "sec" convenes a meeting of "sc" on "2026-03-10T09:00+08:00" with the agenda "County budget 2026"
+    When "sec" tries to open the meeting and takes the roll: all members present
+    Then the step is refused by rule "R-MEETING-DAY"
+    And the refusal says "the meeting is set for 2026-03-10T01:00:00+00:00; it cannot open earlier"
+    And the refused step changed nothing
+    And the meeting is still "Convened, agenda sent"
+    When the meeting time has come
+    And "sec" opens the meeting and takes the roll: all members present
+    Then rule "R-MEETING-DAY" passed
+    And the meeting is "In session"
+
+  Scenario: Once the meeting has adjourned, a matter still being voted on is deferred to a later meeting
+    Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"
+    And "m1" prepares the matter and starts individual deliberation
+    And "sec" consults every voting member
+    And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
+    And "sec" convenes a meeting of "sc" on "2026-03-10T09:00+08:00" with the agenda "County budget 2026"
+    And the meeting time has come
+    And "sec" opens the meeting and takes the roll: all members present
+    And "sec" takes up "County budget 2026"
+    And the members present state the view "agree", the secretary last
+    When "sec" adjourns the meeting before the vote on "County budget 2026" is closed
+    Then the meeting is "Adjourned"
+    When "m1" tries to vote "agree"
+    Then the step is refused by rule "R-SITTING-IN-SESSION"
+    And the refusal says "the meeting this matter was taken up at is no longer in session (adjourned); defer the vote to a later meeting"
+    And the refused step changed nothing
+    When "sec" tries to close the ballot
+    Then the step is refused by rule "R-SITTING-IN-SESSION"
+    And the refused step changed nothing
+    And the matter is still "In meeting, voting"
+    When "sec" defers the vote because views diverge
+    Then the matter is "Deferred for more deliberation"

@@ -77,3 +77,80 @@ Feature: P3 and P4 — responsibility assignment, supervision and accountability
     Then the matter is "corrected"
     And a correction matter linked to the decision is "proposed"
     And 1 accountability case is open, for the decision, showing the dissent of "m9" and "sec"
+
+  Scenario: A task is assigned with a deadline that still lies ahead
+    细化、量化、硬化 (source §IV.4): a task's deadline is a date still to come.
+    When "sec" tries to assign the task "Build 40 km of roads" to lead member "m2" with "transport bureau" by "2026-03-01T18:00+08:00"
+    Then the step is refused by rule "R-TASK-DEADLINE"
+    And the refusal says "has already passed"
+    And the refused step changed nothing
+    When "sec" assigns the task "Build 40 km of roads" to lead member "m2" with "transport bureau" by "2026-12-31T18:00+08:00"
+    Then the matter is "assigned"
+
+  Scenario: No task is added to a decision once it is being carried out
+    A task belongs to a decision whose responsibilities are being assigned (source §III.5, §IV.4).
+    Given "sec" assigns the task "Build 40 km of roads" to lead member "m2" with "transport bureau" by "2026-12-31T18:00+08:00"
+    And "sec" starts carrying out the decision
+    When "sec" tries to start the task "Pave the market road" of the decision directly, led by "m3" with "housing bureau" by "2026-12-31T18:00+08:00"
+    Then the step is refused by rule "R-TASK-DECISION"
+    And the refusal says "is executing; needs one of assigned"
+    And the refused step changed nothing
+
+  Scenario: Only the lead member reports a task's progress, and the task is completed once every target is reached
+    谁主管、谁负责 (source §IV.4): the lead member answers for the task and its targets.
+    Given "sec" assigns the task "Build 40 km of roads" to lead member "m2" with "transport bureau" by "2026-12-31T18:00+08:00"
+    And "sec" starts carrying out the decision
+    And "m2" sets the business target "roads" of "Build 40 km of roads" from 0 to 40 "km"
+    And "m2" starts work on "Build 40 km of roads"
+    And the following steps act on the task "Build 40 km of roads"
+    When "m3" tries to fire "Report progress on a target" with:
+      | fact   | value |
+      | metric | roads |
+      | value  | 30    |
+    Then the step is refused by rule "R-TASK-REPORTER"
+    And the refusal says "only the lead member m2 reports this task's progress"
+    And the refused step changed nothing
+    When "m2" fires "Report progress on a target" with:
+      | fact   | value |
+      | metric | roads |
+      | value  | 30    |
+    And "m2" tries to fire "Complete the task (every target reached)"
+    Then the step is refused by rule "R-TARGETS-MET"
+    And the refusal says "the targets are 75% reached"
+    And the refused step changed nothing
+    When "m2" fires "Report progress on a target" with:
+      | fact   | value |
+      | metric | roads |
+      | value  | 40    |
+    And "m2" fires "Complete the task (every target reached)"
+    Then the task "Build 40 km of roads" is "completed"
+
+  Scenario: An accountability case is decided only on a recorded finding
+    CPC Accountability Regulation (2016) Art. 8: responsibility is found, or not, on an inquiry's finding.
+    Given "sec" assigns the task "Build 40 km of roads" to lead member "m2" with "transport bureau" by "2026-12-31T18:00+08:00"
+    And "sec" starts carrying out the decision
+    And supervision runs on "2027-01-04T09:00+08:00"
+    And the following steps act on the accountability case
+    When "dep" tries to fire "Record the finding"
+    Then the step is refused by rule "R-CASE-FINDING"
+    And the refusal says "missing: finding"
+    And the refused step changed nothing
+    When "sec" tries to fire "Close: no responsibility found"
+    Then the step is refused by rule "R-CASE-FINDING"
+    And the refused step changed nothing
+    When "dep" records the finding "land acquisition began four months late" on the case
+    Then the case is "found"
+
+  Scenario: An organisational adjustment not carried out within a month is overdue, and carrying it out late is reported
+    CPC Accountability Regulation (2016) Arts. 9-10: an organisational adjustment is carried out within one month.
+    Given "sec" assigns the task "Build 40 km of roads" to lead member "m2" with "transport bureau" by "2026-12-31T18:00+08:00"
+    And "sec" starts carrying out the decision
+    And supervision runs on "2027-01-04T09:00+08:00"
+    And "dep" records the finding "land acquisition began four months late" on the case
+    And "sec" decides the measures "organisational_adjustment" on the case
+    When supervision runs on "2027-02-08T09:00+08:00"
+    Then the case is "Organisational adjustment overdue"
+    And the case's last step was taken under rule "R-ACCT-EXEC-DUE"
+    When "sec" records the measures carried out on the case
+    Then rule "R-ACCT-EXEC" failed saying "the organisational adjustment is carried out more than a month after it was decided"
+    And the case is "Rectification under way"

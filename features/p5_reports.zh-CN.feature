@@ -40,3 +40,146 @@
     而且督查于“2026-08-01T09:00+08:00”进行到期检查
     那么“常委9”“2026-H1”的报告状态为“逾期后补报”
     而且针对“常委9”“2026-H1”的报告启动问责案件一件，责任人为“常委9”
+
+  场景: 报告工作须明确报告期，报告期为年度、半年、季度或月份
+    报告工作制度（来源 §IV.5）：每项报告工作须明确由谁报告、向谁报告、报告什么、报告哪一期、何时报告。
+    当“王明”试图以下列事实启动“report”：
+      | 事实          | 值                          |
+      | reporter      | 常委1                       |
+      | reporter_kind | member                      |
+      | body          | 县委常委会                  |
+      | kind          | half_year_work              |
+      | due           | 2026-06-30T18:00+08:00      |
+      | title         | 常委1半年工作报告           |
+      | lead_member   | 常委1                       |
+    那么该操作被规则“R-REPORT-FIELDS”拒绝
+    而且拒绝理由包含“缺少：period”
+    而且被拒绝的操作未改变任何记录
+    当“王明”试图以下列事实启动“report”：
+      | 事实          | 值                          |
+      | reporter      | 常委1                       |
+      | reporter_kind | member                      |
+      | body          | 县委常委会                  |
+      | kind          | half_year_work              |
+      | period        | 2026-H3                     |
+      | due           | 2026-06-30T18:00+08:00      |
+      | title         | 常委1半年工作报告           |
+      | lead_member   | 常委1                       |
+    那么该操作被规则“R-REPORT-PERIOD”拒绝
+    而且拒绝理由包含“报告期 2026-H3 不是年度（2026）、半年（2026-H1）、季度（2026-Q1）或月份（2026-M01）”
+    而且被拒绝的操作未改变任何记录
+
+  场景: 报告时限已过的，不再安排报告工作
+    当“王明”试图以下列事实启动“report”：
+      | 事实          | 值                          |
+      | reporter      | 常委1                       |
+      | reporter_kind | member                      |
+      | body          | 县委常委会                  |
+      | kind          | half_year_work              |
+      | period        | 2025-H2                     |
+      | due           | 2025-12-31T18:00+08:00      |
+      | title         | 常委1半年工作报告           |
+      | lead_member   | 常委1                       |
+    那么该操作被规则“R-REPORT-DUE-AHEAD”拒绝
+    而且拒绝理由包含“已过”
+    而且被拒绝的操作未改变任何记录
+
+  场景: 班子成员只向本人有表决权的机构报告，并对报告负责
+    常委分工负责制（来源 §IV.2、§IV.5）：个人报告由本人向其所在机构作出。
+    当“王明”试图以下列事实启动“report”：
+      | 事实          | 值                          |
+      | reporter      | 委员1                       |
+      | reporter_kind | member                      |
+      | body          | 县委常委会                  |
+      | kind          | half_year_work              |
+      | period        | 2026-H1                     |
+      | due           | 2026-06-30T18:00+08:00      |
+      | title         | 委员1半年工作报告           |
+      | lead_member   | 委员1                       |
+    那么该操作被规则“R-REPORTER-MEMBER”拒绝
+    而且拒绝理由包含“委员1 须为 县委常委会 有表决权的成员”
+    而且被拒绝的操作未改变任何记录
+    当“王明”试图以下列事实启动“report”：
+      | 事实          | 值                          |
+      | reporter      | 常委1                       |
+      | reporter_kind | member                      |
+      | body          | 县委常委会                  |
+      | kind          | half_year_work              |
+      | period        | 2026-H1                     |
+      | due           | 2026-06-30T18:00+08:00      |
+      | title         | 常委1半年工作报告           |
+      | lead_member   | 常委2                       |
+    那么该操作被规则“R-REPORTER-MEMBER”拒绝
+    而且拒绝理由包含“并为报告责任人（现为 常委2）”
+    而且被拒绝的操作未改变任何记录
+
+  场景: 民主生活会对照检查和述职述廉均由班子成员个人在常委会进行
+    来源 §IV.5；《县以上党和国家机关党员领导干部民主生活会若干规定》（2016）；年度述职述廉。
+    当“王明”试图以下列事实启动“report”：
+      | 事实          | 值                          |
+      | reporter      | 县委常委会                  |
+      | reporter_kind | body                        |
+      | body          | 县委全委会                  |
+      | kind          | democratic_life             |
+      | period        | 2026                        |
+      | due           | 2026-12-31T18:00+08:00      |
+      | title         | 县委常委会民主生活会        |
+      | lead_member   | 王明                        |
+    那么该操作被规则“R-DEMOCRATIC-LIFE”拒绝
+    而且拒绝理由包含“民主生活会对照检查由班子成员个人在常委会进行”
+    而且被拒绝的操作未改变任何记录
+    当“王明”试图以下列事实启动“report”：
+      | 事实          | 值                          |
+      | reporter      | 常委1                       |
+      | reporter_kind | member                      |
+      | body          | 县委全委会                  |
+      | kind          | duty_integrity              |
+      | period        | 2026                        |
+      | due           | 2026-12-31T18:00+08:00      |
+      | title         | 常委1述职述廉报告           |
+      | lead_member   | 常委1                       |
+    那么该操作被规则“R-DUTY-INTEGRITY”拒绝
+    而且拒绝理由包含“述职述廉由班子成员个人向常委会进行”
+    而且被拒绝的操作未改变任何记录
+    当“王明”以下列事实启动“report”：
+      | 事实          | 值                          |
+      | reporter      | 常委1                       |
+      | reporter_kind | member                      |
+      | body          | 县委常委会                  |
+      | kind          | duty_integrity              |
+      | period        | 2026                        |
+      | due           | 2026-12-31T18:00+08:00      |
+      | title         | 常委1述职述廉报告           |
+      | lead_member   | 常委1                       |
+    那么规则“R-DUTY-INTEGRITY”通过
+    而且议题状态为“待报告”
+
+  场景: 报告须载明工作情况，并由报告人以外的人听取
+    报告工作制度（来源 §IV.5）和集体领导（§IV.1）：个人的报告由机构听取。
+    假如“王明”以下列事实启动“report”：
+      | 事实          | 值                          |
+      | reporter      | 李华                        |
+      | reporter_kind | member                      |
+      | body          | 县委常委会                  |
+      | kind          | half_year_work              |
+      | period        | 2026-H1                     |
+      | due           | 2026-06-30T18:00+08:00      |
+      | title         | 李华半年工作报告            |
+      | lead_member   | 李华                        |
+    当“李华”试图执行“提交报告”
+    那么该操作被规则“R-REPORT-SUMMARY”拒绝
+    而且拒绝理由包含“缺少：summary”
+    而且被拒绝的操作未改变任何记录
+    当“李华”执行“提交报告”，数据如下：
+      | 事实    | 值                     |
+      | summary | 上半年工作情况及数据   |
+    而且“李华”试图执行“听取报告”，数据如下：
+      | 事实    | 值       |
+      | opinion | 同意     |
+    那么该操作被规则“R-NOT-OWN-REPORT”拒绝
+    而且拒绝理由包含“李华 不能听取本人的报告”
+    而且被拒绝的操作未改变任何记录
+    当“王明”执行“听取报告”，数据如下：
+      | 事实    | 值       |
+      | opinion | 同意     |
+    那么“李华”“2026-H1”的报告状态为“已听取”

@@ -56,3 +56,60 @@ Feature: P6 — annual public commitments
     When the engine reviews what falls due once until "2026-04-01T09:00+08:00"
     Then the commitment is "Not promised in time"
     And the list of "sc"'s commitments for 2026 shows "Free bus to the county hospital" as "not promised"
+
+  Scenario: A commitment names the member of the leadership who leads it
+    Source §V.2 and 谁主管、谁负责 (§IV.4): each practical thing promised has one lead member of the leadership.
+    When "sec" tries to select a commitment with:
+      | fact       | value                     |
+      | body       | sc                        |
+      | year       | 2026                      |
+      | title      | Tap water for 12 villages |
+      | promise_by | 2026-03-31T18:00+08:00    |
+      | due        | 2026-12-31T18:00+08:00    |
+    Then the step is refused by rule "R-COMMITMENT-FIELDS"
+    And the refusal says "missing: lead_member"
+    And the refused step changed nothing
+    When "sec" tries to select a commitment with:
+      | fact        | value                     |
+      | body        | sc                        |
+      | year        | 2026                      |
+      | title       | Tap water for 12 villages |
+      | lead_member | mayor                     |
+      | promise_by  | 2026-03-31T18:00+08:00    |
+      | due         | 2026-12-31T18:00+08:00    |
+    Then the step is refused by rule "R-COMMITMENT-LEAD"
+    And the refusal says "mayor is not a voting member of sc: a commitment is led by one member of the leadership"
+    And the refused step changed nothing
+
+  Scenario: A commitment is promised early in its year and due at the year's end
+    年初承诺、年终兑现 (source §V.2).
+    When "sec" tries to select a commitment with:
+      | fact        | value                     |
+      | body        | sc                        |
+      | year        | 2026                      |
+      | title       | Tap water for 12 villages |
+      | lead_member | m2                        |
+      | promise_by  | 2026-03-31T18:00+08:00    |
+      | due         | 2027-03-31T18:00+08:00    |
+    Then the step is refused by rule "R-COMMITMENT-YEAR"
+    And the refusal says "a commitment of 2026 is due at the end of 2026 (in December)"
+    And the refused step changed nothing
+    When "sec" tries to select a commitment with:
+      | fact        | value                     |
+      | body        | sc                        |
+      | year        | 2026                      |
+      | title       | Tap water for 12 villages |
+      | lead_member | m2                        |
+      | promise_by  | 2026-06-30T18:00+08:00    |
+      | due         | 2026-12-31T18:00+08:00    |
+    Then the step is refused by rule "R-COMMITMENT-EARLY"
+    And the refusal says "needs ≥ 275 d"
+    And the refused step changed nothing
+
+  Scenario: A commitment promised to the public before its promise date is one of the year's commitments
+    年初承诺 (source §V.2): a commitment is promised by its promise date; once that date has passed it lapses instead.
+    Given "sec" selects the commitment "Tap water for 12 villages" of "sc" for 2026 with lead member "m2", to be promised by "2026-03-31T18:00+08:00" and delivered by "2026-12-31T18:00+08:00"
+    And the date is "2026-03-31T12:00+08:00"
+    When "sec" promises the commitment to the public
+    Then rule "R-ANNUAL-COMMITMENT" passed
+    And the commitment is "Promised to the public"
