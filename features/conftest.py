@@ -586,6 +586,7 @@ from features.steps_generic import *  # noqa: E402, F403  (any procedure, by tab
 from features.steps_integrity import *  # noqa: E402, F403  (changes behind the engine; the audit)
 from features.steps_meeting import *  # noqa: E402, F403  (meetings with an agenda)
 from features.steps_p2 import *  # noqa: E402, F403  (P2 ballot steps)
+from features.steps_proposals import *  # noqa: E402, F403  (P7 suggestions and proposals)
 from features.steps_reports import *  # noqa: E402, F403  (P5 periodic reports)
 from features.steps_rules_p1 import *  # noqa: E402, F403  (the pack's rules, one by one)
 from features.steps_rules_p3_p6 import *  # noqa: E402, F403  (the pack's rules, P3 to P6)

@@ -184,3 +184,20 @@ def test_a_lazy_collection_is_empty_by_its_size_and_explained_as_a_list() -> Non
     )
     result = explained.evaluate(Facts(actor="m3", consulted=Lazy("m1", "m2")))
     assert not result.passed and result.params["consulted"] == "m1, m2"
+
+
+def test_calendar_months_in_a_period_count_from_the_start_and_keep_to_the_month_end() -> None:
+    import datetime as dt
+
+    from collegium.rules.model import add_months, parse_months
+
+    utc = dt.UTC
+    assert parse_months("P3M") == 3 and parse_months("P1Y") == 12
+    assert parse_months("P3D") is None and parse_months("PT3M") is None
+    assert add_months(dt.datetime(2026, 3, 31, 9, tzinfo=utc), 3) == dt.datetime(
+        2026, 6, 30, 9, tzinfo=utc
+    )
+    assert add_months(dt.datetime(2026, 11, 30, tzinfo=utc), 3) == dt.datetime(
+        2027, 2, 28, tzinfo=utc
+    )
+    assert add_months(dt.datetime(2028, 1, 31, tzinfo=utc), 1).day == 29  # a leap year

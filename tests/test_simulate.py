@@ -179,8 +179,8 @@ def test_a_scenario_can_write_to_a_database_of_its_own(tmp_path: Path) -> None:
 def test_there_is_one_example_for_each_procedure_in_english_and_in_chinese() -> None:
     names = sorted(p.name for p in SCENARIOS.glob("*.yaml"))
     english = [n for n in names if not n.endswith(".zh-CN.yaml")]
-    # exactly one each: the built-in procedures P1-P6, and the government pack's (Decree 713)
-    assert [n.split("_")[0] for n in english] == ["gov", "p1", "p2", "p3", "p4", "p5", "p6"]
+    # exactly one each: the built-in procedures P1-P7, and the government pack's (Decree 713)
+    assert [n.split("_")[0] for n in english] == ["gov", "p1", "p2", "p3", "p4", "p5", "p6", "p7"]
     assert names == sorted(
         [*english, *(n.replace(".yaml", ".zh-CN.yaml") for n in english)]
     )  # and its twin

@@ -35,6 +35,7 @@ from collegium.rules.model import (
     StateCheck,
     ThresholdCheck,
     parse_duration,
+    parse_months,
     parse_ratio,
 )
 from collegium.rules.verdict import RuleResult
@@ -321,8 +322,12 @@ class RuleCompiler:
         for name in (check.start, check.end):
             if name != "now":
                 self._need(rule, name, "datetime")
+        text = self._param(rule, check.duration)
+        months = parse_months(text)
+        if months is not None:
+            return kinds.period(check, months, self._label)
         try:
-            limit = parse_duration(self._param(rule, check.duration))
+            limit = parse_duration(text)
         except ValueError as exc:
             raise self._fail(rule, str(exc)) from None
         return kinds.period(check, limit, self._label)

@@ -23,6 +23,7 @@ from collegium.rules.model import (
     PeriodCheck,
     StateCheck,
     ThresholdCheck,
+    add_months,
 )
 
 
@@ -215,10 +216,16 @@ def one_of(check: OneOfCheck, label: Text) -> CheckFn:
     return run
 
 
-def period(check: PeriodCheck, limit: dt.timedelta, label: Callable[[str], Text]) -> CheckFn:
-    """The time between two moments is at least (or at most) ``limit``; ``label`` names a fact."""
+def period(check: PeriodCheck, limit: dt.timedelta | int, label: Callable[[str], Text]) -> CheckFn:
+    """The time between two moments is at least (or at most) ``limit``: a duration, or a whole
+    number of calendar months counted from the start (:func:`add_months`); ``label`` names a
+    fact."""
     start_name, end_name, op = check.start, check.end, check.op
-    limit_en, limit_zh = format_duration(limit)
+    if isinstance(limit, int):
+        plural = "s" if limit != 1 else ""
+        limit_en, limit_zh = f"{limit} month{plural}", f"{limit}个月"
+    else:
+        limit_en, limit_zh = format_duration(limit)
 
     def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
         start, end = ctx.time(start_name), ctx.time(end_name)
@@ -227,7 +234,11 @@ def period(check: PeriodCheck, limit: dt.timedelta, label: Callable[[str], Text]
             lab = label(missing)
             return False, "period.missing", {"fact": lab.en, "fact_zh": lab.zh}, {}
         span = end - start
-        ok = span >= limit if op == ">=" else span <= limit
+        if isinstance(limit, int):
+            bound = add_months(start, limit)
+            ok = end >= bound if op == ">=" else end <= bound
+        else:
+            ok = span >= limit if op == ">=" else span <= limit
         span_en, span_zh = format_duration(span)
         params = {
             "span": span_en,

@@ -9,7 +9,9 @@ compiled once, never ``eval``.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
@@ -112,7 +114,10 @@ class PeriodCheck(_Spec):
     start: Identifier
     end: Identifier
     op: Literal[">=", "<="]
-    duration: str = Field(description="ISO 8601 duration such as P1D or PT12H, or $parameter")
+    duration: str = Field(
+        description="ISO 8601 duration such as P1D, PT12H or calendar months P3M (P1Y: 12), "
+        "or $parameter"
+    )
 
 
 class StateCheck(_Spec):
@@ -279,6 +284,23 @@ def parse_ratio(text: str) -> Fraction:
     if not 0 < value <= 1:
         raise ValueError(f"ratio {text} must be greater than 0 and at most 1")
     return value
+
+
+def parse_months(text: str) -> int | None:
+    """The calendar months of a duration written ``PnM`` or ``PnY`` (``P1Y`` is 12), else None."""
+    match = re.fullmatch(r"P(\d{1,4})([MY])", text)
+    if match is None:
+        return None
+    return int(match.group(1)) * (12 if match.group(2) == "Y" else 1)
+
+
+def add_months(moment: dt.datetime, months: int) -> dt.datetime:
+    """``moment`` ``months`` calendar months later, on its own offset; a day the later month
+    lacks becomes its last (31 March + 3 months is 30 June)."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return moment.replace(year=year, month=month, day=min(moment.day, last))
 
 
 def parse_duration(text: str) -> dt.timedelta:
