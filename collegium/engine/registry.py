@@ -100,13 +100,10 @@ class Registry(Loader):
         return [spec for versions in self._packs.values() for spec in versions.values()]
 
     def latest_packs(self) -> list[RulePackSpec]:
-        """The newest version of each loaded rule pack."""
-        newest: dict[str, RulePackSpec] = {}
-        for spec in self.packs():
-            known = newest.get(spec.id)
-            if known is None or version_order(spec.version) > version_order(known.version):
-                newest[spec.id] = spec
-        return list(newest.values())
+        """The newest version of each loaded rule pack (what :meth:`pack` returns without a
+        version)."""
+        self._read_all(("pack",))
+        return [versions[max(versions, key=version_order)] for versions in self._packs.values()]
 
     def procedures(self) -> list[ProcedureSpec]:
         """Every loaded procedure, every version."""
