@@ -71,6 +71,8 @@ _CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "{value} is already among {collection}",
         "{value} 已列入{collection_zh}",
     ),
+    "at_least.ok": ("{fact}: {value}, at least {min}", "{fact_zh}：{value}，不少于 {min}"),
+    "at_least.bad": ("{fact}: {value}; needs at least {min}", "{fact_zh}：{value}；须不少于 {min}"),
     "one_of.ok": ("{fact} is {value}", "{fact_zh}为 {value}"),
     "one_of.bad": (
         "{fact} is {value}; needs one of {values}",
@@ -83,6 +85,10 @@ _CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "period.bad": (
         "{span} from {start} to {end}; needs {op} {limit}",
         "{start} 至 {end} 仅相隔 {span_zh}；须{op_zh} {limit_zh}",
+    ),
+    "period.long": (
+        "{span} from {start} to {end}; needs {op} {limit}",
+        "{start} 至 {end} 相隔 {span_zh}，超出期限；须{op_zh} {limit_zh}",
     ),
     "period.missing": ("{fact} is not set", "{fact_zh} 尚未设定"),
     "state.ok": ("{other} is {state}", "{other} 处于 {state}"),

@@ -326,6 +326,7 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "handbook.citation": ("citation", "依据"),
     "handbook.severity": ("severity", "性质"),
     "handbook.yes": ("yes", "是"),
+    "handbook.reenter": ("entered again: its timers set anew", "重新进入：重设时限"),
     "handbook.start": ("start", "启动"),
     "handbook.pack": ("Rule pack", "规则包"),
     "handbook.index": ("Procedure handbook", "程序手册"),

@@ -70,7 +70,7 @@ def page(proc: CompiledProcedure, lang: str) -> str:
             t.trigger,
             t.label,
             ", ".join(t.source),
-            t.dest,
+            f"{t.dest} ({word('handbook.reenter', lang)})" if t.reenter else t.dest,
             t.roles,
             proc.plan(t.source[0], t.trigger),
         )

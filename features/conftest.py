@@ -581,11 +581,13 @@ def audit(world: World, count: str) -> None:
 
 
 # The steps of the other modules, imported here, where pytest-bdd looks for them.
+from features.steps_briefings import *  # noqa: E402, F403  (P5 periodic briefings)
 from features.steps_commitments import *  # noqa: E402, F403  (P6 annual public commitments)
 from features.steps_generic import *  # noqa: E402, F403  (any procedure, by tables of facts)
 from features.steps_integrity import *  # noqa: E402, F403  (changes behind the engine; the audit)
 from features.steps_meeting import *  # noqa: E402, F403  (meetings with an agenda)
 from features.steps_p2 import *  # noqa: E402, F403  (P2 ballot steps)
+from features.steps_plenary import *  # noqa: E402, F403  (P5 the plenary committee)
 from features.steps_proposals import *  # noqa: E402, F403  (P7 suggestions and proposals)
 from features.steps_reports import *  # noqa: E402, F403  (P5 periodic reports)
 from features.steps_rules_p1 import *  # noqa: E402, F403  (the pack's rules, one by one)

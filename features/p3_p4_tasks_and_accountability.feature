@@ -5,7 +5,9 @@ Feature: P3 and P4 — responsibility assignment, supervision and accountability
   Supervision (督查, §IV.5) is the engine's own sweep of due deadlines: a task whose targets are missed at its
   deadline opens one accountability case (问责), however often the sweep runs; the case goes from inquiry to a
   finding, measures of the forms the Accountability Regulation lists, and rectification before it is closed.
-  A decision evaluated as failed is thereby corrected through a new matter and opens its own case.
+  A decision evaluated as failed is thereby corrected through a new matter and opens its own case. The measures are
+  published before the case closes. A decision carried out also owes periodic briefings (定期通报); their cadence and
+  its cases are the P5 briefings feature's, and the cases counted here are those on a task or decision.
 
   Background:
     Given a standing committee "sc" with secretary "sec", deputy secretary "dep" and standing members "m1" to "m9"
@@ -43,7 +45,7 @@ Feature: P3 and P4 — responsibility assignment, supervision and accountability
     And "m2" reports "roads" of "Build 40 km of roads" at 30
     And supervision runs on "2026-12-31T12:00+08:00"
     Then the task "Build 40 km of roads" is "in_progress"
-    And no accountability case is open
+    And no accountability case is open on a task or decision
     When supervision runs on "2027-01-04T09:00+08:00"
     Then the task "Build 40 km of roads" is "overdue"
     And 1 accountability case is open, for "Build 40 km of roads", showing the dissent of "m9" and "sec"
@@ -54,11 +56,12 @@ Feature: P3 and P4 — responsibility assignment, supervision and accountability
     Then the step is refused by rule "R-ACCT-FORMS"
     When "sec" decides the measures "admonishment" on the case
     And "sec" records the measures carried out on the case
+    And "sec" publishes the measures on the case
     And "sec" tries to close the case without a rectification
     Then the step is refused by rule "R-CASE-RECTIFIED"
     When "sec" closes the case with the rectification "acquisition finished; roads open in March"
     Then the case is "closed"
-    And no accountability case is open
+    And no accountability case is open on a task or decision
 
   Scenario: A task whose targets are reached by the deadline opens no case
     Given "sec" assigns the task "Build 40 km of roads" to lead member "m2" with "transport bureau" by "2026-12-31T18:00+08:00"
@@ -68,7 +71,7 @@ Feature: P3 and P4 — responsibility assignment, supervision and accountability
     And "m2" reports "roads" of "Build 40 km of roads" at 41.5
     And supervision runs on "2027-01-04T09:00+08:00"
     Then the task "Build 40 km of roads" is "completed"
-    And no accountability case is open
+    And no accountability case is open on a task or decision
 
   Scenario: A decision evaluated as failed is corrected through a new matter and opens its own case
     Given "sec" assigns the task "Build 40 km of roads" to lead member "m2" with "transport bureau" by "2026-12-31T18:00+08:00"

@@ -29,6 +29,11 @@ def task_id(world: World, title: str) -> str:
     raise AssertionError(f"no task {title!r}")
 
 
+#: the findings on a task or a decision's evaluation (P3/P4); a decision carried out also owes
+#: periodic briefings, whose cases (missed_briefing) the P5 briefings feature shows
+WORK_FINDINGS = ("overdue_task", "failed_decision")
+
+
 def cases(world: World) -> list[Instance]:
     return [
         c
@@ -38,7 +43,13 @@ def cases(world: World) -> list[Instance]:
 
 
 def the_case(world: World) -> str:
-    found = cases(world) or world.engine.instances("accountability")
+    """The last case on a task or decision (the last still open, if any), else the last case
+    still open, else the last."""
+    every = world.engine.instances("accountability")
+    work = [c for c in every if c.facts.get("finding_kind") in WORK_FINDINGS]
+    found = (
+        [c for c in work if c.state not in ("closed", "dismissed")] or work or cases(world) or every
+    )
     assert found, "no accountability case"
     return found[-1].id
 
@@ -128,6 +139,23 @@ def no_case(world: World) -> None:
     assert cases(world) == [], [(c.id, c.state) for c in cases(world)]
 
 
+def work_cases(world: World) -> list[Instance]:
+    return [c for c in cases(world) if c.facts.get("finding_kind") in WORK_FINDINGS]
+
+
+@then(parsers.re("no accountability case is open on a task or decision"))
+@then(parsers.re("没有就任务或决策进行中的问责案件"))
+def no_work_case(world: World) -> None:
+    found = work_cases(world)
+    assert found == [], [(c.id, c.state) for c in found]
+
+
+@step(parsers.re(rf"{q('actor')} publishes the measures on the case"))
+@step(parsers.re(rf"{q('actor')}公开问责情况"))
+def publish_measures(world: World, actor: str) -> None:
+    act_on(world, the_case(world), "publish_measures", actor, {"disclosure": "public"})
+
+
 @then(
     parsers.re(
         rf"(?P<count>\d+) accountability cases? (?:is|are) open, "
@@ -144,7 +172,7 @@ def no_case(world: World) -> None:
 def open_cases(
     world: World, count: str, title: str | None, decision: str | None, first: str, second: str
 ) -> None:
-    found = cases(world)
+    found = work_cases(world)
     assert len(found) == int(count), [(c.id, c.facts) for c in found]
     for case in found:
         if decision:

@@ -64,10 +64,12 @@ def decision_with_tasks(
     return tasks
 
 
-def cases(engine: Engine) -> list[tuple[str | None, str | None, str]]:
+def cases(engine: Engine) -> list[tuple[str, str | None, str]]:
+    """The cases on tasks (a decision carried out also owes briefings: see test_cadences)."""
     return sorted(
-        (c.facts.get("task"), c.facts.get("finding_kind"), c.state)
+        (c.facts["task"], c.facts.get("finding_kind"), c.state)
         for c in engine.instances("accountability")
+        if c.facts.get("task")
     )
 
 
@@ -86,6 +88,8 @@ def test_a_missed_deadline_opens_one_case_whether_the_sweep_runs_once_or_daily()
         sweep_to(engine, clock, end, daily=daily)
         engine.run_due()  # a second sweep opens nothing more
         assert [task for task, _kind, _state in cases(engine)] == [tasks[0], tasks[2]]
+        briefed = [c.facts["finding_kind"] for c in engine.instances("accountability")]
+        assert briefed.count("missed_briefing") == 1  # never briefed on: one case, in June
         outcomes.append(
             (
                 cases(engine),
@@ -109,7 +113,7 @@ def test_a_case_runs_from_inquiry_to_closure_and_shows_the_recorded_dissent(
 ) -> None:
     [tid] = decision_with_tasks(engine, clock, ["2026-06-30T18:00+08:00"])
     clock.set(dt.datetime(2026, 7, 1, 9, tzinfo=CST))
-    *reminders, run = engine.run_due()
+    *reminders, run = [r for r in engine.run_due() if r.timer.instance_id == tid]
     assert [r.timer.name for r in reminders] == [
         "review -P7D",
         "review -P1D",
@@ -153,6 +157,7 @@ def test_a_case_runs_from_inquiry_to_closure_and_shows_the_recorded_dissent(
     assert [w.rule_id for w in out.verdict.warnings] == ["R-ACCT-EXEC"]
     with pytest.raises(RuleViolation, match="R-CASE-RECTIFIED"):
         engine.fire(cid, "close", "sec")
+    engine.fire(cid, "publish_measures", "sec", {"disclosure": "public"})  # R-ACCT-PUBLISHED
     closed = engine.fire(
         cid, "close", "sec", {"rectification": "acquisition finished; roads open by March"}
     )

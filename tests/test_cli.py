@@ -143,8 +143,8 @@ def test_demo_adopts_a_decision_and_audits_ok(tmp_path: Path) -> None:
     again = run("--db", tmp_path / "demo.db", "demo")
     assert again.exit_code == 0, again.stderr
     assert (
-        "audit OK: 8 instances" in again.output
-    )  # each run: a decision, its task, its correction and case
+        "audit OK: 10 instances" in again.output
+    )  # each run: a decision, its task, its cadence of briefings, its correction and case
 
 
 def test_demo_json_and_chinese(tmp_path: Path) -> None:
@@ -172,9 +172,9 @@ def _variant(tmp_path: Path, name: str, old: str, new: str, source: Path = WORKF
 
 def test_check_accepts_the_builtin_files() -> None:
     r = run("procedures", "check", WORKFLOW)
-    assert r.exit_code == 0 and r.output.startswith("ok: procedure major_decision@3")
+    assert r.exit_code == 0 and r.output.startswith("ok: procedure major_decision@4")
     r = run("procedures", "check", PACK)
-    assert r.exit_code == 0 and r.output.startswith("ok: rule pack party-committee@2026.6")
+    assert r.exit_code == 0 and r.output.startswith("ok: rule pack party-committee@2026.7")
 
 
 def test_check_yaml_syntax_error(tmp_path: Path) -> None:

@@ -178,8 +178,8 @@ BROKEN_PROCEDURES = [
         "branches differ",
         PROC.replace("rules: [R-COUNT]", "rules: [R-COUNT], when: R-COUNT")
         + "  - {trigger: finish, source: open, dest: open, roles: [chair]}\n",
-        r"^tiny\.yaml: state 'open': branches of 'finish' must share roles, rules, data and "
-        r"effects \(a branch may add spawn effects of its own\)$",
+        r"^tiny\.yaml: state 'open': branches of 'finish' must share roles, rules, data, "
+        r"reenter and effects \(a branch may add spawn effects of its own\)$",
     ),
     (
         "timer at a fact that is not a datetime",
@@ -329,7 +329,7 @@ def test_engine_parameters_have_their_types() -> None:
         "  recusal_reduces_n:\n    value: true", '  recusal_reduces_n:\n    value: "false"'
     )
     assert broken != text
-    reg.add_pack_text(broken.replace('version: "2026.6"', 'version: "2026.7"'))
+    reg.add_pack_text(broken.replace('version: "2026.7"', 'version: "2026.8"'))
     with pytest.raises(DefinitionError, match="parameter 'recusal_reduces_n' must be bool"):
         reg.compiled("major_decision")
 

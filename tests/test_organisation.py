@@ -131,7 +131,7 @@ def test_a_pack_that_declares_nothing_gets_a_refusal_naming_the_declaration() ->
 def _pack(old: str, new: str) -> str:
     text = (PACKS / "party-committee.yaml").read_text(encoding="utf-8")
     assert old in text
-    return text.replace(old, new, 1).replace('version: "2026.6"', 'version: "2027.1"', 1)
+    return text.replace(old, new, 1).replace('version: "2026.7"', 'version: "2027.1"', 1)
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,7 @@ def _pack(old: str, new: str) -> str:
             "open_states: [due]",
             "open_states: [pending]",
             "report",
-            "procedure report@1 has no state 'pending'",
+            "procedure report@2 has no state 'pending'",
         ),
         (
             "      lapsed: {outcome: not_promised}",

@@ -1,6 +1,7 @@
 """Acceptance: a scripted year of one standing committee (virtual clock, 1 January to 31 December)
-runs through P3 (tasks), P4 (supervision and accountability), P5 (periodic reports) and P6 (annual
-commitments); its findings, cases, reports and commitments are exactly those the scenario expects.
+runs through P3 (tasks), P4 (supervision and accountability), P5 (periodic reports, the decisions'
+briefings, the plenary sittings) and P6 (annual commitments); its findings, cases, reports and
+commitments are exactly those the scenario expects.
 Played twice on fresh engines — the sweep (`run_due`) every day, or only once on 31 December — the
 year gives the same instances, ids and histories.
 
@@ -77,6 +78,17 @@ def year_script() -> list[Step]:
     def _calendar(e: Engine, ids: dict[str, str]) -> None:
         done = schedule_reports(e, "sc", 2026, actor="sec", plenary="pc")
         assert Counter(d.status for d in done) == {"scheduled": 44}
+        ids["plenary"] = e.start(
+            "plenary_sittings",
+            "sec",
+            {
+                "body": "pc",
+                "year": 2026,
+                "due": "2026-12-31T18:00+08:00",
+                "title": "Plenary sittings 2026",
+                "lead_member": "sec",
+            },
+        ).instance.id
 
     @on(1, 6)
     def _select(e: Engine, ids: dict[str, str]) -> None:
@@ -195,7 +207,9 @@ def year_script() -> list[Step]:
                     ).started[0]
                     e.fire(ids[key], "set_target", lead, goal)
                     e.fire(ids[key], "start_work", lead)
-            assert e.fire(ids[decision], "start_execution", "sec").instance.state == "executing"
+            out = e.fire(ids[decision], "start_execution", "sec")
+            assert out.instance.state == "executing"
+            [ids[f"b_{decision}"]] = out.started  # its cadence of briefings (定期通报)
 
     def progress(key: str, lead: str, metric: str, value: int) -> Action:
         return lambda e, ids: e.fire(ids[key], "report", lead, {"metric": metric, "value": value})
@@ -215,6 +229,27 @@ def year_script() -> list[Step]:
         ((12, 18), "canteens", "m4", "canteens", 8),
     ):
         on(month, day)(progress(key, lead, metric, value))
+
+    # each decision's lead member briefs on it before each deadline; the roads' cadence ends at its
+    # deadline, the decision closed that morning (a deadline falling between the evaluation and the
+    # close would read another state of it on a daily sweep than on the year's one); the park's is
+    # still due at the year's end
+    def brief(decision: str, lead: str, next_due: dt.datetime) -> Action:
+        return lambda e, ids: e.fire(
+            ids[f"b_{decision}"],
+            "brief",
+            lead,
+            {"summary": f"{decision}: under way", "next_due": next_due.isoformat()},
+        )
+
+    for (month, day), decision, lead, next_due in (
+        ((5, 1), "roads", "m1", at(7, 31, 18)),
+        ((5, 1), "park", "m6", at(7, 31, 18)),
+        ((7, 22), "roads", "m1", at(10, 21, 18)),
+        ((7, 20), "park", "m6", at(10, 19, 18)),
+        ((10, 10), "park", "m6", dt.datetime(2027, 1, 5, 18, tzinfo=CST)),
+    ):
+        on(month, day)(brief(decision, lead, next_due))
 
     @on(5, 6)
     def _promote(e: Engine, ids: dict[str, str]) -> None:
@@ -253,11 +288,43 @@ def year_script() -> list[Step]:
         )
         ids["k_roads"] = case_of(e, ids["t_roads"])
 
+    def convene(key: str, meeting_at: dt.datetime, report: str) -> Action:
+        """A plenary sitting with the standing committee's report on its agenda."""
+
+        def run(e: Engine, ids: dict[str, str]) -> None:
+            ids[key] = e.start(
+                "meeting",
+                "sec",
+                {
+                    "title": "Plenary session",
+                    "body": "pc",
+                    "meeting_at": meeting_at.isoformat(),
+                    "agenda": [report],
+                },
+            ).instance.id
+
+        return run
+
+    def plenary_session(key: str, report: str) -> Action:
+        """The plenary sitting opens, hears the committee's report, is counted, and adjourns."""
+
+        def run(e: Engine, ids: dict[str, str]) -> None:
+            members = [m.person for m in e.body("pc").members]
+            e.fire(ids[key], "open", "sec", {"attendance": dict.fromkeys(members, "present")})
+            e.fire(report, "hear", "dep", {"sitting": ids[key], "opinion": "noted"})
+            e.fire(ids["plenary"], "record_sitting", "sec", {"sitting": ids[key]})
+            e.fire(ids[key], "adjourn", "sec")
+
+        return run
+
+    on(6, 18)(convene("p_june", at(6, 20, 15), rid("sc", body="pc")))
+
     @on(6, 20)
     def _hear_h1(e: Engine, ids: dict[str, str]) -> None:
         for person in MEMBERS[:-2]:
             e.fire(rid(person), "hear", "sec", {"opinion": "noted"})
-        e.fire(rid("sc", body="pc"), "hear", "dep", {"opinion": "noted"})
+
+    on(6, 20, 15)(plenary_session("p_june", rid("sc", body="pc")))
 
     @on(
         7, 1, 10
@@ -319,8 +386,10 @@ def year_script() -> list[Step]:
                 },
             ),
         ),
+        ((7, 16), case_step("k_roads", "publish_measures", "sec", {"disclosure": "public"})),
         ((7, 20), case_step("k_m9", "find", "dep", {"finding": "no half-year report at all"})),
         ((7, 25), case_step("k_m9", "decide_measures", "sec", {"personal_measures": ["notice"]})),
+        ((7, 26), case_step("k_m9", "publish_measures", "sec", {"disclosure": "public"})),
         # the adjustment fell due on 14 August (30 days): carried out late, with the warning
         ((8, 20), case_step("k_roads", "execute", "sec", warnings=("R-ACCT-EXEC",))),
         ((8, 28), case_step("k_m9", "execute", "sec")),
@@ -395,12 +464,15 @@ def year_script() -> list[Step]:
             {"evaluation": "failed", "finding": "6 of 10 firms; wrong site"},
         ).started
 
+    on(12, 18)(convene("p_december", at(12, 20, 15), rid("sc", "2026-H2", body="pc")))
+
     @on(12, 20)
     def _hear_h2(e: Engine, ids: dict[str, str]) -> None:
         for person in MEMBERS:
             if person != "m7":
                 e.fire(rid(person, "2026-H2"), "hear", "sec", {"opinion": "noted"})
-        e.fire(rid("sc", "2026-H2", body="pc"), "hear", "dep", {"opinion": "noted"})
+
+    on(12, 20, 15)(plenary_session("p_december", rid("sc", "2026-H2", body="pc")))
 
     on(12, 28)(
         lambda e, ids: e.fire(
@@ -505,12 +577,16 @@ def test_the_sweep_daily_or_once_gives_the_same_year(year: dict[bool, Year]) -> 
         ("08-14", daily_ids["k_roads"], "lapse"),
         ("08-24", daily_ids["k_m9"], "lapse"),
         ("09-30", daily_ids["t_safety"], "review"),
+        ("10-21", daily_ids["b_roads"], "lapse"),  # the roads closed that morning: it ends
         ("11-30", daily_ids["t_firms"], "review"),
+        ("12-31", daily_ids["plenary"], "year_end"),  # two plenary sittings: held
         ("12-31", m7_h2, "lapse"),
     ]
     assert once_fired == [
         ("12-31", once_ids["bus"], "lapse"),
         ("12-31", once_ids["t_safety"], "review"),
+        ("12-31", once_ids["b_roads"], "lapse"),
+        ("12-31", once_ids["plenary"], "year_end"),
         ("12-31", m7_h2, "lapse"),
     ]
     # ... and the year is the same: ids, states, every step's trigger, actor and time
@@ -530,8 +606,9 @@ def test_the_sweep_daily_or_once_gives_the_same_year(year: dict[bool, Year]) -> 
         for t in once.store.due_timers("9998-01-01T00:00:00.000000Z", 99)
     ]
     assert pending == [
-        (daily_ids["k_firms"], "lapse", "2027-01-04T01:00:00.000000Z")
-    ]  # 30 days after 5 Dec
+        (daily_ids["k_firms"], "lapse", "2027-01-04T01:00:00.000000Z"),  # 30 days after 5 Dec
+        (daily_ids["b_park"], "lapse", "2027-01-05T10:00:00.000000Z"),  # its next briefing
+    ]
     assert daily.verify_audit().ok and once.verify_audit().ok
 
 
@@ -558,10 +635,10 @@ def test_the_year_ends_as_the_scenario_expects(year: dict[bool, Year], daily: bo
         ("missing_report", rid("m7", "2026-H2"), "m7", "inquiry"),
     }
     assert [ids[k] for k in ("k_roads", "k_m8", "k_m9", "k_firms", "k_park", "k_clinics")] == [
-        f"accountability-{n}" for n in (11, 12, 13, 14, 16, 17)
+        f"accountability-{n}" for n in (14, 16, 17, 18, 20, 22)
     ]
     [m7_case] = e.get(rid("m7", "2026-H2")).facts["children"]
-    assert m7_case == "accountability-18"
+    assert m7_case == "accountability-23"
     assert e.get(ids["k_roads"]).facts["dissent"] == ["m8", "m9"]  # R-DISSENT, from the roads vote
     assert e.history(m7_case)[0].at == "2026-12-31T10:00:00.000000Z"  # found at its deadline
     roads_case = [(ev.trigger, ev.actor, ev.at[:10]) for ev in e.history(ids["k_roads"])]
@@ -570,11 +647,12 @@ def test_the_year_ends_as_the_scenario_expects(year: dict[bool, Year], daily: bo
         ("question", "dep", "2026-07-06"),
         ("find", "dep", "2026-07-10"),
         ("decide_measures", "sec", "2026-07-15"),
+        ("publish_measures", "sec", "2026-07-16"),
         ("lapse", "@system", "2026-08-14"),
         ("execute", "sec", "2026-08-20"),
         ("close", "sec", "2026-10-10"),
     ]
-    assert [(ev.trigger, ev.source, ev.dest) for ev in e.history(ids["k_m9"])][3] == (
+    assert [(ev.trigger, ev.source, ev.dest) for ev in e.history(ids["k_m9"])][4] == (
         "lapse",
         "measures_decided",
         "measures_decided",
@@ -611,6 +689,20 @@ def test_the_year_ends_as_the_scenario_expects(year: dict[bool, Year], daily: bo
         "closed_missing",
         "missing",
     )
+    # P5: the decisions' briefings (the roads' ended once it was evaluated, the park's still due)
+    # and the plenary committee's two sittings, each hearing the committee's report
+    assert {k: e.get(ids[k]).state for k in ("b_roads", "b_park", "plenary")} == {
+        "b_roads": "ended",
+        "b_park": "due",
+        "plenary": "held",
+    }
+    assert e.get(ids["plenary"]).facts["sittings"] == [ids["p_june"], ids["p_december"]]
+    assert [
+        e.meeting(r).sitting for r in (rid("sc", body="pc"), rid("sc", "2026-H2", body="pc"))
+    ] == [
+        ids["p_june"],
+        ids["p_december"],
+    ]
     # P6: the year's commitments, as the public sees them
     assert [
         (c.id, c.state, c.outcome, c.published, c.progress, c.cases)

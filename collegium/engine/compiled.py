@@ -48,6 +48,8 @@ class Plan:
     #: a branch's own effects where they differ from ``effects`` (a branch may start children of its
     #: own)
     branch_effects: Mapping[str, tuple[Effect, ...]] = field(default_factory=dict)
+    #: a step that stays in its state enters it again, its timers set anew (``reenter``)
+    reenter: bool = False
     #: the kinds of ``effects``, which the engine asks about on every step
     kinds: frozenset[str] = field(init=False)
 
@@ -84,7 +86,7 @@ class Plan:
 
     @property
     def stages_meeting(self) -> bool:
-        return not self.kinds.isdisjoint(("open_meeting", "convene"))
+        return not self.kinds.isdisjoint(("open_meeting", "convene", "take_up"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +180,7 @@ class CompiledProcedure:
                 inputs,
                 first.effects,
                 own_effects,
+                reenter=first.reenter,
             )
         check_moves(spec, pack, self.start_plan, self.plans.values(), source)
         #: the states in which a ballot can be counted by its tellers (a secret ballot needs that)

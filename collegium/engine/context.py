@@ -349,6 +349,7 @@ _DERIVATIONS: dict[str, Callable[[Context], Any]] = {
         c.state_of(str(sid)) if (sid := (c.facts.get("meeting") or {}).get("sitting_id")) else None
     ),
     "on_agenda": lambda c: bool((c.facts.get("meeting") or {}).get("on_agenda", True)),
+    "sittings_count": lambda c: len(c.facts.get("sittings") or ()),
     "consulted": lambda c: list(c.facts.get("consultations") or {}),
     "consulted_count": lambda c: len(c.facts.get("consultations") or {}),
     "voted": lambda c: c._voted(),

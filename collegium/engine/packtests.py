@@ -20,8 +20,9 @@ A test file names the pack it tests and holds its cases::
           to: convened              # the state the branch rules choose
 
 ``facts`` may also give the facts the engine derives (``n``, ``present``, ``agree``, ``consulted``,
-``actor_roles`` …): a test states them instead of building a meeting. The data is checked and
-typed as a command's would be. Nothing is written: the rules are judged on a store in memory.
+``actor_roles`` …): a test states them instead of building a meeting; ``states`` gives the state of
+another instance a ``state`` check reads (``{md-7: executing}``). The data is checked and typed as
+a command's would be. Nothing is written: the rules are judged on a store in memory.
 
 :func:`run_tests` runs files; its report says which cases failed and why, which of the pack's
 rules no case made apply (coverage), and with ``mutate`` which rules could be dropped without a
@@ -75,6 +76,10 @@ class Case(BaseModel):
     facts: dict[str, Any] = Field(default_factory=dict)
     data: dict[str, Any] = Field(default_factory=dict)
     now: str | None = None
+    states: dict[str, str] = Field(
+        default_factory=dict,
+        description="the states of other instances the rules read (a `state` check), by id",
+    )
     expect: Expect
 
 
@@ -224,6 +229,19 @@ def _plan(proc: CompiledProcedure, case: Case) -> Plan:
     return found
 
 
+class _Stated(MemoryStore):
+    """The test store, answering the states a case gives other instances (``states``)."""
+
+    def __init__(self, store: MemoryStore, states: Mapping[str, str]) -> None:
+        self.__dict__.update(store.__dict__)  # the same tables, read only here
+        self._given = dict(states)
+
+    def state_of(self, instance_id: str) -> str | None:
+        if instance_id in self._given:
+            return self._given[instance_id]
+        return super().state_of(instance_id)
+
+
 def _judge(
     proc: CompiledProcedure,
     plan: Plan,
@@ -238,7 +256,8 @@ def _judge(
     facts = {k: v for k, v in case.facts.items() if k in proc.spec.facts}
     facts.update((k, v) for k, v in data.items() if k in plan.data)
     view = {**facts, **{k: v for k, v in data.items() if k not in plan.data}}
-    with store.unit(write=False) as unit:
+    with store.unit(write=False) as stored:
+        unit = _Stated(stored, case.states) if case.states else stored
         ctx = judging.context(
             proc,
             instance_id="test",

@@ -72,7 +72,7 @@ class Recorded:
         for key, totals in (effects.get("counted") or {}).items():
             self.counted[key] = (dict(totals), e.instance_id, e.seq)
         self.discarded.update(effects.get("discarded") or ())
-        if e.source is None or e.source != e.dest:
+        if e.source is None or e.source != e.dest or "timers" in effects:  # entered, or re-entered
             self.entries[e.instance_id] = _Entry(e.seq, e.dest, list(effects.get("timers") or ()))
         elif e.idempotency_key is not None and e.idempotency_key.startswith("timer:"):
             entry = self.entries.get(e.instance_id)

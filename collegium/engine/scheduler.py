@@ -78,7 +78,8 @@ def run_due(
         for timer in due:
             run = fire_timer(engine, timer)
             runs.append(run)
-            if run.outcome is not None and run.outcome.event.source != run.outcome.event.dest:
+            event = run.outcome.event if run.outcome is not None else None
+            if event is not None and (event.source != event.dest or "timers" in event.effects):
                 # the move may have set earlier timers than the rest of this batch: fetch again,
                 # only the earliest (fetching the whole batch again after every move read K²/2 rows
                 # for a sweep of K moves)

@@ -24,6 +24,7 @@ from collegium.workflows.spec import (
     AttendEffect,
     ConveneEffect,
     OpenMeetingEffect,
+    TakeUpEffect,
 )
 
 
@@ -200,6 +201,22 @@ def stage(
             meeting = dict(facts.get("meeting") or {})
             seats = _attend(reader, meeting, data)
             facts["meeting"] = meeting
+        elif isinstance(effect, TakeUpEffect):
+            if "sitting" not in data:
+                if effect.required:
+                    raise InvalidInput(f"{plan.trigger!r} needs 'sitting'")
+                continue
+            sitting_id = str(data["sitting"])
+            taken = list(facts.get("sittings") or ())
+            if sitting_id in taken:
+                raise InvalidInput(
+                    f"{brief(instance_id)} was already taken up at meeting {brief(sitting_id)}"
+                )
+            record, seats = _take_up(
+                reader, sitting_id, instance_id, body_id, [], meeting_id, state, now
+            )
+            facts["meeting"] = record
+            facts["sittings"] = [*taken, sitting_id]
         elif isinstance(effect, OpenMeetingEffect | ConveneEffect):
             if "sitting" in data:
                 if "attendance" in data or "reasons" in data or isinstance(effect, ConveneEffect):

@@ -49,7 +49,9 @@ if TYPE_CHECKING:
     from collegium.engine.engine import Engine
 
 #: Facts derived from a meeting's attendance: not known before the command that opens the meeting.
-MEETING_FACTS = frozenset({"n", "present", "recused", "eligible_voters"})
+MEETING_FACTS = frozenset(
+    {"n", "present", "recused", "eligible_voters", "sitting_state", "on_agenda", "sittings_count"}
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

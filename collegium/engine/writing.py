@@ -88,9 +88,12 @@ def chain(engine: Engine, step: Step) -> None:
         head_hash=rec.head_hash,
         event_count=rec.event_count,
     )
-    if step.dest != rec.state:  # a timer is set when its state is entered (the left state's go)
+    reentered = step.dest == rec.state and step.plan.reenter
+    if step.dest != rec.state or reentered:
+        # a timer is set when its state is entered (the left state's go); a step that re-enters
+        # its state records its timers even when there are none: the audit reads a new entry
         entered = timers_for(step.proc, new, now, step.seq)
-        if entered:
+        if entered or reentered:
             record["timers"] = timers_record(entered)
         if entered or step.proc.spec.states[rec.state].timers:  # else it had none, and gets none
             timers[rec.id] = entered

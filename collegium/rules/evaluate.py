@@ -23,6 +23,7 @@ from collegium.rules.expression import compile_expression
 from collegium.rules.facts import DATA_DEPENDENT, ExplainedFact, fact_label
 from collegium.rules.kinds import CheckFn, FactSource
 from collegium.rules.model import (
+    AtLeastCheck,
     CoversCheck,
     ExpressionCheck,
     MemberCheck,
@@ -112,7 +113,9 @@ class CompiledRule:
         if (self._when or self._unless) and not self.applies(ctx):
             return self._not_applicable
         passed, detail, params, facts = self._check(ctx, allowed_roles)
-        if not passed and self.spec.explain is not None:
+        # a time or an instance the check needs and the facts lack is the cause to name, before
+        # the rule's own text (which would show it as nothing)
+        if not passed and self.spec.explain is not None and detail not in _UNSET:
             detail = "custom"
             params = {
                 "template_en": self.spec.explain.en,
@@ -125,6 +128,10 @@ class CompiledRule:
         return RuleResult(
             self.id, passed, self.severity, self.title, self.citation, detail, params, facts
         )
+
+
+#: what a check answers when a fact it reads is not set (:mod:`collegium.rules.kinds`)
+_UNSET = frozenset({"period.missing", "state.missing"})
 
 
 def _display(value: Any) -> Any:
@@ -198,6 +205,8 @@ class RuleCompiler:
             fn = self._role(rule, check)
         elif isinstance(check, ThresholdCheck):
             fn = self._threshold(rule, check)
+        elif isinstance(check, AtLeastCheck):
+            fn = self._at_least(rule, check)
         elif isinstance(check, CoversCheck):
             fn = self._covers(rule, check)
         elif isinstance(check, MemberCheck):
@@ -303,6 +312,16 @@ class RuleCompiler:
         except ValueError as exc:
             raise self._fail(rule, str(exc)) from None
         return kinds.threshold(check, ratio, self._label(check.count), self._label(check.base))
+
+    def _at_least(self, rule: RuleSpec, check: AtLeastCheck) -> CheckFn:
+        self._need(rule, check.fact, "integer")
+        value: Any = check.min
+        if isinstance(value, str):
+            param = self.pack.parameters.get(value[1:])
+            value = param.value if param is not None else None
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise self._fail(rule, f"{check.min} is not a parameter holding a whole number")
+        return kinds.at_least(check, value, self._label(check.fact))
 
     def _covers(self, rule: RuleSpec, check: CoversCheck) -> CheckFn:
         self._need(rule, check.set, "list", "mapping")

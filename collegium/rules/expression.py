@@ -67,6 +67,8 @@ def compile_expression(
     type_map = {name: types[t] for name, t in facts.items()}
 
     def resolve(thing: _Probe, name: str) -> Any:
+        if not isinstance(thing, _Probe):  # an attribute of a fact not given (``due.year``)
+            raise rule_engine.SymbolResolutionError(name)
         return thing.lookup(name)
 
     context = rule_engine.Context(

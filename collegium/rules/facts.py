@@ -45,6 +45,10 @@ ENGINE_FACTS: Final[dict[str, tuple[FactType, Text]]] = {
         _t("state of the meeting the matter was taken up at", "审议该议题的会议的状态"),
     ),
     "on_agenda": ("boolean", _t("on the agenda of the meeting", "已列入会议议程")),
+    "sittings_count": (
+        "integer",
+        _t("sittings it was taken up at", "经会议审议或登记的次数"),
+    ),
     "consulted": ("list", _t("consulted", "已征求意见")),
     "consulted_count": ("integer", _t("consulted", "已征求意见")),
     "voted": ("list", _t("voted", "已表决")),
@@ -67,6 +71,7 @@ DATA_DEPENDENT: Final[dict[str, frozenset[str]]] = {
 RECORD_FACTS: Final[dict[str, FactType]] = {
     "consultations": "mapping",
     "meeting": "mapping",
+    "sittings": "list",
     "ballot": "mapping",
     "children": "list",
     "targets": "mapping",

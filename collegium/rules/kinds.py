@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from collegium._i18n import Text, format_duration
 from collegium.rules.expression import Evaluate
 from collegium.rules.model import (
+    AtLeastCheck,
     CoversCheck,
     MemberCheck,
     OneOfCheck,
@@ -146,6 +147,24 @@ def threshold(check: ThresholdCheck, ratio: Fraction, cl: Text, bl: Text) -> Che
     return run
 
 
+def at_least(check: AtLeastCheck, minimum: int, label: Text) -> CheckFn:
+    """A whole-number fact, which ``label`` names, reaches ``minimum``."""
+    name = check.fact
+    static = {"fact": label.en, "fact_zh": label.zh, "min": minimum}
+
+    def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
+        value = int(ctx.get(name) or 0)
+        ok = value >= minimum
+        return (
+            ok,
+            ("at_least.ok" if ok else "at_least.bad"),
+            {**static, "value": value},
+            {name: value},
+        )
+
+    return run
+
+
 def covers(check: CoversCheck, sl: Text, ol: Text) -> CheckFn:
     """One collection holds every item of another; ``sl`` and ``ol`` label the two."""
     set_name, of_name = check.set, check.of
@@ -251,7 +270,8 @@ def period(check: PeriodCheck, limit: dt.timedelta | int, label: Callable[[str],
             "limit_zh": limit_zh,
         }
         facts = {start_name: start, end_name: end}
-        return ok, ("period.ok" if ok else "period.bad"), params, facts
+        key = "period.ok" if ok else "period.bad" if op == ">=" else "period.long"
+        return ok, key, params, facts
 
     return run
 

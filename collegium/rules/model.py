@@ -79,6 +79,15 @@ class ThresholdCheck(_Spec):
         return value
 
 
+class AtLeastCheck(_Spec):
+    """Whole-number fact ``fact`` is at least ``min`` (a whole number, or a ``$parameter`` holding
+    one): e.g. the plenary sittings held in a year."""
+
+    kind: Literal["at_least"]
+    fact: Identifier
+    min: int | Annotated[str, Field(pattern=r"^\$[A-Za-z_][A-Za-z0-9_]*$")]
+
+
 class CoversCheck(_Spec):
     """Every element of collection ``of`` is in collection ``set`` (e.g. every voting member
     consulted)."""
@@ -139,6 +148,7 @@ Check = Annotated[
     RequiredCheck
     | RoleCheck
     | ThresholdCheck
+    | AtLeastCheck
     | CoversCheck
     | MemberCheck
     | OneOfCheck

@@ -79,6 +79,11 @@ def _check_transitions(spec: ProcedureSpec, written: Sequence[str]) -> tuple[Gra
         for name in t.data:
             if name not in spec.facts:
                 raise _Defect(f"data names undeclared fact {name!r}", where)
+        if t.reenter and t.dest not in t.source:
+            raise _Defect(
+                f"'reenter' enters again the state a step stays in: {t.dest!r} is not a source",
+                where,
+            )
         for s in t.source:
             if spec.states[s].terminal:
                 raise _Defect(f"terminal state {s!r} has an outgoing transition", where)
@@ -109,13 +114,14 @@ def _check_branches(trigger: str, state: str, group: list[TransitionSpec]) -> No
     def common(
         t: TransitionSpec,
     ) -> tuple[object, ...]:  # a branch may add spawns of its own, nothing else
-        return (t.roles, t.rules, t.data, tuple(e for e in t.effects if e.kind != "spawn"))
+        own = tuple(e for e in t.effects if e.kind != "spawn")
+        return (t.roles, t.rules, t.data, t.reenter, own)
 
     shared = common(first)
     for other in group[1:]:
         if common(other) != shared:
             raise _Defect(
-                f"branches of {trigger!r} must share roles, rules, data and effects "
+                f"branches of {trigger!r} must share roles, rules, data, reenter and effects "
                 "(a branch may add spawn effects of its own)",
                 where,
             )

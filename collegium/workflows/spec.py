@@ -118,6 +118,17 @@ class ConveneEffect(_Spec):
 ATTEND_STATUSES: tuple[str, ...] = ("present", "absent", "attendee")
 
 
+class TakeUpEffect(_Spec):
+    """Take the instance up at a sitting in session (``sitting``: a meeting of the instance's body
+    convened with an agenda) without a ballot, as a report is heard or a sitting counted: the
+    sitting's attendance is recorded with the step (the facts ``present``, ``n``, ``on_agenda``,
+    ``sitting_state`` then read it), and the sitting joins the instance's ``sittings`` (once each).
+    With ``required: false`` the step may also be taken without a sitting."""
+
+    kind: Literal["take_up"]
+    required: bool = True
+
+
 class AttendEffect(_Spec):
     """Change one person's attendance at the sitting in session: a member arrives (``present``) or
     leaves (``absent``, with a ``reason``), or a non-member joins without a vote (``attendee``,
@@ -216,6 +227,7 @@ Effect = Annotated[
     ConsultEffect
     | OpenMeetingEffect
     | ConveneEffect
+    | TakeUpEffect
     | AttendEffect
     | StateViewEffect
     | CastVoteEffect
@@ -243,6 +255,7 @@ EFFECT_INPUTS: dict[str, dict[str, FactType]] = {
         "ballot_key": "string",
     },
     "convene": {"attendance": "mapping", "reasons": "mapping"},
+    "take_up": {"sitting": "string"},
     "attend": {"member": "string", "status": "string", "reason": "string"},
     "state_view": {"view": "string"},
     "cast_vote": {"choice": "string", "item": "string"},
@@ -296,6 +309,11 @@ class TransitionSpec(_Spec):
     )
     effects: tuple[Effect, ...] = ()
     label: Text | None = None
+    reenter: bool = Field(
+        default=False,
+        description="a step that stays in its state enters it again: the state's timers are set "
+        "anew from the facts as the step leaves them (a cadence: the next briefing due)",
+    )
 
     _source_list = field_validator("source", mode="before", json_schema_input_type=_StatesIn)(
         _as_tuple
