@@ -38,7 +38,7 @@ Feature: P7 — deputies' suggestions and CPPCC members' proposals
       | fact  | value                          |
       | reply | A stop will be built by May    |
     Then the step is refused by rule "R-PROPOSAL-ANSWER"
-    And the refusal says "only the lead member m1 answers, and the answer must be stated"
+    And the refusal says "only the lead member m1 answers, stating the answer in the step itself"
     And the refused step changed nothing
     When "m1" fires "answer" with:
       | fact  | value                          |
@@ -86,6 +86,10 @@ Feature: P7 — deputies' suggestions and CPPCC members' proposals
     When the engine reviews what falls due every day until "2026-05-02T09:00+08:00"
     Then the matter is "overdue"
     And 1 accountability case concerns the suggestion, for an unanswered suggestion or proposal
+    When "m2" tries to fire "answer"
+    Then the step is refused by rule "R-PROPOSAL-ANSWER"
+    And the refusal says "an answer after re-handling states a new one"
+    And the refused step changed nothing
     When "m2" fires "answer" with:
       | fact  | value                                       |
       | reply | Dredging starts in June; the budget is set |

@@ -32,7 +32,7 @@ EXAMPLES = sorted((ROOT / "examples" / "scenarios").glob("*.yaml"))
 
 def pack_with(version: str = "2026.9", **params: str) -> str:
     """The built-in pack under another version, with some parameters changed."""
-    text = PACK.replace('version: "2026.7"', f'version: "{version}"', 1)
+    text = PACK.replace('version: "2026.8"', f'version: "{version}"', 1)
     for name, value in params.items():
         text, n = re.subn(rf"(\n  {name}:\n\s+value: )\S+", rf'\g<1>"{value}"', text, count=1)
         assert n == 1, name
@@ -254,19 +254,19 @@ def test_versions_only_the_store_keeps_are_read_from_it_without_changing_the_cal
 
     recording = Registry.builtin()
     recording.add_pack_text(
-        pack_with(version="2026.8")
+        pack_with(version="2027.5")
     )  # the history ran under a pack the caller no longer has
     engine = Engine.in_memory(clock=clock, registry=recording)
     engine.define_body(standing_committee())
     iid = to_deliberation(engine)
-    assert engine.get(iid).pack_version == "2026.8"
+    assert engine.get(iid).pack_version == "2027.5"
     caller = Registry.builtin()
     report = rejudge(engine.store, PACK, registry=caller)
     assert (
-        report.recorded == ("party-committee@2026.8",)
+        report.recorded == ("party-committee@2027.5",)
         and report.diverged == {}
         and report.changed == ()
     )
     party = [p.version for p in caller.packs() if p.id == "party-committee"]
     # the stored text went into a copy
-    assert party == ["2026.1", "2026.2", "2026.3", "2026.4", "2026.5", "2026.6", "2026.7"]
+    assert party == ["2026.1", "2026.2", "2026.3", "2026.4", "2026.5", "2026.6", "2026.7", "2026.8"]

@@ -5,7 +5,7 @@ at most once and only if a rule asks for it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
 from collegium._reserved import RESERVED_ROLES, SYSTEM_ACTOR, SYSTEM_ROLE, TELLER_ROLE
@@ -101,6 +101,7 @@ class Context:
         "_seating",
         "_staged",
         "_state_of",
+        "_supplied",
         "actor",
         "body_id",
         "facts",
@@ -131,6 +132,7 @@ class Context:
         staged_seats: Mapping[str, Seat] | None = None,
         stating: bool = False,
         acting: Mapping[str, tuple[str, ...]] | None = None,
+        supplied: Iterable[str] = (),
     ) -> None:
         self.instance_id = instance_id
         self.state = state
@@ -150,6 +152,7 @@ class Context:
         self.stating = stating  # the command states the actor's view at the meeting
         self._seating: Seating | None = None
         self._ballots = ballots
+        self._supplied = tuple(sorted(supplied))  # the keys of the command's data
         self._acting = acting or {}  # a role -> it and the roles it acts in (the pack's acts_as)
         self._counts: dict[str, int] | None = None
         self._meeting: Mapping[str, Any] | None = _UNSET
@@ -327,6 +330,7 @@ _DERIVATIONS: dict[str, Callable[[Context], Any]] = {
     "now": lambda c: c.now,
     "actor": lambda c: c.actor,
     "trigger": lambda c: c.trigger,
+    "supplied": lambda c: list(c._supplied),
     "state": lambda c: c.state,
     "instance_id": lambda c: c.instance_id,
     "actor_roles": lambda c: c._roles(),

@@ -6,7 +6,7 @@ branches, the children it starts, a start, a dry run, a replay under another pac
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from collegium.engine.compiled import CompiledProcedure, Plan
@@ -37,11 +37,12 @@ def context(
     directory: Directory | None,
     staged: Mapping[str, Seat] | None = None,
     stating: bool = False,
+    supplied: Iterable[str] = (),
 ) -> Context:
     """The facts a command on ``instance_id`` in ``state`` is judged on: ``facts`` as the step
     would leave them, the derived ones read lazily through ``unit``, the pack's parameters, and the
     seats of a meeting the step opens (``staged``, not stored yet). ``stating``: the command
-    states the actor's view at the meeting."""
+    states the actor's view at the meeting; ``supplied``: the keys of the command's own data."""
     return Context(
         instance_id=instance_id,
         state=state,
@@ -58,6 +59,7 @@ def context(
         staged_seats=staged,
         stating=stating,
         acting=proc.acting,
+        supplied=supplied,
     )
 
 

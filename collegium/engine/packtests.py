@@ -269,6 +269,7 @@ def _judge(
             unit=unit,
             directory=None,
             stating=plan.states_view,
+            supplied=case.data,
         )
         ctx.given(given)
         results = [

@@ -226,6 +226,7 @@ def _judge(
                 now=now,
                 unit=unit,
                 directory=judge.directory,
+                supplied=data,
             )
             verdict, dest = judging.evaluate(plan, ctx), event.dest
         else:

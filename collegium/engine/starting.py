@@ -46,6 +46,7 @@ def write(
             now=now,
             unit=unit,
             directory=engine.directory,
+            supplied=payload,
         )
         verdict = judging.evaluate(plan, ctx)
         judging.gate(verdict)

@@ -235,13 +235,16 @@ def judge(engine: Engine, unit: Unit, step: Step, *, complete: bool = True) -> N
             directory=engine.directory,
             staged=step.seats,
             stating=plan_.states_view,
+            supplied=step.data,
         )
 
     step.ctx = ctx = ctx_of(view)
     if complete:
         results = list(judging.evaluate(plan_, ctx).results)
     else:
-        missing = plan_.accepted | (MEETING_FACTS if plan_.stages_meeting else frozenset())
+        missing = (
+            plan_.accepted | {"supplied"} | (MEETING_FACTS if plan_.stages_meeting else frozenset())
+        )
         results = [
             rule.pending(rule.reads & missing)
             if rule.reads & missing
@@ -340,6 +343,7 @@ def judge_children(engine: Engine, unit: Unit, step: Step, new_id: Callable[[str
             now=step.now,
             unit=unit,
             directory=engine.directory,
+            supplied=facts,
         )
         verdict = judging.evaluate(proc.start_plan, ctx)
         if not verdict.passed:

@@ -24,6 +24,7 @@ ENGINE_FACTS: Final[dict[str, tuple[FactType, Text]]] = {
     "actor_roles": ("list", _t("actor's roles", "办理人职务")),
     "actor_role": ("string", _t("actor's role", "办理人职务")),
     "trigger": ("string", _t("trigger", "操作")),
+    "supplied": ("list", _t("what this step gives", "本次操作提供的事项")),
     "state": ("string", _t("state", "状态")),
     "instance_id": ("string", _t("instance", "实例")),
     "body_kind": ("string", _t("body kind", "机构类别")),
