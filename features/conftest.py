@@ -29,6 +29,7 @@ from collegium import (
     Body,
     CollegiumError,
     Engine,
+    Instance,
     ManualClock,
     Member,
     NotFound,
@@ -126,11 +127,19 @@ class World:
 
     def state_id(self, state: str) -> str:
         """A state of the matter's procedure, named by its id or its English or Chinese label."""
-        inst = self.engine.get(self.matter or "")
-        spec = self.engine.registry.procedure(inst.procedure)
+        return self.state_of(self.engine.get(self.matter or "").procedure, state)
+
+    def state_of(self, procedure: str, state: str) -> str:
+        """A state of ``procedure``, named by its id or its English or Chinese label."""
+        spec = self.engine.registry.procedure(procedure)
         wanted = [sid for sid, s in spec.states.items() if state in (sid, s.label.en, s.label.zh)]
-        assert wanted, f"{state!r} names no state of {inst.procedure}"
+        assert wanted, f"{state!r} names no state of {procedure}"
         return wanted[0]
+
+    def cases_on(self, subject: str) -> list[Instance]:
+        """The accountability cases whose subject is the instance ``subject``."""
+        every = self.engine.instances("accountability")
+        return [case for case in every if case.facts.get("subject") == subject]
 
     def voters_present(self) -> list[str]:
         """Present, non-recused voting members in the body's order, the secretary last

@@ -85,11 +85,7 @@ def last_step_rule(world: World, rule: str, result: str) -> None:
     )
 )
 def cases_on_the_cadence(world: World, none: str | None, count: str | None) -> None:
-    found = [
-        case
-        for case in world.engine.instances("accountability")
-        if case.facts.get("subject") == world.matter
-    ]
+    found = world.cases_on(world.matter or "")
     assert len(found) == (0 if none else int(count or 0)), [c.id for c in found]
     assert all(c.facts.get("finding_kind") == "missed_briefing" for c in found)
 

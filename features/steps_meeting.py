@@ -99,10 +99,7 @@ def secretary(world: World) -> str:
 
 def meeting_state(world: World, state: str) -> str:
     """A state of the meeting procedure, named by its id or its English or Chinese label."""
-    spec = world.engine.registry.procedure("meeting")
-    wanted = [sid for sid, s in spec.states.items() if state in (sid, s.label.en, s.label.zh)]
-    assert wanted, f"{state!r} names no state of a meeting"
-    return wanted[0]
+    return world.state_of("meeting", state)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,17 +39,13 @@ def the_year(world: World) -> str:
 
 def year_state(world: World, state: str) -> str:
     """A state of the year's count, named by its id or its English or Chinese label."""
-    spec = world.engine.registry.procedure("plenary_sittings")
-    wanted = [sid for sid, s in spec.states.items() if state in (sid, s.label.en, s.label.zh)]
-    assert wanted, f"{state!r} names no state of a year's count of plenary sittings"
-    return wanted[0]
+    return world.state_of("plenary_sittings", state)
 
 
 def cases_on_the_year(world: World) -> list[tuple[str, str | None, str]]:
     return [
         (c.facts["finding_kind"], c.facts.get("lead_member"), c.state)
-        for c in world.engine.instances("accountability")
-        if c.facts.get("subject") == the_year(world)
+        for c in world.cases_on(the_year(world))
     ]
 
 

@@ -22,11 +22,7 @@ if TYPE_CHECKING:
 )
 @then(parsers.re(r"就该建议提案启动问责 (?P<count>\d+) 起，事由为逾期未答复"))
 def cases_on_the_suggestion(world: World, count: str) -> None:
-    found = [
-        case
-        for case in world.engine.instances("accountability")
-        if case.facts.get("subject") == world.matter
-    ]
+    found = world.cases_on(world.matter or "")
     assert len(found) == (0 if count == "no" else int(count)), [c.id for c in found]
     assert all(c.facts.get("finding_kind") == "unanswered_proposal" for c in found)
 

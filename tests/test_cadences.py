@@ -10,19 +10,17 @@ import datetime as dt
 import pytest
 
 from collegium import (
-    Body,
     DefinitionError,
     Engine,
     InvalidInput,
     ManualClock,
-    Member,
     RuleViolation,
 )
 from collegium.engine.calendar import schedule_reports
 from collegium.engine.registry import Registry
 from tests.conftest import CST, sweep_to
 from tests.test_assignment import adopted, task
-from tests.test_reports import rid
+from tests.test_reports import plenary, rid
 
 JAN = dt.datetime(2026, 1, 5, 9, 0, tzinfo=CST)
 
@@ -30,13 +28,6 @@ JAN = dt.datetime(2026, 1, 5, 9, 0, tzinfo=CST)
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(JAN)
-
-
-def plenary(engine: Engine) -> Body:
-    """The plenary committee `pc`: the standing committee's members and three members."""
-    sc = engine.body("sc")
-    others = tuple(Member(person=f"c{i}", role="member") for i in range(1, 4))
-    return engine.define_body(Body(id="pc", kind="plenary", members=(*sc.members, *others)))
 
 
 def sitting(engine: Engine, clock: ManualClock, body: str, agenda: list[str]) -> str:

@@ -6,7 +6,7 @@ branches, the children it starts, a start, a dry run, a replay under another pac
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from collegium.engine.compiled import CompiledProcedure, Plan
@@ -38,11 +38,13 @@ def context(
     staged: Mapping[str, Seat] | None = None,
     stating: bool = False,
     supplied: Iterable[str] = (),
+    state_of: Callable[[str], str | None] | None = None,
 ) -> Context:
     """The facts a command on ``instance_id`` in ``state`` is judged on: ``facts`` as the step
     would leave them, the derived ones read lazily through ``unit``, the pack's parameters, and the
     seats of a meeting the step opens (``staged``, not stored yet). ``stating``: the command
-    states the actor's view at the meeting; ``supplied``: the keys of the command's own data."""
+    states the actor's view at the meeting; ``supplied``: the keys of the command's own data;
+    ``state_of``: where other instances' states come from, ``unit`` unless given."""
     return Context(
         instance_id=instance_id,
         state=state,
@@ -53,7 +55,7 @@ def context(
         types=proc.types,
         body_id=facts.get(proc.spec.body_fact),
         directory=bodies(directory, unit, now),
-        state_of=unit.state_of,
+        state_of=state_of or unit.state_of,
         params=proc.params,
         ballots=unit,
         staged_seats=staged,

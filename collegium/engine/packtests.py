@@ -229,19 +229,6 @@ def _plan(proc: CompiledProcedure, case: Case) -> Plan:
     return found
 
 
-class _Stated(MemoryStore):
-    """The test store, answering the states a case gives other instances (``states``)."""
-
-    def __init__(self, store: MemoryStore, states: Mapping[str, str]) -> None:
-        self.__dict__.update(store.__dict__)  # the same tables, read only here
-        self._given = dict(states)
-
-    def state_of(self, instance_id: str) -> str | None:
-        if instance_id in self._given:
-            return self._given[instance_id]
-        return super().state_of(instance_id)
-
-
 def _judge(
     proc: CompiledProcedure,
     plan: Plan,
@@ -257,7 +244,12 @@ def _judge(
     facts.update((k, v) for k, v in data.items() if k in plan.data)
     view = {**facts, **{k: v for k, v in data.items() if k not in plan.data}}
     with store.unit(write=False) as stored:
-        unit = _Stated(stored, case.states) if case.states else stored
+
+        def state_of(instance_id: str) -> str | None:
+            if instance_id in case.states:
+                return case.states[instance_id]
+            return stored.state_of(instance_id)
+
         ctx = judging.context(
             proc,
             instance_id="test",
@@ -266,10 +258,11 @@ def _judge(
             actor=case.actor,
             facts=view,
             now=now,
-            unit=unit,
+            unit=stored,
             directory=None,
             stating=plan.states_view,
             supplied=case.data,
+            state_of=state_of,
         )
         ctx.given(given)
         results = [
