@@ -14,8 +14,10 @@ decision step, and draining the outbox.
 - People: ``X-Person`` names the actor. It stands for the host's real authentication
   (a session cookie, a token); a real service takes the person from there, never
   from a header a client chooses.
-- Bodies come from the host, through a :class:`~collegium.Directory` (here a dict; a real
-  host reads its own org chart).
+- Bodies come from the host, through a :class:`~collegium.Directory`: here a dict, read at start-up
+  from ``bodies.yaml`` beside this file (the standing committee ``sc`` its README's requests name),
+  from the file ``$COLLEGIUM_HOST_BODIES`` names, or given as ``create_app(bodies=…)``. A real host
+  reads its own org chart.
 - Time and ids: :class:`~collegium.SystemClock` and :class:`~collegium.RandomIds` unless the caller
   passes others (the tests pass a ``ManualClock`` and ``SequentialIds``).
 """
@@ -26,10 +28,12 @@ import datetime as dt
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, Response, jsonify, request
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from collegium import (
@@ -46,6 +50,9 @@ from collegium import (
     RuleViolation,
     SystemClock,
     TransitionNotAllowed,
+    parse_yaml,
+    read_text,
+    validation_line,
 )
 from collegium.store import hosted
 
@@ -69,6 +76,32 @@ OPEN_TASKS = (
     "overdue",
 )  # the assignment procedure's states that are not terminal
 LANGUAGES = ["en", "zh-CN"]
+PROCEDURE = "major_decision"  # what ``POST /matters`` proposes
+BODIES = Path(__file__).with_name("bodies.yaml")  # the example's own org chart
+
+
+def load_bodies(path: str | Path) -> dict[str, Body]:
+    """The bodies in the YAML file ``path``: one body in the shape ``collegium body define FILE``
+    takes (``{id, kind, title?, members: [{person, role, voting?, name?}]}``), or a list of them.
+    A file that cannot be read or holds no valid body is a :class:`~collegium.CollegiumError`
+    naming the file and what is wrong."""
+    data, _node = parse_yaml(read_text(path), str(path))
+    entries = data if isinstance(data, list) else [data]
+    if not entries:
+        raise InvalidInput(f"{path}: the list holds no body")
+    bodies: dict[str, Body] = {}
+    for n, entry in enumerate(entries, 1):
+        where = f"{path}: body {n}" if isinstance(data, list) else str(path)
+        if not isinstance(entry, dict):
+            raise InvalidInput(f"{where}: a body is a mapping with id, kind and members")
+        try:
+            body = Body.model_validate(entry)
+        except ValidationError as exc:
+            raise InvalidInput(f"{where}: {validation_line(exc)}") from None
+        if body.id in bodies:
+            raise InvalidInput(f"{where}: the body {body.id!r} is defined twice")
+        bodies[body.id] = body
+    return bodies
 
 
 class HostDirectory:
@@ -91,11 +124,11 @@ class Host:
     def __init__(
         self, url: str, clock: Clock, ids: IdFactory | None, directory: HostDirectory
     ) -> None:
-        self.db = sa.create_engine(url)
-        self.clock, self.ids, self.directory = clock, ids, directory
         self.registry = (
             Registry.builtin()
         )  # parsed and compiled once, shared by every request's engine
+        self.db = sa.create_engine(url)
+        self.clock, self.ids, self.directory = clock, ids, directory
         with (
             self.db.begin() as conn
         ):  # the host's deployment step: its tables and Collegium's, in one transaction
@@ -198,13 +231,16 @@ def create_app(
     ids: IdFactory | None = None,
     bodies: Mapping[str, Body] | None = None,
 ) -> Flask:
-    """The service on the host database ``url`` (default:
-    ``$COLLEGIUM_HOST_DB`` or ``sqlite:///host.db``)."""
+    """The service on the host database ``url`` (default: ``$COLLEGIUM_HOST_DB`` or
+    ``sqlite:///host.db``) with the bodies ``bodies`` (default: those in the file
+    ``$COLLEGIUM_HOST_BODIES`` names, or in ``bodies.yaml`` beside this module)."""
+    if bodies is None:
+        bodies = load_bodies(os.environ.get("COLLEGIUM_HOST_BODIES") or BODIES)
     host = Host(
         url or os.environ.get("COLLEGIUM_HOST_DB", "sqlite:///host.db"),
         clock or SystemClock(),
         ids,
-        HostDirectory(bodies or {}),
+        HostDirectory(bodies),
     )
     app = Flask(__name__)
     app.extensions["collegium_host"] = host
@@ -228,7 +264,7 @@ def create_app(
     def propose() -> tuple[Response, int]:
         body = _json()
         with host.transaction() as (session, engine):
-            outcome = engine.start("major_decision", _actor(), body.get("data") or {})
+            outcome = engine.start(PROCEDURE, _actor(), body.get("data") or {})
             _record(session, "propose", outcome.instance.id, body.get("note"))
         return jsonify(matter=_instance(outcome.instance)), 201
 

@@ -1,10 +1,14 @@
 """The example host's tests, through Flask's test client: the host's row and the decision step
 commit together or not at all, refusals answer with the rules, "my tasks" lists what was assigned,
-and the outbox delivers each event until it is acknowledged."""
+and the outbox delivers each event until it is acknowledged; the app started with its default bodies
+answers the README's walk-through as the README says."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shlex
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +16,8 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from collegium import Body, Engine, ManualClock, Member, SequentialIds
-from examples.embedding.app import create_app, host_requests
+from collegium import Body, CollegiumError, Engine, ManualClock, Member, SequentialIds
+from examples.embedding.app import create_app, host_requests, load_bodies
 
 CST = dt.timezone(dt.timedelta(hours=8))
 PEOPLE = ["sec", "dep", *(f"m{i}" for i in range(1, 10))]
@@ -218,3 +222,131 @@ def test_a_resent_request_is_taken_once_and_errors_map_to_statuses(service: Serv
         service.post(f"/matters/{matter}/steps/prepare", "m1", {})[0] == 409
     )  # not from this state
     assert service.client.post("/matters", json={"data": MATTER}).status_code == 401
+
+
+# -- the README's walk-through, on the default bodies ---------------------------------------------
+README = Path(__file__).with_name("README.md")
+SERVER = "localhost:5000"
+TRIGGERS = {"matters": "propose", "views": "state_view", "votes": "vote"}  # else /steps/<trigger>
+
+
+@dataclass
+class Request:
+    """One ``curl`` of the README's walk-through and what the comment above it says it answers."""
+
+    said: str  # the comment lines above the curl
+    method: str = "GET"
+    path: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    data: str | None = None
+    keep: tuple[str, str] | None = None  # NAME=$(curl … | jq -r .a.b): ("NAME", ".a.b")
+
+    def expected(self, pattern: str) -> list[str]:
+        return re.findall(pattern, self.said)
+
+
+def _curl(words: list[str], said: str) -> Request:
+    request = Request(said)
+    if kept := re.fullmatch(r"(\w+)=\$\(curl", words[0]):
+        bar = words.index("|")
+        assert words[bar + 1 : bar + 3] == ["jq", "-r"] and words[-1].endswith(")"), words
+        request.keep = (kept[1], words[bar + 3].removesuffix(")"))
+        words = ["curl", *words[1:bar]]
+    assert words[0] == "curl", words
+    options = iter(words[1:])
+    for word in options:
+        if word in ("-s", "-i"):
+            continue
+        if word == "-H":
+            name, _, value = next(options).partition(":")
+            request.headers[name.strip()] = value.strip()
+        elif word == "-d":
+            request.method, request.data = "POST", next(options)
+        elif word == "-X":
+            request.method = next(options)
+        else:
+            assert not word.startswith("-"), f"the walk-through's curl uses {word}, unread here"
+            assert word.startswith(f"{SERVER}/"), word
+            request.path = word.removeprefix(SERVER)
+    return request
+
+
+def walk_through() -> list[Request]:
+    """The requests of the README's code block that sends them (the one with ``curl``)."""
+    blocks = re.findall(r"```sh\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+    block = next(b for b in blocks if "curl " in b)
+    requests: list[Request] = []
+    said, command = "", ""
+    for line in block.splitlines():
+        if not command and line.startswith("#"):
+            said += line + "\n"
+            continue
+        command += line + "\n"
+        if line.endswith("\\"):
+            continue
+        try:
+            words = shlex.split(command.replace("\\\n", " "))
+        except ValueError:  # a quoted string goes on
+            continue
+        requests.append(_curl(words, said))
+        said, command = "", ""
+    assert not command, f"an unfinished command: {command}"
+    return requests
+
+
+def _pick(body: Any, path: str) -> str:
+    for key in path.removeprefix(".").split("."):
+        body = body[key]
+    return str(body)
+
+
+def test_the_readme_walk_through_answers_as_it_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COLLEGIUM_HOST_BODIES", raising=False)
+    app = create_app(  # as `flask --app …:create_app()` builds it, but for the database and clock
+        f"sqlite:///{tmp_path / 'host.db'}",
+        clock=ManualClock(dt.datetime(2026, 6, 1, 9, 0, tzinfo=CST)),
+    )
+    client, kept, accepted = app.test_client(), dict[str, str](), []
+    requests = walk_through()
+    assert (requests[0].method, requests[0].path) == ("POST", "/matters")
+    assert any("/steps/" in r.path for r in requests)
+    assert ("GET", "/events") in [(r.method, r.path) for r in requests]
+    for r in requests:
+        path = re.sub(r"\$(\w+)", lambda m: kept[m[1]], r.path)
+        response = client.open(path, method=r.method, headers=r.headers, data=r.data)
+        body = response.get_json()
+        (status,) = r.expected(r"→ (\d{3})")
+        assert response.status_code == int(status), (r.said, body)
+        if r.expected(r'state "(\w+)"'):
+            assert [body["matter"]["state"]] == r.expected(r'state "(\w+)"'), r.said
+        if r.expected(r"\bR-[A-Z]+(?:-[A-Z]+)*"):
+            assert [f["rule"] for f in body["refused"]] == r.expected(r"\bR-[A-Z]+(?:-[A-Z]+)*")
+        if r.keep:
+            kept[r.keep[0]] = _pick(body, r.keep[1])
+        if r.method == "POST" and response.status_code < 300:
+            last = path.rsplit("/", 1)[-1]
+            accepted.append(TRIGGERS.get(last, last))
+        if path == "/events":
+            assert [e["trigger"] for e in body["events"]] == accepted
+            assert r.expected(r"(\d+) steps accepted") == [str(len(accepted))], r.said
+
+
+def test_the_bodies_file_is_the_one_the_environment_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (shipped,) = load_bodies(Path(__file__).with_name("bodies.yaml")).values()
+    assert (shipped.id, shipped.kind, shipped.members) == (SC.id, SC.kind, SC.members)
+    url = f"sqlite:///{tmp_path / 'host.db'}"
+    named = tmp_path / "org.yaml"
+    named.write_text("- {id: board, kind: standing, members: [{person: sec, role: secretary}]}\n")
+    monkeypatch.setenv("COLLEGIUM_HOST_BODIES", str(named))
+    assert list(create_app(url).extensions["collegium_host"].directory.bodies) == ["board"]
+    named.write_text("id: sc\nmembers: []\n")
+    with pytest.raises(CollegiumError, match=f"^{re.escape(str(named))}: kind: Field required$"):
+        create_app(url)
+    monkeypatch.setenv("COLLEGIUM_HOST_BODIES", str(tmp_path / "none.yaml"))
+    with pytest.raises(CollegiumError, match=r"none\.yaml: no such file"):
+        create_app(url)
+    assert create_app(url, bodies={}).extensions["collegium_host"].directory.bodies == {}
