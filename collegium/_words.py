@@ -275,11 +275,19 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "simulate.ok": ("ok", "通过"),
     "simulate.broken": ("BROKEN", "未通过"),
     "simulate.db_used": (
-        "{db} already holds instances ({first} among them): a scenario runs on "
-        "its own virtual clock from its start, so it needs a database of its own; "
-        "give --db a new file, or leave --db out to run in memory",
-        "{db} 中已有实例（包括 {first}）：情景从其起始时间起按自己的虚拟时钟运行，"
-        "须使用单独的数据库；请用 --db 指定一个新文件，或不加 --db 在内存中运行",
+        "{db} already holds instances ({first} among them), and a scenario runs on a clock of its "
+        "own from its start: give --db a new file, add --replace to start on a new file in its "
+        "place, or leave --db out to run in memory",
+        "{db} 中已有实例（包括 {first}）：情景从起始时间起按自己的时钟运行，须使用单独的数据库；"
+        "请用 --db 指定一个新文件，或加 --replace 以新文件替换之，或不加 --db 在内存中运行",
+    ),
+    "simulate.replace_file_only": (
+        "--replace replaces a SQLite file only, not a server database",
+        "--replace 只能替换 SQLite 文件，不能替换服务器数据库",
+    ),
+    "simulate.replace_not_ours": (
+        "--replace replaces only a database Collegium made; {reason}",
+        "--replace 只替换 Collegium 创建的数据库；{reason}",
     ),
     "simulate.the_db": ("the database", "该数据库"),
     # commitments (collegium/commands/commitments.py)

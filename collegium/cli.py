@@ -5,14 +5,18 @@ This module holds the root group, its global options and the error reporting. Th
 command runs or shows its help (:class:`collegium.commands.lazy.LazyGroup`), so ``collegium
 --help`` and ``--version`` load neither the engine nor any command. Exit codes: 0 done, 1 refused
 (a rule, a transition not allowed, a failed audit), 2 bad input (a bad option, an invalid
-definition or argument, something not found). Every error Collegium raises is reported on stderr
-as ``collegium: error: …`` and never as a traceback.
+definition or argument, something not found, a file or database that cannot be read or written),
+70 a fault of Collegium's own, 130 stopped by Ctrl-C, 141 (and no message) when the reader of the
+output stops reading. Every error is reported on stderr in one line, ``collegium: error: …``; its
+traceback only with ``--debug``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import traceback
 from typing import Any, NoReturn
 
 import click
@@ -85,7 +89,7 @@ def _hoist_global_options(args: list[str]) -> list[str]:
         if arg == "--":
             rest.extend(args[i:])
             break
-        if seen_command and arg == "--json":
+        if seen_command and arg in ("--json", "--debug"):
             front.append(arg)
         elif seen_command and arg in _HOISTED and i + 1 < len(args):
             front.extend((arg, args[i + 1]))
@@ -108,9 +112,31 @@ _HOISTED = ("--lang", "--db", "--definitions")
 _VALUED_GLOBALS = frozenset({*_HOISTED, "--now"})
 
 
+#: the end of every command's help: the root's options it takes too
+GLOBAL_OPTIONS_HELP = (
+    "\b\nGlobal options, before or after the command:\n"
+    "  --db PATH_OR_URL  --lang en|zh-CN  --json  --definitions PATH  --debug\n"
+    "and before it: --now ISO_DATETIME (see 'collegium --help')"
+)  # \b: click keeps the lines as they are
+
+
+def _with_global_options_help(command: click.Command) -> click.Command:
+    """``command`` (and a group's subcommands) with :data:`GLOBAL_OPTIONS_HELP` as its epilog."""
+    if not command.epilog:
+        command.epilog = GLOBAL_OPTIONS_HELP
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _with_global_options_help(sub)
+    return command
+
+
 class _Group(LazyGroup):
-    """The root group: its commands imported lazily; every :class:`CollegiumError` turned into its
-    message and exit code."""
+    """The root group: its commands imported lazily, each one's help ending with the global
+    options; every :class:`CollegiumError` turned into its message and exit code."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        return _with_global_options_help(found) if found is not None else None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Accept ``--json``, ``--lang``, ``--db`` and ``--definitions`` after the command too
@@ -132,8 +158,66 @@ class _Group(LazyGroup):
             with usage_in_one_line():
                 return super().invoke(ctx)
         except CollegiumError as exc:
+            if settings().debug:
+                traceback.print_exc()
             _report(exc)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo(f"{PROG}: interrupted", err=True)
+            ctx.exit(INTERRUPTED)
+        except click.Abort as exc:  # click's prompts: Ctrl-C, or the input ended
+            if isinstance(exc.__context__, KeyboardInterrupt):
+                click.echo(f"{PROG}: interrupted", err=True)
+                ctx.exit(INTERRUPTED)
+            click.echo(f"{PROG}: error: the input ended where a value was asked for", err=True)
+            ctx.exit(2)
+        except (click.exceptions.Exit, click.ClickException):
+            raise
+        except BrokenPipeError:  # the reader stopped (`| head`): no message, as a shell tool does
+            _quiet_stdout()
+            ctx.exit(BROKEN_PIPE)
+        except Exception as exc:
+            if settings().debug:
+                traceback.print_exc()
+            code, text = _unexpected(exc)
+            click.echo(f"{PROG}: error: {text}", err=True)
+            ctx.exit(code)
+
+
+#: exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it
+INTERRUPTED = 130
+#: exit code when the reader of the output went away (128 + SIGPIPE), as shells report it
+BROKEN_PIPE = 141
+#: exit code of an error Collegium did not foresee (``EX_SOFTWARE``): a fault to report
+INTERNAL = 70
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's last flush of what the
+    closed pipe did not take raises nothing more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (a test's runner): nothing is flushed
+        pass
+
+
+def _unexpected(exc: Exception) -> tuple[int, str]:
+    """The exit code and one line for an exception that is not a :class:`CollegiumError`: a file
+    that cannot be read or written, or a database that fails, is the user's to mend (2); anything
+    else is a fault of Collegium's, whose traceback ``--debug`` shows."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, OSError):
+        what = f": {exc.filename}" if exc.filename else ""
+        return 2, f"{exc.strerror or exc}{what}"
+    if isinstance(exc, DBAPIError):
+        reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+        return 2, f"the database failed: {reason}"
+    text = " ".join(str(exc).split())[:200]
+    return INTERNAL, (
+        f"internal error ({type(exc).__name__}: {text}); run again with --debug for the traceback"
+    )
 
 
 # -- the group -------------------------------------------------------------------------------------
@@ -174,7 +258,13 @@ class _Group(LazyGroup):
     help="Act at this time (with a time zone, e.g. 2026-03-10T09:00+08:00) "
     "instead of the wall clock.",
 )
-@click.version_option(__version__, prog_name=PROG)
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="COLLEGIUM_DEBUG",
+    help="Show the traceback of an error as well as its line (env COLLEGIUM_DEBUG).",
+)
+@click.version_option(__version__, "-V", "--version", prog_name=PROG)
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -183,6 +273,7 @@ def cli(
     db: str,
     definitions: tuple[str, ...],
     now: str | None,
+    debug: bool,
 ) -> None:
     """Collegium: a workflow and rules engine for collective decision procedures.
 
@@ -195,12 +286,17 @@ def cli(
         db=db,
         now=now,
         definitions=definitions,
+        debug=debug,
     )
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
     """Console entry point (``collegium``)."""
-    cli.main(args=argv, prog_name=PROG)
+    try:
+        cli.main(args=argv, prog_name=PROG)
+    except KeyboardInterrupt:  # while the arguments were read, before a command ran
+        click.echo(f"{PROG}: interrupted", err=True)
+        sys.exit(INTERRUPTED)
     sys.exit(0)  # pragma: no cover - click exits itself in standalone mode
 
 

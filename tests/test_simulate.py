@@ -72,10 +72,29 @@ def test_the_readmes_first_command_runs_the_p1_example_into_a_sqlite_file(tmp_pa
         "examples/scenarios/p1_major_decision.yaml",
         "--db",
         "collegium-demo.db",
+        "--replace",
     ]
-    r = ok(args[0], ROOT / args[1], args[2], tmp_path / args[3])
-    assert "28 steps, 3 refused as expected; instances: 1; audit ok" in r.stdout
-    assert (tmp_path / args[3]).read_bytes().startswith(b"SQLite format 3")
+    for _again in range(2):  # as written, and once more in the same folder
+        r = ok(args[0], ROOT / args[1], args[2], tmp_path / args[3], args[4])
+        assert "28 steps, 3 refused as expected; instances: 1; audit ok" in r.stdout
+        assert (tmp_path / args[3]).read_bytes().startswith(b"SQLite format 3")
+
+
+def test_replace_removes_only_a_sqlite_file_collegium_made(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("minutes of the last meeting\n", encoding="utf-8")
+    r = run("simulate", EXAMPLE, "--db", notes, "--replace")
+    assert r.exit_code == 2
+    one_error_line(r, "--replace replaces only a database Collegium made", "not a database")
+    assert notes.read_text(encoding="utf-8") == "minutes of the last meeting\n"
+    r = run("simulate", EXAMPLE, "--db", "postgresql+psycopg://nobody@127.0.0.1/x", "--replace")
+    assert r.exit_code == 2
+    one_error_line(r, "--replace replaces a SQLite file only")
+    used = tmp_path / "used.db"
+    ok("simulate", EXAMPLE, "--db", used)
+    r = run("simulate", EXAMPLE, "--db", used)
+    assert r.exit_code == 2
+    one_error_line(r, "already holds instances", "add --replace")
 
 
 def test_the_ballot_example_is_secret_item_by_item_without_the_recused_member() -> None:

@@ -40,7 +40,7 @@ def audit_verify(ctx: click.Context, against: str | None, public_key: str | None
         verify_against(ctx, against, public_key)
         return
     s = settings()
-    with open_engine() as engine:
+    with open_engine(writes=False) as engine:
         report = engine.verify_audit()
     if s.as_json:
         emit_json(report.to_dict())
@@ -99,7 +99,7 @@ def checkpoint(key_file: str, out: str) -> None:
 
     key = SigningKey.read(key_file)
     s = settings()
-    with open_engine() as engine:
+    with open_engine(writes=False) as engine:
         signed = engine.checkpoint(key, out)
     if s.as_json:
         emit_json({"ok": True, "out": out, **signed.to_dict()})
@@ -125,7 +125,7 @@ def verify_against(ctx: click.Context, against: str, public_key: str) -> None:
 
     trusted = PublicKey.read(public_key)
     s = settings()
-    with open_engine() as engine:
+    with open_engine(writes=False) as engine:
         report = engine.verify_checkpoint(against, trusted)
     signed, audit = report.checkpoint, report.audit
     if s.as_json:

@@ -341,7 +341,7 @@ def close_ballot(instance: str, actor: str, idempotency_key: str | None) -> None
     from collegium.commands.render import console
 
     s = settings()
-    with open_engine() as engine:
+    with open_engine(writes=True) as engine:
         trigger = trigger_with(engine, instance, ("tally",))
         o: Outcome = engine.fire(instance, trigger, actor, idempotency_key=idempotency_key)
         result = (o.instance.facts.get("ballot") or {}).get("result") or {}

@@ -49,7 +49,7 @@ def body_define(file: Path, pack: str | None) -> None:
         new = Body.model_validate(data)
     except ValidationError as exc:
         raise InvalidInput(f"{file}: {validation_line(exc)}") from None
-    with open_engine(create=True) as engine:
+    with open_engine(writes=True, create=True) as engine:
         engine.define_body(new, pack=pack)
     if s.as_json:
         emit_json({"ok": True, "body": new.model_dump(mode="json", by_alias=True)})
@@ -66,7 +66,7 @@ def body_show(body_id: str) -> None:
 
     s = settings()
     w = s.lang
-    with open_engine() as engine:
+    with open_engine(writes=False) as engine:
         b = engine.body(body_id)
     if s.as_json:
         emit_json(b.model_dump(mode="json", by_alias=True))

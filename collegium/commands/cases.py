@@ -26,7 +26,7 @@ def cases_open(member: str | None) -> None:
 
     s = settings()
     w = s.lang
-    with open_engine() as engine:
+    with open_engine(writes=False) as engine:
         found = open_cases(engine, member)
         doc = [
             {

@@ -39,7 +39,7 @@ def commitments_list(body: str, year_text: str) -> None:
         year = int(year_text)
     except ValueError:
         raise InvalidInput(f"--year must be a year such as 2026, not {year_text!r}") from None
-    with open_engine() as engine:
+    with open_engine(writes=False) as engine:
         found = query(engine, body, year)
     if s.as_json:
         emit_json({"body": body, "year": year, "commitments": [c.to_dict(w) for c in found]})

@@ -34,6 +34,8 @@ class Settings:
     now: str | None = None
     #: files and folders of definitions to load beside the built-in ones (``--definitions``)
     definitions: tuple[str, ...] = ()
+    #: show an error's traceback as well as its line (``--debug``)
+    debug: bool = False
 
 
 class UsageLine(click.ClickException):
@@ -91,14 +93,28 @@ def make_clock() -> Clock:
 
 
 def open_engine(
-    *, create: bool = False, ids: IdFactory | None = None, clock: Clock | None = None
+    *,
+    writes: bool,
+    create: bool = False,
+    ids: IdFactory | None = None,
+    clock: Clock | None = None,
 ) -> Engine:
+    """An engine on ``--db``. A command that ``writes`` brings the database's tables to the
+    current schema (creating them in a new one); one that only reads refuses a database that is
+    not at the current schema, with a hint, and writes nothing. A SQLite file that does not exist
+    is refused unless the command may ``create`` it."""
     from collegium import Engine, RandomIds
 
     db = settings().db
     if not create and "://" not in db and not Path(db).exists():
         raise NotFound(f"no database at {db!r}; give --db, or create one with '{PROG} db upgrade'")
-    return Engine.open(db, clock=clock or make_clock(), ids=ids or RandomIds(), registry=registry())
+    return Engine.open(
+        db,
+        clock=clock or make_clock(),
+        ids=ids or RandomIds(),
+        registry=registry(),
+        auto_migrate=writes,
+    )
 
 
 def registry(*more: str | Path) -> Registry:

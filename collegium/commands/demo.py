@@ -52,7 +52,7 @@ def _run_demo(s: Settings) -> None:
     clock = ManualClock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=_TZ))
     con = console()
     say: Callable[..., None] = (lambda *_a, **_k: None) if s.as_json else con.print
-    with open_engine(create=True, clock=clock, ids=SequentialIds()) as engine:
+    with open_engine(writes=True, create=True, clock=clock, ids=SequentialIds()) as engine:
         run = _DemoRun(engine, clock, s, say)
         members = run.define_body()
         iid = run.deliberate(members)

@@ -42,7 +42,7 @@ def diagram(procedure: str | None, fmt: str, version: int | None, instance: str 
     s = settings()
     current = None
     if instance is not None:
-        with open_engine() as engine:
+        with open_engine(writes=False) as engine:
             inst = engine.get(instance)
             proc = engine.registry.compiled(
                 inst.procedure, inst.procedure_version, inst.pack_version

@@ -57,9 +57,9 @@ def start(
 ) -> None:
     """Start an instance of PROCEDURE."""
     data = parse_payload(data_json, pairs)
-    with (
-        open_engine() as engine
-    ):  # not created here: a start needs a body, which 'body define' creates the db for
+    with open_engine(
+        writes=True
+    ) as engine:  # not created here: a start needs a body, which 'body define' creates the db for
         o = engine.start(procedure, actor, data, instance_id=instance_id)
         show_outcome(engine.registry, o)
 
@@ -84,7 +84,7 @@ def fire(
 ) -> None:
     """Fire TRIGGER on INSTANCE."""
     data = parse_payload(data_json, pairs)
-    with open_engine() as engine:
+    with open_engine(writes=True) as engine:
         o = engine.fire(instance, trigger, actor, data, idempotency_key=idempotency_key)
         show_outcome(engine.registry, o)
 
@@ -111,7 +111,7 @@ def check(
 
     s = settings()
     data = parse_payload(data_json, pairs)
-    with open_engine() as engine:
+    with open_engine(writes=False) as engine:
         verdict = engine.check(instance, trigger, actor, data)
     if s.as_json:
         emit_json({"instance": instance, **verdict.to_dict(s.lang)})
@@ -149,7 +149,7 @@ def status(instance: str, actor: str | None, diagram: bool) -> None:
 
     s = settings()
     w = s.lang
-    with open_engine() as engine:
+    with open_engine(writes=False) as engine:
         inst = engine.get(instance)
         if diagram:
             from collegium.diagram import mermaid
@@ -239,7 +239,7 @@ def history(instance: str) -> None:
 
     s = settings()
     w = s.lang
-    with open_engine() as engine:
+    with open_engine(writes=False) as engine:
         events = engine.history(instance)
         inst = engine.get(instance)
         reg = engine.registry
@@ -293,7 +293,7 @@ def instances_cmd(procedure: str | None, state: str | None) -> None:
 
     s = settings()
     w = s.lang
-    with open_engine() as engine:
+    with open_engine(writes=False) as engine:
         found = engine.instances(procedure, state)
         # labels read while the store is open: a procedure no file loads is read from its texts
         labels = [state_label(engine.registry, i, w) for i in found]

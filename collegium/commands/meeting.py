@@ -102,7 +102,7 @@ def meeting_convene(
     data: dict[str, Any] = {"body": body, "meeting_at": meeting_at, "agenda": _people(agenda)}
     if title:
         data["title"] = title
-    with open_engine() as engine:
+    with open_engine(writes=True) as engine:
         show_outcome(engine.registry, engine.start(procedure, actor, data, instance_id=instance_id))
 
 
@@ -201,7 +201,7 @@ def meeting_open(
         data["tellers"] = _people(teller)
     if ballot_key is not None:
         data["ballot_key"] = ballot_key
-    with open_engine() as engine:
+    with open_engine(writes=True) as engine:
         trigger = trigger_with(engine, instance, ("open_meeting", "convene"))
         show_outcome(
             engine.registry,
@@ -240,7 +240,7 @@ def meeting_attend(
     data: dict[str, Any] = {"member": given[0][0], "status": given[0][1]}
     if reason:
         data["reason"] = reason
-    with open_engine() as engine:
+    with open_engine(writes=True) as engine:
         trigger = trigger_with(engine, instance, ("attend",))
         show_outcome(
             engine.registry,
@@ -255,7 +255,7 @@ def meeting_attend(
 def meeting_close(instance: str, actor: str, idempotency_key: str | None) -> None:
     """Close INSTANCE: a matter's ballot is closed and tallied (close_ballot); a convened meeting
     adjourns."""
-    with open_engine() as engine:
+    with open_engine(writes=True) as engine:
         sitting = _is_sitting(engine, instance)
         if sitting:
             inst = engine.get(instance)
@@ -290,7 +290,7 @@ def meeting_show(instance: str) -> None:
     from collegium.commands.render import console, panel, table
 
     w = settings().lang
-    with open_engine() as engine:
+    with open_engine(writes=False) as engine:
         m = engine.meeting(instance)
         agenda = [
             (mid, engine.get(mid).state if engine.store.state_of(mid) else "?")

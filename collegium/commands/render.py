@@ -6,6 +6,7 @@ never loads rich. The words themselves are in :mod:`collegium._words`.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,13 +25,26 @@ if TYPE_CHECKING:  # rich is imported where it is used: `collegium simulate` nee
 
 def console(*, stderr: bool = False) -> Console:
     """A console on the current stdout/stderr; wide when not a terminal, so nothing is cut off."""
+    kind = _console_class()
+    file = sys.stderr if stderr else sys.stdout
+    con = kind(file=file, highlight=False, soft_wrap=False)
+    if not con.is_terminal:
+        con = kind(file=file, highlight=False, width=120, color_system=None)
+    return con
+
+
+@functools.cache
+def _console_class() -> type[Console]:
     from rich.console import Console
 
-    file = sys.stderr if stderr else sys.stdout
-    con = Console(file=file, highlight=False, soft_wrap=False)
-    if not con.is_terminal:
-        con = Console(file=file, highlight=False, width=120, color_system=None)
-    return con
+    class _Console(Console):
+        """rich's console, leaving a closed pipe to the command line's handling (exit 141, no
+        message) rather than exiting 1 itself."""
+
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return _Console
 
 
 def dump_json(value: Any) -> str:

@@ -108,7 +108,7 @@ def replay(pack: Path, scenarios: tuple[Path, ...]) -> None:
             report = rejudge(engine.store, text, registry=reg, source=str(pack))
             reports.append((str(path), report, zone))
     else:
-        with open_engine() as engine:
+        with open_engine(writes=False) as engine:
             procedures.update(i.procedure for i in engine.instances())
             reports.append(
                 (s.db, rejudge(engine.store, text, registry=reg, source=str(pack)), dt.UTC)

@@ -82,7 +82,7 @@ def reports_schedule(body_id: str, year: int, actor: str, plenary: str | None) -
     from collegium import schedule_reports
 
     s = settings()
-    with open_engine() as engine:
+    with open_engine(writes=True) as engine:
         done = schedule_reports(engine, body_id, year, actor=actor, plenary=plenary)
     docs = [_doc(d, s.lang) for d in done]
     counts = {status: sum(1 for d in done if d.status == status) for status in _STATUSES}
@@ -127,7 +127,7 @@ def reports_due(days: int, body_id: str | None) -> None:
     from collegium import reports_due as due
 
     s = settings()
-    with open_engine() as engine:
+    with open_engine(writes=False) as engine:
         found = due(engine, dt.timedelta(days=days), body_id)
     docs = [
         {

@@ -3,7 +3,8 @@
 
 Exit 0 when every expectation holds, 1 at the first that does not (named, with file and line), 2
 when the file is invalid. Nothing is written outside what ``--db`` names: by default the run is in
-memory; a database that already holds instances is refused (exit 2) before any instance is written.
+memory; a database that already holds instances is refused (exit 2) before any instance is written,
+unless ``--replace`` lets a SQLite file that Collegium made be replaced by a new one.
 
 Heavy modules are imported inside the functions.
 """
@@ -79,6 +80,12 @@ def _line(engine: Engine, r: StepReport, lang: str, zone: dt.tzinfo | None) -> s
     default=None,
     help="With --generate: also write the generated scenario file here.",
 )
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="With --db naming a SQLite file that Collegium made (an earlier run's): start again on a "
+    "new file in its place.",
+)
 def simulate(
     file: Path | None,
     generate: bool,
@@ -87,6 +94,7 @@ def simulate(
     matters: int,
     months: int,
     out: Path | None,
+    replace: bool,
 ) -> None:
     """Run the scenario FILE on a virtual clock (in memory unless --db names a database) and print
     its timeline; exit 1 at the first expectation that does not hold, 2 when the file is invalid.
@@ -112,6 +120,8 @@ def simulate(
     root = click.get_current_context().find_root()
     given = root.get_parameter_source("db") not in (None, click.core.ParameterSource.DEFAULT)
     reg = registry(*scn.definition_paths())  # built in, --definitions, and the scenario's own
+    if replace and given:
+        _remove_earlier_run(s.db)
     engine = (
         _engine(scn, reg) if given else None
     )  # in memory unless --db (or COLLEGIUM_DB) names a database
@@ -164,6 +174,30 @@ def simulate(
             audit=word("simulate.ok" if audit.ok else "simulate.broken", w),
         )
     )
+
+
+def _remove_earlier_run(db: str) -> None:
+    """Remove the SQLite file ``db`` (and its write-ahead log) if it is a database Collegium made
+    or an empty file; refuse anything else (exit 2, nothing removed)."""
+    from collegium import Engine, ManualClock, parse_time
+    from collegium.errors import InvalidInput
+
+    lang = settings().lang
+    if "://" in db and not db.startswith("sqlite:///"):
+        raise InvalidInput(word("simulate.replace_file_only", lang))
+    path = Path(db.removeprefix("sqlite:///"))
+    if not path.is_file():
+        return
+    if path.stat().st_size:
+        try:
+            Engine.open(
+                str(path), clock=ManualClock(parse_time("2000-01-01T00:00Z")), auto_migrate=False
+            ).close()
+        except InvalidInput as exc:
+            reason = str(exc).split(";")[0]  # the cause, without the hint to upgrade it
+            raise InvalidInput(word("simulate.replace_not_ours", lang, reason=reason)) from None
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
 
 
 def _engine(scn: Any, reg: Registry) -> Engine:

@@ -54,9 +54,9 @@ def supervise(as_of: str, tz: str) -> None:
 
     s = settings()
     until = _as_of(as_of, tz)
-    with (
-        open_engine() as engine
-    ):  # the clock (--now, or the system's) bounds it: nothing fires before it is due
+    with open_engine(
+        writes=True
+    ) as engine:  # the clock (--now, or the system's) bounds it: nothing fires before it is due
         runs = engine.run_due(until)
         rows: list[dict[str, Any]] = [
             {

@@ -48,7 +48,7 @@ def tasks_overdue(by: str) -> None:
 
     s = settings()
     w = s.lang
-    with open_engine() as engine:
+    with open_engine(writes=False) as engine:
         found = overdue_tasks(engine, "lead_member" if by == "member" else "departments")
         doc = {
             key: [_task_doc(engine.registry, i, w) for i in group] for key, group in found.items()
@@ -88,7 +88,7 @@ def tasks_targets(member: str) -> None:
 
     s = settings()
     w = s.lang
-    with open_engine() as engine:
+    with open_engine(writes=False) as engine:
         found = member_targets(engine, member)
     if s.as_json:
         emit_json({kind: [asdict(t) for t in views] for kind, views in found.items()})

@@ -60,7 +60,7 @@ def vote_cast(
     from collegium.commands.render import console
 
     s = settings()
-    with open_engine() as engine:
+    with open_engine(writes=True) as engine:
         ballot = engine.get(instance).facts.get("ballot") or {}
         data: dict[str, Any] = (
             {} if choice is None else {"choice": choice_value(choice, ballot.get("options") or ())}
@@ -104,7 +104,7 @@ def vote_tally(instance: str) -> None:
 
     s = settings()
     w = s.lang
-    with open_engine() as engine:
+    with open_engine(writes=False) as engine:
         b = engine.ballot(instance)
         inst = engine.get(instance)
         result = status_ballot(engine, inst, w) if b.result is not None else None
@@ -267,7 +267,7 @@ def vote_count(
     """The tellers (监票人、计票人) count INSTANCE's secret ballot: the counts of its paper ballots,
     which must add up to the ballots returned, or its sealed choices opened with their secret. The
     totals are shown when the ballot closes (``vote close``)."""
-    with open_engine() as engine:
+    with open_engine(writes=True) as engine:
         ballot = engine.get(instance).facts.get("ballot") or {}
         data: dict[str, Any] = {}
         if counts:

@@ -14,10 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Connection, Engine, inspect, text
 
-from collegium.errors import ConcurrentUpdate
+from collegium.errors import ConcurrentUpdate, InvalidInput
 from collegium.store import schema as s
 
 #: PostgreSQL advisory lock key of Collegium's migrations (any constant: advisory locks are per
@@ -26,15 +25,37 @@ ADVISORY_KEY = 0x636F6C6C
 LOCK_WAIT = 300  # seconds; MariaDB's GET_LOCK needs a limit
 
 
+def revision(engine: Engine) -> str | None:
+    """The schema revision the database is at; None where it holds no Collegium tables. Reads
+    only."""
+    with engine.connect() as conn:  # a database that cannot be read raises here
+        if not inspect(conn).has_table(s.VERSION_TABLE):
+            return None
+        found = conn.execute(text(f"SELECT version_num FROM {s.VERSION_TABLE}")).scalar()
+    return None if found is None else str(found)
+
+
+def require_current(engine: Engine) -> None:
+    """Raise :class:`InvalidInput` unless the schema is at the current revision; nothing is
+    written either way."""
+    found = revision(engine)
+    if found == s.HEAD_REVISION:
+        return
+    where = engine.url.render_as_string(hide_password=True)
+    if found is None:
+        raise InvalidInput(
+            f"{where} holds no Collegium tables; create them with 'collegium db upgrade'"
+        )
+    raise InvalidInput(
+        f"Collegium's tables in {where} are at revision {found}, not {s.HEAD_REVISION}; "
+        "bring them up to date with 'collegium db upgrade'"
+    )
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the current revision (a no-op when it already is)."""
-    try:
-        with engine.connect() as conn:
-            current = conn.execute(text(f"SELECT version_num FROM {s.VERSION_TABLE}")).scalar()
-        if current == s.HEAD_REVISION:
-            return
-    except SQLAlchemyError:
-        pass
+    if revision(engine) == s.HEAD_REVISION:
+        return
     from alembic import command
     from alembic.config import Config
 

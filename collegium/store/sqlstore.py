@@ -37,7 +37,7 @@ from collegium.store.bodies import Body
 from collegium.store.dberrors import Translator
 from collegium.store.hosted import Host, StoreTarget, check_current
 from collegium.store.mariadb import MARIADB, check_columns, check_session
-from collegium.store.migration import migrate
+from collegium.store.migration import migrate, require_current
 from collegium.store.outbox import OutboxEntry, Subscriber, Subscribers
 from collegium.store.protocol import StaleVersion
 from collegium.store.records import InstanceRecord, TimerRecord
@@ -60,10 +60,12 @@ class SqlStore(InstanceQueries, AuditReads):
     runs in the host's current transaction, in a SAVEPOINT of its own, and the host commits or rolls
     back (the embedding guide says more).
 
-    ``auto_migrate``: bring a new or older database to the current schema when opened. On the host's
-    connection or session the store never migrates (that would commit the host's transaction on
-    MariaDB): it checks the revision and refuses an older schema (see
-    :func:`collegium.store.hosted.upgrade`); ``False`` skips the check.
+    ``auto_migrate``: bring a new or older database to the current schema when opened; ``False``
+    opens it only if it is at the current schema, and refuses it otherwise (:class:`InvalidInput`,
+    nothing written: how the command line's reads open it). On the host's connection or session
+    the store never migrates (that would commit the host's transaction on MariaDB): it checks the
+    revision and refuses an older schema (see :func:`collegium.store.hosted.upgrade`); there
+    ``False`` skips the check.
 
     On MariaDB a store refuses to open, on its own connection or on the host's, under settings that
     would let two ids compare as one or change a value silently (``collegium.store.mariadb``).
@@ -91,9 +93,14 @@ class SqlStore(InstanceQueries, AuditReads):
         self._translate = Translator(self._dbapi)
         try:
             self._open(auto_migrate)
-        except DatabaseError as exc:  # a server that refuses, or a file that is no SQLite database
-            reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
-            raise InvalidInput(f"cannot open database {self.engine.url!r}: {reason}") from None
+        except BaseException as exc:  # a store that does not open keeps no connection open
+            if self._owns_engine:
+                self.kept.close()
+                self.engine.dispose()
+            if isinstance(exc, DatabaseError):  # a server that refuses, or no SQLite database
+                reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+                raise InvalidInput(f"cannot open database {self.engine.url!r}: {reason}") from None
+            raise
 
     def _open(self, auto_migrate: bool) -> None:
         """Check and migrate as the store opens. MariaDB's settings are checked here once, not per
@@ -107,6 +114,8 @@ class SqlStore(InstanceQueries, AuditReads):
             check_current(self._host.connection(write=False))
         elif auto_migrate:
             migrate(self.engine)
+        elif self._host is None:
+            require_current(self.engine)
         if mariadb:
             with self._connect() as conn:
                 check_columns(conn)
