@@ -52,6 +52,10 @@ _CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "{actor} holds no role in {body}; allowed: {allowed}",
         "{actor} 在 {body} 中没有职务；允许：{allowed_zh}",
     ),
+    "role.no_body": (
+        "{actor} holds a role only as a member of the matter's body, and none is given",
+        "未指定本事项的机构，无法确认 {actor} 的职务",
+    ),
     "role.wrong": (
         "{actor} is {roles}; allowed: {allowed}",
         "{actor} 的职务为{roles_zh}；允许：{allowed_zh}",
@@ -91,12 +95,17 @@ _CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "{start} 至 {end} 相隔 {span_zh}，超出期限；须{op_zh} {limit_zh}",
     ),
     "period.missing": ("{fact} is not set", "{fact_zh} 尚未设定"),
+    "fact.unset": ("{facts} not given", "未提供{facts_zh}"),
     "state.ok": ("{other} is {state}", "{other} 处于 {state}"),
     "state.bad": (
         "{other} is {state}; needs one of {states}",
         "{other} 处于 {state}；须为 {states} 之一",
     ),
     "state.missing": ("no linked instance in {fact}", "{fact} 未关联任何实例"),
+    "state.unknown": (
+        "{fact} names {other}, which is no instance",
+        "{fact} 所指的 {other} 并无此实例",
+    ),
     "expression.ok": ("{expr} holds", "{expr} 成立"),
     "expression.bad": ("{expr} does not hold ({facts})", "{expr} 不成立（{facts}）"),
     "not_applicable": ("does not apply here", "此处不适用"),

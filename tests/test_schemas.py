@@ -72,6 +72,8 @@ def kind_of(path: Path, data: dict[str, Any]) -> str:
         return "rules"
     if "scenario" in data:
         return "scenario"
+    if "members" in data:  # a body, as `collegium body define FILE` takes it
+        return "body"
     return "fragment" if data.get("kind") == "fragment" else "procedure"
 
 
@@ -117,11 +119,12 @@ def test_the_shipped_files_are_all_here() -> None:
         "examples/board/company-board.tests.yaml",
         "examples/scenarios/p2_ballot.zh-CN.yaml",
         "docs/examples/first_scenario.yaml",
+        "examples/embedding/bodies.yaml",
     } <= names
     for folder in ("collegium", "examples"):  # every YAML file of the package and the examples
         assert {_rel(p) for p in (ROOT / folder).rglob("*.yaml")} <= names, folder
     kinds = {kind_of(p, load(p)) for p in SHIPPED}
-    assert kinds == {"procedure", "fragment", "rules", "scenario", "tests"}
+    assert kinds == set(SCHEMA_KINDS)  # a file of every kind, the body of the Flask example too
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=_rel)

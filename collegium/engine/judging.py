@@ -12,7 +12,7 @@ from typing import Any
 from collegium.engine.compiled import CompiledProcedure, Plan
 from collegium.engine.context import Context
 from collegium.engine.governance import BodyLookup, Directory
-from collegium.errors import RuleViolation
+from collegium.errors import NotFound, RuleViolation
 from collegium.rules.verdict import Verdict
 from collegium.store.protocol import Seat, Unit
 
@@ -22,6 +22,14 @@ def bodies(directory: Directory | None, unit: Unit, now: dt.datetime) -> BodyLoo
     if directory is None:
         return unit.body
     return lambda body_id: directory.body(body_id, now)
+
+
+def require_body(proc: CompiledProcedure, data: Mapping[str, Any], lookup: BodyLookup) -> None:
+    """Raise :class:`NotFound` when ``data`` names, as the procedure's body, a body ``lookup`` does
+    not know: the cause to name before any rule is judged on members it does not have."""
+    named = data.get(proc.spec.body_fact) if proc.spec.body_fact else None
+    if isinstance(named, str) and lookup(named) is None:
+        raise NotFound(f"no body {named!r}")
 
 
 def context(

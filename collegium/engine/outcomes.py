@@ -103,8 +103,10 @@ class Outcome:
 class Availability:
     """Whether ``trigger`` could be fired now by an actor: ``allowed`` when no rule that can be
     judged without the command's data refuses it; the verdict marks the rules that wait for the data
-    (``needs_data``)."""
+    (``needs_data``), and ``needs`` names the data keys they wait for: the command is judged
+    on them when it gives them (and refused if it leaves out one a rule requires)."""
 
     trigger: str
     allowed: bool
     verdict: Verdict = field(repr=False)
+    needs: tuple[str, ...] = ()

@@ -127,5 +127,7 @@ def available(engine: Engine, instance_id: str, actor: str) -> list[Availability
         out = []
         for trigger in st.procedure_of(engine, rec).triggers_from(rec.state):
             step = prepare(engine, unit, rec, trigger, actor, {}, now, complete=False)
-            out.append(Availability(trigger, step.verdict.passed, step.verdict))
+            waits = (r.params["keys"] for r in step.verdict.results if r.detail == "needs_data")
+            needs = tuple(sorted({key for keys in waits for key in keys}))
+            out.append(Availability(trigger, step.verdict.passed, step.verdict, needs))
         return out

@@ -36,6 +36,7 @@ def write(
     written) or the store's StaleVersion."""
     plan = proc.start_plan
     with engine.store.unit() as unit:
+        judging.require_body(proc, payload, judging.bodies(engine.directory, unit, now))
         ctx = judging.context(
             proc,
             instance_id=new_id,

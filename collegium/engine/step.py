@@ -196,14 +196,17 @@ def normalise(step: Step, data: Mapping[str, Any], *, complete: bool) -> None:
 
 def stage(engine: Engine, unit: Unit, step: Step) -> None:
     """A meeting the step opens, or an attendance it changes, laid over the facts with its seats
-    (judged by this step's rules, written by it); a vote's choice checked against the ballot."""
+    (judged by this step's rules, written by it); a vote's choice checked against the ballot. A
+    body the command names that does not exist is :class:`NotFound`, before any rule is judged."""
     plan_, facts = step.plan, step.facts
+    lookup = judging.bodies(engine.directory, unit, step.now)
+    judging.require_body(step.proc, step.data, lookup)
     step.seats = staging.stage(
         plan_,
         facts,
         step.data,
         facts.get(step.proc.spec.body_fact),
-        judging.bodies(engine.directory, unit, step.now),
+        lookup,
         step.now,
         f"{step.rec.id}/{step.seq}",
         unit,

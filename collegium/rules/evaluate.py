@@ -9,10 +9,9 @@ with rule-engine under a typed context (unknown symbols fail here, at load time,
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import string
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from collegium._i18n import Text
@@ -97,7 +96,7 @@ class CompiledRule:
     def pending(self, missing: frozenset[str]) -> RuleResult:
         """The result of a rule that cannot be judged yet: it reads facts the command's data would
         supply."""
-        names = ", ".join(sorted(missing))
+        keys = sorted(missing)
         return RuleResult(
             self.id,
             True,
@@ -105,7 +104,7 @@ class CompiledRule:
             self.title,
             self.citation,
             "needs_data",
-            {"facts": names},
+            {"facts": ", ".join(keys), "keys": keys},
             applicable=False,
         )
 
@@ -116,31 +115,33 @@ class CompiledRule:
         # a time or an instance the check needs and the facts lack is the cause to name, before
         # the rule's own text (which would show it as nothing)
         if not passed and self.spec.explain is not None and detail not in _UNSET:
-            detail = "custom"
-            params = {
-                "template_en": self.spec.explain.en,
-                "template_zh": self.spec.explain.zh,
-                **{
-                    f.name: _display(ctx.time(f.name) if f.is_time else ctx.get(f.name))
-                    for f in self._explain
-                },
+            shown = {
+                f: f.shown(ctx.time(f.name) if f.is_time else ctx.get(f.name))
+                for f in self._explain
             }
+            unset = [f.label for f, value in shown.items() if value is None]
+            if unset:  # the text would show it as "None": say that it is not given
+                detail = "fact.unset"
+                params = {
+                    "facts": ", ".join(t.en for t in unset),
+                    "facts_zh": "、".join(t.zh for t in unset),
+                }
+            else:
+                detail = "custom"
+                params = {
+                    "template_en": self.spec.explain.en,
+                    "template_zh": self.spec.explain.zh,
+                    **{f.name: value for f, value in shown.items()},
+                }
         return RuleResult(
             self.id, passed, self.severity, self.title, self.citation, detail, params, facts
         )
 
 
 #: what a check answers when a fact it reads is not set (:mod:`collegium.rules.kinds`)
-_UNSET = frozenset({"period.missing", "state.missing"})
-
-
-def _display(value: Any) -> Any:
-    # a list, or who is seated (lazy)
-    if isinstance(value, Collection) and not isinstance(value, str | Mapping):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+_UNSET = frozenset(
+    {"period.missing", "state.missing", "state.unknown", "fact.unset", "role.no_body"}
+)
 
 
 class RuleCompiler:
@@ -279,7 +280,9 @@ class RuleCompiler:
                 self._need(rule, name)
                 names.append(name)
         return tuple(
-            ExplainedFact(name=name, is_time=self.facts[name] == "datetime")
+            ExplainedFact(
+                name=name, is_time=self.facts[name] == "datetime", label=self._label(name)
+            )
             for name in dict.fromkeys(names)
         )
 
@@ -331,7 +334,7 @@ class RuleCompiler:
     def _member(self, rule: RuleSpec, check: MemberCheck) -> CheckFn:
         self._need(rule, check.value)
         self._need(rule, check.collection, "list", "mapping")
-        return kinds.member(check, self._label(check.collection))
+        return kinds.member(check, self._label(check.collection), self._label(check.value))
 
     def _one_of(self, rule: RuleSpec, check: OneOfCheck) -> CheckFn:
         self._need(rule, check.fact, "string", "integer", "boolean")

@@ -7,7 +7,9 @@ reserved: a procedure may not declare a fact with one of them.
 
 from __future__ import annotations
 
-from typing import Final, NamedTuple
+import datetime as dt
+from collections.abc import Collection, Mapping
+from typing import Any, Final, NamedTuple
 
 from collegium._i18n import Text
 from collegium.definitions import FactType
@@ -91,7 +93,20 @@ def fact_label(name: str, declared: dict[str, Text | None] | None = None) -> Tex
 
 
 class ExplainedFact(NamedTuple):
-    """A fact a rule's own failure text names, and whether it is a time (shown as one)."""
+    """A fact a rule's own failure text names, whether it is a time (shown as one), and its label
+    (to say it is not given)."""
 
     name: str
     is_time: bool
+    label: Text
+
+    @staticmethod
+    def shown(value: Any) -> Any:
+        """``value`` as the failure text shows it: a list (or who is seated, read lazily) joined,
+        a time in ISO 8601, None kept (the fact is not given)."""
+        if isinstance(value, Collection) and not isinstance(value, str | Mapping):
+            return ", ".join(str(v) for v in value)
+        if isinstance(value, dt.datetime):
+            return value.isoformat()
+        plain = isinstance(value, str | int | float | bool) or value is None
+        return value if plain else str(value)

@@ -106,11 +106,13 @@ def role(
             "roles_zh": shown[1],
             "allowed": shown[2],
             "allowed_zh": shown[3],
-            "body": ctx.body_id or "-",
+            "body": ctx.body_id,
         }
         facts = {"actor": actor, "actor_roles": list(roles), "allowed": list(allowed)}
         if any(r in allowed for r in roles):
             return True, "role.ok", params, facts
+        if ctx.body_id is None:
+            return False, "role.no_body", params, facts
         return False, ("role.wrong" if roles else "role.none"), params, facts
 
     return run
@@ -193,12 +195,16 @@ def covers(check: CoversCheck, sl: Text, ol: Text) -> CheckFn:
     return run
 
 
-def member(check: MemberCheck, label: Text) -> CheckFn:
-    """A value is (or, negated, is not) in a collection, which ``label`` names."""
+def member(check: MemberCheck, label: Text, value_label: Text) -> CheckFn:
+    """A value, which ``value_label`` names, is (or, negated, is not) in a collection, which
+    ``label`` names."""
     value_name, coll_name, negate = check.value, check.collection, check.negate
+    unset = {"facts": value_label.en, "facts_zh": value_label.zh}
 
     def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
         value = ctx.get(value_name)
+        if value is None and not negate:  # nothing to look for: say so, not "None is not among"
+            return False, "fact.unset", unset, {value_name: value}
         # may answer `in` without being read whole (who has voted)
         collection = ctx.get(coll_name)
         inside = value is not None and collection is not None and value in collection
@@ -221,14 +227,13 @@ def one_of(check: OneOfCheck, label: Text) -> CheckFn:
     name, allowed = check.fact, frozenset(check.values)
     shown = ", ".join(str(v) for v in check.values)
 
+    unset = {"facts": label.en, "facts_zh": label.zh}
+
     def run(ctx: FactSource, _roles: tuple[str, ...]) -> Outcome:
         value = ctx.get(name)
-        params = {
-            "fact": label.en,
-            "fact_zh": label.zh,
-            "value": "-" if value is None else value,
-            "values": shown,
-        }
+        if value is None:
+            return False, "fact.unset", unset, {name: value}
+        params = {"fact": label.en, "fact_zh": label.zh, "value": value, "values": shown}
         ok = value in allowed
         return ok, ("one_of.ok" if ok else "one_of.bad"), params, {name: value}
 
@@ -285,7 +290,9 @@ def state(check: StateCheck) -> CheckFn:
         if not other:
             return False, "state.missing", {"fact": fact}, {}
         state = ctx.state_of(str(other))
-        params = {"other": other, "state": state or "-", "states": ", ".join(states)}
+        if state is None:
+            return False, "state.unknown", {"other": other, "fact": fact}, {fact: other}
+        params = {"other": other, "state": state, "states": ", ".join(states)}
         ok = state in states
         return ok, ("state.ok" if ok else "state.bad"), params, {fact: other, "state": state}
 
