@@ -40,6 +40,7 @@ from collegium import (
     Engine,
     InvalidInput,
     ManualClock,
+    NotFound,
     Outcome,
     Registry,
     RuleViolation,
@@ -73,7 +74,8 @@ PACK = (
 ).read_text("utf-8")
 #: the built-in definitions, parsed once for every run (each run's engine and replay only read them)
 REGISTRY = Registry.builtin()
-REFUSED = (RuleViolation, TransitionNotAllowed, InvalidInput)
+#: an unknown body is not found before any rule is judged
+REFUSED = (RuleViolation, TransitionNotAllowed, InvalidInput, NotFound)
 FAR = format_time(dt.datetime(9000, 1, 1, tzinfo=dt.UTC))
 Snapshot = tuple[dict[str, tuple[Any, ...]], list[str], list[Any], dict[str, Any]]
 

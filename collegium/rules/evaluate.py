@@ -112,8 +112,8 @@ class CompiledRule:
         if (self._when or self._unless) and not self.applies(ctx):
             return self._not_applicable
         passed, detail, params, facts = self._check(ctx, allowed_roles)
-        # a time or an instance the check needs and the facts lack is the cause to name, before
-        # the rule's own text (which would show it as nothing)
+        # a time, an instance or a body the check needs and the facts lack is the cause to name,
+        # before the rule's own text; a value not given yields to that text when it shows in full
         if not passed and self.spec.explain is not None and detail not in _UNSET:
             shown = {
                 f: f.shown(ctx.time(f.name) if f.is_time else ctx.get(f.name))
@@ -138,10 +138,10 @@ class CompiledRule:
         )
 
 
-#: what a check answers when a fact it reads is not set (:mod:`collegium.rules.kinds`)
-_UNSET = frozenset(
-    {"period.missing", "state.missing", "state.unknown", "fact.unset", "role.no_body"}
-)
+#: what a check answers when something it reads is not there (:mod:`collegium.rules.kinds`), named
+#: instead of the rule's own text; ``fact.unset`` is not among them: a rule's text such as "name one
+#: of {ballot_items}" says better what to give
+_UNSET = frozenset({"period.missing", "state.missing", "state.unknown", "role.no_body"})
 
 
 class RuleCompiler:
