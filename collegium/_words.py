@@ -2,14 +2,22 @@
 and Chinese (zh-CN), in one table with one lookup, :func:`word`.
 
 Plain data and the standard library only, so a command that needs words loads nothing else. The
-engine's own messages (rule explanations, refusals) are in :mod:`collegium._i18n`.
+words of ballots and meetings, and of the handbook, are kept in sibling modules and joined into this
+one table. The engine's own messages (rule explanations, refusals) are in :mod:`collegium._i18n`.
+
+An English word that counts says its singular and plural in its placeholder's format: ``{count}
+{count:rule|rules}`` is "1 rule", "2 rules".
 """
 
 from __future__ import annotations
 
-from typing import Final
+import string
+from typing import Any, Final
 
-__all__ = ["shape", "word", "word_or"]
+from collegium._words_ballots import WORDS as _BALLOT_WORDS
+from collegium._words_handbook import WORDS as _HANDBOOK_WORDS
+
+__all__ = ["label", "shape", "word", "word_or"]
 
 #: key -> (English, Chinese); a key with a dot belongs to one command (``supervise.task``)
 _WORDS: Final[dict[str, tuple[str, str]]] = {
@@ -77,7 +85,7 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
         "规则包 {pack} 不适用于所给的任何实例（其程序：{procedures}），无可重新审查",
     ),
     "test.pack": (
-        "{pack}: {passed} of {cases} cases pass",
+        "{pack}: {passed} of {cases} {cases:case|cases} {passed:passes|pass}",
         "{pack}：{cases} 个用例中 {passed} 个通过",
     ),
     "test.coverage": (
@@ -93,7 +101,7 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
         "not built in: name its file or folder with --definitions PATH",
         "非内置定义：请用 --definitions 路径 指定其文件或文件夹",
     ),
-    "refused_by": ("refused by {count} rule(s)", "被 {count} 条规则拒绝"),
+    "refused_by": ("refused by {count} {count:rule|rules}", "被 {count} 条规则拒绝"),
     "moved": ("{instance}: {trigger} → {state}", "{instance}：{trigger} → {state}"),
     "started": ("started {instances}", "已启动 {instances}"),
     "replayed": (
@@ -101,7 +109,8 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
         "（此前已执行，返回首次结果，未作更改）",
     ),
     "audit_ok": (
-        "audit OK: {instances} instances, {events} events, every hash chain intact",
+        "audit OK: {instances} {instances:instance|instances}, {events} {events:event|events}, "
+        "every hash chain intact",
         "审计通过：{instances} 个实例、{events} 个事件，哈希链完整",
     ),
     "audit_bad": ("audit FAILED: {problem}", "审计未通过：{problem}"),
@@ -111,20 +120,25 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
         "签名私钥已写入 {key}（仅所有者可读，请勿存放在数据库主机上）；公钥在 {pub}：{hex}",
     ),
     "checkpoint_written": (
-        "checkpoint written to {out}: {chains} hash chain(s) at {at}, Merkle "
+        "checkpoint written to {out}: {chains} hash {chains:chain|chains} at {at}, Merkle "
         "root {root}, signed by {key}",
         "检查点已写入 {out}：{at} 时的 {chains} 条哈希链，默克尔根 {root}，签名公钥 {key}",
     ),
     "checkpoint_ok": (
-        "checkpoint of {at} holds: the {chains} hash chain(s) it signed are intact (root {root})",
+        "checkpoint of {at} holds: the {chains} hash {chains:chain|chains} it signed "
+        "{chains:is|are} intact (root {root})",
         "{at} 的检查点核验通过：其签署的 {chains} 条哈希链均完好（默克尔根 {root}）",
     ),
     "checkpoint_bad": (
-        "checkpoint of {at} FAILED: {changed} of the {chains} hash chain(s) it signed changed",
+        "checkpoint of {at} FAILED: {changed} of the {chains} hash {chains:chain|chains} it "
+        "signed changed",
         "{at} 的检查点核验未通过：其签署的 {chains} 条哈希链中有 {changed} 条被改动",
     ),
     "checkpoint_more": ("  … and {count} more", "  ……另有 {count} 条"),
-    "body_defined": ("body {id} defined with {count} members", "已定义机构 {id}，成员 {count} 人"),
+    "body_defined": (
+        "body {id} defined with {count} {count:member|members}",
+        "已定义机构 {id}，成员 {count} 人",
+    ),
     "db_ok": ("database {db} is at schema revision {rev}", "数据库 {db} 已升级至版本 {rev}"),
     "ok": ("ok: {what}", "通过：{what}"),
     "none": ("none", "无"),
@@ -133,7 +147,8 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
         "演示：常委会重大事项决策（数据库 {db}）",
     ),
     "demo_body": (
-        "standing committee {id}: {count} members (secretary sec, deputy dep, m1..m9)",
+        "standing committee {id}: {count} {count:member|members} "
+        "(secretary sec, deputy dep, m1..m9)",
         "常委会 {id}：{count} 名成员（书记 sec、副书记 dep、常委 m1..m9）",
     ),
     "demo_refusal": ("refused, as it should be:", "按规定被拒绝："),
@@ -143,84 +158,6 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
         "表决：同意 {agree}，不同意 {oppose}，弃权 {abstain}；"
         "应到 {n} 人，实到 {present} 人 → {outcome}",
     ),
-    # ballots and their results
-    "option.agree": ("agree", "同意"),
-    "option.oppose": ("oppose", "不同意"),
-    "option.disagree": ("disagree", "不同意"),
-    "option.abstain": ("abstain", "弃权"),
-    "option.defer": ("defer", "缓议"),
-    "method": ("method", "表决方式"),
-    "method.oral": ("oral", "口头"),
-    "method.show_of_hands": ("show of hands", "举手"),
-    "method.named": ("named", "记名"),
-    "method.secret": ("secret, paper ballots counted by tellers", "无记名（纸质选票，监票计票）"),
-    "method.secret_electronic": ("secret, electronic", "无记名（电子投票）"),
-    "method.roll_call": ("roll call", "唱票"),
-    "ballot": ("ballot {id}", "表决 {id}"),
-    "ballot_result": ("ballot result", "表决结果"),
-    "ballot_open": ("open", "进行中"),
-    "ballot_closed": ("closed at {at}", "已于 {at} 结束"),
-    "ballot_lapsed": ("lapsed: the vote was deferred before a tally", "已中止：表决在计票前暂缓"),
-    "ballot_passed": ("passed", "通过"),
-    "ballot_failed": ("not passed", "未通过"),
-    "n": ("should attend (n)", "应到"),
-    "present": ("present", "实到"),
-    "people": ("{count}", "{count} 人"),
-    "quorum": ("quorum: present needed", "法定到会人数"),
-    "needed": ("threshold: agree votes needed", "通过所需同意票数"),
-    "votes": ("votes", "票数"),
-    "option": ("option", "选项"),
-    "choice": ("choice", "选择"),
-    "voter": ("voter", "投票人"),
-    "voted": ("voted", "已投票"),
-    "dissent": ("dissent recorded", "不同意者"),
-    "item": ("item {item}", "事项 {item}"),
-    "item_head": ("item", "表决事项"),
-    "totals_at_close": (
-        "secret ballot: the totals are shown when the ballot is closed",
-        "无记名投票：票数在表决结束时公布",
-    ),
-    "secret_replay": (
-        "warning: a secret vote's choice is not recorded, so this repeat cannot be "
-        "checked against the first one (the first vote counts)",
-        "提示：无记名投票不记录所选内容，"
-        "无法核对本次重复提交的选择是否与首次一致（以首次投票为准）",
-    ),
-    "choices_hidden": (
-        "secret ballot: who chose what is not recorded",
-        "无记名投票：不记录每人的选择",
-    ),
-    "tellers": ("tellers: {tellers}; {counted}", "监票人、计票人：{tellers}；{counted}"),
-    "counted": ("counted", "已计票"),
-    "not_counted": ("not yet counted", "尚未计票"),
-    "returned": ("ballots returned", "收回选票"),
-    "option.blank": ("blank", "空白票"),
-    "option.invalid": ("invalid", "废票"),
-    "key_public": (
-        "ballot key (give it when the meeting opens: --ballot-key): {key}",
-        "选票公钥（开会时以 --ballot-key 提供）：{key}",
-    ),
-    "key_secret": (
-        "tellers' secret (the tellers keep it and give it only to count; "
-        "it is not stored): {secret}",
-        "监票人、计票人密钥（由其保管，仅在计票时提供；系统不保存）：{secret}",
-    ),
-    "rule_verdicts": (
-        "rule verdicts at the close (event #{seq})",
-        "结束表决时的规则审查（第 {seq} 号事件）",
-    ),
-    # meetings
-    "meeting": ("meeting {id} of {body}, opened {at}", "{body} 会议 {id}，{at} 开会"),
-    "taken_up_at": ("taken up at {sitting}", "在会议 {sitting} 上审议"),
-    "agenda": ("agenda", "议程"),
-    "attendance": ("attendance", "出席情况"),
-    "view": ("view stated", "表态"),
-    "reason": ("reason", "理由"),
-    "attendees": ("non-voting attendees (列席)", "列席人员"),
-    "attendance.present": ("present", "出席"),
-    "attendance.absent": ("absent", "缺席"),
-    "attendance.recused": ("recused", "回避"),
-    "attendance.attendee": ("attending without a vote", "列席"),
     "demo_child": ("correction started as {child} ({state})", "已启动纠错议题 {child}（{state}）"),
     # supervise, tasks and cases (collegium/commands/supervise.py, tasks.py, cases.py)
     "supervise.swept": (
@@ -269,7 +206,8 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "simulate.timers": ("timers fired: {what}", "到期事项：{what}"),
     "simulate.expect": ("expectation holds", "预期成立"),
     "simulate.summary": (
-        "{steps} steps, {refused} refused as expected; instances: {instances}; audit {audit}",
+        "{steps} {steps:step|steps}, {refused} refused as expected; instances: {instances}; "
+        "audit {audit}",
         "共 {steps} 步，按预期被拒绝 {refused} 步；{instances} 个实例；审计{audit}",
     ),
     "simulate.ok": ("ok", "通过"),
@@ -314,68 +252,66 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
         "{id} — {reporter} to {body}, {kind} {period}, due {due}",
         "{id} — {reporter} 向 {body} 报告（{kind}，{period}），时限 {due}",
     ),
-    "reports.none_due": ("no report due in the next {days} days", "未来 {days} 天内没有到期的报告"),
-    # the procedure handbook (collegium/handbook.py)
-    "handbook.states": ("States", "状态"),
-    "handbook.steps": ("Steps", "操作"),
-    "handbook.rules": ("Rules", "规则"),
-    "handbook.state": ("state", "状态"),
-    "handbook.label": ("label", "名称"),
-    "handbook.end": ("end", "终结"),
-    "handbook.timers": ("timers", "定时"),
-    "handbook.remind": ("reminders {leads} before", "提前 {leads} 提醒"),
-    "handbook.step": ("step", "操作"),
-    "handbook.from": ("from", "从"),
-    "handbook.to": ("to", "到"),
-    "handbook.who": ("who may", "可办理的职务"),
-    "handbook.guarded": ("rules", "规则"),
-    "handbook.rule": ("rule", "规则"),
-    "handbook.title": ("title", "标题"),
-    "handbook.citation": ("citation", "依据"),
-    "handbook.severity": ("severity", "性质"),
-    "handbook.yes": ("yes", "是"),
-    "handbook.reenter": ("entered again: its timers set anew", "重新进入：重设时限"),
-    "handbook.start": ("start", "启动"),
-    "handbook.pack": ("Rule pack", "规则包"),
-    "handbook.index": ("Procedure handbook", "程序手册"),
-    "handbook.generated": (
-        "Generated by `collegium docs` from the built-in procedures and rule packs; do not edit.",
-        "由 `collegium docs` 根据内置程序和规则包生成，请勿手工修改。",
+    "reports.none_due": (
+        "no report due in the next {days} {days:day|days}",
+        "未来 {days} 天内没有到期的报告",
     ),
-    "handbook.block": ("refuses", "拒绝"),
-    "handbook.warn": ("warns", "提示"),
-    "handbook.roles": ("Roles", "职务"),
-    "handbook.role": ("role", "职务"),
-    "handbook.acts_as": ("also acts as", "同时可按以下职务办理"),
-    "handbook.data": ("Data each step takes", "各操作所需数据"),
-    "handbook.key": ("key", "数据项"),
-    "handbook.type": ("type", "类型"),
-    "handbook.required": ("required", "必填"),
-    # the shape of a value a trigger takes (procedures show, the handbook): collegium.engine.shapes
-    "data_taken": ("data each step takes", "各操作所需数据"),
-    "data_key": ("key", "数据项"),
-    "data_type": ("type", "类型"),
-    "required": ("required", "必填"),
-    "shape.string": ("text", "文本"),
-    "shape.integer": ("whole number", "整数"),
-    "shape.number": ("decimal", "小数"),
-    "shape.boolean": ("true or false", "true 或 false"),
-    "shape.datetime": ("date-time with a time zone", "带时区的日期时间"),
-    "shape.list": ("list of text", "文本列表"),
-    "shape.mapping": ("mapping {keys} → {values}", "映射：{keys} → {values}"),
-    "shape.counts": (
-        "ballots per option (a list voted item by item: per item, then per option)",
-        "各选项票数（逐项表决的名单：按事项，再按选项）",
-    ),
-    "shape.one_of": ("one of: {values}", "取值：{values}"),
-    "shape.person": ("person", "人员"),
+    # times, and how long before a deadline a reminder comes (collegium/commands/render.py)
+    "times.in": ("times in {offset}", "时间为 {offset}"),
+    "timer.remind": ("reminder {lead} before {timer}", "{timer} 前 {lead}的提醒"),
+    "duration.days": ("{n} {n:day|days}", "{n} 天"),
+    "duration.hours": ("{n} {n:hour|hours}", "{n} 小时"),
+    "duration.minutes": ("{n} {n:minute|minutes}", "{n} 分钟"),
+    "duration.seconds": ("{n} {n:second|seconds}", "{n} 秒"),
+    # keys of a fact's nested values (a ballot, consultations), as status shows them
+    "by": ("by", "经办人"),
+    "options": ("options", "选项"),
+    "closed_at": ("closed at", "结束时间"),
+    "opened_at": ("opened at", "开会时间"),
+    # listings that found nothing
+    "empty.instances": ("no instances", "没有实例"),
+    "empty.cases": ("no open cases", "没有未结的问责案件"),
+    "empty.overdue": ("no task is overdue", "没有逾期的任务"),
+    "empty.targets": ("{member} has no targets", "{member} 没有目标"),
+    "empty.rules": ("no rules", "没有规则"),
+    "empty.procedures": ("no procedures", "没有程序"),
+    "empty.members": ("no members", "没有成员"),
+    "empty.events": ("no events", "没有事件"),
+    "supervise.nothing": ("nothing fell due by {until}", "截至 {until} 没有到期的事项"),
+    **_BALLOT_WORDS,
+    **_HANDBOOK_WORDS,
 }
+
+
+class _Counting(string.Formatter):
+    """``str.format``, but a field formatted ``{n:one|many}`` is the word ``one`` when ``n`` is 1,
+    else ``many``."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if "|" in format_spec:
+            one, _, many = format_spec.partition("|")
+            return one if value == 1 else many
+        return super().format_field(value, format_spec)
+
+
+_COUNTING = _Counting()
 
 
 def word(key: str, lang: str, /, **params: object) -> str:
     """The word ``key`` in ``lang`` (Chinese for ``zh-CN``, else English), ``params`` filled in."""
     en, zh = _WORDS[key]
-    return (zh if lang == "zh-CN" else en).format(**params)
+    text = zh if lang == "zh-CN" else en
+    return _COUNTING.format(text, **params) if "|" in text else text.format(**params)
+
+
+def label(key: str, lang: str, /) -> str:
+    """``key`` as a label in ``lang``: its word when the table has one that needs nothing filled in
+    (``at`` → 时间), else ``key`` itself."""
+    found = _WORDS.get(key)
+    if found is None:
+        return key
+    text = found[1] if lang == "zh-CN" else found[0]
+    return key if "{" in text else text
 
 
 def shape(kind: str, lang: str, /, *, values: tuple[str, ...] = (), keys: str | None = None) -> str:

@@ -76,8 +76,8 @@ def _report(exc: CollegiumError) -> None:
 
 
 def _hoist_global_options(args: list[str]) -> list[str]:
-    """Move ``--json``, ``--lang X``, ``--db X``, ``--definitions X`` (and ``--lang=X`` …) found
-    after the command name to just before it, so that, as anywhere else, the later of two
+    """Move ``--json``, ``--lang X``, ``--db X``, ``--definitions X``, ``--tz X`` (and ``--lang=X``
+    …) found after the command name to just before it, so that, as anywhere else, the later of two
     occurrences wins (``--definitions`` adds to those before it)."""
     front: list[str] = []
     rest: list[str] = []
@@ -108,14 +108,14 @@ def _hoist_global_options(args: list[str]) -> list[str]:
     return rest[:command_at] + front + rest[command_at:]
 
 
-_HOISTED = ("--lang", "--db", "--definitions")
+_HOISTED = ("--lang", "--db", "--definitions", "--tz")
 _VALUED_GLOBALS = frozenset({*_HOISTED, "--now"})
 
 
 #: the end of every command's help: the root's options it takes too
 GLOBAL_OPTIONS_HELP = (
     "\b\nGlobal options, before or after the command:\n"
-    "  --db PATH_OR_URL  --lang en|zh-CN  --json  --definitions PATH  --debug\n"
+    "  --db PATH_OR_URL  --lang en|zh-CN  --json  --tz ZONE  --definitions PATH  --debug\n"
     "and before it: --now ISO_DATETIME (see 'collegium --help')"
 )  # \b: click keeps the lines as they are
 
@@ -139,8 +139,8 @@ class _Group(LazyGroup):
         return _with_global_options_help(found) if found is not None else None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Accept ``--json``, ``--lang``, ``--db`` and ``--definitions`` after the command too
-        (``collegium history X --json``)."""
+        """Accept ``--json``, ``--lang``, ``--db``, ``--tz`` and ``--definitions`` after the command
+        too (``collegium history X --json``)."""
         return super().parse_args(ctx, _hoist_global_options(args))
 
     def make_context(
@@ -220,6 +220,19 @@ def _unexpected(exc: Exception) -> tuple[int, str]:
     )
 
 
+def _zone(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--tz``, checked when it is read: a bad zone is one line and exit 2, before any command."""
+    from collegium.commands.common import parse_zone
+    from collegium.errors import InvalidInput
+
+    if value:
+        try:
+            parse_zone(value)
+        except InvalidInput as exc:
+            raise click.UsageError(str(exc), ctx) from None
+    return value or None
+
+
 # -- the group -------------------------------------------------------------------------------------
 @click.group(
     cls=_Group,
@@ -259,6 +272,17 @@ def _unexpected(exc: Exception) -> tuple[int, str]:
     "instead of the wall clock.",
 )
 @click.option(
+    "--tz",
+    default=None,
+    envvar="COLLEGIUM_TZ",
+    metavar="ZONE",
+    callback=_zone,
+    help="Show times in this zone: an offset (+08:00, Z, UTC) or a zone name (Asia/Shanghai); "
+    "default: the machine's local zone (a scenario's or the demo's own zone for simulate and "
+    "demo). Times are shown to the minute, the offset once; --json keeps exact ISO 8601 "
+    "(env COLLEGIUM_TZ).",
+)
+@click.option(
     "--debug",
     is_flag=True,
     envvar="COLLEGIUM_DEBUG",
@@ -273,6 +297,7 @@ def cli(
     db: str,
     definitions: tuple[str, ...],
     now: str | None,
+    tz: str | None,
     debug: bool,
 ) -> None:
     """Collegium: a workflow and rules engine for collective decision procedures.
@@ -287,6 +312,7 @@ def cli(
         now=now,
         definitions=definitions,
         debug=debug,
+        tz=tz,
     )
 
 

@@ -334,7 +334,7 @@ def test_rule_refusal_exits_1_and_names_the_rule(db: Path) -> None:
     assert r.exit_code == 1
     assert "Traceback" not in r.stderr
     lines = r.stderr.strip().splitlines()
-    assert lines[0] == "collegium: error: schedule: refused by 1 rule(s)"
+    assert lines[0] == "collegium: error: schedule: refused by 1 rule"  # one rule, one form
     assert lines[1].startswith("  R-DELIBERATION: ")
     assert len(lines) == 2
     assert "source §IV.1" in lines[1]

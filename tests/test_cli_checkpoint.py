@@ -72,20 +72,25 @@ def test_a_truncated_chain_passes_the_audit_but_not_the_checkpoint(
 ) -> None:
     key, public = keys
     signed = tmp_path / "after-meeting.jsonl"
-    r = run("--db", db, *NOW, "audit", "checkpoint", "--key", key, "--out", signed)
+    r = run(
+        "--db", db, *NOW, "audit", "checkpoint", "--key", key, "--out", signed, "--tz", "+08:00"
+    )
     assert r.exit_code == 0, r.stderr
     assert (
-        f"checkpoint written to {signed}: 2 hash chain(s) at 2026-03-02T01:00" in r.output
-    )  # md, its body
-    r = run("--db", db, "audit", "verify", "--against", signed, "--public-key", public)
+        f"checkpoint written to {signed}: 2 hash chains at 2026-03-02 09:00 (UTC+08:00)" in r.output
+    )  # md, its body: the time to the minute, in the zone of --tz, its offset with it
+    r = run("--db", db, "audit", "verify", "--against", signed, "--public-key", public, "--tz", "Z")
     assert r.exit_code == 0, r.stderr
-    assert "checkpoint of 2026-03-02T01:00:00.000000Z holds" in r.output and "audit OK" in r.output
+    assert "checkpoint of 2026-03-02 01:00 (UTC) holds: the 2 hash chains it signed are intact" in (
+        r.output
+    )
+    assert "audit OK" in r.output
     with opened(db) as engine:
         rewrite(engine, "md", keep=3, facts=consulted.facts)  # events 4, 5 gone, the row reset
     assert run("--db", db, "audit", "verify").exit_code == 0  # the chain alone shows nothing
     r = run("--db", db, "audit", "verify", "--against", signed, "--public-key", public)
     assert r.exit_code == 1
-    assert "FAILED: 1 of the 2 hash chain(s) it signed changed" in r.output
+    assert "FAILED: 1 of the 2 hash chains it signed changed" in r.output
     assert "event 5 of instance md: the chain's head at the checkpoint is gone" in r.output
     r = run(
         "--lang",

@@ -296,7 +296,7 @@ def test_the_base_pack_test_file_is_valid_for_the_loader_and_the_schema(tmp_path
     path.write_text(yaml.safe_dump(PACK_TESTS, sort_keys=False), encoding="utf-8")
     assert errors("tests", load(path)) == []
     done = run("--definitions", ROOT / "examples" / "board", "test", path)
-    assert done.exit_code == 0 and "1 of 1 cases pass" in done.output, done.output
+    assert done.exit_code == 0 and "1 of 1 case passes" in done.output, done.output
 
 
 @pytest.mark.parametrize("name", FILE_FAULTS)

@@ -96,6 +96,7 @@ def checkpoint(key_file: str, out: str) -> None:
     the audit fails."""
     from collegium import SigningKey
     from collegium._words import word
+    from collegium.commands.render import times
 
     key = SigningKey.read(key_file)
     s = settings()
@@ -110,7 +111,7 @@ def checkpoint(key_file: str, out: str) -> None:
                 s.lang,
                 out=out,
                 chains=signed.chains,
-                at=signed.created_at,
+                at=times().line(signed.created_at),
                 root=signed.root,
                 key=signed.public_key,
             )
@@ -122,6 +123,7 @@ def verify_against(ctx: click.Context, against: str, public_key: str) -> None:
     if either fails."""
     from collegium import PublicKey
     from collegium._words import word
+    from collegium.commands.render import times
 
     trusted = PublicKey.read(public_key)
     s = settings()
@@ -136,7 +138,7 @@ def verify_against(ctx: click.Context, against: str, public_key: str) -> None:
                 word(
                     "checkpoint_bad",
                     s.lang,
-                    at=signed.created_at,
+                    at=times().line(signed.created_at),
                     chains=signed.chains,
                     changed=report.changed,
                 )
@@ -151,7 +153,7 @@ def verify_against(ctx: click.Context, against: str, public_key: str) -> None:
                 word(
                     "checkpoint_ok",
                     s.lang,
-                    at=signed.created_at,
+                    at=times().line(signed.created_at),
                     chains=signed.chains,
                     root=signed.root,
                 )

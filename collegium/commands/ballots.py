@@ -260,14 +260,8 @@ def print_result(con: Console, doc: Mapping[str, Any], lang: str) -> None:
     """Print a ballot result (see :func:`result_doc`): a panel of figures, then the rule
     verdicts."""
     from collegium._words import word
-    from collegium.commands.render import (
-        counts_line,
-        figure_line,
-        item_line,
-        panel,
-        rule_table,
-        seps,
-    )
+    from collegium.commands.render import panel, rule_table, times
+    from collegium.commands.values import counts_line, figure_line, item_line, seps
 
     comma, colon = seps(lang)
 
@@ -296,7 +290,8 @@ def print_result(con: Console, doc: Mapping[str, Any], lang: str) -> None:
     lines += [item_line(item, one, lang) for item, one in (doc.get("items") or {}).items()]
     if doc.get("secret"):
         lines.append(word("choices_hidden", lang))
-    title = word("ballot_closed", lang, at=doc["closed_at"]) if doc.get("closed_at") else None
+    closed = doc.get("closed_at")
+    title = word("ballot_closed", lang, at=times().line(closed)) if closed else None
     con.print(panel("\n".join(lines), title=title))
     if doc.get("verdict"):
         con.print(

@@ -72,7 +72,11 @@ def body_show(body_id: str) -> None:
         emit_json(b.model_dump(mode="json", by_alias=True))
         return
     title = f"{b.id} ({b.kind})" + (f" — {b.title.get(w)}" if b.title else "")
-    console().print(
+    con = console()
+    if not b.members:
+        con.print(f"{title}: {word('empty.members', w)}", markup=False)
+        return
+    con.print(
         table(
             title,
             [word("person", w), word("role", w), word("voting", w), word("name", w)],
@@ -80,5 +84,6 @@ def body_show(body_id: str) -> None:
                 [m.person, m.role, word("yes", w) if m.voting else word("no", w), m.name or ""]
                 for m in b.members
             ),
+            whole=(0,),
         )
     )

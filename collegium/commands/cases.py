@@ -22,7 +22,7 @@ def cases_open(member: str | None) -> None:
     """Cases not yet closed or dismissed, oldest first."""
     from collegium import open_cases
     from collegium._words import word
-    from collegium.commands.render import console, table
+    from collegium.commands.render import console, listing, table
 
     s = settings()
     w = s.lang
@@ -44,10 +44,13 @@ def cases_open(member: str | None) -> None:
     if s.as_json:
         emit_json(doc)
         return
-    console().print(
+    listing(
+        console(),
         table(
             None,
             [word(f"supervise.{k}", w) for k in ("case", "finding", "member", "state")],
             ([d["case"], d["finding_kind"], d["member"], d["state_label"]] for d in doc),
-        )
+            whole=(0, 2),
+        ),
+        word("empty.cases", w),
     )

@@ -74,5 +74,6 @@ def commitments_list(body: str, year_text: str) -> None:
                 ]
                 for c in found
             ),
+            whole=(0, 7),
         )
     )

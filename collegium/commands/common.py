@@ -7,7 +7,9 @@ stays fast; the engine and the renderer are imported inside the functions.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +38,8 @@ class Settings:
     definitions: tuple[str, ...] = ()
     #: show an error's traceback as well as its line (``--debug``)
     debug: bool = False
+    #: the zone times are shown in (``--tz``), as given; None: the machine's local zone
+    tz: str | None = None
 
 
 class UsageLine(click.ClickException):
@@ -75,6 +79,41 @@ def settings() -> Settings:
             return ctx.obj
         ctx = ctx.parent
     return Settings()
+
+
+_OFFSET = re.compile(r"([+-])(\d\d):?(\d\d)?")
+
+
+def parse_zone(text: str) -> dt.tzinfo:
+    """``--tz``: a fixed offset (``+08:00``, ``-0530``, ``Z``, ``UTC``) or a zone name the system
+    knows (``Asia/Shanghai``). Raises :class:`InvalidInput` for anything else."""
+    value = text.strip()
+    if value.upper() in ("Z", "UTC"):
+        return dt.UTC
+    found = _OFFSET.fullmatch(value)
+    if found is not None:
+        sign, hours, minutes = found.groups()
+        span = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
+        if span < dt.timedelta(hours=24):
+            return dt.timezone(-span if sign == "-" else span)
+    elif value and not value.startswith(("/", ".")):
+        import zoneinfo
+
+        try:
+            return zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    raise InvalidInput(
+        f"--tz must be an offset such as +08:00, Z or UTC, or a zone name such as Asia/Shanghai, "
+        f"not {text!r:.60}"
+    )
+
+
+def display_zone(default: dt.tzinfo | None = None) -> dt.tzinfo | None:
+    """The zone times are shown to a person in: ``--tz`` (or ``COLLEGIUM_TZ``) when given, else
+    ``default`` (a scenario's own zone), else None: the machine's local zone."""
+    given = settings().tz
+    return parse_zone(given) if given else default
 
 
 def emit_json(value: Any) -> None:
@@ -199,7 +238,7 @@ def show_outcome(registry: Registry, o: Outcome) -> None:
     from rich.text import Text as RichText
 
     from collegium._words import word
-    from collegium.commands.render import console, failure_lines
+    from collegium.commands.render import console, failure_lines, named
 
     s = settings()
     if s.as_json:
@@ -214,7 +253,7 @@ def show_outcome(registry: Registry, o: Outcome) -> None:
                 s.lang,
                 instance=o.instance.id,
                 trigger=o.event.trigger,
-                state=f"{label} ({o.instance.state})",
+                state=named(label, o.instance.state),
             )
         )
     )

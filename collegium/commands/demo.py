@@ -6,6 +6,7 @@ Heavy modules are imported inside the functions.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -41,7 +42,7 @@ def demo(ctx: click.Context, demo_db: str | None, demo_lang: str | None) -> None
     s = settings()
     if demo_db or demo_lang:
         lang = s.lang if demo_lang is None else ("zh-CN" if demo_lang == "zh" else demo_lang)
-        ctx.obj = s = Settings(lang=lang, as_json=s.as_json, db=demo_db or s.db, now=s.now)
+        ctx.obj = s = dataclasses.replace(s, lang=lang, db=demo_db or s.db)
     _run_demo(s)
 
 
@@ -77,6 +78,9 @@ class _DemoRun:
         self.say = say
         self.doc: dict[str, Any] = {"db": s.db, "steps": [], "refusals": []}
         self.db = s.db
+        from collegium.commands.render import times
+
+        self.face = times(_TZ)  # the demo's own zone, unless --tz says another
 
     # -- the steps ---------------------------------------------------------------------------------
     def define_body(self) -> tuple[Member, ...]:
@@ -107,6 +111,8 @@ class _DemoRun:
         )
         self.say(RichText(word("demo_title", w, db=self.db), style="bold"))
         self.say(RichText(word("demo_body", w, id="sc", count=len(members))))
+        self.face.cell(self.clock.now())
+        self.say(RichText(self.face.caption(w) or "", style="dim"))
         return members
 
     def deliberate(self, members: tuple[Member, ...]) -> str:
@@ -282,8 +288,10 @@ class _DemoRun:
 
     # -- the helpers -------------------------------------------------------------------------------
     def label(self, state: str, procedure: str = "major_decision") -> str:
+        from collegium.commands.render import named
+
         spec = self.engine.registry.procedure(procedure)
-        return f"{spec.states[state].label.get(self.w)} ({state})"
+        return named(spec.states[state].label.get(self.w), state)
 
     def fire(
         self, iid: str, trigger: str, actor: str, data: dict[str, Any] | None = None
@@ -309,12 +317,12 @@ class _DemoRun:
             }
         )
         note = ", ".join(
-            f"{k}={v}"
+            f"{k}={self.face.cell(v) or v}"
             for k, v in o.event.data.items()
             if isinstance(v, str | int) and k not in ("title", "preparation", "finding")
         )
         state = self.label(o.instance.state, o.instance.procedure)
-        line = f"{now.strftime('%Y-%m-%d %H:%M')}  {actor:<4} {o.event.trigger:<19} → {state}"
+        line = f"{self.face.cell(now)}  {actor:<4} {o.event.trigger:<19} → {state}"
         self.say(RichText(f"{line:<70} {note}".rstrip() if note else line))
         return o
 
@@ -331,7 +339,7 @@ class _DemoRun:
         try:
             self.engine.fire(iid, trigger, actor, data)
         except RuleViolation as exc:
-            at = self.clock.now().astimezone(_TZ).strftime("%Y-%m-%d %H:%M")
+            at = self.face.cell(self.clock.now())
             self.say(
                 RichText(
                     f"{at}  {actor:<4} {trigger:<19} ✗ {word('demo_refusal', w)}", style="bold red"

@@ -21,7 +21,10 @@ from collegium.commands.common import (
 from collegium.errors import NotFound
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from collegium import ProcedureSpec
+    from collegium.commands.render import Times
 
 __all__ = ["check", "fire", "history", "instances_cmd", "start", "status"]
 
@@ -145,7 +148,8 @@ def check(
 def status(instance: str, actor: str | None, diagram: bool) -> None:
     """Show where INSTANCE stands: its state, its facts and (with --as) what can be done next."""
     from collegium._words import word
-    from collegium.commands.render import console, facts_table, panel, table
+    from collegium.commands.render import console, named, panel, table, times
+    from collegium.commands.values import facts_table
 
     s = settings()
     w = s.lang
@@ -168,6 +172,7 @@ def status(instance: str, actor: str | None, diagram: bool) -> None:
     except NotFound:
         spec = None
     labels = {k: f.label.get(w) for k, f in spec.facts.items() if f.label} if spec else {}
+    types = {k: f.type for k, f in spec.facts.items()} if spec else {}
     if s.as_json:
         doc: dict[str, Any] = {
             "id": inst.id,
@@ -200,13 +205,14 @@ def status(instance: str, actor: str | None, diagram: bool) -> None:
     head = (
         f"{word('procedure', w)}: {inst.procedure}@{inst.procedure_version} "
         f"({inst.pack}@{inst.pack_version})\n"
-        f"{word('state', w)}: {label} ({inst.state})\n"
-        f"{word('events', w)}: {inst.event_count}   {word('updated', w)}: {inst.updated_at}"
+        f"{word('state', w)}: {named(label, inst.state)}\n"
+        f"{word('events', w)}: {inst.event_count}   "
+        f"{word('updated', w)}: {times().line(inst.updated_at)}"
     )
     if inst.parent_id:
         head += f"\n{word('parent', w)}: {inst.parent_id}"
     con.print(panel(head, title=inst.id))
-    con.print(facts_table(inst.facts, w, labels))
+    con.print(facts_table(inst.facts, w, labels, types))
     if ballot is not None:
         print_result(con, ballot, w)
     if avail is not None and not avail:
@@ -224,6 +230,7 @@ def status(instance: str, actor: str | None, diagram: bool) -> None:
                     ]
                     for a in avail
                 ),
+                whole=(0,),
             )
         )
 
@@ -235,7 +242,7 @@ def history(instance: str) -> None:
     from dataclasses import asdict
 
     from collegium._words import word
-    from collegium.commands.render import console, plain, table
+    from collegium.commands.render import console, named, table, times
 
     s = settings()
     w = s.lang
@@ -252,35 +259,51 @@ def history(instance: str) -> None:
             ]
         )
         return
+    face = times()  # one for the steps' times and those in their data: the offset said once
+    rows = [
+        [
+            e.seq,
+            face.cell(e.at) or e.at,
+            e.actor,
+            e.trigger,
+            e.source or "",
+            named(state_label(reg, inst, w, e.dest), e.dest),
+            _data_line(e.trigger, e.data, w, face),
+        ]
+        for e in events
+    ]
     con = console()
     con.print(
         table(
             f"{word('instance', w)} {instance}",
             [
                 word("seq", w),
-                word("at", w),
+                f"{word('at', w)} ({face.offset})" if face.offset else word("at", w),
                 word("actor", w),
                 word("trigger", w),
                 word("from", w),
                 word("to", w),
                 word("data", w),
             ],
-            (
-                [
-                    e.seq,
-                    e.at,
-                    e.actor,
-                    e.trigger,
-                    e.source or "",
-                    f"{state_label(reg, inst, w, e.dest)} ({e.dest})",
-                    plain(e.data) if e.data else "",
-                ]
-                for e in events
-            ),
+            rows,
+            whole=(0, 1, 2, 3, 4),
         )
     )
     for doc in ballots.values():
         print_result(con, doc, w)
+
+
+def _data_line(trigger: str, data: dict[str, Any], lang: str, face: Times) -> RenderableType:
+    """A step's data, ``key: value`` a line (nested values drawn as ``status`` draws them); a
+    reminder's (``@remind``) says which timer in words first."""
+    from collegium.commands.render import grid
+    from collegium.commands.values import nested, timer_words
+
+    if trigger == "@remind" and {"timer", "lead"} <= set(data):
+        rest = {k: v for k, v in data.items() if k not in ("timer", "lead")}
+        said = timer_words(f"{data['timer']} -{data['lead']}", lang)
+        return grid([[said], [nested(rest, lang, face)]]) if rest else said
+    return nested(data, lang, face) if data else ""
 
 
 @click.command("instances")
@@ -289,7 +312,7 @@ def history(instance: str) -> None:
 def instances_cmd(procedure: str | None, state: str | None) -> None:
     """List instances."""
     from collegium._words import word
-    from collegium.commands.render import console, table
+    from collegium.commands.render import console, listing, named, table
 
     s = settings()
     w = s.lang
@@ -312,13 +335,17 @@ def instances_cmd(procedure: str | None, state: str | None) -> None:
             ]
         )
         return
-    console().print(
+    listing(
+        console(),
         table(
             None,
             [word("id", w), word("procedure", w), word("state", w), word("updated", w)],
             (
-                [i.id, i.procedure, f"{label} ({i.state})", i.updated_at]
+                [i.id, i.procedure, named(label, i.state), i.updated_at]
                 for i, label in zip(found, labels, strict=True)
             ),
-        )
+            whole=(0, 1),
+            times_in=(3,),
+        ),
+        word("empty.instances", w),
     )

@@ -287,7 +287,7 @@ def meeting_show(instance: str) -> None:
     """Show INSTANCE's meeting: who sat, their attendance and stated views, non-voting attendees,
     the agenda."""
     from collegium._words import word, word_or
-    from collegium.commands.render import console, panel, table
+    from collegium.commands.render import console, panel, table, times
 
     w = settings().lang
     with open_engine(writes=False) as engine:
@@ -315,7 +315,7 @@ def meeting_show(instance: str) -> None:
         emit_json(doc)
         return
     con = console()
-    lines = [word("meeting", w, id=m.id, body=m.body, at=m.opened_at)]
+    lines = [word("meeting", w, id=m.id, body=m.body, at=times().line(m.opened_at))]
     if m.sitting:
         lines.append(word("taken_up_at", w, sitting=m.sitting))
     if m.attendees:
@@ -341,6 +341,7 @@ def meeting_show(instance: str) -> None:
                 ]
                 for p, s in m.seats.items()
             ),
+            whole=(0,),
         )
     )
     if agenda:
@@ -349,5 +350,6 @@ def meeting_show(instance: str) -> None:
                 word("agenda", w),
                 ["#", "", ""],
                 ([i, mid, state] for i, (mid, state) in enumerate(agenda, 1)),
+                whole=(1, 2),
             )
         )

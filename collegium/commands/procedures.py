@@ -28,7 +28,7 @@ def procedures() -> None:
 def procedures_list() -> None:
     """List the procedures Collegium knows."""
     from collegium._words import word
-    from collegium.commands.render import console, table
+    from collegium.commands.render import console, listing, table
 
     s = settings()
     specs = registry().procedures()
@@ -48,7 +48,8 @@ def procedures_list() -> None:
         )
         return
     w = s.lang
-    console().print(
+    listing(
+        console(),
         table(
             None,
             [
@@ -63,7 +64,9 @@ def procedures_list() -> None:
                 [p.id, p.version, p.title.get(w), p.rule_pack, len(p.states), len(p.transitions)]
                 for p in specs
             ),
-        )
+            whole=(0, 3),
+        ),
+        word("empty.procedures", w),
     )
 
 
@@ -166,6 +169,7 @@ def procedures_show(procedure_id: str) -> None:
                 ]
                 for k, v in spec.states.items()
             ),
+            whole=(0,),
         )
     )
     rows = [
@@ -226,7 +230,7 @@ def _print_data_taken(takes: dict[str, list[dict[str, Any]]], w: str) -> None:
     ]
     if rows:
         headers = [word(key, w) for key in ("trigger", "data_key", "data_type", "required")]
-        console().print(table(word("data_taken", w), headers, rows))
+        console().print(table(word("data_taken", w), headers, rows, whole=(0, 1)))
 
 
 def _builtin_texts() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:

@@ -22,6 +22,7 @@ from collegium.commands.common import emit_json, open_engine, registry, settings
 
 if TYPE_CHECKING:
     from collegium import Registry, Rejudged, ReplayReport, RuleResult
+    from collegium.commands.render import Times
 
 __all__ = ["replay"]
 
@@ -30,14 +31,14 @@ def _rule(r: RuleResult, lang: str) -> str:
     return f"{r.rule_id} {r.title.get(lang)} — {r.message(lang)} [{r.citation}]"
 
 
-def _line(c: Rejudged, lang: str, zone: dt.tzinfo | None, registry: Registry) -> str:
-    from collegium import parse_time
+def _line(c: Rejudged, lang: str, face: Times, registry: Registry) -> str:
+    from collegium.commands.render import named
 
     def label(state: str | None) -> str:
         found = registry.procedure(c.procedure).states.get(state or "")
-        return f"{found.label.get(lang)} ({state})" if found else (state or "-")
+        return named(found.label.get(lang), state or "") if found else (state or "-")
 
-    when = parse_time(c.at).astimezone(zone).strftime("%Y-%m-%d %H:%M %z")
+    when = face.cell(c.at) or c.at
     step = f"{c.instance_id} #{c.seq} {c.trigger}: {label(c.source)} → {label(c.dest)}"
     head = f"  {when}  {c.actor:<8} {step}"
     if c.refused:
@@ -57,6 +58,12 @@ def _line(c: Rejudged, lang: str, zone: dt.tzinfo | None, registry: Registry) ->
 def _show(
     name: str, report: ReplayReport, lang: str, zone: dt.tzinfo | None, registry: Registry
 ) -> None:
+    """One history's report: its title, the times' offset once, a line for each step the pack
+    would have judged otherwise."""
+    from collegium.commands.render import times
+
+    face = times(zone)
+    lines = [_line(c, lang, face, registry) for c in report.changed]
     click.echo(
         word(
             "replay.title",
@@ -68,8 +75,10 @@ def _show(
             steps=report.steps,
         )
     )
-    for c in report.changed:
-        click.echo(_line(c, lang, zone, registry))
+    if face.offset:
+        click.echo(f"  {face.caption(lang)}")
+    for line in lines:
+        click.echo(line)
     for instance, why in report.diverged.items():
         click.echo(f"  ! {instance}: {word('replay.diverged', lang)} {why}")
 
@@ -111,7 +120,7 @@ def replay(pack: Path, scenarios: tuple[Path, ...]) -> None:
         with open_engine(writes=False) as engine:
             procedures.update(i.procedure for i in engine.instances())
             reports.append(
-                (s.db, rejudge(engine.store, text, registry=reg, source=str(pack)), dt.UTC)
+                (s.db, rejudge(engine.store, text, registry=reg, source=str(pack)), None)
             )
     if not any(r.instances for _n, r, _z in reports):
         spec = RulePackSpec.model_validate(parse_yaml(text, str(pack))[0])

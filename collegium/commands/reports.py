@@ -80,6 +80,7 @@ def reports_schedule(body_id: str, year: int, actor: str, plenary: str | None) -
     to the plenary), a democratic life meeting and a duty-and-integrity report of each member.
     Running it again schedules nothing twice."""
     from collegium import schedule_reports
+    from collegium.commands.render import times
 
     s = settings()
     with open_engine(writes=True) as engine:
@@ -98,14 +99,22 @@ def reports_schedule(body_id: str, year: int, actor: str, plenary: str | None) -
             }
         )
         return
-    for doc in docs:
-        click.echo(
-            word(
-                "reports.line",
-                s.lang,
-                **{**doc, "status": doc["status_label"], "kind": doc["kind_label"]},
-            )
+    face = times()
+    lines = [
+        word(
+            "reports.line",
+            s.lang,
+            **{
+                **doc,
+                "status": doc["status_label"],
+                "kind": doc["kind_label"],
+                "due": face.cell(doc["due"]) or doc["due"],
+            },
         )
+        for doc in docs
+    ]
+    for line in [face.caption(s.lang), *lines] if face.offset else lines:
+        click.echo(line)
     click.echo(word("reports.summary", s.lang, **counts))
 
 
@@ -125,6 +134,7 @@ def reports_due(days: int, body_id: str | None) -> None:
     import datetime as dt
 
     from collegium import reports_due as due
+    from collegium.commands.render import times
 
     s = settings()
     with open_engine(writes=False) as engine:
@@ -143,7 +153,11 @@ def reports_due(days: int, body_id: str | None) -> None:
     if s.as_json:
         emit_json(docs)
         return
-    for d in docs:
-        click.echo(word("reports.due", s.lang, **d))
+    face = times()
+    lines = [
+        word("reports.due", s.lang, **{**d, "due": face.cell(d["due"]) or d["due"]}) for d in docs
+    ]
+    for line in [face.caption(s.lang), *lines] if face.offset else lines:
+        click.echo(line)
     if not docs:
         click.echo(word("reports.none_due", s.lang, days=days))

@@ -27,7 +27,7 @@ def rules() -> None:
 def rules_list(pack_id: str | None) -> None:
     """List rules: id, severity, title and citation."""
     from collegium._words import word
-    from collegium.commands.render import console, table
+    from collegium.commands.render import console, listing, table
 
     s = settings()
     w = s.lang
@@ -48,7 +48,8 @@ def rules_list(pack_id: str | None) -> None:
             ]
         )
         return
-    console().print(
+    listing(
+        console(),
         table(
             None,
             [
@@ -59,7 +60,9 @@ def rules_list(pack_id: str | None) -> None:
                 word("pack", w),
             ],
             ([r.id, r.severity, r.title.get(w), r.citation, p.key] for p, r in items),
-        )
+            whole=(0, 4),
+        ),
+        word("empty.rules", w),
     )
 
 
@@ -68,7 +71,8 @@ def rules_list(pack_id: str | None) -> None:
 def rules_show(rule_id: str) -> None:
     """Show one rule: title, citation, what it guards, when it applies, and its check."""
     from collegium._words import word
-    from collegium.commands.render import console, panel, plain, table
+    from collegium.commands.render import console, panel, table, times
+    from collegium.commands.values import nested
 
     s = settings()
     w = s.lang
@@ -104,13 +108,14 @@ def rules_show(rule_id: str) -> None:
             "; ".join(f"{g.procedure}: {', '.join(g.triggers)}" for g in rule.guards) or "-",
         ],
     ]
+    face = times()
     if rule.when:
-        rows.append([word("when", w), plain(doc["when"])])
+        rows.append([word("when", w), nested(doc["when"], w, face)])
     if rule.unless:
-        rows.append([word("unless", w), plain(doc["unless"])])
-    rows.append([word("check", w), plain(check)])
+        rows.append([word("unless", w), nested(doc["unless"], w, face)])
+    rows.append([word("check", w), nested(check, w, face)])
     for name, p in params.items():
-        rows.append([f"${name}", plain(p)])
+        rows.append([f"${name}", nested(p, w, face)])
     con = console()
     con.print(panel(rule.id, title=word("rule", w)))
     con.print(table(None, ["", ""], rows))

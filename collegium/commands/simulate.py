@@ -22,28 +22,36 @@ from collegium.commands.common import emit_json, registry, settings
 
 if TYPE_CHECKING:
     from collegium import Engine, Registry
+    from collegium.commands.render import Times
     from collegium.scenario import StepReport
 
 __all__ = ["simulate"]
 
 
 def _label(engine: Engine, instance: str | None, state: str | None, lang: str) -> str:
+    from collegium.commands.render import named
+
     if not instance or not state:
         return state or ""
     spec = engine.registry.procedure(engine.get(instance).procedure)
     found = spec.states.get(state)
-    return f"{found.label.get(lang)} ({state})" if found else state
+    return named(found.label.get(lang), state) if found else state
 
 
-def _line(engine: Engine, r: StepReport, lang: str, zone: dt.tzinfo | None) -> str:
-    from collegium import parse_time
+def _line(engine: Engine, r: StepReport, lang: str, face: Times) -> str:
+    from collegium.commands.values import timer_words
 
-    when = (
-        parse_time(r.at).astimezone(zone).strftime("%Y-%m-%d %H:%M")
-    )  # in the scenario's own time zone
+    when = face.cell(r.at) or r.at  # in the scenario's own zone, unless --tz says another
     head = f"{when}  {r.actor or '':<6} {r.trigger or r.action:<20}"
     if r.action == "advance":
-        what = ", ".join(f"{t['instance']} {t['timer']} → {t['state']}" for t in r.rules) or "-"
+        what = (
+            ", ".join(
+                f"{t['instance']} {timer_words(t['timer'], lang)} → "
+                f"{_label(engine, t['instance'], t['state'], lang) or '-'}"
+                for t in r.rules
+            )
+            or "-"
+        )
         return f"{when}  {word('simulate.timers', lang, what=what)}"
     if r.action == "expect":
         return f"{head}  ✓ {word('simulate.expect', lang)}: {r.instance}"
@@ -158,12 +166,20 @@ def simulate(
             }
         )
         return
+    from collegium.commands.render import times
+
     w = s.lang
-    zone = dt.datetime.fromisoformat(scn.spec.start).tzinfo
+    face = times(dt.datetime.fromisoformat(scn.spec.start).tzinfo)
+    lines = [
+        _line(engine, r, w, face)
+        for r in reports
+        if r.action != "advance" or r.rules  # a move of the clock that fired nothing is not a line
+    ]
     click.echo(word("simulate.title", w, title=scn.spec.scenario))
-    for r in reports:
-        if r.action != "advance" or r.rules:  # a move of the clock that fired nothing is not a line
-            click.echo(_line(engine, r, w, zone))
+    if face.offset:
+        click.echo(face.caption(w))
+    for line in lines:
+        click.echo(line)
     click.echo(
         word(
             "simulate.summary",

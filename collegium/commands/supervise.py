@@ -11,25 +11,23 @@ from typing import Any
 
 import click
 
-from collegium.commands.common import emit_json, open_engine, settings
-from collegium.errors import InvalidInput
+from collegium.commands.common import display_zone, emit_json, open_engine, settings
 
 __all__ = ["supervise"]
 
 
-def _as_of(value: str, tz: str) -> dt.datetime:
-    """``--as-of``: a date-time with a zone, or a date meaning the end of that day in ``--tz``."""
+def _as_of(value: str) -> dt.datetime:
+    """``--as-of``: a date-time with a zone, or a date meaning the end of that day in ``--tz``'s
+    zone (the machine's local zone when it is not given)."""
     from collegium import parse_time
 
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
         return parse_time(value, "--as-of")
-    try:
-        zone = dt.datetime.fromisoformat(f"2000-01-01T00:00{tz}").tzinfo
-    except ValueError:
-        raise InvalidInput(f"--tz must be an offset such as +08:00 or Z, not {tz!r}") from None
-    return dt.datetime.combine(day, dt.time(23, 59, 59, 999999), tzinfo=zone)
+    end = dt.datetime.combine(day, dt.time(23, 59, 59, 999999))
+    zone = display_zone()
+    return end.replace(tzinfo=zone) if zone is not None else end.astimezone()
 
 
 @click.command()
@@ -39,21 +37,19 @@ def _as_of(value: str, tz: str) -> dt.datetime:
     required=True,
     metavar="DATE",
     help="Sweep up to this moment: a date-time with a zone, or a date "
-    "(the end of that day in --tz).",
+    "(the end of that day in --tz, by default the machine's local zone).",
 )
-@click.option(
-    "--tz", default="Z", show_default=True, help="Zone of a plain --as-of date, e.g. +08:00."
-)
-def supervise(as_of: str, tz: str) -> None:
+def supervise(as_of: str) -> None:
     """Run supervision up to --as-of (not later than now, see --now): fire every due timer (deadline
     reviews, lapses) in time order, as the engine's own actor; a finding opens one accountability
     case, and running it again opens none."""
     from collegium import format_time
     from collegium._words import word
-    from collegium.commands.render import console, table
+    from collegium.commands.render import console, table, times
+    from collegium.commands.values import timer_words
 
     s = settings()
-    until = _as_of(as_of, tz)
+    until = _as_of(as_of)
     with open_engine(
         writes=True
     ) as engine:  # the clock (--now, or the system's) bounds it: nothing fires before it is due
@@ -75,33 +71,30 @@ def supervise(as_of: str, tz: str) -> None:
         return
     w = s.lang
     con = console()
+    shown = times().line(until)
+    if not rows:
+        con.print(word("supervise.nothing", w, until=shown), markup=False)
+        return
     con.print(
-        word(
-            "supervise.swept", w, until=format_time(until), count=sum(1 for r in rows if r["state"])
+        word("supervise.swept", w, until=shown, count=sum(1 for r in rows if r["state"])),
+        markup=False,
+    )
+    con.print(
+        table(
+            None,
+            [word(f"supervise.{k}", w) for k in ("due", "instance", "trigger", "result", "opened")],
+            (
+                [
+                    r["due"],
+                    r["instance"],
+                    timer_words(r["trigger"], w),
+                    r["state"]
+                    or (f"{word('supervise.refused', w)}: {r['refused']}" if r["refused"] else "-"),
+                    ", ".join(r["opened"]),
+                ]
+                for r in rows
+            ),
+            whole=(1, 4),
+            times_in=(0,),
         )
     )
-    if rows:
-        con.print(
-            table(
-                None,
-                [
-                    word(f"supervise.{k}", w)
-                    for k in ("due", "instance", "trigger", "result", "opened")
-                ],
-                (
-                    [
-                        r["due"],
-                        r["instance"],
-                        r["trigger"],
-                        r["state"]
-                        or (
-                            f"{word('supervise.refused', w)}: {r['refused']}"
-                            if r["refused"]
-                            else "-"
-                        ),
-                        ", ".join(r["opened"]),
-                    ]
-                    for r in rows
-                ),
-            )
-        )

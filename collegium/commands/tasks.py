@@ -44,7 +44,7 @@ def tasks_overdue(by: str) -> None:
     department."""
     from collegium import overdue_tasks
     from collegium._words import word
-    from collegium.commands.render import console, table
+    from collegium.commands.render import console, listing, table
 
     s = settings()
     w = s.lang
@@ -57,21 +57,26 @@ def tasks_overdue(by: str) -> None:
         emit_json(doc)
         return
     head = word("supervise.lead" if by == "member" else "supervise.department", w)
-    console().print(
+    listing(
+        console(),
         table(
             None,
             [
                 head,
                 word("supervise.task", w),
+                word("title", w),
                 word("supervise.deadline", w),
                 word("supervise.state", w),
             ],
             (
-                [key, f"{t['task']} {t['title']}", t["deadline"], t["state_label"]]
+                [key, t["task"], t["title"], t["deadline"], t["state_label"]]
                 for key, group in doc.items()
                 for t in group
             ),
-        )
+            whole=(1,),
+            times_in=(3,),
+        ),
+        word("empty.overdue", w),
     )
 
 
@@ -94,9 +99,15 @@ def tasks_targets(member: str) -> None:
         emit_json({kind: [asdict(t) for t in views] for kind, views in found.items()})
         return
     con = console()
+    if not any(found.values()):
+        con.print(word("empty.targets", w, member=member), markup=False)
+        return
     for kind, views in found.items():
+        if not views:
+            continue
         heads = [
             word("supervise.task", w),
+            word("title", w),
             word("supervise.metric", w),
             word("supervise.progress", w),
             word("supervise.deadline", w),
@@ -107,7 +118,8 @@ def tasks_targets(member: str) -> None:
                 heads,
                 (
                     [
-                        f"{t.task} {t.title}",
+                        t.task,
+                        t.title,
                         f"{t.metric}: {t.baseline} → {t.target} {t.unit}"
                         f" ({t.measured if t.measured is not None else '-'})",
                         f"{t.percent}%",
@@ -115,5 +127,7 @@ def tasks_targets(member: str) -> None:
                     ]
                     for t in views
                 ),
+                whole=(0,),
+                times_in=(4,),
             )
         )

@@ -100,7 +100,8 @@ def vote_tally(instance: str) -> None:
     """Show the ballot of INSTANCE: method, who voted, votes per option (a secret ballot's only once
     closed), and the result once closed."""
     from collegium._words import word
-    from collegium.commands.render import console, panel, seps, table
+    from collegium.commands.render import console, named, panel, table, times
+    from collegium.commands.values import seps
 
     s = settings()
     w = s.lang
@@ -142,7 +143,7 @@ def vote_tally(instance: str) -> None:
     con = console()
     comma, colon = seps(w)
     state = (
-        word("ballot_closed", w, at=(b.result or {}).get("closed_at"))
+        word("ballot_closed", w, at=times().line((b.result or {}).get("closed_at")))
         if closed
         else word("ballot_lapsed", w)
         if b.lapsed
@@ -164,7 +165,7 @@ def vote_tally(instance: str) -> None:
     )
     con.print(
         panel(
-            f"{word('method', w)}{colon}{doc['method_label']} ({b.method}){comma}{state}\n"
+            f"{word('method', w)}{colon}{named(doc['method_label'], b.method)}{comma}{state}\n"
             f"{word('voted', w)}{colon}{word('people', w, count=len(b.voters))}{who}{tellers}",
             title=word("ballot", w, id=b.id),
         )
@@ -176,8 +177,9 @@ def vote_tally(instance: str) -> None:
         con.print(
             table(
                 None,
-                [word("item_head", w), *(f"{labels[k]} ({k})" for k in options)],
+                [word("item_head", w), *(named(labels[k], k) for k in options)],
                 ([i, *(c.get(k, 0) for k in options)] for i, c in items.items()),
+                whole=(0,),
             )
         )
     else:
@@ -185,7 +187,7 @@ def vote_tally(instance: str) -> None:
             table(
                 None,
                 [word("option", w), word("votes", w)],
-                ([f"{labels[k]} ({k})", v] for k, v in counts.items()),
+                ([named(labels[k], k), v] for k, v in counts.items()),
             )
         )
     if b.secret:
@@ -195,7 +197,8 @@ def vote_tally(instance: str) -> None:
             table(
                 None,
                 [word("voter", w), word("choice", w)],
-                ([v, f"{option_label(c, w)} ({c})"] for v, c in b.choices.items()),
+                ([v, named(option_label(c, w), c)] for v, c in b.choices.items()),
+                whole=(0,),
             )
         )
     if result is not None:
