@@ -60,6 +60,7 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "value": ("value", "值"),
     "available": ("available to {actor}", "{actor} 可执行的操作"),
     "allowed": ("allowed", "可以"),
+    "allowed_given": ("allowed, given {keys}", "可以，须提供 {keys}"),
     "refused": ("refused", "被拒绝"),
     "seq": ("#", "序号"),
     "at": ("at", "时间"),

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from collegium import Engine, ManualClock, NotFound, RuleViolation
+from collegium import Engine, ManualClock, NotFound, RuleViolation, SequentialIds
 from collegium._i18n import message
 from collegium.rules import kinds
 from collegium.rules.model import StateCheck
-from tests.conftest import MATTER, state_views, to_meeting
+from tests.conftest import MATTER, START, standing_committee, state_views, to_meeting
 from tests.test_cli import run
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "examples" / "scenarios"
@@ -105,3 +105,22 @@ def test_no_refusal_in_the_example_scenarios_shows_a_missing_value(lang: str) ->
     assert len(messages) >= 20  # the scenarios' expected refusals, and the warnings
     for name, text in messages:
         assert "None" not in text and " - " not in text, (name, text)
+
+
+def test_status_as_says_what_data_an_allowed_trigger_waits_for(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    clock = ManualClock(START)
+    engine = Engine.open(str(db), clock=clock, ids=SequentialIds())
+    try:
+        engine.define_body(standing_committee())
+        iid = adopted(engine, clock)
+    finally:
+        engine.close()
+    text = run("--db", db, "status", iid, "--as", "sec")
+    assert text.exit_code == 0, text.stderr
+    assert "allowed, given audience" in " ".join(text.output.split())
+    zh = run("--db", db, "--lang", "zh-CN", "status", iid, "--as", "sec")
+    assert "可以，须提供 audience" in " ".join(zh.output.split())
+    doc = json.loads(run("--db", db, "--json", "status", iid, "--as", "sec").stdout)
+    (publish,) = [a for a in doc["available"] if a["trigger"] == "publish"]
+    assert publish["allowed"] is True and publish["needs"] == ["audience"]

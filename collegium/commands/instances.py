@@ -23,7 +23,7 @@ from collegium.errors import NotFound
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from collegium import ProcedureSpec
+    from collegium import Availability, ProcedureSpec
     from collegium.commands.render import Times
 
 __all__ = ["check", "fire", "history", "instances_cmd", "start", "status"]
@@ -193,6 +193,7 @@ def status(instance: str, actor: str | None, diagram: bool) -> None:
                 {
                     "trigger": a.trigger,
                     "allowed": a.allowed,
+                    "needs": list(a.needs),
                     "failures": [r.to_dict(w) for r in a.verdict.failures],
                 }
                 for a in avail
@@ -225,7 +226,7 @@ def status(instance: str, actor: str | None, diagram: bool) -> None:
                 (
                     [
                         a.trigger,
-                        word("allowed", w) if a.allowed else word("refused", w),
+                        _allowed(a, w, labels) if a.allowed else word("refused", w),
                         "; ".join(f"{r.rule_id}: {r.message(w)}" for r in a.verdict.failures),
                     ]
                     for a in avail
@@ -233,6 +234,17 @@ def status(instance: str, actor: str | None, diagram: bool) -> None:
                 whole=(0,),
             )
         )
+
+
+def _allowed(a: Availability, lang: str, labels: dict[str, str]) -> str:
+    """``allowed``, or ``allowed, given audience (disclosure audience)`` when rules wait for the
+    command's data: what ``fire`` will judge once it is given."""
+    from collegium._words import word
+
+    if not a.needs:
+        return word("allowed", lang)
+    keys = ", ".join(f"{k} ({labels[k]})" if labels.get(k, k) != k else k for k in a.needs)
+    return word("allowed_given", lang, keys=keys)
 
 
 @click.command()
