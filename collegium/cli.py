@@ -233,6 +233,21 @@ def _zone(ctx: click.Context, _param: click.Parameter, value: str | None) -> str
     return value or None
 
 
+def _language(
+    _ctx: click.Context | None, _param: click.Parameter | None, value: str | None
+) -> str:
+    """The language of labels and messages: ``--lang``, else ``COLLEGIUM_LANG`` (click reads both),
+    else the locale's (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, the first one set): Chinese for a
+    ``zh`` locale, English for any other."""
+    if value:
+        return "zh-CN" if value.lower().replace("_", "-") in ("zh", "zh-cn") else "en"
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        found = os.environ.get(name)
+        if found:
+            return "zh-CN" if found.lower().startswith("zh") else "en"
+    return "en"
+
+
 # -- the group -------------------------------------------------------------------------------------
 @click.group(
     cls=_Group,
@@ -241,10 +256,13 @@ def _zone(ctx: click.Context, _param: click.Parameter, value: str | None) -> str
 )
 @click.option(
     "--lang",
-    type=click.Choice(["en", "zh-CN", "zh"]),
-    default="en",
-    show_default=True,
-    help="Language of labels and messages.",
+    type=click.Choice(["en", "zh-CN", "zh", "zh_CN"], case_sensitive=False),
+    metavar="[en|zh-CN]",
+    default=None,
+    envvar="COLLEGIUM_LANG",
+    callback=_language,
+    help="Language of labels and messages (env COLLEGIUM_LANG; default: the locale's, LC_ALL, "
+    "LC_MESSAGES or LANG: Chinese for zh_*, else English).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of tables.")
 @click.option(
@@ -306,7 +324,7 @@ def cli(
     kept in a tamper-evident log. Try `collegium demo`.
     """
     ctx.obj = Settings(
-        lang="zh-CN" if lang == "zh" else lang,
+        lang=lang,
         as_json=as_json,
         db=db,
         now=now,

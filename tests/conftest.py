@@ -27,6 +27,10 @@ from tests._store_summary import (  # noqa: F401
     pytest_terminal_summary,
 )
 
+#: the command line takes its language from COLLEGIUM_LANG or the locale when --lang is not given;
+#: the tests read English unless they give another (tests/test_cli_language.py sets its own)
+os.environ["COLLEGIUM_LANG"] = "en"
+
 CST = dt.timezone(dt.timedelta(hours=8))
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CST)
 
