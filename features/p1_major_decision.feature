@@ -232,6 +232,21 @@ Feature: P1 — individual deliberation, then meeting decision
     And the refused step changed nothing
     And the matter is still "deliberation"
 
+  Scenario: A matter is not put on an agenda for a meeting time already past
+    A meeting time before the moment of scheduling is a data error: the step is refused, not warned of.
+    Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"
+    And "m1" prepares the matter and starts individual deliberation
+    And "sec" consults every voting member
+    When "sec" tries to schedule the matter for a meeting on "2024-03-02T09:00+08:00"
+    Then the step is refused by rule "R-MEETING-AHEAD"
+    And the refusal says "the meeting time 2024-03-02T01:00:00+00:00 is before now (2026-03-02T01:00:00+00:00)"
+    And the refused rule is titled "A meeting is set for a time still to come" and cites "common practice"
+    And the refused step changed nothing
+    And the matter is still "deliberation"
+    When "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
+    Then the matter is "scheduled"
+    And rule "R-MEETING-AHEAD" passed
+
   Scenario: A meeting called at less than a day's notice is scheduled, with a warning
     Topics and materials are sent a day ahead (parameter advance_notice); the rule warns, it does not refuse.
     Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"

@@ -201,6 +201,19 @@ Feature: P2 — meetings with an agenda
     Then the meeting is "Convened, agenda sent"
     And rule "R-AGENDA" passed
 
+  Scenario: A meeting is not convened for a time already past
+    Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"
+    And "m1" prepares the matter and starts individual deliberation
+    And "sec" consults every voting member
+    And "sec" schedules the matter for a meeting on "2026-03-10T09:00+08:00"
+    When "sec" tries to convene a meeting of "sc" on "2026-03-01T09:00+08:00" with the agenda "County budget 2026"
+    Then the step is refused by rule "R-MEETING-AHEAD"
+    And the refusal says "the meeting time 2026-03-01T01:00:00+00:00 is before now"
+    And the refused step changed nothing
+    When "sec" convenes a meeting of "sc" on "2026-03-10T09:00+08:00" with the agenda "County budget 2026"
+    Then the meeting is "Convened, agenda sent"
+    And rule "R-MEETING-AHEAD" passed
+
   Scenario: A meeting does not open before the time it was convened for
     Given "sec" proposes a major matter "County budget 2026" to "sc" with lead member "m1"
     And "m1" prepares the matter and starts individual deliberation

@@ -329,7 +329,7 @@ def test_engine_parameters_have_their_types() -> None:
         "  recusal_reduces_n:\n    value: true", '  recusal_reduces_n:\n    value: "false"'
     )
     assert broken != text
-    reg.add_pack_text(broken.replace('version: "2026.8"', 'version: "2026.9"'))
+    reg.add_pack_text(broken.replace('version: "2026.9"', 'version: "2026.10"'))
     with pytest.raises(DefinitionError, match="parameter 'recusal_reduces_n' must be bool"):
         reg.compiled("major_decision")
 

@@ -284,12 +284,12 @@ def test_instance_is_judged_by_the_pack_version_it_started_under(clock: ManualCl
     pack = registry.pack("party-committee")
     text = registry.definitions[f"pack:{pack.key}"].text
     registry.add_pack_text(
-        text.replace('version: "2026.8"', 'version: "2027.1"').replace(
+        text.replace('version: "2026.9"', 'version: "2027.1"').replace(
             'value: "1/2"\n    source: county', 'value: "2/3"\n    source: county'
         )
     )
     new = propose(engine)
-    assert engine.get(old).pack_version == "2026.8"
+    assert engine.get(old).pack_version == "2026.9"
     assert engine.get(new).pack_version == "2027.1"
     for iid in (old, new):
         engine.fire(iid, "prepare", "m1")
@@ -380,10 +380,10 @@ def test_deferred_matter_is_deliberated_with_the_current_members(
 def test_the_latest_pack_version_is_the_highest_not_the_last_loaded() -> None:
     registry = Registry.builtin()
     text = registry.definitions[f"pack:{registry.pack('party-committee').key}"].text
-    for version in ("2026.10", "2026.9", "2025.12"):
-        registry.add_pack_text(text.replace('version: "2026.8"', f'version: "{version}"'))
-    assert registry.pack("party-committee").version == "2026.10"
-    assert registry.compiled("major_decision").pack.version == "2026.10"
+    for version in ("2026.11", "2026.10", "2025.12"):
+        registry.add_pack_text(text.replace('version: "2026.9"', f'version: "{version}"'))
+    assert registry.pack("party-committee").version == "2026.11"
+    assert registry.compiled("major_decision").pack.version == "2026.11"
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,6 @@ def test_the_built_in_packs_ship_with_tests_that_pass_and_notice_every_rule() ->
         "government@2019.2: 72 of 72 cases pass\n  rules applied by a case: 39 of 39\n"
     )
     assert (
-        "party-committee@2026.8: 189 of 189 cases pass\n"
-        "  rules applied by a case: 91 of 91\n" in result.output
+        "party-committee@2026.9: 191 of 191 cases pass\n"
+        "  rules applied by a case: 92 of 92\n" in result.output
     )

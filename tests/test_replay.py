@@ -30,9 +30,9 @@ PACK = (ROOT / "collegium" / "rules" / "packs" / "party-committee.yaml").read_te
 EXAMPLES = sorted((ROOT / "examples" / "scenarios").glob("*.yaml"))
 
 
-def pack_with(version: str = "2026.9", **params: str) -> str:
+def pack_with(version: str = "2026.10", **params: str) -> str:
     """The built-in pack under another version, with some parameters changed."""
-    text = PACK.replace('version: "2026.8"', f'version: "{version}"', 1)
+    text = PACK.replace('version: "2026.9"', f'version: "{version}"', 1)
     for name, value in params.items():
         text, n = re.subn(rf"(\n  {name}:\n\s+value: )\S+", rf'\g<1>"{value}"', text, count=1)
         assert n == 1, name
@@ -97,7 +97,7 @@ def test_a_higher_quorum_would_have_refused_the_meeting_that_opened_with_fewer_p
     close(engine, iid, {p: "agree" for p in ("sec", "dep", "m1", "m2", "m3", "m4", "m5")})
     assert engine.get(iid).state == "adopted"
     report = rejudge(engine.store, pack_with(quorum_standing="2/3"))
-    assert report.pack == "party-committee@2026.9" and report.diverged == {}
+    assert report.pack == "party-committee@2026.10" and report.diverged == {}
     refused = {c.trigger: c for c in report.refused}
     # the quorum is judged at every vote too: each of the seven votes would have been refused
     assert set(refused) == {"open_meeting", "vote", "close_ballot"}
@@ -269,4 +269,14 @@ def test_versions_only_the_store_keeps_are_read_from_it_without_changing_the_cal
     )
     party = [p.version for p in caller.packs() if p.id == "party-committee"]
     # the stored text went into a copy
-    assert party == ["2026.1", "2026.2", "2026.3", "2026.4", "2026.5", "2026.6", "2026.7", "2026.8"]
+    assert party == [
+        "2026.1",
+        "2026.2",
+        "2026.3",
+        "2026.4",
+        "2026.5",
+        "2026.6",
+        "2026.7",
+        "2026.8",
+        "2026.9",
+    ]
