@@ -4,8 +4,10 @@ Each is JSON Schema 2020-12 with ``$schema`` and a stable ``$id``, generated fro
 the loader validates the file with, in the model's *validation* form: it describes what may be
 written (``source: voting`` as well as ``source: [voting]``), not what the model holds afterwards.
 Mapping keys are checked with ``propertyNames``, so a key the model refuses (``Bad-Name``) is
-refused by the schema too. What no schema can say — that a state a transition names exists, that
-a rule id is in the pack — is left to the loader's checks (``collegium procedures check``).
+refused by the schema too. The scenario schema also says what data each step takes in the built-in
+procedures (:mod:`collegium._scenario_data`). What no schema can say — that a state a transition
+names exists, that a rule id is in the pack — is left to the loader's checks (``collegium
+procedures check``).
 """
 
 from __future__ import annotations
@@ -60,7 +62,21 @@ def _model(kind: str) -> type[BaseModel]:
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of files of ``kind`` (one of :data:`SCHEMA_KINDS`)."""
     value = _model(kind).model_json_schema(by_alias=True, mode="validation")
+    if kind == "scenario":
+        value = _with_step_data(value)
     return {"$schema": DIALECT, "$id": schema_id(kind), **_keys_named(value)}
+
+
+def _with_step_data(value: dict[str, Any]) -> dict[str, Any]:
+    """The scenario schema with the data each step takes in the built-in procedures
+    (:mod:`collegium._scenario_data`), checked where the scenario names no definitions of its own
+    (``definitions`` absent or empty)."""
+    from collegium._scenario_data import data_defs
+
+    defs, step = data_defs()
+    own = {"properties": {"definitions": {"maxItems": 0}}}
+    builtin = {"if": own, "then": {"properties": {"steps": {"items": step}}}}
+    return {**value, "$defs": {**value["$defs"], **defs}, "allOf": [builtin]}
 
 
 def _keys_named(node: Any) -> Any:

@@ -111,7 +111,9 @@ class Step(BaseModel):
         "decimal, true or false, a date-time with a time zone, a list of texts or a "
         "mapping of text to text (attendance: person to present, absent, recused or "
         "attendee). Which names and types each trigger takes: `collegium procedures "
-        "show ID` and the handbook",
+        "show ID` and the handbook; for the built-in procedures this schema says it too "
+        "(the data.start.* and data.fire.* objects), where the scenario names no definitions "
+        "of its own",
     )
     item: str | None = Field(default=None, description="the item of a list voted item by item")
     refused: str | None = Field(

@@ -39,7 +39,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "scenario": (
         "Scenario file schema",
         "A scenario (`collegium simulate FILE`): bodies, a start time and steps "
-        "run on a virtual clock.",
+        "run on a virtual clock. The `data.start.*` and `data.fire.*` objects say what data "
+        "each step takes in the built-in procedures: a `start` step the data of the procedure it "
+        "names, a `fire` step (a `vote` too) the keys any built-in procedure with its trigger "
+        "takes. They hold where the scenario names no `definitions` of its own.",
     ),
     "body": (
         "Body file schema",
@@ -152,7 +155,8 @@ def object_section(
         lines += [prose(node["description"], defs), ""]
     properties: dict[str, Any] = node.get("properties", {})
     if not properties:
-        lines += [f"Type: {type_of(node)}.", ""]
+        closed = node.get("additionalProperties") is False
+        lines += ["No keys are accepted." if closed else f"Type: {type_of(node)}.", ""]
         return lines
     required = set(node.get("required", ()))
     lines += ["| key | type | required | default | notes |", "|---|---|---|---|---|"]
