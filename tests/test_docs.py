@@ -122,7 +122,24 @@ def test_the_first_scenario_runs_as_getting_started_shows() -> None:
         assert line in out.splitlines(), line
 
 
-def test_the_site_builds_with_no_warning(tmp_path: Path) -> None:
+def mkdocs_build(site: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of the repository's site into ``site``."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once for this module's tests by `mkdocs build --strict`, which must pass
+    with no warning."""
     if (
         importlib.util.find_spec("mkdocs") is None
         or importlib.util.find_spec("mkdocstrings_handlers") is None
@@ -131,26 +148,24 @@ def test_the_site_builds_with_no_warning(tmp_path: Path) -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{reason} (CI=true: the documentation must build)")
         pytest.skip(reason)
-    site = tmp_path / "site"
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=600,
-        check=False,
-    )
+    built = tmp_path_factory.mktemp("docs") / "site"
+    done = mkdocs_build(built)
     log = done.stdout + done.stderr
     assert done.returncode == 0 and not re.search(r"^WARNING\b", log, re.MULTILINE), log
-    for (
-        page,
-        paths,
-    ) in entries().items():  # every entry rendered, with the anchor cross-references point at
-        name = page.removesuffix(".md")
-        html = (site / "api" / ("" if name == "index" else name) / "index.html").read_text(
-            encoding="utf-8"
-        )
+    return built
+
+
+def _api_page(site: Path, page: str) -> str:
+    name = page.removesuffix(".md")
+    return (site / "api" / ("" if name == "index" else name) / "index.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_the_site_builds_with_no_warning(site: Path) -> None:
+    # every entry rendered, with the anchor cross-references point at
+    for page, paths in entries().items():
+        html = _api_page(site, page)
         for path in paths:
             assert f'id="{path}"' in html, f"{path} has no anchor on api/{page}"
     # generated from the JSON Schemas at build time
@@ -160,6 +175,48 @@ def test_the_site_builds_with_no_warning(tmp_path: Path) -> None:
     assert (site / "handbook" / "index.html").is_file() and (
         site / "handbook" / "meeting.zh-CN" / "index.html"
     ).is_file()
+
+
+#: a tag that makes the browser fetch a script, a stylesheet or a font, and the address it names
+FETCHED = re.compile(
+    r"<script\b[^>]*\bsrc=\"([^\"]*)\"|<link\b[^>]*\bhref=\"([^\"]*)\"|url\(\s*['\"]?([^'\")]*)"
+)
+
+
+def test_the_site_loads_nothing_from_another_host_and_serves_mermaid(site: Path) -> None:
+    outside = {
+        f"{page.relative_to(site)}: {address}"
+        for page in [*site.rglob("*.html"), *site.rglob("*.css")]
+        for match in FETCHED.finditer(page.read_text(encoding="utf-8"))
+        for address in match.groups()
+        if address and re.match(r"(?:[a-z]+:)?//", address, re.IGNORECASE)
+    }
+    assert outside == set(), "the site must load only its own files: " + ", ".join(
+        sorted(outside)[:5]
+    )
+    mermaid = sorted((site / "assets" / "javascripts").glob("mermaid-*.min.js"))
+    assert len(mermaid) == 1 and mermaid[0].stat().st_size > 1_000_000
+    page = (site / "handbook" / "meeting" / "index.html").read_text(encoding="utf-8")
+    assert '<pre class="mermaid">' in page
+    assert f'<script src="../../assets/javascripts/{mermaid[0].name}"></script>' in page
+
+
+def test_the_api_pages_show_documented_public_names_only(site: Path) -> None:
+    undocumented, private = [], []
+    for page in entries():
+        # each object on a page: its heading, then its docstring, then its members
+        for block in _api_page(site, page).split('<div class="doc doc-object ')[1:]:
+            path = re.search(r'id="([^"]+)"', block)
+            name = path.group(1) if path else block[:60]
+            own = block.split('<div class="doc doc-children">', 1)[0]
+            text = own.split('<div class="doc doc-contents', 1)[1:]
+            if not text or not re.search(r"<(?:p|table|ul|ol|details)\b", text[0]):
+                undocumented.append(name)
+            if name.rsplit(".", 1)[-1].startswith("_"):
+                private.append(name)
+    # no `store = store instance-attribute`: an attribute without a docstring is not listed
+    assert undocumented == [] and private == [], (undocumented[:10], private[:10])
+    assert 'id="collegium.engine.engine.Engine.fire"' in _api_page(site, "engine.md")
 
 
 def test_the_async_section_runs(tmp_path: Path) -> None:

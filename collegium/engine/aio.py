@@ -158,14 +158,17 @@ class AsyncEngine:
     # -- what the engine holds ----------------------------------------------------------------
     @property
     def clock(self) -> Clock:
+        """The wrapped engine's clock."""
         return self.sync.clock
 
     @property
     def registry(self) -> Registry:
+        """The wrapped engine's registry of procedures and rule packs."""
         return self.sync.registry
 
     @property
     def directory(self) -> Directory | None:
+        """The wrapped engine's directory of people, if it was given one."""
         return self.sync.directory
 
     def subscribe(

@@ -44,9 +44,10 @@ class Directory(Protocol):
     inside the command's transaction, while the instance's row is locked: a slow lookup holds that
     lock longer, so answer from memory or a fast local read."""
 
-    def body(
-        self, body_id: str, at: dt.datetime
-    ) -> Body | None: ...  # pragma: no cover - a protocol
+    def body(self, body_id: str, at: dt.datetime) -> Body | None:  # pragma: no cover - a protocol
+        """Body ``body_id`` with its members and their roles as of ``at``; ``None`` when there
+        is no such body then."""
+        ...
 
 
 def check_roles(body: Body, packs: Sequence[RulePackSpec]) -> None:

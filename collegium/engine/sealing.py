@@ -110,6 +110,8 @@ class SodiumSealer:
     """Sealed boxes of libsodium (PyNaCl): a fresh ephemeral key for every choice sealed."""
 
     def seal(self, public_key: str, choice: str) -> str:
+        """``choice``, padded to ``PAD`` bytes, in a sealed box to ``public_key``, as base64;
+        :class:`InvalidInput` if its UTF-8 is longer than that."""
         from nacl.public import PublicKey, SealedBox
 
         plain = choice.encode("utf-8")
@@ -119,9 +121,12 @@ class SodiumSealer:
         return base64.b64encode(box.encrypt(plain.ljust(PAD, b"\0"))).decode("ascii")
 
     def digest(self, sealed: str) -> str:
+        """The hexadecimal SHA-256 of ``sealed``."""
         return hashlib.sha256(sealed.encode("ascii")).hexdigest()
 
     def open(self, teller_secret: str | None, public_key: str, sealed: Sequence[str]) -> list[str]:
+        """The choices sealed in ``sealed``, opened with ``teller_secret``; :class:`InvalidInput`
+        when it is missing, is not the secret of ``public_key``, or a choice does not open."""
         from nacl.exceptions import CryptoError
         from nacl.public import PrivateKey, SealedBox
 
