@@ -7,7 +7,6 @@ Graphviz's ``dot`` when it is installed.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -15,18 +14,32 @@ from collections.abc import Iterator
 from collegium.engine.registry import CompiledProcedure
 from collegium.errors import InvalidInput
 
-_UNSAFE = re.compile(r'["\\:;{}<>|#]')
+#: the ASCII punctuation a Mermaid label holds as written
+_PLAIN = frozenset(" ()[],.'!?-_/+*=@$~^")
 
 
-def _clean(text: str) -> str:
-    """A label as Mermaid and DOT both take it: no quotes, colons or braces (a colon ends a Mermaid
-    label)."""
-    return _UNSAFE.sub(" ", text).strip()
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _mermaid_text(text: str) -> str:
+    """``text`` as a Mermaid label, on one line: each ASCII character Mermaid's syntax could read
+    (a quote, colon, semicolon, ``#``, ``<``, ``>``, ``&``, a brace, …) as an entity code such as
+    ``#58;``, which the diagram shows as the character itself."""
+    return "".join(
+        c if c.isalnum() or c in _PLAIN or not c.isascii() else f"#{ord(c)};"
+        for c in _one_line(text)
+    )
+
+
+def _dot_text(text: str) -> str:
+    """``text`` inside a DOT double-quoted string, on one line: backslashes and quotes escaped."""
+    return _one_line(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def edges(proc: CompiledProcedure, lang: str) -> Iterator[tuple[str, str, str, list[str]]]:
     """(source, destination, trigger label, rule ids) for every transition, in the procedure's
-    order."""
+    order; the label as written, for :func:`mermaid` and :func:`dot` to escape."""
     spec = proc.spec
     for t in spec.transitions:
         label = t.label.get(lang) if t.label else None
@@ -42,17 +55,18 @@ def edges(proc: CompiledProcedure, lang: str) -> Iterator[tuple[str, str, str, l
             named = next(
                 (x.label for x in spec.transitions if x.trigger == t.trigger and x.label), None
             )
-            yield src, t.dest, _clean(label or (named.get(lang) if named else t.trigger)), rules
+            yield src, t.dest, label or (named.get(lang) if named else t.trigger), rules
 
 
 def mermaid(proc: CompiledProcedure, lang: str = "en", current: str | None = None) -> str:
     spec = proc.spec
-    out = ["stateDiagram-v2", f"    %% {spec.key}: {_clean(spec.title.get(lang))}"]
+    out = ["stateDiagram-v2", f"    %% {spec.key}: {_one_line(spec.title.get(lang))}"]
     for sid, st in spec.states.items():
-        out.append(f'    state "{_clean(st.label.get(lang))}" as {sid}')
+        out.append(f'    state "{_mermaid_text(st.label.get(lang))}" as {sid}')
     out.append(f"    [*] --> {spec.initial}")
     for src, dest, label, rules in edges(proc, lang):
-        out.append(f"    {src} --> {dest}: {label}" + (f" [{', '.join(rules)}]" if rules else ""))
+        text = label + (f" [{', '.join(rules)}]" if rules else "")
+        out.append(f"    {src} --> {dest}: {_mermaid_text(text)}")
     out.extend(f"    {sid} --> [*]" for sid, st in spec.states.items() if st.terminal)
     if current is not None:
         out += [
@@ -68,11 +82,11 @@ def dot(proc: CompiledProcedure, lang: str = "en", current: str | None = None) -
         f'digraph "{spec.id}" {{',
         "    rankdir=LR;",
         '    node [shape=box, style=rounded, fontname="sans-serif"];',
-        f'    label="{_clean(spec.title.get(lang))} ({spec.key})";',
+        f'    label="{_dot_text(spec.title.get(lang))} ({spec.key})";',
         '    start [shape=point, label=""];',
     ]
     for sid, st in spec.states.items():
-        attrs = [f'label="{_clean(st.label.get(lang))}\\n({sid})"']
+        attrs = [f'label="{_dot_text(st.label.get(lang))}\\n({sid})"']
         if st.terminal:
             attrs.append("peripheries=2")
         if sid == current:
@@ -80,7 +94,7 @@ def dot(proc: CompiledProcedure, lang: str = "en", current: str | None = None) -
         out.append(f"    {sid} [{', '.join(attrs)}];")
     out.append(f"    start -> {spec.initial};")
     for src, dest, label, rules in edges(proc, lang):
-        text = label + (f"\\n[{', '.join(rules)}]" if rules else "")
+        text = _dot_text(label) + (f"\\n[{_dot_text(', '.join(rules))}]" if rules else "")
         out.append(f'    {src} -> {dest} [label="{text}"];')
     out.append("}")
     return "\n".join(out) + "\n"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,18 @@ from tests.test_cli_ballot import ok, one_error_line, run
 
 REGISTRY = Registry.builtin()
 PROCEDURES = sorted(p.id for p in REGISTRY.procedures())
+BOARD = Path(__file__).parent.parent / "examples" / "board"
+
+
+def shown(label: str) -> str:
+    """A Mermaid label as the diagram shows it: its entity codes (``#58;``) as characters."""
+    return re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), label)
+
+
+def parses_as_one_label(label: str) -> bool:
+    """Whether Mermaid's state-diagram lexer reads ``label`` (after ``A --> B: ``) whole: once
+    its entity codes are set aside, no semicolon and no colon (``:::`` starts a class)."""
+    return not re.search(r"[;:\n]", re.sub(r"#\w+;", "", label))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
@@ -37,7 +50,13 @@ def test_mermaid_is_a_well_formed_state_diagram(procedure: str, lang: str) -> No
         assert m is not None and {m.group(1), m.group(2)} - {"[*]"} <= set(declared)
     labelled = [m.group(3) for m in arrows if m is not None and m.group(3)]
     assert len(labelled) == sum(len(t.source) for t in proc.spec.transitions)
-    assert all(":" not in label and '"' not in label for label in labelled)
+    assert all(parses_as_one_label(label) and '"' not in label for label in labelled)
+    # every punctuation mark kept: the label shows as the procedure writes it
+    written = [
+        label + (f" [{', '.join(rules)}]" if rules else "")
+        for _src, _dest, label, rules in edges(proc, lang)
+    ]
+    assert [shown(label) for label in labelled] == written
     assert f"    class {proc.spec.initial} current" in lines
 
 
@@ -80,3 +99,32 @@ def test_the_command_line_draws_and_highlights_an_instance(tmp_path: object) -> 
         one_error_line(r, "Graphviz")
     else:
         assert "<svg" in ok("diagram", "meeting", "--format", "svg").stdout
+
+
+def test_punctuation_in_labels_is_escaped_not_dropped(tmp_path: Path) -> None:
+    said = 'Convene (notice: 10 days; "agenda" & papers, #1 <first> {a|b})'
+    state = 'Convened: "notice" sent; #2'
+    text = (BOARD / "board_resolution.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "{trigger: convene, source: drafted,",
+        f"{{trigger: convene, label: {{en: '{said}', zh-CN: 召集}}, source: drafted,",
+    ).replace("convened: {label: {en: Meeting convened,", f"convened: {{label: {{en: '{state}',")
+    (tmp_path / "board_resolution.yaml").write_text(text, encoding="utf-8")
+    registry = Registry()
+    registry.load_pack(BOARD / "company-board.rules.yaml")
+    registry.load_procedure(tmp_path / "board_resolution.yaml")
+    proc = registry.compiled("board_resolution")
+
+    lines = mermaid(proc, "en").splitlines()
+    edge = next(line for line in lines if line.startswith("    drafted --> convened: "))
+    label = edge.removeprefix("    drafted --> convened: ")
+    assert parses_as_one_label(label) and not re.search(r'["<>&{}|]', label)
+    assert shown(label).startswith(said + " [")
+    declared = next(line for line in lines if line.endswith(" as convened"))
+    assert re.fullmatch(r'    state "[^"]+" as convened', declared)
+    assert shown(declared) == f'    state "{state}" as convened'
+
+    drawn = dot(proc, "en")
+    escaped = said.replace('"', '\\"')
+    assert f'    drafted -> convened [label="{escaped}\\n[' in drawn
+    assert '    convened [label="Convened: \\"notice\\" sent; #2\\n(convened)"];' in drawn
