@@ -73,4 +73,12 @@ def validation_line(exc: ValidationError) -> str:
     first = errors[0]
     where = ".".join(str(p) for p in first["loc"]) or "(top level)"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"{where}: {first['msg']}{more}"
+    return f"{where}: {validator_words(first)}{more}"
+
+
+def validator_words(error: Any) -> str:
+    """What one pydantic error says; a validator's own message as it wrote it, without the
+    "Value error, " (or "Assertion failed, ") pydantic puts before it."""
+    if error["type"] in ("value_error", "assertion_error") and "error" in error.get("ctx", {}):
+        return str(error["ctx"]["error"])
+    return str(error["msg"])

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from collegium._brief import validator_words
 from collegium.errors import DefinitionError
 
 M = TypeVar("M", bound=BaseModel)
@@ -240,7 +241,7 @@ def _describe(err: Any) -> tuple[list[str | int], list[str | int], str]:
         return loc[:-1], loc, f"unknown key {loc[-1]!r}" if loc else "unknown key"
     if kind == "missing":
         return loc[:-1], loc[:-1], f"missing key {loc[-1]!r}" if loc else "missing key"
-    msg = str(err["msg"])
+    msg = validator_words(err)
     if kind == "union_tag_invalid":
         msg = (
             f"unknown kind {err.get('input', {}).get('kind')!r}"
@@ -259,13 +260,19 @@ def load_model(model: type[M], text: str, source: str) -> M:
     return validate_model(model, data, node, source)
 
 
-def validate_model(model: type[M], data: Any, node: yaml.Node | None, source: str) -> M:
-    """Validate data parsed by :func:`parse_yaml` as ``model``; the first error names file, line and
-    path."""
+def validate_model(
+    model: type[M],
+    data: Any,
+    node: yaml.Node | None,
+    source: str,
+    context: dict[str, Any] | None = None,
+) -> M:
+    """Validate data parsed by :func:`parse_yaml` as ``model`` (its validators given ``context``);
+    the first error names file, line and path."""
     if not isinstance(data, dict):
         raise DefinitionError("the top level must be a mapping of keys", source=source, line=1)
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc, line_loc, msg = _describe(first)

@@ -229,6 +229,17 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
         "--replace 只替换 Collegium 创建的数据库；{reason}",
     ),
     "simulate.the_db": ("the database", "该数据库"),
+    # scenario files (collegium/scenariofile.py, collegium/scenario.py): steps counted from 1
+    "scenario.step": ("step {n}", "第 {n} 步"),
+    "scenario.one_action": (
+        "a step has exactly one of {actions}; this one has {given}",
+        "每一步须有且只有 {actions} 之一；此步有 {given}",
+    ),
+    "scenario.needs_as": ("needs 'as' (who acts)", "缺少 'as'（由谁办理）"),
+    "scenario.needs_instance": (
+        "needs 'instance' (which one)",
+        "缺少 'instance'（对哪个实例办理）",
+    ),
     # commitments (collegium/commands/commitments.py)
     "commitments.heading": ("Commitments of {body} for {year}", "{body} {year} 年度为民承诺事项"),
     "commitments.none": ("{body} made no commitment for {year}", "{body} {year} 年度没有承诺事项"),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collegium._brief import brief
+from collegium._words import word
 from collegium.engine.clock import ManualClock, SequentialIds, format_time, parse_time
 from collegium.engine.engine import Engine
 from collegium.engine.registry import Registry
@@ -141,7 +142,7 @@ def _run_step(
     except (ExpectationFailed, DefinitionError, RuleViolation) as exc:
         return exc
     except CollegiumError as exc:
-        return InvalidInput(f"{where}: step {n + 1}: {exc}")
+        return InvalidInput(f"{where}: {word('scenario.step', lang, n=n + 1)}: {exc}")
     return None
 
 
@@ -178,7 +179,7 @@ def _step(
         ]
     actors = _actors(step)
     if not actors:
-        raise InvalidInput(f"{where}: step {n + 1} needs 'as' (who acts)")
+        raise InvalidInput(word("scenario.needs_as", lang))  # the file, line and step added above
     out = []
     for actor in actors:
         report = StepReport(
@@ -192,7 +193,7 @@ def _step(
             else:
                 iid = aliases.get(step.instance or "", step.instance or "")
                 if not iid:
-                    raise InvalidInput(f"{where}: step {n + 1} needs 'instance' (which one)")
+                    raise InvalidInput(word("scenario.needs_instance", lang))
                 data = {
                     **step.data,
                     **({"choice": step.vote} if step.vote else {}),

@@ -9,15 +9,18 @@ and validates the file (:class:`Scenario`); :mod:`collegium.scenario` runs it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from collegium._loader import line_of, parse_yaml, validate_model
+from collegium._words import word
 from collegium.engine.clock import parse_time
 from collegium.engine.registry import Registry
+from collegium.errors import DefinitionError, InvalidInput
 from collegium.store.bodies import Body
 
 ACTIONS = ("start", "fire", "vote", "advance", "expect")
@@ -121,11 +124,13 @@ class Step(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _one_action(self) -> Step:
+    def _one_action(self, info: ValidationInfo) -> Step:
         given = [a for a in ACTIONS if getattr(self, a) is not None]
         if len(given) != 1:
+            lang = (info.context or {}).get("lang", "en")
+            has = ", ".join(given) or word("none", lang)
             raise ValueError(
-                f"a step has exactly one of {', '.join(ACTIONS)}; this one has {given or 'none'}"
+                word("scenario.one_action", lang, actions=", ".join(ACTIONS), given=has)
             )
         return self
 
@@ -170,8 +175,28 @@ class Scenario:
         return reg
 
     @classmethod
-    def load(cls, text: str, source: str) -> Scenario:
+    def load(cls, text: str, source: str, lang: str = "en") -> Scenario:
+        """The scenario in ``text``, read from ``source``; :class:`DefinitionError` naming the file
+        and line (and the step, counted from 1) where it is not one. Messages of its own are in
+        ``lang``."""
         data, node = parse_yaml(text, source)
-        spec = validate_model(ScenarioSpec, data, node, source)
-        parse_time(spec.start, f"{source}: start")
+        try:
+            spec = validate_model(ScenarioSpec, data, node, source, context={"lang": lang})
+        except DefinitionError as exc:
+            raise _step_counted(exc, lang) from None
+        try:
+            parse_time(spec.start, "start")
+        except InvalidInput as exc:
+            raise DefinitionError(str(exc), source=source, line=line_of(node, ["start"])) from None
         return cls(spec, source, [line_of(node, ["steps", i]) for i in range(len(spec.steps))])
+
+
+def _step_counted(exc: DefinitionError, lang: str) -> DefinitionError:
+    """``exc`` with a step it names by its place in the list (``steps.1.expect``) named as people
+    count, from 1 (``step 2: expect``)."""
+    found = re.fullmatch(r"steps\.(\d+)(?:\.(.+))?", exc.where or "")
+    if found is None:
+        return exc
+    step = word("scenario.step", lang, n=int(found.group(1)) + 1)
+    where = f"{step}: {found.group(2)}" if found.group(2) else step
+    return DefinitionError(exc.reason, source=exc.source, line=exc.line, where=where)

@@ -71,19 +71,19 @@ def test_an_unwritable_handbook_directory_exits_2_in_one_line(tmp_path: Path) ->
         (lambda: Body(id="", kind="standing"), "Body id: String should have at least 1 character"),
         (
             lambda: Body(id="s\x00c", kind="standing"),
-            "Body id: Value error, must be printable text",
+            "Body id: must be printable text",
         ),
         (
             lambda: Body(id="sc", kind="standing", members=[{"person": "m\x001", "role": "x"}]),
-            "Body members.0.person: Value error, must be printable text",
+            "Body members.0.person: must be printable text",
         ),
         (
             lambda: Member(person="m\x001", role="standing_member"),
-            "Member person: Value error, must be printable",
+            "Member person: must be printable",
         ),
         (
             lambda: Member(person="m1", role="standing\x1bmember"),
-            "Member role: Value error, must be printable",
+            "Member role: must be printable",
         ),
         (
             lambda: Member(person="m1", role="x", voting="perhaps"),

@@ -120,11 +120,12 @@ def simulate(
         text = scenario_text(seed, bodies=bodies, matters=matters, months=months)
         if out is not None:
             out.write_text(text, encoding="utf-8")
-        scn = Scenario.load(text, str(out) if out is not None else f"<generated, seed {seed}>")
+        source = str(out) if out is not None else f"<generated, seed {seed}>"
+        scn = Scenario.load(text, source, s.lang)
     elif file is None:
         raise InvalidInput("give a scenario FILE, or --generate")
     else:
-        scn = Scenario.load(read_text(file), str(file))
+        scn = Scenario.load(read_text(file), str(file), s.lang)
     root = click.get_current_context().find_root()
     given = root.get_parameter_source("db") not in (None, click.core.ParameterSource.DEFAULT)
     reg = registry(*scn.definition_paths())  # built in, --definitions, and the scenario's own
