@@ -229,6 +229,12 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
         "--replace 只替换 Collegium 创建的数据库；{reason}",
     ),
     "simulate.the_db": ("the database", "该数据库"),
+    "generate.too_many": (
+        "a generated workload holds at most {most} matters (bodies × matters × months); "
+        "{bodies} × {matters} × {months} is {product}",
+        "生成的工作量最多 {most} 个事项（机构数 × 每月事项数 × 月数）；"
+        "{bodies} × {matters} × {months} = {product}",
+    ),
     # scenario files (collegium/scenariofile.py, collegium/scenario.py): steps counted from 1
     "scenario.step": ("step {n}", "第 {n} 步"),
     "scenario.one_action": (

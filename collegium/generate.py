@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from collegium._words import word
 from collegium.errors import InvalidInput
 
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -168,13 +169,22 @@ def scenario(
     matters: int = 2,
     months: int = 3,
     start: dt.datetime = dt.datetime(2026, 1, 5, 9, tzinfo=CST),
+    lang: str = "en",
 ) -> dict[str, Any]:
-    """A scenario document (as :mod:`collegium.scenario` reads it) for ``seed``."""
+    """A scenario document (as :mod:`collegium.scenario` reads it) for ``seed``;
+    :class:`InvalidInput` (in ``lang``), before anything is generated, when ``bodies × matters ×
+    months`` is more than :data:`MAX_MATTERS`."""
     if bodies * matters * months > MAX_MATTERS:
         raise InvalidInput(
-            f"a generated workload holds at most {MAX_MATTERS} matters "
-            "(bodies × matters × months); "
-            f"{bodies} × {matters} × {months} is {bodies * matters * months}"
+            word(
+                "generate.too_many",
+                lang,
+                most=MAX_MATTERS,
+                bodies=bodies,
+                matters=matters,
+                months=months,
+                product=bodies * matters * months,
+            )
         )
     rng = Random(seed)
     specs = [_body(rng, k) for k in range(1, bodies + 1)]

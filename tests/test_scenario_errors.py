@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from collegium.generate import MAX_MATTERS, scenario
 from tests.test_cli_ballot import one_error_line, run
 from tests.test_simulate import SMALL
 
@@ -68,3 +69,25 @@ def test_a_start_time_without_a_zone_names_its_line(tmp_path: Path, lang: str) -
     assert f"collegium: error: {path}:2: start 2026-03-02T09:00:00 " in line, line
     if lang == "en":
         assert line.endswith("has no time zone; add one, e.g. +08:00 or Z"), line
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_a_generated_workload_too_large_is_refused_before_anything_is_made(
+    tmp_path: Path, lang: str
+) -> None:
+    out, db = tmp_path / "g.yaml", tmp_path / "g.db"
+    args = ("--bodies", "6", "--matters", "5", "--months", "6", "--out", out)
+    r = run("--lang", lang, "--db", db, "simulate", "--generate", *args)
+    assert r.exit_code == 2, r.output
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    words = "6 × 5 × 6 = 180" if lang == "zh-CN" else "6 × 5 × 6 is 180"
+    one_error_line(r, str(MAX_MATTERS), words)
+    assert not out.exists() and not db.exists()
+    assert len(scenario(1, bodies=5, matters=5, months=6)["steps"]) > MAX_MATTERS  # 150: taken
+
+
+def test_the_generator_options_say_the_limit_on_their_product() -> None:
+    text = " ".join(run("simulate", "--help").output.split())
+    for option in ("--bodies", "--matters", "--months"):
+        after = text.split(f" {option} ", 1)[1].split(" --", 1)[0]
+        assert f"bodies × matters × months is at most {MAX_MATTERS}" in after, after

@@ -108,7 +108,7 @@ def replay(pack: Path, scenarios: tuple[Path, ...]) -> None:
     procedures: set[str] = set()  # of the instances given, to name when the pack governs none
     if scenarios:
         for path in scenarios:
-            scn = Scenario.load(read_text(path), str(path))
+            scn = Scenario.load(read_text(path), str(path), s.lang)
             engine, _steps = run(scn, lang=s.lang, registry=registry(*scn.definition_paths()))
             zone = dt.datetime.fromisoformat(
                 scn.spec.start

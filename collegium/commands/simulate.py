@@ -12,8 +12,9 @@ Heavy modules are imported inside the functions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from collegium.scenario import StepReport
 
 __all__ = ["simulate"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _label(engine: Engine, instance: str | None, state: str | None, lang: str) -> str:
@@ -65,6 +68,17 @@ def _line(engine: Engine, r: StepReport, lang: str, face: Times) -> str:
     )
 
 
+def _sized(name: str, most: int, default: int, what: str) -> Callable[[_F], _F]:
+    """An option of the generated workload's size, whose help says the limit on the product."""
+    return click.option(
+        name,
+        type=click.IntRange(1, most),
+        default=default,
+        show_default=True,
+        help=f"{what}; bodies × matters × months is at most 150.",
+    )
+
+
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option(
@@ -73,15 +87,9 @@ def _line(engine: Engine, r: StepReport, lang: str, face: Times) -> str:
 @click.option(
     "--seed", type=int, default=1, show_default=True, help="Seed of the generated workload."
 )
-@click.option("--bodies", type=click.IntRange(1, 50), default=2, show_default=True)
-@click.option(
-    "--matters",
-    type=click.IntRange(1, 50),
-    default=2,
-    show_default=True,
-    help="Matters a month per body.",
-)
-@click.option("--months", type=click.IntRange(1, 36), default=3, show_default=True)
+@_sized("--bodies", 50, 2, "Bodies of the generated workload")
+@_sized("--matters", 50, 2, "Matters a month per body")
+@_sized("--months", 36, 3, "Months the workload runs")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -106,7 +114,8 @@ def simulate(
 ) -> None:
     """Run the scenario FILE on a virtual clock (in memory unless --db names a database) and print
     its timeline; exit 1 at the first expectation that does not hold, 2 when the file is invalid.
-    With --generate, run a seeded workload (the same seed, the same run)."""
+    With --generate, run a seeded workload (the same seed, the same run) of at most 150 matters in
+    all (bodies × matters a month × months)."""
     from dataclasses import asdict
 
     from collegium import read_text
@@ -117,7 +126,8 @@ def simulate(
     if generate:
         from collegium.generate import scenario_text
 
-        text = scenario_text(seed, bodies=bodies, matters=matters, months=months)
+        # refused (in s.lang) before anything is generated when the product is over 150
+        text = scenario_text(seed, bodies=bodies, matters=matters, months=months, lang=s.lang)
         if out is not None:
             out.write_text(text, encoding="utf-8")
         source = str(out) if out is not None else f"<generated, seed {seed}>"
