@@ -53,9 +53,9 @@ def _error_lines(exc: CollegiumError, lang: str) -> list[str]:
             allowed=", ".join(exc.allowed) or word("none", lang),
         )
         return [f"{PROG}: error: {text}"]
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = " ".join(exc.message(lang).split()) or type(exc).__name__
     if isinstance(exc, UnknownDefinition):
-        text = f"{text}; {word('definitions.hint', lang)}"
+        text = f"{text}{'；' if lang == 'zh-CN' else '; '}{word('definitions.hint', lang)}"
     return [f"{PROG}: error: {text}"]
 
 
@@ -65,7 +65,7 @@ def _report(exc: CollegiumError) -> None:
         doc: dict[str, Any] = {
             "ok": False,
             "error": type(exc).__name__,
-            "message": str(exc),
+            "message": exc.message(s.lang),
             "exit_code": exc.exit_code,
         }
         if isinstance(exc, RuleViolation):
@@ -233,9 +233,7 @@ def _zone(ctx: click.Context, _param: click.Parameter, value: str | None) -> str
     return value or None
 
 
-def _language(
-    _ctx: click.Context | None, _param: click.Parameter | None, value: str | None
-) -> str:
+def _language(_ctx: click.Context | None, _param: click.Parameter | None, value: str | None) -> str:
     """The language of labels and messages: ``--lang``, else ``COLLEGIUM_LANG`` (click reads both),
     else the locale's (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, the first one set): Chinese for a
     ``zh`` locale, English for any other."""

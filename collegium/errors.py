@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from collegium._catalog import Message
+
 if TYPE_CHECKING:
     from collegium.engine.audit import AuditReport
     from collegium.rules.verdict import Verdict
@@ -42,10 +44,21 @@ __all__ = [
 
 
 class CollegiumError(Exception):
-    """Root of every error Collegium raises on purpose."""
+    """Root of every error Collegium raises on purpose. ``str(error)`` is its message in English;
+    :meth:`message` says it in another language when it was raised with a message of the
+    catalogue (``collegium._catalog.Message``)."""
 
     #: Exit code the CLI uses for this kind of error (2: bad input, 1: refused).
     exit_code: int = 2
+
+    def __init__(self, message: str | Message = "", *args: object) -> None:
+        #: the message as raised, to say in another language (None: English text only)
+        self.said = message if isinstance(message, Message) else None
+        super().__init__(str(message), *args)
+
+    def message(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``en`` or ``zh-CN``); English when it has no translation."""
+        return self.said.say(lang) if self.said is not None else str(self)
 
 
 class DefinitionError(CollegiumError):
@@ -84,7 +97,7 @@ class NotFound(CollegiumError):
 class UnknownDefinition(NotFound):
     """No procedure or rule pack of this id is loaded (``kind``: ``procedure`` or ``pack``)."""
 
-    def __init__(self, message: str, *, kind: str, definition_id: str) -> None:
+    def __init__(self, message: str | Message, *, kind: str, definition_id: str) -> None:
         self.kind = kind
         self.definition_id = definition_id
         super().__init__(message)

@@ -142,7 +142,7 @@ def _run_step(
     except (ExpectationFailed, DefinitionError, RuleViolation) as exc:
         return exc
     except CollegiumError as exc:
-        return InvalidInput(f"{where}: {word('scenario.step', lang, n=n + 1)}: {exc}")
+        return InvalidInput(f"{where}: {word('scenario.step', lang, n=n + 1)}: {exc.message(lang)}")
     return None
 
 

@@ -12,7 +12,10 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "collegium"
 #: the modules at the package's top that every room may use
-SHARED = {f"collegium.{name}" for name in ("errors", "_brief", "_i18n", "_formats", "_reserved")}
+SHARED = {
+    f"collegium.{name}"
+    for name in ("errors", "_brief", "_i18n", "_formats", "_reserved", "_catalog")
+}
 
 
 def module_name(path: Path) -> str:

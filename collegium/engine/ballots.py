@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from collegium._catalog import Message
 from collegium.engine import governance as gov
 from collegium.engine.context import Context
 from collegium.engine.registry import CompiledProcedure
@@ -93,7 +94,7 @@ class Meeting:
 def meeting_view(rec: InstanceRecord, unit: Unit) -> Meeting:
     meeting = rec.facts.get("meeting") or {}
     if "id" not in meeting:
-        raise NotFound(f"instance {rec.id!r} has no meeting")
+        raise NotFound(Message("instance {id!r} has no meeting", id=rec.id))
     seats = {
         person: Seat(role=seat.role, voting=seat.voting, attendance=seat.attendance, view=seat.view)
         for person, seat in Seating(meeting, None, unit).seats().items()
@@ -118,7 +119,7 @@ def keys(ballot: Mapping[str, Any]) -> list[str]:
 def view(rec: InstanceRecord, unit: Unit) -> Ballot:
     ballot = rec.facts.get("ballot") or {}
     if "id" not in ballot:
-        raise NotFound(f"instance {rec.id!r} has no ballot")
+        raise NotFound(Message("instance {id!r} has no ballot", id=rec.id))
     secret = bool(ballot.get("secret"))
     result = MappingProxyType(dict(ballot["result"])) if "result" in ballot else None
     hidden = secret and result is None

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 from collegium._brief import brief
+from collegium._catalog import Message
 from collegium._formats import iso_duration as iso_duration
 from collegium.errors import InvalidInput
 
@@ -41,10 +42,20 @@ def aware(value: dt.datetime, what: str = "time") -> dt.datetime:
     ambiguous)."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInput(
-            f"{what} {value.isoformat()} has no time zone; add one, e.g. +08:00 or Z"
+            Message(
+                "{what} {value} has no time zone; add one, e.g. +08:00 or Z",
+                what=what,
+                value=value.isoformat(),
+            )
         )
     if not 1000 <= value.year <= 9998:  # four-digit years keep the text form sorting as time does
-        raise InvalidInput(f"{what} {value.isoformat()} is out of range (years 1000 to 9998)")
+        raise InvalidInput(
+            Message(
+                "{what} {value} is out of range (years 1000 to 9998)",
+                what=what,
+                value=value.isoformat(),
+            )
+        )
     return value.astimezone(UTC)
 
 
@@ -54,7 +65,11 @@ def parse_time(text: str, what: str = "time") -> dt.datetime:
         value = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(
-            f"{what} {brief(text)} is not an ISO 8601 date-time (e.g. 2026-03-01T09:00+08:00)"
+            Message(
+                "{what} {value} is not an ISO 8601 date-time (e.g. 2026-03-01T09:00+08:00)",
+                what=what,
+                value=brief(text),
+            )
         ) from None
     return aware(value, what)
 

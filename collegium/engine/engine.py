@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from collegium._catalog import Message
 from collegium.engine import arguments, ballots, crosscheck, inputs, replay, running, starting
 from collegium.engine.audit import AuditReport
 from collegium.engine.ballots import Ballot, Meeting
@@ -165,7 +166,7 @@ class Engine:
             else self.directory.body(body_id, self.clock.now())
         )
         if body is None:
-            raise NotFound(f"no body {body_id!r}")
+            raise NotFound(Message("no body {id!r}", id=body_id))
         return body
 
     # -- reading ------------------------------------------------------------------------------

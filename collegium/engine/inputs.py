@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from collegium._brief import brief
+from collegium._catalog import Message
 from collegium.engine import counting
 from collegium.engine.arguments import check_text
 from collegium.engine.clock import aware, format_time, parse_time
@@ -47,24 +48,42 @@ MAX_INTEGER = 2**53 - 1
 def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | None) -> Any:
     if kind == "string":
         if not isinstance(value, str) or not value:
-            raise InvalidInput(f"{name} must be non-empty text, not {brief(value)}")
+            raise InvalidInput(
+                Message("{name} must be non-empty text, not {value}", name=name, value=brief(value))
+            )
         check_text(name, value)
         if values is not None and value not in values:
-            raise InvalidInput(f"{name} {brief(value)} is not one of: {', '.join(values)}")
+            raise InvalidInput(
+                Message(
+                    "{name} {value} is not one of: {values}",
+                    name=name,
+                    value=brief(value),
+                    values=", ".join(values),
+                )
+            )
         return value
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidInput(f"{name} must be a whole number, not {brief(value)}")
+            raise InvalidInput(
+                Message("{name} must be a whole number, not {value}", name=name, value=brief(value))
+            )
         if abs(value) > MAX_INTEGER:
             raise InvalidInput(
-                f"{name} {brief(value)} is out of range (at most {MAX_INTEGER} in size)"
+                Message(
+                    "{name} {value} is out of range (at most {most} in size)",
+                    name=name,
+                    value=brief(value),
+                    most=MAX_INTEGER,
+                )
             )
         return value
     if kind == "number":
         return canonical_number(name, value)
     if kind == "boolean":
         if not isinstance(value, bool):
-            raise InvalidInput(f"{name} must be true or false, not {brief(value)}")
+            raise InvalidInput(
+                Message("{name} must be true or false, not {value}", name=name, value=brief(value))
+            )
         return value
     if kind == "datetime":
         if isinstance(value, dt.datetime):
@@ -72,21 +91,27 @@ def _coerce(name: str, kind: FactType, value: Any, values: tuple[str, ...] | Non
         if isinstance(value, str):
             return format_time(parse_time(value, name))
         raise InvalidInput(
-            f"{name} must be an ISO 8601 date-time with a time zone, not {brief(value)}"
+            Message(
+                "{name} must be an ISO 8601 date-time with a time zone, not {value}",
+                name=name,
+                value=brief(value),
+            )
         )
     if kind == "list":
         if not isinstance(value, list | tuple) or not all(
             isinstance(v, str) and 0 < len(v) <= 64 for v in value
         ):
-            raise InvalidInput(f"{name} must be a list of texts of 1 to 64 characters")
+            raise InvalidInput(
+                Message("{name} must be a list of texts of 1 to 64 characters", name=name)
+            )
         if len(set(value)) != len(value):
-            raise InvalidInput(f"{name} names an entry twice")
+            raise InvalidInput(Message("{name} names an entry twice", name=name))
         check_text(name, *value)
         return list(value)
     if not isinstance(value, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
-        raise InvalidInput(f"{name} must be a mapping of text to text")
+        raise InvalidInput(Message("{name} must be a mapping of text to text", name=name))
     check_text(name, *value, *value.values())
     return dict(value)
 
@@ -102,7 +127,14 @@ def normalize(
     for key, value in data.items():
         if key not in accepted:
             allowed = ", ".join(sorted(accepted)) or "none"
-            raise InvalidInput(f"{plan.trigger!r} does not take {brief(key)}; it takes: {allowed}")
+            raise InvalidInput(
+                Message(
+                    "{trigger!r} does not take {key}; it takes: {allowed}",
+                    trigger=plan.trigger,
+                    key=brief(key),
+                    allowed=allowed,
+                )
+            )
         if value is None:
             continue
         spec = proc.spec.facts.get(key)
@@ -117,7 +149,9 @@ def normalize(
         for effect in plan.effects:
             for key in REQUIRED_INPUTS.get(effect.kind, ()):
                 if key not in out:
-                    raise InvalidInput(f"{plan.trigger!r} needs {key!r}")
+                    raise InvalidInput(
+                        Message("{trigger!r} needs {key!r}", trigger=plan.trigger, key=key)
+                    )
     return out
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from collegium._catalog import Message
 from collegium.engine.compiled import CompiledProcedure, Plan
 from collegium.engine.context import Context
 from collegium.engine.governance import BodyLookup, Directory
@@ -29,7 +30,7 @@ def require_body(proc: CompiledProcedure, data: Mapping[str, Any], lookup: BodyL
     not know: the cause to name before any rule is judged on members it does not have."""
     named = data.get(proc.spec.body_fact) if proc.spec.body_fact else None
     if isinstance(named, str) and lookup(named) is None:
-        raise NotFound(f"no body {named!r}")
+        raise NotFound(Message("no body {id!r}", id=named))
 
 
 def context(

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from collegium._catalog import Message
 from collegium.definitions import FactType
 from collegium.engine import files
 from collegium.engine._moved import moved
@@ -137,13 +138,21 @@ class Registry(Loader):
                 self._recall("pack", f"{pack_id}@{version}")
         versions = self._packs.get(pack_id)
         if not versions:
-            raise UnknownDefinition(f"no rule pack {pack_id!r}", kind="pack", definition_id=pack_id)
+            raise UnknownDefinition(
+                Message("no rule pack {id!r}", id=pack_id), kind="pack", definition_id=pack_id
+            )
         if version is None:
             return versions[max(versions, key=version_order)]
         try:
             return versions[version]
         except KeyError:
-            raise NotFound(f"rule pack {pack_id!r} has no version {version!r} loaded") from None
+            raise NotFound(
+                Message(
+                    "rule pack {id!r} has no version {version!r} loaded",
+                    id=pack_id,
+                    version=version,
+                )
+            ) from None
 
     def procedure(self, procedure_id: str, version: int | None = None) -> ProcedureSpec:
         """The procedure ``procedure_id`` (its latest version unless one is named);
@@ -158,7 +167,9 @@ class Registry(Loader):
         versions = self._procedures.get(procedure_id)
         if not versions:
             raise UnknownDefinition(
-                f"no procedure {procedure_id!r}", kind="procedure", definition_id=procedure_id
+                Message("no procedure {id!r}", id=procedure_id),
+                kind="procedure",
+                definition_id=procedure_id,
             )
         if version is None:
             return versions[max(versions)]

@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from collegium._catalog import Message
 from collegium._i18n import message
 from collegium.engine import ballots, counting, inputs, judging, replay, staging
 from collegium.engine import effects as fx
@@ -169,7 +170,13 @@ def plan(
     found = proc.plan(rec.state, trigger)
     if found is None:
         if trigger not in proc.spec.triggers():
-            raise InvalidInput(f"unknown trigger {trigger!r} for procedure {proc.spec.id}")
+            raise InvalidInput(
+                Message(
+                    "unknown trigger {trigger!r} for procedure {procedure}",
+                    trigger=trigger,
+                    procedure=proc.spec.id,
+                )
+            )
         allowed = tuple(proc.triggers_from(rec.state))
         raise TransitionNotAllowed(
             message(
@@ -319,7 +326,10 @@ def apply(engine: Engine, unit: Unit, step: Step) -> None:
         seat = ctx.seat(stated.person)
         if seat is None:
             raise InvalidInput(
-                f"{stated.person!r} has no seat at this meeting: only its members state views"
+                Message(
+                    "{person!r} has no seat at this meeting: only its members state views",
+                    person=stated.person,
+                )
             )
         fresh += seat.voting and seat.attendance == "present" and seat.view is None
     meeting = facts.get("meeting")

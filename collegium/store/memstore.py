@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
+from collegium._catalog import Message
 from collegium.errors import NotFound
 from collegium.store.bodies import Body
 from collegium.store.bodychain import BodyEvent, StoredBody, definition_text, next_event
@@ -77,7 +78,7 @@ class MemoryStore:
     def load(self, instance_id: str) -> InstanceRecord:
         rec = self._instances.get(instance_id)
         if rec is None:
-            raise NotFound(f"no instance {instance_id!r}")
+            raise NotFound(Message("no instance {id!r}", id=instance_id))
         return rec  # records are never mutated once committed: the engine builds a new one per step
 
     def state_of(self, instance_id: str) -> str | None:
@@ -243,8 +244,7 @@ class MemoryStore:
                 del self._timers[key]
 
     def history(self, instance_id: str) -> list[EventRecord]:
-        if instance_id not in self._instances:
-            raise NotFound(f"no instance {instance_id!r}")
+        self.load(instance_id)  # raises NotFound for an unknown instance
         return list(self._by_instance.get(instance_id, ()))
 
     def instances(

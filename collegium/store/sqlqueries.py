@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from collegium._catalog import Message
 from collegium.errors import NotFound
 from collegium.store import schema as s
 from collegium.store.records import EventRecord, InstanceRecord
@@ -37,7 +38,7 @@ class InstanceQueries:
                 ).first()
             )
             if not found:
-                raise NotFound(f"no instance {instance_id!r}")
+                raise NotFound(Message("no instance {id!r}", id=instance_id))
         return [event_row(r) for r in rows]
 
     def instances(

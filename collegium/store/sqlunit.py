@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, select
 
+from collegium._catalog import Message
 from collegium._i18n import Text
 from collegium.errors import NotFound
 from collegium.store import schema as s
@@ -100,7 +101,7 @@ class SqlUnit(UnitWrite):
     def load(self, instance_id: str) -> InstanceRecord:
         row = self._run(self._load, {"id": instance_id}).fetchone()
         if row is None:
-            raise NotFound(f"no instance {instance_id!r}")
+            raise NotFound(Message("no instance {id!r}", id=instance_id))
         return instance_row(row)
 
     def state_of(self, instance_id: str) -> str | None:
