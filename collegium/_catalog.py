@@ -40,14 +40,25 @@ class Message:
         self.params: Mapping[str, object] = params
 
     def say(self, lang: str = "en") -> str:
-        """The message in ``lang`` (``zh-CN``: Chinese; anything else: English)."""
-        return translate(self.template, lang).format(**self.params)
+        """The message in ``lang`` (``zh-CN``: Chinese; anything else: English). A parameter that
+        is itself a message, or an error that can say its message, is said in ``lang`` too."""
+        params = {name: _said(value, lang) for name, value in self.params.items()}
+        return translate(self.template, lang).format(**params)
 
     def __str__(self) -> str:
         return self.say("en")
 
     def __repr__(self) -> str:
         return f"Message({self.template!r}, **{dict(self.params)!r})"
+
+
+def _said(value: object, lang: str) -> object:
+    if isinstance(value, Message):
+        return value.say(lang)
+    message = getattr(value, "message", None)
+    if isinstance(value, Exception) and callable(message):
+        return message(lang)  # a CollegiumError: its own message, in lang
+    return value
 
 
 def translate(template: str, lang: str) -> str:

@@ -70,19 +70,24 @@ class DefinitionError(CollegiumError):
 
     def __init__(
         self,
-        reason: str,
+        reason: str | Message,
         *,
         source: str = "<string>",
         line: int | None = None,
         where: str | None = None,
     ) -> None:
-        self.reason = reason
+        #: the reason in English; :meth:`message` says the whole error in another language
+        self.reason = str(reason)
         self.source = source
         self.line = line
         self.where = where
         place = source if line is None else f"{source}:{line}"
-        detail = f"{where}: {reason}" if where else reason
-        super().__init__(f"{place}: {detail}")
+        if where:
+            super().__init__(
+                Message("{place}: {where}: {reason}", place=place, where=where, reason=reason)
+            )
+        else:
+            super().__init__(Message("{place}: {reason}", place=place, reason=reason))
 
 
 class InvalidInput(CollegiumError):
@@ -109,7 +114,7 @@ class TransitionNotAllowed(CollegiumError):
     exit_code = 1
 
     def __init__(
-        self, message: str, *, state: str, trigger: str, allowed: tuple[str, ...] = ()
+        self, message: str | Message, *, state: str, trigger: str, allowed: tuple[str, ...] = ()
     ) -> None:
         self.state = state
         self.trigger = trigger
@@ -145,6 +150,6 @@ class AuditFailed(CollegiumError):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, report: AuditReport) -> None:
+    def __init__(self, message: str | Message, *, report: AuditReport) -> None:
         self.report = report
         super().__init__(message)

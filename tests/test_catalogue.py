@@ -16,7 +16,14 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from collegium import Engine, InvalidInput, ManualClock, NotFound, SequentialIds
+from collegium import (
+    DefinitionError,
+    Engine,
+    InvalidInput,
+    ManualClock,
+    NotFound,
+    SequentialIds,
+)
 from collegium._catalog import Message, translate
 from tests.conftest import MATTER, START, standing_committee
 from tests.test_cli import run
@@ -131,3 +138,13 @@ def test_the_json_error_says_its_message_in_the_language_asked(tmp_path: Path) -
     assert r.exit_code == 2
     doc = json.loads(r.stdout)
     assert (doc["error"], doc["message"]) == ("NotFound", "没有实例 'nope'")
+
+
+def test_a_message_inside_a_message_or_an_error_is_said_in_the_same_language() -> None:
+    missing = NotFound(Message("no instance {id!r}", id="x-1"))
+    bad = DefinitionError(missing.said or "", source="p.yaml", line=3)
+    assert str(bad) == "p.yaml:3: no instance 'x-1'"
+    assert bad.message("zh-CN") == "p.yaml:3：没有实例 'x-1'"
+    assert Message("{place}: {reason}", place="q", reason=missing).say("zh-CN") == (
+        "q：没有实例 'x-1'"
+    )
