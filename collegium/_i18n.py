@@ -94,6 +94,10 @@ _CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "{span} from {start} to {end}; needs {op} {limit}",
         "{start} 至 {end} 相隔 {span_zh}，超出期限；须{op_zh} {limit_zh}",
     ),
+    "period.before": (
+        "{end} is {span} before {start}; needs {op} {limit} from {start}",
+        "{end} 早于 {start} {span_zh}；须{op_zh} {limit_zh}",
+    ),
     "period.missing": ("{fact} is not set", "{fact_zh} 尚未设定"),
     "fact.unset": ("{facts} not given", "未提供{facts_zh}"),
     "state.ok": ("{other} is {state}", "{other} 处于 {state}"),

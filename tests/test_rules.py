@@ -201,3 +201,19 @@ def test_calendar_months_in_a_period_count_from_the_start_and_keep_to_the_month_
         2027, 2, 28, tzinfo=utc
     )
     assert add_months(dt.datetime(2028, 1, 31, tzinfo=utc), 1).day == 29  # a leap year
+
+
+def test_a_period_that_ends_before_it_starts_says_before_not_a_negative_span() -> None:
+    notice = rule(
+        {"kind": "period", "start": "now", "end": "meeting_at", "op": ">=", "duration": "P7D"}
+    )
+    now = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
+    result = notice.evaluate(Facts(now=now, meeting_at=now - dt.timedelta(days=2, hours=3)))
+    assert not result.passed
+    assert result.message("en") == (
+        "2026-03-08T06:00:00+00:00 is 2 d 3 h before 2026-03-10T09:00:00+00:00; "
+        "needs ≥ 7 d from 2026-03-10T09:00:00+00:00"
+    )
+    assert result.message("zh-CN") == (
+        "2026-03-08T06:00:00+00:00 早于 2026-03-10T09:00:00+00:00 2天3小时；须不少于 7天"
+    )
