@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from collegium._catalog import Message
+
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
@@ -76,9 +78,12 @@ def validation_line(exc: ValidationError) -> str:
     return f"{where}: {validator_words(first)}{more}"
 
 
-def validator_words(error: Any) -> str:
+def validator_words(error: Any) -> str | Message:
     """What one pydantic error says; a validator's own message as it wrote it, without the
-    "Value error, " (or "Assertion failed, ") pydantic puts before it."""
+    "Value error, " (or "Assertion failed, ") pydantic puts before it: the catalogue message
+    itself when the validator raised one, so that it can be said in another language."""
     if error["type"] in ("value_error", "assertion_error") and "error" in error.get("ctx", {}):
-        return str(error["ctx"]["error"])
+        raised = error["ctx"]["error"]
+        said = raised.args[0] if isinstance(raised, Exception) and raised.args else None
+        return said if isinstance(said, Message) else str(raised)
     return str(error["msg"])

@@ -13,13 +13,14 @@ LANGS: Final[tuple[Lang, ...]] = ("en", "zh-CN")
 
 def check_lang(lang: str) -> Lang:
     """Return ``lang`` as a :data:`Lang`, or raise :class:`~collegium.errors.InvalidInput`."""
+    from collegium._catalog import Message
     from collegium.errors import InvalidInput
 
     if lang == "en":
         return "en"
     if lang in ("zh-CN", "zh"):
         return "zh-CN"
-    raise InvalidInput(f"unknown language {lang!r}; use one of: en, zh-CN")
+    raise InvalidInput(Message("unknown language {lang!r}; use one of: en, zh-CN", lang=lang))
 
 
 class Text(BaseModel):
@@ -114,11 +115,6 @@ _CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "expression.bad": ("{expr} does not hold ({facts})", "{expr} 不成立（{facts}）"),
     "not_applicable": ("does not apply here", "此处不适用"),
     "needs_data": ("judged when the command gives {facts}", "待本操作提供 {facts} 后判断"),
-    # engine messages
-    "transition.not_allowed": (
-        "{trigger!r} is not allowed in state {state!r}; allowed: {allowed}",
-        "状态 {state!r} 下不能执行 {trigger!r}；可执行：{allowed}",
-    ),
     "refused": ("refused", "被拒绝"),
 }
 

@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from collegium._brief import validator_words
+from collegium._catalog import Message
 from collegium.errors import DefinitionError
 
 M = TypeVar("M", bound=BaseModel)
@@ -44,18 +45,23 @@ def read_text(path: str | Path) -> str:
             data = stream.read(MAX_DEFINITION_BYTES + 1)
         if len(data) > MAX_DEFINITION_BYTES:
             raise DefinitionError(
-                f"file is larger than {MAX_DEFINITION_BYTES} bytes, the limit for definitions",
+                Message(
+                    "file is larger than {most} bytes, the limit for definitions",
+                    most=MAX_DEFINITION_BYTES,
+                ),
                 source=str(p),
             )
         return data.decode("utf-8")
     except FileNotFoundError:
-        raise DefinitionError("no such file", source=str(p)) from None
+        raise DefinitionError(Message("no such file"), source=str(p)) from None
     except UnicodeDecodeError:
-        raise DefinitionError("not UTF-8 text", source=str(p)) from None
+        raise DefinitionError(Message("not UTF-8 text"), source=str(p)) from None
     except IsADirectoryError:
-        raise DefinitionError("is a directory, not a file", source=str(p)) from None
+        raise DefinitionError(Message("is a directory, not a file"), source=str(p)) from None
     except OSError as exc:
-        raise DefinitionError(f"cannot read: {exc.strerror or exc}", source=str(p)) from None
+        raise DefinitionError(
+            Message("cannot read: {reason}", reason=exc.strerror or exc), source=str(p)
+        ) from None
 
 
 class _BoundedLoader(yaml.SafeLoader):
@@ -72,7 +78,7 @@ class _BoundedLoader(yaml.SafeLoader):
             int, tuple[int, int]
         ] = {}  # id(node) -> (nodes, height), for nodes an alias names
 
-    def _refuse(self, reason: str, mark: Any) -> DefinitionError:
+    def _refuse(self, reason: Message, mark: Any) -> DefinitionError:
         return DefinitionError(
             reason, source=self.source, line=mark.line + 1 if mark is not None else None
         )
@@ -81,10 +87,17 @@ class _BoundedLoader(yaml.SafeLoader):
         self.nodes += nodes
         if self.nodes > MAX_NODES:
             raise self._refuse(
-                f"too many YAML nodes (more than {MAX_NODES}, aliases counted as expanded)", mark
+                Message(
+                    "too many YAML nodes (more than {most}, aliases counted as expanded)",
+                    most=MAX_NODES,
+                ),
+                mark,
             )
         if self.depth + height > MAX_NESTING:
-            raise self._refuse(f"YAML nesting is too deep (more than {MAX_NESTING} levels)", mark)
+            raise self._refuse(
+                Message("YAML nesting is too deep (more than {most} levels)", most=MAX_NESTING),
+                mark,
+            )
 
     def _measure(self, node: yaml.Node) -> tuple[int, int]:
         """(nodes, height) of ``node`` with every alias inside it expanded; each distinct node
@@ -107,7 +120,11 @@ class _BoundedLoader(yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
             if event.anchor in self.open_anchors:
                 raise self._refuse(
-                    f"alias *{event.anchor} is inside the node it names (a cycle)", event.start_mark
+                    Message(
+                        "alias *{anchor} is inside the node it names (a cycle)",
+                        anchor=event.anchor,
+                    ),
+                    event.start_mark,
                 )
             target = self.anchors.get(event.anchor)
             if target is not None:
@@ -138,28 +155,33 @@ def parse_yaml(text: str, source: str, *, trusted: bool = False) -> tuple[Any, y
         try:
             node = fast.get_single_node()
             if node is None:
-                raise DefinitionError("the file is empty", source=source)
+                raise DefinitionError(Message("the file is empty"), source=source)
             _check_duplicate_keys(node, source, set())
             return fast.construct_document(node), node
         finally:
             fast.dispose()
     if len(text) > MAX_DEFINITION_BYTES:
         raise DefinitionError(
-            f"text is {len(text)} characters; limit {MAX_DEFINITION_BYTES}", source=source
+            Message(
+                "text is {size} characters; limit {most}", size=len(text), most=MAX_DEFINITION_BYTES
+            ),
+            source=source,
         )
     loader: _BoundedLoader | None = None
     try:
         loader = _BoundedLoader(text, source)  # the reader refuses control characters here already
         node = loader.get_single_node()
         if node is None:
-            raise DefinitionError("the file is empty", source=source)
+            raise DefinitionError(Message("the file is empty"), source=source)
         _check_duplicate_keys(node, source, set())
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise DefinitionError(f"YAML syntax error: {problem}", source=source, line=line) from None
+        raise DefinitionError(
+            Message("YAML syntax error: {problem}", problem=problem), source=source, line=line
+        ) from None
     except yaml.reader.ReaderError as exc:
         what = (
             f"character #x{exc.character:04x}"
@@ -167,19 +189,27 @@ def parse_yaml(text: str, source: str, *, trusted: bool = False) -> tuple[Any, y
             else f"byte {exc.character!r}"
         )
         raise DefinitionError(
-            f"YAML syntax error: unacceptable {what} at position {exc.position}", source=source
+            Message(
+                "YAML syntax error: unacceptable {what} at position {position}",
+                what=what,
+                position=exc.position,
+            ),
+            source=source,
         ) from None
     except yaml.YAMLError as exc:
-        raise DefinitionError("YAML error: " + " ".join(str(exc).split()), source=source) from None
+        raise DefinitionError(
+            Message("YAML error: {problem}", problem=" ".join(str(exc).split())), source=source
+        ) from None
     except (
         ValueError,
         OverflowError,
     ) as exc:  # a value the safe constructor cannot build: a date 2026-02-30 …
         raise DefinitionError(
-            "YAML value cannot be read: " + " ".join(str(exc).split()), source=source
+            Message("YAML value cannot be read: {problem}", problem=" ".join(str(exc).split())),
+            source=source,
         ) from None
     except RecursionError:
-        raise DefinitionError("YAML nesting is too deep", source=source) from None
+        raise DefinitionError(Message("YAML nesting is too deep"), source=source) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -198,7 +228,9 @@ def _check_duplicate_keys(
             if isinstance(key, yaml.ScalarNode):
                 if key.value in seen:
                     raise DefinitionError(
-                        f"duplicate key {key.value!r}", source=source, line=key.start_mark.line + 1
+                        Message("duplicate key {key!r}", key=key.value),
+                        source=source,
+                        line=key.start_mark.line + 1,
                     )
                 seen.add(key.value)
             _check_duplicate_keys(value, source, seen_nodes, depth + 1)
@@ -233,23 +265,31 @@ def line_of(node: yaml.Node | None, path: Sequence[str | int]) -> int | None:
     return line
 
 
-def _describe(err: Any) -> tuple[list[str | int], list[str | int], str]:
+def _describe(err: Any) -> tuple[list[str | int], list[str | int], str | Message]:
     """(path named in the message, path whose line is reported, message) for one pydantic error."""
     loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
     kind = err["type"]
     if kind == "extra_forbidden":
-        return loc[:-1], loc, f"unknown key {loc[-1]!r}" if loc else "unknown key"
-    if kind == "missing":
-        return loc[:-1], loc[:-1], f"missing key {loc[-1]!r}" if loc else "missing key"
-    msg = validator_words(err)
-    if kind == "union_tag_invalid":
-        msg = (
-            f"unknown kind {err.get('input', {}).get('kind')!r}"
-            if isinstance(err.get("input"), dict)
-            else msg
+        return (
+            loc[:-1],
+            loc,
+            Message("unknown key {key!r}", key=loc[-1]) if loc else Message("unknown key"),
         )
+    if kind == "missing":
+        return (
+            loc[:-1],
+            loc[:-1],
+            Message("missing key {key!r}", key=loc[-1]) if loc else Message("missing key"),
+        )
+    msg: str | Message = validator_words(err)  # pydantic's or a validator's own words
+    if kind == "union_tag_invalid" and isinstance(err.get("input"), dict):
+        msg = Message("unknown kind {kind!r}", kind=err["input"].get("kind"))
     elif kind == "string_pattern_mismatch":
-        msg = f"{err.get('input')!r} does not match {err['ctx']['pattern']}"
+        msg = Message(
+            "{value!r} does not match {pattern}",
+            value=err.get("input"),
+            pattern=err["ctx"]["pattern"],
+        )
     return loc, loc, msg
 
 
@@ -270,14 +310,17 @@ def validate_model(
     """Validate data parsed by :func:`parse_yaml` as ``model`` (its validators given ``context``);
     the first error names file, line and path."""
     if not isinstance(data, dict):
-        raise DefinitionError("the top level must be a mapping of keys", source=source, line=1)
+        raise DefinitionError(
+            Message("the top level must be a mapping of keys"), source=source, line=1
+        )
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc, line_loc, msg = _describe(first)
         where = ".".join(str(p) for p in loc) or None
-        extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        if exc.error_count() > 1:
+            msg = Message("{reason} (and {more} more)", reason=msg, more=exc.error_count() - 1)
         raise DefinitionError(
-            msg + extra, source=source, line=line_of(node, line_loc), where=where
+            msg, source=source, line=line_of(node, line_loc), where=where
         ) from None

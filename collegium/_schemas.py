@@ -54,9 +54,16 @@ def _model(kind: str) -> type[BaseModel]:
         from collegium.engine.packtests import TestFile
 
         return TestFile
+    from collegium._catalog import Message
     from collegium.errors import InvalidInput
 
-    raise InvalidInput(f"no schema of kind {kind!r}; use one of: {', '.join(SCHEMA_KINDS)}")
+    raise InvalidInput(
+        Message(
+            "no schema of kind {kind!r}; use one of: {kinds}",
+            kind=kind,
+            kinds=", ".join(SCHEMA_KINDS),
+        )
+    )
 
 
 def json_schema(kind: str) -> dict[str, Any]:

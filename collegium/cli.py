@@ -22,10 +22,11 @@ from typing import Any, NoReturn
 import click
 
 from collegium import __version__
+from collegium._catalog import Message
 from collegium.commands import COMMANDS
 from collegium.commands.common import PROG, Settings, settings, usage_in_one_line
 from collegium.commands.lazy import LazyGroup
-from collegium.errors import CollegiumError, RuleViolation, TransitionNotAllowed, UnknownDefinition
+from collegium.errors import CollegiumError, RuleViolation, UnknownDefinition
 
 __all__ = ["cli", "main"]
 
@@ -42,17 +43,6 @@ def _error_lines(exc: CollegiumError, lang: str) -> list[str]:
             f"{word('refused_by', lang, count=len(failures))}",
             *failure_lines(failures, lang),
         ]
-    if isinstance(exc, TransitionNotAllowed) and lang != "en":
-        from collegium._i18n import message
-
-        text = message(
-            "transition.not_allowed",
-            lang,
-            trigger=exc.trigger,
-            state=exc.state,
-            allowed=", ".join(exc.allowed) or word("none", lang),
-        )
-        return [f"{PROG}: error: {text}"]
     text = " ".join(exc.message(lang).split()) or type(exc).__name__
     if isinstance(exc, UnknownDefinition):
         text = f"{text}{'；' if lang == 'zh-CN' else '; '}{word('definitions.hint', lang)}"
@@ -163,13 +153,15 @@ class _Group(LazyGroup):
             _report(exc)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo(f"{PROG}: interrupted", err=True)
+            click.echo(f"{PROG}: {_INTERRUPTED.say(settings().lang)}", err=True)
             ctx.exit(INTERRUPTED)
         except click.Abort as exc:  # click's prompts: Ctrl-C, or the input ended
+            lang = settings().lang
             if isinstance(exc.__context__, KeyboardInterrupt):
-                click.echo(f"{PROG}: interrupted", err=True)
+                click.echo(f"{PROG}: {_INTERRUPTED.say(lang)}", err=True)
                 ctx.exit(INTERRUPTED)
-            click.echo(f"{PROG}: error: the input ended where a value was asked for", err=True)
+            ended = Message("the input ended where a value was asked for").say(lang)
+            click.echo(f"{PROG}: error: {ended}", err=True)
             ctx.exit(2)
         except (click.exceptions.Exit, click.ClickException):
             raise
@@ -180,12 +172,13 @@ class _Group(LazyGroup):
             if settings().debug:
                 traceback.print_exc()
             code, text = _unexpected(exc)
-            click.echo(f"{PROG}: error: {text}", err=True)
+            click.echo(f"{PROG}: error: {_said(text, settings().lang)}", err=True)
             ctx.exit(code)
 
 
 #: exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it
 INTERRUPTED = 130
+_INTERRUPTED = Message("interrupted")
 #: exit code when the reader of the output went away (128 + SIGPIPE), as shells report it
 BROKEN_PIPE = 141
 #: exit code of an error Collegium did not foresee (``EX_SOFTWARE``): a fault to report
@@ -202,7 +195,11 @@ def _quiet_stdout() -> None:
         pass
 
 
-def _unexpected(exc: Exception) -> tuple[int, str]:
+def _said(text: str | Message, lang: str) -> str:
+    return text.say(lang) if isinstance(text, Message) else text
+
+
+def _unexpected(exc: Exception) -> tuple[int, str | Message]:
     """The exit code and one line for an exception that is not a :class:`CollegiumError`: a file
     that cannot be read or written, or a database that fails, is the user's to mend (2); anything
     else is a fault of Collegium's, whose traceback ``--debug`` shows."""
@@ -213,23 +210,26 @@ def _unexpected(exc: Exception) -> tuple[int, str]:
         return 2, f"{exc.strerror or exc}{what}"
     if isinstance(exc, DBAPIError):
         reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
-        return 2, f"the database failed: {reason}"
+        return 2, Message("the database failed: {reason}", reason=reason)
     text = " ".join(str(exc).split())[:200]
-    return INTERNAL, (
-        f"internal error ({type(exc).__name__}: {text}); run again with --debug for the traceback"
+    return INTERNAL, Message(
+        "internal error ({kind}: {text}); run again with --debug for the traceback",
+        kind=type(exc).__name__,
+        text=text,
     )
 
 
 def _zone(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """``--tz``, checked when it is read: a bad zone is one line and exit 2, before any command."""
-    from collegium.commands.common import parse_zone
+    """``--tz``, checked when it is read: a bad zone is one line and exit 2, before any command,
+    in the language of ``--lang`` (read first: it is eager)."""
+    from collegium.commands.common import BadUsage, parse_zone
     from collegium.errors import InvalidInput
 
     if value:
         try:
             parse_zone(value)
         except InvalidInput as exc:
-            raise click.UsageError(str(exc), ctx) from None
+            raise BadUsage(exc, ctx, ctx.params.get("lang", "en")) from None
     return value or None
 
 
@@ -259,6 +259,7 @@ def _language(_ctx: click.Context | None, _param: click.Parameter | None, value:
     default=None,
     envvar="COLLEGIUM_LANG",
     callback=_language,
+    is_eager=True,  # known before the other options are checked: their errors are said in it
     help="Language of labels and messages (env COLLEGIUM_LANG; default: the locale's, LC_ALL, "
     "LC_MESSAGES or LANG: Chinese for zh_*, else English).",
 )

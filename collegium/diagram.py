@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 
+from collegium._catalog import Message
 from collegium.engine.registry import CompiledProcedure
 from collegium.errors import InvalidInput
 
@@ -106,8 +107,10 @@ def svg(proc: CompiledProcedure, lang: str = "en", current: str | None = None) -
     binary = shutil.which("dot")
     if binary is None:
         raise InvalidInput(
-            "--format svg needs Graphviz's 'dot' program, which is not installed; "
-            "use --format mermaid or dot"
+            Message(
+                "--format svg needs Graphviz's 'dot' program, which is not installed; "
+                "use --format mermaid or dot"
+            )
         )
     done = subprocess.run(
         [binary, "-Tsvg"],
@@ -118,6 +121,9 @@ def svg(proc: CompiledProcedure, lang: str = "en", current: str | None = None) -
     )
     if done.returncode != 0:
         raise InvalidInput(
-            f"dot could not render the diagram: {done.stderr.decode(errors='replace').strip()}"
+            Message(
+                "dot could not render the diagram: {problem}",
+                problem=done.stderr.decode(errors="replace").strip(),
+            )
         )
     return done.stdout.decode()

@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from collegium import diagram
+from collegium._catalog import Message
 from collegium._i18n import Text
 from collegium._words import shape, word
 from collegium.engine.clock import iso_duration
@@ -195,7 +196,13 @@ def write(registry: Registry, directory: Path) -> list[str]:
             (directory / name).write_text(text, encoding="utf-8")
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise InvalidInput(f"cannot write the handbook to {directory}: {reason}") from None
+        raise InvalidInput(
+            Message(
+                "cannot write the handbook to {directory}: {reason}",
+                directory=directory,
+                reason=reason,
+            )
+        ) from None
     return sorted(written)
 
 

@@ -13,11 +13,13 @@ the same file gives the same report byte for byte.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from collegium._brief import brief
+from collegium._catalog import Message
 from collegium._words import word
 from collegium.engine.clock import ManualClock, SequentialIds, format_time, parse_time
 from collegium.engine.engine import Engine
@@ -100,7 +102,7 @@ def run(
     elif isinstance(engine.clock, ManualClock):
         clock = engine.clock
     else:
-        raise InvalidInput("a scenario runs on a virtual clock (ManualClock)")
+        raise InvalidInput(Message("a scenario runs on a virtual clock (ManualClock)"))
     pack = _pack_of(scn, engine.registry)
     for body in scn.spec.bodies:
         engine.define_body(body, pack=pack)
@@ -208,14 +210,21 @@ def _step(
             ids = [r.rule_id for r in exc.verdict.failures]
             if step.refused is None or step.refused not in ids:
                 raise ExpectationFailed(
-                    f"{where}: step {n + 1} ({report.trigger} as {actor}) was refused by "
-                    f"{', '.join(ids)}" + (f", not by {step.refused}" if step.refused else "")
+                    _refused_by(where, n + 1, report.trigger, actor, ids, step.refused)
                 ) from None
         else:
             if step.refused is not None:
                 raise ExpectationFailed(
-                    f"{where}: step {n + 1} ({o.event.trigger} as {actor}) went through to "
-                    f"{o.instance.state}; it should be refused by {step.refused}"
+                    Message(
+                        "{where}: step {n} ({trigger} as {actor}) went through to {state}; "
+                        "it should be refused by {rule}",
+                        where=where,
+                        n=n + 1,
+                        trigger=o.event.trigger,
+                        actor=actor,
+                        state=o.instance.state,
+                        rule=step.refused,
+                    )
                 )
             report.instance, report.trigger, report.state = (
                 o.instance.id,
@@ -237,10 +246,14 @@ def _advance(engine: Engine, clock: ManualClock, text: str, n: int, line: int | 
     except ValueError:
         target = parse_time(text, "advance")
     except OverflowError:  # a duration of thousands of years: past the last date there is
-        raise InvalidInput(f"advance {text!r} goes past the year 9998") from None
+        raise InvalidInput(Message("advance {text!r} goes past the year 9998", text=text)) from None
     if target < now:
         raise InvalidInput(
-            f"advance to {text!r} goes back in time (the clock says {format_time(now)})"
+            Message(
+                "advance to {text!r} goes back in time (the clock says {now})",
+                text=text,
+                now=format_time(now),
+            )
         )
     clock.set(target)
     runs = engine.run_due(target)
@@ -273,13 +286,56 @@ def _check(engine: Engine, exp: Expectation, aliases: dict[str, str], where: str
     inst = engine.get(iid)
     problems = []
     if exp.state is not None and inst.state != exp.state:
-        problems.append(f"state is {inst.state}, expected {exp.state}")
+        problems.append(
+            Message("state is {state}, expected {want}", state=inst.state, want=exp.state)
+        )
     for key, want in exp.facts.items():
         if inst.facts.get(key) != want:
-            problems.append(f"fact {key} is {brief(inst.facts.get(key))}, expected {brief(want)}")
+            problems.append(
+                Message(
+                    "fact {key} is {value}, expected {want}",
+                    key=key,
+                    value=brief(inst.facts.get(key)),
+                    want=brief(want),
+                )
+            )
     result = (inst.facts.get("ballot") or {}).get("result") or {}
     for key, want in exp.ballot.items():
         if result.get(key) != want:
-            problems.append(f"ballot {key} is {brief(result.get(key))}, expected {brief(want)}")
+            problems.append(
+                Message(
+                    "ballot {key} is {value}, expected {want}",
+                    key=key,
+                    value=brief(result.get(key)),
+                    want=brief(want),
+                )
+            )
     if problems:
-        raise ExpectationFailed(f"{where}: step {n + 1}: {exp.instance}: " + "; ".join(problems))
+        raise ExpectationFailed(
+            Message(
+                "{where}: step {n}: {instance}: {problems}",
+                where=where,
+                n=n + 1,
+                instance=exp.instance,
+                problems=functools.reduce(_then, problems),
+            )
+        )
+
+
+def _then(first: Message, rest: Message) -> Message:
+    """Two messages said one after the other (``first; rest``)."""
+    return Message("{first}; {rest}", first=first, rest=rest)
+
+
+def _refused_by(
+    where: str, n: int, trigger: str | None, actor: str, ids: list[str], rule: str | None
+) -> Message:
+    """What a step refused by other rules than its expectation names says."""
+    said = {"where": where, "n": n, "trigger": trigger, "actor": actor, "rules": ", ".join(ids)}
+    if not rule:
+        return Message("{where}: step {n} ({trigger} as {actor}) was refused by {rules}", **said)
+    return Message(
+        "{where}: step {n} ({trigger} as {actor}) was refused by {rules}, not by {rule}",
+        rule=rule,
+        **said,
+    )

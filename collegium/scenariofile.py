@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
+from collegium._catalog import Message
 from collegium._loader import line_of, parse_yaml, validate_model
 from collegium._words import word
 from collegium.engine.clock import parse_time
@@ -187,7 +188,9 @@ class Scenario:
         try:
             parse_time(spec.start, "start")
         except InvalidInput as exc:
-            raise DefinitionError(str(exc), source=source, line=line_of(node, ["start"])) from None
+            raise DefinitionError(
+                exc.said or str(exc), source=source, line=line_of(node, ["start"])
+            ) from None
         return cls(spec, source, [line_of(node, ["steps", i]) for i in range(len(spec.steps))])
 
 
@@ -199,4 +202,10 @@ def _step_counted(exc: DefinitionError, lang: str) -> DefinitionError:
         return exc
     step = word("scenario.step", lang, n=int(found.group(1)) + 1)
     where = f"{step}: {found.group(2)}" if found.group(2) else step
-    return DefinitionError(exc.reason, source=exc.source, line=exc.line, where=where)
+    said = exc.said.params.get("reason") if exc.said is not None else None  # as raised
+    return DefinitionError(
+        said if isinstance(said, Message) else exc.reason,
+        source=exc.source,
+        line=exc.line,
+        where=where,
+    )

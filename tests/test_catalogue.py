@@ -144,7 +144,7 @@ def test_a_message_inside_a_message_or_an_error_is_said_in_the_same_language() -
     missing = NotFound(Message("no instance {id!r}", id="x-1"))
     bad = DefinitionError(missing.said or "", source="p.yaml", line=3)
     assert str(bad) == "p.yaml:3: no instance 'x-1'"
-    assert bad.message("zh-CN") == "p.yaml:3：没有实例 'x-1'"
+    assert bad.message("zh-CN") == "p.yaml:3: 没有实例 'x-1'"
     assert Message("{place}: {reason}", place="q", reason=missing).say("zh-CN") == (
-        "q：没有实例 'x-1'"
+        "q: 没有实例 'x-1'"
     )

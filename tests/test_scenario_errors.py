@@ -44,9 +44,11 @@ def test_a_step_with_two_actions_is_named_by_its_number_from_1(tmp_path: Path) -
 def test_a_step_of_the_wrong_shape_is_named_by_its_number_from_1(tmp_path: Path, lang: str) -> None:
     step = "第 {n} 步" if lang == "zh-CN" else "step {n}"
     path, line = refused(tmp_path, SMALL.replace("as: m1}", "as: m1, when: now}"), lang)
-    assert line.endswith(f"{path}:12: {step.format(n=2)}: unknown key 'when'"), line
+    unknown = "未知的键" if lang == "zh-CN" else "unknown key"
+    assert line.endswith(f"{path}:12: {step.format(n=2)}: {unknown} 'when'"), line
     path, line = refused(tmp_path, SMALL.replace("{instance: x, state", "{state"), lang)
-    assert line.endswith(f"{path}:13: {step.format(n=3)}: expect: missing key 'instance'"), line
+    missing = "缺少键" if lang == "zh-CN" else "missing key"
+    assert line.endswith(f"{path}:13: {step.format(n=3)}: expect: {missing} 'instance'"), line
 
 
 def test_a_step_that_cannot_be_run_is_named_once_by_its_number_from_1(tmp_path: Path) -> None:

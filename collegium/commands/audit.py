@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import click
 
-from collegium.commands.common import PROG, emit_json, open_engine, settings
+from collegium import Message
+from collegium.commands.common import PROG, BadUsage, emit_json, open_engine, settings
 
 __all__ = ["audit"]
 
@@ -35,7 +36,7 @@ def audit_verify(ctx: click.Context, against: str | None, public_key: str | None
     from collegium._words import word
 
     if (against is None) != (public_key is None):
-        raise click.UsageError("--against and --public-key go together")
+        raise BadUsage(Message("--against and --public-key go together"), lang=settings().lang)
     if against is not None and public_key is not None:
         verify_against(ctx, against, public_key)
         return
@@ -50,7 +51,8 @@ def audit_verify(ctx: click.Context, against: str | None, public_key: str | None
         click.echo(word("audit_bad", s.lang, problem=str(report.problem)))
     if not report.ok:
         if s.as_json:
-            click.echo(f"{PROG}: error: audit failed: {report.problem}", err=True)
+            failed = Message("audit failed: {problem}", problem=report.problem)
+            click.echo(f"{PROG}: error: {failed.say(s.lang)}", err=True)
         ctx.exit(1)
 
 
@@ -164,7 +166,10 @@ def verify_against(ctx: click.Context, against: str, public_key: str) -> None:
             click.echo(word("audit_bad", s.lang, problem=str(audit.problem)))
     if not report.ok:
         if s.as_json:
-            first = report.problems[0] if report.problems else audit.problem
-            what = "checkpoint" if report.problems else "audit"
-            click.echo(f"{PROG}: error: {what} failed: {first}", err=True)
+            failed = (
+                Message("checkpoint failed: {problem}", problem=report.problems[0])
+                if report.problems
+                else Message("audit failed: {problem}", problem=audit.problem)
+            )
+            click.echo(f"{PROG}: error: {failed.say(s.lang)}", err=True)
         ctx.exit(1)

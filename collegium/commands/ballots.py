@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from collegium import Message
 from collegium.commands.common import emit_json, open_engine, outcome_doc, settings, show_outcome
 from collegium.errors import InvalidInput, NotFound
 
@@ -328,7 +329,12 @@ def trigger_with(engine: Engine, instance: str, kinds: tuple[str, ...]) -> str:
         if plan is not None and any(effect.kind in kinds for effect in plan.effects):
             return trigger
     raise InvalidInput(
-        f"{instance} ({inst.procedure}, {inst.state}) has no step that does this now"
+        Message(
+            "{instance} ({procedure}, {state}) has no step that does this now",
+            instance=instance,
+            procedure=inst.procedure,
+            state=inst.state,
+        )
     )
 
 

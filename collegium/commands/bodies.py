@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from collegium import Message
 from collegium.commands.common import emit_json, open_engine, settings
 from collegium.errors import InvalidInput
 
@@ -44,11 +45,15 @@ def body_define(file: Path, pack: str | None) -> None:
         read_text(file), str(file)
     )  # bounded as definitions are; errors name the line
     if not isinstance(data, dict):
-        raise InvalidInput(f"{file}: the top level must be a mapping with id, kind and members")
+        raise InvalidInput(
+            Message("{file}: the top level must be a mapping with id, kind and members", file=file)
+        )
     try:
         new = Body.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput(f"{file}: {validation_line(exc)}") from None
+        raise InvalidInput(
+            Message("{place}: {reason}", place=file, reason=validation_line(exc))  # pydantic's
+        ) from None
     with open_engine(writes=True, create=True) as engine:
         engine.define_body(new, pack=pack)
     if s.as_json:

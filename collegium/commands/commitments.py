@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import click
 
+from collegium import Message
 from collegium.commands.common import emit_json, open_engine, settings
 from collegium.errors import InvalidInput
 
@@ -38,7 +39,9 @@ def commitments_list(body: str, year_text: str) -> None:
     try:
         year = int(year_text)
     except ValueError:
-        raise InvalidInput(f"--year must be a year such as 2026, not {year_text!r}") from None
+        raise InvalidInput(
+            Message("--year must be a year such as 2026, not {year!r}", year=year_text)
+        ) from None
     with open_engine(writes=False) as engine:
         found = query(engine, body, year)
     if s.as_json:

@@ -18,7 +18,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from collegium.errors import InvalidInput, NotFound
+from collegium import Message
+from collegium.errors import CollegiumError, InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from collegium import Clock, Engine, IdFactory, Instance, Outcome, Registry
@@ -42,6 +43,21 @@ class Settings:
     tz: str | None = None
 
 
+class BadUsage(click.UsageError):
+    """A usage error of Collegium's own (click's are in English): its message, a catalogue
+    :class:`Message` or an error's, said in ``lang``, as is the hint :class:`UsageLine` adds."""
+
+    def __init__(
+        self,
+        message: Message | CollegiumError,
+        ctx: click.Context | None = None,
+        lang: str = "en",
+    ) -> None:
+        said = message.say(lang) if isinstance(message, Message) else message.message(lang)
+        super().__init__(said, ctx)
+        self.lang = lang
+
+
 class UsageLine(click.ClickException):
     """A usage error (unknown option, value out of range, missing argument) told in one line on
     stderr, ``collegium: error: …``, like every other error, instead of click's usage block. Exit
@@ -50,11 +66,14 @@ class UsageLine(click.ClickException):
     exit_code = 2
 
     def __init__(self, exc: click.UsageError) -> None:
-        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
         text = " ".join(exc.format_message().split())
-        super().__init__(
-            (text if len(text) <= 300 else f"{text[:150]}…{text[-100:]}") + hint
-        )  # a value may be long
+        text = text if len(text) <= 300 else f"{text[:150]}…{text[-100:]}"  # a value may be long
+        if exc.ctx is not None:
+            lang = exc.lang if isinstance(exc, BadUsage) else "en"
+            text = Message(
+                "{problem} (see '{command} --help')", problem=text, command=exc.ctx.command_path
+            ).say(lang)
+        super().__init__(text)
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"{PROG}: error: {self.format_message()}", err=True)
@@ -104,8 +123,11 @@ def parse_zone(text: str) -> dt.tzinfo:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             pass
     raise InvalidInput(
-        f"--tz must be an offset such as +08:00, Z or UTC, or a zone name such as Asia/Shanghai, "
-        f"not {text!r:.60}"
+        Message(
+            "--tz must be an offset such as +08:00, Z or UTC, or a zone name such as "
+            "Asia/Shanghai, not {zone!r:.60}",
+            zone=text,
+        )
     )
 
 
@@ -146,7 +168,13 @@ def open_engine(
 
     db = settings().db
     if not create and "://" not in db and not Path(db).exists():
-        raise NotFound(f"no database at {db!r}; give --db, or create one with '{PROG} db upgrade'")
+        raise NotFound(
+            Message(
+                "no database at {db!r}; give --db, or create one with '{prog} db upgrade'",
+                db=db,
+                prog=PROG,
+            )
+        )
     return Engine.open(
         db,
         clock=clock or make_clock(),
@@ -181,20 +209,26 @@ def parse_payload(data_json: str | None, pairs: tuple[str, ...]) -> dict[str, An
             value = json.loads(data_json)
         except json.JSONDecodeError as exc:
             raise InvalidInput(
-                f"--data is not valid JSON: {exc.msg} (column {exc.colno})"
+                Message(
+                    "--data is not valid JSON: {problem} (column {column})",
+                    problem=exc.msg,
+                    column=exc.colno,
+                )
             ) from None
         except RecursionError:
-            raise InvalidInput("--data nests too deeply") from None
+            raise InvalidInput(Message("--data nests too deeply")) from None
         except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-            raise InvalidInput(f"--data has a value that cannot be read: {exc}") from None
+            raise InvalidInput(
+                Message("--data has a value that cannot be read: {problem}", problem=exc)
+            ) from None
         if not isinstance(value, dict):
-            raise InvalidInput('--data must be a JSON object, e.g. \'{"member": "m1"}\'')
+            raise InvalidInput(Message('--data must be a JSON object, e.g. \'{{"member": "m1"}}\''))
         data.update(value)
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise InvalidInput(f"-d expects key=value, got {pair!r}")
+            raise InvalidInput(Message("-d expects key=value, got {pair!r}", pair=pair))
         try:
             data[key] = json.loads(raw)
         except ValueError:

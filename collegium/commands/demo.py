@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from collegium import Message
 from collegium.commands.common import Settings, emit_json, open_engine, settings
 from collegium.errors import InvalidInput, RuleViolation
 
@@ -353,4 +354,10 @@ class _DemoRun:
                 self.say(RichText(f"{'':20}{r.message(w)}"))
                 self.say(RichText(f"{'':20}{word('citation', w)}: {r.citation}", style="dim"))
         else:  # pragma: no cover - the demo's refusals are part of the procedure
-            raise InvalidInput(f"demo: {trigger} by {actor} was expected to be refused")
+            raise InvalidInput(
+                Message(
+                    "demo: {trigger} by {actor} was expected to be refused",
+                    trigger=trigger,
+                    actor=actor,
+                )
+            )

@@ -36,6 +36,7 @@ __all__ = ["diagram"]
 def diagram(procedure: str | None, fmt: str, version: int | None, instance: str | None) -> None:
     """Draw PROCEDURE's states and transitions (labels in --lang; rule ids on the edges they guard
     or choose): Mermaid or DOT text, or SVG through Graphviz when it is installed."""
+    from collegium import Message
     from collegium import diagram as dg
     from collegium.errors import InvalidInput
 
@@ -51,6 +52,6 @@ def diagram(procedure: str | None, fmt: str, version: int | None, instance: str 
     elif procedure is not None:
         proc = registry().compiled(procedure, version)
     else:
-        raise InvalidInput("name a PROCEDURE, or an --instance")
+        raise InvalidInput(Message("name a PROCEDURE, or an --instance"))
     render = {"mermaid": dg.mermaid, "dot": dg.dot, "svg": dg.svg}[fmt]
     click.echo(render(proc, "zh-CN" if s.lang.startswith("zh") else "en", current), nl=False)

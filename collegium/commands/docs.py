@@ -29,15 +29,19 @@ def docs(out: Path, check: bool) -> None:
     """Generate the procedure handbook (one Markdown page per procedure, in English and Chinese)
     from the built-in procedures and rule packs and those --definitions adds; with --check, say
     whether the committed one is current."""
-    from collegium import handbook
+    from collegium import Message, handbook
 
     reg = registry()
     if check:
         differ = handbook.stale(reg, out)
         if differ:
             raise handbook.HandbookStale(
-                f"the handbook in {out} is not current ({', '.join(differ)}); "
-                f"run: collegium docs --out {out}"
+                Message(
+                    "the handbook in {out} is not current ({pages}); "
+                    "run: collegium docs --out {out}",
+                    out=out,
+                    pages=", ".join(differ),
+                )
             )
         click.echo(f"{out}: current")
         return

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from collegium import Message
 from collegium.commands.ballots import actor_option, close_ballot, key_option, trigger_with
 from collegium.commands.common import emit_json, open_engine, settings, show_outcome
 from collegium.errors import InvalidInput
@@ -41,7 +42,14 @@ def _attendance(lists: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     for status in _ATTENDANCE:
         for person in _people(lists[status]):
             if attendance.get(person, status) != status:
-                raise InvalidInput(f"{person!r} is given as both {attendance[person]} and {status}")
+                raise InvalidInput(
+                    Message(
+                        "{person!r} is given as both {first} and {then}",
+                        person=person,
+                        first=attendance[person],
+                        then=status,
+                    )
+                )
             attendance[person] = status
     return attendance
 
@@ -52,7 +60,7 @@ def _reasons(given: tuple[str, ...]) -> dict[str, str]:
     for value in given:
         person, sep, reason = value.partition("=")
         if not sep or not person.strip() or not reason.strip():
-            raise InvalidInput(f"--reason takes PERSON=TEXT, not {value!r}")
+            raise InvalidInput(Message("--reason takes PERSON=TEXT, not {value!r}", value=value))
         out[person.strip()] = reason.strip()
     return out
 
@@ -183,8 +191,10 @@ def meeting_open(
     if sitting is not None:
         if present or absent or attendee or reason:
             raise InvalidInput(
-                "a matter taken up with --sitting has that meeting's attendance; "
-                "record changes with `meeting attend`"
+                Message(
+                    "a matter taken up with --sitting has that meeting's attendance; "
+                    "record changes with `meeting attend`"
+                )
             )
         data["sitting"] = sitting
         if recused:
@@ -236,7 +246,7 @@ def meeting_attend(
         if p
     ]
     if len(given) != 1:
-        raise InvalidInput("give exactly one of --present, --absent or --attendee")
+        raise InvalidInput(Message("give exactly one of --present, --absent or --attendee"))
     data: dict[str, Any] = {"member": given[0][0], "status": given[0][1]}
     if reason:
         data["reason"] = reason
@@ -271,7 +281,11 @@ def meeting_close(instance: str, actor: str, idempotency_key: str | None) -> Non
             ]
             if not ends:
                 raise InvalidInput(
-                    f"meeting {instance} ({inst.state}) has no step that adjourns it now"
+                    Message(
+                        "meeting {instance} ({state}) has no step that adjourns it now",
+                        instance=instance,
+                        state=inst.state,
+                    )
                 )
             show_outcome(
                 engine.registry,

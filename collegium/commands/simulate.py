@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from collegium import Message
 from collegium._words import word
 from collegium.commands.common import emit_json, registry, settings
 
@@ -133,7 +134,7 @@ def simulate(
         source = str(out) if out is not None else f"<generated, seed {seed}>"
         scn = Scenario.load(text, source, s.lang)
     elif file is None:
-        raise InvalidInput("give a scenario FILE, or --generate")
+        raise InvalidInput(Message("give a scenario FILE, or --generate"))
     else:
         scn = Scenario.load(read_text(file), str(file), s.lang)
     root = click.get_current_context().find_root()

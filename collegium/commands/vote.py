@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from collegium import Message
 from collegium.commands.ballots import (
     actor_option,
     choice_value,
@@ -232,11 +233,14 @@ def _counts(given: tuple[str, ...]) -> dict[str, Any]:
         item, _, option = where.rpartition(":")
         if not sep or not option or not number.strip().isdigit():
             raise InvalidInput(
-                f"--count takes OPTION=N or ITEM:OPTION=N (e.g. agree=7), not {text!r:.60}"
+                Message(
+                    "--count takes OPTION=N or ITEM:OPTION=N (e.g. agree=7), not {text!r:.60}",
+                    text=text,
+                )
             )
         into = out.setdefault(item, {}) if item else out
         if option in into:
-            raise InvalidInput(f"--count names {option!r} twice")
+            raise InvalidInput(Message("--count names {option!r} twice", option=option))
         into[option] = int(number)
     return out
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from collegium._brief import brief
+from collegium._catalog import Message
 from collegium._reserved import ENGINE_MARK, SYSTEM_ACTOR, is_engine_actor, is_timer_key
 from collegium.errors import InvalidInput
 
@@ -32,34 +33,53 @@ def check_arguments(actor: object, data: object, **names: object) -> Mapping[str
     """Refuse arguments of the wrong type at the API boundary with :class:`InvalidInput`, not a
     TypeError."""
     if not isinstance(actor, str) or not actor.strip():
-        raise InvalidInput("an actor (a person's id) is required")
+        raise InvalidInput(Message("an actor (a person's id) is required"))
     if is_engine_actor(actor):  # also '＠system', '﹫x': what a person takes for the engine's
         raise InvalidInput(
-            f"actors starting with {ENGINE_MARK!r} (in any form) are reserved for "
-            f"the engine, e.g. {SYSTEM_ACTOR} for its timers"
+            Message(
+                "actors starting with {mark!r} (in any form) are reserved for the engine, e.g. "
+                "{system} for its timers",
+                mark=ENGINE_MARK,
+                system=SYSTEM_ACTOR,
+            )
         )
     for what, value in {"actor": actor, **names}.items():
         if not isinstance(value, str) or not value:
-            raise InvalidInput(f"{what} must be non-empty text, not {brief(value)}")
+            raise InvalidInput(
+                Message("{name} must be non-empty text, not {value}", name=what, value=brief(value))
+            )
         if not is_id(value):
             raise InvalidInput(
-                f"{what} must be printable text of at most {MAX_ID} characters, not {brief(value)}"
+                Message(
+                    "{name} must be printable text of at most {most} characters, not {value}",
+                    name=what,
+                    most=MAX_ID,
+                    value=brief(value),
+                )
             )
     if data is None:
         return {}
     if not isinstance(data, Mapping) or not all(isinstance(k, str) for k in data):
-        raise InvalidInput(f"data must be a mapping of names to values, not {type(data).__name__}")
+        raise InvalidInput(
+            Message(
+                "data must be a mapping of names to values, not {type}", type=type(data).__name__
+            )
+        )
     return data
 
 
 def check_idempotency_key(key: object) -> None:
     """``key`` is an id, and not a key of the engine's timers (``timer:``, in any case or width)."""
     if not is_id(key):
-        raise InvalidInput(f"an idempotency key is printable text of 1 to {MAX_ID} characters")
+        raise InvalidInput(
+            Message("an idempotency key is printable text of 1 to {most} characters", most=MAX_ID)
+        )
     if is_timer_key(str(key)):
         raise InvalidInput(
-            "idempotency keys starting with 'timer:' (in any case or width) are "
-            "reserved for the engine's timers"
+            Message(
+                "idempotency keys starting with 'timer:' (in any case or width) are "
+                "reserved for the engine's timers"
+            )
         )
 
 
@@ -70,7 +90,11 @@ def check_text(name: str, *texts: str) -> None:
             text.encode("utf-8")
         except UnicodeEncodeError:
             raise InvalidInput(
-                f"{name} is not valid Unicode text (a lone surrogate at {brief(text, 60)})"
+                Message(
+                    "{name} is not valid Unicode text (a lone surrogate at {text})",
+                    name=name,
+                    text=brief(text, 60),
+                )
             ) from None
 
 
@@ -78,6 +102,10 @@ def lookup_values(equals: Mapping[str, object]) -> Mapping[str, str]:
     """The values a query selects by (``Engine.find``): text, as the facts index holds."""
     for name, value in equals.items():
         if not isinstance(value, str):
-            raise InvalidInput(f"{name} must be text to select by, not {brief(value)}")
+            raise InvalidInput(
+                Message(
+                    "{name} must be text to select by, not {value}", name=name, value=brief(value)
+                )
+            )
         check_text(name, value)
     return equals  # type: ignore[return-value]

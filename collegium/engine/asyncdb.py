@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from collegium._catalog import Message
 from collegium.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -78,7 +79,9 @@ async def open_store(
         from sqlalchemy.ext.asyncio import AsyncEngine as SaAsyncEngine
     # SQLAlchemy always has the module; greenlet may be missing
     except ImportError as exc:  # pragma: no cover
-        raise InvalidInput(f"the async engine needs SQLAlchemy's asyncio extra: {exc}") from None
+        raise InvalidInput(
+            Message("the async engine needs SQLAlchemy's asyncio extra: {reason}", reason=exc)
+        ) from None
     from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
     from collegium.store.sqlengine import make_engine
@@ -99,15 +102,20 @@ async def open_store(
     elif isinstance(target, AsyncConnection):
         if target.sync_connection is None:
             raise InvalidInput(
-                "the host's AsyncConnection is not started: open it with `async with` first"
+                Message(
+                    "the host's AsyncConnection is not started: open it with `async with` first"
+                )
             )
         sync_target, serial = target.sync_connection, True
     elif isinstance(target, AsyncSession):
         sync_target, serial = target.sync_session, True
     else:
         raise InvalidInput(
-            f"an async engine opens a URL, a SQLite path or the host's AsyncEngine, "
-            f"AsyncConnection or AsyncSession; not {type(target).__name__}"
+            Message(
+                "an async engine opens a URL, a SQLite path or the host's AsyncEngine, "
+                "AsyncConnection or AsyncSession; not {type}",
+                type=type(target).__name__,
+            )
         )
     try:
         store = await spawn(SqlStore, sync_target, auto_migrate=auto_migrate)

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from collegium._brief import brief
+from collegium._catalog import Message
 from collegium._i18n import Text
 from collegium.engine import declared
 from collegium.engine.outcomes import Instance
@@ -106,10 +107,13 @@ def periods(year: int, months: int, due_time: dt.time) -> list[tuple[str, dt.dat
     ``due_time``)."""
     if isinstance(months, bool) or not isinstance(months, int) or months < 1 or 12 % months:
         raise InvalidInput(
-            f"a report interval is a whole number of months dividing 12, not {brief(months)}"
+            Message(
+                "a report interval is a whole number of months dividing 12, not {months}",
+                months=brief(months),
+            )
         )
     if not 1 <= year <= 9998:
-        raise InvalidInput(f"year {brief(year)} is out of range")
+        raise InvalidInput(Message("year {year} is out of range", year=brief(year)))
     out = []
     for i in range(12 // months):
         last = (i + 1) * months
@@ -143,7 +147,11 @@ def _due_time(pack: RulePackSpec, calendar: Reporting) -> dt.time:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
         raise InvalidInput(
-            f"{name} {brief(value)} is not a time of day with its UTC offset, e.g. 18:00+01:00"
+            Message(
+                "{name} {value} is not a time of day with its UTC offset, e.g. 18:00+01:00",
+                name=name,
+                value=brief(value),
+            )
         )
     return parsed
 
@@ -152,7 +160,12 @@ def _standing(engine: Engine, body_id: str, kind: str) -> Body:
     body = engine.body(body_id)
     if body.kind != kind:
         raise InvalidInput(
-            f"{brief(body_id)} is a {body.kind} body; reports are scheduled for a {kind} committee"
+            Message(
+                "{body} is a {kind} body; reports are scheduled for a {wanted} committee",
+                body=brief(body_id),
+                kind=body.kind,
+                wanted=kind,
+            )
         )
     return body
 
@@ -168,8 +181,13 @@ def _calendar(engine: Engine) -> tuple[RulePackSpec, Reporting]:
     pack = engine.registry.compiled(calendar.procedure).pack
     if pack.id != declaring.id:
         raise InvalidInput(
-            f"the reporting calendar of {declaring.key} names procedure "
-            f"{calendar.procedure!r}, which another rule pack ({pack.key}) judges"
+            Message(
+                "the reporting calendar of {declaring} names procedure {procedure!r}, which "
+                "another rule pack ({pack}) judges",
+                declaring=declaring.key,
+                procedure=calendar.procedure,
+                pack=pack.key,
+            )
         )
     return declaring, calendar
 
@@ -192,13 +210,32 @@ def obligations(
         heard = engine.body(plenary)
         if heard.kind != calendar.plenary_kind:
             raise InvalidInput(
-                f"{brief(plenary)} is a {heard.kind} body, not a {calendar.plenary_kind} committee"
+                Message(
+                    "{body} is a {kind} body, not a {wanted} committee",
+                    body=brief(plenary),
+                    kind=heard.kind,
+                    wanted=calendar.plenary_kind,
+                )
             )
         if chair is None or _chair(heard, calendar.chair) != chair:
-            role = calendar.chair
+            role, of = calendar.chair, brief(plenary)
+            if not chair:
+                raise InvalidInput(
+                    Message(
+                        "the standing committee's report is delivered by its {role} (none), "
+                        "who must also be the {role} of {plenary}",
+                        role=role,
+                        plenary=of,
+                    )
+                )
             raise InvalidInput(
-                f"the standing committee's report is delivered by its {role} "
-                f"({chair or 'none'}), who must also be the {role} of {brief(plenary)}"
+                Message(
+                    "the standing committee's report is delivered by its {role} ({chair}), "
+                    "who must also be the {role} of {plenary}",
+                    role=role,
+                    chair=chair,
+                    plenary=of,
+                )
             )
     out: list[Obligation] = []
     for kind, spec in calendar.kinds.items():
@@ -234,7 +271,11 @@ def _instance_id(procedure: str, body: str, reporter: str, kind: str, period: st
     iid = f"{procedure}:{body}:{reporter}:{kind}:{period}"
     if len(iid) > 128:
         raise InvalidInput(
-            f"the report id {iid!r} is longer than 128 characters; use shorter body and person ids"
+            Message(
+                "the report id {id!r} is longer than 128 characters; use shorter body and "
+                "person ids",
+                id=iid,
+            )
         )
     return iid
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from collegium._catalog import Message
 from collegium.engine import manifest
 from collegium.engine.audit import AuditReport
 from collegium.engine.clock import format_time
@@ -111,11 +112,14 @@ def take(engine: Engine, key: SigningKey | bytes, out: CheckpointTarget) -> Chec
     """
     signer = key if isinstance(key, SigningKey) else SigningKey(key)
     if isinstance(out, (str, os.PathLike)) and Path(out).exists():
-        raise InvalidInput(f"{os.fspath(out)} already exists; a checkpoint is never overwritten")
+        raise InvalidInput(_exists(os.fspath(out)))
     report = engine.verify_audit()
     if not report.ok:
         raise AuditFailed(
-            f"the audit fails, so no checkpoint was signed: {report.problem}", report=report
+            Message(
+                "the audit fails, so no checkpoint was signed: {problem}", problem=report.problem
+            ),
+            report=report,
         )
     created_at = format_time(engine.clock.now())
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL) as spool:
@@ -124,9 +128,12 @@ def take(engine: Engine, key: SigningKey | bytes, out: CheckpointTarget) -> Chec
         for head in engine.store.chain_heads():
             if last is not None and head.key <= last.key:
                 raise AuditError(
-                    f"the store gave the chains' heads out of order ("
-                    f"{head.chain_id!r} after {last.chain_id!r}): its collation is "
-                    "not by code point"
+                    Message(
+                        "the store gave the chains' heads out of order ({chain!r} after "
+                        "{last!r}): its collation is not by code point",
+                        chain=head.chain_id,
+                        last=last.chain_id,
+                    )
                 )
             leaf = head.leaf()
             tree.add(leaf)
@@ -207,18 +214,28 @@ def _write_file(path: Path, signed: Checkpoint, heads: IO[bytes]) -> None:
     try:
         f = open(path, "xb")  # noqa: SIM115 (closed below, and removed if the writing fails)
     except FileExistsError:
-        raise InvalidInput(f"{path} already exists; a checkpoint is never overwritten") from None
+        raise InvalidInput(_exists(path)) from None
     except OSError as exc:
-        raise InvalidInput(f"cannot write checkpoint {path}: {exc.strerror or exc}") from None
+        raise InvalidInput(_unwritable(path, exc)) from None
     try:
         with f:
             _write(f, signed, heads)
     except OSError as exc:
         path.unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write checkpoint {path}: {exc.strerror or exc}") from None
+        raise InvalidInput(_unwritable(path, exc)) from None
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+def _exists(path: object) -> Message:
+    return Message("{path} already exists; a checkpoint is never overwritten", path=path)
+
+
+def _unwritable(path: Path, exc: OSError) -> Message:
+    return Message(
+        "cannot write checkpoint {path}: {reason}", path=path, reason=exc.strerror or exc
+    )
 
 
 @contextmanager
@@ -230,6 +247,10 @@ def _reading(source: CheckpointSource) -> Iterator[tuple[IO[bytes], str]]:
     try:
         f = open(name, "rb")  # noqa: SIM115 (closed below)
     except OSError as exc:
-        raise InvalidInput(f"cannot read checkpoint {name}: {exc.strerror or exc}") from None
+        raise InvalidInput(
+            Message(
+                "cannot read checkpoint {path}: {reason}", path=name, reason=exc.strerror or exc
+            )
+        ) from None
     with f:
         yield f, name

@@ -111,7 +111,7 @@ class ManualClock:
         """Move the clock forward by ``delta`` and return the new time; :class:`InvalidInput` if
         negative."""
         if delta < dt.timedelta(0):
-            raise InvalidInput("the clock cannot move backwards")
+            raise InvalidInput(Message("the clock cannot move backwards"))
         with self._lock:
             self._now += delta
             return self._now
@@ -123,7 +123,11 @@ class ManualClock:
         with self._lock:
             if at < self._now:
                 raise InvalidInput(
-                    f"the clock cannot move back from {format_time(self._now)} to {format_time(at)}"
+                    Message(
+                        "the clock cannot move back from {now} to {at}",
+                        now=format_time(self._now),
+                        at=format_time(at),
+                    )
                 )
             self._now = at
             return at

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from collegium._brief import brief
+from collegium._catalog import Message
 from collegium._i18n import Text
 from collegium.engine import declared, targets
 from collegium.errors import InvalidInput, NotFound
@@ -76,7 +77,9 @@ def commitments(engine: Engine, body: str, year: int) -> list[Commitment]:
     """The commitments ``body`` made for ``year``, oldest first; :class:`NotFound` for an unknown
     body."""
     if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999:
-        raise InvalidInput(f"year must be a year such as 2026, not {brief(year)}")
+        raise InvalidInput(
+            Message("year must be a year such as 2026, not {year}", year=brief(year))
+        )
     engine.body(body)  # NotFound for a body that is not defined
     return [
         _view(engine, queue, inst)

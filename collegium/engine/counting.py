@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from collegium._brief import brief
+from collegium._catalog import Message
 from collegium.engine import governance as gov
 from collegium.engine.sealing import Sealer, check_public_key
 from collegium.errors import AuditError, InvalidInput
@@ -114,19 +115,27 @@ def coerce_counts(value: Any) -> dict[str, Any]:
     item by item, item -> (option -> whole number). What the options are is checked by
     :func:`count`."""
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
-        raise InvalidInput(f"counts must be a mapping of option to number, not {brief(value)}")
+        raise InvalidInput(
+            Message("counts must be a mapping of option to number, not {value}", value=brief(value))
+        )
     out: dict[str, Any] = {}
     for key, n in value.items():
         if isinstance(n, Mapping):
             out[key] = coerce_counts(n)
             if any(isinstance(v, dict) for v in out[key].values()):
                 raise InvalidInput(
-                    "counts are per option, or per item and then per option: not deeper"
+                    Message("counts are per option, or per item and then per option: not deeper")
                 )
         elif isinstance(n, int) and not isinstance(n, bool):
             out[key] = n
         else:
-            raise InvalidInput(f"the count of {brief(key)} must be a whole number, not {brief(n)}")
+            raise InvalidInput(
+                Message(
+                    "the count of {option} must be a whole number, not {value}",
+                    option=brief(key),
+                    value=brief(n),
+                )
+            )
     return out
 
 
@@ -149,31 +158,43 @@ def open_secret(
     or refuse."""
     if not countable:
         raise InvalidInput(
-            f"method {method!r} needs a step that counts the ballot (count_ballots), which this "
-            "procedure has not; hold the ballot by another method"
+            Message(
+                "method {method!r} needs a step that counts the ballot (count_ballots), which "
+                "this procedure has not; hold the ballot by another method",
+                method=method,
+            )
         )
     tellers = list(data.get("tellers") or ())
     if not tellers:
         raise InvalidInput(
-            f"a {method} ballot names its tellers (监票人、计票人), who count it: give 'tellers'"
+            Message(
+                "a {method} ballot names its tellers (监票人、计票人), who count it: "
+                "give 'tellers'",
+                method=method,
+            )
         )
     for person in tellers:
         seat = seats.get(person)
         if (seat is None or seat.attendance != "present") and person not in attendees:
             raise InvalidInput(
-                f"teller {brief(person)} is not present at the meeting (a teller is a member "
-                "present or a non-voting attendee)"
+                Message(
+                    "teller {person} is not present at the meeting (a teller is a member present "
+                    "or a non-voting attendee)",
+                    person=brief(person),
+                )
             )
     ballot["tellers"] = tellers
     if ballot["counting"] == "sealed":
         if "ballot_key" not in data:
             raise InvalidInput(
-                "an electronic secret ballot is opened with the tellers' public key: give "
-                "'ballot_key'"
+                Message(
+                    "an electronic secret ballot is opened with the tellers' public key: give "
+                    "'ballot_key'"
+                )
             )
         ballot["ballot_key"] = check_public_key(str(data["ballot_key"]))
     elif "ballot_key" in data:
-        raise InvalidInput("'ballot_key' goes with method secret_electronic only")
+        raise InvalidInput(Message("'ballot_key' goes with method secret_electronic only"))
 
 
 def check_step(
@@ -191,36 +212,46 @@ def check_step(
     mode, counted = counting(ballot), "counted_at" in ballot
     if casts:
         if counted:
-            raise InvalidInput("the tellers have counted this ballot: no more votes")
+            raise InvalidInput(Message("the tellers have counted this ballot: no more votes"))
         if mode == "tellers" and "choice" in data:
             raise InvalidInput(
-                "a paper secret ballot takes no choice: the member returns a ballot paper, which "
-                "the tellers count"
+                Message(
+                    "a paper secret ballot takes no choice: the member returns a ballot paper, "
+                    "which the tellers count"
+                )
             )
         if mode != "tellers" and "choice" not in data:
-            raise InvalidInput(f"{trigger!r} needs 'choice'")
+            raise InvalidInput(Message("{trigger!r} needs {key!r}", trigger=trigger, key="choice"))
     if counts:
         if mode is None:
             raise InvalidInput(
-                "only a secret ballot is counted by tellers; a named ballot is counted from its "
-                "votes when it closes"
+                Message(
+                    "only a secret ballot is counted by tellers; a named ballot is counted from "
+                    "its votes when it closes"
+                )
             )
         if counted:
-            raise InvalidInput("this ballot was counted already")
+            raise InvalidInput(Message("this ballot was counted already"))
         if mode == "tellers" and ("counts" not in data or "teller_secret" in data):
             raise InvalidInput(
-                "the tellers of a paper ballot give 'counts': per option, and of blank and "
-                "invalid ballots"
+                Message(
+                    "the tellers of a paper ballot give 'counts': per option, and of blank and "
+                    "invalid ballots"
+                )
             )
         if mode == "sealed" and "counts" in data:
             raise InvalidInput(
-                "an electronic ballot is counted by opening its sealed choices with "
-                "'teller_secret', not from counts given"
+                Message(
+                    "an electronic ballot is counted by opening its sealed choices with "
+                    "'teller_secret', not from counts given"
+                )
             )
     if tallies and mode is not None and not counted:
         raise InvalidInput(
-            "the tellers have not counted this secret ballot yet: count_ballots comes before "
-            "close_ballot"
+            Message(
+                "the tellers have not counted this secret ballot yet: count_ballots comes before "
+                "close_ballot"
+            )
         )
 
 
@@ -248,14 +279,21 @@ def count(
         returned = len(reader.voters(key, True))
         if len(sealed) != returned or Counter(sealer.digest(s) for s in sealed) != digests[key]:
             raise AuditError(
-                f"the sealed choices of ballot {key} are not the {returned} its votes recorded: "
-                "the store was changed; it is not counted"
+                Message(
+                    "the sealed choices of ballot {key} are not the {returned} its votes "
+                    "recorded: the store was changed; it is not counted",
+                    key=key,
+                    returned=returned,
+                )
             )
         choices = sealer.open(data.get("teller_secret"), str(ballot["ballot_key"]), sealed)
         stray = sorted(set(choices) - set(options))
         if stray:
             raise AuditError(
-                f"a sealed choice of ballot {key} is not one of its options: it is not counted"
+                Message(
+                    "a sealed choice of ballot {key} is not one of its options: it is not counted",
+                    key=key,
+                )
             )
         tally = Counter(choices)
         out[key] = {option: tally[option] for option in options}
@@ -271,36 +309,60 @@ def _paper(
     itemwise = any(item is not None for item in keys.values())
     if itemwise and set(given) != {item for item in keys.values()}:
         raise InvalidInput(
-            f"the counts of a list voted item by item are given per item: "
-            f"{', '.join(str(i) for i in keys.values())}"
+            Message(
+                "the counts of a list voted item by item are given per item: {items}",
+                items=", ".join(str(i) for i in keys.values()),
+            )
         )
     out = {}
     for key, item in keys.items():
         counts = given[item] if item is not None else given
         if not isinstance(counts, Mapping):
-            raise InvalidInput(f"the counts of {brief(item)} are a mapping of option to number")
+            raise InvalidInput(
+                Message("the counts of {item} are a mapping of option to number", item=brief(item))
+            )
         allowed = [*options, BLANK, INVALID]
         unknown = sorted(set(counts) - set(allowed))
         if unknown:
             raise InvalidInput(
-                f"counts name {brief(unknown[0])}, not an option of this ballot; they give: "
-                f"{', '.join(allowed)}"
+                Message(
+                    "counts name {option}, not an option of this ballot; they give: {allowed}",
+                    option=brief(unknown[0]),
+                    allowed=", ".join(allowed),
+                )
             )
         totals = {}
         for choice in allowed:
             n = counts.get(choice, 0)
             if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_COUNT:
                 raise InvalidInput(
-                    f"the count of {choice} must be a whole number from 0 to {MAX_COUNT}, not "
-                    f"{brief(n)}"
+                    Message(
+                        "the count of {option} must be a whole number from 0 to {most}, not "
+                        "{value}",
+                        option=choice,
+                        most=MAX_COUNT,
+                        value=brief(n),
+                    )
                 )
             totals[choice] = n
         returned = len(reader.voters(key, True))
         if sum(totals.values()) != returned:
-            where = "" if item is None else f" for {brief(item)}"
+            given_total = sum(totals.values())
+            if item is None:
+                raise InvalidInput(
+                    Message(
+                        "the counts add up to {total} ballots; {returned} were returned",
+                        total=given_total,
+                        returned=returned,
+                    )
+                )
             raise InvalidInput(
-                f"the counts{where} add up to {sum(totals.values())} ballots; {returned} were "
-                "returned"
+                Message(
+                    "the counts for {item} add up to {total} ballots; {returned} were returned",
+                    item=brief(item),
+                    total=given_total,
+                    returned=returned,
+                )
             )
         out[key] = totals
     return out

@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Callable
 from typing import TypeVar
 
+from collegium._catalog import Message
 from collegium.engine.registry import Registry
 from collegium.errors import InvalidInput
 from collegium.rules.model import RulePackSpec
@@ -28,12 +29,19 @@ def latest_packs(registry: Registry) -> list[RulePackSpec]:
 
 
 def _all(
-    registry: Registry, pick: Callable[[RulePackSpec], T | None], what: str, example: str
+    registry: Registry,
+    pick: Callable[[RulePackSpec], T | None],
+    what: str | Message,
+    example: str,
 ) -> list[T]:
     found = [d for d in map(pick, latest_packs(registry)) if d is not None]
     if not found:
         raise InvalidInput(
-            f"no loaded rule pack declares {what}; declare it in the pack, e.g. {example}"
+            Message(
+                "no loaded rule pack declares {what}; declare it in the pack, e.g. {example}",
+                what=what,
+                example=example,
+            )
         )
     return found
 
@@ -73,14 +81,17 @@ def reporting(registry: Registry) -> tuple[RulePackSpec, Reporting]:
     found = _all(
         registry,
         lambda p: (p, p.reporting) if p.reporting else None,
-        "a reporting calendar",
+        Message("a reporting calendar"),
         "reporting: {procedure: P, open_states: [S], chair: ROLE, "
         "due_time: $PARAMETER, kinds: {...}}",
     )
     if len(found) > 1:
         raise InvalidInput(
-            "several loaded rule packs declare a reporting calendar "
-            f"({', '.join(p.key for p, _ in found)}); load only one of them"
+            Message(
+                "several loaded rule packs declare a reporting calendar ({packs}); load only one "
+                "of them",
+                packs=", ".join(p.key for p, _ in found),
+            )
         )
     pack, calendar = found[0]
     assert calendar is not None

@@ -150,8 +150,11 @@ class Engine:
         ``pack`` a role some loaded pack names: :class:`InvalidInput` lists them otherwise."""
         if self.directory is not None:
             raise InvalidInput(
-                "bodies come from the host's directory here; "
-                f"{body.id!r} is not defined in Collegium"
+                Message(
+                    "bodies come from the host's directory here; "
+                    "{id!r} is not defined in Collegium",
+                    id=body.id,
+                )
             )
         packs = [self.registry.pack(pack)] if pack is not None else self.registry.latest_packs()
         check_roles(body, packs)
@@ -189,7 +192,7 @@ class Engine:
         """Instances streamed, ``batch`` per short read, in flat memory; by id (filtered: per
         procedure and state)."""
         if batch < 1:
-            raise InvalidInput(f"batch must be at least 1, not {batch}")
+            raise InvalidInput(Message("batch must be at least 1, not {batch}", batch=batch))
         return (Instance.of(r) for r in self.store.scan(procedure, state, batch))
 
     def find(
@@ -206,8 +209,22 @@ class Engine:
         indexed = self.registry.procedure(procedure).index
         unknown = sorted(set(arguments.lookup_values(equals)) - set(indexed))
         if unknown or (before is not None and before[0] not in indexed):
+            wrong = unknown or before
+            if not indexed:
+                raise InvalidInput(
+                    Message(
+                        "{procedure} indexes no facts; not {wrong}",
+                        procedure=procedure,
+                        wrong=wrong,
+                    )
+                )
             raise InvalidInput(
-                f"{procedure} indexes {', '.join(indexed) or 'no facts'}; not {unknown or before}"
+                Message(
+                    "{procedure} indexes {indexed}; not {wrong}",
+                    procedure=procedure,
+                    indexed=", ".join(indexed),
+                    wrong=wrong,
+                )
             )
         return [Instance.of(r) for r in self.store.find(procedure, states, equals, before)]
 
@@ -284,7 +301,9 @@ class Engine:
             except StaleVersion:  # an id taken meanwhile, or a deadlock or lock timeout: look again
                 continue
         else:
-            raise ConcurrentUpdate(f"could not start {new_id!r}: the database stayed busy")
+            raise ConcurrentUpdate(
+                Message("could not start {id!r}: the database stayed busy", id=new_id)
+            )
         self.texts.stored(texts)
         return outcome
 

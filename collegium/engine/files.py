@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from collegium._catalog import Message
 from collegium._loader import parse_yaml, read_text
 from collegium.errors import DefinitionError, InvalidInput
 
@@ -61,7 +62,7 @@ def _files(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
         elif path.is_file():
             out.append((path, True))
         else:
-            raise InvalidInput(f"no definition file or folder at {str(path)!r}")
+            raise InvalidInput(Message("no definition file or folder at {path!r}", path=str(path)))
     return out
 
 
@@ -77,8 +78,11 @@ def load(registry: Registry, paths: Iterable[str | Path]) -> list[DefinitionFile
         if kind is None:
             if named:
                 raise DefinitionError(
-                    "not a procedure, a procedure fragment or a rule pack (a pack has `rules`, a "
-                    "fragment `kind: fragment`, a procedure `states` and `transitions`)",
+                    Message(
+                        "not a procedure, a procedure fragment or a rule pack (a pack has "
+                        "`rules`, a fragment `kind: fragment`, a procedure `states` and "
+                        "`transitions`)"
+                    ),
                     source=str(path),
                 )
             continue

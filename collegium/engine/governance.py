@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from collegium._brief import brief
+from collegium._catalog import Message
 from collegium._reserved import is_reserved_role
 from collegium.engine._moved import moved
 from collegium.errors import InvalidInput
@@ -61,10 +62,28 @@ def check_roles(body: Body, packs: Sequence[RulePackSpec]) -> None:
             listed = "; ".join(
                 f"{p.id}: {', '.join(r for r in p.roles if not is_reserved_role(r))}" for p in known
             )
-            which = "no rule pack knows" if len(known) > 1 else f"rule pack {known[0].id} lacks"
+            who, of, role = brief(member.person), brief(body.id), brief(member.role)
+            if len(known) > 1:
+                raise InvalidInput(
+                    Message(
+                        "{person} of body {body} holds role {role}, which no rule pack knows "
+                        "({listed})",
+                        person=who,
+                        body=of,
+                        role=role,
+                        listed=listed,
+                    )
+                )
             raise InvalidInput(
-                f"{brief(member.person)} of body {brief(body.id)} holds role "
-                f"{brief(member.role)}, which {which} ({listed})"
+                Message(
+                    "{person} of body {body} holds role {role}, which rule pack {pack} lacks "
+                    "({listed})",
+                    person=who,
+                    body=of,
+                    role=role,
+                    pack=known[0].id,
+                    listed=listed,
+                )
             )
 
 
@@ -75,17 +94,29 @@ def build_attendance(body: Body, given: Mapping[str, Any]) -> dict[str, str]:
     for person, status in given.items():
         if status not in ATTENDANCE:
             raise InvalidInput(
-                f"attendance of {brief(person)} is {brief(status)}; "
-                f"use one of: {', '.join(ATTENDANCE)}"
+                Message(
+                    "attendance of {person} is {status}; use one of: {allowed}",
+                    person=brief(person),
+                    status=brief(status),
+                    allowed=", ".join(ATTENDANCE),
+                )
             )
         member = person in seats
         if not member and status != "attendee":
             raise InvalidInput(
-                f"{brief(person)} is not a member of {body.id!r}; only 'attendee' (列席) is allowed"
+                Message(
+                    "{person} is not a member of {body!r}; only 'attendee' (列席) is allowed",
+                    person=brief(person),
+                    body=body.id,
+                )
             )
         if member and status == "attendee":
             raise InvalidInput(
-                f"{brief(person)} is a member of {body.id!r}; mark them present, absent or recused"
+                Message(
+                    "{person} is a member of {body!r}; mark them present, absent or recused",
+                    person=brief(person),
+                    body=body.id,
+                )
             )
         attendance[str(person)] = str(status)
     return attendance

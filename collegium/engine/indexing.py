@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from collegium._catalog import Message
 from collegium.errors import InvalidInput
 from collegium.store.records import IndexRow, IndexRows
 
@@ -30,7 +31,11 @@ def rows(names: Iterable[str], facts: Mapping[str, Any]) -> tuple[IndexRow, ...]
             text = str(v)
             if len(text) > MAX_VALUE:
                 raise InvalidInput(
-                    f"{name} is too long to be indexed ({MAX_VALUE} characters at most)"
+                    Message(
+                        "{name} is too long to be indexed ({most} characters at most)",
+                        name=name,
+                        most=MAX_VALUE,
+                    )
                 )
             out.add(IndexRow(name=name, value=text))
     return tuple(sorted(out))

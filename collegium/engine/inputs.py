@@ -177,16 +177,26 @@ def check_choice(plan: Plan, facts: Mapping[str, Any], data: Mapping[str, Any]) 
     targets = facts.get("targets") or {}
     for effect in plan.effects:
         if isinstance(effect, ReportProgressEffect) and data.get("metric") not in targets:
+            metric = brief(data.get("metric"))
+            if not targets:
+                raise InvalidInput(
+                    Message("no target {metric} to report on; targets: none", metric=metric)
+                )
             raise InvalidInput(
-                f"no target {brief(data.get('metric'))} to report on; targets: "
-                f"{', '.join(sorted(targets)) or 'none'}"
+                Message(
+                    "no target {metric} to report on; targets: {targets}",
+                    metric=metric,
+                    targets=", ".join(sorted(targets)),
+                )
             )
         if isinstance(effect, SetTargetEffect) and "measured" in (
             targets.get(data.get("metric")) or {}
         ):
             raise InvalidInput(
-                f"target {brief(data.get('metric'))} already has progress "
-                "reported; it is not replaced"
+                Message(
+                    "target {metric} already has progress reported; it is not replaced",
+                    metric=brief(data.get("metric")),
+                )
             )
         if (
             isinstance(effect, SetTargetEffect)
@@ -194,7 +204,10 @@ def check_choice(plan: Plan, facts: Mapping[str, Any], data: Mapping[str, Any]) 
             and data.get("target") == data.get("baseline")
         ):
             raise InvalidInput(
-                "a target value equal to its baseline measures no progress; give the value to reach"
+                Message(
+                    "a target value equal to its baseline measures no progress; "
+                    "give the value to reach"
+                )
             )
     ballot = facts.get("ballot") or {}
     if plan.counts or plan.tallies:
@@ -204,13 +217,16 @@ def check_choice(plan: Plan, facts: Mapping[str, Any], data: Mapping[str, Any]) 
     if not plan.casts:
         return
     if "id" not in ballot:
-        raise InvalidInput("no ballot is open: a vote needs a meeting opened first")
+        raise InvalidInput(Message("no ballot is open: a vote needs a meeting opened first"))
     counting.check_step(ballot, plan.trigger, casts=True, counts=False, tallies=False, data=data)
     options = ballot.get("options") or ()
     if "choice" in data and options and data["choice"] not in options:
         raise InvalidInput(
-            f"choice {brief(data['choice'])} is not one of this ballot's options: "
-            f"{', '.join(options)}"
+            Message(
+                "choice {choice} is not one of this ballot's options: {options}",
+                choice=brief(data["choice"]),
+                options=", ".join(options),
+            )
         )
     if "item" in data and not ballot.get("items"):
-        raise InvalidInput("this ballot is not voted item by item: a vote names no item")
+        raise InvalidInput(Message("this ballot is not voted item by item: a vote names no item"))

@@ -26,6 +26,7 @@ import nacl.exceptions
 import nacl.signing
 import orjson
 
+from collegium._catalog import Message
 from collegium.errors import InvalidInput
 
 SIGNING_FORMAT = "collegium-signing-key/1"
@@ -47,12 +48,12 @@ class PublicKey:
 
     def __post_init__(self) -> None:
         if not isinstance(self.raw, bytes) or len(self.raw) != 32:
-            raise InvalidInput("a public key must be 32 bytes")
+            raise InvalidInput(Message("a public key must be 32 bytes"))
 
     @classmethod
     def from_hex(cls, text: str) -> PublicKey:
         """The key from its 64 hex digits."""
-        return cls(_from_hex(text, "a public key"))
+        return cls(_from_hex(text, Message("a public key")))
 
     @property
     def hex(self) -> str:
@@ -75,9 +76,10 @@ class PublicKey:
             PUBLIC_FORMAT,
             SIGNING_FORMAT,
             "public_key",
-            "is a signing key; give its public key, the file ending in .pub",
+            Message("is a signing key; give its public key, the file ending in .pub"),
         )
-        return cls(_from_hex(doc["public_key"], f"the public key in {os.fspath(path)}"))
+        what = Message("the public key in {path}", path=os.fspath(path))
+        return cls(_from_hex(doc["public_key"], what))
 
     def to_dict(self) -> dict[str, str]:
         """The content of a public key file."""
@@ -96,7 +98,7 @@ class SigningKey:
 
     def __post_init__(self) -> None:
         if not isinstance(self.seed, bytes) or len(self.seed) != 32:
-            raise InvalidInput("a signing key must be 32 bytes")
+            raise InvalidInput(Message("a signing key must be 32 bytes"))
 
     @classmethod
     def generate(cls) -> SigningKey:
@@ -120,11 +122,13 @@ class SigningKey:
             SIGNING_FORMAT,
             PUBLIC_FORMAT,
             "seed",
-            "is a public key; signing needs the private key file",
+            Message("is a public key; signing needs the private key file"),
         )
-        key = cls(_from_hex(doc["seed"], f"the seed in {os.fspath(path)}"))
+        key = cls(_from_hex(doc["seed"], Message("the seed in {path}", path=os.fspath(path))))
         if doc["public_key"] != key.public_key.hex:
-            raise InvalidInput(f"{os.fspath(path)}: its public key does not belong to its seed")
+            raise InvalidInput(
+                Message("{path}: its public key does not belong to its seed", path=os.fspath(path))
+            )
         return key
 
     def write(self, path: str | os.PathLike[str]) -> Path:
@@ -133,7 +137,7 @@ class SigningKey:
         private, public = Path(path), Path(f"{os.fspath(path)}.pub")
         for target in (private, public):
             if target.exists():
-                raise InvalidInput(f"{target} already exists; a key file is never overwritten")
+                raise InvalidInput(_exists(target))
         doc = {
             "format": SIGNING_FORMAT,
             "algorithm": "ed25519",
@@ -152,14 +156,20 @@ class SigningKey:
         return f"SigningKey(public_key={self.public_key.hex!r})"
 
 
-def _from_hex(value: object, what: str) -> bytes:
+def _exists(path: Path) -> Message:
+    return Message("{path} already exists; a key file is never overwritten", path=path)
+
+
+def _from_hex(value: object, what: Message) -> bytes:
     if isinstance(value, str) and _HEX_KEY.fullmatch(value):
         return bytes.fromhex(value)
-    raise InvalidInput(f"{what} must be 32 bytes, written as 64 lower-case hex digits")
+    raise InvalidInput(
+        Message("{what} must be 32 bytes, written as 64 lower-case hex digits", what=what)
+    )
 
 
 def _read_key(
-    path: str | os.PathLike[str], wanted: str, other: str, field: str, mistaken: str
+    path: str | os.PathLike[str], wanted: str, other: str, field: str, mistaken: Message
 ) -> dict[str, Any]:
     """The JSON object of a key file of format ``wanted``, with exactly its fields (``field`` among
     them); ``mistaken`` is the message for a file of the ``other`` format."""
@@ -168,19 +178,34 @@ def _read_key(
         with open(path, "rb") as f:
             data = f.read(_MAX_FILE + 1)
     except OSError as exc:
-        raise InvalidInput(f"cannot read key file {name}: {exc.strerror or exc}") from None
+        raise InvalidInput(
+            Message("cannot read key file {name}: {cause}", name=name, cause=exc.strerror or exc)
+        ) from None
     try:
         doc = orjson.loads(data) if len(data) <= _MAX_FILE else None
     except orjson.JSONDecodeError:
         doc = None
     if not isinstance(doc, dict):
-        raise InvalidInput(f"{name} is not a Collegium key file (one JSON object)")
+        raise InvalidInput(
+            Message("{name} is not a Collegium key file (one JSON object)", name=name)
+        )
     if doc.get("format") == other:
-        raise InvalidInput(f"{name} {mistaken}")
+        raise InvalidInput(Message("{name} {mistaken}", name=name, mistaken=mistaken))
     fields = {"format", "algorithm", "public_key", field}
     if doc.get("format") != wanted or set(doc) != fields or doc["algorithm"] != "ed25519":
-        kind = "signing" if wanted == SIGNING_FORMAT else "public"
-        raise InvalidInput(f"{name} is not a Collegium {kind} key file ({wanted})")
+        if wanted == SIGNING_FORMAT:
+            raise InvalidInput(
+                Message(
+                    "{name} is not a Collegium signing key file ({wanted})",
+                    name=name,
+                    wanted=wanted,
+                )
+            )
+        raise InvalidInput(
+            Message(
+                "{name} is not a Collegium public key file ({wanted})", name=name, wanted=wanted
+            )
+        )
     return doc
 
 
@@ -188,12 +213,16 @@ def _write_new(path: Path, doc: dict[str, str], mode: int) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     except FileExistsError:
-        raise InvalidInput(f"{path} already exists; a key file is never overwritten") from None
+        raise InvalidInput(_exists(path)) from None
     except OSError as exc:
-        raise InvalidInput(f"cannot write key file {path}: {exc.strerror or exc}") from None
+        raise InvalidInput(_cannot_write(path, exc)) from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(orjson.dumps(doc) + b"\n")
     except OSError as exc:
         path.unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write key file {path}: {exc.strerror or exc}") from None
+        raise InvalidInput(_cannot_write(path, exc)) from None
+
+
+def _cannot_write(path: Path, exc: OSError) -> Message:
+    return Message("cannot write key file {path}: {cause}", path=path, cause=exc.strerror or exc)

@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from collegium._catalog import Message
 from collegium._loader import line_of, parse_yaml, read_text, validate_model
 from collegium.engine.compiled import CompiledProcedure, Definition
 from collegium.engine.shipped import ALL, LATEST, Unread, ordered, shipped_order
@@ -88,7 +89,8 @@ class Loader(ABC):
                     add = self.add_pack_text if folder == "pack" else self.add_workflow_text
                     if add(file.text(), file.source).id != name:
                         raise DefinitionError(
-                            "a shipped file is named by the id it holds", source=file.source
+                            Message("a shipped file is named by the id it holds"),
+                            source=file.source,
                         )
                     self._unread.done(file)
                     self._disordered = True
@@ -135,7 +137,8 @@ class Loader(ABC):
         old = versions.get(spec.version)
         if old is not None and old != spec:
             raise DefinitionError(
-                f"pack {spec.key} is already loaded with different content", source=source
+                Message("pack {key} is already loaded with different content", key=spec.key),
+                source=source,
             )
         versions[spec.version] = spec
         if self._trusted:
@@ -151,7 +154,7 @@ class Loader(ABC):
     def _add_procedure(self, text: str, source: str, data: Any, node: Any) -> ProcedureSpec:
         if isinstance(data, dict) and data.get("kind") == "fragment":
             raise DefinitionError(
-                "a procedure fragment, not a procedure: load it with load_fragment",
+                Message("a procedure fragment, not a procedure: load it with load_fragment"),
                 source=source,
                 line=line_of(node, ["kind"]),
                 where="kind",
@@ -166,7 +169,8 @@ class Loader(ABC):
         old = versions.get(spec.version)
         if old is not None and old != spec:
             raise DefinitionError(
-                f"procedure {spec.key} is already loaded with different content", source=source
+                Message("procedure {key} is already loaded with different content", key=spec.key),
+                source=source,
             )
         versions[spec.version] = spec
         if self._trusted:
@@ -197,7 +201,8 @@ class Loader(ABC):
         old = versions.get(spec.version)
         if old is not None and old != spec:
             raise DefinitionError(
-                f"fragment {spec.key} is already loaded with different content", source=source
+                Message("fragment {key} is already loaded with different content", key=spec.key),
+                source=source,
             )
         versions[spec.version] = spec
         self._keep("fragment", spec.key, text, source)

@@ -32,6 +32,7 @@ from typing import IO, Any
 
 import orjson
 
+from collegium._catalog import Message
 from collegium.engine.keys import PublicKey, SigningKey
 from collegium.engine.merkle import MerkleRoot
 from collegium.errors import InvalidInput
@@ -103,22 +104,37 @@ def read(src: IO[bytes], name: str, trusted: PublicKey, copy: IO[bytes]) -> Chec
     """
     first = _line(src, name, 1)
     if first is None:
-        raise InvalidInput(f"{name} is empty: not a checkpoint file")
+        raise InvalidInput(Message("{name} is empty: not a checkpoint file", name=name))
     header = _header(first, name)
     if header.public_key != trusted.hex:
         raise InvalidInput(
-            f"{name} is signed by another key ({header.public_key[:16]}…), not by "
-            f"the public key given ({trusted.hex[:16]}…)"
+            Message(
+                "{name} is signed by another key ({signer}…), not by the public key given "
+                "({given}…)",
+                name=name,
+                signer=header.public_key[:16],
+                given=trusted.hex[:16],
+            )
         )
     if not trusted.verify(header.statement(), bytes.fromhex(header.signature)):
-        raise InvalidInput(f"{name}: the signature does not match the statement: line 1 was edited")
+        raise InvalidInput(
+            Message(
+                "{name}: the signature does not match the statement: line 1 was edited", name=name
+            )
+        )
     tree, last, number = MerkleRoot(), None, 1
     while (raw := _line(src, name, number + 1)) is not None:
         number += 1
         head = _head(raw, name, number)
         if last is not None and head.key <= last.key:
             raise InvalidInput(
-                f"{name} line {number}: {head.kind} {head.chain_id!r} is out of order or repeated"
+                Message(
+                    "{name} line {number}: {kind} {id!r} is out of order or repeated",
+                    name=name,
+                    number=number,
+                    kind=head.kind,
+                    id=head.chain_id,
+                )
             )
         leaf = head.leaf()
         tree.add(leaf)
@@ -126,12 +142,20 @@ def read(src: IO[bytes], name: str, trusted: PublicKey, copy: IO[bytes]) -> Chec
         last = head
     if tree.count != header.chains:
         raise InvalidInput(
-            f"{name} lists {tree.count} chains where its statement says "
-            f"{header.chains}: the file was cut short or edited"
+            Message(
+                "{name} lists {count} chains where its statement says {chains}: "
+                "the file was cut short or edited",
+                name=name,
+                count=tree.count,
+                chains=header.chains,
+            )
         )
     if tree.hexdigest() != header.root:
         raise InvalidInput(
-            f"{name}: the heads it lists do not hash to its signed root: the list was edited"
+            Message(
+                "{name}: the heads it lists do not hash to its signed root: the list was edited",
+                name=name,
+            )
         )
     return header
 
@@ -150,9 +174,20 @@ def _line(src: IO[bytes], name: str, number: int) -> bytes | None:
     if not raw.endswith(b"\n"):
         if len(raw) > MAX_LINE:
             raise InvalidInput(
-                f"{name} line {number} is longer than {MAX_LINE} bytes: not a checkpoint file"
+                Message(
+                    "{name} line {number} is longer than {most} bytes: not a checkpoint file",
+                    name=name,
+                    number=number,
+                    most=MAX_LINE,
+                )
             )
-        raise InvalidInput(f"{name} line {number} has no line end: the file was cut short")
+        raise InvalidInput(
+            Message(
+                "{name} line {number} has no line end: the file was cut short",
+                name=name,
+                number=number,
+            )
+        )
     return raw
 
 
@@ -161,27 +196,46 @@ def _json(raw: bytes, name: str, number: int) -> Any:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise InvalidInput(
-            f"{name} line {number} is not JSON: not a checkpoint file, or a damaged one"
+            Message(
+                "{name} line {number} is not JSON: not a checkpoint file, or a damaged one",
+                name=name,
+                number=number,
+            )
         ) from None
 
 
 def _header(raw: bytes, name: str) -> Checkpoint:
     doc = _json(raw, name, 1)
     if not isinstance(doc, dict) or "format" not in doc:
-        raise InvalidInput(f"{name} is not a checkpoint file (line 1 has no format)")
+        raise InvalidInput(
+            Message("{name} is not a checkpoint file (line 1 has no format)", name=name)
+        )
     if doc["format"] != FORMAT:
         raise InvalidInput(
-            f"{name} has format {str(doc['format'])[:60]!r}; this version reads {FORMAT!r}"
+            Message(
+                "{name} has format {found!r}; this version reads {wanted!r}",
+                name=name,
+                found=str(doc["format"])[:60],
+                wanted=FORMAT,
+            )
         )
     if set(doc) != set(_FIELDS):
-        raise InvalidInput(f"{name} line 1 must have exactly the fields {', '.join(_FIELDS)}")
+        raise InvalidInput(
+            Message(
+                "{name} line 1 must have exactly the fields {fields}",
+                name=name,
+                fields=", ".join(_FIELDS),
+            )
+        )
     checks = {"created_at": _TIME, "root": _HEX64, "public_key": _HEX64, "signature": _HEX128}
     for field, pattern in checks.items():
         if not isinstance(doc[field], str) or not pattern.fullmatch(doc[field]):
-            raise InvalidInput(f"{name} line 1: {field} is malformed")
+            raise InvalidInput(
+                Message("{name} line 1: {field} is malformed", name=name, field=field)
+            )
     chains = doc["chains"]
     if type(chains) is not int or chains < 0:
-        raise InvalidInput(f"{name} line 1: chains must be a whole number")
+        raise InvalidInput(Message("{name} line 1: chains must be a whole number", name=name))
     return Checkpoint(**doc)
 
 
@@ -199,7 +253,12 @@ def _head(raw: bytes, name: str, number: int) -> ChainHead:
         and _HEX64.fullmatch(doc[3])
     ):
         raise InvalidInput(
-            f"{name} line {number} is not a chain's head [kind, id, seq, hash] of a "
-            f"kind this version knows ({', '.join(KINDS)})"
+            Message(
+                "{name} line {number} is not a chain's head [kind, id, seq, hash] of a "
+                "kind this version knows ({kinds})",
+                name=name,
+                number=number,
+                kinds=", ".join(KINDS),
+            )
         )
     return ChainHead(kind=doc[0], chain_id=doc[1], seq=doc[2], hash=doc[3])

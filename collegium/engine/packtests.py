@@ -40,6 +40,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from collegium._catalog import Message
 from collegium._loader import parse_yaml, read_text, validate_model
 from collegium.engine import inputs, judging
 from collegium.engine.clock import parse_time
@@ -199,7 +200,7 @@ def _run_case(
         plan = _plan(proc, case)
         when = case.now or file.spec.now
         if when is None:
-            raise InvalidInput("gives no time (`now` in the case or the file)")
+            raise InvalidInput(Message("gives no time (`now` in the case or the file)"))
         now = parse_time(when, "now")
         data = inputs.normalize(proc, plan, case.data)
         found = _judge(proc, plan, case, data, now, file.store, dropped)
@@ -215,16 +216,26 @@ def _plan(proc: CompiledProcedure, case: Case) -> Plan:
         plan = proc.start_plan
         if case.trigger not in (None, plan.trigger):
             raise InvalidInput(
-                f"{case.trigger!r} is not the start of {proc.spec.id} "
-                f"({plan.trigger!r}); give the state it leaves"
+                Message(
+                    "{trigger!r} is not the start of {procedure} ({start!r}); "
+                    "give the state it leaves",
+                    trigger=case.trigger,
+                    procedure=proc.spec.id,
+                    start=plan.trigger,
+                )
             )
         return plan
     if case.trigger is None:
-        raise InvalidInput("gives a state but no trigger")
+        raise InvalidInput(Message("gives a state but no trigger"))
     found = proc.plan(case.state, case.trigger)
     if found is None:
         raise InvalidInput(
-            f"{case.trigger!r} does not leave state {case.state!r} of {proc.spec.id}"
+            Message(
+                "{trigger!r} does not leave state {state!r} of {procedure}",
+                trigger=case.trigger,
+                state=case.state,
+                procedure=proc.spec.id,
+            )
         )
     return found
 

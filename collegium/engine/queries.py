@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from collegium._brief import brief
+from collegium._catalog import Message
 from collegium.engine import declared
 from collegium.engine import targets as tg
 from collegium.engine.clock import format_time
@@ -37,7 +38,9 @@ def overdue_tasks(
     departments is under both."""
     if by not in ("lead_member", "departments"):
         raise InvalidInput(
-            f"overdue tasks are grouped by lead_member or departments, not {brief(by)}"
+            Message(
+                "overdue tasks are grouped by lead_member or departments, not {by}", by=brief(by)
+            )
         )
     now = format_time(at or engine.clock.now())
     found: dict[str, Instance] = {}
@@ -115,7 +118,7 @@ def reports_due(
     """Reports still to be submitted whose deadline falls in the next ``within`` (default 30 days)
     from ``at`` (default: now), soonest first; of one body's hearing, if given."""
     if within < dt.timedelta(0):
-        raise InvalidInput("the window of reports due must not be negative")
+        raise InvalidInput(Message("the window of reports due must not be negative"))
     start = at or engine.clock.now()
     now, until = format_time(start), format_time(start + within)
     calendar = declared.reporting(engine.registry)[1]

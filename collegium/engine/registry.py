@@ -176,7 +176,13 @@ class Registry(Loader):
         try:
             return versions[version]
         except KeyError:
-            raise NotFound(f"procedure {procedure_id!r} has no version {version} loaded") from None
+            raise NotFound(
+                Message(
+                    "procedure {id!r} has no version {version} loaded",
+                    id=procedure_id,
+                    version=version,
+                )
+            ) from None
 
     def compiled(
         self, procedure_id: str, version: int | None = None, pack_version: str | None = None
@@ -201,7 +207,7 @@ class Registry(Loader):
                     self._read("workflow", effect.procedure, LATEST)
                     if effect.procedure not in self._procedures:
                         raise DefinitionError(
-                            f"spawns unknown procedure {effect.procedure!r}",
+                            Message("spawns unknown procedure {id!r}", id=effect.procedure),
                             source=self._sources.get(spec.key, "<string>"),
                         )
                     child = self.procedure(effect.procedure)
@@ -226,4 +232,4 @@ class Registry(Loader):
             rule = pack.rule(rule_id)
             if rule is not None:
                 return pack, rule
-        raise NotFound(f"no rule {rule_id!r} in any loaded pack")
+        raise NotFound(Message("no rule {id!r} in any loaded pack", id=rule_id))

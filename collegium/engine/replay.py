@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from collegium._catalog import Message
 from collegium.engine import inputs
 from collegium.engine.outcomes import Instance, Outcome
 from collegium.engine.registry import CompiledProcedure
@@ -52,8 +53,14 @@ def same_command(
         same = asked == event.data
     if not same:
         raise InvalidInput(
-            f"idempotency key {event.idempotency_key!r} was already used on {rec.id!r} for "
-            f"another command ({event.trigger} by {event.actor})"
+            Message(
+                "idempotency key {key!r} was already used on {id!r} for another command "
+                "({trigger} by {actor})",
+                key=event.idempotency_key,
+                id=rec.id,
+                trigger=event.trigger,
+                actor=event.actor,
+            )
         )
 
 
@@ -103,5 +110,5 @@ def started_again(
         == (proc.start_plan.trigger, actor, payload, None)
     )
     if not same:
-        raise InvalidInput(f"an instance {instance_id!r} already exists")
+        raise InvalidInput(Message("an instance {id!r} already exists", id=instance_id))
     return outcome(engine.registry.pack(rec.pack, rec.pack_version), rec, first)

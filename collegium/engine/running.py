@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from collegium._catalog import Message
 from collegium.engine import judging
 from collegium.engine import step as st
 from collegium.engine.outcomes import Availability, Outcome
@@ -40,7 +41,11 @@ def run(engine: Engine, cmd: st.Command, *, fire_due: Callable[[TimerRecord], ob
             return result.outcome
         return result
     raise ConcurrentUpdate(
-        f"instance {cmd.instance_id!r} kept changing; gave up after {engine.max_retries} retries"
+        Message(
+            "instance {id!r} kept changing; gave up after {retries} retries",
+            id=cmd.instance_id,
+            retries=engine.max_retries,
+        )
     )
 
 

@@ -13,6 +13,7 @@ from contextlib import suppress
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from collegium._catalog import Message
 from collegium._reserved import SYSTEM_ACTOR
 from collegium.engine import replay, running
 from collegium.engine.audit import chain
@@ -66,7 +67,11 @@ def run_due(
     limit = aware(until, "until") if until is not None else now
     if limit > now:
         raise InvalidInput(
-            f"cannot run timers due by {format_time(limit)}: the clock says {format_time(now)}"
+            Message(
+                "cannot run timers due by {until}: the clock says {now}",
+                until=format_time(limit),
+                now=format_time(now),
+            )
         )
     runs: list[TimerRun] = []
     size = batch
@@ -188,7 +193,11 @@ def _note(
         except StaleVersion:
             continue
     raise ConcurrentUpdate(
-        f"instance {timer.instance_id!r} kept changing; gave up after {engine.max_retries} retries"
+        Message(
+            "instance {id!r} kept changing; gave up after {retries} retries",
+            id=timer.instance_id,
+            retries=engine.max_retries,
+        )
     )
 
 

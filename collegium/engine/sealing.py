@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from collegium._catalog import Message
 from collegium.errors import InvalidInput
 
 # : every choice is padded to this many bytes before it is sealed (an option is at most 32
@@ -66,8 +67,10 @@ def _parse_secret(secret: str) -> bytes:
         seed = b""
     if len(seed) != 32:
         raise InvalidInput(
-            "the tellers' secret is 52 letters and digits in groups of four, as `collegium vote "
-            "key` printed it"
+            Message(
+                "the tellers' secret is 52 letters and digits in groups of four, as `collegium "
+                "vote key` printed it"
+            )
         )
     return seed
 
@@ -81,8 +84,10 @@ def check_public_key(text: str) -> str:
         raw = b""
     if len(raw) != 32:
         raise InvalidInput(
-            "the ballot key is the tellers' public key: 64 hexadecimal digits, as `collegium vote "
-            "key` printed it"
+            Message(
+                "the ballot key is the tellers' public key: 64 hexadecimal digits, as `collegium "
+                "vote key` printed it"
+            )
         )
     return raw.hex()
 
@@ -116,7 +121,7 @@ class SodiumSealer:
 
         plain = choice.encode("utf-8")
         if len(plain) > PAD:
-            raise InvalidInput(f"a choice is at most {PAD} bytes")
+            raise InvalidInput(Message("a choice is at most {most} bytes", most=PAD))
         box = SealedBox(PublicKey(bytes.fromhex(public_key)))
         return base64.b64encode(box.encrypt(plain.ljust(PAD, b"\0"))).decode("ascii")
 
@@ -132,11 +137,14 @@ class SodiumSealer:
 
         if not teller_secret:
             raise InvalidInput(
-                "an electronic secret ballot is counted with the tellers' secret (teller_secret)"
+                Message(
+                    "an electronic secret ballot is counted with the tellers' secret "
+                    "(teller_secret)"
+                )
             )
         private = PrivateKey(_parse_secret(teller_secret))
         if private.public_key.encode().hex() != public_key:
-            raise InvalidInput("the tellers' secret does not belong to this ballot's key")
+            raise InvalidInput(Message("the tellers' secret does not belong to this ballot's key"))
         box = SealedBox(private)
         choices = []
         for text in sealed:
@@ -144,8 +152,10 @@ class SodiumSealer:
                 plain = box.decrypt(base64.b64decode(text, validate=True))
             except (CryptoError, binascii.Error, ValueError):
                 raise InvalidInput(
-                    "a sealed choice of this ballot does not open with the tellers' secret: it was "
-                    "not sealed by Collegium to this ballot"
+                    Message(
+                        "a sealed choice of this ballot does not open with the tellers' secret: "
+                        "it was not sealed by Collegium to this ballot"
+                    )
                 ) from None
             choices.append(plain.rstrip(b"\0").decode("utf-8", "replace"))
         return choices

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from collegium._catalog import Message
 from collegium._reserved import SYSTEM_ACTOR, TIMER_KEY_PREFIX
 from collegium.engine import counting, running
 from collegium.engine import governance as gov
@@ -79,7 +80,7 @@ class RecordedIds:
 
     def new_id(self, prefix: str) -> str:
         if not self.queue:
-            raise NotFound(f"the record names no id for a new {prefix}")
+            raise NotFound(Message("the record names no id for a new {prefix}", prefix=prefix))
         return self.queue.popleft()
 
 
@@ -153,7 +154,17 @@ def recording_registry(store: Store, base: Registry, records: list[InstanceRecor
             text = store.definition(kind, key)
             if text is None:
                 raise NotFound(
-                    f"the store keeps no text of {kind} {key}, which {rec.id} was recorded under"
+                    Message(
+                        "the store keeps no text of pack {key}, which {id} was recorded under",
+                        key=key,
+                        id=rec.id,
+                    )
+                    if kind == "pack"
+                    else Message(
+                        "the store keeps no text of procedure {key}, which {id} was recorded under",
+                        key=key,
+                        id=rec.id,
+                    )
                 )
             for fragment_kind, fragment_key in _fragments_of(
                 store, text if kind == "procedure" else ""
@@ -191,7 +202,9 @@ def data_of(event: EventRecord, shadow: MemoryStore, pools: SecretChoices) -> di
         elif mode is None:
             pool = pools.pool(gov.ballot_key(ballot, data.get("item")))
             if not pool:
-                raise NotFound("the store holds fewer secret votes than the history records")
+                raise NotFound(
+                    Message("the store holds fewer secret votes than the history records")
+                )
             data["choice"] = pool.pop()
     return data
 

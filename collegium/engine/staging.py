@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from collegium._brief import brief
+from collegium._catalog import Message
 from collegium.engine import counting
 from collegium.engine import governance as gov
 from collegium.engine.audit import canonical, digest
@@ -49,7 +50,12 @@ def _reasons(given: Mapping[str, str], attendance: Mapping[str, str]) -> dict[st
     """Reasons for absence (缺席理由), only for members recorded absent."""
     for person in given:
         if attendance.get(person) != "absent":
-            raise InvalidInput(f"a reason is given for {brief(person)}, who is not recorded absent")
+            raise InvalidInput(
+                Message(
+                    "a reason is given for {person}, who is not recorded absent",
+                    person=brief(person),
+                )
+            )
     return dict(sorted(given.items()))
 
 
@@ -102,16 +108,28 @@ def _take_up(
     try:
         rec = reader.load(sitting_id)
     except NotFound:
-        raise InvalidInput(f"no meeting {brief(sitting_id)}") from None
+        raise InvalidInput(Message("no meeting {id}", id=brief(sitting_id))) from None
     sitting = rec.facts.get("meeting") or {}
     if not sitting.get("sitting") and "agenda" not in rec.facts:
-        raise InvalidInput(f"{brief(sitting_id)} is not a meeting convened with an agenda")
+        raise InvalidInput(
+            Message("{id} is not a meeting convened with an agenda", id=brief(sitting_id))
+        )
     if not sitting.get("sitting") or sitting.get("state") != rec.state:
-        raise InvalidInput(f"meeting {brief(sitting_id)} is not in session (it is {rec.state})")
+        raise InvalidInput(
+            Message(
+                "meeting {id} is not in session (it is {state})",
+                id=brief(sitting_id),
+                state=rec.state,
+            )
+        )
     if sitting["body"] != body_id:
         raise InvalidInput(
-            f"meeting {brief(sitting_id)} is a meeting of {sitting['body']!r}; "
-            f"this matter is for {brief(body_id)}"
+            Message(
+                "meeting {id} is a meeting of {body!r}; this matter is for {ours}",
+                id=brief(sitting_id),
+                body=sitting["body"],
+                ours=brief(body_id),
+            )
         )
     seats: dict[str, Seat] = {
         p: seat._replace(view=None) for p, seat in reader.seats(str(sitting["id"])).items()
@@ -119,8 +137,11 @@ def _take_up(
     for person in recused:
         if person not in seats:
             raise InvalidInput(
-                f"{brief(person)} has no seat at meeting {brief(sitting_id)}: "
-                "only its members recuse"
+                Message(
+                    "{person} has no seat at meeting {id}: only its members recuse",
+                    person=brief(person),
+                    id=brief(sitting_id),
+                )
             )
         seats[person] = seats[person]._replace(attendance="recused")
     record: dict[str, Any] = {
@@ -154,18 +175,23 @@ def _attend(
     reasons = dict(meeting.get("reasons") or {})
     if person in seats:
         if status == "attendee":
-            raise InvalidInput(f"{brief(person)} is a member; mark them present or absent")
+            raise InvalidInput(
+                Message("{person} is a member; mark them present or absent", person=brief(person))
+            )
         seats[person] = seats[person]._replace(attendance=status)
     elif status != "attendee":
         raise InvalidInput(
-            f"{brief(person)} has no seat at this meeting; only 'attendee' (列席) is allowed"
+            Message(
+                "{person} has no seat at this meeting; only 'attendee' (列席) is allowed",
+                person=brief(person),
+            )
         )
     else:
         attendees.add(person)
     reasons.pop(person, None)
     if data.get("reason"):
         if status != "absent":
-            raise InvalidInput("a reason is given only for a member who leaves (absent)")
+            raise InvalidInput(Message("a reason is given only for a member who leaves (absent)"))
         reasons[person] = str(data["reason"])
     meeting.update(attendees=sorted(attendees), seats_sha=seats_digest(seats))
     if "seated" in meeting:
@@ -204,13 +230,17 @@ def stage(
         elif isinstance(effect, TakeUpEffect):
             if "sitting" not in data:
                 if effect.required:
-                    raise InvalidInput(f"{plan.trigger!r} needs 'sitting'")
+                    raise InvalidInput(Message("{trigger!r} needs 'sitting'", trigger=plan.trigger))
                 continue
             sitting_id = str(data["sitting"])
             taken = list(facts.get("sittings") or ())
             if sitting_id in taken:
                 raise InvalidInput(
-                    f"{brief(instance_id)} was already taken up at meeting {brief(sitting_id)}"
+                    Message(
+                        "{id} was already taken up at meeting {sitting}",
+                        id=brief(instance_id),
+                        sitting=brief(sitting_id),
+                    )
                 )
             record, seats = _take_up(
                 reader, sitting_id, instance_id, body_id, [], meeting_id, state, now
@@ -221,8 +251,10 @@ def stage(
             if "sitting" in data:
                 if "attendance" in data or "reasons" in data or isinstance(effect, ConveneEffect):
                     raise InvalidInput(
-                        "a matter taken up at a sitting has that sitting's attendance; "
-                        "give either 'sitting' or 'attendance'"
+                        Message(
+                            "a matter taken up at a sitting has that sitting's attendance; "
+                            "give either 'sitting' or 'attendance'"
+                        )
                     )
                 record, seats = _take_up(
                     reader,
@@ -237,14 +269,20 @@ def stage(
             else:
                 if "recused" in data:
                     raise InvalidInput(
-                        "'recused' goes with 'sitting'; at a meeting of its own, mark recusals in "
-                        "'attendance'"
+                        Message(
+                            "'recused' goes with 'sitting'; at a meeting of its own, "
+                            "mark recusals in 'attendance'"
+                        )
                     )
                 if "attendance" not in data:
-                    raise InvalidInput(f"{plan.trigger!r} needs 'attendance' or 'sitting'")
+                    raise InvalidInput(
+                        Message("{trigger!r} needs 'attendance' or 'sitting'", trigger=plan.trigger)
+                    )
                 body = directory(body_id) if body_id else None
                 if body is None:
-                    raise InvalidInput(f"no body {brief(body_id)} to hold the meeting")
+                    raise InvalidInput(
+                        Message("no body {id} to hold the meeting", id=brief(body_id))
+                    )
                 record, seats = _freeze(body, data, meeting_id, state, now)
             # the frozen membership governs the state the meeting is held in, and nothing after it
             facts["meeting"] = record
@@ -265,8 +303,11 @@ def stage(
                 counting.open_secret(ballot, method, data, seats, record["attendees"], countable)
             elif "tellers" in data or "ballot_key" in data:
                 raise InvalidInput(
-                    "tellers count secret ballots only: 'tellers' and 'ballot_key' go with "
-                    f"method {' or '.join(SECRET_COUNTING)}"
+                    Message(
+                        "tellers count secret ballots only: 'tellers' and 'ballot_key' go with "
+                        "method {methods}",
+                        methods=" or ".join(SECRET_COUNTING),
+                    )
                 )
             facts["ballot"] = ballot
             items = facts.get(effect.items) if effect.items else None

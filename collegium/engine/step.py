@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from collegium._catalog import Message
-from collegium._i18n import message
 from collegium.engine import ballots, counting, inputs, judging, replay, staging
 from collegium.engine import effects as fx
 from collegium.engine.clock import format_time
@@ -178,18 +177,21 @@ def plan(
                 )
             )
         allowed = tuple(proc.triggers_from(rec.state))
-        raise TransitionNotAllowed(
-            message(
-                "transition.not_allowed",
-                "en",
+        said = (
+            Message(
+                "{trigger!r} is not allowed in state {state!r}; allowed: {allowed}",
                 trigger=trigger,
                 state=rec.state,
-                allowed=", ".join(allowed) or "none",
-            ),
-            state=rec.state,
-            trigger=trigger,
-            allowed=allowed,
+                allowed=", ".join(allowed),
+            )
+            if allowed
+            else Message(
+                "{trigger!r} is not allowed in state {state!r}; allowed: none",
+                trigger=trigger,
+                state=rec.state,
+            )
         )
+        raise TransitionNotAllowed(said, state=rec.state, trigger=trigger, allowed=allowed)
     return Step(rec=rec, trigger=trigger, actor=actor, key=key, now=now, proc=proc, plan=found)
 
 
@@ -298,7 +300,11 @@ def move(step: Step) -> None:
         step.dest = step.proc.machine.move(step.rec.state, step.trigger, step.branches)
     except LookupError:  # no branch taken: load-time checks require a fallback, so defensive
         raise TransitionNotAllowed(
-            f"{step.trigger!r} found no branch to take from {step.rec.state!r}",
+            Message(
+                "{trigger!r} found no branch to take from {state!r}",
+                trigger=step.trigger,
+                state=step.rec.state,
+            ),
             state=step.rec.state,
             trigger=step.trigger,
         ) from None

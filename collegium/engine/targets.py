@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from collegium._brief import brief
+from collegium._catalog import Message
 from collegium.errors import InvalidInput
 
 #: Longest decimal text accepted (digits, sign and point).
@@ -32,8 +33,13 @@ def canonical_number(name: str, value: Any) -> str:
     number of at most :data:`MAX_DIGITS` digits (nothing is rounded: a value that does not fit is
     refused)."""
     bad = InvalidInput(
-        f"{name} must be a decimal number such as 12 or 6.5 (at most {MAX_DIGITS} digits), "
-        f"not {brief(value, 40)}"
+        Message(
+            "{name} must be a decimal number such as 12 or 6.5 (at most {most} digits), "
+            "not {value}",
+            name=name,
+            most=MAX_DIGITS,
+            value=brief(value, 40),
+        )
     )
     if isinstance(value, bool) or not isinstance(value, int | float | str | decimal.Decimal):
         raise bad

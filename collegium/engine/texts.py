@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 
+from collegium._catalog import Message
 from collegium.engine.compiled import CompiledProcedure
 from collegium.engine.registry import Registry
 from collegium.errors import DefinitionError
@@ -37,8 +38,12 @@ class Texts:
             kept = lookup(d.kind, d.key)
             if kept is not None and hashlib.sha256(kept.encode("utf-8")).hexdigest() != d.sha256:
                 raise DefinitionError(
-                    f"{d.kind} {d.key} is not the text the database keeps for that version, which "
-                    "its instances were recorded under: give the changed text a new version",
+                    Message(
+                        "{kind} {key} is not the text the database keeps for that version, which "
+                        "its instances were recorded under: give the changed text a new version",
+                        kind=d.kind,
+                        key=d.key,
+                    ),
                     source=d.source,
                 )
         self._verified.add(proc)

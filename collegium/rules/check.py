@@ -3,6 +3,7 @@ against, never mid-decision."""
 
 from __future__ import annotations
 
+from collegium._catalog import Message
 from collegium.errors import DefinitionError
 from collegium.rules.model import RulePackSpec
 
@@ -19,7 +20,9 @@ def check_pack(spec: RulePackSpec, source: str = "<string>") -> None:
     seen: set[str] = set()
     for rule in spec.rules:
         if rule.id in seen:
-            raise DefinitionError(f"duplicate rule id {rule.id!r}", source=source, where=rule.id)
+            raise DefinitionError(
+                Message("duplicate rule id {id!r}", id=rule.id), source=source, where=rule.id
+            )
         seen.add(rule.id)
 
 
@@ -30,7 +33,12 @@ def check_parameters(pack: RulePackSpec) -> None:
         parameter = pack.parameters.get(name)
         if parameter is not None and not isinstance(parameter.value, kind):
             raise DefinitionError(
-                f"parameter {name!r} must be {kind.__name__}, not {parameter.value!r}",
+                Message(
+                    "parameter {name!r} must be {type}, not {value!r}",
+                    name=name,
+                    type=kind.__name__,
+                    value=parameter.value,
+                ),
                 source=f"rule pack {pack.key}",
                 where=f"parameters.{name}",
             )

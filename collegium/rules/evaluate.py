@@ -14,14 +14,16 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
+from collegium._catalog import Message
 from collegium._i18n import Text
 from collegium.definitions import FactType
 from collegium.errors import DefinitionError
 from collegium.rules import kinds
-from collegium.rules.expression import compile_expression
+from collegium.rules.expression import compile_expression, reason_of
 from collegium.rules.facts import DATA_DEPENDENT, ExplainedFact, fact_label
 from collegium.rules.kinds import CheckFn, FactSource
 from collegium.rules.model import (
+    FACT_FIELDS,
     AtLeastCheck,
     CoversCheck,
     ExpressionCheck,
@@ -75,8 +77,7 @@ class CompiledRule:
         self._check = check
         self._explain = explain  # facts named by the rule's own failure text
         self.reads = reads  # every fact the rule looks at
-        # the same on every command it does not apply to; results are read-only, so one serves them
-        # all
+        # the same on every command it does not apply to; results are read-only: one serves all
         self._not_applicable = RuleResult(
             self.id,
             True,
@@ -162,15 +163,22 @@ class RuleCompiler:
         self._role_texts: dict[tuple[tuple[str, ...], str], str] = {}
 
     # -- helpers ------------------------------------------------------------------------------
-    def _fail(self, rule: RuleSpec, reason: str) -> DefinitionError:
+    def _fail(self, rule: RuleSpec, reason: str | Message) -> DefinitionError:
         return DefinitionError(reason, source=self.source, where=rule.id)
 
     def _need(self, rule: RuleSpec, name: str, *types: FactType) -> None:
         if name not in self.facts:
-            raise self._fail(rule, f"names unknown fact {name!r}")
+            raise self._fail(rule, Message("names unknown fact {name!r}", name=name))
         if types and self.facts[name] not in types:
+            expected = " or ".join(types)
             raise self._fail(
-                rule, f"fact {name!r} is {self.facts[name]}, expected {' or '.join(types)}"
+                rule,
+                Message(
+                    "fact {name!r} is {type}, expected {expected}",
+                    name=name,
+                    type=self.facts[name],
+                    expected=expected,
+                ),
             )
 
     def _param(self, rule: RuleSpec, text: str) -> str:
@@ -179,7 +187,7 @@ class RuleCompiler:
         name = text[1:]
         param = self.pack.parameters.get(name)
         if param is None:
-            raise self._fail(rule, f"names unknown parameter {text!r}")
+            raise self._fail(rule, Message("names unknown parameter {name!r}", name=text))
         return str(param.value)
 
     def _label(self, name: str) -> Text:
@@ -233,27 +241,12 @@ class RuleCompiler:
         elif isinstance(check, RoleCheck):
             names.update(("actor", "actor_roles", *check.or_person))
         else:
-            for field in (
-                "facts",
-                "count",
-                "base",
-                "set",
-                "of",
-                "value",
-                "collection",
-                "fact",
-                "start",
-                "end",
-                "instance",
-            ):
+            for field in FACT_FIELDS:
                 value = getattr(check, field, None)
-                names.update(
-                    value
-                    if isinstance(value, tuple)
-                    else (value,)
-                    if isinstance(value, str)
-                    else ()
-                )
+                if isinstance(value, str):
+                    names.add(value)
+                elif isinstance(value, tuple):
+                    names.update(value)
         names.discard("now")
         for name in list(names):
             names.update(DATA_DEPENDENT.get(name, ()))
@@ -269,13 +262,17 @@ class RuleCompiler:
             try:
                 parts = list(string.Formatter().parse(text))
             except ValueError as exc:
-                raise self._fail(rule, f"explain text is malformed: {exc}") from None
+                reason = Message("explain text is malformed: {error}", error=exc)
+                raise self._fail(rule, reason) from None
             for _, name, spec, conv in parts:
                 if name is None:
                     continue
                 if not name.isidentifier() or spec or conv:
                     raise self._fail(
-                        rule, f"explain placeholder {{{name}}} must be a plain fact name"
+                        rule,
+                        Message(
+                            "explain placeholder {{{name}}} must be a plain fact name", name=name
+                        ),
                     )
                 self._need(rule, name)
                 names.append(name)
@@ -297,11 +294,15 @@ class RuleCompiler:
             param = self.pack.parameters.get(roles[1:])
             value = param.value if param is not None else None
             if not isinstance(value, list) or not all(isinstance(r, str) for r in value):
-                raise self._fail(rule, f"{roles} is not a parameter holding a list of roles")
+                reason = Message("{name} is not a parameter holding a list of roles", name=roles)
+                raise self._fail(rule, reason)
             roles = tuple(value)
         for role in roles or ():
             if self.pack.roles and role not in self.pack.roles:
-                raise self._fail(rule, f"names role {role!r}, which the pack's roles do not list")
+                reason = Message(
+                    "names role {role!r}, which the pack's roles do not list", role=role
+                )
+                raise self._fail(rule, reason)
         for name in check.or_person:
             self._need(rule, name, "string")
         persons = tuple((name, self._label(name)) for name in check.or_person)
@@ -313,7 +314,7 @@ class RuleCompiler:
         try:
             ratio = parse_ratio(self._param(rule, check.ratio))
         except ValueError as exc:
-            raise self._fail(rule, str(exc)) from None
+            raise self._fail(rule, reason_of(exc)) from None
         return kinds.threshold(check, ratio, self._label(check.count), self._label(check.base))
 
     def _at_least(self, rule: RuleSpec, check: AtLeastCheck) -> CheckFn:
@@ -323,7 +324,8 @@ class RuleCompiler:
             param = self.pack.parameters.get(value[1:])
             value = param.value if param is not None else None
             if isinstance(value, bool) or not isinstance(value, int):
-                raise self._fail(rule, f"{check.min} is not a parameter holding a whole number")
+                reason = Message("{name} is not a parameter holding a whole number", name=check.min)
+                raise self._fail(rule, reason)
         return kinds.at_least(check, value, self._label(check.fact))
 
     def _covers(self, rule: RuleSpec, check: CoversCheck) -> CheckFn:
@@ -351,7 +353,7 @@ class RuleCompiler:
         try:
             limit = parse_duration(text)
         except ValueError as exc:
-            raise self._fail(rule, str(exc)) from None
+            raise self._fail(rule, reason_of(exc)) from None
         return kinds.period(check, limit, self._label)
 
     def _state(self, rule: RuleSpec, check: StateCheck) -> CheckFn:
@@ -366,7 +368,7 @@ class RuleCompiler:
                 (lambda reason: self._fail(rule, reason)) if self.deferred else None,
             )
         except ValueError as exc:
-            raise self._fail(rule, str(exc)) from None
+            raise self._fail(rule, reason_of(exc)) from None
         return kinds.expression(check.expr, evaluate)
 
 
@@ -385,7 +387,7 @@ def compile_rules(
         spec = pack.rule(rule_id)
         if spec is None:
             raise DefinitionError(
-                f"unknown rule id {rule_id!r} (not in pack {pack.key})",
+                Message("unknown rule id {id!r} (not in pack {pack})", id=rule_id, pack=pack.key),
                 source=source,
                 where=rule_id,
             )

@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
+from collegium._catalog import Message
 from collegium.definitions import FactType
 from collegium.rules import grammar
 
@@ -31,14 +32,24 @@ if TYPE_CHECKING:
     from collegium.rules.kinds import FactSource
 
 Evaluate = Callable[["FactSource"], tuple[bool, dict[str, Any]]]
+#: what a definition's failure is made of: its reason (``DefinitionError`` for a rule)
+Fail = Callable[[str | Message], Exception]
 
 #: Deepest nesting of an expression's syntax tree (evaluation recurses once per level).
 MAX_DEPTH = 40
 _REGEX_OPERATORS = ("eq_fzm", "eq_fzs", "ne_fzm", "ne_fzs")  # =~ =~~ !~ !~~
+_TOO_DEEP = Message("expression nests too deeply (more than {depth} levels)", depth=MAX_DEPTH)
+
+
+def reason_of(exc: ValueError) -> str | Message:
+    """The reason a ``ValueError`` of this package was raised with: its :class:`Message` (to say
+    in either language), or its text."""
+    said = exc.args[0] if len(exc.args) == 1 else None
+    return said if isinstance(said, Message) else str(exc)
 
 
 def compile_expression(
-    expr: str, facts: Mapping[str, FactType], deferred: Callable[[str], Exception] | None = None
+    expr: str, facts: Mapping[str, FactType], deferred: Fail | None = None
 ) -> Evaluate:
     """Compile ``expr``; the result evaluates it and reports which facts it read. Raises
     ``ValueError``.
@@ -52,8 +63,10 @@ def compile_expression(
 
     if re.search(r"\$[A-Za-z_]", expr):
         raise ValueError(
-            "expression uses a rule-engine builtin ($...); builtins such as $now read the wall "
-            "clock: use the fact 'now'"
+            Message(
+                "expression uses a rule-engine builtin ($...); builtins such as $now read the "
+                "wall clock: use the fact 'now'"
+            )
         )
     types = {
         "string": rule_engine.DataType.STRING,
@@ -79,11 +92,13 @@ def compile_expression(
     try:
         compiled = rule_engine.Rule(expr, context=context)
     except rule_engine.SymbolResolutionError as exc:
-        raise ValueError(f"expression names unknown fact {exc.symbol_name!r}") from None
+        raise ValueError(
+            Message("expression names unknown fact {name!r}", name=exc.symbol_name)
+        ) from None
     except rule_engine.EngineError as exc:
-        raise ValueError(f"invalid expression: {exc.message}") from None
+        raise ValueError(Message("invalid expression: {error}", error=exc.message)) from None
     except RecursionError:
-        raise ValueError(f"expression nests too deeply (more than {MAX_DEPTH} levels)") from None
+        raise ValueError(_TOO_DEEP) from None
     _check_cost(compiled.statement.expression, rule_engine.ast.ExpressionBase)
 
     def evaluate(ctx: FactSource) -> tuple[bool, dict[str, Any]]:
@@ -120,11 +135,13 @@ def _check_cost(node: Any, base: type, depth: int = 0, in_comprehension: bool = 
     """Refuse what could make one evaluation run for a very long time (see the module's
     docstring)."""
     if depth > MAX_DEPTH:
-        raise ValueError(f"expression nests too deeply (more than {MAX_DEPTH} levels)")
+        raise ValueError(_TOO_DEEP)
     kind = type(node).__name__
     if kind == "ComprehensionExpression":
         if in_comprehension:
-            raise ValueError("a comprehension inside another is refused: their lengths multiply")
+            raise ValueError(
+                Message("a comprehension inside another is refused: their lengths multiply")
+            )
         in_comprehension = True
     if kind == "FuzzyComparisonExpression" and getattr(node, "type", None) in _REGEX_OPERATORS:
         pattern = getattr(getattr(node, "right", None), "value", None)
@@ -132,18 +149,24 @@ def _check_cost(node: Any, base: type, depth: int = 0, in_comprehension: bool = 
             pattern, str
         ):
             raise ValueError(
-                "a regular expression must be written as literal text, not taken from a fact"
+                Message(
+                    "a regular expression must be written as literal text, not taken from a fact"
+                )
             )
         problem = _regex_problem(pattern)
         if problem:
             raise ValueError(
-                f"regular expression {pattern!r} {problem}: it could take exponential time"
+                Message(
+                    "regular expression {pattern!r} {problem}: it could take exponential time",
+                    pattern=pattern,
+                    problem=problem,
+                )
             )
     for child in _children(node, base):
         _check_cost(child, base, depth + 1, in_comprehension)
 
 
-def _regex_problem(pattern: str) -> str | None:
+def _regex_problem(pattern: str) -> Message | None:
     """Why matching ``pattern`` could take exponential (or high polynomial) time, or None: a
     repetition (more than once) of anything of varying length or of an alternation, more than two
     open-ended repetitions, or a back-reference."""
@@ -151,29 +174,29 @@ def _regex_problem(pattern: str) -> str | None:
     try:
         tree = parser.parse(pattern)
     except re.error as exc:
-        return f"is invalid ({exc})"
+        return Message("is invalid ({error})", error=exc)
 
     open_ended = 0
 
-    def walk(items: Any, repeated: bool) -> str | None:
+    def walk(items: Any, repeated: bool) -> Message | None:
         nonlocal open_ended
         for op, arg in items:
             name, found = str(op), None
             if name in ("GROUPREF", "GROUPREF_EXISTS"):
-                return "uses a back-reference"
+                return Message("uses a back-reference")
             if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
                 many, varying = arg[1] > 1, arg[0] != arg[1]
                 if (
                     varying and repeated
                 ):  # even an optional '?' inside a repeated group: (\w\w?)+ backtracks
-                    return "repeats a repetition"
+                    return Message("repeats a repetition")
                 open_ended += many and varying
                 if open_ended > 2:  # .*.*.* against n characters tries n³ splits
-                    return "has more than two open-ended repetitions"
+                    return Message("has more than two open-ended repetitions")
                 found = walk(arg[2], repeated or many)
             elif name == "BRANCH":
                 if repeated:
-                    return "repeats an alternation"
+                    return Message("repeats an alternation")
                 found = next((w for w in (walk(alt, repeated) for alt in arg[1]) if w), None)
             elif name == "SUBPATTERN":
                 found = walk(arg[3], repeated)
@@ -193,9 +216,7 @@ class _Deferred:
 
     __slots__ = ("compiled", "expr", "facts", "fail")
 
-    def __init__(
-        self, expr: str, facts: Mapping[str, FactType], fail: Callable[[str], Exception]
-    ) -> None:
+    def __init__(self, expr: str, facts: Mapping[str, FactType], fail: Fail) -> None:
         self.expr, self.facts, self.fail = expr, facts, fail
         self.compiled: Evaluate | None = None
 
@@ -205,7 +226,7 @@ class _Deferred:
             try:
                 compiled = self.compiled = compile_expression(self.expr, self.facts)
             except ValueError as exc:
-                raise self.fail(str(exc)) from None
+                raise self.fail(reason_of(exc)) from None
         return compiled(ctx)
 
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from collegium._catalog import Message
 from collegium._i18n import Text
 from collegium.definitions import Identifier, RuleId
 from collegium.definitions import Spec as _Spec
@@ -158,6 +159,21 @@ Check = Annotated[
     Field(discriminator="kind"),
 ]
 
+#: the fields of the structured checks (every kind but ``role`` and ``expression``) that name facts
+FACT_FIELDS = (
+    "facts",
+    "count",
+    "base",
+    "set",
+    "of",
+    "value",
+    "collection",
+    "fact",
+    "start",
+    "end",
+    "instance",
+)
+
 Condition = dict[Identifier, tuple[Scalar, ...]]
 
 
@@ -228,16 +244,25 @@ class RulePackSpec(_Spec):
             for other in role.acts_as:
                 if other not in self.roles or other == name:
                     raise ValueError(
-                        f"role {name!r} acts as {other!r}, which is not another role of the pack"
+                        Message(
+                            "role {role!r} acts as {other!r}, which is not another role of "
+                            "the pack",
+                            role=name,
+                            other=other,
+                        )
                     )
         for name in self.roles:
             if name in self._reached(name):
-                raise ValueError(f"role {name!r} acts as itself through acts_as")
+                raise ValueError(Message("role {role!r} acts as itself through acts_as", role=name))
         if self.reporting is not None:
             for where, name in references(self.reporting):
                 if name not in self.parameters:
                     raise ValueError(
-                        f"{where} names parameter ${name}, which the pack does not have"
+                        Message(
+                            "{where} names parameter ${name}, which the pack does not have",
+                            where=where,
+                            name=name,
+                        )
                     )
             due = self.reporting.due_time
             if not due.startswith("$"):
@@ -247,13 +272,18 @@ class RulePackSpec(_Spec):
                     parsed = None
                 if parsed is None or parsed.tzinfo is None:
                     raise ValueError(
-                        f"reporting.due_time {due!r} is not a time of day with its "
-                        "UTC offset such as 18:00+01:00, nor a $parameter"
+                        Message(
+                            "reporting.due_time {due!r} is not a time of day with its "
+                            "UTC offset such as 18:00+01:00, nor a $parameter",
+                            due=due,
+                        )
                     )
             if self.roles and self.reporting.chair not in self.roles:
                 raise ValueError(
-                    f"reporting.chair names role {self.reporting.chair!r}, "
-                    "which the pack's roles do not list"
+                    Message(
+                        "reporting.chair names role {role!r}, which the pack's roles do not list",
+                        role=self.reporting.chair,
+                    )
                 )
         return self
 
@@ -290,9 +320,11 @@ def parse_ratio(text: str) -> Fraction:
     try:
         value = Fraction(text.strip())
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f"{text!r} is not a fraction such as 1/2 or 2/3") from None
+        raise ValueError(
+            Message("{text!r} is not a fraction such as 1/2 or 2/3", text=text)
+        ) from None
     if not 0 < value <= 1:
-        raise ValueError(f"ratio {text} must be greater than 0 and at most 1")
+        raise ValueError(Message("ratio {text} must be greater than 0 and at most 1", text=text))
     return value
 
 
@@ -320,7 +352,9 @@ def parse_duration(text: str) -> dt.timedelta:
     try:
         value = TypeAdapter(dt.timedelta).validate_python(text)
     except ValidationError:
-        raise ValueError(f"{text!r} is not an ISO 8601 duration such as P1D or PT12H") from None
+        raise ValueError(
+            Message("{text!r} is not an ISO 8601 duration such as P1D or PT12H", text=text)
+        ) from None
     if value < dt.timedelta(0):
-        raise ValueError(f"duration {text} is negative")
+        raise ValueError(Message("duration {text} is negative", text=text))
     return value

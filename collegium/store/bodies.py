@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from collegium._brief import validation_line
+from collegium._catalog import Message
 from collegium._i18n import Text
 from collegium._reserved import ENGINE_MARK, is_engine_actor, is_reserved_role
 from collegium.errors import InvalidInput
@@ -37,7 +38,10 @@ class _Record(BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            raise InvalidInput(f"{type(self).__name__} {validation_line(exc)}") from None
+            problem = validation_line(exc)
+            raise InvalidInput(
+                Message("{record} {problem}", record=type(self).__name__, problem=problem)
+            ) from None
 
     # pydantic calls a model's own __init__ also to validate it nested or by model_validate, unless
     # the __init__ says it is the base one (as RootModel's does): this one serves Python calls only

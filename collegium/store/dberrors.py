@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from collegium._brief import brief
+from collegium._catalog import Message
 from collegium.errors import InvalidInput
 from collegium.store.protocol import StaleVersion
 
@@ -57,13 +58,23 @@ def by_state(error: BaseException) -> Exception | None:
         if cause is None:
             break
         if isinstance(cause, UnicodeEncodeError):
-            return InvalidInput(
-                f"text that is not valid Unicode cannot be looked up: {brief(cause.object)}"
-            )
+            return _not_unicode(cause.object)
         cause = cause.__cause__ or cause.__context__
     if state.startswith("22") or "invalid input for query argument" in message:
-        return InvalidInput(f"a value does not fit the database: {message.splitlines()[0]}")
+        return _does_not_fit(message.splitlines()[0])
     return None
+
+
+def _not_unicode(text: object) -> InvalidInput:
+    """A value the driver could not send: a lone surrogate."""
+    return InvalidInput(
+        Message("text that is not valid Unicode cannot be looked up: {text}", text=brief(text))
+    )
+
+
+def _does_not_fit(problem: str) -> InvalidInput:
+    """A value the database refused (too long, out of range), with the database's first line."""
+    return InvalidInput(Message("a value does not fit the database: {problem}", problem=problem))
 
 
 def is_lock_text(message: str) -> bool:
@@ -93,15 +104,11 @@ class Translator:
         if isinstance(
             exc, UnicodeEncodeError
         ):  # a lone surrogate in an id looked up: the driver cannot send it
-            return InvalidInput(
-                f"text that is not valid Unicode cannot be looked up: {brief(exc.object)}"
-            )
+            return _not_unicode(exc.object)
         if isinstance(exc, IntegrityError):
             return StaleVersion("unique key clash")
         if isinstance(exc, DataError):
-            return InvalidInput(
-                f"a value does not fit the database: {str(exc.orig).splitlines()[0]}"
-            )
+            return _does_not_fit(str(exc.orig).splitlines()[0])
         if isinstance(exc, OperationalError):
             return StaleVersion("lock conflict") if is_lock_conflict(exc) else None
         if isinstance(
@@ -117,9 +124,7 @@ class Translator:
             if isinstance(exc, integrity):
                 return StaleVersion("unique key clash")
             if isinstance(exc, data):
-                return InvalidInput(
-                    f"a value does not fit the database: {str(exc).splitlines()[0]}"
-                )
+                return _does_not_fit(str(exc).splitlines()[0])
             if isinstance(exc, operational) and is_lock_text(str(exc)):
                 return StaleVersion("lock conflict")
         if self._dbapi is not None and isinstance(exc, self._dbapi.Error):

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.orm import Session
 
+from collegium._catalog import Message
 from collegium.errors import InvalidInput
 from collegium.store import schema as s
 from collegium.store.outbox import Subscribers
@@ -117,9 +118,13 @@ def check_current(conn: Connection) -> None:
         current = None
     if current != s.HEAD_REVISION:
         raise InvalidInput(
-            f"Collegium's tables are at revision {current or 'none'}, not {s.HEAD_REVISION}: run "
-            "'collegium --db URL db upgrade', or collegium.store.hosted.upgrade(connection) in "
-            "the host's migration, before opening a store on the host's connection"
+            Message(
+                "Collegium's tables are at revision {current}, not {head}: run "
+                "'collegium --db URL db upgrade', or collegium.store.hosted.upgrade(connection) in "
+                "the host's migration, before opening a store on the host's connection",
+                current=current or "none",
+                head=s.HEAD_REVISION,
+            )
         )
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, bindparam, text
 
+from collegium._catalog import Message
 from collegium.errors import InvalidInput
 from collegium.store import schema as s
 
@@ -51,21 +52,31 @@ def check_session(conn: Connection) -> None:
         if value == CHARSET or (name == "character_set_results" and value is None):  # NULL: as is
             continue
         raise InvalidInput(
-            f"MariaDB's {name} is {value}, not {CHARSET}: characters outside it "
-            "are read back as '?', so distinct ids would become one; connect with "
-            f"charset={CHARSET} (in the URL: ?charset={CHARSET})"
+            Message(
+                "MariaDB's {name} is {value}, not {charset}: characters outside it "
+                "are read back as '?', so distinct ids would become one; connect with "
+                "charset={charset} (in the URL: ?charset={charset})",
+                name=name,
+                value=value,
+                charset=CHARSET,
+            )
         )
     modes = {mode.strip().upper() for mode in str(sql_mode or "").split(",")}
     if not modes & STRICT:
         raise InvalidInput(
-            f"MariaDB's sql_mode {sql_mode!r} is not strict: a value too long for "
-            "its column would be cut without an error; add STRICT_TRANS_TABLES to "
-            "the server's sql_mode (or to the session's, e.g. by init_command)"
+            Message(
+                "MariaDB's sql_mode {mode!r} is not strict: a value too long for "
+                "its column would be cut without an error; add STRICT_TRANS_TABLES to "
+                "the server's sql_mode (or to the session's, e.g. by init_command)",
+                mode=sql_mode,
+            )
         )
     if "EMPTY_STRING_IS_NULL" in modes:
         raise InvalidInput(
-            "MariaDB's sql_mode has EMPTY_STRING_IS_NULL, which stores empty text "
-            "as NULL; remove it from the server's sql_mode (or from the session's)"
+            Message(
+                "MariaDB's sql_mode has EMPTY_STRING_IS_NULL, which stores empty text "
+                "as NULL; remove it from the server's sql_mode (or from the session's)"
+            )
         )
 
 
@@ -78,9 +89,16 @@ def check_columns(conn: Connection) -> None:
     if found is not None:
         table, column, collation = found
         raise InvalidInput(
-            f"MariaDB column {table}.{column} compares by {collation}, not {s.EXACT_COLLATION}, "
-            "so ids that differ in case or trailing spaces would be one: convert the table "
-            f"(ALTER TABLE {table} CONVERT TO CHARACTER SET {CHARSET} COLLATE "
-            f"{s.EXACT_COLLATION}; 'collegium db upgrade' does it for a schema older than "
-            "revision 0007)"
+            Message(
+                "MariaDB column {table}.{column} compares by {collation}, not {exact}, "
+                "so ids that differ in case or trailing spaces would be one: convert the table "
+                "(ALTER TABLE {table} CONVERT TO CHARACTER SET {charset} COLLATE "
+                "{exact}; 'collegium db upgrade' does it for a schema older than "
+                "revision 0007)",
+                table=table,
+                column=column,
+                collation=collation,
+                exact=s.EXACT_COLLATION,
+                charset=CHARSET,
+            )
         )

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, inspect, text
 
+from collegium._catalog import Message
 from collegium.errors import ConcurrentUpdate, InvalidInput
 from collegium.store import schema as s
 
@@ -44,11 +45,19 @@ def require_current(engine: Engine) -> None:
     where = engine.url.render_as_string(hide_password=True)
     if found is None:
         raise InvalidInput(
-            f"{where} holds no Collegium tables; create them with 'collegium db upgrade'"
+            Message(
+                "{where} holds no Collegium tables; create them with 'collegium db upgrade'",
+                where=where,
+            )
         )
     raise InvalidInput(
-        f"Collegium's tables in {where} are at revision {found}, not {s.HEAD_REVISION}; "
-        "bring them up to date with 'collegium db upgrade'"
+        Message(
+            "Collegium's tables in {where} are at revision {found}, not {head}; "
+            "bring them up to date with 'collegium db upgrade'",
+            where=where,
+            found=found,
+            head=s.HEAD_REVISION,
+        )
     )
 
 
@@ -101,7 +110,11 @@ def _one_at_a_time(conn: Connection) -> Iterator[None]:
     conn.commit()  # the lock belongs to the session; the migration begins a transaction of its own
     if name != "postgresql" and got != 1:
         raise ConcurrentUpdate(
-            f"another process held the migration lock {params['name']!r} for {LOCK_WAIT} s"
+            Message(
+                "another process held the migration lock {name!r} for {wait} s",
+                name=params["name"],
+                wait=LOCK_WAIT,
+            )
         )
     try:
         yield

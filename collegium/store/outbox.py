@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from collegium._brief import brief
+from collegium._catalog import Message
 from collegium.errors import InvalidInput
 from collegium.store.records import EventRecord
 
@@ -66,7 +67,11 @@ class Outbox:
         """Up to ``limit`` entries not yet acknowledged, oldest first (``after``: only those
         numbered above it)."""
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise InvalidInput(f"an outbox read takes a limit of at least 1, not {brief(limit)}")
+            raise InvalidInput(
+                Message(
+                    "an outbox read takes a limit of at least 1, not {limit}", limit=brief(limit)
+                )
+            )
         return self._store.outbox_pending(limit, after)
 
     def ack(self, ids: Iterable[int | OutboxEntry]) -> int:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from collegium._catalog import Message
 from collegium.errors import AuditError
 from collegium.store import schema as s
 from collegium.store import sqlbodies, sqlheads
@@ -33,7 +34,7 @@ class AuditReads:
                 for row in conn.execute(select(s.instances).order_by(s.instances.c.id)):
                     yield instance_row(row)
         except (SQLAlchemyError, ValueError) as exc:
-            raise AuditError(f"cannot read instances: {exc}") from None
+            raise AuditError(Message("cannot read instances: {error}", error=exc)) from None
 
     def iter_events(self) -> Iterator[EventRecord]:
         try:
@@ -41,21 +42,23 @@ class AuditReads:
                 for row in conn.execute(select(s.events).order_by(s.events.c.id)):
                     yield event_row(row)
         except (SQLAlchemyError, ValueError) as exc:
-            raise AuditError(f"cannot read events: {exc}") from None
+            raise AuditError(Message("cannot read events: {error}", error=exc)) from None
 
     def chain_heads(self) -> Iterator[ChainHead]:
         try:
             with self._connect() as conn:
                 yield from sqlheads.chain_heads(conn)
         except (SQLAlchemyError, ValueError) as exc:
-            raise AuditError(f"cannot read the chains' heads: {exc}") from None
+            raise AuditError(Message("cannot read the chains' heads: {error}", error=exc)) from None
 
     def stored_heads(self, heads: Sequence[ChainHead]) -> list[StoredHead]:
         try:
             with self._connect() as conn:
                 return sqlheads.stored_heads(conn, heads)
         except (SQLAlchemyError, ValueError) as exc:
-            raise AuditError(f"cannot look up the chains' heads: {exc}") from None
+            raise AuditError(
+                Message("cannot look up the chains' heads: {error}", error=exc)
+            ) from None
 
     def audit_rows(self, table: str) -> Iterator[tuple[Any, ...]]:
         t = s.metadata.tables[f"{s.PREFIX}{table}"]
@@ -65,18 +68,20 @@ class AuditReads:
                 for row in conn.execute(q):
                     yield tuple(row)
         except SQLAlchemyError as exc:
-            raise AuditError(f"cannot read {t.name}: {exc}") from None
+            raise AuditError(
+                Message("cannot read {table}: {error}", table=t.name, error=exc)
+            ) from None
 
     def body_events(self) -> Iterator[BodyEvent]:
         try:
             with self._connect() as conn:
                 yield from sqlbodies.body_events(conn)
         except SQLAlchemyError as exc:
-            raise AuditError(f"cannot read body events: {exc}") from None
+            raise AuditError(Message("cannot read body events: {error}", error=exc)) from None
 
     def stored_bodies(self) -> Iterator[StoredBody]:
         try:
             with self._connect() as conn:
                 yield from sqlbodies.stored_bodies(conn)
         except (SQLAlchemyError, ValueError) as exc:
-            raise AuditError(f"cannot read bodies: {exc}") from None
+            raise AuditError(Message("cannot read bodies: {error}", error=exc)) from None

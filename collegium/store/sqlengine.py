@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
+from collegium._catalog import Message
 from collegium.errors import InvalidInput
 from collegium.store.sqliteunit import in_transaction
 
@@ -85,4 +86,6 @@ def make_engine(url: str, *, run_async: bool = False) -> Engine | AsyncEngine:
             "Engine | AsyncEngine", create(url, isolation_level=isolation, pool_pre_ping=True)
         )
     except (SQLAlchemyError, ImportError, ValueError) as exc:
-        raise InvalidInput(f"cannot use database {url!r}: {exc}") from None
+        raise InvalidInput(
+            Message("cannot use database {url!r}: {error}", url=url, error=exc)
+        ) from None

@@ -29,6 +29,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session
 
+from collegium._catalog import Message
 from collegium.errors import ConcurrentUpdate, InvalidInput
 from collegium.store import schema as s
 from collegium.store import sqlbodies
@@ -99,7 +100,11 @@ class SqlStore(InstanceQueries, AuditReads):
                 self.engine.dispose()
             if isinstance(exc, DatabaseError):  # a server that refuses, or no SQLite database
                 reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
-                raise InvalidInput(f"cannot open database {self.engine.url!r}: {reason}") from None
+                raise InvalidInput(
+                    Message(
+                        "cannot open database {url!r}: {reason}", url=self.engine.url, reason=reason
+                    )
+                ) from None
             raise
 
     def _open(self, auto_migrate: bool) -> None:
@@ -293,7 +298,7 @@ class SqlStore(InstanceQueries, AuditReads):
     def put_body(self, body: Body, at: str | None) -> None:
         # else a key clash, taken for a race below
         if len({p.person for p in body.members}) != len(body.members):
-            raise InvalidInput(f"body {body.id!r} lists a person twice")
+            raise InvalidInput(Message("body {id!r} lists a person twice", id=body.id))
         for _ in range(_BODY_RETRIES):
             try:
                 with self._begin() as conn:
@@ -307,7 +312,9 @@ class SqlStore(InstanceQueries, AuditReads):
                 if not isinstance(self._translate(exc), StaleVersion):
                     self._reraise(exc)
         raise ConcurrentUpdate(
-            f"body {body.id!r} kept changing; gave up after {_BODY_RETRIES} attempts"
+            Message(
+                "body {id!r} kept changing; gave up after {n} attempts", id=body.id, n=_BODY_RETRIES
+            )
         )
 
     def definition(self, kind: str, key: str) -> str | None:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple, Protocol
 
+from collegium._catalog import Message
 from collegium.definitions import FactType
 from collegium.errors import DefinitionError
 from collegium.rules import organisation
@@ -72,14 +73,22 @@ def handed_to_children(
             for key in (*effect.set_facts, *effect.copy_from, effect.link):
                 if key not in declared:
                     raise DefinitionError(
-                        f"sets {key!r} on {effect.procedure}, which declares no such fact",
+                        Message(
+                            "sets {key!r} on {procedure}, which declares no such fact",
+                            key=key,
+                            procedure=effect.procedure,
+                        ),
                         source=source,
                         where=where,
                     )
             for key in effect.data:
                 if key not in declared:
                     raise DefinitionError(
-                        f"hands {key!r} to {effect.procedure}, which declares no such fact",
+                        Message(
+                            "hands {key!r} to {procedure}, which declares no such fact",
+                            key=key,
+                            procedure=effect.procedure,
+                        ),
                         source=source,
                         where=where,
                     )
@@ -111,7 +120,11 @@ def guarded_rules(spec: ProcedureSpec, pack: RulePackSpec) -> dict[str, list[str
             for trig in guard.triggers:
                 if trig != "*" and trig not in triggers:
                     raise DefinitionError(
-                        f"guards unknown trigger {trig!r} of {spec.id}",
+                        Message(
+                            "guards unknown trigger {trigger!r} of {procedure}",
+                            trigger=trig,
+                            procedure=spec.id,
+                        ),
                         source=f"rule pack {pack.key}",
                         where=rule.id,
                     )
@@ -132,8 +145,13 @@ def check_moves(
         if not any(rule.spec.check.kind == "role" for rule in move.rules):
             example = f"guards: [{{procedure: {spec.id}, triggers: ['*']}}]"
             raise DefinitionError(
-                f"trigger {move.trigger!r} is guarded by no rule of kind 'role', so anyone could "
-                f"fire it; add one to pack {pack.key} (e.g. {example})",
+                Message(
+                    "trigger {trigger!r} is guarded by no rule of kind 'role', so anyone could "
+                    "fire it; add one to pack {pack} (e.g. {example})",
+                    trigger=move.trigger,
+                    pack=pack.key,
+                    example=example,
+                ),
                 source=source,
             )
 
@@ -154,13 +172,19 @@ def _check_secrets(spec: ProcedureSpec, pack: RulePackSpec, moves: Iterable[Move
             read = sorted(rule.reads & forbidden)
             if read:
                 what = (
-                    "the tellers' secret"
+                    Message("the tellers' secret")
                     if read[0] in TRANSIENT_INPUTS
-                    else "a vote's choice, which a secret ballot keeps from everyone"
+                    else Message("a vote's choice, which a secret ballot keeps from everyone")
                 )
                 raise DefinitionError(
-                    f"rule {rule.id} reads {read[0]!r} on {move.trigger!r}: no rule may read "
-                    f"{what} (its verdict is stored with the step)",
+                    Message(
+                        "rule {rule} reads {fact!r} on {trigger!r}: no rule may read "
+                        "{what} (its verdict is stored with the step)",
+                        rule=rule.id,
+                        fact=read[0],
+                        trigger=move.trigger,
+                        what=what,
+                    ),
                     source=f"rule pack {pack.key}",
                     where=rule.id,
                 )
@@ -173,8 +197,12 @@ def check_declarations(
     for where, state in organisation.declared_states(supervision, reporting, spec.id):
         if state not in spec.states:
             raise DefinitionError(
-                f"procedure {spec.key} has no state {state!r}; its states are "
-                f"{', '.join(spec.states)}",
+                Message(
+                    "procedure {procedure} has no state {state!r}; its states are {states}",
+                    procedure=spec.key,
+                    state=state,
+                    states=", ".join(spec.states),
+                ),
                 source=f"rule pack {pack_key}",
                 where=where,
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from collegium._catalog import Message
 from collegium.errors import DefinitionError
 from collegium.rules.facts import ENGINE_FACTS, RECORD_FACTS
 from collegium.workflows.spec import ProcedureSpec, TimerSpec, TransitionSpec
@@ -19,8 +20,8 @@ class _Defect(Exception):
     """One defect found by a helper; :func:`check_procedure` turns it into a
     :class:`DefinitionError`."""
 
-    def __init__(self, reason: str, where: str) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: Message, where: str) -> None:
+        super().__init__(str(reason))
         self.reason = reason
         self.where = where
 
@@ -47,20 +48,30 @@ def _check_facts(spec: ProcedureSpec) -> None:
     """The initial state exists; facts are not reserved; start data and the body fact are
     declared."""
     if spec.initial not in spec.states:
-        raise _Defect(f"initial state {spec.initial!r} is not among the states", "initial")
+        raise _Defect(
+            Message("initial state {state!r} is not among the states", state=spec.initial),
+            "initial",
+        )
     for name in spec.facts:
         if name in ENGINE_FACTS or name in RECORD_FACTS:
-            raise _Defect(f"fact name {name!r} is reserved by the engine", f"facts.{name}")
+            raise _Defect(
+                Message("fact name {name!r} is reserved by the engine", name=name), f"facts.{name}"
+            )
     for name in spec.start.data:
         if name not in spec.facts:
-            raise _Defect(f"data names undeclared fact {name!r}", "start.data")
+            raise _Defect(Message("data names undeclared fact {name!r}", name=name), "start.data")
     if spec.body_fact not in spec.facts:
-        raise _Defect(f"body_fact {spec.body_fact!r} is not a declared fact", "body_fact")
+        raise _Defect(
+            Message("body_fact {name!r} is not a declared fact", name=spec.body_fact), "body_fact"
+        )
     for name in spec.index:
         fact = spec.facts.get(name)
         if fact is None or fact.type not in ("string", "list", "datetime"):
             raise _Defect(
-                f"index names {name!r}, which is not a declared text, list or date-time fact",
+                Message(
+                    "index names {name!r}, which is not a declared text, list or date-time fact",
+                    name=name,
+                ),
                 "index",
             )
 
@@ -73,20 +84,27 @@ def _check_transitions(spec: ProcedureSpec, written: Sequence[str]) -> tuple[Gra
         where = written[i] if i < len(written) else f"transitions[{i}] ({t.trigger})"
         for s in (*t.source, t.dest):
             if s not in spec.states:
-                raise _Defect(f"unknown state {s!r}", where)
+                raise _Defect(Message("unknown state {state!r}", state=s), where)
         if t.trigger == spec.start.trigger:
-            raise _Defect(f"trigger {t.trigger!r} is the start trigger", where)
+            raise _Defect(
+                Message("trigger {trigger!r} is the start trigger", trigger=t.trigger), where
+            )
         for name in t.data:
             if name not in spec.facts:
-                raise _Defect(f"data names undeclared fact {name!r}", where)
+                raise _Defect(Message("data names undeclared fact {name!r}", name=name), where)
         if t.reenter and t.dest not in t.source:
             raise _Defect(
-                f"'reenter' enters again the state a step stays in: {t.dest!r} is not a source",
+                Message(
+                    "'reenter' enters again the state a step stays in: {state!r} is not a source",
+                    state=t.dest,
+                ),
                 where,
             )
         for s in t.source:
             if spec.states[s].terminal:
-                raise _Defect(f"terminal state {s!r} has an outgoing transition", where)
+                raise _Defect(
+                    Message("terminal state {state!r} has an outgoing transition", state=s), where
+                )
             outgoing[s].add(t.dest)
             groups[(t.trigger, s)].append(t)
     return outgoing, groups
@@ -103,11 +121,20 @@ def _check_branches(trigger: str, state: str, group: list[TransitionSpec]) -> No
     where = f"state {state!r}"
     if group[-1].when is not None:
         raise _Defect(
-            f"trigger {trigger!r} from {state!r} needs a last branch without 'when'", where
+            Message(
+                "trigger {trigger!r} from {state!r} needs a last branch without 'when'",
+                trigger=trigger,
+                state=state,
+            ),
+            where,
         )
     if any(t.when is None for t in group[:-1]):
         raise _Defect(
-            f"duplicate trigger {trigger!r}: branches need 'when' on all but the last", where
+            Message(
+                "duplicate trigger {trigger!r}: branches need 'when' on all but the last",
+                trigger=trigger,
+            ),
+            where,
         )
     first = group[0]
 
@@ -121,8 +148,11 @@ def _check_branches(trigger: str, state: str, group: list[TransitionSpec]) -> No
     for other in group[1:]:
         if common(other) != shared:
             raise _Defect(
-                f"branches of {trigger!r} must share roles, rules, data, reenter and effects "
-                "(a branch may add spawn effects of its own)",
+                Message(
+                    "branches of {trigger!r} must share roles, rules, data, reenter and effects "
+                    "(a branch may add spawn effects of its own)",
+                    trigger=trigger,
+                ),
                 where,
             )
 
@@ -134,7 +164,9 @@ def _check_timers(spec: ProcedureSpec, groups: Groups) -> None:
         seen: set[str] = set()
         for timer in state.timers:
             if timer.trigger in seen:
-                raise _Defect(f"two timers share trigger {timer.trigger!r}", where)
+                raise _Defect(
+                    Message("two timers share trigger {trigger!r}", trigger=timer.trigger), where
+                )
             seen.add(timer.trigger)
             _check_timer(spec, name, timer, groups)
 
@@ -144,34 +176,61 @@ def _check_timer(spec: ProcedureSpec, name: str, timer: TimerSpec, groups: Group
     state as 'system'."""
     where = f"states.{name}.timers"
     if (timer.after is None) == (timer.at is None):
-        raise _Defect("a timer needs exactly one of 'after' or 'at'", where)
+        raise _Defect(Message("a timer needs exactly one of 'after' or 'at'"), where)
     # the idempotency key a timer fires with (timer:STATE:TRIGGER:ENTRY[:LEAD]) must fit its column,
     # 128 characters
     lead = max((f":{int(lead.total_seconds())}" for lead in timer.remind), key=len, default="")
     if len(f"timer:{name}:{timer.trigger}:{2**31}{lead}") > 128:
         raise _Defect(
-            f"state {name!r} and timer {timer.trigger!r} are too long together for a timer's key: "
-            "shorten either",
+            Message(
+                "state {state!r} and timer {trigger!r} are too long together for a timer's key: "
+                "shorten either",
+                state=name,
+                trigger=timer.trigger,
+            ),
             where,
         )
     leads = [lead.total_seconds() for lead in timer.remind]
     if any(lead < 60 or lead != int(lead) for lead in leads) or len(set(leads)) != len(leads):
-        raise _Defect("reminder lead times are distinct whole seconds, a minute or more", where)
+        raise _Defect(
+            Message("reminder lead times are distinct whole seconds, a minute or more"), where
+        )
     if timer.after is not None and any(lead >= timer.after.total_seconds() for lead in leads):
         raise _Defect(
-            "a reminder of an 'after' timer is due after its state is entered: lead < after", where
+            Message(
+                "a reminder of an 'after' timer is due after its state is entered: lead < after"
+            ),
+            where,
         )
     if timer.at is not None:
         fact = spec.facts.get(timer.at)
         if fact is None:
-            raise _Defect(f"timer names undeclared fact {timer.at!r}", where)
+            raise _Defect(Message("timer names undeclared fact {name!r}", name=timer.at), where)
         if fact.type != "datetime":
-            raise _Defect(f"timer fact {timer.at!r} is {fact.type}, expected datetime", where)
+            raise _Defect(
+                Message(
+                    "timer fact {name!r} is {type}, expected datetime",
+                    name=timer.at,
+                    type=fact.type,
+                ),
+                where,
+            )
     if (timer.trigger, name) not in groups:
-        raise _Defect(f"timer trigger {timer.trigger!r} does not leave state {name!r}", where)
+        raise _Defect(
+            Message(
+                "timer trigger {trigger!r} does not leave state {state!r}",
+                trigger=timer.trigger,
+                state=name,
+            ),
+            where,
+        )
     if any("system" not in t.roles for t in groups[(timer.trigger, name)]):
         raise _Defect(
-            f"timer trigger {timer.trigger!r} must list role 'system' (the engine fires it)", where
+            Message(
+                "timer trigger {trigger!r} must list role 'system' (the engine fires it)",
+                trigger=timer.trigger,
+            ),
+            where,
         )
 
 
@@ -193,7 +252,7 @@ def _check_reachable(spec: ProcedureSpec, outgoing: Graph) -> None:
     for name in spec.states:
         if name not in reachable:
             raise _Defect(
-                "unreachable state: no transition leads to it from the initial state",
+                Message("unreachable state: no transition leads to it from the initial state"),
                 f"state {name!r}",
             )
 
@@ -203,7 +262,7 @@ def _check_can_finish(spec: ProcedureSpec, outgoing: Graph) -> None:
     terminals)."""
     terminals = {n for n, s in spec.states.items() if s.terminal}
     if not terminals:
-        raise _Defect("no terminal state: an instance could never finish", "states")
+        raise _Defect(Message("no terminal state: an instance could never finish"), "states")
     incoming: Graph = defaultdict(set)
     for src, dests in outgoing.items():
         for d in dests:
@@ -212,8 +271,8 @@ def _check_can_finish(spec: ProcedureSpec, outgoing: Graph) -> None:
     for name in spec.states:
         if name not in can_finish:
             reason = (
-                "trap state: not terminal and no transition leaves it"
+                Message("trap state: not terminal and no transition leaves it")
                 if not outgoing.get(name)
-                else "trap state: no terminal state can be reached from it"
+                else Message("trap state: no terminal state can be reached from it")
             )
             raise _Defect(reason, f"state {name!r}")

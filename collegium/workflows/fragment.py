@@ -19,6 +19,7 @@ from typing import Annotated, Literal, NoReturn
 import yaml
 from pydantic import Field, field_validator
 
+from collegium._catalog import Message
 from collegium._i18n import Text
 from collegium._loader import line_of
 from collegium.definitions import Identifier
@@ -108,7 +109,7 @@ def check_fragment(spec: FragmentSpec, source: str, node: yaml.Node | None = Non
     """Every ``$name`` names a parameter of the right kind; every plain state is the fragment's own;
     every data key is a fact the fragment declares."""
 
-    def fail(reason: str, path: ElementPath) -> NoReturn:
+    def fail(reason: Message, path: ElementPath) -> NoReturn:
         raise DefinitionError(
             reason, source=source, line=line_of(node, path), where=".".join(map(str, path))
         )
@@ -117,11 +118,25 @@ def check_fragment(spec: FragmentSpec, source: str, node: yaml.Node | None = Non
         if value.startswith("$"):
             param = spec.parameters.get(value[1:])
             if param is None:
-                fail(f"{value!r} names no parameter of the fragment", path)
+                fail(Message("{ref!r} names no parameter of the fragment", ref=value), path)
             elif param.kind != kind:
-                fail(f"{value!r} is a {param.kind} parameter, not a {kind}", path)
+                fail(
+                    Message(
+                        "{ref!r} is a {kind} parameter, not a {expected}",
+                        ref=value,
+                        kind=param.kind,
+                        expected=kind,
+                    ),
+                    path,
+                )
         elif kind == "state" and value not in spec.states:
-            fail(f"unknown state {value!r}: neither a state of the fragment nor a $parameter", path)
+            fail(
+                Message(
+                    "unknown state {state!r}: neither a state of the fragment nor a $parameter",
+                    state=value,
+                ),
+                path,
+            )
 
     for name in spec.states:
         ref(name, "state", ["states", name])
@@ -136,7 +151,7 @@ def check_fragment(spec: FragmentSpec, source: str, node: yaml.Node | None = Non
         for fact in t.data:
             if fact not in spec.facts:
                 fail(
-                    f"data names fact {fact!r} the fragment does not declare",
+                    Message("data names fact {fact!r} the fragment does not declare", fact=fact),
                     ["transitions", i, "data"],
                 )
 
@@ -144,7 +159,7 @@ def check_fragment(spec: FragmentSpec, source: str, node: yaml.Node | None = Non
 Binding = str | tuple[str, ...]
 
 
-Fail = Callable[[str, ElementPath], NoReturn]
+Fail = Callable[[Message, ElementPath], NoReturn]
 
 
 def _bindings(
@@ -154,22 +169,46 @@ def _bindings(
     kind."""
     for name in inc.bind:
         if name not in frag.parameters:
-            fail(f"fragment {frag.key} has no parameter {name!r}", [*at, "bind", name])
+            fail(
+                Message(
+                    "fragment {fragment} has no parameter {name!r}", fragment=frag.key, name=name
+                ),
+                [*at, "bind", name],
+            )
     out: dict[str, Binding] = {}
     for name, param in frag.parameters.items():
         value = inc.bind.get(name)
         if value is None:
-            fail(f"parameter {name!r} of fragment {frag.key} is not bound", [*at, "bind"])
+            fail(
+                Message(
+                    "parameter {name!r} of fragment {fragment} is not bound",
+                    name=name,
+                    fragment=frag.key,
+                ),
+                [*at, "bind"],
+            )
         path = [*at, "bind", name]
         if param.kind == "roles":
             roles = _as_tuple(value)
             if not roles or any(not isinstance(r, str) or not r for r in roles):
-                fail(f"parameter {name!r} takes a list of roles", path)
+                fail(Message("parameter {name!r} takes a list of roles", name=name), path)
             out[name] = roles
         elif not isinstance(value, str):
-            fail(f"parameter {name!r} takes one {param.kind}, not a list", path)
+            fail(
+                Message(
+                    "parameter {name!r} takes one {kind}, not a list", name=name, kind=param.kind
+                ),
+                path,
+            )
         elif param.kind == "rule" and not _RULE_ID.match(value):
-            fail(f"parameter {name!r} takes a rule id (R-...), not {value!r}", path)
+            fail(
+                Message(
+                    "parameter {name!r} takes a rule id (R-...), not {value!r}",
+                    name=name,
+                    value=value,
+                ),
+                path,
+            )
         else:
             out[name] = value
     return out
@@ -204,7 +243,7 @@ def expand(
     if not spec.include:
         return spec, tuple(written)
 
-    def fail(reason: str, path: ElementPath) -> NoReturn:
+    def fail(reason: Message, path: ElementPath) -> NoReturn:
         where = f"include[{path[1]}]" + "".join(f".{p}" for p in path[2:])
         raise DefinitionError(reason, source=source, line=line_of(node, path), where=where)
 
@@ -220,27 +259,50 @@ def expand(
         at: list[str | int] = ["include", i]
         frag = find(inc.fragment, inc.version)
         if frag is None:
-            fail(f"unknown fragment {inc.fragment}@{inc.version}", [*at, "fragment"])
+            fail(
+                Message(
+                    "unknown fragment {fragment}@{version}",
+                    fragment=inc.fragment,
+                    version=inc.version,
+                ),
+                [*at, "fragment"],
+            )
         bound = _bindings(frag, inc, fail, at)
         for name, state in frag.states.items():
             target = str(_subst(name, bound))
             if not name.startswith("$") and target in states:
                 fail(
-                    f"state {target!r} of fragment {frag.key} is already a state of the procedure",
+                    Message(
+                        "state {state!r} of fragment {fragment} is already a state of the "
+                        "procedure",
+                        state=target,
+                        fragment=frag.key,
+                    ),
                     at,
                 )
             states.setdefault(target, state)
         for name, param in frag.parameters.items():
             if param.kind == "state" and bound[name] not in states:
                 fail(
-                    f"binds {name!r} to {bound[name]!r}, which is not a state of the procedure",
+                    Message(
+                        "binds {name!r} to {state!r}, which is not a state of the procedure",
+                        name=name,
+                        state=bound[name],
+                    ),
                     [*at, "bind", name],
                 )
         for name, fact in frag.facts.items():
             mine = facts.setdefault(name, fact)
             if mine.type != fact.type:
                 fail(
-                    f"fact {name!r} is {mine.type} here but {fact.type} in fragment {frag.key}", at
+                    Message(
+                        "fact {name!r} is {mine} here but {theirs} in fragment {fragment}",
+                        name=name,
+                        mine=mine.type,
+                        theirs=fact.type,
+                        fragment=frag.key,
+                    ),
+                    at,
                 )
         for j, ft in enumerate(frag.transitions):
             new = TransitionSpec(
@@ -258,8 +320,14 @@ def expand(
                 other = owner.setdefault((new.trigger, s), f"include[{i}]")
                 if other != f"include[{i}]":
                     fail(
-                        f"trigger {new.trigger!r} from state {s!r} is defined both in {other} "
-                        f"and in fragment {frag.key}",
+                        Message(
+                            "trigger {trigger!r} from state {state!r} is defined both in {other} "
+                            "and in fragment {fragment}",
+                            trigger=new.trigger,
+                            state=s,
+                            other=other,
+                            fragment=frag.key,
+                        ),
                         at,
                     )
             transitions.append(new)
