@@ -71,7 +71,8 @@ _EXPORTS: dict[str, str] = {
 # Importable from ``collegium`` too, outside ``__all__``: what the command line needs beyond the
 # names above (reading definition files, time parsing, the schema revision, a fragment's model, the
 # files' JSON Schemas, the data each trigger takes, the secretary's office's queries and
-# calendars, the catalogue's messages), so that it imports no module of the engine itself.
+# calendars, the catalogue's messages, a citation in a language), so that it imports no module
+# of the engine itself.
 # A name given as "module:attribute" is that module's attribute under another name.
 _HELPERS: dict[str, str] = {
     "read_text": "collegium._loader",
@@ -93,6 +94,7 @@ _HELPERS: dict[str, str] = {
     "run_pack_tests": "collegium.engine.packtests:run_tests",
     "builtin_pack_tests": "collegium.engine.packtests",
     "Message": "collegium._catalog",
+    "cite": "collegium._i18n",
 }
 
 __all__ = [
@@ -195,6 +197,7 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:  # the helpers outside __all__: a redundant alias marks a name exported on purpose
     from collegium._brief import validation_line as validation_line
     from collegium._catalog import Message as Message
+    from collegium._i18n import cite as cite
     from collegium._loader import parse_yaml as parse_yaml
     from collegium._loader import read_text as read_text
     from collegium._schemas import json_schema as json_schema

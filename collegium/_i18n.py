@@ -36,6 +36,15 @@ class Text(BaseModel):
         return self.zh if lang == "zh-CN" else self.en
 
 
+#: A rule's citation: one text for both languages, or ``{en: ..., zh-CN: ...}``.
+Citation = str | Text
+
+
+def cite(citation: Citation, lang: str) -> str:
+    """A citation as read in ``lang``: its Chinese form for ``zh-CN`` where it has one."""
+    return citation.get(lang) if isinstance(citation, Text) else citation
+
+
 # Message catalogue: key -> (English, Chinese). Parameters use str.format names.
 _CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     # rule explanations

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from collegium import diagram
 from collegium._catalog import Message
-from collegium._i18n import Text
+from collegium._i18n import Text, cite
 from collegium._words import shape, word
 from collegium.engine.clock import iso_duration
 from collegium.engine.registry import CompiledProcedure, Plan, Registry
@@ -103,7 +103,7 @@ def page(proc: CompiledProcedure, lang: str) -> str:
             severity = word(f"handbook.{rule.severity}", lang)
             out.append(
                 f"| `{rule.id}` | {_cell(rule.title.get(lang))} | {severity} | "
-                f"{_cell(rule.citation)} |"
+                f"{_cell(cite(rule.citation, lang))} |"
             )
     return "\n".join(out) + "\n"
 

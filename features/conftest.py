@@ -528,7 +528,8 @@ def refusal_says(world: World, text: str) -> None:
 def refusal_title(world: World, text: str, citation: str) -> None:
     assert world.failure is not None, "no refusal was checked"
     assert world.failure.title.get(world.lang) == text, world.failure.title
-    assert citation in world.failure.citation, world.failure.citation
+    cited = world.failure.cited(world.lang)
+    assert citation in cited, cited
 
 
 @then(parsers.re("the refused step changed nothing"))

@@ -174,7 +174,7 @@ def test_check_accepts_the_builtin_files() -> None:
     r = run("procedures", "check", WORKFLOW)
     assert r.exit_code == 0 and r.output.startswith("ok: procedure major_decision@4")
     r = run("procedures", "check", PACK)
-    assert r.exit_code == 0 and r.output.startswith("ok: rule pack party-committee@2026.9")
+    assert r.exit_code == 0 and r.output.startswith("ok: rule pack party-committee@2026.10")
 
 
 def test_check_yaml_syntax_error(tmp_path: Path) -> None:

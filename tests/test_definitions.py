@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from collegium import Body, DefinitionError, Engine, FixedClock, Member, Registry, SequentialIds
+from collegium import (
+    Body,
+    DefinitionError,
+    Engine,
+    FixedClock,
+    Member,
+    Registry,
+    SequentialIds,
+    cite,
+)
 from collegium.engine.machine import CompiledMachine
 from tests.conftest import START, propose, standing_committee
 
@@ -315,7 +324,7 @@ def test_builtin_definitions_carry_bilingual_titles_and_citations() -> None:
     reg = Registry.builtin()
     for pack in reg.packs():
         for rule in pack.rules:
-            assert rule.id.startswith("R-") and rule.citation.strip()
+            assert rule.id.startswith("R-") and cite(rule.citation, "zh-CN").strip()
             assert rule.title.en and rule.title.zh and rule.title.en != rule.title.zh
     for proc in reg.procedures():
         for state in proc.states.values():
@@ -329,7 +338,7 @@ def test_engine_parameters_have_their_types() -> None:
         "  recusal_reduces_n:\n    value: true", '  recusal_reduces_n:\n    value: "false"'
     )
     assert broken != text
-    reg.add_pack_text(broken.replace('version: "2026.9"', 'version: "2026.10"'))
+    reg.add_pack_text(broken.replace('version: "2026.10"', 'version: "2026.11"'))
     with pytest.raises(DefinitionError, match="parameter 'recusal_reduces_n' must be bool"):
         reg.compiled("major_decision")
 

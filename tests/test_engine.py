@@ -115,7 +115,7 @@ def test_every_failing_rule_is_reported_at_once(engine: Engine) -> None:
         m.person for m in engine.body("sc").members
     )
     assert "尚缺" in deliberation.message("zh-CN")
-    assert deliberation.citation.startswith("source §IV.1")
+    assert deliberation.cited("en").startswith("source §IV.1")
     assert deliberation.title.get("zh-CN") == "重大事项上会前须逐一征求每位成员意见"
 
 
@@ -284,12 +284,12 @@ def test_instance_is_judged_by_the_pack_version_it_started_under(clock: ManualCl
     pack = registry.pack("party-committee")
     text = registry.definitions[f"pack:{pack.key}"].text
     registry.add_pack_text(
-        text.replace('version: "2026.9"', 'version: "2027.1"').replace(
+        text.replace('version: "2026.10"', 'version: "2027.1"').replace(
             'value: "1/2"\n    source: county', 'value: "2/3"\n    source: county'
         )
     )
     new = propose(engine)
-    assert engine.get(old).pack_version == "2026.9"
+    assert engine.get(old).pack_version == "2026.10"
     assert engine.get(new).pack_version == "2027.1"
     for iid in (old, new):
         engine.fire(iid, "prepare", "m1")
@@ -381,7 +381,7 @@ def test_the_latest_pack_version_is_the_highest_not_the_last_loaded() -> None:
     registry = Registry.builtin()
     text = registry.definitions[f"pack:{registry.pack('party-committee').key}"].text
     for version in ("2026.11", "2026.10", "2025.12"):
-        registry.add_pack_text(text.replace('version: "2026.9"', f'version: "{version}"'))
+        registry.add_pack_text(text.replace('version: "2026.10"', f'version: "{version}"'))
     assert registry.pack("party-committee").version == "2026.11"
     assert registry.compiled("major_decision").pack.version == "2026.11"
 

@@ -55,7 +55,7 @@ def test_a_run_reads_its_procedure_the_latest_pack_and_what_it_spawns() -> None:
     reg = Registry.builtin()
     assert _files_read(reg) == set()
     reg.compiled("commitment")
-    assert _files_read(reg) == {"commitment@1", "accountability@3", "party-committee@2026.9"}
+    assert _files_read(reg) == {"commitment@1", "accountability@3", "party-committee@2026.10"}
     reg.compiled("major_decision")
     assert "ballot@2" in _files_read(reg) and "major_decision@1" not in _files_read(reg)
 

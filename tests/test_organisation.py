@@ -131,7 +131,7 @@ def test_a_pack_that_declares_nothing_gets_a_refusal_naming_the_declaration() ->
 def _pack(old: str, new: str) -> str:
     text = (PACKS / "party-committee.yaml").read_text(encoding="utf-8")
     assert old in text
-    return text.replace(old, new, 1).replace('version: "2026.9"', 'version: "2027.1"', 1)
+    return text.replace(old, new, 1).replace('version: "2026.10"', 'version: "2027.1"', 1)
 
 
 @pytest.mark.parametrize(

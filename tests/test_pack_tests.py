@@ -97,9 +97,9 @@ def test_the_built_in_packs_ship_with_tests_that_pass_and_notice_every_rule() ->
     assert result.exit_code == 0, result.output
     assert result.output.count("dropped without a case noticing: -\n") == 2
     assert result.output.startswith(
-        "government@2019.2: 72 of 72 cases pass\n  rules applied by a case: 39 of 39\n"
+        "government@2019.3: 72 of 72 cases pass\n  rules applied by a case: 39 of 39\n"
     )
     assert (
-        "party-committee@2026.9: 191 of 191 cases pass\n"
+        "party-committee@2026.10: 191 of 191 cases pass\n"
         "  rules applied by a case: 92 of 92\n" in result.output
     )

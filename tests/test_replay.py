@@ -30,9 +30,9 @@ PACK = (ROOT / "collegium" / "rules" / "packs" / "party-committee.yaml").read_te
 EXAMPLES = sorted((ROOT / "examples" / "scenarios").glob("*.yaml"))
 
 
-def pack_with(version: str = "2026.10", **params: str) -> str:
+def pack_with(version: str = "2026.11", **params: str) -> str:
     """The built-in pack under another version, with some parameters changed."""
-    text = PACK.replace('version: "2026.9"', f'version: "{version}"', 1)
+    text = PACK.replace('version: "2026.10"', f'version: "{version}"', 1)
     for name, value in params.items():
         text, n = re.subn(rf"(\n  {name}:\n\s+value: )\S+", rf'\g<1>"{value}"', text, count=1)
         assert n == 1, name
@@ -97,7 +97,7 @@ def test_a_higher_quorum_would_have_refused_the_meeting_that_opened_with_fewer_p
     close(engine, iid, {p: "agree" for p in ("sec", "dep", "m1", "m2", "m3", "m4", "m5")})
     assert engine.get(iid).state == "adopted"
     report = rejudge(engine.store, pack_with(quorum_standing="2/3"))
-    assert report.pack == "party-committee@2026.10" and report.diverged == {}
+    assert report.pack == "party-committee@2026.11" and report.diverged == {}
     refused = {c.trigger: c for c in report.refused}
     # the quorum is judged at every vote too: each of the seven votes would have been refused
     assert set(refused) == {"open_meeting", "vote", "close_ballot"}
@@ -108,7 +108,7 @@ def test_a_higher_quorum_would_have_refused_the_meeting_that_opened_with_fewer_p
     assert (
         rule.rule_id == "R-QUORUM-SC" and rule.params["needed"] == 8 and rule.params["count"] == 7
     )
-    assert "Art. 27" in rule.citation  # the clause comes with the refusal
+    assert "Art. 27" in rule.cited("en")  # the clause comes with the refusal
     assert refused["open_meeting"].seq == next(
         e.seq for e in engine.history(iid) if e.trigger == "open_meeting"
     )
@@ -279,4 +279,5 @@ def test_versions_only_the_store_keeps_are_read_from_it_without_changing_the_cal
         "2026.7",
         "2026.8",
         "2026.9",
+        "2026.10",
     ]

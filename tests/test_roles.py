@@ -206,8 +206,8 @@ def test_the_consulting_roles_are_a_pack_parameter(clock: ManualClock) -> None:
     )
     narrowed = text.replace(
         "value: [secretary, deputy_secretary]", "value: [secretary]", 1
-    ).replace('version: "2026.9"', 'version: "2026.9-narrow"', 1)
-    assert narrowed.count("2026.9-narrow") == 1 and "value: [secretary]\n" in narrowed
+    ).replace('version: "2026.10"', 'version: "2026.10-narrow"', 1)
+    assert narrowed.count("2026.10-narrow") == 1 and "value: [secretary]\n" in narrowed
     registry.add_pack_text(narrowed)
     engine = Engine.in_memory(clock=clock, ids=SequentialIds(), registry=registry)
     engine.define_body(_committee())

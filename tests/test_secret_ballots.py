@@ -272,7 +272,7 @@ def test_a_pack_whose_rule_reads_a_secret_is_refused_at_load(rule: str, message:
     builtin = Registry.builtin()
     text = builtin.definitions[f"pack:{builtin.pack('party-committee').key}"].text
     registry = Registry.builtin()
-    registry.add_pack_text(text.replace('version: "2026.9"', 'version: "2027.1"') + rule)
+    registry.add_pack_text(text.replace('version: "2026.10"', 'version: "2027.1"') + rule)
     with pytest.raises(DefinitionError, match=message.replace("(", r"\(")):
         registry.compiled("major_decision")
 

@@ -352,7 +352,7 @@ class _DemoRun:
                 )
                 self.say(RichText(f"{'':18}{r.rule_id} — {r.title.get(w)}", style="red"))
                 self.say(RichText(f"{'':20}{r.message(w)}"))
-                self.say(RichText(f"{'':20}{word('citation', w)}: {r.citation}", style="dim"))
+                self.say(RichText(f"{'':20}{word('citation', w)}: {r.cited(w)}", style="dim"))
         else:  # pragma: no cover - the demo's refusals are part of the procedure
             raise InvalidInput(
                 Message(

@@ -366,6 +366,6 @@ def verdict_table(verdict: Verdict, lang: str, title: str | None = None) -> Tabl
 def failure_lines(failures: Iterable[RuleResult], lang: str) -> list[str]:
     """One line per failed rule: id, message in ``lang`` and citation."""
     return [
-        f"  {r.rule_id}: {r.message(lang)} ({word('citation', lang)}: {r.citation})"
+        f"  {r.rule_id}: {r.message(lang)} ({word('citation', lang)}: {r.cited(lang)})"
         for r in failures
     ]

@@ -28,7 +28,7 @@ __all__ = ["replay"]
 
 
 def _rule(r: RuleResult, lang: str) -> str:
-    return f"{r.rule_id} {r.title.get(lang)} — {r.message(lang)} [{r.citation}]"
+    return f"{r.rule_id} {r.title.get(lang)} — {r.message(lang)} [{r.cited(lang)}]"
 
 
 def _line(c: Rejudged, lang: str, face: Times, registry: Registry) -> str:

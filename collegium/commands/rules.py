@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from collegium import cite
 from collegium.commands.common import emit_json, registry, settings
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def rules_list(pack_id: str | None) -> None:
                     "pack": p.key,
                     "severity": r.severity,
                     "title": r.title.get(w),
-                    "citation": r.citation,
+                    "citation": cite(r.citation, w),
                 }
                 for p, r in items
             ]
@@ -59,7 +60,7 @@ def rules_list(pack_id: str | None) -> None:
                 word("citation", w),
                 word("pack", w),
             ],
-            ([r.id, r.severity, r.title.get(w), r.citation, p.key] for p, r in items),
+            ([r.id, r.severity, r.title.get(w), cite(r.citation, w), p.key] for p, r in items),
             whole=(0, 4),
         ),
         word("empty.rules", w),
@@ -87,7 +88,7 @@ def rules_show(rule_id: str) -> None:
         "id": rule.id,
         "pack": pack.key,
         "title": rule.title.get(w),
-        "citation": rule.citation,
+        "citation": cite(rule.citation, w),
         "severity": rule.severity,
         "guards": [{"procedure": g.procedure, "triggers": list(g.triggers)} for g in rule.guards],
         "when": {k: list(v) for k, v in rule.when.items()},
@@ -100,7 +101,7 @@ def rules_show(rule_id: str) -> None:
         return
     rows: list[list[Any]] = [
         [word("title", w), doc["title"]],
-        [word("citation", w), rule.citation],
+        [word("citation", w), doc["citation"]],
         [word("severity", w), rule.severity],
         [word("pack", w), pack.key],
         [

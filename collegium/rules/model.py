@@ -182,7 +182,9 @@ class RuleSpec(_Spec):
 
     id: RuleId
     title: Text
-    citation: str = Field(min_length=1)
+    citation: Annotated[str, Field(min_length=1)] | Text = Field(
+        description="the clause or article the rule comes from; {en, zh-CN} to say it per language"
+    )
     severity: Literal["block", "warn"] = "block"
     guards: tuple[Guard, ...] = ()
     when: Condition = Field(

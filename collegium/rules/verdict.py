@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from collegium._i18n import Text, message
+from collegium._i18n import Citation, Text, cite, message
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +21,7 @@ class RuleResult:
     passed: bool
     severity: str
     title: Text
-    citation: str
+    citation: Citation
     detail: str
     params: Mapping[str, Any] = field(default_factory=dict)
     facts: Mapping[str, Any] = field(default_factory=dict)
@@ -31,6 +31,10 @@ class RuleResult:
     def blocking(self) -> bool:
         """Whether this finding refuses the command: a ``block`` rule that applies and failed."""
         return self.severity == "block" and self.applicable and not self.passed
+
+    def cited(self, lang: str = "en") -> str:
+        """The rule's citation as read in ``lang``."""
+        return cite(self.citation, lang)
 
     def message(self, lang: str = "en") -> str:
         """What the rule found, in ``lang`` (``en`` or ``zh-CN``), with its figures."""
@@ -44,7 +48,7 @@ class RuleResult:
             "applicable": self.applicable,
             "severity": self.severity,
             "title": self.title.get(lang),
-            "citation": self.citation,
+            "citation": self.cited(lang),
             "message": self.message(lang),
             "facts": {k: _plain(v) for k, v in self.facts.items()},
         }
