@@ -76,7 +76,7 @@ class DefinitionError(CollegiumError):
         line: int | None = None,
         where: str | None = None,
     ) -> None:
-        #: the reason in English; :meth:`message` says the whole error in another language
+        #: the reason in English; ``message(lang)`` says the whole error in another language
         self.reason = str(reason)
         self.source = source
         self.line = line

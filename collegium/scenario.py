@@ -44,6 +44,7 @@ BATCH = 500
 class StepReport:
     """What one step did: ok, refused (with the failed rules), or an expectation checked."""
 
+    #: the step's number in the file, counted from 1 as the messages count it
     n: int
     line: int | None
     at: str
@@ -172,7 +173,7 @@ def _step(
         _check(engine, step.expect, aliases, where, n)
         return [
             StepReport(
-                n,
+                n + 1,
                 line,
                 at,
                 "expect",
@@ -185,7 +186,7 @@ def _step(
     out = []
     for actor in actors:
         report = StepReport(
-            n, line, format_time(clock.now()), "start" if step.start else "fire", actor=actor
+            n + 1, line, format_time(clock.now()), "start" if step.start else "fire", actor=actor
         )
         try:
             if step.start is not None:
@@ -257,7 +258,7 @@ def _advance(engine: Engine, clock: ManualClock, text: str, n: int, line: int | 
         )
     clock.set(target)
     runs = engine.run_due(target)
-    report = StepReport(n, line, format_time(target), "advance")
+    report = StepReport(n + 1, line, format_time(target), "advance")
     report.started = [c for r in runs if r.outcome for c in r.outcome.started]
     report.rules = [
         {

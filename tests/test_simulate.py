@@ -260,3 +260,11 @@ def test_a_generated_workload_is_the_same_for_the_same_seed(tmp_path: Path) -> N
         == json.loads(ok("--json", "simulate", "--generate", "--seed", "7").stdout)["steps"]
     )
     one_error_line(run("simulate"), "give a scenario FILE, or --generate")
+
+
+def test_json_counts_steps_from_1_as_the_messages_do() -> None:
+    doc = json.loads(ok("--json", "simulate", SCENARIOS / "p6_commitments.yaml").stdout)
+    numbers = [s["n"] for s in doc["steps"]]
+    assert numbers[0] == 1 and numbers == sorted(numbers) and max(numbers) <= len(numbers)
+    lines = [s["line"] for s in doc["steps"] if s["n"] == 1]
+    assert lines and lines[0] > 0  # step 1 is the file's first step, at its line

@@ -78,18 +78,20 @@ def answer(error: CollegiumError, lang: str = "en") -> tuple[int, dict[str, obje
                     "rule": r.rule_id,
                     "title": r.title.get(lang),
                     "message": r.message(lang),
-                    "citation": r.citation,
+                    "citation": r.cited(lang),
                 }
                 for r in error.verdict.failures
             ]
         }
     if isinstance(error, TransitionNotAllowed):
-        return 409, {"error": str(error), "state": error.state, "allowed": list(error.allowed)}
+        said = error.message(lang)
+        return 409, {"error": said, "state": error.state, "allowed": list(error.allowed)}
     if isinstance(error, NotFound):
-        return 404, {"error": str(error)}
+        return 404, {"error": error.message(lang)}
     if isinstance(error, InvalidInput):
-        return 400, {"error": str(error)}
-    return 503, {"error": str(error)}  # ConcurrentUpdate: the instance kept changing; try again
+        return 400, {"error": error.message(lang)}
+    # ConcurrentUpdate: the instance kept changing; try again
+    return 503, {"error": error.message(lang)}
 
 
 try:

@@ -45,7 +45,7 @@ with Engine.in_memory(clock=clock, ids=SequentialIds()) as engine:
         for rule in refusal.verdict.failures:  # every failing rule, not only the first
             print(rule.rule_id, rule.message("en"))
             print(rule.rule_id, rule.message("zh-CN"))
-            print("  ", rule.citation)
+            print("  ", rule.cited("en"))
 
     for member in ("sec", "dep", "m1", "m2", "m3"):
         engine.fire(matter, "consult", "sec", {"member": member, "view": "agree"})
