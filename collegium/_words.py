@@ -294,7 +294,6 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "empty.rules": ("no rules", "没有规则"),
     "empty.procedures": ("no procedures", "没有程序"),
     "empty.members": ("no members", "没有成员"),
-    "empty.events": ("no events", "没有事件"),
     "supervise.nothing": ("nothing fell due by {until}", "截至 {until} 没有到期的事项"),
     **_BALLOT_WORDS,
     **_HANDBOOK_WORDS,
