@@ -69,13 +69,16 @@ def _own_repr(value: Any, width: int) -> str:
     return text[: width + 1]
 
 
-def validation_line(exc: ValidationError) -> str:
-    """The first error pydantic found, in one line: where and what (and how many more)."""
+def validation_line(exc: ValidationError) -> Message:
+    """The first error pydantic found, in one line: where and what (and how many more); ``str()``
+    of it is the English."""
     errors = exc.errors(include_url=False)
     first = errors[0]
     where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"{where}: {validator_words(first)}{more}"
+    said = Message("{where}: {reason}", where=where, reason=validator_words(first))
+    if len(errors) > 1:
+        return Message("{problem} (and {more} more)", problem=said, more=len(errors) - 1)
+    return said
 
 
 def validator_words(error: Any) -> str | Message:

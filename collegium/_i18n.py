@@ -106,7 +106,7 @@ _CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     ),
     "period.before": (
         "{end} is {span} before {start}; needs {op} {limit} from {start}",
-        "{end} 早于 {start} {span_zh}；须{op_zh} {limit_zh}",
+        "{end} 比 {start} 早 {span_zh}；须{op_zh} {limit_zh}",
     ),
     "period.missing": ("{fact} is not set", "{fact_zh} 尚未设定"),
     "fact.unset": ("{facts} not given", "未提供{facts_zh}"),

@@ -129,9 +129,14 @@ class RuleViolation(CollegiumError):
 
     def __init__(self, verdict: Verdict, *, lang: str = "en") -> None:
         self.verdict = verdict
-        failures = verdict.failures
-        parts = [f"{r.rule_id}: {r.message(lang)}" for r in failures]
-        super().__init__("; ".join(parts) if parts else "refused by the rules")
+        super().__init__(self.message(lang))
+
+    def message(self, lang: str = "en") -> str:
+        """Each failed rule and what it found, in ``lang``."""
+        parts = [f"{r.rule_id}: {r.message(lang)}" for r in self.verdict.failures]
+        if not parts:
+            return Message("refused by the rules").say(lang)
+        return ("；" if lang == "zh-CN" else "; ").join(parts)
 
 
 class ConcurrentUpdate(CollegiumError):

@@ -21,7 +21,9 @@ from collegium import (
     Engine,
     InvalidInput,
     ManualClock,
+    Member,
     NotFound,
+    RuleViolation,
     SequentialIds,
 )
 from collegium._catalog import Message, translate
@@ -44,10 +46,11 @@ def catalogue() -> dict[str, str]:
         return {m.id: m.string for m in read_po(po) if m.id}
 
 
-def fields(text: str) -> set[tuple[str, str | None]]:
+def fields(text: str) -> set[tuple[str, str | None, str | None]]:
+    """Each placeholder with its conversion and format spec (``{zone!r:.60}``)."""
     return {
-        (name, conversion)
-        for _literal, name, _spec, conversion in string.Formatter().parse(text)
+        (name, conversion, spec)
+        for _literal, name, spec, conversion in string.Formatter().parse(text)
         if name is not None
     }
 
@@ -148,3 +151,29 @@ def test_a_message_inside_a_message_or_an_error_is_said_in_the_same_language() -
     assert Message("{place}: {reason}", place="q", reason=missing).say("zh-CN") == (
         "q: 没有实例 'x-1'"
     )
+
+
+def test_a_refusal_says_every_failed_rule_in_the_language_asked(engine: Engine) -> None:
+    without = {k: v for k, v in MATTER.items() if k != "lead_member"}
+    with pytest.raises(RuleViolation) as refused:
+        engine.start("major_decision", "sec", without)
+    assert str(refused.value) == refused.value.message("en")
+    assert "R-LEAD-MEMBER: lead member not given" in str(refused.value)
+    assert "R-LEAD-MEMBER: 未提供分管常委" in refused.value.message("zh-CN")
+
+
+def test_a_member_refused_as_built_says_why_in_chinese() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        Member(person="@a", role="member")
+    assert str(caught.value).startswith("Member person: '@' (in any form) starts the engine's")
+    assert caught.value.message("zh-CN") == (
+        "Member person: '@'（任何形式）是引擎自身操作人编号的开头，不能用作人员编号"
+    )
+
+
+def test_a_trigger_that_takes_no_data_says_none_in_the_language_asked(engine: Engine) -> None:
+    iid = engine.start("major_decision", "sec", MATTER).instance.id
+    with pytest.raises(InvalidInput) as caught:
+        engine.fire(iid, "withdraw", "sec", {"zz": 1})
+    assert str(caught.value).endswith("it takes: none")
+    assert caught.value.message("zh-CN").endswith("可接受：无")

@@ -215,5 +215,5 @@ def test_a_period_that_ends_before_it_starts_says_before_not_a_negative_span() -
         "needs ≥ 7 d from 2026-03-10T09:00:00+00:00"
     )
     assert result.message("zh-CN") == (
-        "2026-03-08T06:00:00+00:00 早于 2026-03-10T09:00:00+00:00 2天3小时；须不少于 7天"
+        "2026-03-08T06:00:00+00:00 比 2026-03-10T09:00:00+00:00 早 2天3小时；须不少于 7天"
     )

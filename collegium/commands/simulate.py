@@ -222,7 +222,8 @@ def _remove_earlier_run(db: str) -> None:
                 str(path), clock=ManualClock(parse_time("2000-01-01T00:00Z")), auto_migrate=False
             ).close()
         except InvalidInput as exc:
-            reason = str(exc).split(";")[0]  # the cause, without the hint to upgrade it
+            said = exc.message(lang)  # the cause, without the hint to upgrade it
+            reason = said.split("；" if lang == "zh-CN" else ";")[0]
             raise InvalidInput(word("simulate.replace_not_ours", lang, reason=reason)) from None
     for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         leftover.unlink(missing_ok=True)

@@ -126,7 +126,7 @@ def normalize(
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key not in accepted:
-            allowed = ", ".join(sorted(accepted)) or "none"
+            allowed: str | Message = ", ".join(sorted(accepted)) or Message("none")
             raise InvalidInput(
                 Message(
                     "{trigger!r} does not take {key}; it takes: {allowed}",

@@ -263,7 +263,8 @@ def period(check: PeriodCheck, limit: dt.timedelta | int, label: Callable[[str],
             ok = end >= bound if op == ">=" else end <= bound
         else:
             ok = span >= limit if op == ">=" else span <= limit
-        span_en, span_zh = format_duration(abs(span))  # a negative span is said as "before"
+        before = span < dt.timedelta(0) and not ok  # said as "X is 2 d before Y"
+        span_en, span_zh = format_duration(abs(span) if before else span)
         params = {
             "span": span_en,
             "span_zh": span_zh,
@@ -276,8 +277,8 @@ def period(check: PeriodCheck, limit: dt.timedelta | int, label: Callable[[str],
         }
         facts = {start_name: start, end_name: end}
         key = "period.ok" if ok else "period.bad" if op == ">=" else "period.long"
-        if span < dt.timedelta(0):
-            key = "period.before"  # the end comes first: "ends 2 d before it starts"
+        if before:
+            key = "period.before"
         return ok, key, params, facts
 
     return run

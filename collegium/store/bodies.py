@@ -23,7 +23,7 @@ def _printable(value: str | None) -> str | None:
     """Ids and names are printable text: no control characters (PostgreSQL cannot even store a
     NUL)."""
     if value is not None and not value.isprintable():
-        raise ValueError("must be printable text, without control characters")
+        raise ValueError(Message("must be printable text, without control characters"))
     return value
 
 
@@ -67,7 +67,10 @@ class Member(_Record):
     def _not_engine(cls, person: str) -> str:
         if is_engine_actor(person):
             raise ValueError(
-                f"{ENGINE_MARK!r} (in any form) starts the engine's own actors, not a person's id"
+                Message(
+                    "{mark!r} (in any form) starts the engine's own actors, not a person's id",
+                    mark=ENGINE_MARK,
+                )
             )
         return person
 
@@ -75,7 +78,11 @@ class Member(_Record):
     @classmethod
     def _not_reserved(cls, role: str) -> str:
         if is_reserved_role(role):
-            raise ValueError(f"the role {role!r} is reserved for the engine (its timers act in it)")
+            raise ValueError(
+                Message(
+                    "the role {role!r} is reserved for the engine (its timers act in it)", role=role
+                )
+            )
         return role
 
 

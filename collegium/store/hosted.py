@@ -122,7 +122,7 @@ def check_current(conn: Connection) -> None:
                 "Collegium's tables are at revision {current}, not {head}: run "
                 "'collegium --db URL db upgrade', or collegium.store.hosted.upgrade(connection) in "
                 "the host's migration, before opening a store on the host's connection",
-                current=current or "none",
+                current=current or Message("none"),
                 head=s.HEAD_REVISION,
             )
         )

@@ -204,15 +204,17 @@ def _error(error: Exception) -> tuple[Response, int]:
             error="refused", refused=[r.to_dict(lang) for r in error.verdict.failures]
         ), 409
     if isinstance(error, TransitionNotAllowed):
-        return jsonify(error=str(error), state=error.state, allowed=list(error.allowed)), 409
+        return jsonify(
+            error=error.message(lang), state=error.state, allowed=list(error.allowed)
+        ), 409
     if isinstance(error, NotFound):
-        return jsonify(error=str(error)), 404
+        return jsonify(error=error.message(lang)), 404
     if isinstance(error, InvalidInput):
-        return jsonify(error=str(error)), 422
+        return jsonify(error=error.message(lang)), 422
     if isinstance(
         error, ConcurrentUpdate
     ):  # the instance kept changing: the whole request may be sent again
-        response = jsonify(error=str(error))
+        response = jsonify(error=error.message(lang))
         response.headers["Retry-After"] = "1"
         return response, 503
     if isinstance(error, Unauthenticated):
