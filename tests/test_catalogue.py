@@ -177,3 +177,12 @@ def test_a_trigger_that_takes_no_data_says_none_in_the_language_asked(engine: En
         engine.fire(iid, "withdraw", "sec", {"zz": 1})
     assert str(caught.value).endswith("it takes: none")
     assert caught.value.message("zh-CN").endswith("可接受：无")
+
+
+def test_a_time_without_a_zone_is_named_in_the_language_asked() -> None:
+    import datetime as dt
+
+    with pytest.raises(InvalidInput) as caught:
+        ManualClock(dt.datetime(2026, 1, 1))
+    assert str(caught.value).startswith("time 2026-01-01T00:00:00 has no time zone")
+    assert caught.value.message("zh-CN").startswith("时间 2026-01-01T00:00:00 没有时区")

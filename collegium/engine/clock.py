@@ -37,7 +37,11 @@ class IdFactory(Protocol):
         """A new id, starting with ``prefix`` (the procedure's id), never returned before."""
 
 
-def aware(value: dt.datetime, what: str = "time") -> dt.datetime:
+#: what a time is called in a message when the caller names it nothing more precise
+_TIME = Message("time")
+
+
+def aware(value: dt.datetime, what: str | Message = _TIME) -> dt.datetime:
     """Return ``value`` in UTC, refusing naive datetimes (a date without a time zone is
     ambiguous)."""
     if value.tzinfo is None or value.utcoffset() is None:
@@ -59,7 +63,7 @@ def aware(value: dt.datetime, what: str = "time") -> dt.datetime:
     return value.astimezone(UTC)
 
 
-def parse_time(text: str, what: str = "time") -> dt.datetime:
+def parse_time(text: str, what: str | Message = _TIME) -> dt.datetime:
     """Parse an ISO 8601 date-time with a time zone into UTC."""
     try:
         value = dt.datetime.fromisoformat(text.strip())
