@@ -45,6 +45,10 @@ class Message:
         params = {name: _said(value, lang) for name, value in self.params.items()}
         return translate(self.template, lang).format(**params)
 
+    def filled(self, **params: object) -> Message:
+        """The same template (the one the catalogue holds) with other ``params``."""
+        return type(self)(self.template, **params)
+
     def __str__(self) -> str:
         return self.say("en")
 

@@ -101,3 +101,30 @@ def test_a_definition_file_refused_while_read_says_why_in_both_languages() -> No
         parse_yaml("a: [1\n", "p.yaml")
     assert str(caught.value).startswith("p.yaml:2: YAML syntax error: ")
     assert caught.value.message("zh-CN").startswith("p.yaml:2: YAML 语法错误：")
+
+
+@pytest.mark.parametrize(
+    ("args", "zh"),
+    [
+        (["nope"], "没有命令 'nope'。（参见 'collegium --help'）"),
+        (["instances", "--nope"], "没有选项 '--nope'。（参见 'collegium instances --help'）"),
+        (["fire"], "缺少参数 'INSTANCE'。（参见 'collegium fire --help'）"),
+        (["instances", "extra"], "多出了参数（extra）（参见 'collegium instances --help'）"),
+        (["fire", "a", "b", "--as"], "选项 '--as' 需要一个值。"),
+    ],
+)
+def test_clicks_own_usage_errors_are_said_in_chinese(args: list[str], zh: str) -> None:
+    english = run(*args)
+    r = run("--lang", "zh-CN", *args)
+    assert (r.exit_code, english.exit_code) == (2, 2)
+    assert r.stderr.strip() == f"collegium: error: {zh}"
+    assert not english.stderr.strip().startswith(f"collegium: error: {zh[:4]}")
+
+
+def test_a_click_message_no_template_knows_stays_as_click_wrote_it() -> None:
+    from collegium.commands import clickwords
+
+    assert clickwords.said("Something click may say one day.", "zh-CN") == (
+        "Something click may say one day."
+    )
+    assert clickwords.said("No such command 'x'.", "en") == "No such command 'x'."

@@ -66,10 +66,14 @@ class UsageLine(click.ClickException):
     exit_code = 2
 
     def __init__(self, exc: click.UsageError) -> None:
+        lang = exc.lang if isinstance(exc, BadUsage) else _lang_of(exc.ctx)
         text = " ".join(exc.format_message().split())
+        if not isinstance(exc, BadUsage):
+            from collegium.commands import clickwords  # read only when click refuses a usage
+
+            text = clickwords.said(text, lang)  # click's own words, in lang
         text = text if len(text) <= 300 else f"{text[:150]}…{text[-100:]}"  # a value may be long
         if exc.ctx is not None:
-            lang = exc.lang if isinstance(exc, BadUsage) else "en"
             text = Message(
                 "{problem} (see '{command} --help')", problem=text, command=exc.ctx.command_path
             ).say(lang)
@@ -77,6 +81,13 @@ class UsageLine(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"{PROG}: error: {self.format_message()}", err=True)
+
+
+def _lang_of(ctx: click.Context | None) -> str:
+    """The language ``--lang`` asked for, as far as click has read the command line."""
+    root = ctx.find_root() if ctx is not None else None
+    lang = root.params.get("lang") if root is not None else None
+    return lang if isinstance(lang, str) else settings().lang
 
 
 @contextmanager
