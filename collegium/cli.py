@@ -229,7 +229,7 @@ def _zone(ctx: click.Context, _param: click.Parameter, value: str | None) -> str
         try:
             parse_zone(value)
         except InvalidInput as exc:
-            raise BadUsage(exc, ctx, ctx.params.get("lang", "en")) from None
+            raise BadUsage(exc, ctx) from None
     return value or None
 
 

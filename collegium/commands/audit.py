@@ -36,7 +36,7 @@ def audit_verify(ctx: click.Context, against: str | None, public_key: str | None
     from collegium._words import word
 
     if (against is None) != (public_key is None):
-        raise BadUsage(Message("--against and --public-key go together"), lang=settings().lang)
+        raise BadUsage(Message("--against and --public-key go together"))
     if against is not None and public_key is not None:
         verify_against(ctx, against, public_key)
         return

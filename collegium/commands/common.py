@@ -45,14 +45,11 @@ class Settings:
 
 class BadUsage(click.UsageError):
     """A usage error of Collegium's own (click's are in English): its message, a catalogue
-    :class:`Message` or an error's, said in ``lang``, as is the hint :class:`UsageLine` adds."""
+    :class:`Message` or an error's, said in the language ``--lang`` asked for, as is the hint
+    :class:`UsageLine` adds."""
 
-    def __init__(
-        self,
-        message: Message | CollegiumError,
-        ctx: click.Context | None = None,
-        lang: str = "en",
-    ) -> None:
+    def __init__(self, message: Message | CollegiumError, ctx: click.Context | None = None) -> None:
+        lang = _lang_of(ctx)
         said = message.say(lang) if isinstance(message, Message) else message.message(lang)
         super().__init__(said, ctx)
         self.lang = lang
