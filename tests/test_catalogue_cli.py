@@ -128,3 +128,18 @@ def test_a_click_message_no_template_knows_stays_as_click_wrote_it() -> None:
         "Something click may say one day."
     )
     assert clickwords.said("No such command 'x'.", "en") == "No such command 'x'."
+
+
+def test_a_validators_own_message_in_a_pack_file_is_said_in_chinese(tmp_path: Path) -> None:
+    pack = tmp_path / "p.yaml"
+    pack.write_text(
+        'id: tinyp\nversion: "1"\ntitle: {en: T, zh-CN: T}\nrules:\n'
+        "  - id: R-A\n    title: {en: a, zh-CN: a}\n    citation: c\n"
+        '    check: {kind: threshold, count: a, base: b, op: ">=", ratio: "3/2"}\n',
+        encoding="utf-8",
+    )
+    english = run("procedures", "check", pack)
+    chinese = run("--lang", "zh-CN", "procedures", "check", pack)
+    where = f"collegium: error: {pack}:8: rules.0.check.threshold.ratio: "
+    assert english.stderr.strip() == where + "ratio 3/2 must be greater than 0 and at most 1"
+    assert chinese.stderr.strip() == where + "比例 3/2 须大于 0 且不大于 1"

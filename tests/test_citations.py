@@ -63,3 +63,13 @@ def test_rules_show_prints_the_citation_of_the_language_asked_for() -> None:
     assert zh["citation"] == "县委议事规则；《中国共产党党组工作条例》（2019年）第二十七条"
     table = run("--lang", "zh-CN", "rules", "show", "R-QUORUM-SC").stdout
     assert "《中国共产党党组工作条例》" in table
+
+
+def test_the_handbook_cites_each_rule_in_its_pages_language() -> None:
+    from pathlib import Path
+
+    pages = Path(__file__).resolve().parents[1] / "docs" / "handbook"
+    zh = (pages / "major_decision.zh-CN.md").read_text(encoding="utf-8")
+    en = (pages / "major_decision.md").read_text(encoding="utf-8")
+    assert "| 来源文件第四部分第1项" in zh and "| source §IV.1" not in zh
+    assert "| source §IV.1" in en and "来源文件" not in en
