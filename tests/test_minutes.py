@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import collegium
-from collegium import Engine, FixedClock
+from collegium import Engine, FixedClock, ManualClock
+from tests.conftest import consult_all, count, secret_ballot, state_views, to_deliberation
 from tests.test_cli_ballot import ok, one_error_line, run
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "examples" / "scenarios"
@@ -291,3 +292,43 @@ def test_the_library_returns_a_typed_record(dbs: dict[str, Path]) -> None:
     east = dt.timezone(dt.timedelta(hours=9))  # another zone: the offset is said, times moved
     text = collegium.minutes_markdown(record, east)
     assert "时间均为 UTC+09:00" in text and "- **开会时间**：2026-03-10 10:00" in text
+
+
+@pytest.mark.parametrize("method", ["named", "secret_electronic"])
+def test_an_electronic_secret_ballot_tells_no_choice_a_named_one_does(
+    engine: Engine, clock: ManualClock, method: str
+) -> None:
+    """The same votes — m1 against, m2 abstaining — on a named ballot and on an electronic secret
+    one, whose sealed choices the tellers open at the count: only the named minutes say who."""
+    iid = to_deliberation(engine)
+    consult_all(engine, iid)
+    engine.fire(iid, "schedule", "sec", {"meeting_at": "2026-03-05T09:00+08:00"})
+    clock.advance(dt.timedelta(days=3))
+    people = [m.person for m in engine.body("sc").members]
+    data = {"attendance": dict.fromkeys(people, "present")}
+    engine.fire(
+        iid, "open_meeting", "sec", {**data, **(secret_ballot() if "secret" in method else {})}
+    )
+    state_views(engine, iid)
+    choices = {p: {"m1": "oppose", "m2": "abstain"}.get(p, "agree") for p in people}
+    for person in sorted(people, key=lambda p: p == "sec"):
+        engine.fire(iid, "vote", person, {"choice": choices[person]})
+    if "secret" in method:
+        count(engine, iid)
+    engine.fire(iid, "close_ballot", "sec")
+    record = collegium.minutes(engine, iid)
+    tally = record.matters[0].tally
+    assert tally is not None and tally.passed
+    assert [(c.option, c.votes) for c in tally.counts] == [
+        ("agree", 9),
+        ("oppose", 1),
+        ("abstain", 1),
+    ]
+    for text in (collegium.minutes_markdown(record), collegium.minutes_html(record)):
+        said = "oppose: m1 (standing member)" in text and "abstain: m2 (standing member)" in text
+        assert said == (method == "named")
+    if "secret" in method:
+        assert tally.dissent == () and {p.id for p in tally.tellers} == {"m8", "m9"}
+        vote = collegium.minutes_markdown(record).split("### Vote", 1)[1].split("### Decision")[0]
+        assert set(re.findall(r"\b(?:m\d|sec|dep)\b", vote)) == {"m8", "m9"}
+        assert "Secret ballot: totals only" in vote
