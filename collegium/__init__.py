@@ -76,8 +76,8 @@ _EXPORTS: dict[str, str] = {
 # Importable from ``collegium`` too, outside ``__all__``: what the command line needs beyond the
 # names above (reading definition files, time parsing, the schema revision, a fragment's model, the
 # files' JSON Schemas, the data each trigger takes, the secretary's office's queries and
-# calendars, the catalogue's messages, a citation in a language), so that it imports no module
-# of the engine itself.
+# calendars, the catalogue's messages, a citation in a language, meeting minutes and their
+# renderings), so that it imports no module of the engine itself.
 # A name given as "module:attribute" is that module's attribute under another name.
 _HELPERS: dict[str, str] = {
     "read_text": "collegium._loader",
@@ -100,6 +100,10 @@ _HELPERS: dict[str, str] = {
     "builtin_pack_tests": "collegium.engine.packtests",
     "Message": "collegium._catalog",
     "cite": "collegium._i18n",
+    "minutes": "collegium.meeting_minutes",
+    "Minutes": "collegium.minutes_records",
+    "minutes_markdown": "collegium.minutes_render",
+    "minutes_html": "collegium.minutes_render",
 }
 
 __all__ = [
@@ -225,6 +229,10 @@ if TYPE_CHECKING:  # the helpers outside __all__: a redundant alias marks a name
     from collegium.engine.queries import overdue_tasks as overdue_tasks
     from collegium.engine.queries import reports_due as reports_due
     from collegium.engine.shapes import trigger_data as trigger_data
+    from collegium.meeting_minutes import minutes as minutes
+    from collegium.minutes_records import Minutes as Minutes
+    from collegium.minutes_render import minutes_html as minutes_html
+    from collegium.minutes_render import minutes_markdown as minutes_markdown
     from collegium.store.schema import HEAD_REVISION as HEAD_REVISION
     from collegium.workflows.fragment import FragmentSpec as FragmentSpec
 

@@ -90,6 +90,14 @@ COMMANDS: Final[dict[str, Lazy]] = {
             " attendance, close it."
         ),
     ),
+    "minutes": Lazy(
+        target="collegium.commands.minutes:minutes",
+        summary=(
+            "Draft the minutes (会议记录) of MEETING: a sitting's id (a meeting convened with an "
+            "agenda: every matter on it) or a matter's id (its last meeting: of its own, or at a "
+            "sitting)."
+        ),
+    ),
     "procedures": Lazy(
         target="collegium.commands.procedures:procedures",
         summary="Built-in procedures, and checking procedure or rule-pack files.",

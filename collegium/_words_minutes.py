@@ -1,0 +1,86 @@
+"""The words of meeting minutes (``collegium minutes``, :mod:`collegium.minutes_render`), in
+English and Chinese (zh-CN): part of the one table of :mod:`collegium._words`, which is where they
+are looked up (:func:`collegium._words.word`)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: key -> (English, Chinese)
+WORDS: Final[dict[str, tuple[str, str]]] = {
+    "minutes.of": ("Minutes: {title}", "会议记录：{title}"),
+    "minutes.body": ("Body", "会议机构"),
+    "minutes.meeting": ("Meeting", "会议编号"),
+    "minutes.scheduled": ("Convened for", "通知时间"),
+    "minutes.opened": ("Opened", "开会时间"),
+    "minutes.closed": ("Closed", "结束时间"),
+    "minutes.not_closed": ("not yet closed", "尚未结束"),
+    "minutes.chair": ("Chair", "主持人"),
+    "minutes.taken_up_at": ("Taken up at the sitting", "所在会议"),
+    "minutes.times": ("Times in {offset}", "时间均为 {offset}"),
+    "minutes.attendance": ("Attendance", "出席情况"),
+    "minutes.present": ("Present ({count})", "出席（{count} 人）"),
+    "minutes.absent": ("Absent ({count})", "缺席（{count} 人）"),
+    "minutes.recused": ("Recused ({count})", "回避（{count} 人）"),
+    "minutes.attendees": ("Attending without a vote ({count})", "列席（{count} 人）"),
+    "minutes.reason": ("{who} — {reason}", "{who}，理由：{reason}"),
+    "minutes.no_vote": ("no vote", "无表决权"),
+    "minutes.none": ("none", "无"),
+    "minutes.changes": ("Changes while in session", "会议期间出席变动"),
+    "minutes.change.present": ("{person} arrived", "{person} 到会"),
+    "minutes.change.absent": ("{person} left", "{person} 离会"),
+    "minutes.change.attendee": ("{person} joined without a vote", "{person} 列席"),
+    "minutes.agenda": ("Agenda", "议程"),
+    "minutes.agenda_item": ("{matter} — {outcome}", "{matter}：{outcome}"),
+    "minutes.not_taken_up": ("not taken up; now: {state}", "未审议；当前状态：{state}"),
+    "minutes.matter": ("Matter {number}: {title}", "议题 {number}：{title}"),
+    "minutes.procedure": ("Procedure", "程序"),
+    "minutes.taken_up": ("Taken up", "审议时间"),
+    "minutes.views": ("Views in the order stated", "表态（按发言顺序）"),
+    "minutes.no_views": ("no view was stated", "无人表态"),
+    "minutes.view.agree": ("agree", "同意"),
+    "minutes.view.oppose": ("oppose", "不同意"),
+    "minutes.view.reserve": ("reserves judgement", "保留意见"),
+    "minutes.vote": ("Vote", "表决"),
+    "minutes.no_ballot": ("no ballot was held at this meeting", "本次会议未进行表决"),
+    "minutes.method": ("Method", "表决方式"),
+    "minutes.counts": ("Votes", "票数"),
+    "minutes.count": ("{label} {votes}", "{label} {votes} 票"),
+    "minutes.at_vote": ("Attendance at the vote", "表决时到会"),
+    "minutes.n_present": (
+        "{n} should attend, {present} present",
+        "应到 {n} 人，实到 {present} 人",
+    ),
+    "minutes.quorum": ("Quorum", "法定人数"),
+    "minutes.threshold": ("Threshold", "通过票数"),
+    "minutes.figure": (
+        "{count} of {base}; needs {op} {ratio} of {base}: {needed} ({rule}) — {verdict}",
+        "{base} 人中 {count} 人；须{op} {ratio}，即 {needed} 人（{rule}）——{verdict}",
+    ),
+    "minutes.met": ("met", "符合"),
+    "minutes.not_met": ("not met", "不符合"),
+    "minutes.result": ("Result", "表决结果"),
+    "minutes.open": ("the ballot is still open", "表决尚未结束"),
+    "minutes.lapsed": ("lapsed: the vote was deferred before a tally", "表决在计票前暂缓"),
+    "minutes.item": ("Item: {item}", "表决事项：{item}"),
+    "minutes.dissent": ("did not vote for", "未投同意票"),
+    "minutes.dissenting": ("Against or abstaining", "不同意、弃权或缓议"),
+    "minutes.secret": (
+        "Secret ballot: totals only; who chose what is not recorded.",
+        "无记名投票：只记总数，不记录每人的选择。",
+    ),
+    "minutes.tellers": ("Tellers", "监票人、计票人"),
+    "minutes.returned": ("Ballots returned", "收回选票"),
+    "minutes.decision": ("Decision", "决定"),
+    "minutes.undecided": ("not yet decided", "尚未作出决定"),
+    "minutes.lead": ("Lead member", "牵头负责人"),
+    "minutes.tasks": ("Tasks assigned", "责任分解"),
+    "minutes.task": (
+        "{title} ({id}): lead {lead}, due {deadline}; {state}",
+        "{title}（{id}）：牵头 {lead}，期限 {deadline}；{state}",
+    ),
+    "minutes.drafted": (
+        "Drafted by Collegium from the engine's record of {id}.",
+        "由 Collegium 根据 {id} 的记录生成。",
+    ),
+}
