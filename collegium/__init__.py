@@ -71,13 +71,17 @@ _EXPORTS: dict[str, str] = {
     "render_report": "collegium.htmlreport.page",
     "ReportData": "collegium.htmlreport.records",
     "Refusal": "collegium.htmlreport.records",
+    "minutes": "collegium.meetingrecord.gather",
+    "Minutes": "collegium.meetingrecord.records",
+    "minutes_markdown": "collegium.meetingrecord.render",
+    "minutes_html": "collegium.meetingrecord.render",
 }
 
 # Importable from ``collegium`` too, outside ``__all__``: what the command line needs beyond the
 # names above (reading definition files, time parsing, the schema revision, a fragment's model, the
 # files' JSON Schemas, the data each trigger takes, the secretary's office's queries and
-# calendars, the catalogue's messages, a citation in a language, meeting minutes and their
-# renderings), so that it imports no module of the engine itself.
+# calendars, the catalogue's messages, a citation in a language), so that it imports no module of
+# the engine itself.
 # A name given as "module:attribute" is that module's attribute under another name.
 _HELPERS: dict[str, str] = {
     "read_text": "collegium._loader",
@@ -100,10 +104,6 @@ _HELPERS: dict[str, str] = {
     "builtin_pack_tests": "collegium.engine.packtests",
     "Message": "collegium._catalog",
     "cite": "collegium._i18n",
-    "minutes": "collegium.meeting_minutes",
-    "Minutes": "collegium.minutes_records",
-    "minutes_markdown": "collegium.minutes_render",
-    "minutes_html": "collegium.minutes_render",
 }
 
 __all__ = [
@@ -133,6 +133,7 @@ __all__ = [
     "Meeting",
     "Member",
     "MemoryStore",
+    "Minutes",
     "NotFound",
     "Outbox",
     "OutboxEntry",
@@ -159,6 +160,9 @@ __all__ = [
     "TransitionNotAllowed",
     "UnknownDefinition",
     "Verdict",
+    "minutes",
+    "minutes_html",
+    "minutes_markdown",
     "rejudge",
     "render_report",
     "report_data",
@@ -203,6 +207,9 @@ if TYPE_CHECKING:
     from collegium.htmlreport.gather import report_data
     from collegium.htmlreport.page import render_report
     from collegium.htmlreport.records import Refusal, ReportData
+    from collegium.meetingrecord.gather import minutes
+    from collegium.meetingrecord.records import Minutes
+    from collegium.meetingrecord.render import minutes_html, minutes_markdown
     from collegium.rules.model import RulePackSpec, RuleSpec
     from collegium.rules.verdict import RuleResult, Verdict
     from collegium.store.bodies import Body, Member
@@ -229,10 +236,6 @@ if TYPE_CHECKING:  # the helpers outside __all__: a redundant alias marks a name
     from collegium.engine.queries import overdue_tasks as overdue_tasks
     from collegium.engine.queries import reports_due as reports_due
     from collegium.engine.shapes import trigger_data as trigger_data
-    from collegium.meeting_minutes import minutes as minutes
-    from collegium.minutes_records import Minutes as Minutes
-    from collegium.minutes_render import minutes_html as minutes_html
-    from collegium.minutes_render import minutes_markdown as minutes_markdown
     from collegium.store.schema import HEAD_REVISION as HEAD_REVISION
     from collegium.workflows.fragment import FragmentSpec as FragmentSpec
 

@@ -1,4 +1,4 @@
-"""The words of meeting minutes (``collegium minutes``, :mod:`collegium.minutes_render`), in
+"""The words of meeting minutes (``collegium minutes``, :mod:`collegium.meetingrecord.render`), in
 English and Chinese (zh-CN): part of the one table of :mod:`collegium._words`, which is where they
 are looked up (:func:`collegium._words.word`)."""
 

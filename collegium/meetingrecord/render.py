@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from collegium._words import word
-from collegium.minutes_records import Figure, Matter, Minutes, Person, Tally
+from collegium.meetingrecord.records import Figure, Matter, Minutes, Person, Tally
 
 __all__ = ["minutes_html", "minutes_markdown"]
 

@@ -1,6 +1,6 @@
-"""The record of a sitting, as :func:`collegium.meeting_minutes.minutes` drafts it from what the
+"""The record of a sitting, as ``gather.minutes`` drafts it from what the
 engine holds: typed, in one language, and rendered by separate functions
-(:mod:`collegium.minutes_render`).
+(``render``).
 
 Times are aware datetimes in UTC, as the engine keeps them; a renderer shows them in a zone. Labels
 (roles, states, methods, options) are in the record's language; the codes stay beside them. A

@@ -1,11 +1,11 @@
 """Meeting minutes (会议记录): the record of a sitting drafted from what the engine holds.
 
 :func:`minutes` reads a sitting convened with an agenda (a ``meeting`` instance) or a matter opened
-at a meeting of its own, and returns a :class:`~collegium.minutes_records.Minutes`: the body, when
+at a meeting of its own, and returns a ``records.Minutes``: the body, when
 the meeting was convened for, opened and closed, its chair, the attendance when it opened and each
 change while it sat, and for each matter taken up the views in the order stated, the ballot (method,
 totals, n, quorum and pass figures, result, who dissented on a named ballot), the decision, its lead
-member and the tasks it was assigned as. :mod:`collegium.minutes_render` renders it as Markdown or
+member and the tasks it was assigned as. ``render`` renders it as Markdown or
 HTML.
 
 Everything is read from the instances' histories and facts, so the minutes of a matter's earlier
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from collegium._catalog import Message
 from collegium._words import word_or
 from collegium.errors import NotFound
-from collegium.minutes_records import (
+from collegium.meetingrecord.records import (
     Absence,
     Attendance,
     AttendanceChange,
@@ -34,7 +34,7 @@ from collegium.minutes_records import (
     View,
     moment,
 )
-from collegium.minutes_tally import tally_of
+from collegium.meetingrecord.tally import tally_of
 
 if TYPE_CHECKING:
     from collegium.engine.ballots import Seat

@@ -1,4 +1,4 @@
-"""A matter's ballot in the minutes (:class:`~collegium.minutes_records.Tally`), read from the
+"""A matter's ballot in the minutes (:class:`~collegium.meetingrecord.records.Tally`), read from the
 event that tallied it: the totals and figures it recorded, and the rules judged at the close.
 
 A named ballot's dissent comes from the choices the engine keeps for it (``Engine.ballot``), by
@@ -12,11 +12,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from collegium._words import word, word_or
-from collegium.minutes_records import Count, Dissent, Figure, ItemResult, Person, Tally, moment
+from collegium.meetingrecord.records import (
+    Count,
+    Dissent,
+    Figure,
+    ItemResult,
+    Person,
+    Tally,
+    moment,
+)
 
 if TYPE_CHECKING:
     from collegium.engine.engine import Instance
-    from collegium.meeting_minutes import _Reader
+    from collegium.meetingrecord.gather import _Reader
     from collegium.store.records import EventRecord
 
 __all__ = ["tally_of"]
