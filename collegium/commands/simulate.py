@@ -174,7 +174,7 @@ def simulate(
                 "ok": True,
                 "steps": [asdict(r) for r in reports],
                 "instances": instances,
-                "audit": audit.to_dict(),
+                "audit": audit.to_dict(s.lang),
             }
         )
         return
