@@ -4,12 +4,12 @@
 integer of more than 4,300 digits cannot be turned into text at all (Python's limit on int-to-str
 conversion), and a long text or list makes a message as long as itself. :func:`brief` looks at a
 few levels, items and characters only. :func:`validation_line` tells a pydantic validation error
-in one line.
+in one line, and :func:`shown_path` the place in a document that it, or any check, names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -69,12 +69,29 @@ def _own_repr(value: Any, width: int) -> str:
     return text[: width + 1]
 
 
+def shown_path(path: Iterable[object]) -> str:
+    """A place in a document as a person reads it: its keys joined by dots, an item of a list by
+    its position in brackets, counted from 1 (``members[1].role``: the role of the first member).
+
+    Pydantic and the code count a list's items from 0 (``("members", 0, "role")``); a person
+    counts them from 1, as a scenario's steps (``step 1``) and a file's lines are counted in every
+    other message. The brackets keep a position apart from a key that is a number. Every place
+    in a definition, scenario or body that a message names is shown this way."""
+    shown = ""
+    for part in path:
+        if isinstance(part, int) and not isinstance(part, bool):
+            shown += f"[{part + 1}]"
+        else:
+            shown += f".{part}" if shown else str(part)
+    return shown
+
+
 def validation_line(exc: ValidationError) -> Message:
-    """The first error pydantic found, in one line: where and what (and how many more); ``str()``
-    of it is the English."""
+    """The first error pydantic found, in one line: where (:func:`shown_path`) and what (and how
+    many more); ``str()`` of it is the English."""
     errors = exc.errors(include_url=False)
     first = errors[0]
-    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    where = shown_path(first["loc"]) or Message("(top level)")
     said = Message("{where}: {reason}", where=where, reason=validator_words(first))
     if len(errors) > 1:
         return Message("{problem} (and {more} more)", problem=said, more=len(errors) - 1)

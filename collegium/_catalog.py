@@ -41,7 +41,8 @@ class Message:
 
     def say(self, lang: str = "en") -> str:
         """The message in ``lang`` (``zh-CN``: Chinese; anything else: English). A parameter that
-        is itself a message, or an error that can say its message, is said in ``lang`` too."""
+        is itself a message, or says itself in a language (an error, an audit's finding: its
+        ``message(lang)``), is said in ``lang`` too."""
         params = {name: _said(value, lang) for name, value in self.params.items()}
         return translate(self.template, lang).format(**params)
 
@@ -60,8 +61,8 @@ def _said(value: object, lang: str) -> object:
     if isinstance(value, Message):
         return value.say(lang)
     message = getattr(value, "message", None)
-    if isinstance(value, Exception) and callable(message):
-        return message(lang)  # a CollegiumError: its own message, in lang
+    if callable(message) and not isinstance(value, type):
+        return message(lang)  # a CollegiumError, an AuditProblem: its own message, in lang
     return value
 
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from collegium._brief import validator_words
+from collegium._brief import shown_path, validator_words
 from collegium._catalog import Message
 from collegium.errors import DefinitionError
 
@@ -68,7 +68,7 @@ class _BoundedLoader(yaml.SafeLoader):
     """PyYAML's safe loader, counting nodes and nesting as it composes (aliases counted as
     expanded)."""
 
-    def __init__(self, text: str, source: str) -> None:
+    def __init__(self, text: str, source: str | Message) -> None:
         super().__init__(text)
         self.source = source
         self.depth = 0
@@ -144,7 +144,9 @@ class _BoundedLoader(yaml.SafeLoader):
                 self.open_anchors.pop()
 
 
-def parse_yaml(text: str, source: str, *, trusted: bool = False) -> tuple[Any, yaml.Node | None]:
+def parse_yaml(
+    text: str, source: str | Message, *, trusted: bool = False
+) -> tuple[Any, yaml.Node | None]:
     """Return the document's data and its node tree (for line numbers).
 
     ``trusted``: a file shipped with Collegium, parsed by libyaml where PyYAML has it (about 7x
@@ -217,7 +219,7 @@ def parse_yaml(text: str, source: str, *, trusted: bool = False) -> tuple[Any, y
 
 
 def _check_duplicate_keys(
-    node: yaml.Node, source: str, seen_nodes: set[int], depth: int = 0
+    node: yaml.Node, source: str | Message, seen_nodes: set[int], depth: int = 0
 ) -> None:
     if depth > MAX_NESTING or id(node) in seen_nodes:  # a node an alias repeats is checked once
         return
@@ -293,7 +295,7 @@ def _describe(err: Any) -> tuple[list[str | int], list[str | int], str | Message
     return loc, loc, msg
 
 
-def load_model(model: type[M], text: str, source: str) -> M:
+def load_model(model: type[M], text: str, source: str | Message) -> M:
     """Parse YAML ``text`` and validate it as ``model``; the first error names file, line and
     path."""
     data, node = parse_yaml(text, source)
@@ -304,11 +306,12 @@ def validate_model(
     model: type[M],
     data: Any,
     node: yaml.Node | None,
-    source: str,
+    source: str | Message,
     context: dict[str, Any] | None = None,
 ) -> M:
     """Validate data parsed by :func:`parse_yaml` as ``model`` (its validators given ``context``);
-    the first error names file, line and path."""
+    the first error names file, line and path (its list items counted from 1, as people count:
+    :func:`~collegium._brief.shown_path`)."""
     if not isinstance(data, dict):
         raise DefinitionError(
             Message("the top level must be a mapping of keys"), source=source, line=1
@@ -318,7 +321,7 @@ def validate_model(
     except ValidationError as exc:
         first = exc.errors()[0]
         loc, line_loc, msg = _describe(first)
-        where = ".".join(str(p) for p in loc) or None
+        where = shown_path(loc) or None
         if exc.error_count() > 1:
             msg = Message("{reason} (and {more} more)", reason=msg, more=exc.error_count() - 1)
         raise DefinitionError(

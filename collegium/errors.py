@@ -65,23 +65,30 @@ class DefinitionError(CollegiumError):
     """A definition file (procedure, rule pack) is malformed or inconsistent.
 
     ``source`` names the file (or ``<string>``), ``line`` the 1-based line where known, and
-    ``where`` the offending element (a state, a rule id, a key path).
+    ``where`` the offending element (a state, a rule id, a key path). A place named in words
+    rather than by a path (``built-in procedure major_decision``, ``rule pack
+    party-committee@2026.10``, ``state 'voting'``) is given as a ``Message``, so that
+    ``message(lang)`` says it in the error's language; ``source`` and ``where`` hold its English.
     """
 
     def __init__(
         self,
         reason: str | Message,
         *,
-        source: str = "<string>",
+        source: str | Message = "<string>",
         line: int | None = None,
-        where: str | None = None,
+        where: str | Message | None = None,
     ) -> None:
         #: the reason in English; ``message(lang)`` says the whole error in another language
         self.reason = str(reason)
-        self.source = source
+        #: the file, or the place named in words, in English
+        self.source = str(source)
+        #: ``source`` as given: a Message when the place is named in words
+        self.place = source
         self.line = line
-        self.where = where
-        place = source if line is None else f"{source}:{line}"
+        #: the offending element, in English
+        self.where = None if where is None else str(where)
+        place = source if line is None else Message("{source}:{line}", source=source, line=line)
         if where:
             super().__init__(
                 Message("{place}: {where}: {reason}", place=place, where=where, reason=reason)

@@ -195,17 +195,17 @@ class Scenario:
 
 
 def _step_counted(exc: DefinitionError, lang: str) -> DefinitionError:
-    """``exc`` with a step it names by its place in the list (``steps.1.expect``) named as people
-    count, from 1 (``step 2: expect``)."""
-    found = re.fullmatch(r"steps\.(\d+)(?:\.(.+))?", exc.where or "")
+    """``exc`` with a step it names by its place in the list (``steps[2].expect``, counted from 1
+    already) named as a step (``step 2: expect``)."""
+    found = re.fullmatch(r"steps\[(\d+)\](?:\.?(.+))?", exc.where or "")
     if found is None:
         return exc
-    step = word("scenario.step", lang, n=int(found.group(1)) + 1)
+    step = word("scenario.step", lang, n=int(found.group(1)))
     where = f"{step}: {found.group(2)}" if found.group(2) else step
     said = exc.said.params.get("reason") if exc.said is not None else None  # as raised
     return DefinitionError(
         said if isinstance(said, Message) else exc.reason,
-        source=exc.source,
+        source=exc.place,
         line=exc.line,
         where=where,
     )

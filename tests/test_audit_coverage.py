@@ -432,6 +432,8 @@ def test_rows_added_behind_the_engine_are_detected(sql_engine: Engine, clock: Ma
         assert problem is not None and problem.table == table.name and reason in problem.reason, (
             problem
         )
+        # a row of no chain is named by its table and row, never as "instance None"
+        assert "None" not in str(problem) and "None" not in problem.message("zh-CN"), problem
         tamper(
             sql_engine,
             lambda conn, t=table, r=row: conn.execute(

@@ -140,6 +140,6 @@ def test_a_validators_own_message_in_a_pack_file_is_said_in_chinese(tmp_path: Pa
     )
     english = run("procedures", "check", pack)
     chinese = run("--lang", "zh-CN", "procedures", "check", pack)
-    where = f"collegium: error: {pack}:8: rules.0.check.threshold.ratio: "
+    where = f"collegium: error: {pack}:8: rules[1].check.threshold.ratio: "
     assert english.stderr.strip() == where + "ratio 3/2 must be greater than 0 and at most 1"
     assert chinese.stderr.strip() == where + "比例 3/2 须大于 0 且不大于 1"

@@ -21,8 +21,8 @@ def _refused(proc: str = PROC, pack: str = PACK) -> DefinitionError:
 
 def test_a_procedure_graph_defect_reads_in_chinese() -> None:
     exc = _refused(PROC.replace("dest: done", "dest: gone"))
-    assert str(exc) == "tiny.yaml: transitions[0] (finish): unknown state 'gone'"
-    assert exc.message("zh-CN") == "tiny.yaml: transitions[0] (finish): 未知状态 'gone'"
+    assert str(exc) == "tiny.yaml: transitions[1] (finish): unknown state 'gone'"
+    assert exc.message("zh-CN") == "tiny.yaml: transitions[1] (finish): 未知状态 'gone'"
 
     exc = _refused(PROC.replace(", terminal: true", ""))
     assert str(exc).endswith("states: no terminal state: an instance could never finish")

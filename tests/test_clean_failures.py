@@ -75,7 +75,7 @@ def test_an_unwritable_handbook_directory_exits_2_in_one_line(tmp_path: Path) ->
         ),
         (
             lambda: Body(id="sc", kind="standing", members=[{"person": "m\x001", "role": "x"}]),
-            "Body members.0.person: must be printable text",
+            "Body members[1].person: must be printable text",
         ),
         (
             lambda: Member(person="m\x001", role="standing_member"),

@@ -146,7 +146,7 @@ BROKEN_PROCEDURES = [
     (
         "no roles",
         PROC.replace("roles: [chair], rules", "roles: [], rules"),
-        r"tiny\.yaml:15: transitions\.0\.roles: Tuple should have at least 1 item",
+        r"tiny\.yaml:15: transitions\[1\]\.roles: Tuple should have at least 1 item",
     ),
     (
         "reserved fact",

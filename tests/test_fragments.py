@@ -106,7 +106,7 @@ rules:
 """
 
 #: A club's motion: only the meeting is its own; voting, and the states it ends in, come from the
-#: fragment. The errors below name its lines (``include[0]`` is line 18).
+#: fragment. The errors below name its lines (``include[1]`` is line 18).
 MOTION = """id: motion
 version: 1
 title: {en: Motion, zh-CN: 动议}
@@ -233,41 +233,41 @@ BROKEN_INCLUDES = [
     (
         "unknown fragment",
         MOTION.replace("fragment: ballot", "fragment: balot"),
-        r"^motion\.yaml:18: include\[0\]\.fragment: unknown fragment balot@1$",
+        r"^motion\.yaml:18: include\[1\]\.fragment: unknown fragment balot@1$",
     ),
     (
         "unknown version",
         MOTION.replace("version: 1\n    bind", "version: 7\n    bind"),
-        r"^motion\.yaml:18: include\[0\]\.fragment: unknown fragment ballot@7$",
+        r"^motion\.yaml:18: include\[1\]\.fragment: unknown fragment ballot@7$",
     ),
     (
         "unbound parameter",
         MOTION.replace(" pass_rule: R-CLUB-MAJORITY", ""),
-        r"^motion\.yaml:20: include\[0\]\.bind: parameter 'pass_rule' of fragment ballot@1 is not "
+        r"^motion\.yaml:20: include\[1\]\.bind: parameter 'pass_rule' of fragment ballot@1 is not "
         r"bound$",
     ),
     (
         "unknown parameter",
         MOTION.replace("voting: voting,", "voting: voting, quorum: voting,"),
-        r"^motion\.yaml:20: include\[0\]\.bind\.quorum: fragment ballot@1 has no parameter "
+        r"^motion\.yaml:20: include\[1\]\.bind\.quorum: fragment ballot@1 has no parameter "
         r"'quorum'$",
     ),
     (
         "state the procedure lacks",
         MOTION.replace("voting: voting,", "voting: votes,"),
-        r"^motion\.yaml:20: include\[0\]\.bind\.voting: binds 'voting' to 'votes', which is not a "
+        r"^motion\.yaml:20: include\[1\]\.bind\.voting: binds 'voting' to 'votes', which is not a "
         r"state of the procedure$",
     ),
     (
         "roles bound to one rule",
         MOTION.replace("pass_rule: R-CLUB-MAJORITY", "pass_rule: [R-CLUB-MAJORITY]"),
-        r"^motion\.yaml:21: include\[0\]\.bind\.pass_rule: parameter 'pass_rule' takes one rule, "
+        r"^motion\.yaml:21: include\[1\]\.bind\.pass_rule: parameter 'pass_rule' takes one rule, "
         r"not a list$",
     ),
     (
         "not a rule id",
         MOTION.replace("pass_rule: R-CLUB-MAJORITY", "pass_rule: majority"),
-        r"^motion\.yaml:21: include\[0\]\.bind\.pass_rule: parameter 'pass_rule' takes a rule id",
+        r"^motion\.yaml:21: include\[1\]\.bind\.pass_rule: parameter 'pass_rule' takes a rule id",
     ),
     (
         "trigger in both",
@@ -276,15 +276,15 @@ BROKEN_INCLUDES = [
             "effects: [{kind: open_meeting}]}\n  - {trigger: vote, source: voting, "
             "dest: voting, roles: [member]}",
         ),
-        r"^motion\.yaml:19: include\[0\]: trigger 'vote' from state 'voting' is defined both in "
-        r"transitions\[1\] and in fragment ballot@1$",
+        r"^motion\.yaml:19: include\[1\]: trigger 'vote' from state 'voting' is defined both in "
+        r"transitions\[2\] and in fragment ballot@1$",
     ),
     (
         "fragment state clashes",
         WITH_READING.replace(
             "voting: {label", "second_reading: {label: {en: S, zh-CN: S}}\n  voting: {label"
         ),
-        r"^motion\.yaml:19: include\[0\]: state 'second_reading' of fragment reading@1 is already "
+        r"^motion\.yaml:19: include\[1\]: state 'second_reading' of fragment reading@1 is already "
         r"a state",
     ),
     (
@@ -292,13 +292,13 @@ BROKEN_INCLUDES = [
         MOTION.replace(
             "  club: {type: string}", "  club: {type: string}\n  defer_reason: {type: integer}"
         ),
-        r"^motion\.yaml:\d+: include\[0\]: fact 'defer_reason' is integer here but string in "
+        r"^motion\.yaml:\d+: include\[1\]: fact 'defer_reason' is integer here but string in "
         r"fragment ballot@1$",
     ),
     (
         "no version",
         MOTION.replace("    version: 1\n    bind", "    bind"),
-        r"^motion\.yaml:18: include\.0: missing key 'version'$",
+        r"^motion\.yaml:18: include\[1\]: missing key 'version'$",
     ),
     (
         "graph defect in a fragment's step",
@@ -306,7 +306,7 @@ BROKEN_INCLUDES = [
             "  voting: {label",
             "  closed: {label: {en: C, zh-CN: C}, terminal: true}\n  voting: {label",
         ),
-        r"^motion\.yaml: include\[0\] \(ballot@1 transitions\[0\], state_view\): terminal state "
+        r"^motion\.yaml: include\[1\] \(ballot@1 transitions\[1\], state_view\): terminal state "
         r"'closed' has an outgoing transition$",
     ),
     (
@@ -331,19 +331,20 @@ BROKEN_FRAGMENTS = [
     (
         "unknown parameter",
         READING.replace("source: $ready", "source: $redy"),
-        r"^reading\.yaml:12: transitions\.0\.source: '\$redy' names no parameter of the fragment$",
+        r"^reading\.yaml:12: transitions\[1\]\.source: '\$redy' names no parameter of the "
+        r"fragment$",
     ),
     (
         "parameter of another kind",
         READING.replace(
             "roles: [$chair]}\n  - {trigger: done", "roles: [$ready]}\n  - {trigger: done"
         ),
-        r"^reading\.yaml:12: transitions\.0\.roles: '\$ready' is a state parameter, not a roles$",
+        r"^reading\.yaml:12: transitions\[1\]\.roles: '\$ready' is a state parameter, not a roles$",
     ),
     (
         "unknown own state",
         READING.replace("dest: second_reading", "dest: third_reading"),
-        r"^reading\.yaml:12: transitions\.0\.dest: unknown state 'third_reading'",
+        r"^reading\.yaml:12: transitions\[1\]\.dest: unknown state 'third_reading'",
     ),
     (
         "undeclared data",
@@ -351,7 +352,7 @@ BROKEN_FRAGMENTS = [
             "roles: [$chair]}\n  - {trigger: done",
             "roles: [$chair], data: [memo]}\n  - {trigger: done",
         ),
-        r"^reading\.yaml:12: transitions\.0\.data: data names fact 'memo' the fragment does not "
+        r"^reading\.yaml:12: transitions\[1\]\.data: data names fact 'memo' the fragment does not "
         r"declare$",
     ),
     (
@@ -401,7 +402,7 @@ def test_cli_checks_a_fragment_against_the_procedures_that_include_it(tmp_path: 
     assert_one_error_line(
         r,
         "built-in procedure major_decision:",
-        "include[0].bind.pass_rule",
+        "include[1].bind.pass_rule",
         "fragment ballot@2 has no parameter 'pass_rule'",
     )
     r = run("--json", "procedures", "show", "major_decision")

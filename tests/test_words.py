@@ -19,8 +19,10 @@ def fields(text: str) -> set[str]:
 
 
 def asked_for() -> tuple[set[str], set[str]]:
-    """The string literals of the code, and the constant starts of its f-strings (``shape.`` of
-    ``f"shape.{kind}"``), leaving out the word tables themselves."""
+    """The string literals of the code, and the constant starts of its f-strings that name a
+    family of words (``shape.`` of ``f"shape.{kind}"``: a start ending in a dot, so that an
+    unrelated ``f"m{i}"`` does not excuse every word beginning with m), leaving out the word
+    tables themselves."""
     literals: set[str] = set()
     starts: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
@@ -39,7 +41,11 @@ def asked_for() -> tuple[set[str], set[str]]:
                     literals.add(node.value)
             elif isinstance(node, ast.JoinedStr) and node.values:
                 first = node.values[0]
-                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                if (
+                    isinstance(first, ast.Constant)
+                    and isinstance(first.value, str)
+                    and first.value.endswith(".")
+                ):
                     starts.add(first.value)
     return literals, starts
 

@@ -44,11 +44,11 @@ def audit_verify(ctx: click.Context, against: str | None, public_key: str | None
     with open_engine(writes=False) as engine:
         report = engine.verify_audit()
     if s.as_json:
-        emit_json(report.to_dict())
-    elif report.ok:
+        emit_json(report.to_dict(s.lang))
+    elif report.problem is None:
         click.echo(word("audit_ok", s.lang, instances=report.instances, events=report.events))
     else:
-        click.echo(word("audit_bad", s.lang, problem=str(report.problem)))
+        click.echo(word("audit_bad", s.lang, problem=report.problem.message(s.lang)))
     if not report.ok:
         if s.as_json:
             failed = Message("audit failed: {problem}", problem=report.problem)
@@ -133,7 +133,7 @@ def verify_against(ctx: click.Context, against: str, public_key: str) -> None:
         report = engine.verify_checkpoint(against, trusted)
     signed, audit = report.checkpoint, report.audit
     if s.as_json:
-        emit_json(report.to_dict())
+        emit_json(report.to_dict(s.lang))
     else:
         if report.changed:
             click.echo(
@@ -146,7 +146,7 @@ def verify_against(ctx: click.Context, against: str, public_key: str) -> None:
                 )
             )
             for problem in report.problems:
-                click.echo(f"  {problem}")
+                click.echo(f"  {problem.message(s.lang)}")
             more = report.changed - len(report.problems)
             if more:
                 click.echo(word("checkpoint_more", s.lang, count=more))
@@ -160,10 +160,10 @@ def verify_against(ctx: click.Context, against: str, public_key: str) -> None:
                     root=signed.root,
                 )
             )
-        if audit.ok:
+        if audit.problem is None:
             click.echo(word("audit_ok", s.lang, instances=audit.instances, events=audit.events))
         else:
-            click.echo(word("audit_bad", s.lang, problem=str(audit.problem)))
+            click.echo(word("audit_bad", s.lang, problem=audit.problem.message(s.lang)))
     if not report.ok:
         if s.as_json:
             failed = (

@@ -276,8 +276,8 @@ class _DemoRun:
 
         w = self.w
         report = self.engine.verify_audit()
-        self.doc["audit"] = report.to_dict()
-        if report.ok:
+        self.doc["audit"] = report.to_dict(w)
+        if report.problem is None:
             self.say(
                 RichText(
                     word("audit_ok", w, instances=report.instances, events=report.events),
@@ -285,7 +285,8 @@ class _DemoRun:
                 )
             )
         else:
-            self.say(RichText(word("audit_bad", w, problem=str(report.problem)), style="bold red"))
+            problem = report.problem.message(w)
+            self.say(RichText(word("audit_bad", w, problem=problem), style="bold red"))
 
     # -- the helpers -------------------------------------------------------------------------------
     def label(self, state: str, procedure: str = "major_decision") -> str:

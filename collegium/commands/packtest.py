@@ -32,13 +32,13 @@ def test(paths: tuple[Path, ...], mutate: bool) -> None:
     reports = run_pack_tests(registry(), list(paths) or builtin_pack_tests(), mutate=mutate)
     failed = any(not r.ok or r.survivors for r in reports)
     if s.as_json:
-        emit_json([_doc(r) for r in reports])
+        emit_json([_doc(r, w) for r in reports])
     else:
         for r in reports:
             passed = sum(c.ok for c in r.cases)
             click.echo(word("test.pack", w, pack=r.pack, passed=passed, cases=len(r.cases)))
             for c in r.cases:
-                for problem in c.problems:
+                for problem in c.problems_in(w):
                     click.echo(f"  ✗ {c.source}: {c.name}: {problem}")
             covered = len(r.rules) - len(r.uncovered)
             click.echo(word("test.coverage", w, covered=covered, rules=len(r.rules)))
@@ -50,12 +50,12 @@ def test(paths: tuple[Path, ...], mutate: bool) -> None:
         click.get_current_context().exit(1)
 
 
-def _doc(r: Any) -> dict[str, Any]:
+def _doc(r: Any, lang: str) -> dict[str, Any]:
     return {
         "pack": r.pack,
         "ok": r.ok,
         "cases": [
-            {"source": c.source, "name": c.name, "ok": c.ok, "problems": list(c.problems)}
+            {"source": c.source, "name": c.name, "ok": c.ok, "problems": list(c.problems_in(lang))}
             for c in r.cases
         ],
         "rules": list(r.rules),

@@ -253,7 +253,7 @@ def procedures_check(file: Path) -> None:
     (and the built-in fragments it includes), a rule pack or a fragment against the built-in
     procedures that use it. Prints "ok", or the first problem (exit 2).
     """
-    from collegium import Registry, parse_yaml, read_text
+    from collegium import Message, Registry, parse_yaml, read_text
     from collegium._words import word
 
     s = settings()
@@ -273,10 +273,10 @@ def procedures_check(file: Path) -> None:
     if kind == "rule_pack":
         for pid, text in packs:
             if pid != doc_id:
-                reg.add_pack_text(text, f"built-in pack {pid}")
+                reg.add_pack_text(text, Message("built-in pack {id}", id=pid))
         spec = reg.load_pack(file)
         for pid, pack_id, text in procs:
-            reg.add_procedure_text(text, f"built-in procedure {pid}")
+            reg.add_procedure_text(text, Message("built-in procedure {id}", id=pid))
             if pack_id == spec.id:
                 reg.compiled(pid)
         what = f"rule pack {spec.key}, {len(spec.rules)} rules"
@@ -285,7 +285,7 @@ def procedures_check(file: Path) -> None:
             reg.add_pack_text(text)
         frag = reg.load_fragment(file)
         for pid, _pack_id, text in procs:  # those including it expand with this text
-            reg.add_procedure_text(text, f"built-in procedure {pid}")
+            reg.add_procedure_text(text, Message("built-in procedure {id}", id=pid))
         what = (
             f"fragment {frag.key}, {len(frag.parameters)} parameters, "
             f"{len(frag.transitions)} transitions"
@@ -295,7 +295,7 @@ def procedures_check(file: Path) -> None:
             reg.add_pack_text(text)
         for pid, _pack_id, text in procs:
             if pid != doc_id:
-                reg.add_procedure_text(text, f"built-in procedure {pid}")
+                reg.add_procedure_text(text, Message("built-in procedure {id}", id=pid))
         proc = reg.load_procedure(file)
         reg.compiled(proc.id, proc.version)
         what = (

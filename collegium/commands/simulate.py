@@ -195,7 +195,7 @@ def simulate(
                 "ok": True,
                 "steps": [asdict(r) for r in reports],
                 "instances": instances,
-                "audit": audit.to_dict(),
+                "audit": audit.to_dict(s.lang),
                 **({"html": str(html)} if html is not None else {}),
             }
         )

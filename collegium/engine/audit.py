@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
+from collegium._catalog import Message
 from collegium._formats import canonical as canonical
 from collegium._formats import digest as digest
 from collegium.store.heads import GENESIS
@@ -124,7 +125,8 @@ def rehash(e: EventRecord, inst: InstanceRecord) -> str:
 class AuditProblem:
     """The first thing found wrong: in which chain (an instance's, or with ``body_id`` a body's), at
     which event (by sequence number) if one, and what; when stored rows differ from what the chain
-    recorded, ``table`` and ``row`` name them."""
+    recorded, ``table`` and ``row`` name them. ``reason`` is the English; :meth:`message` says the
+    whole problem in another language (``str()``: in English)."""
 
     instance_id: str | None
     seq: int | None
@@ -133,26 +135,65 @@ class AuditProblem:
     table: str | None = None
     #: the differing row's key, as ``column=value`` pairs
     row: str | None = None
+    #: ``reason`` as found, to say in another language (None: English only)
+    said: Message | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(
+        cls,
+        instance_id: str | None,
+        seq: int | None,
+        reason: Message,
+        *,
+        body_id: str | None = None,
+        table: str | None = None,
+        row: str | None = None,
+    ) -> AuditProblem:
+        """The problem found, its ``reason`` a message of the catalogue."""
+        return cls(instance_id, seq, str(reason), body_id, table, row, said=reason)
+
+    def reason_in(self, lang: str = "en") -> str:
+        """``reason`` in ``lang``."""
+        return self.reason if self.said is None else self.said.say(lang)
+
+    def message(self, lang: str = "en") -> str:
+        """Where and what, in ``lang``: ``event 2 of md: …`` (with the table and row, if any; a row
+        of no chain is named by its table and row alone)."""
+        where: Message | None
+        if self.body_id is None and self.instance_id is None:
+            where = None  # a stored row of no chain: the table and row say where
+        elif self.body_id is not None:
+            chain = Message("body {id}", id=self.body_id)
+            where = (
+                chain
+                if self.seq is None
+                else Message("body event {seq} of {chain}", seq=self.seq, chain=chain)
+            )
+        elif self.seq is None:
+            where = Message("instance {id}", id=self.instance_id)
+        else:
+            where = Message("event {seq} of {id}", seq=self.seq, id=self.instance_id)
+        found: Message | str = self.said or self.reason
+        if where is not None:
+            found = Message("{where}: {reason}", where=where, reason=found)
+        if self.table is not None and self.row:
+            found = Message(
+                "{found} (table {table}, row {row})", found=found, table=self.table, row=self.row
+            )
+        elif self.table is not None:
+            found = Message("{found} (table {table})", found=found, table=self.table)
+        return found if isinstance(found, str) else found.say(lang)
 
     def __str__(self) -> str:
-        if self.body_id is not None:
-            chain = f"body {self.body_id}"
-            where = chain if self.seq is None else f"body event {self.seq} of {chain}"
-        else:
-            chain = f"instance {self.instance_id}"
-            where = chain if self.seq is None else f"event {self.seq} of {self.instance_id}"
-        found = f"{where}: {self.reason}"
-        if self.table is not None:
-            found += f" (table {self.table}" + (f", row {self.row})" if self.row else ")")
-        return found
+        return self.message("en")
 
-    def to_dict(self) -> dict[str, Any]:
-        """The problem as plain JSON data."""
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The problem as plain JSON data, its reason in ``lang``."""
         return {
             "instance": self.instance_id,
             "body": self.body_id,
             "seq": self.seq,
-            "reason": self.reason,
+            "reason": self.reason_in(lang),
             "table": self.table,
             "row": self.row,
         }
@@ -172,14 +213,14 @@ class AuditReport:
         """Whether every chain and every meeting record checked out."""
         return self.problem is None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The report as plain JSON data."""
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The report as plain JSON data, the problem's reason in ``lang``."""
         p = self.problem
         return {
             "ok": self.ok,
             "instances": self.instances,
             "events": self.events,
-            "problem": None if p is None else p.to_dict(),
+            "problem": None if p is None else p.to_dict(lang),
         }
 
 
@@ -197,27 +238,39 @@ def verify(instances: Iterable[InstanceRecord], events: Iterable[EventRecord]) -
             continue
         want = expected_seq.get(e.instance_id, 1)
         if e.instance_id not in heads:
-            problem = AuditProblem(e.instance_id, e.seq, "event belongs to no stored instance")
+            problem = AuditProblem.of(
+                e.instance_id, e.seq, Message("event belongs to no stored instance")
+            )
         elif e.seq != want:
-            problem = AuditProblem(
+            problem = AuditProblem.of(
                 e.instance_id,
                 e.seq,
-                f"expected event {want} here: an event is missing, inserted or out of order",
+                Message(
+                    "expected event {want} here: an event is missing, inserted or out of order",
+                    want=want,
+                ),
             )
         elif e.prev_hash != prev.get(e.instance_id, GENESIS):
-            problem = AuditProblem(e.instance_id, e.seq, "does not link to the event before it")
+            problem = AuditProblem.of(
+                e.instance_id, e.seq, Message("does not link to the event before it")
+            )
         elif e.format_version not in FORMATS:
-            problem = AuditProblem(
+            problem = AuditProblem.of(
                 e.instance_id,
                 e.seq,
-                f"written in format {e.format_version}, which this version of "
-                "Collegium does not know",
+                Message(
+                    "written in format {format}, which this version of Collegium does not know",
+                    format=e.format_version,
+                ),
             )
         elif rehash(e, heads[e.instance_id]) != e.hash:
-            problem = AuditProblem(
+            problem = AuditProblem.of(
                 e.instance_id,
                 e.seq,
-                "content does not match its hash: the event or its instance's identity was edited",
+                Message(
+                    "content does not match its hash: the event or its instance's identity was "
+                    "edited"
+                ),
             )
         else:
             expected_seq[e.instance_id] = want + 1
@@ -227,33 +280,46 @@ def verify(instances: Iterable[InstanceRecord], events: Iterable[EventRecord]) -
         for inst in heads.values():
             tail = last.get(inst.id)
             if tail is None:
-                problem = AuditProblem(inst.id, None, "has no events")
+                problem = AuditProblem.of(inst.id, None, Message("has no events"))
             elif inst.event_count != tail.seq or inst.head_hash != tail.hash:
-                problem = AuditProblem(
+                problem = AuditProblem.of(
                     inst.id,
                     tail.seq,
-                    f"instance records {inst.event_count} events but the "
-                    f"chain ends at {tail.seq}: events were removed or added",
+                    Message(
+                        "instance records {count} events but the chain ends at {seq}: events "
+                        "were removed or added",
+                        count=inst.event_count,
+                        seq=tail.seq,
+                    ),
                 )
             elif inst.version != tail.seq or inst.updated_at != tail.at:
-                problem = AuditProblem(
+                problem = AuditProblem.of(
                     inst.id,
                     None,
-                    "version or last-update time differs from its chain: "
-                    "the instance row was edited",
+                    Message(
+                        "version or last-update time differs from its chain: the instance row "
+                        "was edited"
+                    ),
                 )
             elif inst.state != tail.dest:
-                problem = AuditProblem(
+                problem = AuditProblem.of(
                     inst.id,
                     None,
-                    f"state {inst.state!r} differs from its last event "
-                    f"({tail.dest!r}): the instance row was edited",
+                    Message(
+                        "state {state!r} differs from its last event ({last!r}): the instance "
+                        "row was edited",
+                        state=inst.state,
+                        last=tail.dest,
+                    ),
                 )
             elif digest(canonical(inst.facts)) != tail.facts_sha:
-                problem = AuditProblem(
+                problem = AuditProblem.of(
                     inst.id,
                     None,
-                    "facts differ from those its last event recorded: the instance row was edited",
+                    Message(
+                        "facts differ from those its last event recorded: the instance row was "
+                        "edited"
+                    ),
                 )
             if problem is not None:
                 break

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from collegium._catalog import Message
 from collegium.engine._moved import moved
 from collegium.engine.audit import AuditProblem
 from collegium.store.bodychain import body_hash
@@ -33,9 +34,14 @@ def verify_bodies(events: Iterable[BodyEvent], stored: Iterable[StoredBody]) -> 
         before = last.get(e.body_id)
         want = 1 if before is None else before.seq + 1
         if e.seq != want:
-            return _problem(e, f"expected body event {want} here: an event is missing or inserted")
+            return _problem(
+                e,
+                Message(
+                    "expected body event {want} here: an event is missing or inserted", want=want
+                ),
+            )
         if e.prev_hash != (GENESIS if before is None else before.hash):
-            return _problem(e, "does not link to the body event before it")
+            return _problem(e, Message("does not link to the body event before it"))
         try:
             again = body_hash(
                 format_version=e.format_version,
@@ -45,30 +51,38 @@ def verify_bodies(events: Iterable[BodyEvent], stored: Iterable[StoredBody]) -> 
                 definition=e.definition,
                 prev_hash=e.prev_hash,
             )
-        except ValueError as exc:
-            return _problem(e, str(exc))
+        except ValueError:  # a format this code does not know: body_hash's own words
+            return _problem(
+                e, Message("unknown body event format {format!r}", format=e.format_version)
+            )
         if again != e.hash:
-            return _problem(e, "content does not match its hash: the body event was edited")
+            return _problem(
+                e, Message("content does not match its hash: the body event was edited")
+            )
         last[e.body_id] = e
     seen = set()
     for body in stored:
         body_id, tail = body.body_id, last.get(body.body_id)
         seen.add(body_id)
         if tail is None:
-            return AuditProblem(
+            return AuditProblem.of(
                 None,
                 None,
-                "has no recorded definition: it was added outside Collegium",
+                Message("has no recorded definition: it was added outside Collegium"),
                 body_id=body_id,
                 table="collegium_bodies",
                 row=f"id={body_id!r}",
             )
         if (body.event_count, body.head_hash) != (tail.seq, tail.hash):
-            return AuditProblem(
+            return AuditProblem.of(
                 None,
                 tail.seq,
-                f"its row records {body.event_count} definitions but the chain "
-                f"ends at {tail.seq}: events were removed or added",
+                Message(
+                    "its row records {count} definitions but the chain ends at {seq}: events "
+                    "were removed or added",
+                    count=body.event_count,
+                    seq=tail.seq,
+                ),
                 body_id=body_id,
                 table="collegium_bodies",
                 row=f"id={body_id!r}",
@@ -76,10 +90,10 @@ def verify_bodies(events: Iterable[BodyEvent], stored: Iterable[StoredBody]) -> 
         if tail.definition != body.definition:
             return _difference(body_id, tail.definition, body.definition)
     for body_id in sorted(last.keys() - seen):
-        return AuditProblem(
+        return AuditProblem.of(
             None,
             None,
-            "was defined but its row is gone",
+            Message("was defined but its row is gone"),
             body_id=body_id,
             table="collegium_bodies",
             row=f"id={body_id!r}",
@@ -87,8 +101,8 @@ def verify_bodies(events: Iterable[BodyEvent], stored: Iterable[StoredBody]) -> 
     return None
 
 
-def _problem(e: BodyEvent, reason: str) -> AuditProblem:
-    return AuditProblem(
+def _problem(e: BodyEvent, reason: Message) -> AuditProblem:
+    return AuditProblem.of(
         None,
         e.seq,
         reason,
@@ -103,10 +117,10 @@ def _difference(body_id: str, recorded: str, stored: str) -> AuditProblem:
     was: dict[str, Any] = orjson.loads(recorded)
     now: dict[str, Any] = orjson.loads(stored)
     if {k: was[k] for k in ("kind", "title")} != {k: now[k] for k in ("kind", "title")}:
-        return AuditProblem(
+        return AuditProblem.of(
             None,
             None,
-            "differs from its last recorded definition (kind or title)",
+            Message("differs from its last recorded definition (kind or title)"),
             body_id=body_id,
             table="collegium_bodies",
             row=f"id={body_id!r}",
@@ -116,24 +130,26 @@ def _difference(body_id: str, recorded: str, stored: str) -> AuditProblem:
     for person in sorted(seats_was.keys() | seats_now.keys()):
         if seats_was.get(person) != seats_now.get(person):
             change = (
-                "added"
+                Message("a member differs from its last recorded definition (added)")
                 if person not in seats_was
-                else "removed"
+                else Message("a member differs from its last recorded definition (removed)")
                 if person not in seats_now
-                else "role, vote or name edited"
+                else Message(
+                    "a member differs from its last recorded definition (role, vote or name edited)"
+                )
             )
-            return AuditProblem(
+            return AuditProblem.of(
                 None,
                 None,
-                f"a member differs from its last recorded definition ({change})",
+                change,
                 body_id=body_id,
                 table="collegium_members",
                 row=f"body_id={body_id!r}, person={person!r}",
             )
-    return AuditProblem(
+    return AuditProblem.of(
         None,
         None,
-        "the order of its members differs from its last recorded definition",
+        Message("the order of its members differs from its last recorded definition"),
         body_id=body_id,
         table="collegium_members",
         row=f"body_id={body_id!r}",

@@ -25,7 +25,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -55,19 +55,44 @@ _PROBLEMS = 100  # problems a report keeps (it counts them all)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckpointProblem:
     """A chain that no longer holds the head a checkpoint listed: its kind, id, the listed ``seq``,
-    and what is wrong."""
+    and what is wrong (``reason``, in English; :meth:`message` says it all in another language)."""
 
     kind: str
     chain_id: str
     seq: int
     reason: str
+    #: ``reason`` as found, to say in another language (None: English only)
+    said: Message | None = field(default=None, compare=False, repr=False)
+
+    def reason_in(self, lang: str = "en") -> str:
+        """``reason`` in ``lang``."""
+        return self.reason if self.said is None else self.said.say(lang)
+
+    def message(self, lang: str = "en") -> str:
+        """Which event of which chain, and what, in ``lang``."""
+        chain = Message("{kind} {id}", kind=_KINDS.get(self.kind, self.kind), id=self.chain_id)
+        return Message(
+            "event {seq} of {chain}: {reason}",
+            seq=self.seq,
+            chain=chain,
+            reason=self.said or self.reason,
+        ).say(lang)
 
     def __str__(self) -> str:
-        return f"event {self.seq} of {self.kind} {self.chain_id}: {self.reason}"
+        return self.message("en")
 
-    def to_dict(self) -> dict[str, Any]:
-        """The problem as plain JSON data."""
-        return {"kind": self.kind, "chain": self.chain_id, "seq": self.seq, "reason": self.reason}
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The problem as plain JSON data, its reason in ``lang``."""
+        return {
+            "kind": self.kind,
+            "chain": self.chain_id,
+            "seq": self.seq,
+            "reason": self.reason_in(lang),
+        }
+
+
+#: the kinds of chain, as words in a message
+_KINDS = {"instance": Message("instance"), "body": Message("body")}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -89,17 +114,17 @@ class CheckpointReport:
         """Whether every listed head still holds and the audit passed."""
         return self.changed == 0 and self.audit.ok
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """The audit's report (as ``audit verify --json`` prints it), with ``ok`` for both and a
-        ``checkpoint`` part."""
+        ``checkpoint`` part; the problems' reasons in ``lang``."""
         statement = {k: v for k, v in self.checkpoint.to_dict().items() if k != "signature"}
         return {
-            **self.audit.to_dict(),
+            **self.audit.to_dict(lang),
             "ok": self.ok,
             "checkpoint": {
                 **statement,
                 "changed": self.changed,
-                "problems": [p.to_dict() for p in self.problems],
+                "problems": [p.to_dict(lang) for p in self.problems],
             },
         }
 
@@ -174,7 +199,11 @@ def verify(
                     h = found.head
                     problems.append(
                         CheckpointProblem(
-                            kind=h.kind, chain_id=h.chain_id, seq=h.seq, reason=reason
+                            kind=h.kind,
+                            chain_id=h.chain_id,
+                            seq=h.seq,
+                            reason=str(reason),
+                            said=reason,
                         )
                     )
     return CheckpointReport(
@@ -182,23 +211,27 @@ def verify(
     )
 
 
-def _judge(found: StoredHead) -> str | None:
+def _judge(found: StoredHead) -> Message | None:
     """What is wrong with a listed head as the store holds it; None if it still holds."""
     head = found.head
+    kind = _KINDS.get(head.kind, head.kind)
     if not found.chain_exists:
         if found.hash is None:
-            return (
-                f"the {head.kind} and its events were deleted (the checkpoint lists {head.seq} "
-                "events)"
+            return Message(
+                "the {kind} and its events were deleted (the checkpoint lists {seq} events)",
+                kind=kind,
+                seq=head.seq,
             )
-        return f"the {head.kind}'s row was deleted"
+        return Message("the {kind}'s row was deleted", kind=kind)
     if found.hash is None:
-        return (
-            f"the chain's head at the checkpoint is gone: events were deleted (the {head.kind} "
-            f"now records {found.recorded})"
+        return Message(
+            "the chain's head at the checkpoint is gone: events were deleted (the {kind} now "
+            "records {recorded})",
+            kind=kind,
+            recorded=found.recorded,
         )
     if found.hash != head.hash:
-        return (
+        return Message(
             "differs from the checkpoint: the chain was rewritten up to here, its hashes recomputed"
         )
     return None

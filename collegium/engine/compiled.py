@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from collegium._catalog import Message
 from collegium._i18n import Text
 from collegium.definitions import FactType
 from collegium.engine._moved import moved
@@ -98,8 +99,8 @@ class Definition:
     key: str
     text: str
     sha256: str
-    #: the file (or ``<stored …>``, ``<string>``) it was read from
-    source: str = "<string>"
+    #: the file (or ``<stored …>``, ``<string>``) it was read from, or a place named in words
+    source: str | Message = "<string>"
 
 
 class CompiledProcedure:
@@ -109,7 +110,7 @@ class CompiledProcedure:
         self,
         spec: ProcedureSpec,
         pack: RulePackSpec,
-        source: str,
+        source: str | Message,
         child_facts: Mapping[str, Mapping[str, FactType]] | None = None,
         deferred: bool = False,
     ) -> None:

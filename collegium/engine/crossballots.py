@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from collegium._catalog import Message
 from collegium.engine.audit import AuditProblem
 from collegium.engine.recorded import Recorded
 from collegium.store.protocol import Store
@@ -20,14 +21,14 @@ def named_votes(store: Store, recorded: Recorded) -> AuditProblem | None:
         if found is None and recorded.legacy(ballot):
             continue
         if found is None:
-            return AuditProblem(
-                None, None, "a vote no event recorded", table="collegium_votes", row=row
+            return AuditProblem.of(
+                None, None, Message("a vote no event recorded"), table="collegium_votes", row=row
             )
         if found[0] != choice:
-            return AuditProblem(
+            return AuditProblem.of(
                 found[1],
                 found[2],
-                f"the vote was {found[0]!r}; its row says {choice!r}",
+                Message("the vote was {was!r}; its row says {now!r}", was=found[0], now=choice),
                 table="collegium_votes",
                 row=row,
             )
@@ -38,10 +39,10 @@ def secret_voters(store: Store, recorded: Recorded) -> AuditProblem | None:
     expected = {ballot: dict(voters) for ballot, voters in recorded.secret.items()}
     for ballot, voter in store.audit_rows("ballot_voters"):
         if expected.get(ballot, {}).pop(voter, None) is None and not recorded.legacy(ballot):
-            return AuditProblem(
+            return AuditProblem.of(
                 None,
                 None,
-                "a secret ballot returned that no vote event recorded",
+                Message("a secret ballot returned that no vote event recorded"),
                 table="collegium_ballot_voters",
                 row=f"ballot_id={ballot!r}, voter={voter!r}",
             )
@@ -60,37 +61,44 @@ def counts(store: Store, recorded: Recorded) -> AuditProblem | None:
         if found is None and recorded.legacy(ballot):
             continue  # running totals of a ballot opened before tellers counted (format 1 events)
         if found is None:
-            return AuditProblem(
+            return AuditProblem.of(
                 None,
                 None,
-                "totals that no count recorded",
+                Message("totals that no count recorded"),
                 table="collegium_ballot_counts",
                 row=row,
             )
         if totals != found[0]:
-            return AuditProblem(
+            return AuditProblem.of(
                 found[1],
                 found[2],
-                f"the tellers counted {found[0]}; the rows say {totals}",
+                Message(
+                    "the tellers counted {counted}; the rows say {totals}",
+                    counted=found[0],
+                    totals=totals,
+                ),
                 table="collegium_ballot_counts",
                 row=row,
             )
     for ballot, (totals, instance, seq) in sorted(recorded.counted.items()):
         if ballot not in stored:
-            return AuditProblem(
+            return AuditProblem.of(
                 instance,
                 seq,
-                "the totals this count recorded are gone",
+                Message("the totals this count recorded are gone"),
                 table="collegium_ballot_counts",
                 row=f"ballot_id={ballot!r}",
             )
         returned = len(recorded.secret.get(ballot, {}))
         if sum(totals.values()) != returned:
-            return AuditProblem(
+            return AuditProblem.of(
                 instance,
                 seq,
-                f"this count gives {sum(totals.values())} ballots; its votes "
-                f"recorded {returned} returned",
+                Message(
+                    "this count gives {count} ballots; its votes recorded {returned} returned",
+                    count=sum(totals.values()),
+                    returned=returned,
+                ),
                 table="collegium_ballot_counts",
                 row=f"ballot_id={ballot!r}",
             )
@@ -109,19 +117,21 @@ def sealed(
         row = f"ballot_id={ballot!r}"
         done = ballot in recorded.counted or ballot in recorded.discarded
         if done and ballot in stored:
-            return AuditProblem(
+            return AuditProblem.of(
                 None,
                 None,
-                "sealed choices remain after the ballot was counted or lapsed",
+                Message("sealed choices remain after the ballot was counted or lapsed"),
                 table="collegium_sealed_votes",
                 row=row,
             )
         if not done and stored.get(ballot, Counter()) != recorded.sealed.get(ballot, Counter()):
-            return AuditProblem(
+            return AuditProblem.of(
                 None,
                 None,
-                "the sealed choices differ from those its votes recorded: a choice was "
-                "added, removed or replaced",
+                Message(
+                    "the sealed choices differ from those its votes recorded: a choice was "
+                    "added, removed or replaced"
+                ),
                 table="collegium_sealed_votes",
                 row=row,
             )
@@ -133,10 +143,10 @@ def missing(expected: dict[str, dict[str, Any]], table: str, where: Any) -> Audi
     for ballot, voters in sorted(expected.items()):
         for voter, found in sorted(voters.items()):
             instance, seq = where(found)
-            return AuditProblem(
+            return AuditProblem.of(
                 instance,
                 seq,
-                f"this vote by {voter!r} has no row: it was deleted",
+                Message("this vote by {voter!r} has no row: it was deleted", voter=voter),
                 table=table,
                 row=f"ballot_id={ballot!r}, voter={voter!r}",
             )

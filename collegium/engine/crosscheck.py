@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from collegium._catalog import Message
 from collegium.engine import crossballots
 from collegium.engine.audit import AuditProblem, AuditReport, digest, verify
 from collegium.engine.bodychain import verify_bodies
@@ -78,11 +79,13 @@ def _seats(store: Store, recorded: Recorded) -> AuditProblem | None:
                 continue
             seats = unit.seats(meeting["id"])
             if seats_digest(seats) != meeting["seats_sha"]:
-                return AuditProblem(
+                return AuditProblem.of(
                     rec.id,
                     None,
-                    f"the seats of meeting {meeting['id']} differ from those "
-                    "recorded when it opened",
+                    Message(
+                        "the seats of meeting {meeting} differ from those recorded when it opened",
+                        meeting=meeting["id"],
+                    ),
                     table="collegium_seats",
                     row=f"meeting_id={meeting['id']!r}",
                 )
@@ -94,10 +97,13 @@ def _seats(store: Store, recorded: Recorded) -> AuditProblem | None:
                 if seq > opened_seq
             }
             if views != stated:
-                return AuditProblem(
+                return AuditProblem.of(
                     rec.id,
                     None,
-                    f"the views stated at meeting {meeting['id']} differ from its events",
+                    Message(
+                        "the views stated at meeting {meeting} differ from its events",
+                        meeting=meeting["id"],
+                    ),
                     table="collegium_seats",
                     row=f"meeting_id={meeting['id']!r}",
                 )
@@ -139,28 +145,39 @@ def _timers(store: Store, recorded: Recorded) -> AuditProblem | None:
         if want is None and timer_key(stored) in used:
             continue  # fired, and its row not yet dropped (the drop follows the commit)
         if want is None:
-            return AuditProblem(
+            return AuditProblem.of(
                 instance if current else None,
                 None,
-                "a timer no step set",
+                Message("a timer no step set"),
                 table="collegium_timers",
                 row=row,
             )
         if want != stored:
-            return AuditProblem(
+            return AuditProblem.of(
                 instance,
                 want.entered_seq,
-                f"the timer set by this step is due {want.due_at} in "
-                f"state {want.state!r}; its row says {due_at} in {state!r} (entry {entered})",
+                Message(
+                    "the timer set by this step is due {due} in state {state!r}; its row says "
+                    "{row_due} in {row_state!r} (entry {entered})",
+                    due=want.due_at,
+                    state=want.state,
+                    row_due=due_at,
+                    row_state=state,
+                    entered=entered,
+                ),
                 table="collegium_timers",
                 row=row,
             )
     for (instance, trigger, lead), want in sorted(expected.items()):
-        return AuditProblem(
+        return AuditProblem.of(
             instance,
             want.entered_seq,
-            f"the timer {trigger!r} set by this step (due "
-            f"{want.due_at}) is gone: it neither fired nor was refused",
+            Message(
+                "the timer {trigger!r} set by this step (due {due}) is gone: it neither fired "
+                "nor was refused",
+                trigger=trigger,
+                due=want.due_at,
+            ),
             table="collegium_timers",
             row=f"instance_id={instance!r}, trigger={trigger!r}, lead_seconds={lead}",
         )
@@ -172,27 +189,27 @@ def _definitions(store: Store, recorded: Recorded) -> AuditProblem | None:
     for kind, key, sha, text in store.audit_rows("definitions"):
         row = f"kind={kind!r}, key={key!r}"
         if digest(text) != sha:
-            return AuditProblem(
+            return AuditProblem.of(
                 None,
                 None,
-                "the text does not match its SHA-256: it was edited",
+                Message("the text does not match its SHA-256: it was edited"),
                 table="collegium_definitions",
                 row=row,
             )
         first = expected.pop((kind, key), None)
         if first is not None and first[0] != sha:
-            return AuditProblem(
+            return AuditProblem.of(
                 first[1],
                 1,
-                "the text this instance was started under is not the stored one",
+                Message("the text this instance was started under is not the stored one"),
                 table="collegium_definitions",
                 row=row,
             )
     for (kind, key), (_sha, instance) in sorted(expected.items()):
-        return AuditProblem(
+        return AuditProblem.of(
             instance,
             1,
-            "the text this instance was started under is gone",
+            Message("the text this instance was started under is gone"),
             table="collegium_definitions",
             row=f"kind={kind!r}, key={key!r}",
         )

@@ -36,6 +36,12 @@ __all__ = ["Loader", "Lookup"]
 
 #: a definition's stored text by (kind, ``id@version``), or None: a store's :meth:`definition`
 Lookup = Callable[[str, str], str | None]
+#: the place a text a store keeps is named by in messages, by kind (``<stored pack {key}>``)
+_STORED = {
+    "pack": Message("<stored pack {key}>"),
+    "procedure": Message("<stored procedure {key}>"),
+    "fragment": Message("<stored fragment {key}>"),
+}
 
 
 class Loader(ABC):
@@ -46,7 +52,7 @@ class Loader(ABC):
         self._packs: dict[str, dict[str, RulePackSpec]] = {}
         self._procedures: dict[str, dict[int, ProcedureSpec]] = {}
         self._fragments: dict[str, dict[int, FragmentSpec]] = {}
-        self._sources: dict[str, str] = {}
+        self._sources: dict[str, str | Message] = {}
         self._definitions: dict[str, Definition] = {}
         self._trusted = False  # loading the files shipped with Collegium (see builtin)
         # id -> spec of each pack and procedure loaded from those files
@@ -118,16 +124,16 @@ class Loader(ABC):
             self._fragments = shipped_order("fragment", self._fragments, rank)
             self._definitions = ordered(self._definitions, lambda k: rank.get(k, sys.maxsize))
 
-    def _parse(self, text: str, source: str) -> tuple[Any, Any]:
+    def _parse(self, text: str, source: str | Message) -> tuple[Any, Any]:
         return parse_yaml(text, source, trusted=self._trusted)
 
-    def _keep(self, kind: str, key: str, text: str, source: str) -> None:
+    def _keep(self, kind: str, key: str, text: str, source: str | Message) -> None:
         """Keep the text a definition was loaded from, under ``kind:key``."""
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         self._definitions[f"{kind}:{key}"] = Definition(kind, key, text, sha, source)
 
     # -- loading ------------------------------------------------------------------------------
-    def add_pack_text(self, text: str, source: str = "<string>") -> RulePackSpec:
+    def add_pack_text(self, text: str, source: str | Message = "<string>") -> RulePackSpec:
         """Load a rule pack from its YAML text; :class:`DefinitionError` naming ``source`` and the
         line if invalid."""
         spec = validate_model(RulePackSpec, *self._parse(text, source), source)
@@ -146,12 +152,14 @@ class Loader(ABC):
         self._keep("pack", spec.key, text, source)
         return spec
 
-    def add_procedure_text(self, text: str, source: str = "<string>") -> ProcedureSpec:
+    def add_procedure_text(self, text: str, source: str | Message = "<string>") -> ProcedureSpec:
         """Load a procedure; the fragments it includes must be loaded, or be built in (loaded on
         first use)."""
         return self._add_procedure(text, source, *self._parse(text, source))
 
-    def _add_procedure(self, text: str, source: str, data: Any, node: Any) -> ProcedureSpec:
+    def _add_procedure(
+        self, text: str, source: str | Message, data: Any, node: Any
+    ) -> ProcedureSpec:
         if isinstance(data, dict) and data.get("kind") == "fragment":
             raise DefinitionError(
                 Message("a procedure fragment, not a procedure: load it with load_fragment"),
@@ -188,12 +196,12 @@ class Loader(ABC):
             raise
         return spec
 
-    def add_fragment_text(self, text: str, source: str = "<string>") -> FragmentSpec:
+    def add_fragment_text(self, text: str, source: str | Message = "<string>") -> FragmentSpec:
         """Load a procedure fragment (``kind: fragment``), for procedures loaded after it to
         include."""
         return self._add_fragment(text, source, *self._parse(text, source))
 
-    def _add_fragment(self, text: str, source: str, data: Any, node: Any) -> FragmentSpec:
+    def _add_fragment(self, text: str, source: str | Message, data: Any, node: Any) -> FragmentSpec:
         spec = validate_model(FragmentSpec, data, node, source)
         check_fragment(spec, source, node)
         self._read("workflow", spec.id)
@@ -209,7 +217,7 @@ class Loader(ABC):
         return spec
 
     def add_workflow_text(
-        self, text: str, source: str = "<string>"
+        self, text: str, source: str | Message = "<string>"
     ) -> ProcedureSpec | FragmentSpec:
         """Load a procedure or, if it says ``kind: fragment``, a fragment."""
         data, node = self._parse(text, source)  # parsed once, for either
@@ -251,7 +259,7 @@ class Loader(ABC):
         for lookup in tuple(self._lookups):
             text = lookup(kind, key)
             if text is not None:
-                add(text, f"<stored {kind} {key}>")
+                add(text, _STORED[kind].filled(key=key))
                 return
 
     def _find_fragment(self, fragment_id: str, version: int) -> FragmentSpec | None:

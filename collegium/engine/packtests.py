@@ -98,15 +98,22 @@ class TestFile(BaseModel):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CaseResult:
-    """A case run: ``problems`` lists each expectation that did not hold (none: it passed)."""
+    """A case run: ``problems`` lists each expectation that did not hold (none: it passed), in
+    English; :meth:`problems_in` says them in another language."""
 
     source: str
     name: str
     problems: tuple[str, ...]
+    #: ``problems`` as found, to say in another language (empty: English only)
+    said: tuple[Message, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def problems_in(self, lang: str = "en") -> tuple[str, ...]:
+        """``problems`` in ``lang``."""
+        return tuple(m.say(lang) for m in self.said) if self.said else self.problems
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -189,12 +196,13 @@ def _pack_report(
 def _run_case(
     registry: Registry, file: _Loaded, case: Case, applied: set[str], *, dropped: str | None = None
 ) -> CaseResult:
-    def result(*problems: str) -> CaseResult:
-        return CaseResult(source=file.source, name=case.name, problems=problems)
+    def result(*problems: Message) -> CaseResult:
+        english = tuple(str(m) for m in problems)
+        return CaseResult(source=file.source, name=case.name, problems=english, said=problems)
 
     procedure = case.procedure or file.spec.procedure
     if procedure is None:
-        return result("names no procedure (give `procedure` in the case or the file)")
+        return result(Message("names no procedure (give `procedure` in the case or the file)"))
     try:
         proc = registry.compiled(procedure)
         plan = _plan(proc, case)
@@ -205,7 +213,7 @@ def _run_case(
         data = inputs.normalize(proc, plan, case.data)
         found = _judge(proc, plan, case, data, now, file.store, dropped)
     except CollegiumError as exc:
-        return result(f"cannot be judged: {exc}")
+        return result(Message("cannot be judged: {problem}", problem=exc))
     results, chosen = found
     applied.update(r.rule_id for r in results if r.applicable)
     return result(*_compare(case.expect, results, chosen))
@@ -322,21 +330,36 @@ def _outcome(r: RuleResult) -> Outcome:
     return "n/a" if not r.applicable else ("pass" if r.passed else "fail")
 
 
-def _compare(expect: Expect, results: list[RuleResult], chosen: str | None) -> list[str]:
+def _compare(expect: Expect, results: list[RuleResult], chosen: str | None) -> list[Message]:
     problems = []
     blocking = any(r.blocking for r in results)
     if expect.passed is not None and expect.passed == blocking:
         problems.append(
-            f"expected the command to be {'allowed' if expect.passed else 'refused'}, "
-            f"it was {'refused' if blocking else 'allowed'}"
+            Message("expected the command to be allowed, it was refused")
+            if expect.passed
+            else Message("expected the command to be refused, it was allowed")
         )
     seen = {r.rule_id: _outcome(r) for r in results}
     for rule_id, want in expect.rules.items():
         got = seen.get(rule_id)
         if got is None:
-            problems.append(f"{rule_id}: expected {want}, but it does not bind this command")
+            problems.append(
+                Message(
+                    "{rule}: expected {want}, but it does not bind this command",
+                    rule=rule_id,
+                    want=want,
+                )
+            )
         elif got != want:
-            problems.append(f"{rule_id}: expected {want}, got {got}")
+            problems.append(
+                Message("{rule}: expected {want}, got {got}", rule=rule_id, want=want, got=got)
+            )
     if expect.to is not None and expect.to != chosen:
-        problems.append(f"expected to go to {expect.to!r}, the branches chose {chosen!r}")
+        problems.append(
+            Message(
+                "expected to go to {to!r}, the branches chose {chosen!r}",
+                to=expect.to,
+                chosen=chosen,
+            )
+        )
     return problems

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from collegium._catalog import Message
 from collegium.engine.audit import AuditProblem
 from collegium.store.records import EventRecord
 
@@ -81,11 +82,16 @@ class Recorded:
         for kind, key, sha in effects.get("definitions") or ():
             first = self.definitions.setdefault((kind, key), (sha, e.instance_id))
             if first[0] != sha and self.conflict is None:
-                self.conflict = AuditProblem(
+                self.conflict = AuditProblem.of(
                     e.instance_id,
                     e.seq,
-                    f"records the text of {kind} {key} with another "
-                    f"SHA-256 than instance {first[1]} did",
+                    Message(
+                        "records the text of {kind} {key} with another SHA-256 than instance "
+                        "{first} did",
+                        kind=kind,
+                        key=key,
+                        first=first[1],
+                    ),
                 )
 
     def _vote(self, e: EventRecord, ballot: str, secret: bool) -> None:
@@ -94,11 +100,15 @@ class Recorded:
         cast: dict[str, Any] = (self.secret if secret else self.named).setdefault(ballot, {})
         if e.actor in cast and self.conflict is None:
             first = cast[e.actor][-1]
-            self.conflict = AuditProblem(
+            self.conflict = AuditProblem.of(
                 e.instance_id,
                 e.seq,
-                f"a second vote by {e.actor!r} in this ballot (the "
-                f"first: event {first}): the row of the first was deleted before it",
+                Message(
+                    "a second vote by {voter!r} in this ballot (the first: event {first}): the "
+                    "row of the first was deleted before it",
+                    voter=e.actor,
+                    first=first,
+                ),
                 table="collegium_ballot_voters" if secret else "collegium_votes",
                 row=f"ballot_id={ballot!r}, voter={e.actor!r}",
             )

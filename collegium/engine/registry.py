@@ -82,7 +82,9 @@ class Registry(Loader):
         out._lookups = list(self._lookups)
         return out
 
-    def with_pack(self, text: str, source: str = "<string>") -> tuple[Registry, RulePackSpec]:
+    def with_pack(
+        self, text: str, source: str | Message = "<string>"
+    ) -> tuple[Registry, RulePackSpec]:
         """A copy where the pack ``text`` is the only version of its id (to judge a history under
         another pack), and that pack. Only that pack is parsed; procedures compile on first use."""
         out, spec = self.copy(), Registry().add_pack_text(text, source)

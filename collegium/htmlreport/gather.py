@@ -68,7 +68,7 @@ def report_data(
             ok=audit.ok,
             instances=audit.instances,
             events=audit.events,
-            problem=None if audit.problem is None else str(audit.problem),
+            problem=None if audit.problem is None else audit.problem.message(lang),
         ),
         refusals_known=refused is not None,
     )

@@ -15,7 +15,7 @@ ENGINE_PARAMETERS: dict[str, type] = {
 }
 
 
-def check_pack(spec: RulePackSpec, source: str = "<string>") -> None:
+def check_pack(spec: RulePackSpec, source: str | Message = "<string>") -> None:
     """Raise :class:`DefinitionError` if two rules of ``spec`` share an id."""
     seen: set[str] = set()
     for rule in spec.rules:
@@ -39,6 +39,6 @@ def check_parameters(pack: RulePackSpec) -> None:
                     type=kind.__name__,
                     value=parameter.value,
                 ),
-                source=f"rule pack {pack.key}",
+                source=Message("rule pack {key}", key=pack.key),
                 where=f"parameters.{name}",
             )

@@ -153,7 +153,7 @@ class RuleCompiler:
         pack: RulePackSpec,
         facts: Mapping[str, FactType],
         labels: Mapping[str, Text | None],
-        source: str,
+        source: str | Message,
         deferred: bool = False,
     ) -> None:
         self.pack, self.deferred = pack, deferred
@@ -377,7 +377,7 @@ def compile_rules(
     rule_ids: list[str],
     facts: Mapping[str, FactType],
     labels: Mapping[str, Text | None],
-    source: str,
+    source: str | Message,
     deferred: bool = False,
 ) -> dict[str, CompiledRule]:
     """Compile the named rules of ``pack``; each rule is compiled once, whatever binds it."""

@@ -59,7 +59,9 @@ class Move(Protocol):
 
 
 def handed_to_children(
-    spec: ProcedureSpec, child_facts: Mapping[str, Mapping[str, FactType]], source: str
+    spec: ProcedureSpec,
+    child_facts: Mapping[str, Mapping[str, FactType]],
+    source: str | Message,
 ) -> Handed:
     """Per spawn effect (by identity): the payload keys it hands to its child, typed by the child's
     facts. Every fact a spawn sets, copies or hands must be one the child declares."""
@@ -69,7 +71,7 @@ def handed_to_children(
             if effect.kind != "spawn" or not child_facts:
                 continue
             declared = child_facts.get(effect.procedure, {})
-            where = f"transition {tr.trigger}"
+            where = Message("transition {trigger}", trigger=tr.trigger)
             for key in (*effect.set_facts, *effect.copy_from, effect.link):
                 if key not in declared:
                     raise DefinitionError(
@@ -125,7 +127,7 @@ def guarded_rules(spec: ProcedureSpec, pack: RulePackSpec) -> dict[str, list[str
                             trigger=trig,
                             procedure=spec.id,
                         ),
-                        source=f"rule pack {pack.key}",
+                        source=Message("rule pack {key}", key=pack.key),
                         where=rule.id,
                     )
                 for name in triggers if trig == "*" else (trig,):
@@ -135,7 +137,11 @@ def guarded_rules(spec: ProcedureSpec, pack: RulePackSpec) -> dict[str, list[str
 
 
 def check_moves(
-    spec: ProcedureSpec, pack: RulePackSpec, start: Move, moves: Iterable[Move], source: str
+    spec: ProcedureSpec,
+    pack: RulePackSpec,
+    start: Move,
+    moves: Iterable[Move],
+    source: str | Message,
 ) -> None:
     """The compiled ``start`` and other ``moves`` of ``spec``: no rule of a move reads a secret, and
     a rule of kind ``role`` guards every trigger."""
@@ -185,7 +191,7 @@ def _check_secrets(spec: ProcedureSpec, pack: RulePackSpec, moves: Iterable[Move
                         trigger=move.trigger,
                         what=what,
                     ),
-                    source=f"rule pack {pack.key}",
+                    source=Message("rule pack {key}", key=pack.key),
                     where=rule.id,
                 )
 
@@ -203,6 +209,6 @@ def check_declarations(
                     state=state,
                     states=", ".join(spec.states),
                 ),
-                source=f"rule pack {pack_key}",
+                source=Message("rule pack {key}", key=pack_key),
                 where=where,
             )

@@ -20,14 +20,14 @@ class _Defect(Exception):
     """One defect found by a helper; :func:`check_procedure` turns it into a
     :class:`DefinitionError`."""
 
-    def __init__(self, reason: Message, where: str) -> None:
+    def __init__(self, reason: Message, where: str | Message) -> None:
         super().__init__(str(reason))
         self.reason = reason
         self.where = where
 
 
 def check_procedure(
-    spec: ProcedureSpec, source: str = "<string>", written: Sequence[str] = ()
+    spec: ProcedureSpec, source: str | Message = "<string>", written: Sequence[str] = ()
 ) -> None:
     """Raise :class:`DefinitionError` for the first structural defect found in ``spec``; ``written``
     names where each transition is written (an included fragment's are not in the procedure's
@@ -81,7 +81,7 @@ def _check_transitions(spec: ProcedureSpec, written: Sequence[str]) -> tuple[Gra
     outgoing: Graph = defaultdict(set)
     groups: Groups = defaultdict(list)
     for i, t in enumerate(spec.transitions):
-        where = written[i] if i < len(written) else f"transitions[{i}] ({t.trigger})"
+        where = written[i] if i < len(written) else f"transitions[{i + 1}] ({t.trigger})"
         for s in (*t.source, t.dest):
             if s not in spec.states:
                 raise _Defect(Message("unknown state {state!r}", state=s), where)
@@ -118,7 +118,7 @@ def _check_branches(trigger: str, state: str, group: list[TransitionSpec]) -> No
     ``when``, ``dest`` and the children they start (they share roles, rules, data and other
     effects).
     """
-    where = f"state {state!r}"
+    where = Message("state {state!r}", state=state)
     if group[-1].when is not None:
         raise _Defect(
             Message(

@@ -19,6 +19,7 @@ from typing import Annotated, Literal, NoReturn
 import yaml
 from pydantic import Field, field_validator
 
+from collegium._brief import shown_path
 from collegium._catalog import Message
 from collegium._i18n import Text
 from collegium._loader import line_of
@@ -105,13 +106,15 @@ class FragmentSpec(_Spec):
 ElementPath = Sequence[str | int]
 
 
-def check_fragment(spec: FragmentSpec, source: str, node: yaml.Node | None = None) -> None:
+def check_fragment(
+    spec: FragmentSpec, source: str | Message, node: yaml.Node | None = None
+) -> None:
     """Every ``$name`` names a parameter of the right kind; every plain state is the fragment's own;
     every data key is a fact the fragment declares."""
 
     def fail(reason: Message, path: ElementPath) -> NoReturn:
         raise DefinitionError(
-            reason, source=source, line=line_of(node, path), where=".".join(map(str, path))
+            reason, source=source, line=line_of(node, path), where=shown_path(path)
         )
 
     def ref(value: str, kind: ParameterKind, path: ElementPath) -> None:
@@ -233,18 +236,19 @@ def _roles(values: Sequence[str], bound: dict[str, Binding]) -> tuple[str, ...]:
 def expand(
     spec: ProcedureSpec,
     find: Callable[[str, int], FragmentSpec | None],
-    source: str,
+    source: str | Message,
     node: yaml.Node | None = None,
 ) -> tuple[ProcedureSpec, tuple[str, ...]]:
     """``spec`` with its ``include`` fragments expanded (``find(id, version)`` looks a fragment up),
     and where each of its transitions is written, for messages (``transitions[3] (vote)``,
-    ``include[0] (ballot@1 …)``)."""
-    written = [f"transitions[{i}] ({t.trigger})" for i, t in enumerate(spec.transitions)]
+    ``include[1] (ballot@1 …)``: items counted from 1, as :func:`~collegium._brief.shown_path`
+    shows them)."""
+    written = [f"transitions[{i}] ({t.trigger})" for i, t in enumerate(spec.transitions, 1)]
     if not spec.include:
         return spec, tuple(written)
 
     def fail(reason: Message, path: ElementPath) -> NoReturn:
-        where = f"include[{path[1]}]" + "".join(f".{p}" for p in path[2:])
+        where = shown_path(path)
         raise DefinitionError(reason, source=source, line=line_of(node, path), where=where)
 
     facts = dict(spec.facts)
@@ -252,7 +256,7 @@ def expand(
     transitions = list(spec.transitions)
     #: (trigger, source state) -> who defines it: "transitions[i]" of the procedure or "include[i]"
     owner: dict[tuple[str, str], str] = {}
-    for i, t in enumerate(spec.transitions):
+    for i, t in enumerate(spec.transitions, 1):
         for s in t.source:
             owner.setdefault((t.trigger, s), f"transitions[{i}]")
     for i, inc in enumerate(spec.include):
@@ -317,8 +321,8 @@ def expand(
                 label=ft.label,
             )
             for s in new.source:
-                other = owner.setdefault((new.trigger, s), f"include[{i}]")
-                if other != f"include[{i}]":
+                other = owner.setdefault((new.trigger, s), f"include[{i + 1}]")
+                if other != f"include[{i + 1}]":
                     fail(
                         Message(
                             "trigger {trigger!r} from state {state!r} is defined both in {other} "
@@ -331,7 +335,7 @@ def expand(
                         at,
                     )
             transitions.append(new)
-            written.append(f"include[{i}] ({frag.key} transitions[{j}], {ft.trigger})")
+            written.append(f"include[{i + 1}] ({frag.key} transitions[{j + 1}], {ft.trigger})")
     update = {"facts": facts, "states": states, "transitions": tuple(transitions)}
     return spec.model_copy(update=update), tuple(written)
 
