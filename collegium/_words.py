@@ -145,6 +145,16 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     ),
     "db_ok": ("database {db} is at schema revision {rev}", "数据库 {db} 已升级至版本 {rev}"),
     "ok": ("ok: {what}", "通过：{what}"),
+    "checked_pack": ("rule pack {key}, {count} {count:rule|rules}", "规则包 {key}，{count} 条规则"),
+    "checked_fragment": (
+        "fragment {key}, {params} {params:parameter|parameters}, "
+        "{count} {count:transition|transitions}",
+        "片段 {key}，{params} 个参数，{count} 个操作",
+    ),
+    "checked_procedure": (
+        "procedure {key}, {states} {states:state|states}, {count} {count:transition|transitions}",
+        "程序 {key}，{states} 个状态，{count} 个操作",
+    ),
     "none": ("none", "无"),
     "demo_title": (
         "Demo: a major decision of a standing committee (database {db})",

@@ -175,6 +175,11 @@ def test_check_accepts_the_builtin_files() -> None:
     assert r.exit_code == 0 and r.output.startswith("ok: procedure major_decision@4")
     r = run("procedures", "check", PACK)
     assert r.exit_code == 0 and r.output.startswith("ok: rule pack party-committee@2026.10")
+    r = run("--lang", "zh-CN", "procedures", "check", PACK)
+    assert r.exit_code == 0 and r.output.startswith("通过：规则包 party-committee@2026.10，")
+    assert r.output.rstrip().endswith("条规则")
+    r = run("--lang", "zh-CN", "procedures", "check", WORKFLOW)
+    assert r.exit_code == 0 and "个状态" in r.output and "个操作" in r.output
 
 
 def test_check_yaml_syntax_error(tmp_path: Path) -> None:

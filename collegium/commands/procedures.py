@@ -279,16 +279,19 @@ def procedures_check(file: Path) -> None:
             reg.add_procedure_text(text, Message("built-in procedure {id}", id=pid))
             if pack_id == spec.id:
                 reg.compiled(pid)
-        what = f"rule pack {spec.key}, {len(spec.rules)} rules"
+        what = word("checked_pack", s.lang, key=spec.key, count=len(spec.rules))
     elif kind == "fragment":
         for _pid, text in packs:
             reg.add_pack_text(text)
         frag = reg.load_fragment(file)
         for pid, _pack_id, text in procs:  # those including it expand with this text
             reg.add_procedure_text(text, Message("built-in procedure {id}", id=pid))
-        what = (
-            f"fragment {frag.key}, {len(frag.parameters)} parameters, "
-            f"{len(frag.transitions)} transitions"
+        what = word(
+            "checked_fragment",
+            s.lang,
+            key=frag.key,
+            params=len(frag.parameters),
+            count=len(frag.transitions),
         )
     else:
         for _pid, text in packs:
@@ -298,8 +301,12 @@ def procedures_check(file: Path) -> None:
                 reg.add_procedure_text(text, Message("built-in procedure {id}", id=pid))
         proc = reg.load_procedure(file)
         reg.compiled(proc.id, proc.version)
-        what = (
-            f"procedure {proc.key}, {len(proc.states)} states, {len(proc.transitions)} transitions"
+        what = word(
+            "checked_procedure",
+            s.lang,
+            key=proc.key,
+            states=len(proc.states),
+            count=len(proc.transitions),
         )
     if s.as_json:
         emit_json({"ok": True, "file": str(file), "kind": kind, "summary": what})
