@@ -22,6 +22,7 @@ def test_public_names_are_pinned() -> None:
         "Availability",
         "Ballot",
         "Body",
+        "BrokerUnavailable",
         "Checkpoint",
         "CheckpointProblem",
         "CheckpointReport",
@@ -49,6 +50,7 @@ def test_public_names_are_pinned() -> None:
         "RandomIds",
         "Registry",
         "Rejudged",
+        "Relay",
         "ReplayReport",
         "RulePackSpec",
         "RuleResult",
@@ -74,6 +76,7 @@ def test_every_error_has_one_root() -> None:
     for name in (
         "AuditError",
         "AuditFailed",
+        "BrokerUnavailable",
         "ConcurrentUpdate",
         "DefinitionError",
         "InvalidInput",
