@@ -126,7 +126,7 @@ class AmqpPublisher:
     def _failure(self, exc: Exception) -> InvalidInput | BrokerUnavailable:
         import pika.exceptions as px
 
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+        reason = " ".join((str(exc) or repr(exc)).split())  # pika's repr says what is inside
         url = self._target.shown
         refused = isinstance(
             exc,

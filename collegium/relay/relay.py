@@ -145,7 +145,8 @@ class Relay:
         """Deliver until ``stop`` is set: a pass (:meth:`deliver`), then, when the outbox is empty,
         a wait of ``interval`` seconds before the next. When the broker fails a pass, the next try
         waits ``backoff[0]`` seconds, then twice as long each time it fails again, up to
-        ``backoff[1]``. ``report`` is told of each pass that delivered something or failed."""
+        ``backoff[1]``. ``report`` is told of each pass that delivered something or failed;
+        without it, a failed pass is logged on the ``collegium`` logger."""
         stop = stop if stop is not None else threading.Event()
         first, most = backoff
         delay = first
@@ -154,9 +155,11 @@ class Relay:
             try:
                 self.deliver()
             except BrokerUnavailable as exc:
-                log.warning("relay: %s; trying again in %.1f s", exc, delay)
+                done = RelayPass(delivered=self.delivered - before, error=exc, retry_in=delay)
                 if report is not None:
-                    report(RelayPass(delivered=self.delivered - before, error=exc, retry_in=delay))
+                    report(done)
+                else:
+                    log.warning("relay: %s; trying again in %.1f s", exc, delay)
                 stop.wait(delay)
                 delay = min(delay * 2, most)
                 continue
