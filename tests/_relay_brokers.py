@@ -44,6 +44,10 @@ def upstream(url: str) -> tuple[str, int]:
     return parts.hostname or "127.0.0.1", parts.port or 0
 
 
+async def _quiet(*_args: object) -> None:
+    """nats-py's error callback: the failure is reported by the call that meets it."""
+
+
 class Rabbit:
     """RabbitMQ: a topic exchange of the test's own and a queue bound to it for every key."""
 
@@ -112,7 +116,14 @@ class Jet:
         self.got: list[Received] = []
 
     async def _connect(self) -> None:
-        self._nc = await nats.connect(NATS_URL, connect_timeout=2, allow_reconnect=False)
+        self._nc = await nats.connect(
+            NATS_URL,
+            connect_timeout=2,
+            allow_reconnect=False,
+            max_reconnect_attempts=1,  # nats-py retries a first connect too, by default 60 times
+            reconnect_time_wait=0,
+            error_cb=_quiet,
+        )
         self._js = self._nc.jetstream()
 
     def _run(self, work: Any) -> Any:

@@ -92,6 +92,9 @@ class JetStreamPublisher:
         await self._client.connect(
             self._target.url,
             allow_reconnect=False,
+            # nats-py retries a first connect too (by default 60 times, 2 s apart): twice, at once
+            max_reconnect_attempts=1,
+            reconnect_time_wait=0,
             connect_timeout=timeout,
             error_cb=_quiet,
             disconnected_cb=_quiet,
