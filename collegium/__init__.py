@@ -75,13 +75,15 @@ _EXPORTS: dict[str, str] = {
     "Minutes": "collegium.meetingrecord.records",
     "minutes_markdown": "collegium.meetingrecord.render",
     "minutes_html": "collegium.meetingrecord.render",
+    "BrokerUnavailable": "collegium.errors",
+    "Relay": "collegium.relay.relay",
 }
 
 # Importable from ``collegium`` too, outside ``__all__``: what the command line needs beyond the
 # names above (reading definition files, time parsing, the schema revision, a fragment's model, the
 # files' JSON Schemas, the data each trigger takes, the secretary's office's queries and
-# calendars, the catalogue's messages, a citation in a language), so that it imports no module of
-# the engine itself.
+# calendars, the catalogue's messages, a citation in a language, a relay's target URL and
+# passes), so that it imports no module of the engine itself.
 # A name given as "module:attribute" is that module's attribute under another name.
 _HELPERS: dict[str, str] = {
     "read_text": "collegium._loader",
@@ -104,6 +106,8 @@ _HELPERS: dict[str, str] = {
     "builtin_pack_tests": "collegium.engine.packtests",
     "Message": "collegium._catalog",
     "cite": "collegium._i18n",
+    "parse_target": "collegium.relay.target",
+    "RelayPass": "collegium.relay.relay",
 }
 
 __all__ = [
@@ -115,6 +119,7 @@ __all__ = [
     "Availability",
     "Ballot",
     "Body",
+    "BrokerUnavailable",
     "Checkpoint",
     "CheckpointProblem",
     "CheckpointReport",
@@ -144,6 +149,7 @@ __all__ = [
     "Refusal",
     "Registry",
     "Rejudged",
+    "Relay",
     "ReplayReport",
     "ReportData",
     "RulePackSpec",
@@ -195,6 +201,7 @@ if TYPE_CHECKING:
     from collegium.errors import (
         AuditError,
         AuditFailed,
+        BrokerUnavailable,
         CollegiumError,
         ConcurrentUpdate,
         DefinitionError,
@@ -210,6 +217,7 @@ if TYPE_CHECKING:
     from collegium.meetingrecord.gather import minutes
     from collegium.meetingrecord.records import Minutes
     from collegium.meetingrecord.render import minutes_html, minutes_markdown
+    from collegium.relay.relay import Relay
     from collegium.rules.model import RulePackSpec, RuleSpec
     from collegium.rules.verdict import RuleResult, Verdict
     from collegium.store.bodies import Body, Member
@@ -236,6 +244,8 @@ if TYPE_CHECKING:  # the helpers outside __all__: a redundant alias marks a name
     from collegium.engine.queries import overdue_tasks as overdue_tasks
     from collegium.engine.queries import reports_due as reports_due
     from collegium.engine.shapes import trigger_data as trigger_data
+    from collegium.relay.relay import RelayPass as RelayPass
+    from collegium.relay.target import parse_target as parse_target
     from collegium.store.schema import HEAD_REVISION as HEAD_REVISION
     from collegium.workflows.fragment import FragmentSpec as FragmentSpec
 

@@ -12,8 +12,10 @@
     ├── ConcurrentUpdate        the instance changed underneath and retries ran out
     ├── AuditError              the store cannot be read for an audit (not: the chain is broken,
     │                           which is a normal :class:`~collegium.engine.audit.AuditReport`)
-    └── AuditFailed             the audit fails, so what needs an intact store was refused
-                                (signing a checkpoint); carries the report
+    ├── AuditFailed             the audit fails, so what needs an intact store was refused
+    │                           (signing a checkpoint); carries the report
+    └── BrokerUnavailable       the message broker a relay delivers to cannot be reached, or
+                                did not confirm a message (nothing unconfirmed is acknowledged)
 
 A refused command never writes anything: each of these is raised before the store's transaction
 commits, so state, version and events stay as they were.
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AuditError",
     "AuditFailed",
+    "BrokerUnavailable",
     "CollegiumError",
     "ConcurrentUpdate",
     "DefinitionError",
@@ -165,3 +168,10 @@ class AuditFailed(CollegiumError):
     def __init__(self, message: str | Message, *, report: AuditReport) -> None:
         self.report = report
         super().__init__(message)
+
+
+class BrokerUnavailable(CollegiumError):
+    """The message broker a :class:`~collegium.relay.relay.Relay` delivers to could not be reached,
+    stopped answering, or did not confirm a message (it refused it, or could route it nowhere). The
+    entries it did not confirm stay in the outbox, unacknowledged, and are sent again on the next
+    try."""

@@ -22,6 +22,7 @@ def test_public_names_are_pinned() -> None:
         "Availability",
         "Ballot",
         "Body",
+        "BrokerUnavailable",
         "Checkpoint",
         "CheckpointProblem",
         "CheckpointReport",
@@ -51,6 +52,7 @@ def test_public_names_are_pinned() -> None:
         "Refusal",
         "Registry",
         "Rejudged",
+        "Relay",
         "ReplayReport",
         "ReportData",
         "RulePackSpec",
@@ -83,6 +85,7 @@ def test_every_error_has_one_root() -> None:
     for name in (
         "AuditError",
         "AuditFailed",
+        "BrokerUnavailable",
         "ConcurrentUpdate",
         "DefinitionError",
         "InvalidInput",

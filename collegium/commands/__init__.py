@@ -102,6 +102,14 @@ COMMANDS: Final[dict[str, Lazy]] = {
         target="collegium.commands.procedures:procedures",
         summary="Built-in procedures, and checking procedure or rule-pack files.",
     ),
+    "relay": Lazy(
+        target="collegium.commands.relay:relay",
+        summary=(
+            "Deliver the outbox of --db to a message broker (RabbitMQ or NATS JetStream) at "
+            "least once, in order per instance, each message with its event's id; an entry is "
+            "acknowledged only after the broker confirmed it."
+        ),
+    ),
     "replay": Lazy(
         target="collegium.commands.replay:replay",
         summary=(
