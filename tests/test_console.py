@@ -299,7 +299,7 @@ def one_error(args: list[str], *words: str) -> None:
 def test_listening_beyond_this_machine_needs_a_secret(dbs: dict[str, Path]) -> None:
     db = str(dbs["p1_major_decision"])
     one_error(["--db", db, "serve", "--host", "0.0.0.0"], "0.0.0.0", "--token", "--basic-auth")
-    one_error(["--db", db, "--lang", "zh-CN", "serve", "--host", "0.0.0.0"], "--token")
+    one_error(["--db", db, "--lang", "zh-CN", "serve", "--host", "0.0.0.0"], "监听", "--token")
     one_error(["--db", db, "serve", "--token", "a", "--basic-auth", "u:p"], "together")
     one_error(["--db", db, "serve", "--host", "::", "--basic-auth", "nopass"], "USER:PASS")
     one_error(["--db", db, "serve", "--token", " "], "--token")
