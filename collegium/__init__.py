@@ -66,6 +66,11 @@ _EXPORTS: dict[str, str] = {
     "ConcurrentUpdate": "collegium.errors",
     "AuditError": "collegium.errors",
     "AuditFailed": "collegium.errors",
+    "report_html": "collegium.htmlreport",
+    "report_data": "collegium.htmlreport.gather",
+    "render_report": "collegium.htmlreport.page",
+    "ReportData": "collegium.htmlreport.records",
+    "Refusal": "collegium.htmlreport.records",
 }
 
 # Importable from ``collegium`` too, outside ``__all__``: what the command line needs beyond the
@@ -131,9 +136,11 @@ __all__ = [
     "ProcedureSpec",
     "PublicKey",
     "RandomIds",
+    "Refusal",
     "Registry",
     "Rejudged",
     "ReplayReport",
+    "ReportData",
     "RulePackSpec",
     "RuleResult",
     "RuleSpec",
@@ -149,6 +156,9 @@ __all__ = [
     "UnknownDefinition",
     "Verdict",
     "rejudge",
+    "render_report",
+    "report_data",
+    "report_html",
 ]
 
 if TYPE_CHECKING:
@@ -185,6 +195,10 @@ if TYPE_CHECKING:
         RuleViolation,
         TransitionNotAllowed,
     )
+    from collegium.htmlreport import report_html
+    from collegium.htmlreport.gather import report_data
+    from collegium.htmlreport.page import render_report
+    from collegium.htmlreport.records import Refusal, ReportData
     from collegium.rules.model import RulePackSpec, RuleSpec
     from collegium.rules.verdict import RuleResult, Verdict
     from collegium.store.bodies import Body, Member

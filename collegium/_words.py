@@ -2,9 +2,9 @@
 and Chinese (zh-CN), in one table with one lookup, :func:`word`.
 
 Plain data and the standard library only, so a command that needs words loads nothing else. The
-words of ballots and meetings, of the handbook and of the web console are kept in sibling modules
-and joined into this one table. The engine's own messages (rule explanations, refusals) are in
-:mod:`collegium._i18n`.
+words of ballots and meetings, of the handbook, of the HTML report and of the web console are kept
+in sibling modules and joined into this one table. The engine's own messages (rule explanations,
+refusals) are in :mod:`collegium._i18n`.
 
 An English word that counts says its singular and plural in its placeholder's format: ``{count}
 {count:rule|rules}`` is "1 rule", "2 rules".
@@ -18,6 +18,7 @@ from typing import Any, Final
 from collegium._words_ballots import WORDS as _BALLOT_WORDS
 from collegium._words_console import WORDS as _CONSOLE_WORDS
 from collegium._words_handbook import WORDS as _HANDBOOK_WORDS
+from collegium._words_report import WORDS as _REPORT_WORDS
 
 __all__ = ["label", "shape", "word", "word_or"]
 
@@ -299,6 +300,7 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "supervise.nothing": ("nothing fell due by {until}", "截至 {until} 没有到期的事项"),
     **_BALLOT_WORDS,
     **_HANDBOOK_WORDS,
+    **_REPORT_WORDS,
     **_CONSOLE_WORDS,
 }
 

@@ -47,9 +47,11 @@ def test_public_names_are_pinned() -> None:
         "ProcedureSpec",
         "PublicKey",
         "RandomIds",
+        "Refusal",
         "Registry",
         "Rejudged",
         "ReplayReport",
+        "ReportData",
         "RulePackSpec",
         "RuleResult",
         "RuleSpec",
@@ -65,6 +67,9 @@ def test_public_names_are_pinned() -> None:
         "UnknownDefinition",
         "Verdict",
         "rejudge",
+        "render_report",
+        "report_data",
+        "report_html",
     ]
     for name in collegium.__all__:
         assert getattr(collegium, name) is not None

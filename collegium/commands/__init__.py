@@ -101,6 +101,14 @@ COMMANDS: Final[dict[str, Lazy]] = {
             "names, or the run of each SCENARIO file."
         ),
     ),
+    "report": Lazy(
+        target="collegium.commands.report:report",
+        summary=(
+            "Write a self-contained HTML report of INSTANCE (or several) in --db to OUT: "
+            "timeline, diagram with the path taken and the current state, ballots, tasks and "
+            "audit status; in --lang, printable, making no request."
+        ),
+    ),
     "reports": Lazy(
         target="collegium.commands.reports:reports",
         summary=(

@@ -98,6 +98,15 @@ def _sized(name: str, most: int, default: int, what: str) -> Callable[[_F], _F]:
     help="With --generate: also write the generated scenario file here.",
 )
 @click.option(
+    "--html",
+    "html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="OUT",
+    help="Also write a self-contained HTML report of the run's instances to OUT (its timelines, "
+    "diagrams, refusals, ballots, tasks and audit; in --lang, times as --tz says).",
+)
+@click.option(
     "--replace",
     is_flag=True,
     help="With --db naming a SQLite file that Collegium made (an earlier run's): start again on a "
@@ -111,6 +120,7 @@ def simulate(
     matters: int,
     months: int,
     out: Path | None,
+    html: Path | None,
     replace: bool,
 ) -> None:
     """Run the scenario FILE on a virtual clock (in memory unless --db names a database) and print
@@ -156,6 +166,17 @@ def simulate(
                 scn, engine, on_step=lambda _n: bar.advance(task), lang=s.lang, registry=reg
             )
     audit = engine.verify_audit()
+    from collegium.commands.render import times
+
+    face = times(dt.datetime.fromisoformat(scn.spec.start).tzinfo)
+    if html is not None:
+        _write_report(
+            engine,
+            reports,
+            html,
+            word("simulate.title", s.lang, title=scn.spec.scenario),
+            face.zone,
+        )
     if s.as_json:
         instances = {
             i.id: {
@@ -175,13 +196,11 @@ def simulate(
                 "steps": [asdict(r) for r in reports],
                 "instances": instances,
                 "audit": audit.to_dict(),
+                **({"html": str(html)} if html is not None else {}),
             }
         )
         return
-    from collegium.commands.render import times
-
     w = s.lang
-    face = times(dt.datetime.fromisoformat(scn.spec.start).tzinfo)
     lines = [
         _line(engine, r, w, face)
         for r in reports
@@ -202,6 +221,26 @@ def simulate(
             audit=word("simulate.ok" if audit.ok else "simulate.broken", w),
         )
     )
+    if html is not None:
+        click.echo(word("report.written", w, out=html))
+
+
+def _write_report(
+    engine: Engine, reports: list[StepReport], out: Path, title: str, zone: dt.tzinfo | None
+) -> None:
+    """Write the HTML report of every instance of the run, its refusals with them, to ``out``."""
+    from collegium import Refusal, report_html
+
+    refusals = [r for step in reports if (r := Refusal.of_step(step)) is not None]
+    page = report_html(
+        engine,
+        [i.id for i in engine.instances()],
+        lang=settings().lang,
+        tz=zone,
+        title=title,
+        refusals=refusals,
+    )
+    out.write_text(page, encoding="utf-8")
 
 
 def _remove_earlier_run(db: str) -> None:
