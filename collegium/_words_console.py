@@ -36,6 +36,8 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
         "the states the instance passed through, oldest first; the current one is marked",
         "实例经过的状态，按先后排列；当前状态已标出",
     ),
+    "console.diagram": ("Procedure diagram", "程序图"),
+    "console.report": ("HTML report", "HTML 报告"),
     "console.timeline": ("Timeline", "时间线"),
     "console.rules_judged": ("{count} {count:rule|rules} judged", "判定规则 {count} 条"),
     "console.children": ("Started by this instance", "由本实例发起"),

@@ -118,10 +118,15 @@ def test_an_instance_page_shows_its_state_path_ballot_timeline_and_facts(
     assert current[2] == ["Responsibilities being assigned"]
     path = [e[1]["data-state"] for e in found.with_class("path-state")]
     assert path[0] == "proposed" and path[-1] == "assigned" and "in_meeting" in path
+    # the procedure's diagram: the current state and the transitions taken marked
+    assert [e[1]["data-state"] for e in found.with_class("current") if e[0] == "g"] == ["assigned"]
+    taken = {e[1]["data-trigger"] for e in found.with_class("taken") if e[0] == "g"}
+    assert {"prepare", "schedule", "close_ballot", "hand_over"} <= taken
+    assert "withdraw" not in taken
     # the ballot: a chart of the totals with the votes needed drawn, each named voter's choice
     assert found.with_class("ballot-chart")
-    bars = [e for e in found.found if e[0] == "rect"]
-    assert [float(b[1]["width"]) > 0 for b in bars][:3] == [True, False, True]  # 5, 0, 1
+    bars = [e for e in found.found if e[0] == "rect" and "option" in e[1]["class"]]
+    assert [float(b[1]["width"]) > 0 for b in bars] == [True, False, True]  # 5, 0, 1
     assert [e for e in found.found if e[0] == "line" and "needed" in e[1]["class"]]
     assert "threshold: agree votes needed 4" in html and "quorum: present needed 4" in html
     assert re.search(r"<td>m4</td><td>abstain</td>", html)
@@ -132,6 +137,15 @@ def test_an_instance_page_shows_its_state_path_ballot_timeline_and_facts(
     # nested facts as sub-tables: the consultations, a row per member
     assert re.search(r"<td>m4</td><td>2026-03-05 09:00</td><td>m1</td><td>reserve</td>", html)
     assert "wants a cost review" in html
+
+
+def test_an_instance_links_its_html_report(dbs: dict[str, Path]) -> None:
+    c = client(dbs["p1_major_decision"])
+    (report,) = Elements(page(c, "/instances/budget?lang=zh-CN")).links("report")
+    assert report == "/report/budget?lang=zh-CN"
+    html = page(c, report)
+    assert "<script" not in html and 'class="ballot-chart"' in html and "审计" in html
+    assert c.get("/report/nothing").status_code == 404
 
 
 def test_children_and_parent_are_links(dbs: dict[str, Path]) -> None:

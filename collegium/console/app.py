@@ -1,5 +1,5 @@
 """The console's Flask application: four pages (instances, an instance, overdue tasks and open
-cases, the audit), GET and HEAD only (any other method is answered 405), each in English or
+cases, the audit) and an instance's HTML report (:func:`collegium.report_html`), GET and HEAD only (any other method is answered 405), each in English or
 Chinese (``?lang=zh-CN``, else the browser's ``Accept-Language``), every value escaped by Jinja's
 autoescape, undefined names in a template an error rather than an empty string.
 
@@ -16,9 +16,10 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, g, redirect, render_template, request, url_for
 from jinja2 import StrictUndefined
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from collegium import NotFound
+from collegium import NotFound, report_html
 from collegium._words import word
 from collegium.console.guard import COOKIE, Guard
 from collegium.console.pages import PAGE, instance_page, listing, supervision
@@ -44,6 +45,8 @@ WORDS = (
     "console.first",
     "console.path",
     "console.path_note",
+    "console.diagram",
+    "console.report",
     "console.timeline",
     "console.children",
     "console.no_children",
@@ -222,7 +225,13 @@ def create_app(
         face = times()
         page = instance_page(engine, instance_id, g.lang, face)
         said = {"rules": lambda n: word("console.rules_judged", g.lang, count=n)}
-        return render("instance.html", face, page=page, said=said)
+        drawn = Markup(page.diagram) if page.diagram is not None else None  # escaped where drawn
+        return render("instance.html", face, page=page, said=said, diagram=drawn)
+
+    @get("/report/<path:instance_id>")
+    def report(instance_id: str) -> str:
+        """The instance's self-contained HTML report (``collegium report INSTANCE --html``)."""
+        return report_html(engine, instance_id, lang=g.lang, tz=times().zone)
 
     @get("/supervision")
     def supervise() -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from collegium import NotFound, RuleResult, Text, open_cases, overdue_tasks
 from collegium._words import word
 from collegium.console.ballot import BallotView, ballot_view
+from collegium.console.diagram import instance_svg
 from collegium.console.values import Node, TimeFace, node
 
 if TYPE_CHECKING:
@@ -176,6 +177,9 @@ class InstancePage:
     facts: tuple[tuple[str, str, Node], ...]
     steps: tuple[Step, ...]
     path: tuple[Visit, ...]
+    #: the procedure's diagram (inline SVG, drawn and escaped by Collegium), its path and state
+    #: marked; None when the version the instance runs under is not known
+    diagram: str | None
     children: tuple[Row, ...]
     ballot: BallotView | None
 
@@ -290,6 +294,7 @@ def instance_page(engine: Engine, instance_id: str, lang: str, face: TimeFace) -
         ),
         steps=steps,
         path=_path(events, labels, inst),
+        diagram=instance_svg(engine.registry, inst, events, lang),
         children=tuple(children),
         ballot=ballot_view(engine, instance_id, lang, face),
     )

@@ -7,6 +7,7 @@ No markup here: the templates draw the tree, and Jinja escapes every text in it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -53,6 +54,8 @@ class TimeFace(Protocol):
     """How a time reaches a person (the command line's ``Times``): to the minute in the zone
     ``--tz`` names, the offset said once."""
 
+    #: the zone times are shown in; None: the machine's local zone
+    zone: dt.tzinfo | None
     offset: str | None
 
     def cell(self, value: Any) -> str | None: ...
