@@ -1,7 +1,8 @@
 """The console's Flask application: four pages (instances, an instance, overdue tasks and open
-cases, the audit) and an instance's HTML report (:func:`collegium.report_html`), GET and HEAD only (any other method is answered 405), each in English or
-Chinese (``?lang=zh-CN``, else the browser's ``Accept-Language``), every value escaped by Jinja's
-autoescape, undefined names in a template an error rather than an empty string.
+cases, the audit) and an instance's HTML report (:func:`collegium.report_html`); GET and HEAD only
+(any other method is answered 405), each in English or Chinese (``?lang=zh-CN``, else the
+browser's ``Accept-Language``), every value escaped by Jinja's autoescape, undefined names in a
+template an error rather than an empty string.
 
 The application reads through the one engine it is given, opened so that it never migrates nor
 writes (the command line opens it as its other reads do); time comes from that engine's clock, and
