@@ -46,8 +46,9 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "console.no_facts": ("no facts", "没有事实"),
     "console.current": ("current state", "当前状态"),
     "console.chart": (
-        "votes per option; the line marks the votes needed to pass",
-        "各选项票数；竖线为通过所需票数",
+        "votes per option and members present; the solid line marks the votes needed to pass, "
+        "the dashed one the quorum",
+        "各选项票数及实到人数；实线为通过所需同意票数，虚线为法定到会人数",
     ),
     "console.overdue": ("Overdue tasks", "逾期任务"),
     "console.cases": ("Open accountability cases", "未结问责案件"),

@@ -86,7 +86,7 @@ def serve(host: str, port: int, token: str | None, basic: str | None) -> None:
 
 def _run(host: str, port: int, guard: Guard) -> None:
     try:
-        from werkzeug.serving import make_server
+        from werkzeug.serving import ThreadedWSGIServer
 
         from collegium.console import create_app
     except ImportError as exc:
@@ -103,7 +103,8 @@ def _run(host: str, port: int, guard: Guard) -> None:
     zone = display_zone()
     with open_engine(writes=False) as engine:
         app = create_app(engine, times=lambda: Times(zone), guard=guard)
-        server = make_server(host, port, app, threaded=True)
+        server = ThreadedWSGIServer(host, port, app)  # a thread per connection
+        server.block_on_close = False  # Ctrl-C does not wait for connections a browser keeps
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{server.server_port}/"
         click.echo(word("console.serving", settings().lang, url=url))
