@@ -351,3 +351,17 @@ def test_the_command_serves_the_pages(served: str) -> None:
     with urllib.request.urlopen(f"{served}instances/budget", timeout=20) as answer:
         html = answer.read().decode()
     assert "Responsibilities being assigned" in html and 'class="ballot-chart"' in html
+
+
+def test_flask_is_imported_with_the_console_app_only() -> None:
+    code = (
+        "import sys, collegium, collegium.console\n"
+        "from collegium.console import Guard\n"
+        "from collegium.cli import main\n"
+        "try:\n    main(['serve', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print('flask' in sys.modules, file=sys.stderr)\n"
+        "from collegium.console import create_app\n"
+        "print('flask' in sys.modules, file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stderr.split() == ["False", "True"]
