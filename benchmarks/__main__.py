@@ -11,6 +11,7 @@ from pathlib import Path
 
 from benchmarks import (
     bench_ballot,
+    bench_console,
     bench_integrity,
     bench_lifecycle,
     bench_pg,
@@ -31,6 +32,7 @@ FIGURES["j"] = bench_lifecycle.figure_j  # the whole P1 lifecycle persisted on S
 FIGURES["k"] = bench_lifecycle.figure_k  # an instance snapshot against SpiffWorkflow's serializer
 FIGURES["l"] = bench_integrity.figure_l  # secret votes, the tellers' count, the audit's cross-check
 FIGURES["m"] = bench_year.figure_m  # a generated year on a SQLite file against the same in memory
+FIGURES["n"] = bench_console.figure_n  # the console's list of instances at 100,000 instances
 
 HEADERS = ("figure", "Collegium", "anchor/floor", "ratio", "target", "met?")
 

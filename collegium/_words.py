@@ -2,9 +2,9 @@
 and Chinese (zh-CN), in one table with one lookup, :func:`word`.
 
 Plain data and the standard library only, so a command that needs words loads nothing else. The
-words of ballots and meetings, of the handbook, of the HTML report, of meeting minutes and
-of the relay are kept in sibling modules and joined into this one table. The engine's own
-messages (rule explanations, refusals) are in :mod:`collegium._i18n`.
+words of ballots and meetings, of the handbook, of the HTML report, of meeting minutes, of
+the relay and of the web console are kept in sibling modules and joined into this one table.
+The engine's own messages (rule explanations, refusals) are in :mod:`collegium._i18n`.
 
 An English word that counts says its singular and plural in its placeholder's format: ``{count}
 {count:rule|rules}`` is "1 rule", "2 rules".
@@ -16,6 +16,7 @@ import string
 from typing import Any, Final
 
 from collegium._words_ballots import WORDS as _BALLOT_WORDS
+from collegium._words_console import WORDS as _CONSOLE_WORDS
 from collegium._words_handbook import WORDS as _HANDBOOK_WORDS
 from collegium._words_minutes import WORDS as _MINUTES_WORDS
 from collegium._words_relay import WORDS as _RELAY_WORDS
@@ -314,6 +315,7 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     **_REPORT_WORDS,
     **_MINUTES_WORDS,
     **_RELAY_WORDS,
+    **_CONSOLE_WORDS,
 }
 
 

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import bench_core, bench_integrity, bench_lifecycle, bench_scale, bench_supervision
+from benchmarks import (
+    bench_console,
+    bench_core,
+    bench_integrity,
+    bench_lifecycle,
+    bench_scale,
+    bench_supervision,
+)
 from benchmarks import scenario as sc
 from benchmarks.__main__ import main, table
 from benchmarks.anchor_psm import PsmP1
@@ -40,6 +47,7 @@ TINY = bench_core.Settings(
         bench_lifecycle.figure_k,
         bench_supervision.figure_f,
         bench_integrity.figure_l,
+        bench_console.figure_n,
     ],
 )
 def test_each_figure_runs_and_reports(figure: object) -> None:

@@ -21,9 +21,10 @@ PACKAGE = Path(collegium.__file__).parent
 COMMANDS_DIR = PACKAGE / "commands"
 
 # the modules of `collegium` that commands may import besides the package itself (its exports) and
-# their own: the public modules, and the one table of words
+# their own: the public modules (the web console's among them), and the one table of words
 ALLOWED = {
     "collegium",
+    "collegium.console",
     "collegium.errors",
     "collegium.scenario",
     "collegium.generate",

@@ -149,6 +149,14 @@ COMMANDS: Final[dict[str, Lazy]] = {
             "files, scenario files, body files or rule-pack test files."
         ),
     ),
+    "serve": Lazy(
+        target="collegium.commands.serve:serve",
+        summary=(
+            "Serve a read-only web console of --db: instances by procedure and state, an "
+            "instance's timeline, path, verdicts, facts, children and ballot, overdue tasks, "
+            "open cases, the audit."
+        ),
+    ),
     "simulate": Lazy(
         target="collegium.commands.simulate:simulate",
         summary=(

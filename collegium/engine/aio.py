@@ -210,11 +210,16 @@ class AsyncEngine:
         return await self._run(self.sync.instances, procedure, state)
 
     async def scan(
-        self, procedure: str | None = None, state: str | None = None, *, batch: int = 1000
+        self,
+        procedure: str | None = None,
+        state: str | None = None,
+        *,
+        batch: int = 1000,
+        after: tuple[str, str, str] | None = None,
     ) -> AsyncIterator[Instance]:
-        """Instances streamed, ``batch`` per short read (see ``Engine.scan``):
-        ``async for i in engine.scan()``."""
-        pages = self.sync.scan(procedure, state, batch=batch)  # reads nothing until asked
+        """Instances streamed, ``batch`` per short read, resumed past ``after`` when given (see
+        ``Engine.scan``): ``async for i in engine.scan()``."""
+        pages = self.sync.scan(procedure, state, batch=batch, after=after)  # reads nothing yet
         while page := await self._run(_take, pages, batch):
             for instance in page:
                 yield instance

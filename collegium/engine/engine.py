@@ -187,13 +187,19 @@ class Engine:
         return [Instance.of(r) for r in self.store.instances(procedure, state)]
 
     def scan(
-        self, procedure: str | None = None, state: str | None = None, *, batch: int = 1000
+        self,
+        procedure: str | None = None,
+        state: str | None = None,
+        *,
+        batch: int = 1000,
+        after: tuple[str, str, str] | None = None,
     ) -> Iterator[Instance]:
         """Instances streamed, ``batch`` per short read, in flat memory; by id (filtered: per
-        procedure and state)."""
+        procedure and state, then by id). ``after``, the (procedure, state, id) of the last instance
+        an earlier scan with the same filters gave, resumes past it: a page's keyset."""
         if batch < 1:
             raise InvalidInput(Message("batch must be at least 1, not {batch}", batch=batch))
-        return (Instance.of(r) for r in self.store.scan(procedure, state, batch))
+        return (Instance.of(r) for r in self.store.scan(procedure, state, batch, after))
 
     def find(
         self,

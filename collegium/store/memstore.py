@@ -281,21 +281,21 @@ class MemoryStore:
         return sorted(out, key=lambda r: (r.created_at, r.id))
 
     def scan(
-        self, procedure: str | None = None, state: str | None = None, batch: int = 1000
+        self,
+        procedure: str | None = None,
+        state: str | None = None,
+        batch: int = 1000,
+        after: tuple[str, str, str] | None = None,
     ) -> Iterator[InstanceRecord]:
+        whole = procedure is None and state is None  # the order SqlStore pages in: by id, else by
+        start = after and (after[2:] if whole else after)  # (procedure, state, id)
         with self._lock:  # the records are immutable: a sorted list of references is the snapshot
             out = sorted(
-                (
-                    r
-                    for r in self._instances.values()
-                    if (procedure is None or r.procedure == procedure)
-                    and (state is None or r.state == state)
-                ),
-                key=(lambda r: r.id)
-                if procedure is None and state is None
-                else (lambda r: (r.procedure, r.state, r.id)),
-            )  # the order SqlStore pages in
-        return iter(out)
+                ((r.id,) if whole else (r.procedure, r.state, r.id), r)
+                for r in self._instances.values()
+                if procedure in (None, r.procedure) and state in (None, r.state)
+            )
+        return iter([r for key, r in out if start is None or key > start])
 
     def iter_instances(self) -> Iterator[InstanceRecord]:
         return iter(list(self._instances.values()))

@@ -213,9 +213,15 @@ class Store(Protocol):
         ...
 
     def scan(
-        self, procedure: str | None = None, state: str | None = None, batch: int = 1000
+        self,
+        procedure: str | None = None,
+        state: str | None = None,
+        batch: int = 1000,
+        after: tuple[str, str, str] | None = None,
     ) -> Iterator[InstanceRecord]:
-        """Instances in id order, read ``batch`` at a time, each batch a short read of its own."""
+        """Instances in id order (filtered: by procedure, state and id), read ``batch`` at a time,
+        each batch a short read of its own; with ``after``, a (procedure, state, id), only those
+        that come after it in that order."""
         ...
 
     def iter_instances(self) -> Iterator[InstanceRecord]: ...

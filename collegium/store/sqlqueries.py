@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, tuple_
 
 from collegium._catalog import Message
 from collegium.errors import NotFound
@@ -90,28 +90,35 @@ class InstanceQueries:
             return [instance_row(r) for r in conn.execute(q.order_by(t.c.created_at, t.c.id))]
 
     def scan(
-        self, procedure: str | None = None, state: str | None = None, batch: int = 1000
+        self,
+        procedure: str | None = None,
+        state: str | None = None,
+        batch: int = 1000,
+        after: tuple[str, str, str] | None = None,
     ) -> Iterator[InstanceRecord]:
         # keyset pages, each its own short read (no connection or lock held between pages) and an
         # index range read whatever the table's size: by primary key, or by (procedure, state, id)
-        # one group at a time
+        # one group at a time; ``after`` starts past an earlier scan's last (procedure, state, id)
         t = s.instances
         if procedure is None and state is None:
-            yield from self._pages(select(t), batch)
+            yield from self._pages(select(t), batch, after[2] if after else None)
             return
         groups = select(t.c.procedure, t.c.state).distinct().order_by(t.c.procedure, t.c.state)
         groups = groups.where(t.c.procedure == procedure) if procedure is not None else groups
+        groups = groups.where(t.c.state == state) if state is not None else groups
+        if after is not None:
+            groups = groups.where(tuple_(t.c.procedure, t.c.state) >= tuple_(after[0], after[1]))
         with self._reading() as conn:
-            found = [
-                tuple(g)
-                for g in conn.execute(groups if state is None else groups.where(t.c.state == state))
-            ]
+            found = [tuple(g) for g in conn.execute(groups)]
         for p, st in found:
-            yield from self._pages(select(t).where(t.c.procedure == p, t.c.state == st), batch)
+            start = after[2] if after is not None and (p, st) == after[:2] else None
+            yield from self._pages(
+                select(t).where(t.c.procedure == p, t.c.state == st), batch, start
+            )
 
-    def _pages(self, q: Any, batch: int) -> Iterator[InstanceRecord]:
+    def _pages(self, q: Any, batch: int, after: str | None = None) -> Iterator[InstanceRecord]:
         t = s.instances
-        q, after = q.order_by(t.c.id).limit(batch), None
+        q = q.order_by(t.c.id).limit(batch)
         while True:
             with self._reading() as conn:
                 page = [
