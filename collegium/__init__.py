@@ -82,8 +82,8 @@ _EXPORTS: dict[str, str] = {
 # Importable from ``collegium`` too, outside ``__all__``: what the command line needs beyond the
 # names above (reading definition files, time parsing, the schema revision, a fragment's model, the
 # files' JSON Schemas, the data each trigger takes, the secretary's office's queries and
-# calendars, the catalogue's messages, a citation in a language, a relay's target URL and
-# passes), so that it imports no module of the engine itself.
+# calendars, an event's stored verdict read back, the catalogue's messages, a citation in a
+# language, a relay's target URL and passes), so that it imports no module of the engine itself.
 # A name given as "module:attribute" is that module's attribute under another name.
 _HELPERS: dict[str, str] = {
     "read_text": "collegium._loader",
@@ -102,6 +102,7 @@ _HELPERS: dict[str, str] = {
     "schedule_reports": "collegium.engine.calendar",
     "Scheduled": "collegium.engine.calendar",
     "commitments": "collegium.engine.commitments",
+    "stored_results": "collegium.engine.replay",
     "run_pack_tests": "collegium.engine.packtests:run_tests",
     "builtin_pack_tests": "collegium.engine.packtests",
     "Message": "collegium._catalog",
@@ -243,6 +244,7 @@ if TYPE_CHECKING:  # the helpers outside __all__: a redundant alias marks a name
     from collegium.engine.queries import open_cases as open_cases
     from collegium.engine.queries import overdue_tasks as overdue_tasks
     from collegium.engine.queries import reports_due as reports_due
+    from collegium.engine.replay import stored_results as stored_results
     from collegium.engine.shapes import trigger_data as trigger_data
     from collegium.relay.relay import RelayPass as RelayPass
     from collegium.relay.target import parse_target as parse_target

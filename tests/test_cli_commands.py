@@ -21,7 +21,8 @@ PACKAGE = Path(collegium.__file__).parent
 COMMANDS_DIR = PACKAGE / "commands"
 
 # the modules of `collegium` that commands may import besides the package itself (its exports) and
-# their own: the public modules (the web console's among them), and the one table of words
+# their own: the public modules (the web console's among them), the one table of words, and the one
+# reading of a fact's value that the console shares
 ALLOWED = {
     "collegium",
     "collegium.console",
@@ -31,6 +32,7 @@ ALLOWED = {
     "collegium.diagram",
     "collegium.handbook",
     "collegium._words",
+    "collegium._facts_shown",
 }
 
 

@@ -14,7 +14,7 @@ import click
 
 from collegium import Message
 from collegium.commands.common import emit_json, open_engine, outcome_doc, settings, show_outcome
-from collegium.errors import InvalidInput, NotFound
+from collegium.errors import InvalidInput
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -94,39 +94,6 @@ def _counts(result: Mapping[str, Any], options: Iterable[str] = ()) -> dict[str,
     return {k: int(result[k]) for k in names}
 
 
-def _rule_results(registry: Registry, inst: Instance, stored: Iterable[Any]) -> list[RuleResult]:
-    """Rule results from the stored form of an event's verdict, with titles and citations from the
-    rule pack."""
-    from collegium import RuleResult, Text
-
-    try:
-        pack = registry.pack(inst.pack, inst.pack_version)
-    except NotFound:
-        pack = None
-    out = []
-    for rule_id, passed, applicable, severity, detail, params in stored:
-        spec = pack.rule(rule_id) if pack is not None else None
-        title = (
-            spec.title
-            if spec is not None
-            else Text.model_validate({"en": rule_id, "zh-CN": rule_id})
-        )
-        out.append(
-            RuleResult(
-                rule_id,
-                bool(passed),
-                str(severity),
-                title,
-                spec.citation if spec else "",
-                str(detail),
-                dict(params or {}),
-                {},
-                bool(applicable),
-            )
-        )
-    return out
-
-
 def _figure(
     r: RuleResult | None, rule: Any = None, needed: Any = None, passed: Any = None
 ) -> dict[str, Any]:
@@ -175,11 +142,12 @@ def result_doc(
     """A closed ballot's result: counts per option, n, present, the quorum and pass figures, the
     outcome, the method, the dissent (named ballots), each item of a list voted item by item, and
     the verdict of every rule judged at the close."""
+    from collegium import stored_results
     from collegium._words import word
 
     ballot = inst.facts.get("ballot") or {}
     options = ballot.get("options") or ()
-    rules = _rule_results(registry, inst, verdict)
+    rules = stored_results(registry, inst, verdict)
     thresholds = [r for r in rules if r.detail == "threshold" and r.applicable]
     passing = [r for r in thresholds if r.severity == "branch"]
     method = result.get("method")

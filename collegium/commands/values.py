@@ -9,15 +9,16 @@ inside the functions.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from collegium._words import label, word, word_or
+from collegium._words import word, word_or
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.table import Table
 
+    from collegium._facts_shown import Node
     from collegium.commands.render import Times
 
 __all__ = [
@@ -37,53 +38,6 @@ _REMINDER = re.compile(
     r"(?:(?P<seconds>\d+)S)?)?"
 )
 
-#: keys whose values are a ballot's options or methods, shown by their words
-_OPTION_KEYS = frozenset({"view", "choice"})
-
-#: keys of nested values shown by the project's word for them (``at`` → 时间); any other key is
-#: shown as it is, since a word may mean one thing in one value and another in the next
-_LABELLED = frozenset(
-    {
-        "actor",
-        "at",
-        "attendees",
-        "body",
-        "by",
-        "choice",
-        "closed_at",
-        "data",
-        "dissent",
-        "id",
-        "kind",
-        "member",
-        "method",
-        "n",
-        "name",
-        "opened_at",
-        "options",
-        "passed",
-        "present",
-        "procedure",
-        "reason",
-        "result",
-        "role",
-        "rule",
-        "state",
-        "title",
-        "trigger",
-        "version",
-        "view",
-    }
-)
-
-
-def _key(key: str, lang: str) -> str:
-    """A nested value's key as a label: its word (:data:`_LABELLED`), an option's word (the counts
-    of a ballot's result: ``agree`` → 同意), or the key."""
-    if key in _LABELLED:
-        return label(key, lang)
-    return word_or(f"option.{key}", lang, key)
-
 
 def timer_words(name: str, lang: str) -> str:
     """A timer as a person reads it: ``review`` stays, its reminder ``review -P7D`` is ``reminder
@@ -101,80 +55,34 @@ def timer_words(name: str, lang: str) -> str:
     return word("timer.remind", lang, lead=" ".join(lead), timer=found["timer"])
 
 
-def _scalar(value: Any, lang: str, face: Times, key: str | None = None) -> str:
-    """One value that is not a mapping, in a line: a time as ``face`` shows it, yes or no, a list
-    comma-separated, an option or method by its word."""
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return word("yes" if value else "no", lang)
-    if isinstance(value, str):
-        shown = face.cell(value)
-        if shown is not None:
-            return shown
-        if key in _OPTION_KEYS:
-            return word_or(f"option.{value}", lang, value)
-        return word_or(f"method.{value}", lang, value) if key == "method" else value
-    if isinstance(value, list | tuple):
-        return ", ".join(_scalar(v, lang, face, key) for v in value) or "-"
-    if isinstance(value, Mapping):
-        from collegium.commands.render import plain
-
-        return plain(value)
-    return str(value)
-
-
-def _is_flat(value: Any) -> bool:
-    """Whether ``value`` fits one table cell: not a mapping, nor a list holding one."""
-    if isinstance(value, list | tuple):
-        return not any(isinstance(v, Mapping | list | tuple) for v in value)
-    return not isinstance(value, Mapping)
-
-
-def _records(
-    rows: Sequence[Mapping[str, Any]],
-    keys: Sequence[str] | None,
-    lang: str,
-    face: Times,
-    head: str = "",
-) -> Table:
-    """Mappings of flat values as a small table, one row each (first, when ``keys`` are given,
-    the key each is found by: a member's consultation under the member)."""
-    from collegium.commands.render import table
-
-    columns = list(dict.fromkeys(k for row in rows for k in row))
-    return table(
-        None,
-        ([head] if keys is not None else []) + [_key(k, lang) for k in columns],
-        (
-            ([keys[i]] if keys is not None else [])
-            + [_scalar(row.get(k), lang, face, k) if k in row else "" for k in columns]
-            for i, row in enumerate(rows)
-        ),
-        whole=(0,) if keys is not None else (),
-    )
-
-
 def nested(value: Any, lang: str, face: Times, key: str | None = None) -> RenderableType:
-    """A fact's value as a person reads it: mappings of flat values (the consultations) and lists
-    of them as small tables; any other mapping (a ballot) as ``key: value`` lines, its own nested
-    values drawn the same way beside their key; the rest in a line (:func:`_scalar`)."""
+    """A fact's value as a person reads it (:func:`collegium._facts_shown.node`, as the web console
+    reads it too): mappings of flat values (the consultations) and lists of them as small tables;
+    any other mapping (a ballot) as ``key: value`` lines, its own nested values drawn the same way
+    beside their key; the rest in a line."""
+    from collegium._facts_shown import node
+
+    return _drawn(node(value, lang, face, key))
+
+
+def _drawn(shown: Node) -> RenderableType:
+    """A value's tree drawn with rich: a table, ``key: value`` lines, a list, or a line of text."""
     from rich.text import Text as RichText
 
-    from collegium.commands.render import grid
+    from collegium.commands.render import grid, table
 
-    if isinstance(value, Mapping) and value:
-        inner = list(value.values())
-        if all(isinstance(v, Mapping) and v and all(map(_is_flat, v.values())) for v in inner):
-            return _records(inner, [str(k) for k in value], lang, face)
-        return grid(
-            [f"{_key(str(k), lang)}:", nested(v, lang, face, str(k))] for k, v in value.items()
+    if shown.kind == "table":
+        return table(
+            None,
+            list(shown.head),
+            ([cell.text for cell in row] for row in shown.rows),
+            whole=(0,) if shown.keyed else (),
         )
-    if isinstance(value, list | tuple) and value and not _is_flat(value):
-        if all(isinstance(v, Mapping) and all(map(_is_flat, v.values())) for v in value):
-            return _records(list(value), None, lang, face)
-        return grid([nested(v, lang, face, key)] for v in value)
-    return RichText(_scalar(value, lang, face, key))
+    if shown.kind == "pairs":
+        return grid([f"{name}:", _drawn(value)] for name, value in shown.pairs)
+    if shown.kind == "list":
+        return grid([_drawn(item)] for item in shown.items)
+    return RichText(shown.text)
 
 
 def facts_table(

@@ -1,6 +1,8 @@
 """The procedure's diagram on an instance page: the inline SVG the HTML report draws
-(:mod:`collegium.htmlreport.diagram_svg`), with the transitions the instance's history went along
-(``taken``), the states it passed (``visited``) and the one it is in (``current``) marked by class.
+(:mod:`collegium.htmlreport.diagram_svg`) of the graph the report reads
+(:func:`~collegium.htmlreport.gather.procedure_graph`), with the transitions the instance's history
+went along (``taken``), the states it passed (``visited``) and the one it is in (``current``)
+marked by class.
 """
 
 from __future__ import annotations
@@ -8,9 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from collegium import NotFound
-from collegium import diagram as drawn
 from collegium.htmlreport.diagram_svg import diagram_svg
-from collegium.htmlreport.records import Edge, Graph, Node
+from collegium.htmlreport.gather import procedure_graph
 
 if TYPE_CHECKING:
     from collegium import EventRecord, Instance, Registry
@@ -27,25 +28,8 @@ def instance_svg(
         proc = registry.compiled(inst.procedure, inst.procedure_version, inst.pack_version)
     except NotFound:
         return None
-    spec = proc.spec
-    triggers = [t.trigger for t in spec.transitions for _ in t.source]
-    graph = Graph(
-        procedure=spec.id,
-        title=spec.title.get(lang),
-        initial=spec.initial,
-        nodes=tuple(
-            Node(id=name, label=state.label.get(lang), terminal=state.terminal)
-            for name, state in spec.states.items()
-        ),
-        edges=tuple(
-            Edge(source=source, dest=dest, trigger=trigger, label=label, rules=tuple(rules))
-            for trigger, (source, dest, label, rules) in zip(
-                triggers, drawn.edges(proc, lang), strict=True
-            )
-        ),
-    )
     return diagram_svg(
-        graph,
+        procedure_graph(proc, lang),
         current=inst.state,
         taken={(e.source, e.trigger, e.dest) for e in events if e.source is not None},
         visited={e.dest for e in events},

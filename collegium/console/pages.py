@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from collegium import NotFound, RuleResult, Text, open_cases, overdue_tasks
+from collegium import NotFound, RuleResult, open_cases, overdue_tasks, stored_results
+from collegium._facts_shown import Node, node
 from collegium._words import word
 from collegium.console.ballot import BallotView, ballot_view
 from collegium.console.diagram import instance_svg
-from collegium.console.values import Node, TimeFace, node
+from collegium.console.values import TimeFace
 
 if TYPE_CHECKING:
     from collegium import Engine, EventRecord, Instance, ProcedureSpec, Registry
@@ -198,33 +199,17 @@ def _status(r: RuleResult, lang: str) -> tuple[str, str]:
 
 def rules(registry: Registry, inst: Instance, stored: Iterable[Any], lang: str) -> list[RuleView]:
     """The rules an event's stored verdict judged, with titles and citations from the rule pack
-    the instance runs under (the rule's id where the pack is not known)."""
-    try:
-        pack = registry.pack(inst.pack, inst.pack_version)
-    except NotFound:
-        pack = None
+    the instance runs under (the rule's id where the pack is not known), as
+    :func:`collegium.stored_results` reads them back for the command line too."""
     out = []
-    for rule_id, passed, applicable, severity, detail, params in stored:
-        spec = pack.rule(rule_id) if pack is not None else None
-        title = spec.title if spec is not None else Text(en=rule_id, zh=rule_id)
-        r = RuleResult(
-            rule_id,
-            bool(passed),
-            str(severity),
-            title,
-            spec.citation if spec is not None else "",
-            str(detail),
-            dict(params or {}),
-            {},
-            bool(applicable),
-        )
+    for r in stored_results(registry, inst, stored):
         status, css = _status(r, lang)
         out.append(
             RuleView(
-                rule=rule_id,
+                rule=r.rule_id,
                 status=status,
                 css=css,
-                title=title.get(lang),
+                title=r.title.get(lang),
                 message=r.message(lang),
                 citation=r.cited(lang),
             )

@@ -1,56 +1,19 @@
-"""Values as the console shows them: a fact, a step's data, as a small tree of :class:`Node` that a
-template draws (text, ``key: value`` pairs, a sub-table, a list), nested values as sub-tables as
-``collegium status`` draws them; times as the command line shows them (:class:`TimeFace`).
-
-No markup here: the templates draw the tree, and Jinja escapes every text in it.
+"""Times as the console shows them (:class:`TimeFace`): as the command line shows them. A fact's
+value, a step's data, is read into a tree to draw by :mod:`collegium._facts_shown`, as the command
+line reads it; the templates draw the tree, and Jinja escapes every text in it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
-from collegium._words import label, word, word_or
+from collegium._facts_shown import Face
 
-__all__ = ["Node", "TimeFace", "node", "text"]
-
-#: keys whose values are a ballot's options, shown by their words
-_OPTION_KEYS = frozenset({"view", "choice"})
-#: keys of nested values shown by the project's word for them (``at`` → 时间)
-_LABELLED = frozenset(
-    {
-        "actor",
-        "at",
-        "attendees",
-        "body",
-        "by",
-        "choice",
-        "closed_at",
-        "dissent",
-        "id",
-        "kind",
-        "member",
-        "method",
-        "n",
-        "options",
-        "opened_at",
-        "passed",
-        "present",
-        "procedure",
-        "result",
-        "role",
-        "rule",
-        "state",
-        "title",
-        "trigger",
-        "view",
-    }
-)
+__all__ = ["TimeFace"]
 
 
-class TimeFace(Protocol):
+class TimeFace(Face, Protocol):
     """How a time reaches a person (the command line's ``Times``): to the minute in the zone
     ``--tz`` names, the offset said once."""
 
@@ -58,93 +21,6 @@ class TimeFace(Protocol):
     zone: dt.tzinfo | None
     offset: str | None
 
-    def cell(self, value: Any) -> str | None: ...
-
     def line(self, value: Any) -> str: ...
 
     def caption(self, lang: str) -> str | None: ...
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Node:
-    """A value to draw: ``text``; ``pairs`` of a label and a value; a ``table`` of ``head`` and
-    ``rows``; a ``list`` of ``items``."""
-
-    kind: Literal["text", "pairs", "table", "list"]
-    text: str = ""
-    pairs: tuple[tuple[str, Node], ...] = ()
-    head: tuple[str, ...] = ()
-    rows: tuple[tuple[Node, ...], ...] = ()
-    items: tuple[Node, ...] = ()
-
-
-def key_label(key: str, lang: str) -> str:
-    """A nested value's key as a label: its word, an option's word (a count of ``agree`` votes:
-    同意), or the key itself."""
-    return label(key, lang) if key in _LABELLED else word_or(f"option.{key}", lang, key)
-
-
-def text(value: Any, lang: str, face: TimeFace, key: str | None = None) -> str:
-    """A value that is not a mapping, in a line: a time as ``face`` shows it, yes or no, a list
-    comma-separated, an option or a method by its word."""
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return word("yes" if value else "no", lang)
-    if isinstance(value, str):
-        shown = face.cell(value)
-        if shown is not None:
-            return shown
-        if key in _OPTION_KEYS:
-            return word_or(f"option.{value}", lang, value)
-        return word_or(f"method.{value}", lang, value) if key == "method" else value
-    if isinstance(value, list | tuple):
-        return ", ".join(text(v, lang, face, key) for v in value) or "-"
-    return str(value)
-
-
-def _flat(value: Any) -> bool:
-    if isinstance(value, list | tuple):
-        return not any(isinstance(v, Mapping | list | tuple) for v in value)
-    return not isinstance(value, Mapping)
-
-
-def _table(
-    rows: Sequence[Mapping[str, Any]], keys: Sequence[str] | None, lang: str, face: TimeFace
-) -> Node:
-    columns = list(dict.fromkeys(str(k) for row in rows for k in row))
-    return Node(
-        kind="table",
-        head=(*([""] if keys is not None else []), *(key_label(k, lang) for k in columns)),
-        rows=tuple(
-            (
-                *([Node(kind="text", text=keys[i])] if keys is not None else []),
-                *(
-                    Node(kind="text", text=text(row[k], lang, face, k) if k in row else "")
-                    for k in columns
-                ),
-            )
-            for i, row in enumerate(rows)
-        ),
-    )
-
-
-def node(value: Any, lang: str, face: TimeFace, key: str | None = None) -> Node:
-    """``value`` as a tree to draw: a mapping of flat mappings (the consultations, by member) and a
-    list of flat mappings as a sub-table; any other mapping (a ballot) as pairs, each value drawn
-    the same way; a list of nested values as a list; the rest as text."""
-    if isinstance(value, Mapping) and value:
-        inner = list(value.values())
-        if all(isinstance(v, Mapping) and v and all(map(_flat, v.values())) for v in inner):
-            return _table(inner, [str(k) for k in value], lang, face)
-        return Node(
-            kind="pairs",
-            pairs=tuple(
-                (key_label(str(k), lang), node(v, lang, face, str(k))) for k, v in value.items()
-            ),
-        )
-    if isinstance(value, list | tuple) and value and not _flat(value):
-        if all(isinstance(v, Mapping) and all(map(_flat, v.values())) for v in value):
-            return _table(list(value), None, lang, face)
-        return Node(kind="list", items=tuple(node(v, lang, face, key) for v in value))
-    return Node(kind="text", text=text(value, lang, face, key))

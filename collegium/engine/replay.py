@@ -1,16 +1,18 @@
 """Idempotency: a command repeated with the key it was first sent with takes effect once and answers
-again."""
+again. And a verdict as an event keeps it (:func:`stored_verdict`), read back for a person
+(:func:`stored_results`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from collegium._catalog import Message
+from collegium._i18n import Text
 from collegium.engine import inputs
 from collegium.engine.outcomes import Instance, Outcome
-from collegium.engine.registry import CompiledProcedure
-from collegium.errors import InvalidInput
+from collegium.engine.registry import CompiledProcedure, Registry
+from collegium.errors import InvalidInput, NotFound
 from collegium.rules.model import RulePackSpec
 from collegium.rules.verdict import RuleResult, Verdict
 from collegium.store.records import EventRecord, InstanceRecord
@@ -26,6 +28,33 @@ def stored_verdict(verdict: Verdict) -> list[list[Any]]:
     return [
         [r.rule_id, r.passed, r.applicable, r.severity, r.detail, r.params] for r in verdict.results
     ]
+
+
+def stored_results(registry: Registry, inst: Instance, stored: Iterable[Any]) -> list[RuleResult]:
+    """An event's stored verdict (:func:`stored_verdict`) as rule results, each titled and cited
+    from the rule pack the instance runs under: by the rule's id, uncited, where that pack is not
+    known (no file loads it and the store keeps no text of it) or has no such rule."""
+    try:
+        pack: RulePackSpec | None = registry.pack(inst.pack, inst.pack_version)
+    except NotFound:
+        pack = None
+    out = []
+    for rule_id, passed, applicable, severity, detail, params in stored:
+        spec = pack.rule(rule_id) if pack is not None else None
+        out.append(
+            RuleResult(
+                rule_id,
+                bool(passed),
+                str(severity),
+                spec.title if spec is not None else Text(en=rule_id, zh=rule_id),
+                spec.citation if spec is not None else "",
+                str(detail),
+                dict(params or {}),
+                {},
+                bool(applicable),
+            )
+        )
+    return out
 
 
 def same_command(

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from collegium.engine.outcomes import Instance
     from collegium.store.records import EventRecord
 
-__all__ = ["report_data"]
+__all__ = ["procedure_graph", "report_data"]
 
 
 def report_data(
@@ -78,7 +78,7 @@ def _instance(
     engine: Engine, inst: Instance, lang: str, refusals: tuple[Refusal, ...]
 ) -> InstanceReport:
     proc = engine.registry.compiled(inst.procedure, inst.procedure_version, inst.pack_version)
-    graph = _graph(proc, lang)
+    graph = procedure_graph(proc, lang)
     labels = {node.id: node.label for node in graph.nodes}
     history = engine.history(inst.id)
     steps = tuple(
@@ -109,9 +109,10 @@ def _instance(
     )
 
 
-def _graph(proc: CompiledProcedure, lang: str) -> Graph:
-    """The procedure's states and transitions; each edge's label and rules as
-    :func:`collegium.diagram.edges` gives them, beside the trigger it is fired by."""
+def procedure_graph(proc: CompiledProcedure, lang: str) -> Graph:
+    """The procedure's states and transitions, its texts in ``lang``; each edge's label and rules as
+    :func:`collegium.diagram.edges` gives them, beside the trigger it is fired by. What the report
+    and the console's instance page draw (:func:`~collegium.htmlreport.diagram_svg.diagram_svg`)."""
     spec = proc.spec
     pairs = [(t.trigger, src) for t in spec.transitions for src in t.source]
     edges = tuple(

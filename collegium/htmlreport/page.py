@@ -134,9 +134,9 @@ def _instance(
         yield f'<p class="note">{esc(word("report.no_tasks", lang))}</p>'
     else:
         yield f"<figure>{tasks_svg(inst.tasks, data.now, tz, lang)}</figure>"
-        head = ("supervise.task", "procedure", "state", "start", "supervise.deadline")
-        yield '<table class="tasks"><thead><tr>'
-        yield "".join(f"<th>{esc(word(h, lang))}</th>" for h in head) + "</tr></thead><tbody>"
+        yield from _table_head(
+            "tasks", ("supervise.task", "procedure", "state", "start", "supervise.deadline"), lang
+        )
         for t in inst.tasks:
             yield (
                 f'<tr data-task="{esc(t.id)}"><td><span class="id">{esc(t.id)}</span> '
@@ -153,11 +153,15 @@ def _ballot_note(n: int | None, present: int | None, lang: str) -> str:
     )
 
 
+def _table_head(css: str, heads: tuple[str, ...], lang: str) -> Iterator[str]:
+    """A table's opening, of class ``css``: its head, each column by its word, and its body's."""
+    yield f'<table class="{css}"><thead><tr>'
+    yield "".join(f"<th>{esc(word(h, lang))}</th>" for h in heads) + "</tr></thead><tbody>"
+
+
 def _timeline(inst: InstanceReport, lang: str, when: _Clock) -> Iterator[str]:
     yield f"<h3>{esc(word('report.timeline', lang))}</h3>"
-    head = ("seq", "at", "trigger", "actor", "from", "to")
-    yield '<table class="timeline"><thead><tr>'
-    yield "".join(f"<th>{esc(word(h, lang))}</th>" for h in head) + "</tr></thead><tbody>"
+    yield from _table_head("timeline", ("seq", "at", "trigger", "actor", "from", "to"), lang)
     for s in inst.steps:
         yield (
             f'<tr class="step" data-seq="{s.seq}" data-trigger="{esc(s.trigger)}" '
