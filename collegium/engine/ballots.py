@@ -26,7 +26,7 @@ from collegium.store.protocol import Unit
 from collegium.store.records import InstanceRecord
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Ballot:
     """The current (or last) ballot of an instance, as stored. A secret ballot shows who returned a
     ballot, its tellers and, once closed, the totals; which member chose what is not stored, so
@@ -134,26 +134,26 @@ def view(rec: InstanceRecord, unit: Unit) -> Ballot:
         items = {item: counts(gov.ballot_key(ballot, item)) for item in ballot["items"]}
         voters = sorted({v for key in keys(ballot) for v in unit.voters(key, secret)})
         return Ballot(
-            ballot["id"],
-            str(ballot.get("method")),
-            secret,
-            tuple(voters),
-            MappingProxyType({}),
-            MappingProxyType({}),
-            result,
-            MappingProxyType(items),
-            lapsed,
-            tellers,
-            counted,
+            id=ballot["id"],
+            method=str(ballot.get("method")),
+            secret=secret,
+            voters=tuple(voters),
+            counts=MappingProxyType({}),
+            choices=MappingProxyType({}),
+            result=result,
+            items=MappingProxyType(items),
+            lapsed=lapsed,
+            tellers=tellers,
+            counted=counted,
         )
     return Ballot(
-        ballot["id"],
-        str(ballot.get("method")),
-        secret,
-        tuple(unit.voters(ballot["id"], secret)),
-        counts(ballot["id"]),
-        MappingProxyType({} if secret else unit.choices(ballot["id"])),
-        result,
+        id=ballot["id"],
+        method=str(ballot.get("method")),
+        secret=secret,
+        voters=tuple(unit.voters(ballot["id"], secret)),
+        counts=counts(ballot["id"]),
+        choices=MappingProxyType({} if secret else unit.choices(ballot["id"])),
+        result=result,
         lapsed=lapsed,
         tellers=tellers,
         counted=counted,

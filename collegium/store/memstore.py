@@ -388,9 +388,8 @@ class MemoryStore:
 
     def outbox_pending(self, limit: int, after: int | None) -> list[OutboxEntry]:
         with self._lock:
-            return [
-                OutboxEntry(i, e) for i, e in self._outbox.items() if after is None or i > after
-            ][:limit]
+            kept = [i for i in self._outbox if after is None or i > after][:limit]
+            return [OutboxEntry(id=i, event=self._outbox[i]) for i in kept]
 
     def outbox_ack(self, ids: Sequence[int]) -> int:
         with self._lock:

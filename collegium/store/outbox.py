@@ -42,7 +42,7 @@ log = logging.getLogger("collegium")
 Subscriber = Callable[[EventRecord], None]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OutboxEntry:
     """One pending entry of the outbox: its ``id`` (acknowledge it with :meth:`Outbox.ack`) and the
     event."""

@@ -231,7 +231,9 @@ class SqlStore(InstanceQueries, AuditReads):
         if after is not None:
             q = q.where(o.c.id > after)
         with self._reading() as conn:
-            return [OutboxEntry(int(row.outbox_id), event_row(row)) for row in conn.execute(q)]
+            return [
+                OutboxEntry(id=int(row.outbox_id), event=event_row(row)) for row in conn.execute(q)
+            ]
 
     def outbox_ack(self, ids: Sequence[int]) -> int:
         try:
