@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import http.client
 import re
 import sqlite3
 import subprocess
@@ -317,6 +318,7 @@ def test_listening_beyond_this_machine_needs_a_secret(dbs: dict[str, Path]) -> N
     one_error(["--db", db, "serve", "--token", "a", "--basic-auth", "u:p"], "together")
     one_error(["--db", db, "serve", "--host", "::", "--basic-auth", "nopass"], "USER:PASS")
     one_error(["--db", db, "serve", "--token", " "], "--token")
+    one_error(["--db", db, "serve", "--basic-auth", ""], "USER:PASS")  # not an open console
     one_error(["--db", str(Path(db).parent / "none.db"), "serve"], "no database")
 
 
@@ -351,6 +353,42 @@ def test_the_command_serves_the_pages(served: str) -> None:
     with urllib.request.urlopen(f"{served}instances/budget", timeout=20) as answer:
         html = answer.read().decode()
     assert "Responsibilities being assigned" in html and 'class="ballot-chart"' in html
+
+
+def test_an_open_console_answers_only_to_this_machine_s_host_names(dbs: dict[str, Path]) -> None:
+    """A page elsewhere that renames its own host to 127.0.0.1 (DNS rebinding) is refused: an
+    open console answers only to a loopback Host; one behind a secret answers to any."""
+    c = client(dbs["p1_major_decision"])
+    for host in ("127.0.0.1:8765", "localhost", "[::1]:8765"):
+        assert c.get("/", headers={"Host": host}).status_code == 200, host
+    assert c.get("/", headers={"Host": "evil.example:8765"}).status_code == 400
+    guarded = client(dbs["p1_major_decision"], Guard(token="t"))
+    answer = guarded.get("/", headers={"Host": "console.example", "Authorization": "Bearer t"})
+    assert answer.status_code == 200
+
+
+def test_the_request_log_keeps_no_token(dbs: dict[str, Path]) -> None:
+    command = ["-m", "collegium", "--db", str(dbs["p1_major_decision"]), "serve", "--port", "0"]
+    run = subprocess.Popen(
+        [sys.executable, *command, "--token", "s3cret-in-the-log"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert run.stdout is not None
+        found = re.search(r"http://127\.0\.0\.1:\d+/", run.stdout.readline())
+        assert found
+        port = int(found[0].rstrip("/").rpartition(":")[2])
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        conn.request("GET", "/?token=s3cret-in-the-log")
+        assert conn.getresponse().status == 303  # kept in a cookie, taken out of the address
+        conn.close()
+    finally:
+        run.terminate()
+        _out, err = run.communicate(timeout=20)
+    assert '"GET /" 303' in err  # the request is logged, by its path
+    assert "s3cret-in-the-log" not in err
 
 
 def test_flask_is_imported_with_the_console_app_only() -> None:

@@ -41,6 +41,7 @@ def test_the_two_url_forms_and_their_defaults() -> None:
     )
     assert amqp.url == "amqp://guest:secret@127.0.0.1:5672/%2F?heartbeat=5"  # pika's own kept
     assert amqp.shown == "amqp://guest:***@127.0.0.1:5672/%2F?heartbeat=5"
+    assert parse_target("nats://s3cr3t-token@127.0.0.1:4222").shown == "nats://***@127.0.0.1:4222"
     nats = parse_target(
         "nats://127.0.0.1:4222?stream=EV&subject=org.{instance}.{trigger}&timeout=2"
     )
@@ -121,6 +122,28 @@ def test_a_pass_acknowledges_only_what_the_broker_confirmed_and_stops_at_the_fir
     broker.up_to = 10**9
     assert Relay(engine.outbox, "nats://127.0.0.1:1", publisher=broker).deliver() == 2
     assert broker.sent == written and _ids(engine) == []
+
+
+class _StopsAfter(_Broker):
+    """A publisher that confirms each message and sets ``stop`` after the ``n``-th."""
+
+    def __init__(self, stop: threading.Event, n: int) -> None:
+        super().__init__()
+        self.stop, self.n = stop, n
+
+    def publish(self, message: Delivery) -> None:
+        super().publish(message)
+        if len(self.sent) == self.n:
+            self.stop.set()
+
+
+def test_a_stop_ends_a_pass_after_the_entry_in_hand_with_a_backlog_pending(engine: Engine) -> None:
+    written = _ids(engine)
+    stop = threading.Event()
+    broker = _StopsAfter(stop, 2)
+    relay = Relay(engine.outbox, "nats://127.0.0.1:1", batch=5, publisher=broker)
+    relay.run(stop=stop, interval=0.01)  # returns: it does not go on until the outbox is empty
+    assert broker.sent == written[:2] and _ids(engine) == written[2:]
 
 
 def test_run_retries_with_growing_waits_and_goes_on_when_the_broker_is_back(

@@ -169,9 +169,10 @@ def open_engine(
     clock: Clock | None = None,
 ) -> Engine:
     """An engine on ``--db``. A command that ``writes`` brings the database's tables to the
-    current schema (creating them in a new one); one that only reads refuses a database that is
-    not at the current schema, with a hint, and writes nothing. A SQLite file that does not exist
-    is refused unless the command may ``create`` it."""
+    current schema (creating them in a new one); one that does not refuses a database that is
+    not at the current schema, with a hint, and changes no table (a read writes nothing; the relay
+    only acknowledges outbox entries). A SQLite file that does not exist is refused unless the
+    command may ``create`` it."""
     from collegium import Engine, RandomIds
 
     db = settings().db

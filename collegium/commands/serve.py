@@ -68,7 +68,11 @@ def serve(host: str, port: int, token: str | None, basic: str | None) -> None:
         raise BadUsage(Message("--token must not be empty"), ctx)
     try:
         guard = (
-            Guard(token=token) if token is not None else Guard.basic(basic) if basic else Guard()
+            Guard(token=token)
+            if token is not None
+            else Guard.basic(basic)
+            if basic is not None
+            else Guard()
         )
     except ValueError:
         raise BadUsage(Message("--basic-auth must be USER:PASS, both given"), ctx) from None
@@ -86,7 +90,14 @@ def serve(host: str, port: int, token: str | None, basic: str | None) -> None:
 
 def _run(host: str, port: int, guard: Guard) -> None:
     try:
-        from werkzeug.serving import ThreadedWSGIServer
+        from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+
+        class _PathOnlyLog(WSGIRequestHandler):
+            """Logs each request by its path alone: a ``?token=`` never reaches the log."""
+
+            def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+                path = self.path.split("?", 1)[0]
+                self.log("info", '"%s %s" %s %s', self.command, path, code, size)
 
         from collegium.console import create_app
     except ImportError as exc:
@@ -103,7 +114,7 @@ def _run(host: str, port: int, guard: Guard) -> None:
     zone = display_zone()
     with open_engine(writes=False) as engine:
         app = create_app(engine, times=lambda: Times(zone), guard=guard)
-        server = ThreadedWSGIServer(host, port, app)  # a thread per connection
+        server = ThreadedWSGIServer(host, port, app, handler=_PathOnlyLog)  # a thread a connection
         server.block_on_close = False  # Ctrl-C does not wait for connections a browser keeps
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{server.server_port}/"

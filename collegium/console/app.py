@@ -126,6 +126,17 @@ def _keyset(args: Any) -> tuple[str, str, str] | None:
     return (args.get("after_procedure", ""), args.get("after_state", ""), after)
 
 
+#: the names an open console answers to (the ``Host`` header without its port)
+_LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "[::1]"})
+
+
+def _host_name(host: str) -> str:
+    """``host`` of a ``Host`` header without its port (``[::1]:8765`` → ``[::1]``)."""
+    if host.startswith("["):
+        return host.partition("]")[0] + "]"
+    return host.rpartition(":")[0] if ":" in host else host
+
+
 def create_app(
     engine: Engine, *, times: Callable[[], TimeFace], guard: Guard | None = None
 ) -> Flask:
@@ -163,6 +174,11 @@ def create_app(
     def admit() -> BaseResponse | None:
         g.lang = language(request.args.get("lang"), request.accept_languages.best_match)
         g.chosen = bool(request.args.get("lang"))
+        if gate.open and _host_name(request.host) not in _LOOPBACK_NAMES:
+            # an open console answers to this machine's names only: a page elsewhere cannot
+            # rename its own host to 127.0.0.1 and read it through the browser (DNS rebinding)
+            page = render("refused.html", message=word("console.unauthorised", g.lang))
+            return Response(page, status=400, mimetype="text/html")
         param = request.args.get("token")
         if not gate.admits(
             request.headers.get("Authorization"), param=param, cookie=request.cookies.get(COOKIE)

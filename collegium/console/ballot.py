@@ -1,5 +1,5 @@
-"""An instance's ballot as the console shows it (``Engine.ballot``): its method and state, who
-voted, each voter's choice on a named ballot only, the totals as a bar chart with the votes needed
+"""An instance's ballot as the console shows it (``Engine.ballot``): its method and state, each
+voter's choice on a named ballot only, the totals as a bar chart with the votes needed
 to pass and the quorum drawn as lines. A secret ballot shows totals only, and only once it is
 closed: the engine hides them before, and never keeps who chose what.
 """
@@ -44,13 +44,12 @@ class Mark:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Chart:
-    """A bar chart of one tally: ``item`` (a list voted item by item) or None, its bars, its lines,
-    its scale (the members who should attend) and the outcome's words."""
+    """A bar chart of one tally: ``item`` (a list voted item by item) or None, its bars, its lines
+    and the outcome's words."""
 
     item: str | None
     bars: tuple[Bar, ...]
     marks: tuple[Mark, ...]
-    scale: int
     outcome: str
     passed: bool | None
 
@@ -68,7 +67,6 @@ class BallotView:
     method: str
     secret: bool
     status: str
-    voters: tuple[str, ...]
     #: (voter, choice) of a named ballot; empty for a secret one
     choices: tuple[tuple[str, str], ...]
     charts: tuple[Chart, ...]
@@ -119,7 +117,6 @@ def _chart(
         item=item,
         bars=tuple(bars),
         marks=tuple(marks),
-        scale=scale,
         outcome=outcome,
         passed=None if passed is None else bool(passed),
     )
@@ -191,7 +188,6 @@ def _view(ballot: Ballot, lang: str, face: TimeFace) -> BallotView:
         method=word_or(f"method.{ballot.method}", lang, ballot.method),
         secret=ballot.secret,
         status=status,
-        voters=tuple(ballot.voters),
         choices=choices,
         charts=tuple(charts),
         figures=tuple(figures),

@@ -116,18 +116,22 @@ class Relay:
         #: how many entries this relay has delivered: confirmed by the broker, then acknowledged
         self.delivered = 0
 
-    def deliver(self) -> int:
-        """One pass: send every pending entry, oldest first, until the outbox is empty; returns how
-        many were delivered. Raises :class:`~collegium.errors.BrokerUnavailable` at the first
-        entry the broker does not confirm, after acknowledging those it confirmed: that one and
-        those after it stay pending."""
+    def deliver(self, *, stop: threading.Event | None = None) -> int:
+        """One pass: send every pending entry, oldest first, until the outbox is empty or, once
+        ``stop`` is set, after the entry in hand; returns how many were delivered. Raises
+        :class:`~collegium.errors.BrokerUnavailable` at the first entry the broker does not
+        confirm, after acknowledging those it confirmed: that one and those after it stay
+        pending."""
         before = self.delivered
-        while entries := self._outbox.pending(self._batch):
+        stopped = stop.is_set if stop is not None else lambda: False
+        while not stopped() and (entries := self._outbox.pending(self._batch)):
             confirmed: list[int] = []
             try:
                 for entry in entries:
                     self._publisher.publish(delivery(entry, self.target))
                     confirmed.append(entry.id)
+                    if stopped():
+                        break
             finally:
                 if confirmed:
                     self._outbox.ack(confirmed)
@@ -153,7 +157,7 @@ class Relay:
         while not stop.is_set():
             before = self.delivered
             try:
-                self.deliver()
+                self.deliver(stop=stop)
             except BrokerUnavailable as exc:
                 done = RelayPass(delivered=self.delivered - before, error=exc, retry_in=delay)
                 if report is not None:

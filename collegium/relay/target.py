@@ -47,6 +47,7 @@ _STREAM: Final = re.compile(r"[A-Za-z0-9_-]{1,255}")
 _SUBJECT_WORD: Final = re.compile(r"[^\s.*>]+")
 _TIMEOUT: Final = 10.0
 _PASSWORD: Final = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/?#@]*):[^/?#]*@")
+_TOKEN: Final = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^:/?#@]+@")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -189,5 +190,7 @@ def _check_names(kind: str, destination: str, template: str) -> None:
 
 
 def _hide_password(url: str) -> str:
-    """``url`` with the password of its ``user:password@`` written as ``***``."""
-    return _PASSWORD.sub(r"\1:***@", url, count=1)
+    """``url`` with the password of its ``user:password@`` written as ``***``, and a user-info
+    without a colon (a NATS token, ``nats://TOKEN@host``) written as ``***`` whole."""
+    hidden = _PASSWORD.sub(r"\1:***@", url, count=1)
+    return hidden if hidden != url else _TOKEN.sub(r"\1***@", url, count=1)
