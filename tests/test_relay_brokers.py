@@ -209,3 +209,21 @@ def test_a_relay_killed_mid_stream_and_started_again_loses_nothing(
     check_in_order(ids, written)
     if broker.dedupes:
         assert ids == written
+
+
+def test_an_amqp_message_no_queue_takes_stays_pending_and_holds_those_after_it(db: Path) -> None:
+    """docs/relay.md: a message published ``mandatory`` that no queue takes is not confirmed, so
+    it stays in the outbox, and every entry after it waits."""
+    rabbit = Rabbit()
+    unbound = f"{rabbit.exchange}-unbound"  # the relay declares it; no queue is bound to it
+    url = rabbit.url().replace(f"exchange={rabbit.exchange}", f"exchange={unbound}")
+    written = busy_database(db, instances=2, rounds=1)
+    try:
+        with open_engine(db) as engine, Relay(engine.outbox, url) as relay:
+            with pytest.raises(BrokerUnavailable, match="to no queue"):
+                relay.deliver()
+            assert relay.delivered == 0
+        assert pending_ids(db) == written
+    finally:
+        rabbit._channel.exchange_delete(unbound)
+        rabbit.close()
