@@ -27,7 +27,7 @@ from collegium._catalog import Message
 from collegium.engine import governance as gov
 from collegium.engine.sealing import Sealer, check_public_key
 from collegium.errors import AuditError, InvalidInput
-from collegium.store.records import EventRecord, ReturnedBallot, SealedChoice, VoteRecord
+from collegium.store.records import ReturnedBallot, SealedChoice, VoteRecord
 
 #: what a paper ballot may be besides a choice: left blank, or spoiled (not counted for any option)
 BLANK, INVALID = "blank", "invalid"
@@ -42,7 +42,7 @@ class CountReader(Protocol):
 
     def sealed(self, ballot_id: str) -> list[str]: ...
 
-    def events_since(self, instance_id: str, seq: int) -> list[EventRecord]: ...
+    def effects_since(self, instance_id: str, seq: int) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -269,10 +269,10 @@ def count(
         return _paper(keys, options, data.get("counts") or {}, reader)
     opened_at = int(str(ballot["id"]).rsplit("/", 1)[1])
     digests: dict[str, Counter[str]] = {key: Counter() for key in keys}
-    for e in reader.events_since(instance_id, opened_at):
-        key = e.effects.get("ballot")
-        if key in digests and "sealed" in e.effects:
-            digests[key][str(e.effects["sealed"])] += 1
+    for effects in reader.effects_since(instance_id, opened_at):
+        key = effects.get("ballot")
+        if key in digests and "sealed" in effects:
+            digests[key][str(effects["sealed"])] += 1
     out = {}
     for key in keys:
         sealed = reader.sealed(key)

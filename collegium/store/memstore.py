@@ -184,8 +184,8 @@ class MemoryStore:
     def sealed(self, ballot_id: str) -> list[str]:
         return list(self._sealed.get(ballot_id, ()))
 
-    def events_since(self, instance_id: str, seq: int) -> list[EventRecord]:
-        return [e for e in self._by_instance.get(instance_id, ()) if e.seq > seq]
+    def effects_since(self, instance_id: str, seq: int) -> list[dict[str, Any]]:
+        return [e.effects for e in self._by_instance.get(instance_id, ()) if e.seq > seq]
 
     def seat_counts(self, meeting_id: str) -> SeatCounts:
         return seat_counts(self._seats.get(meeting_id, {}).values())

@@ -171,8 +171,9 @@ class Unit(Protocol):
         """The sealed choices of an electronic secret ballot not yet counted."""
         ...
 
-    def events_since(self, instance_id: str, seq: int) -> list[EventRecord]:
-        """The instance's events after its event ``seq``, oldest first."""
+    def effects_since(self, instance_id: str, seq: int) -> list[dict[str, Any]]:
+        """The effects of the instance's events after its event ``seq``, oldest first (a count
+        reads which ballot each vote went to; the rest of each event is not read)."""
         ...
 
     def timer_entered(self, instance_id: str, trigger: str, lead: int = 0) -> int | None: ...

@@ -28,7 +28,6 @@ from collegium.store.records import (
     TimerRecord,
 )
 from collegium.store.sqlrows import (
-    event_row,
     instance_row,
     stored_event,
 )
@@ -127,10 +126,14 @@ class SqlUnit(UnitWrite):
             ).scalars()
         ]
 
-    def events_since(self, instance_id: str, seq: int) -> list[EventRecord]:
+    def effects_since(self, instance_id: str, seq: int) -> list[dict[str, Any]]:
         e = s.events
-        q = select(e).where(e.c.instance_id == instance_id, e.c.seq > seq).order_by(e.c.seq)
-        return [event_row(row) for row in self.conn.execute(q)]
+        q = (
+            select(e.c.effects)
+            .where(e.c.instance_id == instance_id, e.c.seq > seq)
+            .order_by(e.c.seq)
+        )
+        return [orjson.loads(text) for text in self.conn.execute(q).scalars()]
 
     def voters(self, ballot_id: str, secret: bool) -> list[str]:
         if not secret:
