@@ -36,7 +36,8 @@ class MemoryStore:
         self._bodies: dict[str, Body] = {}
         self._body_events: dict[str, list[BodyEvent]] = {}
         self._definitions: dict[tuple[str, str], tuple[str, str]] = {}  # -> (SHA-256, text)
-        self._timers: dict[tuple[str, str, int], TimerRecord] = {}
+        # instance -> (trigger, lead) -> timer: a step reads and replaces its own instance's alone
+        self._timers: dict[str, dict[tuple[str, int], TimerRecord]] = {}
         self._index: dict[str, frozenset[IndexRow]] = {}  # instance -> its index rows
         self._votes: dict[str, dict[str, str]] = {}  # named: ballot -> voter -> choice
         self._voters: dict[str, set[str]] = {}  # secret: ballot -> who took part
@@ -151,10 +152,9 @@ class MemoryStore:
             for d in write.definitions:
                 self._definitions.setdefault((d.kind, d.key), (d.sha256, d.text))
             for instance_id, timers in write.timers.items():
-                for timer_key in [k for k in self._timers if k[0] == instance_id]:
-                    del self._timers[timer_key]
+                self._timers.pop(instance_id, None)
                 for t in timers:
-                    self._timers[(t.instance_id, t.trigger, t.lead)] = t
+                    self._timers.setdefault(t.instance_id, {})[(t.trigger, t.lead)] = t
 
     def voters(self, ballot_id: str, secret: bool) -> list[str]:
         return sorted(self._voters.get(ballot_id, ()) if secret else self._votes.get(ballot_id, {}))
@@ -194,22 +194,18 @@ class MemoryStore:
         return sorted(v for v, c in self._votes.get(ballot_id, {}).items() if c in choices)
 
     def timer_entered(self, instance_id: str, trigger: str, lead: int = 0) -> int | None:
-        timer = self._timers.get((instance_id, trigger, lead))
+        timer = self._timers.get(instance_id, {}).get((trigger, lead))
         return None if timer is None else timer.entered_seq
 
     def due_timers_of(self, instance_id: str, until: str) -> list[TimerRecord]:
         return sorted(
-            (
-                t
-                for t in self._timers.values()
-                if t.instance_id == instance_id and t.due_at <= until
-            ),
+            (t for t in self._timers.get(instance_id, {}).values() if t.due_at <= until),
             key=lambda t: (t.due_at, t.trigger, t.lead),
         )
 
     def due_timers(self, until: str, limit: int) -> list[TimerRecord]:
         due = sorted(
-            (t for t in self._timers.values() if t.due_at <= until),
+            (t for timers in self._timers.values() for t in timers.values() if t.due_at <= until),
             key=lambda t: (t.due_at, t.instance_id, t.trigger, t.lead),
         )
         return due[:limit]
@@ -227,7 +223,8 @@ class MemoryStore:
         elif table == "timers":
             rows = [
                 (t.instance_id, t.trigger, t.lead, t.state, t.due_at, t.entered_seq)
-                for t in self._timers.values()
+                for timers in self._timers.values()
+                for t in timers.values()
             ]
         elif table == "definitions":
             rows = [
@@ -239,9 +236,10 @@ class MemoryStore:
 
     def drop_timer(self, timer: TimerRecord) -> None:
         with self._lock:
-            key = (timer.instance_id, timer.trigger, timer.lead)
-            if self._timers.get(key) == timer:
-                del self._timers[key]
+            timers = self._timers.get(timer.instance_id, {})
+            key = (timer.trigger, timer.lead)
+            if timers.get(key) == timer:
+                del timers[key]
 
     def history(self, instance_id: str) -> list[EventRecord]:
         self.load(instance_id)  # raises NotFound for an unknown instance
