@@ -152,7 +152,7 @@ class Context:
         self.stating = stating  # the command states the actor's view at the meeting
         self._seating: Seating | None = None
         self._ballots = ballots
-        self._supplied = tuple(sorted(supplied))  # the keys of the command's data
+        self._supplied = supplied  # the keys of the command's data (sorted when a rule reads them)
         self._acting = acting or {}  # a role -> it and the roles it acts in (the pack's acts_as)
         self._counts: dict[str, int] | None = None
         self._meeting: Mapping[str, Any] | None = _UNSET
@@ -330,7 +330,7 @@ _DERIVATIONS: dict[str, Callable[[Context], Any]] = {
     "now": lambda c: c.now,
     "actor": lambda c: c.actor,
     "trigger": lambda c: c.trigger,
-    "supplied": lambda c: list(c._supplied),
+    "supplied": lambda c: sorted(c._supplied),
     "state": lambda c: c.state,
     "instance_id": lambda c: c.instance_id,
     "actor_roles": lambda c: c._roles(),

@@ -72,11 +72,12 @@ class Verdict:
 
     trigger: str
     results: tuple[RuleResult, ...]
+    #: whether the command may go ahead: no blocking rule failed (warnings do not count); read on
+    #: every stage of a step, so found once
+    passed: bool = field(init=False, repr=False, compare=False)
 
-    @property
-    def passed(self) -> bool:
-        """Whether the command may go ahead: no blocking rule failed (warnings do not count)."""
-        return not any(r.blocking for r in self.results)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "passed", not any(r.blocking for r in self.results))
 
     @property
     def failures(self) -> tuple[RuleResult, ...]:
