@@ -63,9 +63,14 @@ class UnitWrite:
                 raise StaleVersion(rec.id)
         for created in write.create:
             self._run(self.sql.insert_instance, instance_values(created))
+        both = self.sql.insert_event_and_outbox
         for e in write.events:
+            # the outbox entry, in the same transaction: in the same statement where the database
+            # takes one
+            if both is not None:
+                self._run(both, event_values(e))
+                continue
             self._run(self.sql.insert_event, event_values(e))
-            # the outbox entry, in the same transaction
             self._run(self.sql.insert_outbox, {"instance_id": e.instance_id, "seq": e.seq})
         self.written.extend(write.events)
         if write.seats:
