@@ -1,10 +1,15 @@
-"""The ``expression`` rule kind: the only module that touches rule-engine.
+"""The ``expression`` rule kind: with :mod:`collegium.rules.lowering`, the only module that touches
+rule-engine.
 
 An expression is compiled once, under a typed context built from the facts the procedure declares,
 so an unknown fact or a type error fails when the pack is loaded (the definitions shipped with
 Collegium are compiled when first evaluated: a test compiles all of them at load). rule-engine's
 builtins (``$now``, ``$today`` …) are refused: they read the wall clock, and time must come from the
 injected clock (the fact ``now``). Nothing is ever passed to ``eval``.
+
+rule-engine parses and checks the expression; where :mod:`collegium.rules.lowering` turns its whole
+syntax tree into closures, those evaluate it (the same result and the same facts read, several times
+faster); otherwise rule-engine evaluates it by walking its tree.
 
 Evaluation is bounded: rule-engine has no loops, calls or attribute access beyond its typed
 attributes, so the cost of an expression is its size, except where it multiplies. Refused when the
@@ -26,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from collegium._catalog import Message
 from collegium.definitions import FactType
-from collegium.rules import grammar
+from collegium.rules import grammar, lowering
 
 if TYPE_CHECKING:
     from collegium.rules.kinds import FactSource
@@ -79,8 +84,10 @@ def compile_expression(
     }
     type_map = {name: types[t] for name, t in facts.items()}
 
-    def resolve(thing: _Probe, name: str) -> Any:
-        if not isinstance(thing, _Probe):  # an attribute of a fact not given (``due.year``)
+    def resolve(thing: _Probe | lowering.Read, name: str) -> Any:
+        # not a probe: an attribute of a fact not given (``due.year``); a Read: a value the
+        # lowered expression read, handed to rule-engine's node for the fact to take
+        if not isinstance(thing, _Probe | lowering.Read):
             raise rule_engine.SymbolResolutionError(name)
         return thing.lookup(name)
 
@@ -100,16 +107,35 @@ def compile_expression(
     except RecursionError:
         raise ValueError(_TOO_DEEP) from None
     _check_cost(compiled.statement.expression, rule_engine.ast.ExpressionBase)
+    lowered = lowering.lower(rule_engine, compiled.statement.expression)
+    if lowered is None:  # some node is not lowered: rule-engine evaluates the whole expression
+        return CompiledExpression(facts, compiled.evaluate, False, rule_engine.EngineError)
+    return CompiledExpression(facts, lowered, True, rule_engine.EngineError)
 
-    def evaluate(ctx: FactSource) -> tuple[bool, dict[str, Any]]:
-        probe = _Probe(ctx, facts)
+
+class CompiledExpression:
+    """An expression compiled: called with the facts, it says whether the expression holds (an
+    evaluation error: it does not) and which facts it read. ``lowered``: it is evaluated through
+    the closures of :mod:`collegium.rules.lowering`, not by rule-engine walking its tree."""
+
+    __slots__ = ("errors", "facts", "lowered", "run")
+
+    def __init__(
+        self,
+        facts: Mapping[str, FactType],
+        run: Callable[[Any], Any],
+        lowered: bool,
+        errors: type[Exception],
+    ) -> None:
+        self.facts, self.run, self.lowered, self.errors = facts, run, lowered, errors
+
+    def __call__(self, ctx: FactSource) -> tuple[bool, dict[str, Any]]:
+        probe = _Probe(ctx, self.facts)
         try:
-            ok = bool(compiled.evaluate(probe))
-        except rule_engine.EngineError:
+            ok = bool(self.run(probe))
+        except self.errors:
             ok = False
         return ok, probe.seen
-
-    return evaluate
 
 
 def _children(node: Any, base: type) -> list[Any]:
