@@ -14,7 +14,7 @@ from collegium.engine.compiled import CompiledProcedure, Plan
 from collegium.engine.context import Context
 from collegium.engine.governance import BodyLookup, Directory
 from collegium.errors import NotFound, RuleViolation
-from collegium.rules.verdict import Verdict
+from collegium.rules.verdict import RuleResult, Verdict
 from collegium.store.protocol import Seat, Unit
 
 
@@ -74,10 +74,15 @@ def context(
     )
 
 
-def evaluate(plan: Plan, ctx: Context) -> Verdict:
-    """Every rule of ``plan`` judged on ``ctx``, in the plan's order (no branch rules)."""
+def results(plan: Plan, ctx: Context) -> list[RuleResult]:
+    """What every rule of ``plan`` finds on ``ctx``, in the plan's order (no branch rules)."""
     roles = plan.roles
-    return Verdict(plan.trigger, tuple(rule.evaluate(ctx, roles) for rule in plan.rules))
+    return [rule.evaluate(ctx, roles) for rule in plan.rules]
+
+
+def evaluate(plan: Plan, ctx: Context) -> Verdict:
+    """The verdict of every rule of ``plan`` on ``ctx``, in the plan's order (no branch rules)."""
+    return Verdict(plan.trigger, tuple(results(plan, ctx)))
 
 
 def gate(verdict: Verdict) -> None:

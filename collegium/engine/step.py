@@ -252,7 +252,7 @@ def judge(engine: Engine, unit: Unit, step: Step, *, complete: bool = True) -> N
 
     step.ctx = ctx = ctx_of(view)
     if complete:
-        results = list(judging.evaluate(plan_, ctx).results)
+        results = judging.results(plan_, ctx)
     else:
         missing = (
             plan_.accepted | {"supplied"} | (MEETING_FACTS if plan_.stages_meeting else frozenset())

@@ -9,7 +9,7 @@ from typing import Any
 from collegium._i18n import Citation, Text, cite, message
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class RuleResult:
     """One rule's finding on one command.
 
@@ -26,6 +26,30 @@ class RuleResult:
     params: Mapping[str, Any] = field(default_factory=dict)
     facts: Mapping[str, Any] = field(default_factory=dict)
     applicable: bool = True
+
+    def __init__(
+        self,
+        rule_id: str,
+        passed: bool,
+        severity: str,
+        title: Text,
+        citation: Citation,
+        detail: str,
+        params: Mapping[str, Any] | None = None,
+        facts: Mapping[str, Any] | None = None,
+        applicable: bool = True,
+    ) -> None:
+        # made for every rule of every command: each field is set through its slot, at half the
+        # cost of the generated frozen __init__ (tests/test_verdict_record.py holds the two alike)
+        _SET_RULE_ID(self, rule_id)
+        _SET_PASSED(self, passed)
+        _SET_SEVERITY(self, severity)
+        _SET_TITLE(self, title)
+        _SET_CITATION(self, citation)
+        _SET_DETAIL(self, detail)
+        _SET_PARAMS(self, {} if params is None else params)
+        _SET_FACTS(self, {} if facts is None else facts)
+        _SET_APPLICABLE(self, applicable)
 
     @property
     def blocking(self) -> bool:
@@ -54,6 +78,19 @@ class RuleResult:
         }
 
 
+#: the slots of RuleResult's fields, which its __init__ sets (a frozen dataclass refuses setattr)
+_SLOTS = vars(RuleResult)
+_SET_RULE_ID = _SLOTS["rule_id"].__set__
+_SET_PASSED = _SLOTS["passed"].__set__
+_SET_SEVERITY = _SLOTS["severity"].__set__
+_SET_TITLE = _SLOTS["title"].__set__
+_SET_CITATION = _SLOTS["citation"].__set__
+_SET_DETAIL = _SLOTS["detail"].__set__
+_SET_PARAMS = _SLOTS["params"].__set__
+_SET_FACTS = _SLOTS["facts"].__set__
+_SET_APPLICABLE = _SLOTS["applicable"].__set__
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         items = [_plain(v) for v in value]
@@ -77,7 +114,12 @@ class Verdict:
     passed: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "passed", not any(r.blocking for r in self.results))
+        passed = True
+        for r in self.results:  # RuleResult.blocking, inline: this runs for every command
+            if r.severity == "block" and r.applicable and not r.passed:
+                passed = False
+                break
+        object.__setattr__(self, "passed", passed)
 
     @property
     def failures(self) -> tuple[RuleResult, ...]:
