@@ -195,3 +195,35 @@ def test_an_acknowledged_id_is_never_given_again_so_a_repeated_ack_loses_nothing
             engine.outbox.ack([first]) == 0
         )  # a retried acknowledgement of the first touches nothing else
         assert engine.outbox.pending(10) == [second]
+
+
+def test_on_postgresql_an_event_and_its_outbox_entry_are_one_statement(
+    db_url: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/architecture.md: one round trip on PostgreSQL, two statements on SQLite and MariaDB;
+    the entry is in the outbox either way."""
+    from collegium.store.sqlunit import SqlUnit
+
+    sent: list[str] = []
+    run = SqlUnit._run
+
+    def recorded(self: SqlUnit, raw: object, params: dict[str, object]) -> object:
+        sent.append(" ".join(str(getattr(raw, "sql", "")).split()))
+        return run(self, raw, params)  # type: ignore[arg-type]
+
+    with Engine.open(db_url, clock=clock, ids=SequentialIds()) as engine:
+        engine.define_body(standing_committee())
+        iid = propose(engine)
+        before = len(engine.outbox.pending(1000))
+        monkeypatch.setattr(SqlUnit, "_run", recorded)
+        engine.fire(iid, "prepare", "m1")
+        monkeypatch.undo()
+        pending = engine.outbox.pending(1000)
+        assert len(pending) == before + 1 and pending[-1].event.seq == 2
+        dialect = engine.store.engine.dialect.name  # type: ignore[attr-defined]
+    combined = [s for s in sent if s.startswith("WITH") and "INSERT INTO collegium_outbox" in s]
+    alone = [s for s in sent if s.startswith("INSERT INTO collegium_outbox")]
+    if dialect == "postgresql":
+        assert (len(combined), len(alone)) == (1, 0)
+    else:
+        assert (len(combined), len(alone)) == (0, 1)
