@@ -150,6 +150,19 @@ def test_an_expression_not_lowered_is_still_evaluated_by_rule_engine() -> None:
         assert list(seen) == list(given_facts)
 
 
+def test_a_number_fact_given_no_number_fails_the_rule_on_either_path() -> None:
+    """A value that is no number (a bool, a text) fails the expression as a value of the wrong
+    type does; it does not escape as a decimal error."""
+    for expr in ("score >= 1", "score == null"):
+        fast = compile_expression(expr, {"score": "number"})
+        with mock.patch.object(lowering, "lower", return_value=None):
+            slow = compile_expression(expr, {"score": "number"})
+        for value in (True, "many", {"n": 1}):
+            for fn in (fast, slow):
+                assert fn(Facts({"score": value})) == (False, {"score": value}), (expr, value)
+        assert fast(Facts({"score": 2})) == slow(Facts({"score": 2}))
+
+
 def test_the_decimal_context_is_the_rules_not_the_callers() -> None:
     """rule-engine evaluates under a copy of the decimal context the expression was compiled
     under; so does the lowered expression: NaN is not ordered, whatever the caller's traps."""

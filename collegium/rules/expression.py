@@ -278,6 +278,9 @@ class _Probe:
             return 0
         if kind == "list" and value is None:
             return ()  # a list not given is empty: `measures.length` reads 0
-        if kind == "number" and value is not None:
-            return decimal.Decimal(str(value))  # exact: kept as decimal text
+        if kind == "number" and value is not None and not isinstance(value, bool):
+            try:
+                return decimal.Decimal(str(value))  # exact: kept as decimal text
+            except decimal.InvalidOperation:
+                return value  # not a number: rule-engine refuses it as a value of the wrong type
         return value
