@@ -23,6 +23,16 @@ from collegium.definitions import FactType
 from collegium.rules import evaluate as rule_compiler
 from collegium.rules import lowering
 from collegium.rules.expression import CompiledExpression, compile_expression
+from collegium.rules.grammar import load as load_rule_engine
+
+_RULE_ENGINE = load_rule_engine()
+#: where the installed rule-engine is not one the closures follow, nothing is lowered: the tests
+#: that compare the two paths have only one
+FOLLOWED = pytest.mark.skipif(
+    not lowering.follows(_RULE_ENGINE),
+    reason=f"rule-engine {_RULE_ENGINE.__version__} is not one the closures follow "
+    f"({', '.join(lowering.CHECKED)}): rule-engine evaluates every expression",
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,6 +115,7 @@ def _written(paths: list[Path]) -> set[str]:
     return out
 
 
+@FOLLOWED
 def test_every_shipped_expression_is_lowered_but_those_named(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -163,6 +174,7 @@ def test_a_number_fact_given_no_number_fails_the_rule_on_either_path() -> None:
         assert fast(Facts({"score": 2})) == slow(Facts({"score": 2}))
 
 
+@FOLLOWED
 def test_the_decimal_context_is_the_rules_not_the_callers() -> None:
     """rule-engine evaluates under a copy of the decimal context the expression was compiled
     under; so does the lowered expression: NaN is not ordered, whatever the caller's traps."""
@@ -177,6 +189,7 @@ def test_the_decimal_context_is_the_rules_not_the_callers() -> None:
                 fn(Facts(given_facts))
 
 
+@FOLLOWED
 def test_lowered_reads_what_rule_engine_reads() -> None:
     facts: dict[str, Any] = {"a": "string", "b": "string", "t": "datetime", "x": "integer"}
     fn = compile_expression("a == 'x' or b == 'y'", facts)
@@ -340,6 +353,7 @@ def _both(expr: str) -> tuple[CompiledExpression, CompiledExpression] | None:
     return _COMPILED[expr]
 
 
+@FOLLOWED
 @settings(
     max_examples=600,
     deadline=None,
@@ -362,3 +376,12 @@ def test_lowered_and_rule_engine_agree(expr: str, values: list[dict[str, Any]]) 
     fast, slow = compiled
     for facts in values:
         assert _outcome(fast, Facts(facts)) == _outcome(slow, Facts(facts)), (expr, facts)
+
+
+def test_under_a_rule_engine_release_not_checked_nothing_is_lowered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_RULE_ENGINE, "__version__", "5.2.0")
+    fn = compile_expression("s1 == 'a' or i1 >= 2", {"s1": "string", "i1": "integer"})
+    assert isinstance(fn, CompiledExpression) and not fn.lowered
+    assert fn(Facts({"s1": "b", "i1": 3})) == (True, {"s1": "b", "i1": 3})

@@ -109,17 +109,14 @@ class Verdict:
 
     trigger: str
     results: tuple[RuleResult, ...]
-    #: whether the command may go ahead: no blocking rule failed (warnings do not count); read on
-    #: every stage of a step, so found once
-    passed: bool = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        passed = True
-        for r in self.results:  # RuleResult.blocking, inline: this runs for every command
+    @property
+    def passed(self) -> bool:
+        """Whether the command may go ahead: no blocking rule failed (warnings do not count)."""
+        for r in self.results:  # RuleResult.blocking, inline: asked on every stage of a step
             if r.severity == "block" and r.applicable and not r.passed:
-                passed = False
-                break
-        object.__setattr__(self, "passed", passed)
+                return False
+        return True
 
     @property
     def failures(self) -> tuple[RuleResult, ...]:

@@ -240,6 +240,8 @@ class MemoryStore:
             key = (timer.trigger, timer.lead)
             if timers.get(key) == timer:
                 del timers[key]
+                if not timers:
+                    del self._timers[timer.instance_id]
 
     def history(self, instance_id: str) -> list[EventRecord]:
         self.load(instance_id)  # raises NotFound for an unknown instance
