@@ -99,3 +99,19 @@ def test_the_command_saves_json_and_the_plot(tmp_path: Path) -> None:
     h1, h2 = bench_scale.figure_h(TINY)
     drawn = draw({"meta": {}, "figures": [h1.to_dict(), h2.to_dict()]}, png)
     assert drawn == png and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_stage_breakdown_names_every_stage_and_leaves_the_step_unwrapped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from benchmarks import stages
+    from collegium.engine import step as st
+
+    before = st.judge
+    stages.main(["--instances", "1", "--reps", "1"])
+    out = capsys.readouterr().out
+    for _, name in stages.STAGES:
+        assert f"  {name} " in out
+    calls = int(out.rsplit("Python calls of one vote: ", 1)[1])
+    assert 100 < calls < 5_000
+    assert st.judge is before  # the timers are gone once it has measured
