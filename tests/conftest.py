@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from collegium import Body, Engine, ManualClock, Member, SequentialIds, TellerKey
+from collegium import Body, Engine, ManualClock, Member, Registry, SequentialIds, TellerKey
 from collegium.store import schema
 from tests._store_summary import (  # noqa: F401
     # hooks: the store suite's count per backend at the end of a run
@@ -113,6 +113,22 @@ class _ServerDatabases:
                     conn.execute(sa.text(self._drop(backend)))
             finally:
                 admin.dispose()
+
+
+def shipped_as_user_files() -> Registry:
+    """The packs and procedures shipped with Collegium, loaded as anyone's files: every rule
+    compiled (and checked) as they load, where ``Registry.builtin`` compiles on first use."""
+    from importlib import resources
+
+    reg = Registry()
+    root = resources.files("collegium")
+    for entry in sorted(root.joinpath("rules", "packs").iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yaml"):
+            reg.add_pack_text(entry.read_text(encoding="utf-8"), entry.name)
+    for entry in sorted(root.joinpath("workflows").iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yaml"):
+            reg.add_workflow_text(entry.read_text(encoding="utf-8"), entry.name)
+    return reg
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from collegium import (
     cite,
 )
 from collegium.engine.machine import CompiledMachine
-from tests.conftest import START, propose, standing_committee
+from tests.conftest import START, propose, shipped_as_user_files, standing_committee
 
 PACK = """
 id: tiny
@@ -364,22 +364,6 @@ def test_the_built_in_files_read_the_same_through_libyaml_as_through_the_bounded
             assert line_of(fast_node, [key]) == line_of(bounded_node, [key]) is not None
 
 
-def _shipped_as_user_files() -> Registry:
-    """The files shipped with Collegium, loaded as anyone's: every rule compiled (and checked) as
-    they load."""
-    from importlib import resources
-
-    reg = Registry()
-    root = resources.files("collegium")
-    for entry in sorted(root.joinpath("rules", "packs").iterdir(), key=lambda p: p.name):
-        if entry.name.endswith(".yaml"):
-            reg.add_pack_text(entry.read_text(encoding="utf-8"), entry.name)
-    for entry in sorted(root.joinpath("workflows").iterdir(), key=lambda p: p.name):
-        if entry.name.endswith(".yaml"):
-            reg.add_workflow_text(entry.read_text(encoding="utf-8"), entry.name)
-    return reg
-
-
 def test_the_shipped_expressions_compile_and_judge_as_when_compiled_at_load() -> None:
     """Registry.builtin compiles its expressions when first evaluated (rule-engine builds its parser
     when first imported, a third of a second): loaded as anyone's files, each compiles at load; and
@@ -389,7 +373,7 @@ def test_the_shipped_expressions_compile_and_judge_as_when_compiled_at_load() ->
     from collegium.engine.clock import ManualClock, parse_time
     from collegium.scenario import Scenario, run
 
-    eager, builtin = _shipped_as_user_files(), Registry.builtin()
+    eager, builtin = shipped_as_user_files(), Registry.builtin()
     assert [p.key for p in eager.procedures()] == [p.key for p in builtin.procedures()]
     for path in sorted((Path(__file__).parents[1] / "examples" / "scenarios").glob("*.yaml")):
         results = []

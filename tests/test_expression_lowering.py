@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Callable, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -24,6 +23,7 @@ from collegium.rules import evaluate as rule_compiler
 from collegium.rules import lowering
 from collegium.rules.expression import CompiledExpression, compile_expression
 from collegium.rules.grammar import load as load_rule_engine
+from tests.conftest import shipped_as_user_files
 
 _RULE_ENGINE = load_rule_engine()
 #: where the installed rule-engine is not one the closures follow, nothing is lowered: the tests
@@ -83,14 +83,7 @@ def _compiled_when_loading(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, d
         return real(expr, facts, deferred)
 
     monkeypatch.setattr(rule_compiler, "compile_expression", spy)
-    reg = Registry()  # loaded as anyone's files: each expression is compiled at load
-    shipped = resources.files("collegium")
-    for entry in sorted(shipped.joinpath("rules", "packs").iterdir(), key=lambda p: p.name):
-        if entry.name.endswith(".yaml"):
-            reg.add_pack_text(entry.read_text(encoding="utf-8"), entry.name)
-    for entry in sorted(shipped.joinpath("workflows").iterdir(), key=lambda p: p.name):
-        if entry.name.endswith(".yaml"):
-            reg.add_workflow_text(entry.read_text(encoding="utf-8"), entry.name)
+    shipped_as_user_files()  # loaded as anyone's files: each expression is compiled at load
     Registry().load(ROOT / "examples" / "board")
     return found
 
