@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
 import pstats
 import statistics
 import time
@@ -27,6 +26,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from benchmarks import scenario as sc
+from benchmarks.bench_core import _lifecycle
 from collegium._formats import canonical
 from collegium.engine import judging
 from collegium.engine import step as st
@@ -73,38 +73,20 @@ def timed_stages(spent: Counter[str]) -> Iterator[None]:
             setattr(module, name, fn)
 
 
-def _fires(count: int) -> Callable[[], tuple[float, int]]:
-    engine, clock = sc.memory_engine()
-
-    def run() -> tuple[float, int]:
-        ids = sc.start_in_deliberation(engine, count)
-        steps = sc.plans(clock.now(), count)
-        gc.collect()
-        gc.disable()
-        try:
-            started = time.perf_counter()
-            fired = sc.run_engine(engine, clock, ids, steps)
-            return time.perf_counter() - started, fired
-        finally:
-            gc.enable()
-
-    return run
-
-
 def stage_times(count: int, reps: int) -> tuple[dict[str, float], float]:
     """Each stage's seconds per fire, wrapped (median of ``reps``), and the unwrapped fire's."""
-    run = _fires(count)
-    run()  # warm-up: compile the procedure, fill caches
+    engine, clock = sc.memory_engine()
+    fired = count * sc.STEPS_PER_INSTANCE
+    _lifecycle(engine, clock, count)  # warm-up: compile the procedure, fill caches
     per_stage: dict[str, list[float]] = {name: [] for _, name in STAGES}
     plain: list[float] = []
     for _ in range(reps):
         spent: Counter[str] = Counter()
         with timed_stages(spent):
-            _, fired = run()
+            _lifecycle(engine, clock, count)
         for name in per_stage:
             per_stage[name].append(spent[name] / fired)
-        took, fired = run()
-        plain.append(took / fired)
+        plain.append(_lifecycle(engine, clock, count))
     return {name: statistics.median(xs) for name, xs in per_stage.items()}, statistics.median(plain)
 
 
