@@ -113,10 +113,7 @@ class Verdict:
     @property
     def passed(self) -> bool:
         """Whether the command may go ahead: no blocking rule failed (warnings do not count)."""
-        for r in self.results:  # RuleResult.blocking, inline: asked on every stage of a step
-            if r.severity == "block" and r.applicable and not r.passed:
-                return False
-        return True
+        return not any(r.blocking for r in self.results)
 
     @property
     def failures(self) -> tuple[RuleResult, ...]:
